@@ -1,0 +1,525 @@
+//! The client of a provider: environments, builder, one request type and one method per
+//! operation, all calling the runtime.
+
+use super::{doc_lines, doc_or, first_line, ident, type_tokens};
+use crate::ir::{self, ParamLocation, TypeRef};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+/// The client file of a provider.
+pub fn client_file(provider: &ir::Provider) -> TokenStream {
+    let meta = provider_meta(provider);
+    let environments = environments(provider);
+    let variables = provider.variables.iter().map(variable_enum);
+    let builder = builder(provider);
+    let client = client(provider);
+    let requests = provider.operations.iter().map(request_type);
+    let error_model = ident(&provider.errors.model);
+    let error_doc = format!(
+        " Everything a call to {} can fail with; provider errors carry a [`{}`].",
+        provider.title, provider.errors.model
+    );
+    quote! {
+        #[doc = #error_doc]
+        pub type Error = ::linkspec_runtime::Error<#error_model>;
+
+        #meta
+        #environments
+        #(#variables)*
+        #builder
+        #client
+        #(#requests)*
+    }
+}
+
+fn provider_meta(p: &ir::Provider) -> TokenStream {
+    let name = &p.module;
+    let media_type = &p.media_type;
+    let auth = match &p.auth {
+        ir::Auth::Bearer { .. } => quote! { ::linkspec_runtime::AuthScheme::Bearer },
+        ir::Auth::Header { header, .. } => quote! { ::linkspec_runtime::AuthScheme::Header { name: #header } },
+        ir::Auth::KeyPair { client_id, secret } => {
+            let (ib, ih, sb, sh) = (&client_id.body, &client_id.header, &secret.body, &secret.header);
+            quote! {
+                ::linkspec_runtime::AuthScheme::KeyPair {
+                    client_id: ::linkspec_runtime::KeyPlacement { body: #ib, header: #ih },
+                    secret: ::linkspec_runtime::KeyPlacement { body: #sb, header: #sh },
+                }
+            }
+        }
+    };
+    let headers = p.headers.iter().map(|h| {
+        let wire = &h.wire;
+        let default = match &h.default {
+            Some(d) => quote! { ::std::option::Option::Some(#d) },
+            None => quote! { ::std::option::Option::None },
+        };
+        quote! { ::linkspec_runtime::HeaderMeta { name: #wire, default: #default } }
+    });
+    let base = &p.environments[p.default_env].url;
+    let variables = p.variables.iter().map(|v| {
+        let wire = &v.wire;
+        let default = &v.values[v.default].1;
+        quote! { (#wire, #default) }
+    });
+    quote! {
+        static PROVIDER: ::linkspec_runtime::ProviderMeta = ::linkspec_runtime::ProviderMeta {
+            name: #name,
+            media_type: #media_type,
+            auth: #auth,
+            headers: &[#(#headers),*],
+            base_url: #base,
+            variables: &[#(#variables),*],
+        };
+    }
+}
+
+fn environments(p: &ir::Provider) -> TokenStream {
+    let variants = p.environments.iter().enumerate().map(|(i, e)| {
+        let v = ident(&e.rust);
+        let doc = doc_lines(&format!("`{}`: {}", e.wire, e.url));
+        let default = if i == p.default_env { quote! { #[default] } } else { quote! {} };
+        quote! { #doc #default #v, }
+    });
+    let urls = p.environments.iter().map(|e| {
+        let v = ident(&e.rust);
+        let url = &e.url;
+        quote! { Self::#v => #url, }
+    });
+    let names = p.environments.iter().map(|e| {
+        let v = ident(&e.rust);
+        let wire = &e.wire;
+        quote! { Self::#v => #wire, }
+    });
+    let doc = format!(" The {} environments; each selects a base URL.", p.title);
+    quote! {
+        #[doc = #doc]
+        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::marker::Copy, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::default::Default)]
+        pub enum Environment {
+            #(#variants)*
+        }
+
+        impl Environment {
+            /// The base URL, with `{placeholders}` filled in from the client's settings.
+            pub fn url_template(self) -> &'static str {
+                match self { #(#urls)* }
+            }
+
+            /// The environment's name in the spec.
+            pub fn as_str(self) -> &'static str {
+                match self { #(#names)* }
+            }
+        }
+    }
+}
+
+fn variable_enum(v: &ir::Variable) -> TokenStream {
+    let name = ident(&v.type_name);
+    let doc = doc_or(v.doc.as_deref(), &format!("Values of the `{{{}}}` placeholder in server URLs.", v.wire));
+    let variants = v.values.iter().enumerate().map(|(i, (rust, wire))| {
+        let vname = ident(rust);
+        let d = format!(" `{wire}`");
+        let default = if i == v.default { quote! { #[default] } } else { quote! {} };
+        quote! { #[doc = #d] #default #vname, }
+    });
+    let arms = v.values.iter().map(|(rust, wire)| {
+        let vname = ident(rust);
+        quote! { Self::#vname => #wire, }
+    });
+    quote! {
+        #doc
+        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::marker::Copy, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::default::Default)]
+        pub enum #name {
+            #(#variants)*
+        }
+
+        impl #name {
+            /// The text placed in the URL.
+            pub fn as_str(self) -> &'static str {
+                match self { #(#arms)* }
+            }
+        }
+    }
+}
+
+fn builder(p: &ir::Provider) -> TokenStream {
+    let title = &p.title;
+    let variable_setters = p.variables.iter().map(|v| {
+        let setter = ident(&v.setter);
+        let ty = ident(&v.type_name);
+        let wire = &v.wire;
+        let doc = format!(" Sets the `{{{wire}}}` placeholder of the base URL.");
+        quote! {
+            #[doc = #doc]
+            #[must_use]
+            pub fn #setter(mut self, value: #ty) -> Self {
+                self.transport = self.transport.variable(#wire, value.as_str());
+                self
+            }
+        }
+    });
+    let header_setters = p.headers.iter().map(|h| {
+        let setter = ident(&h.setter);
+        let wire = &h.wire;
+        let mut text = h.doc.clone().unwrap_or_else(|| format!("Sets the `{wire}` header."));
+        text.push_str(&match &h.default {
+            Some(d) => format!("\n\nSent on every call; `{d}` unless set here."),
+            None => "\n\nSent on every call once set; not sent otherwise.".to_owned(),
+        });
+        let doc = doc_lines(&text);
+        quote! {
+            #doc
+            #[must_use]
+            pub fn #setter(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+                self.transport = self.transport.header(#wire, value.into());
+                self
+            }
+        }
+    });
+    let credential_setters = match &p.auth {
+        ir::Auth::Bearer { setter } => {
+            let setter = ident(setter);
+            quote! {
+                /// The token sent as `Authorization: Bearer <token>`. Held as a secret: never printed.
+                #[must_use]
+                pub fn #setter(mut self, token: impl ::std::convert::Into<::std::string::String>) -> Self {
+                    self.transport = self.transport.token(token.into());
+                    self
+                }
+            }
+        }
+        ir::Auth::Header { header, setter } => {
+            let setter = ident(setter);
+            let doc = format!(" The token sent in the `{header}` header. Held as a secret: never printed.");
+            quote! {
+                #[doc = #doc]
+                #[must_use]
+                pub fn #setter(mut self, token: impl ::std::convert::Into<::std::string::String>) -> Self {
+                    self.transport = self.transport.token(token.into());
+                    self
+                }
+            }
+        }
+        ir::Auth::KeyPair { client_id, secret } => {
+            let id_doc = format!(
+                " The client id, sent as the `{}` body field or the `{}` header.",
+                client_id.body, client_id.header
+            );
+            let secret_doc = format!(
+                " The secret, sent as the `{}` body field or the `{}` header. Held as a secret: never printed.",
+                secret.body, secret.header
+            );
+            quote! {
+                #[doc = #id_doc]
+                #[must_use]
+                pub fn client_id(mut self, client_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+                    self.transport = self.transport.client_id(client_id.into());
+                    self
+                }
+
+                #[doc = #secret_doc]
+                #[must_use]
+                pub fn secret(mut self, secret: impl ::std::convert::Into<::std::string::String>) -> Self {
+                    self.transport = self.transport.secret(secret.into());
+                    self
+                }
+
+                /// Where the client id and secret travel: in the JSON body (the default) or in headers.
+                #[must_use]
+                pub fn credentials_in(mut self, placement: ::linkspec_runtime::KeyPairPlacement) -> Self {
+                    self.transport = self.transport.key_pair_placement(placement);
+                    self
+                }
+            }
+        }
+    };
+    let builder_doc = format!(" Configures a {title} [`Client`]: environment or base URL, credentials, timeouts.");
+    quote! {
+        #[doc = #builder_doc]
+        #[derive(::std::fmt::Debug)]
+        pub struct ClientBuilder {
+            transport: ::linkspec_runtime::TransportBuilder,
+        }
+
+        impl ::std::default::Default for ClientBuilder {
+            fn default() -> Self {
+                Self { transport: ::linkspec_runtime::TransportBuilder::new(&PROVIDER) }
+            }
+        }
+
+        impl ClientBuilder {
+            /// Selects an environment's base URL.
+            #[must_use]
+            pub fn environment(mut self, environment: Environment) -> Self {
+                self.transport = self.transport.base_url_template(environment.url_template());
+                self
+            }
+
+            /// Overrides the base URL (a proxy, a mock server); wins over `environment`.
+            #[must_use]
+            pub fn base_url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
+                self.transport = self.transport.base_url(url.into());
+                self
+            }
+
+            #(#variable_setters)*
+            #credential_setters
+            #(#header_setters)*
+
+            /// Time allowed for a whole call, from sending to the last byte of the answer.
+            #[must_use]
+            pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.transport = self.transport.timeout(timeout);
+                self
+            }
+
+            /// Time allowed to open a connection.
+            #[must_use]
+            pub fn connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.transport = self.transport.connect_timeout(timeout);
+                self
+            }
+
+            /// Uses your own `reqwest::Client` (proxies, TLS roots, pools). The timeouts set here
+            /// then apply per call.
+            #[must_use]
+            pub fn http_client(mut self, client: ::linkspec_runtime::reqwest::Client) -> Self {
+                self.transport = self.transport.http_client(client);
+                self
+            }
+
+            /// Builds the client, checking the base URL and that credentials are set.
+            pub fn build(self) -> ::std::result::Result<Client, ::linkspec_runtime::BuildError> {
+                ::std::result::Result::Ok(Client { transport: self.transport.build()? })
+            }
+        }
+    }
+}
+
+fn client(p: &ir::Provider) -> TokenStream {
+    let methods = p.operations.iter().map(|op| operation_method(p, op));
+    let metas = p.operations.iter().map(operation_meta);
+    let doc = doc_lines(&format!(
+        "A {} client. Cheap to clone; clones share connections.{}",
+        p.title,
+        p.docs.as_deref().map(|d| format!("\n\n{}", d.trim_end())).unwrap_or_default()
+    ));
+    quote! {
+        #(#metas)*
+
+        #doc
+        #[derive(::std::fmt::Debug, ::std::clone::Clone)]
+        pub struct Client {
+            transport: ::linkspec_runtime::Transport,
+        }
+
+        impl Client {
+            /// Starts configuring a client.
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder::default()
+            }
+
+            #(#methods)*
+        }
+    }
+}
+
+fn meta_ident(op: &ir::Operation) -> proc_macro2::Ident {
+    format_ident!("{}", op.name.to_uppercase())
+}
+
+fn operation_meta(op: &ir::Operation) -> TokenStream {
+    let name_ident = meta_ident(op);
+    let name = &op.name;
+    let method = ident(op.method.variant());
+    let path = &op.path;
+    let success = &op.success;
+    quote! {
+        static #name_ident: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::OperationMeta {
+            provider: &PROVIDER,
+            name: #name,
+            method: ::linkspec_runtime::Method::#method,
+            path: #path,
+            success: &[#(#success),*],
+        };
+    }
+}
+
+fn operation_method(p: &ir::Provider, op: &ir::Operation) -> TokenStream {
+    let method_name = ident(&op.name);
+    let request = ident(&op.request_type);
+    let meta = meta_ident(op);
+    let mut text = op.doc.clone().unwrap_or_else(|| format!("Calls `{} {}`.", op.method.as_str(), op.path));
+    text.push_str(&format!(
+        "\n\n`{} {}`; success: {}.",
+        op.method.as_str(),
+        op.path,
+        op.success.iter().map(u16::to_string).collect::<Vec<_>>().join(", ")
+    ));
+    text.push_str(&format!("\n\n# Errors\n\nA [`{}`] when the provider answers with an error status, and the other [`Error`] kinds for transport, timeouts and bodies that do not decode.", p.errors.model));
+    let doc = doc_lines(&text);
+    let params = op.params.iter().map(|param| {
+        let wire = &param.wire;
+        let field = ident(&param.rust);
+        let add = match param.location {
+            ParamLocation::Path => quote! { path_param },
+            ParamLocation::Query => quote! { query },
+            ParamLocation::Header => quote! { header },
+        };
+        if param.required {
+            quote! { call.#add(#wire, &request.#field); }
+        } else {
+            quote! {
+                if let ::std::option::Option::Some(value) = &request.#field {
+                    call.#add(#wire, value);
+                }
+            }
+        }
+    });
+    let body = op.body.as_ref().map(|_| quote! { call.json_body(&request.body); });
+    let (ret, send) = match &op.response {
+        Some(ty) => (type_tokens(ty), quote! { self.transport.send(call).await }),
+        None => (quote! { () }, quote! { self.transport.send_empty(call).await }),
+    };
+    let binding = if op.params.is_empty() && op.body.is_none() {
+        quote! { let _request = request.into(); }
+    } else {
+        quote! { let request = request.into(); }
+    };
+    quote! {
+        #doc
+        pub async fn #method_name(
+            &self,
+            request: impl ::std::convert::Into<#request>,
+        ) -> ::std::result::Result<#ret, Error> {
+            #binding
+            #[allow(unused_mut)]
+            let mut call = ::linkspec_runtime::Call::new(&#meta);
+            #(#params)*
+            #body
+            #send
+        }
+    }
+}
+
+fn param_type(param: &ir::Param) -> TokenStream {
+    let ty = type_tokens(&param.ty);
+    if param.required { ty } else { quote! { ::std::option::Option<#ty> } }
+}
+
+fn request_type(op: &ir::Operation) -> TokenStream {
+    let name = ident(&op.request_type);
+    let method_name = &op.name;
+    let summary = first_line(op.doc.as_deref()).unwrap_or_else(|| format!("`{} {}`", op.method.as_str(), op.path));
+    let doc = doc_lines(&format!(
+        "Arguments of [`Client::{method_name}`]: {summary}\n\nRequired arguments go to `new`; optional ones have setters."
+    ));
+    let fields = op.params.iter().map(|param| {
+        let fname = ident(&param.rust);
+        let ty = param_type(param);
+        let where_ = match param.location {
+            ParamLocation::Path => "path",
+            ParamLocation::Query => "query",
+            ParamLocation::Header => "header",
+        };
+        let mut text = param.doc.clone().unwrap_or_else(|| format!("The `{}` parameter.", param.wire));
+        text.push_str(&format!("\n\n(in {where_} as `{}`{})", param.wire, if param.required { "" } else { "; optional" }));
+        let doc = doc_lines(&text);
+        let rename = if param.rust != param.wire {
+            let wire = &param.wire;
+            quote! { rename = #wire, }
+        } else {
+            quote! {}
+        };
+        let serde = if param.required {
+            if rename.is_empty() { quote! {} } else { quote! { #[serde(#rename)] } }
+        } else {
+            quote! { #[serde(#rename default, skip_serializing_if = "::std::option::Option::is_none")] }
+        };
+        quote! { #doc #serde pub #fname: #ty, }
+    });
+    let body_field = op.body.as_ref().map(|b| {
+        let ty = ident(b);
+        quote! {
+            /// The JSON body.
+            pub body: #ty,
+        }
+    });
+    let required: Vec<&ir::Param> = op.params.iter().filter(|p| p.required).collect();
+    let args = required.iter().map(|param| {
+        let fname = ident(&param.rust);
+        match param.ty {
+            TypeRef::String => quote! { #fname: impl ::std::convert::Into<::std::string::String> },
+            _ => {
+                let ty = type_tokens(&param.ty);
+                quote! { #fname: #ty }
+            }
+        }
+    });
+    let body_arg = op.body.as_ref().map(|b| {
+        let ty = ident(b);
+        quote! { body: #ty }
+    });
+    let all_args: Vec<TokenStream> = args.chain(body_arg).collect();
+    let inits = op.params.iter().map(|param| {
+        let fname = ident(&param.rust);
+        match (param.required, &param.ty) {
+            (false, _) => quote! { #fname: ::std::option::Option::None },
+            (true, TypeRef::String) => quote! { #fname: #fname.into() },
+            (true, _) => quote! { #fname },
+        }
+    });
+    let body_init = op.body.as_ref().map(|_| quote! { body });
+    let all_inits: Vec<TokenStream> = inits.chain(body_init).collect();
+    let setters = op.params.iter().filter(|p| !p.required).map(|param| {
+        let fname = ident(&param.rust);
+        let doc = format!(" Sets `{}`.", param.wire);
+        let (arg, value) = match param.ty {
+            TypeRef::String => (quote! { impl ::std::convert::Into<::std::string::String> }, quote! { value.into() }),
+            _ => (type_tokens(&param.ty), quote! { value }),
+        };
+        quote! {
+            #[doc = #doc]
+            #[must_use]
+            pub fn #fname(mut self, value: #arg) -> Self {
+                self.#fname = ::std::option::Option::Some(#value);
+                self
+            }
+        }
+    });
+    let from_body = match (&op.body, op.params.is_empty()) {
+        (Some(b), true) => {
+            let ty = ident(b);
+            quote! {
+                impl ::std::convert::From<#ty> for #name {
+                    fn from(body: #ty) -> Self {
+                        Self::new(body)
+                    }
+                }
+            }
+        }
+        _ => quote! {},
+    };
+    let allow = if all_args.len() > 7 { quote! { #[allow(clippy::too_many_arguments)] } } else { quote! {} };
+    let derive_default = if all_args.is_empty() { quote! { ::std::default::Default, } } else { quote! {} };
+    quote! {
+        #doc
+        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, #derive_default ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct #name {
+            #(#fields)*
+            #body_field
+        }
+
+        impl #name {
+            /// A request with its required arguments; optional ones start unset.
+            #allow
+            pub fn new(#(#all_args),*) -> Self {
+                Self { #(#all_inits),* }
+            }
+            #(#setters)*
+        }
+
+        #from_body
+    }
+}

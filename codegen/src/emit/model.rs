@@ -1,0 +1,319 @@
+//! Models and enums: serde types with docs, redacting Debug, enums that keep unknown values.
+
+use super::{doc_lines, doc_or, ident, is_eq, type_tokens};
+use crate::ir::{self, TypeRef};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// The models file of a provider: every model, every enum, the error envelope impl.
+pub fn models_file(provider: &ir::Provider) -> TokenStream {
+    let models = provider.models.iter().map(|m| model(provider, m));
+    let enums = provider.enums.iter().map(enumeration);
+    let envelope = error_envelope(provider);
+    quote! {
+        #(#models)*
+        #(#enums)*
+        #envelope
+    }
+}
+
+/// The field's full Rust type: optional and nullable wrap it in `Option`, both in two.
+fn field_type(field: &ir::Field) -> TokenStream {
+    let mut ty = type_tokens(&field.ty);
+    if field.boxed {
+        ty = quote! { ::std::boxed::Box<#ty> };
+    }
+    match (field.optional, field.nullable) {
+        (true, true) => quote! { ::std::option::Option<::std::option::Option<#ty>> },
+        (true, false) | (false, true) => quote! { ::std::option::Option<#ty> },
+        (false, false) => ty,
+    }
+}
+
+fn serde_attrs(field: &ir::Field) -> TokenStream {
+    let mut parts = Vec::new();
+    if field.wire != field.rust {
+        let wire = &field.wire;
+        parts.push(quote! { rename = #wire });
+    }
+    if field.optional {
+        parts.push(quote! { default });
+        parts.push(quote! { skip_serializing_if = "::std::option::Option::is_none" });
+        if field.nullable {
+            parts.push(quote! { deserialize_with = "::linkspec_runtime::serde_util::double_option" });
+        }
+    }
+    if parts.is_empty() { quote! {} } else { quote! { #[serde(#(#parts),*)] } }
+}
+
+fn field_doc(field: &ir::Field) -> TokenStream {
+    let mut text = match &field.doc {
+        Some(d) if !d.trim().is_empty() => d.trim_end().to_owned(),
+        _ => format!("The `{}` field.", field.wire),
+    };
+    let mut notes = Vec::new();
+    if field.wire != field.rust {
+        notes.push(format!("wire name `{}`", field.wire));
+    }
+    match (field.optional, field.nullable) {
+        (true, true) => notes.push("may be absent (`None`) or null (`Some(None)`)".to_owned()),
+        (true, false) => notes.push("may be absent".to_owned()),
+        (false, true) => notes.push("may be null".to_owned()),
+        (false, false) => {}
+    }
+    if field.sensitive {
+        notes.push("sensitive: redacted from `Debug`".to_owned());
+    }
+    if !notes.is_empty() {
+        text.push_str(&format!("\n\n({})", notes.join("; ")));
+    }
+    doc_lines(&text)
+}
+
+fn model(provider: &ir::Provider, m: &ir::Model) -> TokenStream {
+    let name = ident(&m.name);
+    let doc = doc_or(m.doc.as_deref(), &format!("The `{}` object.", m.name));
+    let eq = is_eq(provider, &TypeRef::Model(m.name.clone()), &mut Vec::new());
+    let derive_eq = if eq { quote! { ::std::cmp::Eq, } } else { quote! {} };
+    let sensitive = m.fields.iter().any(|f| f.sensitive);
+    let derive_debug = if sensitive { quote! {} } else { quote! { ::std::fmt::Debug, } };
+    let fields = m.fields.iter().map(|f| {
+        let doc = field_doc(f);
+        let attrs = serde_attrs(f);
+        let fname = ident(&f.rust);
+        let ty = field_type(f);
+        quote! { #doc #attrs pub #fname: #ty, }
+    });
+    let debug_impl = if sensitive { redacting_debug(m) } else { quote! {} };
+    let ctor = constructor(m);
+    quote! {
+        #doc
+        #[derive(#derive_debug ::std::clone::Clone, ::std::cmp::PartialEq, #derive_eq ::serde::Serialize, ::serde::Deserialize)]
+        pub struct #name {
+            #(#fields)*
+        }
+        #ctor
+        #debug_impl
+    }
+}
+
+/// `new` taking the required fields, and a `with_` setter per optional field.
+fn constructor(m: &ir::Model) -> TokenStream {
+    let name = ident(&m.name);
+    let required: Vec<&ir::Field> = m.fields.iter().filter(|f| !f.optional).collect();
+    let args = required.iter().map(|f| {
+        let fname = ident(&f.rust);
+        match (&f.ty, f.nullable, f.boxed) {
+            (TypeRef::String, false, _) => quote! { #fname: impl ::std::convert::Into<::std::string::String> },
+            _ => {
+                let ty = field_type(f);
+                quote! { #fname: #ty }
+            }
+        }
+    });
+    let inits = m.fields.iter().map(|f| {
+        let fname = ident(&f.rust);
+        match (f.optional, &f.ty, f.nullable) {
+            (true, _, _) => quote! { #fname: ::std::option::Option::None },
+            (false, TypeRef::String, false) => quote! { #fname: #fname.into() },
+            (false, _, _) => quote! { #fname },
+        }
+    });
+    let setters = m.fields.iter().filter(|f| f.optional).map(|f| {
+        let fname = ident(&f.rust);
+        let setter = ident(&format!("with_{}", f.rust.trim_end_matches('_')));
+        let mut ty = type_tokens(&f.ty);
+        if f.boxed {
+            ty = quote! { ::std::boxed::Box<#ty> };
+        }
+        let (arg_ty, value) = if f.nullable {
+            (quote! { ::std::option::Option<#ty> }, quote! { ::std::option::Option::Some(value) })
+        } else {
+            (ty, quote! { value })
+        };
+        let doc = format!(" Sets `{}`.", f.rust);
+        quote! {
+            #[doc = #doc]
+            #[must_use]
+            pub fn #setter(mut self, value: #arg_ty) -> Self {
+                self.#fname = ::std::option::Option::Some(#value);
+                self
+            }
+        }
+    });
+    let allow = if required.len() > 7 { quote! { #[allow(clippy::too_many_arguments)] } } else { quote! {} };
+    let doc = format!(" A `{}` with its required fields set and every optional field absent.", m.name);
+    quote! {
+        impl #name {
+            #[doc = #doc]
+            #allow
+            pub fn new(#(#args),*) -> Self {
+                Self { #(#inits),* }
+            }
+            #(#setters)*
+        }
+    }
+}
+
+fn redacting_debug(m: &ir::Model) -> TokenStream {
+    let name = ident(&m.name);
+    let label = &m.name;
+    let fields = m.fields.iter().map(|f| {
+        let fname = ident(&f.rust);
+        let label = &f.rust;
+        if f.sensitive {
+            quote! { .field(#label, &::linkspec_runtime::Redacted) }
+        } else {
+            quote! { .field(#label, &self.#fname) }
+        }
+    });
+    quote! {
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#label) #(#fields)* .finish()
+            }
+        }
+    }
+}
+
+fn enumeration(e: &ir::Enum) -> TokenStream {
+    let name = ident(&e.name);
+    let mut doc_text = e.doc.clone().unwrap_or_else(|| format!("The `{}` values.", e.name));
+    doc_text.push_str(
+        "\n\nValues this client does not know decode into `Unknown` with their text kept, and \
+         serialise back unchanged.",
+    );
+    if e.nullable {
+        doc_text.push_str(" The provider also sends `null`, so fields of this type are `Option`s.");
+    }
+    let doc = doc_lines(&doc_text);
+    let variants = e.values.iter().map(|v| {
+        let vname = ident(&v.rust);
+        let doc = match &v.doc {
+            Some(d) => doc_lines(&format!("`{}`: {}", v.wire, d)),
+            None => doc_lines(&format!("`{}`", v.wire)),
+        };
+        quote! { #doc #vname, }
+    });
+    let to_str = e.values.iter().map(|v| {
+        let vname = ident(&v.rust);
+        let wire = &v.wire;
+        quote! { Self::#vname => #wire, }
+    });
+    let from_str = e.values.iter().map(|v| {
+        let vname = ident(&v.rust);
+        let wire = &v.wire;
+        quote! { #wire => Self::#vname, }
+    });
+    let known = e.values.iter().map(|v| {
+        let vname = ident(&v.rust);
+        quote! { Self::#vname }
+    });
+    quote! {
+        #doc
+        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::PartialOrd, ::std::cmp::Ord)]
+        pub enum #name {
+            #(#variants)*
+            /// A value this version of the client does not know, with its text kept.
+            Unknown(::std::string::String),
+        }
+
+        impl #name {
+            /// Every value this client knows, in the provider's order.
+            pub const KNOWN: &'static [#name] = &[#(#known),*];
+
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#to_str)*
+                    Self::Unknown(value) => value.as_str(),
+                }
+            }
+
+            /// True for a value this client does not know.
+            pub fn is_unknown(&self) -> bool {
+                ::std::matches!(self, Self::Unknown(_))
+            }
+        }
+
+        impl ::std::convert::From<::std::string::String> for #name {
+            fn from(value: ::std::string::String) -> Self {
+                match value.as_str() {
+                    #(#from_str)*
+                    _ => Self::Unknown(value),
+                }
+            }
+        }
+
+        impl ::std::convert::From<&str> for #name {
+            fn from(value: &str) -> Self {
+                Self::from(::std::string::String::from(value))
+            }
+        }
+
+        impl ::std::str::FromStr for #name {
+            type Err = ::std::convert::Infallible;
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                ::std::result::Result::Ok(Self::from(value))
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
+                ::std::result::Result::Ok(Self::from(value))
+            }
+        }
+    }
+}
+
+/// Reads code, message and request id out of an error body, as the spec says where they are.
+fn error_envelope(provider: &ir::Provider) -> TokenStream {
+    let env = &provider.errors;
+    let model = provider.models.iter().find(|m| m.name == env.model);
+    let name = ident(&env.model);
+    let getter = |part: Option<&(String, TypeRef)>| -> TokenStream {
+        let Some((rust, _)) = part else {
+            return quote! { ::std::option::Option::None };
+        };
+        let field = model.and_then(|m| m.fields.iter().find(|f| &f.rust == rust));
+        let fname = ident(rust);
+        match field.map(|f| (f.optional, f.nullable)) {
+            Some((true, true)) => quote! {
+                self.#fname.as_ref().and_then(::std::option::Option::as_ref).map(::std::string::ToString::to_string)
+            },
+            Some((true, false) | (false, true)) => quote! {
+                self.#fname.as_ref().map(::std::string::ToString::to_string)
+            },
+            _ => quote! { ::std::option::Option::Some(::std::string::ToString::to_string(&self.#fname)) },
+        }
+    };
+    let code = getter(Some(&env.code));
+    let message = getter(env.message.as_ref());
+    let request_id = getter(env.request_id.as_ref());
+    quote! {
+        impl ::linkspec_runtime::ErrorEnvelope for #name {
+            fn code(&self) -> ::std::option::Option<::std::string::String> {
+                #code
+            }
+            fn message(&self) -> ::std::option::Option<::std::string::String> {
+                #message
+            }
+            fn request_id(&self) -> ::std::option::Option<::std::string::String> {
+                #request_id
+            }
+        }
+    }
+}

@@ -1,0 +1,186 @@
+//! linkspec's code generator: spec text in, generated files or located diagnostics out.
+//!
+//! Stages: [`spec`] (parse) -> [`lower`] (validate into [`ir`]) -> [`emit`] (tokens) ->
+//! [`render`] (formatted text). This crate reads and writes no files; `xtask` does.
+
+pub mod diag;
+pub mod emit;
+pub mod ir;
+pub mod lower;
+pub mod names;
+pub mod render;
+pub mod spec;
+
+use diag::{Diagnostic, Diagnostics, Loc};
+use quote::quote;
+
+/// A spec file as read by the caller.
+#[derive(Debug, Clone)]
+pub struct SpecSource {
+    /// Path as shown in diagnostics and headers, e.g. `specs/plaid.yaml`.
+    pub name: String,
+    /// File contents.
+    pub text: String,
+}
+
+/// A file to write, relative to the repository root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedFile {
+    /// Relative path with `/` separators.
+    pub path: String,
+    /// Full contents, LF line endings.
+    pub contents: String,
+}
+
+/// Generator settings.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Directory of the generated crate, relative to the repository root.
+    pub out_dir: String,
+    /// Cargo package name of the generated crate.
+    pub package: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config { out_dir: "generated".into(), package: "linkspec-clients".into() }
+    }
+}
+
+/// What a successful run produced.
+#[derive(Debug, Clone)]
+pub struct Output {
+    /// Files, sorted by path.
+    pub files: Vec<GeneratedFile>,
+    /// Warnings found on the way.
+    pub warnings: Diagnostics,
+}
+
+/// Parses and validates every spec, then emits the crate. Every problem in every spec is
+/// reported; nothing is produced when any is an error.
+pub fn generate(specs: &[SpecSource], config: &Config) -> Result<Output, Diagnostics> {
+    let (providers, diags) = check(specs);
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    let mut files = Vec::new();
+    for p in &providers {
+        files.extend(provider_files(p, config).map_err(|msg| internal(&p.source, msg))?);
+    }
+    files.push(lib_file(&providers, config).map_err(|msg| internal("<crate>", msg))?);
+    files.push(cargo_toml(&providers, config));
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Output { files, warnings: diags })
+}
+
+/// Parses and lowers every spec, returning the providers that are valid and every diagnostic.
+pub fn check(specs: &[SpecSource]) -> (Vec<ir::Provider>, Diagnostics) {
+    let mut diags = Vec::new();
+    let mut providers: Vec<ir::Provider> = Vec::new();
+    for source in specs {
+        let parsed = match lower::parse(&source.name, &source.text) {
+            Ok(spec) => spec,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        if let Some(first) = providers.iter().find(|p| p.module == parsed.provider.value) {
+            diags.push(
+                Diagnostic::error(
+                    "LS0100",
+                    &source.name,
+                    Loc::at(&parsed.provider),
+                    format!("provider `{}` is already defined in {}", first.module, first.source),
+                )
+                .help("each spec needs its own provider name"),
+            );
+        }
+        if let Some(p) = lower::lower(&source.name, &parsed, &mut diags) {
+            providers.push(p);
+        }
+    }
+    let mut diags = Diagnostics(diags);
+    diags.sort();
+    providers.sort_by(|a, b| a.module.cmp(&b.module));
+    (providers, diags)
+}
+
+fn internal(file: &str, message: String) -> Diagnostics {
+    Diagnostics(vec![Diagnostic::error("LS9999", file, Loc::default(), message)])
+}
+
+fn provider_files(p: &ir::Provider, config: &Config) -> Result<Vec<GeneratedFile>, String> {
+    let dir = format!("{}/src/{}", config.out_dir, p.module);
+    let mut doc = format!("{} client and models, generated from `{}`.", p.title, p.source);
+    if let Some(d) = &p.docs {
+        doc.push_str("\n\n");
+        doc.push_str(d.trim_end());
+    }
+    let doc_attrs = doc.lines().map(|l| {
+        let l = if l.trim().is_empty() { String::new() } else { format!(" {l}") };
+        quote! { #![doc = #l] }
+    });
+    let module = quote! {
+        #(#doc_attrs)*
+        mod client;
+        mod models;
+        pub use client::*;
+        pub use models::*;
+    };
+    let models_doc = format!(" {} models: request and response bodies, enums, the error envelope.", p.title);
+    let models_body = emit::model::models_file(p);
+    let models = quote! {
+        #![doc = #models_doc]
+        #models_body
+    };
+    let client_doc = format!(" {} client: builder, environments, one method per operation.", p.title);
+    let client_body = emit::client::client_file(p);
+    let client = quote! {
+        #![doc = #client_doc]
+        use super::models::*;
+        #client_body
+    };
+    Ok(vec![
+        GeneratedFile { path: format!("{dir}/mod.rs"), contents: render::rust_file(&p.source, module)? },
+        GeneratedFile { path: format!("{dir}/models.rs"), contents: render::rust_file(&p.source, models)? },
+        GeneratedFile { path: format!("{dir}/client.rs"), contents: render::rust_file(&p.source, client)? },
+    ])
+}
+
+fn lib_file(providers: &[ir::Provider], config: &Config) -> Result<GeneratedFile, String> {
+    let mods = providers.iter().map(|p| {
+        let name = emit::ident(&p.module);
+        let feature = &p.module;
+        let doc = format!(" {}: generated from `{}`.", p.title, p.source);
+        quote! {
+            #[cfg(feature = #feature)]
+            #[doc = #doc]
+            pub mod #name;
+        }
+    });
+    let tokens = quote! {
+        //! Typed clients for the providers described in `specs/`, generated by linkspec.
+        //!
+        //! Each provider is a module behind a cargo feature of the same name (all on by default).
+        #![warn(missing_docs)]
+        #(#mods)*
+        pub use ::linkspec_runtime as runtime;
+    };
+    Ok(GeneratedFile { path: format!("{}/src/lib.rs", config.out_dir), contents: render::rust_file("specs/*.yaml", tokens)? })
+}
+
+fn cargo_toml(providers: &[ir::Provider], config: &Config) -> GeneratedFile {
+    let names: Vec<String> = providers.iter().map(|p| format!("\"{}\"", p.module)).collect();
+    let mut text = format!("# {}\n\n", render::header_line("specs/*.yaml"));
+    text.push_str(&format!(
+        "[package]\nname = \"{}\"\nversion = \"0.1.0\"\ndescription = \"Typed clients generated by linkspec from specs/.\"\nedition.workspace = true\nrust-version.workspace = true\nlicense.workspace = true\npublish.workspace = true\n\n",
+        config.package
+    ));
+    text.push_str(&format!("[features]\ndefault = [{}]\n", names.join(", ")));
+    for p in providers {
+        text.push_str(&format!("{} = []\n", p.module));
+    }
+    text.push_str("\n[dependencies]\nlinkspec-runtime.workspace = true\nserde.workspace = true\nserde_json.workspace = true\n");
+    GeneratedFile { path: format!("{}/Cargo.toml", config.out_dir), contents: text }
+}
