@@ -184,3 +184,4 @@ fn cargo_toml(providers: &[ir::Provider], config: &Config) -> GeneratedFile {
     text.push_str("\n[dependencies]\nlinkspec-runtime.workspace = true\nserde.workspace = true\nserde_json.workspace = true\n");
     GeneratedFile { path: format!("{}/Cargo.toml", config.out_dir), contents: text }
 }
+

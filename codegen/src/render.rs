@@ -11,6 +11,24 @@ pub fn header_line(source: &str) -> String {
 /// Formats a Rust file. A token stream that does not parse is a codegen bug, reported as such.
 pub fn rust_file(source: &str, tokens: TokenStream) -> Result<String, String> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| format!("linkspec emitted invalid Rust ({e}); this is a codegen bug"))?;
-    let body = prettyplease::unparse(&file);
+    let body = space_items(&prettyplease::unparse(&file));
     Ok(format!("// {}\n\n{}", header_line(source), body))
+}
+
+/// Puts a blank line between top-level items (prettyplease puts none), so diffs read well.
+fn space_items(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    let mut prev = "";
+    for line in text.lines() {
+        let item_ended = prev == "}" || prev == "};" || (prev.ends_with(';') && !prev.starts_with(' '));
+        let starts_item = !line.is_empty() && !line.starts_with([' ', '}', ')', ']']);
+        let after_inner_docs = prev.starts_with("//!") && !line.starts_with("//!") && !line.starts_with("#!");
+        if (item_ended && starts_item) || after_inner_docs {
+            out.push('\n');
+        }
+        out.push_str(line);
+        out.push('\n');
+        prev = line;
+    }
+    out
 }

@@ -36,8 +36,10 @@ fn provider_meta(p: &ir::Provider) -> TokenStream {
     let name = &p.module;
     let media_type = &p.media_type;
     let auth = match &p.auth {
-        ir::Auth::Bearer { .. } => quote! { ::linkspec_runtime::AuthScheme::Bearer },
-        ir::Auth::Header { header, .. } => quote! { ::linkspec_runtime::AuthScheme::Header { name: #header } },
+        ir::Auth::Bearer { setter } => quote! { ::linkspec_runtime::AuthScheme::Bearer { setter: #setter } },
+        ir::Auth::Header { header, setter } => {
+            quote! { ::linkspec_runtime::AuthScheme::Header { name: #header, setter: #setter } }
+        }
         ir::Auth::KeyPair { client_id, secret } => {
             let (ib, ih, sb, sh) = (&client_id.body, &client_id.header, &secret.body, &secret.header);
             quote! {
@@ -333,7 +335,7 @@ fn operation_meta(op: &ir::Operation) -> TokenStream {
     let name = &op.name;
     let method = ident(op.method.variant());
     let path = &op.path;
-    let success = &op.success;
+    let success = op.success.iter().map(|s| proc_macro2::Literal::u16_unsuffixed(*s));
     quote! {
         static #name_ident: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::OperationMeta {
             provider: &PROVIDER,
@@ -356,7 +358,10 @@ fn operation_method(p: &ir::Provider, op: &ir::Operation) -> TokenStream {
         op.path,
         op.success.iter().map(u16::to_string).collect::<Vec<_>>().join(", ")
     ));
-    text.push_str(&format!("\n\n# Errors\n\nA [`{}`] when the provider answers with an error status, and the other [`Error`] kinds for transport, timeouts and bodies that do not decode.", p.errors.model));
+    text.push_str(&format!(
+        "\n\n# Errors\n\n[`Error::Api`] with a [`{}`] when the provider answers with an error status; the other [`Error`] variants for transport failures, timeouts and bodies that do not decode.",
+        p.errors.model
+    ));
     let doc = doc_lines(&text);
     let params = op.params.iter().map(|param| {
         let wire = &param.wire;

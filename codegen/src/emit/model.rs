@@ -127,7 +127,7 @@ fn constructor(m: &ir::Model) -> TokenStream {
             ty = quote! { ::std::boxed::Box<#ty> };
         }
         let (arg_ty, value) = if f.nullable {
-            (quote! { ::std::option::Option<#ty> }, quote! { ::std::option::Option::Some(value) })
+            (quote! { ::std::option::Option<#ty> }, quote! { value })
         } else {
             (ty, quote! { value })
         };
@@ -142,7 +142,7 @@ fn constructor(m: &ir::Model) -> TokenStream {
         }
     });
     let allow = if required.len() > 7 { quote! { #[allow(clippy::too_many_arguments)] } } else { quote! {} };
-    let doc = format!(" A `{}` with its required fields set and every optional field absent.", m.name);
+    let doc = format!(" Builds a `{}` from its required fields; optional fields start absent.", m.name);
     quote! {
         impl #name {
             #[doc = #doc]

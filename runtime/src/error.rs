@@ -1,0 +1,207 @@
+//! Typed errors: one enum per client, generic over the provider's error envelope.
+
+use std::fmt;
+use std::time::Duration;
+
+/// What generated error envelopes tell the runtime: the provider's code, message and request id.
+/// Generated from the spec's `errors:` section.
+pub trait ErrorEnvelope: fmt::Debug + Send + Sync + 'static {
+    /// The provider's error code (`INVALID_API_KEYS`, `api_error.auth.expired_access_token`, `4011`).
+    fn code(&self) -> Option<String>;
+    /// The human-readable message.
+    fn message(&self) -> Option<String>;
+    /// The provider's request id, when the body carries one.
+    fn request_id(&self) -> Option<String>;
+}
+
+/// Everything a call can fail with.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error<E> {
+    /// The request could not be sent or the answer not read (DNS, connect, TLS, reset).
+    Transport {
+        /// Operation name.
+        operation: &'static str,
+        /// The underlying error.
+        source: reqwest::Error,
+    },
+    /// No complete answer within the configured timeout.
+    Timeout {
+        /// Operation name.
+        operation: &'static str,
+        /// The underlying error.
+        source: reqwest::Error,
+    },
+    /// The provider answered with an error status and a body in its error envelope.
+    Api(Box<ApiError<E>>),
+    /// The answer could not be decoded into the expected type.
+    Decode(Box<DecodeError>),
+    /// The request could not be built (a body that does not serialise, a bad header value).
+    Request {
+        /// Operation name.
+        operation: &'static str,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+impl<E: ErrorEnvelope> Error<E> {
+    /// The HTTP status, when the provider answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api(e) => Some(e.status),
+            Error::Decode(e) => Some(e.status),
+            _ => None,
+        }
+    }
+
+    /// The provider's error, when it answered with one.
+    pub fn api(&self) -> Option<&ApiError<E>> {
+        match self {
+            Error::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The provider's error code, when it answered with one.
+    pub fn code(&self) -> Option<String> {
+        self.api().and_then(|e| e.envelope.code())
+    }
+
+    /// The operation that failed.
+    pub fn operation(&self) -> &'static str {
+        match self {
+            Error::Transport { operation, .. } | Error::Timeout { operation, .. } | Error::Request { operation, .. } => {
+                operation
+            }
+            Error::Api(e) => e.operation,
+            Error::Decode(e) => e.operation,
+        }
+    }
+}
+
+impl<E: ErrorEnvelope> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Transport { operation, source } => write!(f, "{operation}: could not reach the provider: {source}"),
+            Error::Timeout { operation, .. } => write!(f, "{operation}: timed out waiting for the provider"),
+            Error::Api(e) => e.fmt(f),
+            Error::Decode(e) => e.fmt(f),
+            Error::Request { operation, message } => write!(f, "{operation}: could not build the request: {message}"),
+        }
+    }
+}
+
+impl<E: ErrorEnvelope> std::error::Error for Error<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport { source, .. } | Error::Timeout { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// An error answer in the provider's envelope.
+#[derive(Debug, Clone)]
+pub struct ApiError<E> {
+    /// Operation name.
+    pub operation: &'static str,
+    /// HTTP status.
+    pub status: u16,
+    /// The decoded error body.
+    pub envelope: E,
+    /// The request id from the body, or from a request-id header.
+    pub request_id: Option<String>,
+    /// `Retry-After`, when sent.
+    pub retry_after: Option<Duration>,
+}
+
+impl<E: ErrorEnvelope> fmt::Display for ApiError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: the provider answered {}", self.operation, self.status)?;
+        if let Some(code) = self.envelope.code() {
+            write!(f, " {code}")?;
+        }
+        if let Some(message) = self.envelope.message() {
+            write!(f, ": {message}")?;
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id {id})")?;
+        }
+        Ok(())
+    }
+}
+
+/// A body that did not decode into the type the spec promises.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeError {
+    /// Operation name.
+    pub operation: &'static str,
+    /// HTTP status of the answer.
+    pub status: u16,
+    /// JSON path of the value that failed (`links.mk_1.state`), empty for the whole body.
+    pub path: String,
+    /// What was wrong.
+    pub message: String,
+    /// The start of the body, at most [`DecodeError::EXCERPT_CHARS`] characters.
+    pub excerpt: String,
+}
+
+impl DecodeError {
+    /// How much of the body an error keeps.
+    pub const EXCERPT_CHARS: usize = 512;
+
+    /// The first characters of a body, lossily decoded.
+    pub fn excerpt_of(body: &[u8]) -> String {
+        let text = String::from_utf8_lossy(body);
+        let mut out: String = text.chars().take(Self::EXCERPT_CHARS).collect();
+        if text.chars().count() > Self::EXCERPT_CHARS {
+            out.push('…');
+        }
+        out
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: could not decode the {} answer", self.operation, self.status)?;
+        if !self.path.is_empty() {
+            write!(f, " at `{}`", self.path)?;
+        }
+        write!(f, ": {}; body starts: {}", self.message, self.excerpt)
+    }
+}
+
+/// A client that could not be built.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// The base URL does not parse or is not http(s).
+    #[error("{provider}: invalid base URL `{url}`: {reason}")]
+    InvalidBaseUrl {
+        /// Provider.
+        provider: &'static str,
+        /// The URL after placeholders were filled.
+        url: String,
+        /// Why.
+        reason: String,
+    },
+    /// A credential the provider needs was not set.
+    #[error("{provider}: no {what} set; call the builder's `{setter}` method")]
+    MissingCredential {
+        /// Provider.
+        provider: &'static str,
+        /// Which credential.
+        what: &'static str,
+        /// The builder method that sets it.
+        setter: &'static str,
+    },
+    /// The HTTP client could not be created.
+    #[error("{provider}: could not create the HTTP client: {reason}")]
+    Http {
+        /// Provider.
+        provider: &'static str,
+        /// Why.
+        reason: String,
+    },
+}
