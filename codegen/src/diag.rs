@@ -91,9 +91,9 @@ impl Diagnostic {
         let line_text = (self.loc.line > 0)
             .then(|| source.lines().nth(self.loc.line as usize - 1))
             .flatten();
+        let number = self.loc.line.to_string();
+        let pad = " ".repeat(number.len());
         if let Some(text) = line_text {
-            let number = self.loc.line.to_string();
-            let pad = " ".repeat(number.len());
             let chars = text.chars().count() as u32;
             let start = self.loc.col.saturating_sub(1).min(chars);
             let len = self.loc.len.clamp(1, (chars - start).max(1));
@@ -105,7 +105,7 @@ impl Diagnostic {
             ));
         }
         if let Some(help) = &self.help {
-            out.push_str(&format!("  = help: {help}\n"));
+            out.push_str(&format!("{pad} = help: {help}\n"));
         }
         out
     }
