@@ -4,8 +4,20 @@
 //!
 //! Each provider is a module behind a cargo feature of the same name (all on by default).
 #![warn(missing_docs)]
-#[cfg(feature = "fixture")]
-/// Fixture: generated from `specs/zz_fixture_tmp.yaml`.
-pub mod fixture;
+#[cfg(feature = "moneykit")]
+/// MoneyKit: generated from `specs/moneykit.yaml`.
+pub mod moneykit;
+
+#[cfg(feature = "mx")]
+/// MX: generated from `specs/mx.yaml`.
+pub mod mx;
+
+#[cfg(feature = "pingone")]
+/// PingOne: generated from `specs/pingone.yaml`.
+pub mod pingone;
+
+#[cfg(feature = "plaid")]
+/// Plaid: generated from `specs/plaid.yaml`.
+pub mod plaid;
 
 pub use ::linkspec_runtime as runtime;

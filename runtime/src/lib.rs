@@ -10,7 +10,7 @@ mod error;
 mod meta;
 mod redact;
 pub mod serde_util;
-#[path = "/tmp/time_stub.rs"] pub mod time;
+pub mod time;
 mod transport;
 
 pub use call::Call;

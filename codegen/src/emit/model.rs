@@ -77,6 +77,9 @@ fn model(provider: &ir::Provider, m: &ir::Model) -> TokenStream {
     let derive_eq = if eq { quote! { ::std::cmp::Eq, } } else { quote! {} };
     let sensitive = m.fields.iter().any(|f| f.sensitive);
     let derive_debug = if sensitive { quote! {} } else { quote! { ::std::fmt::Debug, } };
+    // With every field optional, `new()` takes nothing and `Default` is the same value.
+    let derive_default =
+        if m.fields.iter().all(|f| f.optional) { quote! { ::std::default::Default, } } else { quote! {} };
     let fields = m.fields.iter().map(|f| {
         let doc = field_doc(f);
         let attrs = serde_attrs(f);
@@ -88,7 +91,7 @@ fn model(provider: &ir::Provider, m: &ir::Model) -> TokenStream {
     let ctor = constructor(m);
     quote! {
         #doc
-        #[derive(#derive_debug ::std::clone::Clone, ::std::cmp::PartialEq, #derive_eq ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(#derive_debug ::std::clone::Clone, ::std::cmp::PartialEq, #derive_eq #derive_default ::serde::Serialize, ::serde::Deserialize)]
         pub struct #name {
             #(#fields)*
         }
