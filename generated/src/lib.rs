@@ -21,3 +21,77 @@ pub mod pingone;
 pub mod plaid;
 
 pub use ::linkspec_runtime as runtime;
+
+/// Every (provider, operation) pair compiled in, in spec order.
+pub fn operations() -> ::std::vec::Vec<(&'static str, &'static str)> {
+    #[allow(unused_mut)]
+    let mut out = ::std::vec::Vec::new();
+    #[cfg(feature = "moneykit")]
+    out.extend(moneykit::OPERATIONS.iter().map(|op| ("moneykit", *op)));
+    #[cfg(feature = "mx")] out.extend(mx::OPERATIONS.iter().map(|op| ("mx", *op)));
+    #[cfg(feature = "pingone")]
+    out.extend(pingone::OPERATIONS.iter().map(|op| ("pingone", *op)));
+    #[cfg(feature = "plaid")]
+    out.extend(plaid::OPERATIONS.iter().map(|op| ("plaid", *op)));
+    out
+}
+
+/// Builds a client of `provider` from `settings` and calls `operation` with JSON
+/// arguments; see each provider's `Client::call_json`.
+///
+/// # Errors
+///
+/// [`runtime::DispatchError`] for an unknown provider or operation, bad arguments, or
+/// settings the client cannot be built from.
+pub async fn call_json(
+    provider: &str,
+    settings: &::linkspec_runtime::ClientSettings,
+    operation: &str,
+    args: ::serde_json::Value,
+) -> ::std::result::Result<
+    ::linkspec_runtime::JsonOutcome,
+    ::linkspec_runtime::DispatchError,
+> {
+    let _ = (settings, operation, &args);
+    match provider {
+        #[cfg(feature = "moneykit")]
+        "moneykit" => {
+            moneykit::Client::builder()
+                .settings(settings)?
+                .build()?
+                .call_json(operation, args)
+                .await
+        }
+        #[cfg(feature = "mx")]
+        "mx" => {
+            mx::Client::builder()
+                .settings(settings)?
+                .build()?
+                .call_json(operation, args)
+                .await
+        }
+        #[cfg(feature = "pingone")]
+        "pingone" => {
+            pingone::Client::builder()
+                .settings(settings)?
+                .build()?
+                .call_json(operation, args)
+                .await
+        }
+        #[cfg(feature = "plaid")]
+        "plaid" => {
+            plaid::Client::builder()
+                .settings(settings)?
+                .build()?
+                .call_json(operation, args)
+                .await
+        }
+        other => {
+            ::std::result::Result::Err(
+                ::linkspec_runtime::DispatchError::UnknownProvider(
+                    ::std::string::ToString::to_string(other),
+                ),
+            )
+        }
+    }
+}

@@ -196,6 +196,16 @@ pub enum BuildError {
         /// The builder method that sets it.
         setter: &'static str,
     },
+    /// A setting names something the provider does not have, or holds a bad value.
+    #[error("{provider}: invalid setting `{setting}`: {reason}")]
+    InvalidSetting {
+        /// Provider.
+        provider: &'static str,
+        /// Which setting.
+        setting: String,
+        /// Why, and what is allowed.
+        reason: String,
+    },
     /// The HTTP client could not be created.
     #[error("{provider}: could not create the HTTP client: {reason}")]
     Http {

@@ -6,16 +6,20 @@
 //! lossless timestamps, redaction.
 
 mod call;
+pub mod dispatch;
 mod error;
 mod meta;
 mod redact;
+mod settings;
 pub mod serde_util;
 pub mod time;
 mod transport;
 
 pub use call::Call;
 pub use error::{ApiError, BuildError, DecodeError, Error, ErrorEnvelope};
-pub use meta::{AuthScheme, HeaderMeta, KeyPlacement, Method, OperationMeta, ProviderMeta};
+pub use dispatch::{DispatchError, JsonOutcome};
+pub use meta::{AuthScheme, HeaderMeta, KeyPlacement, Method, OperationMeta, ProviderMeta, VariableMeta};
+pub use settings::ClientSettings;
 pub use redact::Redacted;
 pub use transport::{KeyPairPlacement, Transport, TransportBuilder};
 

@@ -94,8 +94,21 @@ pub struct ProviderMeta {
     pub headers: &'static [HeaderMeta],
     /// Default environment's base URL template.
     pub base_url: &'static str,
-    /// Defaults of the URL template's placeholders.
-    pub variables: &'static [(&'static str, &'static str)],
+    /// Every environment: (name in the spec, base URL template).
+    pub environments: &'static [(&'static str, &'static str)],
+    /// The URL templates' placeholders.
+    pub variables: &'static [VariableMeta],
+}
+
+/// A `{placeholder}` of a provider's base URL templates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VariableMeta {
+    /// Name in the template.
+    pub name: &'static str,
+    /// Value used unless the client sets another.
+    pub default: &'static str,
+    /// Every allowed value.
+    pub values: &'static [&'static str],
 }
 
 /// What the runtime needs to know about one operation.

@@ -3,6 +3,7 @@
 use crate::call::Call;
 use crate::error::{ApiError, BuildError, DecodeError, Error, ErrorEnvelope};
 use crate::meta::{AuthScheme, ProviderMeta};
+use crate::settings::ClientSettings;
 use reqwest::Url;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
@@ -13,7 +14,8 @@ use std::time::{Duration, Instant};
 use tracing::Instrument;
 
 /// Where a key pair travels; the provider accepts either.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum KeyPairPlacement {
     /// As fields of the JSON body.
     #[default]
@@ -72,7 +74,7 @@ impl TransportBuilder {
             provider,
             template: provider.base_url,
             base_url: None,
-            variables: provider.variables.to_vec(),
+            variables: provider.variables.iter().map(|v| (v.name, v.default)).collect(),
             headers: Vec::new(),
             credentials: Credentials::default(),
             timeout: DEFAULT_TIMEOUT,
@@ -154,6 +156,59 @@ impl TransportBuilder {
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
+    }
+
+    /// Applies settings given as data; a name the provider does not declare is an error.
+    pub fn settings(mut self, settings: &ClientSettings) -> Result<Self, BuildError> {
+        let provider = self.provider;
+        let invalid = |setting: String, reason: String| BuildError::InvalidSetting { provider: provider.name, setting, reason };
+        let names = |list: &mut dyn Iterator<Item = &'static str>| list.collect::<Vec<_>>().join(", ");
+        if let Some(env) = &settings.environment {
+            let Some((_, template)) = provider.environments.iter().find(|(name, _)| name == env) else {
+                let known = names(&mut provider.environments.iter().map(|(n, _)| *n));
+                return Err(invalid("environment".into(), format!("no environment `{env}`; use one of: {known}")));
+            };
+            self.template = template;
+        }
+        if let Some(url) = &settings.base_url {
+            self.base_url = Some(url.clone());
+        }
+        for (name, value) in &settings.variables {
+            let Some(meta) = provider.variables.iter().find(|v| v.name == name) else {
+                let known = names(&mut provider.variables.iter().map(|v| v.name));
+                return Err(invalid(format!("variables.{name}"), format!("no such placeholder; known: {known}")));
+            };
+            let Some(allowed) = meta.values.iter().find(|v| *v == value) else {
+                return Err(invalid(format!("variables.{name}"), format!("`{value}` is not one of: {}", meta.values.join(", "))));
+            };
+            self = self.variable(meta.name, allowed);
+        }
+        for (name, value) in &settings.headers {
+            let Some(meta) = provider.headers.iter().find(|h| h.name.eq_ignore_ascii_case(name)) else {
+                let known = names(&mut provider.headers.iter().map(|h| h.name));
+                return Err(invalid(format!("headers.{name}"), format!("the spec declares no such header; known: {known}")));
+            };
+            self = self.header(meta.name, value.clone());
+        }
+        if let Some(token) = &settings.token {
+            self.credentials.token = Some(token.clone());
+        }
+        if let Some(id) = &settings.client_id {
+            self.credentials.client_id = Some(id.clone());
+        }
+        if let Some(secret) = &settings.secret {
+            self.credentials.secret = Some(secret.clone());
+        }
+        if let Some(placement) = settings.credentials_in {
+            self.credentials.placement = placement;
+        }
+        if let Some(timeout) = settings.timeout() {
+            self.timeout = timeout;
+        }
+        if let Some(timeout) = settings.connect_timeout() {
+            self.connect_timeout = timeout;
+        }
+        Ok(self)
     }
 
     /// Checks the settings and builds the transport.
@@ -306,10 +361,9 @@ impl Transport {
             }
         }
         if !call.query.is_empty() {
-            let mut pairs = url.query_pairs_mut();
-            for (name, value) in &call.query {
-                pairs.append_pair(name, value);
-            }
+            let query: Vec<String> =
+                call.query.iter().map(|(name, value)| format!("{}={}", encode_query(name), encode_query(value))).collect();
+            url.set_query(Some(&query.join("&")));
         }
         Ok(url)
     }
@@ -430,6 +484,19 @@ impl Transport {
         }
         Ok(())
     }
+}
+
+/// Percent-encodes a query name or value: every byte but RFC 3986's unreserved characters.
+/// A space becomes `%20`, not form encoding's `+`, which strict servers read as a plus sign.
+fn encode_query(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => out.push(byte as char),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
 }
 
 fn transport_error<E>(operation: &'static str, source: reqwest::Error) -> Error<E> {

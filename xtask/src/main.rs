@@ -1,6 +1,7 @@
 //! Project automation: the one binary that reads specs and writes generated code.
 //!
 //! `cargo xtask generate [--check]` rewrites (or checks) generated/ from specs/.
+//! `cargo xtask conformance [filters]` replays the recorded cases through generated/.
 
 use anyhow::{Context, Result, bail};
 use linkspec_codegen::Config;
@@ -11,8 +12,9 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("generate") => generate(&args[1..]),
+        Some("conformance") => conformance(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask generate [--check]");
+            eprintln!("usage: cargo xtask generate [--check] | conformance [PROVIDER|CASE]...");
             return ExitCode::from(2);
         }
     };
@@ -75,4 +77,17 @@ fn generate(args: &[String]) -> Result<ExitCode> {
     }
     println!("{} files from {} specs ({} written, {} removed)", output.files.len(), specs.len(), drift.stale.len(), drift.extra.len());
     Ok(ExitCode::SUCCESS)
+}
+
+/// Builds and runs the conformance binary. It lives in its own crate so that xtask (and so
+/// `generate`) never depends on generated/ compiling.
+fn conformance(args: &[String]) -> Result<ExitCode> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = std::process::Command::new(cargo)
+        .args(["run", "--quiet", "--package", "linkspec-conformance", "--bin", "conformance", "--"])
+        .args(args)
+        .current_dir(root())
+        .status()
+        .context("running the conformance binary")?;
+    Ok(if status.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }

@@ -59,10 +59,15 @@ fn provider_meta(p: &ir::Provider) -> TokenStream {
         quote! { ::linkspec_runtime::HeaderMeta { name: #wire, default: #default } }
     });
     let base = &p.environments[p.default_env].url;
+    let environments = p.environments.iter().map(|e| {
+        let (wire, url) = (&e.wire, &e.url);
+        quote! { (#wire, #url) }
+    });
     let variables = p.variables.iter().map(|v| {
         let wire = &v.wire;
         let default = &v.values[v.default].1;
-        quote! { (#wire, #default) }
+        let values = v.values.iter().map(|(_, text)| text);
+        quote! { ::linkspec_runtime::VariableMeta { name: #wire, default: #default, values: &[#(#values),*] } }
     });
     quote! {
         static PROVIDER: ::linkspec_runtime::ProviderMeta = ::linkspec_runtime::ProviderMeta {
@@ -71,6 +76,7 @@ fn provider_meta(p: &ir::Provider) -> TokenStream {
             auth: #auth,
             headers: &[#(#headers),*],
             base_url: #base,
+            environments: &[#(#environments),*],
             variables: &[#(#variables),*],
         };
     }
@@ -290,6 +296,14 @@ fn builder(p: &ir::Provider) -> TokenStream {
                 self
             }
 
+            /// Applies settings given as data (a config file, a test case): environment or base
+            /// URL, placeholders, headers, credentials, timeouts. Names the spec does not declare
+            /// are refused.
+            pub fn settings(mut self, settings: &::linkspec_runtime::ClientSettings) -> ::std::result::Result<Self, ::linkspec_runtime::BuildError> {
+                self.transport = self.transport.settings(settings)?;
+                ::std::result::Result::Ok(self)
+            }
+
             /// Builds the client, checking the base URL and that credentials are set.
             pub fn build(self) -> ::std::result::Result<Client, ::linkspec_runtime::BuildError> {
                 ::std::result::Result::Ok(Client { transport: self.transport.build()? })
@@ -306,8 +320,13 @@ fn client(p: &ir::Provider) -> TokenStream {
         p.title,
         p.docs.as_deref().map(|d| format!("\n\n{}", d.trim_end())).unwrap_or_default()
     ));
+    let dispatch = call_json(p);
+    let names = p.operations.iter().map(|op| &op.name);
     quote! {
         #(#metas)*
+
+        /// The name of every operation, in spec order; each is accepted by [`Client::call_json`].
+        pub const OPERATIONS: &[&str] = &[#(#names),*];
 
         #doc
         #[derive(::std::fmt::Debug, ::std::clone::Clone)]
@@ -322,6 +341,51 @@ fn client(p: &ir::Provider) -> TokenStream {
             }
 
             #(#methods)*
+
+            #dispatch
+        }
+    }
+}
+
+/// `call_json`: an operation by name, arguments as JSON, the typed result as data. Routes to
+/// the typed methods, so a call by name behaves exactly like a typed call.
+fn call_json(p: &ir::Provider) -> TokenStream {
+    let arms = p.operations.iter().map(|op| {
+        let name = &op.name;
+        let method = ident(&op.name);
+        let request = ident(&op.request_type);
+        quote! {
+            #name => {
+                let request: #request = ::linkspec_runtime::dispatch::arguments(#name, args)?;
+                ::linkspec_runtime::dispatch::outcome(self.#method(request).await)
+            }
+        }
+    });
+    let provider = &p.module;
+    quote! {
+        /// Calls the operation named `operation` (see [`OPERATIONS`]) with its arguments as JSON:
+        /// the parameters by wire name, and the body under `body`. The typed answer or typed
+        /// error comes back as data. Used by the conformance harness to replay recorded cases
+        /// through the same code path as typed calls.
+        ///
+        /// # Errors
+        ///
+        /// [`::linkspec_runtime::DispatchError`] when the operation is unknown or the arguments do
+        /// not decode into its request type; the call's own errors are in the outcome.
+        pub async fn call_json(
+            &self,
+            operation: &str,
+            args: ::serde_json::Value,
+        ) -> ::std::result::Result<::linkspec_runtime::JsonOutcome, ::linkspec_runtime::DispatchError> {
+            ::std::result::Result::Ok(match operation {
+                #(#arms)*
+                other => {
+                    return ::std::result::Result::Err(::linkspec_runtime::DispatchError::UnknownOperation {
+                        provider: #provider,
+                        operation: ::std::string::ToString::to_string(other),
+                    });
+                }
+            })
         }
     }
 }

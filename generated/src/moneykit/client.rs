@@ -20,6 +20,7 @@ static PROVIDER: ::linkspec_runtime::ProviderMeta = ::linkspec_runtime::Provider
         },
     ],
     base_url: "https://api.moneykit.com",
+    environments: &[("production", "https://api.moneykit.com")],
     variables: &[],
 };
 
@@ -123,6 +124,16 @@ impl ClientBuilder {
         self.transport = self.transport.http_client(client);
         self
     }
+    /// Applies settings given as data (a config file, a test case): environment or base
+    /// URL, placeholders, headers, credentials, timeouts. Names the spec does not declare
+    /// are refused.
+    pub fn settings(
+        mut self,
+        settings: &::linkspec_runtime::ClientSettings,
+    ) -> ::std::result::Result<Self, ::linkspec_runtime::BuildError> {
+        self.transport = self.transport.settings(settings)?;
+        ::std::result::Result::Ok(self)
+    }
     /// Builds the client, checking the base URL and that credentials are set.
     pub fn build(self) -> ::std::result::Result<Client, ::linkspec_runtime::BuildError> {
         ::std::result::Result::Ok(Client {
@@ -138,6 +149,9 @@ static GET_USER_LINKS: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::O
     path: "/users/{id}/links",
     success: &[200],
 };
+
+/// The name of every operation, in spec order; each is accepted by [`Client::call_json`].
+pub const OPERATIONS: &[&str] = &["get_user_links"];
 
 /// A MoneyKit client. Cheap to clone; clones share connections.
 ///
@@ -175,6 +189,43 @@ impl Client {
         let mut call = ::linkspec_runtime::Call::new(&GET_USER_LINKS);
         call.path_param("id", &request.id);
         self.transport.send(call).await
+    }
+    /// Calls the operation named `operation` (see [`OPERATIONS`]) with its arguments as JSON:
+    /// the parameters by wire name, and the body under `body`. The typed answer or typed
+    /// error comes back as data. Used by the conformance harness to replay recorded cases
+    /// through the same code path as typed calls.
+    ///
+    /// # Errors
+    ///
+    /// [`::linkspec_runtime::DispatchError`] when the operation is unknown or the arguments do
+    /// not decode into its request type; the call's own errors are in the outcome.
+    pub async fn call_json(
+        &self,
+        operation: &str,
+        args: ::serde_json::Value,
+    ) -> ::std::result::Result<
+        ::linkspec_runtime::JsonOutcome,
+        ::linkspec_runtime::DispatchError,
+    > {
+        ::std::result::Result::Ok(
+            match operation {
+                "get_user_links" => {
+                    let request: GetUserLinksRequest = ::linkspec_runtime::dispatch::arguments(
+                        "get_user_links",
+                        args,
+                    )?;
+                    ::linkspec_runtime::dispatch::outcome(
+                        self.get_user_links(request).await,
+                    )
+                }
+                other => {
+                    return ::std::result::Result::Err(::linkspec_runtime::DispatchError::UnknownOperation {
+                        provider: "moneykit",
+                        operation: ::std::string::ToString::to_string(other),
+                    });
+                }
+            },
+        )
     }
 }
 

@@ -15,7 +15,14 @@ static PROVIDER: ::linkspec_runtime::ProviderMeta = ::linkspec_runtime::Provider
     },
     headers: &[],
     base_url: "https://api.pingone.{region}/v1",
-    variables: &[("region", "com")],
+    environments: &[("production", "https://api.pingone.{region}/v1")],
+    variables: &[
+        ::linkspec_runtime::VariableMeta {
+            name: "region",
+            default: "com",
+            values: &["com", "eu", "asia", "ca", "com.au"],
+        },
+    ],
 };
 
 /// The PingOne environments; each selects a base URL.
@@ -151,6 +158,16 @@ impl ClientBuilder {
         self.transport = self.transport.http_client(client);
         self
     }
+    /// Applies settings given as data (a config file, a test case): environment or base
+    /// URL, placeholders, headers, credentials, timeouts. Names the spec does not declare
+    /// are refused.
+    pub fn settings(
+        mut self,
+        settings: &::linkspec_runtime::ClientSettings,
+    ) -> ::std::result::Result<Self, ::linkspec_runtime::BuildError> {
+        self.transport = self.transport.settings(settings)?;
+        ::std::result::Result::Ok(self)
+    }
     /// Builds the client, checking the base URL and that credentials are set.
     pub fn build(self) -> ::std::result::Result<Client, ::linkspec_runtime::BuildError> {
         ::std::result::Result::Ok(Client {
@@ -166,6 +183,9 @@ static READ_LINKED_ACCOUNTS: ::linkspec_runtime::OperationMeta = ::linkspec_runt
     path: "/environments/{envID}/users/{userID}/linkedAccounts",
     success: &[200],
 };
+
+/// The name of every operation, in spec order; each is accepted by [`Client::call_json`].
+pub const OPERATIONS: &[&str] = &["read_linked_accounts"];
 
 /// A PingOne client. Cheap to clone; clones share connections.
 ///
@@ -221,6 +241,43 @@ impl Client {
             call.query("order", value);
         }
         self.transport.send(call).await
+    }
+    /// Calls the operation named `operation` (see [`OPERATIONS`]) with its arguments as JSON:
+    /// the parameters by wire name, and the body under `body`. The typed answer or typed
+    /// error comes back as data. Used by the conformance harness to replay recorded cases
+    /// through the same code path as typed calls.
+    ///
+    /// # Errors
+    ///
+    /// [`::linkspec_runtime::DispatchError`] when the operation is unknown or the arguments do
+    /// not decode into its request type; the call's own errors are in the outcome.
+    pub async fn call_json(
+        &self,
+        operation: &str,
+        args: ::serde_json::Value,
+    ) -> ::std::result::Result<
+        ::linkspec_runtime::JsonOutcome,
+        ::linkspec_runtime::DispatchError,
+    > {
+        ::std::result::Result::Ok(
+            match operation {
+                "read_linked_accounts" => {
+                    let request: ReadLinkedAccountsRequest = ::linkspec_runtime::dispatch::arguments(
+                        "read_linked_accounts",
+                        args,
+                    )?;
+                    ::linkspec_runtime::dispatch::outcome(
+                        self.read_linked_accounts(request).await,
+                    )
+                }
+                other => {
+                    return ::std::result::Result::Err(::linkspec_runtime::DispatchError::UnknownOperation {
+                        provider: "pingone",
+                        operation: ::std::string::ToString::to_string(other),
+                    });
+                }
+            },
+        )
     }
 }
 

@@ -27,6 +27,10 @@ static PROVIDER: ::linkspec_runtime::ProviderMeta = ::linkspec_runtime::Provider
         },
     ],
     base_url: "https://sandbox.plaid.com",
+    environments: &[
+        ("sandbox", "https://sandbox.plaid.com"),
+        ("production", "https://production.plaid.com"),
+    ],
     variables: &[],
 };
 
@@ -152,6 +156,16 @@ impl ClientBuilder {
         self.transport = self.transport.http_client(client);
         self
     }
+    /// Applies settings given as data (a config file, a test case): environment or base
+    /// URL, placeholders, headers, credentials, timeouts. Names the spec does not declare
+    /// are refused.
+    pub fn settings(
+        mut self,
+        settings: &::linkspec_runtime::ClientSettings,
+    ) -> ::std::result::Result<Self, ::linkspec_runtime::BuildError> {
+        self.transport = self.transport.settings(settings)?;
+        ::std::result::Result::Ok(self)
+    }
     /// Builds the client, checking the base URL and that credentials are set.
     pub fn build(self) -> ::std::result::Result<Client, ::linkspec_runtime::BuildError> {
         ::std::result::Result::Ok(Client {
@@ -199,6 +213,15 @@ static SANDBOX_USER_RESET_LOGIN: ::linkspec_runtime::OperationMeta = ::linkspec_
     path: "/sandbox/user/reset_login",
     success: &[200],
 };
+
+/// The name of every operation, in spec order; each is accepted by [`Client::call_json`].
+pub const OPERATIONS: &[&str] = &[
+    "user_create",
+    "user_update",
+    "user_remove",
+    "user_items_get",
+    "sandbox_user_reset_login",
+];
 
 /// A Plaid client. Cheap to clone; clones share connections.
 ///
@@ -330,6 +353,79 @@ impl Client {
         let mut call = ::linkspec_runtime::Call::new(&SANDBOX_USER_RESET_LOGIN);
         call.json_body(&request.body);
         self.transport.send(call).await
+    }
+    /// Calls the operation named `operation` (see [`OPERATIONS`]) with its arguments as JSON:
+    /// the parameters by wire name, and the body under `body`. The typed answer or typed
+    /// error comes back as data. Used by the conformance harness to replay recorded cases
+    /// through the same code path as typed calls.
+    ///
+    /// # Errors
+    ///
+    /// [`::linkspec_runtime::DispatchError`] when the operation is unknown or the arguments do
+    /// not decode into its request type; the call's own errors are in the outcome.
+    pub async fn call_json(
+        &self,
+        operation: &str,
+        args: ::serde_json::Value,
+    ) -> ::std::result::Result<
+        ::linkspec_runtime::JsonOutcome,
+        ::linkspec_runtime::DispatchError,
+    > {
+        ::std::result::Result::Ok(
+            match operation {
+                "user_create" => {
+                    let request: UserCreateRequest = ::linkspec_runtime::dispatch::arguments(
+                        "user_create",
+                        args,
+                    )?;
+                    ::linkspec_runtime::dispatch::outcome(
+                        self.user_create(request).await,
+                    )
+                }
+                "user_update" => {
+                    let request: UserUpdateRequest = ::linkspec_runtime::dispatch::arguments(
+                        "user_update",
+                        args,
+                    )?;
+                    ::linkspec_runtime::dispatch::outcome(
+                        self.user_update(request).await,
+                    )
+                }
+                "user_remove" => {
+                    let request: UserRemoveRequest = ::linkspec_runtime::dispatch::arguments(
+                        "user_remove",
+                        args,
+                    )?;
+                    ::linkspec_runtime::dispatch::outcome(
+                        self.user_remove(request).await,
+                    )
+                }
+                "user_items_get" => {
+                    let request: UserItemsGetRequest = ::linkspec_runtime::dispatch::arguments(
+                        "user_items_get",
+                        args,
+                    )?;
+                    ::linkspec_runtime::dispatch::outcome(
+                        self.user_items_get(request).await,
+                    )
+                }
+                "sandbox_user_reset_login" => {
+                    let request: SandboxUserResetLoginRequest = ::linkspec_runtime::dispatch::arguments(
+                        "sandbox_user_reset_login",
+                        args,
+                    )?;
+                    ::linkspec_runtime::dispatch::outcome(
+                        self.sandbox_user_reset_login(request).await,
+                    )
+                }
+                other => {
+                    return ::std::result::Result::Err(::linkspec_runtime::DispatchError::UnknownOperation {
+                        provider: "plaid",
+                        operation: ::std::string::ToString::to_string(other),
+                    });
+                }
+            },
+        )
     }
 }
 

@@ -1,0 +1,279 @@
+//! Replaying one case: a wiremock server on 127.0.0.1 answers with the recorded responses,
+//! the generated client is called by operation name, and everything is checked: the
+//! requests it sent, the outcome, that decoding lost nothing, and the typed result's snapshot.
+
+use crate::cassette::{Case, ExpectedRequest, Outcome, RecordedResponse};
+use crate::compare::{Difference, Received, json_differences, request_mismatches};
+use linkspec_runtime::JsonOutcome;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+use wiremock::{Mock, MockServer, ResponseTemplate, matchers};
+
+/// Status the replay server answers with when a request does not match its exchange.
+pub const MISMATCH_STATUS: u16 = 599;
+
+/// How to replay.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Where snapshots live (`<dir>/<provider>/<case>.snap`); `None` skips snapshots.
+    pub snapshots: Option<PathBuf>,
+}
+
+/// What became of a case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// Every check held.
+    Pass,
+    /// Failed as its `known_failure` mark says; counted as passing.
+    KnownFailure {
+        /// The mark's reason.
+        reason: String,
+        /// What failed.
+        problems: Vec<String>,
+    },
+    /// At least one check failed.
+    Fail(Vec<String>),
+}
+
+/// A replayed case.
+#[derive(Debug, Clone)]
+pub struct CaseResult {
+    /// Provider.
+    pub provider: String,
+    /// `provider/name`.
+    pub id: String,
+    /// Verdict.
+    pub verdict: Verdict,
+    /// Wall time of the replay.
+    pub elapsed: Duration,
+}
+
+/// Answers each request with the next recorded response if it matches the next expected
+/// request, and with [`MISMATCH_STATUS`] otherwise.
+struct Replayer {
+    exchanges: Vec<(ExpectedRequest, RecordedResponse)>,
+    next: Mutex<usize>,
+}
+
+impl wiremock::Respond for Replayer {
+    fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
+        let index = {
+            let mut next = self.next.lock().unwrap_or_else(|e| e.into_inner());
+            let i = *next;
+            *next += 1;
+            i
+        };
+        let Some((want, response)) = self.exchanges.get(index) else {
+            return ResponseTemplate::new(MISMATCH_STATUS).set_body_string("linkspec replay: no exchange left for this request");
+        };
+        if !request_mismatches(want, &Received::from_wiremock(request)).is_empty() {
+            return ResponseTemplate::new(MISMATCH_STATUS)
+                .set_body_string(format!("linkspec replay: the request does not match exchange {}", index + 1));
+        }
+        let mut template = ResponseTemplate::new(response.status).set_body_bytes(response.body.as_bytes().to_vec());
+        for (name, value) in &response.headers {
+            template = template.append_header(name.as_str(), value.as_str());
+        }
+        template
+    }
+}
+
+/// Replays one case.
+pub async fn replay(case: &Case, options: &Options) -> CaseResult {
+    let started = Instant::now();
+    let problems = check(case, options).await;
+    let verdict = match (&case.cassette.known_failure, problems.is_empty()) {
+        (None, true) => Verdict::Pass,
+        (None, false) => Verdict::Fail(problems),
+        (Some(reason), false) => Verdict::KnownFailure { reason: reason.clone(), problems },
+        (Some(reason), true) => Verdict::Fail(vec![format!(
+            "marked known_failure ({reason}) but every check passes: remove the mark"
+        )]),
+    };
+    CaseResult { provider: case.provider.clone(), id: case.id(), verdict, elapsed: started.elapsed() }
+}
+
+async fn check(case: &Case, options: &Options) -> Vec<String> {
+    let c = &case.cassette;
+    let mut settings = match case.settings() {
+        Ok(s) => s,
+        Err(e) => return vec![e],
+    };
+    let server = MockServer::start().await;
+    let replayer = Replayer {
+        exchanges: c.exchanges.iter().map(|x| (x.request.clone(), x.response.clone())).collect(),
+        next: Mutex::new(0),
+    };
+    Mock::given(matchers::any()).respond_with(replayer).mount(&server).await;
+    settings.base_url = Some(server.uri());
+    let called = linkspec_clients::call_json(&case.provider, &settings, &c.operation, c.args.clone()).await;
+    let received = server.received_requests().await.unwrap_or_default();
+    let outcome = match called {
+        Ok(outcome) => outcome,
+        Err(e) => return vec![format!("call: {e}")],
+    };
+
+    let mut problems = exchange_problems(case, &received);
+    if !problems.is_empty() {
+        // The outcome of a call whose requests were wrong says nothing more.
+        return problems;
+    }
+    problems.extend(outcome_problems(case, &outcome));
+    if problems.is_empty()
+        && let Some(dir) = &options.snapshots
+        && let Err(e) = snapshot(case, &outcome, dir)
+    {
+        problems.push(e);
+    }
+    problems
+}
+
+/// Every expected exchange happened, in order, and no other.
+fn exchange_problems(case: &Case, received: &[wiremock::Request]) -> Vec<String> {
+    let mut out = Vec::new();
+    let expected = &case.cassette.exchanges;
+    for (i, x) in expected.iter().enumerate() {
+        let label = format!("exchange {} ({} {})", i + 1, x.request.method, x.request.path);
+        match received.get(i) {
+            Some(r) => {
+                let got = Received::from_wiremock(r);
+                out.extend(request_mismatches(&x.request, &got).into_iter().map(|m| format!("{label}: {m}")));
+            }
+            None => out.push(format!("{label}: never sent (the client made {} request(s))", received.len())),
+        }
+    }
+    for (i, r) in received.iter().enumerate().skip(expected.len()) {
+        out.push(format!("unexpected request {}: {} {}", i + 1, r.method, r.url.path()));
+    }
+    out
+}
+
+/// The outcome has the expected kind, and re-serialising the typed value reproduces the
+/// recorded body: unknown fields are drift unless the case expects them, changed values fail.
+fn outcome_problems(case: &Case, outcome: &JsonOutcome) -> Vec<String> {
+    let want = case.expected_outcome();
+    let (got, json) = match outcome {
+        JsonOutcome::Success { json, .. } => (Outcome::Success, Some(json)),
+        JsonOutcome::ProviderError { json, .. } => (Outcome::ProviderError, Some(json)),
+        JsonOutcome::Failure { .. } => (Outcome::Failure, None),
+    };
+    if want != got {
+        let detail = match outcome {
+            JsonOutcome::Success { .. } => "the success model".to_owned(),
+            JsonOutcome::ProviderError { status, code, .. } => {
+                format!("the provider's error envelope (status {status}, code {})", code.as_deref().unwrap_or("none"))
+            }
+            JsonOutcome::Failure { message, .. } => message.clone(),
+        };
+        return vec![format!("outcome: expected {}, got {}: {detail}", want.as_str(), got.as_str())];
+    }
+    let Some(json) = json else { return Vec::new() };
+    let Some(last) = case.cassette.exchanges.last() else { return Vec::new() };
+    let body = last.response.body.trim();
+    let recorded: serde_json::Value = if body.is_empty() {
+        serde_json::Value::Null
+    } else {
+        match serde_json::from_str(body) {
+            Ok(v) => v,
+            Err(e) => return vec![format!("lossless: the recorded body is not JSON: {e}")],
+        }
+    };
+    let mut out = Vec::new();
+    let mut drift_seen = Vec::new();
+    for d in json_differences(&recorded, json) {
+        match d {
+            Difference::Missing { pointer, expected } => {
+                if case.cassette.expected_drift.contains(&pointer) {
+                    drift_seen.push(pointer);
+                } else {
+                    out.push(format!(
+                        "drift: the recorded body has {pointer} = {expected}, which the model does not hold (add it to the spec, or list it under expected_drift)"
+                    ));
+                }
+            }
+            Difference::Unexpected { pointer, actual } => {
+                out.push(format!("lossless: the typed value adds {pointer} = {actual}, absent from the recorded body"));
+            }
+            Difference::Changed { pointer, expected, actual } => {
+                out.push(format!("lossless: at {pointer} the recorded body has {expected}, the typed value gives {actual}"));
+            }
+        }
+    }
+    for pointer in &case.cassette.expected_drift {
+        if !drift_seen.contains(pointer) {
+            out.push(format!("expected_drift lists {pointer}, but the model holds it or the body lacks it: remove it"));
+        }
+    }
+    out
+}
+
+/// The text snapshotted for a case: its outcome kind and the typed value's `Debug`.
+pub fn snapshot_text(case: &Case, outcome: &JsonOutcome) -> String {
+    let (kind, debug) = match outcome {
+        JsonOutcome::Success { debug, .. } => ("success", debug),
+        JsonOutcome::ProviderError { debug, .. } => ("provider_error", debug),
+        JsonOutcome::Failure { debug, .. } => ("failure", debug),
+    };
+    format!("case: {}\noperation: {}\noutcome: {kind}\n\n{debug}\n", case.id(), case.cassette.operation)
+}
+
+fn snapshot(case: &Case, outcome: &JsonOutcome, dir: &Path) -> Result<(), String> {
+    let text = snapshot_text(case, outcome);
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(dir.join(&case.provider));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings.set_input_file(&case.path);
+    let name = case.name.clone();
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        settings.bind(|| insta::assert_snapshot!(name, text));
+    }));
+    result.map_err(|_| {
+        format!(
+            "snapshot: the typed result differs from {}/{}/{}.snap (review with `cargo insta review`, or accept with INSTA_UPDATE=always)",
+            dir.display(),
+            case.provider,
+            case.name
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn case(body: &str, drift: &str) -> Case {
+        let text = format!(
+            "version: 1\noperation: op\nexpected_drift: [{drift}]\nexchanges:\n  - request: {{method: GET, path: /}}\n    response: {{status: 200, body: '{body}'}}\n"
+        );
+        crate::cassette::parse("p", Path::new("p/c.yaml"), &text).expect("parses")
+    }
+
+    fn success(json: serde_json::Value) -> JsonOutcome {
+        JsonOutcome::Success { debug: String::new(), json }
+    }
+
+    #[test]
+    fn lossless_reports_widened_added_and_unknown_values() {
+        let c = case(r#"{"n": 5, "t": "2023-02-16T09:14:11Z", "extra": 1}"#, "");
+        let problems = outcome_problems(&c, &success(json!({"n": 5.0, "t": "2023-02-16T09:14:11+00:00", "added": null})));
+        assert_eq!(
+            problems,
+            [
+                "drift: the recorded body has /extra = 1, which the model does not hold (add it to the spec, or list it under expected_drift)",
+                "lossless: at /n the recorded body has 5, the typed value gives 5.0",
+                "lossless: at /t the recorded body has \"2023-02-16T09:14:11Z\", the typed value gives \"2023-02-16T09:14:11+00:00\"",
+                "lossless: the typed value adds /added = null, absent from the recorded body",
+            ]
+        );
+    }
+
+    #[test]
+    fn expected_drift_is_accepted_once_seen() {
+        let c = case(r#"{"n": 5, "extra": 1}"#, "/extra");
+        assert!(outcome_problems(&c, &success(json!({"n": 5}))).is_empty());
+        assert_eq!(outcome_problems(&c, &success(json!({"n": 5, "extra": 1}))).len(), 1);
+    }
+}

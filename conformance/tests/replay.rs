@@ -1,0 +1,40 @@
+//! The conformance suite under `cargo test`: every recorded case replays and matches its
+//! snapshot, and every operation in specs/ has a case. Same code path as `cargo xtask conformance`.
+
+use linkspec_conformance::{Filter, cassette, replay::Options, run, snapshot_dir, uncovered};
+
+#[tokio::test]
+async fn every_case_replays() {
+    let mut out = Vec::new();
+    let summary = run(&Filter::default(), &Options { snapshots: Some(snapshot_dir()) }, &mut out).await;
+    let text = String::from_utf8_lossy(&out);
+    println!("{text}");
+    assert!(!summary.results.is_empty(), "no cases were found");
+    assert_eq!(summary.failed(), 0, "conformance failures:\n{text}");
+}
+
+#[test]
+fn every_operation_has_a_case() {
+    let cases = cassette::load_all(&linkspec_conformance::cassette_dir()).unwrap_or_else(|e| panic!("{e:#?}"));
+    assert_eq!(uncovered(&cases), Vec::<(&str, &str)>::new());
+}
+
+#[test]
+fn no_snapshot_without_a_case() {
+    let cases = cassette::load_all(&linkspec_conformance::cassette_dir()).unwrap_or_else(|e| panic!("{e:#?}"));
+    let mut orphans = Vec::new();
+    for provider in std::fs::read_dir(snapshot_dir()).expect("snapshots/ exists") {
+        let provider = provider.expect("readable").path();
+        for snap in std::fs::read_dir(&provider).expect("readable") {
+            let path = snap.expect("readable").path();
+            let Some(stem) = path.file_name().and_then(|n| n.to_str()).and_then(|n| n.strip_suffix(".snap")) else {
+                continue;
+            };
+            let p = provider.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            if !cases.iter().any(|c| c.provider == p && c.name == stem) {
+                orphans.push(path.display().to_string());
+            }
+        }
+    }
+    assert!(orphans.is_empty(), "snapshots whose cassette is gone (delete them): {orphans:#?}");
+}

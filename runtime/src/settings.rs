@@ -1,0 +1,66 @@
+//! Client settings as data: what a generated builder sets by method calls, loadable from a
+//! config file (or a conformance cassette) instead.
+
+use crate::transport::KeyPairPlacement;
+use secrecy::SecretString;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// Everything a client can be configured with, by name. Unset fields keep the provider's
+/// defaults. Secrets are held as [`SecretString`]s: `Debug` never shows them.
+///
+/// ```yaml
+/// environment: sandbox          # or base_url: http://127.0.0.1:8080
+/// client_id: placeholder-client-id
+/// secret: placeholder-secret
+/// credentials_in: headers       # key-pair providers: body (default) or headers
+/// headers: { Plaid-Version: "2020-09-14" }
+/// timeout_ms: 30000
+/// ```
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientSettings {
+    /// Environment name from the spec (`sandbox`, `production`).
+    #[serde(default)]
+    pub environment: Option<String>,
+    /// A base URL that wins over `environment` (a proxy, a mock server).
+    #[serde(default)]
+    pub base_url: Option<String>,
+    /// Server URL placeholders by name (`region: eu`); values must be ones the spec lists.
+    #[serde(default)]
+    pub variables: BTreeMap<String, String>,
+    /// Provider-wide headers the spec declares, by name.
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    /// Token of a `bearer` or `header` scheme.
+    #[serde(default)]
+    pub token: Option<SecretString>,
+    /// Client id of a key pair.
+    #[serde(default)]
+    pub client_id: Option<SecretString>,
+    /// Secret of a key pair.
+    #[serde(default)]
+    pub secret: Option<SecretString>,
+    /// Where a key pair travels.
+    #[serde(default)]
+    pub credentials_in: Option<KeyPairPlacement>,
+    /// Time allowed for a whole call, in milliseconds.
+    #[serde(default)]
+    pub timeout_ms: Option<u64>,
+    /// Time allowed to connect, in milliseconds.
+    #[serde(default)]
+    pub connect_timeout_ms: Option<u64>,
+}
+
+impl ClientSettings {
+    /// The call timeout, when set.
+    pub fn timeout(&self) -> Option<Duration> {
+        self.timeout_ms.map(Duration::from_millis)
+    }
+
+    /// The connect timeout, when set.
+    pub fn connect_timeout(&self) -> Option<Duration> {
+        self.connect_timeout_ms.map(Duration::from_millis)
+    }
+}
