@@ -9,15 +9,39 @@ use crate::names;
 use crate::spec::{self, Sp};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Reads a spec file. A YAML or shape error is the only problem reported, as the parser
-/// cannot go on past it.
+/// Reads a spec file. When it does not read, the error is the first problem found and carries
+/// the others in `also`: every unknown, duplicate or missing key and every value of the wrong
+/// kind, from one pass of [`spec::shape`]. Only broken YAML stops at the first problem.
 pub fn parse(file: &str, text: &str) -> Result<spec::Spec, Diagnostic> {
-    serde_saphyr::from_str::<spec::Spec>(text).map_err(|err| parse_diagnostic(file, &err))
+    let err = match serde_saphyr::from_str_with_options::<spec::Spec>(text, spec::shape::options()) {
+        Ok(spec) => return Ok(spec),
+        Err(err) => err,
+    };
+    let problems = match spec::shape::read(text) {
+        Ok(tree) => spec::shape::check(file, &tree),
+        Err(syntax) => return Err(on_a_line(parse_diagnostic(file, &syntax), text)),
+    };
+    let mut problems = problems.into_iter().map(|d| on_a_line(d, text));
+    match problems.next() {
+        Some(first) => Err(first.also(problems.collect())),
+        // The shape check and serde disagree: serde's own words are the best there is.
+        None => Err(on_a_line(parse_diagnostic(file, &err), text)),
+    }
+}
+
+/// Moves a location past the end of the text (an empty document's) onto its last line.
+fn on_a_line(mut d: Diagnostic, text: &str) -> Diagnostic {
+    let lines = u32::try_from(text.lines().count()).unwrap_or(u32::MAX).max(1);
+    if d.loc.line > lines {
+        d.loc = Loc { line: lines, col: 1, len: 1 };
+    }
+    d
 }
 
 /// Turns a serde-saphyr error into a coded diagnostic with a hint.
 fn parse_diagnostic(file: &str, err: &serde_saphyr::Error) -> Diagnostic {
     let loc = err.location().map(|l| Loc::of(&l)).unwrap_or_default();
+    let loc = if loc.line == 0 { Loc { line: 1, col: 1, len: 1 } } else { Loc { col: loc.col.max(1), ..loc } };
     let rendered = err.to_string();
     let first = rendered.lines().next().unwrap_or("invalid YAML");
     let message = strip_location_prefix(first);
@@ -28,7 +52,7 @@ fn parse_diagnostic(file: &str, err: &serde_saphyr::Error) -> Diagnostic {
     } else if message.contains("untagged enum EnumValueSpec") {
         ("LS0004", "write an enum value as a string, `null`, or `{ value: ..., doc: ... }`")
     } else {
-        ("LS0001", "fix the YAML at this place; specs/README.md shows every construct")
+        ("LS0001", "the YAML cannot be read from here on: check the quotes, brackets and indentation here and just before")
     };
     let message = if code == "LS0002" {
         message.split(", set DuplicateKeyPolicy").next().unwrap_or(message).to_owned()
@@ -93,6 +117,20 @@ fn suggest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<
         .map(|(_, c)| c)
 }
 
+/// Why `name` is no snake_case value name, to finish a sentence: a keyword needs saying so.
+fn not_value_name(name: &str) -> &'static str {
+    if names::is_keyword(name) { "is a Rust keyword, so it cannot be a" } else { "is not a snake_case" }
+}
+
+/// Help for a bad `rust:` name: keywords are escaped anyway, so the override is not needed.
+fn rust_help(name: &str, example: &str) -> String {
+    if names::is_keyword(name) {
+        format!("remove `rust:`; linkspec writes keywords with a trailing underscore (`{name}_`)")
+    } else {
+        format!("write a snake_case name, e.g. `{example}`")
+    }
+}
+
 /// Collects diagnostics for one file.
 struct Lowerer<'a> {
     file: &'a str,
@@ -134,7 +172,7 @@ pub fn lower(file: &str, spec: &spec::Spec, diags: &mut Vec<Diagnostic>) -> Opti
         lw.error(
             "LS0100",
             Loc::at(&spec.provider),
-            format!("provider name `{module}` is not a snake_case Rust module name"),
+            format!("provider name `{module}` {} Rust module name", not_value_name(&module)),
             "use lower-case letters, digits and `_`, e.g. `moneykit`",
         );
     }
@@ -160,6 +198,13 @@ pub fn lower(file: &str, spec: &spec::Spec, diags: &mut Vec<Diagnostic>) -> Opti
     let errors = lower_errors(&mut lw, &spec.errors, &models);
     let operations = lower_operations(&mut lw, &spec.operations);
     check_global_names(&mut lw, &operations, &models, &enums, &variables, spec);
+    check_client_names(&mut lw, spec, &variables, &headers, auth.as_ref(), &operations);
+    check_required_cycles(&mut lw, spec, &models);
+    // Unused types are only worth a warning in an otherwise valid spec: next to errors they are
+    // mostly echoes of a misspelt reference.
+    if lw.diags.iter().filter(|d| d.severity == crate::diag::Severity::Error).count() == before {
+        warn_unused_types(&mut lw, spec, &models, &enums, &operations, errors.as_ref());
+    }
 
     let after = lw.diags.iter().filter(|d| d.severity == crate::diag::Severity::Error).count();
     if after > before {
@@ -211,7 +256,7 @@ fn check_media_type(lw: &mut Lowerer, mt: &Sp<String>) {
             "LS0103",
             Loc::at(mt),
             format!("`{}` is not a media type", mt.value),
-            "write `type/subtype`, e.g. `application/json` or `application/vnd.mx.nexus.v1+json`",
+            "write `type/subtype`, e.g. `application/vnd.mx.nexus.v1+json`; parameters go after `;`, as in `application/json; charset=utf-8`",
         );
     }
 }
@@ -263,7 +308,27 @@ fn lower_servers(lw: &mut Lowerer, servers: &spec::Servers) -> Servers {
             continue;
         };
         check_url_template(lw, url, &variables);
+        if let Some(other) = environments.iter().find(|e: &&ir::Environment| e.rust == rust) {
+            lw.error(
+                "LS0304",
+                Loc::at(name),
+                format!("environments `{}` and `{}` both become the variant `Environment::{rust}`", other.wire, name.value),
+                "rename one; variant names ignore case and punctuation",
+            );
+            continue;
+        }
         environments.push(ir::Environment { rust, wire: name.value.clone(), url: url.value.clone() });
+    }
+    for (name, _) in &servers.variables.0 {
+        let placeholder = format!("{{{}}}", name.value);
+        if !servers.environments.0.iter().any(|(_, url)| url.value.contains(&placeholder)) {
+            lw.warning(
+                "LS1007",
+                Loc::at(name),
+                format!("server variable `{}` is not used in any environment URL", name.value),
+                &format!("remove it, or put `{placeholder}` in a URL"),
+            );
+        }
     }
     if environments.is_empty() {
         lw.error(
@@ -334,9 +399,28 @@ fn lower_headers(lw: &mut Lowerer, headers: &spec::Entries<Sp<spec::HeaderSpec>>
             lw.error("LS0105", Loc::at(name), format!("`{}` is not a valid header name", name.value), "use letters, digits and `-`");
             continue;
         }
+        let setter = match &header.value.setter {
+            Some(s) if names::is_value_name(&s.value) => s.value.clone(),
+            Some(s) => {
+                lw.error("LS0303", Loc::at(s), format!("setter `{}` {} method name", s.value, not_value_name(&s.value)), "e.g. `user_agent`");
+                continue;
+            }
+            None => match names::value_ident(&name.value) {
+                Some(setter) => setter,
+                None => {
+                    lw.error(
+                        "LS0105",
+                        Loc::at(name),
+                        format!("header `{}` has no letter or digit to name its builder method after", name.value),
+                        "add `setter: <snake_case_name>` to the header",
+                    );
+                    continue;
+                }
+            },
+        };
         out.push(ir::DefaultHeader {
             wire: name.value.clone(),
-            setter: names::value_ident(&name.value).unwrap_or_default(),
+            setter,
             doc: header.value.doc.clone(),
             default: header.value.default.clone(),
         });
@@ -353,7 +437,7 @@ fn lower_auth(lw: &mut Lowerer, auth: &Sp<spec::AuthSpec>) -> Option<ir::Auth> {
     let setter = |lw: &mut Lowerer, default: &str| match &a.setter {
         Some(s) if names::is_value_name(&s.value) => Some(s.value.clone()),
         Some(s) => {
-            lw.error("LS0110", Loc::at(s), format!("setter `{}` is not a snake_case method name", s.value), "e.g. `session_token`");
+            lw.error("LS0110", Loc::at(s), format!("setter `{}` {} method name", s.value, not_value_name(&s.value)), "e.g. `session_token`");
             None
         }
         None => Some(default.to_owned()),
@@ -509,9 +593,27 @@ fn lower_enums(lw: &mut Lowerer, enums: &spec::Entries<Sp<spec::EnumSpec>>) -> V
     out
 }
 
+/// How deep `list<map<...>>` may nest; it bounds the recursion of [`parse_type_text`].
+const MAX_TYPE_NESTING: usize = 8;
+
+/// A long text cut for a message.
+fn short(text: &str) -> String {
+    let cut: String = text.chars().take(60).collect();
+    if cut.len() < text.len() { format!("{cut}...") } else { cut }
+}
+
 /// Parses a type expression; scalars, `list<T>`, `map<T>`, or a declared model or enum.
 fn parse_type(lw: &mut Lowerer, expr: &Sp<String>, format: Option<ir::TimestampFormat>) -> Option<ir::TypeRef> {
     let text = expr.value.trim();
+    if text.matches('<').count() > MAX_TYPE_NESTING {
+        lw.error(
+            "LS0301",
+            Loc::at(expr),
+            format!("type `{}` nests more than {MAX_TYPE_NESTING} levels of `list<>` and `map<>`", short(text)),
+            "declare a model for the inner part",
+        );
+        return None;
+    }
     parse_type_text(lw, expr, text, format)
 }
 
@@ -522,6 +624,10 @@ fn parse_type_text(lw: &mut Lowerer, expr: &Sp<String>, text: &str, format: Opti
                 lw.error("LS0301", Loc::at(expr), format!("`{text}` is missing its closing `>`"), "write e.g. `list<string>`");
                 return None;
             };
+            if inner.trim().is_empty() {
+                lw.error("LS0301", Loc::at(expr), format!("`{text}` names no element type"), "write e.g. `list<string>` or `map<Account>`");
+                return None;
+            }
             return parse_type_text(lw, expr, inner.trim(), format).map(|t| wrap(Box::new(t)));
         }
     }
@@ -567,8 +673,8 @@ fn lower_models(lw: &mut Lowerer, models: &spec::Entries<Sp<spec::ModelSpec>>) -
             let rust = match &fv.rust {
                 Some(r) if names::is_value_name(&r.value) => Some(r.value.clone()),
                 Some(r) => {
-                    lw.error("LS0303", Loc::at(r), format!("`{}` is not a snake_case Rust name", r.value), "e.g. `links`");
-                    None
+                    lw.error("LS0303", Loc::at(r), format!("`{}` {} Rust name", r.value, not_value_name(&r.value)), &rust_help(&r.value, "links"));
+                    continue;
                 }
                 None => names::value_ident(&wire.value),
             };
@@ -716,15 +822,23 @@ fn lower_method(lw: &mut Lowerer, method: &Sp<String>) -> Option<ir::Method> {
     })
 }
 
-fn lower_operations(lw: &mut Lowerer, ops: &spec::Entries<Sp<spec::OperationSpec>>) -> Vec<ir::Operation> {
+fn lower_operations(lw: &mut Lowerer, ops: &Sp<spec::Entries<Sp<spec::OperationSpec>>>) -> Vec<ir::Operation> {
     let mut out = Vec::new();
     let mut seen: BTreeMap<String, u32> = BTreeMap::new();
-    if ops.0.is_empty() {
-        lw.warning("LS1003", Loc::default(), "no operations are declared".to_owned(), "add endpoints under `operations:`");
+    let mut endpoints: BTreeMap<String, String> = BTreeMap::new();
+    if ops.value.0.is_empty() {
+        lw.warning("LS1003", Loc::at(ops), "no operations are declared".to_owned(), "add endpoints under `operations:`");
     }
-    for (name, op) in &ops.0 {
+    for (name, op) in &ops.value.0 {
         let o = &op.value;
-        if !names::is_value_name(&name.value) {
+        if names::is_keyword(&name.value) {
+            lw.error(
+                "LS0200",
+                Loc::at(name),
+                format!("operation name `{}` is a Rust keyword", name.value),
+                &format!("a method cannot be called `{}`; rename it, e.g. `get_{}`", name.value, name.value),
+            );
+        } else if !names::is_value_name(&name.value) {
             let fix = names::value_ident(&name.value).unwrap_or_else(|| "my_operation".into());
             lw.error("LS0200", Loc::at(name), format!("operation name `{}` is not snake_case", name.value), &format!("rename it, e.g. `{}`", fix.trim_end_matches('_')));
         }
@@ -735,6 +849,32 @@ fn lower_operations(lw: &mut Lowerer, ops: &spec::Entries<Sp<spec::OperationSpec
         seen.insert(name.value.clone(), Loc::at(name).line);
         let method = lower_method(lw, &o.method);
         let params = lower_params(lw, &o.path, &o.params);
+        let body_on_get = o.body_on_get.as_ref().is_some_and(|b| b.value);
+        if let Some(flag) = o.body_on_get.as_ref().filter(|b| b.value) {
+            let needed = o.body.is_some() && matches!(method, Some(ir::Method::Get | ir::Method::Delete));
+            if !needed {
+                lw.warning(
+                    "LS1005",
+                    Loc::at(flag),
+                    "`body_on_get` has no effect here".to_owned(),
+                    "it only allows a `body:` on a GET or DELETE; remove it",
+                );
+            }
+        }
+        if let Some(m) = method {
+            let endpoint = format!("{} {}", m.as_str(), o.path.value);
+            match endpoints.get(&endpoint) {
+                Some(other) => lw.warning(
+                    "LS1006",
+                    Loc::at(&o.path),
+                    format!("operations `{other}` and `{}` both call `{endpoint}`", name.value),
+                    "remove one; if they differ in parameters only, one operation with optional parameters does both",
+                ),
+                None => {
+                    endpoints.insert(endpoint, name.value.clone());
+                }
+            }
+        }
         let body = match &o.body {
             Some(b) => {
                 if !lw.models.contains(&b.value) {
@@ -744,7 +884,7 @@ fn lower_operations(lw: &mut Lowerer, ops: &spec::Entries<Sp<spec::OperationSpec
                     };
                     lw.error("LS0300", Loc::at(b), format!("body model `{}` is not declared", b.value), &hint);
                 }
-                if matches!(method, Some(ir::Method::Get | ir::Method::Delete)) && !o.body_on_get {
+                if matches!(method, Some(ir::Method::Get | ir::Method::Delete)) && !body_on_get {
                     lw.error(
                         "LS0205",
                         Loc::at(b),
@@ -819,8 +959,8 @@ fn lower_params(lw: &mut Lowerer, path: &Sp<String>, params: &spec::Entries<Sp<s
         let rust = match &pv.rust {
             Some(r) if names::is_value_name(&r.value) => Some(r.value.clone()),
             Some(r) => {
-                lw.error("LS0303", Loc::at(r), format!("`{}` is not a snake_case Rust name", r.value), "e.g. `env_id`");
-                None
+                lw.error("LS0303", Loc::at(r), format!("`{}` {} Rust name", r.value, not_value_name(&r.value)), &rust_help(&r.value, "env_id"));
+                continue;
             }
             None => names::value_ident(&wire.value),
         };
@@ -913,7 +1053,6 @@ fn check_global_names(
     variables: &[ir::Variable],
     spec: &spec::Spec,
 ) {
-    const RESERVED: [&str; 5] = ["Client", "ClientBuilder", "Environment", "Error", "ErrorEnvelope"];
     let mut taken: BTreeMap<String, String> = BTreeMap::new();
     for m in models {
         taken.insert(m.name.clone(), format!("model `{}`", m.name));
@@ -926,7 +1065,7 @@ fn check_global_names(
             .or_else(|| spec.enums.0.iter().find(|(k, _)| k.value == name).map(|(k, _)| Loc::at(k)))
             .unwrap_or_default()
     };
-    for reserved in RESERVED {
+    for &reserved in names::RESERVED_TYPES {
         if let Some(what) = taken.get(reserved) {
             lw.error(
                 "LS0304",
@@ -936,7 +1075,7 @@ fn check_global_names(
             );
         }
     }
-    for (op, (name, _)) in operations.iter().zip(&spec.operations.0) {
+    for (op, (name, _)) in operations.iter().zip(&spec.operations.value.0) {
         if let Some(what) = taken.get(&op.request_type) {
             lw.error(
                 "LS0304",
@@ -946,9 +1085,191 @@ fn check_global_names(
             );
         }
     }
-    for (v, (name, _)) in variables.iter().zip(&spec.servers.variables.0) {
-        if let Some(what) = taken.get(&v.type_name) {
-            lw.error("LS0304", Loc::at(name), format!("server variable `{}` needs the type name `{}`, taken by {what}", v.wire, v.type_name), "rename the model or enum");
+    for v in variables {
+        let loc = spec.servers.variables.0.iter().find(|(k, _)| k.value == v.wire).map(|(k, _)| Loc::at(k)).unwrap_or_default();
+        if names::RESERVED_TYPES.contains(&v.type_name.as_str()) {
+            lw.error(
+                "LS0304",
+                loc,
+                format!("server variable `{}` needs the type name `{}`, which every client module defines", v.wire, v.type_name),
+                "rename the variable here and in the URLs; the name is the spec's own",
+            );
+        } else if let Some(what) = taken.get(&v.type_name) {
+            lw.error("LS0304", loc, format!("server variable `{}` needs the type name `{}`, taken by {what}", v.wire, v.type_name), "rename the variable here and in the URLs; the name is the spec's own");
+        }
+        taken.insert(v.type_name.clone(), format!("server variable `{}`", v.wire));
+    }
+}
+
+/// Builder methods, client methods and module statics: every name a spec adds to the generated
+/// client must be free.
+fn check_client_names(
+    lw: &mut Lowerer,
+    spec: &spec::Spec,
+    variables: &[ir::Variable],
+    headers: &[ir::DefaultHeader],
+    auth: Option<&ir::Auth>,
+    operations: &[ir::Operation],
+) {
+    let mut builder: BTreeMap<String, String> =
+        names::BUILDER_METHODS.iter().map(|m| ((*m).to_owned(), format!("the builder's own `{m}`"))).collect();
+    let mut claim = |lw: &mut Lowerer, method: &str, what: String, loc: Loc, help: &str| {
+        match builder.get(method) {
+            Some(other) => lw.error(
+                "LS0304",
+                loc,
+                format!("{what} needs the builder method `{method}`, already taken by {other}"),
+                help,
+            ),
+            None => {
+                builder.insert(method.to_owned(), what);
+            }
+        }
+    };
+    let a = &spec.auth.value;
+    let auth_loc = a.setter.as_ref().map(Loc::at).unwrap_or_else(|| Loc::at(&a.scheme));
+    match auth {
+        Some(ir::Auth::Bearer { setter } | ir::Auth::Header { setter, .. }) => {
+            claim(lw, setter, "the credential setter".to_owned(), auth_loc, "set `auth.setter:` to another name");
+        }
+        Some(ir::Auth::KeyPair { .. }) => {
+            for m in ["client_id", "secret", "credentials_in"] {
+                claim(lw, m, "the key pair setters".to_owned(), auth_loc, "rename the colliding header or server variable");
+            }
+        }
+        None => {}
+    }
+    for v in variables {
+        let loc = spec.servers.variables.0.iter().find(|(k, _)| k.value == v.wire).map(|(k, _)| Loc::at(k)).unwrap_or_default();
+        claim(lw, &v.setter, format!("server variable `{}`", v.wire), loc, "rename the variable here and in the URLs; the name is the spec's own");
+    }
+    for h in headers {
+        let loc = spec.headers.0.iter().find(|(k, _)| k.value == h.wire).map(|(k, _)| Loc::at(k)).unwrap_or_default();
+        claim(lw, &h.setter, format!("header `{}`", h.wire), loc, "add `setter: <other_name>` to the header");
+    }
+    let mut requests: BTreeMap<&str, &str> = BTreeMap::new();
+    for (op, (name, _)) in operations.iter().zip(&spec.operations.value.0) {
+        if names::CLIENT_METHODS.contains(&op.name.as_str()) {
+            lw.error("LS0304", Loc::at(name), format!("operation `{}` collides with the generated `Client::{}`", op.name, op.name), "rename the operation");
+        }
+        let upper = op.name.to_uppercase();
+        if names::RESERVED_STATICS.contains(&upper.as_str()) {
+            lw.error(
+                "LS0304",
+                Loc::at(name),
+                format!("operation `{}` needs the static `{upper}`, which every client module already has", op.name),
+                "rename the operation",
+            );
+        }
+        match requests.get(op.request_type.as_str()) {
+            Some(other) if *other != op.name => lw.error(
+                "LS0304",
+                Loc::at(name),
+                format!("operations `{other}` and `{}` both need the request type `{}`", op.name, op.request_type),
+                "rename one of them; `a1` and `a_1` differ only in an underscore",
+            ),
+            _ => {
+                requests.insert(&op.request_type, &op.name);
+            }
+        }
+    }
+}
+
+/// A model that contains itself through fields that are neither optional, nullable, lists nor
+/// maps has no finite value: no response could ever decode into it.
+fn check_required_cycles(lw: &mut Lowerer, spec: &spec::Spec, models: &[ir::Model]) {
+    let required = |m: &ir::Model| -> Vec<(String, String)> {
+        m.fields
+            .iter()
+            .filter(|f| !f.optional && !f.nullable)
+            .filter_map(|f| match &f.ty {
+                ir::TypeRef::Model(t) => Some((f.wire.clone(), t.clone())),
+                _ => None,
+            })
+            .collect()
+    };
+    let edges: BTreeMap<&str, Vec<(String, String)>> = models.iter().map(|m| (m.name.as_str(), required(m))).collect();
+    let mut reported: BTreeSet<String> = BTreeSet::new();
+    for model in models {
+        if reported.contains(&model.name) {
+            continue;
+        }
+        // Depth-first search for a path of required fields back to `model`.
+        let mut stack: Vec<(String, Vec<String>)> = vec![(model.name.clone(), Vec::new())];
+        let mut seen = BTreeSet::new();
+        let mut cycle = None;
+        while let Some((at, path)) = stack.pop() {
+            for (field, target) in edges.get(at.as_str()).into_iter().flatten() {
+                let mut next = path.clone();
+                next.push(format!("{at}.{field}"));
+                if *target == model.name {
+                    cycle = Some(next);
+                    break;
+                }
+                if seen.insert(target.clone()) {
+                    stack.push((target.clone(), next));
+                }
+            }
+            if cycle.is_some() {
+                break;
+            }
+        }
+        if let Some(path) = cycle {
+            reported.extend(path.iter().filter_map(|step| step.split('.').next()).map(str::to_owned));
+            let loc = spec.models.0.iter().find(|(k, _)| k.value == model.name).map(|(k, _)| Loc::at(k)).unwrap_or_default();
+            lw.error(
+                "LS0306",
+                loc,
+                format!("model `{}` contains itself through required fields ({}), so no finite value exists", model.name, path.join(" -> ")),
+                "mark one field on the cycle `optional: true` or `nullable: true` (recursion through those is boxed for you)",
+            );
+        }
+    }
+}
+
+/// Models and enums that no operation, error body or other used type refers to.
+fn warn_unused_types(
+    lw: &mut Lowerer,
+    spec: &spec::Spec,
+    models: &[ir::Model],
+    enums: &[ir::Enum],
+    operations: &[ir::Operation],
+    errors: Option<&ir::ErrorEnvelope>,
+) {
+    fn named(ty: &ir::TypeRef) -> Option<&str> {
+        match ty {
+            ir::TypeRef::Model(n) | ir::TypeRef::Enum(n) => Some(n),
+            ir::TypeRef::List(inner) | ir::TypeRef::Map(inner) => named(inner),
+            _ => None,
+        }
+    }
+    let mut stack: Vec<String> = Vec::new();
+    for op in operations {
+        stack.extend(op.body.clone());
+        stack.extend(op.response.as_ref().and_then(named).map(str::to_owned));
+        stack.extend(op.params.iter().filter_map(|p| named(&p.ty)).map(str::to_owned));
+    }
+    stack.extend(errors.map(|e| e.model.clone()));
+    stack.push(spec.errors.value.model.value.clone());
+    let mut used = BTreeSet::new();
+    while let Some(name) = stack.pop() {
+        if !used.insert(name.clone()) {
+            continue;
+        }
+        if let Some(m) = models.iter().find(|m| m.name == name) {
+            stack.extend(m.fields.iter().filter_map(|f| named(&f.ty)).map(str::to_owned));
+        }
+    }
+    let declared = spec.models.0.iter().map(|(k, _)| (k, "model")).chain(spec.enums.0.iter().map(|(k, _)| (k, "enum")));
+    for (name, kind) in declared {
+        let known = models.iter().any(|m| m.name == name.value) || enums.iter().any(|e| e.name == name.value);
+        if known && !used.contains(&name.value) {
+            lw.warning(
+                "LS1004",
+                Loc::at(name),
+                format!("{kind} `{}` is not used by any operation", name.value),
+                "remove it, or use it in a body, a response, a parameter or a field of a used model",
+            );
         }
     }
 }

@@ -11,6 +11,21 @@ const KEYWORDS: &[&str] = &[
     "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
+/// Types every generated provider module defines; models, enums and server variables must not
+/// take these names.
+pub const RESERVED_TYPES: &[&str] = &["Client", "ClientBuilder", "Environment", "Error", "ErrorEnvelope"];
+
+/// Methods every generated `ClientBuilder` has, besides the credential, header and server
+/// variable setters a spec adds.
+pub const BUILDER_METHODS: &[&str] =
+    &["environment", "base_url", "timeout", "connect_timeout", "http_client", "settings", "build"];
+
+/// Methods every generated `Client` has besides one per operation.
+pub const CLIENT_METHODS: &[&str] = &["builder"];
+
+/// Statics every generated client module defines; operation `x` adds a static `X`.
+pub const RESERVED_STATICS: &[&str] = &["PROVIDER"];
+
 /// True for a Rust keyword.
 pub fn is_keyword(name: &str) -> bool {
     KEYWORDS.contains(&name)

@@ -4,14 +4,93 @@
 //! keys, and every value a later stage may complain about is wrapped in [`Sp`] so the complaint
 //! can point at it. Meaning (what a type expression denotes, which keys a scheme needs) is
 //! checked in `lower`, not here.
+//!
+//! The same types derive the JSON Schema that editors use ([`json_schema`]), and [`shape`]
+//! checks a file against that schema to report every structural problem at once.
 
+pub mod shape;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Deserialize;
 use serde::de::{self, MapAccess, Visitor};
+use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
 /// A value with the location of the YAML node it came from.
-pub type Sp<T> = serde_saphyr::Spanned<T>;
+///
+/// serde-saphyr's `Spanned`, wrapped in a local type so that its JSON Schema is simply `T`'s.
+#[derive(Debug, Clone)]
+pub struct Sp<T> {
+    /// The value.
+    pub value: T,
+    /// Where the value is used (for an alias, the alias).
+    pub referenced: serde_saphyr::Location,
+    /// Where the value is written (for an alias, its anchor).
+    pub defined: serde_saphyr::Location,
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Sp<T> {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let s = serde_saphyr::Spanned::<T>::deserialize(deserializer)?;
+        Ok(Sp { value: s.value, referenced: s.referenced, defined: s.defined })
+    }
+}
+
+impl<T: JsonSchema> JsonSchema for Sp<T> {
+    fn inline_schema() -> bool {
+        T::inline_schema()
+    }
+    fn schema_name() -> Cow<'static, str> {
+        T::schema_name()
+    }
+    fn schema_id() -> Cow<'static, str> {
+        T::schema_id()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        T::json_schema(generator)
+    }
+}
+
+/// HTTP methods a spec may use.
+pub const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE"];
+/// Values of `auth.scheme`.
+pub const AUTH_SCHEMES: &[&str] = &["bearer", "header", "key_pair"];
+/// Values of a parameter's `in`.
+pub const PARAM_LOCATIONS: &[&str] = &["path", "query", "header"];
+/// Values of `timestamps` and of a field's `format`.
+pub const TIMESTAMP_FORMATS: &[&str] = &["rfc3339", "naive"];
+
+/// A string that is one of `values`; `lower` checks the value, the schema lets editors offer it.
+fn closed(values: &[&str]) -> Schema {
+    json_schema!({ "type": "string", "enum": values })
+}
+
+fn method_schema(_: &mut SchemaGenerator) -> Schema {
+    closed(METHODS)
+}
+
+fn auth_scheme_schema(_: &mut SchemaGenerator) -> Schema {
+    closed(AUTH_SCHEMES)
+}
+
+fn param_location_schema(_: &mut SchemaGenerator) -> Schema {
+    closed(PARAM_LOCATIONS)
+}
+
+fn optional_timestamps_schema(_: &mut SchemaGenerator) -> Schema {
+    let mut values: Vec<serde_json::Value> = TIMESTAMP_FORMATS.iter().map(|&v| v.into()).collect();
+    values.push(serde_json::Value::Null);
+    json_schema!({ "type": ["string", "null"], "enum": values })
+}
+
+/// The JSON Schema (draft-07, which every editor's YAML plugin reads) of a spec file, derived
+/// from [`Spec`].
+pub fn json_schema() -> serde_json::Value {
+    let mut schema = schemars::generate::SchemaSettings::draft07().into_generator().into_root_schema_for::<Spec>();
+    schema.insert("title".into(), "linkspec provider spec".into());
+    schema.to_value()
+}
 
 /// A YAML mapping read in file order, keeping where each key stands.
 ///
@@ -22,6 +101,19 @@ pub struct Entries<V>(pub Vec<(Sp<String>, V)>);
 impl<V> Default for Entries<V> {
     fn default() -> Self {
         Entries(Vec::new())
+    }
+}
+
+impl<V: JsonSchema> JsonSchema for Entries<V> {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> Cow<'static, str> {
+        format!("Entries_{}", V::schema_name()).into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let value = generator.subschema_for::<V>();
+        json_schema!({ "type": "object", "additionalProperties": value })
     }
 }
 
@@ -47,7 +139,7 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for Entries<V> {
 }
 
 /// One provider: everything linkspec knows about it, in one file.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Spec {
     /// Module name of the provider in generated code (`plaid`, `moneykit`).
@@ -64,6 +156,7 @@ pub struct Spec {
     pub media_type: Option<Sp<String>>,
     /// Default wire format of `datetime` fields: `rfc3339` or `naive`.
     #[serde(default)]
+    #[schemars(schema_with = "optional_timestamps_schema")]
     pub timestamps: Option<Sp<String>>,
     /// Headers sent on every call (a default, or only when the user sets one).
     #[serde(default)]
@@ -73,7 +166,7 @@ pub struct Spec {
     /// The provider's error envelope.
     pub errors: Sp<ErrorsSpec>,
     /// Endpoints, keyed by operation name (snake_case).
-    pub operations: Entries<Sp<OperationSpec>>,
+    pub operations: Sp<Entries<Sp<OperationSpec>>>,
     /// Object types, keyed by Rust type name (PascalCase).
     #[serde(default)]
     pub models: Entries<Sp<ModelSpec>>,
@@ -83,7 +176,7 @@ pub struct Spec {
 }
 
 /// Base URLs per environment, optionally templated.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Servers {
     /// The environment a client uses unless told otherwise.
@@ -96,7 +189,7 @@ pub struct Servers {
 }
 
 /// A placeholder in a server URL (PingOne's region top-level domain).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VariableSpec {
     /// What the placeholder selects.
@@ -109,7 +202,7 @@ pub struct VariableSpec {
 }
 
 /// A header the provider expects on every call.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HeaderSpec {
     /// What the header does.
@@ -118,13 +211,17 @@ pub struct HeaderSpec {
     /// Sent when the client sets no other value; without it the header is sent only when set.
     #[serde(default)]
     pub default: Option<String>,
+    /// Name of the builder method that sets the header, when the header's name converts badly.
+    #[serde(default)]
+    pub setter: Option<Sp<String>>,
 }
 
 /// How a credential reaches the provider.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AuthSpec {
     /// `bearer`, `header` or `key_pair`.
+    #[schemars(schema_with = "auth_scheme_schema")]
     pub scheme: Sp<String>,
     /// With `header`: the header's name.
     #[serde(default)]
@@ -141,7 +238,7 @@ pub struct AuthSpec {
 }
 
 /// The two places a key of a key pair may travel; the client's user picks one.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct KeyPlacementSpec {
     /// Field name in the JSON body.
@@ -151,7 +248,7 @@ pub struct KeyPlacementSpec {
 }
 
 /// The provider's error envelope and where its parts are.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ErrorsSpec {
     /// Model that error bodies decode into.
@@ -167,13 +264,14 @@ pub struct ErrorsSpec {
 }
 
 /// One endpoint.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OperationSpec {
     /// What the endpoint does.
     #[serde(default)]
     pub doc: Option<String>,
     /// HTTP method, upper case.
+    #[schemars(schema_with = "method_schema")]
     pub method: Sp<String>,
     /// Path template below the base URL, with `{param}` segments.
     pub path: Sp<String>,
@@ -185,17 +283,18 @@ pub struct OperationSpec {
     pub body: Option<Sp<String>>,
     /// Set when the provider wants a body on a GET or DELETE (MX).
     #[serde(default)]
-    pub body_on_get: bool,
+    pub body_on_get: Option<Sp<bool>>,
     /// Success statuses and the model each answers with (`empty` for no body).
     pub responses: Entries<Sp<String>>,
 }
 
 /// A path, query or header parameter.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ParamSpec {
     /// `path`, `query` or `header`.
     #[serde(rename = "in")]
+    #[schemars(schema_with = "param_location_schema")]
     pub location: Sp<String>,
     /// Type expression: a scalar or an enum name.
     #[serde(rename = "type")]
@@ -212,7 +311,7 @@ pub struct ParamSpec {
 }
 
 /// An object type.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ModelSpec {
     /// What the object is.
@@ -223,7 +322,7 @@ pub struct ModelSpec {
 }
 
 /// A field of a model.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FieldSpec {
     /// Type expression: `string`, `integer`, `number`, `boolean`, `date`, `datetime`, `json`,
@@ -244,6 +343,7 @@ pub struct FieldSpec {
     pub sensitive: bool,
     /// With `datetime`: this field's wire format, overriding the provider's.
     #[serde(default)]
+    #[schemars(schema_with = "optional_timestamps_schema")]
     pub format: Option<Sp<String>>,
     /// Rust name, when the wire name converts badly.
     #[serde(default)]
@@ -251,7 +351,7 @@ pub struct FieldSpec {
 }
 
 /// A string enum.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EnumSpec {
     /// What the enum is.
@@ -262,8 +362,8 @@ pub struct EnumSpec {
 }
 
 /// A known enum value: a plain string, `null`, or a value with its doc.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, JsonSchema)]
+#[serde(untagged, deny_unknown_fields)]
 pub enum EnumValueSpec {
     /// `- INSTANT_AUTH` or `- null`.
     Plain(Option<String>),
@@ -274,4 +374,51 @@ pub enum EnumValueSpec {
         /// What it means.
         doc: String,
     },
+}
+
+// Read by hand rather than as a serde untagged enum, which sees `1` or `true` as a number or
+// a boolean and would turn `1.50` into `1.5`: here such a value is an error that says to quote
+// it, and strings inside `{ value, doc }` keep their exact spelling. The `serde(untagged)`
+// attribute above only tells schemars the shape.
+impl<'de> Deserialize<'de> for EnumValueSpec {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ValueVisitor;
+        impl<'de> Visitor<'de> for ValueVisitor {
+            type Value = EnumValueSpec;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string, null, or a mapping with `value` and `doc` (quote numbers and booleans)")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(EnumValueSpec::Plain(Some(v.to_owned())))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(EnumValueSpec::Plain(None))
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(EnumValueSpec::Plain(None))
+            }
+            fn visit_some<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+                d.deserialize_any(self)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                const FIELDS: &[&str] = &["value", "doc"];
+                let (mut value, mut doc) = (None, None);
+                while let Some(key) = map.next_key::<String>()? {
+                    let slot = match key.as_str() {
+                        "value" => &mut value,
+                        "doc" => &mut doc,
+                        other => return Err(de::Error::unknown_field(other, FIELDS)),
+                    };
+                    if slot.is_some() {
+                        return Err(de::Error::duplicate_field(FIELDS[usize::from(key == "doc")]));
+                    }
+                    *slot = Some(map.next_value::<String>()?);
+                }
+                let value = value.ok_or_else(|| de::Error::missing_field("value"))?;
+                let doc = doc.ok_or_else(|| de::Error::missing_field("doc"))?;
+                Ok(EnumValueSpec::Documented { value, doc })
+            }
+        }
+        deserializer.deserialize_any(ValueVisitor)
+    }
 }
