@@ -1,6 +1,8 @@
 //! Library half of xtask: reading specs and comparing generated/ with what the generator makes.
 //! The binary (`cargo xtask ...`) and the freshness test share it.
 
+pub mod schema;
+
 use anyhow::{Context, Result};
 use linkspec_codegen::{Config, Output, SpecSource};
 use std::collections::BTreeSet;

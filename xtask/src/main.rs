@@ -13,6 +13,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("generate") => generate(&args[1..]),
         Some("conformance") => conformance(&args[1..]),
+        Some("schema") => xtask::schema::run(&args[1..]),
         _ => {
             eprintln!("usage: cargo xtask generate [--check] | conformance [PROVIDER|CASE]...");
             return ExitCode::from(2);
