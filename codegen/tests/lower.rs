@@ -121,3 +121,51 @@ fn a_bad_spec_produces_no_ir() {
     assert!(diags.0.iter().all(|d| d.file == "bad.yaml"), "{diags:?}");
     assert!(diags.has_errors());
 }
+
+#[test]
+fn every_problem_in_every_spec_is_reported_in_one_run() {
+    let shape = format!("{HEAD}{}", one_op("")).replace("title: T", "title: [T]").replace("method: GET", "method: GET\n    metod: GET");
+    let semantic = format!("{}{}", HEAD.replace("provider: t", "provider: u"), one_op("")).replace("200: Failure", "200: Falure").replace("path: /a", "path: /a/{id}");
+    let (_, diags) = check_specs(&[
+        SpecSource { name: "shape.yaml".into(), text: shape },
+        SpecSource { name: "semantic.yaml".into(), text: semantic },
+    ]);
+    let found: Vec<(&str, &str)> = diags.0.iter().map(|d| (d.file.as_str(), d.code)).collect();
+    assert_eq!(
+        found,
+        [("semantic.yaml", "LS0203"), ("semantic.yaml", "LS0300"), ("shape.yaml", "LS0005"), ("shape.yaml", "LS0003")],
+        "{diags:?}"
+    );
+}
+
+/// Regression: a header whose name has no letter or digit got an empty setter name, and
+/// emitting it panicked (`Ident::new("")`).
+#[test]
+fn a_header_without_letters_is_a_diagnostic_not_a_panic() {
+    let text = format!("{HEAD}headers:\n  \"-\": {{ doc: Dash. }}\n{}", one_op(""));
+    let err = linkspec_codegen::generate(&[SpecSource { name: "t.yaml".into(), text }], &linkspec_codegen::Config::default())
+        .expect_err("the spec is invalid");
+    assert!(err.0.iter().any(|d| d.code == "LS0105"), "{err:?}");
+    let with_setter = format!("{HEAD}headers:\n  \"-\": {{ doc: Dash., setter: dash }}\n{}", one_op(""));
+    let p = ok(&with_setter.replacen(HEAD, "", 1));
+    assert_eq!(p.headers[0].setter, "dash");
+}
+
+/// Type expressions are parsed recursively; their depth is bounded so a long one cannot
+/// overflow the stack.
+#[test]
+fn deeply_nested_types_are_refused() {
+    let deep = format!("{}string{}", "list<".repeat(5000), ">".repeat(5000));
+    let err = lower(&one_op(&format!("  Deep:\n    doc: D.\n    fields:\n      x: {{ type: \"{deep}\", doc: X. }}\n"))).unwrap_err();
+    assert!(err.contains("LS0301") && err.contains("nests more than 8 levels"), "{err}");
+}
+
+#[test]
+fn enum_values_keep_their_spelling() {
+    let p = ok(&format!(
+        "{}enums:\n  Code:\n    doc: C.\n    values: [NO, yes, \"007\", {{ value: \"1.50\", doc: Price. }}]\n",
+        one_op("  Item:\n    doc: I.\n    fields:\n      code: { type: Code, doc: C. }\n")
+    ));
+    let wires: Vec<&str> = p.enums[0].values.iter().map(|v| v.wire.as_str()).collect();
+    assert_eq!(wires, ["NO", "yes", "007", "1.50"]);
+}
