@@ -496,7 +496,7 @@ fn lower_auth(lw: &mut Lowerer, auth: &Sp<spec::AuthSpec>) -> Option<ir::Auth> {
             Some(ir::Auth::KeyPair { client_id: client_id?, secret: secret? })
         }
         other => {
-            let hint = match suggest(other, ["bearer", "header", "key_pair"].into_iter()) {
+            let hint = match suggest(other, spec::AUTH_SCHEMES.iter().copied()) {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => "use `bearer`, `header` or `key_pair`".to_owned(),
             };
@@ -811,10 +811,10 @@ fn lower_method(lw: &mut Lowerer, method: &Sp<String>) -> Option<ir::Method> {
         "DELETE" => ir::Method::Delete,
         other => {
             let upper = other.to_ascii_uppercase();
-            let hint = if ["GET", "POST", "PUT", "PATCH", "DELETE"].contains(&upper.as_str()) {
+            let hint = if spec::METHODS.contains(&upper.as_str()) {
                 format!("write it in upper case: `{upper}`")
             } else {
-                "use GET, POST, PUT, PATCH or DELETE".to_owned()
+                format!("use one of {}", spec::METHODS.join(", "))
             };
             lw.error("LS0202", Loc::at(method), format!("`{other}` is not a supported HTTP method"), &hint);
             return None;
