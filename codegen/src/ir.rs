@@ -34,6 +34,126 @@ pub struct Provider {
     pub models: Vec<Model>,
     /// Enums in file order.
     pub enums: Vec<Enum>,
+    /// Other hosts some operations use, per environment.
+    pub hosts: Vec<Host>,
+    /// Values the user supplies for acquiring credentials.
+    pub inputs: Vec<Input>,
+    /// How credentials are acquired and renewed, when the spec says.
+    pub acquire: Option<Acquire>,
+    /// What error answers mean.
+    pub rules: Rules,
+}
+
+/// Another host of a provider (a token or SSO host).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Host {
+    /// Name operations use.
+    pub name: String,
+    /// (environment wire name, URL template), in environment order.
+    pub urls: Vec<(String, String)>,
+}
+
+/// A value the user supplies for acquiring credentials.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Input {
+    /// Name, and the builder method that sets it.
+    pub name: String,
+    /// Doc.
+    pub doc: Option<String>,
+    /// Held as a secret.
+    pub secret: bool,
+}
+
+/// Credential acquisition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Acquire {
+    /// Steps in order.
+    pub steps: Vec<AcquireStep>,
+    /// How long the credential lives.
+    pub lifetime: Lifetime,
+    /// Renew this many seconds ahead of expiry.
+    pub margin_seconds: u64,
+}
+
+/// One acquisition request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AcquireStep {
+    /// Operation name.
+    pub operation: String,
+    /// Values placed in the request.
+    pub bind: Vec<(Place, Source)>,
+    /// JSON pointer of the token in the answer.
+    pub token: String,
+}
+
+/// Where a bound value goes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Place {
+    /// Path parameter, by wire name.
+    Path(String),
+    /// Query parameter.
+    Query(String),
+    /// Header.
+    Header(String),
+    /// Body field.
+    Body(String),
+}
+
+/// Where a bound value comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Source {
+    /// A constant string.
+    Const(String),
+    /// A constant JSON value, as JSON text.
+    Json(String),
+    /// An input.
+    Input(String),
+    /// The previous step's token.
+    Previous,
+    /// HTTP Basic from two inputs.
+    Basic(String, String),
+}
+
+/// How long an acquired credential lives.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Lifetime {
+    /// Seconds at a JSON pointer of the last answer, with a default.
+    FromAnswer {
+        /// JSON pointer.
+        pointer: String,
+        /// Used when absent.
+        default_seconds: u64,
+    },
+    /// Fixed, optionally extended by every call.
+    Fixed {
+        /// Seconds.
+        seconds: u64,
+        /// Extended by every successful call.
+        sliding: bool,
+    },
+}
+
+/// Provider rules for reading error answers.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Rules {
+    /// Statuses meaning expired credentials (with `expired_codes`).
+    pub expired_statuses: Vec<u16>,
+    /// Codes meaning expired credentials (any when empty).
+    pub expired_codes: Vec<String>,
+    /// Codes meaning rate limited.
+    pub rate_limit_codes: Vec<String>,
+    /// Codes meaning not found.
+    pub not_found_codes: Vec<String>,
+}
+
+/// Body encodings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BodyFormat {
+    /// JSON in the provider's media type.
+    #[default]
+    Json,
+    /// `application/x-www-form-urlencoded`.
+    Form,
 }
 
 /// A named base URL.
@@ -121,6 +241,8 @@ pub struct ErrorEnvelope {
     pub message: Option<(String, TypeRef)>,
     /// Rust field holding the request id.
     pub request_id: Option<(String, TypeRef)>,
+    /// Rust field holding a broader error class (Plaid's `error_type`).
+    pub category: Option<(String, TypeRef)>,
 }
 
 /// HTTP methods.
@@ -183,6 +305,16 @@ pub struct Operation {
     pub success: Vec<u16>,
     /// Type every success status answers with; `None` for an empty body.
     pub response: Option<TypeRef>,
+    /// Another host (`None`: the base URL).
+    pub host: Option<String>,
+    /// Body encoding.
+    pub body_format: BodyFormat,
+    /// A media type other than the provider's.
+    pub media_type: Option<String>,
+    /// Safe to send twice.
+    pub idempotent: bool,
+    /// Carries the data credential (false for acquisition steps).
+    pub authenticated: bool,
 }
 
 /// Where a parameter travels.
@@ -211,6 +343,8 @@ pub struct Param {
     pub required: bool,
     /// Doc.
     pub doc: Option<String>,
+    /// A secret or personal data: redacted from `Debug`.
+    pub sensitive: bool,
 }
 
 /// Wire formats of date-times.

@@ -196,7 +196,12 @@ pub fn lower(file: &str, spec: &spec::Spec, diags: &mut Vec<Diagnostic>) -> Opti
     let mut models = lower_models(&mut lw, &spec.models);
     box_recursive_fields(&mut models);
     let errors = lower_errors(&mut lw, &spec.errors, &models);
-    let operations = lower_operations(&mut lw, &spec.operations);
+    let mut operations = lower_operations(&mut lw, &spec.operations);
+    let hosts = lower_hosts(&mut lw, &spec.servers, &environments, &variables);
+    check_operation_hosts(&mut lw, spec, &hosts);
+    let inputs = lower_inputs(&mut lw, &spec.auth, auth.as_ref());
+    let acquire = lower_acquire(&mut lw, spec, &inputs, &mut operations, &models);
+    let rules = lower_rules(&mut lw, &spec.errors);
     check_global_names(&mut lw, &operations, &models, &enums, &variables, spec);
     check_client_names(&mut lw, spec, &variables, &headers, auth.as_ref(), &operations);
     check_required_cycles(&mut lw, spec, &models);
@@ -225,6 +230,10 @@ pub fn lower(file: &str, spec: &spec::Spec, diags: &mut Vec<Diagnostic>) -> Opti
         operations,
         models,
         enums,
+        hosts,
+        inputs,
+        acquire,
+        rules,
     })
 }
 
@@ -794,11 +803,13 @@ fn lower_errors(lw: &mut Lowerer, errors: &Sp<spec::ErrorsSpec>, models: &[ir::M
     let code = field(lw, "code", &e.code);
     let message = e.message.as_ref().map(|m| field(lw, "message", m));
     let request_id = e.request_id.as_ref().map(|m| field(lw, "request_id", m));
+    let category = e.category.as_ref().map(|m| field(lw, "category", m));
     Some(ir::ErrorEnvelope {
         model: model.name.clone(),
         code: code?,
         message: message.map(|m| m.ok_or(())).transpose().ok()?,
         request_id: request_id.map(|m| m.ok_or(())).transpose().ok()?,
+        category: category.map(|m| m.ok_or(())).transpose().ok()?,
     })
 }
 
@@ -897,16 +908,41 @@ fn lower_operations(lw: &mut Lowerer, ops: &Sp<spec::Entries<Sp<spec::OperationS
             None => None,
         };
         let (success, response) = lower_responses(lw, name, &o.responses);
+        let body_format = match &o.body_format {
+            None => ir::BodyFormat::Json,
+            Some(f) => match f.value.as_str() {
+                "json" => ir::BodyFormat::Json,
+                "form" => {
+                    if o.body.is_none() {
+                        lw.error("LS0210", Loc::at(f), "`body_format: form` without a `body:`".to_owned(), "name the form's model under `body:`, or remove `body_format`");
+                    }
+                    ir::BodyFormat::Form
+                }
+                other => {
+                    lw.error("LS0210", Loc::at(f), format!("unknown body format `{other}`"), "use `json` (the default) or `form`");
+                    ir::BodyFormat::Json
+                }
+            },
+        };
+        if let Some(mt) = &o.media_type {
+            check_media_type(lw, mt);
+        }
+        let method = method.unwrap_or(ir::Method::Get);
         out.push(ir::Operation {
             name: name.value.clone(),
             request_type: names::request_type(&name.value),
             doc: o.doc.clone(),
-            method: method.unwrap_or(ir::Method::Get),
+            method,
             path: o.path.value.clone(),
             params,
             body,
             success,
             response,
+            host: o.host.as_ref().map(|h| h.value.clone()),
+            body_format,
+            media_type: o.media_type.as_ref().map(|m| m.value.clone()),
+            idempotent: o.idempotent.unwrap_or(matches!(method, ir::Method::Get | ir::Method::Put | ir::Method::Delete)),
+            authenticated: true,
         });
     }
     out
@@ -984,7 +1020,7 @@ fn lower_params(lw: &mut Lowerer, path: &Sp<String>, params: &spec::Entries<Sp<s
             lw.error("LS0204", Loc::at(&pv.ty), format!("parameter type `{}` is not a scalar or enum", pv.ty.value), "parameters take string, integer, number, boolean, date, datetime or an enum");
             continue;
         }
-        out.push(ir::Param { wire: wire.value.clone(), rust, location, ty, required, doc: pv.doc.clone() });
+        out.push(ir::Param { wire: wire.value.clone(), rust, location, ty, required, doc: pv.doc.clone(), sensitive: pv.sensitive });
     }
     for name in in_path {
         if !params.0.iter().any(|(w, p)| w.value == name && p.value.location.value == "path") {
@@ -1147,6 +1183,12 @@ fn check_client_names(
         let loc = spec.headers.0.iter().find(|(k, _)| k.value == h.wire).map(|(k, _)| Loc::at(k)).unwrap_or_default();
         claim(lw, &h.setter, format!("header `{}`", h.wire), loc, "add `setter: <other_name>` to the header");
     }
+    for (name, _) in &spec.auth.value.inputs.0 {
+        claim(lw, &name.value, format!("input `{}`", name.value), Loc::at(name), "rename the input; steps refer to it by this name");
+    }
+    for (name, _) in &spec.servers.hosts.0 {
+        claim(lw, &format!("{}_url", name.value), format!("host `{}`", name.value), Loc::at(name), "rename the host");
+    }
     let mut requests: BTreeMap<&str, &str> = BTreeMap::new();
     for (op, (name, _)) in operations.iter().zip(&spec.operations.value.0) {
         if names::CLIENT_METHODS.contains(&op.name.as_str()) {
@@ -1272,4 +1314,274 @@ fn warn_unused_types(
             );
         }
     }
+}
+
+/// Other hosts: each environment named must be declared, and each URL is checked like a base URL.
+fn lower_hosts(lw: &mut Lowerer, servers: &spec::Servers, environments: &[ir::Environment], variables: &[ir::Variable]) -> Vec<ir::Host> {
+    let mut out = Vec::new();
+    for (name, urls) in &servers.hosts.0 {
+        if !names::is_value_name(&name.value) {
+            lw.error(
+                "LS0106",
+                Loc::at(name),
+                format!("host name `{}` {} name", name.value, not_value_name(&name.value)),
+                "use lower-case letters, digits and `_`, e.g. `auth`; the builder gets `<name>_url`",
+            );
+            continue;
+        }
+        let mut list = Vec::new();
+        for (env, url) in &urls.value.0 {
+            if !environments.iter().any(|e| e.wire == env.value) {
+                let known: Vec<&str> = environments.iter().map(|e| e.wire.as_str()).collect();
+                lw.error(
+                    "LS0106",
+                    Loc::at(env),
+                    format!("host `{}` names environment `{}`, which is not declared", name.value, env.value),
+                    &format!("use one of: {}", known.join(", ")),
+                );
+                continue;
+            }
+            check_url_template(lw, url, variables);
+            list.push((env.value.clone(), url.value.clone()));
+        }
+        out.push(ir::Host { name: name.value.clone(), urls: list });
+    }
+    out
+}
+
+fn check_operation_hosts(lw: &mut Lowerer, spec: &spec::Spec, hosts: &[ir::Host]) {
+    for (_, op) in &spec.operations.value.0 {
+        if let Some(host) = &op.value.host
+            && !hosts.iter().any(|h| h.name == host.value)
+        {
+            let known: Vec<&str> = hosts.iter().map(|h| h.name.as_str()).collect();
+            let help = if known.is_empty() {
+                "declare it under `servers.hosts` with a URL per environment".to_owned()
+            } else {
+                format!("use one of: {}, or declare it under `servers.hosts`", known.join(", "))
+            };
+            lw.error("LS0210", Loc::at(host), format!("host `{}` is not declared", host.value), &help);
+        }
+    }
+}
+
+fn lower_inputs(lw: &mut Lowerer, auth: &Sp<spec::AuthSpec>, lowered: Option<&ir::Auth>) -> Vec<ir::Input> {
+    let a = &auth.value;
+    if matches!(lowered, Some(ir::Auth::KeyPair { .. })) {
+        for (present, key) in [(!a.inputs.0.is_empty(), "inputs"), (a.acquire.is_some(), "acquire")] {
+            if present {
+                lw.error(
+                    "LS0111",
+                    Loc::at(&a.scheme),
+                    format!("`{key}` does not apply to scheme `key_pair`"),
+                    "a key pair is sent as given; acquisition is for `bearer` and `header` schemes",
+                );
+            }
+        }
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (name, input) in &a.inputs.0 {
+        if !names::is_value_name(&name.value) {
+            lw.error(
+                "LS0111",
+                Loc::at(name),
+                format!("input name `{}` {} method name", name.value, not_value_name(&name.value)),
+                "inputs name builder methods: use snake_case, e.g. `client_secret`",
+            );
+            continue;
+        }
+        out.push(ir::Input { name: name.value.clone(), doc: input.value.doc.clone(), secret: input.value.secret.unwrap_or(true) });
+    }
+    if a.acquire.is_none()
+        && let Some((name, _)) = a.inputs.0.first()
+    {
+        lw.warning("LS1008", Loc::at(name), "inputs are declared but nothing acquires credentials with them".to_owned(), "add `auth.acquire`, or remove `inputs`");
+    }
+    out
+}
+
+/// Acquisition steps: each names an operation and binds every required parameter (and every
+/// required body field) of it to a constant, an input, the previous token or HTTP Basic.
+fn lower_acquire(
+    lw: &mut Lowerer,
+    spec: &spec::Spec,
+    inputs: &[ir::Input],
+    operations: &mut [ir::Operation],
+    models: &[ir::Model],
+) -> Option<ir::Acquire> {
+    let acquire = spec.auth.value.acquire.as_ref()?;
+    let a = &acquire.value;
+    if a.steps.is_empty() {
+        lw.error("LS0111", Loc::at(acquire), "`acquire` has no steps".to_owned(), "add `steps:` with the token request, e.g. `- operation: create_token`");
+    }
+    let mut steps = Vec::new();
+    let mut used_inputs = BTreeSet::new();
+    for (i, step) in a.steps.iter().enumerate() {
+        let st = &step.value;
+        let Some(op) = operations.iter_mut().find(|o| o.name == st.operation.value) else {
+            let names: Vec<&str> = operations.iter().map(|o| o.name.as_str()).collect();
+            let hint = match suggest(&st.operation.value, names.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => "declare the token endpoint under `operations:` and name it here".to_owned(),
+            };
+            lw.error("LS0112", Loc::at(&st.operation), format!("operation `{}` is not declared", st.operation.value), &hint);
+            continue;
+        };
+        op.authenticated = false;
+        let body_model = op.body.as_ref().and_then(|b| models.iter().find(|m| &m.name == b));
+        let mut bind = Vec::new();
+        for (key, source) in &st.bind.0 {
+            let place = if let Some(p) = op.params.iter().find(|p| p.wire == key.value) {
+                match p.location {
+                    ir::ParamLocation::Path => ir::Place::Path(p.wire.clone()),
+                    ir::ParamLocation::Query => ir::Place::Query(p.wire.clone()),
+                    ir::ParamLocation::Header => ir::Place::Header(p.wire.clone()),
+                }
+            } else if body_model.is_some_and(|m| m.fields.iter().any(|f| f.wire == key.value)) {
+                ir::Place::Body(key.value.clone())
+            } else {
+                let mut known: Vec<&str> = op.params.iter().map(|p| p.wire.as_str()).collect();
+                known.extend(body_model.iter().flat_map(|m| m.fields.iter().map(|f| f.wire.as_str())));
+                lw.error(
+                    "LS0112",
+                    Loc::at(key),
+                    format!("operation `{}` has no parameter or body field `{}`", op.name, key.value),
+                    &format!("bind one of: {}", known.join(", ")),
+                );
+                continue;
+            };
+            let Some(source) = lower_source(lw, key, source, inputs, i == 0, &mut used_inputs) else { continue };
+            bind.push((place, source));
+        }
+        let bound = |wire: &str| st.bind.0.iter().any(|(k, _)| k.value == wire);
+        for p in op.params.iter().filter(|p| p.required && !bound(&p.wire)) {
+            lw.error(
+                "LS0112",
+                Loc::at(&st.operation),
+                format!("step `{}` leaves the required parameter `{}` unbound", op.name, p.wire),
+                &format!("add `{}: {{ input: <name> }}` (or `value:`) under `bind:`", p.wire),
+            );
+        }
+        if let Some(m) = body_model {
+            for f in m.fields.iter().filter(|f| !f.optional && !bound(&f.wire)) {
+                lw.error(
+                    "LS0112",
+                    Loc::at(&st.operation),
+                    format!("step `{}` leaves the required body field `{}` unbound", op.name, f.wire),
+                    &format!("add `{}: {{ value: ... }}` under `bind:`", f.wire),
+                );
+            }
+        }
+        if !st.token.value.starts_with('/') {
+            lw.error("LS0112", Loc::at(&st.token), format!("`{}` is not a JSON pointer", st.token.value), "write it from the answer's root, e.g. `/access_token`");
+        }
+        steps.push(ir::AcquireStep { operation: op.name.clone(), bind, token: st.token.value.clone() });
+    }
+    for input in inputs {
+        if !used_inputs.contains(&input.name) {
+            let loc = spec.auth.value.inputs.0.iter().find(|(k, _)| k.value == input.name).map(|(k, _)| Loc::at(k)).unwrap_or_default();
+            lw.warning("LS1008", loc, format!("input `{}` is not used by any step", input.name), "bind it in a step, or remove it");
+        }
+    }
+    let lifetime = match (&a.expires_in, &a.lifetime) {
+        (Some(_), Some(l)) => {
+            lw.error("LS0111", Loc::at(l), "`expires_in` and `lifetime` both say how long the credential lives".to_owned(), "keep one");
+            None
+        }
+        (None, Some(l)) => Some(ir::Lifetime::Fixed { seconds: l.value.seconds, sliding: l.value.sliding }),
+        (Some(p), None) if !p.value.starts_with('/') => {
+            lw.error("LS0111", Loc::at(p), format!("`{}` is not a JSON pointer", p.value), "write it from the answer's root, e.g. `/expires_in`");
+            None
+        }
+        (Some(p), None) => Some(ir::Lifetime::FromAnswer { pointer: p.value.clone(), default_seconds: 3600 }),
+        (None, None) => Some(ir::Lifetime::FromAnswer { pointer: "/expires_in".into(), default_seconds: 3600 }),
+    };
+    Some(ir::Acquire { steps, lifetime: lifetime?, margin_seconds: a.margin_seconds.unwrap_or(60) })
+}
+
+fn lower_source(
+    lw: &mut Lowerer,
+    key: &Sp<String>,
+    source: &Sp<spec::BindSpec>,
+    inputs: &[ir::Input],
+    first: bool,
+    used: &mut BTreeSet<String>,
+) -> Option<ir::Source> {
+    let b = &source.value;
+    let given = [b.value.is_some(), b.json.is_some(), b.input.is_some(), b.previous.is_some(), b.basic.is_some()];
+    if given.iter().filter(|g| **g).count() != 1 {
+        lw.error(
+            "LS0112",
+            Loc::at(source),
+            format!("`{}` needs exactly one source", key.value),
+            "write one of `value: text`, `json: {...}`, `input: name`, `previous: true`, `basic: [user_input, password_input]`",
+        );
+        return None;
+    }
+    let mut input = |lw: &mut Lowerer, name: &Sp<String>| {
+        if inputs.iter().any(|i| i.name == name.value) {
+            used.insert(name.value.clone());
+            Some(name.value.clone())
+        } else {
+            let hint = match suggest(&name.value, inputs.iter().map(|i| i.name.as_str())) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => "declare it under `auth.inputs`".to_owned(),
+            };
+            lw.error("LS0112", Loc::at(name), format!("input `{}` is not declared", name.value), &hint);
+            None
+        }
+    };
+    if let Some(v) = &b.value {
+        return Some(ir::Source::Const(v.clone()));
+    }
+    if let Some(v) = &b.json {
+        return Some(ir::Source::Json(v.to_string()));
+    }
+    if let Some(name) = &b.input {
+        return input(lw, name).map(ir::Source::Input);
+    }
+    if let Some(previous) = b.previous {
+        if !previous {
+            lw.error("LS0112", Loc::at(source), "`previous: false` binds nothing".to_owned(), "write `previous: true`, or another source");
+            return None;
+        }
+        if first {
+            lw.error("LS0112", Loc::at(source), "the first step has no previous token".to_owned(), "bind an input or a constant here");
+            return None;
+        }
+        return Some(ir::Source::Previous);
+    }
+    match b.basic.as_deref() {
+        Some([user, password]) => {
+            let (user, password) = (input(lw, user), input(lw, password));
+            Some(ir::Source::Basic(user?, password?))
+        }
+        _ => {
+            lw.error("LS0112", Loc::at(source), "`basic` takes two inputs".to_owned(), "write `basic: [client_id, client_secret]`");
+            None
+        }
+    }
+}
+
+fn lower_rules(lw: &mut Lowerer, errors: &Sp<spec::ErrorsSpec>) -> ir::Rules {
+    let e = &errors.value;
+    let mut statuses = Vec::new();
+    let mut codes = Vec::new();
+    match &e.expired {
+        Some(x) => {
+            for s in &x.value.status {
+                if !(400..=599).contains(&s.value) {
+                    lw.error("LS0121", Loc::at(s), format!("`{}` is not an error status", s.value), "expired credentials answer with a 4xx status, usually 401");
+                }
+                statuses.push(s.value);
+            }
+            if statuses.is_empty() {
+                statuses.push(401);
+            }
+            codes = x.value.codes.clone();
+        }
+        None => statuses.push(401),
+    }
+    ir::Rules { expired_statuses: statuses, expired_codes: codes, rate_limit_codes: e.rate_limited.clone(), not_found_codes: e.not_found.clone() }
 }

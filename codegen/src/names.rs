@@ -18,13 +18,13 @@ pub const RESERVED_TYPES: &[&str] = &["Client", "ClientBuilder", "Environment", 
 /// Methods every generated `ClientBuilder` has, besides the credential, header and server
 /// variable setters a spec adds.
 pub const BUILDER_METHODS: &[&str] =
-    &["environment", "base_url", "timeout", "connect_timeout", "http_client", "settings", "build"];
+    &["environment", "base_url", "timeout", "connect_timeout", "http_client", "settings", "retry", "clock", "build"];
 
 /// Methods every generated `Client` has besides one per operation.
-pub const CLIENT_METHODS: &[&str] = &["builder"];
+pub const CLIENT_METHODS: &[&str] = &["builder", "with_retry", "call_json"];
 
 /// Statics every generated client module defines; operation `x` adds a static `X`.
-pub const RESERVED_STATICS: &[&str] = &["PROVIDER"];
+pub const RESERVED_STATICS: &[&str] = &["PROVIDER", "ACQUIRE", "OPERATIONS"];
 
 /// True for a Rust keyword.
 pub fn is_keyword(name: &str) -> bool {

@@ -186,6 +186,10 @@ pub struct Servers {
     /// Placeholders in the URLs, each a closed set of values.
     #[serde(default)]
     pub variables: Entries<Sp<VariableSpec>>,
+    /// Other hosts some operations use (a token or SSO host): host name to environment name
+    /// to base URL, placeholders allowed.
+    #[serde(default)]
+    pub hosts: Entries<Sp<Entries<Sp<String>>>>,
 }
 
 /// A placeholder in a server URL (PingOne's region top-level domain).
@@ -235,6 +239,101 @@ pub struct AuthSpec {
     /// With `key_pair`: where the secret goes.
     #[serde(default)]
     pub secret: Option<Sp<KeyPlacementSpec>>,
+    /// With `bearer` or `header`: values the client's user supplies so the client can acquire
+    /// credentials itself, by name (each also names a builder method).
+    #[serde(default)]
+    pub inputs: Entries<Sp<InputSpec>>,
+    /// With `bearer` or `header`: how the client acquires and renews the credential.
+    #[serde(default)]
+    pub acquire: Option<Sp<AcquireSpec>>,
+}
+
+/// A value the user supplies for acquiring credentials.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InputSpec {
+    /// What it is and where to find it.
+    #[serde(default)]
+    pub doc: Option<String>,
+    /// Held as a secret (never printed); true unless set to false.
+    #[serde(default)]
+    pub secret: Option<bool>,
+}
+
+/// Credential acquisition: requests made in order, and how long the result lives.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AcquireSpec {
+    /// The requests; each may use the previous one's token.
+    pub steps: Vec<Sp<StepSpec>>,
+    /// JSON pointer of the lifetime in seconds in the last answer (OAuth2's `/expires_in`,
+    /// the default).
+    #[serde(default)]
+    pub expires_in: Option<Sp<String>>,
+    /// A fixed lifetime instead, for credentials whose answer does not say.
+    #[serde(default)]
+    pub lifetime: Option<Sp<LifetimeSpec>>,
+    /// Renew this many seconds before expiry (default 60).
+    #[serde(default)]
+    pub margin_seconds: Option<u64>,
+}
+
+/// A fixed credential lifetime.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LifetimeSpec {
+    /// Seconds.
+    pub seconds: u64,
+    /// Every successful call extends it (MX sessions).
+    #[serde(default)]
+    pub sliding: bool,
+}
+
+/// One acquisition request: an operation of this spec and the values put in its request.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StepSpec {
+    /// The operation called.
+    pub operation: Sp<String>,
+    /// Parameter wire names and body field names of that operation, each with where its value
+    /// comes from.
+    #[serde(default)]
+    pub bind: Entries<Sp<BindSpec>>,
+    /// JSON pointer of the token in the answer, e.g. `/access_token`.
+    pub token: Sp<String>,
+}
+
+/// Where a bound value comes from: exactly one of the keys.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BindSpec {
+    /// A constant string.
+    #[serde(default)]
+    pub value: Option<String>,
+    /// A constant JSON value (an object for a nested body field).
+    #[serde(default)]
+    pub json: Option<serde_json::Value>,
+    /// An input, by name.
+    #[serde(default)]
+    pub input: Option<Sp<String>>,
+    /// The token the previous step produced.
+    #[serde(default)]
+    pub previous: Option<bool>,
+    /// `Basic base64(user:password)` from two inputs: `[user_input, password_input]`.
+    #[serde(default)]
+    pub basic: Option<Vec<Sp<String>>>,
+}
+
+/// Which error answers mean expired credentials.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExpiredSpec {
+    /// Statuses (default `[401]`).
+    #[serde(default)]
+    pub status: Vec<Sp<u16>>,
+    /// Error codes; any code when absent.
+    #[serde(default)]
+    pub codes: Vec<String>,
 }
 
 /// The two places a key of a key pair may travel; the client's user picks one.
@@ -261,6 +360,18 @@ pub struct ErrorsSpec {
     /// Field holding the provider's request id.
     #[serde(default)]
     pub request_id: Option<Sp<String>>,
+    /// Field holding a broader class of errors, matched like codes (Plaid's `error_type`).
+    #[serde(default)]
+    pub category: Option<Sp<String>>,
+    /// Which answers mean the credentials expired: re-acquired once, then the call retried.
+    #[serde(default)]
+    pub expired: Option<Sp<ExpiredSpec>>,
+    /// Codes (or categories) that mean "rate limited": retried like a 429.
+    #[serde(default)]
+    pub rate_limited: Vec<String>,
+    /// Codes (or categories) that mean "not found".
+    #[serde(default)]
+    pub not_found: Vec<String>,
 }
 
 /// One endpoint.
@@ -286,6 +397,19 @@ pub struct OperationSpec {
     pub body_on_get: Option<Sp<bool>>,
     /// Success statuses and the model each answers with (`empty` for no body).
     pub responses: Entries<Sp<String>>,
+    /// Another host from `servers.hosts` (a token or SSO host).
+    #[serde(default)]
+    pub host: Option<Sp<String>>,
+    /// `json` (default) or `form` (`application/x-www-form-urlencoded`, OAuth2 token endpoints).
+    #[serde(default)]
+    pub body_format: Option<Sp<String>>,
+    /// A media type other than the provider's, for this operation's Accept and JSON body.
+    #[serde(default)]
+    pub media_type: Option<Sp<String>>,
+    /// Safe to send twice, so retried after errors that may have reached the server. Default:
+    /// true for GET, PUT and DELETE, false for POST and PATCH.
+    #[serde(default)]
+    pub idempotent: Option<bool>,
 }
 
 /// A path, query or header parameter.
@@ -308,6 +432,9 @@ pub struct ParamSpec {
     /// Rust name, when the wire name converts badly.
     #[serde(default)]
     pub rust: Option<Sp<String>>,
+    /// A secret or personal data (an `Authorization` header): redacted from `Debug`.
+    #[serde(default)]
+    pub sensitive: bool,
 }
 
 /// An object type.

@@ -90,6 +90,7 @@ async fn a_retyped_value_is_caught() {
 async fn a_wrong_status_is_caught() {
     // A success turned into a 500: the body is not the error envelope.
     let mut case = load("moneykit", "get_user_links_seed");
+    case.cassette.settings["max_attempts"] = serde_json::json!(1);
     case.cassette.exchanges[0].response.status = 500;
     assert_mentions(&problems(&case).await, &["outcome: expected provider_error, got failure", "could not decode the 500 answer"]);
     // An error turned into a 200: the envelope is not the success model.

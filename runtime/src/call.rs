@@ -4,12 +4,13 @@ use crate::meta::OperationMeta;
 use std::fmt::Display;
 
 /// The parts of a request before credentials, URL and headers are added by the transport.
-#[derive(Debug)]
+/// `Debug` shows header names but not their values, which may be credentials.
 pub struct Call {
     pub(crate) meta: &'static OperationMeta,
     pub(crate) path_params: Vec<(&'static str, String)>,
     pub(crate) query: Vec<(&'static str, String)>,
-    pub(crate) headers: Vec<(&'static str, String)>,
+    /// Name, value, and whether the value is a secret (kept out of logs and Debug).
+    pub(crate) headers: Vec<(&'static str, String, bool)>,
     pub(crate) body: Option<Result<serde_json::Value, String>>,
 }
 
@@ -36,11 +37,30 @@ impl Call {
 
     /// Adds a header.
     pub fn header(&mut self, name: &'static str, value: &impl Display) {
-        self.headers.push((name, value.to_string()));
+        self.headers.push((name, value.to_string(), false));
+    }
+
+    /// Adds a header whose value is a secret or personal data: marked sensitive for the HTTP
+    /// stack and never logged.
+    pub fn secret_header(&mut self, name: &'static str, value: &impl Display) {
+        self.headers.push((name, value.to_string(), true));
     }
 
     /// Sets the JSON body.
     pub fn json_body(&mut self, body: &impl serde::Serialize) {
         self.body = Some(serde_json::to_value(body).map_err(|e| e.to_string()));
+    }
+}
+
+impl std::fmt::Debug for Call {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let headers: Vec<&str> = self.headers.iter().map(|(name, _, _)| *name).collect();
+        f.debug_struct("Call")
+            .field("operation", &self.meta.name)
+            .field("path_params", &self.path_params)
+            .field("query", &self.query)
+            .field("headers", &headers)
+            .field("body", &self.body.as_ref().map(|_| crate::Redacted))
+            .finish()
     }
 }

@@ -12,6 +12,10 @@ pub trait ErrorEnvelope: fmt::Debug + Send + Sync + 'static {
     fn message(&self) -> Option<String>;
     /// The provider's request id, when the body carries one.
     fn request_id(&self) -> Option<String>;
+    /// A broader class the provider puts errors in (Plaid's `error_type`), when it has one.
+    fn category(&self) -> Option<String> {
+        None
+    }
 }
 
 /// Everything a call can fail with.
@@ -36,6 +40,9 @@ pub enum Error<E> {
     Api(Box<ApiError<E>>),
     /// The answer could not be decoded into the expected type.
     Decode(Box<DecodeError>),
+    /// Credentials could not be acquired or renewed (the token endpoint refused, failed or
+    /// answered without a token). Every caller waiting for the same acquisition gets it.
+    Auth(Box<AuthError>),
     /// The request could not be built (a body that does not serialise, a bad header value).
     Request {
         /// Operation name.
@@ -51,6 +58,7 @@ impl<E: ErrorEnvelope> Error<E> {
         match self {
             Error::Api(e) => Some(e.status),
             Error::Decode(e) => Some(e.status),
+            Error::Auth(e) => e.status,
             _ => None,
         }
     }
@@ -68,6 +76,53 @@ impl<E: ErrorEnvelope> Error<E> {
         self.api().and_then(|e| e.envelope.code())
     }
 
+    /// The provider's request id (from the error body or a request-id header), when known.
+    pub fn request_id(&self) -> Option<&str> {
+        self.api().and_then(|e| e.request_id.as_deref())
+    }
+
+    /// How long the provider asked to wait (`Retry-After`), when it did.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.api().and_then(|e| e.retry_after)
+    }
+
+    /// True when trying again later may succeed: connection failures, timeouts, 408, 429,
+    /// 500, 502, 503, 504 and the provider's rate-limit codes. (Whether the client retries
+    /// by itself also depends on the operation being safe to repeat.)
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Transport { .. } | Error::Timeout { .. } => true,
+            Error::Api(e) => e.rate_limited || matches!(e.status, 408 | 429 | 500 | 502 | 503 | 504),
+            Error::Decode(e) => matches!(e.status, 408 | 429 | 500 | 502 | 503 | 504),
+            Error::Auth(e) => e.status.is_none_or(|s| matches!(s, 408 | 429 | 500 | 502 | 503 | 504)),
+            Error::Request { .. } => false,
+        }
+    }
+
+    /// True when the provider said the credentials expired or were refused, by the spec's
+    /// rules (e.g. MoneyKit 401 `api_error.auth.expired_access_token`, MX code 4011).
+    pub fn is_auth_expired(&self) -> bool {
+        matches!(self, Error::Api(e) if e.auth_expired)
+    }
+
+    /// True for a rate-limit answer: 429 or one of the provider's rate-limit codes.
+    pub fn is_rate_limited(&self) -> bool {
+        match self {
+            Error::Api(e) => e.rate_limited || e.status == 429,
+            Error::Decode(e) => e.status == 429,
+            _ => false,
+        }
+    }
+
+    /// True when the resource does not exist: 404, 410, or one of the provider's not-found codes.
+    pub fn is_not_found(&self) -> bool {
+        match self {
+            Error::Api(e) => e.not_found || matches!(e.status, 404 | 410),
+            Error::Decode(e) => matches!(e.status, 404 | 410),
+            _ => false,
+        }
+    }
+
     /// The operation that failed.
     pub fn operation(&self) -> &'static str {
         match self {
@@ -76,6 +131,7 @@ impl<E: ErrorEnvelope> Error<E> {
             }
             Error::Api(e) => e.operation,
             Error::Decode(e) => e.operation,
+            Error::Auth(e) => e.operation,
         }
     }
 }
@@ -87,6 +143,7 @@ impl<E: ErrorEnvelope> fmt::Display for Error<E> {
             Error::Timeout { operation, .. } => write!(f, "{operation}: timed out waiting for the provider"),
             Error::Api(e) => e.fmt(f),
             Error::Decode(e) => e.fmt(f),
+            Error::Auth(e) => e.fmt(f),
             Error::Request { operation, message } => write!(f, "{operation}: could not build the request: {message}"),
         }
     }
@@ -114,6 +171,42 @@ pub struct ApiError<E> {
     pub request_id: Option<String>,
     /// `Retry-After`, when sent.
     pub retry_after: Option<Duration>,
+    /// The spec's rules say this answer means "rate limited".
+    pub rate_limited: bool,
+    /// The spec's rules say this answer means "credentials expired or refused".
+    pub auth_expired: bool,
+    /// The spec's rules say this answer means "not found".
+    pub not_found: bool,
+}
+
+/// Credentials could not be acquired: which step, the status when the provider answered, and
+/// what it said. Holds no secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthError {
+    /// The operation that needed credentials.
+    pub operation: &'static str,
+    /// The acquisition step's operation (`create_token`).
+    pub step: &'static str,
+    /// The step's HTTP status, when it got an answer.
+    pub status: Option<u16>,
+    /// What went wrong.
+    pub message: String,
+    /// The start of the step's answer body; empty when there was none.
+    pub excerpt: String,
+}
+
+impl fmt::Display for AuthError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: could not acquire credentials ({}", self.operation, self.step)?;
+        if let Some(status) = self.status {
+            write!(f, " answered {status}")?;
+        }
+        write!(f, "): {}", self.message)?;
+        if !self.excerpt.is_empty() {
+            write!(f, "; body starts: {}", self.excerpt)?;
+        }
+        Ok(())
+    }
 }
 
 impl<E: ErrorEnvelope> fmt::Display for ApiError<E> {

@@ -5,20 +5,28 @@
 //! URL building and percent-encoding, credential placement, response decoding, typed errors,
 //! lossless timestamps, redaction.
 
+mod auth;
 mod call;
+mod clock;
 pub mod dispatch;
 mod error;
 mod meta;
 mod redact;
+mod retry;
 mod settings;
 pub mod serde_util;
 pub mod time;
 mod transport;
 
 pub use call::Call;
-pub use error::{ApiError, BuildError, DecodeError, Error, ErrorEnvelope};
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use error::{ApiError, AuthError, BuildError, DecodeError, Error, ErrorEnvelope};
 pub use dispatch::{DispatchError, JsonOutcome};
-pub use meta::{AuthScheme, HeaderMeta, KeyPlacement, Method, OperationMeta, ProviderMeta, VariableMeta};
+pub use meta::{
+    AcquireMeta, AcquireStep, AuthScheme, BodyFormat, ErrorRules, HeaderMeta, HostMeta, InputMeta, KeyPlacement, Lifetime, Method,
+    OperationMeta, Place, ProviderMeta, Source, VariableMeta,
+};
+pub use retry::{RetryPolicy, parse_retry_after};
 pub use settings::ClientSettings;
 pub use redact::Redacted;
 pub use transport::{KeyPairPlacement, Transport, TransportBuilder};

@@ -98,6 +98,15 @@ pub struct ProviderMeta {
     pub environments: &'static [(&'static str, &'static str)],
     /// The URL templates' placeholders.
     pub variables: &'static [VariableMeta],
+    /// Other hosts some operations use (an SSO or token host), per environment.
+    pub hosts: &'static [HostMeta],
+    /// Named values the client's user supplies for acquiring credentials (client id and
+    /// secret, environment id, API key).
+    pub inputs: &'static [InputMeta],
+    /// How credentials are acquired and renewed; `None`: the user supplies them.
+    pub acquire: Option<&'static AcquireMeta>,
+    /// What the provider's answers mean: expired credentials, rate limits.
+    pub rules: ErrorRules,
 }
 
 /// A `{placeholder}` of a provider's base URL templates.
@@ -111,8 +120,123 @@ pub struct VariableMeta {
     pub values: &'static [&'static str],
 }
 
-/// What the runtime needs to know about one operation.
+/// Another host of a provider, with a URL template per environment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HostMeta {
+    /// Name operations refer to (`auth`, `sso`).
+    pub name: &'static str,
+    /// (environment name, URL template).
+    pub urls: &'static [(&'static str, &'static str)],
+}
+
+/// A value the user gives for acquiring credentials.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InputMeta {
+    /// Name (`client_id`), also the builder method that sets it.
+    pub name: &'static str,
+    /// Held as a secret and never printed.
+    pub secret: bool,
+}
+
+/// Where an acquisition step puts a value in its operation's request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// A `{name}` path segment.
+    Path(&'static str),
+    /// A query parameter.
+    Query(&'static str),
+    /// A header.
+    Header(&'static str),
+    /// A top-level field of the body (JSON or form).
+    Body(&'static str),
+}
+
+/// Where an acquisition step takes a value from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// A constant string.
+    Const(&'static str),
+    /// A constant JSON value, written as JSON text.
+    Json(&'static str),
+    /// A user-supplied input, by name.
+    Input(&'static str),
+    /// The token the previous step produced.
+    Previous,
+    /// `Basic base64(user:password)` from two inputs.
+    Basic(&'static str, &'static str),
+}
+
+/// One request of a credential acquisition.
 #[derive(Debug)]
+pub struct AcquireStep {
+    /// The operation called (declared in the spec like any other).
+    pub operation: &'static OperationMeta,
+    /// Values placed in its request.
+    pub bind: &'static [(Place, Source)],
+    /// JSON pointer of the token in the answer.
+    pub token: &'static str,
+}
+
+/// How long an acquired credential lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lifetime {
+    /// The answer of the last step says, in seconds, at this JSON pointer (`/expires_in`);
+    /// `default_seconds` applies when it does not.
+    FromAnswer {
+        /// JSON pointer.
+        pointer: &'static str,
+        /// Used when the answer has no such number.
+        default_seconds: u64,
+    },
+    /// A fixed lifetime; `sliding`: every successful call extends it.
+    Fixed {
+        /// Seconds.
+        seconds: u64,
+        /// Extended by every successful call.
+        sliding: bool,
+    },
+}
+
+/// How a provider's credentials are acquired and renewed.
+#[derive(Debug)]
+pub struct AcquireMeta {
+    /// Requests made in order; each may use the previous one's token.
+    pub steps: &'static [AcquireStep],
+    /// How long the credential lives.
+    pub lifetime: Lifetime,
+    /// Renew this many seconds before expiry.
+    pub margin_seconds: u64,
+}
+
+/// Provider-specific meanings of error answers, from the spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ErrorRules {
+    /// Statuses that can mean expired credentials (with `expired_codes`, when given).
+    pub expired_statuses: &'static [u16],
+    /// Error codes (or categories) that mean expired credentials (any code when empty).
+    pub expired_codes: &'static [&'static str],
+    /// Error codes (or categories) that mean "rate limited", whatever the status.
+    pub rate_limit_codes: &'static [&'static str],
+    /// Error codes (or categories) that mean "not found", whatever the status.
+    pub not_found_codes: &'static [&'static str],
+}
+
+impl ErrorRules {
+    /// No provider-specific rules: statuses alone decide.
+    pub const NONE: ErrorRules = ErrorRules { expired_statuses: &[], expired_codes: &[], rate_limit_codes: &[], not_found_codes: &[] };
+}
+
+/// How an operation's body is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyFormat {
+    /// JSON in the provider's media type.
+    Json,
+    /// `application/x-www-form-urlencoded` (OAuth2 token endpoints).
+    Form,
+}
+
+/// What the runtime needs to know about one operation. `Debug` names the provider rather than
+/// printing it (the provider's acquisition steps point back at operations).
 pub struct OperationMeta {
     /// The provider.
     pub provider: &'static ProviderMeta,
@@ -124,4 +248,31 @@ pub struct OperationMeta {
     pub path: &'static str,
     /// Documented success statuses.
     pub success: &'static [u16],
+    /// Another host of the provider (`None`: the main base URL).
+    pub host: Option<&'static str>,
+    /// Body encoding.
+    pub body_format: BodyFormat,
+    /// A media type other than the provider's, for Accept and JSON bodies (an SSO API).
+    pub media_type: Option<&'static str>,
+    /// Safe to send twice: retried even after the request may have reached the server.
+    pub idempotent: bool,
+    /// Carries the provider's data credential (false for credential-acquisition endpoints).
+    pub authenticated: bool,
+}
+
+impl std::fmt::Debug for OperationMeta {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OperationMeta")
+            .field("provider", &self.provider.name)
+            .field("name", &self.name)
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("success", &self.success)
+            .field("host", &self.host)
+            .field("body_format", &self.body_format)
+            .field("media_type", &self.media_type)
+            .field("idempotent", &self.idempotent)
+            .field("authenticated", &self.authenticated)
+            .finish()
+    }
 }

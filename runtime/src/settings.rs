@@ -1,7 +1,7 @@
 //! Client settings as data: what a generated builder sets by method calls, loadable from a
 //! config file (or a conformance cassette) instead.
 
-use crate::transport::KeyPairPlacement;
+use crate::auth::KeyPairPlacement;
 use secrecy::SecretString;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -17,6 +17,7 @@ use std::time::Duration;
 /// credentials_in: headers       # key-pair providers: body (default) or headers
 /// headers: { Plaid-Version: "2020-09-14" }
 /// timeout_ms: 30000
+/// max_attempts: 1               # no retries
 /// ```
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -27,6 +28,10 @@ pub struct ClientSettings {
     /// A base URL that wins over `environment` (a proxy, a mock server).
     #[serde(default)]
     pub base_url: Option<String>,
+    /// URLs of the provider's other hosts (a token or SSO host) by name; by default they follow
+    /// `base_url` when it is set.
+    #[serde(default)]
+    pub hosts: BTreeMap<String, String>,
     /// Server URL placeholders by name (`region: eu`); values must be ones the spec lists.
     #[serde(default)]
     pub variables: BTreeMap<String, String>,
@@ -36,6 +41,10 @@ pub struct ClientSettings {
     /// Token of a `bearer` or `header` scheme.
     #[serde(default)]
     pub token: Option<SecretString>,
+    /// Inputs for acquiring credentials (the spec's `auth.inputs`: client id and secret,
+    /// environment id, API key), by name.
+    #[serde(default)]
+    pub inputs: BTreeMap<String, SecretString>,
     /// Client id of a key pair.
     #[serde(default)]
     pub client_id: Option<SecretString>,
@@ -51,6 +60,12 @@ pub struct ClientSettings {
     /// Time allowed to connect, in milliseconds.
     #[serde(default)]
     pub connect_timeout_ms: Option<u64>,
+    /// Attempts per call in all (1: no retries).
+    #[serde(default)]
+    pub max_attempts: Option<u32>,
+    /// Time for a whole call with its retries, in milliseconds.
+    #[serde(default)]
+    pub deadline_ms: Option<u64>,
 }
 
 impl ClientSettings {

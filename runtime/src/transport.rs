@@ -1,52 +1,29 @@
-//! The transport: turns a [`Call`] into an HTTP exchange and the answer into a typed result.
+//! The transport: turns a [`Call`] into HTTP exchanges (credentials attached or acquired,
+//! retried as the policy and the provider allow) and the answer into a typed result.
 
+use crate::auth::{Acquired, Credentials, TokenCache};
 use crate::call::Call;
-use crate::error::{ApiError, BuildError, DecodeError, Error, ErrorEnvelope};
-use crate::meta::{AuthScheme, ProviderMeta};
+use crate::clock::{Clock, SystemClock};
+use crate::error::{ApiError, AuthError, BuildError, DecodeError, Error, ErrorEnvelope};
+use crate::meta::{AuthScheme, BodyFormat, Lifetime, Place, ProviderMeta, Source};
+use crate::retry::{RetryPolicy, parse_retry_after};
 use crate::settings::ClientSettings;
+use base64::Engine as _;
 use reqwest::Url;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tracing::Instrument;
 
-/// Where a key pair travels; the provider accepts either.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum KeyPairPlacement {
-    /// As fields of the JSON body.
-    #[default]
-    Body,
-    /// As headers.
-    Headers,
-}
+pub use crate::auth::KeyPairPlacement;
 
-/// The credentials a client holds; every secret is a [`SecretString`] and never printed.
-#[derive(Clone, Default)]
-struct Credentials {
-    token: Option<SecretString>,
-    client_id: Option<SecretString>,
-    secret: Option<SecretString>,
-    placement: KeyPairPlacement,
-}
-
-impl fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let shown = |s: &Option<SecretString>| if s.is_some() { "<redacted>" } else { "<unset>" };
-        f.debug_struct("Credentials")
-            .field("token", &format_args!("{}", shown(&self.token)))
-            .field("client_id", &format_args!("{}", shown(&self.client_id)))
-            .field("secret", &format_args!("{}", shown(&self.secret)))
-            .field("placement", &self.placement)
-            .finish()
-    }
-}
-
-/// Default time allowed for a whole call.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default time allowed for one attempt, from sending to the last byte of the answer.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default time allowed to connect.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default largest answer body read, in bytes.
@@ -56,43 +33,75 @@ pub const DEFAULT_MAX_BODY: usize = 16 * 1024 * 1024;
 #[derive(Debug, Clone)]
 pub struct TransportBuilder {
     provider: &'static ProviderMeta,
+    environment: &'static str,
     template: &'static str,
     base_url: Option<String>,
+    host_urls: Vec<(String, String)>,
     variables: Vec<(&'static str, &'static str)>,
     headers: Vec<(&'static str, String)>,
     credentials: Credentials,
     timeout: Duration,
     connect_timeout: Duration,
     max_body: usize,
+    retry: RetryPolicy,
+    clock: Arc<dyn Clock>,
     http: Option<reqwest::Client>,
 }
 
 impl TransportBuilder {
     /// Starts from the provider's defaults.
     pub fn new(provider: &'static ProviderMeta) -> Self {
+        let environment =
+            provider.environments.iter().find(|(_, url)| *url == provider.base_url).map_or("", |(name, _)| *name);
         TransportBuilder {
             provider,
+            environment,
             template: provider.base_url,
             base_url: None,
+            host_urls: Vec::new(),
             variables: provider.variables.iter().map(|v| (v.name, v.default)).collect(),
             headers: Vec::new(),
             credentials: Credentials::default(),
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             max_body: DEFAULT_MAX_BODY,
+            retry: RetryPolicy::default(),
+            clock: Arc::new(SystemClock),
             http: None,
         }
     }
 
-    /// Selects a base URL template (an environment).
+    /// Selects an environment by its name in the spec.
+    pub fn environment(mut self, name: &str) -> Result<Self, BuildError> {
+        let Some((env, template)) = self.provider.environments.iter().find(|(n, _)| *n == name) else {
+            let known: Vec<&str> = self.provider.environments.iter().map(|(n, _)| *n).collect();
+            return Err(self.invalid("environment", format!("no environment `{name}`; use one of: {}", known.join(", "))));
+        };
+        self.environment = env;
+        self.template = template;
+        Ok(self)
+    }
+
+    /// Selects a base URL template (an environment's).
     pub fn base_url_template(mut self, template: &'static str) -> Self {
+        if let Some((env, _)) = self.provider.environments.iter().find(|(_, t)| *t == template) {
+            self.environment = env;
+        }
         self.template = template;
         self
     }
 
-    /// Overrides the base URL outright.
+    /// Overrides the base URL outright. Other hosts (a token or SSO host) follow it unless set
+    /// with [`TransportBuilder::host_url`], so one mock server can stand in for all of them.
     pub fn base_url(mut self, url: String) -> Self {
         self.base_url = Some(url);
+        self
+    }
+
+    /// Overrides the URL of one of the provider's other hosts.
+    pub fn host_url(mut self, host: String, url: String) -> Self {
+        self.host_urls.retain(|(h, _)| *h != host);
+        self.host_urls.push((host, url));
         self
     }
 
@@ -110,7 +119,7 @@ impl TransportBuilder {
         self
     }
 
-    /// The token of a bearer or header scheme.
+    /// A static token of a bearer or header scheme (no acquisition then).
     pub fn token(mut self, token: String) -> Self {
         self.credentials.token = Some(SecretString::from(token));
         self
@@ -134,7 +143,13 @@ impl TransportBuilder {
         self
     }
 
-    /// Time allowed for a whole call.
+    /// An input for acquiring credentials (the spec's `auth.inputs`), by name.
+    pub fn input(mut self, name: &'static str, value: String) -> Self {
+        self.credentials.inputs.insert(name, SecretString::from(value));
+        self
+    }
+
+    /// Time allowed for one attempt.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -152,43 +167,68 @@ impl TransportBuilder {
         self
     }
 
+    /// How calls are retried.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The clock for backoff, deadlines and credential expiry (tests use
+    /// [`crate::ManualClock`]).
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
     /// Uses a caller's reqwest client.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
     }
 
+    fn invalid(&self, setting: impl Into<String>, reason: String) -> BuildError {
+        BuildError::InvalidSetting { provider: self.provider.name, setting: setting.into(), reason }
+    }
+
     /// Applies settings given as data; a name the provider does not declare is an error.
     pub fn settings(mut self, settings: &ClientSettings) -> Result<Self, BuildError> {
         let provider = self.provider;
-        let invalid = |setting: String, reason: String| BuildError::InvalidSetting { provider: provider.name, setting, reason };
-        let names = |list: &mut dyn Iterator<Item = &'static str>| list.collect::<Vec<_>>().join(", ");
         if let Some(env) = &settings.environment {
-            let Some((_, template)) = provider.environments.iter().find(|(name, _)| name == env) else {
-                let known = names(&mut provider.environments.iter().map(|(n, _)| *n));
-                return Err(invalid("environment".into(), format!("no environment `{env}`; use one of: {known}")));
-            };
-            self.template = template;
+            self = self.environment(env)?;
         }
         if let Some(url) = &settings.base_url {
             self.base_url = Some(url.clone());
         }
+        for (host, url) in &settings.hosts {
+            if !provider.hosts.iter().any(|h| h.name == host) {
+                let known: Vec<&str> = provider.hosts.iter().map(|h| h.name).collect();
+                return Err(self.invalid(format!("hosts.{host}"), format!("no such host; known: {}", known.join(", "))));
+            }
+            self = self.host_url(host.clone(), url.clone());
+        }
         for (name, value) in &settings.variables {
             let Some(meta) = provider.variables.iter().find(|v| v.name == name) else {
-                let known = names(&mut provider.variables.iter().map(|v| v.name));
-                return Err(invalid(format!("variables.{name}"), format!("no such placeholder; known: {known}")));
+                let known: Vec<&str> = provider.variables.iter().map(|v| v.name).collect();
+                return Err(self.invalid(format!("variables.{name}"), format!("no such placeholder; known: {}", known.join(", "))));
             };
             let Some(allowed) = meta.values.iter().find(|v| *v == value) else {
-                return Err(invalid(format!("variables.{name}"), format!("`{value}` is not one of: {}", meta.values.join(", "))));
+                return Err(self.invalid(format!("variables.{name}"), format!("`{value}` is not one of: {}", meta.values.join(", "))));
             };
             self = self.variable(meta.name, allowed);
         }
         for (name, value) in &settings.headers {
             let Some(meta) = provider.headers.iter().find(|h| h.name.eq_ignore_ascii_case(name)) else {
-                let known = names(&mut provider.headers.iter().map(|h| h.name));
-                return Err(invalid(format!("headers.{name}"), format!("the spec declares no such header; known: {known}")));
+                let known: Vec<&str> = provider.headers.iter().map(|h| h.name).collect();
+                return Err(self.invalid(format!("headers.{name}"), format!("the spec declares no such header; known: {}", known.join(", "))));
             };
             self = self.header(meta.name, value.clone());
+        }
+        for (name, value) in &settings.inputs {
+            let Some(meta) = provider.inputs.iter().find(|i| i.name == name) else {
+                let known: Vec<&str> = provider.inputs.iter().map(|i| i.name).collect();
+                return Err(self.invalid(format!("inputs.{name}"), format!("the spec declares no such input; known: {}", known.join(", "))));
+            };
+            self.credentials.inputs.insert(meta.name, value.clone());
         }
         if let Some(token) = &settings.token {
             self.credentials.token = Some(token.clone());
@@ -208,40 +248,44 @@ impl TransportBuilder {
         if let Some(timeout) = settings.connect_timeout() {
             self.connect_timeout = timeout;
         }
+        if let Some(attempts) = settings.max_attempts {
+            self.retry = self.retry.with_max_attempts(attempts);
+        }
+        if let Some(ms) = settings.deadline_ms {
+            self.retry = self.retry.with_deadline(Some(Duration::from_millis(ms)));
+        }
         Ok(self)
+    }
+
+    fn parse_url(&self, text: String) -> Result<Url, BuildError> {
+        let provider = self.provider.name;
+        let url = Url::parse(&text).map_err(|e| BuildError::InvalidBaseUrl { provider, url: text.clone(), reason: e.to_string() })?;
+        if !matches!(url.scheme(), "http" | "https") || url.cannot_be_a_base() {
+            return Err(BuildError::InvalidBaseUrl { provider, url: text, reason: "not an http(s) URL".into() });
+        }
+        Ok(url)
     }
 
     /// Checks the settings and builds the transport.
     pub fn build(self) -> Result<Transport, BuildError> {
         let provider = self.provider.name;
-        let url_text = match &self.base_url {
+        let base_url = self.parse_url(match &self.base_url {
             Some(url) => url.clone(),
             None => fill_template(self.template, &self.variables),
-        };
-        let base_url = Url::parse(&url_text).map_err(|e| BuildError::InvalidBaseUrl {
-            provider,
-            url: url_text.clone(),
-            reason: e.to_string(),
         })?;
-        if !matches!(base_url.scheme(), "http" | "https") || base_url.cannot_be_a_base() {
-            return Err(BuildError::InvalidBaseUrl { provider, url: url_text, reason: "not an http(s) URL".into() });
+        let mut hosts = Vec::new();
+        for host in self.provider.hosts {
+            let text = match (self.host_urls.iter().find(|(h, _)| h == host.name), &self.base_url) {
+                (Some((_, url)), _) => url.clone(),
+                (None, Some(base)) => base.clone(),
+                (None, None) => match host.urls.iter().find(|(env, _)| *env == self.environment) {
+                    Some((_, template)) => fill_template(template, &self.variables),
+                    None => continue,
+                },
+            };
+            hosts.push((host.name, self.parse_url(text)?));
         }
-        let missing = |what, setter| BuildError::MissingCredential { provider, what, setter };
-        match self.provider.auth {
-            AuthScheme::Bearer { setter } | AuthScheme::Header { setter, .. } => {
-                if self.credentials.token.is_none() {
-                    return Err(missing("token", setter));
-                }
-            }
-            AuthScheme::KeyPair { .. } => {
-                if self.credentials.client_id.is_none() {
-                    return Err(missing("client id", "client_id"));
-                }
-                if self.credentials.secret.is_none() {
-                    return Err(missing("secret", "secret"));
-                }
-            }
-        }
+        self.check_credentials()?;
         let mut headers = HeaderMap::new();
         let bad_header = |name: &str| BuildError::Http { provider, reason: format!("invalid value for header `{name}`") };
         for meta in self.provider.headers {
@@ -263,13 +307,46 @@ impl TransportBuilder {
             inner: Arc::new(Inner {
                 provider: self.provider,
                 base_url,
+                hosts,
                 headers,
                 credentials: self.credentials,
+                cache: TokenCache::default(),
                 timeout: self.timeout,
                 max_body: self.max_body,
+                clock: self.clock,
                 http,
             }),
+            retry: self.retry,
         })
+    }
+
+    fn check_credentials(&self) -> Result<(), BuildError> {
+        let provider = self.provider.name;
+        let missing = |what, setter| BuildError::MissingCredential { provider, what, setter };
+        match self.provider.auth {
+            AuthScheme::Bearer { setter } | AuthScheme::Header { setter, .. } => {
+                if self.credentials.token.is_some() {
+                    return Ok(());
+                }
+                if self.provider.acquire.is_none() {
+                    return Err(missing("token", setter));
+                }
+                for input in self.provider.inputs {
+                    if !self.credentials.inputs.contains_key(input.name) {
+                        return Err(missing(input.name, input.name));
+                    }
+                }
+            }
+            AuthScheme::KeyPair { .. } => {
+                if self.credentials.client_id.is_none() {
+                    return Err(missing("client id", "client_id"));
+                }
+                if self.credentials.secret.is_none() {
+                    return Err(missing("secret", "secret"));
+                }
+            }
+        }
+        Ok(())
     }
 }
 
@@ -285,17 +362,22 @@ fn fill_template(template: &str, variables: &[(&str, &str)]) -> String {
 struct Inner {
     provider: &'static ProviderMeta,
     base_url: Url,
+    hosts: Vec<(&'static str, Url)>,
     headers: HeaderMap,
     credentials: Credentials,
+    cache: TokenCache,
     timeout: Duration,
     max_body: usize,
+    clock: Arc<dyn Clock>,
     http: reqwest::Client,
 }
 
-/// Sends calls for one provider. Cheap to clone.
+/// Sends calls for one provider. Cheap to clone; clones share connections and acquired
+/// credentials.
 #[derive(Clone)]
 pub struct Transport {
     inner: Arc<Inner>,
+    retry: RetryPolicy,
 }
 
 impl fmt::Debug for Transport {
@@ -304,7 +386,9 @@ impl fmt::Debug for Transport {
             .field("provider", &self.inner.provider.name)
             .field("base_url", &self.inner.base_url.as_str())
             .field("credentials", &self.inner.credentials)
+            .field("acquired", &self.inner.cache)
             .field("timeout", &self.inner.timeout)
+            .field("retry", &self.retry)
             .finish_non_exhaustive()
     }
 }
@@ -316,10 +400,29 @@ struct Answer {
     body: Vec<u8>,
 }
 
+/// The credential a data call carries, and whether it came from the acquisition cache.
+struct DataCredential {
+    value: SecretString,
+    acquired: bool,
+}
+
+type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
 impl Transport {
     /// The base URL calls go to.
     pub fn base_url(&self) -> &Url {
         &self.inner.base_url
+    }
+
+    /// The retry policy in force.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.retry
+    }
+
+    /// A transport sharing this one's connections and credentials, with another retry policy.
+    #[must_use]
+    pub fn with_retry(&self, policy: RetryPolicy) -> Transport {
+        Transport { inner: self.inner.clone(), retry: policy }
     }
 
     /// Sends a call and decodes a success answer into `T`, an error answer into `E`.
@@ -328,10 +431,8 @@ impl Transport {
         T: DeserializeOwned,
         E: DeserializeOwned + ErrorEnvelope,
     {
-        let operation = call.meta.name;
-        let answer = self.exchange(&call).await?;
-        check_status(&call, &answer)?;
-        decode(operation, &answer).map_err(Error::Decode)
+        let answer = self.run::<E>(&call).await?;
+        decode(call.meta.name, &answer).map_err(Error::Decode)
     }
 
     /// Sends a call whose success answer has no body worth decoding.
@@ -339,18 +440,242 @@ impl Transport {
     where
         E: DeserializeOwned + ErrorEnvelope,
     {
-        let answer = self.exchange(&call).await?;
-        check_status(&call, &answer)
+        self.run::<E>(&call).await.map(|_| ())
+    }
+
+    /// One call with its span: attempts, retries, credential re-issue.
+    async fn run<E>(&self, call: &Call) -> Result<Answer, Error<E>>
+    where
+        E: DeserializeOwned + ErrorEnvelope,
+    {
+        let meta = call.meta;
+        let span = tracing::info_span!(
+            "linkspec.call",
+            provider = meta.provider.name,
+            operation = meta.name,
+            method = meta.method.as_str(),
+            path = meta.path,
+            status = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+            elapsed_ms = tracing::field::Empty,
+        );
+        self.run_inner::<E>(call).instrument(span).await
+    }
+
+    fn run_inner<'a, E>(&'a self, call: &'a Call) -> BoxFuture<'a, Result<Answer, Error<E>>>
+    where
+        E: DeserializeOwned + ErrorEnvelope,
+    {
+        Box::pin(async move {
+            let clock = &*self.inner.clock;
+            let meta = call.meta;
+            let started = clock.now();
+            let mut attempt: u32 = 0;
+            let mut reissued = false;
+            loop {
+                attempt += 1;
+                let credential = if meta.authenticated { self.data_credential::<E>(meta.name).await? } else { None };
+                let spent = clock.now().saturating_duration_since(started);
+                let remaining = self.retry.deadline.map(|d| d.saturating_sub(spent));
+                let result = self.attempt::<E>(call, credential.as_ref(), remaining, attempt).await;
+                let span = tracing::Span::current();
+                span.record("attempts", attempt);
+                span.record("elapsed_ms", clock.now().saturating_duration_since(started).as_millis() as u64);
+                let error = match result {
+                    Ok(answer) if meta.success.contains(&answer.status) => {
+                        span.record("status", answer.status);
+                        if let Some(c) = credential.as_ref().filter(|c| c.acquired) {
+                            self.inner.cache.touch(&c.value, clock.now());
+                        }
+                        return Ok(answer);
+                    }
+                    Ok(answer) => {
+                        span.record("status", answer.status);
+                        error_from_answer::<E>(call, &answer, clock.wall())
+                    }
+                    Err(e) => e,
+                };
+                if error.is_auth_expired()
+                    && !reissued
+                    && let Some(c) = credential.as_ref().filter(|c| c.acquired)
+                {
+                    tracing::info!("credentials expired; acquiring new ones and retrying once");
+                    reissued = true;
+                    self.inner.cache.invalidate(&c.value).await;
+                    attempt -= 1;
+                    continue;
+                }
+                let Some(wait) = self.retry_wait(&error, call, attempt, started) else {
+                    return Err(error);
+                };
+                tracing::info!(attempt, wait_ms = wait.as_millis() as u64, status = error.status(), "retrying");
+                clock.sleep(wait).await;
+            }
+        })
+    }
+
+    /// How long to wait before retrying, or `None` when the error is final.
+    fn retry_wait<E: ErrorEnvelope>(&self, error: &Error<E>, call: &Call, attempt: u32, started: std::time::Instant) -> Option<Duration> {
+        let policy = &self.retry;
+        if attempt >= policy.max_attempts || !error.is_retryable() {
+            return None;
+        }
+        // Refused without processing (or never sent): safe to repeat whatever the operation.
+        let not_processed = match error {
+            Error::Transport { source, .. } => source.is_connect(),
+            Error::Api(e) => e.rate_limited || matches!(e.status, 408 | 429),
+            Error::Decode(e) => matches!(e.status, 408 | 429),
+            _ => false,
+        };
+        if !(not_processed || call.meta.idempotent) {
+            return None;
+        }
+        let wait = match error.retry_after() {
+            Some(asked) if asked > policy.max_retry_after => return None,
+            Some(asked) => asked,
+            None => policy.backoff(attempt),
+        };
+        if let Some(deadline) = policy.deadline {
+            let spent = self.inner.clock.now().saturating_duration_since(started);
+            if spent + wait >= deadline {
+                return None;
+            }
+        }
+        Some(wait)
+    }
+
+    /// The credential a data call carries: the static token, or an acquired one.
+    async fn data_credential<E>(&self, operation: &'static str) -> Result<Option<DataCredential>, Error<E>>
+    where
+        E: DeserializeOwned + ErrorEnvelope,
+    {
+        let inner = &*self.inner;
+        if matches!(inner.provider.auth, AuthScheme::KeyPair { .. }) {
+            return Ok(None);
+        }
+        if let Some(token) = &inner.credentials.token {
+            return Ok(Some(DataCredential { value: token.clone(), acquired: false }));
+        }
+        let Some(acquire) = inner.provider.acquire else { return Ok(None) };
+        let clock = inner.clock.clone();
+        let margin = Duration::from_secs(acquire.margin_seconds);
+        let acquired = inner
+            .cache
+            .get(|| clock.now(), margin, || self.acquire::<E>())
+            .await
+            .map_err(|e| Error::Auth(Box::new(AuthError { operation, ..e })))?;
+        Ok(Some(DataCredential { value: acquired.value, acquired: true }))
+    }
+
+    /// Runs the spec's acquisition steps in order; each may use the previous step's token.
+    async fn acquire<E>(&self) -> Result<Acquired, AuthError>
+    where
+        E: DeserializeOwned + ErrorEnvelope,
+    {
+        let inner = &*self.inner;
+        let Some(meta) = inner.provider.acquire else {
+            return Err(AuthError { operation: "", step: "", status: None, message: "the spec declares no acquisition".into(), excerpt: String::new() });
+        };
+        let mut previous: Option<SecretString> = None;
+        let mut last_answer = serde_json::Value::Null;
+        for step in meta.steps {
+            let fail = |status: Option<u16>, message: String, excerpt: String| AuthError {
+                operation: "",
+                step: step.operation.name,
+                status,
+                message,
+                excerpt,
+            };
+            let mut call = Call::new(step.operation);
+            let mut body = serde_json::Map::new();
+            for (place, source) in step.bind {
+                let value = self.resolve(*source, previous.as_ref()).map_err(|m| fail(None, m, String::new()))?;
+                let text = match &value {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                match place {
+                    Place::Path(name) => call.path_param(name, &text),
+                    Place::Query(name) => call.query(name, &text),
+                    Place::Header(name) => call.secret_header(name, &text),
+                    Place::Body(name) => {
+                        body.insert((*name).to_owned(), value);
+                    }
+                }
+            }
+            if !body.is_empty() {
+                call.body = Some(Ok(serde_json::Value::Object(body)));
+            }
+            let answer = self.run_inner::<E>(&call).await.map_err(|e| {
+                let excerpt = match &e {
+                    Error::Decode(d) => d.excerpt.clone(),
+                    _ => String::new(),
+                };
+                fail(e.status(), e.to_string(), excerpt)
+            })?;
+            let excerpt = || DecodeError::excerpt_of(&answer.body);
+            last_answer = serde_json::from_slice(&answer.body)
+                .map_err(|e| fail(Some(answer.status), format!("the answer is not JSON: {e}"), excerpt()))?;
+            let Some(token) = last_answer.pointer(step.token).and_then(|v| v.as_str()) else {
+                return Err(fail(Some(answer.status), format!("the answer has no token at {}", step.token), String::new()));
+            };
+            previous = Some(SecretString::from(token.to_owned()));
+        }
+        let Some(value) = previous else {
+            return Err(AuthError { operation: "", step: "", status: None, message: "the spec declares no acquisition step".into(), excerpt: String::new() });
+        };
+        let now = inner.clock.now();
+        let (lifetime, sliding) = match meta.lifetime {
+            Lifetime::FromAnswer { pointer, default_seconds } => {
+                (last_answer.pointer(pointer).and_then(serde_json::Value::as_u64).unwrap_or(default_seconds), None)
+            }
+            Lifetime::Fixed { seconds, sliding } => (seconds, sliding.then(|| Duration::from_secs(seconds))),
+        };
+        Ok(Acquired { value, expires_at: now + Duration::from_secs(lifetime), sliding })
+    }
+
+    fn resolve(&self, source: Source, previous: Option<&SecretString>) -> Result<serde_json::Value, String> {
+        let input = |name: &str| {
+            self.inner
+                .credentials
+                .inputs
+                .get(name)
+                .map(|v| v.expose_secret().to_owned())
+                .ok_or_else(|| format!("the input `{name}` is not set; call the builder's `{name}` method"))
+        };
+        Ok(match source {
+            Source::Const(text) => serde_json::Value::String(text.to_owned()),
+            Source::Json(text) => serde_json::from_str(text).map_err(|e| format!("bad constant in the spec: {e}"))?,
+            Source::Input(name) => serde_json::Value::String(input(name)?),
+            Source::Previous => match previous {
+                Some(token) => serde_json::Value::String(token.expose_secret().to_owned()),
+                None => return Err("the first step cannot use a previous token".into()),
+            },
+            Source::Basic(user, password) => {
+                let pair = format!("{}:{}", input(user)?, input(password)?);
+                serde_json::Value::String(format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(pair)))
+            }
+        })
     }
 
     fn build_url<E>(&self, call: &Call) -> Result<Url, Error<E>> {
         let operation = call.meta.name;
-        let mut url = self.inner.base_url.clone();
+        let mut url = match call.meta.host {
+            None => self.inner.base_url.clone(),
+            Some(host) => match self.inner.hosts.iter().find(|(h, _)| *h == host) {
+                Some((_, url)) => url.clone(),
+                None => {
+                    return Err(Error::Request {
+                        operation,
+                        message: format!("the host `{host}` has no URL for this environment; set one with `host_url`"),
+                    });
+                }
+            },
+        };
         {
-            let mut segments = url.path_segments_mut().map_err(|()| Error::Request {
-                operation,
-                message: "the base URL cannot take a path".into(),
-            })?;
+            let mut segments = url
+                .path_segments_mut()
+                .map_err(|()| Error::Request { operation, message: "the base URL cannot take a path".into() })?;
             segments.pop_if_empty();
             for template in call.meta.path.split('/').filter(|s| !s.is_empty()) {
                 let mut segment = template.to_owned();
@@ -368,38 +693,27 @@ impl Transport {
         Ok(url)
     }
 
-    async fn exchange<E>(&self, call: &Call) -> Result<Answer, Error<E>> {
-        let meta = call.meta;
-        let span = tracing::info_span!(
-            "linkspec.call",
-            provider = meta.provider.name,
-            operation = meta.name,
-            method = meta.method.as_str(),
-            path = meta.path,
-            status = tracing::field::Empty,
-            elapsed_ms = tracing::field::Empty,
-        );
-        let started = Instant::now();
-        let result = self.exchange_once(call).instrument(span.clone()).await;
-        span.record("elapsed_ms", started.elapsed().as_millis() as u64);
-        if let Ok(answer) = &result {
-            span.record("status", answer.status);
-        }
-        result
-    }
-
-    async fn exchange_once<E>(&self, call: &Call) -> Result<Answer, Error<E>> {
+    /// One HTTP exchange.
+    async fn attempt<E>(
+        &self,
+        call: &Call,
+        credential: Option<&DataCredential>,
+        remaining: Option<Duration>,
+        attempt: u32,
+    ) -> Result<Answer, Error<E>> {
         let inner = &*self.inner;
         let meta = call.meta;
         let operation = meta.name;
         let request_error = |message: String| Error::Request { operation, message };
         let url = self.build_url(call)?;
         let mut headers = inner.headers.clone();
-        let media = HeaderValue::from_static(meta.provider.media_type);
+        let media = HeaderValue::from_static(meta.media_type.unwrap_or(meta.provider.media_type));
         headers.insert(reqwest::header::ACCEPT, media.clone());
-        for (name, value) in &call.headers {
+        for (name, value, secret) in &call.headers {
             let name = HeaderName::from_bytes(name.as_bytes()).map_err(|e| request_error(e.to_string()))?;
-            let value = HeaderValue::from_str(value).map_err(|_| request_error(format!("invalid value for header `{name}`")))?;
+            let mut value =
+                HeaderValue::from_str(value).map_err(|_| request_error(format!("invalid value for header `{name}`")))?;
+            value.set_sensitive(*secret);
             headers.insert(name, value);
         }
         let mut body = match &call.body {
@@ -407,19 +721,27 @@ impl Transport {
             Some(Err(message)) => return Err(request_error(format!("the body does not serialise: {message}"))),
             None => None,
         };
-        self.attach_credentials(&mut headers, &mut body).map_err(request_error)?;
-        let mut request = inner.http.request(meta.method.to_reqwest(), url).timeout(inner.timeout);
-        match body {
-            Some(value) => {
+        if meta.authenticated {
+            self.attach_credentials(&mut headers, &mut body, credential).map_err(request_error)?;
+        }
+        let timeout = remaining.map_or(inner.timeout, |r| r.min(inner.timeout));
+        let mut request = inner.http.request(meta.method.to_reqwest(), url).timeout(timeout);
+        match (body, meta.body_format) {
+            (Some(value), BodyFormat::Json) => {
                 let bytes = serde_json::to_vec(&value).map_err(|e| request_error(e.to_string()))?;
                 headers.insert(reqwest::header::CONTENT_TYPE, media);
                 request = request.body(bytes);
             }
-            None if matches!(meta.method, crate::Method::Post | crate::Method::Put | crate::Method::Patch) => {
+            (Some(value), BodyFormat::Form) => {
+                let text = form_encode(&value).map_err(request_error)?;
+                headers.insert(reqwest::header::CONTENT_TYPE, HeaderValue::from_static("application/x-www-form-urlencoded"));
+                request = request.body(text);
+            }
+            (None, _) if matches!(meta.method, crate::Method::Post | crate::Method::Put | crate::Method::Patch) => {
                 // Some providers (Plaid) reject a POST without Content-Length.
                 request = request.body(Vec::new());
             }
-            None => {}
+            (None, _) => {}
         }
         let response = request.headers(headers).send().await.map_err(|e| transport_error(operation, e))?;
         let status = response.status().as_u16();
@@ -434,28 +756,34 @@ impl Transport {
                 excerpt: String::new(),
             })),
         })?;
-        tracing::debug!(status, bytes = body.len(), "answer received");
+        tracing::debug!(attempt, status, bytes = body.len(), "answer received");
         Ok(Answer { status, headers, body })
     }
 
-    fn attach_credentials(&self, headers: &mut HeaderMap, body: &mut Option<serde_json::Value>) -> Result<(), String> {
+    fn attach_credentials(
+        &self,
+        headers: &mut HeaderMap,
+        body: &mut Option<serde_json::Value>,
+        credential: Option<&DataCredential>,
+    ) -> Result<(), String> {
         let creds = &self.inner.credentials;
         let secret_header = |value: &str| {
-            let mut value = HeaderValue::from_str(value).map_err(|_| "a credential holds characters not allowed in a header".to_owned())?;
+            let mut value =
+                HeaderValue::from_str(value).map_err(|_| "a credential holds characters not allowed in a header".to_owned())?;
             value.set_sensitive(true);
             Ok::<_, String>(value)
         };
         let name_of = |name: &str| HeaderName::from_bytes(name.as_bytes()).map_err(|e| e.to_string());
         match self.inner.provider.auth {
             AuthScheme::Bearer { .. } => {
-                if let Some(token) = &creds.token {
-                    let value = secret_header(&format!("Bearer {}", token.expose_secret()))?;
+                if let Some(c) = credential {
+                    let value = secret_header(&format!("Bearer {}", c.value.expose_secret()))?;
                     headers.insert(reqwest::header::AUTHORIZATION, value);
                 }
             }
             AuthScheme::Header { name, .. } => {
-                if let Some(token) = &creds.token {
-                    headers.insert(name_of(name)?, secret_header(token.expose_secret())?);
+                if let Some(c) = credential {
+                    headers.insert(name_of(name)?, secret_header(c.value.expose_secret())?);
                 }
             }
             AuthScheme::KeyPair { client_id, secret } => {
@@ -499,6 +827,24 @@ fn encode_query(text: &str) -> String {
     out
 }
 
+/// A flat JSON object as `application/x-www-form-urlencoded`; nulls are left out.
+fn form_encode(value: &serde_json::Value) -> Result<String, String> {
+    let serde_json::Value::Object(map) = value else {
+        return Err("a form body must be an object".into());
+    };
+    let mut pairs = Vec::new();
+    for (key, value) in map {
+        let text = match value {
+            serde_json::Value::Null => continue,
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Bool(_) | serde_json::Value::Number(_) => value.to_string(),
+            _ => return Err(format!("the form field `{key}` is not a scalar")),
+        };
+        pairs.push(format!("{}={}", encode_query(key), encode_query(&text)));
+    }
+    Ok(pairs.join("&"))
+}
+
 fn transport_error<E>(operation: &'static str, source: reqwest::Error) -> Error<E> {
     if source.is_timeout() { Error::Timeout { operation, source } } else { Error::Transport { operation, source } }
 }
@@ -522,49 +868,52 @@ async fn read_limited(mut response: reqwest::Response, limit: usize) -> Result<V
     Ok(body)
 }
 
-/// Success statuses pass; error statuses become the provider's typed error, or a decode error
-/// carrying the status and an excerpt when the body is not the envelope.
-fn check_status<E>(call: &Call, answer: &Answer) -> Result<(), Error<E>>
+/// An answer outside the success statuses: the provider's typed error, read with the spec's
+/// rules, or a decode error carrying the status and an excerpt when the body is not the envelope.
+fn error_from_answer<E>(call: &Call, answer: &Answer, wall: std::time::SystemTime) -> Error<E>
 where
     E: DeserializeOwned + ErrorEnvelope,
 {
     let operation = call.meta.name;
-    if call.meta.success.contains(&answer.status) {
-        return Ok(());
-    }
-    if (200..300).contains(&answer.status) {
-        return Err(Error::Decode(Box::new(DecodeError {
+    let status = answer.status;
+    if (200..300).contains(&status) {
+        return Error::Decode(Box::new(DecodeError {
             operation,
-            status: answer.status,
+            status,
             path: String::new(),
-            message: format!("status {} is not a documented success status ({:?})", answer.status, call.meta.success),
+            message: format!("status {status} is not a documented success status ({:?})", call.meta.success),
             excerpt: DecodeError::excerpt_of(&answer.body),
-        })));
+        }));
     }
-    let envelope: E = decode(operation, answer).map_err(Error::Decode)?;
+    let envelope: E = match decode(operation, answer) {
+        Ok(e) => e,
+        Err(d) => return Error::Decode(d),
+    };
+    let rules = &call.meta.provider.rules;
+    let (code, category) = (envelope.code(), envelope.category());
+    let has = |codes: &[&str]| {
+        code.as_deref().is_some_and(|c| codes.contains(&c)) || category.as_deref().is_some_and(|c| codes.contains(&c))
+    };
     let request_id = envelope.request_id().or_else(|| {
         ["x-request-id", "request-id", "correlation-id"]
             .iter()
             .find_map(|h| answer.headers.get(*h).and_then(|v| v.to_str().ok()).map(str::to_owned))
     });
-    Err(Error::Api(Box::new(ApiError {
+    let retry_after = answer
+        .headers
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| parse_retry_after(v, wall));
+    Error::Api(Box::new(ApiError {
         operation,
-        status: answer.status,
+        status,
+        rate_limited: has(rules.rate_limit_codes),
+        auth_expired: rules.expired_statuses.contains(&status) && (rules.expired_codes.is_empty() || has(rules.expired_codes)),
+        not_found: has(rules.not_found_codes),
         envelope,
         request_id,
-        retry_after: retry_after(&answer.headers),
-    })))
-}
-
-/// `Retry-After` in seconds; an HTTP date is read relative to now.
-fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
-    }
-    let when = jiff::fmt::rfc2822::parse(value).ok()?.timestamp();
-    let wait = when.as_second().saturating_sub(jiff::Timestamp::now().as_second());
-    Some(Duration::from_secs(u64::try_from(wait).unwrap_or(0)))
+        retry_after,
+    }))
 }
 
 fn decode<T: DeserializeOwned>(operation: &'static str, answer: &Answer) -> Result<T, Box<DecodeError>> {
@@ -584,4 +933,19 @@ fn decode<T: DeserializeOwned>(operation: &'static str, answer: &Answer) -> Resu
     })?;
     de.end().map_err(|e| failed(String::new(), e.to_string()))?;
     Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_and_form_encoding() {
+        assert_eq!(encode_query("externalId eq \"1\""), "externalId%20eq%20%221%22");
+        assert_eq!(encode_query("a+b/c~d_e.f-g"), "a%2Bb%2Fc~d_e.f-g");
+        assert_eq!(encode_query("ü"), "%C3%BC");
+        let form = form_encode(&serde_json::json!({"grant_type": "client_credentials", "n": 2, "skip": null})).unwrap();
+        assert_eq!(form, "grant_type=client_credentials&n=2");
+        assert!(form_encode(&serde_json::json!({"nested": {"a": 1}})).is_err());
+    }
 }

@@ -69,6 +69,27 @@ fn provider_meta(p: &ir::Provider) -> TokenStream {
         let values = v.values.iter().map(|(_, text)| text);
         quote! { ::linkspec_runtime::VariableMeta { name: #wire, default: #default, values: &[#(#values),*] } }
     });
+    let hosts = p.hosts.iter().map(|h| {
+        let name = &h.name;
+        let urls = h.urls.iter().map(|(env, url)| quote! { (#env, #url) });
+        quote! { ::linkspec_runtime::HostMeta { name: #name, urls: &[#(#urls),*] } }
+    });
+    let inputs = p.inputs.iter().map(|i| {
+        let (name, secret) = (&i.name, i.secret);
+        quote! { ::linkspec_runtime::InputMeta { name: #name, secret: #secret } }
+    });
+    let strs = |list: &[String]| quote! { &[#(#list),*] };
+    let rules = &p.rules;
+    let (statuses, expired, rate, not_found) = (
+        rules.expired_statuses.iter().map(|s| proc_macro2::Literal::u16_unsuffixed(*s)),
+        strs(&rules.expired_codes),
+        strs(&rules.rate_limit_codes),
+        strs(&rules.not_found_codes),
+    );
+    let (acquire_ref, acquire_static) = match &p.acquire {
+        Some(a) => (quote! { ::std::option::Option::Some(&ACQUIRE) }, acquire_meta(a)),
+        None => (quote! { ::std::option::Option::None }, quote! {}),
+    };
     quote! {
         static PROVIDER: ::linkspec_runtime::ProviderMeta = ::linkspec_runtime::ProviderMeta {
             name: #name,
@@ -78,6 +99,59 @@ fn provider_meta(p: &ir::Provider) -> TokenStream {
             base_url: #base,
             environments: &[#(#environments),*],
             variables: &[#(#variables),*],
+            hosts: &[#(#hosts),*],
+            inputs: &[#(#inputs),*],
+            acquire: #acquire_ref,
+            rules: ::linkspec_runtime::ErrorRules {
+                expired_statuses: &[#(#statuses),*],
+                expired_codes: #expired,
+                rate_limit_codes: #rate,
+                not_found_codes: #not_found,
+            },
+        };
+        #acquire_static
+    }
+}
+
+/// The acquisition steps, pointing at the operations' statics.
+fn acquire_meta(a: &ir::Acquire) -> TokenStream {
+    let steps = a.steps.iter().map(|step| {
+        let op = format_ident!("{}", step.operation.to_uppercase());
+        let token = &step.token;
+        let bind = step.bind.iter().map(|(place, source)| {
+            let place = match place {
+                ir::Place::Path(n) => quote! { ::linkspec_runtime::Place::Path(#n) },
+                ir::Place::Query(n) => quote! { ::linkspec_runtime::Place::Query(#n) },
+                ir::Place::Header(n) => quote! { ::linkspec_runtime::Place::Header(#n) },
+                ir::Place::Body(n) => quote! { ::linkspec_runtime::Place::Body(#n) },
+            };
+            let source = match source {
+                ir::Source::Const(v) => quote! { ::linkspec_runtime::Source::Const(#v) },
+                ir::Source::Json(v) => quote! { ::linkspec_runtime::Source::Json(#v) },
+                ir::Source::Input(v) => quote! { ::linkspec_runtime::Source::Input(#v) },
+                ir::Source::Previous => quote! { ::linkspec_runtime::Source::Previous },
+                ir::Source::Basic(u, pw) => quote! { ::linkspec_runtime::Source::Basic(#u, #pw) },
+            };
+            quote! { (#place, #source) }
+        });
+        quote! { ::linkspec_runtime::AcquireStep { operation: &#op, bind: &[#(#bind),*], token: #token } }
+    });
+    let lifetime = match &a.lifetime {
+        ir::Lifetime::FromAnswer { pointer, default_seconds } => {
+            let default_seconds = proc_macro2::Literal::u64_unsuffixed(*default_seconds);
+            quote! { ::linkspec_runtime::Lifetime::FromAnswer { pointer: #pointer, default_seconds: #default_seconds } }
+        }
+        ir::Lifetime::Fixed { seconds, sliding } => {
+            let seconds = proc_macro2::Literal::u64_unsuffixed(*seconds);
+            quote! { ::linkspec_runtime::Lifetime::Fixed { seconds: #seconds, sliding: #sliding } }
+        }
+    };
+    let margin = proc_macro2::Literal::u64_unsuffixed(a.margin_seconds);
+    quote! {
+        static ACQUIRE: ::linkspec_runtime::AcquireMeta = ::linkspec_runtime::AcquireMeta {
+            steps: &[#(#steps),*],
+            lifetime: #lifetime,
+            margin_seconds: #margin,
         };
     }
 }
@@ -241,7 +315,36 @@ fn builder(p: &ir::Provider) -> TokenStream {
             }
         }
     };
-    let builder_doc = format!(" Configures a {title} [`Client`]: environment or base URL, credentials, timeouts.");
+    let input_setters = p.inputs.iter().map(|input| {
+        let setter = ident(&input.name);
+        let name = &input.name;
+        let mut text = input.doc.clone().unwrap_or_else(|| format!("Sets `{name}`."));
+        text.push_str("\n\nUsed to acquire credentials");
+        text.push_str(if input.secret { "; held as a secret: never printed." } else { "." });
+        let doc = doc_lines(&text);
+        quote! {
+            #doc
+            #[must_use]
+            pub fn #setter(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+                self.transport = self.transport.input(#name, value.into());
+                self
+            }
+        }
+    });
+    let host_setters = p.hosts.iter().map(|h| {
+        let setter = format_ident!("{}_url", h.name);
+        let name = &h.name;
+        let doc = format!(" Overrides the URL of the `{name}` host (by default it follows `base_url` when that is set, else the environment).");
+        quote! {
+            #[doc = #doc]
+            #[must_use]
+            pub fn #setter(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
+                self.transport = self.transport.host_url(::std::string::ToString::to_string(#name), url.into());
+                self
+            }
+        }
+    });
+    let builder_doc = format!(" Configures a {title} [`Client`]: environment or base URL, credentials, retries, timeouts.");
     quote! {
         #[doc = #builder_doc]
         #[derive(::std::fmt::Debug)]
@@ -272,7 +375,25 @@ fn builder(p: &ir::Provider) -> TokenStream {
 
             #(#variable_setters)*
             #credential_setters
+            #(#input_setters)*
+            #(#host_setters)*
             #(#header_setters)*
+
+            /// How calls are retried (see [`::linkspec_runtime::RetryPolicy`] for what is
+            /// retried and the defaults). [`Client::with_retry`] changes it for some calls only.
+            #[must_use]
+            pub fn retry(mut self, policy: ::linkspec_runtime::RetryPolicy) -> Self {
+                self.transport = self.transport.retry(policy);
+                self
+            }
+
+            /// The clock used for backoff, deadlines and credential expiry; tests pass a
+            /// [`::linkspec_runtime::ManualClock`].
+            #[must_use]
+            pub fn clock(mut self, clock: ::std::sync::Arc<dyn ::linkspec_runtime::Clock>) -> Self {
+                self.transport = self.transport.clock(clock);
+                self
+            }
 
             /// Time allowed for a whole call, from sending to the last byte of the answer.
             #[must_use]
@@ -340,6 +461,13 @@ fn client(p: &ir::Provider) -> TokenStream {
                 ClientBuilder::default()
             }
 
+            /// This client with another retry policy, sharing connections and credentials: for
+            /// calls that need fewer attempts or a tighter deadline.
+            #[must_use]
+            pub fn with_retry(&self, policy: ::linkspec_runtime::RetryPolicy) -> Self {
+                Self { transport: self.transport.with_retry(policy) }
+            }
+
             #(#methods)*
 
             #dispatch
@@ -400,6 +528,19 @@ fn operation_meta(op: &ir::Operation) -> TokenStream {
     let method = ident(op.method.variant());
     let path = &op.path;
     let success = op.success.iter().map(|s| proc_macro2::Literal::u16_unsuffixed(*s));
+    let host = match &op.host {
+        Some(h) => quote! { ::std::option::Option::Some(#h) },
+        None => quote! { ::std::option::Option::None },
+    };
+    let body_format = match op.body_format {
+        ir::BodyFormat::Json => quote! { ::linkspec_runtime::BodyFormat::Json },
+        ir::BodyFormat::Form => quote! { ::linkspec_runtime::BodyFormat::Form },
+    };
+    let (idempotent, authenticated) = (op.idempotent, op.authenticated);
+    let media_type = match &op.media_type {
+        Some(m) => quote! { ::std::option::Option::Some(#m) },
+        None => quote! { ::std::option::Option::None },
+    };
     quote! {
         static #name_ident: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::OperationMeta {
             provider: &PROVIDER,
@@ -407,6 +548,11 @@ fn operation_meta(op: &ir::Operation) -> TokenStream {
             method: ::linkspec_runtime::Method::#method,
             path: #path,
             success: &[#(#success),*],
+            host: #host,
+            body_format: #body_format,
+            media_type: #media_type,
+            idempotent: #idempotent,
+            authenticated: #authenticated,
         };
     }
 }
@@ -433,6 +579,7 @@ fn operation_method(p: &ir::Provider, op: &ir::Operation) -> TokenStream {
         let add = match param.location {
             ParamLocation::Path => quote! { path_param },
             ParamLocation::Query => quote! { query },
+            ParamLocation::Header if param.sensitive => quote! { secret_header },
             ParamLocation::Header => quote! { header },
         };
         if param.required {
@@ -571,9 +718,12 @@ fn request_type(op: &ir::Operation) -> TokenStream {
     };
     let allow = if all_args.len() > 7 { quote! { #[allow(clippy::too_many_arguments)] } } else { quote! {} };
     let derive_default = if all_args.is_empty() { quote! { ::std::default::Default, } } else { quote! {} };
+    let sensitive = op.params.iter().any(|p| p.sensitive);
+    let derive_debug = if sensitive { quote! {} } else { quote! { ::std::fmt::Debug, } };
+    let debug_impl = if sensitive { redacting_request_debug(op) } else { quote! {} };
     quote! {
         #doc
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, #derive_default ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(#derive_debug ::std::clone::Clone, ::std::cmp::PartialEq, #derive_default ::serde::Serialize, ::serde::Deserialize)]
         #[serde(deny_unknown_fields)]
         pub struct #name {
             #(#fields)*
@@ -590,5 +740,29 @@ fn request_type(op: &ir::Operation) -> TokenStream {
         }
 
         #from_body
+        #debug_impl
+    }
+}
+
+/// `Debug` for a request with sensitive parameters: those print as `<redacted>`.
+fn redacting_request_debug(op: &ir::Operation) -> TokenStream {
+    let name = ident(&op.request_type);
+    let label = &op.request_type;
+    let fields = op.params.iter().map(|p| {
+        let fname = ident(&p.rust);
+        let label = &p.rust;
+        if p.sensitive {
+            quote! { .field(#label, &::linkspec_runtime::Redacted) }
+        } else {
+            quote! { .field(#label, &self.#fname) }
+        }
+    });
+    let body = op.body.as_ref().map(|_| quote! { .field("body", &self.body) });
+    quote! {
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#label) #(#fields)* #body .finish()
+            }
+        }
     }
 }

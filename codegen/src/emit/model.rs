@@ -306,6 +306,17 @@ fn error_envelope(provider: &ir::Provider) -> TokenStream {
     let code = getter(Some(&env.code));
     let message = getter(env.message.as_ref());
     let request_id = getter(env.request_id.as_ref());
+    let category = match &env.category {
+        Some(part) => {
+            let get = getter(Some(part));
+            quote! {
+                fn category(&self) -> ::std::option::Option<::std::string::String> {
+                    #get
+                }
+            }
+        }
+        None => quote! {},
+    };
     quote! {
         impl ::linkspec_runtime::ErrorEnvelope for #name {
             fn code(&self) -> ::std::option::Option<::std::string::String> {
@@ -317,6 +328,7 @@ fn error_envelope(provider: &ir::Provider) -> TokenStream {
             fn request_id(&self) -> ::std::option::Option<::std::string::String> {
                 #request_id
             }
+            #category
         }
     }
 }

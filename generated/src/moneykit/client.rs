@@ -22,6 +22,52 @@ static PROVIDER: ::linkspec_runtime::ProviderMeta = ::linkspec_runtime::Provider
     base_url: "https://api.moneykit.com",
     environments: &[("production", "https://api.moneykit.com")],
     variables: &[],
+    hosts: &[],
+    inputs: &[
+        ::linkspec_runtime::InputMeta {
+            name: "client_id",
+            secret: true,
+        },
+        ::linkspec_runtime::InputMeta {
+            name: "client_secret",
+            secret: true,
+        },
+    ],
+    acquire: ::std::option::Option::Some(&ACQUIRE),
+    rules: ::linkspec_runtime::ErrorRules {
+        expired_statuses: &[401],
+        expired_codes: &["api_error.auth.expired_access_token"],
+        rate_limit_codes: &["api_error.rate_limit_exceeded"],
+        not_found_codes: &["link_error.not_found"],
+    },
+};
+
+static ACQUIRE: ::linkspec_runtime::AcquireMeta = ::linkspec_runtime::AcquireMeta {
+    steps: &[
+        ::linkspec_runtime::AcquireStep {
+            operation: &CREATE_ACCESS_TOKEN,
+            bind: &[
+                (
+                    ::linkspec_runtime::Place::Body("grant_type"),
+                    ::linkspec_runtime::Source::Const("client_credentials"),
+                ),
+                (
+                    ::linkspec_runtime::Place::Body("client_id"),
+                    ::linkspec_runtime::Source::Input("client_id"),
+                ),
+                (
+                    ::linkspec_runtime::Place::Body("client_secret"),
+                    ::linkspec_runtime::Source::Input("client_secret"),
+                ),
+            ],
+            token: "/access_token",
+        },
+    ],
+    lifetime: ::linkspec_runtime::Lifetime::FromAnswer {
+        pointer: "/expires_in",
+        default_seconds: 3600,
+    },
+    margin_seconds: 60,
 };
 
 /// The MoneyKit environments; each selects a base URL.
@@ -55,7 +101,7 @@ impl Environment {
     }
 }
 
-/// Configures a MoneyKit [`Client`]: environment or base URL, credentials, timeouts.
+/// Configures a MoneyKit [`Client`]: environment or base URL, credentials, retries, timeouts.
 #[derive(::std::fmt::Debug)]
 pub struct ClientBuilder {
     transport: ::linkspec_runtime::TransportBuilder,
@@ -94,6 +140,28 @@ impl ClientBuilder {
         self.transport = self.transport.token(token.into());
         self
     }
+    /// The client id of your MoneyKit API key.
+    ///
+    /// Used to acquire credentials; held as a secret: never printed.
+    #[must_use]
+    pub fn client_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.transport = self.transport.input("client_id", value.into());
+        self
+    }
+    /// The client secret of your MoneyKit API key.
+    ///
+    /// Used to acquire credentials; held as a secret: never printed.
+    #[must_use]
+    pub fn client_secret(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.transport = self.transport.input("client_secret", value.into());
+        self
+    }
     /// API version the request is written against; MoneyKit's SDKs send `2023-02-18`.
     ///
     /// Sent on every call; `2023-02-18` unless set here.
@@ -103,6 +171,23 @@ impl ClientBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.transport = self.transport.header("MoneyKit-Version", value.into());
+        self
+    }
+    /// How calls are retried (see [`::linkspec_runtime::RetryPolicy`] for what is
+    /// retried and the defaults). [`Client::with_retry`] changes it for some calls only.
+    #[must_use]
+    pub fn retry(mut self, policy: ::linkspec_runtime::RetryPolicy) -> Self {
+        self.transport = self.transport.retry(policy);
+        self
+    }
+    /// The clock used for backoff, deadlines and credential expiry; tests pass a
+    /// [`::linkspec_runtime::ManualClock`].
+    #[must_use]
+    pub fn clock(
+        mut self,
+        clock: ::std::sync::Arc<dyn ::linkspec_runtime::Clock>,
+    ) -> Self {
+        self.transport = self.transport.clock(clock);
         self
     }
     /// Time allowed for a whole call, from sending to the last byte of the answer.
@@ -142,16 +227,34 @@ impl ClientBuilder {
     }
 }
 
+static CREATE_ACCESS_TOKEN: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::OperationMeta {
+    provider: &PROVIDER,
+    name: "create_access_token",
+    method: ::linkspec_runtime::Method::Post,
+    path: "/auth/token",
+    success: &[200, 201],
+    host: ::std::option::Option::None,
+    body_format: ::linkspec_runtime::BodyFormat::Form,
+    media_type: ::std::option::Option::None,
+    idempotent: true,
+    authenticated: false,
+};
+
 static GET_USER_LINKS: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::OperationMeta {
     provider: &PROVIDER,
     name: "get_user_links",
     method: ::linkspec_runtime::Method::Get,
     path: "/users/{id}/links",
     success: &[200],
+    host: ::std::option::Option::None,
+    body_format: ::linkspec_runtime::BodyFormat::Json,
+    media_type: ::std::option::Option::None,
+    idempotent: true,
+    authenticated: true,
 };
 
 /// The name of every operation, in spec order; each is accepted by [`Client::call_json`].
-pub const OPERATIONS: &[&str] = &["get_user_links"];
+pub const OPERATIONS: &[&str] = &["create_access_token", "get_user_links"];
 
 /// A MoneyKit client. Cheap to clone; clones share connections.
 ///
@@ -171,6 +274,35 @@ impl Client {
     /// Starts configuring a client.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
+    }
+    /// This client with another retry policy, sharing connections and credentials: for
+    /// calls that need fewer attempts or a tighter deadline.
+    #[must_use]
+    pub fn with_retry(&self, policy: ::linkspec_runtime::RetryPolicy) -> Self {
+        Self {
+            transport: self.transport.with_retry(policy),
+        }
+    }
+    /// Issues an access token for the client credentials grant. The client authenticates with
+    /// its client id and secret in the form (MoneyKit also accepts HTTP Basic). The token lasts
+    /// `expires_in` seconds (about an hour). The client calls this by itself when it has a client
+    /// id and secret instead of a token, and again ahead of expiry.
+    ///
+    ///
+    /// `POST /auth/token`; success: 200, 201.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with a [`MoneyKitError`] when the provider answers with an error status; the other [`Error`] variants for transport failures, timeouts and bodies that do not decode.
+    pub async fn create_access_token(
+        &self,
+        request: impl ::std::convert::Into<CreateAccessTokenRequest>,
+    ) -> ::std::result::Result<AccessToken, Error> {
+        let request = request.into();
+        #[allow(unused_mut)]
+        let mut call = ::linkspec_runtime::Call::new(&CREATE_ACCESS_TOKEN);
+        call.json_body(&request.body);
+        self.transport.send(call).await
     }
     /// Fetches all links belonging to a user, as a dictionary keyed by link id.
     ///
@@ -209,6 +341,15 @@ impl Client {
     > {
         ::std::result::Result::Ok(
             match operation {
+                "create_access_token" => {
+                    let request: CreateAccessTokenRequest = ::linkspec_runtime::dispatch::arguments(
+                        "create_access_token",
+                        args,
+                    )?;
+                    ::linkspec_runtime::dispatch::outcome(
+                        self.create_access_token(request).await,
+                    )
+                }
                 "get_user_links" => {
                     let request: GetUserLinksRequest = ::linkspec_runtime::dispatch::arguments(
                         "get_user_links",
@@ -226,6 +367,35 @@ impl Client {
                 }
             },
         )
+    }
+}
+
+/// Arguments of [`Client::create_access_token`]: Issues an access token for the client credentials grant. The client authenticates with
+///
+/// Required arguments go to `new`; optional ones have setters.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[serde(deny_unknown_fields)]
+pub struct CreateAccessTokenRequest {
+    /// The JSON body.
+    pub body: AccessTokenForm,
+}
+
+impl CreateAccessTokenRequest {
+    /// A request with its required arguments; optional ones start unset.
+    pub fn new(body: AccessTokenForm) -> Self {
+        Self { body }
+    }
+}
+
+impl ::std::convert::From<AccessTokenForm> for CreateAccessTokenRequest {
+    fn from(body: AccessTokenForm) -> Self {
+        Self::new(body)
     }
 }
 

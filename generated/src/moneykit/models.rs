@@ -2,6 +2,119 @@
 
 //! MoneyKit models: request and response bodies, enums, the error envelope.
 
+/// The form of an OAuth2 client credentials token request.
+#[derive(
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub struct AccessTokenForm {
+    /// Always `client_credentials`.
+    pub grant_type: ::std::string::String,
+    /// The client id; may go in HTTP Basic instead.
+    ///
+    /// (may be absent)
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub client_id: ::std::option::Option<::std::string::String>,
+    /// The client secret; may go in HTTP Basic instead.
+    ///
+    /// (may be absent; sensitive: redacted from `Debug`)
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub client_secret: ::std::option::Option<::std::string::String>,
+    /// Space-separated scopes to limit the token to.
+    ///
+    /// (may be absent)
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub scope: ::std::option::Option<::std::string::String>,
+}
+
+impl AccessTokenForm {
+    /// Builds a `AccessTokenForm` from its required fields; optional fields start absent.
+    pub fn new(grant_type: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            grant_type: grant_type.into(),
+            client_id: ::std::option::Option::None,
+            client_secret: ::std::option::Option::None,
+            scope: ::std::option::Option::None,
+        }
+    }
+    /// Sets `client_id`.
+    #[must_use]
+    pub fn with_client_id(mut self, value: ::std::string::String) -> Self {
+        self.client_id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `client_secret`.
+    #[must_use]
+    pub fn with_client_secret(mut self, value: ::std::string::String) -> Self {
+        self.client_secret = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `scope`.
+    #[must_use]
+    pub fn with_scope(mut self, value: ::std::string::String) -> Self {
+        self.scope = ::std::option::Option::Some(value);
+        self
+    }
+}
+
+impl ::std::fmt::Debug for AccessTokenForm {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AccessTokenForm")
+            .field("grant_type", &self.grant_type)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &::linkspec_runtime::Redacted)
+            .field("scope", &self.scope)
+            .finish()
+    }
+}
+
+/// An issued access token.
+#[derive(
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub struct AccessToken {
+    /// The bearer token for data calls.
+    ///
+    /// (sensitive: redacted from `Debug`)
+    pub access_token: ::std::string::String,
+    /// The token type, `bearer`.
+    pub token_type: ::std::string::String,
+    /// Seconds the token stays valid.
+    pub expires_in: i64,
+}
+
+impl AccessToken {
+    /// Builds a `AccessToken` from its required fields; optional fields start absent.
+    pub fn new(
+        access_token: impl ::std::convert::Into<::std::string::String>,
+        token_type: impl ::std::convert::Into<::std::string::String>,
+        expires_in: i64,
+    ) -> Self {
+        Self {
+            access_token: access_token.into(),
+            token_type: token_type.into(),
+            expires_in,
+        }
+    }
+}
+
+impl ::std::fmt::Debug for AccessToken {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AccessToken")
+            .field("access_token", &::linkspec_runtime::Redacted)
+            .field("token_type", &self.token_type)
+            .field("expires_in", &self.expires_in)
+            .finish()
+    }
+}
+
 /// The links belonging to one user.
 #[derive(
     ::std::fmt::Debug,

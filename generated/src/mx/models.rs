@@ -2,6 +2,162 @@
 
 //! MX models: request and response bodies, enums, the error envelope.
 
+/// The SSO API's answer with a one-time API token.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub struct ApiTokenAnswer {
+    /// The user the token is for.
+    pub user: ApiTokenUser,
+}
+
+impl ApiTokenAnswer {
+    /// Builds a `ApiTokenAnswer` from its required fields; optional fields start absent.
+    pub fn new(user: ApiTokenUser) -> Self {
+        Self { user }
+    }
+}
+
+/// The user part of an API token answer.
+#[derive(
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub struct ApiTokenUser {
+    /// The one-time API token (valid 10 minutes).
+    ///
+    /// (sensitive: redacted from `Debug`)
+    pub api_token: ::std::string::String,
+}
+
+impl ApiTokenUser {
+    /// Builds a `ApiTokenUser` from its required fields; optional fields start absent.
+    pub fn new(api_token: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            api_token: api_token.into(),
+        }
+    }
+}
+
+impl ::std::fmt::Debug for ApiTokenUser {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ApiTokenUser")
+            .field("api_token", &::linkspec_runtime::Redacted)
+            .finish()
+    }
+}
+
+/// Body of `POST /sessions`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub struct CreateSessionBody {
+    /// Session options.
+    pub session: SessionOptions,
+}
+
+impl CreateSessionBody {
+    /// Builds a `CreateSessionBody` from its required fields; optional fields start absent.
+    pub fn new(session: SessionOptions) -> Self {
+        Self { session }
+    }
+}
+
+/// Options of a new session.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub struct SessionOptions {
+    /// Do not start an aggregation on login.
+    ///
+    /// (may be absent)
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub skip_aggregation: ::std::option::Option<bool>,
+}
+
+impl SessionOptions {
+    /// Builds a `SessionOptions` from its required fields; optional fields start absent.
+    pub fn new() -> Self {
+        Self {
+            skip_aggregation: ::std::option::Option::None,
+        }
+    }
+    /// Sets `skip_aggregation`.
+    #[must_use]
+    pub fn with_skip_aggregation(mut self, value: bool) -> Self {
+        self.skip_aggregation = ::std::option::Option::Some(value);
+        self
+    }
+}
+
+/// A new session.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub struct SessionAnswer {
+    /// The session.
+    pub session: Session,
+}
+
+impl SessionAnswer {
+    /// Builds a `SessionAnswer` from its required fields; optional fields start absent.
+    pub fn new(session: Session) -> Self {
+        Self { session }
+    }
+}
+
+/// An MX session.
+#[derive(
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub struct Session {
+    /// The session token, sent as `MD-SESSION-TOKEN`.
+    ///
+    /// (sensitive: redacted from `Debug`)
+    pub token: ::std::string::String,
+}
+
+impl Session {
+    /// Builds a `Session` from its required fields; optional fields start absent.
+    pub fn new(token: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self { token: token.into() }
+    }
+}
+
+impl ::std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Session").field("token", &::linkspec_runtime::Redacted).finish()
+    }
+}
+
 /// What the aggregations gather.
 #[derive(
     ::std::fmt::Debug,

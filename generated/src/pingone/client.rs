@@ -23,6 +23,61 @@ static PROVIDER: ::linkspec_runtime::ProviderMeta = ::linkspec_runtime::Provider
             values: &["com", "eu", "asia", "ca", "com.au"],
         },
     ],
+    hosts: &[
+        ::linkspec_runtime::HostMeta {
+            name: "auth",
+            urls: &[("production", "https://auth.pingone.{region}")],
+        },
+    ],
+    inputs: &[
+        ::linkspec_runtime::InputMeta {
+            name: "environment_id",
+            secret: false,
+        },
+        ::linkspec_runtime::InputMeta {
+            name: "client_id",
+            secret: true,
+        },
+        ::linkspec_runtime::InputMeta {
+            name: "client_secret",
+            secret: true,
+        },
+    ],
+    acquire: ::std::option::Option::Some(&ACQUIRE),
+    rules: ::linkspec_runtime::ErrorRules {
+        expired_statuses: &[401],
+        expired_codes: &["ACCESS_FAILED"],
+        rate_limit_codes: &["REQUEST_LIMITED"],
+        not_found_codes: &["NOT_FOUND"],
+    },
+};
+
+static ACQUIRE: ::linkspec_runtime::AcquireMeta = ::linkspec_runtime::AcquireMeta {
+    steps: &[
+        ::linkspec_runtime::AcquireStep {
+            operation: &CREATE_ACCESS_TOKEN,
+            bind: &[
+                (
+                    ::linkspec_runtime::Place::Path("envID"),
+                    ::linkspec_runtime::Source::Input("environment_id"),
+                ),
+                (
+                    ::linkspec_runtime::Place::Header("Authorization"),
+                    ::linkspec_runtime::Source::Basic("client_id", "client_secret"),
+                ),
+                (
+                    ::linkspec_runtime::Place::Body("grant_type"),
+                    ::linkspec_runtime::Source::Const("client_credentials"),
+                ),
+            ],
+            token: "/access_token",
+        },
+    ],
+    lifetime: ::linkspec_runtime::Lifetime::FromAnswer {
+        pointer: "/expires_in",
+        default_seconds: 3600,
+    },
+    margin_seconds: 60,
 };
 
 /// The PingOne environments; each selects a base URL.
@@ -94,7 +149,7 @@ impl Region {
     }
 }
 
-/// Configures a PingOne [`Client`]: environment or base URL, credentials, timeouts.
+/// Configures a PingOne [`Client`]: environment or base URL, credentials, retries, timeouts.
 #[derive(::std::fmt::Debug)]
 pub struct ClientBuilder {
     transport: ::linkspec_runtime::TransportBuilder,
@@ -139,6 +194,67 @@ impl ClientBuilder {
         self.transport = self.transport.token(token.into());
         self
     }
+    /// The ID of the PingOne environment the worker application belongs to.
+    ///
+    /// Used to acquire credentials.
+    #[must_use]
+    pub fn environment_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.transport = self.transport.input("environment_id", value.into());
+        self
+    }
+    /// The client id of a worker application with the client credentials grant.
+    ///
+    /// Used to acquire credentials; held as a secret: never printed.
+    #[must_use]
+    pub fn client_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.transport = self.transport.input("client_id", value.into());
+        self
+    }
+    /// The client secret of that worker application.
+    ///
+    /// Used to acquire credentials; held as a secret: never printed.
+    #[must_use]
+    pub fn client_secret(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.transport = self.transport.input("client_secret", value.into());
+        self
+    }
+    /// Overrides the URL of the `auth` host (by default it follows `base_url` when that is set, else the environment).
+    #[must_use]
+    pub fn auth_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.transport = self
+            .transport
+            .host_url(::std::string::ToString::to_string("auth"), url.into());
+        self
+    }
+    /// How calls are retried (see [`::linkspec_runtime::RetryPolicy`] for what is
+    /// retried and the defaults). [`Client::with_retry`] changes it for some calls only.
+    #[must_use]
+    pub fn retry(mut self, policy: ::linkspec_runtime::RetryPolicy) -> Self {
+        self.transport = self.transport.retry(policy);
+        self
+    }
+    /// The clock used for backoff, deadlines and credential expiry; tests pass a
+    /// [`::linkspec_runtime::ManualClock`].
+    #[must_use]
+    pub fn clock(
+        mut self,
+        clock: ::std::sync::Arc<dyn ::linkspec_runtime::Clock>,
+    ) -> Self {
+        self.transport = self.transport.clock(clock);
+        self
+    }
     /// Time allowed for a whole call, from sending to the last byte of the answer.
     #[must_use]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -176,16 +292,34 @@ impl ClientBuilder {
     }
 }
 
+static CREATE_ACCESS_TOKEN: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::OperationMeta {
+    provider: &PROVIDER,
+    name: "create_access_token",
+    method: ::linkspec_runtime::Method::Post,
+    path: "/{envID}/as/token",
+    success: &[200],
+    host: ::std::option::Option::Some("auth"),
+    body_format: ::linkspec_runtime::BodyFormat::Form,
+    media_type: ::std::option::Option::None,
+    idempotent: true,
+    authenticated: false,
+};
+
 static READ_LINKED_ACCOUNTS: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::OperationMeta {
     provider: &PROVIDER,
     name: "read_linked_accounts",
     method: ::linkspec_runtime::Method::Get,
     path: "/environments/{envID}/users/{userID}/linkedAccounts",
     success: &[200],
+    host: ::std::option::Option::None,
+    body_format: ::linkspec_runtime::BodyFormat::Json,
+    media_type: ::std::option::Option::None,
+    idempotent: true,
+    authenticated: true,
 };
 
 /// The name of every operation, in spec order; each is accepted by [`Client::call_json`].
-pub const OPERATIONS: &[&str] = &["read_linked_accounts"];
+pub const OPERATIONS: &[&str] = &["create_access_token", "read_linked_accounts"];
 
 /// A PingOne client. Cheap to clone; clones share connections.
 ///
@@ -205,6 +339,38 @@ impl Client {
     /// Starts configuring a client.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
+    }
+    /// This client with another retry policy, sharing connections and credentials: for
+    /// calls that need fewer attempts or a tighter deadline.
+    #[must_use]
+    pub fn with_retry(&self, policy: ::linkspec_runtime::RetryPolicy) -> Self {
+        Self {
+            transport: self.transport.with_retry(policy),
+        }
+    }
+    /// Issues an access token (a JWT, valid one hour, no refresh token) to a worker application
+    /// with the client credentials grant, authenticated with HTTP Basic. Served by the region's
+    /// auth host, `https://auth.pingone.<region>/<envID>/as/token`. Errors here follow OAuth2
+    /// (`{"error": ..., "error_description": ...}`), not PingOne's envelope, so they surface as
+    /// decode errors carrying the status and body.
+    ///
+    ///
+    /// `POST /{envID}/as/token`; success: 200.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with a [`PingOneError`] when the provider answers with an error status; the other [`Error`] variants for transport failures, timeouts and bodies that do not decode.
+    pub async fn create_access_token(
+        &self,
+        request: impl ::std::convert::Into<CreateAccessTokenRequest>,
+    ) -> ::std::result::Result<AccessToken, Error> {
+        let request = request.into();
+        #[allow(unused_mut)]
+        let mut call = ::linkspec_runtime::Call::new(&CREATE_ACCESS_TOKEN);
+        call.path_param("envID", &request.env_id);
+        call.secret_header("Authorization", &request.authorization);
+        call.json_body(&request.body);
+        self.transport.send(call).await
     }
     /// Returns the linked accounts of the user with the given ID. A linked account is the connection
     /// between a user and an external identity provider. Set `expand` to `identityProviders` to see
@@ -261,6 +427,15 @@ impl Client {
     > {
         ::std::result::Result::Ok(
             match operation {
+                "create_access_token" => {
+                    let request: CreateAccessTokenRequest = ::linkspec_runtime::dispatch::arguments(
+                        "create_access_token",
+                        args,
+                    )?;
+                    ::linkspec_runtime::dispatch::outcome(
+                        self.create_access_token(request).await,
+                    )
+                }
                 "read_linked_accounts" => {
                     let request: ReadLinkedAccountsRequest = ::linkspec_runtime::dispatch::arguments(
                         "read_linked_accounts",
@@ -278,6 +453,56 @@ impl Client {
                 }
             },
         )
+    }
+}
+
+/// Arguments of [`Client::create_access_token`]: Issues an access token (a JWT, valid one hour, no refresh token) to a worker application
+///
+/// Required arguments go to `new`; optional ones have setters.
+#[derive(
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[serde(deny_unknown_fields)]
+pub struct CreateAccessTokenRequest {
+    /// The ID of the environment.
+    ///
+    /// (in path as `envID`)
+    #[serde(rename = "envID")]
+    pub env_id: ::std::string::String,
+    /// `Basic ` and base64 of `client_id:client_secret`.
+    ///
+    /// (in header as `Authorization`)
+    #[serde(rename = "Authorization")]
+    pub authorization: ::std::string::String,
+    /// The JSON body.
+    pub body: AccessTokenForm,
+}
+
+impl CreateAccessTokenRequest {
+    /// A request with its required arguments; optional ones start unset.
+    pub fn new(
+        env_id: impl ::std::convert::Into<::std::string::String>,
+        authorization: impl ::std::convert::Into<::std::string::String>,
+        body: AccessTokenForm,
+    ) -> Self {
+        Self {
+            env_id: env_id.into(),
+            authorization: authorization.into(),
+            body,
+        }
+    }
+}
+
+impl ::std::fmt::Debug for CreateAccessTokenRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateAccessTokenRequest")
+            .field("env_id", &self.env_id)
+            .field("authorization", &::linkspec_runtime::Redacted)
+            .field("body", &self.body)
+            .finish()
     }
 }
 

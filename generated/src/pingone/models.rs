@@ -2,6 +2,98 @@
 
 //! PingOne models: request and response bodies, enums, the error envelope.
 
+/// The form of an OAuth2 client credentials token request.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub struct AccessTokenForm {
+    /// Always `client_credentials`.
+    pub grant_type: ::std::string::String,
+    /// Space-separated scopes to limit the token to.
+    ///
+    /// (may be absent)
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub scope: ::std::option::Option<::std::string::String>,
+}
+
+impl AccessTokenForm {
+    /// Builds a `AccessTokenForm` from its required fields; optional fields start absent.
+    pub fn new(grant_type: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            grant_type: grant_type.into(),
+            scope: ::std::option::Option::None,
+        }
+    }
+    /// Sets `scope`.
+    #[must_use]
+    pub fn with_scope(mut self, value: ::std::string::String) -> Self {
+        self.scope = ::std::option::Option::Some(value);
+        self
+    }
+}
+
+/// An issued access token.
+#[derive(
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub struct AccessToken {
+    /// The bearer token (a JWT) for data calls.
+    ///
+    /// (sensitive: redacted from `Debug`)
+    pub access_token: ::std::string::String,
+    /// The token type, `Bearer`.
+    pub token_type: ::std::string::String,
+    /// Seconds the token stays valid (3600).
+    pub expires_in: i64,
+    /// The scopes granted.
+    ///
+    /// (may be absent)
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub scope: ::std::option::Option<::std::string::String>,
+}
+
+impl AccessToken {
+    /// Builds a `AccessToken` from its required fields; optional fields start absent.
+    pub fn new(
+        access_token: impl ::std::convert::Into<::std::string::String>,
+        token_type: impl ::std::convert::Into<::std::string::String>,
+        expires_in: i64,
+    ) -> Self {
+        Self {
+            access_token: access_token.into(),
+            token_type: token_type.into(),
+            expires_in,
+            scope: ::std::option::Option::None,
+        }
+    }
+    /// Sets `scope`.
+    #[must_use]
+    pub fn with_scope(mut self, value: ::std::string::String) -> Self {
+        self.scope = ::std::option::Option::Some(value);
+        self
+    }
+}
+
+impl ::std::fmt::Debug for AccessToken {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AccessToken")
+            .field("access_token", &::linkspec_runtime::Redacted)
+            .field("token_type", &self.token_type)
+            .field("expires_in", &self.expires_in)
+            .field("scope", &self.scope)
+            .finish()
+    }
+}
+
 /// One page of a user's linked accounts (HAL).
 #[derive(
     ::std::fmt::Debug,

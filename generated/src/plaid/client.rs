@@ -32,6 +32,15 @@ static PROVIDER: ::linkspec_runtime::ProviderMeta = ::linkspec_runtime::Provider
         ("production", "https://production.plaid.com"),
     ],
     variables: &[],
+    hosts: &[],
+    inputs: &[],
+    acquire: ::std::option::Option::None,
+    rules: ::linkspec_runtime::ErrorRules {
+        expired_statuses: &[400, 401],
+        expired_codes: &["INVALID_API_KEYS"],
+        rate_limit_codes: &["RATE_LIMIT_EXCEEDED"],
+        not_found_codes: &[],
+    },
 };
 
 /// The Plaid environments; each selects a base URL.
@@ -69,7 +78,7 @@ impl Environment {
     }
 }
 
-/// Configures a Plaid [`Client`]: environment or base URL, credentials, timeouts.
+/// Configures a Plaid [`Client`]: environment or base URL, credentials, retries, timeouts.
 #[derive(::std::fmt::Debug)]
 pub struct ClientBuilder {
     transport: ::linkspec_runtime::TransportBuilder,
@@ -137,6 +146,23 @@ impl ClientBuilder {
         self.transport = self.transport.header("Plaid-Version", value.into());
         self
     }
+    /// How calls are retried (see [`::linkspec_runtime::RetryPolicy`] for what is
+    /// retried and the defaults). [`Client::with_retry`] changes it for some calls only.
+    #[must_use]
+    pub fn retry(mut self, policy: ::linkspec_runtime::RetryPolicy) -> Self {
+        self.transport = self.transport.retry(policy);
+        self
+    }
+    /// The clock used for backoff, deadlines and credential expiry; tests pass a
+    /// [`::linkspec_runtime::ManualClock`].
+    #[must_use]
+    pub fn clock(
+        mut self,
+        clock: ::std::sync::Arc<dyn ::linkspec_runtime::Clock>,
+    ) -> Self {
+        self.transport = self.transport.clock(clock);
+        self
+    }
     /// Time allowed for a whole call, from sending to the last byte of the answer.
     #[must_use]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -180,6 +206,11 @@ static USER_CREATE: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::Oper
     method: ::linkspec_runtime::Method::Post,
     path: "/user/create",
     success: &[200, 201],
+    host: ::std::option::Option::None,
+    body_format: ::linkspec_runtime::BodyFormat::Json,
+    media_type: ::std::option::Option::None,
+    idempotent: false,
+    authenticated: true,
 };
 
 static USER_UPDATE: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::OperationMeta {
@@ -188,6 +219,11 @@ static USER_UPDATE: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::Oper
     method: ::linkspec_runtime::Method::Post,
     path: "/user/update",
     success: &[200],
+    host: ::std::option::Option::None,
+    body_format: ::linkspec_runtime::BodyFormat::Json,
+    media_type: ::std::option::Option::None,
+    idempotent: true,
+    authenticated: true,
 };
 
 static USER_REMOVE: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::OperationMeta {
@@ -196,6 +232,11 @@ static USER_REMOVE: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::Oper
     method: ::linkspec_runtime::Method::Post,
     path: "/user/remove",
     success: &[200],
+    host: ::std::option::Option::None,
+    body_format: ::linkspec_runtime::BodyFormat::Json,
+    media_type: ::std::option::Option::None,
+    idempotent: false,
+    authenticated: true,
 };
 
 static USER_ITEMS_GET: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::OperationMeta {
@@ -204,6 +245,11 @@ static USER_ITEMS_GET: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::O
     method: ::linkspec_runtime::Method::Post,
     path: "/user/items/get",
     success: &[200],
+    host: ::std::option::Option::None,
+    body_format: ::linkspec_runtime::BodyFormat::Json,
+    media_type: ::std::option::Option::None,
+    idempotent: true,
+    authenticated: true,
 };
 
 static SANDBOX_USER_RESET_LOGIN: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::OperationMeta {
@@ -212,6 +258,11 @@ static SANDBOX_USER_RESET_LOGIN: ::linkspec_runtime::OperationMeta = ::linkspec_
     method: ::linkspec_runtime::Method::Post,
     path: "/sandbox/user/reset_login",
     success: &[200],
+    host: ::std::option::Option::None,
+    body_format: ::linkspec_runtime::BodyFormat::Json,
+    media_type: ::std::option::Option::None,
+    idempotent: true,
+    authenticated: true,
 };
 
 /// The name of every operation, in spec order; each is accepted by [`Client::call_json`].
@@ -245,6 +296,14 @@ impl Client {
     /// Starts configuring a client.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
+    }
+    /// This client with another retry policy, sharing connections and credentials: for
+    /// calls that need fewer attempts or a tighter deadline.
+    #[must_use]
+    pub fn with_retry(&self, policy: ::linkspec_runtime::RetryPolicy) -> Self {
+        Self {
+            transport: self.transport.with_retry(policy),
+        }
     }
     /// Creates a user. Call it once per end user before `/link/token/create` when using Plaid
     /// Check, Income Verification, Multi-Item Link or Plaid Protect.

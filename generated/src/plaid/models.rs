@@ -2373,4 +2373,7 @@ impl ::linkspec_runtime::ErrorEnvelope for PlaidError {
     fn request_id(&self) -> ::std::option::Option<::std::string::String> {
         self.request_id.as_ref().map(::std::string::ToString::to_string)
     }
+    fn category(&self) -> ::std::option::Option<::std::string::String> {
+        ::std::option::Option::Some(::std::string::ToString::to_string(&self.error_type))
+    }
 }

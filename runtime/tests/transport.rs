@@ -1,0 +1,455 @@
+//! The transport's credential lifecycle and retries against a wiremock server on 127.0.0.1,
+//! with a hand-written provider description (what the generator would emit) and a manual
+//! clock, so every wait the runtime asks for is seen exactly and no test sleeps for real.
+
+use linkspec_runtime::{
+    AcquireMeta, AcquireStep, AuthScheme, BodyFormat, Call, ClientSettings, Error, ErrorEnvelope, ErrorRules, InputMeta,
+    Lifetime, ManualClock, Method, OperationMeta, Place, ProviderMeta, RetryPolicy, Source, Transport, TransportBuilder,
+};
+use serde::Deserialize;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+use wiremock::matchers::{body_string, header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+static PROVIDER: ProviderMeta = ProviderMeta {
+    name: "test",
+    media_type: "application/json",
+    auth: AuthScheme::Bearer { setter: "access_token" },
+    headers: &[],
+    base_url: "https://api.example.com",
+    environments: &[("live", "https://api.example.com")],
+    variables: &[],
+    hosts: &[],
+    inputs: &[InputMeta { name: "client_id", secret: true }, InputMeta { name: "client_secret", secret: true }],
+    acquire: Some(&ACQUIRE),
+    rules: ErrorRules {
+        expired_statuses: &[401],
+        expired_codes: &["auth.expired"],
+        rate_limit_codes: &["slow_down"],
+        not_found_codes: &["thing.missing"],
+    },
+};
+
+static ACQUIRE: AcquireMeta = AcquireMeta {
+    steps: &[AcquireStep {
+        operation: &CREATE_TOKEN,
+        bind: &[
+            (Place::Header("Authorization"), Source::Basic("client_id", "client_secret")),
+            (Place::Body("grant_type"), Source::Const("client_credentials")),
+        ],
+        token: "/access_token",
+    }],
+    lifetime: Lifetime::FromAnswer { pointer: "/expires_in", default_seconds: 3600 },
+    margin_seconds: 60,
+};
+
+static CREATE_TOKEN: OperationMeta = OperationMeta {
+    provider: &PROVIDER,
+    name: "create_token",
+    method: Method::Post,
+    path: "/auth/token",
+    success: &[200, 201],
+    host: None,
+    body_format: BodyFormat::Form,
+    media_type: None,
+    idempotent: true,
+    authenticated: false,
+};
+
+static GET_THING: OperationMeta = OperationMeta {
+    provider: &PROVIDER,
+    name: "get_thing",
+    method: Method::Get,
+    path: "/things/{id}",
+    success: &[200],
+    host: None,
+    body_format: BodyFormat::Json,
+    media_type: None,
+    idempotent: true,
+    authenticated: true,
+};
+
+static CREATE_THING: OperationMeta = OperationMeta {
+    provider: &PROVIDER,
+    name: "create_thing",
+    method: Method::Post,
+    path: "/things",
+    success: &[201],
+    host: None,
+    body_format: BodyFormat::Json,
+    media_type: None,
+    idempotent: false,
+    authenticated: true,
+};
+
+#[derive(Debug, Deserialize)]
+struct TestError {
+    code: String,
+    message: String,
+}
+
+impl ErrorEnvelope for TestError {
+    fn code(&self) -> Option<String> {
+        Some(self.code.clone())
+    }
+    fn message(&self) -> Option<String> {
+        Some(self.message.clone())
+    }
+    fn request_id(&self) -> Option<String> {
+        None
+    }
+}
+
+type Result<T> = std::result::Result<T, Error<TestError>>;
+
+const CLIENT_ID: &str = "id-8d1c5a7e";
+const CLIENT_SECRET: &str = "secret-4f2b9c13e8";
+/// `Basic base64(id-8d1c5a7e:secret-4f2b9c13e8)`.
+const BASIC: &str = "Basic aWQtOGQxYzVhN2U6c2VjcmV0LTRmMmI5YzEzZTg=";
+
+fn clock() -> ManualClock {
+    // 2015-10-21T07:28:00Z, so Retry-After dates can be written by hand.
+    ManualClock::new(SystemTime::UNIX_EPOCH + Duration::from_secs(1_445_412_480))
+}
+
+fn builder(server: &MockServer, clock: &ManualClock) -> TransportBuilder {
+    TransportBuilder::new(&PROVIDER)
+        .base_url(server.uri())
+        .input("client_id", CLIENT_ID.into())
+        .input("client_secret", CLIENT_SECRET.into())
+        .clock(Arc::new(clock.clone()))
+}
+
+fn transport(server: &MockServer, clock: &ManualClock) -> Transport {
+    builder(server, clock).build().expect("builds")
+}
+
+async fn get_thing(t: &Transport) -> Result<serde_json::Value> {
+    let mut call = Call::new(&GET_THING);
+    call.path_param("id", &"t1");
+    t.send::<serde_json::Value, TestError>(call).await
+}
+
+async fn create_thing(t: &Transport) -> Result<serde_json::Value> {
+    let mut call = Call::new(&CREATE_THING);
+    call.json_body(&serde_json::json!({"name": "n"}));
+    t.send::<serde_json::Value, TestError>(call).await
+}
+
+fn token(value: &str, expires_in: u64) -> ResponseTemplate {
+    ResponseTemplate::new(201).set_body_json(serde_json::json!({"access_token": value, "token_type": "bearer", "expires_in": expires_in}))
+}
+
+fn error(status: u16, code: &str) -> ResponseTemplate {
+    ResponseTemplate::new(status).set_body_json(serde_json::json!({"code": code, "message": "m"}))
+}
+
+fn ok() -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(serde_json::json!({"ok": true}))
+}
+
+async fn mount_token(server: &MockServer, value: &str, times: u64) {
+    Mock::given(method("POST"))
+        .and(path("/auth/token"))
+        .and(header("authorization", BASIC))
+        .and(header("content-type", "application/x-www-form-urlencoded"))
+        .and(body_string("grant_type=client_credentials"))
+        .respond_with(token(value, 3600))
+        .up_to_n_times(times)
+        .expect(times)
+        .mount(server)
+        .await;
+}
+
+async fn mount_thing(server: &MockServer, bearer: &str, response: ResponseTemplate, times: u64) {
+    Mock::given(method("GET"))
+        .and(path("/things/t1"))
+        .and(header("authorization", format!("Bearer {bearer}").as_str()))
+        .respond_with(response)
+        .up_to_n_times(times)
+        .expect(times)
+        .mount(server)
+        .await;
+}
+
+#[tokio::test]
+async fn a_token_is_acquired_lazily_once_and_reused() {
+    let server = MockServer::start().await;
+    let clock = clock();
+    mount_token(&server, "tok-1", 1).await;
+    mount_thing(&server, "tok-1", ok(), 3).await;
+    let t = transport(&server, &clock);
+    assert!(server.received_requests().await.unwrap_or_default().is_empty(), "nothing is sent before the first call");
+    for _ in 0..3 {
+        get_thing(&t).await.expect("succeeds");
+    }
+    let clone = t.clone();
+    clock.advance(Duration::from_secs(60));
+    get_thing(&clone).await.expect_err("a fourth call has no mock left");
+}
+
+#[tokio::test]
+async fn a_token_is_renewed_ahead_of_expiry() {
+    let server = MockServer::start().await;
+    let clock = clock();
+    mount_token(&server, "tok-1", 1).await;
+    mount_token(&server, "tok-2", 1).await;
+    mount_thing(&server, "tok-1", ok(), 2).await;
+    mount_thing(&server, "tok-2", ok(), 1).await;
+    let t = transport(&server, &clock);
+    get_thing(&t).await.expect("first token");
+    // 3600 s of life, renewed 60 s ahead: still good at 3539 s ...
+    clock.advance(Duration::from_secs(3539));
+    get_thing(&t).await.expect("still the first token");
+    // ... and renewed from 3540 s on.
+    clock.advance(Duration::from_secs(1));
+    get_thing(&t).await.expect("a new token");
+}
+
+#[tokio::test]
+async fn an_expired_signal_reissues_the_token_once_and_retries() {
+    let server = MockServer::start().await;
+    let clock = clock();
+    mount_token(&server, "tok-1", 1).await;
+    mount_token(&server, "tok-2", 1).await;
+    mount_thing(&server, "tok-1", error(401, "auth.expired"), 1).await;
+    mount_thing(&server, "tok-2", ok(), 1).await;
+    let t = transport(&server, &clock);
+    get_thing(&t).await.expect("retried with a new token");
+    assert!(clock.sleeps().is_empty(), "a re-issue is not a backoff");
+}
+
+#[tokio::test]
+async fn a_second_expired_signal_is_returned_not_looped() {
+    let server = MockServer::start().await;
+    let clock = clock();
+    mount_token(&server, "tok-1", 1).await;
+    mount_token(&server, "tok-2", 1).await;
+    mount_thing(&server, "tok-1", error(401, "auth.expired"), 1).await;
+    mount_thing(&server, "tok-2", error(401, "auth.expired"), 1).await;
+    let t = transport(&server, &clock);
+    let err = get_thing(&t).await.expect_err("still expired");
+    assert!(err.is_auth_expired(), "{err}");
+    assert_eq!(err.status(), Some(401));
+}
+
+#[tokio::test]
+async fn a_401_with_another_code_is_not_an_expiry() {
+    let server = MockServer::start().await;
+    let clock = clock();
+    mount_token(&server, "tok-1", 1).await;
+    mount_thing(&server, "tok-1", error(401, "auth.forbidden_scope"), 1).await;
+    let err = get_thing(&transport(&server, &clock)).await.expect_err("refused");
+    assert!(!err.is_auth_expired());
+    assert_eq!(err.code().as_deref(), Some("auth.forbidden_scope"));
+}
+
+#[tokio::test]
+async fn concurrent_callers_share_one_token_request() {
+    let server = MockServer::start().await;
+    let clock = clock();
+    Mock::given(method("POST"))
+        .and(path("/auth/token"))
+        .respond_with(token("tok-1", 3600).set_delay(Duration::from_millis(300)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    mount_thing(&server, "tok-1", ok(), 100).await;
+    let t = transport(&server, &clock);
+    let calls: Vec<_> = (0..100)
+        .map(|_| {
+            let t = t.clone();
+            tokio::spawn(async move { get_thing(&t).await })
+        })
+        .collect();
+    for call in calls {
+        call.await.expect("task runs").expect("every call succeeds");
+    }
+}
+
+#[tokio::test]
+async fn a_failing_token_endpoint_fails_every_waiter_with_an_auth_error() {
+    let server = MockServer::start().await;
+    let clock = clock();
+    Mock::given(method("POST"))
+        .and(path("/auth/token"))
+        .respond_with(
+            ResponseTemplate::new(503)
+                .set_body_json(serde_json::json!({"code": "down", "message": "maintenance"}))
+                .set_delay(Duration::from_millis(300)),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/things/t1")).respond_with(ok()).expect(0).mount(&server).await;
+    let t = builder(&server, &clock).retry(RetryPolicy::never()).build().expect("builds");
+    let calls: Vec<_> = (0..100)
+        .map(|_| {
+            let t = t.clone();
+            tokio::spawn(async move { get_thing(&t).await })
+        })
+        .collect();
+    for call in calls {
+        match call.await.expect("task runs") {
+            Err(Error::Auth(e)) => {
+                assert_eq!((e.operation, e.step, e.status), ("get_thing", "create_token", Some(503)));
+                assert!(e.message.contains("maintenance"), "{}", e.message);
+            }
+            other => panic!("expected an auth error, got {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_answer_without_a_token_is_an_auth_error() {
+    let server = MockServer::start().await;
+    let clock = clock();
+    Mock::given(path("/auth/token")).respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"token": "x"}))).mount(&server).await;
+    let err = get_thing(&transport(&server, &clock)).await.expect_err("no token");
+    assert!(err.to_string().contains("the answer has no token at /access_token"), "{err}");
+}
+
+#[tokio::test]
+async fn retry_after_in_seconds_is_honoured() {
+    let server = MockServer::start().await;
+    let clock = clock();
+    mount_token(&server, "tok-1", 1).await;
+    mount_thing(&server, "tok-1", error(429, "busy").insert_header("retry-after", "7"), 1).await;
+    mount_thing(&server, "tok-1", ok(), 1).await;
+    get_thing(&transport(&server, &clock)).await.expect("retried");
+    assert_eq!(clock.sleeps(), [Duration::from_secs(7)]);
+}
+
+#[tokio::test]
+async fn retry_after_as_an_http_date_is_honoured() {
+    let server = MockServer::start().await;
+    let clock = clock();
+    mount_token(&server, "tok-1", 1).await;
+    let later = error(503, "busy").insert_header("retry-after", "Wed, 21 Oct 2015 07:28:30 GMT");
+    mount_thing(&server, "tok-1", later, 1).await;
+    mount_thing(&server, "tok-1", ok(), 1).await;
+    get_thing(&transport(&server, &clock)).await.expect("retried");
+    assert_eq!(clock.sleeps(), [Duration::from_secs(30)]);
+}
+
+#[tokio::test]
+async fn a_retry_after_beyond_the_cap_is_returned_not_waited() {
+    let server = MockServer::start().await;
+    let clock = clock();
+    mount_token(&server, "tok-1", 1).await;
+    mount_thing(&server, "tok-1", error(429, "busy").insert_header("retry-after", "3600"), 1).await;
+    let err = get_thing(&transport(&server, &clock)).await.expect_err("not retried");
+    assert!(err.is_rate_limited());
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(3600)));
+    assert!(clock.sleeps().is_empty());
+}
+
+#[tokio::test]
+async fn server_errors_back_off_within_max_attempts() {
+    let server = MockServer::start().await;
+    let clock = clock();
+    mount_token(&server, "tok-1", 1).await;
+    mount_thing(&server, "tok-1", error(503, "busy"), 4).await;
+    let policy = RetryPolicy::default().with_max_attempts(4).with_backoff(Duration::from_millis(100), Duration::from_millis(300));
+    let t = builder(&server, &clock).retry(policy).build().expect("builds");
+    let err = get_thing(&t).await.expect_err("gives up");
+    assert_eq!(err.status(), Some(503));
+    let sleeps = clock.sleeps();
+    assert_eq!(sleeps.len(), 3, "{sleeps:?}");
+    for (wait, cap) in sleeps.iter().zip([100, 200, 300]) {
+        assert!(*wait <= Duration::from_millis(cap), "{sleeps:?}");
+    }
+}
+
+#[tokio::test]
+async fn the_deadline_stops_retries() {
+    let server = MockServer::start().await;
+    let clock = clock();
+    mount_token(&server, "tok-1", 1).await;
+    mount_thing(&server, "tok-1", error(503, "busy").insert_header("retry-after", "1"), 3).await;
+    let policy = RetryPolicy::default().with_max_attempts(10).with_deadline(Some(Duration::from_millis(2500)));
+    let t = builder(&server, &clock).retry(policy).build().expect("builds");
+    get_thing(&t).await.expect_err("gives up at the deadline");
+    assert_eq!(clock.sleeps(), [Duration::from_secs(1), Duration::from_secs(1)]);
+}
+
+#[tokio::test]
+async fn a_non_idempotent_call_is_not_retried_after_a_server_error() {
+    let server = MockServer::start().await;
+    let clock = clock();
+    mount_token(&server, "tok-1", 1).await;
+    Mock::given(method("POST")).and(path("/things")).respond_with(error(500, "oops")).expect(1).mount(&server).await;
+    let err = create_thing(&transport(&server, &clock)).await.expect_err("not retried");
+    assert_eq!(err.status(), Some(500));
+    assert!(err.is_retryable(), "the condition is transient, the operation is what forbids a retry");
+}
+
+#[tokio::test]
+async fn a_non_idempotent_call_is_retried_when_refused_for_rate() {
+    let server = MockServer::start().await;
+    let clock = clock();
+    mount_token(&server, "tok-1", 1).await;
+    Mock::given(method("POST")).and(path("/things")).respond_with(error(400, "slow_down")).up_to_n_times(1).expect(1).mount(&server).await;
+    Mock::given(method("POST"))
+        .and(path("/things"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(serde_json::json!({"id": 1})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    create_thing(&transport(&server, &clock)).await.expect("retried: a rate-limit code means not processed");
+    assert_eq!(clock.sleeps().len(), 1);
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_retried_even_when_not_idempotent() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("port");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    drop(listener);
+    let clock = clock();
+    let t = TransportBuilder::new(&PROVIDER)
+        .base_url(url)
+        .token("static-token".into())
+        .clock(Arc::new(clock.clone()))
+        .build()
+        .expect("builds");
+    let err = create_thing(&t).await.expect_err("nothing listens");
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    assert_eq!(clock.sleeps().len(), 2, "three attempts in all");
+}
+
+#[tokio::test]
+async fn provider_codes_classify_errors() {
+    let server = MockServer::start().await;
+    let clock = clock();
+    Mock::given(path("/things/t1")).respond_with(error(400, "thing.missing")).mount(&server).await;
+    let t = TransportBuilder::new(&PROVIDER).base_url(server.uri()).token("static".into()).clock(Arc::new(clock)).build().expect("builds");
+    let err = get_thing(&t).await.expect_err("not found");
+    assert!(err.is_not_found() && !err.is_retryable() && !err.is_rate_limited() && !err.is_auth_expired());
+}
+
+#[test]
+fn debug_never_shows_a_secret() {
+    let settings: ClientSettings = serde_json::from_value(serde_json::json!({
+        "token": "tok-live-0123456789abcdef",
+        "client_id": CLIENT_ID,
+        "secret": CLIENT_SECRET,
+        "inputs": {"client_secret": CLIENT_SECRET}
+    }))
+    .expect("settings");
+    let b = TransportBuilder::new(&PROVIDER).settings(&settings).expect("applies").input("client_id", CLIENT_ID.into());
+    let t = b.clone().build().expect("builds");
+    let mut call = Call::new(&GET_THING);
+    call.secret_header("Authorization", &BASIC);
+    for text in [format!("{settings:?}"), format!("{b:?}"), format!("{t:?}"), format!("{:?}", t.with_retry(RetryPolicy::never())), format!("{call:?}")] {
+        for secret in ["tok-live-0123456789abcdef", CLIENT_ID, CLIENT_SECRET, BASIC] {
+            assert!(!text.contains(secret), "{secret} leaked in {text}");
+        }
+    }
+}
+
+#[test]
+fn missing_inputs_are_named_at_build_time() {
+    let err = TransportBuilder::new(&PROVIDER).input("client_id", "x".into()).build().expect_err("no secret");
+    assert_eq!(err.to_string(), "test: no client_secret set; call the builder's `client_secret` method");
+}
