@@ -18,7 +18,7 @@ pub const RESERVED_TYPES: &[&str] = &["Client", "ClientBuilder", "Environment", 
 /// Methods every generated `ClientBuilder` has, besides the credential, header and server
 /// variable setters a spec adds.
 pub const BUILDER_METHODS: &[&str] =
-    &["environment", "base_url", "timeout", "connect_timeout", "http_client", "settings", "retry", "clock", "build"];
+    &["environment", "base_url", "timeout", "connect_timeout", "http_client", "settings", "retry", "clock", "max_body_bytes", "build"];
 
 /// Methods every generated `Client` has besides one per operation.
 pub const CLIENT_METHODS: &[&str] = &["builder", "with_retry", "call_json"];

@@ -409,6 +409,14 @@ fn builder(p: &ir::Provider) -> TokenStream {
                 self
             }
 
+            /// The largest answer body read, in bytes (default 16 MiB); a larger one is a
+            /// decode error, not an allocation.
+            #[must_use]
+            pub fn max_body_bytes(mut self, limit: usize) -> Self {
+                self.transport = self.transport.max_body_bytes(limit);
+                self
+            }
+
             /// Uses your own `reqwest::Client` (proxies, TLS roots, pools). The timeouts set here
             /// then apply per call.
             #[must_use]

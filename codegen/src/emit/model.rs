@@ -129,10 +129,12 @@ fn constructor(m: &ir::Model) -> TokenStream {
         if f.boxed {
             ty = quote! { ::std::boxed::Box<#ty> };
         }
-        let (arg_ty, value) = if f.nullable {
-            (quote! { ::std::option::Option<#ty> }, quote! { value })
-        } else {
-            (ty, quote! { value })
+        let (arg_ty, value) = match (&f.ty, f.nullable, f.boxed) {
+            (TypeRef::String, false, false) => {
+                (quote! { impl ::std::convert::Into<::std::string::String> }, quote! { value.into() })
+            }
+            (_, true, _) => (quote! { ::std::option::Option<#ty> }, quote! { value }),
+            _ => (ty, quote! { value }),
         };
         let doc = format!(" Sets `{}`.", f.rust);
         quote! {

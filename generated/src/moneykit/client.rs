@@ -166,7 +166,7 @@ impl ClientBuilder {
     ///
     /// Sent on every call; `2023-02-18` unless set here.
     #[must_use]
-    pub fn money_kit_version(
+    pub fn moneykit_version(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
@@ -200,6 +200,13 @@ impl ClientBuilder {
     #[must_use]
     pub fn connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.transport = self.transport.connect_timeout(timeout);
+        self
+    }
+    /// The largest answer body read, in bytes (default 16 MiB); a larger one is a
+    /// decode error, not an allocation.
+    #[must_use]
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.transport = self.transport.max_body_bytes(limit);
         self
     }
     /// Uses your own `reqwest::Client` (proxies, TLS roots, pools). The timeouts set here

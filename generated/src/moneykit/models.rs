@@ -42,20 +42,29 @@ impl AccessTokenForm {
     }
     /// Sets `client_id`.
     #[must_use]
-    pub fn with_client_id(mut self, value: ::std::string::String) -> Self {
-        self.client_id = ::std::option::Option::Some(value);
+    pub fn with_client_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.client_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `client_secret`.
     #[must_use]
-    pub fn with_client_secret(mut self, value: ::std::string::String) -> Self {
-        self.client_secret = ::std::option::Option::Some(value);
+    pub fn with_client_secret(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.client_secret = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `scope`.
     #[must_use]
-    pub fn with_scope(mut self, value: ::std::string::String) -> Self {
-        self.scope = ::std::option::Option::Some(value);
+    pub fn with_scope(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.scope = ::std::option::Option::Some(value.into());
         self
     }
 }
@@ -224,8 +233,11 @@ impl Link {
     }
     /// Sets `institution_avatar`.
     #[must_use]
-    pub fn with_institution_avatar(mut self, value: ::std::string::String) -> Self {
-        self.institution_avatar = ::std::option::Option::Some(value);
+    pub fn with_institution_avatar(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.institution_avatar = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `error_code`.

@@ -31,8 +31,11 @@ impl AccessTokenForm {
     }
     /// Sets `scope`.
     #[must_use]
-    pub fn with_scope(mut self, value: ::std::string::String) -> Self {
-        self.scope = ::std::option::Option::Some(value);
+    pub fn with_scope(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.scope = ::std::option::Option::Some(value.into());
         self
     }
 }
@@ -77,8 +80,11 @@ impl AccessToken {
     }
     /// Sets `scope`.
     #[must_use]
-    pub fn with_scope(mut self, value: ::std::string::String) -> Self {
-        self.scope = ::std::option::Option::Some(value);
+    pub fn with_scope(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.scope = ::std::option::Option::Some(value.into());
         self
     }
 }
@@ -422,8 +428,11 @@ impl PingOneErrorDetail {
     }
     /// Sets `target`.
     #[must_use]
-    pub fn with_target(mut self, value: ::std::string::String) -> Self {
-        self.target = ::std::option::Option::Some(value);
+    pub fn with_target(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.target = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `inner_error`.

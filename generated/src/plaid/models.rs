@@ -108,8 +108,11 @@ impl UserUpdateBody {
     }
     /// Sets `user_id`.
     #[must_use]
-    pub fn with_user_id(mut self, value: ::std::string::String) -> Self {
-        self.user_id = ::std::option::Option::Some(value);
+    pub fn with_user_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `identity`.
@@ -120,8 +123,11 @@ impl UserUpdateBody {
     }
     /// Sets `user_token`.
     #[must_use]
-    pub fn with_user_token(mut self, value: ::std::string::String) -> Self {
-        self.user_token = ::std::option::Option::Some(value);
+    pub fn with_user_token(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `consumer_report_user_identity`.
@@ -178,14 +184,20 @@ impl UserRemoveBody {
     }
     /// Sets `user_id`.
     #[must_use]
-    pub fn with_user_id(mut self, value: ::std::string::String) -> Self {
-        self.user_id = ::std::option::Option::Some(value);
+    pub fn with_user_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `user_token`.
     #[must_use]
-    pub fn with_user_token(mut self, value: ::std::string::String) -> Self {
-        self.user_token = ::std::option::Option::Some(value);
+    pub fn with_user_token(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_token = ::std::option::Option::Some(value.into());
         self
     }
 }
@@ -231,14 +243,20 @@ impl UserItemsGetBody {
     }
     /// Sets `user_token`.
     #[must_use]
-    pub fn with_user_token(mut self, value: ::std::string::String) -> Self {
-        self.user_token = ::std::option::Option::Some(value);
+    pub fn with_user_token(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `user_id`.
     #[must_use]
-    pub fn with_user_id(mut self, value: ::std::string::String) -> Self {
-        self.user_id = ::std::option::Option::Some(value);
+    pub fn with_user_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_id = ::std::option::Option::Some(value.into());
         self
     }
 }
@@ -290,8 +308,11 @@ impl SandboxUserResetLoginBody {
     }
     /// Sets `user_token`.
     #[must_use]
-    pub fn with_user_token(mut self, value: ::std::string::String) -> Self {
-        self.user_token = ::std::option::Option::Some(value);
+    pub fn with_user_token(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `item_ids`.
@@ -305,8 +326,11 @@ impl SandboxUserResetLoginBody {
     }
     /// Sets `user_id`.
     #[must_use]
-    pub fn with_user_id(mut self, value: ::std::string::String) -> Self {
-        self.user_id = ::std::option::Option::Some(value);
+    pub fn with_user_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_id = ::std::option::Option::Some(value.into());
         self
     }
 }
@@ -394,14 +418,20 @@ impl ConsumerReportUserIdentity {
     }
     /// Sets `ssn_full`.
     #[must_use]
-    pub fn with_ssn_full(mut self, value: ::std::string::String) -> Self {
-        self.ssn_full = ::std::option::Option::Some(value);
+    pub fn with_ssn_full(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.ssn_full = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `ssn_last_4`.
     #[must_use]
-    pub fn with_ssn_last_4(mut self, value: ::std::string::String) -> Self {
-        self.ssn_last_4 = ::std::option::Option::Some(value);
+    pub fn with_ssn_last_4(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.ssn_last_4 = ::std::option::Option::Some(value.into());
         self
     }
 }
@@ -764,32 +794,47 @@ impl UserAddress {
     }
     /// Sets `street_1`.
     #[must_use]
-    pub fn with_street_1(mut self, value: ::std::string::String) -> Self {
-        self.street_1 = ::std::option::Option::Some(value);
+    pub fn with_street_1(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.street_1 = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `street_2`.
     #[must_use]
-    pub fn with_street_2(mut self, value: ::std::string::String) -> Self {
-        self.street_2 = ::std::option::Option::Some(value);
+    pub fn with_street_2(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.street_2 = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `city`.
     #[must_use]
-    pub fn with_city(mut self, value: ::std::string::String) -> Self {
-        self.city = ::std::option::Option::Some(value);
+    pub fn with_city(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.city = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `region`.
     #[must_use]
-    pub fn with_region(mut self, value: ::std::string::String) -> Self {
-        self.region = ::std::option::Option::Some(value);
+    pub fn with_region(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.region = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `postal_code`.
     #[must_use]
-    pub fn with_postal_code(mut self, value: ::std::string::String) -> Self {
-        self.postal_code = ::std::option::Option::Some(value);
+    pub fn with_postal_code(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.postal_code = ::std::option::Option::Some(value.into());
         self
     }
 }
@@ -883,8 +928,11 @@ impl UserCreateResponse {
     }
     /// Sets `user_token`.
     #[must_use]
-    pub fn with_user_token(mut self, value: ::std::string::String) -> Self {
-        self.user_token = ::std::option::Option::Some(value);
+    pub fn with_user_token(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_token = ::std::option::Option::Some(value.into());
         self
     }
 }
@@ -1285,8 +1333,11 @@ impl PlaidError {
     }
     /// Sets `request_id`.
     #[must_use]
-    pub fn with_request_id(mut self, value: ::std::string::String) -> Self {
-        self.request_id = ::std::option::Option::Some(value);
+    pub fn with_request_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.request_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `causes`.
@@ -1303,8 +1354,11 @@ impl PlaidError {
     }
     /// Sets `documentation_url`.
     #[must_use]
-    pub fn with_documentation_url(mut self, value: ::std::string::String) -> Self {
-        self.documentation_url = ::std::option::Option::Some(value);
+    pub fn with_documentation_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.documentation_url = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `suggested_action`.
