@@ -459,10 +459,10 @@ impl Transport {
             attempts = tracing::field::Empty,
             elapsed_ms = tracing::field::Empty,
         );
-        self.run_inner::<E>(call).instrument(span).await
+        self.run_inner::<E>(call, span.clone()).instrument(span).await
     }
 
-    fn run_inner<'a, E>(&'a self, call: &'a Call) -> BoxFuture<'a, Result<Answer, Error<E>>>
+    fn run_inner<'a, E>(&'a self, call: &'a Call, span: tracing::Span) -> BoxFuture<'a, Result<Answer, Error<E>>>
     where
         E: DeserializeOwned + ErrorEnvelope,
     {
@@ -478,7 +478,6 @@ impl Transport {
                 let spent = clock.now().saturating_duration_since(started);
                 let remaining = self.retry.deadline.map(|d| d.saturating_sub(spent));
                 let result = self.attempt::<E>(call, credential.as_ref(), remaining, attempt).await;
-                let span = tracing::Span::current();
                 span.record("attempts", attempt);
                 span.record("elapsed_ms", clock.now().saturating_duration_since(started).as_millis() as u64);
                 let error = match result {
@@ -606,7 +605,7 @@ impl Transport {
             if !body.is_empty() {
                 call.body = Some(Ok(serde_json::Value::Object(body)));
             }
-            let answer = self.run_inner::<E>(&call).await.map_err(|e| {
+            let answer = self.run::<E>(&call).await.map_err(|e| {
                 let excerpt = match &e {
                     Error::Decode(d) => d.excerpt.clone(),
                     _ => String::new(),
