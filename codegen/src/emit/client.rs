@@ -1,7 +1,7 @@
 //! The client of a provider: environments, builder, one request type and one method per
 //! operation, all calling the runtime.
 
-use super::{doc_lines, doc_or, first_line, ident, type_tokens};
+use super::{doc_lines, doc_or, first_line, ident, redacting_debug, type_tokens};
 use crate::ir::{self, ParamLocation, TypeRef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -728,7 +728,12 @@ fn request_type(op: &ir::Operation) -> TokenStream {
     let derive_default = if all_args.is_empty() { quote! { ::std::default::Default, } } else { quote! {} };
     let sensitive = op.params.iter().any(|p| p.sensitive);
     let derive_debug = if sensitive { quote! {} } else { quote! { ::std::fmt::Debug, } };
-    let debug_impl = if sensitive { redacting_request_debug(op) } else { quote! {} };
+    let debug_impl = if sensitive {
+        let fields = op.params.iter().map(|p| (p.rust.as_str(), p.sensitive));
+        redacting_debug(&op.request_type, fields.chain(op.body.as_ref().map(|_| ("body", false))))
+    } else {
+        quote! {}
+    };
     quote! {
         #doc
         #[derive(#derive_debug ::std::clone::Clone, ::std::cmp::PartialEq, #derive_default ::serde::Serialize, ::serde::Deserialize)]
@@ -752,25 +757,3 @@ fn request_type(op: &ir::Operation) -> TokenStream {
     }
 }
 
-/// `Debug` for a request with sensitive parameters: those print as `<redacted>`.
-fn redacting_request_debug(op: &ir::Operation) -> TokenStream {
-    let name = ident(&op.request_type);
-    let label = &op.request_type;
-    let fields = op.params.iter().map(|p| {
-        let fname = ident(&p.rust);
-        let label = &p.rust;
-        if p.sensitive {
-            quote! { .field(#label, &::linkspec_runtime::Redacted) }
-        } else {
-            quote! { .field(#label, &self.#fname) }
-        }
-    });
-    let body = op.body.as_ref().map(|_| quote! { .field("body", &self.body) });
-    quote! {
-        impl ::std::fmt::Debug for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct(#label) #(#fields)* #body .finish()
-            }
-        }
-    }
-}

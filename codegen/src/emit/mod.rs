@@ -75,6 +75,27 @@ pub fn is_eq(provider: &ir::Provider, ty: &TypeRef, seen: &mut Vec<String>) -> b
     }
 }
 
+/// A `Debug` impl for a struct whose sensitive fields print as `<redacted>`: models with
+/// personal data, requests with a credential parameter. `fields` are (Rust name, sensitive).
+pub fn redacting_debug<'a>(type_name: &str, fields: impl Iterator<Item = (&'a str, bool)>) -> TokenStream {
+    let name = ident(type_name);
+    let fields = fields.map(|(rust, sensitive)| {
+        let fname = ident(rust);
+        if sensitive {
+            quote! { .field(#rust, &::linkspec_runtime::Redacted) }
+        } else {
+            quote! { .field(#rust, &self.#fname) }
+        }
+    });
+    quote! {
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#type_name) #(#fields)* .finish()
+            }
+        }
+    }
+}
+
 /// One-line summary of a doc, for references in other docs.
 pub fn first_line(doc: Option<&str>) -> Option<String> {
     doc.and_then(|d| d.lines().map(str::trim).find(|l| !l.is_empty())).map(str::to_owned)

@@ -1,6 +1,6 @@
 //! Models and enums: serde types with docs, redacting Debug, enums that keep unknown values.
 
-use super::{doc_lines, doc_or, ident, is_eq, type_tokens};
+use super::{doc_lines, doc_or, ident, is_eq, redacting_debug, type_tokens};
 use crate::ir::{self, TypeRef};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -87,7 +87,11 @@ fn model(provider: &ir::Provider, m: &ir::Model) -> TokenStream {
         let ty = field_type(f);
         quote! { #doc #attrs pub #fname: #ty, }
     });
-    let debug_impl = if sensitive { redacting_debug(m) } else { quote! {} };
+    let debug_impl = if sensitive {
+        redacting_debug(&m.name, m.fields.iter().map(|f| (f.rust.as_str(), f.sensitive)))
+    } else {
+        quote! {}
+    };
     let ctor = constructor(m);
     quote! {
         #doc
@@ -156,27 +160,6 @@ fn constructor(m: &ir::Model) -> TokenStream {
                 Self { #(#inits),* }
             }
             #(#setters)*
-        }
-    }
-}
-
-fn redacting_debug(m: &ir::Model) -> TokenStream {
-    let name = ident(&m.name);
-    let label = &m.name;
-    let fields = m.fields.iter().map(|f| {
-        let fname = ident(&f.rust);
-        let label = &f.rust;
-        if f.sensitive {
-            quote! { .field(#label, &::linkspec_runtime::Redacted) }
-        } else {
-            quote! { .field(#label, &self.#fname) }
-        }
-    });
-    quote! {
-        impl ::std::fmt::Debug for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct(#label) #(#fields)* .finish()
-            }
         }
     }
 }
