@@ -5,6 +5,7 @@
 
 pub mod diag;
 pub mod emit;
+pub mod evidence;
 pub mod ir;
 pub mod lower;
 pub mod names;

@@ -82,3 +82,64 @@ pub fn drift(root: &Path, config: &Config, output: &Output) -> Result<Drift> {
     let extra = existing.difference(&wanted).cloned().collect();
     Ok(Drift { stale, extra })
 }
+
+/// A recorded answer: the operation called, the status, the body.
+pub type Answer = (String, u16, serde_json::Value);
+
+/// The last response of every recorded conformance case, by provider. Cassettes that do not
+/// read are skipped here; the conformance suite reports them.
+pub fn recorded_answers(root: &Path) -> Result<std::collections::BTreeMap<String, Vec<Answer>>> {
+    #[derive(serde::Deserialize)]
+    struct Cassette {
+        operation: String,
+        exchanges: Vec<Exchange>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Exchange {
+        response: Response,
+    }
+    #[derive(serde::Deserialize)]
+    struct Response {
+        status: u16,
+        #[serde(default)]
+        body: String,
+    }
+    let mut out = std::collections::BTreeMap::new();
+    let dir = root.join("conformance/cassettes");
+    if !dir.exists() {
+        return Ok(out);
+    }
+    for file in existing_files(root, &dir)? {
+        let Some(provider) = file.strip_prefix("conformance/cassettes/").and_then(|rest| rest.split_once('/')).map(|(p, _)| p.to_owned()) else {
+            continue;
+        };
+        if !file.ends_with(".yaml") {
+            continue;
+        }
+        let text = std::fs::read_to_string(root.join(&file)).with_context(|| format!("reading {file}"))?;
+        let Ok(cassette) = serde_saphyr::from_str::<Cassette>(&text) else { continue };
+        let Some(last) = cassette.exchanges.last() else { continue };
+        let Ok(body) = serde_json::from_str(&last.response.body) else { continue };
+        out.entry(provider).or_insert_with(Vec::new).push((cassette.operation, last.response.status, body));
+    }
+    Ok(out)
+}
+
+/// Warnings the recorded answers give about the specs (see `linkspec_codegen::evidence`).
+pub fn evidence_warnings(root: &Path, specs: &[SpecSource]) -> Result<linkspec_codegen::diag::Diagnostics> {
+    let answers = recorded_answers(root)?;
+    let (providers, _) = linkspec_codegen::check(specs);
+    let mut warnings = Vec::new();
+    for provider in &providers {
+        let Some(recorded) = answers.get(&provider.module) else { continue };
+        let Some(spec) = specs.iter().find(|s| s.name == provider.source) else { continue };
+        let samples: Vec<linkspec_codegen::evidence::Sample<'_>> = recorded
+            .iter()
+            .map(|(operation, status, body)| linkspec_codegen::evidence::Sample { operation, status: *status, body })
+            .collect();
+        warnings.extend(linkspec_codegen::evidence::optional_fields_always_present(provider, &spec.text, &samples));
+    }
+    let mut diags = linkspec_codegen::diag::Diagnostics(warnings);
+    diags.sort();
+    Ok(diags)
+}

@@ -6,7 +6,7 @@
 use anyhow::{Context, Result, bail};
 use linkspec_codegen::Config;
 use std::process::ExitCode;
-use xtask::{drift, read_specs, root};
+use xtask::{drift, evidence_warnings, read_specs, root};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -46,8 +46,10 @@ fn generate(args: &[String]) -> Result<ExitCode> {
             return Ok(ExitCode::FAILURE);
         }
     };
-    if !output.warnings.0.is_empty() {
-        eprint!("{}", output.warnings.render(source_of));
+    let mut warnings = output.warnings.clone();
+    warnings.0.extend(evidence_warnings(&root, &specs)?.0);
+    if !warnings.0.is_empty() {
+        eprint!("{}", warnings.render(source_of));
     }
     let drift = drift(&root, &config, &output)?;
     if check {

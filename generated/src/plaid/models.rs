@@ -1071,26 +1071,12 @@ pub struct Item {
     pub item_id: ::std::string::String,
     /// The Plaid Institution ID of the Item; null for Items created without an institution connection (e.g. Same Day Micro-deposits).
     ///
-    /// (may be absent (`None`) or null (`Some(None)`))
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::linkspec_runtime::serde_util::double_option"
-    )]
-    pub institution_id: ::std::option::Option<
-        ::std::option::Option<::std::string::String>,
-    >,
+    /// (may be null)
+    pub institution_id: ::std::option::Option<::std::string::String>,
     /// The name of the Item's institution; null for Items created without an institution connection.
     ///
-    /// (may be absent (`None`) or null (`Some(None)`))
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::linkspec_runtime::serde_util::double_option"
-    )]
-    pub institution_name: ::std::option::Option<
-        ::std::option::Option<::std::string::String>,
-    >,
+    /// (may be null)
+    pub institution_name: ::std::option::Option<::std::string::String>,
     /// The URL registered to receive webhooks for the Item.
     ///
     /// (may be null)
@@ -1145,8 +1131,11 @@ pub struct Item {
 
 impl Item {
     /// Builds a `Item` from its required fields; optional fields start absent.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         item_id: impl ::std::convert::Into<::std::string::String>,
+        institution_id: ::std::option::Option<::std::string::String>,
+        institution_name: ::std::option::Option<::std::string::String>,
         webhook: ::std::option::Option<::std::string::String>,
         error: ::std::option::Option<PlaidError>,
         available_products: ::std::vec::Vec<Products>,
@@ -1155,8 +1144,8 @@ impl Item {
     ) -> Self {
         Self {
             item_id: item_id.into(),
-            institution_id: ::std::option::Option::None,
-            institution_name: ::std::option::Option::None,
+            institution_id,
+            institution_name,
             webhook,
             auth_method: ::std::option::Option::None,
             error,
@@ -1167,24 +1156,6 @@ impl Item {
             consent_expiration_time: ::std::option::Option::None,
             update_type,
         }
-    }
-    /// Sets `institution_id`.
-    #[must_use]
-    pub fn with_institution_id(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.institution_id = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `institution_name`.
-    #[must_use]
-    pub fn with_institution_name(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.institution_name = ::std::option::Option::Some(value);
-        self
     }
     /// Sets `auth_method`.
     #[must_use]
