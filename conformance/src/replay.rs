@@ -230,11 +230,11 @@ fn snapshot(case: &Case, outcome: &JsonOutcome, dir: &Path) -> Result<(), String
         settings.bind(|| insta::assert_snapshot!(name, text));
     }));
     result.map_err(|_| {
+        let file = dir.join(&case.provider).join(format!("{}.snap", case.name));
+        let what = if file.exists() { "the typed result differs from" } else { "no snapshot yet at" };
         format!(
-            "snapshot: the typed result differs from {}/{}/{}.snap (review with `cargo insta review`, or accept with INSTA_UPDATE=always)",
-            dir.display(),
-            case.provider,
-            case.name
+            "snapshot: {what} {} (review with `cargo insta review`, or accept with INSTA_UPDATE=always)",
+            file.display()
         )
     })
 }
