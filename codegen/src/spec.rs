@@ -265,7 +265,7 @@ pub struct InputSpec {
 #[serde(deny_unknown_fields)]
 pub struct AcquireSpec {
     /// The requests; each may use the previous one's token.
-    pub steps: Vec<Sp<StepSpec>>,
+    pub steps: Sp<Vec<Sp<StepSpec>>>,
     /// JSON pointer of the lifetime in seconds in the last answer (OAuth2's `/expires_in`,
     /// the default).
     #[serde(default)]
@@ -275,7 +275,7 @@ pub struct AcquireSpec {
     pub lifetime: Option<Sp<LifetimeSpec>>,
     /// Renew this many seconds before expiry (default 60).
     #[serde(default)]
-    pub margin_seconds: Option<u64>,
+    pub margin_seconds: Option<Sp<u64>>,
 }
 
 /// A fixed credential lifetime.

@@ -169,3 +169,16 @@ fn enum_values_keep_their_spelling() {
     let wires: Vec<&str> = p.enums[0].values.iter().map(|v| v.wire.as_str()).collect();
     assert_eq!(wires, ["NO", "yes", "007", "1.50"]);
 }
+
+/// Regression: a server variable used only in another host's URL (PingOne's region in its auth
+/// host) was reported as unused (LS1007).
+#[test]
+fn a_variable_used_only_by_a_host_url_is_used() {
+    let text = format!("{HEAD}{}", one_op("")).replace(
+        "    live: https://api.example.com\n",
+        "    live: https://api.example.com\n  variables:\n    tld: { default: com, values: [com, eu] }\n  hosts:\n    auth:\n      live: \"https://auth.example.{tld}\"\n",
+    );
+    let (providers, diags) = check_specs(&[SpecSource { name: "t.yaml".into(), text }]);
+    assert!(diags.0.is_empty(), "{diags:?}");
+    assert_eq!(providers[0].hosts[0].urls, [("live".to_owned(), "https://auth.example.{tld}".to_owned())]);
+}
