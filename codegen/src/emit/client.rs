@@ -243,7 +243,7 @@ fn builder(p: &ir::Provider) -> TokenStream {
     let header_setters = p.headers.iter().map(|h| {
         let setter = ident(&h.setter);
         let wire = &h.wire;
-        let mut text = h.doc.clone().unwrap_or_else(|| format!("Sets the `{wire}` header."));
+        let mut text = h.doc.as_deref().map(|d| d.trim_end().to_owned()).unwrap_or_else(|| format!("Sets the `{wire}` header."));
         text.push_str(&match &h.default {
             Some(d) => format!("\n\nSent on every call; `{d}` unless set here."),
             None => "\n\nSent on every call once set; not sent otherwise.".to_owned(),
@@ -318,7 +318,7 @@ fn builder(p: &ir::Provider) -> TokenStream {
     let input_setters = p.inputs.iter().map(|input| {
         let setter = ident(&input.name);
         let name = &input.name;
-        let mut text = input.doc.clone().unwrap_or_else(|| format!("Sets `{name}`."));
+        let mut text = input.doc.as_deref().map(|d| d.trim_end().to_owned()).unwrap_or_else(|| format!("Sets `{name}`."));
         text.push_str("\n\nUsed to acquire credentials");
         text.push_str(if input.secret { "; held as a secret: never printed." } else { "." });
         let doc = doc_lines(&text);
@@ -569,7 +569,7 @@ fn operation_method(p: &ir::Provider, op: &ir::Operation) -> TokenStream {
     let method_name = ident(&op.name);
     let request = ident(&op.request_type);
     let meta = meta_ident(op);
-    let mut text = op.doc.clone().unwrap_or_else(|| format!("Calls `{} {}`.", op.method.as_str(), op.path));
+    let mut text = op.doc.as_deref().map(|d| d.trim_end().to_owned()).unwrap_or_else(|| format!("Calls `{} {}`.", op.method.as_str(), op.path));
     text.push_str(&format!(
         "\n\n`{} {}`; success: {}.",
         op.method.as_str(),

@@ -295,7 +295,6 @@ impl Client {
     /// `expires_in` seconds (about an hour). The client calls this by itself when it has a client
     /// id and secret instead of a token, and again ahead of expiry.
     ///
-    ///
     /// `POST /auth/token`; success: 200, 201.
     ///
     /// # Errors
@@ -312,7 +311,6 @@ impl Client {
         self.transport.send(call).await
     }
     /// Fetches all links belonging to a user, as a dictionary keyed by link id.
-    ///
     ///
     /// `GET /users/{id}/links`; success: 200.
     ///

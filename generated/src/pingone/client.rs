@@ -361,7 +361,6 @@ impl Client {
     /// (`{"error": ..., "error_description": ...}`), not PingOne's envelope, so they surface as
     /// decode errors carrying the status and body.
     ///
-    ///
     /// `POST /{envID}/as/token`; success: 200.
     ///
     /// # Errors
@@ -385,7 +384,6 @@ impl Client {
     ///
     /// Users who authenticate with an authoritative identity provider cannot self-service read their
     /// linked accounts.
-    ///
     ///
     /// `GET /environments/{envID}/users/{userID}/linkedAccounts`; success: 200.
     ///

@@ -325,7 +325,6 @@ impl Client {
     /// fails saying the user already exists (legacy flavour). Store the `user_token`: a created
     /// token cannot be retrieved again. Plaid answers 200 or 201.
     ///
-    ///
     /// `POST /user/create`; success: 200, 201.
     ///
     /// # Errors
@@ -344,7 +343,6 @@ impl Client {
     /// Updates the identity of an existing user (`user_id` or `user_token`), e.g. to add the
     /// fields a Consumer Report needs. Identity updates merge: provided fields overwrite existing
     /// ones, omitted fields stay unchanged. Consumer Reports can only be created for US-based users.
-    ///
     ///
     /// `POST /user/update`; success: 200.
     ///
@@ -365,7 +363,6 @@ impl Client {
     /// associated with it. Later calls with the same user fail saying the user does not exist, and
     /// its `client_user_id` cannot be reused for another `/user/create`.
     ///
-    ///
     /// `POST /user/remove`; success: 200.
     ///
     /// # Errors
@@ -383,7 +380,6 @@ impl Client {
     }
     /// Returns the Items associated with a user, along with their statuses. An Item is associated
     /// with a user when it was connected in a Link session initialised with that user.
-    ///
     ///
     /// `POST /user/items/get`; success: 200.
     ///
@@ -403,7 +399,6 @@ impl Client {
     /// Sandbox only: forces the Items of a user into an `ITEM_LOGIN_REQUIRED` state, to test
     /// Link's update mode. An `ITEM_LOGIN_REQUIRED` webhook also fires for Items that have a
     /// webhook. Sandbox Items reach that state on their own after 30 days.
-    ///
     ///
     /// `POST /sandbox/user/reset_login`; success: 200.
     ///
