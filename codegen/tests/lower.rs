@@ -182,3 +182,229 @@ fn a_variable_used_only_by_a_host_url_is_used() {
     assert!(diags.0.is_empty(), "{diags:?}");
     assert_eq!(providers[0].hosts[0].urls, [("live".to_owned(), "https://auth.example.{tld}".to_owned())]);
 }
+
+/// MX's shape: a token from another host, exchanged for a session; every kind of place and source.
+const TWO_STEPS: &str = r#"provider: t
+title: T
+servers:
+  default: live
+  environments:
+    live: https://api.example.com
+  hosts:
+    sso:
+      live: https://sso.example.com
+auth:
+  scheme: header
+  header: X-Session
+  setter: session_token
+  inputs:
+    client_id: { doc: Client id., secret: false }
+    api_key: { doc: API key. }
+  acquire:
+    steps:
+      - operation: request_api_token
+        bind:
+          client_id: { input: client_id }
+          user: { value: u-1 }
+          X-Api-Key: { input: api_key }
+        token: /user/api_token
+      - operation: create_session
+        bind:
+          X-Api-Token: { previous: true }
+          Authorization: { basic: [client_id, api_key] }
+          session: { json: { skip_aggregation: true } }
+        token: /session/token
+    lifetime: { seconds: 1800, sliding: true }
+    margin_seconds: 120
+errors: { model: Failure, code: code }
+operations:
+  request_api_token:
+    method: GET
+    host: sso
+    path: /{client_id}/api_token
+    media_type: application/vnd.example.sso+json
+    params:
+      client_id: { in: path, type: string, doc: Client id. }
+      user: { in: query, type: string, required: true, doc: User id. }
+      X-Api-Key: { in: header, type: string, required: true, sensitive: true, doc: API key. }
+    responses:
+      200: ApiTokenAnswer
+  create_session:
+    method: POST
+    path: /sessions
+    params:
+      X-Api-Token: { in: header, type: string, required: true, sensitive: true, doc: API token. }
+      Authorization: { in: header, type: string, doc: HTTP Basic. }
+    body: SessionBody
+    responses:
+      200: SessionAnswer
+  get_thing:
+    method: GET
+    path: /things
+    responses:
+      200: Failure
+models:
+  ApiTokenAnswer:
+    doc: A.
+    fields:
+      user: { type: ApiTokenUser, doc: U. }
+  ApiTokenUser:
+    doc: U.
+    fields:
+      api_token: { type: string, doc: T. }
+  SessionBody:
+    doc: B.
+    fields:
+      session: { type: json, doc: Options. }
+  SessionAnswer:
+    doc: S.
+    fields:
+      session: { type: Session, doc: S. }
+  Session:
+    doc: S.
+    fields:
+      token: { type: string, doc: T. }
+  Failure:
+    doc: Error.
+    fields:
+      code: { type: string, doc: Code. }
+"#;
+
+fn lower_text(text: &str) -> ir::Provider {
+    let (mut providers, diags) = check_specs(&[SpecSource { name: "t.yaml".into(), text: text.to_owned() }]);
+    assert!(diags.0.is_empty(), "expected a clean spec:\n{}", diags.render(|_| Some(text)));
+    providers.pop().expect("one provider")
+}
+
+#[test]
+fn a_two_step_acquisition_lowers_to_places_sources_and_a_fixed_lifetime() {
+    use ir::{Place, Source};
+    let p = lower_text(TWO_STEPS);
+    assert_eq!(p.hosts, [ir::Host { name: "sso".into(), urls: vec![("live".into(), "https://sso.example.com".into())] }]);
+    let inputs: Vec<(&str, bool)> = p.inputs.iter().map(|i| (i.name.as_str(), i.secret)).collect();
+    assert_eq!(inputs, [("client_id", false), ("api_key", true)]);
+    let expected = ir::Acquire {
+        steps: vec![
+            ir::AcquireStep {
+                operation: "request_api_token".into(),
+                bind: vec![
+                    (Place::Path("client_id".into()), Source::Input("client_id".into())),
+                    (Place::Query("user".into()), Source::Const("u-1".into())),
+                    (Place::Header("X-Api-Key".into()), Source::Input("api_key".into())),
+                ],
+                token: "/user/api_token".into(),
+            },
+            ir::AcquireStep {
+                operation: "create_session".into(),
+                bind: vec![
+                    (Place::Header("X-Api-Token".into()), Source::Previous),
+                    (Place::Header("Authorization".into()), Source::Basic("client_id".into(), "api_key".into())),
+                    (Place::Body("session".into()), Source::Json(r#"{"skip_aggregation":true}"#.into())),
+                ],
+                token: "/session/token".into(),
+            },
+        ],
+        lifetime: ir::Lifetime::Fixed { seconds: 1800, sliding: true },
+        margin_seconds: 120,
+    };
+    assert_eq!(p.acquire, Some(expected));
+    let ops: Vec<(&str, bool, Option<&str>, Option<&str>)> =
+        p.operations.iter().map(|o| (o.name.as_str(), o.authenticated, o.host.as_deref(), o.media_type.as_deref())).collect();
+    assert_eq!(
+        ops,
+        [
+            ("request_api_token", false, Some("sso"), Some("application/vnd.example.sso+json")),
+            ("create_session", false, None, None),
+            ("get_thing", true, None, None),
+        ],
+        "acquisition steps do not carry the credential they acquire; data calls do"
+    );
+}
+
+/// MoneyKit's shape: one OAuth2 client credentials grant sent as a form.
+const FORM_GRANT: &str = r#"provider: t
+title: T
+servers:
+  default: live
+  environments:
+    live: https://api.example.com
+auth:
+  scheme: bearer
+  inputs:
+    client_id: { doc: Id. }
+    client_secret: { doc: Secret. }
+  acquire:
+    steps:
+      - operation: create_token
+        bind:
+          grant_type: { value: client_credentials }
+          client_id: { input: client_id }
+          client_secret: { input: client_secret }
+        token: /access_token
+errors: { model: Failure, code: code }
+operations:
+  create_token:
+    method: POST
+    path: /oauth/token
+    body: TokenForm
+    body_format: form
+    responses:
+      200: Token
+  get_thing:
+    method: GET
+    path: /things
+    responses:
+      200: Failure
+models:
+  TokenForm:
+    doc: F.
+    fields:
+      grant_type: { type: string, doc: G. }
+      client_id: { type: string, doc: I. }
+      client_secret: { type: string, doc: S. }
+      scope: { type: string, optional: true, doc: "Optional: may stay unbound." }
+  Token:
+    doc: T.
+    fields:
+      access_token: { type: string, doc: T. }
+      expires_in: { type: integer, optional: true, doc: E. }
+  Failure:
+    doc: Error.
+    fields:
+      code: { type: string, doc: Code. }
+"#;
+
+#[test]
+fn a_form_grant_reads_its_lifetime_from_the_answer_by_default() {
+    let p = lower_text(FORM_GRANT);
+    let acquire = p.acquire.expect("acquisition");
+    assert_eq!(acquire.lifetime, ir::Lifetime::FromAnswer { pointer: "/expires_in".into(), default_seconds: 3600 });
+    assert_eq!(acquire.margin_seconds, 60);
+    let places: Vec<&ir::Place> = acquire.steps[0].bind.iter().map(|(place, _)| place).collect();
+    assert_eq!(places, [&ir::Place::Body("grant_type".into()), &ir::Place::Body("client_id".into()), &ir::Place::Body("client_secret".into())]);
+    assert_eq!(p.operations[0].body_format, ir::BodyFormat::Form);
+    assert_eq!(p.operations[1].body_format, ir::BodyFormat::Json);
+    assert!(!p.operations[0].authenticated && p.operations[1].authenticated);
+}
+
+#[test]
+fn idempotent_defaults_follow_the_method_unless_the_spec_says() {
+    let op = |name: &str, method: &str, extra: &str| {
+        format!("  {name}:\n    method: {method}\n    path: /{name}\n{extra}    responses:\n      204: empty\n")
+    };
+    let ops = [
+        op("get", "GET", ""),
+        op("put", "PUT", ""),
+        op("delete", "DELETE", ""),
+        op("post", "POST", ""),
+        op("patch", "PATCH", ""),
+        op("post_safe", "POST", "    idempotent: true\n"),
+        op("get_unsafe", "GET", "    idempotent: false\n"),
+    ];
+    let p = ok(&format!("operations:\n{}models:\n{FAILURE}", ops.concat()));
+    let idempotent: Vec<(&str, bool)> = p.operations.iter().map(|o| (o.name.as_str(), o.idempotent)).collect();
+    assert_eq!(
+        idempotent,
+        [("get", true), ("put", true), ("delete", true), ("post", false), ("patch", false), ("post_safe", true), ("get_unsafe", false)]
+    );
+}
