@@ -53,10 +53,6 @@ pub struct Diagnostic {
     pub message: String,
     /// What to do about it.
     pub help: Option<String>,
-    /// Further problems found in the same pass, reported after this one. `lower::parse` can
-    /// return only one diagnostic per file, so the shape check hangs the rest here;
-    /// [`Diagnostics::sort`] lays them out flat.
-    pub also: Box<[Diagnostic]>,
 }
 
 impl Diagnostic {
@@ -69,21 +65,12 @@ impl Diagnostic {
             loc,
             message: message.into(),
             help: None,
-            also: Box::default(),
         }
     }
 
     /// A warning.
     pub fn warning(code: &'static str, file: &str, loc: Loc, message: impl Into<String>) -> Self {
         Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, file, loc, message) }
-    }
-
-    /// Adds problems found in the same pass.
-    pub fn also(mut self, more: Vec<Diagnostic>) -> Self {
-        let mut all = std::mem::take(&mut self.also).into_vec();
-        all.extend(more);
-        self.also = all.into_boxed_slice();
-        self
     }
 
     /// Adds what to do.
@@ -141,34 +128,11 @@ pub struct Diagnostics(pub Vec<Diagnostic>);
 impl Diagnostics {
     /// True when any entry is an error.
     pub fn has_errors(&self) -> bool {
-        self.flat().any(|d| d.severity == Severity::Error)
+        self.0.iter().any(|d| d.severity == Severity::Error)
     }
 
-    /// Every entry, with the ones found in the same pass as another after it.
-    fn flat(&self) -> impl Iterator<Item = &Diagnostic> {
-        fn walk<'a>(d: &'a Diagnostic, out: &mut Vec<&'a Diagnostic>) {
-            out.push(d);
-            for more in &d.also {
-                walk(more, out);
-            }
-        }
-        let mut out = Vec::new();
-        for d in &self.0 {
-            walk(d, &mut out);
-        }
-        out.into_iter()
-    }
-
-    /// Lays out problems found in the same pass as entries of their own, then sorts by file,
-    /// line, column, code for stable output.
+    /// Sorts by file, line, column, code for stable output.
     pub fn sort(&mut self) {
-        let mut flat = Vec::new();
-        let mut stack: Vec<Diagnostic> = self.0.drain(..).rev().collect();
-        while let Some(mut d) = stack.pop() {
-            stack.extend(std::mem::take(&mut d.also).into_vec().into_iter().rev());
-            flat.push(d);
-        }
-        self.0 = flat;
         self.0.sort_by(|a, b| {
             (&a.file, a.loc, a.code, &a.message).cmp(&(&b.file, b.loc, b.code, &b.message))
         });
@@ -177,12 +141,12 @@ impl Diagnostics {
     /// Renders all entries, each with its snippet, looking sources up by file name.
     pub fn render<'a>(&self, source_of: impl Fn(&str) -> Option<&'a str>) -> String {
         let mut out = String::new();
-        for d in self.flat() {
+        for d in &self.0 {
             out.push_str(&d.render(source_of(&d.file).unwrap_or("")));
             out.push('\n');
         }
-        let errors = self.flat().filter(|d| d.severity == Severity::Error).count();
-        let warnings = self.flat().count() - errors;
+        let errors = self.0.iter().filter(|d| d.severity == Severity::Error).count();
+        let warnings = self.0.len() - errors;
         out.push_str(&format!("{errors} error(s), {warnings} warning(s)\n"));
         out
     }

@@ -81,8 +81,8 @@ pub fn check(specs: &[SpecSource]) -> (Vec<ir::Provider>, Diagnostics) {
     for source in specs {
         let parsed = match lower::parse(&source.name, &source.text) {
             Ok(spec) => spec,
-            Err(d) => {
-                diags.push(d);
+            Err(problems) => {
+                diags.extend(problems);
                 continue;
             }
         };

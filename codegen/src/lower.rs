@@ -9,24 +9,23 @@ use crate::names;
 use crate::spec::{self, Sp};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Reads a spec file. When it does not read, the error is the first problem found and carries
-/// the others in `also`: every unknown, duplicate or missing key and every value of the wrong
-/// kind, from one pass of [`spec::shape`]. Only broken YAML stops at the first problem.
-pub fn parse(file: &str, text: &str) -> Result<spec::Spec, Diagnostic> {
+/// Reads a spec file. When it does not read, every structural problem is reported at once
+/// (each unknown, duplicate or missing key and each value of the wrong kind, from one pass of
+/// [`spec::shape`]); only broken YAML stops at the first problem.
+pub fn parse(file: &str, text: &str) -> Result<spec::Spec, Vec<Diagnostic>> {
     let err = match serde_saphyr::from_str_with_options::<spec::Spec>(text, spec::shape::options()) {
         Ok(spec) => return Ok(spec),
         Err(err) => err,
     };
     let problems = match spec::shape::read(text) {
         Ok(tree) => spec::shape::check(file, &tree),
-        Err(syntax) => return Err(on_a_line(parse_diagnostic(file, &syntax), text)),
+        Err(syntax) => return Err(vec![on_a_line(parse_diagnostic(file, &syntax), text)]),
     };
-    let mut problems = problems.into_iter().map(|d| on_a_line(d, text));
-    match problems.next() {
-        Some(first) => Err(first.also(problems.collect())),
+    if problems.is_empty() {
         // The shape check and serde disagree: serde's own words are the best there is.
-        None => Err(on_a_line(parse_diagnostic(file, &err), text)),
+        return Err(vec![on_a_line(parse_diagnostic(file, &err), text)]);
     }
+    Err(problems.into_iter().map(|d| on_a_line(d, text)).collect())
 }
 
 /// Moves a location past the end of the text (an empty document's) onto its last line.
