@@ -305,6 +305,8 @@ pub struct Operation {
     pub success: Vec<u16>,
     /// Type every success status answers with; `None` for an empty body.
     pub response: Option<TypeRef>,
+    /// The operation's own error envelope (`None`: the provider's).
+    pub errors: Option<ErrorEnvelope>,
     /// Another host (`None`: the base URL).
     pub host: Option<String>,
     /// Body encoding.

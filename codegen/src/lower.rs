@@ -201,6 +201,7 @@ pub fn lower(file: &str, spec: &spec::Spec, diags: &mut Vec<Diagnostic>) -> Opti
     box_recursive_fields(&mut models);
     let errors = lower_errors(&mut lw, &spec.errors, &models);
     let mut operations = lower_operations(&mut lw, &spec.operations);
+    lower_operation_envelopes(&mut lw, spec, &mut operations, errors.as_ref(), &models);
     let hosts = lower_hosts(&mut lw, &spec.servers, &environments, &variables);
     check_operation_hosts(&mut lw, spec, &hosts);
     check_form_bodies(&mut lw, spec, &operations, &models);
@@ -779,15 +780,69 @@ fn box_recursive_fields(models: &mut [ir::Model]) {
     }
 }
 
+/// The parts of an error envelope, wherever it is declared.
+struct EnvelopeParts<'a> {
+    model: &'a Sp<String>,
+    code: &'a Sp<String>,
+    message: Option<&'a Sp<String>>,
+    request_id: Option<&'a Sp<String>>,
+    category: Option<&'a Sp<String>>,
+}
+
 fn lower_errors(lw: &mut Lowerer, errors: &Sp<spec::ErrorsSpec>, models: &[ir::Model]) -> Option<ir::ErrorEnvelope> {
     let e = &errors.value;
+    let parts = EnvelopeParts {
+        model: &e.model,
+        code: &e.code,
+        message: e.message.as_ref(),
+        request_id: e.request_id.as_ref(),
+        category: e.category.as_ref(),
+    };
+    lower_envelope(lw, &parts, models)
+}
+
+/// Operation-level envelopes: each is checked like the provider's, and one model may not be read
+/// two ways.
+fn lower_operation_envelopes(
+    lw: &mut Lowerer,
+    spec: &spec::Spec,
+    operations: &mut [ir::Operation],
+    provider: Option<&ir::ErrorEnvelope>,
+    models: &[ir::Model],
+) {
+    let mut seen: Vec<ir::ErrorEnvelope> = provider.into_iter().cloned().collect();
+    for (op, (_, op_spec)) in operations.iter_mut().zip(&spec.operations.value.0) {
+        let Some(e) = &op_spec.value.errors else { continue };
+        let parts = EnvelopeParts {
+            model: &e.value.model,
+            code: &e.value.code,
+            message: e.value.message.as_ref(),
+            request_id: e.value.request_id.as_ref(),
+            category: e.value.category.as_ref(),
+        };
+        let Some(envelope) = lower_envelope(lw, &parts, models) else { continue };
+        match seen.iter().find(|s| s.model == envelope.model) {
+            Some(other) if *other != envelope => lw.error(
+                "LS0122",
+                Loc::at(&e.value.model),
+                format!("model `{}` is already an error envelope read with other fields", envelope.model),
+                "name the same `code`, `message`, `request_id` and `category` fields everywhere the model is an envelope",
+            ),
+            Some(_) => {}
+            None => seen.push(envelope.clone()),
+        }
+        op.errors = Some(envelope);
+    }
+}
+
+fn lower_envelope(lw: &mut Lowerer, e: &EnvelopeParts<'_>, models: &[ir::Model]) -> Option<ir::ErrorEnvelope> {
     let Some(model) = models.iter().find(|m| m.name == e.model.value) else {
         if !lw.models.contains(&e.model.value) {
             let hint = match suggest(&e.model.value, lw.models.iter().map(String::as_str)) {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => "declare the error body under `models:`".to_owned(),
             };
-            lw.error("LS0120", Loc::at(&e.model), format!("error model `{}` is not declared", e.model.value), &hint);
+            lw.error("LS0120", Loc::at(e.model), format!("error model `{}` is not declared", e.model.value), &hint);
         }
         return None;
     };
@@ -810,10 +865,10 @@ fn lower_errors(lw: &mut Lowerer, errors: &Sp<spec::ErrorsSpec>, models: &[ir::M
             }
         }
     };
-    let code = field(lw, "code", &e.code);
-    let message = e.message.as_ref().map(|m| field(lw, "message", m));
-    let request_id = e.request_id.as_ref().map(|m| field(lw, "request_id", m));
-    let category = e.category.as_ref().map(|m| field(lw, "category", m));
+    let code = field(lw, "code", e.code);
+    let message = e.message.map(|m| field(lw, "message", m));
+    let request_id = e.request_id.map(|m| field(lw, "request_id", m));
+    let category = e.category.map(|m| field(lw, "category", m));
     Some(ir::ErrorEnvelope {
         model: model.name.clone(),
         code: code?,
@@ -948,6 +1003,7 @@ fn lower_operations(lw: &mut Lowerer, ops: &Sp<spec::Entries<Sp<spec::OperationS
             body,
             success,
             response,
+            errors: None,
             host: o.host.as_ref().map(|h| h.value.clone()),
             body_format,
             media_type: o.media_type.as_ref().map(|m| m.value.clone()),
@@ -1300,6 +1356,7 @@ fn warn_unused_types(
         stack.extend(op.body.clone());
         stack.extend(op.response.as_ref().and_then(named).map(str::to_owned));
         stack.extend(op.params.iter().filter_map(|p| named(&p.ty)).map(str::to_owned));
+        stack.extend(op.errors.as_ref().map(|e| e.model.clone()));
     }
     stack.extend(errors.map(|e| e.model.clone()));
     stack.push(spec.errors.value.model.value.clone());

@@ -374,6 +374,26 @@ pub struct ErrorsSpec {
     pub not_found: Vec<String>,
 }
 
+/// An error envelope other than the provider's, for one operation (an OAuth2 token endpoint's
+/// `{error, error_description}`).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnvelopeSpec {
+    /// Model that this operation's error bodies decode into.
+    pub model: Sp<String>,
+    /// Field of that model holding the error code.
+    pub code: Sp<String>,
+    /// Field holding the human-readable message.
+    #[serde(default)]
+    pub message: Option<Sp<String>>,
+    /// Field holding the request id.
+    #[serde(default)]
+    pub request_id: Option<Sp<String>>,
+    /// Field holding a broader class of errors.
+    #[serde(default)]
+    pub category: Option<Sp<String>>,
+}
+
 /// One endpoint.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -406,6 +426,9 @@ pub struct OperationSpec {
     /// A media type other than the provider's, for this operation's Accept and JSON body.
     #[serde(default)]
     pub media_type: Option<Sp<String>>,
+    /// The error envelope of this operation, when it is not the provider's (`errors:` at the top).
+    #[serde(default)]
+    pub errors: Option<Sp<EnvelopeSpec>>,
     /// Safe to send twice, so retried after errors that may have reached the server. Default:
     /// true for GET, PUT and DELETE, false for POST and PATCH.
     #[serde(default)]

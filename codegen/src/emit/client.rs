@@ -576,10 +576,18 @@ fn operation_method(p: &ir::Provider, op: &ir::Operation) -> TokenStream {
         op.path,
         op.success.iter().map(u16::to_string).collect::<Vec<_>>().join(", ")
     ));
+    let envelope = op.errors.as_ref().unwrap_or(&p.errors);
     text.push_str(&format!(
-        "\n\n# Errors\n\n[`Error::Api`] with a [`{}`] when the provider answers with an error status; the other [`Error`] variants for transport failures, timeouts and bodies that do not decode.",
-        p.errors.model
+        "\n\n# Errors\n\n[`::linkspec_runtime::Error::Api`] with a [`{}`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.",
+        envelope.model
     ));
+    let error_type = match &op.errors {
+        Some(env) => {
+            let model = ident(&env.model);
+            quote! { ::linkspec_runtime::Error<#model> }
+        }
+        None => quote! { Error },
+    };
     let doc = doc_lines(&text);
     let params = op.params.iter().map(|param| {
         let wire = &param.wire;
@@ -615,7 +623,7 @@ fn operation_method(p: &ir::Provider, op: &ir::Operation) -> TokenStream {
         pub async fn #method_name(
             &self,
             request: impl ::std::convert::Into<#request>,
-        ) -> ::std::result::Result<#ret, Error> {
+        ) -> ::std::result::Result<#ret, #error_type> {
             #binding
             #[allow(unused_mut)]
             let mut call = ::linkspec_runtime::Call::new(&#meta);

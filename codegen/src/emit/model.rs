@@ -9,11 +9,17 @@ use quote::quote;
 pub fn models_file(provider: &ir::Provider) -> TokenStream {
     let models = provider.models.iter().map(|m| model(provider, m));
     let enums = provider.enums.iter().map(enumeration);
-    let envelope = error_envelope(provider);
+    let mut envelopes: Vec<&ir::ErrorEnvelope> = vec![&provider.errors];
+    for env in provider.operations.iter().filter_map(|o| o.errors.as_ref()) {
+        if !envelopes.iter().any(|e| e.model == env.model) {
+            envelopes.push(env);
+        }
+    }
+    let envelope = envelopes.into_iter().map(|env| error_envelope(provider, env));
     quote! {
         #(#models)*
         #(#enums)*
-        #envelope
+        #(#envelope)*
     }
 }
 
@@ -268,8 +274,7 @@ fn enumeration(e: &ir::Enum) -> TokenStream {
 }
 
 /// Reads code, message and request id out of an error body, as the spec says where they are.
-fn error_envelope(provider: &ir::Provider) -> TokenStream {
-    let env = &provider.errors;
+fn error_envelope(provider: &ir::Provider, env: &ir::ErrorEnvelope) -> TokenStream {
     let model = provider.models.iter().find(|m| m.name == env.model);
     let name = ident(&env.model);
     let getter = |part: Option<&(String, TypeRef)>| -> TokenStream {

@@ -299,7 +299,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] with a [`MoneyKitError`] when the provider answers with an error status; the other [`Error`] variants for transport failures, timeouts and bodies that do not decode.
+    /// [`::linkspec_runtime::Error::Api`] with a [`MoneyKitError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
     pub async fn create_access_token(
         &self,
         request: impl ::std::convert::Into<CreateAccessTokenRequest>,
@@ -316,7 +316,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] with a [`MoneyKitError`] when the provider answers with an error status; the other [`Error`] variants for transport failures, timeouts and bodies that do not decode.
+    /// [`::linkspec_runtime::Error::Api`] with a [`MoneyKitError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
     pub async fn get_user_links(
         &self,
         request: impl ::std::convert::Into<GetUserLinksRequest>,

@@ -358,18 +358,17 @@ impl Client {
     /// Issues an access token (a JWT, valid one hour, no refresh token) to a worker application
     /// with the client credentials grant, authenticated with HTTP Basic. Served by the region's
     /// auth host, `https://auth.pingone.<region>/<envID>/as/token`. Errors here follow OAuth2
-    /// (`{"error": ..., "error_description": ...}`), not PingOne's envelope, so they surface as
-    /// decode errors carrying the status and body.
+    /// (`{"error": ..., "error_description": ...}`), not PingOne's envelope.
     ///
     /// `POST /{envID}/as/token`; success: 200.
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] with a [`PingOneError`] when the provider answers with an error status; the other [`Error`] variants for transport failures, timeouts and bodies that do not decode.
+    /// [`::linkspec_runtime::Error::Api`] with a [`OAuthError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
     pub async fn create_access_token(
         &self,
         request: impl ::std::convert::Into<CreateAccessTokenRequest>,
-    ) -> ::std::result::Result<AccessToken, Error> {
+    ) -> ::std::result::Result<AccessToken, ::linkspec_runtime::Error<OAuthError>> {
         let request = request.into();
         #[allow(unused_mut)]
         let mut call = ::linkspec_runtime::Call::new(&CREATE_ACCESS_TOKEN);
@@ -389,7 +388,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] with a [`PingOneError`] when the provider answers with an error status; the other [`Error`] variants for transport failures, timeouts and bodies that do not decode.
+    /// [`::linkspec_runtime::Error::Api`] with a [`PingOneError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
     pub async fn read_linked_accounts(
         &self,
         request: impl ::std::convert::Into<ReadLinkedAccountsRequest>,

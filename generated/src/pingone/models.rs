@@ -100,6 +100,59 @@ impl ::std::fmt::Debug for AccessToken {
     }
 }
 
+/// An OAuth2 error answer (RFC 6749 section 5.2), as PingOne's auth host sends them.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub struct OAuthError {
+    /// The error code, e.g. `invalid_client`, `invalid_grant`, `unauthorized_client`, `unsupported_grant_type`.
+    pub error: ::std::string::String,
+    /// A human-readable explanation.
+    ///
+    /// (may be absent)
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub error_description: ::std::option::Option<::std::string::String>,
+    /// A page with more about the error.
+    ///
+    /// (may be absent)
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub error_uri: ::std::option::Option<::std::string::String>,
+}
+
+impl OAuthError {
+    /// Builds a `OAuthError` from its required fields; optional fields start absent.
+    pub fn new(error: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            error: error.into(),
+            error_description: ::std::option::Option::None,
+            error_uri: ::std::option::Option::None,
+        }
+    }
+    /// Sets `error_description`.
+    #[must_use]
+    pub fn with_error_description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.error_description = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `error_uri`.
+    #[must_use]
+    pub fn with_error_uri(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.error_uri = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+
 /// One page of a user's linked accounts (HAL).
 #[derive(
     ::std::fmt::Debug,
@@ -535,5 +588,17 @@ impl ::linkspec_runtime::ErrorEnvelope for PingOneError {
     }
     fn request_id(&self) -> ::std::option::Option<::std::string::String> {
         ::std::option::Option::Some(::std::string::ToString::to_string(&self.id))
+    }
+}
+
+impl ::linkspec_runtime::ErrorEnvelope for OAuthError {
+    fn code(&self) -> ::std::option::Option<::std::string::String> {
+        ::std::option::Option::Some(::std::string::ToString::to_string(&self.error))
+    }
+    fn message(&self) -> ::std::option::Option<::std::string::String> {
+        self.error_description.as_ref().map(::std::string::ToString::to_string)
+    }
+    fn request_id(&self) -> ::std::option::Option<::std::string::String> {
+        ::std::option::Option::None
     }
 }

@@ -329,7 +329,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] with a [`PlaidError`] when the provider answers with an error status; the other [`Error`] variants for transport failures, timeouts and bodies that do not decode.
+    /// [`::linkspec_runtime::Error::Api`] with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
     pub async fn user_create(
         &self,
         request: impl ::std::convert::Into<UserCreateRequest>,
@@ -348,7 +348,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] with a [`PlaidError`] when the provider answers with an error status; the other [`Error`] variants for transport failures, timeouts and bodies that do not decode.
+    /// [`::linkspec_runtime::Error::Api`] with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
     pub async fn user_update(
         &self,
         request: impl ::std::convert::Into<UserUpdateRequest>,
@@ -367,7 +367,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] with a [`PlaidError`] when the provider answers with an error status; the other [`Error`] variants for transport failures, timeouts and bodies that do not decode.
+    /// [`::linkspec_runtime::Error::Api`] with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
     pub async fn user_remove(
         &self,
         request: impl ::std::convert::Into<UserRemoveRequest>,
@@ -385,7 +385,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] with a [`PlaidError`] when the provider answers with an error status; the other [`Error`] variants for transport failures, timeouts and bodies that do not decode.
+    /// [`::linkspec_runtime::Error::Api`] with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
     pub async fn user_items_get(
         &self,
         request: impl ::std::convert::Into<UserItemsGetRequest>,
@@ -404,7 +404,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] with a [`PlaidError`] when the provider answers with an error status; the other [`Error`] variants for transport failures, timeouts and bodies that do not decode.
+    /// [`::linkspec_runtime::Error::Api`] with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
     pub async fn sandbox_user_reset_login(
         &self,
         request: impl ::std::convert::Into<SandboxUserResetLoginRequest>,
