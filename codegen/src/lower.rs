@@ -489,7 +489,7 @@ fn lower_auth(lw: &mut Lowerer, auth: &Sp<spec::AuthSpec>) -> Option<ir::Auth> {
             if !is_header_name(&header.value) {
                 lw.error("LS0105", Loc::at(header), format!("`{}` is not a valid header name", header.value), "use letters, digits and `-`");
             }
-            Some(ir::Auth::Header { header: header.value.clone(), setter: setter(lw, "api_key")? })
+            Some(ir::Auth::Header { header: header.value.clone(), setter: setter(lw, "token")? })
         }
         "key_pair" => {
             unused(lw, "header", a.header.is_some());
@@ -1415,6 +1415,14 @@ fn lower_hosts(lw: &mut Lowerer, servers: &spec::Servers, environments: &[ir::En
             }
             check_url_template(lw, url, variables);
             list.push((env.value.clone(), url.value.clone()));
+        }
+        for env in environments.iter().filter(|e| !list.iter().any(|(w, _)| *w == e.wire)) {
+            lw.warning(
+                "LS1010",
+                Loc::at(name),
+                format!("host `{}` has no URL for environment `{}`", name.value, env.wire),
+                &format!("add `{}: https://...` under it; until then its operations fail in that environment unless the client sets `{}_url`", env.wire, name.value),
+            );
         }
         out.push(ir::Host { name: name.value.clone(), urls: list });
     }

@@ -255,7 +255,8 @@ pub struct InputSpec {
     /// What it is and where to find it.
     #[serde(default)]
     pub doc: Option<String>,
-    /// Held as a secret (never printed); true unless set to false.
+    /// Documented as a secret (true unless set to false). Every input is held without being
+    /// printed either way; `false` only says, in the setter's docs, that it is no secret.
     #[serde(default)]
     pub secret: Option<bool>,
 }
