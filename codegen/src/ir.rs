@@ -146,6 +146,32 @@ pub struct Rules {
     pub not_found_codes: Vec<String>,
 }
 
+/// Paging rules.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Paging {
+    /// Follow the URL at a JSON pointer.
+    NextLink {
+        /// JSON pointer.
+        pointer: String,
+    },
+    /// Carry a cursor into a query parameter.
+    Cursor {
+        /// Query parameter wire name.
+        param: String,
+        /// JSON pointer of the next cursor.
+        next: String,
+        /// JSON pointer of the has-more flag.
+        has_more: Option<String>,
+    },
+    /// Count pages in a query parameter.
+    PageNumber {
+        /// Query parameter wire name.
+        param: String,
+        /// JSON pointer of the total.
+        total_pages: String,
+    },
+}
+
 /// Body encodings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum BodyFormat {
@@ -307,6 +333,8 @@ pub struct Operation {
     pub response: Option<TypeRef>,
     /// The operation's own error envelope (`None`: the provider's).
     pub errors: Option<ErrorEnvelope>,
+    /// How answers lead to the next page (`None`: not paged).
+    pub paging: Option<Paging>,
     /// Another host (`None`: the base URL).
     pub host: Option<String>,
     /// Body encoding.

@@ -202,6 +202,7 @@ pub fn lower(file: &str, spec: &spec::Spec, diags: &mut Vec<Diagnostic>) -> Opti
     let errors = lower_errors(&mut lw, &spec.errors, &models);
     let mut operations = lower_operations(&mut lw, &spec.operations);
     lower_operation_envelopes(&mut lw, spec, &mut operations, errors.as_ref(), &models);
+    lower_paging(&mut lw, spec, &mut operations);
     let hosts = lower_hosts(&mut lw, &spec.servers, &environments, &variables);
     check_operation_hosts(&mut lw, spec, &hosts);
     check_form_bodies(&mut lw, spec, &operations, &models);
@@ -1004,6 +1005,7 @@ fn lower_operations(lw: &mut Lowerer, ops: &Sp<spec::Entries<Sp<spec::OperationS
             success,
             response,
             errors: None,
+            paging: None,
             host: o.host.as_ref().map(|h| h.value.clone()),
             body_format,
             media_type: o.media_type.as_ref().map(|m| m.value.clone()),
@@ -1879,4 +1881,67 @@ fn lower_rules(lw: &mut Lowerer, errors: &Sp<spec::ErrorsSpec>) -> ir::Rules {
         None => statuses.push(401),
     }
     ir::Rules { expired_statuses: statuses, expired_codes: codes, rate_limit_codes: e.rate_limited.clone(), not_found_codes: e.not_found.clone() }
+}
+
+/// Paging rules: exactly one style, JSON pointers from the answer's root, parameters the
+/// operation declares in its query, and an answer to read them from.
+fn lower_paging(lw: &mut Lowerer, spec: &spec::Spec, operations: &mut [ir::Operation]) {
+    for (op, (_, op_spec)) in operations.iter_mut().zip(&spec.operations.value.0) {
+        let Some(paging) = &op_spec.value.paging else { continue };
+        let p = &paging.value;
+        let given = [p.next_link.is_some(), p.cursor.is_some(), p.page.is_some()].iter().filter(|g| **g).count();
+        if given != 1 {
+            lw.error(
+                "LS0211",
+                Loc::at(paging),
+                format!("`paging` needs exactly one of `next_link`, `cursor`, `page`; it has {given}"),
+                "e.g. `paging: { next_link: /_links/next/href }` or `paging: { cursor: { param: cursor, next: /next_cursor } }`",
+            );
+            continue;
+        }
+        let pages = format!("{}_pages", op.name);
+        if spec.operations.value.0.iter().any(|(k, _)| k.value == pages) {
+            lw.error("LS0304", Loc::at(paging), format!("paging gives `{}` the method `{pages}`, which is also an operation", op.name), "rename that operation");
+            continue;
+        }
+        if op.response.is_none() {
+            lw.error("LS0211", Loc::at(paging), format!("operation `{}` answers `empty`, so it has no page to read", op.name), "remove `paging`, or give the operation a response model");
+            continue;
+        }
+        let mut ok = true;
+        let mut pointer = |lw: &mut Lowerer, p: &Sp<String>| {
+            if !p.value.starts_with('/') {
+                ok = false;
+                lw.error("LS0211", Loc::at(p), format!("`{}` is not a JSON pointer", p.value), &format!("write it from the answer's root, e.g. `/{}`", p.value.trim_start_matches(['.', '$'])));
+            }
+            p.value.clone()
+        };
+        let query_param = |lw: &mut Lowerer, name: &Sp<String>| {
+            if !op.params.iter().any(|q| q.wire == name.value && q.location == ir::ParamLocation::Query) {
+                lw.error(
+                    "LS0211",
+                    Loc::at(name),
+                    format!("operation `{}` has no query parameter `{}`", op.name, name.value),
+                    &format!("declare `{}: {{ in: query, type: string }}` under its `params:`", name.value),
+                );
+            }
+            name.value.clone()
+        };
+        let lowered = if let Some(link) = &p.next_link {
+            ir::Paging::NextLink { pointer: pointer(lw, link) }
+        } else if let Some(c) = &p.cursor {
+            let param = query_param(lw, &c.value.param);
+            let next = pointer(lw, &c.value.next);
+            let has_more = c.value.has_more.as_ref().map(|h| pointer(lw, h));
+            ir::Paging::Cursor { param, next, has_more }
+        } else if let Some(n) = &p.page {
+            let param = query_param(lw, &n.value.param);
+            ir::Paging::PageNumber { param, total_pages: pointer(lw, &n.value.total_pages) }
+        } else {
+            continue;
+        };
+        if ok {
+            op.paging = Some(lowered);
+        }
+    }
 }

@@ -395,6 +395,44 @@ pub struct EnvelopeSpec {
     pub category: Option<Sp<String>>,
 }
 
+/// How a paged operation's answer leads to the next page: exactly one of the keys.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PagingSpec {
+    /// JSON pointer of the next page's URL in the answer (PingOne: `/_links/next/href`).
+    #[serde(default)]
+    pub next_link: Option<Sp<String>>,
+    /// A cursor carried from the answer into a query parameter.
+    #[serde(default)]
+    pub cursor: Option<Sp<CursorSpec>>,
+    /// Numbered pages in a query parameter, up to a total the answer gives.
+    #[serde(default)]
+    pub page: Option<Sp<PageNumberSpec>>,
+}
+
+/// Cursor paging.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CursorSpec {
+    /// The query parameter that takes the cursor.
+    pub param: Sp<String>,
+    /// JSON pointer of the next cursor in the answer.
+    pub next: Sp<String>,
+    /// JSON pointer of a boolean that is false on the last page.
+    #[serde(default)]
+    pub has_more: Option<Sp<String>>,
+}
+
+/// Page-number paging.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PageNumberSpec {
+    /// The query parameter that takes the page number (1 for the first page).
+    pub param: Sp<String>,
+    /// JSON pointer of the number of pages in the answer.
+    pub total_pages: Sp<String>,
+}
+
 /// One endpoint.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -427,6 +465,9 @@ pub struct OperationSpec {
     /// A media type other than the provider's, for this operation's Accept and JSON body.
     #[serde(default)]
     pub media_type: Option<Sp<String>>,
+    /// How the answer leads to the next page; the client then also gets `<operation>_pages`.
+    #[serde(default)]
+    pub paging: Option<Sp<PagingSpec>>,
     /// The error envelope of this operation, when it is not the provider's (`errors:` at the top).
     #[serde(default)]
     pub errors: Option<Sp<EnvelopeSpec>>,

@@ -419,3 +419,37 @@ fn debug_never_shows_credentials_or_personal_data() {
     }
     assert!(texts.iter().any(|t| t.contains("<redacted>")));
 }
+
+#[tokio::test]
+async fn pingone_pages_follow_the_next_link_on_the_clients_own_origin() {
+    let server = MockServer::start().await;
+    let page = |next: Option<&str>, id: &str| {
+        let mut links = json!({"self": {"href": "https://api.pingone.com/v1/environments/env-1/users/user-1/linkedAccounts"}});
+        if let Some(next) = next {
+            links["next"] = json!({"href": next});
+        }
+        json!({"_links": links, "_embedded": {"linkedAccounts": [{
+            "_links": {"self": {"href": "https://x/la"}, "environment": {"href": "https://x/e"}, "user": {"href": "https://x/u"}},
+            "id": id, "environment": {"id": "env-1"}, "user": {"id": "user-1"}, "identityProvider": {"id": "idp"}, "externalId": id
+        }]}, "size": 1})
+    };
+    Mock::given(path("/environments/env-1/users/user-1/linkedAccounts"))
+        .and(query_param("limit", "1"))
+        .and(header("authorization", "Bearer jwt-1"))
+        .respond_with(json_answer(200, page(Some("https://api.pingone.com/v1/environments/env-1/users/user-1/linkedAccounts?cursor=c2&limit=1"), "la-1")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/v1/environments/env-1/users/user-1/linkedAccounts"))
+        .and(query_param("cursor", "c2"))
+        .and(header("authorization", "Bearer jwt-1"))
+        .respond_with(json_answer(200, page(None, "la-2")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = pingone::Client::builder().base_url(server.uri()).access_token("jwt-1").build().expect("builds");
+    let pages = client.read_linked_accounts_pages(pingone::ReadLinkedAccountsRequest::new("env-1", "user-1").limit(1));
+    let all = pages.collect(10).await.expect("two pages");
+    let ids: Vec<&str> = all.iter().flat_map(|p| p.embedded.linked_accounts.iter().map(|a| a.id.as_str())).collect();
+    assert_eq!(ids, ["la-1", "la-2"]);
+}

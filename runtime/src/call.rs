@@ -5,6 +5,7 @@ use std::fmt::Display;
 
 /// The parts of a request before credentials, URL and headers are added by the transport.
 /// `Debug` shows header names but not their values, which may be credentials.
+#[derive(Clone)]
 pub struct Call {
     pub(crate) meta: &'static OperationMeta,
     pub(crate) path_params: Vec<(&'static str, String)>,
@@ -12,12 +13,14 @@ pub struct Call {
     /// Name, value, and whether the value is a secret (kept out of logs and Debug).
     pub(crate) headers: Vec<(&'static str, String, bool)>,
     pub(crate) body: Option<Result<serde_json::Value, String>>,
+    /// A full URL that replaces the path template and query (the next page's link).
+    pub(crate) url: Option<reqwest::Url>,
 }
 
 impl Call {
     /// A call to the operation `meta` describes.
     pub fn new(meta: &'static OperationMeta) -> Self {
-        Call { meta, path_params: Vec::new(), query: Vec::new(), headers: Vec::new(), body: None }
+        Call { meta, path_params: Vec::new(), query: Vec::new(), headers: Vec::new(), body: None, url: None }
     }
 
     /// The operation's description.
@@ -44,6 +47,12 @@ impl Call {
     /// stack and never logged.
     pub fn secret_header(&mut self, name: &'static str, value: &impl Display) {
         self.headers.push((name, value.to_string(), true));
+    }
+
+    /// Sets a query parameter, replacing every earlier value of it.
+    pub fn set_query(&mut self, name: &'static str, value: &impl Display) {
+        self.query.retain(|(n, _)| *n != name);
+        self.query.push((name, value.to_string()));
     }
 
     /// Sets the JSON body.

@@ -11,6 +11,7 @@ mod clock;
 pub mod dispatch;
 mod error;
 mod meta;
+mod pages;
 mod redact;
 mod retry;
 mod settings;
@@ -24,10 +25,11 @@ pub use error::{ApiError, AuthError, BuildError, DecodeError, Error, ErrorEnvelo
 pub use dispatch::{DispatchError, JsonOutcome};
 pub use meta::{
     AcquireMeta, AcquireStep, AuthScheme, BodyFormat, ErrorRules, HeaderMeta, HostMeta, InputMeta, KeyPlacement, Lifetime, Method,
-    OperationMeta, Place, ProviderMeta, Source, VariableMeta,
+    OperationMeta, Paging, Place, ProviderMeta, Source, VariableMeta,
 };
 pub use retry::{RetryPolicy, parse_retry_after};
 pub use settings::ClientSettings;
+pub use pages::Pages;
 pub use redact::Redacted;
 pub use transport::{KeyPairPlacement, Transport, TransportBuilder};
 

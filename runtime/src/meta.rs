@@ -258,6 +258,36 @@ pub struct OperationMeta {
     pub idempotent: bool,
     /// Carries the provider's data credential (false for credential-acquisition endpoints).
     pub authenticated: bool,
+    /// How the answer says where the next page is; `None`: not paged.
+    pub paging: Option<Paging>,
+}
+
+/// How a paged operation's answer leads to the next page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paging {
+    /// The answer holds the next page's URL at a JSON pointer (PingOne's `/_links/next/href`);
+    /// absent, null or empty: last page. The URL is always sent to the client's own origin.
+    NextLink {
+        /// JSON pointer.
+        pointer: &'static str,
+    },
+    /// The answer holds a cursor that goes in a query parameter of the next request.
+    Cursor {
+        /// Query parameter.
+        param: &'static str,
+        /// JSON pointer of the next cursor; absent, null or empty: last page.
+        next: &'static str,
+        /// JSON pointer of a boolean that is false on the last page, when the provider sends one.
+        has_more: Option<&'static str>,
+    },
+    /// Numbered pages: the query parameter counts up from the current page (1 when unset)
+    /// until the total at a JSON pointer.
+    PageNumber {
+        /// Query parameter.
+        param: &'static str,
+        /// JSON pointer of the number of pages.
+        total_pages: &'static str,
+    },
 }
 
 impl std::fmt::Debug for OperationMeta {
@@ -273,6 +303,7 @@ impl std::fmt::Debug for OperationMeta {
             .field("media_type", &self.media_type)
             .field("idempotent", &self.idempotent)
             .field("authenticated", &self.authenticated)
+            .field("paging", &self.paging)
             .finish()
     }
 }

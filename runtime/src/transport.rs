@@ -435,6 +435,21 @@ impl Transport {
         decode(call.meta.name, &answer).map_err(Error::Decode)
     }
 
+    /// Sends one page of a paged call: the decoded page, and the request for the next one when
+    /// the answer names it.
+    pub(crate) async fn send_page<T, E>(&self, call: &Call) -> Result<(T, Option<Call>), Error<E>>
+    where
+        T: DeserializeOwned,
+        E: DeserializeOwned + ErrorEnvelope,
+    {
+        let answer = self.run::<E>(call).await?;
+        let page = decode(call.meta.name, &answer).map_err(Error::Decode)?;
+        let next = serde_json::from_slice(&answer.body)
+            .ok()
+            .and_then(|value| crate::pages::next_call(call, &value, &self.inner.base_url));
+        Ok((page, next))
+    }
+
     /// Sends a call whose success answer has no body worth decoding.
     pub async fn send_empty<E>(&self, call: Call) -> Result<(), Error<E>>
     where
@@ -659,6 +674,9 @@ impl Transport {
 
     fn build_url<E>(&self, call: &Call) -> Result<Url, Error<E>> {
         let operation = call.meta.name;
+        if let Some(url) = &call.url {
+            return Ok(url.clone());
+        }
         let mut url = match call.meta.host {
             None => self.inner.base_url.clone(),
             Some(host) => match self.inner.hosts.iter().find(|(h, _)| *h == host) {

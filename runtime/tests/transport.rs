@@ -55,6 +55,7 @@ static CREATE_TOKEN: OperationMeta = OperationMeta {
     media_type: None,
     idempotent: true,
     authenticated: false,
+    paging: None,
 };
 
 static GET_THING: OperationMeta = OperationMeta {
@@ -68,6 +69,7 @@ static GET_THING: OperationMeta = OperationMeta {
     media_type: None,
     idempotent: true,
     authenticated: true,
+    paging: None,
 };
 
 static CREATE_THING: OperationMeta = OperationMeta {
@@ -81,6 +83,7 @@ static CREATE_THING: OperationMeta = OperationMeta {
     media_type: None,
     idempotent: false,
     authenticated: true,
+    paging: None,
 };
 
 #[derive(Debug, Deserialize)]

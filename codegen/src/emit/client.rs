@@ -545,6 +545,22 @@ fn operation_meta(op: &ir::Operation) -> TokenStream {
         ir::BodyFormat::Form => quote! { ::linkspec_runtime::BodyFormat::Form },
     };
     let (idempotent, authenticated) = (op.idempotent, op.authenticated);
+    let paging = match &op.paging {
+        None => quote! { ::std::option::Option::None },
+        Some(ir::Paging::NextLink { pointer }) => {
+            quote! { ::std::option::Option::Some(::linkspec_runtime::Paging::NextLink { pointer: #pointer }) }
+        }
+        Some(ir::Paging::Cursor { param, next, has_more }) => {
+            let has_more = match has_more {
+                Some(h) => quote! { ::std::option::Option::Some(#h) },
+                None => quote! { ::std::option::Option::None },
+            };
+            quote! { ::std::option::Option::Some(::linkspec_runtime::Paging::Cursor { param: #param, next: #next, has_more: #has_more }) }
+        }
+        Some(ir::Paging::PageNumber { param, total_pages }) => {
+            quote! { ::std::option::Option::Some(::linkspec_runtime::Paging::PageNumber { param: #param, total_pages: #total_pages }) }
+        }
+    };
     let media_type = match &op.media_type {
         Some(m) => quote! { ::std::option::Option::Some(#m) },
         None => quote! { ::std::option::Option::None },
@@ -561,6 +577,7 @@ fn operation_meta(op: &ir::Operation) -> TokenStream {
             media_type: #media_type,
             idempotent: #idempotent,
             authenticated: #authenticated,
+            paging: #paging,
         };
     }
 }
@@ -568,7 +585,6 @@ fn operation_meta(op: &ir::Operation) -> TokenStream {
 fn operation_method(p: &ir::Provider, op: &ir::Operation) -> TokenStream {
     let method_name = ident(&op.name);
     let request = ident(&op.request_type);
-    let meta = meta_ident(op);
     let mut text = op.doc.as_deref().map(|d| d.trim_end().to_owned()).unwrap_or_else(|| format!("Calls `{} {}`.", op.method.as_str(), op.path));
     text.push_str(&format!(
         "\n\n`{} {}`; success: {}.",
@@ -589,6 +605,44 @@ fn operation_method(p: &ir::Provider, op: &ir::Operation) -> TokenStream {
         None => quote! { Error },
     };
     let doc = doc_lines(&text);
+    let (ret, send) = match &op.response {
+        Some(ty) => (type_tokens(ty), quote! { self.transport.send(request.into().to_call()).await }),
+        None => (quote! { () }, quote! { self.transport.send_empty(request.into().to_call()).await }),
+    };
+    let pages = match (&op.paging, &op.response) {
+        (Some(_), Some(ty)) => {
+            let pages_name = format_ident!("{}_pages", op.name);
+            let ty = type_tokens(ty);
+            let model = ident(&envelope.model);
+            let doc = format!(
+                " Every page of [`Client::{}`], fetched one per `next()`: the next request is read from each answer as the spec's paging rule says.",
+                op.name
+            );
+            quote! {
+                #[doc = #doc]
+                pub fn #pages_name(&self, request: impl ::std::convert::Into<#request>) -> ::linkspec_runtime::Pages<#ty, #model> {
+                    ::linkspec_runtime::Pages::new(::std::clone::Clone::clone(&self.transport), request.into().to_call())
+                }
+            }
+        }
+        _ => quote! {},
+    };
+    quote! {
+        #doc
+        pub async fn #method_name(
+            &self,
+            request: impl ::std::convert::Into<#request>,
+        ) -> ::std::result::Result<#ret, #error_type> {
+            #send
+        }
+
+        #pages
+    }
+}
+
+/// The request type's `to_call`: parameters and body placed as the spec says.
+fn to_call(op: &ir::Operation) -> TokenStream {
+    let meta = meta_ident(op);
     let params = op.params.iter().map(|param| {
         let wire = &param.wire;
         let field = ident(&param.rust);
@@ -599,37 +653,24 @@ fn operation_method(p: &ir::Provider, op: &ir::Operation) -> TokenStream {
             ParamLocation::Header => quote! { header },
         };
         if param.required {
-            quote! { call.#add(#wire, &request.#field); }
+            quote! { call.#add(#wire, &self.#field); }
         } else {
             quote! {
-                if let ::std::option::Option::Some(value) = &request.#field {
+                if let ::std::option::Option::Some(value) = &self.#field {
                     call.#add(#wire, value);
                 }
             }
         }
     });
-    let body = op.body.as_ref().map(|_| quote! { call.json_body(&request.body); });
-    let (ret, send) = match &op.response {
-        Some(ty) => (type_tokens(ty), quote! { self.transport.send(call).await }),
-        None => (quote! { () }, quote! { self.transport.send_empty(call).await }),
-    };
-    let binding = if op.params.is_empty() && op.body.is_none() {
-        quote! { let _request = request.into(); }
-    } else {
-        quote! { let request = request.into(); }
-    };
+    let body = op.body.as_ref().map(|_| quote! { call.json_body(&self.body); });
     quote! {
-        #doc
-        pub async fn #method_name(
-            &self,
-            request: impl ::std::convert::Into<#request>,
-        ) -> ::std::result::Result<#ret, #error_type> {
-            #binding
+        /// The call this request makes.
+        fn to_call(&self) -> ::linkspec_runtime::Call {
             #[allow(unused_mut)]
             let mut call = ::linkspec_runtime::Call::new(&#meta);
             #(#params)*
             #body
-            #send
+            call
         }
     }
 }
@@ -733,6 +774,7 @@ fn request_type(op: &ir::Operation) -> TokenStream {
         _ => quote! {},
     };
     let allow = if all_args.len() > 7 { quote! { #[allow(clippy::too_many_arguments)] } } else { quote! {} };
+    let to_call = to_call(op);
     let derive_default = if all_args.is_empty() { quote! { ::std::default::Default, } } else { quote! {} };
     let sensitive = op.params.iter().any(|p| p.sensitive);
     let derive_debug = if sensitive { quote! {} } else { quote! { ::std::fmt::Debug, } };
@@ -758,6 +800,7 @@ fn request_type(op: &ir::Operation) -> TokenStream {
                 Self { #(#all_inits),* }
             }
             #(#setters)*
+            #to_call
         }
 
         #from_body

@@ -245,6 +245,7 @@ static CREATE_ACCESS_TOKEN: ::linkspec_runtime::OperationMeta = ::linkspec_runti
     media_type: ::std::option::Option::None,
     idempotent: true,
     authenticated: false,
+    paging: ::std::option::Option::None,
 };
 
 static GET_USER_LINKS: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::OperationMeta {
@@ -258,6 +259,7 @@ static GET_USER_LINKS: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::O
     media_type: ::std::option::Option::None,
     idempotent: true,
     authenticated: true,
+    paging: ::std::option::Option::None,
 };
 
 /// The name of every operation, in spec order; each is accepted by [`Client::call_json`].
@@ -304,11 +306,7 @@ impl Client {
         &self,
         request: impl ::std::convert::Into<CreateAccessTokenRequest>,
     ) -> ::std::result::Result<AccessToken, Error> {
-        let request = request.into();
-        #[allow(unused_mut)]
-        let mut call = ::linkspec_runtime::Call::new(&CREATE_ACCESS_TOKEN);
-        call.json_body(&request.body);
-        self.transport.send(call).await
+        self.transport.send(request.into().to_call()).await
     }
     /// Fetches all links belonging to a user, as a dictionary keyed by link id.
     ///
@@ -321,11 +319,7 @@ impl Client {
         &self,
         request: impl ::std::convert::Into<GetUserLinksRequest>,
     ) -> ::std::result::Result<GetUserLinksResponse, Error> {
-        let request = request.into();
-        #[allow(unused_mut)]
-        let mut call = ::linkspec_runtime::Call::new(&GET_USER_LINKS);
-        call.path_param("id", &request.id);
-        self.transport.send(call).await
+        self.transport.send(request.into().to_call()).await
     }
     /// Calls the operation named `operation` (see [`OPERATIONS`]) with its arguments as JSON:
     /// the parameters by wire name, and the body under `body`. The typed answer or typed
@@ -396,6 +390,13 @@ impl CreateAccessTokenRequest {
     pub fn new(body: AccessTokenForm) -> Self {
         Self { body }
     }
+    /// The call this request makes.
+    fn to_call(&self) -> ::linkspec_runtime::Call {
+        #[allow(unused_mut)]
+        let mut call = ::linkspec_runtime::Call::new(&CREATE_ACCESS_TOKEN);
+        call.json_body(&self.body);
+        call
+    }
 }
 
 impl ::std::convert::From<AccessTokenForm> for CreateAccessTokenRequest {
@@ -428,5 +429,12 @@ impl GetUserLinksRequest {
     /// A request with its required arguments; optional ones start unset.
     pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { id: id.into() }
+    }
+    /// The call this request makes.
+    fn to_call(&self) -> ::linkspec_runtime::Call {
+        #[allow(unused_mut)]
+        let mut call = ::linkspec_runtime::Call::new(&GET_USER_LINKS);
+        call.path_param("id", &self.id);
+        call
     }
 }

@@ -310,6 +310,7 @@ static CREATE_ACCESS_TOKEN: ::linkspec_runtime::OperationMeta = ::linkspec_runti
     media_type: ::std::option::Option::None,
     idempotent: true,
     authenticated: false,
+    paging: ::std::option::Option::None,
 };
 
 static READ_LINKED_ACCOUNTS: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::OperationMeta {
@@ -323,6 +324,9 @@ static READ_LINKED_ACCOUNTS: ::linkspec_runtime::OperationMeta = ::linkspec_runt
     media_type: ::std::option::Option::None,
     idempotent: true,
     authenticated: true,
+    paging: ::std::option::Option::Some(::linkspec_runtime::Paging::NextLink {
+        pointer: "/_links/next/href",
+    }),
 };
 
 /// The name of every operation, in spec order; each is accepted by [`Client::call_json`].
@@ -369,13 +373,7 @@ impl Client {
         &self,
         request: impl ::std::convert::Into<CreateAccessTokenRequest>,
     ) -> ::std::result::Result<AccessToken, ::linkspec_runtime::Error<OAuthError>> {
-        let request = request.into();
-        #[allow(unused_mut)]
-        let mut call = ::linkspec_runtime::Call::new(&CREATE_ACCESS_TOKEN);
-        call.path_param("envID", &request.env_id);
-        call.secret_header("Authorization", &request.authorization);
-        call.json_body(&request.body);
-        self.transport.send(call).await
+        self.transport.send(request.into().to_call()).await
     }
     /// Returns the linked accounts of the user with the given ID. A linked account is the connection
     /// between a user and an external identity provider. Set `expand` to `identityProviders` to see
@@ -393,24 +391,17 @@ impl Client {
         &self,
         request: impl ::std::convert::Into<ReadLinkedAccountsRequest>,
     ) -> ::std::result::Result<LinkedAccountList, Error> {
-        let request = request.into();
-        #[allow(unused_mut)]
-        let mut call = ::linkspec_runtime::Call::new(&READ_LINKED_ACCOUNTS);
-        call.path_param("envID", &request.env_id);
-        call.path_param("userID", &request.user_id);
-        if let ::std::option::Option::Some(value) = &request.filter {
-            call.query("filter", value);
-        }
-        if let ::std::option::Option::Some(value) = &request.limit {
-            call.query("limit", value);
-        }
-        if let ::std::option::Option::Some(value) = &request.expand {
-            call.query("expand", value);
-        }
-        if let ::std::option::Option::Some(value) = &request.order {
-            call.query("order", value);
-        }
-        self.transport.send(call).await
+        self.transport.send(request.into().to_call()).await
+    }
+    /// Every page of [`Client::read_linked_accounts`], fetched one per `next()`: the next request is read from each answer as the spec's paging rule says.
+    pub fn read_linked_accounts_pages(
+        &self,
+        request: impl ::std::convert::Into<ReadLinkedAccountsRequest>,
+    ) -> ::linkspec_runtime::Pages<LinkedAccountList, PingOneError> {
+        ::linkspec_runtime::Pages::new(
+            ::std::clone::Clone::clone(&self.transport),
+            request.into().to_call(),
+        )
     }
     /// Calls the operation named `operation` (see [`OPERATIONS`]) with its arguments as JSON:
     /// the parameters by wire name, and the body under `body`. The typed answer or typed
@@ -497,6 +488,15 @@ impl CreateAccessTokenRequest {
             authorization: authorization.into(),
             body,
         }
+    }
+    /// The call this request makes.
+    fn to_call(&self) -> ::linkspec_runtime::Call {
+        #[allow(unused_mut)]
+        let mut call = ::linkspec_runtime::Call::new(&CREATE_ACCESS_TOKEN);
+        call.path_param("envID", &self.env_id);
+        call.secret_header("Authorization", &self.authorization);
+        call.json_body(&self.body);
+        call
     }
 }
 
@@ -598,5 +598,25 @@ impl ReadLinkedAccountsRequest {
     ) -> Self {
         self.order = ::std::option::Option::Some(value.into());
         self
+    }
+    /// The call this request makes.
+    fn to_call(&self) -> ::linkspec_runtime::Call {
+        #[allow(unused_mut)]
+        let mut call = ::linkspec_runtime::Call::new(&READ_LINKED_ACCOUNTS);
+        call.path_param("envID", &self.env_id);
+        call.path_param("userID", &self.user_id);
+        if let ::std::option::Option::Some(value) = &self.filter {
+            call.query("filter", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.limit {
+            call.query("limit", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.expand {
+            call.query("expand", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.order {
+            call.query("order", value);
+        }
+        call
     }
 }

@@ -218,6 +218,7 @@ static USER_CREATE: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::Oper
     media_type: ::std::option::Option::None,
     idempotent: false,
     authenticated: true,
+    paging: ::std::option::Option::None,
 };
 
 static USER_UPDATE: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::OperationMeta {
@@ -231,6 +232,7 @@ static USER_UPDATE: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::Oper
     media_type: ::std::option::Option::None,
     idempotent: true,
     authenticated: true,
+    paging: ::std::option::Option::None,
 };
 
 static USER_REMOVE: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::OperationMeta {
@@ -244,6 +246,7 @@ static USER_REMOVE: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::Oper
     media_type: ::std::option::Option::None,
     idempotent: false,
     authenticated: true,
+    paging: ::std::option::Option::None,
 };
 
 static USER_ITEMS_GET: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::OperationMeta {
@@ -257,6 +260,7 @@ static USER_ITEMS_GET: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::O
     media_type: ::std::option::Option::None,
     idempotent: true,
     authenticated: true,
+    paging: ::std::option::Option::None,
 };
 
 static SANDBOX_USER_RESET_LOGIN: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::OperationMeta {
@@ -270,6 +274,7 @@ static SANDBOX_USER_RESET_LOGIN: ::linkspec_runtime::OperationMeta = ::linkspec_
     media_type: ::std::option::Option::None,
     idempotent: true,
     authenticated: true,
+    paging: ::std::option::Option::None,
 };
 
 /// The name of every operation, in spec order; each is accepted by [`Client::call_json`].
@@ -334,11 +339,7 @@ impl Client {
         &self,
         request: impl ::std::convert::Into<UserCreateRequest>,
     ) -> ::std::result::Result<UserCreateResponse, Error> {
-        let request = request.into();
-        #[allow(unused_mut)]
-        let mut call = ::linkspec_runtime::Call::new(&USER_CREATE);
-        call.json_body(&request.body);
-        self.transport.send(call).await
+        self.transport.send(request.into().to_call()).await
     }
     /// Updates the identity of an existing user (`user_id` or `user_token`), e.g. to add the
     /// fields a Consumer Report needs. Identity updates merge: provided fields overwrite existing
@@ -353,11 +354,7 @@ impl Client {
         &self,
         request: impl ::std::convert::Into<UserUpdateRequest>,
     ) -> ::std::result::Result<UserUpdateResponse, Error> {
-        let request = request.into();
-        #[allow(unused_mut)]
-        let mut call = ::linkspec_runtime::Call::new(&USER_UPDATE);
-        call.json_body(&request.body);
-        self.transport.send(call).await
+        self.transport.send(request.into().to_call()).await
     }
     /// Deletes a user (`user_id` or `user_token`) and associated information, including any Items
     /// associated with it. Later calls with the same user fail saying the user does not exist, and
@@ -372,11 +369,7 @@ impl Client {
         &self,
         request: impl ::std::convert::Into<UserRemoveRequest>,
     ) -> ::std::result::Result<UserRemoveResponse, Error> {
-        let request = request.into();
-        #[allow(unused_mut)]
-        let mut call = ::linkspec_runtime::Call::new(&USER_REMOVE);
-        call.json_body(&request.body);
-        self.transport.send(call).await
+        self.transport.send(request.into().to_call()).await
     }
     /// Returns the Items associated with a user, along with their statuses. An Item is associated
     /// with a user when it was connected in a Link session initialised with that user.
@@ -390,11 +383,7 @@ impl Client {
         &self,
         request: impl ::std::convert::Into<UserItemsGetRequest>,
     ) -> ::std::result::Result<UserItemsGetResponse, Error> {
-        let request = request.into();
-        #[allow(unused_mut)]
-        let mut call = ::linkspec_runtime::Call::new(&USER_ITEMS_GET);
-        call.json_body(&request.body);
-        self.transport.send(call).await
+        self.transport.send(request.into().to_call()).await
     }
     /// Sandbox only: forces the Items of a user into an `ITEM_LOGIN_REQUIRED` state, to test
     /// Link's update mode. An `ITEM_LOGIN_REQUIRED` webhook also fires for Items that have a
@@ -409,11 +398,7 @@ impl Client {
         &self,
         request: impl ::std::convert::Into<SandboxUserResetLoginRequest>,
     ) -> ::std::result::Result<SandboxUserResetLoginResponse, Error> {
-        let request = request.into();
-        #[allow(unused_mut)]
-        let mut call = ::linkspec_runtime::Call::new(&SANDBOX_USER_RESET_LOGIN);
-        call.json_body(&request.body);
-        self.transport.send(call).await
+        self.transport.send(request.into().to_call()).await
     }
     /// Calls the operation named `operation` (see [`OPERATIONS`]) with its arguments as JSON:
     /// the parameters by wire name, and the body under `body`. The typed answer or typed
@@ -511,6 +496,13 @@ impl UserCreateRequest {
     pub fn new(body: UserCreateBody) -> Self {
         Self { body }
     }
+    /// The call this request makes.
+    fn to_call(&self) -> ::linkspec_runtime::Call {
+        #[allow(unused_mut)]
+        let mut call = ::linkspec_runtime::Call::new(&USER_CREATE);
+        call.json_body(&self.body);
+        call
+    }
 }
 
 impl ::std::convert::From<UserCreateBody> for UserCreateRequest {
@@ -539,6 +531,13 @@ impl UserUpdateRequest {
     /// A request with its required arguments; optional ones start unset.
     pub fn new(body: UserUpdateBody) -> Self {
         Self { body }
+    }
+    /// The call this request makes.
+    fn to_call(&self) -> ::linkspec_runtime::Call {
+        #[allow(unused_mut)]
+        let mut call = ::linkspec_runtime::Call::new(&USER_UPDATE);
+        call.json_body(&self.body);
+        call
     }
 }
 
@@ -569,6 +568,13 @@ impl UserRemoveRequest {
     pub fn new(body: UserRemoveBody) -> Self {
         Self { body }
     }
+    /// The call this request makes.
+    fn to_call(&self) -> ::linkspec_runtime::Call {
+        #[allow(unused_mut)]
+        let mut call = ::linkspec_runtime::Call::new(&USER_REMOVE);
+        call.json_body(&self.body);
+        call
+    }
 }
 
 impl ::std::convert::From<UserRemoveBody> for UserRemoveRequest {
@@ -598,6 +604,13 @@ impl UserItemsGetRequest {
     pub fn new(body: UserItemsGetBody) -> Self {
         Self { body }
     }
+    /// The call this request makes.
+    fn to_call(&self) -> ::linkspec_runtime::Call {
+        #[allow(unused_mut)]
+        let mut call = ::linkspec_runtime::Call::new(&USER_ITEMS_GET);
+        call.json_body(&self.body);
+        call
+    }
 }
 
 impl ::std::convert::From<UserItemsGetBody> for UserItemsGetRequest {
@@ -626,6 +639,13 @@ impl SandboxUserResetLoginRequest {
     /// A request with its required arguments; optional ones start unset.
     pub fn new(body: SandboxUserResetLoginBody) -> Self {
         Self { body }
+    }
+    /// The call this request makes.
+    fn to_call(&self) -> ::linkspec_runtime::Call {
+        #[allow(unused_mut)]
+        let mut call = ::linkspec_runtime::Call::new(&SANDBOX_USER_RESET_LOGIN);
+        call.json_body(&self.body);
+        call
     }
 }
 

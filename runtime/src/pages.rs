@@ -1,0 +1,183 @@
+//! Paged operations: a [`Pages`] fetches one page per `next()` call, finding the next request
+//! in the previous answer as the spec's paging rule says (next link, cursor or page number).
+
+use crate::call::Call;
+use crate::error::{Error, ErrorEnvelope};
+use crate::meta::Paging;
+use crate::transport::Transport;
+use serde::de::DeserializeOwned;
+use std::marker::PhantomData;
+
+/// The pages of a paged operation, fetched one at a time. Stops after the last page, after an
+/// error, or when a provider points at the page it just sent (no progress).
+pub struct Pages<T, E> {
+    transport: Transport,
+    next: Option<Call>,
+    fetched: u64,
+    _types: PhantomData<fn() -> (T, E)>,
+}
+
+impl<T, E> std::fmt::Debug for Pages<T, E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pages").field("fetched", &self.fetched).field("more", &self.next.is_some()).finish()
+    }
+}
+
+impl<T, E> Pages<T, E>
+where
+    T: DeserializeOwned,
+    E: DeserializeOwned + ErrorEnvelope,
+{
+    /// Pages starting with `first`.
+    pub fn new(transport: Transport, first: Call) -> Self {
+        Pages { transport, next: Some(first), fetched: 0, _types: PhantomData }
+    }
+
+    /// The next page; `None` once there is none. An error ends the pages.
+    pub async fn next(&mut self) -> Option<Result<T, Error<E>>> {
+        let call = self.next.take()?;
+        match self.transport.send_page::<T, E>(&call).await {
+            Ok((page, next)) => {
+                self.fetched += 1;
+                self.next = next.filter(|n| !same_request(n, &call));
+                Some(Ok(page))
+            }
+            Err(e) => Some(Err(e)),
+        }
+    }
+
+    /// Fetches every remaining page, at most `max_pages` of them.
+    pub async fn collect(mut self, max_pages: usize) -> Result<Vec<T>, Error<E>> {
+        let mut out = Vec::new();
+        while out.len() < max_pages {
+            match self.next().await {
+                Some(page) => out.push(page?),
+                None => break,
+            }
+        }
+        Ok(out)
+    }
+
+    /// Pages fetched so far.
+    pub fn fetched(&self) -> u64 {
+        self.fetched
+    }
+}
+
+fn same_request(a: &Call, b: &Call) -> bool {
+    a.url == b.url && a.query == b.query && a.path_params == b.path_params
+}
+
+/// The request for the page after the one `call` fetched, read from its answer.
+pub(crate) fn next_call(call: &Call, answer: &serde_json::Value, base: &reqwest::Url) -> Option<Call> {
+    let text_at = |pointer: &str| match answer.pointer(pointer)? {
+        serde_json::Value::String(s) if !s.is_empty() => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    };
+    let mut next = call.clone();
+    match call.meta.paging? {
+        Paging::NextLink { pointer } => {
+            let link = base.join(&text_at(pointer)?).ok()?;
+            next.url = Some(same_origin(link, base)?);
+        }
+        Paging::Cursor { param, next: pointer, has_more } => {
+            if let Some(flag) = has_more
+                && answer.pointer(flag).and_then(serde_json::Value::as_bool) == Some(false)
+            {
+                return None;
+            }
+            next.set_query(param, &text_at(pointer)?);
+        }
+        Paging::PageNumber { param, total_pages } => {
+            let current = call.query.iter().rev().find(|(n, _)| *n == param).and_then(|(_, v)| v.parse::<u64>().ok()).unwrap_or(1);
+            let total = answer.pointer(total_pages).and_then(serde_json::Value::as_u64)?;
+            if current >= total {
+                return None;
+            }
+            next.set_query(param, &(current + 1));
+        }
+    }
+    Some(next)
+}
+
+/// The link with the base URL's scheme, host and port: credentials only ever go to the origin
+/// the client was configured for (a mock or proxy included), whatever host a link names.
+fn same_origin(mut link: reqwest::Url, base: &reqwest::Url) -> Option<reqwest::Url> {
+    link.set_scheme(base.scheme()).ok()?;
+    link.set_host(base.host_str()).ok()?;
+    link.set_port(base.port()).ok()?;
+    Some(link)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::meta::{AuthScheme, BodyFormat, ErrorRules, Method, OperationMeta, ProviderMeta};
+    use serde_json::json;
+
+    static P: ProviderMeta = ProviderMeta {
+        name: "p",
+        media_type: "application/json",
+        auth: AuthScheme::Bearer { setter: "t" },
+        headers: &[],
+        base_url: "https://api.example.com/v1",
+        environments: &[],
+        variables: &[],
+        hosts: &[],
+        inputs: &[],
+        acquire: None,
+        rules: ErrorRules::NONE,
+    };
+
+    const fn op(paging: Paging) -> OperationMeta {
+        OperationMeta {
+            provider: &P,
+            name: "list",
+            method: Method::Get,
+            path: "/things",
+            success: &[200],
+            host: None,
+            body_format: BodyFormat::Json,
+            media_type: None,
+            idempotent: true,
+            authenticated: true,
+            paging: Some(paging),
+        }
+    }
+
+    static LINK: OperationMeta = op(Paging::NextLink { pointer: "/_links/next/href" });
+    static CURSOR: OperationMeta = op(Paging::Cursor { param: "cursor", next: "/next_cursor", has_more: Some("/has_more") });
+    static PAGE: OperationMeta = op(Paging::PageNumber { param: "page", total_pages: "/pagination/total_pages" });
+
+    fn base() -> reqwest::Url {
+        reqwest::Url::parse("http://127.0.0.1:9000").expect("url")
+    }
+
+    #[test]
+    fn next_links_stay_on_the_configured_origin() {
+        let call = Call::new(&LINK);
+        let answer = json!({"_links": {"next": {"href": "https://api.pingone.com/v1/things?cursor=c2&limit=1"}}});
+        let next = next_call(&call, &answer, &base()).expect("a next page");
+        assert_eq!(next.url.expect("url").as_str(), "http://127.0.0.1:9000/v1/things?cursor=c2&limit=1");
+        let elsewhere = json!({"_links": {"next": {"href": "https://attacker.example/steal"}}});
+        assert_eq!(next_call(&call, &elsewhere, &base()).and_then(|c| c.url).expect("url").host_str(), Some("127.0.0.1"));
+        assert!(next_call(&call, &json!({"_links": {}}), &base()).is_none());
+        assert!(next_call(&call, &json!({"_links": {"next": {"href": ""}}}), &base()).is_none());
+    }
+
+    #[test]
+    fn cursors_and_page_numbers() {
+        let mut call = Call::new(&CURSOR);
+        call.query("cursor", &"c1");
+        let next = next_call(&call, &json!({"next_cursor": "c2", "has_more": true}), &base()).expect("more");
+        assert_eq!(next.query, [("cursor", "c2".to_owned())]);
+        assert!(next_call(&call, &json!({"next_cursor": "c2", "has_more": false}), &base()).is_none());
+        assert!(next_call(&call, &json!({"next_cursor": null}), &base()).is_none());
+        let call = Call::new(&PAGE);
+        let next = next_call(&call, &json!({"pagination": {"total_pages": 3}}), &base()).expect("page 2");
+        assert_eq!(next.query, [("page", "2".to_owned())]);
+        let last = next_call(&next, &json!({"pagination": {"total_pages": 2}}), &base());
+        assert!(last.is_none());
+    }
+}
