@@ -5,7 +5,7 @@
 //! can point at it. Meaning (what a type expression denotes, which keys a scheme needs) is
 //! checked in `lower`, not here.
 //!
-//! The same types derive the JSON Schema that editors use ([`json_schema`]), and [`shape`]
+//! The same types derive the JSON Schema that editors use ([`json_schema()`]), and [`shape`]
 //! checks a file against that schema to report every structural problem at once.
 
 pub mod shape;

@@ -159,7 +159,7 @@ fn acquire_meta(a: &ir::Acquire) -> TokenStream {
 fn environments(p: &ir::Provider) -> TokenStream {
     let variants = p.environments.iter().enumerate().map(|(i, e)| {
         let v = ident(&e.rust);
-        let doc = doc_lines(&format!("`{}`: {}", e.wire, e.url));
+        let doc = doc_lines(&format!("`{}`: `{}`", e.wire, e.url));
         let default = if i == p.default_env { quote! { #[default] } } else { quote! {} };
         quote! { #doc #default #v, }
     });

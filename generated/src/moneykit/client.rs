@@ -81,7 +81,7 @@ static ACQUIRE: ::linkspec_runtime::AcquireMeta = ::linkspec_runtime::AcquireMet
     ::std::default::Default
 )]
 pub enum Environment {
-    /// `production`: https://api.moneykit.com
+    /// `production`: `https://api.moneykit.com`
     #[default]
     Production,
 }

@@ -91,7 +91,7 @@ static ACQUIRE: ::linkspec_runtime::AcquireMeta = ::linkspec_runtime::AcquireMet
     ::std::default::Default
 )]
 pub enum Environment {
-    /// `production`: https://api.pingone.{region}/v1
+    /// `production`: `https://api.pingone.{region}/v1`
     #[default]
     Production,
 }

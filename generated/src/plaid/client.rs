@@ -54,10 +54,10 @@ static PROVIDER: ::linkspec_runtime::ProviderMeta = ::linkspec_runtime::Provider
     ::std::default::Default
 )]
 pub enum Environment {
-    /// `sandbox`: https://sandbox.plaid.com
+    /// `sandbox`: `https://sandbox.plaid.com`
     #[default]
     Sandbox,
-    /// `production`: https://production.plaid.com
+    /// `production`: `https://production.plaid.com`
     Production,
 }
 
