@@ -41,7 +41,7 @@ pub fn optional_fields_always_present(provider: &ir::Provider, spec_text: &str, 
         let ty = if op.success.contains(&sample.status) {
             op.response.clone()
         } else if sample.status >= 400 {
-            Some(TypeRef::Model(provider.errors.model.clone()))
+            Some(TypeRef::Model(op.errors.as_ref().unwrap_or(&provider.errors).model.clone()))
         } else {
             None
         };

@@ -1613,6 +1613,14 @@ fn lower_acquire(
         (None, None) => Some(ir::Lifetime::FromAnswer { pointer: "/expires_in".into(), default_seconds: 3600 }),
     };
     let margin = a.margin_seconds.as_ref().map_or(60, |m| m.value);
+    if let Some(m) = a.margin_seconds.as_ref().filter(|m| m.value > 86_400) {
+        lw.error(
+            "LS0111",
+            Loc::at(m),
+            format!("a renewal margin of {} s is longer than a day", m.value),
+            "renew a minute or so ahead (the default is 60): a margin longer than a token's life fetches a new token for every call",
+        );
+    }
     if let (Some(l), Some(ir::Lifetime::Fixed { seconds, .. })) = (&a.lifetime, &lifetime)
         && margin >= *seconds
     {

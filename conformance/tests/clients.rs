@@ -453,3 +453,27 @@ async fn pingone_pages_follow_the_next_link_on_the_clients_own_origin() {
     let ids: Vec<&str> = all.iter().flat_map(|p| p.embedded.linked_accounts.iter().map(|a| a.id.as_str())).collect();
     assert_eq!(ids, ["la-1", "la-2"]);
 }
+
+#[tokio::test]
+async fn pingone_token_failures_are_read_with_the_oauth_envelope() {
+    let server = MockServer::start().await;
+    Mock::given(path("/env-1/as/token"))
+        .respond_with(json_answer(401, json!({"error": "invalid_client", "error_description": "Request denied: Invalid client credentials"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = pingone::Client::builder()
+        .base_url(server.uri())
+        .environment_id("env-1")
+        .client_id("id")
+        .client_secret("wrong-secret-value")
+        .build()
+        .expect("builds");
+    match client.read_linked_accounts(pingone::ReadLinkedAccountsRequest::new("env-1", "u")).await {
+        Err(Error::Auth(e)) => {
+            assert_eq!((e.step, e.status), ("create_access_token", Some(401)));
+            assert_eq!(e.message, "invalid_client: Request denied: Invalid client credentials");
+        }
+        other => panic!("expected an auth error, got {other:?}"),
+    }
+}

@@ -97,7 +97,7 @@ impl TokenCache {
         let seen = self.attempts.load(Ordering::Acquire);
         let mut state = self.state.lock().await;
         if let Some(current) = &state.current
-            && now() + margin < current.expires_at
+            && now().checked_add(margin).is_some_and(|t| t < current.expires_at)
         {
             return Ok(current.clone());
         }
@@ -132,15 +132,15 @@ impl TokenCache {
         }
     }
 
-    /// Pushes a sliding credential's expiry ahead after a successful call. Skipped while an
-    /// acquisition is running (the new credential starts its own life).
-    pub fn touch(&self, used: &SecretString, now: Instant) {
-        if let Ok(mut state) = self.state.try_lock()
-            && let Some(current) = &mut state.current
+    /// Pushes a sliding credential's expiry ahead after a successful call with it. A credential
+    /// that was replaced meanwhile is left alone.
+    pub async fn touch(&self, used: &SecretString, now: Instant) {
+        let mut state = self.state.lock().await;
+        if let Some(current) = &mut state.current
             && let Some(slide) = current.sliding
             && current.value.expose_secret() == used.expose_secret()
         {
-            current.expires_at = now + slide;
+            current.expires_at = now.checked_add(slide).unwrap_or(current.expires_at);
         }
     }
 }

@@ -4,7 +4,8 @@ use crate::meta::OperationMeta;
 use std::fmt::Display;
 
 /// The parts of a request before credentials, URL and headers are added by the transport.
-/// `Debug` shows header names but not their values, which may be credentials.
+/// `Debug` shows parameter and header names but not their values, which may be credentials or
+/// personal data.
 #[derive(Clone)]
 pub struct Call {
     pub(crate) meta: &'static OperationMeta,
@@ -64,10 +65,12 @@ impl Call {
 impl std::fmt::Debug for Call {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let headers: Vec<&str> = self.headers.iter().map(|(name, _, _)| *name).collect();
+        let path_params: Vec<&str> = self.path_params.iter().map(|(name, _)| *name).collect();
+        let query: Vec<&str> = self.query.iter().map(|(name, _)| *name).collect();
         f.debug_struct("Call")
             .field("operation", &self.meta.name)
-            .field("path_params", &self.path_params)
-            .field("query", &self.query)
+            .field("path_params", &path_params)
+            .field("query", &query)
             .field("headers", &headers)
             .field("body", &self.body.as_ref().map(|_| crate::Redacted))
             .finish()

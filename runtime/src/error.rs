@@ -191,8 +191,6 @@ pub struct AuthError {
     pub status: Option<u16>,
     /// What went wrong.
     pub message: String,
-    /// The start of the step's answer body; empty when there was none.
-    pub excerpt: String,
 }
 
 impl fmt::Display for AuthError {
@@ -201,11 +199,7 @@ impl fmt::Display for AuthError {
         if let Some(status) = self.status {
             write!(f, " answered {status}")?;
         }
-        write!(f, "): {}", self.message)?;
-        if !self.excerpt.is_empty() {
-            write!(f, "; body starts: {}", self.excerpt)?;
-        }
-        Ok(())
+        write!(f, "): {}", self.message)
     }
 }
 
@@ -226,7 +220,11 @@ impl<E: ErrorEnvelope> fmt::Display for ApiError<E> {
 }
 
 /// A body that did not decode into the type the spec promises.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// The body's start is kept in [`DecodeError::excerpt`] for deliberate inspection, but neither
+/// `Display` nor `Debug` prints it: bodies may hold tokens or personal data, and errors end up
+/// in logs.
+#[derive(Clone, PartialEq, Eq)]
 pub struct DecodeError {
     /// Operation name.
     pub operation: &'static str,
@@ -261,7 +259,19 @@ impl fmt::Display for DecodeError {
         if !self.path.is_empty() {
             write!(f, " at `{}`", self.path)?;
         }
-        write!(f, ": {}; body starts: {}", self.message, self.excerpt)
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl fmt::Debug for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DecodeError")
+            .field("operation", &self.operation)
+            .field("status", &self.status)
+            .field("path", &self.path)
+            .field("message", &self.message)
+            .field("excerpt", &format_args!("<{} chars, not shown>", self.excerpt.chars().count()))
+            .finish()
     }
 }
 

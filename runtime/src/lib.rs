@@ -24,7 +24,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{ApiError, AuthError, BuildError, DecodeError, Error, ErrorEnvelope};
 pub use dispatch::{DispatchError, JsonOutcome};
 pub use meta::{
-    AcquireMeta, AcquireStep, AuthScheme, BodyFormat, ErrorRules, HeaderMeta, HostMeta, InputMeta, KeyPlacement, Lifetime, Method,
+    AcquireMeta, AcquireStep, AuthScheme, BodyFormat, EnvelopeMeta, ErrorRules, HeaderMeta, HostMeta, InputMeta, KeyPlacement, Lifetime, Method,
     OperationMeta, Paging, Place, ProviderMeta, Source, VariableMeta,
 };
 pub use retry::{RetryPolicy, parse_retry_after};

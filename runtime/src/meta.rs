@@ -260,6 +260,17 @@ pub struct OperationMeta {
     pub authenticated: bool,
     /// How the answer says where the next page is; `None`: not paged.
     pub paging: Option<Paging>,
+    /// Wire names of the code and message in this operation's error envelope.
+    pub envelope: EnvelopeMeta,
+}
+
+/// Where an error envelope keeps its code and message, by wire name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EnvelopeMeta {
+    /// Field holding the code.
+    pub code: &'static str,
+    /// Field holding the message.
+    pub message: Option<&'static str>,
 }
 
 /// How a paged operation's answer leads to the next page.
@@ -304,6 +315,7 @@ impl std::fmt::Debug for OperationMeta {
             .field("idempotent", &self.idempotent)
             .field("authenticated", &self.authenticated)
             .field("paging", &self.paging)
+            .field("envelope", &self.envelope)
             .finish()
     }
 }

@@ -6,13 +6,16 @@ use crate::error::{Error, ErrorEnvelope};
 use crate::meta::Paging;
 use crate::transport::Transport;
 use serde::de::DeserializeOwned;
+use std::collections::HashSet;
 use std::marker::PhantomData;
 
 /// The pages of a paged operation, fetched one at a time. Stops after the last page, after an
-/// error, or when a provider points at the page it just sent (no progress).
+/// error, when a provider points at a page already fetched (a loop), or after
+/// [`Pages::MAX_PAGES`].
 pub struct Pages<T, E> {
     transport: Transport,
     next: Option<Call>,
+    seen: HashSet<String>,
     fetched: u64,
     _types: PhantomData<fn() -> (T, E)>,
 }
@@ -28,9 +31,14 @@ where
     T: DeserializeOwned,
     E: DeserializeOwned + ErrorEnvelope,
 {
+    /// No more pages are fetched than this, whatever the provider says.
+    pub const MAX_PAGES: u64 = 10_000;
+
     /// Pages starting with `first`.
     pub fn new(transport: Transport, first: Call) -> Self {
-        Pages { transport, next: Some(first), fetched: 0, _types: PhantomData }
+        let mut seen = HashSet::new();
+        seen.insert(request_key(&transport, &first));
+        Pages { transport, next: Some(first), seen, fetched: 0, _types: PhantomData }
     }
 
     /// The next page; `None` once there is none. An error ends the pages.
@@ -39,7 +47,8 @@ where
         match self.transport.send_page::<T, E>(&call).await {
             Ok((page, next)) => {
                 self.fetched += 1;
-                self.next = next.filter(|n| !same_request(n, &call));
+                let (transport, seen, fetched) = (&self.transport, &mut self.seen, self.fetched);
+                self.next = next.filter(|n| fetched < Self::MAX_PAGES && seen.insert(request_key(transport, n)));
                 Some(Ok(page))
             }
             Err(e) => Some(Err(e)),
@@ -64,12 +73,22 @@ where
     }
 }
 
-fn same_request(a: &Call, b: &Call) -> bool {
-    a.url == b.url && a.query == b.query && a.path_params == b.path_params
+/// What makes two page requests the same: the URL they go to, query pairs in any order.
+fn request_key(transport: &Transport, call: &Call) -> String {
+    match transport.url_of(call) {
+        Some(url) => url_key(&url),
+        None => format!("{:?}", call.query),
+    }
 }
 
-/// The request for the page after the one `call` fetched, read from its answer.
-pub(crate) fn next_call(call: &Call, answer: &serde_json::Value, base: &reqwest::Url) -> Option<Call> {
+fn url_key(url: &reqwest::Url) -> String {
+    let mut query: Vec<(String, String)> = url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    query.sort();
+    format!("{}{}?{query:?}", url.origin().ascii_serialization(), url.path())
+}
+
+/// The request for the page after the one `call` fetched from `requested`, read from its answer.
+pub(crate) fn next_call(call: &Call, answer: &serde_json::Value, requested: &reqwest::Url) -> Option<Call> {
     let text_at = |pointer: &str| match answer.pointer(pointer)? {
         serde_json::Value::String(s) if !s.is_empty() => Some(s.clone()),
         serde_json::Value::Number(n) => Some(n.to_string()),
@@ -78,8 +97,8 @@ pub(crate) fn next_call(call: &Call, answer: &serde_json::Value, base: &reqwest:
     let mut next = call.clone();
     match call.meta.paging? {
         Paging::NextLink { pointer } => {
-            let link = base.join(&text_at(pointer)?).ok()?;
-            next.url = Some(same_origin(link, base)?);
+            let link = requested.join(&text_at(pointer)?).ok()?;
+            next.url = Some(same_origin(link, requested)?);
         }
         Paging::Cursor { param, next: pointer, has_more } => {
             if let Some(flag) = has_more
@@ -101,8 +120,8 @@ pub(crate) fn next_call(call: &Call, answer: &serde_json::Value, base: &reqwest:
     Some(next)
 }
 
-/// The link with the base URL's scheme, host and port: credentials only ever go to the origin
-/// the client was configured for (a mock or proxy included), whatever host a link names.
+/// The link with the requested URL's scheme, host and port: credentials only ever go to the
+/// origin the client was configured for (a mock or proxy included), whatever host a link names.
 fn same_origin(mut link: reqwest::Url, base: &reqwest::Url) -> Option<reqwest::Url> {
     link.set_scheme(base.scheme()).ok()?;
     link.set_host(base.host_str()).ok()?;
@@ -143,6 +162,7 @@ mod tests {
             idempotent: true,
             authenticated: true,
             paging: Some(paging),
+            envelope: crate::meta::EnvelopeMeta { code: "code", message: None },
         }
     }
 
@@ -151,7 +171,7 @@ mod tests {
     static PAGE: OperationMeta = op(Paging::PageNumber { param: "page", total_pages: "/pagination/total_pages" });
 
     fn base() -> reqwest::Url {
-        reqwest::Url::parse("http://127.0.0.1:9000").expect("url")
+        reqwest::Url::parse("http://127.0.0.1:9000/v1/things?limit=1").expect("url")
     }
 
     #[test]
@@ -164,6 +184,16 @@ mod tests {
         assert_eq!(next_call(&call, &elsewhere, &base()).and_then(|c| c.url).expect("url").host_str(), Some("127.0.0.1"));
         assert!(next_call(&call, &json!({"_links": {}}), &base()).is_none());
         assert!(next_call(&call, &json!({"_links": {"next": {"href": ""}}}), &base()).is_none());
+        let relative = next_call(&call, &json!({"_links": {"next": {"href": "?cursor=c3&limit=1"}}}), &base()).expect("next");
+        assert_eq!(relative.url.expect("url").as_str(), "http://127.0.0.1:9000/v1/things?cursor=c3&limit=1");
+    }
+
+    #[test]
+    fn the_same_page_in_another_spelling_is_the_same_request() {
+        let url = |text: &str| reqwest::Url::parse(text).expect("url");
+        assert_eq!(url_key(&url("http://h/things?b=2&a=1")), url_key(&url("http://h/things?a=1&b=2")));
+        assert_ne!(url_key(&url("http://h/things?a=1&b=2")), url_key(&url("http://h/things?a=1&b=3")));
+        assert_ne!(url_key(&url("http://h/things")), url_key(&url("http://h/other")));
     }
 
     #[test]

@@ -54,7 +54,7 @@ pub struct ClientSettings {
     /// Where a key pair travels.
     #[serde(default)]
     pub credentials_in: Option<KeyPairPlacement>,
-    /// Time allowed for a whole call, in milliseconds.
+    /// Time allowed for one attempt, in milliseconds (`deadline_ms` bounds the whole call).
     #[serde(default)]
     pub timeout_ms: Option<u64>,
     /// Time allowed to connect, in milliseconds.

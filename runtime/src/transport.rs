@@ -299,6 +299,9 @@ impl TransportBuilder {
             Some(client) => client,
             None => reqwest::Client::builder()
                 .connect_timeout(self.connect_timeout)
+                // Credentials travel in headers and bodies that a redirect would carry to
+                // another host; a provider's 3xx is returned as an error instead.
+                .redirect(reqwest::redirect::Policy::none())
                 .user_agent(concat!("linkspec/", env!("CARGO_PKG_VERSION")))
                 .build()
                 .map_err(|e| BuildError::Http { provider, reason: e.to_string() })?,
@@ -444,10 +447,14 @@ impl Transport {
     {
         let answer = self.run::<E>(call).await?;
         let page = decode(call.meta.name, &answer).map_err(Error::Decode)?;
-        let next = serde_json::from_slice(&answer.body)
-            .ok()
-            .and_then(|value| crate::pages::next_call(call, &value, &self.inner.base_url));
+        let requested = self.build_url::<E>(call)?;
+        let next = serde_json::from_slice(&answer.body).ok().and_then(|value| crate::pages::next_call(call, &value, &requested));
         Ok((page, next))
+    }
+
+    /// The URL a call goes to, when it can be built.
+    pub(crate) fn url_of(&self, call: &Call) -> Option<Url> {
+        self.build_url::<StepError>(call).ok()
     }
 
     /// Sends a call whose success answer has no body worth decoding.
@@ -495,16 +502,20 @@ impl Transport {
                 let result = self.attempt::<E>(call, credential.as_ref(), remaining, attempt).await;
                 span.record("attempts", attempt);
                 span.record("elapsed_ms", clock.now().saturating_duration_since(started).as_millis() as u64);
+                let mut asked_wait = None;
                 let error = match result {
                     Ok(answer) if meta.success.contains(&answer.status) => {
                         span.record("status", answer.status);
                         if let Some(c) = credential.as_ref().filter(|c| c.acquired) {
-                            self.inner.cache.touch(&c.value, clock.now());
+                            self.inner.cache.touch(&c.value, clock.now()).await;
                         }
                         return Ok(answer);
                     }
                     Ok(answer) => {
                         span.record("status", answer.status);
+                        // Read here, not from the envelope: a gateway's 429 or 503 without the
+                        // provider's envelope may still say when to come back.
+                        asked_wait = retry_after_header(&answer.headers, clock.wall());
                         error_from_answer::<E>(call, &answer, clock.wall())
                     }
                     Err(e) => e,
@@ -519,7 +530,7 @@ impl Transport {
                     attempt -= 1;
                     continue;
                 }
-                let Some(wait) = self.retry_wait(&error, call, attempt, started) else {
+                let Some(wait) = self.retry_wait(&error, asked_wait, call, attempt, started) else {
                     return Err(error);
                 };
                 tracing::info!(attempt, wait_ms = wait.as_millis() as u64, status = error.status(), "retrying");
@@ -529,7 +540,14 @@ impl Transport {
     }
 
     /// How long to wait before retrying, or `None` when the error is final.
-    fn retry_wait<E: ErrorEnvelope>(&self, error: &Error<E>, call: &Call, attempt: u32, started: std::time::Instant) -> Option<Duration> {
+    fn retry_wait<E: ErrorEnvelope>(
+        &self,
+        error: &Error<E>,
+        asked: Option<Duration>,
+        call: &Call,
+        attempt: u32,
+        started: std::time::Instant,
+    ) -> Option<Duration> {
         let policy = &self.retry;
         if attempt >= policy.max_attempts || !error.is_retryable() {
             return None;
@@ -544,7 +562,7 @@ impl Transport {
         if !(not_processed || call.meta.idempotent) {
             return None;
         }
-        let wait = match error.retry_after() {
+        let wait = match asked {
             Some(asked) if asked > policy.max_retry_after => return None,
             Some(asked) => asked,
             None => policy.backoff(attempt),
@@ -575,35 +593,27 @@ impl Transport {
         let margin = Duration::from_secs(acquire.margin_seconds);
         let acquired = inner
             .cache
-            .get(|| clock.now(), margin, || self.acquire::<E>())
+            .get(|| clock.now(), margin, || self.acquire())
             .await
             .map_err(|e| Error::Auth(Box::new(AuthError { operation, ..e })))?;
         Ok(Some(DataCredential { value: acquired.value, acquired: true }))
     }
 
     /// Runs the spec's acquisition steps in order; each may use the previous step's token.
-    async fn acquire<E>(&self) -> Result<Acquired, AuthError>
-    where
-        E: DeserializeOwned + ErrorEnvelope,
-    {
+    /// Failures say which step, its status and the provider's code and message, never a body:
+    /// a token endpoint's answer holds credentials.
+    async fn acquire(&self) -> Result<Acquired, AuthError> {
         let inner = &*self.inner;
-        let Some(meta) = inner.provider.acquire else {
-            return Err(AuthError { operation: "", step: "", status: None, message: "the spec declares no acquisition".into(), excerpt: String::new() });
-        };
+        let no_steps = || AuthError { operation: "", step: "", status: None, message: "the spec declares no acquisition step".into() };
+        let Some(meta) = inner.provider.acquire else { return Err(no_steps()) };
         let mut previous: Option<SecretString> = None;
         let mut last_answer = serde_json::Value::Null;
         for step in meta.steps {
-            let fail = |status: Option<u16>, message: String, excerpt: String| AuthError {
-                operation: "",
-                step: step.operation.name,
-                status,
-                message,
-                excerpt,
-            };
+            let fail = |status: Option<u16>, message: String| AuthError { operation: "", step: step.operation.name, status, message };
             let mut call = Call::new(step.operation);
             let mut body = serde_json::Map::new();
             for (place, source) in step.bind {
-                let value = self.resolve(*source, previous.as_ref()).map_err(|m| fail(None, m, String::new()))?;
+                let value = self.resolve(*source, previous.as_ref()).map_err(|m| fail(None, m))?;
                 let text = match &value {
                     serde_json::Value::String(s) => s.clone(),
                     other => other.to_string(),
@@ -620,32 +630,22 @@ impl Transport {
             if !body.is_empty() {
                 call.body = Some(Ok(serde_json::Value::Object(body)));
             }
-            let answer = self.run::<E>(&call).await.map_err(|e| {
-                let excerpt = match &e {
-                    Error::Decode(d) => d.excerpt.clone(),
-                    _ => String::new(),
-                };
-                fail(e.status(), e.to_string(), excerpt)
-            })?;
-            let excerpt = || DecodeError::excerpt_of(&answer.body);
+            let answer = self.run::<StepError>(&call).await.map_err(|e| fail(e.status(), step_failure(step.operation, &e)))?;
             last_answer = serde_json::from_slice(&answer.body)
-                .map_err(|e| fail(Some(answer.status), format!("the answer is not JSON: {e}"), excerpt()))?;
+                .map_err(|e| fail(Some(answer.status), format!("the answer is not JSON (line {}, column {})", e.line(), e.column())))?;
             let Some(token) = last_answer.pointer(step.token).and_then(|v| v.as_str()) else {
-                return Err(fail(Some(answer.status), format!("the answer has no token at {}", step.token), String::new()));
+                return Err(fail(Some(answer.status), format!("the answer has no token at {}", step.token)));
             };
             previous = Some(SecretString::from(token.to_owned()));
         }
-        let Some(value) = previous else {
-            return Err(AuthError { operation: "", step: "", status: None, message: "the spec declares no acquisition step".into(), excerpt: String::new() });
-        };
-        let now = inner.clock.now();
+        let Some(value) = previous else { return Err(no_steps()) };
         let (lifetime, sliding) = match meta.lifetime {
             Lifetime::FromAnswer { pointer, default_seconds } => {
                 (last_answer.pointer(pointer).and_then(serde_json::Value::as_u64).unwrap_or(default_seconds), None)
             }
-            Lifetime::Fixed { seconds, sliding } => (seconds, sliding.then(|| Duration::from_secs(seconds))),
+            Lifetime::Fixed { seconds, sliding } => (seconds, sliding.then(|| Duration::from_secs(seconds.min(MAX_LIFETIME_SECONDS)))),
         };
-        Ok(Acquired { value, expires_at: now + Duration::from_secs(lifetime), sliding })
+        Ok(Acquired { value, expires_at: later(inner.clock.now(), lifetime), sliding })
     }
 
     fn resolve(&self, source: Source, previous: Option<&SecretString>) -> Result<serde_json::Value, String> {
@@ -698,6 +698,13 @@ impl Transport {
                 let mut segment = template.to_owned();
                 for (name, value) in &call.path_params {
                     segment = segment.replace(&format!("{{{name}}}"), value);
+                }
+                // URL normalisation would drop these and send the call to another resource.
+                if matches!(segment.as_str(), "" | "." | "..") {
+                    return Err(Error::Request {
+                        operation,
+                        message: format!("a path parameter makes the segment `{template}` empty, `.` or `..`; refusing to call another resource"),
+                    });
                 }
                 segments.push(&segment);
             }
@@ -831,6 +838,56 @@ impl Transport {
     }
 }
 
+/// The longest credential lifetime believed: a provider's `expires_in` of years (or `u64::MAX`)
+/// is read as this.
+const MAX_LIFETIME_SECONDS: u64 = 366 * 24 * 3600;
+
+/// `now` plus `seconds`, capped at [`MAX_LIFETIME_SECONDS`]; never overflows.
+pub(crate) fn later(now: std::time::Instant, seconds: u64) -> std::time::Instant {
+    let capped = Duration::from_secs(seconds.min(MAX_LIFETIME_SECONDS));
+    now.checked_add(capped).unwrap_or(now)
+}
+
+/// An acquisition step's error answer, read as plain JSON: steps may answer in another envelope
+/// than the data calls (OAuth2's `{error, error_description}`).
+#[derive(Debug, serde::Deserialize)]
+struct StepError(serde_json::Value);
+
+impl ErrorEnvelope for StepError {
+    fn code(&self) -> Option<String> {
+        None
+    }
+    fn message(&self) -> Option<String> {
+        None
+    }
+    fn request_id(&self) -> Option<String> {
+        None
+    }
+}
+
+/// What a failed step said, from the step's own envelope fields; no body text.
+fn step_failure(meta: &crate::meta::OperationMeta, error: &Error<StepError>) -> String {
+    match error {
+        Error::Api(api) => {
+            let field = |wire: Option<&str>| {
+                wire.and_then(|w| api.envelope.0.get(w)).map(|v| match v {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+            };
+            match (field(Some(meta.envelope.code)), field(meta.envelope.message)) {
+                (Some(code), Some(message)) => format!("{code}: {message}"),
+                (Some(code), None) => code,
+                (None, Some(message)) => message,
+                (None, None) => "an error answer without the envelope's code".into(),
+            }
+        }
+        Error::Decode(d) if d.path.is_empty() => format!("the {} answer did not decode", d.status),
+        Error::Decode(d) => format!("the {} answer did not decode at `{}`", d.status, d.path),
+        other => other.to_string(),
+    }
+}
+
 /// Percent-encodes a query name or value: every byte but RFC 3986's unreserved characters.
 /// A space becomes `%20`, not form encoding's `+`, which strict servers read as a plus sign.
 fn encode_query(text: &str) -> String {
@@ -862,7 +919,9 @@ fn form_encode(value: &serde_json::Value) -> Result<String, String> {
     Ok(pairs.join("&"))
 }
 
+/// A transport error without its URL: paths and queries may hold personal data.
 fn transport_error<E>(operation: &'static str, source: reqwest::Error) -> Error<E> {
+    let source = source.without_url();
     if source.is_timeout() { Error::Timeout { operation, source } } else { Error::Transport { operation, source } }
 }
 
@@ -883,6 +942,11 @@ async fn read_limited(mut response: reqwest::Response, limit: usize) -> Result<V
         body.extend_from_slice(&chunk);
     }
     Ok(body)
+}
+
+/// `Retry-After`, in seconds or as an HTTP date, when the answer has one.
+fn retry_after_header(headers: &HeaderMap, wall: std::time::SystemTime) -> Option<Duration> {
+    headers.get(reqwest::header::RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(|v| parse_retry_after(v, wall))
 }
 
 /// An answer outside the success statuses: the provider's typed error, read with the spec's
@@ -916,11 +980,7 @@ where
             .iter()
             .find_map(|h| answer.headers.get(*h).and_then(|v| v.to_str().ok()).map(str::to_owned))
     });
-    let retry_after = answer
-        .headers
-        .get(reqwest::header::RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| parse_retry_after(v, wall));
+    let retry_after = retry_after_header(&answer.headers, wall);
     Error::Api(Box::new(ApiError {
         operation,
         status,

@@ -3,7 +3,7 @@
 //! clock, so every wait the runtime asks for is seen exactly and no test sleeps for real.
 
 use linkspec_runtime::{
-    AcquireMeta, AcquireStep, AuthScheme, BodyFormat, Call, ClientSettings, Error, ErrorEnvelope, ErrorRules, InputMeta,
+    AcquireMeta, AcquireStep, AuthScheme, BodyFormat, Call, ClientSettings, EnvelopeMeta, Error, ErrorEnvelope, ErrorRules, InputMeta,
     Lifetime, ManualClock, Method, OperationMeta, Place, ProviderMeta, RetryPolicy, Source, Transport, TransportBuilder,
 };
 use serde::Deserialize;
@@ -56,6 +56,7 @@ static CREATE_TOKEN: OperationMeta = OperationMeta {
     idempotent: true,
     authenticated: false,
     paging: None,
+    envelope: EnvelopeMeta { code: "code", message: Some("message") },
 };
 
 static GET_THING: OperationMeta = OperationMeta {
@@ -70,6 +71,7 @@ static GET_THING: OperationMeta = OperationMeta {
     idempotent: true,
     authenticated: true,
     paging: None,
+    envelope: EnvelopeMeta { code: "code", message: Some("message") },
 };
 
 static CREATE_THING: OperationMeta = OperationMeta {
@@ -84,6 +86,7 @@ static CREATE_THING: OperationMeta = OperationMeta {
     idempotent: false,
     authenticated: true,
     paging: None,
+    envelope: EnvelopeMeta { code: "code", message: Some("message") },
 };
 
 #[derive(Debug, Deserialize)]
@@ -510,4 +513,144 @@ fn traces_name_the_call_and_never_a_secret() {
     for secret in ["tok-secret-1", CLIENT_ID, CLIENT_SECRET, BASIC, "aWQt", "123-45-6789"] {
         assert!(!text.contains(secret), "{secret} leaked into traces: {text}");
     }
+}
+
+static LIST_THINGS: OperationMeta = OperationMeta {
+    provider: &PROVIDER,
+    name: "list_things",
+    method: Method::Get,
+    path: "/things",
+    success: &[200],
+    host: None,
+    body_format: BodyFormat::Json,
+    media_type: None,
+    idempotent: true,
+    authenticated: true,
+    paging: Some(linkspec_runtime::Paging::NextLink { pointer: "/next" }),
+    envelope: EnvelopeMeta { code: "code", message: Some("message") },
+};
+
+fn static_token(server: &MockServer, clock: &ManualClock) -> Transport {
+    TransportBuilder::new(&PROVIDER).base_url(server.uri()).token("static-token".into()).clock(Arc::new(clock.clone())).build().expect("builds")
+}
+
+#[tokio::test]
+async fn redirects_are_not_followed_so_credentials_stay_home() {
+    let elsewhere = MockServer::start().await;
+    Mock::given(wiremock::matchers::any()).respond_with(ok()).expect(0).mount(&elsewhere).await;
+    let server = MockServer::start().await;
+    Mock::given(path("/things/t1"))
+        .respond_with(ResponseTemplate::new(307).insert_header("location", format!("{}/stolen", elsewhere.uri()).as_str()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let err = get_thing(&static_token(&server, &clock())).await.expect_err("a 307 is an error");
+    assert_eq!(err.status(), Some(307));
+}
+
+#[tokio::test]
+async fn an_absurd_expires_in_does_not_panic() {
+    let server = MockServer::start().await;
+    let clock = clock();
+    Mock::given(path("/auth/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"access_token": "tok-1", "expires_in": u64::MAX})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    mount_thing(&server, "tok-1", ok(), 2).await;
+    let t = transport(&server, &clock);
+    get_thing(&t).await.expect("a token that lives long");
+    clock.advance(Duration::from_secs(30 * 24 * 3600));
+    get_thing(&t).await.expect("still cached a month later");
+}
+
+#[tokio::test]
+async fn dot_segments_in_path_values_are_refused() {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::any()).respond_with(ok()).expect(0).mount(&server).await;
+    let t = static_token(&server, &clock());
+    for id in ["..", ".", ""] {
+        let mut call = Call::new(&GET_THING);
+        call.path_param("id", &id);
+        match t.send::<serde_json::Value, TestError>(call).await {
+            Err(Error::Request { message, .. }) => assert!(message.contains("refusing"), "{message}"),
+            other => panic!("`{id}` must be refused, got {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_step_answer_never_reaches_error_text() {
+    let server = MockServer::start().await;
+    Mock::given(path("/auth/token"))
+        .respond_with(ResponseTemplate::new(202).set_body_json(serde_json::json!({"access_token": "tok-in-an-odd-answer"})))
+        .mount(&server)
+        .await;
+    let err = get_thing(&transport(&server, &clock())).await.expect_err("202 is not a documented success");
+    for text in [err.to_string(), format!("{err:?}")] {
+        assert!(!text.contains("tok-in-an-odd-answer"), "{text}");
+        assert!(text.contains("202"), "{text}");
+    }
+}
+
+#[tokio::test]
+async fn a_step_error_is_read_with_the_steps_envelope_fields() {
+    let server = MockServer::start().await;
+    Mock::given(path("/auth/token"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(serde_json::json!({"code": "bad_client", "message": "unknown client", "id": 7})))
+        .mount(&server)
+        .await;
+    match get_thing(&transport(&server, &clock())).await {
+        Err(Error::Auth(e)) => assert_eq!((e.status, e.message.as_str()), (Some(401), "bad_client: unknown client")),
+        other => panic!("expected an auth error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn transport_errors_do_not_print_the_url() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("port");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    drop(listener);
+    let t = TransportBuilder::new(&PROVIDER).base_url(url).token("t".into()).retry(RetryPolicy::never()).build().expect("builds");
+    let mut call = Call::new(&GET_THING);
+    call.path_param("id", &"jane.doe@example.com");
+    let err = t.send::<serde_json::Value, TestError>(call).await.expect_err("nothing listens");
+    for text in [err.to_string(), format!("{err:?}")] {
+        assert!(!text.contains("jane.doe"), "{text}");
+    }
+}
+
+#[tokio::test]
+async fn retry_after_is_honoured_on_an_answer_that_is_not_the_envelope() {
+    let server = MockServer::start().await;
+    let clock = clock();
+    Mock::given(path("/things/t1"))
+        .respond_with(ResponseTemplate::new(503).insert_header("retry-after", "5").set_body_string("<html>busy</html>"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/things/t1")).respond_with(ok()).mount(&server).await;
+    get_thing(&static_token(&server, &clock)).await.expect("retried");
+    assert_eq!(clock.sleeps(), [Duration::from_secs(5)]);
+}
+
+#[tokio::test]
+async fn pages_stop_when_links_go_round_in_a_circle() {
+    let server = MockServer::start().await;
+    Mock::given(path("/things"))
+        .and(wiremock::matchers::query_param_is_missing("p"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"n": 1, "next": "/things?p=b"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/things"))
+        .and(wiremock::matchers::query_param("p", "b"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"n": 2, "next": "/things"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let pages: linkspec_runtime::Pages<serde_json::Value, TestError> =
+        linkspec_runtime::Pages::new(static_token(&server, &clock()), Call::new(&LIST_THINGS));
+    let all = pages.collect(100).await.expect("two pages");
+    assert_eq!(all.len(), 2, "the link back to page 1 ends the pages: {all:?}");
 }

@@ -395,7 +395,8 @@ fn builder(p: &ir::Provider) -> TokenStream {
                 self
             }
 
-            /// Time allowed for a whole call, from sending to the last byte of the answer.
+            /// Time allowed for one attempt, from sending to the last byte of the answer (default
+            /// 30 s); the retry policy's deadline bounds the whole call.
             #[must_use]
             pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
                 self.transport = self.transport.timeout(timeout);
@@ -418,7 +419,8 @@ fn builder(p: &ir::Provider) -> TokenStream {
             }
 
             /// Uses your own `reqwest::Client` (proxies, TLS roots, pools). The timeouts set here
-            /// then apply per call.
+            /// then apply per call. Build it with `redirect(Policy::none())`, as the default
+            /// client is: a redirect would carry credentials in headers and bodies to another host.
             #[must_use]
             pub fn http_client(mut self, client: ::linkspec_runtime::reqwest::Client) -> Self {
                 self.transport = self.transport.http_client(client);
@@ -443,7 +445,7 @@ fn builder(p: &ir::Provider) -> TokenStream {
 
 fn client(p: &ir::Provider) -> TokenStream {
     let methods = p.operations.iter().map(|op| operation_method(p, op));
-    let metas = p.operations.iter().map(operation_meta);
+    let metas = p.operations.iter().map(|op| operation_meta(p, op));
     let doc = doc_lines(&format!(
         "A {} client. Cheap to clone; clones share connections.{}",
         p.title,
@@ -526,11 +528,26 @@ fn call_json(p: &ir::Provider) -> TokenStream {
     }
 }
 
+/// Wire names of an envelope's code and message, for reading an error answer as plain JSON.
+fn envelope_meta(p: &ir::Provider, env: &ir::ErrorEnvelope) -> TokenStream {
+    let model = p.models.iter().find(|m| m.name == env.model);
+    let wire = |rust: &str| model.and_then(|m| m.fields.iter().find(|f| f.rust == rust)).map_or_else(|| rust.to_owned(), |f| f.wire.clone());
+    let code = wire(&env.code.0);
+    let message = match &env.message {
+        Some((rust, _)) => {
+            let w = wire(rust);
+            quote! { ::std::option::Option::Some(#w) }
+        }
+        None => quote! { ::std::option::Option::None },
+    };
+    quote! { ::linkspec_runtime::EnvelopeMeta { code: #code, message: #message } }
+}
+
 fn meta_ident(op: &ir::Operation) -> proc_macro2::Ident {
     format_ident!("{}", op.name.to_uppercase())
 }
 
-fn operation_meta(op: &ir::Operation) -> TokenStream {
+fn operation_meta(p: &ir::Provider, op: &ir::Operation) -> TokenStream {
     let name_ident = meta_ident(op);
     let name = &op.name;
     let method = ident(op.method.variant());
@@ -545,6 +562,7 @@ fn operation_meta(op: &ir::Operation) -> TokenStream {
         ir::BodyFormat::Form => quote! { ::linkspec_runtime::BodyFormat::Form },
     };
     let (idempotent, authenticated) = (op.idempotent, op.authenticated);
+    let envelope = envelope_meta(p, op.errors.as_ref().unwrap_or(&p.errors));
     let paging = match &op.paging {
         None => quote! { ::std::option::Option::None },
         Some(ir::Paging::NextLink { pointer }) => {
@@ -578,6 +596,7 @@ fn operation_meta(op: &ir::Operation) -> TokenStream {
             idempotent: #idempotent,
             authenticated: #authenticated,
             paging: #paging,
+            envelope: #envelope,
         };
     }
 }

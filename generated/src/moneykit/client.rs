@@ -190,7 +190,8 @@ impl ClientBuilder {
         self.transport = self.transport.clock(clock);
         self
     }
-    /// Time allowed for a whole call, from sending to the last byte of the answer.
+    /// Time allowed for one attempt, from sending to the last byte of the answer (default
+    /// 30 s); the retry policy's deadline bounds the whole call.
     #[must_use]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.transport = self.transport.timeout(timeout);
@@ -210,7 +211,8 @@ impl ClientBuilder {
         self
     }
     /// Uses your own `reqwest::Client` (proxies, TLS roots, pools). The timeouts set here
-    /// then apply per call.
+    /// then apply per call. Build it with `redirect(Policy::none())`, as the default
+    /// client is: a redirect would carry credentials in headers and bodies to another host.
     #[must_use]
     pub fn http_client(mut self, client: ::linkspec_runtime::reqwest::Client) -> Self {
         self.transport = self.transport.http_client(client);
@@ -246,6 +248,10 @@ static CREATE_ACCESS_TOKEN: ::linkspec_runtime::OperationMeta = ::linkspec_runti
     idempotent: true,
     authenticated: false,
     paging: ::std::option::Option::None,
+    envelope: ::linkspec_runtime::EnvelopeMeta {
+        code: "error_code",
+        message: ::std::option::Option::Some("error_message"),
+    },
 };
 
 static GET_USER_LINKS: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::OperationMeta {
@@ -260,6 +266,10 @@ static GET_USER_LINKS: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::O
     idempotent: true,
     authenticated: true,
     paging: ::std::option::Option::None,
+    envelope: ::linkspec_runtime::EnvelopeMeta {
+        code: "error_code",
+        message: ::std::option::Option::Some("error_message"),
+    },
 };
 
 /// The name of every operation, in spec order; each is accepted by [`Client::call_json`].

@@ -255,7 +255,8 @@ impl ClientBuilder {
         self.transport = self.transport.clock(clock);
         self
     }
-    /// Time allowed for a whole call, from sending to the last byte of the answer.
+    /// Time allowed for one attempt, from sending to the last byte of the answer (default
+    /// 30 s); the retry policy's deadline bounds the whole call.
     #[must_use]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.transport = self.transport.timeout(timeout);
@@ -275,7 +276,8 @@ impl ClientBuilder {
         self
     }
     /// Uses your own `reqwest::Client` (proxies, TLS roots, pools). The timeouts set here
-    /// then apply per call.
+    /// then apply per call. Build it with `redirect(Policy::none())`, as the default
+    /// client is: a redirect would carry credentials in headers and bodies to another host.
     #[must_use]
     pub fn http_client(mut self, client: ::linkspec_runtime::reqwest::Client) -> Self {
         self.transport = self.transport.http_client(client);
@@ -311,6 +313,10 @@ static CREATE_ACCESS_TOKEN: ::linkspec_runtime::OperationMeta = ::linkspec_runti
     idempotent: true,
     authenticated: false,
     paging: ::std::option::Option::None,
+    envelope: ::linkspec_runtime::EnvelopeMeta {
+        code: "error",
+        message: ::std::option::Option::Some("error_description"),
+    },
 };
 
 static READ_LINKED_ACCOUNTS: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::OperationMeta {
@@ -327,6 +333,10 @@ static READ_LINKED_ACCOUNTS: ::linkspec_runtime::OperationMeta = ::linkspec_runt
     paging: ::std::option::Option::Some(::linkspec_runtime::Paging::NextLink {
         pointer: "/_links/next/href",
     }),
+    envelope: ::linkspec_runtime::EnvelopeMeta {
+        code: "code",
+        message: ::std::option::Option::Some("message"),
+    },
 };
 
 /// The name of every operation, in spec order; each is accepted by [`Client::call_json`].

@@ -163,7 +163,8 @@ impl ClientBuilder {
         self.transport = self.transport.clock(clock);
         self
     }
-    /// Time allowed for a whole call, from sending to the last byte of the answer.
+    /// Time allowed for one attempt, from sending to the last byte of the answer (default
+    /// 30 s); the retry policy's deadline bounds the whole call.
     #[must_use]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.transport = self.transport.timeout(timeout);
@@ -183,7 +184,8 @@ impl ClientBuilder {
         self
     }
     /// Uses your own `reqwest::Client` (proxies, TLS roots, pools). The timeouts set here
-    /// then apply per call.
+    /// then apply per call. Build it with `redirect(Policy::none())`, as the default
+    /// client is: a redirect would carry credentials in headers and bodies to another host.
     #[must_use]
     pub fn http_client(mut self, client: ::linkspec_runtime::reqwest::Client) -> Self {
         self.transport = self.transport.http_client(client);
@@ -219,6 +221,10 @@ static USER_CREATE: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::Oper
     idempotent: false,
     authenticated: true,
     paging: ::std::option::Option::None,
+    envelope: ::linkspec_runtime::EnvelopeMeta {
+        code: "error_code",
+        message: ::std::option::Option::Some("error_message"),
+    },
 };
 
 static USER_UPDATE: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::OperationMeta {
@@ -233,6 +239,10 @@ static USER_UPDATE: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::Oper
     idempotent: true,
     authenticated: true,
     paging: ::std::option::Option::None,
+    envelope: ::linkspec_runtime::EnvelopeMeta {
+        code: "error_code",
+        message: ::std::option::Option::Some("error_message"),
+    },
 };
 
 static USER_REMOVE: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::OperationMeta {
@@ -247,6 +257,10 @@ static USER_REMOVE: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::Oper
     idempotent: false,
     authenticated: true,
     paging: ::std::option::Option::None,
+    envelope: ::linkspec_runtime::EnvelopeMeta {
+        code: "error_code",
+        message: ::std::option::Option::Some("error_message"),
+    },
 };
 
 static USER_ITEMS_GET: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::OperationMeta {
@@ -261,6 +275,10 @@ static USER_ITEMS_GET: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::O
     idempotent: true,
     authenticated: true,
     paging: ::std::option::Option::None,
+    envelope: ::linkspec_runtime::EnvelopeMeta {
+        code: "error_code",
+        message: ::std::option::Option::Some("error_message"),
+    },
 };
 
 static SANDBOX_USER_RESET_LOGIN: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::OperationMeta {
@@ -275,6 +293,10 @@ static SANDBOX_USER_RESET_LOGIN: ::linkspec_runtime::OperationMeta = ::linkspec_
     idempotent: true,
     authenticated: true,
     paging: ::std::option::Option::None,
+    envelope: ::linkspec_runtime::EnvelopeMeta {
+        code: "error_code",
+        message: ::std::option::Option::Some("error_message"),
+    },
 };
 
 /// The name of every operation, in spec order; each is accepted by [`Client::call_json`].
