@@ -177,6 +177,7 @@ fn environments(p: &ir::Provider) -> TokenStream {
     quote! {
         #[doc = #doc]
         #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::marker::Copy, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::default::Default)]
+        #[non_exhaustive]
         pub enum Environment {
             #(#variants)*
         }
@@ -211,6 +212,7 @@ fn variable_enum(v: &ir::Variable) -> TokenStream {
     quote! {
         #doc
         #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::marker::Copy, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::default::Default)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
         }
@@ -807,6 +809,7 @@ fn request_type(op: &ir::Operation) -> TokenStream {
         #doc
         #[derive(#derive_debug ::std::clone::Clone, ::std::cmp::PartialEq, #derive_default ::serde::Serialize, ::serde::Deserialize)]
         #[serde(deny_unknown_fields)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             #body_field

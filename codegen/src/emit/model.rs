@@ -102,6 +102,7 @@ fn model(provider: &ir::Provider, m: &ir::Model) -> TokenStream {
     quote! {
         #doc
         #[derive(#derive_debug ::std::clone::Clone, ::std::cmp::PartialEq, #derive_eq #derive_default ::serde::Serialize, ::serde::Deserialize)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
@@ -206,6 +207,7 @@ fn enumeration(e: &ir::Enum) -> TokenStream {
     quote! {
         #doc
         #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::PartialOrd, ::std::cmp::Ord)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A value this version of the client does not know, with its text kept.

@@ -80,6 +80,7 @@ static ACQUIRE: ::linkspec_runtime::AcquireMeta = ::linkspec_runtime::AcquireMet
     ::std::hash::Hash,
     ::std::default::Default
 )]
+#[non_exhaustive]
 pub enum Environment {
     /// `production`: `https://api.moneykit.com`
     #[default]
@@ -390,6 +391,7 @@ impl Client {
     ::serde::Deserialize
 )]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateAccessTokenRequest {
     /// The JSON body.
     pub body: AccessTokenForm,
@@ -426,6 +428,7 @@ impl ::std::convert::From<AccessTokenForm> for CreateAccessTokenRequest {
     ::serde::Deserialize
 )]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct GetUserLinksRequest {
     /// The unique ID for this user. This is the same ID provided in the call to link-session
     /// to create any link for this user. Example: `MyUser1234`.

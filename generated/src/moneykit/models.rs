@@ -10,6 +10,7 @@
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct AccessTokenForm {
     /// Always `client_credentials`.
     pub grant_type: ::std::string::String,
@@ -88,6 +89,7 @@ impl ::std::fmt::Debug for AccessTokenForm {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct AccessToken {
     /// The bearer token for data calls.
     ///
@@ -133,6 +135,7 @@ impl ::std::fmt::Debug for AccessToken {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct GetUserLinksResponse {
     /// The set of links belonging to this user, as a dictionary of `{link_id: link}`.
     pub links: ::std::collections::BTreeMap<::std::string::String, Link>,
@@ -156,6 +159,7 @@ impl GetUserLinksResponse {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct Link {
     /// The unique ID for this link, e.g. `mk_eqkWN34UEoa2NxyALG8pcV`.
     pub link_id: ::std::string::String,
@@ -285,6 +289,7 @@ impl Link {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct LinkProducts {
     /// State of the `accounts` product.
     ///
@@ -377,6 +382,7 @@ impl LinkProducts {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct ProductState {
     /// The last time that the product was updated (no UTC offset); null if never.
     ///
@@ -476,6 +482,7 @@ impl ProductState {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct MoneyKitError {
     /// The error code, a dotted string, e.g. `api_error.auth.expired_access_token`.
     pub error_code: ::std::string::String,
@@ -529,6 +536,7 @@ impl MoneyKitError {
     ::std::cmp::PartialOrd,
     ::std::cmp::Ord
 )]
+#[non_exhaustive]
 pub enum LinkState {
     /// `connecting`
     Connecting,
@@ -636,6 +644,7 @@ impl<'de> ::serde::Deserialize<'de> for LinkState {
     ::std::cmp::PartialOrd,
     ::std::cmp::Ord
 )]
+#[non_exhaustive]
 pub enum LinkErrorCode {
     /// `system_error`
     SystemError,
@@ -774,6 +783,7 @@ impl<'de> ::serde::Deserialize<'de> for LinkErrorCode {
     ::std::cmp::PartialOrd,
     ::std::cmp::Ord
 )]
+#[non_exhaustive]
 pub enum ProductErrorCode {
     /// `rate_limit`
     RateLimit,
@@ -894,6 +904,7 @@ impl<'de> ::serde::Deserialize<'de> for ProductErrorCode {
     ::std::cmp::PartialOrd,
     ::std::cmp::Ord
 )]
+#[non_exhaustive]
 pub enum Provider {
     /// `moneykit`
     Moneykit,
@@ -1004,6 +1015,7 @@ impl<'de> ::serde::Deserialize<'de> for Provider {
     ::std::cmp::PartialOrd,
     ::std::cmp::Ord
 )]
+#[non_exhaustive]
 pub enum Product {
     /// `accounts`
     Accounts,

@@ -11,6 +11,7 @@
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct ApiTokenAnswer {
     /// The user the token is for.
     pub user: ApiTokenUser,
@@ -31,6 +32,7 @@ impl ApiTokenAnswer {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct ApiTokenUser {
     /// The one-time API token (valid 10 minutes).
     ///
@@ -64,6 +66,7 @@ impl ::std::fmt::Debug for ApiTokenUser {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct CreateSessionBody {
     /// Session options.
     pub session: SessionOptions,
@@ -86,6 +89,7 @@ impl CreateSessionBody {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct SessionOptions {
     /// Do not start an aggregation on login.
     ///
@@ -118,6 +122,7 @@ impl SessionOptions {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct SessionAnswer {
     /// The session.
     pub session: Session,
@@ -138,6 +143,7 @@ impl SessionAnswer {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct Session {
     /// The session token, sent as `MD-SESSION-TOKEN`.
     ///
@@ -168,6 +174,7 @@ impl ::std::fmt::Debug for Session {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct AggregateMembersBody {
     /// When set to false, the aggregation will not gather holdings data. Defaults to true.
     ///
@@ -212,6 +219,7 @@ impl AggregateMembersBody {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct MemberList {
     /// The user's members.
     pub members: ::std::vec::Vec<Member>,
@@ -233,6 +241,7 @@ impl MemberList {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct Member {
     /// When the member was last aggregated; null if never.
     ///
@@ -352,6 +361,7 @@ impl Member {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct MxError {
     /// The numeric MX error code, e.g. 4001, 4002, 4011 (expired session token) or 4220.
     pub code: i64,
@@ -384,6 +394,7 @@ impl MxError {
     ::std::cmp::PartialOrd,
     ::std::cmp::Ord
 )]
+#[non_exhaustive]
 pub enum ConnectionStatus {
     /// `PREVENTED`
     Prevented,
@@ -569,6 +580,7 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionStatus {
     ::std::cmp::PartialOrd,
     ::std::cmp::Ord
 )]
+#[non_exhaustive]
 pub enum UseCase {
     /// `MONEY_MOVEMENT`
     MoneyMovement,

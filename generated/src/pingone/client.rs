@@ -90,6 +90,7 @@ static ACQUIRE: ::linkspec_runtime::AcquireMeta = ::linkspec_runtime::AcquireMet
     ::std::hash::Hash,
     ::std::default::Default
 )]
+#[non_exhaustive]
 pub enum Environment {
     /// `production`: `https://api.pingone.{region}/v1`
     #[default]
@@ -122,6 +123,7 @@ impl Environment {
     ::std::hash::Hash,
     ::std::default::Default
 )]
+#[non_exhaustive]
 pub enum Region {
     /// `com`
     #[default]
@@ -471,6 +473,7 @@ impl Client {
     ::serde::Deserialize
 )]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateAccessTokenRequest {
     /// The ID of the environment.
     ///
@@ -531,6 +534,7 @@ impl ::std::fmt::Debug for CreateAccessTokenRequest {
     ::serde::Deserialize
 )]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ReadLinkedAccountsRequest {
     /// The ID of the environment.
     ///

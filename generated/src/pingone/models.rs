@@ -11,6 +11,7 @@
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct AccessTokenForm {
     /// Always `client_credentials`.
     pub grant_type: ::std::string::String,
@@ -48,6 +49,7 @@ impl AccessTokenForm {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct AccessToken {
     /// The bearer token (a JWT) for data calls.
     ///
@@ -109,6 +111,7 @@ impl ::std::fmt::Debug for AccessToken {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct OAuthError {
     /// The error code, e.g. `invalid_client`, `invalid_grant`, `unauthorized_client`, `unsupported_grant_type`.
     pub error: ::std::string::String,
@@ -162,6 +165,7 @@ impl OAuthError {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct LinkedAccountList {
     /// Links to this page and to the next one.
     ///
@@ -213,6 +217,7 @@ impl LinkedAccountList {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct LinkedAccountListLinks {
     /// This page.
     ///
@@ -251,6 +256,7 @@ impl LinkedAccountListLinks {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct LinkedAccountListEmbedded {
     /// The linked accounts.
     ///
@@ -275,6 +281,7 @@ impl LinkedAccountListEmbedded {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct LinkedAccount {
     /// Links to this linked account, its environment and its user.
     ///
@@ -330,6 +337,7 @@ impl LinkedAccount {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct LinkedAccountLinks {
     /// This linked account.
     ///
@@ -358,6 +366,7 @@ impl LinkedAccountLinks {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct HalLink {
     /// The URL of the linked resource.
     pub href: ::std::string::String,
@@ -379,6 +388,7 @@ impl HalLink {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct ResourceRef {
     /// The ID of the referenced resource.
     pub id: ::std::string::String,
@@ -400,6 +410,7 @@ impl ResourceRef {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct PingOneError {
     /// A unique identifier of this error, stored in PingOne's log files; it ties the error to
     /// server-side activity when troubleshooting.
@@ -445,6 +456,7 @@ impl PingOneError {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct PingOneErrorDetail {
     /// A specific code for this detail, e.g. `INVALID_TOKEN`.
     pub code: ::std::string::String,
@@ -508,6 +520,7 @@ impl PingOneErrorDetail {
     ::std::cmp::PartialOrd,
     ::std::cmp::Ord
 )]
+#[non_exhaustive]
 pub enum LinkedAccountExpand {
     /// `identityProviders`: Include details about the external identity provider of each linked account.
     IdentityProviders,

@@ -53,6 +53,7 @@ static PROVIDER: ::linkspec_runtime::ProviderMeta = ::linkspec_runtime::Provider
     ::std::hash::Hash,
     ::std::default::Default
 )]
+#[non_exhaustive]
 pub enum Environment {
     /// `sandbox`: `https://sandbox.plaid.com`
     #[default]
@@ -508,6 +509,7 @@ impl Client {
     ::serde::Deserialize
 )]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UserCreateRequest {
     /// The JSON body.
     pub body: UserCreateBody,
@@ -544,6 +546,7 @@ impl ::std::convert::From<UserCreateBody> for UserCreateRequest {
     ::serde::Deserialize
 )]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UserUpdateRequest {
     /// The JSON body.
     pub body: UserUpdateBody,
@@ -580,6 +583,7 @@ impl ::std::convert::From<UserUpdateBody> for UserUpdateRequest {
     ::serde::Deserialize
 )]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UserRemoveRequest {
     /// The JSON body.
     pub body: UserRemoveBody,
@@ -616,6 +620,7 @@ impl ::std::convert::From<UserRemoveBody> for UserRemoveRequest {
     ::serde::Deserialize
 )]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UserItemsGetRequest {
     /// The JSON body.
     pub body: UserItemsGetBody,
@@ -652,6 +657,7 @@ impl ::std::convert::From<UserItemsGetBody> for UserItemsGetRequest {
     ::serde::Deserialize
 )]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct SandboxUserResetLoginRequest {
     /// The JSON body.
     pub body: SandboxUserResetLoginBody,

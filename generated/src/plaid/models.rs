@@ -10,6 +10,7 @@
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct UserCreateBody {
     /// A unique ID representing the end user, typically your application's user ID; 1 to 128
     /// characters. It must not contain personal data such as an email address or phone number.
@@ -73,6 +74,7 @@ impl ::std::fmt::Debug for UserCreateBody {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct UserUpdateBody {
     /// The `user_id` from `/user/create` (integrations that began on or after 2025-12-10).
     ///
@@ -161,6 +163,7 @@ impl ::std::fmt::Debug for UserUpdateBody {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct UserRemoveBody {
     /// The `user_id` from `/user/create` (integrations that began on or after 2025-12-10).
     ///
@@ -220,6 +223,7 @@ impl ::std::fmt::Debug for UserRemoveBody {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct UserItemsGetBody {
     /// The user token from `/user/create` (legacy integrations only).
     ///
@@ -279,6 +283,7 @@ impl ::std::fmt::Debug for UserItemsGetBody {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct SandboxUserResetLoginBody {
     /// The user token from `/user/create` (legacy integrations only).
     ///
@@ -354,6 +359,7 @@ impl ::std::fmt::Debug for SandboxUserResetLoginBody {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct ConsumerReportUserIdentity {
     /// The user's first name.
     ///
@@ -459,6 +465,7 @@ impl ::std::fmt::Debug for ConsumerReportUserIdentity {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct Address {
     /// The full city name.
     ///
@@ -524,6 +531,7 @@ impl ::std::fmt::Debug for Address {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct UserIdentity {
     /// The user's name.
     ///
@@ -631,6 +639,7 @@ impl ::std::fmt::Debug for UserIdentity {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct UserName {
     /// The user's given name.
     ///
@@ -672,6 +681,7 @@ impl ::std::fmt::Debug for UserName {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct UserEmail {
     /// The email address.
     ///
@@ -708,6 +718,7 @@ impl ::std::fmt::Debug for UserEmail {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct UserPhoneNumber {
     /// The phone number, in E.164 format.
     ///
@@ -744,6 +755,7 @@ impl ::std::fmt::Debug for UserPhoneNumber {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct UserAddress {
     /// First line of street address.
     ///
@@ -861,6 +873,7 @@ impl ::std::fmt::Debug for UserAddress {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct UserIdNumber {
     /// The ID number as typed by the user, alphanumeric with all formatting characters stripped.
     ///
@@ -900,6 +913,7 @@ impl ::std::fmt::Debug for UserIdNumber {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct UserCreateResponse {
     /// The user token (legacy integrations only; absent for integrations that began on or
     /// after 2025-12-10). It cannot be retrieved again: store it.
@@ -956,6 +970,7 @@ impl ::std::fmt::Debug for UserCreateResponse {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct UserUpdateResponse {
     /// A unique identifier for the request, for troubleshooting.
     pub request_id: ::std::string::String,
@@ -979,6 +994,7 @@ impl UserUpdateResponse {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct UserRemoveResponse {
     /// A unique identifier for the request, for troubleshooting.
     pub request_id: ::std::string::String,
@@ -1002,6 +1018,7 @@ impl UserRemoveResponse {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct SandboxUserResetLoginResponse {
     /// `true` when the reset took effect. Shown in an older example response but not listed
     /// among the documented response fields; may be absent.
@@ -1037,6 +1054,7 @@ impl SandboxUserResetLoginResponse {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct UserItemsGetResponse {
     /// The Items associated with the user.
     pub items: ::std::vec::Vec<Item>,
@@ -1065,6 +1083,7 @@ impl UserItemsGetResponse {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct Item {
     /// The Plaid Item ID. Always unique: linking the same account at the same institution
     /// twice gives two Items with different ids. Case-sensitive.
@@ -1196,6 +1215,7 @@ impl Item {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct PlaidError {
     /// A broad categorisation of the error. Safe for programmatic use.
     pub error_type: PlaidErrorType,
@@ -1373,6 +1393,7 @@ impl PlaidError {
     ::std::cmp::PartialOrd,
     ::std::cmp::Ord
 )]
+#[non_exhaustive]
 pub enum Products {
     /// `assets`
     Assets,
@@ -1638,6 +1659,7 @@ impl<'de> ::serde::Deserialize<'de> for Products {
     ::std::cmp::PartialOrd,
     ::std::cmp::Ord
 )]
+#[non_exhaustive]
 pub enum AuthMethod {
     /// `INSTANT_AUTH`: The Item's Auth data was provided directly by the user's institution connection.
     InstantAuth,
@@ -1763,6 +1785,7 @@ impl<'de> ::serde::Deserialize<'de> for AuthMethod {
     ::std::cmp::PartialOrd,
     ::std::cmp::Ord
 )]
+#[non_exhaustive]
 pub enum UpdateType {
     /// `background`: Item can be updated in the background.
     Background,
@@ -1853,6 +1876,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateType {
     ::std::cmp::PartialOrd,
     ::std::cmp::Ord
 )]
+#[non_exhaustive]
 pub enum PlaidErrorType {
     /// `INVALID_REQUEST`
     InvalidRequest,
@@ -2048,6 +2072,7 @@ impl<'de> ::serde::Deserialize<'de> for PlaidErrorType {
     ::std::cmp::PartialOrd,
     ::std::cmp::Ord
 )]
+#[non_exhaustive]
 pub enum ErrorCodeReason {
     /// `OAUTH_INVALID_TOKEN`: The user's OAuth connection to this institution has been invalidated.
     OauthInvalidToken,
@@ -2143,6 +2168,7 @@ impl<'de> ::serde::Deserialize<'de> for ErrorCodeReason {
     ::std::cmp::PartialOrd,
     ::std::cmp::Ord
 )]
+#[non_exhaustive]
 pub enum IdNumberType {
     /// `ar_dni`
     ArDni,
