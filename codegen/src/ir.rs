@@ -144,6 +144,8 @@ pub struct Rules {
     pub rate_limit_codes: Vec<String>,
     /// Codes meaning not found.
     pub not_found_codes: Vec<String>,
+    /// Response headers holding the request id, lower case.
+    pub request_id_headers: Vec<String>,
 }
 
 /// Paging rules.

@@ -1888,7 +1888,21 @@ fn lower_rules(lw: &mut Lowerer, errors: &Sp<spec::ErrorsSpec>) -> ir::Rules {
         }
         None => statuses.push(401),
     }
-    ir::Rules { expired_statuses: statuses, expired_codes: codes, rate_limit_codes: e.rate_limited.clone(), not_found_codes: e.not_found.clone() }
+    let mut request_id_headers = Vec::new();
+    for h in &e.request_id_headers {
+        if is_header_name(&h.value) {
+            request_id_headers.push(h.value.to_ascii_lowercase());
+        } else {
+            lw.error("LS0105", Loc::at(h), format!("`{}` is not a valid header name", h.value), "use letters, digits and `-`, e.g. `x-request-id`");
+        }
+    }
+    ir::Rules {
+        expired_statuses: statuses,
+        expired_codes: codes,
+        rate_limit_codes: e.rate_limited.clone(),
+        not_found_codes: e.not_found.clone(),
+        request_id_headers,
+    }
 }
 
 /// Paging rules: exactly one style, JSON pointers from the answer's root, parameters the

@@ -373,6 +373,10 @@ pub struct ErrorsSpec {
     /// Codes (or categories) that mean "not found".
     #[serde(default)]
     pub not_found: Vec<String>,
+    /// Response headers that carry the request id when the body does not (PingOne's
+    /// `correlation-id`), in order of preference.
+    #[serde(default)]
+    pub request_id_headers: Vec<Sp<String>>,
 }
 
 /// An error envelope other than the provider's, for one operation (an OAuth2 token endpoint's

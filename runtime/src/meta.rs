@@ -219,11 +219,13 @@ pub struct ErrorRules {
     pub rate_limit_codes: &'static [&'static str],
     /// Error codes (or categories) that mean "not found", whatever the status.
     pub not_found_codes: &'static [&'static str],
+    /// Response headers (lower case) holding the request id when the body does not.
+    pub request_id_headers: &'static [&'static str],
 }
 
 impl ErrorRules {
     /// No provider-specific rules: statuses alone decide.
-    pub const NONE: ErrorRules = ErrorRules { expired_statuses: &[], expired_codes: &[], rate_limit_codes: &[], not_found_codes: &[] };
+    pub const NONE: ErrorRules = ErrorRules { expired_statuses: &[], expired_codes: &[], rate_limit_codes: &[], not_found_codes: &[], request_id_headers: &[] };
 }
 
 /// How an operation's body is encoded.

@@ -976,7 +976,8 @@ where
         code.as_deref().is_some_and(|c| codes.contains(&c)) || category.as_deref().is_some_and(|c| codes.contains(&c))
     };
     let request_id = envelope.request_id().or_else(|| {
-        ["x-request-id", "request-id", "correlation-id"]
+        rules
+            .request_id_headers
             .iter()
             .find_map(|h| answer.headers.get(*h).and_then(|v| v.to_str().ok()).map(str::to_owned))
     });

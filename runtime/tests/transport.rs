@@ -28,6 +28,7 @@ static PROVIDER: ProviderMeta = ProviderMeta {
         expired_codes: &["auth.expired"],
         rate_limit_codes: &["slow_down"],
         not_found_codes: &["thing.missing"],
+        request_id_headers: &["x-request-id"],
     },
 };
 
@@ -653,4 +654,15 @@ async fn pages_stop_when_links_go_round_in_a_circle() {
         linkspec_runtime::Pages::new(static_token(&server, &clock()), Call::new(&LIST_THINGS));
     let all = pages.collect(100).await.expect("two pages");
     assert_eq!(all.len(), 2, "the link back to page 1 ends the pages: {all:?}");
+}
+
+#[tokio::test]
+async fn the_request_id_comes_from_the_headers_the_spec_names() {
+    let server = MockServer::start().await;
+    Mock::given(path("/things/t1"))
+        .respond_with(error(400, "bad").insert_header("x-request-id", "req-42").insert_header("correlation-id", "not-this-one"))
+        .mount(&server)
+        .await;
+    let err = get_thing(&static_token(&server, &clock())).await.expect_err("400");
+    assert_eq!(err.request_id(), Some("req-42"));
 }

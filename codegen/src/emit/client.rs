@@ -86,6 +86,7 @@ fn provider_meta(p: &ir::Provider) -> TokenStream {
         strs(&rules.rate_limit_codes),
         strs(&rules.not_found_codes),
     );
+    let request_id_headers = strs(&rules.request_id_headers);
     let (acquire_ref, acquire_static) = match &p.acquire {
         Some(a) => (quote! { ::std::option::Option::Some(&ACQUIRE) }, acquire_meta(a)),
         None => (quote! { ::std::option::Option::None }, quote! {}),
@@ -107,6 +108,7 @@ fn provider_meta(p: &ir::Provider) -> TokenStream {
                 expired_codes: #expired,
                 rate_limit_codes: #rate,
                 not_found_codes: #not_found,
+                request_id_headers: #request_id_headers,
             },
         };
         #acquire_static

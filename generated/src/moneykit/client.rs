@@ -39,6 +39,7 @@ static PROVIDER: ::linkspec_runtime::ProviderMeta = ::linkspec_runtime::Provider
         expired_codes: &["api_error.auth.expired_access_token"],
         rate_limit_codes: &["api_error.rate_limit_exceeded"],
         not_found_codes: &["link_error.not_found"],
+        request_id_headers: &[],
     },
 };
 

@@ -49,6 +49,7 @@ static PROVIDER: ::linkspec_runtime::ProviderMeta = ::linkspec_runtime::Provider
         expired_codes: &["ACCESS_FAILED"],
         rate_limit_codes: &["REQUEST_LIMITED"],
         not_found_codes: &["NOT_FOUND"],
+        request_id_headers: &["correlation-id"],
     },
 };
 

@@ -40,6 +40,7 @@ static PROVIDER: ::linkspec_runtime::ProviderMeta = ::linkspec_runtime::Provider
         expired_codes: &["INVALID_API_KEYS"],
         rate_limit_codes: &["RATE_LIMIT_EXCEEDED"],
         not_found_codes: &[],
+        request_id_headers: &[],
     },
 };
 
