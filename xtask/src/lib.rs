@@ -143,3 +143,62 @@ pub fn evidence_warnings(root: &Path, specs: &[SpecSource]) -> Result<linkspec_c
     diags.sort();
     Ok(diags)
 }
+
+/// `cargo xtask generate [--check]` below `root`: reads `specs/`, and either rewrites
+/// `generated/` (removing files the generator no longer makes) or, with `check`, only reports
+/// how it differs. Diagnostics go to `err`. Returns false when a spec is invalid (then nothing is
+/// written) or, with `check`, when `generated/` is stale.
+pub fn generate(root: &Path, check: bool, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write) -> Result<bool> {
+    let specs = read_specs(root)?;
+    let source_of = |name: &str| specs.iter().find(|s| s.name == name).map(|s| s.text.as_str());
+    let config = Config::default();
+    let output = match linkspec_codegen::generate(&specs, &config) {
+        Ok(output) => output,
+        Err(diags) => {
+            write!(err, "{}", diags.render(source_of))?;
+            writeln!(err, "nothing was written: fix the specs above and run again")?;
+            return Ok(false);
+        }
+    };
+    let mut warnings = output.warnings.clone();
+    warnings.0.extend(evidence_warnings(root, &specs)?.0);
+    if !warnings.0.is_empty() {
+        write!(err, "{}", warnings.render(source_of))?;
+    }
+    let drift = drift(root, &config, &output)?;
+    if check {
+        if drift.is_empty() {
+            writeln!(out, "generated/ is up to date ({} files from {} specs)", output.files.len(), specs.len())?;
+            return Ok(true);
+        }
+        for f in &drift.stale {
+            writeln!(err, "stale: {f}")?;
+        }
+        for f in &drift.extra {
+            writeln!(err, "not generated (remove it): {f}")?;
+        }
+        writeln!(err, "generated/ is out of date: run `cargo xtask generate`")?;
+        return Ok(false);
+    }
+    for f in &drift.extra {
+        std::fs::remove_file(root.join(f)).with_context(|| format!("removing {f}"))?;
+        writeln!(out, "removed {f}")?;
+    }
+    for f in output.files.iter().filter(|f| drift.stale.contains(&f.path)) {
+        let path = root.join(&f.path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+        }
+        std::fs::write(&path, &f.contents).with_context(|| format!("writing {}", f.path))?;
+        writeln!(out, "wrote {}", f.path)?;
+    }
+    writeln!(
+        out,
+        "{} files from {} specs ({} written, {} removed)",
+        output.files.len(),
+        specs.len(),
+        drift.stale.len(),
+        drift.extra.len()
+    )?;
+    Ok(true)
+}
