@@ -107,6 +107,9 @@ async fn check(case: &Case, options: &Options) -> Vec<String> {
     };
     Mock::given(matchers::any()).respond_with(replayer).mount(&server).await;
     settings.base_url = Some(server.uri());
+    // Waits the client asks for (Retry-After, backoff) pass at once: replays stay fast and
+    // deterministic in time.
+    settings.clock = Some(std::sync::Arc::new(linkspec_runtime::ManualClock::new(std::time::SystemTime::now())));
     let called = linkspec_clients::call_json(&case.provider, &settings, &c.operation, c.args.clone()).await;
     let received = server.received_requests().await.unwrap_or_default();
     let outcome = match called {

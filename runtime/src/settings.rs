@@ -66,6 +66,10 @@ pub struct ClientSettings {
     /// Time for a whole call with its retries, in milliseconds.
     #[serde(default)]
     pub deadline_ms: Option<u64>,
+    /// The clock for backoff, deadlines and expiry (not read from data; tests set a
+    /// [`crate::ManualClock`] so no wait is real).
+    #[serde(skip)]
+    pub clock: Option<std::sync::Arc<dyn crate::Clock>>,
 }
 
 impl ClientSettings {

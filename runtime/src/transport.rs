@@ -254,6 +254,9 @@ impl TransportBuilder {
         if let Some(ms) = settings.deadline_ms {
             self.retry = self.retry.with_deadline(Some(Duration::from_millis(ms)));
         }
+        if let Some(clock) = &settings.clock {
+            self.clock = clock.clone();
+        }
         Ok(self)
     }
 
