@@ -27,6 +27,10 @@ pub struct Cassette {
     /// Client settings (credentials, headers); the base URL is the replay server's.
     #[serde(default)]
     pub settings: serde_json::Value,
+    /// Fetch every page of a paged operation (following the spec's paging rule) rather than one;
+    /// each page must match one of the last exchanges, in order.
+    #[serde(default)]
+    pub all_pages: bool,
     /// The call's arguments: parameters by wire name, the body under `body`.
     #[serde(default = "empty_object")]
     pub args: serde_json::Value,

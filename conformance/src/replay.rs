@@ -10,6 +10,9 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use wiremock::{Mock, MockServer, ResponseTemplate, matchers};
 
+/// Pages an `all_pages` case may fetch; a case records far fewer.
+const MAX_PAGES: usize = 100;
+
 /// Status the replay server answers with when a request does not match its exchange.
 pub const MISMATCH_STATUS: u16 = 599;
 
@@ -110,7 +113,11 @@ async fn check(case: &Case, options: &Options) -> Vec<String> {
     // Waits the client asks for (Retry-After, backoff) pass at once: replays stay fast and
     // deterministic in time.
     settings.clock = Some(std::sync::Arc::new(linkspec_runtime::ManualClock::new(std::time::SystemTime::now())));
-    let called = linkspec_clients::call_json(&case.provider, &settings, &c.operation, c.args.clone()).await;
+    let called = if c.all_pages {
+        linkspec_clients::call_json_pages(&case.provider, &settings, &c.operation, c.args.clone(), MAX_PAGES).await
+    } else {
+        linkspec_clients::call_json(&case.provider, &settings, &c.operation, c.args.clone()).await
+    };
     let received = server.received_requests().await.unwrap_or_default();
     let outcome = match called {
         Ok(outcome) => outcome,
@@ -172,19 +179,40 @@ fn outcome_problems(case: &Case, outcome: &JsonOutcome) -> Vec<String> {
         return vec![format!("outcome: expected {}, got {}: {detail}", want.as_str(), got.as_str())];
     }
     let Some(json) = json else { return Vec::new() };
-    let Some(last) = case.cassette.exchanges.last() else { return Vec::new() };
-    let body = last.response.body.trim();
-    let recorded: serde_json::Value = if body.is_empty() {
-        serde_json::Value::Null
-    } else {
-        match serde_json::from_str(body) {
-            Ok(v) => v,
-            Err(e) => return vec![format!("lossless: the recorded body is not JSON: {e}")],
-        }
+    // Each page of an `all_pages` success answers one of the last exchanges, in order.
+    let typed: Vec<&serde_json::Value> = match (case.cassette.all_pages, got, json) {
+        (true, Outcome::Success, serde_json::Value::Array(pages)) => pages.iter().collect(),
+        _ => vec![json],
+    };
+    let exchanges = &case.cassette.exchanges;
+    let Some(first) = exchanges.len().checked_sub(typed.len()) else {
+        return vec![format!("lossless: {} pages decoded from {} exchanges", typed.len(), exchanges.len())];
     };
     let mut out = Vec::new();
     let mut drift_seen = Vec::new();
-    for d in json_differences(&recorded, json) {
+    for (exchange, json) in exchanges[first..].iter().zip(typed) {
+        let body = exchange.response.body.trim();
+        let recorded: serde_json::Value = if body.is_empty() {
+            serde_json::Value::Null
+        } else {
+            match serde_json::from_str(body) {
+                Ok(v) => v,
+                Err(e) => return vec![format!("lossless: the recorded body is not JSON: {e}")],
+            }
+        };
+        lossless_problems(case, &recorded, json, &mut out, &mut drift_seen);
+    }
+    for pointer in &case.cassette.expected_drift {
+        if !drift_seen.contains(pointer) {
+            out.push(format!("expected_drift lists {pointer}, but the model holds it or the body lacks it: remove it"));
+        }
+    }
+    out
+}
+
+/// Differences between one recorded body and the typed value serialised back.
+fn lossless_problems(case: &Case, recorded: &serde_json::Value, json: &serde_json::Value, out: &mut Vec<String>, drift_seen: &mut Vec<String>) {
+    for d in json_differences(recorded, json) {
         match d {
             Difference::Missing { pointer, expected } => {
                 if case.cassette.expected_drift.contains(&pointer) {
@@ -203,12 +231,6 @@ fn outcome_problems(case: &Case, outcome: &JsonOutcome) -> Vec<String> {
             }
         }
     }
-    for pointer in &case.cassette.expected_drift {
-        if !drift_seen.contains(pointer) {
-            out.push(format!("expected_drift lists {pointer}, but the model holds it or the body lacks it: remove it"));
-        }
-    }
-    out
 }
 
 /// The text snapshotted for a case: its outcome kind and the typed value's `Debug`.

@@ -150,3 +150,17 @@ fn a_malformed_cassette_is_located() {
     let err = cassette::parse("x", path, "version: 2\noperation: op\nexchanges: []\n").expect_err("must fail");
     assert!(err.contains("version 2 is not supported"), "{err}");
 }
+
+#[tokio::test]
+async fn paging_mistakes_are_caught() {
+    // The first page no longer links to the second: the second exchange never happens.
+    let mut case = load("pingone", "read_linked_accounts_all_pages");
+    let body = &mut case.cassette.exchanges[0].response.body;
+    *body = body.replace("\"next\"", "\"previous\"");
+    assert_mentions(&problems(&case).await, &["exchange 2 (GET /v1/environments/env-1/users/user-1/linkedAccounts): never sent"]);
+    // The second page carries a field the model lacks: drift, found on that page.
+    let mut case = load("pingone", "read_linked_accounts_all_pages");
+    let body = &mut case.cassette.exchanges[1].response.body;
+    *body = body.replacen("\"size\": 1", "\"size\": 1, \"cursorExpiresAt\": \"soon\"", 1);
+    assert_mentions(&problems(&case).await, &["drift: the recorded body has /cursorExpiresAt"]);
+}

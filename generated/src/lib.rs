@@ -36,6 +36,66 @@ pub fn operations() -> ::std::vec::Vec<(&'static str, &'static str)> {
     out
 }
 
+/// Like [`call_json`], fetching every page of a paged operation (at most `max_pages`).
+///
+/// # Errors
+///
+/// [`runtime::DispatchError`] for an unknown provider or operation, one that is not
+/// paged, bad arguments, or settings the client cannot be built from.
+pub async fn call_json_pages(
+    provider: &str,
+    settings: &::linkspec_runtime::ClientSettings,
+    operation: &str,
+    args: ::serde_json::Value,
+    max_pages: usize,
+) -> ::std::result::Result<
+    ::linkspec_runtime::JsonOutcome,
+    ::linkspec_runtime::DispatchError,
+> {
+    let _ = (settings, operation, &args, max_pages);
+    match provider {
+        #[cfg(feature = "moneykit")]
+        "moneykit" => {
+            moneykit::Client::builder()
+                .settings(settings)?
+                .build()?
+                .call_json_pages(operation, args, max_pages)
+                .await
+        }
+        #[cfg(feature = "mx")]
+        "mx" => {
+            mx::Client::builder()
+                .settings(settings)?
+                .build()?
+                .call_json_pages(operation, args, max_pages)
+                .await
+        }
+        #[cfg(feature = "pingone")]
+        "pingone" => {
+            pingone::Client::builder()
+                .settings(settings)?
+                .build()?
+                .call_json_pages(operation, args, max_pages)
+                .await
+        }
+        #[cfg(feature = "plaid")]
+        "plaid" => {
+            plaid::Client::builder()
+                .settings(settings)?
+                .build()?
+                .call_json_pages(operation, args, max_pages)
+                .await
+        }
+        other => {
+            ::std::result::Result::Err(
+                ::linkspec_runtime::DispatchError::UnknownProvider(
+                    ::std::string::ToString::to_string(other),
+                ),
+            )
+        }
+    }
+}
+
 /// Builds a client of `provider` from `settings` and calls `operation` with JSON
 /// arguments; see each provider's `Client::call_json`.
 ///

@@ -54,6 +54,13 @@ pub enum DispatchError {
         /// The name asked for.
         operation: String,
     },
+    /// The operation does not page (`call_json_pages` on an operation without `paging`).
+    NotPaged {
+        /// Provider.
+        provider: &'static str,
+        /// The name asked for.
+        operation: String,
+    },
     /// The arguments do not decode into the operation's request type.
     Arguments {
         /// Operation.
@@ -71,6 +78,9 @@ impl fmt::Display for DispatchError {
             DispatchError::UnknownProvider(p) => write!(f, "no provider `{p}` is compiled in"),
             DispatchError::UnknownOperation { provider, operation } => {
                 write!(f, "{provider} has no operation `{operation}`")
+            }
+            DispatchError::NotPaged { provider, operation } => {
+                write!(f, "{provider} has no paged operation `{operation}`")
             }
             DispatchError::Arguments { operation, message } => {
                 write!(f, "{operation}: the arguments do not fit the request type: {message}")

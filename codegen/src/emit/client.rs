@@ -504,7 +504,58 @@ fn call_json(p: &ir::Provider) -> TokenStream {
         }
     });
     let provider = &p.module;
+    let page_arms: Vec<TokenStream> = p.operations.iter().filter(|op| op.paging.is_some() && op.response.is_some()).map(|op| {
+        let name = &op.name;
+        let pages = format_ident!("{}_pages", op.name);
+        let request = ident(&op.request_type);
+        quote! {
+            #name => {
+                let request: #request = ::linkspec_runtime::dispatch::arguments(#name, args)?;
+                ::linkspec_runtime::dispatch::outcome(self.#pages(request).collect(max_pages).await)
+            }
+        }
+    }).collect();
+    // A `match` with only its fallback arm would make the `Ok(..)` around it unreachable.
+    let match_or_refuse = |arms: &[TokenStream], refusal: TokenStream| {
+        if arms.is_empty() {
+            quote! { ::std::result::Result::Err(#refusal) }
+        } else {
+            quote! {
+                ::std::result::Result::Ok(match operation {
+                    #(#arms)*
+                    _ => return ::std::result::Result::Err(#refusal),
+                })
+            }
+        }
+    };
+    let not_paged = match_or_refuse(
+        &page_arms,
+        quote! { ::linkspec_runtime::DispatchError::NotPaged { provider: #provider, operation: ::std::string::ToString::to_string(operation) } },
+    );
+    let arms: Vec<TokenStream> = arms.collect();
+    let unknown = match_or_refuse(
+        &arms,
+        quote! { ::linkspec_runtime::DispatchError::UnknownOperation { provider: #provider, operation: ::std::string::ToString::to_string(operation) } },
+    );
     quote! {
+        /// Like [`Client::call_json`] for a paged operation: fetches up to `max_pages` pages and
+        /// answers with them as a list (or with the error that ended them).
+        ///
+        /// # Errors
+        ///
+        /// [`::linkspec_runtime::DispatchError`] when the operation is unknown, not paged, or the
+        /// arguments do not decode into its request type.
+        pub async fn call_json_pages(
+            &self,
+            operation: &str,
+            args: ::serde_json::Value,
+            max_pages: usize,
+        ) -> ::std::result::Result<::linkspec_runtime::JsonOutcome, ::linkspec_runtime::DispatchError> {
+            // Keeps the arguments used when no operation of the provider is paged.
+            let _ = (&args, max_pages);
+            #not_paged
+        }
+
         /// Calls the operation named `operation` (see [`OPERATIONS`]) with its arguments as JSON:
         /// the parameters by wire name, and the body under `body`. The typed answer or typed
         /// error comes back as data. Used by the conformance harness to replay recorded cases
@@ -519,15 +570,8 @@ fn call_json(p: &ir::Provider) -> TokenStream {
             operation: &str,
             args: ::serde_json::Value,
         ) -> ::std::result::Result<::linkspec_runtime::JsonOutcome, ::linkspec_runtime::DispatchError> {
-            ::std::result::Result::Ok(match operation {
-                #(#arms)*
-                other => {
-                    return ::std::result::Result::Err(::linkspec_runtime::DispatchError::UnknownOperation {
-                        provider: #provider,
-                        operation: ::std::string::ToString::to_string(other),
-                    });
-                }
-            })
+            let _ = &args;
+            #unknown
         }
     }
 }

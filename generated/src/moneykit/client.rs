@@ -333,6 +333,28 @@ impl Client {
     ) -> ::std::result::Result<GetUserLinksResponse, Error> {
         self.transport.send(request.into().to_call()).await
     }
+    /// Like [`Client::call_json`] for a paged operation: fetches up to `max_pages` pages and
+    /// answers with them as a list (or with the error that ended them).
+    ///
+    /// # Errors
+    ///
+    /// [`::linkspec_runtime::DispatchError`] when the operation is unknown, not paged, or the
+    /// arguments do not decode into its request type.
+    pub async fn call_json_pages(
+        &self,
+        operation: &str,
+        args: ::serde_json::Value,
+        max_pages: usize,
+    ) -> ::std::result::Result<
+        ::linkspec_runtime::JsonOutcome,
+        ::linkspec_runtime::DispatchError,
+    > {
+        let _ = (&args, max_pages);
+        ::std::result::Result::Err(::linkspec_runtime::DispatchError::NotPaged {
+            provider: "moneykit",
+            operation: ::std::string::ToString::to_string(operation),
+        })
+    }
     /// Calls the operation named `operation` (see [`OPERATIONS`]) with its arguments as JSON:
     /// the parameters by wire name, and the body under `body`. The typed answer or typed
     /// error comes back as data. Used by the conformance harness to replay recorded cases
@@ -350,6 +372,7 @@ impl Client {
         ::linkspec_runtime::JsonOutcome,
         ::linkspec_runtime::DispatchError,
     > {
+        let _ = &args;
         ::std::result::Result::Ok(
             match operation {
                 "create_access_token" => {
@@ -370,10 +393,10 @@ impl Client {
                         self.get_user_links(request).await,
                     )
                 }
-                other => {
+                _ => {
                     return ::std::result::Result::Err(::linkspec_runtime::DispatchError::UnknownOperation {
                         provider: "moneykit",
-                        operation: ::std::string::ToString::to_string(other),
+                        operation: ::std::string::ToString::to_string(operation),
                     });
                 }
             },

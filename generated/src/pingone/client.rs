@@ -416,6 +416,43 @@ impl Client {
             request.into().to_call(),
         )
     }
+    /// Like [`Client::call_json`] for a paged operation: fetches up to `max_pages` pages and
+    /// answers with them as a list (or with the error that ended them).
+    ///
+    /// # Errors
+    ///
+    /// [`::linkspec_runtime::DispatchError`] when the operation is unknown, not paged, or the
+    /// arguments do not decode into its request type.
+    pub async fn call_json_pages(
+        &self,
+        operation: &str,
+        args: ::serde_json::Value,
+        max_pages: usize,
+    ) -> ::std::result::Result<
+        ::linkspec_runtime::JsonOutcome,
+        ::linkspec_runtime::DispatchError,
+    > {
+        let _ = (&args, max_pages);
+        ::std::result::Result::Ok(
+            match operation {
+                "read_linked_accounts" => {
+                    let request: ReadLinkedAccountsRequest = ::linkspec_runtime::dispatch::arguments(
+                        "read_linked_accounts",
+                        args,
+                    )?;
+                    ::linkspec_runtime::dispatch::outcome(
+                        self.read_linked_accounts_pages(request).collect(max_pages).await,
+                    )
+                }
+                _ => {
+                    return ::std::result::Result::Err(::linkspec_runtime::DispatchError::NotPaged {
+                        provider: "pingone",
+                        operation: ::std::string::ToString::to_string(operation),
+                    });
+                }
+            },
+        )
+    }
     /// Calls the operation named `operation` (see [`OPERATIONS`]) with its arguments as JSON:
     /// the parameters by wire name, and the body under `body`. The typed answer or typed
     /// error comes back as data. Used by the conformance harness to replay recorded cases
@@ -433,6 +470,7 @@ impl Client {
         ::linkspec_runtime::JsonOutcome,
         ::linkspec_runtime::DispatchError,
     > {
+        let _ = &args;
         ::std::result::Result::Ok(
             match operation {
                 "create_access_token" => {
@@ -453,10 +491,10 @@ impl Client {
                         self.read_linked_accounts(request).await,
                     )
                 }
-                other => {
+                _ => {
                     return ::std::result::Result::Err(::linkspec_runtime::DispatchError::UnknownOperation {
                         provider: "pingone",
-                        operation: ::std::string::ToString::to_string(other),
+                        operation: ::std::string::ToString::to_string(operation),
                     });
                 }
             },

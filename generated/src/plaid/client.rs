@@ -424,6 +424,28 @@ impl Client {
     ) -> ::std::result::Result<SandboxUserResetLoginResponse, Error> {
         self.transport.send(request.into().to_call()).await
     }
+    /// Like [`Client::call_json`] for a paged operation: fetches up to `max_pages` pages and
+    /// answers with them as a list (or with the error that ended them).
+    ///
+    /// # Errors
+    ///
+    /// [`::linkspec_runtime::DispatchError`] when the operation is unknown, not paged, or the
+    /// arguments do not decode into its request type.
+    pub async fn call_json_pages(
+        &self,
+        operation: &str,
+        args: ::serde_json::Value,
+        max_pages: usize,
+    ) -> ::std::result::Result<
+        ::linkspec_runtime::JsonOutcome,
+        ::linkspec_runtime::DispatchError,
+    > {
+        let _ = (&args, max_pages);
+        ::std::result::Result::Err(::linkspec_runtime::DispatchError::NotPaged {
+            provider: "plaid",
+            operation: ::std::string::ToString::to_string(operation),
+        })
+    }
     /// Calls the operation named `operation` (see [`OPERATIONS`]) with its arguments as JSON:
     /// the parameters by wire name, and the body under `body`. The typed answer or typed
     /// error comes back as data. Used by the conformance harness to replay recorded cases
@@ -441,6 +463,7 @@ impl Client {
         ::linkspec_runtime::JsonOutcome,
         ::linkspec_runtime::DispatchError,
     > {
+        let _ = &args;
         ::std::result::Result::Ok(
             match operation {
                 "user_create" => {
@@ -488,10 +511,10 @@ impl Client {
                         self.sandbox_user_reset_login(request).await,
                     )
                 }
-                other => {
+                _ => {
                     return ::std::result::Result::Err(::linkspec_runtime::DispatchError::UnknownOperation {
                         provider: "plaid",
-                        operation: ::std::string::ToString::to_string(other),
+                        operation: ::std::string::ToString::to_string(operation),
                     });
                 }
             },
