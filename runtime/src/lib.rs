@@ -5,7 +5,10 @@
 //! URL building and percent-encoding, credential placement, response decoding, typed errors,
 //! lossless timestamps, redaction.
 
+mod acquire;
+mod answer;
 mod auth;
+mod builder;
 mod call;
 mod clock;
 pub mod dispatch;
@@ -18,6 +21,7 @@ mod settings;
 pub mod serde_util;
 pub mod time;
 mod transport;
+mod wire;
 
 pub use call::Call;
 pub use clock::{Clock, ManualClock, SystemClock};

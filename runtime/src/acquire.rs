@@ -1,0 +1,137 @@
+//! Credential acquisition: running the spec's steps (token, then session) and reading each
+//! step's answer, without ever putting a body in an error.
+
+use crate::auth::Acquired;
+use crate::call::Call;
+use crate::error::{AuthError, Error, ErrorEnvelope};
+use crate::meta::{Lifetime, Place, Source};
+use crate::transport::Transport;
+use base64::Engine as _;
+use secrecy::{ExposeSecret, SecretString};
+use std::time::Duration;
+
+impl Transport {
+    /// Runs the spec's acquisition steps in order; each may use the previous step's token.
+    /// Failures say which step, its status and the provider's code and message, never a body:
+    /// a token endpoint's answer holds credentials.
+    pub(crate) async fn acquire(&self) -> Result<Acquired, AuthError> {
+        let inner = &*self.inner;
+        let no_steps = || AuthError { operation: "", step: "", status: None, message: "the spec declares no acquisition step".into() };
+        let Some(meta) = inner.provider.acquire else { return Err(no_steps()) };
+        let mut previous: Option<SecretString> = None;
+        let mut last_answer = serde_json::Value::Null;
+        for step in meta.steps {
+            let fail = |status: Option<u16>, message: String| AuthError { operation: "", step: step.operation.name, status, message };
+            let mut call = Call::new(step.operation);
+            let mut body = serde_json::Map::new();
+            for (place, source) in step.bind {
+                let value = self.resolve(*source, previous.as_ref()).map_err(|m| fail(None, m))?;
+                let text = match &value {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                match place {
+                    Place::Path(name) => call.path_param(name, &text),
+                    Place::Query(name) => call.query(name, &text),
+                    Place::Header(name) => call.secret_header(name, &text),
+                    Place::Body(name) => {
+                        body.insert((*name).to_owned(), value);
+                    }
+                }
+            }
+            if !body.is_empty() {
+                call.body = Some(Ok(serde_json::Value::Object(body)));
+            }
+            let answer = self.run::<StepError>(&call).await.map_err(|e| fail(e.status(), step_failure(step.operation, &e)))?;
+            last_answer = serde_json::from_slice(&answer.body)
+                .map_err(|e| fail(Some(answer.status), format!("the answer is not JSON (line {}, column {})", e.line(), e.column())))?;
+            let Some(token) = last_answer.pointer(step.token).and_then(|v| v.as_str()) else {
+                return Err(fail(Some(answer.status), format!("the answer has no token at {}", step.token)));
+            };
+            previous = Some(SecretString::from(token.to_owned()));
+        }
+        let Some(value) = previous else { return Err(no_steps()) };
+        let (lifetime, sliding) = match meta.lifetime {
+            Lifetime::FromAnswer { pointer, default_seconds } => {
+                (last_answer.pointer(pointer).and_then(serde_json::Value::as_u64).unwrap_or(default_seconds), None)
+            }
+            Lifetime::Fixed { seconds, sliding } => (seconds, sliding.then(|| Duration::from_secs(seconds.min(MAX_LIFETIME_SECONDS)))),
+        };
+        Ok(Acquired { value, expires_at: later(inner.clock.now(), lifetime), sliding })
+    }
+
+    fn resolve(&self, source: Source, previous: Option<&SecretString>) -> Result<serde_json::Value, String> {
+        let input = |name: &str| {
+            self.inner
+                .credentials
+                .inputs
+                .get(name)
+                .map(|v| v.expose_secret().to_owned())
+                .ok_or_else(|| format!("the input `{name}` is not set; call the builder's `{name}` method"))
+        };
+        Ok(match source {
+            Source::Const(text) => serde_json::Value::String(text.to_owned()),
+            Source::Json(text) => serde_json::from_str(text).map_err(|e| format!("bad constant in the spec: {e}"))?,
+            Source::Input(name) => serde_json::Value::String(input(name)?),
+            Source::Previous => match previous {
+                Some(token) => serde_json::Value::String(token.expose_secret().to_owned()),
+                None => return Err("the first step cannot use a previous token".into()),
+            },
+            Source::Basic(user, password) => {
+                let pair = format!("{}:{}", input(user)?, input(password)?);
+                serde_json::Value::String(format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(pair)))
+            }
+        })
+    }
+
+}
+
+/// The longest credential lifetime believed: a provider's `expires_in` of years (or `u64::MAX`)
+/// is read as this.
+const MAX_LIFETIME_SECONDS: u64 = 366 * 24 * 3600;
+
+/// `now` plus `seconds`, capped at [`MAX_LIFETIME_SECONDS`]; never overflows.
+pub(crate) fn later(now: std::time::Instant, seconds: u64) -> std::time::Instant {
+    let capped = Duration::from_secs(seconds.min(MAX_LIFETIME_SECONDS));
+    now.checked_add(capped).unwrap_or(now)
+}
+
+/// An acquisition step's error answer, read as plain JSON: steps may answer in another envelope
+/// than the data calls (OAuth2's `{error, error_description}`).
+#[derive(Debug, serde::Deserialize)]
+pub(crate) struct StepError(serde_json::Value);
+
+impl ErrorEnvelope for StepError {
+    fn code(&self) -> Option<String> {
+        None
+    }
+    fn message(&self) -> Option<String> {
+        None
+    }
+    fn request_id(&self) -> Option<String> {
+        None
+    }
+}
+
+/// What a failed step said, from the step's own envelope fields; no body text.
+fn step_failure(meta: &crate::meta::OperationMeta, error: &Error<StepError>) -> String {
+    match error {
+        Error::Api(api) => {
+            let field = |wire: Option<&str>| {
+                wire.and_then(|w| api.envelope.0.get(w)).map(|v| match v {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+            };
+            match (field(Some(meta.envelope.code)), field(meta.envelope.message)) {
+                (Some(code), Some(message)) => format!("{code}: {message}"),
+                (Some(code), None) => code,
+                (None, Some(message)) => message,
+                (None, None) => "an error answer without the envelope's code".into(),
+            }
+        }
+        Error::Decode(d) if d.path.is_empty() => format!("the {} answer did not decode", d.status),
+        Error::Decode(d) => format!("the {} answer did not decode at `{}`", d.status, d.path),
+        other => other.to_string(),
+    }
+}
