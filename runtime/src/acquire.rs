@@ -45,19 +45,30 @@ impl Transport {
             let answer = self.run::<StepError>(&call).await.map_err(|e| fail(e.status(), step_failure(step.operation, &e)))?;
             last_answer = serde_json::from_slice(&answer.body)
                 .map_err(|e| fail(Some(answer.status), format!("the answer is not JSON (line {}, column {})", e.line(), e.column())))?;
-            let Some(token) = last_answer.pointer(step.token).and_then(|v| v.as_str()) else {
-                return Err(fail(Some(answer.status), format!("the answer has no token at {}", step.token)));
+            let token = match last_answer.pointer(step.token) {
+                Some(serde_json::Value::String(token)) if !token.trim().is_empty() => token,
+                Some(serde_json::Value::String(_)) => {
+                    return Err(fail(Some(answer.status), format!("the answer's token at `{}` is empty", step.token)));
+                }
+                None | Some(serde_json::Value::Null) => {
+                    return Err(fail(Some(answer.status), format!("the answer has no token at `{}`", step.token)));
+                }
+                Some(_) => return Err(fail(Some(answer.status), format!("the answer's token at `{}` is not a string", step.token))),
             };
             previous = Some(SecretString::from(token.to_owned()));
         }
         let Some(value) = previous else { return Err(no_steps()) };
+        let last_step = meta.steps.last().map_or("", |s| s.operation.name);
         let (lifetime, sliding) = match meta.lifetime {
             Lifetime::FromAnswer { pointer, default_seconds } => {
-                (last_answer.pointer(pointer).and_then(serde_json::Value::as_u64).unwrap_or(default_seconds), None)
+                let seconds = lifetime_at(&last_answer, pointer, default_seconds)
+                    .map_err(|message| AuthError { operation: "", step: last_step, status: None, message })?;
+                (seconds, None)
             }
             Lifetime::Fixed { seconds, sliding } => (seconds, sliding.then(|| Duration::from_secs(seconds.min(MAX_LIFETIME_SECONDS)))),
         };
-        Ok(Acquired { value, expires_at: later(inner.clock.now(), lifetime), sliding })
+        let margin = renewal_margin(Duration::from_secs(meta.margin_seconds), lifetime);
+        Ok(Acquired { value, expires_at: later(inner.clock.now(), lifetime), margin, sliding })
     }
 
     fn resolve(&self, source: Source, previous: Option<&SecretString>) -> Result<serde_json::Value, String> {
@@ -96,6 +107,34 @@ pub(crate) fn later(now: std::time::Instant, seconds: u64) -> std::time::Instant
     now.checked_add(capped).unwrap_or(now)
 }
 
+/// The lifetime an answer gives at `pointer`, in seconds: absent or null means `default`; a
+/// whole non-negative number (or its text, as some providers send it) is taken; a fraction is
+/// rounded down. Anything else (negative, not a number) is an error naming the field.
+fn lifetime_at(answer: &serde_json::Value, pointer: &str, default: u64) -> Result<u64, String> {
+    let bad = |what: &str| format!("the answer's lifetime at `{pointer}` is {what}");
+    match answer.pointer(pointer) {
+        None | Some(serde_json::Value::Null) => Ok(default),
+        Some(serde_json::Value::Number(n)) => match (n.as_u64(), n.as_f64()) {
+            (Some(seconds), _) => Ok(seconds),
+            (None, Some(f)) if f >= 0.0 => Ok(f as u64),
+            _ => Err(bad("negative")),
+        },
+        Some(serde_json::Value::String(text)) => match text.trim().parse::<u64>() {
+            Ok(seconds) => Ok(seconds),
+            Err(_) if text.trim().starts_with('-') => Err(bad("negative")),
+            Err(_) => Err(bad("not a number of seconds")),
+        },
+        Some(_) => Err(bad("not a number of seconds")),
+    }
+}
+
+/// How long before expiry a credential is renewed: the spec's margin, but at most half the
+/// lifetime, so a credential living less than twice the margin still serves calls for the
+/// first half of its life instead of being renewed on every call.
+pub(crate) fn renewal_margin(margin: Duration, lifetime_seconds: u64) -> Duration {
+    margin.min(Duration::from_secs(lifetime_seconds.min(MAX_LIFETIME_SECONDS)) / 2)
+}
+
 /// An acquisition step's error answer, read as plain JSON: steps may answer in another envelope
 /// than the data calls (OAuth2's `{error, error_description}`).
 #[derive(Debug, serde::Deserialize)]
@@ -118,7 +157,8 @@ fn step_failure(meta: &crate::meta::OperationMeta, error: &Error<StepError>) -> 
     match error {
         Error::Api(api) => {
             let field = |wire: Option<&str>| {
-                wire.and_then(|w| api.envelope.0.get(w)).map(|v| match v {
+                let envelope = &api.envelope.as_ref()?.0;
+                wire.and_then(|w| envelope.get(w)).map(|v| match v {
                     serde_json::Value::String(s) => s.clone(),
                     other => other.to_string(),
                 })
@@ -127,6 +167,7 @@ fn step_failure(meta: &crate::meta::OperationMeta, error: &Error<StepError>) -> 
                 (Some(code), Some(message)) => format!("{code}: {message}"),
                 (Some(code), None) => code,
                 (None, Some(message)) => message,
+                (None, None) if api.envelope.is_none() => "an error answer not in JSON".into(),
                 (None, None) => "an error answer without the envelope's code".into(),
             }
         }

@@ -2,7 +2,7 @@
 //! a status and body stand for.
 
 use crate::call::Call;
-use crate::error::{ApiError, DecodeError, Error, ErrorEnvelope};
+use crate::error::{ApiError, DecodeError, Error, ErrorClass, ErrorEnvelope};
 use crate::retry::parse_retry_after;
 use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
@@ -45,8 +45,10 @@ pub(crate) fn retry_after_header(headers: &HeaderMap, wall: std::time::SystemTim
     headers.get(reqwest::header::RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(|v| parse_retry_after(v, wall))
 }
 
-/// An answer outside the success statuses: the provider's typed error, read with the spec's
-/// rules, or a decode error carrying the status and an excerpt when the body is not the envelope.
+/// An answer outside the success statuses. A 2xx the operation does not document is a decode
+/// error; any other status is the provider's error, its body decoded into the envelope when it
+/// is one (`envelope: None` for a gateway page, plain text or an empty body) and classified by
+/// the spec's rules either way.
 pub(crate) fn error_from_answer<E>(call: &Call, answer: &Answer, wall: std::time::SystemTime) -> Error<E>
 where
     E: DeserializeOwned + ErrorEnvelope,
@@ -62,49 +64,38 @@ where
             excerpt: DecodeError::excerpt_of(&answer.body),
         }));
     }
-    let envelope: E = match decode(operation, answer) {
-        Ok(e) => e,
-        Err(d) => return Error::Decode(d),
-    };
+    let envelope: Option<E> = crate::value_free::from_slice(&answer.body).ok();
     let rules = &call.meta.provider.rules;
-    let (code, category) = (envelope.code(), envelope.category());
-    let has = |codes: &[&str]| {
-        code.as_deref().is_some_and(|c| codes.contains(&c)) || category.as_deref().is_some_and(|c| codes.contains(&c))
+    let (code, category) = match &envelope {
+        Some(e) => (e.code(), e.category()),
+        None => (None, None),
     };
-    let request_id = envelope.request_id().or_else(|| {
+    let request_id = envelope.as_ref().and_then(ErrorEnvelope::request_id).or_else(|| {
         rules
             .request_id_headers
             .iter()
             .find_map(|h| answer.headers.get(*h).and_then(|v| v.to_str().ok()).map(str::to_owned))
     });
-    let retry_after = retry_after_header(&answer.headers, wall);
     Error::Api(Box::new(ApiError {
         operation,
         status,
-        rate_limited: has(rules.rate_limit_codes),
-        auth_expired: rules.expired_statuses.contains(&status) && (rules.expired_codes.is_empty() || has(rules.expired_codes)),
-        not_found: has(rules.not_found_codes),
+        class: ErrorClass::of(status, code.as_deref(), category.as_deref(), rules),
         envelope,
         request_id,
-        retry_after,
+        retry_after: retry_after_header(&answer.headers, wall),
+        excerpt: DecodeError::excerpt_of(&answer.body),
     }))
 }
 
+/// Decodes a success body into `T`; a failure carries the path and kinds, never a value.
 pub(crate) fn decode<T: DeserializeOwned>(operation: &'static str, answer: &Answer) -> Result<T, Box<DecodeError>> {
-    let failed = |path: String, message: String| {
+    crate::value_free::from_slice(&answer.body).map_err(|failure| {
         Box::new(DecodeError {
             operation,
             status: answer.status,
-            path: if path == "." { String::new() } else { path },
-            message,
+            path: failure.path,
+            message: failure.message,
             excerpt: DecodeError::excerpt_of(&answer.body),
         })
-    };
-    let mut de = serde_json::Deserializer::from_slice(&answer.body);
-    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|err| {
-        let path = err.path().to_string();
-        failed(path, err.into_inner().to_string())
-    })?;
-    de.end().map_err(|e| failed(String::new(), e.to_string()))?;
-    Ok(value)
+    })
 }

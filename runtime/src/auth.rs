@@ -52,6 +52,9 @@ impl fmt::Debug for Credentials {
 pub(crate) struct Acquired {
     pub value: SecretString,
     pub expires_at: Instant,
+    /// Renewed this long before `expires_at`: the spec's margin, or half the lifetime of a
+    /// credential that lives less than twice the margin.
+    pub margin: Duration,
     /// Every successful call pushes the expiry this far ahead (MX sessions).
     pub sliding: Option<Duration>,
 }
@@ -86,24 +89,26 @@ impl fmt::Debug for TokenCache {
 }
 
 impl TokenCache {
-    /// A usable credential: the cached one when it is valid `margin` ahead of `now()`,
-    /// otherwise one made by `acquire`. Concurrent callers wait for a single acquisition; when
-    /// it fails, each of them gets its error instead of starting another.
-    pub async fn get<F, Fut>(&self, now: impl Fn() -> Instant, margin: Duration, acquire: F) -> Result<Acquired, AuthError>
+    /// A usable credential: the cached one while it is valid its margin ahead of `now()`,
+    /// otherwise one made by `acquire`. Concurrent callers wait for a single acquisition and
+    /// share its result, success or failure, whatever the credential's lifetime: a caller that
+    /// waited while another acquired takes that credential even when it is already inside its
+    /// margin, so a token living a few seconds (or none) costs one request per round of
+    /// callers, not one per caller.
+    pub async fn get<F, Fut>(&self, now: impl Fn() -> Instant, acquire: F) -> Result<Acquired, AuthError>
     where
         F: FnOnce() -> Fut,
         Fut: std::future::Future<Output = Result<Acquired, AuthError>>,
     {
         let seen = self.attempts.load(Ordering::Acquire);
         let mut state = self.state.lock().await;
+        let acquired_meanwhile = state.attempts != seen;
         if let Some(current) = &state.current
-            && now().checked_add(margin).is_some_and(|t| t < current.expires_at)
+            && (acquired_meanwhile || now().checked_add(current.margin).is_some_and(|t| t < current.expires_at))
         {
             return Ok(current.clone());
         }
-        if state.attempts != seen
-            && let Some(failure) = &state.failure
-        {
+        if acquired_meanwhile && let Some(failure) = &state.failure {
             return Err(failure.clone());
         }
         let result = acquire().await;

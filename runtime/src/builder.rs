@@ -6,6 +6,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::error::BuildError;
 use crate::meta::{AuthScheme, ProviderMeta};
 use crate::retry::RetryPolicy;
+use crate::redact::{UrlText, redact_url};
 use crate::settings::ClientSettings;
 use crate::transport::{Inner, Transport};
 use reqwest::Url;
@@ -27,8 +28,8 @@ pub struct TransportBuilder {
     provider: &'static ProviderMeta,
     environment: &'static str,
     template: &'static str,
-    base_url: Option<String>,
-    host_urls: Vec<(String, String)>,
+    base_url: Option<UrlText>,
+    host_urls: Vec<(String, UrlText)>,
     variables: Vec<(&'static str, &'static str)>,
     headers: Vec<(&'static str, String)>,
     credentials: Credentials,
@@ -86,14 +87,14 @@ impl TransportBuilder {
     /// Overrides the base URL outright. Other hosts (a token or SSO host) follow it unless set
     /// with [`TransportBuilder::host_url`], so one mock server can stand in for all of them.
     pub fn base_url(mut self, url: String) -> Self {
-        self.base_url = Some(url);
+        self.base_url = Some(UrlText(url));
         self
     }
 
     /// Overrides the URL of one of the provider's other hosts.
     pub fn host_url(mut self, host: String, url: String) -> Self {
         self.host_urls.retain(|(h, _)| *h != host);
-        self.host_urls.push((host, url));
+        self.host_urls.push((host, UrlText(url)));
         self
     }
 
@@ -189,7 +190,7 @@ impl TransportBuilder {
             self = self.environment(env)?;
         }
         if let Some(url) = &settings.base_url {
-            self.base_url = Some(url.clone());
+            self.base_url = Some(UrlText(url.clone()));
         }
         for (host, url) in &settings.hosts {
             if !provider.hosts.iter().any(|h| h.name == host) {
@@ -254,9 +255,10 @@ impl TransportBuilder {
 
     fn parse_url(&self, text: String) -> Result<Url, BuildError> {
         let provider = self.provider.name;
-        let url = Url::parse(&text).map_err(|e| BuildError::InvalidBaseUrl { provider, url: text.clone(), reason: e.to_string() })?;
+        let shown = || redact_url(&text);
+        let url = Url::parse(&text).map_err(|e| BuildError::InvalidBaseUrl { provider, url: shown(), reason: e.to_string() })?;
         if !matches!(url.scheme(), "http" | "https") || url.cannot_be_a_base() {
-            return Err(BuildError::InvalidBaseUrl { provider, url: text, reason: "not an http(s) URL".into() });
+            return Err(BuildError::InvalidBaseUrl { provider, url: shown(), reason: "not an http(s) URL".into() });
         }
         Ok(url)
     }
@@ -264,15 +266,25 @@ impl TransportBuilder {
     /// Checks the settings and builds the transport.
     pub fn build(self) -> Result<Transport, BuildError> {
         let provider = self.provider.name;
-        let base_url = self.parse_url(match &self.base_url {
-            Some(url) => url.clone(),
-            None => fill_template(self.template, &self.variables),
-        })?;
+        for (name, value) in &self.variables {
+            // A value goes into a host name or path: `@evil.com#` would change the host.
+            if value.is_empty() || !value.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')) {
+                return Err(self.invalid(
+                    format!("variables.{name}"),
+                    "a server variable may hold only letters, digits, `-`, `.`, `_` and `~`".into(),
+                ));
+            }
+        }
+        let native_base = self.parse_url(fill_template(self.template, &self.variables))?;
+        let base_url = match &self.base_url {
+            Some(url) => self.parse_url(url.0.clone())?,
+            None => native_base.clone(),
+        };
         let mut hosts = Vec::new();
         for host in self.provider.hosts {
             let text = match (self.host_urls.iter().find(|(h, _)| h == host.name), &self.base_url) {
-                (Some((_, url)), _) => url.clone(),
-                (None, Some(base)) => base.clone(),
+                (Some((_, url)), _) => url.0.clone(),
+                (None, Some(base)) => base.0.clone(),
                 (None, None) => match host.urls.iter().find(|(env, _)| *env == self.environment) {
                     Some((_, template)) => fill_template(template, &self.variables),
                     None => continue,
@@ -305,6 +317,7 @@ impl TransportBuilder {
             inner: Arc::new(Inner {
                 provider: self.provider,
                 base_url,
+                native_base,
                 hosts,
                 headers,
                 credentials: self.credentials,

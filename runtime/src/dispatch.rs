@@ -101,10 +101,9 @@ impl From<crate::BuildError> for DispatchError {
 /// Decodes JSON arguments into an operation's request type. Keys are the parameters' wire
 /// names plus `body`; unknown keys are refused.
 pub fn arguments<R: DeserializeOwned>(operation: &'static str, args: serde_json::Value) -> Result<R, DispatchError> {
-    serde_path_to_error::deserialize(args).map_err(|err| {
-        let path = err.path().to_string();
-        let message = err.into_inner().to_string();
-        let message = if path == "." { message } else { format!("at `{path}`: {message}") };
+    crate::value_free::from_value(args).map_err(|failure| {
+        let message =
+            if failure.path.is_empty() { failure.message } else { format!("at `{}`: {}", failure.path, failure.message) };
         DispatchError::Arguments { operation, message }
     })
 }
@@ -120,8 +119,8 @@ where
         Err(Error::Api(api)) => JsonOutcome::ProviderError {
             status: api.status,
             debug: format!("{api:#?}"),
-            json: to_json(&api.envelope),
-            code: api.envelope.code(),
+            json: api.envelope.as_ref().map_or(serde_json::Value::Null, to_json),
+            code: api.code(),
         },
         Err(other) => JsonOutcome::Failure { status: other.status(), debug: format!("{other:#?}"), message: other.to_string() },
     }

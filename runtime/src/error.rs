@@ -73,7 +73,7 @@ impl<E: ErrorEnvelope> Error<E> {
 
     /// The provider's error code, when it answered with one.
     pub fn code(&self) -> Option<String> {
-        self.api().and_then(|e| e.envelope.code())
+        self.api().and_then(ApiError::code)
     }
 
     /// The provider's request id (from the error body or a request-id header), when known.
@@ -86,41 +86,51 @@ impl<E: ErrorEnvelope> Error<E> {
         self.api().and_then(|e| e.retry_after)
     }
 
-    /// True when trying again later may succeed: connection failures, timeouts, 408, 429,
-    /// 500, 502, 503, 504 and the provider's rate-limit codes. (Whether the client retries
-    /// by itself also depends on the operation being safe to repeat.)
+    /// What a provider's error answer means ([`ErrorClass`]), when the provider answered with
+    /// an error status.
+    pub fn class(&self) -> Option<ErrorClass> {
+        self.api().map(|e| e.class)
+    }
+
+    /// True when trying again later may succeed: connection failures, timeouts, 408, 500,
+    /// 502, 503, 504 and rate limits. (Whether the client retries by itself also depends on
+    /// the operation being safe to repeat.)
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Transport { .. } | Error::Timeout { .. } => true,
-            Error::Api(e) => e.rate_limited || matches!(e.status, 408 | 429 | 500 | 502 | 503 | 504),
-            Error::Decode(e) => matches!(e.status, 408 | 429 | 500 | 502 | 503 | 504),
+            Error::Api(e) => e.class == ErrorClass::RateLimited || matches!(e.status, 408 | 500 | 502 | 503 | 504),
             Error::Auth(e) => e.status.is_none_or(|s| matches!(s, 408 | 429 | 500 | 502 | 503 | 504)),
-            Error::Request { .. } => false,
+            Error::Decode(_) | Error::Request { .. } => false,
         }
     }
 
-    /// True when the provider said the credentials expired or were refused, by the spec's
-    /// rules (e.g. MoneyKit 401 `api_error.auth.expired_access_token`, MX code 4011).
+    /// True when the provider said the credential expired, by the spec's rules (MoneyKit 401
+    /// `api_error.auth.expired_access_token`, MX code 4011): a client that acquires its
+    /// credentials has already fetched new ones once.
     pub fn is_auth_expired(&self) -> bool {
-        matches!(self, Error::Api(e) if e.auth_expired)
+        self.class() == Some(ErrorClass::AuthExpired)
+    }
+
+    /// True when the provider refused the credentials (Plaid `INVALID_API_KEYS`, or a 401 that
+    /// is not an expiry): wrong or revoked keys, which no renewal fixes.
+    pub fn is_auth_rejected(&self) -> bool {
+        self.class() == Some(ErrorClass::AuthRejected)
     }
 
     /// True for a rate-limit answer: 429 or one of the provider's rate-limit codes.
     pub fn is_rate_limited(&self) -> bool {
-        match self {
-            Error::Api(e) => e.rate_limited || e.status == 429,
-            Error::Decode(e) => e.status == 429,
-            _ => false,
-        }
+        self.class() == Some(ErrorClass::RateLimited)
     }
 
-    /// True when the resource does not exist: 404, 410, or one of the provider's not-found codes.
+    /// True when the resource does not exist: 404 or one of the provider's not-found codes.
+    /// A resource that was removed is [`Error::is_gone`] instead.
     pub fn is_not_found(&self) -> bool {
-        match self {
-            Error::Api(e) => e.not_found || matches!(e.status, 404 | 410),
-            Error::Decode(e) => matches!(e.status, 404 | 410),
-            _ => false,
-        }
+        self.class() == Some(ErrorClass::NotFound)
+    }
+
+    /// True when the resource was removed: 410 or one of the provider's gone codes.
+    pub fn is_gone(&self) -> bool {
+        self.class() == Some(ErrorClass::Gone)
     }
 
     /// The operation that failed.
@@ -139,7 +149,9 @@ impl<E: ErrorEnvelope> Error<E> {
 impl<E: ErrorEnvelope> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Transport { operation, source } => write!(f, "{operation}: could not reach the provider: {source}"),
+            Error::Transport { operation, source } => {
+                write!(f, "{operation}: could not reach the provider: {}", CauseChain(source))
+            }
             Error::Timeout { operation, .. } => write!(f, "{operation}: timed out waiting for the provider"),
             Error::Api(e) => e.fmt(f),
             Error::Decode(e) => e.fmt(f),
@@ -158,25 +170,144 @@ impl<E: ErrorEnvelope> std::error::Error for Error<E> {
     }
 }
 
-/// An error answer in the provider's envelope.
-#[derive(Debug, Clone)]
+/// What an error answer means, read once from its status and the spec's rules (`errors:`),
+/// in this order: rate limited (429 or a rate-limit code), credentials expired (the spec's
+/// expired statuses and codes: a renewable credential is re-acquired), credentials rejected
+/// (a rejected code, or a 401 that is not an expiry: keys that cannot be renewed), gone (410
+/// or a gone code), not found (404 or a not-found code), anything else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorClass {
+    /// Too many requests: try again later.
+    RateLimited,
+    /// The credential expired; a client that acquires its credentials gets new ones once.
+    AuthExpired,
+    /// The credentials were refused (wrong or revoked keys); renewing would not help.
+    AuthRejected,
+    /// The resource existed and was removed.
+    Gone,
+    /// No such resource.
+    NotFound,
+    /// None of the above.
+    Other,
+}
+
+impl ErrorClass {
+    /// Reads an answer's status and code (or category) with a provider's rules.
+    pub fn of(status: u16, code: Option<&str>, category: Option<&str>, rules: &crate::meta::ErrorRules) -> ErrorClass {
+        let has = |codes: &[&str]| code.is_some_and(|c| codes.contains(&c)) || category.is_some_and(|c| codes.contains(&c));
+        if status == 429 || has(rules.rate_limit_codes) {
+            ErrorClass::RateLimited
+        } else if rules.expired_statuses.contains(&status) && (rules.expired_codes.is_empty() || has(rules.expired_codes)) {
+            ErrorClass::AuthExpired
+        } else if status == 401 || has(rules.rejected_codes) {
+            ErrorClass::AuthRejected
+        } else if status == 410 || has(rules.gone_codes) {
+            ErrorClass::Gone
+        } else if status == 404 || has(rules.not_found_codes) {
+            ErrorClass::NotFound
+        } else {
+            ErrorClass::Other
+        }
+    }
+}
+
+/// An error and its causes, `: `-separated, each said once. The transport's errors carry no
+/// URL (see `transport_error`), and their causes (I/O, TLS, DNS) name none either.
+struct CauseChain<'a>(&'a (dyn std::error::Error + 'static));
+
+impl fmt::Display for CauseChain<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut said = self.0.to_string();
+        f.write_str(&said)?;
+        let mut next = self.0.source();
+        while let Some(cause) = next {
+            let text = cause.to_string();
+            // Wrappers often repeat their cause's text; say each thing once.
+            if !said.contains(&text) {
+                write!(f, ": {text}")?;
+                said = text;
+            }
+            next = cause.source();
+        }
+        Ok(())
+    }
+}
+
+/// An error answer: any status outside the operation's success statuses. The body is decoded
+/// into the provider's envelope when it is one; a gateway's HTML page, a plain-text 503 or an
+/// empty 404 leaves `envelope` at `None`, and the answer is still classified by its status.
+#[derive(Clone)]
 pub struct ApiError<E> {
     /// Operation name.
     pub operation: &'static str,
     /// HTTP status.
     pub status: u16,
-    /// The decoded error body.
-    pub envelope: E,
+    /// The decoded error body, when it was in the provider's envelope.
+    pub envelope: Option<E>,
     /// The request id from the body, or from a request-id header.
     pub request_id: Option<String>,
     /// `Retry-After`, when sent.
     pub retry_after: Option<Duration>,
-    /// The spec's rules say this answer means "rate limited".
-    pub rate_limited: bool,
-    /// The spec's rules say this answer means "credentials expired or refused".
-    pub auth_expired: bool,
-    /// The spec's rules say this answer means "not found".
-    pub not_found: bool,
+    /// What the answer means, by the spec's rules.
+    pub class: ErrorClass,
+    /// The start of the body, at most [`DecodeError::EXCERPT_CHARS`] characters, for
+    /// deliberate inspection: neither `Display` nor `Debug` prints it.
+    pub excerpt: String,
+}
+
+impl<E> ApiError<E> {
+    /// The provider's error code, when the body was its envelope and had one.
+    pub fn code(&self) -> Option<String>
+    where
+        E: ErrorEnvelope,
+    {
+        self.envelope.as_ref().and_then(ErrorEnvelope::code)
+    }
+
+    /// The provider's message, when the body was its envelope and had one.
+    pub fn message(&self) -> Option<String>
+    where
+        E: ErrorEnvelope,
+    {
+        self.envelope.as_ref().and_then(ErrorEnvelope::message)
+    }
+}
+
+impl<E: fmt::Debug> fmt::Debug for ApiError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("operation", &self.operation)
+            .field("status", &self.status)
+            .field("class", &self.class)
+            .field("envelope", &self.envelope)
+            .field("request_id", &self.request_id)
+            .field("retry_after", &self.retry_after)
+            .field("excerpt", &format_args!("<{} chars, not shown>", self.excerpt.chars().count()))
+            .finish()
+    }
+}
+
+/// The longest provider text (a code, a message, a request id) that `Display` shows; longer
+/// text is cut on a character boundary and marked.
+pub const DISPLAY_TEXT_CHARS: usize = 300;
+
+/// `text` cut to at most `max` characters, with `… (cut, N chars in all)` when it was longer.
+/// Control characters are shown escaped, so a provider's text cannot rewrite a terminal.
+pub fn bounded(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    for (count, c) in text.chars().enumerate() {
+        if count == max {
+            out.push_str(&format!("… (cut, {} chars in all)", text.chars().count()));
+            return out;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Credentials could not be acquired: which step, the status when the provider answered, and
@@ -199,21 +330,25 @@ impl fmt::Display for AuthError {
         if let Some(status) = self.status {
             write!(f, " answered {status}")?;
         }
-        write!(f, "): {}", self.message)
+        write!(f, "): {}", bounded(&self.message, DISPLAY_TEXT_CHARS))
     }
 }
 
 impl<E: ErrorEnvelope> fmt::Display for ApiError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: the provider answered {}", self.operation, self.status)?;
-        if let Some(code) = self.envelope.code() {
-            write!(f, " {code}")?;
+        if let Some(code) = self.code() {
+            write!(f, " {}", bounded(&code, DISPLAY_TEXT_CHARS))?;
         }
-        if let Some(message) = self.envelope.message() {
-            write!(f, ": {message}")?;
+        if let Some(message) = self.message() {
+            write!(f, ": {}", bounded(&message, DISPLAY_TEXT_CHARS))?;
+        }
+        if self.envelope.is_none() {
+            let what = if self.excerpt.is_empty() { "an empty body" } else { "a body not in the provider's error format" };
+            write!(f, " with {what}")?;
         }
         if let Some(id) = &self.request_id {
-            write!(f, " (request id {id})")?;
+            write!(f, " (request id {})", bounded(id, DISPLAY_TEXT_CHARS))?;
         }
         Ok(())
     }

@@ -21,11 +21,12 @@ mod settings;
 pub mod serde_util;
 pub mod time;
 mod transport;
+mod value_free;
 mod wire;
 
 pub use call::Call;
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use error::{ApiError, AuthError, BuildError, DecodeError, Error, ErrorEnvelope};
+pub use error::{ApiError, AuthError, BuildError, DISPLAY_TEXT_CHARS, DecodeError, Error, ErrorClass, ErrorEnvelope, bounded};
 pub use dispatch::{DispatchError, JsonOutcome};
 pub use meta::{
     AcquireMeta, AcquireStep, AuthScheme, BodyFormat, EnvelopeMeta, ErrorRules, HeaderMeta, HostMeta, InputMeta, KeyPlacement, Lifetime, Method,
@@ -34,7 +35,7 @@ pub use meta::{
 pub use retry::{RetryPolicy, parse_retry_after};
 pub use settings::ClientSettings;
 pub use pages::Pages;
-pub use redact::Redacted;
+pub use redact::{Redacted, redact_url};
 pub use transport::{KeyPairPlacement, Transport, TransportBuilder};
 
 /// The HTTP client crate, for [`TransportBuilder::http_client`].

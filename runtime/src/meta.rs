@@ -217,6 +217,11 @@ pub struct ErrorRules {
     pub expired_codes: &'static [&'static str],
     /// Error codes (or categories) that mean "rate limited", whatever the status.
     pub rate_limit_codes: &'static [&'static str],
+    /// Error codes (or categories) that mean the credentials were refused (keys that no
+    /// renewal fixes), whatever the status.
+    pub rejected_codes: &'static [&'static str],
+    /// Error codes (or categories) that mean "gone" (removed), whatever the status.
+    pub gone_codes: &'static [&'static str],
     /// Error codes (or categories) that mean "not found", whatever the status.
     pub not_found_codes: &'static [&'static str],
     /// Response headers (lower case) holding the request id when the body does not.
@@ -225,7 +230,15 @@ pub struct ErrorRules {
 
 impl ErrorRules {
     /// No provider-specific rules: statuses alone decide.
-    pub const NONE: ErrorRules = ErrorRules { expired_statuses: &[], expired_codes: &[], rate_limit_codes: &[], not_found_codes: &[], request_id_headers: &[] };
+    pub const NONE: ErrorRules = ErrorRules {
+        expired_statuses: &[],
+        expired_codes: &[],
+        rate_limit_codes: &[],
+        rejected_codes: &[],
+        gone_codes: &[],
+        not_found_codes: &[],
+        request_id_headers: &[],
+    };
 }
 
 /// How an operation's body is encoded.

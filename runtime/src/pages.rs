@@ -87,8 +87,16 @@ fn url_key(url: &reqwest::Url) -> String {
     format!("{}{}?{query:?}", url.origin().ascii_serialization(), url.path())
 }
 
+/// Where a client sends its calls (`base`, the base URL it was given) and where the provider
+/// thinks they go (`native`, the spec's URL for the environment): a provider writes its links
+/// against the second, and they are followed on the first.
+pub(crate) struct Bases<'a> {
+    pub base: &'a reqwest::Url,
+    pub native: &'a reqwest::Url,
+}
+
 /// The request for the page after the one `call` fetched from `requested`, read from its answer.
-pub(crate) fn next_call(call: &Call, answer: &serde_json::Value, requested: &reqwest::Url) -> Option<Call> {
+pub(crate) fn next_call(call: &Call, answer: &serde_json::Value, requested: &reqwest::Url, bases: &Bases<'_>) -> Option<Call> {
     let text_at = |pointer: &str| match answer.pointer(pointer)? {
         serde_json::Value::String(s) if !s.is_empty() => Some(s.clone()),
         serde_json::Value::Number(n) => Some(n.to_string()),
@@ -98,7 +106,7 @@ pub(crate) fn next_call(call: &Call, answer: &serde_json::Value, requested: &req
     match call.meta.paging? {
         Paging::NextLink { pointer } => {
             let link = requested.join(&text_at(pointer)?).ok()?;
-            next.url = Some(same_origin(link, requested)?);
+            next.url = Some(rebase(link, bases)?);
         }
         Paging::Cursor { param, next: pointer, has_more } => {
             if let Some(flag) = has_more
@@ -120,13 +128,30 @@ pub(crate) fn next_call(call: &Call, answer: &serde_json::Value, requested: &req
     Some(next)
 }
 
-/// The link with the requested URL's scheme, host and port: credentials only ever go to the
-/// origin the client was configured for (a mock or proxy included), whatever host a link names.
-fn same_origin(mut link: reqwest::Url, base: &reqwest::Url) -> Option<reqwest::Url> {
-    link.set_scheme(base.scheme()).ok()?;
-    link.set_host(base.host_str()).ok()?;
-    link.set_port(base.port()).ok()?;
-    Some(link)
+/// The link moved onto the client's base URL: credentials only ever go to the origin the
+/// client was configured for (a mock or proxy included), whatever host a link names, and the
+/// base URL's path prefix (`https://proxy.example/pingone`) is kept. A link under the base is
+/// used as it is; any other has the provider's own path prefix (the spec's URL's path) taken
+/// off, and the rest is put under the base URL's path.
+fn rebase(link: reqwest::Url, bases: &Bases<'_>) -> Option<reqwest::Url> {
+    let base = bases.base;
+    if link.origin() == base.origin() && under(link.path(), base.path()).is_some() {
+        return Some(link);
+    }
+    let rest = under(link.path(), bases.native.path()).unwrap_or(link.path());
+    let mut out = base.clone();
+    out.set_path(&format!("{}/{}", base.path().trim_end_matches('/'), rest.trim_start_matches('/')));
+    out.set_query(link.query());
+    out.set_fragment(None);
+    Some(out)
+}
+
+/// The rest of `path` when it lies under `prefix`, segment by segment (`/v1` holds `/v1/x`,
+/// not `/v10`).
+fn under<'a>(path: &'a str, prefix: &str) -> Option<&'a str> {
+    let prefix = prefix.trim_end_matches('/');
+    let rest = path.strip_prefix(prefix)?;
+    (rest.is_empty() || rest.starts_with('/')).then_some(rest)
 }
 
 #[cfg(test)]
@@ -174,17 +199,44 @@ mod tests {
         reqwest::Url::parse("http://127.0.0.1:9000/v1/things?limit=1").expect("url")
     }
 
+    fn url(text: &str) -> reqwest::Url {
+        reqwest::Url::parse(text).expect("url")
+    }
+
+    fn follow(call: &Call, answer: &serde_json::Value, requested: &reqwest::Url) -> Option<Call> {
+        let (base, native) = (url("http://127.0.0.1:9000/v1"), url("https://api.example.com/v1"));
+        next_call(call, answer, requested, &Bases { base: &base, native: &native })
+    }
+
+    #[test]
+    fn next_links_keep_the_base_urls_path() {
+        let call = Call::new(&LINK);
+        let (base, native) = (url("https://proxy.example/pingone/v1"), url("https://api.pingone.com/v1"));
+        let bases = Bases { base: &base, native: &native };
+        let requested = url("https://proxy.example/pingone/v1/things?limit=1");
+        let at = |href: &str| {
+            let answer = json!({"_links": {"next": {"href": href}}});
+            next_call(&call, &answer, &requested, &bases).and_then(|c| c.url).map(|u| u.to_string())
+        };
+        let want = Some("https://proxy.example/pingone/v1/things?cursor=c2".to_owned());
+        assert_eq!(at("https://api.pingone.com/v1/things?cursor=c2"), want, "absolute link to the provider");
+        assert_eq!(at("/v1/things?cursor=c2"), want, "link relative to the provider's root");
+        assert_eq!(at("?cursor=c2"), want, "link relative to the request");
+        assert_eq!(at("https://proxy.example/pingone/v1/things?cursor=c2"), want, "link already under the base");
+        assert_eq!(at("https://attacker.example/v10/x"), Some("https://proxy.example/pingone/v1/v10/x".to_owned()));
+    }
+
     #[test]
     fn next_links_stay_on_the_configured_origin() {
         let call = Call::new(&LINK);
         let answer = json!({"_links": {"next": {"href": "https://api.pingone.com/v1/things?cursor=c2&limit=1"}}});
-        let next = next_call(&call, &answer, &base()).expect("a next page");
+        let next = follow(&call, &answer, &base()).expect("a next page");
         assert_eq!(next.url.expect("url").as_str(), "http://127.0.0.1:9000/v1/things?cursor=c2&limit=1");
         let elsewhere = json!({"_links": {"next": {"href": "https://attacker.example/steal"}}});
-        assert_eq!(next_call(&call, &elsewhere, &base()).and_then(|c| c.url).expect("url").host_str(), Some("127.0.0.1"));
-        assert!(next_call(&call, &json!({"_links": {}}), &base()).is_none());
-        assert!(next_call(&call, &json!({"_links": {"next": {"href": ""}}}), &base()).is_none());
-        let relative = next_call(&call, &json!({"_links": {"next": {"href": "?cursor=c3&limit=1"}}}), &base()).expect("next");
+        assert_eq!(follow(&call, &elsewhere, &base()).and_then(|c| c.url).expect("url").host_str(), Some("127.0.0.1"));
+        assert!(follow(&call, &json!({"_links": {}}), &base()).is_none());
+        assert!(follow(&call, &json!({"_links": {"next": {"href": ""}}}), &base()).is_none());
+        let relative = follow(&call, &json!({"_links": {"next": {"href": "?cursor=c3&limit=1"}}}), &base()).expect("next");
         assert_eq!(relative.url.expect("url").as_str(), "http://127.0.0.1:9000/v1/things?cursor=c3&limit=1");
     }
 
@@ -200,14 +252,14 @@ mod tests {
     fn cursors_and_page_numbers() {
         let mut call = Call::new(&CURSOR);
         call.query("cursor", &"c1");
-        let next = next_call(&call, &json!({"next_cursor": "c2", "has_more": true}), &base()).expect("more");
+        let next = follow(&call, &json!({"next_cursor": "c2", "has_more": true}), &base()).expect("more");
         assert_eq!(next.query, [("cursor", "c2".to_owned())]);
-        assert!(next_call(&call, &json!({"next_cursor": "c2", "has_more": false}), &base()).is_none());
-        assert!(next_call(&call, &json!({"next_cursor": null}), &base()).is_none());
+        assert!(follow(&call, &json!({"next_cursor": "c2", "has_more": false}), &base()).is_none());
+        assert!(follow(&call, &json!({"next_cursor": null}), &base()).is_none());
         let call = Call::new(&PAGE);
-        let next = next_call(&call, &json!({"pagination": {"total_pages": 3}}), &base()).expect("page 2");
+        let next = follow(&call, &json!({"pagination": {"total_pages": 3}}), &base()).expect("page 2");
         assert_eq!(next.query, [("page", "2".to_owned())]);
-        let last = next_call(&next, &json!({"pagination": {"total_pages": 2}}), &base());
+        let last = follow(&next, &json!({"pagination": {"total_pages": 2}}), &base());
         assert!(last.is_none());
     }
 }

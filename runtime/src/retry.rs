@@ -4,8 +4,8 @@ use std::hash::{BuildHasher, Hasher};
 use std::time::{Duration, SystemTime};
 
 /// How a client retries failed calls. Defaults: 3 attempts in all, backoff from 250 ms doubling
-/// up to 8 s with full jitter, `Retry-After` honoured up to 60 s, 120 s for a whole call
-/// including waits.
+/// up to 8 s with jitter, `Retry-After` honoured up to 60 s (and never below the backoff's
+/// base of 250 ms), 120 s for a whole call including waits.
 ///
 /// What is retried: connection failures before the request was sent; 408 and 429 answers and
 /// the provider's rate-limit error codes (the request was refused, not processed); and, only
@@ -75,15 +75,21 @@ impl RetryPolicy {
     }
 
     /// The wait before retry number `retry` (1 for the first retry): a uniformly random
-    /// duration up to `initial_backoff * 2^(retry-1)`, capped by `max_backoff` ("full jitter").
+    /// duration between `initial_backoff` and `initial_backoff * 2^retry`, capped by
+    /// `max_backoff` (jitter above a floor: retries of many clients spread apart, and none
+    /// comes back at once).
     pub fn backoff(&self, retry: u32) -> Duration {
-        let exp = retry.saturating_sub(1).min(30);
+        let exp = retry.min(30);
         let cap = self.initial_backoff.saturating_mul(1u32 << exp).min(self.max_backoff);
-        let nanos = u64::try_from(cap.as_nanos()).unwrap_or(u64::MAX);
-        if nanos == 0 {
-            return Duration::ZERO;
-        }
-        Duration::from_nanos(random_u64() % (nanos + 1))
+        let floor = self.initial_backoff.min(cap);
+        let spread = u64::try_from((cap - floor).as_nanos()).unwrap_or(u64::MAX);
+        floor + Duration::from_nanos(random_u64() % spread.saturating_add(1))
+    }
+
+    /// The shortest wait before any retry, whatever a provider's `Retry-After` says (`0`
+    /// included): the backoff's base.
+    pub fn min_wait(&self) -> Duration {
+        self.initial_backoff
     }
 }
 
@@ -124,13 +130,15 @@ mod tests {
     #[test]
     fn backoff_grows_within_its_caps() {
         let p = RetryPolicy::default().with_backoff(Duration::from_millis(100), Duration::from_millis(700));
+        let ms = Duration::from_millis;
         for _ in 0..200 {
-            assert!(p.backoff(1) <= Duration::from_millis(100));
-            assert!(p.backoff(2) <= Duration::from_millis(200));
-            assert!(p.backoff(3) <= Duration::from_millis(400));
-            assert!(p.backoff(4) <= Duration::from_millis(700));
-            assert!(p.backoff(40) <= Duration::from_millis(700));
+            assert!((ms(100)..=ms(200)).contains(&p.backoff(1)));
+            assert!((ms(100)..=ms(400)).contains(&p.backoff(2)));
+            assert!((ms(100)..=ms(700)).contains(&p.backoff(3)));
+            assert!((ms(100)..=ms(700)).contains(&p.backoff(40)));
         }
+        let zero = RetryPolicy::default().with_backoff(Duration::ZERO, Duration::ZERO);
+        assert_eq!(zero.backoff(3), Duration::ZERO);
         let waits: std::collections::BTreeSet<Duration> = (0..50).map(|_| p.backoff(4)).collect();
         assert!(waits.len() > 10, "jitter must spread the waits: {waits:?}");
     }

@@ -27,6 +27,9 @@ pub use crate::builder::TransportBuilder;
 pub(crate) struct Inner {
     pub(crate) provider: &'static ProviderMeta,
     pub(crate) base_url: Url,
+    /// The spec's URL for the environment, even when `base_url` overrides it: the origin and
+    /// path prefix a provider's absolute links are written against.
+    pub(crate) native_base: Url,
     pub(crate) hosts: Vec<(&'static str, Url)>,
     pub(crate) headers: HeaderMap,
     pub(crate) credentials: Credentials,
@@ -49,7 +52,7 @@ impl fmt::Debug for Transport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Transport")
             .field("provider", &self.inner.provider.name)
-            .field("base_url", &self.inner.base_url.as_str())
+            .field("base_url", &crate::redact::redact_url(self.inner.base_url.as_str()))
             .field("credentials", &self.inner.credentials)
             .field("acquired", &self.inner.cache)
             .field("timeout", &self.inner.timeout)
@@ -104,7 +107,13 @@ impl Transport {
         let answer = self.run::<E>(call).await?;
         let page = decode(call.meta.name, &answer).map_err(Error::Decode)?;
         let requested = self.build_url::<E>(call)?;
-        let next = serde_json::from_slice(&answer.body).ok().and_then(|value| crate::pages::next_call(call, &value, &requested));
+        let inner = &*self.inner;
+        let bases = match call.meta.host {
+            None => crate::pages::Bases { base: &inner.base_url, native: &inner.native_base },
+            // Another host's links are followed on that host as configured.
+            Some(_) => crate::pages::Bases { base: &requested, native: &requested },
+        };
+        let next = serde_json::from_slice(&answer.body).ok().and_then(|value| crate::pages::next_call(call, &value, &requested, &bases));
         Ok((page, next))
     }
 
@@ -211,8 +220,7 @@ impl Transport {
         // Refused without processing (or never sent): safe to repeat whatever the operation.
         let not_processed = match error {
             Error::Transport { source, .. } => source.is_connect(),
-            Error::Api(e) => e.rate_limited || matches!(e.status, 408 | 429),
-            Error::Decode(e) => matches!(e.status, 408 | 429),
+            Error::Api(e) => e.class == crate::ErrorClass::RateLimited || e.status == 408,
             _ => false,
         };
         if !(not_processed || call.meta.idempotent) {
@@ -220,7 +228,8 @@ impl Transport {
         }
         let wait = match asked {
             Some(asked) if asked > policy.max_retry_after => return None,
-            Some(asked) => asked,
+            // `Retry-After: 0` (or a date just past) must not become a tight loop.
+            Some(asked) => asked.max(policy.min_wait()),
             None => policy.backoff(attempt),
         };
         if let Some(deadline) = policy.deadline {
@@ -244,12 +253,13 @@ impl Transport {
         if let Some(token) = &inner.credentials.token {
             return Ok(Some(DataCredential { value: token.clone(), acquired: false }));
         }
-        let Some(acquire) = inner.provider.acquire else { return Ok(None) };
+        if inner.provider.acquire.is_none() {
+            return Ok(None);
+        }
         let clock = inner.clock.clone();
-        let margin = Duration::from_secs(acquire.margin_seconds);
         let acquired = inner
             .cache
-            .get(|| clock.now(), margin, || self.acquire())
+            .get(|| clock.now(), || self.acquire())
             .await
             .map_err(|e| Error::Auth(Box::new(AuthError { operation, ..e })))?;
         Ok(Some(DataCredential { value: acquired.value, acquired: true }))

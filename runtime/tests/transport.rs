@@ -2,183 +2,9 @@
 //! with a hand-written provider description (what the generator would emit) and a manual
 //! clock, so every wait the runtime asks for is seen exactly and no test sleeps for real.
 
-use linkspec_runtime::{
-    AcquireMeta, AcquireStep, AuthScheme, BodyFormat, Call, ClientSettings, EnvelopeMeta, Error, ErrorEnvelope, ErrorRules, InputMeta,
-    Lifetime, ManualClock, Method, OperationMeta, Place, ProviderMeta, RetryPolicy, Source, Transport, TransportBuilder,
-};
-use serde::Deserialize;
-use std::sync::Arc;
-use std::time::{Duration, SystemTime};
-use wiremock::matchers::{body_string, header, method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+mod common;
 
-static PROVIDER: ProviderMeta = ProviderMeta {
-    name: "test",
-    media_type: "application/json",
-    auth: AuthScheme::Bearer { setter: "access_token" },
-    headers: &[],
-    base_url: "https://api.example.com",
-    environments: &[("live", "https://api.example.com")],
-    variables: &[],
-    hosts: &[],
-    inputs: &[InputMeta { name: "client_id", secret: true }, InputMeta { name: "client_secret", secret: true }],
-    acquire: Some(&ACQUIRE),
-    rules: ErrorRules {
-        expired_statuses: &[401],
-        expired_codes: &["auth.expired"],
-        rate_limit_codes: &["slow_down"],
-        not_found_codes: &["thing.missing"],
-        request_id_headers: &["x-request-id"],
-    },
-};
-
-static ACQUIRE: AcquireMeta = AcquireMeta {
-    steps: &[AcquireStep {
-        operation: &CREATE_TOKEN,
-        bind: &[
-            (Place::Header("Authorization"), Source::Basic("client_id", "client_secret")),
-            (Place::Body("grant_type"), Source::Const("client_credentials")),
-        ],
-        token: "/access_token",
-    }],
-    lifetime: Lifetime::FromAnswer { pointer: "/expires_in", default_seconds: 3600 },
-    margin_seconds: 60,
-};
-
-static CREATE_TOKEN: OperationMeta = OperationMeta {
-    provider: &PROVIDER,
-    name: "create_token",
-    method: Method::Post,
-    path: "/auth/token",
-    success: &[200, 201],
-    host: None,
-    body_format: BodyFormat::Form,
-    media_type: None,
-    idempotent: true,
-    authenticated: false,
-    paging: None,
-    envelope: EnvelopeMeta { code: "code", message: Some("message") },
-};
-
-static GET_THING: OperationMeta = OperationMeta {
-    provider: &PROVIDER,
-    name: "get_thing",
-    method: Method::Get,
-    path: "/things/{id}",
-    success: &[200],
-    host: None,
-    body_format: BodyFormat::Json,
-    media_type: None,
-    idempotent: true,
-    authenticated: true,
-    paging: None,
-    envelope: EnvelopeMeta { code: "code", message: Some("message") },
-};
-
-static CREATE_THING: OperationMeta = OperationMeta {
-    provider: &PROVIDER,
-    name: "create_thing",
-    method: Method::Post,
-    path: "/things",
-    success: &[201],
-    host: None,
-    body_format: BodyFormat::Json,
-    media_type: None,
-    idempotent: false,
-    authenticated: true,
-    paging: None,
-    envelope: EnvelopeMeta { code: "code", message: Some("message") },
-};
-
-#[derive(Debug, Deserialize)]
-struct TestError {
-    code: String,
-    message: String,
-}
-
-impl ErrorEnvelope for TestError {
-    fn code(&self) -> Option<String> {
-        Some(self.code.clone())
-    }
-    fn message(&self) -> Option<String> {
-        Some(self.message.clone())
-    }
-    fn request_id(&self) -> Option<String> {
-        None
-    }
-}
-
-type Result<T> = std::result::Result<T, Error<TestError>>;
-
-const CLIENT_ID: &str = "id-8d1c5a7e";
-const CLIENT_SECRET: &str = "secret-4f2b9c13e8";
-/// `Basic base64(id-8d1c5a7e:secret-4f2b9c13e8)`.
-const BASIC: &str = "Basic aWQtOGQxYzVhN2U6c2VjcmV0LTRmMmI5YzEzZTg=";
-
-fn clock() -> ManualClock {
-    // 2015-10-21T07:28:00Z, so Retry-After dates can be written by hand.
-    ManualClock::new(SystemTime::UNIX_EPOCH + Duration::from_secs(1_445_412_480))
-}
-
-fn builder(server: &MockServer, clock: &ManualClock) -> TransportBuilder {
-    TransportBuilder::new(&PROVIDER)
-        .base_url(server.uri())
-        .input("client_id", CLIENT_ID.into())
-        .input("client_secret", CLIENT_SECRET.into())
-        .clock(Arc::new(clock.clone()))
-}
-
-fn transport(server: &MockServer, clock: &ManualClock) -> Transport {
-    builder(server, clock).build().expect("builds")
-}
-
-async fn get_thing(t: &Transport) -> Result<serde_json::Value> {
-    let mut call = Call::new(&GET_THING);
-    call.path_param("id", &"t1");
-    t.send::<serde_json::Value, TestError>(call).await
-}
-
-async fn create_thing(t: &Transport) -> Result<serde_json::Value> {
-    let mut call = Call::new(&CREATE_THING);
-    call.json_body(&serde_json::json!({"name": "n"}));
-    t.send::<serde_json::Value, TestError>(call).await
-}
-
-fn token(value: &str, expires_in: u64) -> ResponseTemplate {
-    ResponseTemplate::new(201).set_body_json(serde_json::json!({"access_token": value, "token_type": "bearer", "expires_in": expires_in}))
-}
-
-fn error(status: u16, code: &str) -> ResponseTemplate {
-    ResponseTemplate::new(status).set_body_json(serde_json::json!({"code": code, "message": "m"}))
-}
-
-fn ok() -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_json(serde_json::json!({"ok": true}))
-}
-
-async fn mount_token(server: &MockServer, value: &str, times: u64) {
-    Mock::given(method("POST"))
-        .and(path("/auth/token"))
-        .and(header("authorization", BASIC))
-        .and(header("content-type", "application/x-www-form-urlencoded"))
-        .and(body_string("grant_type=client_credentials"))
-        .respond_with(token(value, 3600))
-        .up_to_n_times(times)
-        .expect(times)
-        .mount(server)
-        .await;
-}
-
-async fn mount_thing(server: &MockServer, bearer: &str, response: ResponseTemplate, times: u64) {
-    Mock::given(method("GET"))
-        .and(path("/things/t1"))
-        .and(header("authorization", format!("Bearer {bearer}").as_str()))
-        .respond_with(response)
-        .up_to_n_times(times)
-        .expect(times)
-        .mount(server)
-        .await;
-}
+use common::*;
 
 #[tokio::test]
 async fn a_token_is_acquired_lazily_once_and_reused() {
@@ -314,7 +140,7 @@ async fn an_answer_without_a_token_is_an_auth_error() {
     let clock = clock();
     Mock::given(path("/auth/token")).respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"token": "x"}))).mount(&server).await;
     let err = get_thing(&transport(&server, &clock)).await.expect_err("no token");
-    assert!(err.to_string().contains("the answer has no token at /access_token"), "{err}");
+    assert!(err.to_string().contains("the answer has no token at `/access_token`"), "{err}");
 }
 
 #[tokio::test]
@@ -364,8 +190,8 @@ async fn server_errors_back_off_within_max_attempts() {
     assert_eq!(err.status(), Some(503));
     let sleeps = clock.sleeps();
     assert_eq!(sleeps.len(), 3, "{sleeps:?}");
-    for (wait, cap) in sleeps.iter().zip([100, 200, 300]) {
-        assert!(*wait <= Duration::from_millis(cap), "{sleeps:?}");
+    for (wait, cap) in sleeps.iter().zip([200, 300, 300]) {
+        assert!((Duration::from_millis(100)..=Duration::from_millis(cap)).contains(wait), "{sleeps:?}");
     }
 }
 
@@ -459,61 +285,6 @@ fn debug_never_shows_a_secret() {
 fn missing_inputs_are_named_at_build_time() {
     let err = TransportBuilder::new(&PROVIDER).input("client_id", "x".into()).build().expect_err("no secret");
     assert_eq!(err.to_string(), "test: no client_secret set; call the builder's `client_secret` method");
-}
-
-/// Records every span and event field a call produces, as `name=value` text.
-#[derive(Default, Clone)]
-struct Recorder(Arc<std::sync::Mutex<String>>);
-
-impl tracing::field::Visit for Recorder {
-    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
-        let mut text = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        text.push_str(&format!("{}={:?} ", field.name(), value));
-    }
-}
-
-impl tracing::Subscriber for Recorder {
-    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
-        true
-    }
-    fn new_span(&self, span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
-        span.record(&mut self.clone());
-        tracing::span::Id::from_u64(1)
-    }
-    fn record(&self, _: &tracing::span::Id, values: &tracing::span::Record<'_>) {
-        values.record(&mut self.clone());
-    }
-    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
-    fn event(&self, event: &tracing::Event<'_>) {
-        event.record(&mut self.clone());
-    }
-    fn enter(&self, _: &tracing::span::Id) {}
-    fn exit(&self, _: &tracing::span::Id) {}
-}
-
-#[test]
-fn traces_name_the_call_and_never_a_secret() {
-    let recorder = Recorder::default();
-    let _guard = tracing::subscriber::set_default(recorder.clone());
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
-    runtime.block_on(async {
-        let server = MockServer::start().await;
-        let clock = clock();
-        mount_token(&server, "tok-secret-1", 1).await;
-        mount_thing(&server, "tok-secret-1", error(503, "busy").insert_header("retry-after", "1"), 1).await;
-        Mock::given(path("/things/t1"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"ssn": "123-45-6789"})))
-            .mount(&server)
-            .await;
-        get_thing(&transport(&server, &clock)).await.expect("succeeds on the second attempt");
-    });
-    let text = recorder.0.lock().unwrap_or_else(|e| e.into_inner()).clone();
-    for expected in ["provider=\"test\"", "operation=\"get_thing\"", "operation=\"create_token\"", "path=\"/things/{id}\"", "status=503", "status=200", "attempts=2"] {
-        assert!(text.contains(expected), "missing {expected} in {text}");
-    }
-    for secret in ["tok-secret-1", CLIENT_ID, CLIENT_SECRET, BASIC, "aWQt", "123-45-6789"] {
-        assert!(!text.contains(secret), "{secret} leaked into traces: {text}");
-    }
 }
 
 static LIST_THINGS: OperationMeta = OperationMeta {
@@ -665,4 +436,126 @@ async fn the_request_id_comes_from_the_headers_the_spec_names() {
         .await;
     let err = get_thing(&static_token(&server, &clock())).await.expect_err("400");
     assert_eq!(err.request_id(), Some("req-42"));
+}
+
+/// A token endpoint answering `expires_in`, counting its requests.
+async fn mount_short_token(server: &MockServer, value: &str, expires_in: serde_json::Value) {
+    Mock::given(path("/auth/token"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({"access_token": value, "expires_in": expires_in}))
+                // Long enough for every concurrent caller to be waiting before it answers.
+                .set_delay(Duration::from_millis(300)),
+        )
+        .mount(server)
+        .await;
+}
+
+async fn token_requests(server: &MockServer) -> usize {
+    server.received_requests().await.unwrap_or_default().iter().filter(|r| r.url.path() == "/auth/token").count()
+}
+
+#[tokio::test]
+async fn a_token_living_less_than_the_margin_is_fetched_once_per_round_of_callers() {
+    for expires_in in [0, 30] {
+        let server = MockServer::start().await;
+        let clock = clock();
+        mount_short_token(&server, "tok-short", expires_in.into()).await;
+        Mock::given(path("/things/t1")).respond_with(ok()).mount(&server).await;
+        let t = transport(&server, &clock);
+        let calls: Vec<_> = (0..200)
+            .map(|_| {
+                let t = t.clone();
+                tokio::spawn(async move { get_thing(&t).await })
+            })
+            .collect();
+        for call in calls {
+            call.await.expect("task runs").expect("every caller succeeds");
+        }
+        assert_eq!(token_requests(&server).await, 1, "200 concurrent callers, expires_in {expires_in}");
+    }
+}
+
+#[tokio::test]
+async fn a_short_lived_token_serves_calls_for_half_its_life() {
+    let server = MockServer::start().await;
+    let clock = clock();
+    mount_short_token(&server, "tok-short", 30.into()).await;
+    Mock::given(path("/things/t1")).respond_with(ok()).mount(&server).await;
+    let t = transport(&server, &clock);
+    get_thing(&t).await.expect("first");
+    clock.advance(Duration::from_secs(14));
+    get_thing(&t).await.expect("within half its life: the same token");
+    assert_eq!(token_requests(&server).await, 1);
+    clock.advance(Duration::from_secs(1));
+    get_thing(&t).await.expect("renewed at half its life");
+    assert_eq!(token_requests(&server).await, 2);
+}
+
+#[tokio::test]
+async fn a_negative_lifetime_or_an_empty_token_is_an_auth_error_naming_the_field() {
+    for (answer, field) in [
+        (serde_json::json!({"access_token": "tok", "expires_in": -5}), "lifetime at `/expires_in` is negative"),
+        (serde_json::json!({"access_token": "tok", "expires_in": "soon"}), "lifetime at `/expires_in` is not a number"),
+        (serde_json::json!({"access_token": "", "expires_in": 3600}), "token at `/access_token` is empty"),
+        (serde_json::json!({"access_token": 42, "expires_in": 3600}), "token at `/access_token` is not a string"),
+    ] {
+        let server = MockServer::start().await;
+        let clock = clock();
+        Mock::given(path("/auth/token")).respond_with(ResponseTemplate::new(200).set_body_json(answer.clone())).mount(&server).await;
+        Mock::given(path("/things/t1")).respond_with(ok()).expect(0).mount(&server).await;
+        let err = get_thing(&transport(&server, &clock)).await.expect_err("refused");
+        let Error::Auth(auth) = &err else { panic!("not an auth error: {err:?}") };
+        assert_eq!(auth.step, "create_token", "{answer}");
+        assert!(err.to_string().contains(field), "{answer}: {err}");
+    }
+}
+
+#[tokio::test]
+async fn a_retry_after_of_zero_still_waits_the_backoff_base() {
+    let server = MockServer::start().await;
+    let clock = clock();
+    Mock::given(path("/things/t1"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "0").set_body_string("slow down"))
+        .mount(&server)
+        .await;
+    let policy = RetryPolicy::default().with_max_attempts(50).with_deadline(Some(Duration::from_secs(2)));
+    let err = get_thing(&static_token(&server, &clock).with_retry(policy)).await.expect_err("rate limited");
+    assert!(err.is_rate_limited(), "{err:?}");
+    let sleeps = clock.sleeps();
+    assert!(sleeps.iter().all(|s| *s >= Duration::from_millis(250)), "{sleeps:?}");
+    let sent = server.received_requests().await.unwrap_or_default().len();
+    assert!(sent <= 8, "2 s of deadline at 250 ms a wait allows 8 attempts, not {sent}");
+}
+
+#[tokio::test]
+async fn next_links_keep_the_base_urls_path_prefix() {
+    let server = MockServer::start().await;
+    Mock::given(path("/proxy/things"))
+        .and(wiremock::matchers::query_param_is_missing("p"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"n": 1, "next": "https://api.example.com/things?p=2"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/proxy/things"))
+        .and(wiremock::matchers::query_param("p", "2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"n": 2})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let t = TransportBuilder::new(&PROVIDER).base_url(format!("{}/proxy", server.uri())).token("t".into()).build().expect("builds");
+    let pages: linkspec_runtime::Pages<serde_json::Value, TestError> = linkspec_runtime::Pages::new(t, Call::new(&LIST_THINGS));
+    let all = pages.collect(10).await.expect("both pages, through the proxy");
+    assert_eq!(all.len(), 2, "{all:?}");
+}
+
+#[test]
+fn server_variables_that_would_change_the_host_are_refused() {
+    static VARIABLES: &[linkspec_runtime::VariableMeta] =
+        &[linkspec_runtime::VariableMeta { name: "region", default: "com", values: &["com", "eu"] }];
+    static REGIONAL: ProviderMeta = ProviderMeta { base_url: "https://api.example.{region}", variables: VARIABLES, ..PROVIDER };
+    let err = TransportBuilder::new(&REGIONAL).variable("region", "@evil.com#").token("t".into()).build().expect_err("refused");
+    assert!(err.to_string().contains("variables.region"), "{err}");
+    let ok = TransportBuilder::new(&REGIONAL).variable("region", "eu").token("t".into()).build().expect("builds");
+    assert_eq!(ok.base_url().host_str(), Some("api.example.eu"));
 }
