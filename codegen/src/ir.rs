@@ -142,6 +142,10 @@ pub struct Rules {
     pub expired_codes: Vec<String>,
     /// Codes meaning rate limited.
     pub rate_limit_codes: Vec<String>,
+    /// Codes meaning the credentials were refused.
+    pub rejected_codes: Vec<String>,
+    /// Codes meaning gone.
+    pub gone_codes: Vec<String>,
     /// Codes meaning not found.
     pub not_found_codes: Vec<String>,
     /// Response headers holding the request id, lower case.
@@ -263,14 +267,44 @@ pub struct KeyPlacement {
 pub struct ErrorEnvelope {
     /// Model name.
     pub model: String,
-    /// Rust field holding the code, and its type.
-    pub code: (String, TypeRef),
-    /// Rust field holding the message.
-    pub message: Option<(String, TypeRef)>,
-    /// Rust field holding the request id.
-    pub request_id: Option<(String, TypeRef)>,
-    /// Rust field holding a broader error class (Plaid's `error_type`).
-    pub category: Option<(String, TypeRef)>,
+    /// Where the code is.
+    pub code: FieldRead,
+    /// Where the message is.
+    pub message: Option<FieldRead>,
+    /// Where the request id is.
+    pub request_id: Option<FieldRead>,
+    /// Where a broader error class is (Plaid's `error_type`).
+    pub category: Option<FieldRead>,
+}
+
+/// Where an error model keeps one of its parts: alternatives tried in order, the first
+/// present winning.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldRead {
+    /// At least one.
+    pub alternatives: Vec<FieldChain>,
+}
+
+/// One way to a scalar inside an error model: fields followed from the model down.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldChain {
+    /// The same way as a JSON pointer over the wire body (`/error/code`).
+    pub pointer: String,
+    /// Fields followed, outermost first.
+    pub steps: Vec<FieldStep>,
+    /// The scalar's type.
+    pub ty: TypeRef,
+}
+
+/// One field on a [`FieldChain`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldStep {
+    /// Rust field name.
+    pub rust: String,
+    /// The field may be absent.
+    pub optional: bool,
+    /// The field may be null.
+    pub nullable: bool,
 }
 
 /// HTTP methods.

@@ -353,24 +353,36 @@ pub struct KeyPlacementSpec {
 pub struct ErrorsSpec {
     /// Model that error bodies decode into.
     pub model: Sp<String>,
-    /// Field of that model holding the provider's error code.
-    pub code: Sp<String>,
-    /// Field holding the human-readable message.
+    /// Where that model holds the provider's error code (a field, a pointer, or a list).
+    ///
+    /// A field name (`error_code`), a JSON pointer into nested objects (`/error/code`), or a
+    /// list of them tried in order, the first present winning.
+    pub code: Sp<FieldPath>,
+    /// Where it holds the human-readable message (as for `code`).
     #[serde(default)]
-    pub message: Option<Sp<String>>,
-    /// Field holding the provider's request id.
+    pub message: Option<Sp<FieldPath>>,
+    /// Where it holds the provider's request id (as for `code`).
     #[serde(default)]
-    pub request_id: Option<Sp<String>>,
-    /// Field holding a broader class of errors, matched like codes (Plaid's `error_type`).
+    pub request_id: Option<Sp<FieldPath>>,
+    /// Where it holds a broader class of errors, matched like codes (Plaid's `error_type`).
     #[serde(default)]
-    pub category: Option<Sp<String>>,
+    pub category: Option<Sp<FieldPath>>,
     /// Which answers mean the credentials expired: re-acquired once, then the call retried.
+    /// Absent: no answer means that (static keys cannot be renewed).
     #[serde(default)]
     pub expired: Option<Sp<ExpiredSpec>>,
     /// Codes (or categories) that mean "rate limited": retried like a 429.
     #[serde(default)]
     pub rate_limited: Vec<String>,
-    /// Codes (or categories) that mean "not found".
+    /// Codes (or categories) that mean the credentials were refused: wrong or revoked keys,
+    /// which no renewal fixes (a 401 that is not an expiry means this too).
+    #[serde(default)]
+    pub rejected: Vec<String>,
+    /// Codes (or categories) that mean "gone": the resource existed and was removed (a 410
+    /// means this too).
+    #[serde(default)]
+    pub gone: Vec<String>,
+    /// Codes (or categories) that mean "not found" (a 404 means this too).
     #[serde(default)]
     pub not_found: Vec<String>,
     /// Response headers that carry the request id when the body does not (PingOne's
@@ -386,17 +398,62 @@ pub struct ErrorsSpec {
 pub struct EnvelopeSpec {
     /// Model that this operation's error bodies decode into.
     pub model: Sp<String>,
-    /// Field of that model holding the error code.
-    pub code: Sp<String>,
-    /// Field holding the human-readable message.
+    /// Where that model holds the error code (a field name, a JSON pointer, or a list).
+    pub code: Sp<FieldPath>,
+    /// Where it holds the human-readable message.
     #[serde(default)]
-    pub message: Option<Sp<String>>,
-    /// Field holding the request id.
+    pub message: Option<Sp<FieldPath>>,
+    /// Where it holds the request id.
     #[serde(default)]
-    pub request_id: Option<Sp<String>>,
-    /// Field holding a broader class of errors.
+    pub request_id: Option<Sp<FieldPath>>,
+    /// Where it holds a broader class of errors.
     #[serde(default)]
-    pub category: Option<Sp<String>>,
+    pub category: Option<Sp<FieldPath>>,
+}
+
+/// Where an error model keeps one of its parts: `code` (a top-level field, by wire name),
+/// `/error/code` (a JSON pointer through nested models), or a list of these tried in order,
+/// the first present winning (`[/error/code, /code]` reads a nested and a flat shape).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldPath(pub Vec<String>);
+
+impl JsonSchema for FieldPath {
+    fn schema_name() -> Cow<'static, str> {
+        "FieldPath".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "A field name (`code`), a JSON pointer into nested objects (`/error/code`), or a list of them tried in order.",
+            "anyOf": [
+                { "type": "string" },
+                { "type": "array", "items": { "type": "string" }, "minItems": 1 }
+            ]
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for FieldPath {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct PathVisitor;
+        impl<'de> Visitor<'de> for PathVisitor {
+            type Value = FieldPath;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a field name, a JSON pointer, or a list of them")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(FieldPath(vec![v.to_owned()]))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some(item) = seq.next_element::<String>()? {
+                    out.push(item);
+                }
+                Ok(FieldPath(out))
+            }
+        }
+        deserializer.deserialize_any(PathVisitor)
+    }
 }
 
 /// How a paged operation's answer leads to the next page: exactly one of the keys.

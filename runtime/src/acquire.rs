@@ -156,14 +156,14 @@ impl ErrorEnvelope for StepError {
 fn step_failure(meta: &crate::meta::OperationMeta, error: &Error<StepError>) -> String {
     match error {
         Error::Api(api) => {
-            let field = |wire: Option<&str>| {
+            let field = |pointers: &[&str]| {
                 let envelope = &api.envelope.as_ref()?.0;
-                wire.and_then(|w| envelope.get(w)).map(|v| match v {
+                pointers.iter().find_map(|p| envelope.pointer(p).filter(|v| !v.is_null())).map(|v| match v {
                     serde_json::Value::String(s) => s.clone(),
                     other => other.to_string(),
                 })
             };
-            match (field(Some(meta.envelope.code)), field(meta.envelope.message)) {
+            match (field(meta.envelope.code), field(meta.envelope.message)) {
                 (Some(code), Some(message)) => format!("{code}: {message}"),
                 (Some(code), None) => code,
                 (None, Some(message)) => message,

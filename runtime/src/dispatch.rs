@@ -19,14 +19,15 @@ pub enum JsonOutcome {
         /// The typed value serialised back to JSON (`null` for an empty answer).
         json: serde_json::Value,
     },
-    /// An error answer decoded into the provider's error envelope.
+    /// An error answer: any status outside the operation's success statuses.
     ProviderError {
         /// HTTP status.
         status: u16,
         /// `{:#?}` of the typed [`crate::ApiError`].
         debug: String,
-        /// The envelope serialised back to JSON.
-        json: serde_json::Value,
+        /// The envelope serialised back to JSON; `None` when the body was not the envelope
+        /// (a gateway's page, plain text, nothing).
+        json: Option<serde_json::Value>,
         /// The provider's code, as the spec says where to read it.
         code: Option<String>,
     },
@@ -119,7 +120,7 @@ where
         Err(Error::Api(api)) => JsonOutcome::ProviderError {
             status: api.status,
             debug: format!("{api:#?}"),
-            json: api.envelope.as_ref().map_or(serde_json::Value::Null, to_json),
+            json: api.envelope.as_ref().map(to_json),
             code: api.code(),
         },
         Err(other) => JsonOutcome::Failure { status: other.status(), debug: format!("{other:#?}"), message: other.to_string() },

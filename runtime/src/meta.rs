@@ -279,13 +279,14 @@ pub struct OperationMeta {
     pub envelope: EnvelopeMeta,
 }
 
-/// Where an error envelope keeps its code and message, by wire name.
+/// Where an error envelope keeps its code and message: JSON pointers into the body, tried in
+/// order, the first present winning (`/error/code`, then `/code`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EnvelopeMeta {
-    /// Field holding the code.
-    pub code: &'static str,
-    /// Field holding the message.
-    pub message: Option<&'static str>,
+    /// Where the code is.
+    pub code: &'static [&'static str],
+    /// Where the message is (none: the envelope has no message).
+    pub message: &'static [&'static str],
 }
 
 /// How a paged operation's answer leads to the next page.

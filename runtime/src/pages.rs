@@ -187,7 +187,7 @@ mod tests {
             idempotent: true,
             authenticated: true,
             paging: Some(paging),
-            envelope: crate::meta::EnvelopeMeta { code: "code", message: None },
+            envelope: crate::meta::EnvelopeMeta { code: &["/code"], message: &[] },
         }
     }
 

@@ -299,7 +299,7 @@ static LIST_THINGS: OperationMeta = OperationMeta {
     idempotent: true,
     authenticated: true,
     paging: Some(linkspec_runtime::Paging::NextLink { pointer: "/next" }),
-    envelope: EnvelopeMeta { code: "code", message: Some("message") },
+    envelope: EnvelopeMeta { code: &["/code"], message: &["/message"] },
 };
 
 fn static_token(server: &MockServer, clock: &ManualClock) -> Transport {

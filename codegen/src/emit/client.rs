@@ -80,10 +80,12 @@ fn provider_meta(p: &ir::Provider) -> TokenStream {
     });
     let strs = |list: &[String]| quote! { &[#(#list),*] };
     let rules = &p.rules;
-    let (statuses, expired, rate, not_found) = (
+    let (statuses, expired, rate, rejected, gone, not_found) = (
         rules.expired_statuses.iter().map(|s| proc_macro2::Literal::u16_unsuffixed(*s)),
         strs(&rules.expired_codes),
         strs(&rules.rate_limit_codes),
+        strs(&rules.rejected_codes),
+        strs(&rules.gone_codes),
         strs(&rules.not_found_codes),
     );
     let request_id_headers = strs(&rules.request_id_headers);
@@ -107,6 +109,8 @@ fn provider_meta(p: &ir::Provider) -> TokenStream {
                 expired_statuses: &[#(#statuses),*],
                 expired_codes: #expired,
                 rate_limit_codes: #rate,
+                rejected_codes: #rejected,
+                gone_codes: #gone,
                 not_found_codes: #not_found,
                 request_id_headers: #request_id_headers,
             },
@@ -576,18 +580,14 @@ fn call_json(p: &ir::Provider) -> TokenStream {
     }
 }
 
-/// Wire names of an envelope's code and message, for reading an error answer as plain JSON.
-fn envelope_meta(p: &ir::Provider, env: &ir::ErrorEnvelope) -> TokenStream {
-    let model = p.models.iter().find(|m| m.name == env.model);
-    let wire = |rust: &str| model.and_then(|m| m.fields.iter().find(|f| f.rust == rust)).map_or_else(|| rust.to_owned(), |f| f.wire.clone());
-    let code = wire(&env.code.0);
-    let message = match &env.message {
-        Some((rust, _)) => {
-            let w = wire(rust);
-            quote! { ::std::option::Option::Some(#w) }
-        }
-        None => quote! { ::std::option::Option::None },
+/// Where an envelope keeps its code and message, as JSON pointers, for reading an error answer
+/// as plain JSON.
+fn envelope_meta(env: &ir::ErrorEnvelope) -> TokenStream {
+    let pointers = |read: Option<&ir::FieldRead>| {
+        let list = read.map(|r| r.alternatives.iter().map(|c| c.pointer.clone()).collect::<Vec<_>>()).unwrap_or_default();
+        quote! { &[#(#list),*] }
     };
+    let (code, message) = (pointers(Some(&env.code)), pointers(env.message.as_ref()));
     quote! { ::linkspec_runtime::EnvelopeMeta { code: #code, message: #message } }
 }
 
@@ -610,7 +610,7 @@ fn operation_meta(p: &ir::Provider, op: &ir::Operation) -> TokenStream {
         ir::BodyFormat::Form => quote! { ::linkspec_runtime::BodyFormat::Form },
     };
     let (idempotent, authenticated) = (op.idempotent, op.authenticated);
-    let envelope = envelope_meta(p, op.errors.as_ref().unwrap_or(&p.errors));
+    let envelope = envelope_meta(op.errors.as_ref().unwrap_or(&p.errors));
     let paging = match &op.paging {
         None => quote! { ::std::option::Option::None },
         Some(ir::Paging::NextLink { pointer }) => {

@@ -15,7 +15,7 @@ pub fn models_file(provider: &ir::Provider) -> TokenStream {
             envelopes.push(env);
         }
     }
-    let envelope = envelopes.into_iter().map(|env| error_envelope(provider, env));
+    let envelope = envelopes.into_iter().map(error_envelope);
     quote! {
         #(#models)*
         #(#enums)*
@@ -275,25 +275,53 @@ fn enumeration(e: &ir::Enum) -> TokenStream {
     }
 }
 
+/// One way to a scalar of an error body, as `Option<String>`: a top-level field reads as it
+/// is; a nested one follows each field, any of which may be absent or null.
+fn chain_text(chain: &ir::FieldChain) -> TokenStream {
+    let access = |on: TokenStream, step: &ir::FieldStep| {
+        let f = ident(&step.rust);
+        match (step.optional, step.nullable) {
+            (true, true) => quote! { #on.#f.as_ref().and_then(::std::option::Option::as_ref) },
+            (true, false) | (false, true) => quote! { #on.#f.as_ref() },
+            (false, false) => quote! { ::std::option::Option::Some(&#on.#f) },
+        }
+    };
+    if let [step] = chain.steps.as_slice() {
+        let f = ident(&step.rust);
+        return match (step.optional, step.nullable) {
+            (false, false) => quote! { ::std::option::Option::Some(::std::string::ToString::to_string(&self.#f)) },
+            _ => {
+                let read = access(quote! { self }, step);
+                quote! { #read.map(::std::string::ToString::to_string) }
+            }
+        };
+    }
+    let mut steps = chain.steps.iter();
+    let Some(first) = steps.next() else { return quote! { ::std::option::Option::None } };
+    let mut expr = access(quote! { self }, first);
+    for step in steps {
+        expr = if step.optional || step.nullable {
+            let next = access(quote! { v }, step);
+            quote! { #expr.and_then(|v| #next) }
+        } else {
+            let f = ident(&step.rust);
+            quote! { #expr.map(|v| &v.#f) }
+        };
+    }
+    quote! { #expr.map(::std::string::ToString::to_string) }
+}
+
 /// Reads code, message and request id out of an error body, as the spec says where they are.
-fn error_envelope(provider: &ir::Provider, env: &ir::ErrorEnvelope) -> TokenStream {
-    let model = provider.models.iter().find(|m| m.name == env.model);
+fn error_envelope(env: &ir::ErrorEnvelope) -> TokenStream {
     let name = ident(&env.model);
-    let getter = |part: Option<&(String, TypeRef)>| -> TokenStream {
-        let Some((rust, _)) = part else {
+    let getter = |part: Option<&ir::FieldRead>| -> TokenStream {
+        let Some(read) = part else {
             return quote! { ::std::option::Option::None };
         };
-        let field = model.and_then(|m| m.fields.iter().find(|f| &f.rust == rust));
-        let fname = ident(rust);
-        match field.map(|f| (f.optional, f.nullable)) {
-            Some((true, true)) => quote! {
-                self.#fname.as_ref().and_then(::std::option::Option::as_ref).map(::std::string::ToString::to_string)
-            },
-            Some((true, false) | (false, true)) => quote! {
-                self.#fname.as_ref().map(::std::string::ToString::to_string)
-            },
-            _ => quote! { ::std::option::Option::Some(::std::string::ToString::to_string(&self.#fname)) },
-        }
+        let texts = read.alternatives.iter().map(chain_text);
+        let mut all = texts.into_iter();
+        let first = all.next().unwrap_or_else(|| quote! { ::std::option::Option::None });
+        all.fold(first, |acc, next| quote! { #acc.or_else(|| #next) })
     };
     let code = getter(Some(&env.code));
     let message = getter(env.message.as_ref());

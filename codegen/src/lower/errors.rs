@@ -10,10 +10,10 @@ use super::Lowerer;
 /// The parts of an error envelope, wherever it is declared.
 pub(super) struct EnvelopeParts<'a> {
     model: &'a Sp<String>,
-    code: &'a Sp<String>,
-    message: Option<&'a Sp<String>>,
-    request_id: Option<&'a Sp<String>>,
-    category: Option<&'a Sp<String>>,
+    code: &'a Sp<spec::FieldPath>,
+    message: Option<&'a Sp<spec::FieldPath>>,
+    request_id: Option<&'a Sp<spec::FieldPath>>,
+    category: Option<&'a Sp<spec::FieldPath>>,
 }
 
 pub(super) fn lower_errors(lw: &mut Lowerer, errors: &Sp<spec::ErrorsSpec>, models: &[ir::Model]) -> Option<ir::ErrorEnvelope> {
@@ -73,24 +73,22 @@ pub(super) fn lower_envelope(lw: &mut Lowerer, e: &EnvelopeParts<'_>, models: &[
         }
         return None;
     };
-    let field = |lw: &mut Lowerer, key: &str, wire: &Sp<String>| -> Option<(String, ir::TypeRef)> {
-        match model.fields.iter().find(|f| f.wire == wire.value) {
-            Some(f) if matches!(f.ty, ir::TypeRef::String | ir::TypeRef::Integer | ir::TypeRef::Enum(_)) => Some((f.rust.clone(), f.ty.clone())),
-            Some(_) => {
-                lw.error("LS0120", Loc::at(wire), format!("error {key} field `{}` must be a string, integer or enum", wire.value), "point at a scalar field");
-                None
-            }
-            None => {
-                let fields: Vec<&str> = model.fields.iter().map(|f| f.wire.as_str()).collect();
-                lw.error(
-                    "LS0120",
-                    Loc::at(wire),
-                    format!("model `{}` has no field `{}`", model.name, wire.value),
-                    &format!("use one of: {}", fields.join(", ")),
-                );
-                None
+    let field = |lw: &mut Lowerer, key: &str, path: &Sp<spec::FieldPath>| -> Option<ir::FieldRead> {
+        if path.value.0.is_empty() {
+            lw.error("LS0120", Loc::at(path), format!("error {key} lists no field"), "name a field, e.g. `code`, or a JSON pointer, e.g. `/error/code`");
+            return None;
+        }
+        let mut alternatives = Vec::new();
+        for text in &path.value.0 {
+            match field_chain(models, model, text) {
+                Ok(chain) => alternatives.push(chain),
+                Err((message, help)) => {
+                    lw.error("LS0120", Loc::at(path), format!("error {key} `{text}`: {message}"), &help);
+                    return None;
+                }
             }
         }
+        Some(ir::FieldRead { alternatives })
     };
     let code = field(lw, "code", e.code);
     let message = e.message.map(|m| field(lw, "message", m));
@@ -103,6 +101,54 @@ pub(super) fn lower_envelope(lw: &mut Lowerer, e: &EnvelopeParts<'_>, models: &[
         request_id: request_id.map(|m| m.ok_or(())).transpose().ok()?,
         category: category.map(|m| m.ok_or(())).transpose().ok()?,
     })
+}
+
+/// Follows `text` (a top-level wire name, or a JSON pointer) from `model` down to a scalar.
+fn field_chain(models: &[ir::Model], model: &ir::Model, text: &str) -> Result<ir::FieldChain, (String, String)> {
+    let pointer_help = || "write a field name (`code`) or a JSON pointer (`/error/code`)".to_owned();
+    let segments: Vec<String> = match text.strip_prefix('/') {
+        Some(rest) => rest.split('/').map(|s| s.replace("~1", "/").replace("~0", "~")).collect(),
+        None => vec![text.to_owned()],
+    };
+    if segments.iter().any(String::is_empty) {
+        return Err(("is not a field name or a JSON pointer".into(), pointer_help()));
+    }
+    let mut current = model;
+    let mut steps = Vec::new();
+    // A path of one field is named once, by the caller; a longer one names the failing step.
+    let named = |segment: &str| if segments.len() > 1 { format!("`{segment}` ") } else { String::new() };
+    for (i, segment) in segments.iter().enumerate() {
+        let Some(f) = current.fields.iter().find(|f| &f.wire == segment) else {
+            let fields: Vec<&str> = current.fields.iter().map(|f| f.wire.as_str()).collect();
+            let hint = match suggest(segment, fields.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("use one of: {}", fields.join(", ")),
+            };
+            return Err((format!("model `{}` has no field `{segment}`", current.name), hint));
+        };
+        steps.push(ir::FieldStep { rust: f.rust.clone(), optional: f.optional, nullable: f.nullable });
+        let last = i + 1 == segments.len();
+        match (&f.ty, last) {
+            (ir::TypeRef::String | ir::TypeRef::Integer | ir::TypeRef::Enum(_), true) => {
+                let pointer = segments.iter().map(|s| format!("/{}", s.replace('~', "~0").replace('/', "~1"))).collect();
+                return Ok(ir::FieldChain { pointer, steps, ty: f.ty.clone() });
+            }
+            (_, true) => {
+                return Err((format!("{}must be a string, integer or enum", named(segment)), "point at a scalar field".into()));
+            }
+            (ir::TypeRef::Model(name), false) => match models.iter().find(|m| &m.name == name) {
+                Some(next) => current = next,
+                None => return Err((format!("model `{name}` is not declared"), "declare it under `models:`".into())),
+            },
+            (_, false) => {
+                return Err((
+                    format!("`{segment}` is not an object to look into"),
+                    "a pointer may only pass through fields whose type is a model".into(),
+                ));
+            }
+        }
+    }
+    Err(("is not a field name or a JSON pointer".into(), pointer_help()))
 }
 
 pub(super) fn lower_rules(lw: &mut Lowerer, errors: &Sp<spec::ErrorsSpec>) -> ir::Rules {
@@ -122,7 +168,9 @@ pub(super) fn lower_rules(lw: &mut Lowerer, errors: &Sp<spec::ErrorsSpec>) -> ir
             }
             codes = x.value.codes.clone();
         }
-        None => statuses.push(401),
+        // Nothing means "expired" unless the spec says so: static keys cannot be renewed, and a
+        // 401 for them means they were refused.
+        None => {}
     }
     let mut request_id_headers = Vec::new();
     for h in &e.request_id_headers {
@@ -136,6 +184,8 @@ pub(super) fn lower_rules(lw: &mut Lowerer, errors: &Sp<spec::ErrorsSpec>) -> ir
         expired_statuses: statuses,
         expired_codes: codes,
         rate_limit_codes: e.rate_limited.clone(),
+        rejected_codes: e.rejected.clone(),
+        gone_codes: e.gone.clone(),
         not_found_codes: e.not_found.clone(),
         request_id_headers,
     }

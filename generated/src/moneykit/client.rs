@@ -38,6 +38,8 @@ static PROVIDER: ::linkspec_runtime::ProviderMeta = ::linkspec_runtime::Provider
         expired_statuses: &[401],
         expired_codes: &["api_error.auth.expired_access_token"],
         rate_limit_codes: &["api_error.rate_limit_exceeded"],
+        rejected_codes: &[],
+        gone_codes: &["link_error.deleted"],
         not_found_codes: &["link_error.not_found"],
         request_id_headers: &[],
     },
@@ -251,8 +253,8 @@ static CREATE_ACCESS_TOKEN: ::linkspec_runtime::OperationMeta = ::linkspec_runti
     authenticated: false,
     paging: ::std::option::Option::None,
     envelope: ::linkspec_runtime::EnvelopeMeta {
-        code: "error_code",
-        message: ::std::option::Option::Some("error_message"),
+        code: &["/error_code"],
+        message: &["/error_message"],
     },
 };
 
@@ -269,8 +271,8 @@ static GET_USER_LINKS: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::O
     authenticated: true,
     paging: ::std::option::Option::None,
     envelope: ::linkspec_runtime::EnvelopeMeta {
-        code: "error_code",
-        message: ::std::option::Option::Some("error_message"),
+        code: &["/error_code"],
+        message: &["/error_message"],
     },
 };
 

@@ -350,9 +350,71 @@ impl Member {
     }
 }
 
-/// MX's error body: a numeric code and a message, for logging only. The exact envelope is
-/// unverified (no public example shows it; it may be wrapped in another object): this flat
-/// shape is a best guess, to be replaced once a real error body is recorded.
+/// MX's error body: a numeric code and a message, for logging only. MX's APIs answer
+/// errors in two shapes, both read: nested, `{"error": {"code": 4011, "message": "..."}}`
+/// (the MX Platform API's), and flat, `{"code": 4011, "message": "..."}`. No recorded Nexus
+/// error body shows which one this API uses.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct MxError {
+    /// The error, in the nested shape.
+    ///
+    /// (may be absent)
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub error: ::std::option::Option<MxErrorDetail>,
+    /// The numeric MX error code, in the flat shape, e.g. 4001, 4002, 4011 (expired session token) or 4220.
+    ///
+    /// (may be absent)
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub code: ::std::option::Option<i64>,
+    /// A human-readable description of the error, in the flat shape.
+    ///
+    /// (may be absent)
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub message: ::std::option::Option<::std::string::String>,
+}
+
+impl MxError {
+    /// Builds a `MxError` from its required fields; optional fields start absent.
+    pub fn new() -> Self {
+        Self {
+            error: ::std::option::Option::None,
+            code: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+        }
+    }
+    /// Sets `error`.
+    #[must_use]
+    pub fn with_error(mut self, value: MxErrorDetail) -> Self {
+        self.error = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `code`.
+    #[must_use]
+    pub fn with_code(mut self, value: i64) -> Self {
+        self.code = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `message`.
+    #[must_use]
+    pub fn with_message(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.message = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+
+/// An MX error in the nested shape.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -362,15 +424,15 @@ impl Member {
     ::serde::Deserialize
 )]
 #[non_exhaustive]
-pub struct MxError {
+pub struct MxErrorDetail {
     /// The numeric MX error code, e.g. 4001, 4002, 4011 (expired session token) or 4220.
     pub code: i64,
     /// A human-readable description of the error.
     pub message: ::std::string::String,
 }
 
-impl MxError {
-    /// Builds a `MxError` from its required fields; optional fields start absent.
+impl MxErrorDetail {
+    /// Builds a `MxErrorDetail` from its required fields; optional fields start absent.
     pub fn new(
         code: i64,
         message: impl ::std::convert::Into<::std::string::String>,
@@ -658,10 +720,18 @@ impl<'de> ::serde::Deserialize<'de> for UseCase {
 
 impl ::linkspec_runtime::ErrorEnvelope for MxError {
     fn code(&self) -> ::std::option::Option<::std::string::String> {
-        ::std::option::Option::Some(::std::string::ToString::to_string(&self.code))
+        self.error
+            .as_ref()
+            .map(|v| &v.code)
+            .map(::std::string::ToString::to_string)
+            .or_else(|| self.code.as_ref().map(::std::string::ToString::to_string))
     }
     fn message(&self) -> ::std::option::Option<::std::string::String> {
-        ::std::option::Option::Some(::std::string::ToString::to_string(&self.message))
+        self.error
+            .as_ref()
+            .map(|v| &v.message)
+            .map(::std::string::ToString::to_string)
+            .or_else(|| self.message.as_ref().map(::std::string::ToString::to_string))
     }
     fn request_id(&self) -> ::std::option::Option<::std::string::String> {
         ::std::option::Option::None

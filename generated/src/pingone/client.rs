@@ -48,6 +48,8 @@ static PROVIDER: ::linkspec_runtime::ProviderMeta = ::linkspec_runtime::Provider
         expired_statuses: &[401],
         expired_codes: &["ACCESS_FAILED"],
         rate_limit_codes: &["REQUEST_LIMITED"],
+        rejected_codes: &[],
+        gone_codes: &[],
         not_found_codes: &["NOT_FOUND"],
         request_id_headers: &["correlation-id"],
     },
@@ -317,8 +319,8 @@ static CREATE_ACCESS_TOKEN: ::linkspec_runtime::OperationMeta = ::linkspec_runti
     authenticated: false,
     paging: ::std::option::Option::None,
     envelope: ::linkspec_runtime::EnvelopeMeta {
-        code: "error",
-        message: ::std::option::Option::Some("error_description"),
+        code: &["/error"],
+        message: &["/error_description"],
     },
 };
 
@@ -337,8 +339,8 @@ static READ_LINKED_ACCOUNTS: ::linkspec_runtime::OperationMeta = ::linkspec_runt
         pointer: "/_links/next/href",
     }),
     envelope: ::linkspec_runtime::EnvelopeMeta {
-        code: "code",
-        message: ::std::option::Option::Some("message"),
+        code: &["/code"],
+        message: &["/message"],
     },
 };
 

@@ -36,10 +36,12 @@ static PROVIDER: ::linkspec_runtime::ProviderMeta = ::linkspec_runtime::Provider
     inputs: &[],
     acquire: ::std::option::Option::None,
     rules: ::linkspec_runtime::ErrorRules {
-        expired_statuses: &[400, 401],
-        expired_codes: &["INVALID_API_KEYS"],
+        expired_statuses: &[],
+        expired_codes: &[],
         rate_limit_codes: &["RATE_LIMIT_EXCEEDED"],
-        not_found_codes: &[],
+        rejected_codes: &["INVALID_API_KEYS"],
+        gone_codes: &[],
+        not_found_codes: &["USER_NOT_FOUND", "ITEM_NOT_FOUND"],
         request_id_headers: &[],
     },
 };
@@ -224,8 +226,8 @@ static USER_CREATE: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::Oper
     authenticated: true,
     paging: ::std::option::Option::None,
     envelope: ::linkspec_runtime::EnvelopeMeta {
-        code: "error_code",
-        message: ::std::option::Option::Some("error_message"),
+        code: &["/error_code"],
+        message: &["/error_message"],
     },
 };
 
@@ -242,8 +244,8 @@ static USER_UPDATE: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::Oper
     authenticated: true,
     paging: ::std::option::Option::None,
     envelope: ::linkspec_runtime::EnvelopeMeta {
-        code: "error_code",
-        message: ::std::option::Option::Some("error_message"),
+        code: &["/error_code"],
+        message: &["/error_message"],
     },
 };
 
@@ -260,8 +262,8 @@ static USER_REMOVE: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::Oper
     authenticated: true,
     paging: ::std::option::Option::None,
     envelope: ::linkspec_runtime::EnvelopeMeta {
-        code: "error_code",
-        message: ::std::option::Option::Some("error_message"),
+        code: &["/error_code"],
+        message: &["/error_message"],
     },
 };
 
@@ -278,8 +280,8 @@ static USER_ITEMS_GET: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::O
     authenticated: true,
     paging: ::std::option::Option::None,
     envelope: ::linkspec_runtime::EnvelopeMeta {
-        code: "error_code",
-        message: ::std::option::Option::Some("error_message"),
+        code: &["/error_code"],
+        message: &["/error_message"],
     },
 };
 
@@ -296,8 +298,8 @@ static SANDBOX_USER_RESET_LOGIN: ::linkspec_runtime::OperationMeta = ::linkspec_
     authenticated: true,
     paging: ::std::option::Option::None,
     envelope: ::linkspec_runtime::EnvelopeMeta {
-        code: "error_code",
-        message: ::std::option::Option::Some("error_message"),
+        code: &["/error_code"],
+        message: &["/error_message"],
     },
 };
 

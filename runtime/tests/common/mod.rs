@@ -61,7 +61,7 @@ pub static CREATE_TOKEN: OperationMeta = OperationMeta {
     idempotent: true,
     authenticated: false,
     paging: None,
-    envelope: EnvelopeMeta { code: "code", message: Some("message") },
+    envelope: EnvelopeMeta { code: &["/code"], message: &["/message"] },
 };
 
 pub static GET_THING: OperationMeta = OperationMeta {
@@ -76,7 +76,7 @@ pub static GET_THING: OperationMeta = OperationMeta {
     idempotent: true,
     authenticated: true,
     paging: None,
-    envelope: EnvelopeMeta { code: "code", message: Some("message") },
+    envelope: EnvelopeMeta { code: &["/code"], message: &["/message"] },
 };
 
 pub static CREATE_THING: OperationMeta = OperationMeta {
@@ -91,7 +91,7 @@ pub static CREATE_THING: OperationMeta = OperationMeta {
     idempotent: false,
     authenticated: true,
     paging: None,
-    envelope: EnvelopeMeta { code: "code", message: Some("message") },
+    envelope: EnvelopeMeta { code: &["/code"], message: &["/message"] },
 };
 
 #[derive(Debug, Deserialize)]
