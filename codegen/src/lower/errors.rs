@@ -155,22 +155,19 @@ pub(super) fn lower_rules(lw: &mut Lowerer, errors: &Sp<spec::ErrorsSpec>) -> ir
     let e = &errors.value;
     let mut statuses = Vec::new();
     let mut codes = Vec::new();
-    match &e.expired {
-        Some(x) => {
-            for s in &x.value.status {
-                if !(400..=599).contains(&s.value) {
-                    lw.error("LS0121", Loc::at(s), format!("`{}` is not an error status", s.value), "list error statuses (400 to 599); expired credentials usually answer 401");
-                }
-                statuses.push(s.value);
+    // Nothing means "expired" unless the spec says so: static keys cannot be renewed, and a 401
+    // for them means they were refused.
+    if let Some(x) = &e.expired {
+        for s in &x.value.status {
+            if !(400..=599).contains(&s.value) {
+                lw.error("LS0121", Loc::at(s), format!("`{}` is not an error status", s.value), "list error statuses (400 to 599); expired credentials usually answer 401");
             }
-            if statuses.is_empty() {
-                statuses.push(401);
-            }
-            codes = x.value.codes.clone();
+            statuses.push(s.value);
         }
-        // Nothing means "expired" unless the spec says so: static keys cannot be renewed, and a
-        // 401 for them means they were refused.
-        None => {}
+        if statuses.is_empty() {
+            statuses.push(401);
+        }
+        codes = x.value.codes.clone();
     }
     let mut request_id_headers = Vec::new();
     for h in &e.request_id_headers {
