@@ -164,3 +164,16 @@ async fn paging_mistakes_are_caught() {
     *body = body.replacen("\"size\": 1", "\"size\": 1, \"cursorExpiresAt\": \"soon\"", 1);
     assert_mentions(&problems(&case).await, &["drift: the recorded body has /cursorExpiresAt"]);
 }
+
+#[tokio::test]
+async fn a_form_body_in_another_order_passes_and_a_changed_pair_is_caught() {
+    // The token request, recorded with its pairs in another order and an underscore escaped
+    // as `%5F`: the same form, decoded.
+    let mut case = load("moneykit", "create_access_token");
+    case.cassette.exchanges[0].request.body =
+        Some("grant_type=client_credentials&client_secret=placeholder-client-secret&client%5Fid=placeholder-client-id".into());
+    assert_eq!(replay(&case, &Options::default()).await.verdict, Verdict::Pass);
+    let mut case = load("moneykit", "create_access_token");
+    case.cassette.args["body"]["grant_type"] = serde_json::json!("password");
+    assert_mentions(&problems(&case).await, &["body (form) key `grant_type`: expected [\"client_credentials\"], got [\"password\"]"]);
+}
