@@ -4,6 +4,7 @@
 
 use linkspec_conformance::cassette::{self, Case};
 use linkspec_conformance::replay::{Options, Verdict, replay};
+use linkspec_conformance::snapshot::Update;
 
 fn load(provider: &str, name: &str) -> Case {
     let path = linkspec_conformance::cassette_dir().join(provider).join(format!("{name}.yaml"));
@@ -106,7 +107,7 @@ async fn a_wrong_status_is_caught() {
         .expect("snapshot copied");
     let mut case = load("moneykit", "get_user_links_expired_token");
     case.cassette.exchanges[0].response.status = 403;
-    let verdict = replay(&case, &Options { snapshots: Some(dir.clone()) }).await.verdict;
+    let verdict = replay(&case, &Options { snapshots: Some(dir.clone()), update: Update::No }).await.verdict;
     let _ = std::fs::remove_dir_all(&dir);
     match verdict {
         Verdict::Fail(p) => assert_mentions(&p, &["snapshot: the typed result differs", "get_user_links_expired_token.snap"]),
