@@ -61,7 +61,8 @@ fn main() -> ExitCode {
         layout.snapshots.display()
     );
     let built = Layout::compiled();
-    if built.root != layout.root {
+    let canonical = |p: &std::path::Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    if canonical(&built.root) != canonical(&layout.root) {
         // The clients are compiled in: they are the other checkout's generated/.
         println!(
             "warning: this binary was built from {} and replays that checkout's generated clients; run `cargo xtask conformance` in {} to test its own",

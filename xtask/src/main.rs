@@ -34,6 +34,7 @@ fn generate(args: &[String]) -> Result<ExitCode> {
     };
     let root = xtask::current_root()?;
     println!("linkspec root: {} (specs/ and generated/ there)", root.display());
+    warn_if_built_elsewhere(&root);
     let ok = xtask::generate(&root, check, &mut std::io::stdout(), &mut std::io::stderr())?;
     Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
@@ -51,4 +52,21 @@ fn conformance(args: &[String]) -> Result<ExitCode> {
         .status()
         .context("running the conformance binary")?;
     Ok(if status.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+/// With a `CARGO_TARGET_DIR` shared between checkouts, the binary cargo runs may have been
+/// built from another one: it still works on `root`, but with that checkout's generator.
+fn warn_if_built_elsewhere(root: &std::path::Path) {
+    let built = xtask::compiled_root();
+    let same = |a: &std::path::Path, b: &std::path::Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    };
+    if !same(&built, root) {
+        eprintln!(
+            "warning: this xtask was built from {}, so it generates with that checkout's codegen; \
+             give each checkout its own target directory",
+            built.display()
+        );
+    }
 }

@@ -96,6 +96,7 @@ fn refused(root: &Path, needle: &str) -> String {
     text
 }
 
+#[cfg(unix)]
 #[test]
 fn a_symlinked_directory_under_generated_is_refused_and_nothing_outside_is_touched() {
     let root = generated_scratch("link-dir");
@@ -112,6 +113,7 @@ fn a_symlinked_directory_under_generated_is_refused_and_nothing_outside_is_touch
     let _ = std::fs::remove_dir_all(&outside);
 }
 
+#[cfg(unix)]
 #[test]
 fn a_symlinked_file_under_generated_is_refused_and_its_target_survives() {
     let root = generated_scratch("link-file");
@@ -128,6 +130,7 @@ fn a_symlinked_file_under_generated_is_refused_and_its_target_survives() {
     let _ = std::fs::remove_file(&outside);
 }
 
+#[cfg(unix)]
 #[test]
 fn a_symlink_loop_under_generated_is_refused_and_generated_is_unchanged() {
     let root = generated_scratch("link-loop");
@@ -142,6 +145,7 @@ fn a_symlink_loop_under_generated_is_refused_and_generated_is_unchanged() {
     let _ = std::fs::remove_dir_all(&root);
 }
 
+#[cfg(unix)]
 #[test]
 fn generated_itself_as_a_symlink_is_refused() {
     let root = generated_scratch("link-root");
