@@ -153,6 +153,8 @@ pub struct Case {
     pub name: String,
     /// The file.
     pub path: PathBuf,
+    /// Line and column of the `operation` value, for messages.
+    pub operation_at: (u64, u64),
     /// Its contents.
     pub cassette: Cassette,
 }
@@ -184,7 +186,14 @@ pub fn parse(provider: &str, path: &Path, text: &str) -> Result<Case, String> {
     let cassette: Cassette = serde_saphyr::from_str(text).map_err(|e| {
         let at = e.location().map(|l| format!(":{}:{}", l.line(), l.column())).unwrap_or_default();
         let first = e.to_string();
-        format!("{shown}{at}: {}", first.lines().next().unwrap_or("invalid cassette"))
+        let first = first.lines().next().unwrap_or("invalid cassette");
+        // The location is already in front: drop serde-saphyr's own `error: line L column C: `.
+        let first = first.strip_prefix("error: ").unwrap_or(first);
+        let first = match first.strip_prefix("line ").and_then(|rest| rest.split_once(": ")) {
+            Some((place, message)) if place.contains(" column ") => message,
+            _ => first,
+        };
+        format!("{shown}{at}: {first}")
     })?;
     if cassette.version != VERSION {
         return Err(format!("{shown}: cassette version {} is not supported (this harness reads {VERSION})", cassette.version));
@@ -207,41 +216,188 @@ pub fn parse(provider: &str, path: &Path, text: &str) -> Result<Case, String> {
     if cassette.settings.get("base_url").is_some() {
         return Err(format!("{shown}: `settings.base_url` is set by the replay server; remove it"));
     }
+    // The same text again, for where `operation` is: it parsed above, so this does too.
+    #[derive(Deserialize)]
+    struct Where {
+        operation: serde_saphyr::Spanned<String>,
+    }
+    let operation_at = serde_saphyr::from_str::<Where>(text)
+        .map(|w| (w.operation.referenced.line(), w.operation.referenced.column()))
+        .unwrap_or_default();
     let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    Ok(Case { provider: provider.to_owned(), name, path: path.to_path_buf(), cassette })
+    Ok(Case { provider: provider.to_owned(), name, path: path.to_path_buf(), operation_at, cassette })
+}
+
+/// A cassette that cannot be replayed, with what is wrong (file:line:col first).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Broken {
+    /// Provider (the directory name).
+    pub provider: String,
+    /// Case name (the file stem), empty for a problem of a whole directory.
+    pub name: String,
+    /// What is wrong and what to do.
+    pub message: String,
+}
+
+/// What [`load_all`] found: the cases that read, and every file that did not.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// Cases, sorted by provider and name.
+    pub cases: Vec<Case>,
+    /// Files that could not be read as cases.
+    pub broken: Vec<Broken>,
+}
+
+/// Line and column (in characters) of byte `offset` of a text whose bytes up to there are
+/// valid UTF-8.
+fn position(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let before = std::str::from_utf8(&bytes[..offset.min(bytes.len())]).unwrap_or_default();
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    (line, col)
+}
+
+/// Reads one cassette file: its bytes must be UTF-8.
+fn read(provider: &str, file: &Path) -> Result<Case, String> {
+    let bytes = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let (line, col) = position(e.as_bytes(), offset);
+        format!(
+            "{}:{line}:{col}: the file is not UTF-8 (byte 0x{:02X} at offset {offset}): save it as UTF-8",
+            file.display(),
+            e.as_bytes()[offset]
+        )
+    })?;
+    parse(provider, file, &text)
 }
 
 /// Reads every cassette under `dir` (`<provider>/<case>.yaml`), sorted by provider and name.
-/// Every unreadable or malformed file is reported, not only the first.
-pub fn load_all(dir: &Path) -> Result<Vec<Case>, Vec<String>> {
-    let mut cases = Vec::new();
-    let mut errors = Vec::new();
+/// Every unreadable or malformed file is reported, and every other one is read. A `*.yml`
+/// file is reported too (rename it), never skipped in silence.
+pub fn load_all(dir: &Path) -> Loaded {
+    let mut loaded = Loaded::default();
+    let broken = |provider: &str, name: &str, message: String| Broken { provider: provider.to_owned(), name: name.to_owned(), message };
     let providers = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
-        Err(e) => return Err(vec![format!("{}: {e}", dir.display())]),
+        Err(e) => {
+            loaded.broken.push(broken("", "", format!("{}: {e}", dir.display())));
+            return loaded;
+        }
     };
     let mut provider_dirs: Vec<PathBuf> = providers.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_dir()).collect();
     provider_dirs.sort();
     for pdir in provider_dirs {
         let provider = pdir.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         let mut files: Vec<PathBuf> = match std::fs::read_dir(&pdir) {
-            Ok(entries) => entries.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+            Ok(entries) => entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| !p.is_dir()).collect(),
             Err(e) => {
-                errors.push(format!("{}: {e}", pdir.display()));
+                loaded.broken.push(broken(&provider, "", format!("{}: {e}", pdir.display())));
                 continue;
             }
         };
-        files.retain(|p| p.extension().is_some_and(|e| e == "yaml"));
         files.sort();
         for file in files {
-            match std::fs::read_to_string(&file) {
-                Ok(text) => match parse(&provider, &file, &text) {
-                    Ok(case) => cases.push(case),
-                    Err(e) => errors.push(e),
-                },
-                Err(e) => errors.push(format!("{}: {e}", file.display())),
+            let name = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let ext = file.extension().map(|e| e.to_string_lossy().into_owned()).unwrap_or_default();
+            if ext != "yaml" {
+                if ext.eq_ignore_ascii_case("yaml") || ext.eq_ignore_ascii_case("yml") {
+                    let message = format!("{}: cassettes must be named `*.yaml`; rename it to {name}.yaml", file.display());
+                    loaded.broken.push(broken(&provider, &name, message));
+                }
+                continue;
+            }
+            match read(&provider, &file) {
+                Ok(case) => loaded.cases.push(case),
+                Err(message) => loaded.broken.push(broken(&provider, &name, message)),
             }
         }
     }
-    if errors.is_empty() { Ok(cases) } else { Err(errors) }
+    loaded
+}
+
+/// Splits off the cases that name a provider or an operation not compiled in, each reported
+/// at its place with the closest known name. `operations` lists (provider, operation).
+pub fn known_operations(cases: Vec<Case>, operations: &[(&str, &str)]) -> (Vec<Case>, Vec<Broken>) {
+    let mut providers: Vec<&str> = operations.iter().map(|(p, _)| *p).collect();
+    providers.dedup();
+    let mut kept = Vec::new();
+    let mut broken: Vec<Broken> = Vec::new();
+    for case in cases {
+        if !providers.contains(&case.provider.as_str()) {
+            if !broken.iter().any(|b| b.provider == case.provider && b.name.is_empty()) {
+                let dir = case.path.parent().map(|d| d.display().to_string()).unwrap_or_default();
+                let hint = did_you_mean(&case.provider, &providers);
+                broken.push(Broken {
+                    provider: case.provider.clone(),
+                    name: String::new(),
+                    message: format!(
+                        "{dir}: no provider `{}` is compiled in{hint} (providers: {}); a directory under cassettes/ is named after its provider",
+                        case.provider,
+                        providers.join(", ")
+                    ),
+                });
+            }
+            continue;
+        }
+        let known: Vec<&str> = operations.iter().filter(|(p, _)| *p == case.provider).map(|(_, o)| *o).collect();
+        if known.contains(&case.cassette.operation.as_str()) {
+            kept.push(case);
+            continue;
+        }
+        let (line, col) = case.operation_at;
+        let hint = did_you_mean(&case.cassette.operation, &known);
+        broken.push(Broken {
+            provider: case.provider.clone(),
+            name: case.name.clone(),
+            message: format!(
+                "{}:{line}:{col}: unknown operation `{}` of {}{hint} (operations: {})",
+                case.path.display(),
+                case.cassette.operation,
+                case.provider,
+                known.join(", ")
+            ),
+        });
+    }
+    (kept, broken)
+}
+
+/// `; did you mean `x`?` for the closest candidate, when close enough; empty otherwise.
+fn did_you_mean(name: &str, candidates: &[&str]) -> String {
+    candidates
+        .iter()
+        .map(|c| (edit_distance(name, c), *c))
+        .filter(|(d, c)| *d <= 2.max(c.chars().count() / 4))
+        .min()
+        .map(|(_, c)| format!("; did you mean `{c}`?"))
+        .unwrap_or_default()
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substituted = diagonal + usize::from(ca != *cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substituted.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{did_you_mean, edit_distance};
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(did_you_mean("get_user_link", &["create_access_token", "get_user_links"]), "; did you mean `get_user_links`?");
+        assert_eq!(did_you_mean("frobnicate", &["create_access_token", "get_user_links"]), "");
+    }
 }

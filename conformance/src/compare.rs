@@ -72,26 +72,46 @@ pub fn request_mismatches(want: &ExpectedRequest, got: &Received) -> Vec<String>
 }
 
 fn query_mismatches(want: &ExpectedRequest, got: &Received) -> Vec<String> {
-    let mut expected: BTreeMap<&str, Vec<String>> = want.query.iter().map(|(k, v)| (k.as_str(), v.values())).collect();
-    let mut actual: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    for (k, v) in &got.query {
-        actual.entry(k.as_str()).or_default().push(v.clone());
-    }
+    let expected: Vec<(String, String)> =
+        want.query.iter().flat_map(|(k, v)| v.values().into_iter().map(move |v| (k.clone(), v))).collect();
+    pair_mismatches("query key", &expected, &got.query)
+}
+
+/// Two lists of key-value pairs compared as multisets: order-free, a repeated key compared
+/// by its sorted values. `part` names the part in messages (`query key`, `form key`).
+fn pair_mismatches(part: &str, expected: &[(String, String)], actual: &[(String, String)]) -> Vec<String> {
+    let group = |pairs: &[(String, String)]| {
+        let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (k, v) in pairs {
+            map.entry(k.clone()).or_default().push(v.clone());
+        }
+        map.values_mut().for_each(|v| v.sort());
+        map
+    };
+    let (mut expected, mut actual) = (group(expected), group(actual));
     let mut out = Vec::new();
-    let keys: std::collections::BTreeSet<&str> = expected.keys().chain(actual.keys()).copied().collect();
+    let keys: std::collections::BTreeSet<String> = expected.keys().chain(actual.keys()).cloned().collect();
     for key in keys {
-        let mut e = expected.remove(key).unwrap_or_default();
-        let mut a = actual.remove(key).unwrap_or_default();
-        e.sort();
-        a.sort();
+        let e = expected.remove(&key).unwrap_or_default();
+        let a = actual.remove(&key).unwrap_or_default();
         match (e.is_empty(), a.is_empty()) {
-            (false, true) => out.push(format!("query key `{key}`: expected {e:?}, missing")),
-            (true, false) => out.push(format!("query key `{key}`: not expected, got {a:?}")),
-            _ if e != a => out.push(format!("query key `{key}`: expected {e:?}, got {a:?}")),
+            (false, true) => out.push(format!("{part} `{key}`: expected {e:?}, missing")),
+            (true, false) => out.push(format!("{part} `{key}`: not expected, got {a:?}")),
+            _ if e != a => out.push(format!("{part} `{key}`: expected {e:?}, got {a:?}")),
             _ => {}
         }
     }
     out
+}
+
+/// True for `application/x-www-form-urlencoded`, with or without parameters.
+pub fn is_form_media_type(content_type: &str) -> bool {
+    content_type.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("application/x-www-form-urlencoded")
+}
+
+/// The pairs of a form body, decoded (percent-escapes, `+` as a space).
+pub fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
+    form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
 }
 
 fn header_mismatches(want: &ExpectedRequest, got: &Received) -> Vec<String> {
@@ -135,6 +155,9 @@ fn body_mismatches(want: &ExpectedRequest, got: &Received) -> Vec<String> {
         .map(|(_, v)| v.clone())
         .or_else(|| got.header("content-type").first().map(|v| (*v).to_owned()))
         .unwrap_or_default();
+    if is_form_media_type(&content_type) {
+        return pair_mismatches("body (form) key", &form_pairs(expected.as_bytes()), &form_pairs(&got.body));
+    }
     if !is_json_media_type(&content_type) {
         return if expected.as_bytes() == got.body.as_slice() {
             Vec::new()
@@ -255,6 +278,63 @@ mod tests {
         for no in ["text/plain", "application/x-www-form-urlencoded", "application/jsonx", ""] {
             assert!(!is_json_media_type(no), "{no}");
         }
+    }
+
+    fn form_request(body: &str) -> ExpectedRequest {
+        let text = format!(
+            "method: POST\npath: /t\nheaders: {{content-type: application/x-www-form-urlencoded}}\nbody: '{body}'\n"
+        );
+        serde_saphyr::from_str(&text).expect("request parses")
+    }
+
+    fn received(body: &str, content_type: &str) -> Received {
+        Received {
+            method: "POST".into(),
+            path: "/t".into(),
+            query: Vec::new(),
+            headers: vec![("content-type".into(), content_type.into())],
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn form_media_types() {
+        for yes in ["application/x-www-form-urlencoded", "application/x-www-form-urlencoded; charset=utf-8", "Application/X-WWW-Form-Urlencoded"] {
+            assert!(is_form_media_type(yes), "{yes}");
+        }
+        for no in ["application/json", "multipart/form-data", "application/x-www-form-urlencodedx", ""] {
+            assert!(!is_form_media_type(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn form_bodies_compare_as_decoded_pairs_in_any_order() {
+        let want = form_request("grant_type=client_credentials&scope=a+b&scope=c&note=caf%C3%A9%20%26%20co");
+        let form = "application/x-www-form-urlencoded";
+        // Other order, the other spelling of a space, escapes where the cassette has none.
+        let got = received("note=caf%C3%A9+%26+co&scope=c&scope=a%20b&grant%5Ftype=client_credentials", form);
+        assert_eq!(body_mismatches(&want, &got), Vec::<String>::new());
+        // A changed value, a missing pair and an extra one are each named.
+        let got = received("grant_type=password&scope=a+b&note=caf%C3%A9+%26+co&extra=1", form);
+        assert_eq!(
+            body_mismatches(&want, &got),
+            [
+                "body (form) key `extra`: not expected, got [\"1\"]",
+                "body (form) key `grant_type`: expected [\"client_credentials\"], got [\"password\"]",
+                "body (form) key `scope`: expected [\"a b\", \"c\"], got [\"a b\"]",
+            ]
+        );
+        // A repeated key counts: the same pairs once more are not the same body.
+        let got = received("grant_type=client_credentials&grant_type=client_credentials&scope=a+b&scope=c&note=caf%C3%A9+%26+co", form);
+        assert_eq!(body_mismatches(&want, &got).len(), 1);
+    }
+
+    #[test]
+    fn other_bodies_compare_byte_for_byte() {
+        let mut want = form_request("b=2&a=1");
+        want.headers.insert("content-type".into(), "text/plain".into());
+        assert_eq!(body_mismatches(&want, &received("b=2&a=1", "text/plain")), Vec::<String>::new());
+        assert_eq!(body_mismatches(&want, &received("a=1&b=2", "text/plain")).len(), 1);
     }
 
     #[test]

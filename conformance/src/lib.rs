@@ -7,22 +7,79 @@
 pub mod cassette;
 pub mod compare;
 pub mod replay;
+pub mod snapshot;
 
 use cassette::Case;
 use replay::{CaseResult, Options, Verdict};
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// `conformance/cassettes`.
+/// `conformance/cassettes` of the checkout this crate was compiled in: right for tests (a
+/// test binary is built per checkout); the binary uses [`Layout::find`].
 pub fn cassette_dir() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/cassettes"))
 }
 
-/// `conformance/snapshots`.
+/// `conformance/snapshots` of the checkout this crate was compiled in (see [`cassette_dir`]).
 pub fn snapshot_dir() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"))
+}
+
+/// The checkout a run replays: its root, cassettes and snapshots.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Layout {
+    /// The workspace root.
+    pub root: PathBuf,
+    /// `<root>/conformance/cassettes`.
+    pub cassettes: PathBuf,
+    /// `<root>/conformance/snapshots`.
+    pub snapshots: PathBuf,
+}
+
+impl Layout {
+    /// The layout under `root`.
+    pub fn at(root: &Path) -> Layout {
+        let dir = root.join("conformance");
+        Layout { root: root.to_path_buf(), cassettes: dir.join("cassettes"), snapshots: dir.join("snapshots") }
+    }
+
+    /// The nearest directory at or above `start` whose `Cargo.toml` declares a `[workspace]`
+    /// (cargo's rule), which must hold `conformance/cassettes`. A binary must find its checkout
+    /// at run time: with a shared `CARGO_TARGET_DIR` it may have been built from another.
+    pub fn find(start: &Path) -> Result<Layout, String> {
+        let mut dir = Some(start);
+        while let Some(d) = dir {
+            let declares = std::fs::read_to_string(d.join("Cargo.toml")).is_ok_and(|text| {
+                text.lines().any(|line| {
+                    let line = line.split('#').next().unwrap_or("").trim();
+                    line.strip_prefix("[workspace").is_some_and(|rest| rest.starts_with(']') || rest.starts_with('.'))
+                })
+            });
+            if declares {
+                let layout = Layout::at(d);
+                if !layout.cassettes.is_dir() {
+                    return Err(format!(
+                        "the cargo workspace at {} has no conformance/cassettes/: run the conformance suite inside a linkspec checkout",
+                        d.display()
+                    ));
+                }
+                return Ok(layout);
+            }
+            dir = d.parent();
+        }
+        Err(format!(
+            "no Cargo.toml with a [workspace] table at or above {}: run the conformance suite inside a linkspec checkout",
+            start.display()
+        ))
+    }
+
+    /// The checkout this crate was compiled in.
+    pub fn compiled() -> Layout {
+        let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+        Layout::at(crate_dir.parent().unwrap_or(crate_dir))
+    }
 }
 
 /// Which cases to run.
@@ -41,8 +98,12 @@ impl Filter {
     }
 
     fn keeps(&self, case: &Case) -> bool {
-        (self.providers.is_empty() || self.providers.contains(&case.provider))
-            && (self.names.is_empty() || self.names.iter().any(|n| case.id().contains(n.as_str())))
+        self.keeps_id(&case.provider, &case.id())
+    }
+
+    fn keeps_id(&self, provider: &str, id: &str) -> bool {
+        (self.providers.is_empty() || self.providers.iter().any(|p| p == provider))
+            && (self.names.is_empty() || self.names.iter().any(|n| id.contains(n.as_str())))
     }
 }
 
@@ -79,21 +140,21 @@ impl Summary {
     }
 }
 
-/// Loads, filters and replays cases, printing one line per case as it goes, then a table
-/// per provider and a last line `N passed, N failed`.
-pub async fn run(filter: &Filter, options: &Options, out: &mut dyn Write) -> Summary {
+/// Loads, filters and replays the cases under `cassettes`, printing one line per case as it
+/// goes, then a table per provider and a last line `N passed, N failed`. A cassette that does
+/// not read, or names an operation that does not exist, is one `ERROR` line with its place
+/// (and the closest name); every other case still runs.
+pub async fn run(cassettes: &Path, filter: &Filter, options: &Options, out: &mut dyn Write) -> Summary {
     let mut summary = Summary::default();
-    let cases = match cassette::load_all(&cassette_dir()) {
-        Ok(cases) => cases,
-        Err(errors) => {
-            for e in &errors {
-                let _ = writeln!(out, "ERROR {e}");
-            }
-            summary.suite_problems = errors;
-            let _ = writeln!(out, "0 passed, {} failed", summary.failed());
-            return summary;
+    let loaded = cassette::load_all(cassettes);
+    let (cases, unknown) = cassette::known_operations(loaded.cases, &linkspec_clients::operations());
+    for broken in loaded.broken.iter().chain(&unknown) {
+        let id = format!("{}/{}", broken.provider, broken.name);
+        if filter.keeps_id(&broken.provider, &id) || broken.provider.is_empty() {
+            let _ = writeln!(out, "ERROR {}", broken.message);
+            summary.suite_problems.push(broken.message.clone());
         }
-    };
+    }
     for (provider, op) in linkspec_clients::operations() {
         let entry = summary.coverage.entry(provider.to_owned()).or_default();
         entry.1 += 1;

@@ -3,7 +3,7 @@
 //! Arguments: provider names and case-name fragments filter the cases; `--provider NAME` and
 //! `--case TEXT` say which is which when a word could be both. Exits non-zero on any failure.
 
-use linkspec_conformance::{Filter, replay::Options, run, snapshot_dir};
+use linkspec_conformance::{Filter, Layout, replay::Options, run, snapshot::Update};
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: cargo xtask conformance [PROVIDER|CASE]... [--provider NAME]... [--case TEXT]...";
@@ -40,10 +40,38 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    // insta prints a snapshot's diff itself before it panics; a one-line note is enough.
-    std::panic::set_hook(Box::new(|info| eprintln!("panic: {info}")));
-    let options = Options { snapshots: Some(snapshot_dir()) };
-    let summary = runtime.block_on(run(&filter, &options, &mut std::io::stdout()));
+    let layout = match std::env::current_dir().map_err(|e| format!("reading the current directory: {e}")).and_then(|d| Layout::find(&d)) {
+        Ok(layout) => layout,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let update = match Update::from_env() {
+        Ok(update) => update,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    println!(
+        "conformance: root {}, cassettes {}, snapshots {}",
+        layout.root.display(),
+        layout.cassettes.display(),
+        layout.snapshots.display()
+    );
+    let built = Layout::compiled();
+    let canonical = |p: &std::path::Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    if canonical(&built.root) != canonical(&layout.root) {
+        // The clients are compiled in: they are the other checkout's generated/.
+        println!(
+            "warning: this binary was built from {} and replays that checkout's generated clients; run `cargo xtask conformance` in {} to test its own",
+            built.root.display(),
+            layout.root.display()
+        );
+    }
+    let options = Options { snapshots: Some(layout.snapshots.clone()), update };
+    let summary = runtime.block_on(run(&layout.cassettes, &filter, &options, &mut std::io::stdout()));
     if summary.results.is_empty() && summary.suite_problems.is_empty() {
         eprintln!("no case matches the filter");
         return ExitCode::FAILURE;

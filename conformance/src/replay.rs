@@ -4,6 +4,7 @@
 
 use crate::cassette::{Case, ExpectedRequest, Outcome, RecordedResponse};
 use crate::compare::{Difference, Received, json_differences, request_mismatches};
+use crate::snapshot::{Place, Update};
 use linkspec_runtime::JsonOutcome;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -21,6 +22,8 @@ pub const MISMATCH_STATUS: u16 = 599;
 pub struct Options {
     /// Where snapshots live (`<dir>/<provider>/<case>.snap`); `None` skips snapshots.
     pub snapshots: Option<PathBuf>,
+    /// What to do with a new or changed snapshot (see [`Update::from_env`]).
+    pub update: Update,
 }
 
 /// What became of a case.
@@ -132,7 +135,7 @@ async fn check(case: &Case, options: &Options) -> Vec<String> {
     problems.extend(outcome_problems(case, &outcome));
     if problems.is_empty()
         && let Some(dir) = &options.snapshots
-        && let Err(e) = snapshot(case, &outcome, dir)
+        && let Err(e) = snapshot(case, &outcome, dir, options.update)
     {
         problems.push(e);
     }
@@ -252,25 +255,13 @@ pub fn snapshot_text(case: &Case, outcome: &JsonOutcome) -> String {
     format!("case: {}\noperation: {}\noutcome: {kind}\n\n{debug}\n", case.id(), case.cassette.operation)
 }
 
-fn snapshot(case: &Case, outcome: &JsonOutcome, dir: &Path) -> Result<(), String> {
-    let text = snapshot_text(case, outcome);
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(dir.join(&case.provider));
-    settings.set_prepend_module_to_snapshot(false);
-    settings.set_omit_expression(true);
-    settings.set_input_file(&case.path);
-    let name = case.name.clone();
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        settings.bind(|| insta::assert_snapshot!(name, text));
-    }));
-    result.map_err(|_| {
-        let file = dir.join(&case.provider).join(format!("{}.snap", case.name));
-        let what = if file.exists() { "the typed result differs from" } else { "no snapshot yet at" };
-        format!(
-            "snapshot: {what} {} (review with `cargo insta review`, or accept with INSTA_UPDATE=always)",
-            file.display()
-        )
-    })
+fn snapshot(case: &Case, outcome: &JsonOutcome, dir: &Path, update: Update) -> Result<(), String> {
+    let file = dir.join(&case.provider).join(format!("{}.snap", case.name));
+    // The header names the cassette relative to the checkout, as insta would.
+    let checkout = dir.parent().and_then(Path::parent);
+    let input = checkout.and_then(|c| case.path.strip_prefix(c).ok()).unwrap_or(&case.path);
+    let input_file = input.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+    crate::snapshot::check(&Place { file, input_file }, &snapshot_text(case, outcome), update).map(|_| ())
 }
 
 #[cfg(test)]

@@ -1,12 +1,13 @@
 //! The conformance suite under `cargo test`: every recorded case replays and matches its
 //! snapshot, and every operation in specs/ has a case. Same code path as `cargo xtask conformance`.
 
-use linkspec_conformance::{Filter, cassette, replay::Options, run, snapshot_dir, uncovered};
+use linkspec_conformance::{Filter, cassette, cassette_dir, replay::Options, run, snapshot::Update, snapshot_dir, uncovered};
 
 #[tokio::test]
 async fn every_case_replays() {
     let mut out = Vec::new();
-    let summary = run(&Filter::default(), &Options { snapshots: Some(snapshot_dir()) }, &mut out).await;
+    let update = Update::from_env().unwrap_or_else(|e| panic!("{e}"));
+    let summary = run(&cassette_dir(), &Filter::default(), &Options { snapshots: Some(snapshot_dir()), update }, &mut out).await;
     let text = String::from_utf8_lossy(&out);
     println!("{text}");
     assert!(!summary.results.is_empty(), "no cases were found");
@@ -15,13 +16,15 @@ async fn every_case_replays() {
 
 #[test]
 fn every_operation_has_a_case() {
-    let cases = cassette::load_all(&linkspec_conformance::cassette_dir()).unwrap_or_else(|e| panic!("{e:#?}"));
+    let loaded = cassette::load_all(&cassette_dir());
+    assert!(loaded.broken.is_empty(), "{:#?}", loaded.broken);
+    let cases = loaded.cases;
     assert_eq!(uncovered(&cases), Vec::<(&str, &str)>::new());
 }
 
 #[test]
 fn no_snapshot_without_a_case() {
-    let cases = cassette::load_all(&linkspec_conformance::cassette_dir()).unwrap_or_else(|e| panic!("{e:#?}"));
+    let cases = cassette::load_all(&cassette_dir()).cases;
     let mut orphans = Vec::new();
     for provider in std::fs::read_dir(snapshot_dir()).expect("snapshots/ exists") {
         let provider = provider.expect("readable").path();

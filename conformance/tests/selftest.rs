@@ -4,6 +4,7 @@
 
 use linkspec_conformance::cassette::{self, Case};
 use linkspec_conformance::replay::{Options, Verdict, replay};
+use linkspec_conformance::snapshot::Update;
 
 fn load(provider: &str, name: &str) -> Case {
     let path = linkspec_conformance::cassette_dir().join(provider).join(format!("{name}.yaml"));
@@ -106,7 +107,7 @@ async fn a_wrong_status_is_caught() {
         .expect("snapshot copied");
     let mut case = load("moneykit", "get_user_links_expired_token");
     case.cassette.exchanges[0].response.status = 403;
-    let verdict = replay(&case, &Options { snapshots: Some(dir.clone()) }).await.verdict;
+    let verdict = replay(&case, &Options { snapshots: Some(dir.clone()), update: Update::No }).await.verdict;
     let _ = std::fs::remove_dir_all(&dir);
     match verdict {
         Verdict::Fail(p) => assert_mentions(&p, &["snapshot: the typed result differs", "get_user_links_expired_token.snap"]),
@@ -163,4 +164,17 @@ async fn paging_mistakes_are_caught() {
     let body = &mut case.cassette.exchanges[1].response.body;
     *body = body.replacen("\"size\": 1", "\"size\": 1, \"cursorExpiresAt\": \"soon\"", 1);
     assert_mentions(&problems(&case).await, &["drift: the recorded body has /cursorExpiresAt"]);
+}
+
+#[tokio::test]
+async fn a_form_body_in_another_order_passes_and_a_changed_pair_is_caught() {
+    // The token request, recorded with its pairs in another order and an underscore escaped
+    // as `%5F`: the same form, decoded.
+    let mut case = load("moneykit", "create_access_token");
+    case.cassette.exchanges[0].request.body =
+        Some("grant_type=client_credentials&client_secret=placeholder-client-secret&client%5Fid=placeholder-client-id".into());
+    assert_eq!(replay(&case, &Options::default()).await.verdict, Verdict::Pass);
+    let mut case = load("moneykit", "create_access_token");
+    case.cassette.args["body"]["grant_type"] = serde_json::json!("password");
+    assert_mentions(&problems(&case).await, &["body (form) key `grant_type`: expected [\"client_credentials\"], got [\"password\"]"]);
 }

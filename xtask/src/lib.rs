@@ -1,56 +1,118 @@
 //! Library half of xtask: reading specs and comparing generated/ with what the generator makes.
 //! The binary (`cargo xtask ...`) and the freshness test share it.
 
+pub mod manifest;
 pub mod schema;
+pub mod tree;
+pub mod workspace;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
+use linkspec_codegen::diag::{Diagnostic, Diagnostics, Loc};
 use linkspec_codegen::{Config, Output, SpecSource};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-/// The repository root: the parent of this crate's directory.
-pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+pub use workspace::{compiled_root, current_root, find_root};
+
+/// What `specs/` holds: the specs that read, and the problems of those that did not.
+#[derive(Debug, Default)]
+pub struct SpecDir {
+    /// Specs read as UTF-8, in name order.
+    pub specs: Vec<SpecSource>,
+    /// Files that are not UTF-8, each reported as a diagnostic at its first bad byte.
+    pub diagnostics: Diagnostics,
+    /// Their text (bad bytes replaced), for the diagnostics' snippets.
+    pub lossy: Vec<SpecSource>,
+    /// Files refused outright (a spec named `*.yml`), with what to do.
+    pub refused: Vec<String>,
 }
 
-/// Reads `specs/*.yaml` in name order.
-pub fn read_specs(root: &Path) -> Result<Vec<SpecSource>> {
+impl SpecDir {
+    /// True when every spec file read.
+    pub fn is_clean(&self) -> bool {
+        self.diagnostics.0.is_empty() && self.refused.is_empty()
+    }
+}
+
+/// Reads `specs/`: every `*.yaml` file in name order. A file that is not UTF-8 becomes a
+/// diagnostic (the others are still read); a `*.yml` (or `*.YAML`) file is refused, never
+/// silently skipped. Other files (the README, the JSON Schema) are not specs.
+pub fn read_spec_dir(root: &Path) -> Result<SpecDir> {
     let dir = root.join("specs");
     let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
         .with_context(|| format!("reading {}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .collect();
+        .map(|e| e.map(|e| e.path()))
+        .collect::<std::io::Result<_>>()
+        .with_context(|| format!("reading {}", dir.display()))?;
     paths.sort();
-    paths
-        .into_iter()
-        .map(|path| {
-            let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-            let name = format!("specs/{}", path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default());
-            Ok(SpecSource { name, text })
-        })
-        .collect()
-}
-
-/// Every file under `dir`, relative to `root`, with `/` separators.
-pub fn existing_files(root: &Path, dir: &Path) -> Result<BTreeSet<String>> {
-    let mut out = BTreeSet::new();
-    if !dir.exists() {
-        return Ok(out);
-    }
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).with_context(|| format!("reading {}", d.display()))? {
-            let path = entry?.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let rel = path.strip_prefix(root).unwrap_or(&path);
-                out.insert(rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"));
+    let mut out = SpecDir::default();
+    for path in paths {
+        let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = format!("specs/{file}");
+        let ext = path.extension().map(|e| e.to_string_lossy().into_owned()).unwrap_or_default();
+        let yaml = ext == "yaml";
+        if !(ext.eq_ignore_ascii_case("yaml") || ext.eq_ignore_ascii_case("yml")) {
+            continue;
+        }
+        // Read through links (reading is harmless), but only regular files: a FIFO would block.
+        let meta = std::fs::metadata(&path).with_context(|| format!("reading {name}"))?;
+        if meta.is_dir() {
+            continue;
+        }
+        if !yaml {
+            let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            out.refused.push(format!("{name}: specs must be named `*.yaml`; rename it to specs/{stem}.yaml"));
+            continue;
+        }
+        if !meta.is_file() {
+            out.refused.push(format!("{name}: not a regular file; a spec is a YAML file"));
+            continue;
+        }
+        let bytes = std::fs::read(&path).with_context(|| format!("reading {name}"))?;
+        match String::from_utf8(bytes) {
+            Ok(text) => out.specs.push(SpecSource { name, text }),
+            Err(e) => {
+                let bytes = e.as_bytes();
+                let offset = e.utf8_error().valid_up_to();
+                out.diagnostics.0.push(not_utf8(&name, bytes, offset));
+                out.lossy.push(SpecSource { name, text: String::from_utf8_lossy(bytes).into_owned() });
             }
         }
     }
     Ok(out)
+}
+
+/// The diagnostic for a file whose bytes stop being UTF-8 at `offset`.
+fn not_utf8(name: &str, bytes: &[u8], offset: usize) -> Diagnostic {
+    // Everything before `offset` is valid UTF-8.
+    let before = std::str::from_utf8(&bytes[..offset]).unwrap_or_default();
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    let loc = Loc { line: u32::try_from(line).unwrap_or(u32::MAX), col: u32::try_from(col).unwrap_or(u32::MAX), len: 1 };
+    Diagnostic::error(
+        "LS0001",
+        name,
+        loc,
+        format!("the file is not UTF-8: byte 0x{:02X} at offset {offset} is not part of a UTF-8 character", bytes[offset]),
+    )
+    .help("specs are UTF-8 text: save the file as UTF-8 (the snippet shows the bad byte as \u{FFFD})")
+}
+
+/// Reads `specs/*.yaml`, failing when any spec file does not read (see [`read_spec_dir`]).
+pub fn read_specs(root: &Path) -> Result<Vec<SpecSource>> {
+    let dir = read_spec_dir(root)?;
+    if !dir.is_clean() {
+        let mut problems: Vec<String> = dir.diagnostics.0.iter().map(ToString::to_string).collect();
+        problems.extend(dir.refused);
+        bail!("{}", problems.join("\n"));
+    }
+    Ok(dir.specs)
+}
+
+/// Every regular file under `dir`, relative to `root`, with `/` separators. Symbolic links
+/// are not followed (nor listed).
+pub fn existing_files(root: &Path, dir: &Path) -> Result<BTreeSet<String>> {
+    Ok(tree::walk(dir)?.files.iter().map(|p| tree::relative(root, p)).collect())
 }
 
 /// How generated/ differs from what the generator makes now.
@@ -70,13 +132,14 @@ impl Drift {
 }
 
 /// Compares the generator's output with the files on disk.
+/// Refuses (see [`tree::generated_files`]) when generated/ holds a symbolic link.
 pub fn drift(root: &Path, config: &Config, output: &Output) -> Result<Drift> {
-    let existing = existing_files(root, &root.join(&config.out_dir))?;
+    let existing = tree::generated_files(root, &config.out_dir)?;
     let wanted: BTreeSet<String> = output.files.iter().map(|f| f.path.clone()).collect();
     let stale = output
         .files
         .iter()
-        .filter(|f| std::fs::read_to_string(root.join(&f.path)).ok().as_deref() != Some(f.contents.as_str()))
+        .filter(|f| !existing.contains(&f.path) || std::fs::read(root.join(&f.path)).ok().as_deref() != Some(f.contents.as_bytes()))
         .map(|f| f.path.clone())
         .collect();
     let extra = existing.difference(&wanted).cloned().collect();
@@ -146,22 +209,57 @@ pub fn evidence_warnings(root: &Path, specs: &[SpecSource]) -> Result<linkspec_c
 
 /// `cargo xtask generate [--check]` below `root`: reads `specs/`, and either rewrites
 /// `generated/` (removing files the generator no longer makes) or, with `check`, only reports
-/// how it differs. Diagnostics go to `err`. Returns false when a spec is invalid (then nothing is
-/// written) or, with `check`, when `generated/` is stale.
+/// how it differs. Diagnostics go to `err`. Returns false when a spec is invalid or missing, or a
+/// generated manifest would not load (then nothing is written) or, with `check`, when
+/// `generated/` is stale.
+///
+/// `generated/` is only ever replaced whole (see [`tree::replace`]): a run that fails leaves it
+/// as it was, and a symbolic link there is refused, never followed.
 pub fn generate(root: &Path, check: bool, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write) -> Result<bool> {
-    let specs = read_specs(root)?;
-    let source_of = |name: &str| specs.iter().find(|s| s.name == name).map(|s| s.text.as_str());
+    let dir = read_spec_dir(root)?;
+    let specs = &dir.specs;
+    let source_of = |name: &str| specs.iter().chain(&dir.lossy).find(|s| s.name == name).map(|s| s.text.as_str());
     let config = Config::default();
-    let output = match linkspec_codegen::generate(&specs, &config) {
-        Ok(output) => output,
-        Err(diags) => {
+    for problem in &dir.refused {
+        writeln!(err, "error: {problem}")?;
+    }
+    if specs.is_empty() && dir.is_clean() {
+        writeln!(
+            err,
+            "error: {} holds no spec (`*.yaml`): nothing to generate from, so {}/ was left as it is",
+            root.join("specs").display(),
+            config.out_dir
+        )?;
+        return Ok(false);
+    }
+    let generated = linkspec_codegen::generate(specs, &config);
+    if !dir.is_clean() || generated.is_err() {
+        let mut diags = dir.diagnostics.clone();
+        if let Err(more) = &generated {
+            diags.0.extend(more.0.iter().cloned());
+        }
+        diags.sort();
+        if !diags.0.is_empty() {
             write!(err, "{}", diags.render(source_of))?;
-            writeln!(err, "nothing was written: fix the specs above and run again")?;
+        }
+        writeln!(err, "nothing was written: fix the specs above and run again")?;
+        return Ok(false);
+    }
+    let Ok(output) = generated else { return Ok(false) };
+    for f in output.files.iter().filter(|f| f.path.ends_with(".toml")) {
+        if let Err(p) = manifest::check(&f.contents) {
+            writeln!(
+                err,
+                "error: {}:{}:{}: {}\n  cargo could not read this manifest, and then could not load the workspace (not even to run \
+                 `cargo xtask generate` again), so nothing was written.\n  A provider or feature name cargo cannot take (such as \
+                 `default`) causes this: rename it in its spec; otherwise it is a generator bug.",
+                f.path, p.line, p.col, p.message
+            )?;
             return Ok(false);
         }
-    };
+    }
     let mut warnings = output.warnings.clone();
-    warnings.0.extend(evidence_warnings(root, &specs)?.0);
+    warnings.0.extend(evidence_warnings(root, specs)?.0);
     if !warnings.0.is_empty() {
         write!(err, "{}", warnings.render(source_of))?;
     }
@@ -180,17 +278,17 @@ pub fn generate(root: &Path, check: bool, out: &mut dyn std::io::Write, err: &mu
         writeln!(err, "generated/ is out of date: run `cargo xtask generate`")?;
         return Ok(false);
     }
+    if !drift.is_empty() {
+        let files: Vec<(&str, &str)> = output.files.iter().map(|f| (f.path.as_str(), f.contents.as_str())).collect();
+        let unchanged: BTreeSet<String> =
+            output.files.iter().filter(|f| !drift.stale.contains(&f.path)).map(|f| f.path.clone()).collect();
+        tree::replace(root, &config.out_dir, &files, &unchanged)?;
+    }
     for f in &drift.extra {
-        std::fs::remove_file(root.join(f)).with_context(|| format!("removing {f}"))?;
         writeln!(out, "removed {f}")?;
     }
-    for f in output.files.iter().filter(|f| drift.stale.contains(&f.path)) {
-        let path = root.join(&f.path);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
-        }
-        std::fs::write(&path, &f.contents).with_context(|| format!("writing {}", f.path))?;
-        writeln!(out, "wrote {}", f.path)?;
+    for f in &drift.stale {
+        writeln!(out, "wrote {f}")?;
     }
     writeln!(
         out,

@@ -5,7 +5,6 @@
 
 use anyhow::{Context, Result, bail};
 use std::process::ExitCode;
-use xtask::root;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -33,19 +32,41 @@ fn generate(args: &[String]) -> Result<ExitCode> {
         [flag] if flag == "--check" => true,
         _ => bail!("usage: cargo xtask generate [--check]"),
     };
-    let ok = xtask::generate(&root(), check, &mut std::io::stdout(), &mut std::io::stderr())?;
+    let root = xtask::current_root()?;
+    println!("linkspec root: {} (specs/ and generated/ there)", root.display());
+    warn_if_built_elsewhere(&root);
+    let ok = xtask::generate(&root, check, &mut std::io::stdout(), &mut std::io::stderr())?;
     Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
-/// Builds and runs the conformance binary. It lives in its own crate so that xtask (and so
-/// `generate`) never depends on generated/ compiling.
+/// Builds and runs the conformance binary of the checkout found from the current directory
+/// (the binary finds the same root and prints it). It lives in its own crate so that xtask
+/// (and so `generate`) never depends on generated/ compiling.
 fn conformance(args: &[String]) -> Result<ExitCode> {
+    let root = xtask::current_root()?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = std::process::Command::new(cargo)
         .args(["run", "--quiet", "--package", "linkspec-conformance", "--bin", "conformance", "--"])
         .args(args)
-        .current_dir(root())
+        .current_dir(&root)
         .status()
         .context("running the conformance binary")?;
     Ok(if status.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+/// With a `CARGO_TARGET_DIR` shared between checkouts, the binary cargo runs may have been
+/// built from another one: it still works on `root`, but with that checkout's generator.
+fn warn_if_built_elsewhere(root: &std::path::Path) {
+    let built = xtask::compiled_root();
+    let same = |a: &std::path::Path, b: &std::path::Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    };
+    if !same(&built, root) {
+        eprintln!(
+            "warning: this xtask was built from {}, so it generates with that checkout's codegen; \
+             give each checkout its own target directory",
+            built.display()
+        );
+    }
 }

@@ -35,7 +35,8 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
         [flag] if flag == "--check" => true,
         _ => bail!("usage: cargo xtask schema [--check]"),
     };
-    let root = crate::root();
+    let root = crate::current_root()?;
+    println!("linkspec root: {}", root.display());
     let path = root.join(SCHEMA_PATH);
     let wanted = schema_text()?;
     let current = std::fs::read_to_string(&path).ok();

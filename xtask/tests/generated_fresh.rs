@@ -3,7 +3,7 @@
 
 #[test]
 fn generated_matches_specs() {
-    let root = xtask::root();
+    let root = xtask::compiled_root();
     let specs = xtask::read_specs(&root).expect("specs are readable");
     assert!(!specs.is_empty(), "specs/ holds no spec");
     let config = linkspec_codegen::Config::default();

@@ -25,7 +25,7 @@ fn compile(schema: serde_json::Value) -> (boon::Schemas, boon::SchemaIndex) {
 
 #[test]
 fn checked_in_schema_is_fresh() {
-    let root = xtask::root();
+    let root = xtask::compiled_root();
     let on_disk = std::fs::read_to_string(root.join(xtask::schema::SCHEMA_PATH)).unwrap_or_default();
     let wanted = xtask::schema::schema_text().expect("schema serializes");
     assert!(on_disk == wanted, "{} is stale: run `cargo xtask schema`", xtask::schema::SCHEMA_PATH);
@@ -33,13 +33,13 @@ fn checked_in_schema_is_fresh() {
 
 #[test]
 fn every_spec_points_editors_at_the_schema() {
-    let missing = xtask::schema::specs_without_modeline(&xtask::root()).expect("specs are readable");
+    let missing = xtask::schema::specs_without_modeline(&xtask::compiled_root()).expect("specs are readable");
     assert!(missing.is_empty(), "these specs do not start with `{}`: {missing:?}", xtask::schema::MODELINE);
 }
 
 #[test]
 fn every_spec_validates_against_the_schema() {
-    let root = xtask::root();
+    let root = xtask::compiled_root();
     let (schemas, index) = compile(schema_on_disk(&root));
     let specs = xtask::read_specs(&root).expect("specs are readable");
     assert!(!specs.is_empty());
@@ -53,7 +53,7 @@ fn every_spec_validates_against_the_schema() {
 
 #[test]
 fn the_schema_rejects_what_the_parser_rejects() {
-    let root = xtask::root();
+    let root = xtask::compiled_root();
     let (schemas, index) = compile(schema_on_disk(&root));
     let bad = root.join("codegen/tests/bad");
     for name in ["unknown_key_suggestion.yaml", "wrong_value_type.yaml", "missing_key.yaml", "invalid_method.yaml", "many_shape_errors.yaml"] {
