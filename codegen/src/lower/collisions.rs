@@ -1,0 +1,184 @@
+//! Names a spec adds to the generated crate: module, type, client and builder names, and their collisions.
+
+use crate::diag::Loc;
+use crate::ir;
+use crate::names;
+use crate::spec;
+use std::collections::BTreeMap;
+use super::Lowerer;
+
+/// Why `name` is no snake_case value name, to finish a sentence: a keyword needs saying so.
+pub(super) fn not_value_name(name: &str) -> &'static str {
+    if names::is_keyword(name) { "is a Rust keyword, so it cannot be a" } else { "is not a snake_case" }
+}
+
+/// Help for a bad `rust:` name: keywords are escaped anyway, so the override is not needed.
+pub(super) fn rust_help(name: &str, example: &str) -> String {
+    if names::is_keyword(name) {
+        format!("remove `rust:`; linkspec writes keywords with a trailing underscore (`{name}_`)")
+    } else {
+        format!("write a snake_case name, e.g. `{example}`")
+    }
+}
+
+pub(super) fn check_type_names(lw: &mut Lowerer, spec: &spec::Spec) {
+    let mut seen: BTreeMap<String, Loc> = BTreeMap::new();
+    let all = spec.models.0.iter().map(|(k, _)| k).chain(spec.enums.0.iter().map(|(k, _)| k));
+    for name in all {
+        if !names::is_type_name(&name.value) {
+            let fix = names::type_ident(&name.value).unwrap_or_else(|| "MyType".into());
+            lw.error(
+                "LS0302",
+                Loc::at(name),
+                format!("type name `{}` is not UpperCamelCase", name.value),
+                &format!("rename it, e.g. `{}`", fix.trim_end_matches('_')),
+            );
+        }
+        if let Some(first) = seen.get(&name.value) {
+            let first = *first;
+            lw.error(
+                "LS0201",
+                Loc::at(name),
+                format!("`{}` is declared twice (first at line {})", name.value, first.line),
+                "models and enums share one namespace: rename one",
+            );
+        }
+        seen.insert(name.value.clone(), Loc::at(name));
+    }
+}
+
+pub(super) fn check_global_names(
+    lw: &mut Lowerer,
+    operations: &[ir::Operation],
+    models: &[ir::Model],
+    enums: &[ir::Enum],
+    variables: &[ir::Variable],
+    spec: &spec::Spec,
+) {
+    let mut taken: BTreeMap<String, String> = BTreeMap::new();
+    for m in models {
+        taken.insert(m.name.clone(), format!("model `{}`", m.name));
+    }
+    for e in enums {
+        taken.insert(e.name.clone(), format!("enum `{}`", e.name));
+    }
+    let locate = |name: &str| {
+        spec.models.0.iter().chain(std::iter::empty()).find(|(k, _)| k.value == name).map(|(k, _)| Loc::at(k))
+            .or_else(|| spec.enums.0.iter().find(|(k, _)| k.value == name).map(|(k, _)| Loc::at(k)))
+            .unwrap_or_default()
+    };
+    for &reserved in names::RESERVED_TYPES {
+        if let Some(what) = taken.get(reserved) {
+            lw.error(
+                "LS0304",
+                locate(reserved),
+                format!("{what} collides with the generated `{reserved}` type"),
+                "rename it, e.g. with the provider's name as a prefix",
+            );
+        }
+    }
+    for (op, (name, _)) in operations.iter().zip(&spec.operations.value.0) {
+        if let Some(what) = taken.get(&op.request_type) {
+            lw.error(
+                "LS0304",
+                Loc::at(name),
+                format!("operation `{}` needs the type name `{}`, taken by {what}", op.name, op.request_type),
+                "rename the model (e.g. `...Body`) or the operation",
+            );
+        }
+    }
+    for v in variables {
+        let loc = spec.servers.variables.0.iter().find(|(k, _)| k.value == v.wire).map(|(k, _)| Loc::at(k)).unwrap_or_default();
+        if names::RESERVED_TYPES.contains(&v.type_name.as_str()) {
+            lw.error(
+                "LS0304",
+                loc,
+                format!("server variable `{}` needs the type name `{}`, which every client module defines", v.wire, v.type_name),
+                "rename the variable here and in the URLs; the name is the spec's own",
+            );
+        } else if let Some(what) = taken.get(&v.type_name) {
+            lw.error("LS0304", loc, format!("server variable `{}` needs the type name `{}`, taken by {what}", v.wire, v.type_name), "rename the variable here and in the URLs; the name is the spec's own");
+        }
+        taken.insert(v.type_name.clone(), format!("server variable `{}`", v.wire));
+    }
+}
+
+/// Builder methods, client methods and module statics: every name a spec adds to the generated
+/// client must be free.
+pub(super) fn check_client_names(
+    lw: &mut Lowerer,
+    spec: &spec::Spec,
+    variables: &[ir::Variable],
+    headers: &[ir::DefaultHeader],
+    auth: Option<&ir::Auth>,
+    operations: &[ir::Operation],
+) {
+    let mut builder: BTreeMap<String, String> =
+        names::BUILDER_METHODS.iter().map(|m| ((*m).to_owned(), format!("the builder's own `{m}`"))).collect();
+    let mut claim = |lw: &mut Lowerer, method: &str, what: String, loc: Loc, help: &str| {
+        match builder.get(method) {
+            Some(other) => lw.error(
+                "LS0304",
+                loc,
+                format!("{what} needs the builder method `{method}`, already taken by {other}"),
+                help,
+            ),
+            None => {
+                builder.insert(method.to_owned(), what);
+            }
+        }
+    };
+    let a = &spec.auth.value;
+    let auth_loc = a.setter.as_ref().map(Loc::at).unwrap_or_else(|| Loc::at(&a.scheme));
+    match auth {
+        Some(ir::Auth::Bearer { setter } | ir::Auth::Header { setter, .. }) => {
+            claim(lw, setter, "the credential setter".to_owned(), auth_loc, "set `auth.setter:` to another name");
+        }
+        Some(ir::Auth::KeyPair { .. }) => {
+            for m in ["client_id", "secret", "credentials_in"] {
+                claim(lw, m, "the key pair setters".to_owned(), auth_loc, "rename the colliding header or server variable");
+            }
+        }
+        None => {}
+    }
+    for v in variables {
+        let loc = spec.servers.variables.0.iter().find(|(k, _)| k.value == v.wire).map(|(k, _)| Loc::at(k)).unwrap_or_default();
+        claim(lw, &v.setter, format!("server variable `{}`", v.wire), loc, "rename the variable here and in the URLs; the name is the spec's own");
+    }
+    for h in headers {
+        let loc = spec.headers.0.iter().find(|(k, _)| k.value == h.wire).map(|(k, _)| Loc::at(k)).unwrap_or_default();
+        claim(lw, &h.setter, format!("header `{}`", h.wire), loc, "add `setter: <other_name>` to the header");
+    }
+    for (name, _) in &spec.auth.value.inputs.0 {
+        claim(lw, &name.value, format!("input `{}`", name.value), Loc::at(name), "rename the input; steps refer to it by this name");
+    }
+    for (name, _) in &spec.servers.hosts.0 {
+        claim(lw, &format!("{}_url", name.value), format!("host `{}`", name.value), Loc::at(name), "rename the host");
+    }
+    let mut requests: BTreeMap<&str, &str> = BTreeMap::new();
+    for (op, (name, _)) in operations.iter().zip(&spec.operations.value.0) {
+        if names::CLIENT_METHODS.contains(&op.name.as_str()) {
+            lw.error("LS0304", Loc::at(name), format!("operation `{}` collides with the generated `Client::{}`", op.name, op.name), "rename the operation");
+        }
+        let upper = op.name.to_uppercase();
+        if names::RESERVED_STATICS.contains(&upper.as_str()) {
+            lw.error(
+                "LS0304",
+                Loc::at(name),
+                format!("operation `{}` needs the static `{upper}`, which every client module already has", op.name),
+                "rename the operation",
+            );
+        }
+        match requests.get(op.request_type.as_str()) {
+            Some(other) if *other != op.name => lw.error(
+                "LS0304",
+                Loc::at(name),
+                format!("operations `{other}` and `{}` both need the request type `{}`", op.name, op.request_type),
+                "rename one of them; `a1` and `a_1` differ only in an underscore",
+            ),
+            _ => {
+                requests.insert(&op.request_type, &op.name);
+            }
+        }
+    }
+}

@@ -1,0 +1,187 @@
+//! Parse and validate: spec text -> `spec::Spec` -> `ir::Provider`, collecting every problem.
+//!
+//! Lowering never stops at the first error: each check records a diagnostic and carries on
+//! with a placeholder, and the IR is only returned when no error was recorded.
+
+mod acquire;
+mod auth;
+mod collisions;
+mod enums;
+mod errors;
+mod headers;
+mod models;
+mod operations;
+mod paging;
+mod parse;
+mod servers;
+mod types;
+
+pub use parse::{edit_distance, parse};
+use acquire::{lower_acquire, lower_inputs};
+use auth::lower_auth;
+use collisions::{check_client_names, check_global_names, check_type_names, not_value_name};
+use enums::lower_enums;
+use errors::{lower_errors, lower_operation_envelopes, lower_rules};
+use headers::lower_headers;
+use models::{box_recursive_fields, check_required_cycles, lower_models};
+use operations::{check_form_bodies, lower_operations};
+use paging::lower_paging;
+use servers::{check_operation_hosts, lower_hosts, lower_servers};
+use types::warn_unused_types;
+use crate::diag::{Diagnostic, Loc};
+use crate::ir;
+use crate::names;
+use crate::spec::{self, Sp};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Collects diagnostics for one file.
+struct Lowerer<'a> {
+    file: &'a str,
+    diags: &'a mut Vec<Diagnostic>,
+    models: BTreeSet<String>,
+    enums: BTreeMap<String, bool>,
+    timestamps: ir::TimestampFormat,
+}
+
+impl Lowerer<'_> {
+    fn error(&mut self, code: &'static str, loc: Loc, message: String, help: &str) {
+        self.diags.push(Diagnostic::error(code, self.file, loc, message).help(help));
+    }
+
+    fn warning(&mut self, code: &'static str, loc: Loc, message: String, help: &str) {
+        self.diags.push(Diagnostic::warning(code, self.file, loc, message).help(help));
+    }
+
+    /// Errors recorded so far (in this file and the ones before it).
+    fn errors(&self) -> usize {
+        self.diags.iter().filter(|d| d.severity == crate::diag::Severity::Error).count()
+    }
+}
+
+/// Validates a parsed spec. Returns the IR when no error was found; errors and warnings go
+/// to `diags` either way.
+pub fn lower(file: &str, spec: &spec::Spec, diags: &mut Vec<Diagnostic>) -> Option<ir::Provider> {
+    let before = diags.iter().filter(|d| d.severity == crate::diag::Severity::Error).count();
+    let mut lw = Lowerer {
+        file,
+        diags,
+        models: spec.models.0.iter().map(|(k, _)| k.value.clone()).collect(),
+        enums: spec
+            .enums
+            .0
+            .iter()
+            .map(|(k, v)| (k.value.clone(), v.value.values.iter().any(|x| matches!(x.value, spec::EnumValueSpec::Plain(None)))))
+            .collect(),
+        timestamps: ir::TimestampFormat::Rfc3339,
+    };
+
+    let module = spec.provider.value.clone();
+    if !names::is_value_name(&module) {
+        lw.error(
+            "LS0100",
+            Loc::at(&spec.provider),
+            format!("provider name `{module}` {} Rust module name", not_value_name(&module)),
+            "use lower-case letters, digits and `_`, e.g. `moneykit`",
+        );
+    }
+    if let Some(ts) = &spec.timestamps {
+        lw.timestamps = timestamp_format(&mut lw, ts).unwrap_or(ir::TimestampFormat::Rfc3339);
+    }
+    let media_type = match &spec.media_type {
+        Some(mt) => {
+            check_media_type(&mut lw, mt);
+            mt.value.clone()
+        }
+        None => "application/json".to_owned(),
+    };
+
+    let (environments, default_env, variables) = lower_servers(&mut lw, &spec.servers);
+    let headers = lower_headers(&mut lw, &spec.headers);
+    let auth = lower_auth(&mut lw, &spec.auth);
+
+    check_type_names(&mut lw, spec);
+    let enums = lower_enums(&mut lw, &spec.enums);
+    let mut models = lower_models(&mut lw, &spec.models);
+    box_recursive_fields(&mut models);
+    let errors = lower_errors(&mut lw, &spec.errors, &models);
+    let mut operations = lower_operations(&mut lw, &spec.operations);
+    lower_operation_envelopes(&mut lw, spec, &mut operations, errors.as_ref(), &models);
+    lower_paging(&mut lw, spec, &mut operations);
+    let hosts = lower_hosts(&mut lw, &spec.servers, &environments, &variables);
+    check_operation_hosts(&mut lw, spec, &hosts);
+    check_form_bodies(&mut lw, spec, &operations, &models);
+    let inputs = lower_inputs(&mut lw, &spec.auth, auth.as_ref());
+    // A key pair has no acquisition (`lower_inputs` says so): its steps would only echo that.
+    let acquire = match auth {
+        Some(ir::Auth::KeyPair { .. }) => None,
+        _ => lower_acquire(&mut lw, spec, &inputs, &mut operations, &models),
+    };
+    let rules = lower_rules(&mut lw, &spec.errors);
+    check_global_names(&mut lw, &operations, &models, &enums, &variables, spec);
+    check_client_names(&mut lw, spec, &variables, &headers, auth.as_ref(), &operations);
+    check_required_cycles(&mut lw, spec, &models);
+    // Unused types are only worth a warning in an otherwise valid spec: next to errors they are
+    // mostly echoes of a misspelt reference.
+    if lw.diags.iter().filter(|d| d.severity == crate::diag::Severity::Error).count() == before {
+        warn_unused_types(&mut lw, spec, &models, &enums, &operations, errors.as_ref());
+    }
+
+    let after = lw.diags.iter().filter(|d| d.severity == crate::diag::Severity::Error).count();
+    if after > before {
+        return None;
+    }
+    Some(ir::Provider {
+        source: file.to_owned(),
+        module,
+        title: spec.title.clone(),
+        docs: spec.docs.clone(),
+        environments,
+        default_env,
+        variables,
+        media_type,
+        headers,
+        auth: auth?,
+        errors: errors?,
+        operations,
+        models,
+        enums,
+        hosts,
+        inputs,
+        acquire,
+        rules,
+    })
+}
+
+fn timestamp_format(lw: &mut Lowerer, value: &Sp<String>) -> Option<ir::TimestampFormat> {
+    match value.value.as_str() {
+        "rfc3339" => Some(ir::TimestampFormat::Rfc3339),
+        "naive" => Some(ir::TimestampFormat::Naive),
+        other => {
+            lw.error(
+                "LS0104",
+                Loc::at(value),
+                format!("unknown timestamp format `{other}`"),
+                "use `rfc3339` (offset required, e.g. 2019-02-15T15:51:39Z) or `naive` (no offset, e.g. 2023-02-16T09:14:11)",
+            );
+            None
+        }
+    }
+}
+
+/// A media type is `type/subtype` with token characters, optionally `; param=value`.
+fn check_media_type(lw: &mut Lowerer, mt: &Sp<String>) {
+    let essence = mt.value.split(';').next().unwrap_or("").trim();
+    let token = |s: &str| {
+        !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "!#$&-^_.+".contains(c))
+    };
+    let ok = matches!(essence.split_once('/'), Some((t, s)) if token(t) && token(s));
+    if !ok {
+        lw.error(
+            "LS0103",
+            Loc::at(mt),
+            format!("`{}` is not a media type", mt.value),
+            "write `type/subtype`, e.g. `application/vnd.mx.nexus.v1+json`; parameters go after `;`, as in `application/json; charset=utf-8`",
+        );
+    }
+}
+

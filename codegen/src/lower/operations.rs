@@ -1,0 +1,304 @@
+//! Operations: method, path, params, responses, and form bodies.
+
+use crate::diag::Loc;
+use crate::ir;
+use crate::names;
+use crate::spec::{self, Sp};
+use std::collections::BTreeMap;
+use super::acquire::describe;
+use super::collisions::{not_value_name, rust_help};
+use super::parse::suggest;
+use super::servers::placeholders;
+use super::types::parse_type;
+use super::{Lowerer, check_media_type};
+
+pub(super) fn lower_method(lw: &mut Lowerer, method: &Sp<String>) -> Option<ir::Method> {
+    Some(match method.value.as_str() {
+        "GET" => ir::Method::Get,
+        "POST" => ir::Method::Post,
+        "PUT" => ir::Method::Put,
+        "PATCH" => ir::Method::Patch,
+        "DELETE" => ir::Method::Delete,
+        other => {
+            let upper = other.to_ascii_uppercase();
+            let hint = if spec::METHODS.contains(&upper.as_str()) {
+                format!("write it in upper case: `{upper}`")
+            } else {
+                format!("use one of {}", spec::METHODS.join(", "))
+            };
+            lw.error("LS0202", Loc::at(method), format!("`{other}` is not a supported HTTP method"), &hint);
+            return None;
+        }
+    })
+}
+
+pub(super) fn lower_operations(lw: &mut Lowerer, ops: &Sp<spec::Entries<Sp<spec::OperationSpec>>>) -> Vec<ir::Operation> {
+    let mut out = Vec::new();
+    let mut seen: BTreeMap<String, u32> = BTreeMap::new();
+    let mut endpoints: BTreeMap<String, String> = BTreeMap::new();
+    if ops.value.0.is_empty() {
+        lw.warning("LS1003", Loc::at(ops), "no operations are declared".to_owned(), "add endpoints under `operations:`");
+    }
+    for (name, op) in &ops.value.0 {
+        let o = &op.value;
+        if names::is_keyword(&name.value) {
+            lw.error(
+                "LS0200",
+                Loc::at(name),
+                format!("operation name `{}` is a Rust keyword", name.value),
+                &format!("a method cannot be called `{}`; rename it, e.g. `get_{}`", name.value, name.value),
+            );
+        } else if !names::is_value_name(&name.value) {
+            let fix = names::value_ident(&name.value).unwrap_or_else(|| "my_operation".into());
+            lw.error("LS0200", Loc::at(name), format!("operation name `{}` is not snake_case", name.value), &format!("rename it, e.g. `{}`", fix.trim_end_matches('_')));
+        }
+        if let Some(line) = seen.get(&name.value) {
+            let line = *line;
+            lw.error("LS0201", Loc::at(name), format!("operation `{}` is declared twice (first at line {line})", name.value), "rename one");
+        }
+        seen.insert(name.value.clone(), Loc::at(name).line);
+        let method = lower_method(lw, &o.method);
+        let params = lower_params(lw, &o.path, &o.params);
+        let body_on_get = o.body_on_get.as_ref().is_some_and(|b| b.value);
+        if let Some(flag) = o.body_on_get.as_ref().filter(|b| b.value) {
+            let needed = o.body.is_some() && matches!(method, Some(ir::Method::Get | ir::Method::Delete));
+            if !needed {
+                lw.warning(
+                    "LS1005",
+                    Loc::at(flag),
+                    "`body_on_get` has no effect here".to_owned(),
+                    "it only allows a `body:` on a GET or DELETE; remove it",
+                );
+            }
+        }
+        if let Some(m) = method {
+            let endpoint = format!("{} {}", m.as_str(), o.path.value);
+            match endpoints.get(&endpoint) {
+                Some(other) => lw.warning(
+                    "LS1006",
+                    Loc::at(&o.path),
+                    format!("operations `{other}` and `{}` both call `{endpoint}`", name.value),
+                    "remove one; if they differ in parameters only, one operation with optional parameters does both",
+                ),
+                None => {
+                    endpoints.insert(endpoint, name.value.clone());
+                }
+            }
+        }
+        let body = match &o.body {
+            Some(b) => {
+                if !lw.models.contains(&b.value) {
+                    let hint = match suggest(&b.value, lw.models.iter().map(String::as_str)) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => "declare the body under `models:`".to_owned(),
+                    };
+                    lw.error("LS0300", Loc::at(b), format!("body model `{}` is not declared", b.value), &hint);
+                }
+                if matches!(method, Some(ir::Method::Get | ir::Method::Delete)) && !body_on_get {
+                    lw.error(
+                        "LS0205",
+                        Loc::at(b),
+                        format!("a {} with a body is unusual and many servers drop it", o.method.value),
+                        "if the provider really wants one (MX does), add `body_on_get: true`",
+                    );
+                }
+                Some(b.value.clone())
+            }
+            None => None,
+        };
+        let (success, response) = lower_responses(lw, name, &o.responses);
+        let body_format = match &o.body_format {
+            None => ir::BodyFormat::Json,
+            Some(f) => match f.value.as_str() {
+                "json" => ir::BodyFormat::Json,
+                "form" => {
+                    if o.body.is_none() {
+                        lw.error("LS0210", Loc::at(f), "`body_format: form` without a `body:`".to_owned(), "name the form's model under `body:`, or remove `body_format`");
+                    }
+                    ir::BodyFormat::Form
+                }
+                other => {
+                    lw.error("LS0210", Loc::at(f), format!("unknown body format `{other}`"), "use `json` (the default) or `form` (`application/x-www-form-urlencoded`)");
+                    ir::BodyFormat::Json
+                }
+            },
+        };
+        if let Some(mt) = &o.media_type {
+            check_media_type(lw, mt);
+        }
+        let method = method.unwrap_or(ir::Method::Get);
+        out.push(ir::Operation {
+            name: name.value.clone(),
+            request_type: names::request_type(&name.value),
+            doc: o.doc.clone(),
+            method,
+            path: o.path.value.clone(),
+            params,
+            body,
+            success,
+            response,
+            errors: None,
+            paging: None,
+            host: o.host.as_ref().map(|h| h.value.clone()),
+            body_format,
+            media_type: o.media_type.as_ref().map(|m| m.value.clone()),
+            idempotent: o.idempotent.unwrap_or(matches!(method, ir::Method::Get | ir::Method::Put | ir::Method::Delete)),
+            authenticated: true,
+        });
+    }
+    out
+}
+
+pub(super) fn lower_params(lw: &mut Lowerer, path: &Sp<String>, params: &spec::Entries<Sp<spec::ParamSpec>>) -> Vec<ir::Param> {
+    let mut in_path = Vec::new();
+    if !path.value.starts_with('/') {
+        lw.error("LS0209", Loc::at(path), format!("path `{}` must start with `/`", path.value), "write it below the base URL, e.g. `/users/{id}/links`");
+    }
+    if path.value.contains(['?', '#']) {
+        lw.error("LS0209", Loc::at(path), "a path template cannot hold `?` or `#`".to_owned(), "declare query parameters under `params:` with `in: query`");
+    }
+    for p in placeholders(&path.value) {
+        match p {
+            Ok(name) if !name.is_empty() => in_path.push(name),
+            _ => lw.error("LS0209", Loc::at(path), "malformed `{...}` in path".to_owned(), "write path parameters as `{name}`"),
+        }
+    }
+    let mut out = Vec::new();
+    let mut seen_rust: BTreeMap<String, String> = BTreeMap::new();
+    for (wire, p) in &params.0 {
+        let pv = &p.value;
+        let location = match pv.location.value.as_str() {
+            "path" => ir::ParamLocation::Path,
+            "query" => ir::ParamLocation::Query,
+            "header" => ir::ParamLocation::Header,
+            other => {
+                lw.error("LS0204", Loc::at(&pv.location), format!("`{other}` is not a parameter location"), "use `path`, `query` or `header`");
+                continue;
+            }
+        };
+        if location == ir::ParamLocation::Path && !in_path.contains(&wire.value) {
+            lw.error(
+                "LS0203",
+                Loc::at(wire),
+                format!("path parameter `{}` does not appear in `{}`", wire.value, path.value),
+                &format!("add `{{{}}}` to the path, or make it `in: query`", wire.value),
+            );
+        }
+        let required = match (&pv.required, location) {
+            (Some(r), ir::ParamLocation::Path) if !r.value => {
+                lw.error("LS0204", Loc::at(r), "path parameters are always required".to_owned(), "remove `required: false`");
+                true
+            }
+            (_, ir::ParamLocation::Path) => true,
+            (Some(r), _) => r.value,
+            (None, _) => false,
+        };
+        let rust = match &pv.rust {
+            Some(r) if names::is_value_name(&r.value) => Some(r.value.clone()),
+            Some(r) => {
+                lw.error("LS0303", Loc::at(r), format!("`{}` {} Rust name", r.value, not_value_name(&r.value)), &rust_help(&r.value, "env_id"));
+                continue;
+            }
+            None => names::value_ident(&wire.value),
+        };
+        let Some(rust) = rust else {
+            lw.error("LS0303", Loc::at(wire), format!("parameter `{}` cannot become a Rust name", wire.value), "add `rust: <name>`");
+            continue;
+        };
+        if rust == "body" {
+            lw.error("LS0304", Loc::at(wire), "parameter name `body` is taken by the request body".to_owned(), "add `rust: <other_name>`");
+            continue;
+        }
+        if let Some(other) = seen_rust.insert(rust.clone(), wire.value.clone()) {
+            lw.error("LS0304", Loc::at(wire), format!("parameters `{other}` and `{}` both become `{rust}` in Rust", wire.value), "add `rust: <other_name>` to one of them");
+            continue;
+        }
+        let Some(ty) = parse_type(lw, &pv.ty, None) else { continue };
+        if !matches!(
+            ty,
+            ir::TypeRef::String | ir::TypeRef::Integer | ir::TypeRef::Number | ir::TypeRef::Boolean | ir::TypeRef::Date | ir::TypeRef::DateTime(_) | ir::TypeRef::Enum(_)
+        ) {
+            lw.error("LS0204", Loc::at(&pv.ty), format!("parameter type `{}` is not a scalar or enum", pv.ty.value), "parameters take string, integer, number, boolean, date, datetime or an enum");
+            continue;
+        }
+        out.push(ir::Param { wire: wire.value.clone(), rust, location, ty, required, doc: pv.doc.clone(), sensitive: pv.sensitive });
+    }
+    for name in in_path {
+        if !params.0.iter().any(|(w, p)| w.value == name && p.value.location.value == "path") {
+            lw.error(
+                "LS0203",
+                Loc::at(path),
+                format!("path parameter `{{{name}}}` is not declared"),
+                &format!("add `{name}: {{ in: path, type: string }}` under `params:`"),
+            );
+        }
+    }
+    out
+}
+
+pub(super) fn lower_responses(lw: &mut Lowerer, op: &Sp<String>, responses: &spec::Entries<Sp<String>>) -> (Vec<u16>, Option<ir::TypeRef>) {
+    let mut success = Vec::new();
+    let mut types: Vec<(Loc, Option<ir::TypeRef>)> = Vec::new();
+    for (status, ty) in &responses.0 {
+        let code = match status.value.parse::<u16>() {
+            Ok(c) if (100..=599).contains(&c) => c,
+            _ => {
+                lw.error("LS0206", Loc::at(status), format!("`{}` is not an HTTP status code", status.value), "use a number from 100 to 599, e.g. `200`");
+                continue;
+            }
+        };
+        if !(200..=299).contains(&code) {
+            lw.error(
+                "LS0206",
+                Loc::at(status),
+                format!("`{code}` is not a success status"),
+                "list only 2xx statuses under `responses:`; error statuses decode into the `errors:` model",
+            );
+            continue;
+        }
+        success.push(code);
+        let parsed = if ty.value.trim() == "empty" { None } else { parse_type(lw, ty, None) };
+        if ty.value.trim() != "empty" && parsed.is_none() {
+            continue;
+        }
+        types.push((Loc::at(ty), parsed));
+    }
+    if responses.0.is_empty() {
+        lw.error(
+            "LS0207",
+            Loc::at(op),
+            format!("operation `{}` has no success response", op.value),
+            "add `responses: {200: ModelName}` (or `204: empty`)",
+        );
+    }
+    if let Some((_, first)) = types.first() {
+        for (loc, t) in &types[1..] {
+            if t != first {
+                lw.error("LS0208", *loc, "success responses answer with different types".to_owned(), "all success statuses of one operation must share one model (or all be `empty`)");
+            }
+        }
+    }
+    success.sort_unstable();
+    (success, types.into_iter().next().and_then(|(_, t)| t))
+}
+
+/// A form body is flat: each field of its model must be a scalar (or an enum).
+pub(super) fn check_form_bodies(lw: &mut Lowerer, spec: &spec::Spec, operations: &[ir::Operation], models: &[ir::Model]) {
+    for (op, (_, op_spec)) in operations.iter().zip(&spec.operations.value.0) {
+        if op.body_format != ir::BodyFormat::Form {
+            continue;
+        }
+        let model = op.body.as_ref().and_then(|b| models.iter().find(|m| &m.name == b));
+        let (Some(format), Some(model)) = (&op_spec.value.body_format, model) else { continue };
+        for f in &model.fields {
+            if matches!(f.ty, ir::TypeRef::Json | ir::TypeRef::List(_) | ir::TypeRef::Map(_) | ir::TypeRef::Model(_)) {
+                lw.error(
+                    "LS0210",
+                    Loc::at(format),
+                    format!("field `{}.{}` is {}, which a form cannot carry", model.name, f.wire, describe(&f.ty)),
+                    "form fields are strings, numbers, booleans, dates or enums: change the field, or send JSON (remove `body_format`)",
+                );
+            }
+        }
+    }
+}

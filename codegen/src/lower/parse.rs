@@ -1,0 +1,111 @@
+//! Reading a spec file: YAML into `spec::Spec`, with YAML errors rendered as coded diagnostics and "did you mean" suggestions.
+
+use crate::diag::{Diagnostic, Loc};
+use crate::spec;
+
+/// Reads a spec file. When it does not read, every structural problem is reported at once
+/// (each unknown, duplicate or missing key and each value of the wrong kind, from one pass of
+/// [`spec::shape`]); only broken YAML stops at the first problem.
+pub fn parse(file: &str, text: &str) -> Result<spec::Spec, Vec<Diagnostic>> {
+    let err = match serde_saphyr::from_str_with_options::<spec::Spec>(text, spec::shape::options()) {
+        Ok(spec) => return Ok(spec),
+        Err(err) => err,
+    };
+    let problems = match spec::shape::read(text) {
+        Ok(tree) => spec::shape::check(file, &tree),
+        Err(syntax) => return Err(vec![on_a_line(parse_diagnostic(file, &syntax), text)]),
+    };
+    if problems.is_empty() {
+        // The shape check and serde disagree: serde's own words are the best there is.
+        return Err(vec![on_a_line(parse_diagnostic(file, &err), text)]);
+    }
+    Err(problems.into_iter().map(|d| on_a_line(d, text)).collect())
+}
+
+/// Moves a location past the end of the text (an empty document's) onto its last line.
+pub(super) fn on_a_line(mut d: Diagnostic, text: &str) -> Diagnostic {
+    let lines = u32::try_from(text.lines().count()).unwrap_or(u32::MAX).max(1);
+    if d.loc.line > lines {
+        d.loc = Loc { line: lines, col: 1, len: 1 };
+    }
+    d
+}
+
+/// Turns a serde-saphyr error into a coded diagnostic with a hint.
+pub(super) fn parse_diagnostic(file: &str, err: &serde_saphyr::Error) -> Diagnostic {
+    let loc = err.location().map(|l| Loc::of(&l)).unwrap_or_default();
+    let loc = if loc.line == 0 { Loc { line: 1, col: 1, len: 1 } } else { Loc { col: loc.col.max(1), ..loc } };
+    let rendered = err.to_string();
+    let first = rendered.lines().next().unwrap_or("invalid YAML");
+    let message = strip_location_prefix(first);
+    let (code, help) = if message.contains("duplicate mapping key") {
+        ("LS0002", "remove one of the two keys; YAML keeps only one of them")
+    } else if message.starts_with("unknown field") {
+        ("LS0003", "check the spelling; specs/README.md lists every key")
+    } else if message.contains("untagged enum EnumValueSpec") {
+        ("LS0004", "write an enum value as a string, `null`, or `{ value: ..., doc: ... }`")
+    } else {
+        ("LS0001", "the YAML cannot be read from here on: check the quotes, brackets and indentation here and just before")
+    };
+    let message = if code == "LS0002" {
+        message.split(", set DuplicateKeyPolicy").next().unwrap_or(message).to_owned()
+    } else if code == "LS0004" {
+        "an enum value must be a string, null, or a mapping with `value` and `doc`".to_owned()
+    } else {
+        message.to_owned()
+    };
+    let help = with_suggestion(&message, help);
+    Diagnostic::error(code, file, loc, message).help(help)
+}
+
+/// Adds a "did you mean" to unknown-field messages when a known key is close.
+pub(super) fn with_suggestion(message: &str, fallback: &str) -> String {
+    let Some(rest) = message.strip_prefix("unknown field `") else {
+        return fallback.to_owned();
+    };
+    let Some((unknown, expected)) = rest.split_once("`, expected ") else {
+        return fallback.to_owned();
+    };
+    let expected = expected.trim_start_matches("one of ");
+    let best = expected
+        .split(", ")
+        .map(|k| k.trim_matches('`'))
+        .map(|k| (edit_distance(unknown, k), k))
+        .min();
+    match best {
+        Some((d, k)) if d <= 2 || (d <= 3 && unknown.len() > 6) => format!("did you mean `{k}`?"),
+        _ => format!("expected one of {expected}"),
+    }
+}
+
+pub(super) fn strip_location_prefix(line: &str) -> &str {
+    let line = line.strip_prefix("error: ").unwrap_or(line);
+    match line.strip_prefix("line ") {
+        Some(rest) => rest.split_once(": ").map(|(_, m)| m).unwrap_or(rest),
+        None => line,
+    }
+}
+
+/// Levenshtein distance, for suggestions.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// The closest name in `candidates`, when close enough to suggest.
+pub(super) fn suggest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .map(|c| (edit_distance(&name.to_lowercase(), &c.to_lowercase()), c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 4))
+        .min()
+        .map(|(_, c)| c)
+}
