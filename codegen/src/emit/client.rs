@@ -3,6 +3,7 @@
 
 use super::{doc_lines, doc_or, first_line, ident, redacting_debug, type_tokens};
 use crate::ir::{self, ParamLocation, TypeRef};
+use crate::names;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -457,6 +458,7 @@ fn client(p: &ir::Provider) -> TokenStream {
     ));
     let dispatch = call_json(p);
     let names = p.operations.iter().map(|op| &op.name);
+    let (builder, with_retry) = (ident(names::BUILDER), ident(names::WITH_RETRY));
     quote! {
         #(#metas)*
 
@@ -471,14 +473,14 @@ fn client(p: &ir::Provider) -> TokenStream {
 
         impl Client {
             /// Starts configuring a client.
-            pub fn builder() -> ClientBuilder {
+            pub fn #builder() -> ClientBuilder {
                 ClientBuilder::default()
             }
 
             /// This client with another retry policy, sharing connections and credentials: for
             /// calls that need fewer attempts or a tighter deadline.
             #[must_use]
-            pub fn with_retry(&self, policy: ::linkspec_runtime::RetryPolicy) -> Self {
+            pub fn #with_retry(&self, policy: ::linkspec_runtime::RetryPolicy) -> Self {
                 Self { transport: self.transport.with_retry(policy) }
             }
 
@@ -506,7 +508,7 @@ fn call_json(p: &ir::Provider) -> TokenStream {
     let provider = &p.module;
     let page_arms: Vec<TokenStream> = p.operations.iter().filter(|op| op.paging.is_some() && op.response.is_some()).map(|op| {
         let name = &op.name;
-        let pages = format_ident!("{}_pages", op.name);
+        let pages = ident(&names::pages_method(&op.name));
         let request = ident(&op.request_type);
         quote! {
             #name => {
@@ -537,6 +539,7 @@ fn call_json(p: &ir::Provider) -> TokenStream {
         &arms,
         quote! { ::linkspec_runtime::DispatchError::UnknownOperation { provider: #provider, operation: ::std::string::ToString::to_string(operation) } },
     );
+    let (call_json, call_json_pages) = (ident(names::CALL_JSON), ident(names::CALL_JSON_PAGES));
     quote! {
         /// Like [`Client::call_json`] for a paged operation: fetches up to `max_pages` pages and
         /// answers with them as a list (or with the error that ended them).
@@ -545,7 +548,7 @@ fn call_json(p: &ir::Provider) -> TokenStream {
         ///
         /// [`::linkspec_runtime::DispatchError`] when the operation is unknown, not paged, or the
         /// arguments do not decode into its request type.
-        pub async fn call_json_pages(
+        pub async fn #call_json_pages(
             &self,
             operation: &str,
             args: ::serde_json::Value,
@@ -565,7 +568,7 @@ fn call_json(p: &ir::Provider) -> TokenStream {
         ///
         /// [`::linkspec_runtime::DispatchError`] when the operation is unknown or the arguments do
         /// not decode into its request type; the call's own errors are in the outcome.
-        pub async fn call_json(
+        pub async fn #call_json(
             &self,
             operation: &str,
             args: ::serde_json::Value,
@@ -672,13 +675,14 @@ fn operation_method(p: &ir::Provider, op: &ir::Operation) -> TokenStream {
         None => quote! { Error },
     };
     let doc = doc_lines(&text);
+    let to_call = ident(names::REQUEST_TO_CALL);
     let (ret, send) = match &op.response {
-        Some(ty) => (type_tokens(ty), quote! { self.transport.send(request.into().to_call()).await }),
-        None => (quote! { () }, quote! { self.transport.send_empty(request.into().to_call()).await }),
+        Some(ty) => (type_tokens(ty), quote! { self.transport.send(request.into().#to_call()).await }),
+        None => (quote! { () }, quote! { self.transport.send_empty(request.into().#to_call()).await }),
     };
     let pages = match (&op.paging, &op.response) {
         (Some(_), Some(ty)) => {
-            let pages_name = format_ident!("{}_pages", op.name);
+            let pages_name = ident(&names::pages_method(&op.name));
             let ty = type_tokens(ty);
             let model = ident(&envelope.model);
             let doc = format!(
@@ -688,7 +692,7 @@ fn operation_method(p: &ir::Provider, op: &ir::Operation) -> TokenStream {
             quote! {
                 #[doc = #doc]
                 pub fn #pages_name(&self, request: impl ::std::convert::Into<#request>) -> ::linkspec_runtime::Pages<#ty, #model> {
-                    ::linkspec_runtime::Pages::new(::std::clone::Clone::clone(&self.transport), request.into().to_call())
+                    ::linkspec_runtime::Pages::new(::std::clone::Clone::clone(&self.transport), request.into().#to_call())
                 }
             }
         }
@@ -710,6 +714,7 @@ fn operation_method(p: &ir::Provider, op: &ir::Operation) -> TokenStream {
 /// The request type's `to_call`: parameters and body placed as the spec says.
 fn to_call(op: &ir::Operation) -> TokenStream {
     let meta = meta_ident(op);
+    let to_call = ident(names::REQUEST_TO_CALL);
     let params = op.params.iter().map(|param| {
         let wire = &param.wire;
         let field = ident(&param.rust);
@@ -732,7 +737,7 @@ fn to_call(op: &ir::Operation) -> TokenStream {
     let body = op.body.as_ref().map(|_| quote! { call.json_body(&self.body); });
     quote! {
         /// The call this request makes.
-        fn to_call(&self) -> ::linkspec_runtime::Call {
+        fn #to_call(&self) -> ::linkspec_runtime::Call {
             #[allow(unused_mut)]
             let mut call = ::linkspec_runtime::Call::new(&#meta);
             #(#params)*
@@ -827,13 +832,14 @@ fn request_type(op: &ir::Operation) -> TokenStream {
             }
         }
     });
+    let new = ident(names::REQUEST_NEW);
     let from_body = match (&op.body, op.params.is_empty()) {
         (Some(b), true) => {
             let ty = ident(b);
             quote! {
                 impl ::std::convert::From<#ty> for #name {
                     fn from(body: #ty) -> Self {
-                        Self::new(body)
+                        Self::#new(body)
                     }
                 }
             }
@@ -864,7 +870,7 @@ fn request_type(op: &ir::Operation) -> TokenStream {
         impl #name {
             /// A request with its required arguments; optional ones start unset.
             #allow
-            pub fn new(#(#all_args),*) -> Self {
+            pub fn #new(#(#all_args),*) -> Self {
                 Self { #(#all_inits),* }
             }
             #(#setters)*

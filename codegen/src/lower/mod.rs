@@ -16,7 +16,7 @@ mod parse;
 mod servers;
 mod types;
 
-pub use parse::{edit_distance, parse};
+pub use parse::{check_text, edit_distance, parse};
 use acquire::{lower_acquire, lower_inputs};
 use auth::lower_auth;
 use collisions::{check_client_names, check_global_names, check_type_names, not_value_name};
@@ -82,6 +82,14 @@ pub fn lower(file: &str, spec: &spec::Spec, diags: &mut Vec<Diagnostic>) -> Opti
             Loc::at(&spec.provider),
             format!("provider name `{module}` {} Rust module name", not_value_name(&module)),
             "use lower-case letters, digits and `_`, e.g. `moneykit`",
+        );
+    }
+    if let Some(what) = names::reserved_provider(&module) {
+        lw.error(
+            "LS0100",
+            Loc::at(&spec.provider),
+            format!("provider name `{module}` collides with {what}"),
+            &format!("rename the provider, e.g. `{module}_api`; it names the module and the cargo feature"),
         );
     }
     if let Some(ts) = &spec.timestamps {

@@ -209,6 +209,15 @@ pub(super) fn lower_params(lw: &mut Lowerer, path: &Sp<String>, params: &spec::E
             lw.error("LS0304", Loc::at(wire), "parameter name `body` is taken by the request body".to_owned(), "add `rust: <other_name>`");
             continue;
         }
+        if names::REQUEST_METHODS.contains(&rust.as_str()) {
+            lw.error(
+                "LS0304",
+                Loc::at(wire),
+                format!("parameter `{}` would have the setter `{rust}`, which every request type already has as a method", wire.value),
+                &format!("add `rust: <other_name>`, e.g. `rust: {rust}_value`; the wire name stays `{}`", wire.value),
+            );
+            continue;
+        }
         if let Some(other) = seen_rust.insert(rust.clone(), wire.value.clone()) {
             lw.error("LS0304", Loc::at(wire), format!("parameters `{other}` and `{}` both become `{rust}` in Rust", wire.value), "add `rust: <other_name>` to one of them");
             continue;

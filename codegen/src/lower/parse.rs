@@ -22,6 +22,25 @@ pub fn parse(file: &str, text: &str) -> Result<spec::Spec, Vec<Diagnostic>> {
     Err(problems.into_iter().map(|d| on_a_line(d, text)).collect())
 }
 
+/// Characters a spec cannot hold anywhere, whatever the YAML around them: bidirectional
+/// controls reorder how text displays (the "Trojan Source" trick), and rustc refuses them in
+/// the docs and literals they would become.
+pub fn check_text(file: &str, text: &str) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        for (col, c) in line.chars().enumerate() {
+            if crate::diag::is_bidi_control(c) {
+                let loc = Loc { line: u32::try_from(n + 1).unwrap_or(u32::MAX), col: u32::try_from(col + 1).unwrap_or(u32::MAX), len: 1 };
+                out.push(
+                    Diagnostic::error("LS0007", file, loc, format!("a bidirectional-control character (U+{:04X}) in the spec", u32::from(c)))
+                        .help("remove it: it changes how the text around it displays, and rustc refuses it in the generated code"),
+                );
+            }
+        }
+    }
+    out
+}
+
 /// Moves a location past the end of the text (an empty document's) onto its last line.
 pub(super) fn on_a_line(mut d: Diagnostic, text: &str) -> Diagnostic {
     let lines = u32::try_from(text.lines().count()).unwrap_or(u32::MAX).max(1);
