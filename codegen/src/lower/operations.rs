@@ -7,6 +7,7 @@ use crate::spec::{self, Sp};
 use std::collections::BTreeMap;
 use super::acquire::describe;
 use super::collisions::{not_value_name, rust_help};
+use super::headers::is_header_name;
 use super::parse::suggest;
 use super::servers::placeholders;
 use super::types::parse_type;
@@ -157,6 +158,9 @@ pub(super) fn lower_params(lw: &mut Lowerer, path: &Sp<String>, params: &spec::E
     if path.value.contains(['?', '#']) {
         lw.error("LS0209", Loc::at(path), "a path template cannot hold `?` or `#`".to_owned(), "declare query parameters under `params:` with `in: query`");
     }
+    if let Some(problem) = path_problem(&path.value) {
+        lw.error("LS0209", Loc::at(path), format!("path `{}` {problem}", path.value), "write each segment as plain text or a `{name}` placeholder, e.g. `/widgets/{id}`");
+    }
     for p in placeholders(&path.value) {
         match p {
             Ok(name) if !name.is_empty() => in_path.push(name),
@@ -209,6 +213,10 @@ pub(super) fn lower_params(lw: &mut Lowerer, path: &Sp<String>, params: &spec::E
             lw.error("LS0304", Loc::at(wire), "parameter name `body` is taken by the request body".to_owned(), "add `rust: <other_name>`");
             continue;
         }
+        if location == ir::ParamLocation::Header && !is_header_name(&wire.value) {
+            lw.error("LS0105", Loc::at(wire), format!("`{}` is not a valid header name", wire.value), "use letters, digits and `-`, e.g. `X-Trace`");
+            continue;
+        }
         if names::REQUEST_METHODS.contains(&rust.as_str()) {
             lw.error(
                 "LS0304",
@@ -243,6 +251,32 @@ pub(super) fn lower_params(lw: &mut Lowerer, path: &Sp<String>, params: &spec::E
         }
     }
     out
+}
+
+/// What is wrong with the segments of a path template, if anything: `.` and `..` would be
+/// resolved away by servers and proxies, an empty segment (`//`) is easily a typo, and a
+/// character outside URL paths would be sent encoded, or not at all. One trailing `/` is kept
+/// as written: some providers need it.
+fn path_problem(path: &str) -> Option<String> {
+    let inner = path.strip_prefix('/')?;
+    let inner = inner.strip_suffix('/').unwrap_or(inner);
+    if inner.is_empty() {
+        return None;
+    }
+    for segment in inner.split('/') {
+        match segment {
+            "" => return Some("has an empty segment (`//`)".to_owned()),
+            "." | ".." => return Some(format!("has a `{segment}` segment, which servers resolve away")),
+            _ => {}
+        }
+        if let Some(c) = segment.chars().find(|c| !(c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@%{}?#".contains(*c))) {
+            return Some(match c {
+                ' ' => "holds a space".to_owned(),
+                c => format!("holds `{}`, which a URL path cannot", c.escape_default()),
+            });
+        }
+    }
+    None
 }
 
 pub(super) fn lower_responses(lw: &mut Lowerer, op: &Sp<String>, responses: &spec::Entries<Sp<String>>) -> (Vec<u16>, Option<ir::TypeRef>) {
