@@ -1,7 +1,7 @@
 //! The client of a provider: environments, builder, one request type and one method per
 //! operation, all calling the runtime.
 
-use super::{doc_lines, doc_or, first_line, ident, redacting_debug, type_tokens};
+use super::{doc_lines, doc_or, ident, redacting_debug, summary, type_tokens};
 use crate::ir::{self, ParamLocation, TypeRef};
 use crate::names;
 use proc_macro2::TokenStream;
@@ -755,7 +755,7 @@ fn param_type(param: &ir::Param) -> TokenStream {
 fn request_type(op: &ir::Operation) -> TokenStream {
     let name = ident(&op.request_type);
     let method_name = &op.name;
-    let summary = first_line(op.doc.as_deref()).unwrap_or_else(|| format!("`{} {}`", op.method.as_str(), op.path));
+    let summary = summary(op.doc.as_deref()).unwrap_or_else(|| format!("`{} {}`", op.method.as_str(), op.path));
     let doc = doc_lines(&format!(
         "Arguments of [`Client::{method_name}`]: {summary}\n\nRequired arguments go to `new`; optional ones have setters."
     ));

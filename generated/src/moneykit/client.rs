@@ -404,7 +404,7 @@ impl Client {
     }
 }
 
-/// Arguments of [`Client::create_access_token`]: Issues an access token for the client credentials grant. The client authenticates with
+/// Arguments of [`Client::create_access_token`]: Issues an access token for the client credentials grant.
 ///
 /// Required arguments go to `new`; optional ones have setters.
 #[derive(

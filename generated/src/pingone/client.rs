@@ -502,7 +502,7 @@ impl Client {
     }
 }
 
-/// Arguments of [`Client::create_access_token`]: Issues an access token (a JWT, valid one hour, no refresh token) to a worker application
+/// Arguments of [`Client::create_access_token`]: Issues an access token (a JWT, valid one hour, no refresh token) to a worker application with the client credentials grant, authenticated with HTTP Basic.
 ///
 /// Required arguments go to `new`; optional ones have setters.
 #[derive(
@@ -562,7 +562,7 @@ impl ::std::fmt::Debug for CreateAccessTokenRequest {
     }
 }
 
-/// Arguments of [`Client::read_linked_accounts`]: Returns the linked accounts of the user with the given ID. A linked account is the connection
+/// Arguments of [`Client::read_linked_accounts`]: Returns the linked accounts of the user with the given ID.
 ///
 /// Required arguments go to `new`; optional ones have setters.
 #[derive(

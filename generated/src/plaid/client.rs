@@ -522,7 +522,7 @@ impl Client {
     }
 }
 
-/// Arguments of [`Client::user_create`]: Creates a user. Call it once per end user before `/link/token/create` when using Plaid
+/// Arguments of [`Client::user_create`]: Creates a user.
 ///
 /// Required arguments go to `new`; optional ones have setters.
 #[derive(
@@ -559,7 +559,7 @@ impl ::std::convert::From<UserCreateBody> for UserCreateRequest {
     }
 }
 
-/// Arguments of [`Client::user_update`]: Updates the identity of an existing user (`user_id` or `user_token`), e.g. to add the
+/// Arguments of [`Client::user_update`]: Updates the identity of an existing user (`user_id` or `user_token`), e.g. to add the fields a Consumer Report needs.
 ///
 /// Required arguments go to `new`; optional ones have setters.
 #[derive(
@@ -596,7 +596,7 @@ impl ::std::convert::From<UserUpdateBody> for UserUpdateRequest {
     }
 }
 
-/// Arguments of [`Client::user_remove`]: Deletes a user (`user_id` or `user_token`) and associated information, including any Items
+/// Arguments of [`Client::user_remove`]: Deletes a user (`user_id` or `user_token`) and associated information, including any Items associated with it.
 ///
 /// Required arguments go to `new`; optional ones have setters.
 #[derive(
@@ -633,7 +633,7 @@ impl ::std::convert::From<UserRemoveBody> for UserRemoveRequest {
     }
 }
 
-/// Arguments of [`Client::user_items_get`]: Returns the Items associated with a user, along with their statuses. An Item is associated
+/// Arguments of [`Client::user_items_get`]: Returns the Items associated with a user, along with their statuses.
 ///
 /// Required arguments go to `new`; optional ones have setters.
 #[derive(
@@ -670,7 +670,7 @@ impl ::std::convert::From<UserItemsGetBody> for UserItemsGetRequest {
     }
 }
 
-/// Arguments of [`Client::sandbox_user_reset_login`]: Sandbox only: forces the Items of a user into an `ITEM_LOGIN_REQUIRED` state, to test
+/// Arguments of [`Client::sandbox_user_reset_login`]: Sandbox only: forces the Items of a user into an `ITEM_LOGIN_REQUIRED` state, to test Link's update mode.
 ///
 /// Required arguments go to `new`; optional ones have setters.
 #[derive(
