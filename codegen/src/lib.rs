@@ -157,6 +157,7 @@ fn lib_file(providers: &[ir::Provider], config: &Config) -> Result<GeneratedFile
     let call_json_pages = emit::ident(names::CALL_JSON_PAGES);
     let operations = emit::ident(names::OPERATIONS_FN);
     let runtime = emit::ident(names::RUNTIME_MODULE);
+    let documented = names::RUNTIME_DOCUMENTED.iter().map(|n| emit::ident(n));
     let mods = providers.iter().map(|p| {
         let name = emit::ident(&p.module);
         let feature = &p.module;
@@ -196,8 +197,17 @@ fn lib_file(providers: &[ir::Provider], config: &Config) -> Result<GeneratedFile
         //!
         //! Each provider is a module behind a cargo feature of the same name (all on by default).
         #![warn(missing_docs)]
+        #![deny(rustdoc::broken_intra_doc_links)]
         #(#mods)*
-        pub use ::linkspec_runtime as #runtime;
+        /// The runtime the clients call. The types you use (errors, the retry policy, pages,
+        /// timestamps, settings, clocks) are documented here; everything else the generated code
+        /// needs is re-exported as well.
+        pub mod #runtime {
+            #[doc(inline)]
+            pub use ::linkspec_runtime::{#(#documented),*};
+            #[doc(no_inline)]
+            pub use ::linkspec_runtime::*;
+        }
 
         /// Every (provider, operation) pair compiled in, in spec order.
         pub fn #operations() -> ::std::vec::Vec<(&'static str, &'static str)> {
@@ -211,7 +221,7 @@ fn lib_file(providers: &[ir::Provider], config: &Config) -> Result<GeneratedFile
         ///
         /// # Errors
         ///
-        /// [`runtime::DispatchError`] for an unknown provider or operation, one that is not
+        /// [`DispatchError`](crate::runtime::DispatchError) for an unknown provider or operation, one that is not
         /// paged, bad arguments, or settings the client cannot be built from.
         pub async fn #call_json_pages(
             provider: &str,
@@ -233,7 +243,7 @@ fn lib_file(providers: &[ir::Provider], config: &Config) -> Result<GeneratedFile
         ///
         /// # Errors
         ///
-        /// [`runtime::DispatchError`] for an unknown provider or operation, bad arguments, or
+        /// [`DispatchError`](crate::runtime::DispatchError) for an unknown provider or operation, bad arguments, or
         /// settings the client cannot be built from.
         pub async fn #call_json(
             provider: &str,

@@ -58,6 +58,27 @@ pub const REQUEST_METHODS: &[&str] = &[REQUEST_NEW, REQUEST_TO_CALL];
 /// The generated crate's re-export of the runtime.
 pub const RUNTIME_MODULE: &str = "runtime";
 
+/// Items of the runtime that users of the clients touch, documented in the generated crate's
+/// `runtime` module (the runtime's other items are re-exported there undocumented).
+pub const RUNTIME_DOCUMENTED: &[&str] = &[
+    "Error",
+    "ApiError",
+    "AuthError",
+    "BuildError",
+    "DecodeError",
+    "DispatchError",
+    "ErrorEnvelope",
+    "RetryPolicy",
+    "Pages",
+    "KeyPairPlacement",
+    "ClientSettings",
+    "JsonOutcome",
+    "Clock",
+    "ManualClock",
+    "SystemClock",
+    "time",
+];
+
 /// The crate-level list of every (provider, operation) pair.
 pub const OPERATIONS_FN: &str = "operations";
 

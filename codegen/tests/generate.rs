@@ -141,3 +141,17 @@ fn generated_members_are_the_names_lowering_reserves() {
         }
     }
 }
+
+/// Doc links in generated code name paths rustdoc resolves (a leading `::` makes rustdoc leave
+/// the text unlinked without a word), and the generated crate denies broken links, so CI's
+/// `cargo doc` fails on one.
+#[test]
+fn generated_doc_links_resolve_or_fail_the_docs_build() {
+    insta::glob!("fixtures/*.yaml", |path| {
+        let all = output_of(path);
+        for line in all.lines().filter(|l| l.trim_start().starts_with("///") || l.trim_start().starts_with("//!")) {
+            assert!(!line.contains("[`::"), "a doc link rustdoc leaves unresolved: {line}");
+        }
+        assert!(all.contains("#![deny(rustdoc::broken_intra_doc_links)]"), "the generated lib.rs does not deny broken doc links");
+    });
+}

@@ -384,7 +384,7 @@ fn builder(p: &ir::Provider) -> TokenStream {
             #(#host_setters)*
             #(#header_setters)*
 
-            /// How calls are retried (see [`::linkspec_runtime::RetryPolicy`] for what is
+            /// How calls are retried (see [`RetryPolicy`](crate::runtime::RetryPolicy) for what is
             /// retried and the defaults). [`Client::with_retry`] changes it for some calls only.
             #[must_use]
             pub fn retry(mut self, policy: ::linkspec_runtime::RetryPolicy) -> Self {
@@ -393,7 +393,7 @@ fn builder(p: &ir::Provider) -> TokenStream {
             }
 
             /// The clock used for backoff, deadlines and credential expiry; tests pass a
-            /// [`::linkspec_runtime::ManualClock`].
+            /// [`ManualClock`](crate::runtime::ManualClock).
             #[must_use]
             pub fn clock(mut self, clock: ::std::sync::Arc<dyn ::linkspec_runtime::Clock>) -> Self {
                 self.transport = self.transport.clock(clock);
@@ -546,7 +546,7 @@ fn call_json(p: &ir::Provider) -> TokenStream {
         ///
         /// # Errors
         ///
-        /// [`::linkspec_runtime::DispatchError`] when the operation is unknown, not paged, or the
+        /// [`DispatchError`](crate::runtime::DispatchError) when the operation is unknown, not paged, or the
         /// arguments do not decode into its request type.
         pub async fn #call_json_pages(
             &self,
@@ -566,7 +566,7 @@ fn call_json(p: &ir::Provider) -> TokenStream {
         ///
         /// # Errors
         ///
-        /// [`::linkspec_runtime::DispatchError`] when the operation is unknown or the arguments do
+        /// [`DispatchError`](crate::runtime::DispatchError) when the operation is unknown or the arguments do
         /// not decode into its request type; the call's own errors are in the outcome.
         pub async fn #call_json(
             &self,
@@ -664,7 +664,7 @@ fn operation_method(p: &ir::Provider, op: &ir::Operation) -> TokenStream {
     ));
     let envelope = op.errors.as_ref().unwrap_or(&p.errors);
     text.push_str(&format!(
-        "\n\n# Errors\n\n[`::linkspec_runtime::Error::Api`] with a [`{}`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.",
+        "\n\n# Errors\n\n[`Error::Api`](crate::runtime::Error::Api) with a [`{}`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.",
         envelope.model
     ));
     let error_type = match &op.errors {

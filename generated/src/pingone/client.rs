@@ -241,7 +241,7 @@ impl ClientBuilder {
             .host_url(::std::string::ToString::to_string("auth"), url.into());
         self
     }
-    /// How calls are retried (see [`::linkspec_runtime::RetryPolicy`] for what is
+    /// How calls are retried (see [`RetryPolicy`](crate::runtime::RetryPolicy) for what is
     /// retried and the defaults). [`Client::with_retry`] changes it for some calls only.
     #[must_use]
     pub fn retry(mut self, policy: ::linkspec_runtime::RetryPolicy) -> Self {
@@ -249,7 +249,7 @@ impl ClientBuilder {
         self
     }
     /// The clock used for backoff, deadlines and credential expiry; tests pass a
-    /// [`::linkspec_runtime::ManualClock`].
+    /// [`ManualClock`](crate::runtime::ManualClock).
     #[must_use]
     pub fn clock(
         mut self,
@@ -381,7 +381,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`::linkspec_runtime::Error::Api`] with a [`OAuthError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    /// [`Error::Api`](crate::runtime::Error::Api) with a [`OAuthError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
     pub async fn create_access_token(
         &self,
         request: impl ::std::convert::Into<CreateAccessTokenRequest>,
@@ -399,7 +399,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`::linkspec_runtime::Error::Api`] with a [`PingOneError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    /// [`Error::Api`](crate::runtime::Error::Api) with a [`PingOneError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
     pub async fn read_linked_accounts(
         &self,
         request: impl ::std::convert::Into<ReadLinkedAccountsRequest>,
@@ -421,7 +421,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`::linkspec_runtime::DispatchError`] when the operation is unknown, not paged, or the
+    /// [`DispatchError`](crate::runtime::DispatchError) when the operation is unknown, not paged, or the
     /// arguments do not decode into its request type.
     pub async fn call_json_pages(
         &self,
@@ -460,7 +460,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`::linkspec_runtime::DispatchError`] when the operation is unknown or the arguments do
+    /// [`DispatchError`](crate::runtime::DispatchError) when the operation is unknown or the arguments do
     /// not decode into its request type; the call's own errors are in the outcome.
     pub async fn call_json(
         &self,

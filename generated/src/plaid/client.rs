@@ -148,7 +148,7 @@ impl ClientBuilder {
         self.transport = self.transport.header("Plaid-Version", value.into());
         self
     }
-    /// How calls are retried (see [`::linkspec_runtime::RetryPolicy`] for what is
+    /// How calls are retried (see [`RetryPolicy`](crate::runtime::RetryPolicy) for what is
     /// retried and the defaults). [`Client::with_retry`] changes it for some calls only.
     #[must_use]
     pub fn retry(mut self, policy: ::linkspec_runtime::RetryPolicy) -> Self {
@@ -156,7 +156,7 @@ impl ClientBuilder {
         self
     }
     /// The clock used for backoff, deadlines and credential expiry; tests pass a
-    /// [`::linkspec_runtime::ManualClock`].
+    /// [`ManualClock`](crate::runtime::ManualClock).
     #[must_use]
     pub fn clock(
         mut self,
@@ -358,7 +358,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`::linkspec_runtime::Error::Api`] with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
     pub async fn user_create(
         &self,
         request: impl ::std::convert::Into<UserCreateRequest>,
@@ -373,7 +373,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`::linkspec_runtime::Error::Api`] with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
     pub async fn user_update(
         &self,
         request: impl ::std::convert::Into<UserUpdateRequest>,
@@ -388,7 +388,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`::linkspec_runtime::Error::Api`] with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
     pub async fn user_remove(
         &self,
         request: impl ::std::convert::Into<UserRemoveRequest>,
@@ -402,7 +402,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`::linkspec_runtime::Error::Api`] with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
     pub async fn user_items_get(
         &self,
         request: impl ::std::convert::Into<UserItemsGetRequest>,
@@ -417,7 +417,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`::linkspec_runtime::Error::Api`] with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
     pub async fn sandbox_user_reset_login(
         &self,
         request: impl ::std::convert::Into<SandboxUserResetLoginRequest>,
@@ -429,7 +429,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`::linkspec_runtime::DispatchError`] when the operation is unknown, not paged, or the
+    /// [`DispatchError`](crate::runtime::DispatchError) when the operation is unknown, not paged, or the
     /// arguments do not decode into its request type.
     pub async fn call_json_pages(
         &self,
@@ -453,7 +453,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`::linkspec_runtime::DispatchError`] when the operation is unknown or the arguments do
+    /// [`DispatchError`](crate::runtime::DispatchError) when the operation is unknown or the arguments do
     /// not decode into its request type; the call's own errors are in the outcome.
     pub async fn call_json(
         &self,
