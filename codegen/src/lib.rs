@@ -69,6 +69,10 @@ pub fn generate(specs: &[SpecSource], config: &Config) -> Result<Output, Diagnos
         files.extend(provider_files(p, config).map_err(|msg| internal(&p.source, msg))?);
     }
     files.push(lib_file(&providers, config).map_err(|msg| internal("<crate>", msg))?);
+    if let Some(tests) = emit::roundtrip::tests_file(&providers, &config.package) {
+        let contents = render::rust_file("specs/*.yaml", tests).map_err(|msg| internal("<crate>", msg))?;
+        files.push(GeneratedFile { path: format!("{}/tests/nullable_fields.rs", config.out_dir), contents });
+    }
     files.push(cargo_toml(&providers, config));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Output { files, warnings: diags })

@@ -20,6 +20,16 @@ pub const RESERVED_TYPES: &[&str] = &["Client", "ClientBuilder", "Environment", 
 pub const BUILDER_METHODS: &[&str] =
     &["environment", "base_url", "timeout", "connect_timeout", "http_client", "settings", "retry", "clock", "max_body_bytes", "build"];
 
+/// The setter of an optional model field: `with_<field>` (without a keyword's `_`).
+pub fn model_setter(rust: &str) -> String {
+    format!("with_{}", rust.trim_end_matches('_'))
+}
+
+/// The setter that sends an explicit `null` for an optional, nullable model field.
+pub fn model_null_setter(rust: &str) -> String {
+    format!("with_{}_null", rust.trim_end_matches('_'))
+}
+
 /// Builder setters of the `key_pair` auth scheme.
 pub const KEY_PAIR_SETTERS: &[&str] = &["client_id", "secret", "credentials_in"];
 

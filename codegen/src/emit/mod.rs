@@ -2,6 +2,7 @@
 
 pub mod client;
 pub mod model;
+pub mod roundtrip;
 
 use crate::ir::{self, TimestampFormat, TypeRef};
 use proc_macro2::{Ident, Span, TokenStream};

@@ -198,3 +198,32 @@ pub(super) fn check_client_names(
         }
     }
 }
+
+/// The setters of a model's optional fields (`with_x`, and `with_x_null` when `x` is nullable)
+/// must be distinct: field `a_null` next to a nullable `a` would give two `with_a_null`.
+pub(super) fn check_model_setters(lw: &mut Lowerer, spec: &spec::Spec, models: &[ir::Model]) {
+    for m in models {
+        let Some((_, m_spec)) = spec.models.0.iter().find(|(k, _)| k.value == m.name) else { continue };
+        let mut taken: BTreeMap<String, String> = BTreeMap::new();
+        for f in m.fields.iter().filter(|f| f.optional) {
+            let loc = m_spec.value.fields.0.iter().find(|(k, _)| k.value == f.wire).map(|(k, _)| Loc::at(k)).unwrap_or_default();
+            let mut setters = vec![(names::model_setter(&f.rust), "setter")];
+            if f.nullable {
+                setters.push((names::model_null_setter(&f.rust), "`null` setter"));
+            }
+            for (setter, what) in setters {
+                match taken.get(&setter) {
+                    Some(other) => lw.error(
+                        "LS0304",
+                        loc,
+                        format!("the {what} of `{}.{}` would be `{setter}`, already the setter of `{other}`", m.name, f.wire),
+                        "add `rust: <other_name>` to one of the two fields",
+                    ),
+                    None => {
+                        taken.insert(setter, f.wire.clone());
+                    }
+                }
+            }
+        }
+    }
+}

@@ -19,7 +19,7 @@ mod types;
 pub use parse::{check_text, edit_distance, parse};
 use acquire::{lower_acquire, lower_inputs};
 use auth::lower_auth;
-use collisions::{check_client_names, check_global_names, check_type_names, not_value_name};
+use collisions::{check_client_names, check_global_names, check_model_setters, check_type_names, not_value_name};
 use enums::lower_enums;
 use errors::{lower_errors, lower_operation_envelopes, lower_rules};
 use headers::lower_headers;
@@ -127,6 +127,7 @@ pub fn lower(file: &str, spec: &spec::Spec, diags: &mut Vec<Diagnostic>) -> Opti
     let rules = lower_rules(&mut lw, &spec.errors);
     check_global_names(&mut lw, &operations, &models, &enums, &variables, spec);
     check_client_names(&mut lw, spec, &variables, &headers, auth.as_ref(), &operations);
+    check_model_setters(&mut lw, spec, &models);
     check_required_cycles(&mut lw, spec, &models);
     // Unused types are only worth a warning in an otherwise valid spec: next to errors they are
     // mostly echoes of a misspelt reference.
