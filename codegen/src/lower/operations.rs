@@ -253,25 +253,30 @@ pub(super) fn lower_params(lw: &mut Lowerer, path: &Sp<String>, params: &spec::E
     out
 }
 
-/// What is wrong with the segments of a path template, if anything: `.` and `..` would be
-/// resolved away by servers and proxies, an empty segment (`//`) is easily a typo, and a
-/// character outside URL paths would be sent encoded, or not at all. One trailing `/` is kept
-/// as written: some providers need it.
+/// What is wrong with the segments of a path template, if anything. The client sends each
+/// segment percent-encoded and drops empty ones, so a path must be what it will send: no `.`
+/// or `..` (servers resolve them away), no empty segment (`//`, a trailing `/`), no `%` (it
+/// would be encoded once more), and no space or ASCII character outside URL paths (a typo far
+/// more often than meant). Other characters (`é`) are sent encoded, as they should be.
 fn path_problem(path: &str) -> Option<String> {
     let inner = path.strip_prefix('/')?;
-    let inner = inner.strip_suffix('/').unwrap_or(inner);
     if inner.is_empty() {
         return None;
     }
     for segment in inner.split('/') {
         match segment {
+            "" if inner.ends_with('/') && !inner.contains("//") => {
+                return Some("ends with `/`, which the client does not send".to_owned());
+            }
             "" => return Some("has an empty segment (`//`)".to_owned()),
             "." | ".." => return Some(format!("has a `{segment}` segment, which servers resolve away")),
             _ => {}
         }
-        if let Some(c) = segment.chars().find(|c| !(c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@%{}?#".contains(*c))) {
+        let plain = |c: char| c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@{}?#".contains(c) || !(c.is_ascii() || c.is_whitespace() || c.is_control());
+        if let Some(c) = segment.chars().find(|c| !plain(*c)) {
             return Some(match c {
                 ' ' => "holds a space".to_owned(),
+                '%' => "holds `%`; the client percent-encodes segments itself, so write the character as it is".to_owned(),
                 c => format!("holds `{}`, which a URL path cannot", c.escape_default()),
             });
         }
