@@ -123,7 +123,7 @@ fn provider_files(p: &ir::Provider, config: &Config) -> Result<Vec<GeneratedFile
         doc.push_str("\n\n");
         doc.push_str(d.trim_end());
     }
-    let doc = emit::doc_markdown(&doc);
+    let doc = emit::docs::markdown(&doc);
     let doc_attrs = doc.lines().map(|l| {
         let l = if l.trim().is_empty() { String::new() } else { format!(" {l}") };
         quote! { #![doc = #l] }

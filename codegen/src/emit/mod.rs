@@ -1,6 +1,7 @@
 //! IR -> token streams. One module per kind of output; helpers shared by all live here.
 
 pub mod client;
+pub mod docs;
 pub mod model;
 pub mod roundtrip;
 
@@ -15,63 +16,12 @@ pub fn ident(name: &str) -> Ident {
 
 /// One `#[doc = "..."]` attribute per line, so output shows `///` comments.
 pub fn doc_lines(text: &str) -> TokenStream {
-    let text = doc_markdown(text);
+    let text = docs::markdown(text);
     let lines = text.trim_end().lines().map(|line| {
         let line = if line.trim().is_empty() { String::new() } else { format!(" {}", line.trim_end()) };
         quote! { #[doc = #line] }
     });
     quote! { #(#lines)* }
-}
-
-/// Docs as rustdoc should read them. A provider's code examples are not Rust for this crate, so
-/// a fenced block rustdoc would compile as a doctest (no language, or only Rust attributes)
-/// becomes ```` ```text ```` (or gains `ignore` when it says `rust`); a fence left open is closed.
-pub fn doc_markdown(text: &str) -> String {
-    let mut out: Vec<String> = Vec::new();
-    let mut open: Option<(char, usize)> = None;
-    for line in text.lines() {
-        let trimmed = line.trim_start();
-        let indent = &line[..line.len() - trimmed.len()];
-        let fence = fence_of(trimmed).filter(|_| indent.len() < 4);
-        match (open, fence) {
-            (None, Some((c, n, info))) => {
-                open = Some((c, n));
-                if let Some(info) = doctest_info(info) {
-                    out.push(format!("{indent}{}{info}", c.to_string().repeat(n)));
-                    continue;
-                }
-            }
-            (Some((c, n)), Some((c2, n2, ""))) if c == c2 && n2 >= n => open = None,
-            _ => {}
-        }
-        out.push(line.to_owned());
-    }
-    if let Some((c, n)) = open {
-        out.push(c.to_string().repeat(n));
-    }
-    out.join("\n")
-}
-
-/// A code fence: its character, its length and its info string.
-fn fence_of(line: &str) -> Option<(char, usize, &str)> {
-    let c = line.chars().next().filter(|c| *c == '`' || *c == '~')?;
-    let n = line.chars().take_while(|x| *x == c).count();
-    let info = line[n..].trim();
-    (n >= 3 && !(c == '`' && info.contains('`'))).then_some((c, n, info))
-}
-
-/// The info string to write instead of `info` when rustdoc would run the block as a doctest.
-fn doctest_info(info: &str) -> Option<String> {
-    const RUST_ATTRS: &[&str] = &["rust", "should_panic", "no_run", "compile_fail", "test_harness", "standalone_crate"];
-    let tokens: Vec<&str> = info.split([',', ' ', '\t']).filter(|t| !t.is_empty()).collect();
-    let rustish = tokens.iter().all(|t| RUST_ATTRS.contains(t) || t.starts_with("edition"));
-    if tokens.is_empty() {
-        Some("text".to_owned())
-    } else if rustish {
-        Some(format!("{info},ignore"))
-    } else {
-        None
-    }
 }
 
 /// Doc attributes from an optional spec doc, with a fallback sentence when it is missing.
@@ -195,11 +145,5 @@ mod tests {
         assert_eq!(summary(Some("Reads `a.B` values.")).as_deref(), Some("Reads `a.B` values."));
         assert_eq!(summary(Some("\nNo full stop\nat all\n\nSecond paragraph.")).as_deref(), Some("No full stop at all"));
         assert_eq!(summary(Some("  \n")), None);
-    }
-
-    #[test]
-    fn fences_rustdoc_would_run_become_text() {
-        let doc = "A.\n\n```\n{}\n```\n\n```json\n{}\n```\n\n~~~rust\nx\n~~~\n\n```\nopen";
-        assert_eq!(doc_markdown(doc), "A.\n\n```text\n{}\n```\n\n```json\n{}\n```\n\n~~~rust,ignore\nx\n~~~\n\n```text\nopen\n```");
     }
 }
