@@ -16,8 +16,10 @@ pub fn markdown(text: &str) -> String {
     let mut in_list = false;
     let mut after_blank = true;
     for line in text.lines() {
-        let trimmed = line.trim_start();
+        // Indentation is counted in ASCII spaces, so slicing by it stays on character bounds.
+        let trimmed = line.trim_start_matches(' ');
         let indent = &line[..line.len() - trimmed.len()];
+        let trimmed = trimmed.trim_start();
         if let Some((c, n)) = fence {
             if fence_of(trimmed).is_some_and(|(c2, n2, info)| c2 == c && n2 >= n && info.is_empty()) {
                 fence = None;
@@ -27,7 +29,7 @@ pub fn markdown(text: &str) -> String {
         }
         if indented {
             if trimmed.is_empty() || indent.len() >= 4 {
-                out.push(line.get(4..).unwrap_or("").to_owned());
+                out.push(line.get(indent.len().min(4)..).unwrap_or_default().to_owned());
                 continue;
             }
             close_indented(&mut out);
@@ -171,6 +173,11 @@ mod tests {
         assert_eq!(markdown("Call:\n\n    POST /a\n    {}\n\nDone."), "Call:\n\n```text\nPOST /a\n{}\n```\n\nDone.");
         assert_eq!(markdown("- item\n\n    more of the item"), "- item\n\n    more of the item");
         assert_eq!(markdown("text\n    continued"), "text\n    continued");
+    }
+
+    #[test]
+    fn odd_whitespace_does_not_split_characters() {
+        assert_eq!(markdown("a\n\n\u{3000}\u{3000}x\n\n      \u{3000}y"), "a\n\n\u{3000}\u{3000}x\n\n```text\n  \u{3000}y\n```");
     }
 
     #[test]
