@@ -2,6 +2,26 @@
 
 use std::fmt;
 
+/// Bidirectional-control characters: they reorder how text displays (rustc denies them in
+/// source, and they can hide what a line says).
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
+/// Text safe to print on a terminal: control characters (the ESC of an ANSI sequence among
+/// them) and bidirectional controls are written escaped, as `\u{1b}`; tabs stay.
+pub fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if (c.is_control() && c != '\t') || is_bidi_control(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// How bad a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -86,7 +106,7 @@ impl Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        out.push_str(&format!("{kind}[{}]: {}\n", self.code, self.message));
+        out.push_str(&format!("{kind}[{}]: {}\n", self.code, printable(&self.message)));
         out.push_str(&format!(" --> {}:{}:{}\n", self.file, self.loc.line, self.loc.col));
         let line_text = (self.loc.line > 0)
             .then(|| source.lines().nth(self.loc.line as usize - 1))
@@ -97,7 +117,12 @@ impl Diagnostic {
             let chars = text.chars().count() as u32;
             let start = self.loc.col.saturating_sub(1).min(chars);
             let len = self.loc.len.clamp(1, (chars - start).max(1));
-            out.push_str(&format!("{pad} |\n{number} | {text}\n"));
+            // Carets sit under the escaped text, which is wider than the raw one.
+            let before: String = text.chars().take(start as usize).collect();
+            let under: String = text.chars().skip(start as usize).take(len as usize).collect();
+            let start = printable(&before).chars().count() as u32;
+            let len = (printable(&under).chars().count() as u32).max(1);
+            out.push_str(&format!("{pad} |\n{number} | {}\n", printable(text)));
             out.push_str(&format!(
                 "{pad} | {}{}\n",
                 " ".repeat(start as usize),
@@ -105,7 +130,7 @@ impl Diagnostic {
             ));
         }
         if let Some(help) = &self.help {
-            out.push_str(&format!("{pad} = help: {help}\n"));
+            out.push_str(&format!("{pad} = help: {}\n", printable(help)));
         }
         out
     }
@@ -113,9 +138,9 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: [{}] {}", self.file, self.loc.line, self.loc.col, self.code, self.message)?;
+        write!(f, "{}:{}:{}: [{}] {}", self.file, self.loc.line, self.loc.col, self.code, printable(&self.message))?;
         if let Some(help) = &self.help {
-            write!(f, " (help: {help})")?;
+            write!(f, " (help: {})", printable(help))?;
         }
         Ok(())
     }

@@ -69,6 +69,10 @@ pub fn generate(specs: &[SpecSource], config: &Config) -> Result<Output, Diagnos
         files.extend(provider_files(p, config).map_err(|msg| internal(&p.source, msg))?);
     }
     files.push(lib_file(&providers, config).map_err(|msg| internal("<crate>", msg))?);
+    if let Some(tests) = emit::roundtrip::tests_file(&providers, &config.package) {
+        let contents = render::rust_file("specs/*.yaml", tests).map_err(|msg| internal("<crate>", msg))?;
+        files.push(GeneratedFile { path: format!("{}/tests/nullable_fields.rs", config.out_dir), contents });
+    }
     files.push(cargo_toml(&providers, config));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Output { files, warnings: diags })
@@ -79,6 +83,7 @@ pub fn check(specs: &[SpecSource]) -> (Vec<ir::Provider>, Diagnostics) {
     let mut diags = Vec::new();
     let mut providers: Vec<ir::Provider> = Vec::new();
     for source in specs {
+        diags.extend(lower::check_text(&source.name, &source.text));
         let parsed = match lower::parse(&source.name, &source.text) {
             Ok(spec) => spec,
             Err(problems) => {
@@ -118,6 +123,7 @@ fn provider_files(p: &ir::Provider, config: &Config) -> Result<Vec<GeneratedFile
         doc.push_str("\n\n");
         doc.push_str(d.trim_end());
     }
+    let doc = emit::docs::markdown(&doc);
     let doc_attrs = doc.lines().map(|l| {
         let l = if l.trim().is_empty() { String::new() } else { format!(" {l}") };
         quote! { #![doc = #l] }
@@ -150,6 +156,12 @@ fn provider_files(p: &ir::Provider, config: &Config) -> Result<Vec<GeneratedFile
 }
 
 fn lib_file(providers: &[ir::Provider], config: &Config) -> Result<GeneratedFile, String> {
+    let builder = emit::ident(names::BUILDER);
+    let call_json = emit::ident(names::CALL_JSON);
+    let call_json_pages = emit::ident(names::CALL_JSON_PAGES);
+    let operations = emit::ident(names::OPERATIONS_FN);
+    let runtime = emit::ident(names::RUNTIME_MODULE);
+    let documented = names::RUNTIME_DOCUMENTED.iter().map(|n| emit::ident(n));
     let mods = providers.iter().map(|p| {
         let name = emit::ident(&p.module);
         let feature = &p.module;
@@ -173,7 +185,7 @@ fn lib_file(providers: &[ir::Provider], config: &Config) -> Result<GeneratedFile
         let feature = &p.module;
         quote! {
             #[cfg(feature = #feature)]
-            #feature => #name::Client::builder().settings(settings)?.build()?.call_json(operation, args).await,
+            #feature => #name::Client::#builder().settings(settings)?.build()?.#call_json(operation, args).await,
         }
     });
     let page_arms = providers.iter().map(|p| {
@@ -181,7 +193,7 @@ fn lib_file(providers: &[ir::Provider], config: &Config) -> Result<GeneratedFile
         let feature = &p.module;
         quote! {
             #[cfg(feature = #feature)]
-            #feature => #name::Client::builder().settings(settings)?.build()?.call_json_pages(operation, args, max_pages).await,
+            #feature => #name::Client::#builder().settings(settings)?.build()?.#call_json_pages(operation, args, max_pages).await,
         }
     });
     let tokens = quote! {
@@ -189,11 +201,20 @@ fn lib_file(providers: &[ir::Provider], config: &Config) -> Result<GeneratedFile
         //!
         //! Each provider is a module behind a cargo feature of the same name (all on by default).
         #![warn(missing_docs)]
+        #![deny(rustdoc::broken_intra_doc_links)]
         #(#mods)*
-        pub use ::linkspec_runtime as runtime;
+        /// The runtime the clients call. The types you use (errors, the retry policy, pages,
+        /// timestamps, settings, clocks) are documented here; everything else the generated code
+        /// needs is re-exported as well.
+        pub mod #runtime {
+            #[doc(inline)]
+            pub use ::linkspec_runtime::{#(#documented),*};
+            #[doc(no_inline)]
+            pub use ::linkspec_runtime::*;
+        }
 
         /// Every (provider, operation) pair compiled in, in spec order.
-        pub fn operations() -> ::std::vec::Vec<(&'static str, &'static str)> {
+        pub fn #operations() -> ::std::vec::Vec<(&'static str, &'static str)> {
             #[allow(unused_mut)]
             let mut out = ::std::vec::Vec::new();
             #(#ops)*
@@ -204,9 +225,9 @@ fn lib_file(providers: &[ir::Provider], config: &Config) -> Result<GeneratedFile
         ///
         /// # Errors
         ///
-        /// [`runtime::DispatchError`] for an unknown provider or operation, one that is not
+        /// [`DispatchError`](crate::runtime::DispatchError) for an unknown provider or operation, one that is not
         /// paged, bad arguments, or settings the client cannot be built from.
-        pub async fn call_json_pages(
+        pub async fn #call_json_pages(
             provider: &str,
             settings: &::linkspec_runtime::ClientSettings,
             operation: &str,
@@ -226,9 +247,9 @@ fn lib_file(providers: &[ir::Provider], config: &Config) -> Result<GeneratedFile
         ///
         /// # Errors
         ///
-        /// [`runtime::DispatchError`] for an unknown provider or operation, bad arguments, or
+        /// [`DispatchError`](crate::runtime::DispatchError) for an unknown provider or operation, bad arguments, or
         /// settings the client cannot be built from.
-        pub async fn call_json(
+        pub async fn #call_json(
             provider: &str,
             settings: &::linkspec_runtime::ClientSettings,
             operation: &str,

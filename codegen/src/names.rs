@@ -20,8 +20,94 @@ pub const RESERVED_TYPES: &[&str] = &["Client", "ClientBuilder", "Environment", 
 pub const BUILDER_METHODS: &[&str] =
     &["environment", "base_url", "timeout", "connect_timeout", "http_client", "settings", "retry", "clock", "max_body_bytes", "build"];
 
-/// Methods every generated `Client` has besides one per operation.
-pub const CLIENT_METHODS: &[&str] = &["builder", "with_retry", "call_json"];
+/// The setter of an optional model field: `with_<field>` (without a keyword's `_`).
+pub fn model_setter(rust: &str) -> String {
+    format!("with_{}", rust.trim_end_matches('_'))
+}
+
+/// The setter that sends an explicit `null` for an optional, nullable model field.
+pub fn model_null_setter(rust: &str) -> String {
+    format!("with_{}_null", rust.trim_end_matches('_'))
+}
+
+/// Builder setters of the `key_pair` auth scheme.
+pub const KEY_PAIR_SETTERS: &[&str] = &["client_id", "secret", "credentials_in"];
+
+/// `Client::builder`, which starts a `ClientBuilder`.
+pub const BUILDER: &str = "builder";
+
+/// `Client::with_retry`, a client with another retry policy.
+pub const WITH_RETRY: &str = "with_retry";
+
+/// `call_json`: `Client::call_json` and the crate-level dispatch by provider name.
+pub const CALL_JSON: &str = "call_json";
+
+/// `call_json_pages`: `Client::call_json_pages` and the crate-level dispatch of paged calls.
+pub const CALL_JSON_PAGES: &str = "call_json_pages";
+
+/// Methods every generated `Client` has besides one per operation (and one per paged one).
+pub const CLIENT_METHODS: &[&str] = &[BUILDER, WITH_RETRY, CALL_JSON, CALL_JSON_PAGES];
+
+/// The client method that pages through operation `operation`: `<operation>_pages`.
+pub fn pages_method(operation: &str) -> String {
+    format!("{operation}_pages")
+}
+
+/// `<Operation>Request::new`, taking the required arguments.
+pub const REQUEST_NEW: &str = "new";
+
+/// `<Operation>Request::to_call`, the call a request makes.
+pub const REQUEST_TO_CALL: &str = "to_call";
+
+/// The field of a request type holding its body.
+pub const REQUEST_BODY: &str = "body";
+
+/// Methods every generated request type has besides one setter per optional parameter.
+pub const REQUEST_METHODS: &[&str] = &[REQUEST_NEW, REQUEST_TO_CALL];
+
+/// The generated crate's re-export of the runtime.
+pub const RUNTIME_MODULE: &str = "runtime";
+
+/// Items of the runtime that users of the clients touch, documented in the generated crate's
+/// `runtime` module (the runtime's other items are re-exported there undocumented).
+pub const RUNTIME_DOCUMENTED: &[&str] = &[
+    "Error",
+    "ApiError",
+    "AuthError",
+    "BuildError",
+    "DecodeError",
+    "DispatchError",
+    "ErrorEnvelope",
+    "RetryPolicy",
+    "Pages",
+    "KeyPairPlacement",
+    "ClientSettings",
+    "JsonOutcome",
+    "Clock",
+    "ManualClock",
+    "SystemClock",
+    "time",
+];
+
+/// The crate-level list of every (provider, operation) pair.
+pub const OPERATIONS_FN: &str = "operations";
+
+/// Items of the generated crate root besides one module per provider.
+pub const CRATE_ITEMS: &[&str] = &[RUNTIME_MODULE, OPERATIONS_FN, CALL_JSON, CALL_JSON_PAGES];
+
+/// Why a provider name cannot be a module and feature of the generated crate, if it cannot:
+/// the crate root's own items, cargo's `default` feature, and `lib` (the root's file name).
+pub fn reserved_provider(name: &str) -> Option<&'static str> {
+    if CRATE_ITEMS.contains(&name) {
+        Some("an item the generated crate root already has")
+    } else if name == "default" {
+        Some("cargo's feature list of the generated crate (`[features] default`)")
+    } else if name == "lib" {
+        Some("the generated crate root (`src/lib.rs`)")
+    } else {
+        None
+    }
+}
 
 /// Statics every generated client module defines; operation `x` adds a static `X`.
 pub const RESERVED_STATICS: &[&str] = &["PROVIDER", "ACQUIRE", "OPERATIONS"];

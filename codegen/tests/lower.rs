@@ -408,3 +408,15 @@ fn idempotent_defaults_follow_the_method_unless_the_spec_says() {
         [("get", true), ("put", true), ("delete", true), ("post", false), ("patch", false), ("post_safe", true), ("get_unsafe", false)]
     );
 }
+
+#[test]
+fn provider_names_the_generated_crate_already_uses_are_refused() {
+    for name in ["default", "lib", "runtime", "operations", "call_json", "call_json_pages"] {
+        let text = format!("{HEAD}{}", one_op("")).replacen("provider: t\n", &format!("provider: {name}\n"), 1);
+        let (_, diags) = check_specs(&[SpecSource { name: "t.yaml".into(), text }]);
+        assert!(
+            diags.0.iter().any(|d| d.code == "LS0100" && d.message.contains(&format!("`{name}` collides"))),
+            "`{name}` is accepted: {diags:?}"
+        );
+    }
+}

@@ -4,6 +4,7 @@
 //!
 //! Each provider is a module behind a cargo feature of the same name (all on by default).
 #![warn(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
 #[cfg(feature = "moneykit")]
 /// MoneyKit: generated from `specs/moneykit.yaml`.
 pub mod moneykit;
@@ -20,7 +21,19 @@ pub mod pingone;
 /// Plaid: generated from `specs/plaid.yaml`.
 pub mod plaid;
 
-pub use ::linkspec_runtime as runtime;
+/// The runtime the clients call. The types you use (errors, the retry policy, pages,
+/// timestamps, settings, clocks) are documented here; everything else the generated code
+/// needs is re-exported as well.
+pub mod runtime {
+    #[doc(inline)]
+    pub use ::linkspec_runtime::{
+        Error, ApiError, AuthError, BuildError, DecodeError, DispatchError,
+        ErrorEnvelope, RetryPolicy, Pages, KeyPairPlacement, ClientSettings, JsonOutcome,
+        Clock, ManualClock, SystemClock, time,
+    };
+    #[doc(no_inline)]
+    pub use ::linkspec_runtime::*;
+}
 
 /// Every (provider, operation) pair compiled in, in spec order.
 pub fn operations() -> ::std::vec::Vec<(&'static str, &'static str)> {
@@ -40,7 +53,7 @@ pub fn operations() -> ::std::vec::Vec<(&'static str, &'static str)> {
 ///
 /// # Errors
 ///
-/// [`runtime::DispatchError`] for an unknown provider or operation, one that is not
+/// [`DispatchError`](crate::runtime::DispatchError) for an unknown provider or operation, one that is not
 /// paged, bad arguments, or settings the client cannot be built from.
 pub async fn call_json_pages(
     provider: &str,
@@ -101,7 +114,7 @@ pub async fn call_json_pages(
 ///
 /// # Errors
 ///
-/// [`runtime::DispatchError`] for an unknown provider or operation, bad arguments, or
+/// [`DispatchError`](crate::runtime::DispatchError) for an unknown provider or operation, bad arguments, or
 /// settings the client cannot be built from.
 pub async fn call_json(
     provider: &str,

@@ -1,8 +1,9 @@
 //! The client of a provider: environments, builder, one request type and one method per
 //! operation, all calling the runtime.
 
-use super::{doc_lines, doc_or, first_line, ident, redacting_debug, type_tokens};
+use super::{doc_lines, doc_or, ident, redacting_debug, summary, type_tokens};
 use crate::ir::{self, ParamLocation, TypeRef};
+use crate::names;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -387,7 +388,7 @@ fn builder(p: &ir::Provider) -> TokenStream {
             #(#host_setters)*
             #(#header_setters)*
 
-            /// How calls are retried (see [`::linkspec_runtime::RetryPolicy`] for what is
+            /// How calls are retried (see [`RetryPolicy`](crate::runtime::RetryPolicy) for what is
             /// retried and the defaults). [`Client::with_retry`] changes it for some calls only.
             #[must_use]
             pub fn retry(mut self, policy: ::linkspec_runtime::RetryPolicy) -> Self {
@@ -396,7 +397,7 @@ fn builder(p: &ir::Provider) -> TokenStream {
             }
 
             /// The clock used for backoff, deadlines and credential expiry; tests pass a
-            /// [`::linkspec_runtime::ManualClock`].
+            /// [`ManualClock`](crate::runtime::ManualClock).
             #[must_use]
             pub fn clock(mut self, clock: ::std::sync::Arc<dyn ::linkspec_runtime::Clock>) -> Self {
                 self.transport = self.transport.clock(clock);
@@ -461,6 +462,7 @@ fn client(p: &ir::Provider) -> TokenStream {
     ));
     let dispatch = call_json(p);
     let names = p.operations.iter().map(|op| &op.name);
+    let (builder, with_retry) = (ident(names::BUILDER), ident(names::WITH_RETRY));
     quote! {
         #(#metas)*
 
@@ -475,14 +477,14 @@ fn client(p: &ir::Provider) -> TokenStream {
 
         impl Client {
             /// Starts configuring a client.
-            pub fn builder() -> ClientBuilder {
+            pub fn #builder() -> ClientBuilder {
                 ClientBuilder::default()
             }
 
             /// This client with another retry policy, sharing connections and credentials: for
             /// calls that need fewer attempts or a tighter deadline.
             #[must_use]
-            pub fn with_retry(&self, policy: ::linkspec_runtime::RetryPolicy) -> Self {
+            pub fn #with_retry(&self, policy: ::linkspec_runtime::RetryPolicy) -> Self {
                 Self { transport: self.transport.with_retry(policy) }
             }
 
@@ -510,7 +512,7 @@ fn call_json(p: &ir::Provider) -> TokenStream {
     let provider = &p.module;
     let page_arms: Vec<TokenStream> = p.operations.iter().filter(|op| op.paging.is_some() && op.response.is_some()).map(|op| {
         let name = &op.name;
-        let pages = format_ident!("{}_pages", op.name);
+        let pages = ident(&names::pages_method(&op.name));
         let request = ident(&op.request_type);
         quote! {
             #name => {
@@ -541,15 +543,16 @@ fn call_json(p: &ir::Provider) -> TokenStream {
         &arms,
         quote! { ::linkspec_runtime::DispatchError::UnknownOperation { provider: #provider, operation: ::std::string::ToString::to_string(operation) } },
     );
+    let (call_json, call_json_pages) = (ident(names::CALL_JSON), ident(names::CALL_JSON_PAGES));
     quote! {
         /// Like [`Client::call_json`] for a paged operation: fetches up to `max_pages` pages and
         /// answers with them as a list (or with the error that ended them).
         ///
         /// # Errors
         ///
-        /// [`::linkspec_runtime::DispatchError`] when the operation is unknown, not paged, or the
+        /// [`DispatchError`](crate::runtime::DispatchError) when the operation is unknown, not paged, or the
         /// arguments do not decode into its request type.
-        pub async fn call_json_pages(
+        pub async fn #call_json_pages(
             &self,
             operation: &str,
             args: ::serde_json::Value,
@@ -567,9 +570,9 @@ fn call_json(p: &ir::Provider) -> TokenStream {
         ///
         /// # Errors
         ///
-        /// [`::linkspec_runtime::DispatchError`] when the operation is unknown or the arguments do
+        /// [`DispatchError`](crate::runtime::DispatchError) when the operation is unknown or the arguments do
         /// not decode into its request type; the call's own errors are in the outcome.
-        pub async fn call_json(
+        pub async fn #call_json(
             &self,
             operation: &str,
             args: ::serde_json::Value,
@@ -661,7 +664,7 @@ fn operation_method(p: &ir::Provider, op: &ir::Operation) -> TokenStream {
     ));
     let envelope = op.errors.as_ref().unwrap_or(&p.errors);
     text.push_str(&format!(
-        "\n\n# Errors\n\n[`::linkspec_runtime::Error::Api`] with a [`{}`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.",
+        "\n\n# Errors\n\n[`Error::Api`](crate::runtime::Error::Api) with a [`{}`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.",
         envelope.model
     ));
     let error_type = match &op.errors {
@@ -672,13 +675,14 @@ fn operation_method(p: &ir::Provider, op: &ir::Operation) -> TokenStream {
         None => quote! { Error },
     };
     let doc = doc_lines(&text);
+    let to_call = ident(names::REQUEST_TO_CALL);
     let (ret, send) = match &op.response {
-        Some(ty) => (type_tokens(ty), quote! { self.transport.send(request.into().to_call()).await }),
-        None => (quote! { () }, quote! { self.transport.send_empty(request.into().to_call()).await }),
+        Some(ty) => (type_tokens(ty), quote! { self.transport.send(request.into().#to_call()).await }),
+        None => (quote! { () }, quote! { self.transport.send_empty(request.into().#to_call()).await }),
     };
     let pages = match (&op.paging, &op.response) {
         (Some(_), Some(ty)) => {
-            let pages_name = format_ident!("{}_pages", op.name);
+            let pages_name = ident(&names::pages_method(&op.name));
             let ty = type_tokens(ty);
             let model = ident(&envelope.model);
             let doc = format!(
@@ -688,7 +692,7 @@ fn operation_method(p: &ir::Provider, op: &ir::Operation) -> TokenStream {
             quote! {
                 #[doc = #doc]
                 pub fn #pages_name(&self, request: impl ::std::convert::Into<#request>) -> ::linkspec_runtime::Pages<#ty, #model> {
-                    ::linkspec_runtime::Pages::new(::std::clone::Clone::clone(&self.transport), request.into().to_call())
+                    ::linkspec_runtime::Pages::new(::std::clone::Clone::clone(&self.transport), request.into().#to_call())
                 }
             }
         }
@@ -710,6 +714,7 @@ fn operation_method(p: &ir::Provider, op: &ir::Operation) -> TokenStream {
 /// The request type's `to_call`: parameters and body placed as the spec says.
 fn to_call(op: &ir::Operation) -> TokenStream {
     let meta = meta_ident(op);
+    let to_call = ident(names::REQUEST_TO_CALL);
     let params = op.params.iter().map(|param| {
         let wire = &param.wire;
         let field = ident(&param.rust);
@@ -732,7 +737,7 @@ fn to_call(op: &ir::Operation) -> TokenStream {
     let body = op.body.as_ref().map(|_| quote! { call.json_body(&self.body); });
     quote! {
         /// The call this request makes.
-        fn to_call(&self) -> ::linkspec_runtime::Call {
+        fn #to_call(&self) -> ::linkspec_runtime::Call {
             #[allow(unused_mut)]
             let mut call = ::linkspec_runtime::Call::new(&#meta);
             #(#params)*
@@ -750,7 +755,7 @@ fn param_type(param: &ir::Param) -> TokenStream {
 fn request_type(op: &ir::Operation) -> TokenStream {
     let name = ident(&op.request_type);
     let method_name = &op.name;
-    let summary = first_line(op.doc.as_deref()).unwrap_or_else(|| format!("`{} {}`", op.method.as_str(), op.path));
+    let summary = summary(op.doc.as_deref()).unwrap_or_else(|| format!("`{} {}`", op.method.as_str(), op.path));
     let doc = doc_lines(&format!(
         "Arguments of [`Client::{method_name}`]: {summary}\n\nRequired arguments go to `new`; optional ones have setters."
     ));
@@ -827,13 +832,14 @@ fn request_type(op: &ir::Operation) -> TokenStream {
             }
         }
     });
+    let new = ident(names::REQUEST_NEW);
     let from_body = match (&op.body, op.params.is_empty()) {
         (Some(b), true) => {
             let ty = ident(b);
             quote! {
                 impl ::std::convert::From<#ty> for #name {
                     fn from(body: #ty) -> Self {
-                        Self::new(body)
+                        Self::#new(body)
                     }
                 }
             }
@@ -864,7 +870,7 @@ fn request_type(op: &ir::Operation) -> TokenStream {
         impl #name {
             /// A request with its required arguments; optional ones start unset.
             #allow
-            pub fn new(#(#all_args),*) -> Self {
+            pub fn #new(#(#all_args),*) -> Self {
                 Self { #(#all_inits),* }
             }
             #(#setters)*

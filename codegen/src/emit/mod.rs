@@ -1,7 +1,9 @@
 //! IR -> token streams. One module per kind of output; helpers shared by all live here.
 
 pub mod client;
+pub mod docs;
 pub mod model;
+pub mod roundtrip;
 
 use crate::ir::{self, TimestampFormat, TypeRef};
 use proc_macro2::{Ident, Span, TokenStream};
@@ -14,6 +16,7 @@ pub fn ident(name: &str) -> Ident {
 
 /// One `#[doc = "..."]` attribute per line, so output shows `///` comments.
 pub fn doc_lines(text: &str) -> TokenStream {
+    let text = docs::markdown(text);
     let lines = text.trim_end().lines().map(|line| {
         let line = if line.trim().is_empty() { String::new() } else { format!(" {}", line.trim_end()) };
         quote! { #[doc = #line] }
@@ -96,7 +99,51 @@ pub fn redacting_debug<'a>(type_name: &str, fields: impl Iterator<Item = (&'a st
     }
 }
 
-/// One-line summary of a doc, for references in other docs.
-pub fn first_line(doc: Option<&str>) -> Option<String> {
-    doc.and_then(|d| d.lines().map(str::trim).find(|l| !l.is_empty())).map(str::to_owned)
+/// The first sentence of a doc, for references in other docs: the first paragraph's text up to
+/// the first `.`, `!` or `?` that ends a sentence, with its line breaks joined. A full stop
+/// followed by a lower-case word (`e.g. this`) or inside backticks does not end a sentence.
+pub fn summary(doc: Option<&str>) -> Option<String> {
+    let paragraph: Vec<&str> = doc?.lines().map(str::trim).skip_while(|l| l.is_empty()).take_while(|l| !l.is_empty()).collect();
+    if paragraph.is_empty() {
+        return None;
+    }
+    let text = paragraph.join(" ");
+    let chars: Vec<char> = text.chars().collect();
+    let mut in_code = false;
+    for (i, c) in chars.iter().enumerate() {
+        match c {
+            '`' => in_code = !in_code,
+            '.' | '!' | '?' if !in_code => {
+                let next = chars.get(i + 1);
+                let after = chars.get(i + 2);
+                let ends = match next {
+                    None => true,
+                    Some(' ') => after.is_none_or(|a| !a.is_lowercase()),
+                    _ => false,
+                };
+                if ends {
+                    return Some(chars[..=i].iter().collect());
+                }
+            }
+            _ => {}
+        }
+    }
+    Some(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_summary_is_the_first_sentence_across_line_breaks() {
+        let doc = "Issues an access token for the client credentials grant. The client authenticates with\nHTTP Basic.";
+        assert_eq!(summary(Some(doc)).as_deref(), Some("Issues an access token for the client credentials grant."));
+        let doc = "Issues a one-time token for a user, to be exchanged for\na session with `create_session`. It lasts\nten minutes.";
+        assert_eq!(summary(Some(doc)).as_deref(), Some("Issues a one-time token for a user, to be exchanged for a session with `create_session`."));
+        assert_eq!(summary(Some("Updates a user, e.g. to add\nfields. More.")).as_deref(), Some("Updates a user, e.g. to add fields."));
+        assert_eq!(summary(Some("Reads `a.B` values.")).as_deref(), Some("Reads `a.B` values."));
+        assert_eq!(summary(Some("\nNo full stop\nat all\n\nSecond paragraph.")).as_deref(), Some("No full stop at all"));
+        assert_eq!(summary(Some("  \n")), None);
+    }
 }

@@ -2,6 +2,7 @@
 
 use super::{doc_lines, doc_or, ident, is_eq, redacting_debug, type_tokens};
 use crate::ir::{self, TypeRef};
+use crate::names;
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -135,24 +136,49 @@ fn constructor(m: &ir::Model) -> TokenStream {
     });
     let setters = m.fields.iter().filter(|f| f.optional).map(|f| {
         let fname = ident(&f.rust);
-        let setter = ident(&format!("with_{}", f.rust.trim_end_matches('_')));
+        let setter = ident(&names::model_setter(&f.rust));
         let mut ty = type_tokens(&f.ty);
         if f.boxed {
             ty = quote! { ::std::boxed::Box<#ty> };
         }
-        let (arg_ty, value) = match (&f.ty, f.nullable, f.boxed) {
-            (TypeRef::String, false, false) => {
-                (quote! { impl ::std::convert::Into<::std::string::String> }, quote! { value.into() })
-            }
-            (_, true, _) => (quote! { ::std::option::Option<#ty> }, quote! { value }),
+        let (arg_ty, value) = match (&f.ty, f.boxed) {
+            (TypeRef::String, false) => (quote! { impl ::std::convert::Into<::std::string::String> }, quote! { value.into() }),
             _ => (ty, quote! { value }),
         };
-        let doc = format!(" Sets `{}`.", f.rust);
+        if !f.nullable {
+            let doc = format!(" Sets `{}`.", f.rust);
+            return quote! {
+                #[doc = #doc]
+                #[must_use]
+                pub fn #setter(mut self, value: #arg_ty) -> Self {
+                    self.#fname = ::std::option::Option::Some(#value);
+                    self
+                }
+            };
+        }
+        // Absent, null and a value are three different requests: a setter for each of the two
+        // that send something, and a field never set is left out.
+        let null_setter = names::model_null_setter(&f.rust);
+        let doc = doc_lines(&format!(
+            "Sets `{}` to a value. [`{null_setter}`](Self::{null_setter}) sends an explicit `null` instead; a field set by neither is left out of the JSON.",
+            f.rust
+        ));
+        let null_doc = doc_lines(&format!(
+            "Sends `{}` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.",
+            f.wire
+        ));
+        let null_setter = ident(&null_setter);
         quote! {
-            #[doc = #doc]
+            #doc
             #[must_use]
             pub fn #setter(mut self, value: #arg_ty) -> Self {
-                self.#fname = ::std::option::Option::Some(#value);
+                self.#fname = ::std::option::Option::Some(::std::option::Option::Some(#value));
+                self
+            }
+            #null_doc
+            #[must_use]
+            pub fn #null_setter(mut self) -> Self {
+                self.#fname = ::std::option::Option::Some(::std::option::Option::None);
                 self
             }
         }

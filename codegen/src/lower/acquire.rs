@@ -7,6 +7,7 @@ use crate::spec::{self, Sp};
 use std::collections::BTreeSet;
 use super::collisions::not_value_name;
 use super::parse::suggest;
+use super::headers::header_value_problem;
 use super::Lowerer;
 
 pub(super) fn lower_inputs(lw: &mut Lowerer, auth: &Sp<spec::AuthSpec>, lowered: Option<&ir::Auth>) -> Vec<ir::Input> {
@@ -108,6 +109,12 @@ pub(super) fn lower_acquire(
                 continue;
             };
             let Some(source) = lower_source(lw, key, source, &scope, &mut used_inputs) else { continue };
+            if let (ir::Place::Header(h), ir::Source::Const(v)) = (&place, &source)
+                && let Some(problem) = header_value_problem(v)
+            {
+                lw.error("LS0107", Loc::at(key), format!("the value bound to header `{h}` is not a valid header value: {problem}"), "write the value on one line, in printable ASCII");
+                continue;
+            }
             bind.push((place, source));
         }
         let bound = |wire: &str| st.bind.0.iter().any(|(k, _)| k.value == wire);

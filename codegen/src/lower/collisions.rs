@@ -135,7 +135,7 @@ pub(super) fn check_client_names(
             claim(lw, setter, "the credential setter".to_owned(), auth_loc, "set `auth.setter:` to another name");
         }
         Some(ir::Auth::KeyPair { .. }) => {
-            for m in ["client_id", "secret", "credentials_in"] {
+            for m in names::KEY_PAIR_SETTERS {
                 claim(lw, m, "the key pair setters".to_owned(), auth_loc, "rename the colliding header or server variable");
             }
         }
@@ -156,9 +156,25 @@ pub(super) fn check_client_names(
         claim(lw, &format!("{}_url", name.value), format!("host `{}`", name.value), Loc::at(name), "rename the host");
     }
     let mut requests: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut methods: BTreeMap<String, String> =
+        names::CLIENT_METHODS.iter().map(|m| ((*m).to_owned(), format!("the generated `Client::{m}`"))).collect();
     for (op, (name, _)) in operations.iter().zip(&spec.operations.value.0) {
-        if names::CLIENT_METHODS.contains(&op.name.as_str()) {
-            lw.error("LS0304", Loc::at(name), format!("operation `{}` collides with the generated `Client::{}`", op.name, op.name), "rename the operation");
+        let mut wanted = vec![(op.name.clone(), format!("operation `{}`", op.name))];
+        if op.paging.is_some() {
+            wanted.push((names::pages_method(&op.name), format!("the pages of operation `{}`", op.name)));
+        }
+        for (method, what) in wanted {
+            match methods.get(&method) {
+                Some(other) => lw.error(
+                    "LS0304",
+                    Loc::at(name),
+                    format!("{what} needs the client method `{method}`, already taken by {other}"),
+                    "rename the operation",
+                ),
+                None => {
+                    methods.insert(method, what);
+                }
+            }
         }
         let upper = op.name.to_uppercase();
         if names::RESERVED_STATICS.contains(&upper.as_str()) {
@@ -178,6 +194,35 @@ pub(super) fn check_client_names(
             ),
             _ => {
                 requests.insert(&op.request_type, &op.name);
+            }
+        }
+    }
+}
+
+/// The setters of a model's optional fields (`with_x`, and `with_x_null` when `x` is nullable)
+/// must be distinct: field `a_null` next to a nullable `a` would give two `with_a_null`.
+pub(super) fn check_model_setters(lw: &mut Lowerer, spec: &spec::Spec, models: &[ir::Model]) {
+    for m in models {
+        let Some((_, m_spec)) = spec.models.0.iter().find(|(k, _)| k.value == m.name) else { continue };
+        let mut taken: BTreeMap<String, String> = BTreeMap::new();
+        for f in m.fields.iter().filter(|f| f.optional) {
+            let loc = m_spec.value.fields.0.iter().find(|(k, _)| k.value == f.wire).map(|(k, _)| Loc::at(k)).unwrap_or_default();
+            let mut setters = vec![(names::model_setter(&f.rust), "setter")];
+            if f.nullable {
+                setters.push((names::model_null_setter(&f.rust), "`null` setter"));
+            }
+            for (setter, what) in setters {
+                match taken.get(&setter) {
+                    Some(other) => lw.error(
+                        "LS0304",
+                        loc,
+                        format!("the {what} of `{}.{}` would be `{setter}`, already the setter of `{other}`", m.name, f.wire),
+                        "add `rust: <other_name>` to one of the two fields",
+                    ),
+                    None => {
+                        taken.insert(setter, f.wire.clone());
+                    }
+                }
             }
         }
     }

@@ -33,6 +33,12 @@ pub(super) fn lower_headers(lw: &mut Lowerer, headers: &spec::Entries<Sp<spec::H
                 }
             },
         };
+        if let Some(default) = &header.value.default
+            && let Some(problem) = header_value_problem(default)
+        {
+            lw.error("LS0107", Loc::at(name), format!("the default of header `{}` is not a valid header value: {problem}", name.value), "write the value on one line, in printable ASCII");
+            continue;
+        }
         out.push(ir::DefaultHeader {
             wire: name.value.clone(),
             setter,
@@ -45,4 +51,20 @@ pub(super) fn lower_headers(lw: &mut Lowerer, headers: &spec::Entries<Sp<spec::H
 
 pub(super) fn is_header_name(name: &str) -> bool {
     !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c))
+}
+
+/// Why `value` cannot be sent as a header value, if it cannot: HTTP takes visible ASCII, spaces
+/// and tabs, with no space at either end; a line break would end the header early.
+pub(super) fn header_value_problem(value: &str) -> Option<String> {
+    if let Some(c) = value.chars().find(|c| !(c.is_ascii_graphic() || *c == ' ' || *c == '\t')) {
+        return Some(match c {
+            '\n' | '\r' => "it holds a line break".to_owned(),
+            c if c.is_ascii() => format!("it holds the control character {c:?}"),
+            c => format!("it holds `{c}`, which is not ASCII"),
+        });
+    }
+    if value.starts_with([' ', '\t']) || value.ends_with([' ', '\t']) {
+        return Some("it starts or ends with a space, which HTTP drops".to_owned());
+    }
+    None
 }

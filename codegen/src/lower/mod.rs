@@ -16,10 +16,10 @@ mod parse;
 mod servers;
 mod types;
 
-pub use parse::{edit_distance, parse};
+pub use parse::{check_text, edit_distance, parse};
 use acquire::{lower_acquire, lower_inputs};
 use auth::lower_auth;
-use collisions::{check_client_names, check_global_names, check_type_names, not_value_name};
+use collisions::{check_client_names, check_global_names, check_model_setters, check_type_names, not_value_name};
 use enums::lower_enums;
 use errors::{lower_errors, lower_operation_envelopes, lower_rules};
 use headers::lower_headers;
@@ -84,6 +84,14 @@ pub fn lower(file: &str, spec: &spec::Spec, diags: &mut Vec<Diagnostic>) -> Opti
             "use lower-case letters, digits and `_`, e.g. `moneykit`",
         );
     }
+    if let Some(what) = names::reserved_provider(&module) {
+        lw.error(
+            "LS0100",
+            Loc::at(&spec.provider),
+            format!("provider name `{module}` collides with {what}"),
+            &format!("rename the provider, e.g. `{module}_api`; it names the module and the cargo feature"),
+        );
+    }
     if let Some(ts) = &spec.timestamps {
         lw.timestamps = timestamp_format(&mut lw, ts).unwrap_or(ir::TimestampFormat::Rfc3339);
     }
@@ -119,6 +127,7 @@ pub fn lower(file: &str, spec: &spec::Spec, diags: &mut Vec<Diagnostic>) -> Opti
     let rules = lower_rules(&mut lw, &spec.errors);
     check_global_names(&mut lw, &operations, &models, &enums, &variables, spec);
     check_client_names(&mut lw, spec, &variables, &headers, auth.as_ref(), &operations);
+    check_model_setters(&mut lw, spec, &models);
     check_required_cycles(&mut lw, spec, &models);
     // Unused types are only worth a warning in an otherwise valid spec: next to errors they are
     // mostly echoes of a misspelt reference.

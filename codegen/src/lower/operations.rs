@@ -7,6 +7,7 @@ use crate::spec::{self, Sp};
 use std::collections::BTreeMap;
 use super::acquire::describe;
 use super::collisions::{not_value_name, rust_help};
+use super::headers::is_header_name;
 use super::parse::suggest;
 use super::servers::placeholders;
 use super::types::parse_type;
@@ -157,6 +158,9 @@ pub(super) fn lower_params(lw: &mut Lowerer, path: &Sp<String>, params: &spec::E
     if path.value.contains(['?', '#']) {
         lw.error("LS0209", Loc::at(path), "a path template cannot hold `?` or `#`".to_owned(), "declare query parameters under `params:` with `in: query`");
     }
+    if let Some(problem) = path_problem(&path.value) {
+        lw.error("LS0209", Loc::at(path), format!("path `{}` {problem}", path.value), "write each segment as plain text or a `{name}` placeholder, e.g. `/widgets/{id}`");
+    }
     for p in placeholders(&path.value) {
         match p {
             Ok(name) if !name.is_empty() => in_path.push(name),
@@ -209,6 +213,19 @@ pub(super) fn lower_params(lw: &mut Lowerer, path: &Sp<String>, params: &spec::E
             lw.error("LS0304", Loc::at(wire), "parameter name `body` is taken by the request body".to_owned(), "add `rust: <other_name>`");
             continue;
         }
+        if location == ir::ParamLocation::Header && !is_header_name(&wire.value) {
+            lw.error("LS0105", Loc::at(wire), format!("`{}` is not a valid header name", wire.value), "use letters, digits and `-`, e.g. `X-Trace`");
+            continue;
+        }
+        if names::REQUEST_METHODS.contains(&rust.as_str()) {
+            lw.error(
+                "LS0304",
+                Loc::at(wire),
+                format!("parameter `{}` would have the setter `{rust}`, which every request type already has as a method", wire.value),
+                &format!("add `rust: <other_name>`, e.g. `rust: {rust}_value`; the wire name stays `{}`", wire.value),
+            );
+            continue;
+        }
         if let Some(other) = seen_rust.insert(rust.clone(), wire.value.clone()) {
             lw.error("LS0304", Loc::at(wire), format!("parameters `{other}` and `{}` both become `{rust}` in Rust", wire.value), "add `rust: <other_name>` to one of them");
             continue;
@@ -234,6 +251,37 @@ pub(super) fn lower_params(lw: &mut Lowerer, path: &Sp<String>, params: &spec::E
         }
     }
     out
+}
+
+/// What is wrong with the segments of a path template, if anything. The client sends each
+/// segment percent-encoded and drops empty ones, so a path must be what it will send: no `.`
+/// or `..` (servers resolve them away), no empty segment (`//`, a trailing `/`), no `%` (it
+/// would be encoded once more), and no space or ASCII character outside URL paths (a typo far
+/// more often than meant). Other characters (`é`) are sent encoded, as they should be.
+fn path_problem(path: &str) -> Option<String> {
+    let inner = path.strip_prefix('/')?;
+    if inner.is_empty() {
+        return None;
+    }
+    for segment in inner.split('/') {
+        match segment {
+            "" if inner.ends_with('/') && !inner.contains("//") => {
+                return Some("ends with `/`, which the client does not send".to_owned());
+            }
+            "" => return Some("has an empty segment (`//`)".to_owned()),
+            "." | ".." => return Some(format!("has a `{segment}` segment, which servers resolve away")),
+            _ => {}
+        }
+        let plain = |c: char| c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@{}?#".contains(c) || !(c.is_ascii() || c.is_whitespace() || c.is_control());
+        if let Some(c) = segment.chars().find(|c| !plain(*c)) {
+            return Some(match c {
+                ' ' => "holds a space".to_owned(),
+                '%' => "holds `%`; the client percent-encodes segments itself, so write the character as it is".to_owned(),
+                c => format!("holds `{}`, which a URL path cannot", c.escape_default()),
+            });
+        }
+    }
+    None
 }
 
 pub(super) fn lower_responses(lw: &mut Lowerer, op: &Sp<String>, responses: &spec::Entries<Sp<String>>) -> (Vec<u16>, Option<ir::TypeRef>) {

@@ -2,6 +2,7 @@
 
 use crate::diag::Loc;
 use crate::ir;
+use crate::names;
 use crate::spec::{self, Sp};
 use super::Lowerer;
 
@@ -21,7 +22,7 @@ pub(super) fn lower_paging(lw: &mut Lowerer, spec: &spec::Spec, operations: &mut
             );
             continue;
         }
-        let pages = format!("{}_pages", op.name);
+        let pages = names::pages_method(&op.name);
         if spec.operations.value.0.iter().any(|(k, _)| k.value == pages) {
             lw.error("LS0304", Loc::at(paging), format!("paging gives `{}` the method `{pages}`, which is also an operation", op.name), "rename that operation");
             continue;

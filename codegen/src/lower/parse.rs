@@ -22,6 +22,25 @@ pub fn parse(file: &str, text: &str) -> Result<spec::Spec, Vec<Diagnostic>> {
     Err(problems.into_iter().map(|d| on_a_line(d, text)).collect())
 }
 
+/// Characters a spec cannot hold anywhere, whatever the YAML around them: bidirectional
+/// controls reorder how text displays (the "Trojan Source" trick), and rustc refuses them in
+/// the docs and literals they would become.
+pub fn check_text(file: &str, text: &str) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        for (col, c) in line.chars().enumerate() {
+            if crate::diag::is_bidi_control(c) {
+                let loc = Loc { line: u32::try_from(n + 1).unwrap_or(u32::MAX), col: u32::try_from(col + 1).unwrap_or(u32::MAX), len: 1 };
+                out.push(
+                    Diagnostic::error("LS0007", file, loc, format!("a bidirectional-control character (U+{:04X}) in the spec", u32::from(c)))
+                        .help("remove it: it changes how the text around it displays, and rustc refuses it in the generated code"),
+                );
+            }
+        }
+    }
+    out
+}
+
 /// Moves a location past the end of the text (an empty document's) onto its last line.
 pub(super) fn on_a_line(mut d: Diagnostic, text: &str) -> Diagnostic {
     let lines = u32::try_from(text.lines().count()).unwrap_or(u32::MAX).max(1);
@@ -35,6 +54,12 @@ pub(super) fn on_a_line(mut d: Diagnostic, text: &str) -> Diagnostic {
 pub(super) fn parse_diagnostic(file: &str, err: &serde_saphyr::Error) -> Diagnostic {
     let loc = err.location().map(|l| Loc::of(&l)).unwrap_or_default();
     let loc = if loc.line == 0 { Loc { line: 1, col: 1, len: 1 } } else { Loc { col: loc.col.max(1), ..loc } };
+    if let serde_saphyr::Error::Budget { breach, .. } = err.without_snippet() {
+        return Diagnostic::error("LS0009", file, loc, over_limit(breach)).help(
+            "the limit guards against runaway input, and a very large real spec can reach it too: if yours is real, \
+             raise the limit in `codegen/src/spec/shape.rs` (`MAX_NODES`)",
+        );
+    }
     let rendered = err.to_string();
     let first = rendered.lines().next().unwrap_or("invalid YAML");
     let message = strip_location_prefix(first);
@@ -44,6 +69,8 @@ pub(super) fn parse_diagnostic(file: &str, err: &serde_saphyr::Error) -> Diagnos
         ("LS0003", "check the spelling; specs/README.md lists every key")
     } else if message.contains("untagged enum EnumValueSpec") {
         ("LS0004", "write an enum value as a string, `null`, or `{ value: ..., doc: ... }`")
+    } else if message.starts_with("unexpected character") {
+        ("LS0001", "YAML files hold printable text only: remove the character, or write it escaped in a double-quoted string (`\\e`, `\\u001b`)")
     } else {
         ("LS0001", "the YAML cannot be read from here on: check the quotes, brackets and indentation here and just before")
     };
@@ -56,6 +83,22 @@ pub(super) fn parse_diagnostic(file: &str, err: &serde_saphyr::Error) -> Diagnos
     };
     let help = with_suggestion(&message, help);
     Diagnostic::error(code, file, loc, message).help(help)
+}
+
+/// What a breached size limit is, in words.
+fn over_limit(breach: &serde_saphyr::budget::BudgetBreach) -> String {
+    use serde_saphyr::budget::BudgetBreach;
+    match breach {
+        BudgetBreach::Nodes { .. } => format!(
+            "the spec holds more than {} YAML nodes (keys, values, lists and mappings), the most linkspec reads",
+            spec::shape::MAX_NODES
+        ),
+        BudgetBreach::Events { .. } => {
+            format!("the spec causes more than {} YAML parser events, the most linkspec reads", spec::shape::MAX_EVENTS)
+        }
+        BudgetBreach::Depth { depth } => format!("the spec nests {depth} levels deep, more than linkspec reads"),
+        other => format!("the spec exceeds a size limit of the YAML reader ({other:?})"),
+    }
 }
 
 /// Adds a "did you mean" to unknown-field messages when a known key is close.
@@ -108,4 +151,22 @@ pub(super) fn suggest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>)
         .filter(|(d, c)| *d <= 2.max(c.len() / 4))
         .min()
         .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_breached_node_limit_says_what_the_limit_is() {
+        let err = serde_saphyr::Error::Budget {
+            breach: serde_saphyr::budget::BudgetBreach::Nodes { nodes: spec::shape::MAX_NODES + 1 },
+            location: serde_saphyr::Location::UNKNOWN,
+        };
+        let d = parse_diagnostic("big.yaml", &err);
+        assert_eq!(d.code, "LS0009");
+        assert!(d.message.contains("more than 2000000 YAML nodes"), "{}", d.message);
+        assert!(d.help.as_deref().is_some_and(|h| h.contains("a very large real spec can reach it")), "{d}");
+        assert_eq!((d.loc.line, d.loc.col), (1, 1), "an unknown place is shown at the start");
+    }
 }

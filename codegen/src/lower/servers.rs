@@ -67,8 +67,23 @@ pub(super) fn lower_servers(lw: &mut Lowerer, servers: &spec::Servers) -> Server
         }
         environments.push(ir::Environment { rust, wire: name.value.clone(), url: url.value.clone() });
     }
-    for (name, _) in &servers.variables.0 {
+    for (name, var) in &servers.variables.0 {
         let placeholder = format!("{{{}}}", name.value);
+        let mut all_urls = servers.environments.0.iter().chain(servers.hosts.0.iter().flat_map(|(_, urls)| &urls.value.0));
+        let in_host = all_urls.any(|(_, url)| {
+            let rest = url.value.split_once("://").map_or(url.value.as_str(), |(_, r)| r);
+            authority(rest).contains(&placeholder)
+        });
+        for v in &var.value.values {
+            if let Some(problem) = variable_value_problem(&v.value, in_host) {
+                lw.error(
+                    "LS0102",
+                    Loc::at(v),
+                    format!("value `{}` of server variable `{}` cannot be placed in a URL: {problem}", v.value, name.value),
+                    "list the value as it appears in the URL, e.g. `eu` or `com.au`",
+                );
+            }
+        }
         let host_urls = servers.hosts.0.iter().flat_map(|(_, urls)| &urls.value.0);
         if !servers.environments.0.iter().chain(host_urls).any(|(_, url)| url.value.contains(&placeholder)) {
             lw.warning(
@@ -101,8 +116,12 @@ pub(super) fn lower_servers(lw: &mut Lowerer, servers: &spec::Servers) -> Server
 }
 
 pub(super) fn check_url_template(lw: &mut Lowerer, url: &Sp<String>, variables: &[ir::Variable]) {
-    if !(url.value.starts_with("https://") || url.value.starts_with("http://")) {
+    let Some(rest) = url.value.strip_prefix("https://").or_else(|| url.value.strip_prefix("http://")) else {
         lw.error("LS0101", Loc::at(url), format!("`{}` is not an http(s) URL", url.value), "write the base URL in full, e.g. `https://api.example.com/v1`");
+        return;
+    };
+    if let Some(problem) = url_problem(rest) {
+        lw.error("LS0101", Loc::at(url), format!("`{}` is not a usable base URL: {problem}", url.value), "write scheme, host (letters, digits, `-`, `.` or `{placeholder}`), an optional `:port` and a path, e.g. `https://api.example.com/v1`");
     }
     for placeholder in placeholders(&url.value) {
         match placeholder {
@@ -115,6 +134,64 @@ pub(super) fn check_url_template(lw: &mut Lowerer, url: &Sp<String>, variables: 
             ),
             Err(()) => lw.error("LS0102", Loc::at(url), "unbalanced `{` or `}` in URL".to_owned(), "write placeholders as `{name}`"),
         }
+    }
+}
+
+/// What is wrong with a URL after its `http(s)://`, if anything: it must be a host with an
+/// optional port, then a path, in plain URL characters, so no value can move the request to
+/// another host or drop part of the path.
+fn url_problem(rest: &str) -> Option<String> {
+    if let Some(c) = rest.chars().find(|c| !c.is_ascii_graphic()) {
+        return Some(match c {
+            ' ' => "it holds a space (write `%20` if the path really has one)".to_owned(),
+            c if c.is_ascii() => format!("it holds the control character {:?}", c),
+            c => format!("it holds `{c}`, which is not ASCII (write an international host in its `xn--` form)"),
+        });
+    }
+    if let Some(c) = rest.chars().find(|c| "\"<>\\^`|?#".contains(*c)) {
+        return Some(format!("it holds `{c}`, which a base URL cannot (a query or fragment would swallow every path)"));
+    }
+    let authority = authority(rest);
+    if authority.is_empty() {
+        return Some("it has no host".to_owned());
+    }
+    if authority.contains('@') {
+        return Some("it holds `@`, so the text before it would be read as a user name and the host would be what follows".to_owned());
+    }
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((h, p)) => (h, Some(p)),
+        None => (authority, None),
+    };
+    if let Some(port) = port
+        && (port.is_empty() || !port.chars().all(|c| c.is_ascii_digit()))
+    {
+        return Some(format!("`{port}` is not a port number"));
+    }
+    if host.is_empty() || !host.chars().all(|c| c.is_ascii_alphanumeric() || "-.{}_".contains(c)) {
+        return Some(format!("`{host}` is not a host name"));
+    }
+    None
+}
+
+/// The host and port of a URL after its `http(s)://`.
+pub(super) fn authority(rest: &str) -> &str {
+    rest.split('/').next().unwrap_or_default()
+}
+
+/// Why a server variable's value cannot be placed in a URL, if it cannot: values are URL-safe
+/// text, and in a host only what a host name may hold, so `@evil.com#` cannot change the host.
+fn variable_value_problem(value: &str, in_host: bool) -> Option<&'static str> {
+    // An empty value is reported as no variant name already.
+    if value.is_empty() {
+        None
+    } else if in_host && !value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.') {
+        Some("the variable is part of a host, which takes only letters, digits, `-` and `.`")
+    } else if !value.chars().all(|c| c.is_ascii_alphanumeric() || "-._~".contains(c)) {
+        Some("a URL value takes only letters, digits, `-`, `.`, `_` and `~`")
+    } else if value == "." || value == ".." {
+        Some("`.` and `..` would change the path")
+    } else {
+        None
     }
 }
 

@@ -14,13 +14,25 @@ use serde_json::Value;
 use std::fmt;
 use std::sync::OnceLock;
 
+/// The most YAML nodes (scalars, lists and mappings) a spec may hold. It bounds the work and
+/// memory a hostile file can cost; a real spec of 100,000 lines holds well under a million.
+pub const MAX_NODES: usize = 2_000_000;
+
+/// The most parser events a spec may cause: about two per node.
+pub const MAX_EVENTS: usize = 2 * MAX_NODES + 16;
+
 /// How every spec file is read: YAML 1.2 booleans only (`yes` and `NO` stay strings, which
-/// editors agree with), and numbers such as `007` or `1_000` kept as written in untyped places.
+/// editors agree with), numbers such as `007` or `1_000` kept as written in untyped places, and
+/// the size limits above.
 pub fn options() -> serde_saphyr::Options {
     let mut options = serde_saphyr::Options::default();
     options.strict_booleans = true;
     options.leading_zero_numbers_as_strings = true;
     options.underscored_numbers_as_strings = true;
+    let mut budget = serde_saphyr::budget::Budget::default();
+    budget.max_nodes = MAX_NODES;
+    budget.max_events = MAX_EVENTS;
+    options.budget = Some(budget);
     options
 }
 
@@ -256,6 +268,7 @@ impl<'a> Checker<'a> {
             return;
         }
         match &node.kind {
+            Kind::Number(n) => self.range(node.loc, n, schema, place, description),
             Kind::Map(entries) => self.mapping(node, entries, schema, place),
             Kind::Seq(items) => {
                 if let Some(item_schema) = schema.get("items") {
@@ -266,6 +279,31 @@ impl<'a> Checker<'a> {
             }
             _ => {}
         }
+    }
+
+    /// A number the schema bounds (`minimum`, `maximum`, from the Rust type it is read into)
+    /// must lie within the bounds; serde would stop reading the file at it.
+    fn range(&mut self, loc: Loc, text: &str, schema: &Value, place: &Place, description: Option<&str>) {
+        let bound = |key: &str| schema.get(key).and_then(Value::as_i64).map(i128::from);
+        let (min, max) = (bound("minimum"), bound("maximum"));
+        let range = match (min, max) {
+            (Some(lo), Some(hi)) => format!("from {lo} to {hi}"),
+            (Some(lo), None) => format!("{lo} or more"),
+            (None, Some(hi)) => format!("{hi} or less"),
+            (None, None) => return,
+        };
+        // Whole numbers only reach here for integer fields; one too long for i128 is out of range.
+        let inside = text.parse::<i128>().is_ok_and(|v| min.is_none_or(|m| v >= m) && max.is_none_or(|m| v <= m));
+        if inside {
+            return;
+        }
+        let what = description.map(|d| format!("`{}`: {}", place.last(), d.lines().next().unwrap_or_default().trim()));
+        self.error(
+            "LS0008",
+            loc,
+            format!("{} must be a whole number {range}, found `{text}`", subject(place)),
+            what.unwrap_or_else(|| format!("write a number {range}")),
+        );
     }
 
     fn mapping(&mut self, node: &Node, entries: &[(Node, Node)], schema: &'a Value, place: &Place) {

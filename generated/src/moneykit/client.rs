@@ -177,7 +177,7 @@ impl ClientBuilder {
         self.transport = self.transport.header("MoneyKit-Version", value.into());
         self
     }
-    /// How calls are retried (see [`::linkspec_runtime::RetryPolicy`] for what is
+    /// How calls are retried (see [`RetryPolicy`](crate::runtime::RetryPolicy) for what is
     /// retried and the defaults). [`Client::with_retry`] changes it for some calls only.
     #[must_use]
     pub fn retry(mut self, policy: ::linkspec_runtime::RetryPolicy) -> Self {
@@ -185,7 +185,7 @@ impl ClientBuilder {
         self
     }
     /// The clock used for backoff, deadlines and credential expiry; tests pass a
-    /// [`::linkspec_runtime::ManualClock`].
+    /// [`ManualClock`](crate::runtime::ManualClock).
     #[must_use]
     pub fn clock(
         mut self,
@@ -315,7 +315,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`::linkspec_runtime::Error::Api`] with a [`MoneyKitError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    /// [`Error::Api`](crate::runtime::Error::Api) with a [`MoneyKitError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
     pub async fn create_access_token(
         &self,
         request: impl ::std::convert::Into<CreateAccessTokenRequest>,
@@ -328,7 +328,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`::linkspec_runtime::Error::Api`] with a [`MoneyKitError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    /// [`Error::Api`](crate::runtime::Error::Api) with a [`MoneyKitError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
     pub async fn get_user_links(
         &self,
         request: impl ::std::convert::Into<GetUserLinksRequest>,
@@ -340,7 +340,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`::linkspec_runtime::DispatchError`] when the operation is unknown, not paged, or the
+    /// [`DispatchError`](crate::runtime::DispatchError) when the operation is unknown, not paged, or the
     /// arguments do not decode into its request type.
     pub async fn call_json_pages(
         &self,
@@ -364,7 +364,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`::linkspec_runtime::DispatchError`] when the operation is unknown or the arguments do
+    /// [`DispatchError`](crate::runtime::DispatchError) when the operation is unknown or the arguments do
     /// not decode into its request type; the call's own errors are in the outcome.
     pub async fn call_json(
         &self,
@@ -406,7 +406,7 @@ impl Client {
     }
 }
 
-/// Arguments of [`Client::create_access_token`]: Issues an access token for the client credentials grant. The client authenticates with
+/// Arguments of [`Client::create_access_token`]: Issues an access token for the client credentials grant.
 ///
 /// Required arguments go to `new`; optional ones have setters.
 #[derive(

@@ -244,13 +244,18 @@ impl Link {
         self.institution_avatar = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `error_code`.
+    /// Sets `error_code` to a value. [`with_error_code_null`](Self::with_error_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_error_code(
-        mut self,
-        value: ::std::option::Option<LinkErrorCode>,
-    ) -> Self {
-        self.error_code = ::std::option::Option::Some(value);
+    pub fn with_error_code(mut self, value: LinkErrorCode) -> Self {
+        self.error_code = ::std::option::Option::Some(
+            ::std::option::Option::Some(value),
+        );
+        self
+    }
+    /// Sends `error_code` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
+    #[must_use]
+    pub fn with_error_code_null(mut self) -> Self {
+        self.error_code = ::std::option::Option::Some(::std::option::Option::None);
         self
     }
     /// Sets `link_tags`.
@@ -262,13 +267,21 @@ impl Link {
         self.link_tags = ::std::option::Option::Some(value);
         self
     }
-    /// Sets `webhook`.
+    /// Sets `webhook` to a value. [`with_webhook_null`](Self::with_webhook_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
     pub fn with_webhook(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.webhook = ::std::option::Option::Some(value);
+        self.webhook = ::std::option::Option::Some(
+            ::std::option::Option::Some(value.into()),
+        );
+        self
+    }
+    /// Sends `webhook` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
+    #[must_use]
+    pub fn with_webhook_null(mut self) -> Self {
+        self.webhook = ::std::option::Option::Some(::std::option::Option::None);
         self
     }
     /// Sets `available_products`.
@@ -442,31 +455,52 @@ impl ProductState {
             unavailable: ::std::option::Option::None,
         }
     }
-    /// Sets `error_code`.
+    /// Sets `error_code` to a value. [`with_error_code_null`](Self::with_error_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_error_code(
-        mut self,
-        value: ::std::option::Option<ProductErrorCode>,
-    ) -> Self {
-        self.error_code = ::std::option::Option::Some(value);
+    pub fn with_error_code(mut self, value: ProductErrorCode) -> Self {
+        self.error_code = ::std::option::Option::Some(
+            ::std::option::Option::Some(value),
+        );
         self
     }
-    /// Sets `error_message`.
+    /// Sends `error_code` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
+    #[must_use]
+    pub fn with_error_code_null(mut self) -> Self {
+        self.error_code = ::std::option::Option::Some(::std::option::Option::None);
+        self
+    }
+    /// Sets `error_message` to a value. [`with_error_message_null`](Self::with_error_message_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
     pub fn with_error_message(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.error_message = ::std::option::Option::Some(value);
+        self.error_message = ::std::option::Option::Some(
+            ::std::option::Option::Some(value.into()),
+        );
         self
     }
-    /// Sets `unavailable`.
+    /// Sends `error_message` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
+    #[must_use]
+    pub fn with_error_message_null(mut self) -> Self {
+        self.error_message = ::std::option::Option::Some(::std::option::Option::None);
+        self
+    }
+    /// Sets `unavailable` to a value. [`with_unavailable_null`](Self::with_unavailable_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
     pub fn with_unavailable(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.unavailable = ::std::option::Option::Some(value);
+        self.unavailable = ::std::option::Option::Some(
+            ::std::option::Option::Some(value.into()),
+        );
+        self
+    }
+    /// Sends `unavailable` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
+    #[must_use]
+    pub fn with_unavailable_null(mut self) -> Self {
+        self.unavailable = ::std::option::Option::Some(::std::option::Option::None);
         self
     }
 }
@@ -513,13 +547,23 @@ impl MoneyKitError {
             documentation_url: ::std::option::Option::None,
         }
     }
-    /// Sets `documentation_url`.
+    /// Sets `documentation_url` to a value. [`with_documentation_url_null`](Self::with_documentation_url_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
     pub fn with_documentation_url(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.documentation_url = ::std::option::Option::Some(value);
+        self.documentation_url = ::std::option::Option::Some(
+            ::std::option::Option::Some(value.into()),
+        );
+        self
+    }
+    /// Sends `documentation_url` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
+    #[must_use]
+    pub fn with_documentation_url_null(mut self) -> Self {
+        self.documentation_url = ::std::option::Option::Some(
+            ::std::option::Option::None,
+        );
         self
     }
 }

@@ -243,7 +243,7 @@ impl ClientBuilder {
             .host_url(::std::string::ToString::to_string("auth"), url.into());
         self
     }
-    /// How calls are retried (see [`::linkspec_runtime::RetryPolicy`] for what is
+    /// How calls are retried (see [`RetryPolicy`](crate::runtime::RetryPolicy) for what is
     /// retried and the defaults). [`Client::with_retry`] changes it for some calls only.
     #[must_use]
     pub fn retry(mut self, policy: ::linkspec_runtime::RetryPolicy) -> Self {
@@ -251,7 +251,7 @@ impl ClientBuilder {
         self
     }
     /// The clock used for backoff, deadlines and credential expiry; tests pass a
-    /// [`::linkspec_runtime::ManualClock`].
+    /// [`ManualClock`](crate::runtime::ManualClock).
     #[must_use]
     pub fn clock(
         mut self,
@@ -383,7 +383,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`::linkspec_runtime::Error::Api`] with a [`OAuthError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    /// [`Error::Api`](crate::runtime::Error::Api) with a [`OAuthError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
     pub async fn create_access_token(
         &self,
         request: impl ::std::convert::Into<CreateAccessTokenRequest>,
@@ -401,7 +401,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`::linkspec_runtime::Error::Api`] with a [`PingOneError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    /// [`Error::Api`](crate::runtime::Error::Api) with a [`PingOneError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
     pub async fn read_linked_accounts(
         &self,
         request: impl ::std::convert::Into<ReadLinkedAccountsRequest>,
@@ -423,7 +423,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`::linkspec_runtime::DispatchError`] when the operation is unknown, not paged, or the
+    /// [`DispatchError`](crate::runtime::DispatchError) when the operation is unknown, not paged, or the
     /// arguments do not decode into its request type.
     pub async fn call_json_pages(
         &self,
@@ -462,7 +462,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`::linkspec_runtime::DispatchError`] when the operation is unknown or the arguments do
+    /// [`DispatchError`](crate::runtime::DispatchError) when the operation is unknown or the arguments do
     /// not decode into its request type; the call's own errors are in the outcome.
     pub async fn call_json(
         &self,
@@ -504,7 +504,7 @@ impl Client {
     }
 }
 
-/// Arguments of [`Client::create_access_token`]: Issues an access token (a JWT, valid one hour, no refresh token) to a worker application
+/// Arguments of [`Client::create_access_token`]: Issues an access token (a JWT, valid one hour, no refresh token) to a worker application with the client credentials grant, authenticated with HTTP Basic.
 ///
 /// Required arguments go to `new`; optional ones have setters.
 #[derive(
@@ -564,7 +564,7 @@ impl ::std::fmt::Debug for CreateAccessTokenRequest {
     }
 }
 
-/// Arguments of [`Client::read_linked_accounts`]: Returns the linked accounts of the user with the given ID. A linked account is the connection
+/// Arguments of [`Client::read_linked_accounts`]: Returns the linked accounts of the user with the given ID.
 ///
 /// Required arguments go to `new`; optional ones have setters.
 #[derive(

@@ -150,7 +150,7 @@ impl ClientBuilder {
         self.transport = self.transport.header("Plaid-Version", value.into());
         self
     }
-    /// How calls are retried (see [`::linkspec_runtime::RetryPolicy`] for what is
+    /// How calls are retried (see [`RetryPolicy`](crate::runtime::RetryPolicy) for what is
     /// retried and the defaults). [`Client::with_retry`] changes it for some calls only.
     #[must_use]
     pub fn retry(mut self, policy: ::linkspec_runtime::RetryPolicy) -> Self {
@@ -158,7 +158,7 @@ impl ClientBuilder {
         self
     }
     /// The clock used for backoff, deadlines and credential expiry; tests pass a
-    /// [`::linkspec_runtime::ManualClock`].
+    /// [`ManualClock`](crate::runtime::ManualClock).
     #[must_use]
     pub fn clock(
         mut self,
@@ -360,7 +360,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`::linkspec_runtime::Error::Api`] with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
     pub async fn user_create(
         &self,
         request: impl ::std::convert::Into<UserCreateRequest>,
@@ -375,7 +375,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`::linkspec_runtime::Error::Api`] with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
     pub async fn user_update(
         &self,
         request: impl ::std::convert::Into<UserUpdateRequest>,
@@ -390,7 +390,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`::linkspec_runtime::Error::Api`] with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
     pub async fn user_remove(
         &self,
         request: impl ::std::convert::Into<UserRemoveRequest>,
@@ -404,7 +404,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`::linkspec_runtime::Error::Api`] with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
     pub async fn user_items_get(
         &self,
         request: impl ::std::convert::Into<UserItemsGetRequest>,
@@ -419,7 +419,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`::linkspec_runtime::Error::Api`] with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
     pub async fn sandbox_user_reset_login(
         &self,
         request: impl ::std::convert::Into<SandboxUserResetLoginRequest>,
@@ -431,7 +431,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`::linkspec_runtime::DispatchError`] when the operation is unknown, not paged, or the
+    /// [`DispatchError`](crate::runtime::DispatchError) when the operation is unknown, not paged, or the
     /// arguments do not decode into its request type.
     pub async fn call_json_pages(
         &self,
@@ -455,7 +455,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`::linkspec_runtime::DispatchError`] when the operation is unknown or the arguments do
+    /// [`DispatchError`](crate::runtime::DispatchError) when the operation is unknown or the arguments do
     /// not decode into its request type; the call's own errors are in the outcome.
     pub async fn call_json(
         &self,
@@ -524,7 +524,7 @@ impl Client {
     }
 }
 
-/// Arguments of [`Client::user_create`]: Creates a user. Call it once per end user before `/link/token/create` when using Plaid
+/// Arguments of [`Client::user_create`]: Creates a user.
 ///
 /// Required arguments go to `new`; optional ones have setters.
 #[derive(
@@ -561,7 +561,7 @@ impl ::std::convert::From<UserCreateBody> for UserCreateRequest {
     }
 }
 
-/// Arguments of [`Client::user_update`]: Updates the identity of an existing user (`user_id` or `user_token`), e.g. to add the
+/// Arguments of [`Client::user_update`]: Updates the identity of an existing user (`user_id` or `user_token`), e.g. to add the fields a Consumer Report needs.
 ///
 /// Required arguments go to `new`; optional ones have setters.
 #[derive(
@@ -598,7 +598,7 @@ impl ::std::convert::From<UserUpdateBody> for UserUpdateRequest {
     }
 }
 
-/// Arguments of [`Client::user_remove`]: Deletes a user (`user_id` or `user_token`) and associated information, including any Items
+/// Arguments of [`Client::user_remove`]: Deletes a user (`user_id` or `user_token`) and associated information, including any Items associated with it.
 ///
 /// Required arguments go to `new`; optional ones have setters.
 #[derive(
@@ -635,7 +635,7 @@ impl ::std::convert::From<UserRemoveBody> for UserRemoveRequest {
     }
 }
 
-/// Arguments of [`Client::user_items_get`]: Returns the Items associated with a user, along with their statuses. An Item is associated
+/// Arguments of [`Client::user_items_get`]: Returns the Items associated with a user, along with their statuses.
 ///
 /// Required arguments go to `new`; optional ones have setters.
 #[derive(
@@ -672,7 +672,7 @@ impl ::std::convert::From<UserItemsGetBody> for UserItemsGetRequest {
     }
 }
 
-/// Arguments of [`Client::sandbox_user_reset_login`]: Sandbox only: forces the Items of a user into an `ITEM_LOGIN_REQUIRED` state, to test
+/// Arguments of [`Client::sandbox_user_reset_login`]: Sandbox only: forces the Items of a user into an `ITEM_LOGIN_REQUIRED` state, to test Link's update mode.
 ///
 /// Required arguments go to `new`; optional ones have setters.
 #[derive(

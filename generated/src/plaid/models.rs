@@ -17,14 +17,24 @@ pub struct UserCreateBody {
     pub client_user_id: ::std::string::String,
     /// The user's identity (integrations that began on or after 2025-12-10).
     ///
-    /// (may be absent; sensitive: redacted from `Debug`)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub identity: ::std::option::Option<UserIdentity>,
+    /// (may be absent (`None`) or null (`Some(None)`); sensitive: redacted from `Debug`)
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::linkspec_runtime::serde_util::double_option"
+    )]
+    pub identity: ::std::option::Option<::std::option::Option<UserIdentity>>,
     /// The user's identity (legacy integrations that began before 2025-12-10).
     ///
-    /// (may be absent; sensitive: redacted from `Debug`)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub consumer_report_user_identity: ::std::option::Option<ConsumerReportUserIdentity>,
+    /// (may be absent (`None`) or null (`Some(None)`); sensitive: redacted from `Debug`)
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::linkspec_runtime::serde_util::double_option"
+    )]
+    pub consumer_report_user_identity: ::std::option::Option<
+        ::std::option::Option<ConsumerReportUserIdentity>,
+    >,
 }
 
 impl UserCreateBody {
@@ -38,19 +48,35 @@ impl UserCreateBody {
             consumer_report_user_identity: ::std::option::Option::None,
         }
     }
-    /// Sets `identity`.
+    /// Sets `identity` to a value. [`with_identity_null`](Self::with_identity_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
     pub fn with_identity(mut self, value: UserIdentity) -> Self {
-        self.identity = ::std::option::Option::Some(value);
+        self.identity = ::std::option::Option::Some(::std::option::Option::Some(value));
         self
     }
-    /// Sets `consumer_report_user_identity`.
+    /// Sends `identity` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
+    #[must_use]
+    pub fn with_identity_null(mut self) -> Self {
+        self.identity = ::std::option::Option::Some(::std::option::Option::None);
+        self
+    }
+    /// Sets `consumer_report_user_identity` to a value. [`with_consumer_report_user_identity_null`](Self::with_consumer_report_user_identity_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
     pub fn with_consumer_report_user_identity(
         mut self,
         value: ConsumerReportUserIdentity,
     ) -> Self {
-        self.consumer_report_user_identity = ::std::option::Option::Some(value);
+        self.consumer_report_user_identity = ::std::option::Option::Some(
+            ::std::option::Option::Some(value),
+        );
+        self
+    }
+    /// Sends `consumer_report_user_identity` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
+    #[must_use]
+    pub fn with_consumer_report_user_identity_null(mut self) -> Self {
+        self.consumer_report_user_identity = ::std::option::Option::Some(
+            ::std::option::Option::None,
+        );
         self
     }
 }
@@ -83,9 +109,13 @@ pub struct UserUpdateBody {
     pub user_id: ::std::option::Option<::std::string::String>,
     /// Identity fields to set; provided fields overwrite, omitted ones stay unchanged.
     ///
-    /// (may be absent; sensitive: redacted from `Debug`)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub identity: ::std::option::Option<UserIdentity>,
+    /// (may be absent (`None`) or null (`Some(None)`); sensitive: redacted from `Debug`)
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::linkspec_runtime::serde_util::double_option"
+    )]
+    pub identity: ::std::option::Option<::std::option::Option<UserIdentity>>,
     /// The user token from `/user/create` (legacy integrations only).
     ///
     /// (may be absent; sensitive: redacted from `Debug`)
@@ -93,9 +123,15 @@ pub struct UserUpdateBody {
     pub user_token: ::std::option::Option<::std::string::String>,
     /// The user's identity, legacy flavour (integrations that use `user_token`).
     ///
-    /// (may be absent; sensitive: redacted from `Debug`)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub consumer_report_user_identity: ::std::option::Option<ConsumerReportUserIdentity>,
+    /// (may be absent (`None`) or null (`Some(None)`); sensitive: redacted from `Debug`)
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::linkspec_runtime::serde_util::double_option"
+    )]
+    pub consumer_report_user_identity: ::std::option::Option<
+        ::std::option::Option<ConsumerReportUserIdentity>,
+    >,
 }
 
 impl UserUpdateBody {
@@ -117,10 +153,16 @@ impl UserUpdateBody {
         self.user_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `identity`.
+    /// Sets `identity` to a value. [`with_identity_null`](Self::with_identity_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
     pub fn with_identity(mut self, value: UserIdentity) -> Self {
-        self.identity = ::std::option::Option::Some(value);
+        self.identity = ::std::option::Option::Some(::std::option::Option::Some(value));
+        self
+    }
+    /// Sends `identity` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
+    #[must_use]
+    pub fn with_identity_null(mut self) -> Self {
+        self.identity = ::std::option::Option::Some(::std::option::Option::None);
         self
     }
     /// Sets `user_token`.
@@ -132,13 +174,23 @@ impl UserUpdateBody {
         self.user_token = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `consumer_report_user_identity`.
+    /// Sets `consumer_report_user_identity` to a value. [`with_consumer_report_user_identity_null`](Self::with_consumer_report_user_identity_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
     pub fn with_consumer_report_user_identity(
         mut self,
         value: ConsumerReportUserIdentity,
     ) -> Self {
-        self.consumer_report_user_identity = ::std::option::Option::Some(value);
+        self.consumer_report_user_identity = ::std::option::Option::Some(
+            ::std::option::Option::Some(value),
+        );
+        self
+    }
+    /// Sends `consumer_report_user_identity` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
+    #[must_use]
+    pub fn with_consumer_report_user_identity_null(mut self) -> Self {
+        self.consumer_report_user_identity = ::std::option::Option::Some(
+            ::std::option::Option::None,
+        );
         self
     }
 }
@@ -292,9 +344,15 @@ pub struct SandboxUserResetLoginBody {
     pub user_token: ::std::option::Option<::std::string::String>,
     /// The `item_id`s of the user's Items to reset; absent or empty resets all of the user's Items.
     ///
-    /// (may be absent)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub item_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// (may be absent (`None`) or null (`Some(None)`))
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::linkspec_runtime::serde_util::double_option"
+    )]
+    pub item_ids: ::std::option::Option<
+        ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    >,
     /// The `user_id` from `/user/create` (integrations that began on or after 2025-12-10).
     ///
     /// (may be absent)
@@ -320,13 +378,19 @@ impl SandboxUserResetLoginBody {
         self.user_token = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `item_ids`.
+    /// Sets `item_ids` to a value. [`with_item_ids_null`](Self::with_item_ids_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
     pub fn with_item_ids(
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.item_ids = ::std::option::Option::Some(value);
+        self.item_ids = ::std::option::Option::Some(::std::option::Option::Some(value));
+        self
+    }
+    /// Sends `item_ids` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
+    #[must_use]
+    pub fn with_item_ids_null(mut self) -> Self {
+        self.item_ids = ::std::option::Option::Some(::std::option::Option::None);
         self
     }
     /// Sets `user_id`.
@@ -383,14 +447,22 @@ pub struct ConsumerReportUserIdentity {
     /// will share the consumer report with a Government-Sponsored Enterprise (Fannie Mae,
     /// Freddie Mac).
     ///
-    /// (may be absent; sensitive: redacted from `Debug`)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ssn_full: ::std::option::Option<::std::string::String>,
+    /// (may be absent (`None`) or null (`Some(None)`); sensitive: redacted from `Debug`)
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::linkspec_runtime::serde_util::double_option"
+    )]
+    pub ssn_full: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The last 4 digits of the user's social security number (exactly 4 characters).
     ///
-    /// (may be absent; sensitive: redacted from `Debug`)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ssn_last_4: ::std::option::Option<::std::string::String>,
+    /// (may be absent (`None`) or null (`Some(None)`); sensitive: redacted from `Debug`)
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::linkspec_runtime::serde_util::double_option"
+    )]
+    pub ssn_last_4: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The user's date of birth (`yyyy-mm-dd`); required for all Plaid Check customers.
     ///
     /// (sensitive: redacted from `Debug`)
@@ -422,22 +494,38 @@ impl ConsumerReportUserIdentity {
             primary_address,
         }
     }
-    /// Sets `ssn_full`.
+    /// Sets `ssn_full` to a value. [`with_ssn_full_null`](Self::with_ssn_full_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
     pub fn with_ssn_full(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.ssn_full = ::std::option::Option::Some(value.into());
+        self.ssn_full = ::std::option::Option::Some(
+            ::std::option::Option::Some(value.into()),
+        );
         self
     }
-    /// Sets `ssn_last_4`.
+    /// Sends `ssn_full` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
+    #[must_use]
+    pub fn with_ssn_full_null(mut self) -> Self {
+        self.ssn_full = ::std::option::Option::Some(::std::option::Option::None);
+        self
+    }
+    /// Sets `ssn_last_4` to a value. [`with_ssn_last_4_null`](Self::with_ssn_last_4_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
     pub fn with_ssn_last_4(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.ssn_last_4 = ::std::option::Option::Some(value.into());
+        self.ssn_last_4 = ::std::option::Option::Some(
+            ::std::option::Option::Some(value.into()),
+        );
+        self
+    }
+    /// Sends `ssn_last_4` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
+    #[must_use]
+    pub fn with_ssn_last_4_null(mut self) -> Self {
+        self.ssn_last_4 = ::std::option::Option::Some(::std::option::Option::None);
         self
     }
 }
@@ -535,14 +623,24 @@ impl ::std::fmt::Debug for Address {
 pub struct UserIdentity {
     /// The user's name.
     ///
-    /// (may be absent; sensitive: redacted from `Debug`)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<UserName>,
+    /// (may be absent (`None`) or null (`Some(None)`); sensitive: redacted from `Debug`)
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::linkspec_runtime::serde_util::double_option"
+    )]
+    pub name: ::std::option::Option<::std::option::Option<UserName>>,
     /// The user's date of birth (`yyyy-mm-dd`).
     ///
-    /// (may be absent; sensitive: redacted from `Debug`)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub date_of_birth: ::std::option::Option<::linkspec_runtime::time::Date>,
+    /// (may be absent (`None`) or null (`Some(None)`); sensitive: redacted from `Debug`)
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::linkspec_runtime::serde_util::double_option"
+    )]
+    pub date_of_birth: ::std::option::Option<
+        ::std::option::Option<::linkspec_runtime::time::Date>,
+    >,
     /// The user's emails.
     ///
     /// (may be absent; sensitive: redacted from `Debug`)
@@ -577,16 +675,30 @@ impl UserIdentity {
             id_numbers: ::std::option::Option::None,
         }
     }
-    /// Sets `name`.
+    /// Sets `name` to a value. [`with_name_null`](Self::with_name_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
     pub fn with_name(mut self, value: UserName) -> Self {
-        self.name = ::std::option::Option::Some(value);
+        self.name = ::std::option::Option::Some(::std::option::Option::Some(value));
         self
     }
-    /// Sets `date_of_birth`.
+    /// Sends `name` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
+    #[must_use]
+    pub fn with_name_null(mut self) -> Self {
+        self.name = ::std::option::Option::Some(::std::option::Option::None);
+        self
+    }
+    /// Sets `date_of_birth` to a value. [`with_date_of_birth_null`](Self::with_date_of_birth_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
     pub fn with_date_of_birth(mut self, value: ::linkspec_runtime::time::Date) -> Self {
-        self.date_of_birth = ::std::option::Option::Some(value);
+        self.date_of_birth = ::std::option::Option::Some(
+            ::std::option::Option::Some(value),
+        );
+        self
+    }
+    /// Sends `date_of_birth` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
+    #[must_use]
+    pub fn with_date_of_birth_null(mut self) -> Self {
+        self.date_of_birth = ::std::option::Option::Some(::std::option::Option::None);
         self
     }
     /// Sets `emails`.
@@ -759,31 +871,51 @@ impl ::std::fmt::Debug for UserPhoneNumber {
 pub struct UserAddress {
     /// First line of street address.
     ///
-    /// (may be absent; sensitive: redacted from `Debug`)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub street_1: ::std::option::Option<::std::string::String>,
+    /// (may be absent (`None`) or null (`Some(None)`); sensitive: redacted from `Debug`)
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::linkspec_runtime::serde_util::double_option"
+    )]
+    pub street_1: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Second line of street address.
     ///
-    /// (may be absent; sensitive: redacted from `Debug`)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub street_2: ::std::option::Option<::std::string::String>,
+    /// (may be absent (`None`) or null (`Some(None)`); sensitive: redacted from `Debug`)
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::linkspec_runtime::serde_util::double_option"
+    )]
+    pub street_2: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// City name.
     ///
-    /// (may be absent; sensitive: redacted from `Debug`)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub city: ::std::option::Option<::std::string::String>,
+    /// (may be absent (`None`) or null (`Some(None)`); sensitive: redacted from `Debug`)
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::linkspec_runtime::serde_util::double_option"
+    )]
+    pub city: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// State, province or region.
     ///
-    /// (may be absent; sensitive: redacted from `Debug`)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub region: ::std::option::Option<::std::string::String>,
+    /// (may be absent (`None`) or null (`Some(None)`); sensitive: redacted from `Debug`)
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::linkspec_runtime::serde_util::double_option"
+    )]
+    pub region: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Country code; must be `US` for Consumer Reports.
     pub country: ::std::string::String,
     /// Postal or ZIP code.
     ///
-    /// (may be absent; sensitive: redacted from `Debug`)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub postal_code: ::std::option::Option<::std::string::String>,
+    /// (may be absent (`None`) or null (`Some(None)`); sensitive: redacted from `Debug`)
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::linkspec_runtime::serde_util::double_option"
+    )]
+    pub postal_code: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Whether this is the user's primary address.
     pub primary: bool,
 }
@@ -804,49 +936,89 @@ impl UserAddress {
             primary,
         }
     }
-    /// Sets `street_1`.
+    /// Sets `street_1` to a value. [`with_street_1_null`](Self::with_street_1_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
     pub fn with_street_1(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.street_1 = ::std::option::Option::Some(value.into());
+        self.street_1 = ::std::option::Option::Some(
+            ::std::option::Option::Some(value.into()),
+        );
         self
     }
-    /// Sets `street_2`.
+    /// Sends `street_1` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
+    #[must_use]
+    pub fn with_street_1_null(mut self) -> Self {
+        self.street_1 = ::std::option::Option::Some(::std::option::Option::None);
+        self
+    }
+    /// Sets `street_2` to a value. [`with_street_2_null`](Self::with_street_2_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
     pub fn with_street_2(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.street_2 = ::std::option::Option::Some(value.into());
+        self.street_2 = ::std::option::Option::Some(
+            ::std::option::Option::Some(value.into()),
+        );
         self
     }
-    /// Sets `city`.
+    /// Sends `street_2` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
+    #[must_use]
+    pub fn with_street_2_null(mut self) -> Self {
+        self.street_2 = ::std::option::Option::Some(::std::option::Option::None);
+        self
+    }
+    /// Sets `city` to a value. [`with_city_null`](Self::with_city_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
     pub fn with_city(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.city = ::std::option::Option::Some(value.into());
+        self.city = ::std::option::Option::Some(
+            ::std::option::Option::Some(value.into()),
+        );
         self
     }
-    /// Sets `region`.
+    /// Sends `city` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
+    #[must_use]
+    pub fn with_city_null(mut self) -> Self {
+        self.city = ::std::option::Option::Some(::std::option::Option::None);
+        self
+    }
+    /// Sets `region` to a value. [`with_region_null`](Self::with_region_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
     pub fn with_region(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.region = ::std::option::Option::Some(value.into());
+        self.region = ::std::option::Option::Some(
+            ::std::option::Option::Some(value.into()),
+        );
         self
     }
-    /// Sets `postal_code`.
+    /// Sends `region` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
+    #[must_use]
+    pub fn with_region_null(mut self) -> Self {
+        self.region = ::std::option::Option::Some(::std::option::Option::None);
+        self
+    }
+    /// Sets `postal_code` to a value. [`with_postal_code_null`](Self::with_postal_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
     pub fn with_postal_code(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.postal_code = ::std::option::Option::Some(value.into());
+        self.postal_code = ::std::option::Option::Some(
+            ::std::option::Option::Some(value.into()),
+        );
+        self
+    }
+    /// Sends `postal_code` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
+    #[must_use]
+    pub fn with_postal_code_null(mut self) -> Self {
+        self.postal_code = ::std::option::Option::Some(::std::option::Option::None);
         self
     }
 }
@@ -1176,10 +1348,18 @@ impl Item {
             update_type,
         }
     }
-    /// Sets `auth_method`.
+    /// Sets `auth_method` to a value. [`with_auth_method_null`](Self::with_auth_method_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_auth_method(mut self, value: ::std::option::Option<AuthMethod>) -> Self {
-        self.auth_method = ::std::option::Option::Some(value);
+    pub fn with_auth_method(mut self, value: AuthMethod) -> Self {
+        self.auth_method = ::std::option::Option::Some(
+            ::std::option::Option::Some(value),
+        );
+        self
+    }
+    /// Sends `auth_method` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
+    #[must_use]
+    pub fn with_auth_method_null(mut self) -> Self {
+        self.auth_method = ::std::option::Option::Some(::std::option::Option::None);
         self
     }
     /// Sets `products`.
@@ -1194,13 +1374,23 @@ impl Item {
         self.consented_products = ::std::option::Option::Some(value);
         self
     }
-    /// Sets `consent_expiration_time`.
+    /// Sets `consent_expiration_time` to a value. [`with_consent_expiration_time_null`](Self::with_consent_expiration_time_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
     pub fn with_consent_expiration_time(
         mut self,
-        value: ::std::option::Option<::linkspec_runtime::time::Timestamp>,
+        value: ::linkspec_runtime::time::Timestamp,
     ) -> Self {
-        self.consent_expiration_time = ::std::option::Option::Some(value);
+        self.consent_expiration_time = ::std::option::Option::Some(
+            ::std::option::Option::Some(value),
+        );
+        self
+    }
+    /// Sends `consent_expiration_time` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
+    #[must_use]
+    pub fn with_consent_expiration_time_null(mut self) -> Self {
+        self.consent_expiration_time = ::std::option::Option::Some(
+            ::std::option::Option::None,
+        );
         self
     }
 }
@@ -1313,13 +1503,20 @@ impl PlaidError {
             provided_account_subtypes: ::std::option::Option::None,
         }
     }
-    /// Sets `error_code_reason`.
+    /// Sets `error_code_reason` to a value. [`with_error_code_reason_null`](Self::with_error_code_reason_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_error_code_reason(
-        mut self,
-        value: ::std::option::Option<ErrorCodeReason>,
-    ) -> Self {
-        self.error_code_reason = ::std::option::Option::Some(value);
+    pub fn with_error_code_reason(mut self, value: ErrorCodeReason) -> Self {
+        self.error_code_reason = ::std::option::Option::Some(
+            ::std::option::Option::Some(value),
+        );
+        self
+    }
+    /// Sends `error_code_reason` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
+    #[must_use]
+    pub fn with_error_code_reason_null(mut self) -> Self {
+        self.error_code_reason = ::std::option::Option::Some(
+            ::std::option::Option::None,
+        );
         self
     }
     /// Sets `request_id`.
@@ -1337,10 +1534,16 @@ impl PlaidError {
         self.causes = ::std::option::Option::Some(value);
         self
     }
-    /// Sets `status`.
+    /// Sets `status` to a value. [`with_status_null`](Self::with_status_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_status(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.status = ::std::option::Option::Some(value);
+    pub fn with_status(mut self, value: i64) -> Self {
+        self.status = ::std::option::Option::Some(::std::option::Option::Some(value));
+        self
+    }
+    /// Sends `status` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
+    #[must_use]
+    pub fn with_status_null(mut self) -> Self {
+        self.status = ::std::option::Option::Some(::std::option::Option::None);
         self
     }
     /// Sets `documentation_url`.
@@ -1352,13 +1555,21 @@ impl PlaidError {
         self.documentation_url = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `suggested_action`.
+    /// Sets `suggested_action` to a value. [`with_suggested_action_null`](Self::with_suggested_action_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
     pub fn with_suggested_action(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.suggested_action = ::std::option::Option::Some(value);
+        self.suggested_action = ::std::option::Option::Some(
+            ::std::option::Option::Some(value.into()),
+        );
+        self
+    }
+    /// Sends `suggested_action` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
+    #[must_use]
+    pub fn with_suggested_action_null(mut self) -> Self {
+        self.suggested_action = ::std::option::Option::Some(::std::option::Option::None);
         self
     }
     /// Sets `required_account_subtypes`.
