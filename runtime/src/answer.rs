@@ -23,17 +23,21 @@ pub(crate) fn transport_error<E>(operation: &'static str, source: reqwest::Error
 
 pub(crate) enum ReadError {
     Http(reqwest::Error),
-    TooLarge(usize),
+    /// The body passed `limit`; `start` holds what was read before it (empty when the
+    /// announced length alone was too large).
+    TooLarge { limit: usize, start: Vec<u8> },
 }
 
 pub(crate) async fn read_limited(mut response: reqwest::Response, limit: usize) -> Result<Vec<u8>, ReadError> {
     if response.content_length().is_some_and(|len| len > limit as u64) {
-        return Err(ReadError::TooLarge(limit));
+        return Err(ReadError::TooLarge { limit, start: Vec::new() });
     }
     let mut body = Vec::new();
     while let Some(chunk) = response.chunk().await.map_err(ReadError::Http)? {
         if body.len() + chunk.len() > limit {
-            return Err(ReadError::TooLarge(limit));
+            let room = limit - body.len();
+            body.extend_from_slice(&chunk[..room]);
+            return Err(ReadError::TooLarge { limit, start: body });
         }
         body.extend_from_slice(&chunk);
     }

@@ -30,6 +30,8 @@ pub enum JsonOutcome {
         json: Option<serde_json::Value>,
         /// The provider's code, as the spec says where to read it.
         code: Option<String>,
+        /// Its `Display` text.
+        message: String,
     },
     /// Any other typed error: a body that does not decode, a transport failure, a timeout.
     Failure {
@@ -122,6 +124,7 @@ where
             debug: format!("{api:#?}"),
             json: api.envelope.as_ref().map(to_json),
             code: api.code(),
+            message: api.to_string(),
         },
         Err(other) => JsonOutcome::Failure { status: other.status(), debug: format!("{other:#?}"), message: other.to_string() },
     }

@@ -170,11 +170,11 @@ impl<E: ErrorEnvelope> std::error::Error for Error<E> {
     }
 }
 
-/// What an error answer means, read once from its status and the spec's rules (`errors:`),
-/// in this order: rate limited (429 or a rate-limit code), credentials expired (the spec's
-/// expired statuses and codes: a renewable credential is re-acquired), credentials rejected
-/// (a rejected code, or a 401 that is not an expiry: keys that cannot be renewed), gone (410
-/// or a gone code), not found (404 or a not-found code), anything else.
+/// What an error answer means, read once from its code (or category), its status and the
+/// spec's rules (`errors:`). The provider's code decides first, in this order: a rate-limit
+/// code, an expired code, a rejected code, a gone code, a not-found code. Only an answer whose
+/// code no rule names is read by its status, in the same order: 429, one of the expired
+/// statuses (for a spec whose expiry has no codes), 401 (credentials refused), 410, 404.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorClass {
@@ -196,18 +196,23 @@ impl ErrorClass {
     /// Reads an answer's status and code (or category) with a provider's rules.
     pub fn of(status: u16, code: Option<&str>, category: Option<&str>, rules: &crate::meta::ErrorRules) -> ErrorClass {
         let has = |codes: &[&str]| code.is_some_and(|c| codes.contains(&c)) || category.is_some_and(|c| codes.contains(&c));
-        if status == 429 || has(rules.rate_limit_codes) {
-            ErrorClass::RateLimited
-        } else if rules.expired_statuses.contains(&status) && (rules.expired_codes.is_empty() || has(rules.expired_codes)) {
-            ErrorClass::AuthExpired
-        } else if status == 401 || has(rules.rejected_codes) {
-            ErrorClass::AuthRejected
-        } else if status == 410 || has(rules.gone_codes) {
-            ErrorClass::Gone
-        } else if status == 404 || has(rules.not_found_codes) {
-            ErrorClass::NotFound
-        } else {
-            ErrorClass::Other
+        let by_code = [
+            (rules.rate_limit_codes, ErrorClass::RateLimited),
+            (rules.expired_codes, ErrorClass::AuthExpired),
+            (rules.rejected_codes, ErrorClass::AuthRejected),
+            (rules.gone_codes, ErrorClass::Gone),
+            (rules.not_found_codes, ErrorClass::NotFound),
+        ];
+        if let Some((_, class)) = by_code.iter().find(|(codes, _)| has(codes)) {
+            return *class;
+        }
+        match status {
+            429 => ErrorClass::RateLimited,
+            s if rules.expired_codes.is_empty() && rules.expired_statuses.contains(&s) => ErrorClass::AuthExpired,
+            401 => ErrorClass::AuthRejected,
+            410 => ErrorClass::Gone,
+            404 => ErrorClass::NotFound,
+            _ => ErrorClass::Other,
         }
     }
 }
@@ -280,11 +285,52 @@ impl<E: fmt::Debug> fmt::Debug for ApiError<E> {
             .field("operation", &self.operation)
             .field("status", &self.status)
             .field("class", &self.class)
-            .field("envelope", &self.envelope)
+            .field("envelope", &BoundedDebug(&self.envelope, DEBUG_ENVELOPE_CHARS))
             .field("request_id", &self.request_id)
             .field("retry_after", &self.retry_after)
             .field("excerpt", &format_args!("<{} chars, not shown>", self.excerpt.chars().count()))
             .finish()
+    }
+}
+
+/// The most of an error envelope that `Debug` prints; a longer one (a 1 MiB message) is cut
+/// and marked.
+pub const DEBUG_ENVELOPE_CHARS: usize = 2000;
+
+/// `Debug` of a value, cut after `.1` characters.
+struct BoundedDebug<'a, T>(&'a T, usize);
+
+impl<T: fmt::Debug> fmt::Debug for BoundedDebug<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        /// Passes text on until `left` characters have gone, then refuses the rest.
+        struct Capped<'a, 'b> {
+            out: &'a mut fmt::Formatter<'b>,
+            left: usize,
+            cut: bool,
+        }
+        impl fmt::Write for Capped<'_, '_> {
+            fn write_str(&mut self, text: &str) -> fmt::Result {
+                let end = text.char_indices().nth(self.left).map_or(text.len(), |(i, _)| i);
+                self.out.write_str(&text[..end])?;
+                self.left -= text[..end].chars().count();
+                if end < text.len() {
+                    self.cut = true;
+                    return Err(fmt::Error);
+                }
+                Ok(())
+            }
+        }
+        let alternate = f.alternate();
+        let mut capped = Capped { out: f, left: self.1, cut: false };
+        let written = if alternate {
+            fmt::write(&mut capped, format_args!("{:#?}", self.0))
+        } else {
+            fmt::write(&mut capped, format_args!("{:?}", self.0))
+        };
+        match (written, capped.cut) {
+            (_, true) => capped.out.write_str("… (cut)"),
+            (result, false) => result,
+        }
     }
 }
 

@@ -211,9 +211,10 @@ pub struct AcquireMeta {
 /// Provider-specific meanings of error answers, from the spec.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ErrorRules {
-    /// Statuses that can mean expired credentials (with `expired_codes`, when given).
+    /// Statuses that mean expired credentials, for a provider whose expiry has no codes.
     pub expired_statuses: &'static [u16],
-    /// Error codes (or categories) that mean expired credentials (any code when empty).
+    /// Error codes (or categories) that mean expired credentials, whatever the status (when
+    /// empty, `expired_statuses` decide).
     pub expired_codes: &'static [&'static str],
     /// Error codes (or categories) that mean "rate limited", whatever the status.
     pub rate_limit_codes: &'static [&'static str],

@@ -131,14 +131,17 @@ pub(crate) fn next_call(call: &Call, answer: &serde_json::Value, requested: &req
 /// The link moved onto the client's base URL: credentials only ever go to the origin the
 /// client was configured for (a mock or proxy included), whatever host a link names, and the
 /// base URL's path prefix (`https://proxy.example/pingone`) is kept. A link under the base is
-/// used as it is; any other has the provider's own path prefix (the spec's URL's path) taken
-/// off, and the rest is put under the base URL's path.
-fn rebase(link: reqwest::Url, bases: &Bases<'_>) -> Option<reqwest::Url> {
+/// used as it is; any other has the provider's own path prefix (the spec's URL's path), or else
+/// the base URL's, taken off, and the rest is put under the base URL's path.
+fn rebase(mut link: reqwest::Url, bases: &Bases<'_>) -> Option<reqwest::Url> {
     let base = bases.base;
+    // A link's own user name and password are never used: only the base URL's.
+    link.set_username(base.username()).ok()?;
+    link.set_password(base.password()).ok()?;
     if link.origin() == base.origin() && under(link.path(), base.path()).is_some() {
         return Some(link);
     }
-    let rest = under(link.path(), bases.native.path()).unwrap_or(link.path());
+    let rest = under(link.path(), bases.native.path()).or_else(|| under(link.path(), base.path())).unwrap_or(link.path());
     let mut out = base.clone();
     out.set_path(&format!("{}/{}", base.path().trim_end_matches('/'), rest.trim_start_matches('/')));
     out.set_query(link.query());
@@ -224,6 +227,9 @@ mod tests {
         assert_eq!(at("?cursor=c2"), want, "link relative to the request");
         assert_eq!(at("https://proxy.example/pingone/v1/things?cursor=c2"), want, "link already under the base");
         assert_eq!(at("https://attacker.example/v10/x"), Some("https://proxy.example/pingone/v1/v10/x".to_owned()));
+        assert_eq!(at("//attacker.example/v1/things?cursor=c2"), want, "a scheme-relative link");
+        assert_eq!(at("https://x:y@proxy.example/pingone/v1/things?cursor=c2"), want, "a link's userinfo is dropped");
+        assert_eq!(at("https://proxy.example:8443/pingone/v1/things?cursor=c2"), want, "another port is not the origin");
     }
 
     #[test]

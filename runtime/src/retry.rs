@@ -81,16 +81,21 @@ impl RetryPolicy {
     pub fn backoff(&self, retry: u32) -> Duration {
         let exp = retry.min(30);
         let cap = self.initial_backoff.saturating_mul(1u32 << exp).min(self.max_backoff);
-        let floor = self.initial_backoff.min(cap);
+        let floor = self.min_wait();
+        let cap = cap.max(floor);
         let spread = u64::try_from((cap - floor).as_nanos()).unwrap_or(u64::MAX);
-        floor + Duration::from_nanos(random_u64() % spread.saturating_add(1))
+        floor.saturating_add(Duration::from_nanos(random_u64() % spread.saturating_add(1)))
     }
 
     /// The shortest wait before any retry, whatever a provider's `Retry-After` says (`0`
-    /// included): the backoff's base.
+    /// included): the backoff's base, and never less than [`RetryPolicy::FLOOR`] (a base of
+    /// zero must not become a tight loop either).
     pub fn min_wait(&self) -> Duration {
-        self.initial_backoff
+        self.initial_backoff.max(Self::FLOOR)
     }
+
+    /// The least any retry waits.
+    pub const FLOOR: Duration = Duration::from_millis(10);
 }
 
 /// A random number from the standard library's per-process hash keys; jitter needs no more.
@@ -138,7 +143,9 @@ mod tests {
             assert!((ms(100)..=ms(700)).contains(&p.backoff(40)));
         }
         let zero = RetryPolicy::default().with_backoff(Duration::ZERO, Duration::ZERO);
-        assert_eq!(zero.backoff(3), Duration::ZERO);
+        assert_eq!((zero.backoff(3), zero.min_wait()), (RetryPolicy::FLOOR, RetryPolicy::FLOOR), "a zero base still waits");
+        let huge = RetryPolicy::default().with_backoff(Duration::MAX, Duration::MAX);
+        assert!(huge.backoff(40) >= Duration::MAX / 2, "no overflow near the largest durations");
         let waits: std::collections::BTreeSet<Duration> = (0..50).map(|_| p.backoff(4)).collect();
         assert!(waits.len() > 10, "jitter must spread the waits: {waits:?}");
     }

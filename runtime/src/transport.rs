@@ -108,10 +108,11 @@ impl Transport {
         let page = decode(call.meta.name, &answer).map_err(Error::Decode)?;
         let requested = self.build_url::<E>(call)?;
         let inner = &*self.inner;
-        let bases = match call.meta.host {
+        let host_url = call.meta.host.and_then(|h| inner.hosts.iter().find(|(name, _)| *name == h)).map(|(_, url)| url);
+        let bases = match host_url {
             None => crate::pages::Bases { base: &inner.base_url, native: &inner.native_base },
             // Another host's links are followed on that host as configured.
-            Some(_) => crate::pages::Bases { base: &requested, native: &requested },
+            Some(url) => crate::pages::Bases { base: url, native: url },
         };
         let next = serde_json::from_slice(&answer.body).ok().and_then(|value| crate::pages::next_call(call, &value, &requested, &bases));
         Ok((page, next))
@@ -185,6 +186,13 @@ impl Transport {
                     }
                     Err(e) => e,
                 };
+                if error.is_auth_rejected()
+                    && let Some(c) = credential.as_ref().filter(|c| c.acquired)
+                {
+                    // Refused (revoked, or an expiry the spec does not name): not retried, but
+                    // not kept either, so the next call acquires afresh.
+                    self.inner.cache.invalidate(&c.value).await;
+                }
                 if error.is_auth_expired()
                     && !reissued
                     && let Some(c) = credential.as_ref().filter(|c| c.acquired)
@@ -234,7 +242,7 @@ impl Transport {
         };
         if let Some(deadline) = policy.deadline {
             let spent = self.inner.clock.now().saturating_duration_since(started);
-            if spent + wait >= deadline {
+            if wait >= deadline.saturating_sub(spent) {
                 return None;
             }
         }
@@ -363,16 +371,23 @@ impl Transport {
         let response = request.headers(headers).send().await.map_err(|e| transport_error(operation, e))?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let body = read_limited(response, inner.max_body).await.map_err(|e| match e {
-            ReadError::Http(e) => transport_error(operation, e),
-            ReadError::TooLarge(limit) => Error::Decode(Box::new(DecodeError {
-                operation,
-                status,
-                path: String::new(),
-                message: format!("the body is larger than the {limit}-byte limit"),
-                excerpt: String::new(),
-            })),
-        })?;
+        let success = meta.success.contains(&status);
+        let body = match read_limited(response, inner.max_body).await {
+            Ok(body) => body,
+            Err(ReadError::Http(e)) => return Err(transport_error(operation, e)),
+            Err(ReadError::TooLarge { limit, .. }) if success => {
+                return Err(Error::Decode(Box::new(DecodeError {
+                    operation,
+                    status,
+                    path: String::new(),
+                    message: format!("the body is larger than the {limit}-byte limit"),
+                    excerpt: String::new(),
+                })));
+            }
+            // An error answer stays the provider's error (status, headers, classification)
+            // however long its body; what was read of it is kept for the excerpt.
+            Err(ReadError::TooLarge { start, .. }) => start,
+        };
         tracing::debug!(attempt, status, bytes = body.len(), "answer received");
         Ok(Answer { status, headers, body })
     }

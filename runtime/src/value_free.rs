@@ -49,8 +49,15 @@ pub(crate) fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, Failure
     }
 }
 
+/// The path as errors show it: `.` (the whole input) as nothing, and each step bounded and
+/// escaped. Object keys are in it, and a map's keys come from the body: a key of a megabyte or
+/// with terminal escapes must not make the error text either.
 fn clean_path(path: String) -> String {
-    if path == "." { String::new() } else { path }
+    if path == "." {
+        return String::new();
+    }
+    const STEP_CHARS: usize = 64;
+    path.split('.').map(|step| crate::error::bounded(step, STEP_CHARS)).collect::<Vec<_>>().join(".")
 }
 
 /// A step of a path, owned.
@@ -249,6 +256,16 @@ mod tests {
         assert_eq!(f.message, "missing field `kind` at line 1 column 22");
         let f = fail(r#"{"ssn": "x", "age": 3, "kind": "adult"} trailing"#);
         assert!(f.message.starts_with("trailing characters"), "{}", f.message);
+    }
+
+    #[test]
+    fn map_keys_in_paths_are_bounded_and_escaped() {
+        let key = format!("\u{1b}[2J{}", "K".repeat(5000));
+        let body = serde_json::json!({ key: "not a number" }).to_string();
+        let f = from_slice::<std::collections::BTreeMap<String, u8>>(body.as_bytes()).expect_err("fails");
+        assert!(f.path.chars().count() < 200, "{} chars", f.path.len());
+        assert!(!f.path.contains('\u{1b}'), "{}", f.path);
+        assert!(f.path.contains("cut"), "{}", f.path);
     }
 
     #[test]

@@ -155,3 +155,74 @@ async fn transport_errors_show_their_causes() {
     assert!(text.contains("error sending request") && text.to_lowercase().contains("connect"), "{text}");
     assert!(!text.contains("127.0.0.1"), "{text}");
 }
+
+#[tokio::test]
+async fn an_error_answer_over_the_body_limit_is_still_the_providers_error() {
+    let server = MockServer::start().await;
+    Mock::given(path("/things/t1"))
+        .respond_with(ResponseTemplate::new(503).insert_header("retry-after", "900").set_body_string("x".repeat(4096)))
+        .mount(&server)
+        .await;
+    let t = TransportBuilder::new(&PROVIDER).base_url(server.uri()).token("t".into()).retry(RetryPolicy::never()).max_body_bytes(1024).build().expect("builds");
+    let err = get_thing(&t).await.expect_err("503");
+    assert_eq!((err.status(), err.retry_after(), err.is_retryable()), (Some(503), Some(Duration::from_secs(900)), true), "{err:?}");
+    // A success over the limit is still a decode error.
+    let server = MockServer::start().await;
+    Mock::given(path("/things/t1")).respond_with(ResponseTemplate::new(200).set_body_string("x".repeat(4096))).mount(&server).await;
+    let t = TransportBuilder::new(&PROVIDER).base_url(server.uri()).token("t".into()).max_body_bytes(1024).build().expect("builds");
+    assert!(matches!(get_thing(&t).await, Err(Error::Decode(_))));
+}
+
+#[tokio::test]
+async fn debug_of_an_error_answer_is_bounded_too() {
+    let huge = "m".repeat(1 << 20);
+    let err = answer(ResponseTemplate::new(400).set_body_json(serde_json::json!({"code": "bad", "message": huge}))).await;
+    for text in [format!("{err:?}"), format!("{err:#?}")] {
+        assert!(text.len() < 5000, "{} bytes", text.len());
+        assert!(text.contains("… (cut)"), "{}", &text[..300]);
+    }
+}
+
+#[tokio::test]
+async fn a_code_decides_before_a_status() {
+    for (response, class) in [
+        (error(401, "thing.missing"), ErrorClass::NotFound),
+        (error(401, "thing.deleted"), ErrorClass::Gone),
+        (error(404, "thing.deleted"), ErrorClass::Gone),
+        (error(410, "thing.missing"), ErrorClass::NotFound),
+        (error(400, "auth.expired"), ErrorClass::AuthExpired),
+        (error(429, "keys.invalid"), ErrorClass::AuthRejected),
+    ] {
+        let err = answer(response).await;
+        assert_eq!(err.class(), Some(class), "{err:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_huge_retry_after_never_overflows_the_deadline_check() {
+    let server = MockServer::start().await;
+    Mock::given(path("/things/t1"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "2"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/things/t1")).respond_with(ResponseTemplate::new(429).insert_header("retry-after", "18446744073709551615")).mount(&server).await;
+    let policy = RetryPolicy::default().with_max_attempts(5).with_max_retry_after(Duration::MAX);
+    let t = TransportBuilder::new(&PROVIDER).base_url(server.uri()).token("t".into()).retry(policy).clock(Arc::new(clock())).build().expect("builds");
+    let err = get_thing(&t).await.expect_err("gives up instead of panicking");
+    assert!(err.is_rate_limited(), "{err:?}");
+}
+
+#[tokio::test]
+async fn a_rejected_acquired_token_is_dropped_so_the_next_call_acquires_again() {
+    let server = MockServer::start().await;
+    let clock = clock();
+    Mock::given(path("/auth/token")).respond_with(token("tok-1", 3600)).up_to_n_times(1).mount(&server).await;
+    Mock::given(path("/auth/token")).respond_with(token("tok-2", 3600)).mount(&server).await;
+    mount_thing(&server, "tok-1", error(401, "revoked"), 1).await;
+    mount_thing(&server, "tok-2", ok(), 1).await;
+    let t = transport(&server, &clock);
+    let err = get_thing(&t).await.expect_err("refused");
+    assert!(err.is_auth_rejected(), "{err:?}");
+    get_thing(&t).await.expect("a new token on the next call");
+}

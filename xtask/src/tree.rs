@@ -111,8 +111,16 @@ pub fn replace(root: &Path, out_dir: &str, files: &[(&str, &str)], unchanged: &B
     for (path, _) in files {
         inside(out_dir, path)?;
     }
+    // A stage left by an earlier run may hold the only copy of an old generated/ (a swap that
+    // could not be undone): it is never removed here, whatever its name.
+    if let Some(left) = std::fs::read_dir(root)?.flatten().find(|e| e.file_name().to_string_lossy().starts_with(".linkspec-generate-")) {
+        bail!(
+            "{} is left from an earlier `cargo xtask generate` that stopped half-way; look inside (an `old/` there is the \
+             generated/ it replaced), move back what you need, delete it, and run again. Nothing was changed.",
+            left.path().display()
+        );
+    }
     let stage = root.join(format!(".linkspec-generate-{}", std::process::id()));
-    remove_any(&stage)?;
     let new = stage.join("new");
     let old = stage.join("old");
     let built = build(root, out_dir, &new, files, unchanged);

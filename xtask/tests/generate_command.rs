@@ -259,3 +259,18 @@ fn a_manifest_cargo_could_not_read_is_never_written() {
     assert_eq!(snapshot_tree(&root.join("generated")), before);
     let _ = std::fs::remove_dir_all(&root);
 }
+
+#[test]
+fn a_stage_left_by_a_stopped_run_is_never_deleted() {
+    let root = scratch("stage-left");
+    std::fs::write(root.join("specs/good.yaml"), GOOD).expect("write");
+    // What a run that could not put generated/ back leaves: the only copy of the old tree.
+    let left = root.join(format!(".linkspec-generate-{}", std::process::id()));
+    std::fs::create_dir_all(left.join("old")).expect("stage");
+    std::fs::write(left.join("old/keep.rs"), "// the only copy\n").expect("write");
+    let result = xtask::generate(&root, false, &mut Vec::new(), &mut Vec::new());
+    let err = result.expect_err("refuses to run over a stage");
+    assert!(format!("{err:#}").contains("left from an earlier"), "{err:#}");
+    assert_eq!(std::fs::read_to_string(left.join("old/keep.rs")).expect("kept"), "// the only copy\n");
+    let _ = std::fs::remove_dir_all(&root);
+}
