@@ -287,20 +287,6 @@ fn missing_inputs_are_named_at_build_time() {
     assert_eq!(err.to_string(), "test: no client_secret set; call the builder's `client_secret` method");
 }
 
-static LIST_THINGS: OperationMeta = OperationMeta {
-    provider: &PROVIDER,
-    name: "list_things",
-    method: Method::Get,
-    path: "/things",
-    success: &[200],
-    host: None,
-    body_format: BodyFormat::Json,
-    media_type: None,
-    idempotent: true,
-    authenticated: true,
-    paging: Some(linkspec_runtime::Paging::NextLink { pointer: "/next" }),
-    envelope: EnvelopeMeta { code: &["/code"], message: &["/message"] },
-};
 
 fn static_token(server: &MockServer, clock: &ManualClock) -> Transport {
     TransportBuilder::new(&PROVIDER).base_url(server.uri()).token("static-token".into()).clock(Arc::new(clock.clone())).build().expect("builds")

@@ -184,3 +184,18 @@ pub async fn mount_thing(server: &MockServer, bearer: &str, response: ResponseTe
         .await;
 }
 
+/// A paged listing: the next page's URL is at `/next`.
+pub static LIST_THINGS: OperationMeta = OperationMeta {
+    provider: &PROVIDER,
+    name: "list_things",
+    method: Method::Get,
+    path: "/things",
+    success: &[200],
+    host: None,
+    body_format: BodyFormat::Json,
+    media_type: None,
+    idempotent: true,
+    authenticated: true,
+    paging: Some(linkspec_runtime::Paging::NextLink { pointer: "/next" }),
+    envelope: EnvelopeMeta { code: &["/code"], message: &["/message"] },
+};
