@@ -84,6 +84,7 @@ fn walk(provider: &ir::Provider, ty: &TypeRef, value: &Value, tallies: &mut BTre
     match (ty, value) {
         (TypeRef::List(inner), Value::Array(items)) => items.iter().for_each(|v| walk(provider, inner, v, tallies)),
         (TypeRef::Map(inner), Value::Object(map)) => map.values().for_each(|v| walk(provider, inner, v, tallies)),
+        (TypeRef::Nullable(inner), v) => walk(provider, inner, v, tallies),
         (TypeRef::Model(name), Value::Object(map)) => {
             let Some(model) = provider.models.iter().find(|m| &m.name == name) else { return };
             for field in &model.fields {

@@ -381,6 +381,8 @@ pub struct Operation {
     pub idempotent: bool,
     /// Carries the data credential (false for acquisition steps).
     pub authenticated: bool,
+    /// The provider deprecates it.
+    pub deprecated: Option<Deprecated>,
 }
 
 /// Where a parameter travels.
@@ -411,6 +413,24 @@ pub struct Param {
     pub doc: Option<String>,
     /// A secret or personal data: redacted from `Debug`.
     pub sensitive: bool,
+    /// How a list query parameter is sent; `None` for a single value.
+    pub style: Option<QueryStyle>,
+}
+
+/// How a list query parameter is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryStyle {
+    /// One pair per item: `?ids=a&ids=b`.
+    Repeated,
+    /// One pair, items joined by commas: `?ids=a,b`.
+    Comma,
+}
+
+/// A deprecation from the spec.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deprecated {
+    /// What to use instead, when the spec says.
+    pub note: Option<String>,
 }
 
 /// Wire formats of date-times.
@@ -443,6 +463,8 @@ pub enum TypeRef {
     List(Box<TypeRef>),
     /// A JSON object keyed by string, values of one type.
     Map(Box<TypeRef>),
+    /// A list item or map value that may be `null` (`list<string?>`).
+    Nullable(Box<TypeRef>),
     /// A model by name.
     Model(String),
     /// An enum by name.
@@ -479,6 +501,8 @@ pub struct Field {
     pub sensitive: bool,
     /// The type refers back to the model holding it, so it is boxed.
     pub boxed: bool,
+    /// The provider deprecates it.
+    pub deprecated: Option<Deprecated>,
 }
 
 /// A string enum that keeps unknown values.
@@ -492,6 +516,22 @@ pub struct Enum {
     pub values: Vec<EnumValue>,
     /// The provider lists `null` among the values.
     pub nullable: bool,
+    /// The JSON type of the values.
+    pub wire: EnumWire,
+    /// Variant that keeps unlisted values: `Unknown`, or `Unrecognized` when a listed value
+    /// takes the name `Unknown`.
+    pub fallback: String,
+}
+
+/// The JSON type of an enum's values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnumWire {
+    /// Strings (the default).
+    String,
+    /// Whole numbers, held as `i64`.
+    Integer,
+    /// `true` and `false`.
+    Boolean,
 }
 
 /// A known enum value.
@@ -499,7 +539,7 @@ pub struct Enum {
 pub struct EnumValue {
     /// Variant name.
     pub rust: String,
-    /// Wire text.
+    /// Wire text (`4011`, `true` for integer and boolean enums).
     pub wire: String,
     /// Doc.
     pub doc: Option<String>,

@@ -167,6 +167,16 @@ pub fn type_ident(wire: &str) -> Option<String> {
     Some(escape(base))
 }
 
+/// The variant of an integer enum value: `0` -> `V0`, `-1` -> `Minus1`.
+pub fn integer_variant(value: i64) -> String {
+    if value < 0 { format!("Minus{}", value.unsigned_abs()) } else { format!("V{value}") }
+}
+
+/// The variant that keeps an enum's unlisted values, unless a listed value takes its name.
+pub const ENUM_FALLBACK: &str = "Unknown";
+/// The variant that keeps unlisted values in an enum that lists a value named `Unknown`.
+pub const ENUM_FALLBACK_ALT: &str = "Unrecognized";
+
 /// The request type of an operation: `user_create` -> `UserCreateRequest`.
 pub fn request_type(operation: &str) -> String {
     format!("{}Request", operation.to_upper_camel_case())

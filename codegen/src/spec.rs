@@ -60,6 +60,10 @@ pub const AUTH_SCHEMES: &[&str] = &["bearer", "header", "key_pair"];
 pub const PARAM_LOCATIONS: &[&str] = &["path", "query", "header"];
 /// Values of `timestamps` and of a field's `format`.
 pub const TIMESTAMP_FORMATS: &[&str] = &["rfc3339", "naive"];
+/// Values of an enum's `wire`.
+pub const ENUM_WIRES: &[&str] = &["string", "integer", "boolean"];
+/// Values of a list query parameter's `style`.
+pub const QUERY_STYLES: &[&str] = &["repeated", "comma"];
 
 /// A string that is one of `values`; `lower` checks the value, the schema lets editors offer it.
 fn closed(values: &[&str]) -> Schema {
@@ -76,6 +80,18 @@ fn auth_scheme_schema(_: &mut SchemaGenerator) -> Schema {
 
 fn param_location_schema(_: &mut SchemaGenerator) -> Schema {
     closed(PARAM_LOCATIONS)
+}
+
+fn optional_enum_wire_schema(_: &mut SchemaGenerator) -> Schema {
+    let mut values: Vec<serde_json::Value> = ENUM_WIRES.iter().map(|&v| v.into()).collect();
+    values.push(serde_json::Value::Null);
+    json_schema!({ "type": ["string", "null"], "enum": values })
+}
+
+fn optional_query_style_schema(_: &mut SchemaGenerator) -> Schema {
+    let mut values: Vec<serde_json::Value> = QUERY_STYLES.iter().map(|&v| v.into()).collect();
+    values.push(serde_json::Value::Null);
+    json_schema!({ "type": ["string", "null"], "enum": values })
 }
 
 fn optional_timestamps_schema(_: &mut SchemaGenerator) -> Schema {
@@ -536,6 +552,9 @@ pub struct OperationSpec {
     /// true for GET, PUT and DELETE, false for POST and PATCH.
     #[serde(default)]
     pub idempotent: Option<bool>,
+    /// The provider deprecates the operation: `true`, or a note saying what to use instead.
+    #[serde(default)]
+    pub deprecated: Option<Sp<Deprecation>>,
 }
 
 /// A path, query or header parameter.
@@ -561,6 +580,10 @@ pub struct ParamSpec {
     /// A secret or personal data (an `Authorization` header): redacted from `Debug`.
     #[serde(default)]
     pub sensitive: bool,
+    /// With a `list<...>` query parameter: `repeated` (`?ids=a&ids=b`) or `comma` (`?ids=a,b`).
+    #[serde(default)]
+    #[schemars(schema_with = "optional_query_style_schema")]
+    pub style: Option<Sp<String>>,
 }
 
 /// An object type.
@@ -601,6 +624,9 @@ pub struct FieldSpec {
     /// Rust name, when the wire name converts badly.
     #[serde(default)]
     pub rust: Option<Sp<String>>,
+    /// The provider deprecates the field: `true`, or a note saying what to use instead.
+    #[serde(default)]
+    pub deprecated: Option<Sp<Deprecation>>,
 }
 
 /// A string enum.
@@ -612,37 +638,148 @@ pub struct EnumSpec {
     pub doc: Option<String>,
     /// Known values; a literal `null` marks fields of this enum as nullable.
     pub values: Vec<Sp<EnumValueSpec>>,
+    /// The JSON type of the values: `string` (the default), `integer` or `boolean`.
+    #[serde(default)]
+    #[schemars(schema_with = "optional_enum_wire_schema")]
+    pub wire: Option<Sp<String>>,
 }
 
-/// A known enum value: a plain string, `null`, or a value with its doc.
-#[derive(Debug, JsonSchema)]
-#[serde(untagged, deny_unknown_fields)]
+/// A known enum value: a plain value, `null`, or a value with its doc.
+#[derive(Debug)]
 pub enum EnumValueSpec {
-    /// `- INSTANT_AUTH` or `- null`.
-    Plain(Option<String>),
+    /// `- INSTANT_AUTH`, `- 4011` (with `wire: integer`), or `- null`.
+    Plain(Option<EnumLiteral>),
     /// `- { value: background, doc: Item can be updated in the background }`.
     Documented {
         /// The wire value.
-        value: String,
+        value: EnumLiteral,
         /// What it means.
         doc: String,
     },
 }
 
-// Read by hand rather than as a serde untagged enum, which sees `1` or `true` as a number or
-// a boolean and would turn `1.50` into `1.5`: here such a value is an error that says to quote
-// it, and strings inside `{ value, doc }` keep their exact spelling. The `serde(untagged)`
-// attribute above only tells schemars the shape.
+/// An enum value as written: text (quoted or not), or an unquoted whole number or boolean,
+/// which only an enum with `wire: integer` or `wire: boolean` takes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EnumLiteral {
+    /// A string.
+    Text(String),
+    /// An unquoted whole number.
+    Integer(i128),
+    /// An unquoted `true` or `false`.
+    Boolean(bool),
+    /// An unquoted number with a fraction or exponent, which no enum takes (its spelling is
+    /// already lost: quote it).
+    Float(f64),
+}
+
+impl fmt::Display for EnumLiteral {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            EnumLiteral::Text(t) => f.write_str(t),
+            EnumLiteral::Integer(n) => write!(f, "{n}"),
+            EnumLiteral::Boolean(b) => write!(f, "{b}"),
+            EnumLiteral::Float(x) => write!(f, "{x}"),
+        }
+    }
+}
+
+impl JsonSchema for EnumValueSpec {
+    fn schema_name() -> Cow<'static, str> {
+        "EnumValueSpec".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "A known enum value: a plain value, `null`, or a value with its doc.",
+            "anyOf": [
+                {
+                    "description": "`- INSTANT_AUTH` or `- null`; with `wire: integer` or `wire: boolean`, an unquoted number or boolean (`- 4011`, `- true`).",
+                    "type": ["string", "null", "integer", "boolean"]
+                },
+                {
+                    "description": "`- { value: background, doc: Item can be updated in the background }`.",
+                    "type": "object",
+                    "additionalProperties": false,
+                    "properties": {
+                        "value": { "description": "The wire value.", "type": ["string", "integer", "boolean"] },
+                        "doc": { "description": "What it means.", "type": "string" }
+                    },
+                    "required": ["value", "doc"]
+                }
+            ]
+        })
+    }
+}
+
+/// Reads an enum literal; a float is refused, since no enum wire type holds one exactly.
+struct LiteralVisitor;
+
+impl<'de> Visitor<'de> for LiteralVisitor {
+    type Value = EnumLiteral;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string, a whole number or a boolean (quote other numbers)")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(EnumLiteral::Text(v.to_owned()))
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(EnumLiteral::Boolean(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(EnumLiteral::Integer(v.into()))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(EnumLiteral::Integer(v.into()))
+    }
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Self::Value, E> {
+        Ok(EnumLiteral::Integer(v))
+    }
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Self::Value, E> {
+        i128::try_from(v).map(EnumLiteral::Integer).map_err(|_| de::Error::custom("a whole number too large for an enum value"))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(EnumLiteral::Float(v))
+    }
+}
+
+impl<'de> Deserialize<'de> for EnumLiteral {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(LiteralVisitor)
+    }
+}
+
+// Read by hand rather than as a serde untagged enum, which would turn `1.50` into `1.5`:
+// strings keep their exact spelling, whole numbers and booleans are kept apart from text (so
+// `lower` can say to quote them in a string enum), and a float is an error.
 impl<'de> Deserialize<'de> for EnumValueSpec {
     fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct ValueVisitor;
         impl<'de> Visitor<'de> for ValueVisitor {
             type Value = EnumValueSpec;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a string, null, or a mapping with `value` and `doc` (quote numbers and booleans)")
+                f.write_str("a string, a whole number, a boolean, null, or a mapping with `value` and `doc`")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(EnumValueSpec::Plain(Some(v.to_owned())))
+                LiteralVisitor.visit_str(v).map(|l| EnumValueSpec::Plain(Some(l)))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+                LiteralVisitor.visit_bool(v).map(|l| EnumValueSpec::Plain(Some(l)))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                LiteralVisitor.visit_i64(v).map(|l| EnumValueSpec::Plain(Some(l)))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                LiteralVisitor.visit_u64(v).map(|l| EnumValueSpec::Plain(Some(l)))
+            }
+            fn visit_i128<E: de::Error>(self, v: i128) -> Result<Self::Value, E> {
+                LiteralVisitor.visit_i128(v).map(|l| EnumValueSpec::Plain(Some(l)))
+            }
+            fn visit_u128<E: de::Error>(self, v: u128) -> Result<Self::Value, E> {
+                LiteralVisitor.visit_u128(v).map(|l| EnumValueSpec::Plain(Some(l)))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                LiteralVisitor.visit_f64(v).map(|l| EnumValueSpec::Plain(Some(l)))
             }
             fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
                 Ok(EnumValueSpec::Plain(None))
@@ -657,15 +794,13 @@ impl<'de> Deserialize<'de> for EnumValueSpec {
                 const FIELDS: &[&str] = &["value", "doc"];
                 let (mut value, mut doc) = (None, None);
                 while let Some(key) = map.next_key::<String>()? {
-                    let slot = match key.as_str() {
-                        "value" => &mut value,
-                        "doc" => &mut doc,
+                    match key.as_str() {
+                        "value" if value.is_some() => return Err(de::Error::duplicate_field("value")),
+                        "value" => value = Some(map.next_value::<EnumLiteral>()?),
+                        "doc" if doc.is_some() => return Err(de::Error::duplicate_field("doc")),
+                        "doc" => doc = Some(map.next_value::<String>()?),
                         other => return Err(de::Error::unknown_field(other, FIELDS)),
-                    };
-                    if slot.is_some() {
-                        return Err(de::Error::duplicate_field(FIELDS[usize::from(key == "doc")]));
                     }
-                    *slot = Some(map.next_value::<String>()?);
                 }
                 let value = value.ok_or_else(|| de::Error::missing_field("value"))?;
                 let doc = doc.ok_or_else(|| de::Error::missing_field("doc"))?;
@@ -673,5 +808,56 @@ impl<'de> Deserialize<'de> for EnumValueSpec {
             }
         }
         deserializer.deserialize_any(ValueVisitor)
+    }
+}
+
+/// `deprecated: true`, or `deprecated: "use /user/items/get"` (the note users see).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Deprecation {
+    /// `true` deprecates without a note; `false` is the same as leaving the key out.
+    Flag(bool),
+    /// Deprecated, with what to use instead.
+    Note(String),
+}
+
+impl JsonSchema for Deprecation {
+    fn schema_name() -> Cow<'static, str> {
+        "Deprecation".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "`true`, or a note saying what to use instead (`use /user/items/get`).",
+            "type": ["boolean", "string"]
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Deprecation {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct DeprecationVisitor;
+        impl<'de> Visitor<'de> for DeprecationVisitor {
+            type Value = Deprecation;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("`true`, `false`, or a note")
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+                Ok(Deprecation::Flag(v))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Deprecation::Note(v.to_owned()))
+            }
+            // The shape check lets a plain number through where text goes; it is a note too.
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(Deprecation::Note(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(Deprecation::Note(v.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                Ok(Deprecation::Note(v.to_string()))
+            }
+        }
+        deserializer.deserialize_any(DeprecationVisitor)
     }
 }

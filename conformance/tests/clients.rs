@@ -481,3 +481,31 @@ async fn pingone_token_failures_are_read_with_the_oauth_envelope() {
         other => panic!("expected an auth error, got {other:?}"),
     }
 }
+
+/// MoneyKit's own `unknown` product error code decodes into its own variant `Unknown`; a code
+/// the spec does not list lands in `Unrecognized` with its text; both are written back as sent.
+#[tokio::test]
+async fn moneykit_product_error_code_unknown_is_a_listed_value() {
+    let mut body = seed_links();
+    let link = &mut body["links"]["mk_eqkWN34UEoa2NxyALG8pcV"];
+    link["products"]["accounts"]["error_code"] = json!("unknown");
+    link["products"]["identity"]["error_code"] = json!("maintenance_window");
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/users/u1/links"))
+        .respond_with(json_answer(200, body.clone()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = moneykit::Client::builder().base_url(server.uri()).bearer_token("mk-token").build().expect("builds");
+    let links = client.get_user_links(moneykit::GetUserLinksRequest::new("u1")).await.expect("decodes");
+    let products = &links.links["mk_eqkWN34UEoa2NxyALG8pcV"].products;
+    let accounts = products.accounts.as_ref().expect("accounts state");
+    assert_eq!(accounts.error_code, Some(Some(moneykit::ProductErrorCode::Unknown)));
+    let identity = products.identity.as_ref().expect("identity state");
+    let unlisted = identity.error_code.clone().flatten().expect("a code");
+    assert_eq!(unlisted, moneykit::ProductErrorCode::Unrecognized("maintenance_window".into()));
+    assert!(unlisted.is_unrecognized() && !moneykit::ProductErrorCode::Unknown.is_unrecognized());
+    assert_eq!(moneykit::ProductErrorCode::from("unknown"), moneykit::ProductErrorCode::Unknown);
+    assert_eq!(serde_json::to_value(&links).expect("encodes"), body, "re-encodes to the body as sent");
+}

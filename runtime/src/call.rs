@@ -10,7 +10,7 @@ use std::fmt::Display;
 pub struct Call {
     pub(crate) meta: &'static OperationMeta,
     pub(crate) path_params: Vec<(&'static str, String)>,
-    pub(crate) query: Vec<(&'static str, String)>,
+    pub(crate) query: Vec<(&'static str, QueryValue)>,
     /// Name, value, and whether the value is a secret (kept out of logs and Debug).
     pub(crate) headers: Vec<(&'static str, String, bool)>,
     pub(crate) body: Option<Result<serde_json::Value, String>>,
@@ -34,9 +34,23 @@ impl Call {
         self.path_params.push((name, value.to_string()));
     }
 
-    /// Adds a query pair; the value is form-encoded.
+    /// Adds a query pair; the value is percent-encoded.
     pub fn query(&mut self, name: &'static str, value: &impl Display) {
-        self.query.push((name, value.to_string()));
+        self.query.push((name, QueryValue::One(value.to_string())));
+    }
+
+    /// Adds one query pair per item, in order: `?ids=a&ids=b`. An empty list adds nothing.
+    pub fn query_repeated<T: Display>(&mut self, name: &'static str, values: &[T]) {
+        self.query.extend(values.iter().map(|v| (name, QueryValue::One(v.to_string()))));
+    }
+
+    /// Adds one query pair holding every item, joined by commas: `?ids=a,b`. Each item is
+    /// percent-encoded on its own, so a comma inside an item is sent as `%2C` and the commas
+    /// between items stay as they are. An empty list adds nothing.
+    pub fn query_comma<T: Display>(&mut self, name: &'static str, values: &[T]) {
+        if !values.is_empty() {
+            self.query.push((name, QueryValue::Comma(values.iter().map(ToString::to_string).collect())));
+        }
     }
 
     /// Adds a header.
@@ -53,12 +67,39 @@ impl Call {
     /// Sets a query parameter, replacing every earlier value of it.
     pub fn set_query(&mut self, name: &'static str, value: &impl Display) {
         self.query.retain(|(n, _)| *n != name);
-        self.query.push((name, value.to_string()));
+        self.query.push((name, QueryValue::One(value.to_string())));
     }
 
     /// Sets the JSON body.
     pub fn json_body(&mut self, body: &impl serde::Serialize) {
         self.body = Some(serde_json::to_value(body).map_err(|e| e.to_string()));
+    }
+}
+
+/// The value of one query pair.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum QueryValue {
+    /// One value.
+    One(String),
+    /// Items sent as one value, joined by commas.
+    Comma(Vec<String>),
+}
+
+impl QueryValue {
+    /// The single value, for paging parameters (never a list).
+    pub(crate) fn single(&self) -> Option<&str> {
+        match self {
+            QueryValue::One(v) => Some(v),
+            QueryValue::Comma(_) => None,
+        }
+    }
+
+    /// The value as it goes in the URL: percent-encoded, a list's items each on its own.
+    pub(crate) fn encoded(&self) -> String {
+        match self {
+            QueryValue::One(v) => crate::wire::encode_query(v),
+            QueryValue::Comma(items) => items.iter().map(|i| crate::wire::encode_query(i)).collect::<Vec<_>>().join(","),
+        }
     }
 }
 

@@ -117,7 +117,7 @@ pub(crate) fn next_call(call: &Call, answer: &serde_json::Value, requested: &req
             next.set_query(param, &text_at(pointer)?);
         }
         Paging::PageNumber { param, total_pages } => {
-            let current = call.query.iter().rev().find(|(n, _)| *n == param).and_then(|(_, v)| v.parse::<u64>().ok()).unwrap_or(1);
+            let current = call.query.iter().rev().find(|(n, _)| *n == param).and_then(|(_, v)| v.single()?.parse::<u64>().ok()).unwrap_or(1);
             let total = answer.pointer(total_pages).and_then(serde_json::Value::as_u64)?;
             if current >= total {
                 return None;
@@ -161,6 +161,7 @@ fn under<'a>(path: &'a str, prefix: &str) -> Option<&'a str> {
 mod tests {
     use super::*;
     use crate::meta::{AuthScheme, BodyFormat, ErrorRules, Method, OperationMeta, ProviderMeta};
+    use crate::call::QueryValue;
     use serde_json::json;
 
     static P: ProviderMeta = ProviderMeta {
@@ -259,12 +260,12 @@ mod tests {
         let mut call = Call::new(&CURSOR);
         call.query("cursor", &"c1");
         let next = follow(&call, &json!({"next_cursor": "c2", "has_more": true}), &base()).expect("more");
-        assert_eq!(next.query, [("cursor", "c2".to_owned())]);
+        assert_eq!(next.query, [("cursor", QueryValue::One("c2".to_owned()))]);
         assert!(follow(&call, &json!({"next_cursor": "c2", "has_more": false}), &base()).is_none());
         assert!(follow(&call, &json!({"next_cursor": null}), &base()).is_none());
         let call = Call::new(&PAGE);
         let next = follow(&call, &json!({"pagination": {"total_pages": 3}}), &base()).expect("page 2");
-        assert_eq!(next.query, [("page", "2".to_owned())]);
+        assert_eq!(next.query, [("page", QueryValue::One("2".to_owned()))]);
         let last = follow(&next, &json!({"pagination": {"total_pages": 2}}), &base());
         assert!(last.is_none());
     }

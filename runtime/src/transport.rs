@@ -312,7 +312,7 @@ impl Transport {
         }
         if !call.query.is_empty() {
             let query: Vec<String> =
-                call.query.iter().map(|(name, value)| format!("{}={}", encode_query(name), encode_query(value))).collect();
+                call.query.iter().map(|(name, value)| format!("{}={}", encode_query(name), value.encoded())).collect();
             url.set_query(Some(&query.join("&")));
         }
         Ok(url)

@@ -1,7 +1,7 @@
 //! The client of a provider: environments, builder, one request type and one method per
 //! operation, all calling the runtime.
 
-use super::{doc_lines, doc_or, ident, redacting_debug, summary, type_tokens};
+use super::{allow_deprecated, deprecated_attr, doc_lines, doc_or, ident, redacting_debug, summary, type_tokens};
 use crate::ir::{self, ParamLocation, TypeRef};
 use crate::names;
 use proc_macro2::TokenStream;
@@ -502,7 +502,9 @@ fn call_json(p: &ir::Provider) -> TokenStream {
         let name = &op.name;
         let method = ident(&op.name);
         let request = ident(&op.request_type);
+        let allow = allow_deprecated(op.deprecated.is_some());
         quote! {
+            #allow
             #name => {
                 let request: #request = ::linkspec_runtime::dispatch::arguments(#name, args)?;
                 ::linkspec_runtime::dispatch::outcome(self.#method(request).await)
@@ -514,7 +516,9 @@ fn call_json(p: &ir::Provider) -> TokenStream {
         let name = &op.name;
         let pages = ident(&names::pages_method(&op.name));
         let request = ident(&op.request_type);
+        let allow = allow_deprecated(op.deprecated.is_some());
         quote! {
+            #allow
             #name => {
                 let request: #request = ::linkspec_runtime::dispatch::arguments(#name, args)?;
                 ::linkspec_runtime::dispatch::outcome(self.#pages(request).collect(max_pages).await)
@@ -675,6 +679,7 @@ fn operation_method(p: &ir::Provider, op: &ir::Operation) -> TokenStream {
         None => quote! { Error },
     };
     let doc = doc_lines(&text);
+    let deprecated = deprecated_attr(op.deprecated.as_ref());
     let to_call = ident(names::REQUEST_TO_CALL);
     let (ret, send) = match &op.response {
         Some(ty) => (type_tokens(ty), quote! { self.transport.send(request.into().#to_call()).await }),
@@ -691,6 +696,7 @@ fn operation_method(p: &ir::Provider, op: &ir::Operation) -> TokenStream {
             );
             quote! {
                 #[doc = #doc]
+                #deprecated
                 pub fn #pages_name(&self, request: impl ::std::convert::Into<#request>) -> ::linkspec_runtime::Pages<#ty, #model> {
                     ::linkspec_runtime::Pages::new(::std::clone::Clone::clone(&self.transport), request.into().#to_call())
                 }
@@ -700,6 +706,7 @@ fn operation_method(p: &ir::Provider, op: &ir::Operation) -> TokenStream {
     };
     quote! {
         #doc
+        #deprecated
         pub async fn #method_name(
             &self,
             request: impl ::std::convert::Into<#request>,
@@ -718,11 +725,13 @@ fn to_call(op: &ir::Operation) -> TokenStream {
     let params = op.params.iter().map(|param| {
         let wire = &param.wire;
         let field = ident(&param.rust);
-        let add = match param.location {
-            ParamLocation::Path => quote! { path_param },
-            ParamLocation::Query => quote! { query },
-            ParamLocation::Header if param.sensitive => quote! { secret_header },
-            ParamLocation::Header => quote! { header },
+        let add = match (param.location, param.style) {
+            (ParamLocation::Query, Some(ir::QueryStyle::Repeated)) => quote! { query_repeated },
+            (ParamLocation::Query, Some(ir::QueryStyle::Comma)) => quote! { query_comma },
+            (ParamLocation::Path, _) => quote! { path_param },
+            (ParamLocation::Query, None) => quote! { query },
+            (ParamLocation::Header, _) if param.sensitive => quote! { secret_header },
+            (ParamLocation::Header, _) => quote! { header },
         };
         if param.required {
             quote! { call.#add(#wire, &self.#field); }
@@ -768,7 +777,12 @@ fn request_type(op: &ir::Operation) -> TokenStream {
             ParamLocation::Header => "header",
         };
         let mut text = param.doc.clone().unwrap_or_else(|| format!("The `{}` parameter.", param.wire));
-        text.push_str(&format!("\n\n(in {where_} as `{}`{})", param.wire, if param.required { "" } else { "; optional" }));
+        let style = match param.style {
+            None => String::new(),
+            Some(ir::QueryStyle::Repeated) => format!(", one pair per item: `{0}=a&{0}=b`", param.wire),
+            Some(ir::QueryStyle::Comma) => format!(", items joined by commas: `{}=a,b`", param.wire),
+        };
+        text.push_str(&format!("\n\n(in {where_} as `{}`{style}{})", param.wire, if param.required { "" } else { "; optional" }));
         let doc = doc_lines(&text);
         let rename = if param.rust != param.wire {
             let wire = &param.wire;

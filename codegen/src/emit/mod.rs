@@ -51,6 +51,10 @@ pub fn type_tokens(ty: &TypeRef) -> TokenStream {
             let inner = type_tokens(inner);
             quote! { ::std::collections::BTreeMap<::std::string::String, #inner> }
         }
+        TypeRef::Nullable(inner) => {
+            let inner = type_tokens(inner);
+            quote! { ::std::option::Option<#inner> }
+        }
         TypeRef::Model(name) | TypeRef::Enum(name) => {
             let name = ident(name);
             quote! { #name }
@@ -58,11 +62,26 @@ pub fn type_tokens(ty: &TypeRef) -> TokenStream {
     }
 }
 
+/// `#[deprecated]`, with the spec's note when it has one; nothing for an item not deprecated.
+pub fn deprecated_attr(deprecated: Option<&ir::Deprecated>) -> TokenStream {
+    match deprecated {
+        None => quote! {},
+        Some(ir::Deprecated { note: None }) => quote! { #[deprecated] },
+        Some(ir::Deprecated { note: Some(note) }) => quote! { #[deprecated(note = #note)] },
+    }
+}
+
+/// `#[allow(deprecated)]` for generated code that touches a deprecated item itself, so the
+/// crate builds under `-D warnings` while a user's use still warns.
+pub fn allow_deprecated(touches: bool) -> TokenStream {
+    if touches { quote! { #[allow(deprecated)] } } else { quote! {} }
+}
+
 /// True when values of the type have a total equality (no floats, no JSON inside).
 pub fn is_eq(provider: &ir::Provider, ty: &TypeRef, seen: &mut Vec<String>) -> bool {
     match ty {
         TypeRef::Number | TypeRef::Json => false,
-        TypeRef::List(inner) | TypeRef::Map(inner) => is_eq(provider, inner, seen),
+        TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => is_eq(provider, inner, seen),
         TypeRef::Model(name) => {
             if seen.contains(name) {
                 return true;

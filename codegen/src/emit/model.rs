@@ -1,10 +1,10 @@
 //! Models and enums: serde types with docs, redacting Debug, enums that keep unknown values.
 
-use super::{doc_lines, doc_or, ident, is_eq, redacting_debug, type_tokens};
+use super::{allow_deprecated, deprecated_attr, doc_lines, doc_or, ident, is_eq, redacting_debug, type_tokens};
 use crate::ir::{self, TypeRef};
 use crate::names;
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 
 /// The models file of a provider: every model, every enum, the error envelope impl.
 pub fn models_file(provider: &ir::Provider) -> TokenStream {
@@ -92,14 +92,19 @@ fn model(provider: &ir::Provider, m: &ir::Model) -> TokenStream {
         let attrs = serde_attrs(f);
         let fname = ident(&f.rust);
         let ty = field_type(f);
-        quote! { #doc #attrs pub #fname: #ty, }
+        let deprecated = deprecated_attr(f.deprecated.as_ref());
+        quote! { #doc #deprecated #attrs pub #fname: #ty, }
     });
+    // The constructor, setters and `Debug` touch every field, deprecated ones too.
+    let allow = allow_deprecated(m.fields.iter().any(|f| f.deprecated.is_some()));
     let debug_impl = if sensitive {
-        redacting_debug(&m.name, m.fields.iter().map(|f| (f.rust.as_str(), f.sensitive)))
+        let debug = redacting_debug(&m.name, m.fields.iter().map(|f| (f.rust.as_str(), f.sensitive)));
+        quote! { #allow #debug }
     } else {
         quote! {}
     };
     let ctor = constructor(m);
+    let ctor = quote! { #allow #ctor };
     quote! {
         #doc
         #[derive(#derive_debug ::std::clone::Clone, ::std::cmp::PartialEq, #derive_eq #derive_default ::serde::Serialize, ::serde::Deserialize)]
@@ -145,10 +150,12 @@ fn constructor(m: &ir::Model) -> TokenStream {
             (TypeRef::String, false) => (quote! { impl ::std::convert::Into<::std::string::String> }, quote! { value.into() }),
             _ => (ty, quote! { value }),
         };
+        let deprecated = deprecated_attr(f.deprecated.as_ref());
         if !f.nullable {
             let doc = format!(" Sets `{}`.", f.rust);
             return quote! {
                 #[doc = #doc]
+                #deprecated
                 #[must_use]
                 pub fn #setter(mut self, value: #arg_ty) -> Self {
                     self.#fname = ::std::option::Option::Some(#value);
@@ -170,12 +177,14 @@ fn constructor(m: &ir::Model) -> TokenStream {
         let null_setter = ident(&null_setter);
         quote! {
             #doc
+            #deprecated
             #[must_use]
             pub fn #setter(mut self, value: #arg_ty) -> Self {
                 self.#fname = ::std::option::Option::Some(::std::option::Option::Some(#value));
                 self
             }
             #null_doc
+            #deprecated
             #[must_use]
             pub fn #null_setter(mut self) -> Self {
                 self.#fname = ::std::option::Option::Some(::std::option::Option::None);
@@ -199,11 +208,21 @@ fn constructor(m: &ir::Model) -> TokenStream {
 
 fn enumeration(e: &ir::Enum) -> TokenStream {
     let name = ident(&e.name);
+    let fallback = ident(&e.fallback);
+    let is_fallback = format_ident!("is_{}", e.fallback.to_lowercase());
     let mut doc_text = e.doc.clone().unwrap_or_else(|| format!("The `{}` values.", e.name));
-    doc_text.push_str(
-        "\n\nValues this client does not know decode into `Unknown` with their text kept, and \
+    doc_text.push_str(&format!(
+        "\n\nValues this client does not know decode into `{}` with their {} kept, and \
          serialise back unchanged.",
-    );
+        e.fallback,
+        match e.wire {
+            ir::EnumWire::String => "text",
+            ir::EnumWire::Integer | ir::EnumWire::Boolean => "value",
+        }
+    ));
+    if e.fallback != names::ENUM_FALLBACK {
+        doc_text.push_str(&format!(" (`{}` is the provider's own value `{}`.)", names::ENUM_FALLBACK, listed_unknown(e)));
+    }
     if e.nullable {
         doc_text.push_str(" The provider also sends `null`, so fields of this type are `Option`s.");
     }
@@ -216,6 +235,64 @@ fn enumeration(e: &ir::Enum) -> TokenStream {
         };
         quote! { #doc #vname, }
     });
+    let known = e.values.iter().map(|v| {
+        let vname = ident(&v.rust);
+        quote! { Self::#vname }
+    });
+    let (payload, common) = match e.wire {
+        ir::EnumWire::String => (quote! { ::std::string::String }, string_enum_impls(e)),
+        ir::EnumWire::Integer => (quote! { i64 }, scalar_enum_impls(e, quote! { i64 }, quote! { serialize_i64 })),
+        ir::EnumWire::Boolean => (quote! { bool }, scalar_enum_impls(e, quote! { bool }, quote! { serialize_bool })),
+    };
+    let fallback_doc = match e.wire {
+        ir::EnumWire::String => " A value this version of the client does not know, with its text kept.",
+        ir::EnumWire::Integer | ir::EnumWire::Boolean => " A value this version of the client does not know, kept as it came.",
+    };
+    let is_fallback_doc = format!(" True for a value this client does not know (`{}`).", e.fallback);
+    let is_fallback_doc = if e.fallback == names::ENUM_FALLBACK { " True for a value this client does not know.".to_owned() } else { is_fallback_doc };
+    let accessor = &common.accessor;
+    let rest = &common.rest;
+    quote! {
+        #doc
+        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::PartialOrd, ::std::cmp::Ord)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            #[doc = #fallback_doc]
+            #fallback(#payload),
+        }
+
+        impl #name {
+            /// Every value this client knows, in the provider's order.
+            pub const KNOWN: &'static [#name] = &[#(#known),*];
+
+            #accessor
+
+            #[doc = #is_fallback_doc]
+            pub fn #is_fallback(&self) -> bool {
+                ::std::matches!(self, Self::#fallback(_))
+            }
+        }
+
+        #rest
+    }
+}
+
+/// The wire text of the listed value that took the name `Unknown`.
+fn listed_unknown(e: &ir::Enum) -> &str {
+    e.values.iter().find(|v| v.rust == names::ENUM_FALLBACK).map_or("unknown", |v| v.wire.as_str())
+}
+
+/// The parts of an enum that depend on its wire type: the accessor of the wire value, and the
+/// conversions and serde impls.
+struct EnumImpls {
+    accessor: TokenStream,
+    rest: TokenStream,
+}
+
+fn string_enum_impls(e: &ir::Enum) -> EnumImpls {
+    let name = ident(&e.name);
+    let fallback = ident(&e.fallback);
     let to_str = e.values.iter().map(|v| {
         let vname = ident(&v.rust);
         let wire = &v.wire;
@@ -226,43 +303,21 @@ fn enumeration(e: &ir::Enum) -> TokenStream {
         let wire = &v.wire;
         quote! { #wire => Self::#vname, }
     });
-    let known = e.values.iter().map(|v| {
-        let vname = ident(&v.rust);
-        quote! { Self::#vname }
-    });
-    quote! {
-        #doc
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::PartialOrd, ::std::cmp::Ord)]
-        #[non_exhaustive]
-        pub enum #name {
-            #(#variants)*
-            /// A value this version of the client does not know, with its text kept.
-            Unknown(::std::string::String),
-        }
-
-        impl #name {
-            /// Every value this client knows, in the provider's order.
-            pub const KNOWN: &'static [#name] = &[#(#known),*];
-
-            /// The value as sent on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#to_str)*
-                    Self::Unknown(value) => value.as_str(),
-                }
-            }
-
-            /// True for a value this client does not know.
-            pub fn is_unknown(&self) -> bool {
-                ::std::matches!(self, Self::Unknown(_))
+    let accessor = quote! {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                #(#to_str)*
+                Self::#fallback(value) => value.as_str(),
             }
         }
-
+    };
+    let rest = quote! {
         impl ::std::convert::From<::std::string::String> for #name {
             fn from(value: ::std::string::String) -> Self {
                 match value.as_str() {
                     #(#from_str)*
-                    _ => Self::Unknown(value),
+                    _ => Self::#fallback(value),
                 }
             }
         }
@@ -298,7 +353,82 @@ fn enumeration(e: &ir::Enum) -> TokenStream {
                 ::std::result::Result::Ok(Self::from(value))
             }
         }
+    };
+    EnumImpls { accessor, rest }
+}
+
+/// An integer or boolean value as a literal or pattern (`4011`, `-1`, `true`).
+fn wire_literal(e: &ir::Enum, wire: &str) -> TokenStream {
+    match e.wire {
+        ir::EnumWire::Boolean => {
+            let b = wire == "true";
+            quote! { #b }
+        }
+        _ => {
+            let n: i64 = wire.parse().unwrap_or_default();
+            let abs = proc_macro2::Literal::u64_unsuffixed(n.unsigned_abs());
+            if n < 0 { quote! { -#abs } } else { quote! { #abs } }
+        }
     }
+}
+
+/// An enum whose values are JSON integers or booleans: read and written as that JSON type,
+/// with `value()` in place of `as_str()`.
+fn scalar_enum_impls(e: &ir::Enum, ty: TokenStream, serialize: TokenStream) -> EnumImpls {
+    let name = ident(&e.name);
+    let fallback = ident(&e.fallback);
+    let to_value = e.values.iter().map(|v| {
+        let vname = ident(&v.rust);
+        let lit = wire_literal(e, &v.wire);
+        quote! { Self::#vname => #lit, }
+    });
+    let from_value = e.values.iter().map(|v| {
+        let vname = ident(&v.rust);
+        let lit = wire_literal(e, &v.wire);
+        quote! { #lit => Self::#vname, }
+    });
+    // With both `true` and `false` listed, a fallback arm could never match.
+    let total = e.wire == ir::EnumWire::Boolean && e.values.len() == 2;
+    let fallback_arm = if total { quote! {} } else { quote! { _ => Self::#fallback(value), } };
+    let accessor = quote! {
+        /// The value as sent on the wire.
+        pub fn value(&self) -> #ty {
+            match self {
+                #(#to_value)*
+                Self::#fallback(value) => *value,
+            }
+        }
+    };
+    let rest = quote! {
+        impl ::std::convert::From<#ty> for #name {
+            fn from(value: #ty) -> Self {
+                match value {
+                    #(#from_value)*
+                    #fallback_arm
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::fmt::Display::fmt(&self.value(), f)
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.#serialize(self.value())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <#ty as ::serde::Deserialize>::deserialize(deserializer)?;
+                ::std::result::Result::Ok(Self::from(value))
+            }
+        }
+    };
+    EnumImpls { accessor, rest }
 }
 
 /// One way to a scalar of an error body, as `Option<String>`: a top-level field reads as it

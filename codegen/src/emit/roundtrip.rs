@@ -38,9 +38,11 @@ fn field_test(krate: &proc_macro2::Ident, p: &ir::Provider, m: &ir::Model, f: &i
     let name = format_ident!("{}_{}_{}_absent_or_null", p.module, m.name.to_snake_case(), f.rust.trim_end_matches('_'));
     let base = serde_json::to_string(&example_model(p, m)).unwrap_or_default();
     let wire = &f.wire;
+    let allow = super::allow_deprecated(f.deprecated.is_some());
     quote! {
         #[cfg(feature = #feature)]
         #[test]
+        #allow
         fn #name() {
             let base: ::serde_json::Value = ::serde_json::from_str(#base).expect("example JSON");
             let absent: ::#krate::#module::#model = ::serde_json::from_value(base.clone()).expect("decodes without the field");
@@ -84,9 +86,15 @@ fn example(p: &ir::Provider, ty: &TypeRef) -> Value {
         TypeRef::List(_) => Value::Array(Vec::new()),
         TypeRef::Map(_) => Value::Object(serde_json::Map::new()),
         TypeRef::Model(name) => p.models.iter().find(|m| &m.name == name).map_or(Value::Null, |m| example_model(p, m)),
+        TypeRef::Nullable(_) => Value::Null,
         TypeRef::Enum(name) => {
-            let first = p.enums.iter().find(|e| &e.name == name).and_then(|e| e.values.first());
-            Value::from(first.map_or("x", |v| v.wire.as_str()))
+            let Some(e) = p.enums.iter().find(|e| &e.name == name) else { return Value::from("x") };
+            let first = e.values.first().map_or("x", |v| v.wire.as_str());
+            match e.wire {
+                ir::EnumWire::String => Value::from(first),
+                // Integer and boolean wire texts are JSON already (`4011`, `true`).
+                ir::EnumWire::Integer | ir::EnumWire::Boolean => serde_json::from_str(first).unwrap_or(Value::Null),
+            }
         }
     }
 }

@@ -286,7 +286,11 @@ pub(super) fn follow_pointer(models: &[ir::Model], ty: &ir::TypeRef, pointer: &s
         };
         at.push('/');
         at.push_str(raw);
-        ty = next;
+        // A nullable list item or map value is followed into like the value it holds.
+        ty = match next {
+            ir::TypeRef::Nullable(inner) => *inner,
+            other => other,
+        };
     }
     Ok(ty)
 }
@@ -303,6 +307,7 @@ pub(super) fn describe(ty: &ir::TypeRef) -> String {
         ir::TypeRef::Json => "any JSON".into(),
         ir::TypeRef::List(_) => "a list".into(),
         ir::TypeRef::Map(_) => "a map".into(),
+        ir::TypeRef::Nullable(inner) => format!("{} or null", describe(inner)),
         ir::TypeRef::Model(name) => format!("the model `{name}`"),
         ir::TypeRef::Enum(name) => format!("the enum `{name}`"),
     }

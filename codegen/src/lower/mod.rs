@@ -6,6 +6,7 @@
 mod acquire;
 mod auth;
 mod collisions;
+mod deprecation;
 mod enums;
 mod errors;
 mod headers;
@@ -13,6 +14,7 @@ mod models;
 mod operations;
 mod paging;
 mod parse;
+mod query;
 mod servers;
 mod types;
 

@@ -6,6 +6,7 @@ use crate::names;
 use crate::spec::{self, Sp};
 use std::collections::{BTreeMap, BTreeSet};
 use super::collisions::{not_value_name, rust_help};
+use super::deprecation::lower_deprecation;
 use super::types::parse_type;
 use super::{Lowerer, timestamp_format};
 
@@ -48,7 +49,7 @@ pub(super) fn lower_models(lw: &mut Lowerer, models: &spec::Entries<Sp<spec::Mod
             seen_rust.insert(rust.clone(), wire.value.clone());
             let format = match &fv.format {
                 Some(fmt) => {
-                    if fv.ty.value.trim() != "datetime" && !fv.ty.value.contains("<datetime>") {
+                    if fv.ty.value.trim() != "datetime" && !fv.ty.value.contains("<datetime>") && !fv.ty.value.contains("<datetime?>") {
                         lw.error("LS0307", Loc::at(fmt), "`format` applies only to `datetime` fields".to_owned(), "remove `format`, or make the type `datetime`");
                     }
                     timestamp_format(lw, fmt)
@@ -74,6 +75,7 @@ pub(super) fn lower_models(lw: &mut Lowerer, models: &spec::Entries<Sp<spec::Mod
                 nullable,
                 sensitive: fv.sensitive,
                 boxed: false,
+                deprecated: lower_deprecation(lw, fv.deprecated.as_ref()),
             });
         }
         out.push(ir::Model { name: name.value.clone(), doc: m.value.doc.clone(), fields });

@@ -8,7 +8,9 @@ use std::collections::BTreeMap;
 use super::acquire::describe;
 use super::collisions::{not_value_name, rust_help};
 use super::headers::is_header_name;
+use super::deprecation::lower_deprecation;
 use super::parse::suggest;
+use super::query::param_style;
 use super::servers::placeholders;
 use super::types::parse_type;
 use super::{Lowerer, check_media_type};
@@ -145,6 +147,7 @@ pub(super) fn lower_operations(lw: &mut Lowerer, ops: &Sp<spec::Entries<Sp<spec:
             media_type: o.media_type.as_ref().map(|m| m.value.clone()),
             idempotent: o.idempotent.unwrap_or(matches!(method, ir::Method::Get | ir::Method::Put | ir::Method::Delete)),
             authenticated: true,
+            deprecated: lower_deprecation(lw, o.deprecated.as_ref()),
         });
     }
     out
@@ -231,14 +234,8 @@ pub(super) fn lower_params(lw: &mut Lowerer, path: &Sp<String>, params: &spec::E
             continue;
         }
         let Some(ty) = parse_type(lw, &pv.ty, None) else { continue };
-        if !matches!(
-            ty,
-            ir::TypeRef::String | ir::TypeRef::Integer | ir::TypeRef::Number | ir::TypeRef::Boolean | ir::TypeRef::Date | ir::TypeRef::DateTime(_) | ir::TypeRef::Enum(_)
-        ) {
-            lw.error("LS0204", Loc::at(&pv.ty), format!("parameter type `{}` is not a scalar or enum", pv.ty.value), "parameters take string, integer, number, boolean, date, datetime or an enum");
-            continue;
-        }
-        out.push(ir::Param { wire: wire.value.clone(), rust, location, ty, required, doc: pv.doc.clone(), sensitive: pv.sensitive });
+        let Ok(style) = param_style(lw, pv, location, &ty) else { continue };
+        out.push(ir::Param { wire: wire.value.clone(), rust, location, ty, required, doc: pv.doc.clone(), sensitive: pv.sensitive, style });
     }
     for name in in_path {
         if !params.0.iter().any(|(w, p)| w.value == name && p.value.location.value == "path") {

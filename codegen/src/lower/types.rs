@@ -16,7 +16,8 @@ pub(super) fn short(text: &str) -> String {
     if cut.len() < text.len() { format!("{cut}...") } else { cut }
 }
 
-/// Parses a type expression; scalars, `list<T>`, `map<T>`, or a declared model or enum.
+/// Parses a type expression; scalars, `list<T>`, `map<T>` (with `T?` for items or values that
+/// may be null), or a declared model or enum.
 pub(super) fn parse_type(lw: &mut Lowerer, expr: &Sp<String>, format: Option<ir::TimestampFormat>) -> Option<ir::TypeRef> {
     let text = expr.value.trim();
     if text.matches('<').count() > MAX_TYPE_NESTING {
@@ -32,17 +33,34 @@ pub(super) fn parse_type(lw: &mut Lowerer, expr: &Sp<String>, format: Option<ir:
 }
 
 pub(super) fn parse_type_text(lw: &mut Lowerer, expr: &Sp<String>, text: &str, format: Option<ir::TimestampFormat>) -> Option<ir::TypeRef> {
+    if text.ends_with('?') {
+        lw.error(
+            "LS0301",
+            Loc::at(expr),
+            format!("`{}`: `?` marks list items and map values that may be null, once, not a whole type", short(expr.value.trim())),
+            "for a field or parameter that may be null, write `nullable: true`; inside a container write e.g. `list<string?>`",
+        );
+        return None;
+    }
     for (prefix, wrap) in [("list<", ir::TypeRef::List as fn(Box<ir::TypeRef>) -> ir::TypeRef), ("map<", ir::TypeRef::Map)] {
         if let Some(inner) = text.strip_prefix(prefix) {
             let Some(inner) = inner.strip_suffix('>') else {
                 lw.error("LS0301", Loc::at(expr), format!("`{text}` is missing its closing `>`"), "write e.g. `list<string>`");
                 return None;
             };
-            if inner.trim().is_empty() {
+            let inner = inner.trim();
+            // `list<string?>`: items that may be `null`.
+            let (inner, nullable) = match inner.strip_suffix('?') {
+                Some(item) => (item.trim_end(), true),
+                None => (inner, false),
+            };
+            if inner.is_empty() {
                 lw.error("LS0301", Loc::at(expr), format!("`{text}` names no element type"), "write e.g. `list<string>` or `map<Account>`");
                 return None;
             }
-            return parse_type_text(lw, expr, inner.trim(), format).map(|t| wrap(Box::new(t)));
+            let item = parse_type_text(lw, expr, inner, format)?;
+            let item = if nullable { ir::TypeRef::Nullable(Box::new(item)) } else { item };
+            return Some(wrap(Box::new(item)));
         }
     }
     let ty = match text {
@@ -81,7 +99,7 @@ pub(super) fn warn_unused_types(
     fn named(ty: &ir::TypeRef) -> Option<&str> {
         match ty {
             ir::TypeRef::Model(n) | ir::TypeRef::Enum(n) => Some(n),
-            ir::TypeRef::List(inner) | ir::TypeRef::Map(inner) => named(inner),
+            ir::TypeRef::List(inner) | ir::TypeRef::Map(inner) | ir::TypeRef::Nullable(inner) => named(inner),
             _ => None,
         }
     }

@@ -813,11 +813,10 @@ impl<'de> ::serde::Deserialize<'de> for LinkErrorCode {
 }
 
 /// Why the last refresh of a product failed. Values as listed by MoneyKit's SDK (API version
-/// 2023-02-18). MoneyKit also documents the value `unknown`; it decodes into the `Unknown`
-/// variant (text kept) because that variant name is reserved for unlisted values.
+/// 2023-02-18), and the value `unknown`, which MoneyKit also documents.
 ///
 ///
-/// Values this client does not know decode into `Unknown` with their text kept, and serialise back unchanged.
+/// Values this client does not know decode into `Unrecognized` with their text kept, and serialise back unchanged. (`Unknown` is the provider's own value `unknown`.)
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -845,8 +844,10 @@ pub enum ProductErrorCode {
     InstitutionError,
     /// `no_permission`
     NoPermission,
+    /// `unknown`
+    Unknown,
     /// A value this version of the client does not know, with its text kept.
-    Unknown(::std::string::String),
+    Unrecognized(::std::string::String),
 }
 
 impl ProductErrorCode {
@@ -860,6 +861,7 @@ impl ProductErrorCode {
         Self::NoAccounts,
         Self::InstitutionError,
         Self::NoPermission,
+        Self::Unknown,
     ];
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -872,12 +874,13 @@ impl ProductErrorCode {
             Self::NoAccounts => "no_accounts",
             Self::InstitutionError => "institution_error",
             Self::NoPermission => "no_permission",
-            Self::Unknown(value) => value.as_str(),
+            Self::Unknown => "unknown",
+            Self::Unrecognized(value) => value.as_str(),
         }
     }
-    /// True for a value this client does not know.
-    pub fn is_unknown(&self) -> bool {
-        ::std::matches!(self, Self::Unknown(_))
+    /// True for a value this client does not know (`Unrecognized`).
+    pub fn is_unrecognized(&self) -> bool {
+        ::std::matches!(self, Self::Unrecognized(_))
     }
 }
 
@@ -892,7 +895,8 @@ impl ::std::convert::From<::std::string::String> for ProductErrorCode {
             "no_accounts" => Self::NoAccounts,
             "institution_error" => Self::InstitutionError,
             "no_permission" => Self::NoPermission,
-            _ => Self::Unknown(value),
+            "unknown" => Self::Unknown,
+            _ => Self::Unrecognized(value),
         }
     }
 }
