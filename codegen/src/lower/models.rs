@@ -76,7 +76,7 @@ pub(super) fn lower_models(lw: &mut Lowerer, models: &spec::Entries<Sp<spec::Mod
                 boxed: false,
             });
         }
-        out.push(ir::Model { name: name.value.clone(), doc: m.value.doc.clone(), fields });
+        out.push(ir::Model { name: name.value.clone(), doc: m.value.doc.clone(), fields, keep_unknown: false });
     }
     out
 }

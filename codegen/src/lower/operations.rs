@@ -233,9 +233,9 @@ pub(super) fn lower_params(lw: &mut Lowerer, path: &Sp<String>, params: &spec::E
         let Some(ty) = parse_type(lw, &pv.ty, None) else { continue };
         if !matches!(
             ty,
-            ir::TypeRef::String | ir::TypeRef::Integer | ir::TypeRef::Number | ir::TypeRef::Boolean | ir::TypeRef::Date | ir::TypeRef::DateTime(_) | ir::TypeRef::Enum(_)
+            ir::TypeRef::String | ir::TypeRef::Integer | ir::TypeRef::Number | ir::TypeRef::Decimal | ir::TypeRef::Boolean | ir::TypeRef::Date | ir::TypeRef::DateTime(_) | ir::TypeRef::Enum(_)
         ) {
-            lw.error("LS0204", Loc::at(&pv.ty), format!("parameter type `{}` is not a scalar or enum", pv.ty.value), "parameters take string, integer, number, boolean, date, datetime or an enum");
+            lw.error("LS0204", Loc::at(&pv.ty), format!("parameter type `{}` is not a scalar or enum", pv.ty.value), "parameters take string, integer, number, decimal, boolean, date, datetime or an enum");
             continue;
         }
         out.push(ir::Param { wire: wire.value.clone(), rust, location, ty, required, doc: pv.doc.clone(), sensitive: pv.sensitive });
@@ -338,6 +338,14 @@ pub(super) fn check_form_bodies(lw: &mut Lowerer, spec: &spec::Spec, operations:
         }
         let model = op.body.as_ref().and_then(|b| models.iter().find(|m| &m.name == b));
         let (Some(format), Some(model)) = (&op_spec.value.body_format, model) else { continue };
+        if model.keep_unknown {
+            lw.error(
+                "LS0210",
+                Loc::at(format),
+                format!("model `{}` keeps unknown keys, whose values a form cannot be sure to carry", model.name),
+                "give the form's model `unknown_keys: ignore`, or send JSON (remove `body_format`)",
+            );
+        }
         for f in &model.fields {
             if matches!(f.ty, ir::TypeRef::Json | ir::TypeRef::List(_) | ir::TypeRef::Map(_) | ir::TypeRef::Model(_)) {
                 lw.error(
