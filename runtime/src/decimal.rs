@@ -307,4 +307,16 @@ mod tests {
         assert_eq!(serde_json::to_string(&Float::from(1e20)).unwrap(), "1e+20");
         assert_eq!(Float::from(5.0).to_string(), "5");
     }
+
+    #[test]
+    fn a_decimal_reads_from_a_json_value_as_serde_json_holds_it() {
+        // Arguments given as a `serde_json::Value` (call by name) hold numbers as f64 or integers
+        // already: the decimal gets serde_json's text of that number.
+        let d: Decimal = serde_json::from_value(serde_json::json!(5)).expect("an integer");
+        assert_eq!(d.as_str(), "5");
+        let d: Decimal = serde_json::from_value(serde_json::json!(5.25)).expect("a float");
+        assert_eq!(d.as_str(), "5.25");
+        assert!(serde_json::from_value::<Decimal>(serde_json::json!("5")).is_err());
+        assert_eq!(serde_json::to_value(Decimal::new("5.10").unwrap()).unwrap(), serde_json::json!(5.1));
+    }
 }
