@@ -451,6 +451,8 @@ pub enum TypeRef {
     Integer,
     /// 64-bit float.
     Number,
+    /// A number kept as its exact wire text (money).
+    Decimal,
     /// true or false.
     Boolean,
     /// `YYYY-MM-DD`.
@@ -480,6 +482,8 @@ pub struct Model {
     pub doc: Option<String>,
     /// Fields in file order.
     pub fields: Vec<Field>,
+    /// Keys it does not declare are kept in a catch-all and sent back.
+    pub keep_unknown: bool,
 }
 
 /// A field.

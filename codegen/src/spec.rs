@@ -64,6 +64,8 @@ pub const TIMESTAMP_FORMATS: &[&str] = &["rfc3339", "naive"];
 pub const ENUM_WIRES: &[&str] = &["string", "integer", "boolean"];
 /// Values of a list query parameter's `style`.
 pub const QUERY_STYLES: &[&str] = &["repeated", "comma"];
+/// Values of `unknown_keys` (the provider's default, or one model's).
+pub const UNKNOWN_KEYS: &[&str] = &["keep", "ignore"];
 
 /// A string that is one of `values`; `lower` checks the value, the schema lets editors offer it.
 fn closed(values: &[&str]) -> Schema {
@@ -84,6 +86,12 @@ fn param_location_schema(_: &mut SchemaGenerator) -> Schema {
 
 fn optional_enum_wire_schema(_: &mut SchemaGenerator) -> Schema {
     let mut values: Vec<serde_json::Value> = ENUM_WIRES.iter().map(|&v| v.into()).collect();
+    values.push(serde_json::Value::Null);
+    json_schema!({ "type": ["string", "null"], "enum": values })
+}
+
+fn optional_unknown_keys_schema(_: &mut SchemaGenerator) -> Schema {
+    let mut values: Vec<serde_json::Value> = UNKNOWN_KEYS.iter().map(|&v| v.into()).collect();
     values.push(serde_json::Value::Null);
     json_schema!({ "type": ["string", "null"], "enum": values })
 }
@@ -189,6 +197,13 @@ pub struct Spec {
     /// String enums, keyed by Rust type name (PascalCase).
     #[serde(default)]
     pub enums: Entries<Sp<EnumSpec>>,
+    /// Keys a model does not declare, for every model: `keep` (held, sent back) or `ignore`.
+    ///
+    /// `keep` holds them in each model's `unknown_keys` and sends them back; `ignore` (the
+    /// default) drops them. A model's own `unknown_keys` wins.
+    #[serde(default)]
+    #[schemars(schema_with = "optional_unknown_keys_schema")]
+    pub unknown_keys: Option<Sp<String>>,
 }
 
 /// Base URLs per environment, optionally templated.
@@ -595,14 +610,20 @@ pub struct ModelSpec {
     pub doc: Option<String>,
     /// Fields by wire name, in file order.
     pub fields: Entries<Sp<FieldSpec>>,
+    /// Keys this model does not declare: `keep` (held in `unknown_keys`, sent back) or `ignore`.
+    ///
+    /// Default: the provider's `unknown_keys`.
+    #[serde(default)]
+    #[schemars(schema_with = "optional_unknown_keys_schema")]
+    pub unknown_keys: Option<Sp<String>>,
 }
 
 /// A field of a model.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FieldSpec {
-    /// Type expression: `string`, `integer`, `number`, `boolean`, `date`, `datetime`, `json`,
-    /// `list<T>`, `map<T>`, or a model or enum name.
+    /// Type expression: `string`, `integer`, `number`, `decimal`, `boolean`, `date`, `datetime`,
+    /// `json`, `list<T>`, `map<T>`, or a model or enum name.
     #[serde(rename = "type")]
     pub ty: Sp<String>,
     /// What the field means.

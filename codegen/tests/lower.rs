@@ -420,3 +420,24 @@ fn provider_names_the_generated_crate_already_uses_are_refused() {
         );
     }
 }
+
+#[test]
+fn unknown_keys_default_to_the_providers_choice_and_a_model_may_differ() {
+    let models = "  Open:\n    doc: O.\n    fields:\n      a: { type: string, doc: A. }\n  Closed:\n    doc: C.\n    unknown_keys: ignore\n    fields:\n      a: { type: string, doc: A. }\n";
+    let p = ok(&format!("unknown_keys: keep\n{}", one_op(models)));
+    assert!(model(&p, "Open").keep_unknown && model(&p, "Failure").keep_unknown);
+    assert!(!model(&p, "Closed").keep_unknown);
+    let p = ok(&one_op("  Open:\n    doc: O.\n    unknown_keys: keep\n    fields:\n      a: { type: string, doc: A. }\n"));
+    assert!(model(&p, "Open").keep_unknown);
+    assert!(!model(&p, "Failure").keep_unknown, "ignore is the default");
+}
+
+#[test]
+fn decimal_is_a_type_of_fields_list_items_and_params() {
+    let p = ok(&format!(
+        "operations:\n  get_a:\n    method: GET\n    path: /a/{{amount}}\n    params:\n      amount: {{ in: path, type: decimal, doc: A. }}\n    responses:\n      200: Failure\nmodels:\n{FAILURE}  Money:\n    doc: M.\n    fields:\n      amount: {{ type: decimal, doc: A. }}\n      history: {{ type: list<decimal>, doc: H. }}\n      ratio: {{ type: number, doc: R. }}\n"
+    ));
+    let types: Vec<&TypeRef> = model(&p, "Money").fields.iter().map(|f| &f.ty).collect();
+    assert_eq!(types, [&TypeRef::Decimal, &TypeRef::List(Box::new(TypeRef::Decimal)), &TypeRef::Number]);
+    assert_eq!(p.operations[0].params[0].ty, TypeRef::Decimal);
+}

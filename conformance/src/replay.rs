@@ -164,13 +164,15 @@ fn exchange_problems(case: &Case, received: &[wiremock::Request]) -> Vec<String>
 
 /// The outcome has the expected kind, and re-serialising the typed value reproduces the
 /// recorded body: unknown fields are drift unless the case expects them, changed values fail.
+/// A key a model keeps in its catch-all (`unknown_keys: keep`) re-encodes, but is drift all the
+/// same: the runtime names such keys (`kept`), so the model's gaps stay visible.
 fn outcome_problems(case: &Case, outcome: &JsonOutcome) -> Vec<String> {
     let want = case.expected_outcome();
-    let (got, json) = match outcome {
-        JsonOutcome::Success { json, .. } => (Outcome::Success, Some(json)),
+    let (got, json, kept) = match outcome {
+        JsonOutcome::Success { json, kept, .. } => (Outcome::Success, Some(json), kept.as_slice()),
         // An error answer outside the envelope has no typed value to compare with its body.
-        JsonOutcome::ProviderError { json, .. } => (Outcome::ProviderError, json.as_ref()),
-        JsonOutcome::Failure { .. } => (Outcome::Failure, None),
+        JsonOutcome::ProviderError { json, kept, .. } => (Outcome::ProviderError, json.as_ref(), kept.as_slice()),
+        JsonOutcome::Failure { .. } => (Outcome::Failure, None, &[][..]),
     };
     if want != got {
         let detail = match outcome {
@@ -202,7 +204,8 @@ fn outcome_problems(case: &Case, outcome: &JsonOutcome) -> Vec<String> {
     };
     let mut out = Vec::new();
     let mut drift_seen = Vec::new();
-    for (exchange, json) in exchanges[first..].iter().zip(typed) {
+    let paged = matches!((case.cassette.all_pages, got, json), (true, Outcome::Success, serde_json::Value::Array(_)));
+    for (page, (exchange, json)) in exchanges[first..].iter().zip(typed).enumerate() {
         let body = exchange.response.body.trim();
         let recorded: serde_json::Value = if body.is_empty() {
             serde_json::Value::Null
@@ -213,6 +216,8 @@ fn outcome_problems(case: &Case, outcome: &JsonOutcome) -> Vec<String> {
             }
         };
         lossless_problems(case, &recorded, json, &mut out, &mut drift_seen);
+        let kept_here = kept.iter().filter_map(|p| if paged { page_pointer(p, page) } else { Some(p.as_str()) });
+        kept_drift(case, &recorded, kept_here, &mut out, &mut drift_seen);
     }
     for pointer in &case.cassette.expected_drift {
         if !drift_seen.contains(pointer) {
@@ -220,6 +225,34 @@ fn outcome_problems(case: &Case, outcome: &JsonOutcome) -> Vec<String> {
         }
     }
     out
+}
+
+/// `pointer` within page `page` of an `all_pages` value (`/1/items/0/x` is `/items/0/x` of page 1).
+fn page_pointer(pointer: &str, page: usize) -> Option<&str> {
+    let rest = pointer.strip_prefix('/')?;
+    let (index, tail) = rest.split_once('/').unwrap_or((rest, ""));
+    (index.parse::<usize>().ok()? == page).then(|| &pointer[1 + index.len()..]).filter(|_| !tail.is_empty())
+}
+
+/// Keys of one recorded body that re-encode only because a model keeps them: drift unless the
+/// case expects them.
+fn kept_drift<'a>(
+    case: &Case,
+    recorded: &serde_json::Value,
+    kept: impl Iterator<Item = &'a str>,
+    out: &mut Vec<String>,
+    drift_seen: &mut Vec<String>,
+) {
+    for pointer in kept {
+        if case.cassette.expected_drift.iter().any(|p| p == pointer) {
+            drift_seen.push(pointer.to_owned());
+            continue;
+        }
+        let value = recorded.pointer(pointer).map_or_else(|| "?".to_owned(), ToString::to_string);
+        out.push(format!(
+            "drift: the recorded body has {pointer} = {value}, which the model keeps but does not declare (add it to the spec, or list it under expected_drift)"
+        ));
+    }
 }
 
 /// Differences between one recorded body and the typed value serialised back.
@@ -277,7 +310,11 @@ mod tests {
     }
 
     fn success(json: serde_json::Value) -> JsonOutcome {
-        JsonOutcome::Success { debug: String::new(), json }
+        JsonOutcome::Success { debug: String::new(), json, kept: Vec::new() }
+    }
+
+    fn kept(json: serde_json::Value, kept: &[&str]) -> JsonOutcome {
+        JsonOutcome::Success { debug: String::new(), json, kept: kept.iter().map(|p| (*p).to_owned()).collect() }
     }
 
     #[test]
@@ -300,5 +337,29 @@ mod tests {
         let c = case(r#"{"n": 5, "extra": 1}"#, "/extra");
         assert!(outcome_problems(&c, &success(json!({"n": 5}))).is_empty());
         assert_eq!(outcome_problems(&c, &success(json!({"n": 5, "extra": 1}))).len(), 1);
+    }
+
+    #[test]
+    fn kept_keys_reencode_but_are_still_drift() {
+        let c = case(r#"{"n": 5, "extra": {"a": 1}, "more": "x"}"#, "/extra");
+        let typed = json!({"n": 5, "extra": {"a": 1}, "more": "x"});
+        assert_eq!(
+            outcome_problems(&c, &kept(typed.clone(), &["/extra", "/more"])),
+            ["drift: the recorded body has /more = \"x\", which the model keeps but does not declare (add it to the spec, or list it under expected_drift)"]
+        );
+        // Both listed: accepted. A listed pointer the body no longer has is reported as stale.
+        let c = case(r#"{"n": 5, "extra": {"a": 1}, "more": "x"}"#, "/extra, /more");
+        assert!(outcome_problems(&c, &kept(typed, &["/extra", "/more"])).is_empty());
+        let c = case(r#"{"n": 5, "extra": {"a": 1}}"#, "/extra, /more");
+        let problems = outcome_problems(&c, &kept(json!({"n": 5, "extra": {"a": 1}}), &["/extra"]));
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].starts_with("expected_drift lists /more"), "{problems:?}");
+    }
+
+    #[test]
+    fn kept_keys_of_pages_are_located_per_page() {
+        assert_eq!(page_pointer("/1/items/0/x", 1), Some("/items/0/x"));
+        assert_eq!(page_pointer("/1/items", 0), None);
+        assert_eq!(page_pointer("/1", 1), None);
     }
 }

@@ -509,3 +509,67 @@ async fn moneykit_product_error_code_unknown_is_a_listed_value() {
     assert_eq!(moneykit::ProductErrorCode::from("unknown"), moneykit::ProductErrorCode::Unknown);
     assert_eq!(serde_json::to_value(&links).expect("encodes"), body, "re-encodes to the body as sent");
 }
+
+/// Plaid's balances, compact and in the models' field order (kept keys last, as received), so the
+/// typed value's re-encoding can be compared byte for byte: whole, fractional, exponent and
+/// beyond-f64 amounts, and keys no model declares.
+const PLAID_BALANCES: &str = concat!(
+    r#"{"accounts":[{"account_id":"BxBXxLj1m4HMXBm9WZZmCWVbPjX16EHwv99vp","#,
+    r#""balances":{"available":5,"current":12345678901234567.89,"limit":1e3,"iso_currency_code":"USD","#,
+    r#""unofficial_currency_code":null,"last_updated_datetime_source":"institution"},"#,
+    r#""mask":"0000","name":"Plaid Checking","official_name":null,"type":"depository","subtype":"checking","#,
+    r#""persistent_account_id":"8cfb8beb89b774ee43b090625f0d61d0814322b43bff984eaf60386e","holder_category":"personal"},"#,
+    r#"{"account_id":"dVzbVMLjrxTnLjX4G66XUp5GLklm4oiZy88yK","balances":{"available":null,"current":-0.01,"#,
+    r#""limit":2000.50,"iso_currency_code":"USD","unofficial_currency_code":null},"mask":"3333","#,
+    r#""name":"Plaid Credit Card","official_name":null,"type":"credit","subtype":"credit card"}],"#,
+    r#""item":{"item_id":"eVBnVMp7zdTJLkRNr33Rs6zr7KNJqBFL9DrE6","institution_id":"ins_3","institution_name":"Chase","#,
+    r#""webhook":null,"error":null,"available_products":["balance"],"billed_products":["auth"],"#,
+    r#""consent_expiration_time":null,"update_type":"background","created_at":"2024-01-31T12:00:00Z"},"#,
+    r#""request_id":"qk5Bxes3gDfv4F2","status":{"investments":{"last_successful_update":null}}}"#,
+);
+
+#[tokio::test]
+async fn plaid_balances_decode_exactly_and_reencode_byte_for_byte() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/accounts/balance/get"))
+        .and(body_json(json!({"client_id": "i", "secret": "s", "access_token": "access-sandbox-1", "options": {"account_ids": ["A1"]}})))
+        .respond_with(ResponseTemplate::new(200).insert_header("content-type", "application/json").set_body_string(PLAID_BALANCES))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = plaid::Client::builder().base_url(server.uri()).client_id("i").secret("s").build().expect("builds");
+    let body = plaid::AccountsBalanceGetBody::new("access-sandbox-1")
+        .with_options(plaid::AccountsBalanceGetOptions::new().with_account_ids(vec!["A1".to_owned()]));
+    let answer = client.accounts_balance_get(body).await.expect("decodes");
+
+    let balances = &answer.accounts[0].balances;
+    let text = |d: &Option<linkspec_clients::runtime::Decimal>| d.as_ref().map(ToString::to_string);
+    assert_eq!(text(&balances.available).as_deref(), Some("5"));
+    assert_eq!(text(&balances.current).as_deref(), Some("12345678901234567.89"), "more digits than an f64 holds");
+    assert_eq!(text(&balances.limit).as_deref(), Some("1e3"));
+    let current = balances.current.as_ref().and_then(|d| d.value().ok()).expect("fits a rust_decimal");
+    assert_eq!(current.to_string(), "12345678901234567.89");
+    assert_eq!(text(&answer.accounts[1].balances.limit).as_deref(), Some("2000.50"));
+    assert_eq!(answer.accounts[0].unknown_keys.keys().collect::<Vec<_>>(), ["persistent_account_id", "holder_category"]);
+    assert_eq!(answer.item.unknown_keys.keys().collect::<Vec<_>>(), ["created_at"]);
+
+    assert_eq!(serde_json::to_string(&answer).expect("encodes"), PLAID_BALANCES, "the typed value re-encodes byte for byte");
+    let debug = format!("{answer:?}");
+    assert!(debug.contains("\"persistent_account_id\"") && debug.contains("\"holder_category\""), "{debug}");
+    assert!(!debug.contains("8cfb8beb") && !debug.contains("personal") && !debug.contains("last_successful_update"), "kept values never print: {debug}");
+}
+
+#[tokio::test]
+async fn moneykit_keeps_link_fields_it_does_not_declare() {
+    let server = MockServer::start().await;
+    let mut links = seed_links();
+    links["links"]["mk_eqkWN34UEoa2NxyALG8pcV"]["created_at"] = json!("2023-01-01T10:00:00");
+    links["links"]["mk_eqkWN34UEoa2NxyALG8pcV"]["balance_refresh"] = json!({"every_hours": 12, "ratio": 0.25});
+    Mock::given(method("GET")).respond_with(json_answer(200, links.clone())).expect(1).mount(&server).await;
+    let client = moneykit::Client::builder().base_url(server.uri()).bearer_token("mk-token").build().expect("builds");
+    let answer = client.get_user_links(moneykit::GetUserLinksRequest::new("u")).await.expect("decodes");
+    let link = &answer.links["mk_eqkWN34UEoa2NxyALG8pcV"];
+    assert_eq!(link.unknown_keys.get("created_at"), Some(&json!("2023-01-01T10:00:00")));
+    assert_eq!(serde_json::to_value(&answer).expect("encodes"), links, "nothing the provider sent is lost");
+}

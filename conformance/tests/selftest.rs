@@ -75,7 +75,20 @@ async fn an_extra_unknown_field_is_drift() {
     let mut case = load("moneykit", "get_user_links_seed");
     let body = &mut case.cassette.exchanges[0].response.body;
     *body = body.replacen("\"link_id\"", "\"brand_new\": 7, \"link_id\"", 1);
-    assert_mentions(&problems(&case).await, &["drift: the recorded body has /links/mk_eqkWN34UEoa2NxyALG8pcV/brand_new = 7"]);
+    // MoneyKit's links keep unknown keys: the field re-encodes, and is drift all the same.
+    assert_mentions(
+        &problems(&case).await,
+        &["drift: the recorded body has /links/mk_eqkWN34UEoa2NxyALG8pcV/brand_new = 7, which the model keeps but does not declare"],
+    );
+}
+
+#[tokio::test]
+async fn an_extra_field_in_a_model_that_drops_unknown_keys_is_drift() {
+    let mut case = load("moneykit", "get_user_links_seed");
+    let body = &mut case.cassette.exchanges[0].response.body;
+    *body = body.replacen("\"refreshed_at\"", "\"brand_new\": 7, \"refreshed_at\"", 1);
+    let found = problems(&case).await;
+    assert_mentions(&found, &["drift: the recorded body has /links/mk_eqkWN34UEoa2NxyALG8pcV/products/", "/brand_new = 7, which the model does not hold"]);
 }
 
 #[tokio::test]

@@ -832,6 +832,50 @@ fn plaid_user_address_postal_code_absent_or_null() {
 
 #[cfg(feature = "plaid")]
 #[test]
+fn plaid_account_balance_last_updated_datetime_absent_or_null() {
+    let base: ::serde_json::Value = ::serde_json::from_str(
+            "{\"available\":null,\"current\":null,\"iso_currency_code\":null,\"limit\":null,\"unofficial_currency_code\":null}",
+        )
+        .expect("example JSON");
+    let absent: ::linkspec_clients::plaid::AccountBalance = ::serde_json::from_value(
+            base.clone(),
+        )
+        .expect("decodes without the field");
+    assert!(
+        absent.last_updated_datetime.is_none(), "a field left out decodes as `None`"
+    );
+    assert_eq!(
+        ::serde_json::to_value(& absent).expect("encodes"), base,
+        "an unset field is left out"
+    );
+    let mut with_null = base.clone();
+    with_null
+        .as_object_mut()
+        .expect("an object")
+        .insert("last_updated_datetime".to_owned(), ::serde_json::Value::Null);
+    let null = absent.with_last_updated_datetime_null();
+    assert!(
+        ::std::matches!(null.last_updated_datetime,
+        ::std::option::Option::Some(::std::option::Option::None))
+    );
+    assert_eq!(
+        ::serde_json::to_value(& null).expect("encodes"), with_null,
+        "the null setter sends `null`"
+    );
+    let decoded: ::linkspec_clients::plaid::AccountBalance = ::serde_json::from_value(
+            with_null.clone(),
+        )
+        .expect("decodes with null");
+    assert!(
+        ::std::matches!(decoded.last_updated_datetime,
+        ::std::option::Option::Some(::std::option::Option::None)),
+        "a `null` that came in is kept"
+    );
+    assert_eq!(::serde_json::to_value(& decoded).expect("encodes"), with_null);
+}
+
+#[cfg(feature = "plaid")]
+#[test]
 fn plaid_item_auth_method_absent_or_null() {
     let base: ::serde_json::Value = ::serde_json::from_str(
             "{\"available_products\":[],\"billed_products\":[],\"error\":null,\"institution_id\":null,\"institution_name\":null,\"item_id\":\"x\",\"update_type\":\"background\",\"webhook\":null}",

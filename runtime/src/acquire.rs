@@ -40,7 +40,7 @@ impl Transport {
                 }
             }
             if !body.is_empty() {
-                call.body = Some(Ok(serde_json::Value::Object(body)));
+                call.body = Some(serde_json::value::to_raw_value(&body).map_err(|e| e.to_string()));
             }
             let answer = self.run::<StepError>(&call).await.map_err(|e| fail(e.status(), step_failure(step.operation, &e)))?;
             last_answer = serde_json::from_slice(&answer.body)

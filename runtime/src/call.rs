@@ -13,7 +13,9 @@ pub struct Call {
     pub(crate) query: Vec<(&'static str, QueryValue)>,
     /// Name, value, and whether the value is a secret (kept out of logs and Debug).
     pub(crate) headers: Vec<(&'static str, String, bool)>,
-    pub(crate) body: Option<Result<serde_json::Value, String>>,
+    /// The body as JSON text, so numbers keep the text they were written with (a `Decimal`
+    /// never passes through an `f64`).
+    pub(crate) body: Option<Result<Box<serde_json::value::RawValue>, String>>,
     /// A full URL that replaces the path template and query (the next page's link).
     pub(crate) url: Option<reqwest::Url>,
 }
@@ -72,7 +74,7 @@ impl Call {
 
     /// Sets the JSON body.
     pub fn json_body(&mut self, body: &impl serde::Serialize) {
-        self.body = Some(serde_json::to_value(body).map_err(|e| e.to_string()));
+        self.body = Some(serde_json::value::to_raw_value(body).map_err(|e| e.to_string()));
     }
 }
 

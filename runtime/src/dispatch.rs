@@ -18,6 +18,9 @@ pub enum JsonOutcome {
         debug: String,
         /// The typed value serialised back to JSON (`null` for an empty answer).
         json: serde_json::Value,
+        /// JSON pointers of the keys in `json` that models hold only in their catch-all of
+        /// unknown keys (`unknown_keys: keep`): kept, but not declared.
+        kept: Vec<String>,
     },
     /// An error answer: any status outside the operation's success statuses.
     ProviderError {
@@ -28,6 +31,8 @@ pub enum JsonOutcome {
         /// The envelope serialised back to JSON; `None` when the body was not the envelope
         /// (a gateway's page, plain text, nothing).
         json: Option<serde_json::Value>,
+        /// As for `Success`: pointers in `json` of keys kept but not declared.
+        kept: Vec<String>,
         /// The provider's code, as the spec says where to read it.
         code: Option<String>,
         /// Its `Display` text.
@@ -118,16 +123,27 @@ where
     E: Serialize + ErrorEnvelope,
 {
     match result {
-        Ok(value) => JsonOutcome::Success { debug: format!("{value:#?}"), json: to_json(&value) },
-        Err(Error::Api(api)) => JsonOutcome::ProviderError {
-            status: api.status,
-            debug: format!("{api:#?}"),
-            json: api.envelope.as_ref().map(to_json),
-            code: api.code(),
-            message: api.to_string(),
-        },
+        Ok(value) => {
+            let (json, kept) = to_json_and_kept(&value);
+            JsonOutcome::Success { debug: format!("{value:#?}"), json, kept }
+        }
+        Err(Error::Api(api)) => {
+            let (json, kept) = match api.envelope.as_ref().map(to_json_and_kept) {
+                Some((json, kept)) => (Some(json), kept),
+                None => (None, Vec::new()),
+            };
+            JsonOutcome::ProviderError { status: api.status, debug: format!("{api:#?}"), json, kept, code: api.code(), message: api.to_string() }
+        }
         Err(other) => JsonOutcome::Failure { status: other.status(), debug: format!("{other:#?}"), message: other.to_string() },
     }
+}
+
+/// The value as JSON, and the pointers of the keys it holds only in catch-alls.
+fn to_json_and_kept<T: Serialize>(value: &T) -> (serde_json::Value, Vec<String>) {
+    let json = to_json(value);
+    let declared = crate::unknown::declared_only(|| to_json(value));
+    let kept = crate::unknown::kept_pointers(&json, &declared);
+    (json, kept)
 }
 
 fn to_json<T: Serialize>(value: &T) -> serde_json::Value {

@@ -353,9 +353,8 @@ impl Transport {
         let mut request = inner.http.request(meta.method.to_reqwest(), url).timeout(timeout);
         match (body, meta.body_format) {
             (Some(value), BodyFormat::Json) => {
-                let bytes = serde_json::to_vec(&value).map_err(|e| request_error(e.to_string()))?;
                 headers.insert(reqwest::header::CONTENT_TYPE, media);
-                request = request.body(bytes);
+                request = request.body(value.get().as_bytes().to_vec());
             }
             (Some(value), BodyFormat::Form) => {
                 let text = form_encode(&value).map_err(request_error)?;
@@ -395,7 +394,7 @@ impl Transport {
     fn attach_credentials(
         &self,
         headers: &mut HeaderMap,
-        body: &mut Option<serde_json::Value>,
+        body: &mut Option<Box<serde_json::value::RawValue>>,
         credential: Option<&DataCredential>,
     ) -> Result<(), String> {
         let creds = &self.inner.credentials;
@@ -429,15 +428,19 @@ impl Transport {
                         }
                     }
                     KeyPairPlacement::Body => {
-                        let object = body.get_or_insert_with(|| serde_json::Value::Object(Default::default()));
-                        let serde_json::Value::Object(map) = object else {
-                            return Err("credentials go in the body, but the body is not a JSON object".into());
+                        // Fields as JSON text, so the body's numbers keep their text.
+                        let mut map = match body.as_deref() {
+                            None => crate::wire::JsonFields::new(),
+                            Some(raw) => serde_json::from_str::<crate::wire::JsonFields>(raw.get())
+                                .map_err(|_| "credentials go in the body, but the body is not a JSON object".to_owned())?,
                         };
                         for (place, value) in pairs {
                             if let Some(value) = value {
-                                map.insert(place.body.to_owned(), value.expose_secret().into());
+                                let text = serde_json::value::to_raw_value(value.expose_secret()).map_err(|e| e.to_string())?;
+                                map.insert(place.body.to_owned(), text);
                             }
                         }
+                        *body = Some(serde_json::value::to_raw_value(&map).map_err(|e| e.to_string())?);
                     }
                 }
             }

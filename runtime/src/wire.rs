@@ -13,18 +13,22 @@ pub(crate) fn encode_query(text: &str) -> String {
     out
 }
 
-/// A flat JSON object as `application/x-www-form-urlencoded`; nulls are left out.
-pub(crate) fn form_encode(value: &serde_json::Value) -> Result<String, String> {
-    let serde_json::Value::Object(map) = value else {
-        return Err("a form body must be an object".into());
-    };
+/// The fields of a JSON object with each value as its JSON text, in key order (as serde_json's
+/// `Map` orders them): a number's text is never re-formatted.
+pub(crate) type JsonFields = std::collections::BTreeMap<String, Box<serde_json::value::RawValue>>;
+
+/// A flat JSON object as `application/x-www-form-urlencoded`; nulls are left out, and numbers
+/// are sent as written.
+pub(crate) fn form_encode(value: &serde_json::value::RawValue) -> Result<String, String> {
+    let map: JsonFields = serde_json::from_str(value.get()).map_err(|_| "a form body must be an object".to_owned())?;
     let mut pairs = Vec::new();
-    for (key, value) in map {
-        let text = match value {
-            serde_json::Value::Null => continue,
-            serde_json::Value::String(s) => s.clone(),
-            serde_json::Value::Bool(_) | serde_json::Value::Number(_) => value.to_string(),
-            _ => return Err(format!("the form field `{key}` is not a scalar")),
+    for (key, value) in &map {
+        let raw = value.get().trim();
+        let text = match raw.as_bytes().first() {
+            Some(b'n') => continue,
+            Some(b'"') => serde_json::from_str::<String>(raw).map_err(|e| e.to_string())?,
+            Some(b'[' | b'{') | None => return Err(format!("the form field `{key}` is not a scalar")),
+            Some(_) => raw.to_owned(),
         };
         pairs.push(format!("{}={}", encode_query(key), encode_query(&text)));
     }
@@ -40,8 +44,10 @@ mod tests {
         assert_eq!(encode_query("externalId eq \"1\""), "externalId%20eq%20%221%22");
         assert_eq!(encode_query("a+b/c~d_e.f-g"), "a%2Bb%2Fc~d_e.f-g");
         assert_eq!(encode_query("ü"), "%C3%BC");
-        let form = form_encode(&serde_json::json!({"grant_type": "client_credentials", "n": 2, "skip": null})).unwrap();
-        assert_eq!(form, "grant_type=client_credentials&n=2");
-        assert!(form_encode(&serde_json::json!({"nested": {"a": 1}})).is_err());
+        let raw = |text: &str| serde_json::value::RawValue::from_string(text.to_owned()).unwrap();
+        let form = form_encode(&raw(r#"{"grant_type": "client_credentials", "n": 2, "amount": 5.10, "skip": null}"#)).unwrap();
+        assert_eq!(form, "amount=5.10&grant_type=client_credentials&n=2");
+        assert!(form_encode(&raw(r#"{"nested": {"a": 1}}"#)).is_err());
+        assert!(form_encode(&raw("[1]")).is_err());
     }
 }

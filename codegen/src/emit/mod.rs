@@ -37,7 +37,8 @@ pub fn type_tokens(ty: &TypeRef) -> TokenStream {
     match ty {
         TypeRef::String => quote! { ::std::string::String },
         TypeRef::Integer => quote! { i64 },
-        TypeRef::Number => quote! { f64 },
+        TypeRef::Number => quote! { ::linkspec_runtime::Float },
+        TypeRef::Decimal => quote! { ::linkspec_runtime::Decimal },
         TypeRef::Boolean => quote! { bool },
         TypeRef::Date => quote! { ::linkspec_runtime::time::Date },
         TypeRef::DateTime(TimestampFormat::Rfc3339) => quote! { ::linkspec_runtime::time::Timestamp },

@@ -1,7 +1,8 @@
 //! Models and enums: serde types with docs, redacting Debug, enums that keep unknown values.
 
-use super::{allow_deprecated, deprecated_attr, doc_lines, doc_or, ident, is_eq, redacting_debug, type_tokens};
+use super::{allow_deprecated, deprecated_attr, doc_lines, ident, is_eq, redacting_debug, type_tokens};
 use crate::ir::{self, TypeRef};
+use crate::lower::CATCH_ALL;
 use crate::names;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -79,7 +80,7 @@ fn field_doc(field: &ir::Field) -> TokenStream {
 
 fn model(provider: &ir::Provider, m: &ir::Model) -> TokenStream {
     let name = ident(&m.name);
-    let doc = doc_or(m.doc.as_deref(), &format!("The `{}` object.", m.name));
+    let doc = model_doc(m);
     let eq = is_eq(provider, &TypeRef::Model(m.name.clone()), &mut Vec::new());
     let derive_eq = if eq { quote! { ::std::cmp::Eq, } } else { quote! {} };
     let sensitive = m.fields.iter().any(|f| f.sensitive);
@@ -97,8 +98,10 @@ fn model(provider: &ir::Provider, m: &ir::Model) -> TokenStream {
     });
     // The constructor, setters and `Debug` touch every field, deprecated ones too.
     let allow = allow_deprecated(m.fields.iter().any(|f| f.deprecated.is_some()));
+    let catch_all = catch_all_field(m);
     let debug_impl = if sensitive {
-        let debug = redacting_debug(&m.name, m.fields.iter().map(|f| (f.rust.as_str(), f.sensitive)));
+        let kept = m.keep_unknown.then_some((CATCH_ALL, false));
+        let debug = redacting_debug(&m.name, m.fields.iter().map(|f| (f.rust.as_str(), f.sensitive)).chain(kept));
         quote! { #allow #debug }
     } else {
         quote! {}
@@ -111,9 +114,39 @@ fn model(provider: &ir::Provider, m: &ir::Model) -> TokenStream {
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
+            #catch_all
         }
         #ctor
         #debug_impl
+    }
+}
+
+/// The model's docs; a model that keeps unknown keys says where they go.
+fn model_doc(m: &ir::Model) -> TokenStream {
+    let mut text = match &m.doc {
+        Some(d) if !d.trim().is_empty() => d.trim_end().to_owned(),
+        _ => format!("The `{}` object.", m.name),
+    };
+    if m.keep_unknown {
+        text.push_str(&format!(
+            "\n\nKeys the provider sends that this model does not declare are kept in `{CATCH_ALL}` and sent back."
+        ));
+    }
+    doc_lines(&text)
+}
+
+/// The catch-all of a model that keeps unknown keys: every undeclared key, in the order received,
+/// serialised back after the declared fields.
+fn catch_all_field(m: &ir::Model) -> TokenStream {
+    if !m.keep_unknown {
+        return quote! {};
+    }
+    let fname = ident(CATCH_ALL);
+    quote! {
+        /// Keys the provider sent that the spec does not declare, with their values, in the order
+        /// received; sent back after the declared fields. `Debug` shows their names only.
+        #[serde(flatten)]
+        pub #fname: ::linkspec_runtime::UnknownKeys,
     }
 }
 
@@ -139,6 +172,10 @@ fn constructor(m: &ir::Model) -> TokenStream {
             (false, _, _) => quote! { #fname },
         }
     });
+    let inits = inits.chain(m.keep_unknown.then(|| {
+        let fname = ident(CATCH_ALL);
+        quote! { #fname: ::linkspec_runtime::UnknownKeys::new() }
+    }));
     let setters = m.fields.iter().filter(|f| f.optional).map(|f| {
         let fname = ident(&f.rust);
         let setter = ident(&names::model_setter(&f.rust));

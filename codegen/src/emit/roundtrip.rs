@@ -77,7 +77,7 @@ fn example(p: &ir::Provider, ty: &TypeRef) -> Value {
     match ty {
         TypeRef::String => Value::from("x"),
         TypeRef::Integer => Value::from(0),
-        TypeRef::Number => Value::from(0.5),
+        TypeRef::Number | TypeRef::Decimal => Value::from(0.5),
         TypeRef::Boolean => Value::from(false),
         TypeRef::Date => Value::from("2024-01-31"),
         TypeRef::DateTime(TimestampFormat::Rfc3339) => Value::from("2024-01-31T12:00:00Z"),

@@ -301,6 +301,7 @@ pub(super) fn describe(ty: &ir::TypeRef) -> String {
         ir::TypeRef::String => "a string".into(),
         ir::TypeRef::Integer => "an integer".into(),
         ir::TypeRef::Number => "a number".into(),
+        ir::TypeRef::Decimal => "a decimal".into(),
         ir::TypeRef::Boolean => "a boolean".into(),
         ir::TypeRef::Date => "a date".into(),
         ir::TypeRef::DateTime(_) => "a datetime".into(),

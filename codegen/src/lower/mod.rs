@@ -17,8 +17,10 @@ mod parse;
 mod query;
 mod servers;
 mod types;
+mod unknown_keys;
 
 pub use parse::{check_text, edit_distance, parse};
+pub use unknown_keys::CATCH_ALL;
 use acquire::{lower_acquire, lower_inputs};
 use auth::lower_auth;
 use collisions::{check_client_names, check_global_names, check_model_setters, check_type_names, not_value_name};
@@ -30,6 +32,7 @@ use operations::{check_form_bodies, lower_operations};
 use paging::lower_paging;
 use servers::{check_operation_hosts, lower_hosts, lower_servers};
 use types::warn_unused_types;
+use unknown_keys::lower_unknown_keys;
 use crate::diag::{Diagnostic, Loc};
 use crate::ir;
 use crate::names;
@@ -112,6 +115,7 @@ pub fn lower(file: &str, spec: &spec::Spec, diags: &mut Vec<Diagnostic>) -> Opti
     check_type_names(&mut lw, spec);
     let enums = lower_enums(&mut lw, &spec.enums);
     let mut models = lower_models(&mut lw, &spec.models);
+    lower_unknown_keys(&mut lw, spec, &mut models);
     box_recursive_fields(&mut models);
     let errors = lower_errors(&mut lw, &spec.errors, &models);
     let mut operations = lower_operations(&mut lw, &spec.operations);

@@ -78,7 +78,7 @@ pub(super) fn lower_models(lw: &mut Lowerer, models: &spec::Entries<Sp<spec::Mod
                 deprecated: lower_deprecation(lw, fv.deprecated.as_ref()),
             });
         }
-        out.push(ir::Model { name: name.value.clone(), doc: m.value.doc.clone(), fields });
+        out.push(ir::Model { name: name.value.clone(), doc: m.value.doc.clone(), fields, keep_unknown: false });
     }
     out
 }

@@ -335,6 +335,14 @@ pub(super) fn check_form_bodies(lw: &mut Lowerer, spec: &spec::Spec, operations:
         }
         let model = op.body.as_ref().and_then(|b| models.iter().find(|m| &m.name == b));
         let (Some(format), Some(model)) = (&op_spec.value.body_format, model) else { continue };
+        if model.keep_unknown {
+            lw.error(
+                "LS0210",
+                Loc::at(format),
+                format!("model `{}` keeps unknown keys, whose values a form cannot be sure to carry", model.name),
+                "give the form's model `unknown_keys: ignore`, or send JSON (remove `body_format`)",
+            );
+        }
         for f in &model.fields {
             if matches!(f.ty, ir::TypeRef::Json | ir::TypeRef::List(_) | ir::TypeRef::Map(_) | ir::TypeRef::Model(_)) {
                 lw.error(

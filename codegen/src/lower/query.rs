@@ -9,7 +9,7 @@ use super::Lowerer;
 fn is_scalar(ty: &ir::TypeRef) -> bool {
     matches!(
         ty,
-        ir::TypeRef::String | ir::TypeRef::Integer | ir::TypeRef::Number | ir::TypeRef::Boolean | ir::TypeRef::Date | ir::TypeRef::DateTime(_) | ir::TypeRef::Enum(_)
+        ir::TypeRef::String | ir::TypeRef::Integer | ir::TypeRef::Number | ir::TypeRef::Decimal | ir::TypeRef::Boolean | ir::TypeRef::Date | ir::TypeRef::DateTime(_) | ir::TypeRef::Enum(_)
     )
 }
 
@@ -37,7 +37,7 @@ pub(super) fn param_style(lw: &mut Lowerer, pv: &spec::ParamSpec, location: ir::
             "LS0204",
             Loc::at(&pv.ty),
             format!("parameter type `{}` is not a scalar, an enum or a list of them", pv.ty.value),
-            "parameters take string, integer, number, boolean, date, datetime, an enum, or (in the query) a `list<...>` of these",
+            "parameters take string, integer, number, decimal, boolean, date, datetime, an enum, or (in the query) a `list<...>` of these",
         );
         return Err(());
     };
@@ -54,7 +54,7 @@ pub(super) fn param_style(lw: &mut Lowerer, pv: &spec::ParamSpec, location: ir::
         let hint = if matches!(**item, ir::TypeRef::Nullable(_)) {
             "a query has no way to send `null`: drop the `?`"
         } else {
-            "list items in a query are strings, integers, numbers, booleans, dates, datetimes or enums"
+            "list items in a query are strings, integers, numbers, decimals, booleans, dates, datetimes or enums"
         };
         lw.error("LS0204", Loc::at(&pv.ty), format!("query parameter type `{}` is not a list of scalars or enums", pv.ty.value), hint);
         return Err(());

@@ -67,6 +67,7 @@ pub(super) fn parse_type_text(lw: &mut Lowerer, expr: &Sp<String>, text: &str, f
         "string" => ir::TypeRef::String,
         "integer" => ir::TypeRef::Integer,
         "number" => ir::TypeRef::Number,
+        "decimal" => ir::TypeRef::Decimal,
         "boolean" => ir::TypeRef::Boolean,
         "date" => ir::TypeRef::Date,
         "datetime" => ir::TypeRef::DateTime(format.unwrap_or(lw.timestamps)),
@@ -74,7 +75,7 @@ pub(super) fn parse_type_text(lw: &mut Lowerer, expr: &Sp<String>, text: &str, f
         name if lw.models.contains(name) => ir::TypeRef::Model(name.to_owned()),
         name if lw.enums.contains_key(name) => ir::TypeRef::Enum(name.to_owned()),
         name => {
-            const SCALARS: [&str; 9] = ["string", "integer", "number", "boolean", "date", "datetime", "json", "list<T>", "map<T>"];
+            const SCALARS: [&str; 10] = ["string", "integer", "number", "decimal", "boolean", "date", "datetime", "json", "list<T>", "map<T>"];
             let declared: Vec<String> = lw.models.iter().chain(lw.enums.keys()).cloned().collect();
             let hint = match suggest(name, declared.iter().map(String::as_str).chain(SCALARS)) {
                 Some(s) => format!("did you mean `{s}`?"),

@@ -151,6 +151,8 @@ impl GetUserLinksResponse {
 }
 
 /// One user's connection to one institution.
+///
+/// Keys the provider sends that this model does not declare are kept in `unknown_keys` and sent back.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -209,6 +211,10 @@ pub struct Link {
     /// (may be absent)
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub available_products: ::std::option::Option<::std::vec::Vec<Product>>,
+    /// Keys the provider sent that the spec does not declare, with their values, in the order
+    /// received; sent back after the declared fields. `Debug` shows their names only.
+    #[serde(flatten)]
+    pub unknown_keys: ::linkspec_runtime::UnknownKeys,
 }
 
 impl Link {
@@ -233,6 +239,7 @@ impl Link {
             webhook: ::std::option::Option::None,
             products,
             available_products: ::std::option::Option::None,
+            unknown_keys: ::linkspec_runtime::UnknownKeys::new(),
         }
     }
     /// Sets `institution_avatar`.

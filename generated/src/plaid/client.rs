@@ -303,6 +303,24 @@ static SANDBOX_USER_RESET_LOGIN: ::linkspec_runtime::OperationMeta = ::linkspec_
     },
 };
 
+static ACCOUNTS_BALANCE_GET: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::OperationMeta {
+    provider: &PROVIDER,
+    name: "accounts_balance_get",
+    method: ::linkspec_runtime::Method::Post,
+    path: "/accounts/balance/get",
+    success: &[200],
+    host: ::std::option::Option::None,
+    body_format: ::linkspec_runtime::BodyFormat::Json,
+    media_type: ::std::option::Option::None,
+    idempotent: true,
+    authenticated: true,
+    paging: ::std::option::Option::None,
+    envelope: ::linkspec_runtime::EnvelopeMeta {
+        code: &["/error_code"],
+        message: &["/error_message"],
+    },
+};
+
 /// The name of every operation, in spec order; each is accepted by [`Client::call_json`].
 pub const OPERATIONS: &[&str] = &[
     "user_create",
@@ -310,13 +328,15 @@ pub const OPERATIONS: &[&str] = &[
     "user_remove",
     "user_items_get",
     "sandbox_user_reset_login",
+    "accounts_balance_get",
 ];
 
 /// A Plaid client. Cheap to clone; clones share connections.
 ///
 /// Plaid user endpoints: create, update and remove the user object that Plaid Check, Income,
 /// Plaid Protect and the Multi-Item Link flow work with, and list the Items (institution
-/// connections) of a user. Every call is a POST with a JSON body.
+/// connections) of a user, and read an Item's accounts with fresh balances (exact decimals).
+/// Every call is a POST with a JSON body.
 ///
 /// Credentials are a static `client_id` and `secret` per environment, sent in the JSON body or in
 /// the `PLAID-CLIENT-ID` / `PLAID-SECRET` headers; bad keys answer 400 `INVALID_API_KEYS`.
@@ -426,6 +446,21 @@ impl Client {
     ) -> ::std::result::Result<SandboxUserResetLoginResponse, Error> {
         self.transport.send(request.into().to_call()).await
     }
+    /// Returns each account of an Item with its balances freshly fetched from the institution
+    /// (other endpoints may return cached balances). The call waits for the institution, so it
+    /// can take several seconds. Amounts are exact decimals: `5.10` stays `5.10`.
+    ///
+    /// `POST /accounts/balance/get`; success: 200.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    pub async fn accounts_balance_get(
+        &self,
+        request: impl ::std::convert::Into<AccountsBalanceGetRequest>,
+    ) -> ::std::result::Result<AccountsGetResponse, Error> {
+        self.transport.send(request.into().to_call()).await
+    }
     /// Like [`Client::call_json`] for a paged operation: fetches up to `max_pages` pages and
     /// answers with them as a list (or with the error that ended them).
     ///
@@ -511,6 +546,15 @@ impl Client {
                     )?;
                     ::linkspec_runtime::dispatch::outcome(
                         self.sandbox_user_reset_login(request).await,
+                    )
+                }
+                "accounts_balance_get" => {
+                    let request: AccountsBalanceGetRequest = ::linkspec_runtime::dispatch::arguments(
+                        "accounts_balance_get",
+                        args,
+                    )?;
+                    ::linkspec_runtime::dispatch::outcome(
+                        self.accounts_balance_get(request).await,
                     )
                 }
                 _ => {
@@ -705,6 +749,43 @@ impl SandboxUserResetLoginRequest {
 
 impl ::std::convert::From<SandboxUserResetLoginBody> for SandboxUserResetLoginRequest {
     fn from(body: SandboxUserResetLoginBody) -> Self {
+        Self::new(body)
+    }
+}
+
+/// Arguments of [`Client::accounts_balance_get`]: Returns each account of an Item with its balances freshly fetched from the institution (other endpoints may return cached balances).
+///
+/// Required arguments go to `new`; optional ones have setters.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct AccountsBalanceGetRequest {
+    /// The JSON body.
+    pub body: AccountsBalanceGetBody,
+}
+
+impl AccountsBalanceGetRequest {
+    /// A request with its required arguments; optional ones start unset.
+    pub fn new(body: AccountsBalanceGetBody) -> Self {
+        Self { body }
+    }
+    /// The call this request makes.
+    fn to_call(&self) -> ::linkspec_runtime::Call {
+        #[allow(unused_mut)]
+        let mut call = ::linkspec_runtime::Call::new(&ACCOUNTS_BALANCE_GET);
+        call.json_body(&self.body);
+        call
+    }
+}
+
+impl ::std::convert::From<AccountsBalanceGetBody> for AccountsBalanceGetRequest {
+    fn from(body: AccountsBalanceGetBody) -> Self {
         Self::new(body)
     }
 }

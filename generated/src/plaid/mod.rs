@@ -4,7 +4,8 @@
 //!
 //! Plaid user endpoints: create, update and remove the user object that Plaid Check, Income,
 //! Plaid Protect and the Multi-Item Link flow work with, and list the Items (institution
-//! connections) of a user. Every call is a POST with a JSON body.
+//! connections) of a user, and read an Item's accounts with fresh balances (exact decimals).
+//! Every call is a POST with a JSON body.
 //!
 //! Credentials are a static `client_id` and `secret` per environment, sent in the JSON body or in
 //! the `PLAID-CLIENT-ID` / `PLAID-SECRET` headers; bad keys answer 400 `INVALID_API_KEYS`.

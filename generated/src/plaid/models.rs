@@ -2,6 +2,89 @@
 
 //! Plaid models: request and response bodies, enums, the error envelope.
 
+/// Body of `/accounts/balance/get`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct AccountsBalanceGetBody {
+    /// The access token of the Item whose balances are read.
+    ///
+    /// (sensitive: redacted from `Debug`)
+    pub access_token: ::std::string::String,
+    /// Which accounts to read.
+    ///
+    /// (may be absent)
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub options: ::std::option::Option<AccountsBalanceGetOptions>,
+}
+
+impl AccountsBalanceGetBody {
+    /// Builds a `AccountsBalanceGetBody` from its required fields; optional fields start absent.
+    pub fn new(access_token: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            access_token: access_token.into(),
+            options: ::std::option::Option::None,
+        }
+    }
+    /// Sets `options`.
+    #[must_use]
+    pub fn with_options(mut self, value: AccountsBalanceGetOptions) -> Self {
+        self.options = ::std::option::Option::Some(value);
+        self
+    }
+}
+
+impl ::std::fmt::Debug for AccountsBalanceGetBody {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AccountsBalanceGetBody")
+            .field("access_token", &::linkspec_runtime::Redacted)
+            .field("options", &self.options)
+            .finish()
+    }
+}
+
+/// Options of `/accounts/balance/get`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct AccountsBalanceGetOptions {
+    /// The accounts to read, by `account_id`; all of the Item's when absent. An id not of this Item is an error.
+    ///
+    /// (may be absent)
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub account_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+
+impl AccountsBalanceGetOptions {
+    /// Builds a `AccountsBalanceGetOptions` from its required fields; optional fields start absent.
+    pub fn new() -> Self {
+        Self {
+            account_ids: ::std::option::Option::None,
+        }
+    }
+    /// Sets `account_ids`.
+    #[must_use]
+    pub fn with_account_ids(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.account_ids = ::std::option::Option::Some(value);
+        self
+    }
+}
+
 /// Body of `/user/create`.
 #[derive(
     ::std::clone::Clone,
@@ -416,6 +499,8 @@ impl ::std::fmt::Debug for SandboxUserResetLoginBody {
 
 /// The user's identity as integrations from before 2025-12-10 send it. Required to create a
 /// Plaid Check Consumer Report for a user identified by `user_token`.
+///
+/// Keys the provider sends that this model does not declare are kept in `unknown_keys` and sent back.
 #[derive(
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
@@ -471,6 +556,10 @@ pub struct ConsumerReportUserIdentity {
     ///
     /// (sensitive: redacted from `Debug`)
     pub primary_address: Address,
+    /// Keys the provider sent that the spec does not declare, with their values, in the order
+    /// received; sent back after the declared fields. `Debug` shows their names only.
+    #[serde(flatten)]
+    pub unknown_keys: ::linkspec_runtime::UnknownKeys,
 }
 
 impl ConsumerReportUserIdentity {
@@ -492,6 +581,7 @@ impl ConsumerReportUserIdentity {
             ssn_last_4: ::std::option::Option::None,
             date_of_birth,
             primary_address,
+            unknown_keys: ::linkspec_runtime::UnknownKeys::new(),
         }
     }
     /// Sets `ssn_full` to a value. [`with_ssn_full_null`](Self::with_ssn_full_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
@@ -541,11 +631,14 @@ impl ::std::fmt::Debug for ConsumerReportUserIdentity {
             .field("ssn_last_4", &::linkspec_runtime::Redacted)
             .field("date_of_birth", &::linkspec_runtime::Redacted)
             .field("primary_address", &::linkspec_runtime::Redacted)
+            .field("unknown_keys", &self.unknown_keys)
             .finish()
     }
 }
 
 /// Data about the components comprising an address (legacy identity).
+///
+/// Keys the provider sends that this model does not declare are kept in `unknown_keys` and sent back.
 #[derive(
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
@@ -573,6 +666,10 @@ pub struct Address {
     pub postal_code: ::std::string::String,
     /// The ISO 3166-1 alpha-2 country code; must be `US` for Consumer Reports.
     pub country: ::std::string::String,
+    /// Keys the provider sent that the spec does not declare, with their values, in the order
+    /// received; sent back after the declared fields. `Debug` shows their names only.
+    #[serde(flatten)]
+    pub unknown_keys: ::linkspec_runtime::UnknownKeys,
 }
 
 impl Address {
@@ -590,6 +687,7 @@ impl Address {
             street: street.into(),
             postal_code: postal_code.into(),
             country: country.into(),
+            unknown_keys: ::linkspec_runtime::UnknownKeys::new(),
         }
     }
 }
@@ -602,6 +700,7 @@ impl ::std::fmt::Debug for Address {
             .field("street", &::linkspec_runtime::Redacted)
             .field("postal_code", &::linkspec_runtime::Redacted)
             .field("country", &self.country)
+            .field("unknown_keys", &self.unknown_keys)
             .finish()
     }
 }
@@ -860,6 +959,8 @@ impl ::std::fmt::Debug for UserPhoneNumber {
 }
 
 /// One address of the user.
+///
+/// Keys the provider sends that this model does not declare are kept in `unknown_keys` and sent back.
 #[derive(
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
@@ -918,6 +1019,10 @@ pub struct UserAddress {
     pub postal_code: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Whether this is the user's primary address.
     pub primary: bool,
+    /// Keys the provider sent that the spec does not declare, with their values, in the order
+    /// received; sent back after the declared fields. `Debug` shows their names only.
+    #[serde(flatten)]
+    pub unknown_keys: ::linkspec_runtime::UnknownKeys,
 }
 
 impl UserAddress {
@@ -934,6 +1039,7 @@ impl UserAddress {
             country: country.into(),
             postal_code: ::std::option::Option::None,
             primary,
+            unknown_keys: ::linkspec_runtime::UnknownKeys::new(),
         }
     }
     /// Sets `street_1` to a value. [`with_street_1_null`](Self::with_street_1_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
@@ -1033,6 +1139,7 @@ impl ::std::fmt::Debug for UserAddress {
             .field("country", &self.country)
             .field("postal_code", &::linkspec_runtime::Redacted)
             .field("primary", &self.primary)
+            .field("unknown_keys", &self.unknown_keys)
             .finish()
     }
 }
@@ -1078,6 +1185,8 @@ impl ::std::fmt::Debug for UserIdNumber {
 }
 
 /// Answer of `/user/create`.
+///
+/// Keys the provider sends that this model does not declare are kept in `unknown_keys` and sent back.
 #[derive(
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
@@ -1098,6 +1207,10 @@ pub struct UserCreateResponse {
     pub user_id: ::std::string::String,
     /// A unique identifier for the request, for troubleshooting.
     pub request_id: ::std::string::String,
+    /// Keys the provider sent that the spec does not declare, with their values, in the order
+    /// received; sent back after the declared fields. `Debug` shows their names only.
+    #[serde(flatten)]
+    pub unknown_keys: ::linkspec_runtime::UnknownKeys,
 }
 
 impl UserCreateResponse {
@@ -1110,6 +1223,7 @@ impl UserCreateResponse {
             user_token: ::std::option::Option::None,
             user_id: user_id.into(),
             request_id: request_id.into(),
+            unknown_keys: ::linkspec_runtime::UnknownKeys::new(),
         }
     }
     /// Sets `user_token`.
@@ -1129,11 +1243,14 @@ impl ::std::fmt::Debug for UserCreateResponse {
             .field("user_token", &::linkspec_runtime::Redacted)
             .field("user_id", &self.user_id)
             .field("request_id", &self.request_id)
+            .field("unknown_keys", &self.unknown_keys)
             .finish()
     }
 }
 
 /// Answer of `/user/update`.
+///
+/// Keys the provider sends that this model does not declare are kept in `unknown_keys` and sent back.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1146,6 +1263,10 @@ impl ::std::fmt::Debug for UserCreateResponse {
 pub struct UserUpdateResponse {
     /// A unique identifier for the request, for troubleshooting.
     pub request_id: ::std::string::String,
+    /// Keys the provider sent that the spec does not declare, with their values, in the order
+    /// received; sent back after the declared fields. `Debug` shows their names only.
+    #[serde(flatten)]
+    pub unknown_keys: ::linkspec_runtime::UnknownKeys,
 }
 
 impl UserUpdateResponse {
@@ -1153,11 +1274,14 @@ impl UserUpdateResponse {
     pub fn new(request_id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             request_id: request_id.into(),
+            unknown_keys: ::linkspec_runtime::UnknownKeys::new(),
         }
     }
 }
 
 /// Answer of `/user/remove`.
+///
+/// Keys the provider sends that this model does not declare are kept in `unknown_keys` and sent back.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1170,6 +1294,10 @@ impl UserUpdateResponse {
 pub struct UserRemoveResponse {
     /// A unique identifier for the request, for troubleshooting.
     pub request_id: ::std::string::String,
+    /// Keys the provider sent that the spec does not declare, with their values, in the order
+    /// received; sent back after the declared fields. `Debug` shows their names only.
+    #[serde(flatten)]
+    pub unknown_keys: ::linkspec_runtime::UnknownKeys,
 }
 
 impl UserRemoveResponse {
@@ -1177,11 +1305,14 @@ impl UserRemoveResponse {
     pub fn new(request_id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             request_id: request_id.into(),
+            unknown_keys: ::linkspec_runtime::UnknownKeys::new(),
         }
     }
 }
 
 /// Answer of `/sandbox/user/reset_login`.
+///
+/// Keys the provider sends that this model does not declare are kept in `unknown_keys` and sent back.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1200,6 +1331,10 @@ pub struct SandboxUserResetLoginResponse {
     pub reset_login: ::std::option::Option<bool>,
     /// A unique identifier for the request, for troubleshooting.
     pub request_id: ::std::string::String,
+    /// Keys the provider sent that the spec does not declare, with their values, in the order
+    /// received; sent back after the declared fields. `Debug` shows their names only.
+    #[serde(flatten)]
+    pub unknown_keys: ::linkspec_runtime::UnknownKeys,
 }
 
 impl SandboxUserResetLoginResponse {
@@ -1208,6 +1343,7 @@ impl SandboxUserResetLoginResponse {
         Self {
             reset_login: ::std::option::Option::None,
             request_id: request_id.into(),
+            unknown_keys: ::linkspec_runtime::UnknownKeys::new(),
         }
     }
     /// Sets `reset_login`.
@@ -1219,6 +1355,8 @@ impl SandboxUserResetLoginResponse {
 }
 
 /// Answer of `/user/items/get`.
+///
+/// Keys the provider sends that this model does not declare are kept in `unknown_keys` and sent back.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1232,6 +1370,10 @@ pub struct UserItemsGetResponse {
     pub items: ::std::vec::Vec<Item>,
     /// A unique identifier for the request, for troubleshooting.
     pub request_id: ::std::string::String,
+    /// Keys the provider sent that the spec does not declare, with their values, in the order
+    /// received; sent back after the declared fields. `Debug` shows their names only.
+    #[serde(flatten)]
+    pub unknown_keys: ::linkspec_runtime::UnknownKeys,
 }
 
 impl UserItemsGetResponse {
@@ -1243,11 +1385,214 @@ impl UserItemsGetResponse {
         Self {
             items,
             request_id: request_id.into(),
+            unknown_keys: ::linkspec_runtime::UnknownKeys::new(),
         }
     }
 }
 
+/// Answer of `/accounts/balance/get`.
+///
+/// Keys the provider sends that this model does not declare are kept in `unknown_keys` and sent back.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct AccountsGetResponse {
+    /// The Item's accounts, each with fresh balances.
+    pub accounts: ::std::vec::Vec<AccountBase>,
+    /// The Item the accounts belong to.
+    pub item: Item,
+    /// A unique identifier for the request, for troubleshooting.
+    pub request_id: ::std::string::String,
+    /// Keys the provider sent that the spec does not declare, with their values, in the order
+    /// received; sent back after the declared fields. `Debug` shows their names only.
+    #[serde(flatten)]
+    pub unknown_keys: ::linkspec_runtime::UnknownKeys,
+}
+
+impl AccountsGetResponse {
+    /// Builds a `AccountsGetResponse` from its required fields; optional fields start absent.
+    pub fn new(
+        accounts: ::std::vec::Vec<AccountBase>,
+        item: Item,
+        request_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            accounts,
+            item,
+            request_id: request_id.into(),
+            unknown_keys: ::linkspec_runtime::UnknownKeys::new(),
+        }
+    }
+}
+
+/// One account at a financial institution.
+///
+/// Keys the provider sends that this model does not declare are kept in `unknown_keys` and sent back.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct AccountBase {
+    /// Plaid's id of the account. Stable, unless Plaid cannot match the account with what the
+    /// institution reports (for example after the account was renamed).
+    pub account_id: ::std::string::String,
+    /// The account's balances.
+    pub balances: AccountBalance,
+    /// The last 2 to 4 characters of the account number, as shown to the user; not unique.
+    ///
+    /// (may be null)
+    pub mask: ::std::option::Option<::std::string::String>,
+    /// The account's name, from the user or the institution.
+    pub name: ::std::string::String,
+    /// The account's name as the institution gives it.
+    ///
+    /// (may be null)
+    pub official_name: ::std::option::Option<::std::string::String>,
+    /// The account's type: `investment`, `credit`, `depository`, `loan`, `brokerage` or `other`.
+    ///
+    /// (wire name `type`)
+    #[serde(rename = "type")]
+    pub type_: ::std::string::String,
+    /// The account's subtype within its type, e.g. `checking`, `savings`, `credit card`.
+    ///
+    /// (may be null)
+    pub subtype: ::std::option::Option<::std::string::String>,
+    /// Keys the provider sent that the spec does not declare, with their values, in the order
+    /// received; sent back after the declared fields. `Debug` shows their names only.
+    #[serde(flatten)]
+    pub unknown_keys: ::linkspec_runtime::UnknownKeys,
+}
+
+impl AccountBase {
+    /// Builds a `AccountBase` from its required fields; optional fields start absent.
+    pub fn new(
+        account_id: impl ::std::convert::Into<::std::string::String>,
+        balances: AccountBalance,
+        mask: ::std::option::Option<::std::string::String>,
+        name: impl ::std::convert::Into<::std::string::String>,
+        official_name: ::std::option::Option<::std::string::String>,
+        type_: impl ::std::convert::Into<::std::string::String>,
+        subtype: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            balances,
+            mask,
+            name: name.into(),
+            official_name,
+            type_: type_.into(),
+            subtype,
+            unknown_keys: ::linkspec_runtime::UnknownKeys::new(),
+        }
+    }
+}
+
+/// The balances of an account, as exact decimals in the currency named by `iso_currency_code`
+/// or `unofficial_currency_code` (exactly one of the two is set).
+///
+/// Keys the provider sends that this model does not declare are kept in `unknown_keys` and sent back.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct AccountBalance {
+    /// What can be withdrawn, as the institution computes it (for a credit account, usually the
+    /// limit less the current balance); null when the institution does not say.
+    ///
+    /// (may be null)
+    pub available: ::std::option::Option<::linkspec_runtime::Decimal>,
+    /// What the account holds or owes. For a credit account a positive amount is owed; for a
+    /// loan it is the principal still owed.
+    ///
+    /// (may be null)
+    pub current: ::std::option::Option<::linkspec_runtime::Decimal>,
+    /// The credit limit, or a depository account's overdraft limit; null when there is none.
+    ///
+    /// (may be null)
+    pub limit: ::std::option::Option<::linkspec_runtime::Decimal>,
+    /// The ISO 4217 code of the balances' currency; null when `unofficial_currency_code` is set.
+    ///
+    /// (may be null)
+    pub iso_currency_code: ::std::option::Option<::std::string::String>,
+    /// A currency code outside ISO 4217 (cryptocurrencies); null when `iso_currency_code` is set.
+    ///
+    /// (may be null)
+    pub unofficial_currency_code: ::std::option::Option<::std::string::String>,
+    /// When the institution last updated the balance; sent only by some institutions.
+    ///
+    /// (may be absent (`None`) or null (`Some(None)`))
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::linkspec_runtime::serde_util::double_option"
+    )]
+    pub last_updated_datetime: ::std::option::Option<
+        ::std::option::Option<::linkspec_runtime::time::Timestamp>,
+    >,
+    /// Keys the provider sent that the spec does not declare, with their values, in the order
+    /// received; sent back after the declared fields. `Debug` shows their names only.
+    #[serde(flatten)]
+    pub unknown_keys: ::linkspec_runtime::UnknownKeys,
+}
+
+impl AccountBalance {
+    /// Builds a `AccountBalance` from its required fields; optional fields start absent.
+    pub fn new(
+        available: ::std::option::Option<::linkspec_runtime::Decimal>,
+        current: ::std::option::Option<::linkspec_runtime::Decimal>,
+        limit: ::std::option::Option<::linkspec_runtime::Decimal>,
+        iso_currency_code: ::std::option::Option<::std::string::String>,
+        unofficial_currency_code: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        Self {
+            available,
+            current,
+            limit,
+            iso_currency_code,
+            unofficial_currency_code,
+            last_updated_datetime: ::std::option::Option::None,
+            unknown_keys: ::linkspec_runtime::UnknownKeys::new(),
+        }
+    }
+    /// Sets `last_updated_datetime` to a value. [`with_last_updated_datetime_null`](Self::with_last_updated_datetime_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn with_last_updated_datetime(
+        mut self,
+        value: ::linkspec_runtime::time::Timestamp,
+    ) -> Self {
+        self.last_updated_datetime = ::std::option::Option::Some(
+            ::std::option::Option::Some(value),
+        );
+        self
+    }
+    /// Sends `last_updated_datetime` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
+    #[must_use]
+    pub fn with_last_updated_datetime_null(mut self) -> Self {
+        self.last_updated_datetime = ::std::option::Option::Some(
+            ::std::option::Option::None,
+        );
+        self
+    }
+}
+
 /// An Item, a user's login at a financial institution, with its status.
+///
+/// Keys the provider sends that this model does not declare are kept in `unknown_keys` and sent back.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1318,6 +1663,10 @@ pub struct Item {
     >,
     /// Whether the Item can be updated in the background or needs the user present (e.g. some two-factor authentication).
     pub update_type: UpdateType,
+    /// Keys the provider sent that the spec does not declare, with their values, in the order
+    /// received; sent back after the declared fields. `Debug` shows their names only.
+    #[serde(flatten)]
+    pub unknown_keys: ::linkspec_runtime::UnknownKeys,
 }
 
 impl Item {
@@ -1346,6 +1695,7 @@ impl Item {
             consented_products: ::std::option::Option::None,
             consent_expiration_time: ::std::option::Option::None,
             update_type,
+            unknown_keys: ::linkspec_runtime::UnknownKeys::new(),
         }
     }
     /// Sets `auth_method` to a value. [`with_auth_method_null`](Self::with_auth_method_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
@@ -1398,6 +1748,8 @@ impl Item {
 /// Plaid's error body, also nested in objects such as `Item.error`. Errors are identified by
 /// `error_code` and categorised by `error_type`; prefer these to HTTP status codes (4xx for
 /// developer or user errors, 5xx for Plaid errors). Plaid may add keys.
+///
+/// Keys the provider sends that this model does not declare are kept in `unknown_keys` and sent back.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1478,6 +1830,10 @@ pub struct PlaidError {
     pub provided_account_subtypes: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    /// Keys the provider sent that the spec does not declare, with their values, in the order
+    /// received; sent back after the declared fields. `Debug` shows their names only.
+    #[serde(flatten)]
+    pub unknown_keys: ::linkspec_runtime::UnknownKeys,
 }
 
 impl PlaidError {
@@ -1501,6 +1857,7 @@ impl PlaidError {
             suggested_action: ::std::option::Option::None,
             required_account_subtypes: ::std::option::Option::None,
             provided_account_subtypes: ::std::option::Option::None,
+            unknown_keys: ::linkspec_runtime::UnknownKeys::new(),
         }
     }
     /// Sets `error_code_reason` to a value. [`with_error_code_reason_null`](Self::with_error_code_reason_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.

@@ -94,7 +94,7 @@ pub static CREATE_THING: OperationMeta = OperationMeta {
     envelope: EnvelopeMeta { code: &["/code"], message: &["/message"] },
 };
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, serde::Serialize)]
 pub struct TestError {
     pub code: String,
     pub message: String,
