@@ -379,8 +379,16 @@ pub struct Operation {
     pub media_type: Option<String>,
     /// Safe to send twice.
     pub idempotent: bool,
-    /// Carries the data credential (false for acquisition steps).
+    /// Carries the data credential (false for acquisition steps and `auth: none`).
     pub authenticated: bool,
+    /// A binary answer: the media type asked for (`response` is then `None`).
+    pub binary: Option<String>,
+    /// The largest answer body read, from the spec (`None`: the runtime's default).
+    pub max_body_bytes: Option<u64>,
+    /// The body may be left out.
+    pub body_optional: bool,
+    /// A named auth scheme other than the provider's default (`None`: the default).
+    pub auth_scheme: Option<String>,
 }
 
 /// Where a parameter travels.

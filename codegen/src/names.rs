@@ -73,6 +73,7 @@ pub const RUNTIME_MODULE: &str = "runtime";
 pub const RUNTIME_DOCUMENTED: &[&str] = &[
     "Error",
     "ApiError",
+    "Binary",
     "AuthError",
     "BuildError",
     "DecodeError",

@@ -515,7 +515,7 @@ pub struct OperationSpec {
     /// Set when the provider wants a body on a GET or DELETE (MX).
     #[serde(default)]
     pub body_on_get: Option<Sp<bool>>,
-    /// Success statuses and the model each answers with (`empty` for no body).
+    /// Success statuses and what each answers with: a type, `empty` (no body), or bytes (`binary`, `application/pdf`).
     pub responses: Entries<Sp<String>>,
     /// Another host from `servers.hosts` (a token or SSO host).
     #[serde(default)]
@@ -536,6 +536,15 @@ pub struct OperationSpec {
     /// true for GET, PUT and DELETE, false for POST and PATCH.
     #[serde(default)]
     pub idempotent: Option<bool>,
+    /// The body may be left out: the request's `body` is optional and nothing is sent without it.
+    #[serde(default)]
+    pub body_optional: Option<Sp<bool>>,
+    /// The largest answer body read, in bytes, instead of the 16 MiB default; a client's own limit wins.
+    #[serde(default)]
+    pub max_body_bytes: Option<Sp<u64>>,
+    /// The auth scheme: a name under `auth.schemes`, or `none` for no credentials (default: the provider's default).
+    #[serde(default)]
+    pub auth: Option<Sp<String>>,
 }
 
 /// A path, query or header parameter.

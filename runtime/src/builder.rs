@@ -35,7 +35,7 @@ pub struct TransportBuilder {
     credentials: Credentials,
     timeout: Duration,
     connect_timeout: Duration,
-    max_body: usize,
+    max_body: Option<usize>,
     retry: RetryPolicy,
     clock: Arc<dyn Clock>,
     http: Option<reqwest::Client>,
@@ -57,7 +57,7 @@ impl TransportBuilder {
             credentials: Credentials::default(),
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            max_body: DEFAULT_MAX_BODY,
+            max_body: None,
             retry: RetryPolicy::default(),
             clock: Arc::new(SystemClock),
             http: None,
@@ -154,9 +154,10 @@ impl TransportBuilder {
         self
     }
 
-    /// Largest answer body read, in bytes.
+    /// Largest answer body read, in bytes, for every operation: wins over the limits the spec
+    /// gives operations (`max_body_bytes:`) and over the 16 MiB default.
     pub fn max_body_bytes(mut self, limit: usize) -> Self {
-        self.max_body = limit;
+        self.max_body = Some(limit);
         self
     }
 

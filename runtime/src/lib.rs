@@ -8,6 +8,7 @@
 mod acquire;
 mod answer;
 mod auth;
+mod binary;
 mod builder;
 mod call;
 mod clock;
@@ -24,6 +25,7 @@ mod transport;
 mod value_free;
 mod wire;
 
+pub use binary::Binary;
 pub use call::Call;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{ApiError, AuthError, BuildError, DISPLAY_TEXT_CHARS, DecodeError, Error, ErrorClass, ErrorEnvelope, bounded};

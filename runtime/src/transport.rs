@@ -4,6 +4,7 @@
 use crate::answer::{Answer, ReadError, decode, error_from_answer, read_limited, retry_after_header, transport_error};
 use crate::acquire::StepError;
 use crate::auth::{Credentials, TokenCache};
+use crate::binary::Binary;
 use crate::call::Call;
 use crate::clock::Clock;
 use crate::error::{AuthError, DecodeError, Error, ErrorEnvelope};
@@ -35,7 +36,8 @@ pub(crate) struct Inner {
     pub(crate) credentials: Credentials,
     pub(crate) cache: TokenCache,
     pub(crate) timeout: Duration,
-    pub(crate) max_body: usize,
+    /// The client's own body limit, which wins over an operation's.
+    pub(crate) max_body: Option<usize>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) http: reqwest::Client,
 }
@@ -120,6 +122,21 @@ impl Transport {
     /// The URL a call goes to, when it can be built.
     pub(crate) fn url_of(&self, call: &Call) -> Option<Url> {
         self.build_url::<StepError>(call).ok()
+    }
+
+    /// Sends a call whose success answer is kept as bytes with its media type, never decoded.
+    pub async fn send_binary<E>(&self, call: Call) -> Result<Binary, Error<E>>
+    where
+        E: DeserializeOwned + ErrorEnvelope,
+    {
+        let answer = self.run::<E>(&call).await?;
+        let content_type = answer
+            .headers
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("application/octet-stream")
+            .to_owned();
+        Ok(Binary { content_type, bytes: answer.body })
     }
 
     /// Sends a call whose success answer has no body worth decoding.
@@ -325,7 +342,8 @@ impl Transport {
         let url = self.build_url(call)?;
         let mut headers = inner.headers.clone();
         let media = HeaderValue::from_static(meta.media_type.unwrap_or(meta.provider.media_type));
-        headers.insert(reqwest::header::ACCEPT, media.clone());
+        let accept = call.accept.map_or_else(|| media.clone(), HeaderValue::from_static);
+        headers.insert(reqwest::header::ACCEPT, accept);
         for (name, value, secret) in &call.headers {
             let name = HeaderName::from_bytes(name.as_bytes()).map_err(|e| request_error(e.to_string()))?;
             let mut value =
@@ -363,7 +381,8 @@ impl Transport {
         let response = request.headers(headers).send().await.map_err(|e| transport_error(operation, e))?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let body = read_limited(response, inner.max_body).await.map_err(|e| match e {
+        let limit = inner.max_body.or(call.max_body).unwrap_or(crate::builder::DEFAULT_MAX_BODY);
+        let body = read_limited(response, limit).await.map_err(|e| match e {
             ReadError::Http(e) => transport_error(operation, e),
             ReadError::TooLarge(limit) => Error::Decode(Box::new(DecodeError {
                 operation,

@@ -662,6 +662,11 @@ fn operation_method(p: &ir::Provider, op: &ir::Operation) -> TokenStream {
         op.path,
         op.success.iter().map(u16::to_string).collect::<Vec<_>>().join(", ")
     ));
+    if let Some(media) = &op.binary {
+        text.push_str(&format!(
+            "\n\nAnswers bytes (`Accept: {media}`), returned as they come with their `Content-Type`, never decoded."
+        ));
+    }
     let envelope = op.errors.as_ref().unwrap_or(&p.errors);
     text.push_str(&format!(
         "\n\n# Errors\n\n[`Error::Api`](crate::runtime::Error::Api) with a [`{}`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.",
@@ -676,9 +681,10 @@ fn operation_method(p: &ir::Provider, op: &ir::Operation) -> TokenStream {
     };
     let doc = doc_lines(&text);
     let to_call = ident(names::REQUEST_TO_CALL);
-    let (ret, send) = match &op.response {
-        Some(ty) => (type_tokens(ty), quote! { self.transport.send(request.into().#to_call()).await }),
-        None => (quote! { () }, quote! { self.transport.send_empty(request.into().#to_call()).await }),
+    let (ret, send) = match (&op.response, &op.binary) {
+        (_, Some(_)) => (quote! { ::linkspec_runtime::Binary }, quote! { self.transport.send_binary(request.into().#to_call()).await }),
+        (Some(ty), None) => (type_tokens(ty), quote! { self.transport.send(request.into().#to_call()).await }),
+        (None, None) => (quote! { () }, quote! { self.transport.send_empty(request.into().#to_call()).await }),
     };
     let pages = match (&op.paging, &op.response) {
         (Some(_), Some(ty)) => {
@@ -734,7 +740,18 @@ fn to_call(op: &ir::Operation) -> TokenStream {
             }
         }
     });
-    let body = op.body.as_ref().map(|_| quote! { call.json_body(&self.body); });
+    let body = op.body.as_ref().map(|_| {
+        if op.body_optional {
+            quote! {
+                if let ::std::option::Option::Some(body) = &self.body {
+                    call.json_body(body);
+                }
+            }
+        } else {
+            quote! { call.json_body(&self.body); }
+        }
+    });
+    let answer = answer_settings(op);
     quote! {
         /// The call this request makes.
         fn #to_call(&self) -> ::linkspec_runtime::Call {
@@ -742,9 +759,21 @@ fn to_call(op: &ir::Operation) -> TokenStream {
             let mut call = ::linkspec_runtime::Call::new(&#meta);
             #(#params)*
             #body
+            #answer
             call
         }
     }
+}
+
+/// What a call asks of its answer beyond the operation's meta: a binary media type, and the
+/// spec's body limit.
+fn answer_settings(op: &ir::Operation) -> TokenStream {
+    let accept = op.binary.as_ref().map(|media| quote! { call.accept(#media); });
+    let limit = op.max_body_bytes.map(|n| {
+        let n = proc_macro2::Literal::usize_unsuffixed(n as usize);
+        quote! { call.max_body_bytes(#n); }
+    });
+    quote! { #accept #limit }
 }
 
 fn param_type(param: &ir::Param) -> TokenStream {
@@ -785,9 +814,17 @@ fn request_type(op: &ir::Operation) -> TokenStream {
     });
     let body_field = op.body.as_ref().map(|b| {
         let ty = ident(b);
-        quote! {
-            /// The JSON body.
-            pub body: #ty,
+        if op.body_optional {
+            quote! {
+                /// The JSON body; optional: without one, none is sent.
+                #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+                pub body: ::std::option::Option<#ty>,
+            }
+        } else {
+            quote! {
+                /// The JSON body.
+                pub body: #ty,
+            }
         }
     });
     let required: Vec<&ir::Param> = op.params.iter().filter(|p| p.required).collect();
@@ -801,7 +838,7 @@ fn request_type(op: &ir::Operation) -> TokenStream {
             }
         }
     });
-    let body_arg = op.body.as_ref().map(|b| {
+    let body_arg = op.body.as_ref().filter(|_| !op.body_optional).map(|b| {
         let ty = ident(b);
         quote! { body: #ty }
     });
@@ -814,7 +851,19 @@ fn request_type(op: &ir::Operation) -> TokenStream {
             (true, _) => quote! { #fname },
         }
     });
-    let body_init = op.body.as_ref().map(|_| quote! { body });
+    let body_init = op.body.as_ref().map(|_| if op.body_optional { quote! { body: ::std::option::Option::None } } else { quote! { body } });
+    let body_setter = op.body.as_ref().filter(|_| op.body_optional).map(|b| {
+        let ty = ident(b);
+        let setter = ident(names::REQUEST_BODY);
+        quote! {
+            /// Sets the body; without it, the call sends none.
+            #[must_use]
+            pub fn #setter(mut self, body: #ty) -> Self {
+                self.body = ::std::option::Option::Some(body);
+                self
+            }
+        }
+    });
     let all_inits: Vec<TokenStream> = inits.chain(body_init).collect();
     let setters = op.params.iter().filter(|p| !p.required).map(|param| {
         let fname = ident(&param.rust);
@@ -836,10 +885,16 @@ fn request_type(op: &ir::Operation) -> TokenStream {
     let from_body = match (&op.body, op.params.is_empty()) {
         (Some(b), true) => {
             let ty = ident(b);
+            let made = if op.body_optional {
+                let setter = ident(names::REQUEST_BODY);
+                quote! { Self::#new().#setter(body) }
+            } else {
+                quote! { Self::#new(body) }
+            };
             quote! {
                 impl ::std::convert::From<#ty> for #name {
                     fn from(body: #ty) -> Self {
-                        Self::#new(body)
+                        #made
                     }
                 }
             }
@@ -874,6 +929,7 @@ fn request_type(op: &ir::Operation) -> TokenStream {
                 Self { #(#all_inits),* }
             }
             #(#setters)*
+            #body_setter
             #to_call
         }
 

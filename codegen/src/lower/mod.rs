@@ -5,6 +5,7 @@
 
 mod acquire;
 mod auth;
+mod binary;
 mod collisions;
 mod enums;
 mod errors;
