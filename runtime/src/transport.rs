@@ -373,7 +373,9 @@ impl Transport {
                 request = request.body(text);
             }
             (None, _) if matches!(meta.method, crate::Method::Post | crate::Method::Put | crate::Method::Patch) => {
-                // Some providers (Plaid) reject a POST without Content-Length.
+                // Some providers (Plaid) reject a POST without Content-Length, and the HTTP stack
+                // leaves the header out for an empty body unless it is set.
+                headers.insert(reqwest::header::CONTENT_LENGTH, HeaderValue::from_static("0"));
                 request = request.body(Vec::new());
             }
             (None, _) => {}

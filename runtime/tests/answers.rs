@@ -96,6 +96,7 @@ async fn a_post_whose_optional_body_is_left_out_sends_no_body_and_no_content_typ
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/things"))
+        .and(header("content-length", "0"))
         .and(|r: &wiremock::Request| r.body.is_empty() && !r.headers.contains_key("content-type"))
         .respond_with(ResponseTemplate::new(201).set_body_json(serde_json::json!({"id": "t1"})))
         .expect(1)
