@@ -251,6 +251,41 @@ pub enum Auth {
         /// Where the secret goes.
         secret: KeyPlacement,
     },
+    /// HTTP Basic: `Authorization: Basic base64(user:password)`.
+    Basic {
+        /// Builder setter of the user.
+        user: String,
+        /// Builder setter of the password.
+        password: String,
+    },
+    /// Several named schemes (none of them `Named`); operations name one or use the default.
+    Named {
+        /// (name, scheme), in file order.
+        schemes: Vec<(String, Auth)>,
+        /// Name of the default scheme.
+        default: String,
+    },
+}
+
+impl Auth {
+    /// The builder methods that take this scheme's credentials, in order.
+    pub fn setters(&self) -> Vec<String> {
+        match self {
+            Auth::Bearer { setter } | Auth::Header { setter, .. } => vec![setter.clone()],
+            Auth::KeyPair { .. } => crate::names::KEY_PAIR_SETTERS.iter().map(|s| (*s).to_owned()).collect(),
+            Auth::Basic { user, password } => vec![user.clone(), password.clone()],
+            Auth::Named { schemes, .. } => schemes.iter().flat_map(|(_, s)| s.setters()).collect(),
+        }
+    }
+
+    /// The scheme that carries a token (bearer or header), which acquisition fills.
+    pub fn token_scheme(&self) -> Option<&Auth> {
+        match self {
+            Auth::Bearer { .. } | Auth::Header { .. } => Some(self),
+            Auth::KeyPair { .. } | Auth::Basic { .. } => None,
+            Auth::Named { schemes, .. } => schemes.iter().find_map(|(_, s)| s.token_scheme()),
+        }
+    }
 }
 
 /// The body field and header name of one key of a key pair.

@@ -111,7 +111,7 @@ pub fn reserved_provider(name: &str) -> Option<&'static str> {
 }
 
 /// Statics every generated client module defines; operation `x` adds a static `X`.
-pub const RESERVED_STATICS: &[&str] = &["PROVIDER", "ACQUIRE", "OPERATIONS"];
+pub const RESERVED_STATICS: &[&str] = &["PROVIDER", "ACQUIRE", "OPERATIONS", "AUTH_SCHEMES"];
 
 /// True for a Rust keyword.
 pub fn is_keyword(name: &str) -> bool {

@@ -55,7 +55,7 @@ impl<T: JsonSchema> JsonSchema for Sp<T> {
 /// HTTP methods a spec may use.
 pub const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE"];
 /// Values of `auth.scheme`.
-pub const AUTH_SCHEMES: &[&str] = &["bearer", "header", "key_pair"];
+pub const AUTH_SCHEMES: &[&str] = &["bearer", "header", "key_pair", "basic"];
 /// Values of a parameter's `in`.
 pub const PARAM_LOCATIONS: &[&str] = &["path", "query", "header"];
 /// Values of `timestamps` and of a field's `format`.
@@ -72,6 +72,12 @@ fn method_schema(_: &mut SchemaGenerator) -> Schema {
 
 fn auth_scheme_schema(_: &mut SchemaGenerator) -> Schema {
     closed(AUTH_SCHEMES)
+}
+
+fn optional_auth_scheme_schema(_: &mut SchemaGenerator) -> Schema {
+    let mut values: Vec<serde_json::Value> = AUTH_SCHEMES.iter().map(|&v| v.into()).collect();
+    values.push(serde_json::Value::Null);
+    json_schema!({ "type": ["string", "null"], "enum": values })
 }
 
 fn param_location_schema(_: &mut SchemaGenerator) -> Schema {
@@ -220,13 +226,15 @@ pub struct HeaderSpec {
     pub setter: Option<Sp<String>>,
 }
 
-/// How a credential reaches the provider.
+/// How a credential reaches the provider: one scheme, or several named ones (`schemes:`) with a
+/// `default:`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AuthSpec {
-    /// `bearer`, `header` or `key_pair`.
-    #[schemars(schema_with = "auth_scheme_schema")]
-    pub scheme: Sp<String>,
+    /// `bearer`, `header`, `key_pair` or `basic`; absent when `schemes:` names several.
+    #[serde(default)]
+    #[schemars(schema_with = "optional_auth_scheme_schema")]
+    pub scheme: Option<Sp<String>>,
     /// With `header`: the header's name.
     #[serde(default)]
     pub header: Option<Sp<String>>,
@@ -246,6 +254,45 @@ pub struct AuthSpec {
     /// With `bearer` or `header`: how the client acquires and renews the credential.
     #[serde(default)]
     pub acquire: Option<Sp<AcquireSpec>>,
+    /// With `basic`: the builder method that takes the user (default `username`).
+    #[serde(default)]
+    pub user: Option<Sp<String>>,
+    /// With `basic`: the builder method that takes the password (default `password`).
+    #[serde(default)]
+    pub password: Option<Sp<String>>,
+    /// Several schemes by name (snake_case); operations name one with `auth:`.
+    #[serde(default)]
+    pub schemes: Option<Sp<Entries<Sp<SchemeSpec>>>>,
+    /// With `schemes`: the one operations use unless they name another.
+    #[serde(default)]
+    pub default: Option<Sp<String>>,
+}
+
+/// One of several named auth schemes: the keys of a single `auth:` scheme.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SchemeSpec {
+    /// `bearer`, `header`, `key_pair` or `basic`.
+    #[schemars(schema_with = "auth_scheme_schema")]
+    pub scheme: Sp<String>,
+    /// With `header`: the header's name.
+    #[serde(default)]
+    pub header: Option<Sp<String>>,
+    /// With `header` or `bearer`: the builder method that takes the credential.
+    #[serde(default)]
+    pub setter: Option<Sp<String>>,
+    /// With `key_pair`: where the client id goes.
+    #[serde(default)]
+    pub client_id: Option<Sp<KeyPlacementSpec>>,
+    /// With `key_pair`: where the secret goes.
+    #[serde(default)]
+    pub secret: Option<Sp<KeyPlacementSpec>>,
+    /// With `basic`: the builder method that takes the user (default `username`).
+    #[serde(default)]
+    pub user: Option<Sp<String>>,
+    /// With `basic`: the builder method that takes the password (default `password`).
+    #[serde(default)]
+    pub password: Option<Sp<String>>,
 }
 
 /// A value the user supplies for acquiring credentials.

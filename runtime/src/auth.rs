@@ -29,6 +29,9 @@ pub(crate) struct Credentials {
     pub client_id: Option<SecretString>,
     pub secret: Option<SecretString>,
     pub placement: KeyPairPlacement,
+    /// HTTP Basic.
+    pub user: Option<SecretString>,
+    pub password: Option<SecretString>,
     /// Inputs for acquiring credentials, by name.
     pub inputs: BTreeMap<&'static str, SecretString>,
 }
@@ -42,6 +45,8 @@ impl fmt::Debug for Credentials {
             .field("client_id", &format_args!("{}", shown(&self.client_id)))
             .field("secret", &format_args!("{}", shown(&self.secret)))
             .field("placement", &self.placement)
+            .field("user", &format_args!("{}", shown(&self.user)))
+            .field("password", &format_args!("{}", shown(&self.password)))
             .field("inputs_set", &inputs)
             .finish()
     }

@@ -4,6 +4,7 @@
 use crate::answer::{Answer, ReadError, decode, error_from_answer, read_limited, retry_after_header, transport_error};
 use crate::acquire::StepError;
 use crate::auth::{Credentials, TokenCache};
+use base64::Engine as _;
 use crate::binary::Binary;
 use crate::call::Call;
 use crate::clock::Clock;
@@ -264,7 +265,18 @@ impl Transport {
         E: DeserializeOwned + ErrorEnvelope,
     {
         let inner = &*self.inner;
-        if matches!(inner.provider.auth, AuthScheme::KeyPair { .. }) {
+        let (name, scheme) = inner.provider.auth.for_operation(operation);
+        // The default scheme was checked when the client was built; another one is checked
+        // when an operation first uses it.
+        if let Some(name) = name.filter(|_| scheme != inner.provider.auth.default_scheme())
+            && let Some((what, setter)) = crate::builder::missing_credential(inner.provider, &inner.credentials, scheme)
+        {
+            return Err(Error::Request {
+                operation,
+                message: format!("this operation uses the `{name}` auth scheme, whose {what} is not set; set it with the builder's `{setter}`"),
+            });
+        }
+        if !matches!(scheme, AuthScheme::Bearer { .. } | AuthScheme::Header { .. }) {
             return Ok(None);
         }
         if let Some(token) = &inner.credentials.token {
@@ -357,7 +369,8 @@ impl Transport {
             None => None,
         };
         if meta.authenticated {
-            self.attach_credentials(&mut headers, &mut body, credential).map_err(request_error)?;
+            let (_, scheme) = meta.provider.auth.for_operation(operation);
+            self.attach_credentials(scheme, &mut headers, &mut body, credential).map_err(request_error)?;
         }
         let timeout = remaining.map_or(inner.timeout, |r| r.min(inner.timeout));
         let mut request = inner.http.request(meta.method.to_reqwest(), url).timeout(timeout);
@@ -400,6 +413,7 @@ impl Transport {
 
     fn attach_credentials(
         &self,
+        scheme: AuthScheme,
         headers: &mut HeaderMap,
         body: &mut Option<serde_json::Value>,
         credential: Option<&DataCredential>,
@@ -412,7 +426,7 @@ impl Transport {
             Ok::<_, String>(value)
         };
         let name_of = |name: &str| HeaderName::from_bytes(name.as_bytes()).map_err(|e| e.to_string());
-        match self.inner.provider.auth {
+        match scheme {
             AuthScheme::Bearer { .. } => {
                 if let Some(c) = credential {
                     let value = secret_header(&format!("Bearer {}", c.value.expose_secret()))?;
@@ -447,6 +461,15 @@ impl Transport {
                     }
                 }
             }
+            AuthScheme::Basic { .. } => {
+                if let (Some(user), Some(password)) = (&creds.user, &creds.password) {
+                    let pair = format!("{}:{}", user.expose_secret(), password.expose_secret());
+                    let value = secret_header(&format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(pair)))?;
+                    headers.insert(reqwest::header::AUTHORIZATION, value);
+                }
+            }
+            // `for_operation` never answers with the list itself.
+            AuthScheme::Named(_) => {}
         }
         Ok(())
     }

@@ -36,21 +36,7 @@ pub fn client_file(provider: &ir::Provider) -> TokenStream {
 fn provider_meta(p: &ir::Provider) -> TokenStream {
     let name = &p.module;
     let media_type = &p.media_type;
-    let auth = match &p.auth {
-        ir::Auth::Bearer { setter } => quote! { ::linkspec_runtime::AuthScheme::Bearer { setter: #setter } },
-        ir::Auth::Header { header, setter } => {
-            quote! { ::linkspec_runtime::AuthScheme::Header { name: #header, setter: #setter } }
-        }
-        ir::Auth::KeyPair { client_id, secret } => {
-            let (ib, ih, sb, sh) = (&client_id.body, &client_id.header, &secret.body, &secret.header);
-            quote! {
-                ::linkspec_runtime::AuthScheme::KeyPair {
-                    client_id: ::linkspec_runtime::KeyPlacement { body: #ib, header: #ih },
-                    secret: ::linkspec_runtime::KeyPlacement { body: #sb, header: #sh },
-                }
-            }
-        }
-    };
+    let (auth, auth_static) = auth_meta(p);
     let headers = p.headers.iter().map(|h| {
         let wire = &h.wire;
         let default = match &h.default {
@@ -117,6 +103,51 @@ fn provider_meta(p: &ir::Provider) -> TokenStream {
             },
         };
         #acquire_static
+        #auth_static
+    }
+}
+
+/// The provider's `AuthScheme`, and for several named schemes their static, with the
+/// operations that use another scheme than the default.
+fn auth_meta(p: &ir::Provider) -> (TokenStream, TokenStream) {
+    let ir::Auth::Named { schemes, default } = &p.auth else { return (scheme_meta(&p.auth), quote! {}) };
+    let entries = schemes.iter().map(|(name, scheme)| {
+        let scheme = scheme_meta(scheme);
+        quote! { (#name, #scheme) }
+    });
+    let operations = p.operations.iter().filter_map(|op| {
+        let (name, scheme) = (&op.name, op.auth_scheme.as_ref()?);
+        Some(quote! { (#name, #scheme) })
+    });
+    let statics = quote! {
+        static AUTH_SCHEMES: ::linkspec_runtime::NamedSchemes = ::linkspec_runtime::NamedSchemes {
+            schemes: &[#(#entries),*],
+            default: #default,
+            operations: &[#(#operations),*],
+        };
+    };
+    (scheme_meta(&p.auth), statics)
+}
+
+/// One scheme as the runtime's `AuthScheme`.
+fn scheme_meta(auth: &ir::Auth) -> TokenStream {
+    match auth {
+        ir::Auth::Bearer { setter } => quote! { ::linkspec_runtime::AuthScheme::Bearer { setter: #setter } },
+        ir::Auth::Header { header, setter } => {
+            quote! { ::linkspec_runtime::AuthScheme::Header { name: #header, setter: #setter } }
+        }
+        ir::Auth::KeyPair { client_id, secret } => {
+            let (ib, ih, sb, sh) = (&client_id.body, &client_id.header, &secret.body, &secret.header);
+            quote! {
+                ::linkspec_runtime::AuthScheme::KeyPair {
+                    client_id: ::linkspec_runtime::KeyPlacement { body: #ib, header: #ih },
+                    secret: ::linkspec_runtime::KeyPlacement { body: #sb, header: #sh },
+                }
+            }
+        }
+        ir::Auth::Basic { user, password } => quote! { ::linkspec_runtime::AuthScheme::Basic { user: #user, password: #password } },
+        // The schemes are a static of their own (`auth_meta`); lowering never nests them.
+        ir::Auth::Named { .. } => quote! { ::linkspec_runtime::AuthScheme::Named(&AUTH_SCHEMES) },
     }
 }
 
@@ -267,63 +298,7 @@ fn builder(p: &ir::Provider) -> TokenStream {
             }
         }
     });
-    let credential_setters = match &p.auth {
-        ir::Auth::Bearer { setter } => {
-            let setter = ident(setter);
-            quote! {
-                /// The token sent as `Authorization: Bearer <token>`. Held as a secret: never printed.
-                #[must_use]
-                pub fn #setter(mut self, token: impl ::std::convert::Into<::std::string::String>) -> Self {
-                    self.transport = self.transport.token(token.into());
-                    self
-                }
-            }
-        }
-        ir::Auth::Header { header, setter } => {
-            let setter = ident(setter);
-            let doc = format!(" The token sent in the `{header}` header. Held as a secret: never printed.");
-            quote! {
-                #[doc = #doc]
-                #[must_use]
-                pub fn #setter(mut self, token: impl ::std::convert::Into<::std::string::String>) -> Self {
-                    self.transport = self.transport.token(token.into());
-                    self
-                }
-            }
-        }
-        ir::Auth::KeyPair { client_id, secret } => {
-            let id_doc = format!(
-                " The client id, sent as the `{}` body field or the `{}` header.",
-                client_id.body, client_id.header
-            );
-            let secret_doc = format!(
-                " The secret, sent as the `{}` body field or the `{}` header. Held as a secret: never printed.",
-                secret.body, secret.header
-            );
-            quote! {
-                #[doc = #id_doc]
-                #[must_use]
-                pub fn client_id(mut self, client_id: impl ::std::convert::Into<::std::string::String>) -> Self {
-                    self.transport = self.transport.client_id(client_id.into());
-                    self
-                }
-
-                #[doc = #secret_doc]
-                #[must_use]
-                pub fn secret(mut self, secret: impl ::std::convert::Into<::std::string::String>) -> Self {
-                    self.transport = self.transport.secret(secret.into());
-                    self
-                }
-
-                /// Where the client id and secret travel: in the JSON body (the default) or in headers.
-                #[must_use]
-                pub fn credentials_in(mut self, placement: ::linkspec_runtime::KeyPairPlacement) -> Self {
-                    self.transport = self.transport.key_pair_placement(placement);
-                    self
-                }
-            }
-        }
-    };
+    let credential_setters = credential_setters(&p.auth);
     let input_setters = p.inputs.iter().map(|input| {
         let setter = ident(&input.name);
         let name = &input.name;
@@ -448,6 +423,89 @@ fn builder(p: &ir::Provider) -> TokenStream {
             pub fn build(self) -> ::std::result::Result<Client, ::linkspec_runtime::BuildError> {
                 ::std::result::Result::Ok(Client { transport: self.transport.build()? })
             }
+        }
+    }
+}
+
+/// The builder methods that take a scheme's credentials.
+fn credential_setters(auth: &ir::Auth) -> TokenStream {
+    match auth {
+        ir::Auth::Bearer { setter } => {
+            let setter = ident(setter);
+            quote! {
+                /// The token sent as `Authorization: Bearer <token>`. Held as a secret: never printed.
+                #[must_use]
+                pub fn #setter(mut self, token: impl ::std::convert::Into<::std::string::String>) -> Self {
+                    self.transport = self.transport.token(token.into());
+                    self
+                }
+            }
+        }
+        ir::Auth::Header { header, setter } => {
+            let setter = ident(setter);
+            let doc = format!(" The token sent in the `{header}` header. Held as a secret: never printed.");
+            quote! {
+                #[doc = #doc]
+                #[must_use]
+                pub fn #setter(mut self, token: impl ::std::convert::Into<::std::string::String>) -> Self {
+                    self.transport = self.transport.token(token.into());
+                    self
+                }
+            }
+        }
+        ir::Auth::KeyPair { client_id, secret } => {
+            let id_doc = format!(
+                " The client id, sent as the `{}` body field or the `{}` header.",
+                client_id.body, client_id.header
+            );
+            let secret_doc = format!(
+                " The secret, sent as the `{}` body field or the `{}` header. Held as a secret: never printed.",
+                secret.body, secret.header
+            );
+            quote! {
+                #[doc = #id_doc]
+                #[must_use]
+                pub fn client_id(mut self, client_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+                    self.transport = self.transport.client_id(client_id.into());
+                    self
+                }
+
+                #[doc = #secret_doc]
+                #[must_use]
+                pub fn secret(mut self, secret: impl ::std::convert::Into<::std::string::String>) -> Self {
+                    self.transport = self.transport.secret(secret.into());
+                    self
+                }
+
+                /// Where the client id and secret travel: in the JSON body (the default) or in headers.
+                #[must_use]
+                pub fn credentials_in(mut self, placement: ::linkspec_runtime::KeyPairPlacement) -> Self {
+                    self.transport = self.transport.key_pair_placement(placement);
+                    self
+                }
+            }
+        }
+            ir::Auth::Basic { user, password } => {
+            let (user, password) = (ident(user), ident(password));
+            quote! {
+                /// The user of HTTP Basic (`Authorization: Basic base64(user:password)`). Held as a secret: never printed.
+                #[must_use]
+                pub fn #user(mut self, user: impl ::std::convert::Into<::std::string::String>) -> Self {
+                    self.transport = self.transport.user(user.into());
+                    self
+                }
+
+                /// The password of HTTP Basic. Held as a secret: never printed.
+                #[must_use]
+                pub fn #password(mut self, password: impl ::std::convert::Into<::std::string::String>) -> Self {
+                    self.transport = self.transport.password(password.into());
+                    self
+                }
+            }
+        }
+        ir::Auth::Named { schemes, .. } => {
+            let each = schemes.iter().map(|(_, scheme)| credential_setters(scheme));
+            quote! { #(#each)* }
         }
     }
 }
