@@ -45,8 +45,11 @@ impl fmt::Debug for Credentials {
             .field("client_id", &format_args!("{}", shown(&self.client_id)))
             .field("secret", &format_args!("{}", shown(&self.secret)))
             .field("placement", &self.placement)
-            .field("user", &format_args!("{}", shown(&self.user)))
-            .field("password", &format_args!("{}", shown(&self.password)))
+            .field("basic", &format_args!("{}", match (&self.user, &self.password) {
+                (Some(_), Some(_)) => "<redacted>",
+                (None, None) => "<unset>",
+                _ => "<partly set>",
+            }))
             .field("inputs_set", &inputs)
             .finish()
     }
