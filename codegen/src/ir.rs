@@ -251,6 +251,41 @@ pub enum Auth {
         /// Where the secret goes.
         secret: KeyPlacement,
     },
+    /// HTTP Basic: `Authorization: Basic base64(user:password)`.
+    Basic {
+        /// Builder setter of the user.
+        user: String,
+        /// Builder setter of the password.
+        password: String,
+    },
+    /// Several named schemes (none of them `Named`); operations name one or use the default.
+    Named {
+        /// (name, scheme), in file order.
+        schemes: Vec<(String, Auth)>,
+        /// Name of the default scheme.
+        default: String,
+    },
+}
+
+impl Auth {
+    /// The builder methods that take this scheme's credentials, in order.
+    pub fn setters(&self) -> Vec<String> {
+        match self {
+            Auth::Bearer { setter } | Auth::Header { setter, .. } => vec![setter.clone()],
+            Auth::KeyPair { .. } => crate::names::KEY_PAIR_SETTERS.iter().map(|s| (*s).to_owned()).collect(),
+            Auth::Basic { user, password } => vec![user.clone(), password.clone()],
+            Auth::Named { schemes, .. } => schemes.iter().flat_map(|(_, s)| s.setters()).collect(),
+        }
+    }
+
+    /// The scheme that carries a token (bearer or header), which acquisition fills.
+    pub fn token_scheme(&self) -> Option<&Auth> {
+        match self {
+            Auth::Bearer { .. } | Auth::Header { .. } => Some(self),
+            Auth::KeyPair { .. } | Auth::Basic { .. } => None,
+            Auth::Named { schemes, .. } => schemes.iter().find_map(|(_, s)| s.token_scheme()),
+        }
+    }
 }
 
 /// The body field and header name of one key of a key pair.
@@ -379,10 +414,18 @@ pub struct Operation {
     pub media_type: Option<String>,
     /// Safe to send twice.
     pub idempotent: bool,
-    /// Carries the data credential (false for acquisition steps).
+    /// Carries the data credential (false for acquisition steps and `auth: none`).
     pub authenticated: bool,
     /// The provider deprecates it.
     pub deprecated: Option<Deprecated>,
+    /// A binary answer: the media type asked for (`response` is then `None`).
+    pub binary: Option<String>,
+    /// The largest answer body read, from the spec (`None`: the runtime's default).
+    pub max_body_bytes: Option<u64>,
+    /// The body may be left out.
+    pub body_optional: bool,
+    /// A named auth scheme other than the provider's default (`None`: the default).
+    pub auth_scheme: Option<String>,
 }
 
 /// Where a parameter travels.

@@ -73,6 +73,7 @@ pub const RUNTIME_MODULE: &str = "runtime";
 pub const RUNTIME_DOCUMENTED: &[&str] = &[
     "Error",
     "ApiError",
+    "Binary",
     "AuthError",
     "BuildError",
     "DecodeError",
@@ -110,7 +111,7 @@ pub fn reserved_provider(name: &str) -> Option<&'static str> {
 }
 
 /// Statics every generated client module defines; operation `x` adds a static `X`.
-pub const RESERVED_STATICS: &[&str] = &["PROVIDER", "ACQUIRE", "OPERATIONS"];
+pub const RESERVED_STATICS: &[&str] = &["PROVIDER", "ACQUIRE", "OPERATIONS", "AUTH_SCHEMES"];
 
 /// True for a Rust keyword.
 pub fn is_keyword(name: &str) -> bool {

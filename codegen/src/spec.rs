@@ -55,7 +55,7 @@ impl<T: JsonSchema> JsonSchema for Sp<T> {
 /// HTTP methods a spec may use.
 pub const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE"];
 /// Values of `auth.scheme`.
-pub const AUTH_SCHEMES: &[&str] = &["bearer", "header", "key_pair"];
+pub const AUTH_SCHEMES: &[&str] = &["bearer", "header", "key_pair", "basic"];
 /// Values of a parameter's `in`.
 pub const PARAM_LOCATIONS: &[&str] = &["path", "query", "header"];
 /// Values of `timestamps` and of a field's `format`.
@@ -78,6 +78,12 @@ fn method_schema(_: &mut SchemaGenerator) -> Schema {
 
 fn auth_scheme_schema(_: &mut SchemaGenerator) -> Schema {
     closed(AUTH_SCHEMES)
+}
+
+fn optional_auth_scheme_schema(_: &mut SchemaGenerator) -> Schema {
+    let mut values: Vec<serde_json::Value> = AUTH_SCHEMES.iter().map(|&v| v.into()).collect();
+    values.push(serde_json::Value::Null);
+    json_schema!({ "type": ["string", "null"], "enum": values })
 }
 
 fn param_location_schema(_: &mut SchemaGenerator) -> Schema {
@@ -251,13 +257,15 @@ pub struct HeaderSpec {
     pub setter: Option<Sp<String>>,
 }
 
-/// How a credential reaches the provider.
+/// How a credential reaches the provider: one scheme, or several named ones (`schemes:`) with a
+/// `default:`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AuthSpec {
-    /// `bearer`, `header` or `key_pair`.
-    #[schemars(schema_with = "auth_scheme_schema")]
-    pub scheme: Sp<String>,
+    /// `bearer`, `header`, `key_pair` or `basic`; absent when `schemes:` names several.
+    #[serde(default)]
+    #[schemars(schema_with = "optional_auth_scheme_schema")]
+    pub scheme: Option<Sp<String>>,
     /// With `header`: the header's name.
     #[serde(default)]
     pub header: Option<Sp<String>>,
@@ -277,6 +285,45 @@ pub struct AuthSpec {
     /// With `bearer` or `header`: how the client acquires and renews the credential.
     #[serde(default)]
     pub acquire: Option<Sp<AcquireSpec>>,
+    /// With `basic`: the builder method that takes the user (default `username`).
+    #[serde(default)]
+    pub user: Option<Sp<String>>,
+    /// With `basic`: the builder method that takes the password (default `password`).
+    #[serde(default)]
+    pub password: Option<Sp<String>>,
+    /// Several schemes by name (snake_case); operations name one with `auth:`.
+    #[serde(default)]
+    pub schemes: Option<Sp<Entries<Sp<SchemeSpec>>>>,
+    /// With `schemes`: the one operations use unless they name another.
+    #[serde(default)]
+    pub default: Option<Sp<String>>,
+}
+
+/// One of several named auth schemes: the keys of a single `auth:` scheme.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SchemeSpec {
+    /// `bearer`, `header`, `key_pair` or `basic`.
+    #[schemars(schema_with = "auth_scheme_schema")]
+    pub scheme: Sp<String>,
+    /// With `header`: the header's name.
+    #[serde(default)]
+    pub header: Option<Sp<String>>,
+    /// With `header` or `bearer`: the builder method that takes the credential.
+    #[serde(default)]
+    pub setter: Option<Sp<String>>,
+    /// With `key_pair`: where the client id goes.
+    #[serde(default)]
+    pub client_id: Option<Sp<KeyPlacementSpec>>,
+    /// With `key_pair`: where the secret goes.
+    #[serde(default)]
+    pub secret: Option<Sp<KeyPlacementSpec>>,
+    /// With `basic`: the builder method that takes the user (default `username`).
+    #[serde(default)]
+    pub user: Option<Sp<String>>,
+    /// With `basic`: the builder method that takes the password (default `password`).
+    #[serde(default)]
+    pub password: Option<Sp<String>>,
 }
 
 /// A value the user supplies for acquiring credentials.
@@ -546,7 +593,7 @@ pub struct OperationSpec {
     /// Set when the provider wants a body on a GET or DELETE (MX).
     #[serde(default)]
     pub body_on_get: Option<Sp<bool>>,
-    /// Success statuses and the model each answers with (`empty` for no body).
+    /// Success statuses and what each answers with: a type, `empty` (no body), or bytes (`binary`, `application/pdf`).
     pub responses: Entries<Sp<String>>,
     /// Another host from `servers.hosts` (a token or SSO host).
     #[serde(default)]
@@ -570,6 +617,15 @@ pub struct OperationSpec {
     /// The provider deprecates the operation: `true`, or a note saying what to use instead.
     #[serde(default)]
     pub deprecated: Option<Sp<Deprecation>>,
+    /// The body may be left out: the request's `body` is optional and nothing is sent without it.
+    #[serde(default)]
+    pub body_optional: Option<Sp<bool>>,
+    /// The largest answer body read, in bytes, instead of the 16 MiB default; a client's own limit wins.
+    #[serde(default)]
+    pub max_body_bytes: Option<Sp<u64>>,
+    /// The auth scheme: a name under `auth.schemes`, or `none` for no credentials (default: the provider's default).
+    #[serde(default)]
+    pub auth: Option<Sp<String>>,
 }
 
 /// A path, query or header parameter.

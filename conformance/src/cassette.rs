@@ -142,6 +142,9 @@ pub struct RecordedResponse {
     /// The body, verbatim.
     #[serde(default)]
     pub body: String,
+    /// A body that is not text (a PDF), as base64, instead of `body`.
+    #[serde(default)]
+    pub body_base64: Option<String>,
 }
 
 /// A cassette with where it came from.
@@ -204,6 +207,9 @@ pub fn parse(provider: &str, path: &Path, text: &str) -> Result<Case, String> {
     for (i, x) in cassette.exchanges.iter().enumerate() {
         if !(100..=599).contains(&x.response.status) {
             return Err(format!("{shown}: exchange {}: status {} is not an HTTP status", i + 1, x.response.status));
+        }
+        if let Some(problem) = crate::binary::recorded_problem(&x.response) {
+            return Err(format!("{shown}: exchange {}: {problem}", i + 1));
         }
         for (name, value) in &x.response.headers {
             if wiremock::http::HeaderName::from_bytes(name.as_bytes()).is_err()

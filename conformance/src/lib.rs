@@ -4,6 +4,7 @@
 //! `cargo xtask conformance` runs [`run`] through this crate's binary; `cargo test` runs the
 //! same replays from `tests/replay.rs`. The format is described in `conformance/README.md`.
 
+pub mod binary;
 pub mod cassette;
 pub mod compare;
 pub mod replay;

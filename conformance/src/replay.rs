@@ -77,7 +77,7 @@ impl wiremock::Respond for Replayer {
             return ResponseTemplate::new(MISMATCH_STATUS)
                 .set_body_string(format!("linkspec replay: the request does not match exchange {}", index + 1));
         }
-        let mut template = ResponseTemplate::new(response.status).set_body_bytes(response.body.as_bytes().to_vec());
+        let mut template = ResponseTemplate::new(response.status).set_body_bytes(response.bytes());
         for (name, value) in &response.headers {
             template = template.append_header(name.as_str(), value.as_str());
         }
@@ -183,6 +183,9 @@ fn outcome_problems(case: &Case, outcome: &JsonOutcome) -> Vec<String> {
             JsonOutcome::Failure { message, .. } => message.clone(),
         };
         return vec![format!("outcome: expected {}, got {}: {detail}", want.as_str(), got.as_str())];
+    }
+    if let Some(problems) = crate::binary::binary_problems(case, outcome) {
+        return problems;
     }
     let Some(json) = json else {
         // An error answer the client could not read as the envelope: fine for a gateway's page,

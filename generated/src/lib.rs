@@ -27,7 +27,7 @@ pub mod plaid;
 pub mod runtime {
     #[doc(inline)]
     pub use ::linkspec_runtime::{
-        Error, ApiError, AuthError, BuildError, DecodeError, DispatchError,
+        Error, ApiError, Binary, AuthError, BuildError, DecodeError, DispatchError,
         ErrorEnvelope, RetryPolicy, Pages, KeyPairPlacement, ClientSettings, JsonOutcome,
         Clock, ManualClock, SystemClock, time,
     };

@@ -460,6 +460,45 @@ fn plaid_sandbox_user_reset_login_body_item_ids_absent_or_null() {
 
 #[cfg(feature = "plaid")]
 #[test]
+fn plaid_asset_report_pdf_get_options_days_to_include_absent_or_null() {
+    let base: ::serde_json::Value = ::serde_json::from_str("{}").expect("example JSON");
+    let absent: ::linkspec_clients::plaid::AssetReportPdfGetOptions = ::serde_json::from_value(
+            base.clone(),
+        )
+        .expect("decodes without the field");
+    assert!(absent.days_to_include.is_none(), "a field left out decodes as `None`");
+    assert_eq!(
+        ::serde_json::to_value(& absent).expect("encodes"), base,
+        "an unset field is left out"
+    );
+    let mut with_null = base.clone();
+    with_null
+        .as_object_mut()
+        .expect("an object")
+        .insert("days_to_include".to_owned(), ::serde_json::Value::Null);
+    let null = absent.with_days_to_include_null();
+    assert!(
+        ::std::matches!(null.days_to_include,
+        ::std::option::Option::Some(::std::option::Option::None))
+    );
+    assert_eq!(
+        ::serde_json::to_value(& null).expect("encodes"), with_null,
+        "the null setter sends `null`"
+    );
+    let decoded: ::linkspec_clients::plaid::AssetReportPdfGetOptions = ::serde_json::from_value(
+            with_null.clone(),
+        )
+        .expect("decodes with null");
+    assert!(
+        ::std::matches!(decoded.days_to_include,
+        ::std::option::Option::Some(::std::option::Option::None)),
+        "a `null` that came in is kept"
+    );
+    assert_eq!(::serde_json::to_value(& decoded).expect("encodes"), with_null);
+}
+
+#[cfg(feature = "plaid")]
+#[test]
 fn plaid_consumer_report_user_identity_ssn_full_absent_or_null() {
     let base: ::serde_json::Value = ::serde_json::from_str(
             "{\"date_of_birth\":\"2024-01-31\",\"emails\":[],\"first_name\":\"x\",\"last_name\":\"x\",\"phone_numbers\":[],\"primary_address\":{\"city\":\"x\",\"country\":\"x\",\"postal_code\":\"x\",\"region\":\"x\",\"street\":\"x\"}}",

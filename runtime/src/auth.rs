@@ -29,6 +29,9 @@ pub(crate) struct Credentials {
     pub client_id: Option<SecretString>,
     pub secret: Option<SecretString>,
     pub placement: KeyPairPlacement,
+    /// HTTP Basic.
+    pub user: Option<SecretString>,
+    pub password: Option<SecretString>,
     /// Inputs for acquiring credentials, by name.
     pub inputs: BTreeMap<&'static str, SecretString>,
 }
@@ -42,6 +45,11 @@ impl fmt::Debug for Credentials {
             .field("client_id", &format_args!("{}", shown(&self.client_id)))
             .field("secret", &format_args!("{}", shown(&self.secret)))
             .field("placement", &self.placement)
+            .field("basic", &format_args!("{}", match (&self.user, &self.password) {
+                (Some(_), Some(_)) => "<redacted>",
+                (None, None) => "<unset>",
+                _ => "<partly set>",
+            }))
             .field("inputs_set", &inputs)
             .finish()
     }

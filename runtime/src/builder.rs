@@ -35,7 +35,7 @@ pub struct TransportBuilder {
     credentials: Credentials,
     timeout: Duration,
     connect_timeout: Duration,
-    max_body: usize,
+    max_body: Option<usize>,
     retry: RetryPolicy,
     clock: Arc<dyn Clock>,
     http: Option<reqwest::Client>,
@@ -57,7 +57,7 @@ impl TransportBuilder {
             credentials: Credentials::default(),
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            max_body: DEFAULT_MAX_BODY,
+            max_body: None,
             retry: RetryPolicy::default(),
             clock: Arc::new(SystemClock),
             http: None,
@@ -130,6 +130,18 @@ impl TransportBuilder {
         self
     }
 
+    /// The user of an HTTP Basic scheme.
+    pub fn user(mut self, user: String) -> Self {
+        self.credentials.user = Some(SecretString::from(user));
+        self
+    }
+
+    /// The password of an HTTP Basic scheme.
+    pub fn password(mut self, password: String) -> Self {
+        self.credentials.password = Some(SecretString::from(password));
+        self
+    }
+
     /// Where a key pair travels.
     pub fn key_pair_placement(mut self, placement: KeyPairPlacement) -> Self {
         self.credentials.placement = placement;
@@ -154,9 +166,10 @@ impl TransportBuilder {
         self
     }
 
-    /// Largest answer body read, in bytes.
+    /// Largest answer body read, in bytes, for every operation: wins over the limits the spec
+    /// gives operations (`max_body_bytes:`) and over the 16 MiB default.
     pub fn max_body_bytes(mut self, limit: usize) -> Self {
-        self.max_body = limit;
+        self.max_body = Some(limit);
         self
     }
 
@@ -231,6 +244,12 @@ impl TransportBuilder {
         }
         if let Some(secret) = &settings.secret {
             self.credentials.secret = Some(secret.clone());
+        }
+        if let Some(user) = &settings.user {
+            self.credentials.user = Some(user.clone());
+        }
+        if let Some(password) = &settings.password {
+            self.credentials.password = Some(password.clone());
         }
         if let Some(placement) = settings.credentials_in {
             self.credentials.placement = placement;
@@ -331,33 +350,52 @@ impl TransportBuilder {
         })
     }
 
+    /// The default scheme's credentials must be set; the other schemes of a provider with
+    /// several are checked when an operation uses them.
     fn check_credentials(&self) -> Result<(), BuildError> {
         let provider = self.provider.name;
-        let missing = |what, setter| BuildError::MissingCredential { provider, what, setter };
-        match self.provider.auth {
-            AuthScheme::Bearer { setter } | AuthScheme::Header { setter, .. } => {
-                if self.credentials.token.is_some() {
-                    return Ok(());
-                }
-                if self.provider.acquire.is_none() {
-                    return Err(missing("token", setter));
-                }
-                for input in self.provider.inputs {
-                    if !self.credentials.inputs.contains_key(input.name) {
-                        return Err(missing(input.name, input.name));
-                    }
-                }
+        match missing_credential(self.provider, &self.credentials, self.provider.auth.default_scheme()) {
+            Some((what, setter)) => Err(BuildError::MissingCredential { provider, what, setter }),
+            None => Ok(()),
+        }
+    }
+}
+
+/// What `scheme` lacks among `credentials`, and the builder method that sets it.
+pub(crate) fn missing_credential(
+    provider: &ProviderMeta,
+    credentials: &Credentials,
+    scheme: AuthScheme,
+) -> Option<(&'static str, &'static str)> {
+    match scheme {
+        AuthScheme::Bearer { setter } | AuthScheme::Header { setter, .. } => {
+            if credentials.token.is_some() {
+                return None;
             }
-            AuthScheme::KeyPair { .. } => {
-                if self.credentials.client_id.is_none() {
-                    return Err(missing("client id", "client_id"));
-                }
-                if self.credentials.secret.is_none() {
-                    return Err(missing("secret", "secret"));
-                }
+            if provider.acquire.is_none() {
+                return Some(("token", setter));
+            }
+            provider.inputs.iter().find(|i| !credentials.inputs.contains_key(i.name)).map(|i| (i.name, i.name))
+        }
+        AuthScheme::KeyPair { .. } => {
+            if credentials.client_id.is_none() {
+                Some(("client id", "client_id"))
+            } else if credentials.secret.is_none() {
+                Some(("secret", "secret"))
+            } else {
+                None
             }
         }
-        Ok(())
+        AuthScheme::Basic { user, password } => {
+            if credentials.user.is_none() {
+                Some(("user", user))
+            } else if credentials.password.is_none() {
+                Some(("password", password))
+            } else {
+                None
+            }
+        }
+        AuthScheme::Named(_) => None,
     }
 }
 

@@ -18,12 +18,16 @@ pub struct Call {
     pub(crate) body: Option<Result<Box<serde_json::value::RawValue>, String>>,
     /// A full URL that replaces the path template and query (the next page's link).
     pub(crate) url: Option<reqwest::Url>,
+    /// The `Accept` of an operation with a binary answer (`None`: the JSON media type).
+    pub(crate) accept: Option<&'static str>,
+    /// The operation's own largest answer body, from the spec (`None`: the default).
+    pub(crate) max_body: Option<usize>,
 }
 
 impl Call {
     /// A call to the operation `meta` describes.
     pub fn new(meta: &'static OperationMeta) -> Self {
-        Call { meta, path_params: Vec::new(), query: Vec::new(), headers: Vec::new(), body: None, url: None }
+        Call { meta, path_params: Vec::new(), query: Vec::new(), headers: Vec::new(), body: None, url: None, accept: None, max_body: None }
     }
 
     /// The operation's description.
@@ -70,6 +74,17 @@ impl Call {
     pub fn set_query(&mut self, name: &'static str, value: &impl Display) {
         self.query.retain(|(n, _)| *n != name);
         self.query.push((name, QueryValue::One(value.to_string())));
+    }
+
+    /// Asks for a binary answer of this media type (sent as `Accept`) instead of JSON.
+    pub fn accept(&mut self, media_type: &'static str) {
+        self.accept = Some(media_type);
+    }
+
+    /// The largest answer body this operation reads, in bytes, as its spec says (a report PDF
+    /// can exceed the default). A limit set on the client wins over it.
+    pub fn max_body_bytes(&mut self, limit: usize) {
+        self.max_body = Some(limit);
     }
 
     /// Sets the JSON body.

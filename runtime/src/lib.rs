@@ -8,6 +8,7 @@
 mod acquire;
 mod answer;
 mod auth;
+mod binary;
 mod builder;
 mod call;
 mod clock;
@@ -26,6 +27,7 @@ pub mod unknown;
 mod value_free;
 mod wire;
 
+pub use binary::Binary;
 pub use call::Call;
 pub use decimal::{Decimal, Float};
 pub use unknown::UnknownKeys;
@@ -33,7 +35,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{ApiError, AuthError, BuildError, DISPLAY_TEXT_CHARS, DecodeError, Error, ErrorClass, ErrorEnvelope, bounded};
 pub use dispatch::{DispatchError, JsonOutcome};
 pub use meta::{
-    AcquireMeta, AcquireStep, AuthScheme, BodyFormat, EnvelopeMeta, ErrorRules, HeaderMeta, HostMeta, InputMeta, KeyPlacement, Lifetime, Method,
+    AcquireMeta, AcquireStep, AuthScheme, BodyFormat, EnvelopeMeta, ErrorRules, HeaderMeta, HostMeta, InputMeta, KeyPlacement, Lifetime, Method, NamedSchemes,
     OperationMeta, Paging, Place, ProviderMeta, Source, VariableMeta,
 };
 pub use retry::{RetryPolicy, parse_retry_after};

@@ -70,6 +70,46 @@ pub enum AuthScheme {
         /// Where the secret goes.
         secret: KeyPlacement,
     },
+    /// HTTP Basic: `Authorization: Basic base64(user:password)`.
+    Basic {
+        /// The generated builder method that sets the user, for error messages.
+        user: &'static str,
+        /// The generated builder method that sets the password, for error messages.
+        password: &'static str,
+    },
+    /// Several named schemes; each operation uses the default or the one it names.
+    Named(&'static NamedSchemes),
+}
+
+/// A provider's named auth schemes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NamedSchemes {
+    /// (name, scheme); no scheme here is itself `Named`.
+    pub schemes: &'static [(&'static str, AuthScheme)],
+    /// The scheme of operations not listed in `operations`.
+    pub default: &'static str,
+    /// (operation, scheme name) for operations that use another scheme than the default.
+    pub operations: &'static [(&'static str, &'static str)],
+}
+
+impl AuthScheme {
+    /// The scheme `operation` uses, with its name (`None` for a provider of one scheme).
+    pub fn for_operation(self, operation: &str) -> (Option<&'static str>, AuthScheme) {
+        let AuthScheme::Named(named) = self else { return (None, self) };
+        let name = named.operations.iter().find(|(op, _)| *op == operation).map_or(named.default, |(_, scheme)| *scheme);
+        match named.schemes.iter().find(|(n, _)| *n == name) {
+            Some((name, scheme)) => (Some(*name), *scheme),
+            None => (Some(name), self),
+        }
+    }
+
+    /// The default scheme: the only one, or the named default.
+    pub fn default_scheme(self) -> AuthScheme {
+        match self {
+            AuthScheme::Named(named) => named.schemes.iter().find(|(n, _)| *n == named.default).map_or(self, |(_, s)| *s),
+            other => other,
+        }
+    }
 }
 
 /// A header sent on every call of a provider.

@@ -51,6 +51,12 @@ pub struct ClientSettings {
     /// Secret of a key pair.
     #[serde(default)]
     pub secret: Option<SecretString>,
+    /// User of an HTTP Basic scheme.
+    #[serde(default)]
+    pub user: Option<SecretString>,
+    /// Password of an HTTP Basic scheme.
+    #[serde(default)]
+    pub password: Option<SecretString>,
     /// Where a key pair travels.
     #[serde(default)]
     pub credentials_in: Option<KeyPairPlacement>,

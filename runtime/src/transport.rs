@@ -4,6 +4,8 @@
 use crate::answer::{Answer, ReadError, decode, error_from_answer, read_limited, retry_after_header, transport_error};
 use crate::acquire::StepError;
 use crate::auth::{Credentials, TokenCache};
+use base64::Engine as _;
+use crate::binary::Binary;
 use crate::call::Call;
 use crate::clock::Clock;
 use crate::error::{AuthError, DecodeError, Error, ErrorEnvelope};
@@ -35,7 +37,8 @@ pub(crate) struct Inner {
     pub(crate) credentials: Credentials,
     pub(crate) cache: TokenCache,
     pub(crate) timeout: Duration,
-    pub(crate) max_body: usize,
+    /// The client's own body limit, which wins over an operation's.
+    pub(crate) max_body: Option<usize>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) http: reqwest::Client,
 }
@@ -121,6 +124,21 @@ impl Transport {
     /// The URL a call goes to, when it can be built.
     pub(crate) fn url_of(&self, call: &Call) -> Option<Url> {
         self.build_url::<StepError>(call).ok()
+    }
+
+    /// Sends a call whose success answer is kept as bytes with its media type, never decoded.
+    pub async fn send_binary<E>(&self, call: Call) -> Result<Binary, Error<E>>
+    where
+        E: DeserializeOwned + ErrorEnvelope,
+    {
+        let answer = self.run::<E>(&call).await?;
+        let content_type = answer
+            .headers
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("application/octet-stream")
+            .to_owned();
+        Ok(Binary { content_type, bytes: answer.body })
     }
 
     /// Sends a call whose success answer has no body worth decoding.
@@ -255,7 +273,18 @@ impl Transport {
         E: DeserializeOwned + ErrorEnvelope,
     {
         let inner = &*self.inner;
-        if matches!(inner.provider.auth, AuthScheme::KeyPair { .. }) {
+        let (name, scheme) = inner.provider.auth.for_operation(operation);
+        // The default scheme was checked when the client was built; another one is checked
+        // when an operation first uses it.
+        if let Some(name) = name.filter(|_| scheme != inner.provider.auth.default_scheme())
+            && let Some((what, setter)) = crate::builder::missing_credential(inner.provider, &inner.credentials, scheme)
+        {
+            return Err(Error::Request {
+                operation,
+                message: format!("this operation uses the `{name}` auth scheme, whose {what} is not set; set it with the builder's `{setter}`"),
+            });
+        }
+        if !matches!(scheme, AuthScheme::Bearer { .. } | AuthScheme::Header { .. }) {
             return Ok(None);
         }
         if let Some(token) = &inner.credentials.token {
@@ -333,7 +362,8 @@ impl Transport {
         let url = self.build_url(call)?;
         let mut headers = inner.headers.clone();
         let media = HeaderValue::from_static(meta.media_type.unwrap_or(meta.provider.media_type));
-        headers.insert(reqwest::header::ACCEPT, media.clone());
+        let accept = call.accept.map_or_else(|| media.clone(), HeaderValue::from_static);
+        headers.insert(reqwest::header::ACCEPT, accept);
         for (name, value, secret) in &call.headers {
             let name = HeaderName::from_bytes(name.as_bytes()).map_err(|e| request_error(e.to_string()))?;
             let mut value =
@@ -347,7 +377,8 @@ impl Transport {
             None => None,
         };
         if meta.authenticated {
-            self.attach_credentials(&mut headers, &mut body, credential).map_err(request_error)?;
+            let (_, scheme) = meta.provider.auth.for_operation(operation);
+            self.attach_credentials(scheme, &mut headers, &mut body, credential).map_err(request_error)?;
         }
         let timeout = remaining.map_or(inner.timeout, |r| r.min(inner.timeout));
         let mut request = inner.http.request(meta.method.to_reqwest(), url).timeout(timeout);
@@ -362,7 +393,9 @@ impl Transport {
                 request = request.body(text);
             }
             (None, _) if matches!(meta.method, crate::Method::Post | crate::Method::Put | crate::Method::Patch) => {
-                // Some providers (Plaid) reject a POST without Content-Length.
+                // Some providers (Plaid) reject a POST without Content-Length, and the HTTP stack
+                // leaves the header out for an empty body unless it is set.
+                headers.insert(reqwest::header::CONTENT_LENGTH, HeaderValue::from_static("0"));
                 request = request.body(Vec::new());
             }
             (None, _) => {}
@@ -370,8 +403,9 @@ impl Transport {
         let response = request.headers(headers).send().await.map_err(|e| transport_error(operation, e))?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
+        let limit = inner.max_body.or(call.max_body).unwrap_or(crate::builder::DEFAULT_MAX_BODY);
         let success = meta.success.contains(&status);
-        let body = match read_limited(response, inner.max_body).await {
+        let body = match read_limited(response, limit).await {
             Ok(body) => body,
             Err(ReadError::Http(e)) => return Err(transport_error(operation, e)),
             Err(ReadError::TooLarge { limit, .. }) if success => {
@@ -393,6 +427,7 @@ impl Transport {
 
     fn attach_credentials(
         &self,
+        scheme: AuthScheme,
         headers: &mut HeaderMap,
         body: &mut Option<Box<serde_json::value::RawValue>>,
         credential: Option<&DataCredential>,
@@ -405,7 +440,7 @@ impl Transport {
             Ok::<_, String>(value)
         };
         let name_of = |name: &str| HeaderName::from_bytes(name.as_bytes()).map_err(|e| e.to_string());
-        match self.inner.provider.auth {
+        match scheme {
             AuthScheme::Bearer { .. } => {
                 if let Some(c) = credential {
                     let value = secret_header(&format!("Bearer {}", c.value.expose_secret()))?;
@@ -444,6 +479,15 @@ impl Transport {
                     }
                 }
             }
+            AuthScheme::Basic { .. } => {
+                if let (Some(user), Some(password)) = (&creds.user, &creds.password) {
+                    let pair = format!("{}:{}", user.expose_secret(), password.expose_secret());
+                    let value = secret_header(&format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(pair)))?;
+                    headers.insert(reqwest::header::AUTHORIZATION, value);
+                }
+            }
+            // `for_operation` never answers with the list itself.
+            AuthScheme::Named(_) => {}
         }
         Ok(())
     }

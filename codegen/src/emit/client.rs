@@ -36,21 +36,7 @@ pub fn client_file(provider: &ir::Provider) -> TokenStream {
 fn provider_meta(p: &ir::Provider) -> TokenStream {
     let name = &p.module;
     let media_type = &p.media_type;
-    let auth = match &p.auth {
-        ir::Auth::Bearer { setter } => quote! { ::linkspec_runtime::AuthScheme::Bearer { setter: #setter } },
-        ir::Auth::Header { header, setter } => {
-            quote! { ::linkspec_runtime::AuthScheme::Header { name: #header, setter: #setter } }
-        }
-        ir::Auth::KeyPair { client_id, secret } => {
-            let (ib, ih, sb, sh) = (&client_id.body, &client_id.header, &secret.body, &secret.header);
-            quote! {
-                ::linkspec_runtime::AuthScheme::KeyPair {
-                    client_id: ::linkspec_runtime::KeyPlacement { body: #ib, header: #ih },
-                    secret: ::linkspec_runtime::KeyPlacement { body: #sb, header: #sh },
-                }
-            }
-        }
-    };
+    let (auth, auth_static) = auth_meta(p);
     let headers = p.headers.iter().map(|h| {
         let wire = &h.wire;
         let default = match &h.default {
@@ -117,6 +103,51 @@ fn provider_meta(p: &ir::Provider) -> TokenStream {
             },
         };
         #acquire_static
+        #auth_static
+    }
+}
+
+/// The provider's `AuthScheme`, and for several named schemes their static, with the
+/// operations that use another scheme than the default.
+fn auth_meta(p: &ir::Provider) -> (TokenStream, TokenStream) {
+    let ir::Auth::Named { schemes, default } = &p.auth else { return (scheme_meta(&p.auth), quote! {}) };
+    let entries = schemes.iter().map(|(name, scheme)| {
+        let scheme = scheme_meta(scheme);
+        quote! { (#name, #scheme) }
+    });
+    let operations = p.operations.iter().filter_map(|op| {
+        let (name, scheme) = (&op.name, op.auth_scheme.as_ref()?);
+        Some(quote! { (#name, #scheme) })
+    });
+    let statics = quote! {
+        static AUTH_SCHEMES: ::linkspec_runtime::NamedSchemes = ::linkspec_runtime::NamedSchemes {
+            schemes: &[#(#entries),*],
+            default: #default,
+            operations: &[#(#operations),*],
+        };
+    };
+    (scheme_meta(&p.auth), statics)
+}
+
+/// One scheme as the runtime's `AuthScheme`.
+fn scheme_meta(auth: &ir::Auth) -> TokenStream {
+    match auth {
+        ir::Auth::Bearer { setter } => quote! { ::linkspec_runtime::AuthScheme::Bearer { setter: #setter } },
+        ir::Auth::Header { header, setter } => {
+            quote! { ::linkspec_runtime::AuthScheme::Header { name: #header, setter: #setter } }
+        }
+        ir::Auth::KeyPair { client_id, secret } => {
+            let (ib, ih, sb, sh) = (&client_id.body, &client_id.header, &secret.body, &secret.header);
+            quote! {
+                ::linkspec_runtime::AuthScheme::KeyPair {
+                    client_id: ::linkspec_runtime::KeyPlacement { body: #ib, header: #ih },
+                    secret: ::linkspec_runtime::KeyPlacement { body: #sb, header: #sh },
+                }
+            }
+        }
+        ir::Auth::Basic { user, password } => quote! { ::linkspec_runtime::AuthScheme::Basic { user: #user, password: #password } },
+        // The schemes are a static of their own (`auth_meta`); lowering never nests them.
+        ir::Auth::Named { .. } => quote! { ::linkspec_runtime::AuthScheme::Named(&AUTH_SCHEMES) },
     }
 }
 
@@ -267,63 +298,7 @@ fn builder(p: &ir::Provider) -> TokenStream {
             }
         }
     });
-    let credential_setters = match &p.auth {
-        ir::Auth::Bearer { setter } => {
-            let setter = ident(setter);
-            quote! {
-                /// The token sent as `Authorization: Bearer <token>`. Held as a secret: never printed.
-                #[must_use]
-                pub fn #setter(mut self, token: impl ::std::convert::Into<::std::string::String>) -> Self {
-                    self.transport = self.transport.token(token.into());
-                    self
-                }
-            }
-        }
-        ir::Auth::Header { header, setter } => {
-            let setter = ident(setter);
-            let doc = format!(" The token sent in the `{header}` header. Held as a secret: never printed.");
-            quote! {
-                #[doc = #doc]
-                #[must_use]
-                pub fn #setter(mut self, token: impl ::std::convert::Into<::std::string::String>) -> Self {
-                    self.transport = self.transport.token(token.into());
-                    self
-                }
-            }
-        }
-        ir::Auth::KeyPair { client_id, secret } => {
-            let id_doc = format!(
-                " The client id, sent as the `{}` body field or the `{}` header.",
-                client_id.body, client_id.header
-            );
-            let secret_doc = format!(
-                " The secret, sent as the `{}` body field or the `{}` header. Held as a secret: never printed.",
-                secret.body, secret.header
-            );
-            quote! {
-                #[doc = #id_doc]
-                #[must_use]
-                pub fn client_id(mut self, client_id: impl ::std::convert::Into<::std::string::String>) -> Self {
-                    self.transport = self.transport.client_id(client_id.into());
-                    self
-                }
-
-                #[doc = #secret_doc]
-                #[must_use]
-                pub fn secret(mut self, secret: impl ::std::convert::Into<::std::string::String>) -> Self {
-                    self.transport = self.transport.secret(secret.into());
-                    self
-                }
-
-                /// Where the client id and secret travel: in the JSON body (the default) or in headers.
-                #[must_use]
-                pub fn credentials_in(mut self, placement: ::linkspec_runtime::KeyPairPlacement) -> Self {
-                    self.transport = self.transport.key_pair_placement(placement);
-                    self
-                }
-            }
-        }
-    };
+    let credential_setters = credential_setters(&p.auth);
     let input_setters = p.inputs.iter().map(|input| {
         let setter = ident(&input.name);
         let name = &input.name;
@@ -448,6 +423,89 @@ fn builder(p: &ir::Provider) -> TokenStream {
             pub fn build(self) -> ::std::result::Result<Client, ::linkspec_runtime::BuildError> {
                 ::std::result::Result::Ok(Client { transport: self.transport.build()? })
             }
+        }
+    }
+}
+
+/// The builder methods that take a scheme's credentials.
+fn credential_setters(auth: &ir::Auth) -> TokenStream {
+    match auth {
+        ir::Auth::Bearer { setter } => {
+            let setter = ident(setter);
+            quote! {
+                /// The token sent as `Authorization: Bearer <token>`. Held as a secret: never printed.
+                #[must_use]
+                pub fn #setter(mut self, token: impl ::std::convert::Into<::std::string::String>) -> Self {
+                    self.transport = self.transport.token(token.into());
+                    self
+                }
+            }
+        }
+        ir::Auth::Header { header, setter } => {
+            let setter = ident(setter);
+            let doc = format!(" The token sent in the `{header}` header. Held as a secret: never printed.");
+            quote! {
+                #[doc = #doc]
+                #[must_use]
+                pub fn #setter(mut self, token: impl ::std::convert::Into<::std::string::String>) -> Self {
+                    self.transport = self.transport.token(token.into());
+                    self
+                }
+            }
+        }
+        ir::Auth::KeyPair { client_id, secret } => {
+            let id_doc = format!(
+                " The client id, sent as the `{}` body field or the `{}` header.",
+                client_id.body, client_id.header
+            );
+            let secret_doc = format!(
+                " The secret, sent as the `{}` body field or the `{}` header. Held as a secret: never printed.",
+                secret.body, secret.header
+            );
+            quote! {
+                #[doc = #id_doc]
+                #[must_use]
+                pub fn client_id(mut self, client_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+                    self.transport = self.transport.client_id(client_id.into());
+                    self
+                }
+
+                #[doc = #secret_doc]
+                #[must_use]
+                pub fn secret(mut self, secret: impl ::std::convert::Into<::std::string::String>) -> Self {
+                    self.transport = self.transport.secret(secret.into());
+                    self
+                }
+
+                /// Where the client id and secret travel: in the JSON body (the default) or in headers.
+                #[must_use]
+                pub fn credentials_in(mut self, placement: ::linkspec_runtime::KeyPairPlacement) -> Self {
+                    self.transport = self.transport.key_pair_placement(placement);
+                    self
+                }
+            }
+        }
+            ir::Auth::Basic { user, password } => {
+            let (user, password) = (ident(user), ident(password));
+            quote! {
+                /// The user of HTTP Basic (`Authorization: Basic base64(user:password)`). Held as a secret: never printed.
+                #[must_use]
+                pub fn #user(mut self, user: impl ::std::convert::Into<::std::string::String>) -> Self {
+                    self.transport = self.transport.user(user.into());
+                    self
+                }
+
+                /// The password of HTTP Basic. Held as a secret: never printed.
+                #[must_use]
+                pub fn #password(mut self, password: impl ::std::convert::Into<::std::string::String>) -> Self {
+                    self.transport = self.transport.password(password.into());
+                    self
+                }
+            }
+        }
+        ir::Auth::Named { schemes, .. } => {
+            let each = schemes.iter().map(|(_, scheme)| credential_setters(scheme));
+            quote! { #(#each)* }
         }
     }
 }
@@ -666,6 +724,11 @@ fn operation_method(p: &ir::Provider, op: &ir::Operation) -> TokenStream {
         op.path,
         op.success.iter().map(u16::to_string).collect::<Vec<_>>().join(", ")
     ));
+    if let Some(media) = &op.binary {
+        text.push_str(&format!(
+            "\n\nAnswers bytes (`Accept: {media}`), returned as they come with their `Content-Type`, never decoded."
+        ));
+    }
     let envelope = op.errors.as_ref().unwrap_or(&p.errors);
     text.push_str(&format!(
         "\n\n# Errors\n\n[`Error::Api`](crate::runtime::Error::Api) with a [`{}`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.",
@@ -681,9 +744,10 @@ fn operation_method(p: &ir::Provider, op: &ir::Operation) -> TokenStream {
     let doc = doc_lines(&text);
     let deprecated = deprecated_attr(op.deprecated.as_ref());
     let to_call = ident(names::REQUEST_TO_CALL);
-    let (ret, send) = match &op.response {
-        Some(ty) => (type_tokens(ty), quote! { self.transport.send(request.into().#to_call()).await }),
-        None => (quote! { () }, quote! { self.transport.send_empty(request.into().#to_call()).await }),
+    let (ret, send) = match (&op.response, &op.binary) {
+        (_, Some(_)) => (quote! { ::linkspec_runtime::Binary }, quote! { self.transport.send_binary(request.into().#to_call()).await }),
+        (Some(ty), None) => (type_tokens(ty), quote! { self.transport.send(request.into().#to_call()).await }),
+        (None, None) => (quote! { () }, quote! { self.transport.send_empty(request.into().#to_call()).await }),
     };
     let pages = match (&op.paging, &op.response) {
         (Some(_), Some(ty)) => {
@@ -743,7 +807,18 @@ fn to_call(op: &ir::Operation) -> TokenStream {
             }
         }
     });
-    let body = op.body.as_ref().map(|_| quote! { call.json_body(&self.body); });
+    let body = op.body.as_ref().map(|_| {
+        if op.body_optional {
+            quote! {
+                if let ::std::option::Option::Some(body) = &self.body {
+                    call.json_body(body);
+                }
+            }
+        } else {
+            quote! { call.json_body(&self.body); }
+        }
+    });
+    let answer = answer_settings(op);
     quote! {
         /// The call this request makes.
         fn #to_call(&self) -> ::linkspec_runtime::Call {
@@ -751,9 +826,21 @@ fn to_call(op: &ir::Operation) -> TokenStream {
             let mut call = ::linkspec_runtime::Call::new(&#meta);
             #(#params)*
             #body
+            #answer
             call
         }
     }
+}
+
+/// What a call asks of its answer beyond the operation's meta: a binary media type, and the
+/// spec's body limit.
+fn answer_settings(op: &ir::Operation) -> TokenStream {
+    let accept = op.binary.as_ref().map(|media| quote! { call.accept(#media); });
+    let limit = op.max_body_bytes.map(|n| {
+        let n = proc_macro2::Literal::usize_unsuffixed(n as usize);
+        quote! { call.max_body_bytes(#n); }
+    });
+    quote! { #accept #limit }
 }
 
 fn param_type(param: &ir::Param) -> TokenStream {
@@ -799,9 +886,17 @@ fn request_type(op: &ir::Operation) -> TokenStream {
     });
     let body_field = op.body.as_ref().map(|b| {
         let ty = ident(b);
-        quote! {
-            /// The JSON body.
-            pub body: #ty,
+        if op.body_optional {
+            quote! {
+                /// The JSON body; optional: without one, none is sent.
+                #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+                pub body: ::std::option::Option<#ty>,
+            }
+        } else {
+            quote! {
+                /// The JSON body.
+                pub body: #ty,
+            }
         }
     });
     let required: Vec<&ir::Param> = op.params.iter().filter(|p| p.required).collect();
@@ -815,7 +910,7 @@ fn request_type(op: &ir::Operation) -> TokenStream {
             }
         }
     });
-    let body_arg = op.body.as_ref().map(|b| {
+    let body_arg = op.body.as_ref().filter(|_| !op.body_optional).map(|b| {
         let ty = ident(b);
         quote! { body: #ty }
     });
@@ -828,7 +923,19 @@ fn request_type(op: &ir::Operation) -> TokenStream {
             (true, _) => quote! { #fname },
         }
     });
-    let body_init = op.body.as_ref().map(|_| quote! { body });
+    let body_init = op.body.as_ref().map(|_| if op.body_optional { quote! { body: ::std::option::Option::None } } else { quote! { body } });
+    let body_setter = op.body.as_ref().filter(|_| op.body_optional).map(|b| {
+        let ty = ident(b);
+        let setter = ident(names::REQUEST_BODY);
+        quote! {
+            /// Sets the body; without it, the call sends none.
+            #[must_use]
+            pub fn #setter(mut self, body: #ty) -> Self {
+                self.body = ::std::option::Option::Some(body);
+                self
+            }
+        }
+    });
     let all_inits: Vec<TokenStream> = inits.chain(body_init).collect();
     let setters = op.params.iter().filter(|p| !p.required).map(|param| {
         let fname = ident(&param.rust);
@@ -850,10 +957,16 @@ fn request_type(op: &ir::Operation) -> TokenStream {
     let from_body = match (&op.body, op.params.is_empty()) {
         (Some(b), true) => {
             let ty = ident(b);
+            let made = if op.body_optional {
+                let setter = ident(names::REQUEST_BODY);
+                quote! { Self::#new().#setter(body) }
+            } else {
+                quote! { Self::#new(body) }
+            };
             quote! {
                 impl ::std::convert::From<#ty> for #name {
                     fn from(body: #ty) -> Self {
-                        Self::#new(body)
+                        #made
                     }
                 }
             }
@@ -888,6 +1001,7 @@ fn request_type(op: &ir::Operation) -> TokenStream {
                 Self { #(#all_inits),* }
             }
             #(#setters)*
+            #body_setter
             #to_call
         }
 

@@ -12,14 +12,18 @@ use super::Lowerer;
 
 pub(super) fn lower_inputs(lw: &mut Lowerer, auth: &Sp<spec::AuthSpec>, lowered: Option<&ir::Auth>) -> Vec<ir::Input> {
     let a = &auth.value;
-    if matches!(lowered, Some(ir::Auth::KeyPair { .. })) {
+    if let Some(lowered) = lowered.filter(|l| l.token_scheme().is_none()) {
+        let (at, what) = match (&a.scheme, lowered) {
+            (Some(scheme), _) => (Loc::at(scheme), format!("scheme `{}`", scheme.value)),
+            (None, _) => (Loc::at(auth), "schemes without a `bearer` or `header` one".to_owned()),
+        };
         for (present, key) in [(!a.inputs.0.is_empty(), "inputs"), (a.acquire.is_some(), "acquire")] {
             if present {
                 lw.error(
                     "LS0111",
-                    Loc::at(&a.scheme),
-                    format!("`{key}` does not apply to scheme `key_pair`"),
-                    &format!("remove `{key}`: a key pair is sent as given; `inputs` and `acquire` are for the `bearer` and `header` schemes"),
+                    at,
+                    format!("`{key}` does not apply to {what}"),
+                    &format!("remove `{key}`: keys and passwords are sent as given; `inputs` and `acquire` are for the `bearer` and `header` schemes"),
                 );
             }
         }

@@ -129,7 +129,7 @@ pub(super) fn check_client_names(
         }
     };
     let a = &spec.auth.value;
-    let auth_loc = a.setter.as_ref().map(Loc::at).unwrap_or_else(|| Loc::at(&a.scheme));
+    let auth_loc = a.setter.as_ref().or(a.scheme.as_ref()).map_or_else(|| Loc::at(&spec.auth), Loc::at);
     match auth {
         Some(ir::Auth::Bearer { setter } | ir::Auth::Header { setter, .. }) => {
             claim(lw, setter, "the credential setter".to_owned(), auth_loc, "set `auth.setter:` to another name");
@@ -137,6 +137,19 @@ pub(super) fn check_client_names(
         Some(ir::Auth::KeyPair { .. }) => {
             for m in names::KEY_PAIR_SETTERS {
                 claim(lw, m, "the key pair setters".to_owned(), auth_loc, "rename the colliding header or server variable");
+            }
+        }
+        Some(basic @ ir::Auth::Basic { .. }) => {
+            for m in basic.setters() {
+                claim(lw, &m, "the Basic credential setters".to_owned(), auth_loc, "set `auth.user:` or `auth.password:` to another name");
+            }
+        }
+        Some(ir::Auth::Named { schemes, .. }) => {
+            for (name, scheme) in schemes {
+                let loc = a.schemes.iter().flat_map(|s| s.value.0.iter()).find(|(k, _)| k.value == *name).map_or(auth_loc, |(k, _)| Loc::at(k));
+                for m in scheme.setters() {
+                    claim(lw, &m, format!("scheme `{name}`"), loc, "rename the setter (`setter:`, `user:` or `password:`) or what it collides with");
+                }
             }
         }
         None => {}

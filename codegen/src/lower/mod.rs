@@ -5,6 +5,7 @@
 
 mod acquire;
 mod auth;
+mod binary;
 mod collisions;
 mod deprecation;
 mod enums;
@@ -22,7 +23,7 @@ mod unknown_keys;
 pub use parse::{check_text, edit_distance, parse};
 pub use unknown_keys::CATCH_ALL;
 use acquire::{lower_acquire, lower_inputs};
-use auth::lower_auth;
+use auth::{lower_auth, lower_operation_auth};
 use collisions::{check_client_names, check_global_names, check_model_setters, check_type_names, not_value_name};
 use enums::lower_enums;
 use errors::{lower_errors, lower_operation_envelopes, lower_rules};
@@ -125,11 +126,12 @@ pub fn lower(file: &str, spec: &spec::Spec, diags: &mut Vec<Diagnostic>) -> Opti
     check_operation_hosts(&mut lw, spec, &hosts);
     check_form_bodies(&mut lw, spec, &operations, &models);
     let inputs = lower_inputs(&mut lw, &spec.auth, auth.as_ref());
-    // A key pair has no acquisition (`lower_inputs` says so): its steps would only echo that.
-    let acquire = match auth {
-        Some(ir::Auth::KeyPair { .. }) => None,
+    // Only a token is acquired (`lower_inputs` says so otherwise): steps would only echo that.
+    let acquire = match &auth {
+        Some(a) if a.token_scheme().is_none() => None,
         _ => lower_acquire(&mut lw, spec, &inputs, &mut operations, &models),
     };
+    lower_operation_auth(&mut lw, spec, &mut operations, auth.as_ref());
     let rules = lower_rules(&mut lw, &spec.errors);
     check_global_names(&mut lw, &operations, &models, &enums, &variables, spec);
     check_client_names(&mut lw, spec, &variables, &headers, auth.as_ref(), &operations);

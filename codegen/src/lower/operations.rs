@@ -6,6 +6,7 @@ use crate::names;
 use crate::spec::{self, Sp};
 use std::collections::BTreeMap;
 use super::acquire::describe;
+use super::binary::{binary_answer, max_body};
 use super::collisions::{not_value_name, rust_help};
 use super::headers::is_header_name;
 use super::deprecation::lower_deprecation;
@@ -109,7 +110,7 @@ pub(super) fn lower_operations(lw: &mut Lowerer, ops: &Sp<spec::Entries<Sp<spec:
             }
             None => None,
         };
-        let (success, response) = lower_responses(lw, name, &o.responses);
+        let (success, response, binary) = lower_responses(lw, name, &o.responses);
         let body_format = match &o.body_format {
             None => ir::BodyFormat::Json,
             Some(f) => match f.value.as_str() {
@@ -148,6 +149,10 @@ pub(super) fn lower_operations(lw: &mut Lowerer, ops: &Sp<spec::Entries<Sp<spec:
             idempotent: o.idempotent.unwrap_or(matches!(method, ir::Method::Get | ir::Method::Put | ir::Method::Delete)),
             authenticated: true,
             deprecated: lower_deprecation(lw, o.deprecated.as_ref()),
+            binary,
+            max_body_bytes: max_body(lw, o.max_body_bytes.as_ref()),
+            body_optional: body_optional(lw, o),
+            auth_scheme: None,
         });
     }
     out
@@ -281,9 +286,19 @@ fn path_problem(path: &str) -> Option<String> {
     None
 }
 
-pub(super) fn lower_responses(lw: &mut Lowerer, op: &Sp<String>, responses: &spec::Entries<Sp<String>>) -> (Vec<u16>, Option<ir::TypeRef>) {
+/// `body_optional: true` needs a `body:` to leave out.
+fn body_optional(lw: &mut Lowerer, o: &spec::OperationSpec) -> bool {
+    let Some(flag) = o.body_optional.as_ref().filter(|f| f.value) else { return false };
+    if o.body.is_none() {
+        lw.error("LS0214", Loc::at(flag), "`body_optional` without a `body:`".to_owned(), "name the body's model under `body:`, or remove `body_optional`");
+    }
+    true
+}
+
+pub(super) fn lower_responses(lw: &mut Lowerer, op: &Sp<String>, responses: &spec::Entries<Sp<String>>) -> (Vec<u16>, Option<ir::TypeRef>, Option<String>) {
     let mut success = Vec::new();
     let mut types: Vec<(Loc, Option<ir::TypeRef>)> = Vec::new();
+    let mut binaries: Vec<(Loc, String)> = Vec::new();
     for (status, ty) in &responses.0 {
         let code = match status.value.parse::<u16>() {
             Ok(c) if (100..=599).contains(&c) => c,
@@ -302,6 +317,10 @@ pub(super) fn lower_responses(lw: &mut Lowerer, op: &Sp<String>, responses: &spe
             continue;
         }
         success.push(code);
+        if let Some(media) = binary_answer(lw, ty) {
+            binaries.push((Loc::at(ty), media));
+            continue;
+        }
         let parsed = if ty.value.trim() == "empty" { None } else { parse_type(lw, ty, None) };
         if ty.value.trim() != "empty" && parsed.is_none() {
             continue;
@@ -323,8 +342,18 @@ pub(super) fn lower_responses(lw: &mut Lowerer, op: &Sp<String>, responses: &spe
             }
         }
     }
+    if let Some((_, first)) = binaries.first() {
+        for (loc, media) in &binaries[1..] {
+            if !media.eq_ignore_ascii_case(first) {
+                lw.error("LS0208", *loc, format!("success responses ask for different media types (`{first}`, `{media}`)"), "one operation asks for one media type: list it on every success status");
+            }
+        }
+        if let Some((loc, _)) = types.first() {
+            lw.error("LS0208", *loc, "success responses answer both bytes and a type".to_owned(), "all success statuses of one operation must share one model, or all be bytes (`binary` or a media type)");
+        }
+    }
     success.sort_unstable();
-    (success, types.into_iter().next().and_then(|(_, t)| t))
+    (success, types.into_iter().next().and_then(|(_, t)| t), binaries.into_iter().next().map(|(_, m)| m))
 }
 
 /// A form body is flat: each field of its model must be a scalar (or an enum).

@@ -27,6 +27,10 @@ pub(super) fn lower_paging(lw: &mut Lowerer, spec: &spec::Spec, operations: &mut
             lw.error("LS0304", Loc::at(paging), format!("paging gives `{}` the method `{pages}`, which is also an operation", op.name), "rename that operation");
             continue;
         }
+        if op.binary.is_some() {
+            lw.error("LS0211", Loc::at(paging), format!("operation `{}` answers bytes, so it has no page to read", op.name), "remove `paging`; only JSON answers say where the next page is");
+            continue;
+        }
         if op.response.is_none() {
             lw.error("LS0211", Loc::at(paging), format!("operation `{}` answers `empty`, so it has no page to read", op.name), "remove `paging`, or give the operation a response model");
             continue;

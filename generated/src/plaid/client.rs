@@ -321,6 +321,24 @@ static ACCOUNTS_BALANCE_GET: ::linkspec_runtime::OperationMeta = ::linkspec_runt
     },
 };
 
+static ASSET_REPORT_PDF_GET: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::OperationMeta {
+    provider: &PROVIDER,
+    name: "asset_report_pdf_get",
+    method: ::linkspec_runtime::Method::Post,
+    path: "/asset_report/pdf/get",
+    success: &[200],
+    host: ::std::option::Option::None,
+    body_format: ::linkspec_runtime::BodyFormat::Json,
+    media_type: ::std::option::Option::None,
+    idempotent: true,
+    authenticated: true,
+    paging: ::std::option::Option::None,
+    envelope: ::linkspec_runtime::EnvelopeMeta {
+        code: &["/error_code"],
+        message: &["/error_message"],
+    },
+};
+
 /// The name of every operation, in spec order; each is accepted by [`Client::call_json`].
 pub const OPERATIONS: &[&str] = &[
     "user_create",
@@ -329,6 +347,7 @@ pub const OPERATIONS: &[&str] = &[
     "user_items_get",
     "sandbox_user_reset_login",
     "accounts_balance_get",
+    "asset_report_pdf_get",
 ];
 
 /// A Plaid client. Cheap to clone; clones share connections.
@@ -461,6 +480,24 @@ impl Client {
     ) -> ::std::result::Result<AccountsGetResponse, Error> {
         self.transport.send(request.into().to_call()).await
     }
+    /// Retrieves an Asset Report as a PDF. Create the report first (`/asset_report/create` or
+    /// `/asset_report/filter`) and wait for the `PRODUCT_READY` webhook. The answer is the PDF
+    /// itself; its request id is in the `Plaid-Request-ID` header. Plaid documents no size limit:
+    /// 64 MiB is linkspec's allowance for reports of many accounts (unverified).
+    ///
+    /// `POST /asset_report/pdf/get`; success: 200.
+    ///
+    /// Answers bytes (`Accept: application/pdf`), returned as they come with their `Content-Type`, never decoded.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    pub async fn asset_report_pdf_get(
+        &self,
+        request: impl ::std::convert::Into<AssetReportPdfGetRequest>,
+    ) -> ::std::result::Result<::linkspec_runtime::Binary, Error> {
+        self.transport.send_binary(request.into().to_call()).await
+    }
     /// Like [`Client::call_json`] for a paged operation: fetches up to `max_pages` pages and
     /// answers with them as a list (or with the error that ended them).
     ///
@@ -555,6 +592,15 @@ impl Client {
                     )?;
                     ::linkspec_runtime::dispatch::outcome(
                         self.accounts_balance_get(request).await,
+                    )
+                }
+                "asset_report_pdf_get" => {
+                    let request: AssetReportPdfGetRequest = ::linkspec_runtime::dispatch::arguments(
+                        "asset_report_pdf_get",
+                        args,
+                    )?;
+                    ::linkspec_runtime::dispatch::outcome(
+                        self.asset_report_pdf_get(request).await,
                     )
                 }
                 _ => {
@@ -786,6 +832,45 @@ impl AccountsBalanceGetRequest {
 
 impl ::std::convert::From<AccountsBalanceGetBody> for AccountsBalanceGetRequest {
     fn from(body: AccountsBalanceGetBody) -> Self {
+        Self::new(body)
+    }
+}
+
+/// Arguments of [`Client::asset_report_pdf_get`]: Retrieves an Asset Report as a PDF.
+///
+/// Required arguments go to `new`; optional ones have setters.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct AssetReportPdfGetRequest {
+    /// The JSON body.
+    pub body: AssetReportPdfGetBody,
+}
+
+impl AssetReportPdfGetRequest {
+    /// A request with its required arguments; optional ones start unset.
+    pub fn new(body: AssetReportPdfGetBody) -> Self {
+        Self { body }
+    }
+    /// The call this request makes.
+    fn to_call(&self) -> ::linkspec_runtime::Call {
+        #[allow(unused_mut)]
+        let mut call = ::linkspec_runtime::Call::new(&ASSET_REPORT_PDF_GET);
+        call.json_body(&self.body);
+        call.accept("application/pdf");
+        call.max_body_bytes(67108864);
+        call
+    }
+}
+
+impl ::std::convert::From<AssetReportPdfGetBody> for AssetReportPdfGetRequest {
+    fn from(body: AssetReportPdfGetBody) -> Self {
         Self::new(body)
     }
 }

@@ -497,6 +497,100 @@ impl ::std::fmt::Debug for SandboxUserResetLoginBody {
     }
 }
 
+/// Body of `/asset_report/pdf/get`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct AssetReportPdfGetBody {
+    /// The token of the Asset Report, from `/asset_report/create` or `/asset_report/filter`.
+    ///
+    /// (sensitive: redacted from `Debug`)
+    pub asset_report_token: ::std::string::String,
+    /// Filters the report's data; if provided, must be non-`null`.
+    ///
+    /// (may be absent)
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub options: ::std::option::Option<AssetReportPdfGetOptions>,
+}
+
+impl AssetReportPdfGetBody {
+    /// Builds a `AssetReportPdfGetBody` from its required fields; optional fields start absent.
+    pub fn new(
+        asset_report_token: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            asset_report_token: asset_report_token.into(),
+            options: ::std::option::Option::None,
+        }
+    }
+    /// Sets `options`.
+    #[must_use]
+    pub fn with_options(mut self, value: AssetReportPdfGetOptions) -> Self {
+        self.options = ::std::option::Option::Some(value);
+        self
+    }
+}
+
+impl ::std::fmt::Debug for AssetReportPdfGetBody {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AssetReportPdfGetBody")
+            .field("asset_report_token", &::linkspec_runtime::Redacted)
+            .field("options", &self.options)
+            .finish()
+    }
+}
+
+/// Options of `/asset_report/pdf/get`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct AssetReportPdfGetOptions {
+    /// The maximum integer number of days of history to include in the Asset Report (0 to 731).
+    ///
+    /// (may be absent (`None`) or null (`Some(None)`))
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::linkspec_runtime::serde_util::double_option"
+    )]
+    pub days_to_include: ::std::option::Option<::std::option::Option<i64>>,
+}
+
+impl AssetReportPdfGetOptions {
+    /// Builds a `AssetReportPdfGetOptions` from its required fields; optional fields start absent.
+    pub fn new() -> Self {
+        Self {
+            days_to_include: ::std::option::Option::None,
+        }
+    }
+    /// Sets `days_to_include` to a value. [`with_days_to_include_null`](Self::with_days_to_include_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn with_days_to_include(mut self, value: i64) -> Self {
+        self.days_to_include = ::std::option::Option::Some(
+            ::std::option::Option::Some(value),
+        );
+        self
+    }
+    /// Sends `days_to_include` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
+    #[must_use]
+    pub fn with_days_to_include_null(mut self) -> Self {
+        self.days_to_include = ::std::option::Option::Some(::std::option::Option::None);
+        self
+    }
+}
+
 /// The user's identity as integrations from before 2025-12-10 send it. Required to create a
 /// Plaid Check Consumer Report for a user identified by `user_token`.
 ///
