@@ -9,6 +9,7 @@ mod collisions;
 mod enums;
 mod errors;
 mod headers;
+pub mod merge;
 mod models;
 mod operations;
 mod paging;
