@@ -1,6 +1,7 @@
 //! Library half of xtask: reading specs and comparing generated/ with what the generator makes.
 //! The binary (`cargo xtask ...`) and the freshness test share it.
 
+pub mod bench;
 pub mod manifest;
 pub mod schema;
 pub mod tree;
