@@ -164,7 +164,8 @@ fn read_file(f: &SpecSource, before: usize, diags: &mut Vec<Diagnostic>, stray: 
     let mut shifted = String::with_capacity(before + f.text.len());
     shifted.extend(std::iter::repeat_n('\n', before));
     shifted.push_str(&f.text);
-    if top_level_key(&f.text, "provider").is_none() {
+    let tried_spec = top_level_key(&f.text, "provider").is_some();
+    if !tried_spec {
         if let Ok(part) = serde_saphyr::from_str_with_options::<SpecPart>(&shifted, shape::options()) {
             return Read::Part(part);
         }
@@ -189,7 +190,7 @@ fn read_file(f: &SpecSource, before: usize, diags: &mut Vec<Diagnostic>, stray: 
         _ => Vec::new(),
     };
     let provider = keys.iter().any(|(k, _)| k == "provider");
-    if provider {
+    if provider && !tried_spec {
         // A flow-style or quoted `provider` key the line scan missed: read as a provider file.
         if let Ok(spec) = serde_saphyr::from_str_with_options::<spec::Spec>(&shifted, shape::options()) {
             return Read::Provider(Box::new(spec));

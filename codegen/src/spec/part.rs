@@ -30,10 +30,10 @@ pub struct SpecPart {
 /// `operations` required (only a directory may spread them over files).
 pub fn whole_file_schema() -> Value {
     let mut schema = super::spec_schema();
-    if let Some(Value::Array(required)) = schema.get_mut("required") {
-        if !required.iter().any(|k| k == "operations") {
-            required.push("operations".into());
-        }
+    if let Some(Value::Array(required)) = schema.get_mut("required")
+        && !required.iter().any(|k| k == "operations")
+    {
+        required.push("operations".into());
     }
     schema
 }
