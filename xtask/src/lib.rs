@@ -284,22 +284,28 @@ pub fn recorded_answers(root: &Path) -> Result<std::collections::BTreeMap<String
 }
 
 /// Warnings the recorded answers give about the specs (see `linkspec_codegen::evidence`).
-/// Providers in several files are not checked yet (the check locates fields in one file's text).
 pub fn evidence_warnings(root: &Path, sources: &[ProviderSource<'_>]) -> Result<linkspec_codegen::diag::Diagnostics> {
+    use linkspec_codegen::evidence;
     let answers = recorded_answers(root)?;
-    let specs: Vec<SpecSource> =
-        sources.iter().filter_map(|s| if let ProviderSource::File(f) = s { Some((*f).clone()) } else { None }).collect();
-    let specs = &specs;
-    let (providers, _) = linkspec_codegen::check(specs);
+    let (providers, _) = linkspec_codegen::check_providers(sources);
     let mut warnings = Vec::new();
     for provider in &providers {
         let Some(recorded) = answers.get(&provider.module) else { continue };
-        let Some(spec) = specs.iter().find(|s| s.name == provider.source) else { continue };
-        let samples: Vec<linkspec_codegen::evidence::Sample<'_>> = recorded
+        let samples: Vec<evidence::Sample<'_>> = recorded
             .iter()
-            .map(|(operation, status, body)| linkspec_codegen::evidence::Sample { operation, status: *status, body })
+            .map(|(operation, status, body)| evidence::Sample { operation, status: *status, body })
             .collect();
-        warnings.extend(linkspec_codegen::evidence::optional_fields_always_present(provider, &spec.text, &samples));
+        for source in sources {
+            match source {
+                ProviderSource::File(spec) if spec.name == provider.source => {
+                    warnings.extend(evidence::optional_fields_always_present(provider, &spec.text, &samples));
+                }
+                ProviderSource::Dir { name, files } if *name == provider.source => {
+                    warnings.extend(evidence::optional_fields_always_present_in_dir(provider, files, &samples));
+                }
+                _ => {}
+            }
+        }
     }
     let mut diags = linkspec_codegen::diag::Diagnostics(warnings);
     diags.sort();
