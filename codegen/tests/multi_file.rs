@@ -170,3 +170,30 @@ fn a_directory_and_its_merged_file_lower_to_the_same_provider() {
     assert!(!diags.has_errors(), "{}", render(&diags, &files));
     assert_eq!(format!("{:?}", single), format!("{:?}", merged));
 }
+
+#[test]
+fn an_empty_part_is_harmless_and_a_part_that_is_no_mapping_says_what_a_part_is() {
+    let mut files = files_of("acme");
+    files.push(SpecSource { name: "fixtures_multi/acme/zz_empty.yaml".into(), text: "# yaml-language-server: $schema=../linkspec.schema.json\n".into() });
+    files.push(SpecSource { name: "fixtures_multi/acme/zz_list.yaml".into(), text: "- operations\n".into() });
+    let (_, diags) = check_providers(&[ProviderSource::Dir { name: "d/", files: &files }]);
+    let text = render(&diags, &files);
+    // The empty part adds nothing; the list is no part, and the help says what a part is.
+    assert_eq!(diags.0.len(), 1, "{text}");
+    assert!(located(&diags, "LS0005", "zz_list.yaml", 1, 1), "{text}");
+    assert!(text.contains("help: a part of a provider directory is a mapping of `operations`, `models` and `enums`"), "{text}");
+}
+
+#[test]
+fn the_provider_file_may_sort_anywhere_and_places_stay_right() {
+    // The provider file last, a mistake in it and one in the first part.
+    let mut files = files_of("acme");
+    let provider = files.remove(0);
+    files.push(SpecSource { name: "d/zz_provider.yaml".into(), text: provider.text.replace("scheme: bearer", "scheme: bearr") });
+    files[0].text = files[0].text.replace("200: GadgetList", "200: GadgetLst");
+    let (_, diags) = check_providers(&[ProviderSource::Dir { name: "d/", files: &files }]);
+    let text = render(&diags, &files);
+    assert!(located(&diags, "LS0110", "zz_provider.yaml", 9, 11), "{text}");
+    assert!(located(&diags, "LS0300", "gadgets.yaml", 10, 12), "{text}");
+    assert_eq!(diags.0.len(), 2, "{text}");
+}

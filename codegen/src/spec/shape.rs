@@ -189,6 +189,12 @@ pub fn check_as(file: &str, root: &Node, role: Role) -> Vec<Diagnostic> {
     let mut checker = Checker { file, root: schema, out: Vec::new() };
     checker.node(root, schema, &Place { path: String::new(), key: None }, false);
     checker.out.sort_by_key(|d| d.loc);
+    if role == Role::Part {
+        // `field_help` describes a whole spec at the top; a part holds less.
+        for d in checker.out.iter_mut().filter(|d| d.message.starts_with("the file must be")) {
+            d.help = Some("a part of a provider directory is a mapping of `operations`, `models` and `enums`".to_owned());
+        }
+    }
     checker.out
 }
 
