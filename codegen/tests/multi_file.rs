@@ -197,3 +197,12 @@ fn the_provider_file_may_sort_anywhere_and_places_stay_right() {
     assert!(located(&diags, "LS0300", "gadgets.yaml", 10, 12), "{text}");
     assert_eq!(diags.0.len(), 2, "{text}");
 }
+
+#[test]
+fn a_bidi_control_in_a_part_is_located_in_that_part() {
+    let mut files = files_of("acme");
+    files[2].text = files[2].text.replace("Reads one widget.", "Reads one \u{202E}widget.");
+    let (providers, diags) = check_providers(&[ProviderSource::Dir { name: "d/", files: &files }]);
+    assert!(providers.is_empty(), "nothing is generated");
+    assert!(located(&diags, "LS0007", "widgets.yaml", 4, 20), "{}", render(&diags, &files));
+}
