@@ -35,6 +35,24 @@ pub const MIN_INSTANCES: usize = 3;
 /// Warnings (LS1009) for optional fields that every recorded instance of their model has, when
 /// there are at least [`MIN_INSTANCES`] of them. `spec_text` locates the fields.
 pub fn optional_fields_always_present(provider: &ir::Provider, spec_text: &str, samples: &[Sample<'_>]) -> Vec<Diagnostic> {
+    let spec = crate::lower::parse(&provider.source, spec_text).ok();
+    always_present(provider, samples, |model, field| {
+        spec.as_ref().and_then(|s| field_loc(s, model, field)).map(|loc| (provider.source.clone(), loc))
+    })
+}
+
+/// [`optional_fields_always_present`] for a provider in several files (`provider.source` is its
+/// directory): each warning is located in the file that declares the field.
+pub fn optional_fields_always_present_in_dir(provider: &ir::Provider, files: &[crate::SpecSource], samples: &[Sample<'_>]) -> Vec<Diagnostic> {
+    let (merged, _) = crate::lower::merge::parse_dir(&provider.source, files);
+    always_present(provider, samples, |model, field| {
+        let merged = merged.as_ref()?;
+        let (file, loc) = merged.lines.locate(field_loc(&merged.spec, model, field)?);
+        Some((file.to_owned(), loc))
+    })
+}
+
+fn always_present(provider: &ir::Provider, samples: &[Sample<'_>], locate: impl Fn(&str, &str) -> Option<(String, Loc)>) -> Vec<Diagnostic> {
     let mut tallies: BTreeMap<(String, String), Tally> = BTreeMap::new();
     for sample in samples {
         let Some(op) = provider.operations.iter().find(|o| o.name == sample.operation) else { continue };
@@ -49,17 +67,16 @@ pub fn optional_fields_always_present(provider: &ir::Provider, spec_text: &str, 
             walk(provider, &ty, sample.body, &mut tallies);
         }
     }
-    let spec = crate::lower::parse(&provider.source, spec_text).ok();
     let mut out = Vec::new();
     for model in &provider.models {
         for field in model.fields.iter().filter(|f| f.optional) {
             let Some(t) = tallies.get(&(model.name.clone(), field.wire.clone())) else { continue };
             if t.instances >= MIN_INSTANCES && t.present == t.instances {
-                let loc = spec.as_ref().and_then(|s| field_loc(s, &model.name, &field.wire)).unwrap_or_default();
+                let (file, loc) = locate(&model.name, &field.wire).unwrap_or_else(|| (provider.source.clone(), Loc::default()));
                 out.push(
                     Diagnostic::warning(
                         "LS1009",
-                        &provider.source,
+                        &file,
                         loc,
                         format!(
                             "optional field `{}.{}` is present in all {} recorded `{}`s",
@@ -129,6 +146,24 @@ mod tests {
         let w = &warnings[0];
         assert_eq!((w.code, w.loc.line, w.loc.col), ("LS1009", 23, 7));
         assert_eq!(w.message, "optional field `Item.always` is present in all 3 recorded `Item`s");
+    }
+
+    #[test]
+    fn in_a_provider_directory_the_warning_is_located_in_the_file_of_the_field() {
+        // The same spec with `Item` moved to a part of its own.
+        let (head, item) = SPEC.split_once("  Item:\n").expect("Item");
+        let (item, failure) = item.split_once("  Failure:\n").expect("Failure");
+        let files = [
+            SpecSource { name: "t/a.yaml".into(), text: format!("{head}  Failure:\n{failure}") },
+            SpecSource { name: "t/items.yaml".into(), text: format!("# a part\nmodels:\n  Item:\n{item}") },
+        ];
+        let (mut providers, diags) = crate::check_providers(&[crate::ProviderSource::Dir { name: "t/", files: &files }]);
+        assert!(!diags.has_errors(), "{diags:?}");
+        let p = providers.remove(0);
+        let page = json!({"items": [{"always": "a"}, {"always": "b"}, {"always": "c"}]});
+        let warnings = optional_fields_always_present_in_dir(&p, &files, &[Sample { operation: "get_page", status: 200, body: &page }]);
+        let found: Vec<(&str, u32, u32)> = warnings.iter().map(|w| (w.file.as_str(), w.loc.line, w.loc.col)).collect();
+        assert_eq!(found, [("t/items.yaml", 6, 7)], "{warnings:#?}");
     }
 
     #[test]

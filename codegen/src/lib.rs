@@ -24,6 +24,22 @@ pub struct SpecSource {
     pub text: String,
 }
 
+/// A provider's spec as read by the caller: one file, or the files of a provider directory,
+/// which are merged (see [`lower::merge`]).
+#[derive(Debug, Clone, Copy)]
+pub enum ProviderSource<'a> {
+    /// `specs/<provider>.yaml`.
+    File(&'a SpecSource),
+    /// `specs/<provider>/`: `name` as shown in diagnostics and headers (`specs/plaid/`), and its
+    /// `*.yaml` files in name order.
+    Dir {
+        /// The directory, e.g. `specs/plaid/`.
+        name: &'a str,
+        /// Its files, each named with its path (`specs/plaid/items.yaml`).
+        files: &'a [SpecSource],
+    },
+}
+
 /// A file to write, relative to the repository root.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedFile {
@@ -60,7 +76,13 @@ pub struct Output {
 /// Parses and validates every spec, then emits the crate. Every problem in every spec is
 /// reported; nothing is produced when any is an error.
 pub fn generate(specs: &[SpecSource], config: &Config) -> Result<Output, Diagnostics> {
-    let (providers, diags) = check(specs);
+    let sources: Vec<ProviderSource<'_>> = specs.iter().map(ProviderSource::File).collect();
+    generate_providers(&sources, config)
+}
+
+/// [`generate`] for providers written in one file or in a directory of files.
+pub fn generate_providers(sources: &[ProviderSource<'_>], config: &Config) -> Result<Output, Diagnostics> {
+    let (providers, diags) = check_providers(sources);
     if diags.has_errors() {
         return Err(diags);
     }
@@ -80,29 +102,58 @@ pub fn generate(specs: &[SpecSource], config: &Config) -> Result<Output, Diagnos
 
 /// Parses and lowers every spec, returning the providers that are valid and every diagnostic.
 pub fn check(specs: &[SpecSource]) -> (Vec<ir::Provider>, Diagnostics) {
+    let sources: Vec<ProviderSource<'_>> = specs.iter().map(ProviderSource::File).collect();
+    check_providers(&sources)
+}
+
+/// [`check`] for providers written in one file or in a directory of files.
+pub fn check_providers(sources: &[ProviderSource<'_>]) -> (Vec<ir::Provider>, Diagnostics) {
     let mut diags = Vec::new();
     let mut providers: Vec<ir::Provider> = Vec::new();
-    for source in specs {
-        diags.extend(lower::check_text(&source.name, &source.text));
-        let parsed = match lower::parse(&source.name, &source.text) {
-            Ok(spec) => spec,
-            Err(problems) => {
-                diags.extend(problems);
-                continue;
+    for source in sources {
+        // A directory whose names clash still lowers (to report the rest) but yields no provider.
+        let mut blocked = false;
+        let (name, parsed, lines) = match source {
+            ProviderSource::File(source) => {
+                diags.extend(lower::check_text(&source.name, &source.text));
+                match lower::parse(&source.name, &source.text) {
+                    Ok(spec) => (source.name.as_str(), spec, None),
+                    Err(problems) => {
+                        diags.extend(problems);
+                        continue;
+                    }
+                }
             }
+            ProviderSource::Dir { name, files } => match lower::merge::parse_dir(name, files) {
+                (Some(merged), problems) => {
+                    blocked = problems.iter().any(|d| d.severity == diag::Severity::Error);
+                    diags.extend(problems);
+                    (*name, merged.spec, Some(merged.lines))
+                }
+                (None, problems) => {
+                    diags.extend(problems);
+                    continue;
+                }
+            },
         };
+        let mut found = Vec::new();
         if let Some(first) = providers.iter().find(|p| p.module == parsed.provider.value) {
-            diags.push(
+            found.push(
                 Diagnostic::error(
                     "LS0100",
-                    &source.name,
+                    name,
                     Loc::at(&parsed.provider),
                     format!("provider `{}` is already defined in {}", first.module, first.source),
                 )
                 .help("each spec needs its own provider name"),
             );
         }
-        if let Some(p) = lower::lower(&source.name, &parsed, &mut diags) {
+        let lowered = lower::lower(name, &parsed, &mut found);
+        match &lines {
+            Some(lines) => diags.extend(found.into_iter().map(|d| lines.place(d))),
+            None => diags.extend(found),
+        }
+        if let Some(p) = lowered.filter(|_| !blocked) {
             providers.push(p);
         }
     }

@@ -8,6 +8,7 @@
 //! The same types derive the JSON Schema that editors use ([`json_schema()`]), and [`shape`]
 //! checks a file against that schema to report every structural problem at once.
 
+pub mod part;
 pub mod shape;
 
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
@@ -34,6 +35,15 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Sp<T> {
     fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let s = serde_saphyr::Spanned::<T>::deserialize(deserializer)?;
         Ok(Sp { value: s.value, referenced: s.referenced, defined: s.defined })
+    }
+}
+
+/// An empty value at no place ([`serde_saphyr::Location::UNKNOWN`]): a key a file may leave
+/// out (a provider file in a directory has no `operations:` when its parts hold them).
+impl<T: Default> Default for Sp<T> {
+    fn default() -> Self {
+        let nowhere = serde_saphyr::Location::UNKNOWN;
+        Sp { value: T::default(), referenced: nowhere, defined: nowhere }
     }
 }
 
@@ -114,9 +124,15 @@ fn optional_timestamps_schema(_: &mut SchemaGenerator) -> Schema {
     json_schema!({ "type": ["string", "null"], "enum": values })
 }
 
-/// The JSON Schema (draft-07, which every editor's YAML plugin reads) of a spec file, derived
-/// from [`Spec`].
+/// The JSON Schema (draft-07, which every editor's YAML plugin reads) that editors check spec
+/// files against: a file with `provider:` is a [`Spec`], any other a [`part::SpecPart`] (a
+/// file of a provider directory). See [`part::editor_schema`].
 pub fn json_schema() -> serde_json::Value {
+    part::editor_schema()
+}
+
+/// The JSON Schema of a [`Spec`] alone, derived from its types.
+pub fn spec_schema() -> serde_json::Value {
     let mut schema = schemars::generate::SchemaSettings::draft07().into_generator().into_root_schema_for::<Spec>();
     schema.insert("title".into(), "linkspec provider spec".into());
     schema.to_value()
@@ -195,7 +211,9 @@ pub struct Spec {
     pub auth: Sp<AuthSpec>,
     /// The provider's error envelope.
     pub errors: Sp<ErrorsSpec>,
-    /// Endpoints, keyed by operation name (snake_case).
+    /// Endpoints, keyed by operation name (snake_case). Required in a spec of one file; in a
+    /// provider directory any of its files may hold them.
+    #[serde(default)]
     pub operations: Sp<Entries<Sp<OperationSpec>>>,
     /// Object types, keyed by Rust type name (PascalCase).
     #[serde(default)]

@@ -1,6 +1,7 @@
 //! Library half of xtask: reading specs and comparing generated/ with what the generator makes.
 //! The binary (`cargo xtask ...`) and the freshness test share it.
 
+pub mod bench;
 pub mod manifest;
 pub mod schema;
 pub mod tree;
@@ -8,7 +9,7 @@ pub mod workspace;
 
 use anyhow::{Context, Result, bail};
 use linkspec_codegen::diag::{Diagnostic, Diagnostics, Loc};
-use linkspec_codegen::{Config, Output, SpecSource};
+use linkspec_codegen::{Config, Output, ProviderSource, SpecSource};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -17,8 +18,10 @@ pub use workspace::{compiled_root, current_root, find_root};
 /// What `specs/` holds: the specs that read, and the problems of those that did not.
 #[derive(Debug, Default)]
 pub struct SpecDir {
-    /// Specs read as UTF-8, in name order.
+    /// Specs of one file (`specs/*.yaml`) read as UTF-8, in name order.
     pub specs: Vec<SpecSource>,
+    /// Providers in several files (`specs/<provider>/*.yaml`), in name order.
+    pub dirs: Vec<SpecGroup>,
     /// Files that are not UTF-8, each reported as a diagnostic at its first bad byte.
     pub diagnostics: Diagnostics,
     /// Their text (bad bytes replaced), for the diagnostics' snippets.
@@ -27,59 +30,141 @@ pub struct SpecDir {
     pub refused: Vec<String>,
 }
 
+/// A provider directory: `specs/<provider>/` and its `*.yaml` files, which are merged.
+#[derive(Debug, Default)]
+pub struct SpecGroup {
+    /// The directory as diagnostics and headers show it: `specs/<provider>/`.
+    pub name: String,
+    /// Its files that read, in name order, each named `specs/<provider>/<file>.yaml`.
+    pub files: Vec<SpecSource>,
+}
+
 impl SpecDir {
     /// True when every spec file read.
     pub fn is_clean(&self) -> bool {
         self.diagnostics.0.is_empty() && self.refused.is_empty()
     }
+
+    /// One entry per provider: each spec of one file, then each provider directory.
+    pub fn providers(&self) -> Vec<ProviderSource<'_>> {
+        let files = self.specs.iter().map(ProviderSource::File);
+        files.chain(self.dirs.iter().map(|d| ProviderSource::Dir { name: &d.name, files: &d.files })).collect()
+    }
+
+    /// Every spec file that read, in a directory or not.
+    pub fn files(&self) -> impl Iterator<Item = &SpecSource> {
+        self.specs.iter().chain(self.dirs.iter().flat_map(|d| &d.files))
+    }
 }
 
-/// Reads `specs/`: every `*.yaml` file in name order. A file that is not UTF-8 becomes a
-/// diagnostic (the others are still read); a `*.yml` (or `*.YAML`) file is refused, never
-/// silently skipped. Other files (the README, the JSON Schema) are not specs.
+/// Reads `specs/`: every `*.yaml` file in name order, and every directory `specs/<provider>/`
+/// as a provider in several files (its `*.yaml` files, in name order). A file that is not UTF-8
+/// becomes a diagnostic (the others are still read); a `*.yml` (or `*.YAML`) file is refused,
+/// never silently skipped, and so are a directory inside a provider directory and a provider
+/// directory without a `*.yaml`. Other files (the README, the JSON Schema) are not specs.
 pub fn read_spec_dir(root: &Path) -> Result<SpecDir> {
     let dir = root.join("specs");
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+    let mut out = SpecDir::default();
+    for path in sorted_entries(&dir)? {
+        let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = format!("specs/{file}");
+        let Some(meta) = metadata(&path, &name)? else { continue };
+        if meta.is_dir() {
+            read_provider_dir(&path, &name, &mut out)?;
+            continue;
+        }
+        if let Some(spec) = read_spec_file(&path, name, &meta, &mut out)? {
+            out.specs.push(spec);
+        }
+    }
+    Ok(out)
+}
+
+/// What `path` is (through links). A file that is no spec and cannot be looked at (a dangling
+/// link next to the README) is not one linkspec reads: `None`.
+fn metadata(path: &Path, name: &str) -> Result<Option<std::fs::Metadata>> {
+    match std::fs::metadata(path) {
+        Ok(meta) => Ok(Some(meta)),
+        Err(_) if !is_spec_name(path) => Ok(None),
+        Err(e) => Err(e).with_context(|| format!("reading {name}")),
+    }
+}
+
+/// Named like a spec (`*.yaml`, or `*.yml` in any case, which is refused).
+fn is_spec_name(path: &Path) -> bool {
+    let ext = path.extension().map(|e| e.to_string_lossy().into_owned()).unwrap_or_default();
+    ext.eq_ignore_ascii_case("yaml") || ext.eq_ignore_ascii_case("yml")
+}
+
+/// The entries of `dir`, sorted by path.
+fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
         .with_context(|| format!("reading {}", dir.display()))?
         .map(|e| e.map(|e| e.path()))
         .collect::<std::io::Result<_>>()
         .with_context(|| format!("reading {}", dir.display()))?;
     paths.sort();
-    let mut out = SpecDir::default();
-    for path in paths {
-        let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let name = format!("specs/{file}");
-        let ext = path.extension().map(|e| e.to_string_lossy().into_owned()).unwrap_or_default();
-        let yaml = ext == "yaml";
-        if !(ext.eq_ignore_ascii_case("yaml") || ext.eq_ignore_ascii_case("yml")) {
-            continue;
-        }
-        // Read through links (reading is harmless), but only regular files: a FIFO would block.
-        let meta = std::fs::metadata(&path).with_context(|| format!("reading {name}"))?;
+    Ok(paths)
+}
+
+/// Reads `specs/<provider>/` (named `dir`, e.g. `specs/plaid`) as one provider in several files.
+fn read_provider_dir(path: &Path, dir: &str, out: &mut SpecDir) -> Result<()> {
+    let mut group = SpecGroup { name: format!("{dir}/"), files: Vec::new() };
+    let mut seen = 0;
+    for entry in sorted_entries(path)? {
+        let file = entry.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = format!("{dir}/{file}");
+        let Some(meta) = metadata(&entry, &name)? else { continue };
         if meta.is_dir() {
+            out.refused.push(format!(
+                "{name}/: a provider directory is read one level deep; move its `*.yaml` files up into {dir}/, or make it a provider of its own (specs/<provider>/)"
+            ));
             continue;
         }
-        if !yaml {
-            let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-            out.refused.push(format!("{name}: specs must be named `*.yaml`; rename it to specs/{stem}.yaml"));
-            continue;
-        }
-        if !meta.is_file() {
-            out.refused.push(format!("{name}: not a regular file; a spec is a YAML file"));
-            continue;
-        }
-        let bytes = std::fs::read(&path).with_context(|| format!("reading {name}"))?;
-        match String::from_utf8(bytes) {
-            Ok(text) => out.specs.push(SpecSource { name, text }),
-            Err(e) => {
-                let bytes = e.as_bytes();
-                let offset = e.utf8_error().valid_up_to();
-                out.diagnostics.0.push(not_utf8(&name, bytes, offset));
-                out.lossy.push(SpecSource { name, text: String::from_utf8_lossy(bytes).into_owned() });
-            }
+        seen += usize::from(is_spec_name(&entry));
+        if let Some(spec) = read_spec_file(&entry, name, &meta, out)? {
+            group.files.push(spec);
         }
     }
-    Ok(out)
+    if seen == 0 {
+        out.refused.push(format!(
+            "{dir}/: a provider directory holds the provider's `*.yaml` files, and this one holds none; add them or remove the directory"
+        ));
+        return Ok(());
+    }
+    out.dirs.push(group);
+    Ok(())
+}
+
+/// Reads one file found in `specs/` or a provider directory: `Some` for a spec that reads;
+/// `None` for a file that is no spec, or one refused or reported in `out`.
+fn read_spec_file(path: &Path, name: String, meta: &std::fs::Metadata, out: &mut SpecDir) -> Result<Option<SpecSource>> {
+    let yaml = path.extension().is_some_and(|e| e == "yaml");
+    if !is_spec_name(path) {
+        return Ok(None);
+    }
+    if !yaml {
+        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let dir = name.rsplit_once('/').map_or("specs", |(d, _)| d);
+        out.refused.push(format!("{name}: specs must be named `*.yaml`; rename it to {dir}/{stem}.yaml"));
+        return Ok(None);
+    }
+    // Read through links (reading is harmless), but only regular files: a FIFO would block.
+    if !meta.is_file() {
+        out.refused.push(format!("{name}: not a regular file; a spec is a YAML file"));
+        return Ok(None);
+    }
+    let bytes = std::fs::read(path).with_context(|| format!("reading {name}"))?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Some(SpecSource { name, text })),
+        Err(e) => {
+            let bytes = e.as_bytes();
+            let offset = e.utf8_error().valid_up_to();
+            out.diagnostics.0.push(not_utf8(&name, bytes, offset));
+            out.lossy.push(SpecSource { name, text: String::from_utf8_lossy(bytes).into_owned() });
+            Ok(None)
+        }
+    }
 }
 
 /// The diagnostic for a file whose bytes stop being UTF-8 at `offset`.
@@ -98,15 +183,25 @@ fn not_utf8(name: &str, bytes: &[u8], offset: usize) -> Diagnostic {
     .help("specs are UTF-8 text: save the file as UTF-8 (the snippet shows the bad byte as \u{FFFD})")
 }
 
-/// Reads `specs/*.yaml`, failing when any spec file does not read (see [`read_spec_dir`]).
-pub fn read_specs(root: &Path) -> Result<Vec<SpecSource>> {
+/// Reads `specs/`, failing when any spec file does not read (see [`read_spec_dir`]).
+pub fn read_clean_spec_dir(root: &Path) -> Result<SpecDir> {
     let dir = read_spec_dir(root)?;
     if !dir.is_clean() {
         let mut problems: Vec<String> = dir.diagnostics.0.iter().map(ToString::to_string).collect();
         problems.extend(dir.refused);
         bail!("{}", problems.join("\n"));
     }
-    Ok(dir.specs)
+    Ok(dir)
+}
+
+/// Every spec file under `specs/` (`specs/*.yaml` and `specs/<provider>/*.yaml`), failing when
+/// any does not read. To generate, use [`SpecDir::providers`]: a directory's files are one
+/// provider.
+pub fn read_specs(root: &Path) -> Result<Vec<SpecSource>> {
+    let dir = read_clean_spec_dir(root)?;
+    let SpecDir { mut specs, dirs, .. } = dir;
+    specs.extend(dirs.into_iter().flat_map(|d| d.files));
+    Ok(specs)
 }
 
 /// Every regular file under `dir`, relative to `root`, with `/` separators. Symbolic links
@@ -189,18 +284,28 @@ pub fn recorded_answers(root: &Path) -> Result<std::collections::BTreeMap<String
 }
 
 /// Warnings the recorded answers give about the specs (see `linkspec_codegen::evidence`).
-pub fn evidence_warnings(root: &Path, specs: &[SpecSource]) -> Result<linkspec_codegen::diag::Diagnostics> {
+pub fn evidence_warnings(root: &Path, sources: &[ProviderSource<'_>]) -> Result<linkspec_codegen::diag::Diagnostics> {
+    use linkspec_codegen::evidence;
     let answers = recorded_answers(root)?;
-    let (providers, _) = linkspec_codegen::check(specs);
+    let (providers, _) = linkspec_codegen::check_providers(sources);
     let mut warnings = Vec::new();
     for provider in &providers {
         let Some(recorded) = answers.get(&provider.module) else { continue };
-        let Some(spec) = specs.iter().find(|s| s.name == provider.source) else { continue };
-        let samples: Vec<linkspec_codegen::evidence::Sample<'_>> = recorded
+        let samples: Vec<evidence::Sample<'_>> = recorded
             .iter()
-            .map(|(operation, status, body)| linkspec_codegen::evidence::Sample { operation, status: *status, body })
+            .map(|(operation, status, body)| evidence::Sample { operation, status: *status, body })
             .collect();
-        warnings.extend(linkspec_codegen::evidence::optional_fields_always_present(provider, &spec.text, &samples));
+        for source in sources {
+            match source {
+                ProviderSource::File(spec) if spec.name == provider.source => {
+                    warnings.extend(evidence::optional_fields_always_present(provider, &spec.text, &samples));
+                }
+                ProviderSource::Dir { name, files } if *name == provider.source => {
+                    warnings.extend(evidence::optional_fields_always_present_in_dir(provider, files, &samples));
+                }
+                _ => {}
+            }
+        }
     }
     let mut diags = linkspec_codegen::diag::Diagnostics(warnings);
     diags.sort();
@@ -217,13 +322,13 @@ pub fn evidence_warnings(root: &Path, specs: &[SpecSource]) -> Result<linkspec_c
 /// as it was, and a symbolic link there is refused, never followed.
 pub fn generate(root: &Path, check: bool, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write) -> Result<bool> {
     let dir = read_spec_dir(root)?;
-    let specs = &dir.specs;
-    let source_of = |name: &str| specs.iter().chain(&dir.lossy).find(|s| s.name == name).map(|s| s.text.as_str());
+    let providers = dir.providers();
+    let source_of = |name: &str| dir.files().chain(&dir.lossy).find(|s| s.name == name).map(|s| s.text.as_str());
     let config = Config::default();
     for problem in &dir.refused {
         writeln!(err, "error: {problem}")?;
     }
-    if specs.is_empty() && dir.is_clean() {
+    if providers.is_empty() && dir.is_clean() {
         writeln!(
             err,
             "error: {} holds no spec (`*.yaml`): nothing to generate from, so {}/ was left as it is",
@@ -232,7 +337,7 @@ pub fn generate(root: &Path, check: bool, out: &mut dyn std::io::Write, err: &mu
         )?;
         return Ok(false);
     }
-    let generated = linkspec_codegen::generate(specs, &config);
+    let generated = linkspec_codegen::generate_providers(&providers, &config);
     if !dir.is_clean() || generated.is_err() {
         let mut diags = dir.diagnostics.clone();
         if let Err(more) = &generated {
@@ -259,14 +364,14 @@ pub fn generate(root: &Path, check: bool, out: &mut dyn std::io::Write, err: &mu
         }
     }
     let mut warnings = output.warnings.clone();
-    warnings.0.extend(evidence_warnings(root, specs)?.0);
+    warnings.0.extend(evidence_warnings(root, &providers)?.0);
     if !warnings.0.is_empty() {
         write!(err, "{}", warnings.render(source_of))?;
     }
     let drift = drift(root, &config, &output)?;
     if check {
         if drift.is_empty() {
-            writeln!(out, "generated/ is up to date ({} files from {} specs)", output.files.len(), specs.len())?;
+            writeln!(out, "generated/ is up to date ({} files from {} specs)", output.files.len(), providers.len())?;
             return Ok(true);
         }
         for f in &drift.stale {
@@ -294,7 +399,7 @@ pub fn generate(root: &Path, check: bool, out: &mut dyn std::io::Write, err: &mu
         out,
         "{} files from {} specs ({} written, {} removed)",
         output.files.len(),
-        specs.len(),
+        providers.len(),
         drift.stale.len(),
         drift.extra.len()
     )?;

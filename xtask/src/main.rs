@@ -2,6 +2,7 @@
 //!
 //! `cargo xtask generate [--check]` rewrites (or checks) generated/ from specs/.
 //! `cargo xtask conformance [filters]` replays the recorded cases through generated/.
+//! `cargo xtask bench-generate` measures how generation time grows with the operations.
 
 use anyhow::{Context, Result, bail};
 use std::process::ExitCode;
@@ -12,8 +13,9 @@ fn main() -> ExitCode {
         Some("generate") => generate(&args[1..]),
         Some("conformance") => conformance(&args[1..]),
         Some("schema") => xtask::schema::run(&args[1..]),
+        Some("bench-generate") => xtask::bench::run(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask generate [--check] | conformance [PROVIDER|CASE]...");
+            eprintln!("usage: cargo xtask generate [--check] | schema [--check] | bench-generate [--rounds N] | conformance [PROVIDER|CASE]...");
             return ExitCode::from(2);
         }
     };

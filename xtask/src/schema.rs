@@ -19,11 +19,21 @@ pub fn schema_text() -> Result<String> {
     Ok(text)
 }
 
-/// Specs whose first line is not [`MODELINE`].
+/// The first line of every file of a provider directory (`specs/<provider>/*.yaml`): the same
+/// schema, one directory up.
+pub const DIR_MODELINE: &str = "# yaml-language-server: $schema=../linkspec.schema.json";
+
+/// The modeline a spec file named `name` (`specs/x.yaml`, `specs/x/y.yaml`) starts with.
+pub fn modeline_for(name: &str) -> &'static str {
+    if name.matches('/').count() > 1 { DIR_MODELINE } else { MODELINE }
+}
+
+/// Spec files whose first line is not their modeline ([`MODELINE`], [`DIR_MODELINE`] in a
+/// provider directory).
 pub fn specs_without_modeline(root: &Path) -> Result<Vec<String>> {
     Ok(crate::read_specs(root)?
         .into_iter()
-        .filter(|s| s.text.lines().next() != Some(MODELINE))
+        .filter(|s| s.text.lines().next() != Some(modeline_for(&s.name)))
         .map(|s| s.name)
         .collect())
 }
@@ -42,7 +52,7 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
     let current = std::fs::read_to_string(&path).ok();
     let missing = specs_without_modeline(&root)?;
     for name in &missing {
-        eprintln!("{name}: the first line must be `{MODELINE}` so editors find the schema");
+        eprintln!("{name}: the first line must be `{}` so editors find the schema", modeline_for(name));
     }
     if check {
         if current.as_deref() != Some(wanted.as_str()) {

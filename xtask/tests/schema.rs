@@ -67,3 +67,21 @@ fn the_schema_rejects_what_the_parser_rejects() {
         assert!(schemas.validate(&value, index).is_err(), "the schema accepts codegen/tests/bad/{name}");
     }
 }
+
+#[test]
+fn the_schema_takes_the_files_of_a_provider_directory() {
+    let root = xtask::compiled_root();
+    let (schemas, index) = compile(schema_on_disk(&root));
+    let dir = root.join("codegen/tests/fixtures_multi/acme");
+    // A provider file without `operations:` and parts with only operations, models and enums.
+    for name in ["acme.yaml", "gadgets.yaml", "widgets.yaml"] {
+        let text = std::fs::read_to_string(dir.join(name)).expect("fixture is readable");
+        if let Err(e) = schemas.validate(&yaml_as_json(&text), index) {
+            panic!("fixtures_multi/acme/{name} does not match the schema:\n{e:#}");
+        }
+    }
+    let part = std::fs::read_to_string(dir.join("widgets.yaml")).expect("fixture is readable");
+    for bad in [part.replace("models:", "modles:"), format!("{part}title: Acme\n"), part.replace("method: GET", "method: FETCH")] {
+        assert!(schemas.validate(&yaml_as_json(&bad), index).is_err(), "the schema accepts a bad part:\n{bad}");
+    }
+}

@@ -11,6 +11,7 @@ mod deprecation;
 mod enums;
 mod errors;
 mod headers;
+pub mod merge;
 mod models;
 mod operations;
 mod paging;

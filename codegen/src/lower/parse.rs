@@ -8,8 +8,11 @@ use crate::spec;
 /// [`spec::shape`]); only broken YAML stops at the first problem.
 pub fn parse(file: &str, text: &str) -> Result<spec::Spec, Vec<Diagnostic>> {
     let err = match serde_saphyr::from_str_with_options::<spec::Spec>(text, spec::shape::options()) {
-        Ok(spec) => return Ok(spec),
-        Err(err) => err,
+        // Only a provider directory's provider file may leave `operations:` out: the shape
+        // check below reports it missing here.
+        Ok(spec) if spec.operations.referenced != serde_saphyr::Location::UNKNOWN => return Ok(spec),
+        Ok(_) => None,
+        Err(err) => Some(err),
     };
     let problems = match spec::shape::read(text) {
         Ok(tree) => spec::shape::check(file, &tree),
@@ -17,7 +20,12 @@ pub fn parse(file: &str, text: &str) -> Result<spec::Spec, Vec<Diagnostic>> {
     };
     if problems.is_empty() {
         // The shape check and serde disagree: serde's own words are the best there is.
-        return Err(vec![on_a_line(parse_diagnostic(file, &err), text)]);
+        if let Some(err) = &err {
+            return Err(vec![on_a_line(parse_diagnostic(file, err), text)]);
+        }
+        let loc = Loc { line: 1, col: 1, len: 1 };
+        let missing = Diagnostic::error("LS0006", file, loc, "missing key `operations` at the top level");
+        return Err(vec![missing.help("add `operations:` with the provider's endpoints")]);
     }
     Err(problems.into_iter().map(|d| on_a_line(d, text)).collect())
 }

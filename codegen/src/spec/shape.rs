@@ -156,17 +156,45 @@ impl<'de> Deserialize<'de> for Raw {
     }
 }
 
-fn schema() -> &'static Value {
-    static SCHEMA: OnceLock<Value> = OnceLock::new();
-    SCHEMA.get_or_init(super::json_schema)
+/// What a file is checked as: a whole spec, or one file of a provider directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// A provider in one file (`specs/<provider>.yaml`): `operations` is required.
+    Whole,
+    /// The file of a provider directory that holds `provider:`; `operations` may be elsewhere.
+    ProviderFile,
+    /// Any other file of a provider directory: `operations`, `models` and `enums` only.
+    Part,
+}
+
+fn schema(role: Role) -> &'static Value {
+    static WHOLE: OnceLock<Value> = OnceLock::new();
+    static PROVIDER_FILE: OnceLock<Value> = OnceLock::new();
+    static PART: OnceLock<Value> = OnceLock::new();
+    match role {
+        Role::Whole => WHOLE.get_or_init(super::part::whole_file_schema),
+        Role::ProviderFile => PROVIDER_FILE.get_or_init(super::spec_schema),
+        Role::Part => PART.get_or_init(super::part::part_file_schema),
+    }
 }
 
 /// Every shape problem of a spec tree, in file order. Empty when the typed parse will succeed.
 pub fn check(file: &str, root: &Node) -> Vec<Diagnostic> {
-    let schema = schema();
+    check_as(file, root, Role::Whole)
+}
+
+/// Every shape problem of a tree read as a file of the given role, in file order.
+pub fn check_as(file: &str, root: &Node, role: Role) -> Vec<Diagnostic> {
+    let schema = schema(role);
     let mut checker = Checker { file, root: schema, out: Vec::new() };
     checker.node(root, schema, &Place { path: String::new(), key: None }, false);
     checker.out.sort_by_key(|d| d.loc);
+    if role == Role::Part {
+        // `field_help` describes a whole spec at the top; a part holds less.
+        for d in checker.out.iter_mut().filter(|d| d.message.starts_with("the file must be")) {
+            d.help = Some("a part of a provider directory is a mapping of `operations`, `models` and `enums`".to_owned());
+        }
+    }
     checker.out
 }
 
