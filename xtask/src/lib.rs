@@ -204,6 +204,24 @@ pub fn read_specs(root: &Path) -> Result<Vec<SpecSource>> {
     Ok(specs)
 }
 
+/// The generator's fixtures, `codegen/tests/fixtures/*.yaml` in name order (none when the
+/// directory is missing, as in a scratch tree), named as diagnostics show them.
+pub fn read_fixture_specs(root: &Path) -> Result<Vec<SpecSource>> {
+    let dir = root.join("codegen/tests/fixtures");
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for path in sorted_entries(&dir)? {
+        if path.extension().is_some_and(|e| e == "yaml") && path.is_file() {
+            let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let text = std::fs::read_to_string(&path).with_context(|| format!("reading codegen/tests/fixtures/{file}"))?;
+            out.push(SpecSource { name: format!("codegen/tests/fixtures/{file}"), text });
+        }
+    }
+    Ok(out)
+}
+
 /// Every regular file under `dir`, relative to `root`, with `/` separators. Symbolic links
 /// are not followed (nor listed).
 pub fn existing_files(root: &Path, dir: &Path) -> Result<BTreeSet<String>> {
@@ -350,7 +368,25 @@ pub fn generate(root: &Path, check: bool, out: &mut dyn std::io::Write, err: &mu
         writeln!(err, "nothing was written: fix the specs above and run again")?;
         return Ok(false);
     }
-    let Ok(output) = generated else { return Ok(false) };
+    let Ok(mut output) = generated else { return Ok(false) };
+    // The generator's fixtures are a crate too (generated/fixtures/), so tests call every
+    // construct of the format through generated code.
+    let fixtures = read_fixture_specs(root)?;
+    if !fixtures.is_empty() {
+        let sources: Vec<ProviderSource<'_>> = fixtures.iter().map(ProviderSource::File).collect();
+        match linkspec_codegen::generate_providers(&sources, &Config::fixtures()) {
+            Ok(more) => {
+                output.files.extend(more.files);
+                output.files.sort_by(|a, b| a.path.cmp(&b.path));
+            }
+            Err(diags) => {
+                let source_of = |name: &str| fixtures.iter().find(|s| s.name == name).map(|s| s.text.as_str());
+                write!(err, "{}", diags.render(source_of))?;
+                writeln!(err, "nothing was written: the generator's fixtures (codegen/tests/fixtures/) must generate too")?;
+                return Ok(false);
+            }
+        }
+    }
     for f in output.files.iter().filter(|f| f.path.ends_with(".toml")) {
         if let Err(p) = manifest::check(&f.contents) {
             writeln!(
