@@ -227,6 +227,7 @@ fn lib_file(providers: &[ir::Provider], config: &Config) -> Result<GeneratedFile
     let operations = emit::ident(names::OPERATIONS_FN);
     let runtime = emit::ident(names::RUNTIME_MODULE);
     let documented = names::RUNTIME_DOCUMENTED.iter().map(|n| emit::ident(n));
+    let dispatch_feature = names::DISPATCH_FEATURE;
     let mods = providers.iter().map(|p| {
         let name = emit::ident(&p.module);
         let feature = &p.module;
@@ -292,6 +293,7 @@ fn lib_file(providers: &[ir::Provider], config: &Config) -> Result<GeneratedFile
         ///
         /// [`DispatchError`](crate::runtime::DispatchError) for an unknown provider or operation, one that is not
         /// paged, bad arguments, or settings the client cannot be built from.
+        #[cfg(feature = #dispatch_feature)]
         pub async fn #call_json_pages(
             provider: &str,
             settings: &::linkspec_runtime::ClientSettings,
@@ -308,12 +310,14 @@ fn lib_file(providers: &[ir::Provider], config: &Config) -> Result<GeneratedFile
         }
 
         /// Builds a client of `provider` from `settings` and calls `operation` with JSON
-        /// arguments; see each provider's `Client::call_json`.
+        /// arguments; see each provider's `Client::call_json`. With the `dispatch` feature only:
+        /// the conformance harness turns it on; applications need not compile it.
         ///
         /// # Errors
         ///
         /// [`DispatchError`](crate::runtime::DispatchError) for an unknown provider or operation, bad arguments, or
         /// settings the client cannot be built from.
+        #[cfg(feature = #dispatch_feature)]
         pub async fn #call_json(
             provider: &str,
             settings: &::linkspec_runtime::ClientSettings,
@@ -343,6 +347,10 @@ fn cargo_toml(providers: &[ir::Provider], config: &Config) -> GeneratedFile {
     for p in providers {
         text.push_str(&format!("{} = []\n", p.module));
     }
+    text.push_str(&format!(
+        "# Calls by operation name with JSON arguments (`call_json`), for the conformance harness.\n{} = []\n",
+        names::DISPATCH_FEATURE
+    ));
     text.push_str("\n[dependencies]\nlinkspec-runtime.workspace = true\nserde.workspace = true\nserde_json.workspace = true\n");
     GeneratedFile { path: format!("{}/Cargo.toml", config.out_dir), contents: text }
 }

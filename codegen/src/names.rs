@@ -45,6 +45,10 @@ pub const CALL_JSON: &str = "call_json";
 /// `call_json_pages`: `Client::call_json_pages` and the crate-level dispatch of paged calls.
 pub const CALL_JSON_PAGES: &str = "call_json_pages";
 
+/// The generated crate's cargo feature that compiles `call_json` and `call_json_pages` (the
+/// conformance harness turns it on; applications need not compile them).
+pub const DISPATCH_FEATURE: &str = "dispatch";
+
 /// Methods every generated `Client` has besides one per operation (and one per paged one).
 pub const CLIENT_METHODS: &[&str] = &[BUILDER, WITH_RETRY, CALL_JSON, CALL_JSON_PAGES];
 
@@ -97,12 +101,15 @@ pub const OPERATIONS_FN: &str = "operations";
 pub const CRATE_ITEMS: &[&str] = &[RUNTIME_MODULE, OPERATIONS_FN, CALL_JSON, CALL_JSON_PAGES];
 
 /// Why a provider name cannot be a module and feature of the generated crate, if it cannot:
-/// the crate root's own items, cargo's `default` feature, and `lib` (the root's file name).
+/// the crate root's own items, cargo's `default` feature, the `dispatch` feature, and `lib`
+/// (the root's file name).
 pub fn reserved_provider(name: &str) -> Option<&'static str> {
     if CRATE_ITEMS.contains(&name) {
         Some("an item the generated crate root already has")
     } else if name == "default" {
         Some("cargo's feature list of the generated crate (`[features] default`)")
+    } else if name == DISPATCH_FEATURE {
+        Some("the generated crate's feature for calls by name (`[features] dispatch`)")
     } else if name == "lib" {
         Some("the generated crate root (`src/lib.rs`)")
     } else {

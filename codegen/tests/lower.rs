@@ -411,7 +411,7 @@ fn idempotent_defaults_follow_the_method_unless_the_spec_says() {
 
 #[test]
 fn provider_names_the_generated_crate_already_uses_are_refused() {
-    for name in ["default", "lib", "runtime", "operations", "call_json", "call_json_pages"] {
+    for name in ["default", "lib", "runtime", "operations", "call_json", "call_json_pages", "dispatch"] {
         let text = format!("{HEAD}{}", one_op("")).replacen("provider: t\n", &format!("provider: {name}\n"), 1);
         let (_, diags) = check_specs(&[SpecSource { name: "t.yaml".into(), text }]);
         assert!(

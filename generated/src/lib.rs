@@ -55,6 +55,7 @@ pub fn operations() -> ::std::vec::Vec<(&'static str, &'static str)> {
 ///
 /// [`DispatchError`](crate::runtime::DispatchError) for an unknown provider or operation, one that is not
 /// paged, bad arguments, or settings the client cannot be built from.
+#[cfg(feature = "dispatch")]
 pub async fn call_json_pages(
     provider: &str,
     settings: &::linkspec_runtime::ClientSettings,
@@ -110,12 +111,14 @@ pub async fn call_json_pages(
 }
 
 /// Builds a client of `provider` from `settings` and calls `operation` with JSON
-/// arguments; see each provider's `Client::call_json`.
+/// arguments; see each provider's `Client::call_json`. With the `dispatch` feature only:
+/// the conformance harness turns it on; applications need not compile it.
 ///
 /// # Errors
 ///
 /// [`DispatchError`](crate::runtime::DispatchError) for an unknown provider or operation, bad arguments, or
 /// settings the client cannot be built from.
+#[cfg(feature = "dispatch")]
 pub async fn call_json(
     provider: &str,
     settings: &::linkspec_runtime::ClientSettings,

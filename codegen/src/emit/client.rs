@@ -364,7 +364,8 @@ fn client(p: &ir::Provider) -> TokenStream {
     quote! {
         #(#metas)*
 
-        /// The name of every operation, in spec order; each is accepted by [`Client::call_json`].
+        /// The name of every operation, in spec order; each is accepted by `Client::call_json`
+        /// (with the crate's `dispatch` feature).
         pub const OPERATIONS: &[&str] = &[#(#names),*];
 
         #doc
@@ -446,6 +447,7 @@ fn call_json(p: &ir::Provider) -> TokenStream {
         quote! { ::linkspec_runtime::DispatchError::UnknownOperation { provider: #provider, operation: ::std::string::ToString::to_string(operation) } },
     );
     let (call_json, call_json_pages) = (ident(names::CALL_JSON), ident(names::CALL_JSON_PAGES));
+    let dispatch_feature = names::DISPATCH_FEATURE;
     quote! {
         /// Like [`Client::call_json`] for a paged operation: fetches up to `max_pages` pages and
         /// answers with them as a list (or with the error that ended them).
@@ -454,6 +456,7 @@ fn call_json(p: &ir::Provider) -> TokenStream {
         ///
         /// [`DispatchError`](crate::runtime::DispatchError) when the operation is unknown, not paged, or the
         /// arguments do not decode into its request type.
+        #[cfg(feature = #dispatch_feature)]
         pub async fn #call_json_pages(
             &self,
             operation: &str,
@@ -468,12 +471,14 @@ fn call_json(p: &ir::Provider) -> TokenStream {
         /// Calls the operation named `operation` (see [`OPERATIONS`]) with its arguments as JSON:
         /// the parameters by wire name, and the body under `body`. The typed answer or typed
         /// error comes back as data. Used by the conformance harness to replay recorded cases
-        /// through the same code path as typed calls.
+        /// through the same code path as typed calls. Compiled with the crate's `dispatch`
+        /// feature only.
         ///
         /// # Errors
         ///
         /// [`DispatchError`](crate::runtime::DispatchError) when the operation is unknown or the arguments do
         /// not decode into its request type; the call's own errors are in the outcome.
+        #[cfg(feature = #dispatch_feature)]
         pub async fn #call_json(
             &self,
             operation: &str,
@@ -648,19 +653,21 @@ fn request_type(op: &ir::Operation) -> TokenStream {
         } else {
             quote! {}
         };
+        let dispatch_feature = names::DISPATCH_FEATURE;
         let serde = if param.required {
-            if rename.is_empty() { quote! {} } else { quote! { #[serde(#rename)] } }
+            if rename.is_empty() { quote! {} } else { quote! { #[cfg_attr(feature = #dispatch_feature, serde(#rename))] } }
         } else {
-            quote! { #[serde(#rename default, skip_serializing_if = "::std::option::Option::is_none")] }
+            quote! { #[cfg_attr(feature = #dispatch_feature, serde(#rename default, skip_serializing_if = "::std::option::Option::is_none"))] }
         };
         quote! { #doc #serde pub #fname: #ty, }
     });
+    let dispatch_feature = names::DISPATCH_FEATURE;
     let body_field = op.body.as_ref().map(|b| {
         let ty = ident(b);
         if op.body_optional {
             quote! {
                 /// The JSON body; optional: without one, none is sent.
-                #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+                #[cfg_attr(feature = #dispatch_feature, serde(default, skip_serializing_if = "::std::option::Option::is_none"))]
                 pub body: ::std::option::Option<#ty>,
             }
         } else {
@@ -757,8 +764,8 @@ fn request_type(op: &ir::Operation) -> TokenStream {
     };
     quote! {
         #doc
-        #[derive(#derive_debug ::std::clone::Clone, ::std::cmp::PartialEq, #derive_default ::serde::Serialize, ::serde::Deserialize)]
-        #[serde(deny_unknown_fields)]
+        #[derive(#derive_debug ::std::clone::Clone, ::std::cmp::PartialEq, #derive_default)]
+        #[cfg_attr(feature = #dispatch_feature, derive(::serde::Serialize, ::serde::Deserialize), serde(deny_unknown_fields))]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*

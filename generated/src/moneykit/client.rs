@@ -276,7 +276,8 @@ static GET_USER_LINKS: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::O
     },
 };
 
-/// The name of every operation, in spec order; each is accepted by [`Client::call_json`].
+/// The name of every operation, in spec order; each is accepted by `Client::call_json`
+/// (with the crate's `dispatch` feature).
 pub const OPERATIONS: &[&str] = &["create_access_token", "get_user_links"];
 
 /// A MoneyKit client. Cheap to clone; clones share connections.
@@ -342,6 +343,7 @@ impl Client {
     ///
     /// [`DispatchError`](crate::runtime::DispatchError) when the operation is unknown, not paged, or the
     /// arguments do not decode into its request type.
+    #[cfg(feature = "dispatch")]
     pub async fn call_json_pages(
         &self,
         operation: &str,
@@ -360,12 +362,14 @@ impl Client {
     /// Calls the operation named `operation` (see [`OPERATIONS`]) with its arguments as JSON:
     /// the parameters by wire name, and the body under `body`. The typed answer or typed
     /// error comes back as data. Used by the conformance harness to replay recorded cases
-    /// through the same code path as typed calls.
+    /// through the same code path as typed calls. Compiled with the crate's `dispatch`
+    /// feature only.
     ///
     /// # Errors
     ///
     /// [`DispatchError`](crate::runtime::DispatchError) when the operation is unknown or the arguments do
     /// not decode into its request type; the call's own errors are in the outcome.
+    #[cfg(feature = "dispatch")]
     pub async fn call_json(
         &self,
         operation: &str,
@@ -409,14 +413,12 @@ impl Client {
 /// Arguments of [`Client::create_access_token`]: Issues an access token for the client credentials grant.
 ///
 /// Required arguments go to `new`; optional ones have setters.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[cfg_attr(
+    feature = "dispatch",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(deny_unknown_fields)
 )]
-#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateAccessTokenRequest {
     /// The JSON body.
@@ -446,14 +448,12 @@ impl ::std::convert::From<AccessTokenForm> for CreateAccessTokenRequest {
 /// Arguments of [`Client::get_user_links`]: Fetches all links belonging to a user, as a dictionary keyed by link id.
 ///
 /// Required arguments go to `new`; optional ones have setters.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[cfg_attr(
+    feature = "dispatch",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(deny_unknown_fields)
 )]
-#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetUserLinksRequest {
     /// The unique ID for this user. This is the same ID provided in the call to link-session

@@ -344,7 +344,8 @@ static READ_LINKED_ACCOUNTS: ::linkspec_runtime::OperationMeta = ::linkspec_runt
     },
 };
 
-/// The name of every operation, in spec order; each is accepted by [`Client::call_json`].
+/// The name of every operation, in spec order; each is accepted by `Client::call_json`
+/// (with the crate's `dispatch` feature).
 pub const OPERATIONS: &[&str] = &["create_access_token", "read_linked_accounts"];
 
 /// A PingOne client. Cheap to clone; clones share connections.
@@ -425,6 +426,7 @@ impl Client {
     ///
     /// [`DispatchError`](crate::runtime::DispatchError) when the operation is unknown, not paged, or the
     /// arguments do not decode into its request type.
+    #[cfg(feature = "dispatch")]
     pub async fn call_json_pages(
         &self,
         operation: &str,
@@ -458,12 +460,14 @@ impl Client {
     /// Calls the operation named `operation` (see [`OPERATIONS`]) with its arguments as JSON:
     /// the parameters by wire name, and the body under `body`. The typed answer or typed
     /// error comes back as data. Used by the conformance harness to replay recorded cases
-    /// through the same code path as typed calls.
+    /// through the same code path as typed calls. Compiled with the crate's `dispatch`
+    /// feature only.
     ///
     /// # Errors
     ///
     /// [`DispatchError`](crate::runtime::DispatchError) when the operation is unknown or the arguments do
     /// not decode into its request type; the call's own errors are in the outcome.
+    #[cfg(feature = "dispatch")]
     pub async fn call_json(
         &self,
         operation: &str,
@@ -507,24 +511,23 @@ impl Client {
 /// Arguments of [`Client::create_access_token`]: Issues an access token (a JWT, valid one hour, no refresh token) to a worker application with the client credentials grant, authenticated with HTTP Basic.
 ///
 /// Required arguments go to `new`; optional ones have setters.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[cfg_attr(
+    feature = "dispatch",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(deny_unknown_fields)
 )]
-#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateAccessTokenRequest {
     /// The ID of the environment.
     ///
     /// (in path as `envID`)
-    #[serde(rename = "envID")]
+    #[cfg_attr(feature = "dispatch", serde(rename = "envID"))]
     pub env_id: ::std::string::String,
     /// `Basic ` and base64 of `client_id:client_secret`.
     ///
     /// (in header as `Authorization`)
-    #[serde(rename = "Authorization")]
+    #[cfg_attr(feature = "dispatch", serde(rename = "Authorization"))]
     pub authorization: ::std::string::String,
     /// The JSON body.
     pub body: AccessTokenForm,
@@ -567,45 +570,55 @@ impl ::std::fmt::Debug for CreateAccessTokenRequest {
 /// Arguments of [`Client::read_linked_accounts`]: Returns the linked accounts of the user with the given ID.
 ///
 /// Required arguments go to `new`; optional ones have setters.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[cfg_attr(
+    feature = "dispatch",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(deny_unknown_fields)
 )]
-#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ReadLinkedAccountsRequest {
     /// The ID of the environment.
     ///
     /// (in path as `envID`)
-    #[serde(rename = "envID")]
+    #[cfg_attr(feature = "dispatch", serde(rename = "envID"))]
     pub env_id: ::std::string::String,
     /// The ID of the user.
     ///
     /// (in path as `userID`)
-    #[serde(rename = "userID")]
+    #[cfg_attr(feature = "dispatch", serde(rename = "userID"))]
     pub user_id: ::std::string::String,
     /// A filter expression; sent as given.
     ///
     /// (in query as `filter`; optional)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "dispatch",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub filter: ::std::option::Option<::std::string::String>,
     /// Maximum number of linked accounts per page; not always honoured, so follow `_links.next`.
     ///
     /// (in query as `limit`; optional)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "dispatch",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub limit: ::std::option::Option<i64>,
     /// Related resources to include in each linked account; `identityProviders` is the one allowed value.
     ///
     /// (in query as `expand`; optional)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "dispatch",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub expand: ::std::option::Option<LinkedAccountExpand>,
     /// Sort order; sent as given.
     ///
     /// (in query as `order`; optional)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "dispatch",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub order: ::std::option::Option<::std::string::String>,
 }
 

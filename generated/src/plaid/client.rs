@@ -339,7 +339,8 @@ static ASSET_REPORT_PDF_GET: ::linkspec_runtime::OperationMeta = ::linkspec_runt
     },
 };
 
-/// The name of every operation, in spec order; each is accepted by [`Client::call_json`].
+/// The name of every operation, in spec order; each is accepted by `Client::call_json`
+/// (with the crate's `dispatch` feature).
 pub const OPERATIONS: &[&str] = &[
     "user_create",
     "user_update",
@@ -505,6 +506,7 @@ impl Client {
     ///
     /// [`DispatchError`](crate::runtime::DispatchError) when the operation is unknown, not paged, or the
     /// arguments do not decode into its request type.
+    #[cfg(feature = "dispatch")]
     pub async fn call_json_pages(
         &self,
         operation: &str,
@@ -523,12 +525,14 @@ impl Client {
     /// Calls the operation named `operation` (see [`OPERATIONS`]) with its arguments as JSON:
     /// the parameters by wire name, and the body under `body`. The typed answer or typed
     /// error comes back as data. Used by the conformance harness to replay recorded cases
-    /// through the same code path as typed calls.
+    /// through the same code path as typed calls. Compiled with the crate's `dispatch`
+    /// feature only.
     ///
     /// # Errors
     ///
     /// [`DispatchError`](crate::runtime::DispatchError) when the operation is unknown or the arguments do
     /// not decode into its request type; the call's own errors are in the outcome.
+    #[cfg(feature = "dispatch")]
     pub async fn call_json(
         &self,
         operation: &str,
@@ -617,14 +621,12 @@ impl Client {
 /// Arguments of [`Client::user_create`]: Creates a user.
 ///
 /// Required arguments go to `new`; optional ones have setters.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[cfg_attr(
+    feature = "dispatch",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(deny_unknown_fields)
 )]
-#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UserCreateRequest {
     /// The JSON body.
@@ -654,14 +656,12 @@ impl ::std::convert::From<UserCreateBody> for UserCreateRequest {
 /// Arguments of [`Client::user_update`]: Updates the identity of an existing user (`user_id` or `user_token`), e.g. to add the fields a Consumer Report needs.
 ///
 /// Required arguments go to `new`; optional ones have setters.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[cfg_attr(
+    feature = "dispatch",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(deny_unknown_fields)
 )]
-#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UserUpdateRequest {
     /// The JSON body.
@@ -691,14 +691,12 @@ impl ::std::convert::From<UserUpdateBody> for UserUpdateRequest {
 /// Arguments of [`Client::user_remove`]: Deletes a user (`user_id` or `user_token`) and associated information, including any Items associated with it.
 ///
 /// Required arguments go to `new`; optional ones have setters.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[cfg_attr(
+    feature = "dispatch",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(deny_unknown_fields)
 )]
-#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UserRemoveRequest {
     /// The JSON body.
@@ -728,14 +726,12 @@ impl ::std::convert::From<UserRemoveBody> for UserRemoveRequest {
 /// Arguments of [`Client::user_items_get`]: Returns the Items associated with a user, along with their statuses.
 ///
 /// Required arguments go to `new`; optional ones have setters.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[cfg_attr(
+    feature = "dispatch",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(deny_unknown_fields)
 )]
-#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UserItemsGetRequest {
     /// The JSON body.
@@ -765,14 +761,12 @@ impl ::std::convert::From<UserItemsGetBody> for UserItemsGetRequest {
 /// Arguments of [`Client::sandbox_user_reset_login`]: Sandbox only: forces the Items of a user into an `ITEM_LOGIN_REQUIRED` state, to test Link's update mode.
 ///
 /// Required arguments go to `new`; optional ones have setters.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[cfg_attr(
+    feature = "dispatch",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(deny_unknown_fields)
 )]
-#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct SandboxUserResetLoginRequest {
     /// The JSON body.
@@ -802,14 +796,12 @@ impl ::std::convert::From<SandboxUserResetLoginBody> for SandboxUserResetLoginRe
 /// Arguments of [`Client::accounts_balance_get`]: Returns each account of an Item with its balances freshly fetched from the institution (other endpoints may return cached balances).
 ///
 /// Required arguments go to `new`; optional ones have setters.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[cfg_attr(
+    feature = "dispatch",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(deny_unknown_fields)
 )]
-#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct AccountsBalanceGetRequest {
     /// The JSON body.
@@ -839,14 +831,12 @@ impl ::std::convert::From<AccountsBalanceGetBody> for AccountsBalanceGetRequest 
 /// Arguments of [`Client::asset_report_pdf_get`]: Retrieves an Asset Report as a PDF.
 ///
 /// Required arguments go to `new`; optional ones have setters.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[cfg_attr(
+    feature = "dispatch",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(deny_unknown_fields)
 )]
-#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct AssetReportPdfGetRequest {
     /// The JSON body.
