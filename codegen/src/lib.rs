@@ -201,22 +201,18 @@ fn provider_files(p: &ir::Provider, config: &Config) -> Result<Vec<GeneratedFile
         pub use models::*;
     };
     let models_doc = format!(" {} models: request and response bodies, enums, the error envelope.", p.title);
-    let models_body = emit::model::models_file(p);
-    let models = quote! {
-        #![doc = #models_doc]
-        #models_body
-    };
+    let models_head = render::Piece::Items(quote! { #![doc = #models_doc] });
+    let models = std::iter::once(models_head).chain(emit::model::models_file(p));
     let client_doc = format!(" {} client: builder, environments, one method per operation.", p.title);
-    let client_body = emit::client::client_file(p);
-    let client = quote! {
+    let client_head = render::Piece::Items(quote! {
         #![doc = #client_doc]
         use super::models::*;
-        #client_body
-    };
+    });
+    let client = std::iter::once(client_head).chain(emit::client::client_file(p));
     Ok(vec![
         GeneratedFile { path: format!("{dir}/mod.rs"), contents: render::rust_file(&p.source, module)? },
-        GeneratedFile { path: format!("{dir}/models.rs"), contents: render::rust_file(&p.source, models)? },
-        GeneratedFile { path: format!("{dir}/client.rs"), contents: render::rust_file(&p.source, client)? },
+        GeneratedFile { path: format!("{dir}/models.rs"), contents: render::rust_file_pieces(&p.source, models)? },
+        GeneratedFile { path: format!("{dir}/client.rs"), contents: render::rust_file_pieces(&p.source, client)? },
     ])
 }
 
@@ -280,9 +276,9 @@ fn lib_file(providers: &[ir::Provider], config: &Config) -> Result<GeneratedFile
         }
 
         /// Every (provider, operation) pair compiled in, in spec order.
-        pub fn #operations() -> ::std::vec::Vec<(&'static str, &'static str)> {
+        pub fn #operations() -> Vec<(&'static str, &'static str)> {
             #[allow(unused_mut)]
-            let mut out = ::std::vec::Vec::new();
+            let mut out = Vec::new();
             #(#ops)*
             out
         }
@@ -300,12 +296,12 @@ fn lib_file(providers: &[ir::Provider], config: &Config) -> Result<GeneratedFile
             operation: &str,
             args: ::serde_json::Value,
             max_pages: usize,
-        ) -> ::std::result::Result<::linkspec_runtime::JsonOutcome, ::linkspec_runtime::DispatchError> {
+        ) -> Result<::linkspec_runtime::JsonOutcome, ::linkspec_runtime::DispatchError> {
             // Keeps the arguments used when every provider feature is off.
             let _ = (settings, operation, &args, max_pages);
             match provider {
                 #(#page_arms)*
-                other => ::std::result::Result::Err(::linkspec_runtime::DispatchError::UnknownProvider(::std::string::ToString::to_string(other))),
+                other => Err(::linkspec_runtime::DispatchError::UnknownProvider(ToString::to_string(other))),
             }
         }
 
@@ -323,12 +319,12 @@ fn lib_file(providers: &[ir::Provider], config: &Config) -> Result<GeneratedFile
             settings: &::linkspec_runtime::ClientSettings,
             operation: &str,
             args: ::serde_json::Value,
-        ) -> ::std::result::Result<::linkspec_runtime::JsonOutcome, ::linkspec_runtime::DispatchError> {
+        ) -> Result<::linkspec_runtime::JsonOutcome, ::linkspec_runtime::DispatchError> {
             // Keeps the arguments used when every provider feature is off.
             let _ = (settings, operation, &args);
             match provider {
                 #(#arms)*
-                other => ::std::result::Result::Err(::linkspec_runtime::DispatchError::UnknownProvider(::std::string::ToString::to_string(other))),
+                other => Err(::linkspec_runtime::DispatchError::UnknownProvider(ToString::to_string(other))),
             }
         }
     };

@@ -15,6 +15,11 @@ const KEYWORDS: &[&str] = &[
 /// take these names.
 pub const RESERVED_TYPES: &[&str] = &["Client", "ClientBuilder", "Environment", "Error", "ErrorEnvelope"];
 
+/// Types of Rust's prelude that generated code names without a path (`Option<String>`, not
+/// `::std::option::Option<::std::string::String>`, which took a third of its lines): a model,
+/// enum or server variable of one of these names would shadow it.
+pub const PRELUDE_TYPES: &[&str] = &["Option", "Result", "String", "ToString", "Into", "From", "Vec", "Box"];
+
 /// Methods every generated `ClientBuilder` has, besides the credential, header and server
 /// variable setters a spec adds.
 pub const BUILDER_METHODS: &[&str] =

@@ -1,7 +1,7 @@
 //! Tokens -> formatted source: parse with syn, print with prettyplease, add the header.
 //! The only place generated text is put together.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
 
 /// The first line of every generated file, after the comment marker.
 pub fn header_line(source: &str) -> String {
@@ -9,10 +9,125 @@ pub fn header_line(source: &str) -> String {
 }
 
 /// Formats a Rust file. A token stream that does not parse is a codegen bug, reported as such.
+///
+/// The file is parsed and printed one top-level item at a time, and an `impl` block one member
+/// at a time, so that no syntax tree of a whole 5,000-operation client is ever held; the text is
+/// the same as printing the whole file at once (prettyplease prints items and members each on
+/// their own lines, independently of their neighbours).
 pub fn rust_file(source: &str, tokens: TokenStream) -> Result<String, String> {
+    rust_file_pieces(source, std::iter::once(Piece::Items(tokens)))
+}
+
+/// A part of a file as emit makes it, printed and dropped before the next is made.
+pub enum Piece<'a> {
+    /// Top-level items (and the file's inner attributes, before the first item).
+    Items(TokenStream),
+    /// An `impl` block given as its head (`impl Client`) and its members, made one by one, so
+    /// that a block of thousands of methods is never one token stream.
+    Impl {
+        /// Attributes and `impl ...` up to the body.
+        head: TokenStream,
+        /// The members: methods, associated consts or types (one or several per stream).
+        members: Box<dyn Iterator<Item = TokenStream> + 'a>,
+    },
+}
+
+/// [`rust_file`] for a file made piece by piece: each piece is printed as soon as it is made,
+/// so memory holds one piece's tokens and the text so far.
+pub fn rust_file_pieces<'a>(source: &str, pieces: impl IntoIterator<Item = Piece<'a>>) -> Result<String, String> {
+    let mut text = String::new();
+    for piece in pieces {
+        match piece {
+            Piece::Items(tokens) => {
+                for item in split_items(tokens) {
+                    render_item(item, &mut text)?;
+                }
+            }
+            Piece::Impl { head, members } => {
+                render_impl(head.into_iter().collect(), members.flat_map(split_items), &mut text)?;
+            }
+        }
+    }
+    Ok(format!("// {}\n\n{}", header_line(source), space_items(&text)))
+}
+
+/// The placeholder type an `impl` member is printed inside (and stripped from).
+const WRAPPER: &str = "impl __LinkspecMember {";
+
+fn render_item(item: Vec<TokenTree>, out: &mut String) -> Result<(), String> {
+    let is_impl = item
+        .iter()
+        .find(|t| !matches!(t, TokenTree::Punct(p) if p.as_char() == '#') && !matches!(t, TokenTree::Group(g) if g.delimiter() == Delimiter::Bracket))
+        .is_some_and(|t| matches!(t, TokenTree::Ident(i) if i == "impl"));
+    let body = match item.last() {
+        Some(TokenTree::Group(g)) if is_impl && g.delimiter() == Delimiter::Brace && !g.stream().is_empty() => g.stream(),
+        _ => {
+            out.push_str(&print(item.into_iter().collect())?);
+            return Ok(());
+        }
+    };
+    let mut head = item;
+    head.pop();
+    render_impl(head, split_items(body).into_iter(), out)
+}
+
+/// An `impl` block from its head and its members, each member printed on its own.
+fn render_impl(mut head: Vec<TokenTree>, members: impl Iterator<Item = Vec<TokenTree>>, out: &mut String) -> Result<(), String> {
+    let mut members = members.peekable();
+    if members.peek().is_none() {
+        head.push(TokenTree::Group(Group::new(Delimiter::Brace, TokenStream::new())));
+        out.push_str(&print(head.into_iter().collect())?);
+        return Ok(());
+    }
+    head.push(TokenTree::Group(Group::new(Delimiter::Brace, TokenStream::new())));
+    let head = print(head.into_iter().collect())?;
+    let head = head.strip_suffix("{}\n").ok_or_else(|| format!("an impl block printed as `{head}`; this is a codegen bug"))?;
+    out.push_str(head);
+    out.push_str("{\n");
+    for member in members {
+        let wrapped: TokenStream = quote::quote! { impl __LinkspecMember { #(#member)* } };
+        let text = print(wrapped)?;
+        let inner = text
+            .strip_prefix(WRAPPER)
+            .and_then(|t| t.strip_prefix('\n'))
+            .and_then(|t| t.strip_suffix("}\n"))
+            .ok_or_else(|| format!("an impl member printed as `{text}`; this is a codegen bug"))?;
+        out.push_str(inner);
+    }
+    out.push_str("}\n");
+    Ok(())
+}
+
+fn print(tokens: TokenStream) -> Result<String, String> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| format!("linkspec emitted invalid Rust ({e}); this is a codegen bug"))?;
-    let body = space_items(&prettyplease::unparse(&file));
-    Ok(format!("// {}\n\n{}", header_line(source), body))
+    Ok(prettyplease::unparse(&file))
+}
+
+/// Splits a sequence of items (or of `impl` members) where each ends: at a `;` or at a braced
+/// body that no `;`, `else` or `.` continues (a static's initialiser ends with its `;`). Inner
+/// attributes stay with the first item.
+fn split_items(tokens: TokenStream) -> Vec<Vec<TokenTree>> {
+    let mut items = Vec::new();
+    let mut current = Vec::new();
+    let mut tokens = tokens.into_iter().peekable();
+    while let Some(token) = tokens.next() {
+        let ends = match &token {
+            TokenTree::Punct(p) => p.as_char() == ';',
+            TokenTree::Group(g) if g.delimiter() == Delimiter::Brace => !matches!(
+                tokens.peek(),
+                Some(TokenTree::Punct(p)) if matches!(p.as_char(), ';' | '.')
+            ) && !matches!(tokens.peek(), Some(TokenTree::Ident(i)) if i == "else"),
+            _ => false,
+        };
+        current.push(token);
+        if ends {
+            items.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() {
+        items.push(current);
+    }
+    items
 }
 
 /// Puts a blank line between top-level items (prettyplease puts none), so diffs read well.

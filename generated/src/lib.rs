@@ -36,9 +36,9 @@ pub mod runtime {
 }
 
 /// Every (provider, operation) pair compiled in, in spec order.
-pub fn operations() -> ::std::vec::Vec<(&'static str, &'static str)> {
+pub fn operations() -> Vec<(&'static str, &'static str)> {
     #[allow(unused_mut)]
-    let mut out = ::std::vec::Vec::new();
+    let mut out = Vec::new();
     #[cfg(feature = "moneykit")]
     out.extend(moneykit::OPERATIONS.iter().map(|op| ("moneykit", *op)));
     #[cfg(feature = "mx")] out.extend(mx::OPERATIONS.iter().map(|op| ("mx", *op)));
@@ -62,10 +62,7 @@ pub async fn call_json_pages(
     operation: &str,
     args: ::serde_json::Value,
     max_pages: usize,
-) -> ::std::result::Result<
-    ::linkspec_runtime::JsonOutcome,
-    ::linkspec_runtime::DispatchError,
-> {
+) -> Result<::linkspec_runtime::JsonOutcome, ::linkspec_runtime::DispatchError> {
     let _ = (settings, operation, &args, max_pages);
     match provider {
         #[cfg(feature = "moneykit")]
@@ -101,9 +98,9 @@ pub async fn call_json_pages(
                 .await
         }
         other => {
-            ::std::result::Result::Err(
+            Err(
                 ::linkspec_runtime::DispatchError::UnknownProvider(
-                    ::std::string::ToString::to_string(other),
+                    ToString::to_string(other),
                 ),
             )
         }
@@ -124,10 +121,7 @@ pub async fn call_json(
     settings: &::linkspec_runtime::ClientSettings,
     operation: &str,
     args: ::serde_json::Value,
-) -> ::std::result::Result<
-    ::linkspec_runtime::JsonOutcome,
-    ::linkspec_runtime::DispatchError,
-> {
+) -> Result<::linkspec_runtime::JsonOutcome, ::linkspec_runtime::DispatchError> {
     let _ = (settings, operation, &args);
     match provider {
         #[cfg(feature = "moneykit")]
@@ -163,9 +157,9 @@ pub async fn call_json(
                 .await
         }
         other => {
-            ::std::result::Result::Err(
+            Err(
                 ::linkspec_runtime::DispatchError::UnknownProvider(
-                    ::std::string::ToString::to_string(other),
+                    ToString::to_string(other),
                 ),
             )
         }

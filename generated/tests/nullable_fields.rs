@@ -25,10 +25,7 @@ fn moneykit_link_error_code_absent_or_null() {
         .expect("an object")
         .insert("error_code".to_owned(), ::serde_json::Value::Null);
     let null = absent.with_error_code_null();
-    assert!(
-        ::std::matches!(null.error_code,
-        ::std::option::Option::Some(::std::option::Option::None))
-    );
+    assert!(::std::matches!(null.error_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
         "the null setter sends `null`"
@@ -38,9 +35,7 @@ fn moneykit_link_error_code_absent_or_null() {
         )
         .expect("decodes with null");
     assert!(
-        ::std::matches!(decoded.error_code,
-        ::std::option::Option::Some(::std::option::Option::None)),
-        "a `null` that came in is kept"
+        ::std::matches!(decoded.error_code, Some(None)), "a `null` that came in is kept"
     );
     assert_eq!(::serde_json::to_value(& decoded).expect("encodes"), with_null);
 }
@@ -67,10 +62,7 @@ fn moneykit_link_webhook_absent_or_null() {
         .expect("an object")
         .insert("webhook".to_owned(), ::serde_json::Value::Null);
     let null = absent.with_webhook_null();
-    assert!(
-        ::std::matches!(null.webhook,
-        ::std::option::Option::Some(::std::option::Option::None))
-    );
+    assert!(::std::matches!(null.webhook, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
         "the null setter sends `null`"
@@ -80,9 +72,7 @@ fn moneykit_link_webhook_absent_or_null() {
         )
         .expect("decodes with null");
     assert!(
-        ::std::matches!(decoded.webhook,
-        ::std::option::Option::Some(::std::option::Option::None)),
-        "a `null` that came in is kept"
+        ::std::matches!(decoded.webhook, Some(None)), "a `null` that came in is kept"
     );
     assert_eq!(::serde_json::to_value(& decoded).expect("encodes"), with_null);
 }
@@ -109,10 +99,7 @@ fn moneykit_product_state_error_code_absent_or_null() {
         .expect("an object")
         .insert("error_code".to_owned(), ::serde_json::Value::Null);
     let null = absent.with_error_code_null();
-    assert!(
-        ::std::matches!(null.error_code,
-        ::std::option::Option::Some(::std::option::Option::None))
-    );
+    assert!(::std::matches!(null.error_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
         "the null setter sends `null`"
@@ -122,9 +109,7 @@ fn moneykit_product_state_error_code_absent_or_null() {
         )
         .expect("decodes with null");
     assert!(
-        ::std::matches!(decoded.error_code,
-        ::std::option::Option::Some(::std::option::Option::None)),
-        "a `null` that came in is kept"
+        ::std::matches!(decoded.error_code, Some(None)), "a `null` that came in is kept"
     );
     assert_eq!(::serde_json::to_value(& decoded).expect("encodes"), with_null);
 }
@@ -151,10 +136,7 @@ fn moneykit_product_state_error_message_absent_or_null() {
         .expect("an object")
         .insert("error_message".to_owned(), ::serde_json::Value::Null);
     let null = absent.with_error_message_null();
-    assert!(
-        ::std::matches!(null.error_message,
-        ::std::option::Option::Some(::std::option::Option::None))
-    );
+    assert!(::std::matches!(null.error_message, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
         "the null setter sends `null`"
@@ -164,8 +146,7 @@ fn moneykit_product_state_error_message_absent_or_null() {
         )
         .expect("decodes with null");
     assert!(
-        ::std::matches!(decoded.error_message,
-        ::std::option::Option::Some(::std::option::Option::None)),
+        ::std::matches!(decoded.error_message, Some(None)),
         "a `null` that came in is kept"
     );
     assert_eq!(::serde_json::to_value(& decoded).expect("encodes"), with_null);
@@ -193,10 +174,7 @@ fn moneykit_product_state_unavailable_absent_or_null() {
         .expect("an object")
         .insert("unavailable".to_owned(), ::serde_json::Value::Null);
     let null = absent.with_unavailable_null();
-    assert!(
-        ::std::matches!(null.unavailable,
-        ::std::option::Option::Some(::std::option::Option::None))
-    );
+    assert!(::std::matches!(null.unavailable, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
         "the null setter sends `null`"
@@ -206,9 +184,7 @@ fn moneykit_product_state_unavailable_absent_or_null() {
         )
         .expect("decodes with null");
     assert!(
-        ::std::matches!(decoded.unavailable,
-        ::std::option::Option::Some(::std::option::Option::None)),
-        "a `null` that came in is kept"
+        ::std::matches!(decoded.unavailable, Some(None)), "a `null` that came in is kept"
     );
     assert_eq!(::serde_json::to_value(& decoded).expect("encodes"), with_null);
 }
@@ -235,10 +211,7 @@ fn moneykit_money_kit_error_documentation_url_absent_or_null() {
         .expect("an object")
         .insert("documentation_url".to_owned(), ::serde_json::Value::Null);
     let null = absent.with_documentation_url_null();
-    assert!(
-        ::std::matches!(null.documentation_url,
-        ::std::option::Option::Some(::std::option::Option::None))
-    );
+    assert!(::std::matches!(null.documentation_url, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
         "the null setter sends `null`"
@@ -248,8 +221,7 @@ fn moneykit_money_kit_error_documentation_url_absent_or_null() {
         )
         .expect("decodes with null");
     assert!(
-        ::std::matches!(decoded.documentation_url,
-        ::std::option::Option::Some(::std::option::Option::None)),
+        ::std::matches!(decoded.documentation_url, Some(None)),
         "a `null` that came in is kept"
     );
     assert_eq!(::serde_json::to_value(& decoded).expect("encodes"), with_null);
@@ -275,10 +247,7 @@ fn plaid_user_create_body_identity_absent_or_null() {
         .expect("an object")
         .insert("identity".to_owned(), ::serde_json::Value::Null);
     let null = absent.with_identity_null();
-    assert!(
-        ::std::matches!(null.identity,
-        ::std::option::Option::Some(::std::option::Option::None))
-    );
+    assert!(::std::matches!(null.identity, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
         "the null setter sends `null`"
@@ -288,9 +257,7 @@ fn plaid_user_create_body_identity_absent_or_null() {
         )
         .expect("decodes with null");
     assert!(
-        ::std::matches!(decoded.identity,
-        ::std::option::Option::Some(::std::option::Option::None)),
-        "a `null` that came in is kept"
+        ::std::matches!(decoded.identity, Some(None)), "a `null` that came in is kept"
     );
     assert_eq!(::serde_json::to_value(& decoded).expect("encodes"), with_null);
 }
@@ -318,10 +285,7 @@ fn plaid_user_create_body_consumer_report_user_identity_absent_or_null() {
         .expect("an object")
         .insert("consumer_report_user_identity".to_owned(), ::serde_json::Value::Null);
     let null = absent.with_consumer_report_user_identity_null();
-    assert!(
-        ::std::matches!(null.consumer_report_user_identity,
-        ::std::option::Option::Some(::std::option::Option::None))
-    );
+    assert!(::std::matches!(null.consumer_report_user_identity, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
         "the null setter sends `null`"
@@ -331,8 +295,7 @@ fn plaid_user_create_body_consumer_report_user_identity_absent_or_null() {
         )
         .expect("decodes with null");
     assert!(
-        ::std::matches!(decoded.consumer_report_user_identity,
-        ::std::option::Option::Some(::std::option::Option::None)),
+        ::std::matches!(decoded.consumer_report_user_identity, Some(None)),
         "a `null` that came in is kept"
     );
     assert_eq!(::serde_json::to_value(& decoded).expect("encodes"), with_null);
@@ -357,10 +320,7 @@ fn plaid_user_update_body_identity_absent_or_null() {
         .expect("an object")
         .insert("identity".to_owned(), ::serde_json::Value::Null);
     let null = absent.with_identity_null();
-    assert!(
-        ::std::matches!(null.identity,
-        ::std::option::Option::Some(::std::option::Option::None))
-    );
+    assert!(::std::matches!(null.identity, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
         "the null setter sends `null`"
@@ -370,9 +330,7 @@ fn plaid_user_update_body_identity_absent_or_null() {
         )
         .expect("decodes with null");
     assert!(
-        ::std::matches!(decoded.identity,
-        ::std::option::Option::Some(::std::option::Option::None)),
-        "a `null` that came in is kept"
+        ::std::matches!(decoded.identity, Some(None)), "a `null` that came in is kept"
     );
     assert_eq!(::serde_json::to_value(& decoded).expect("encodes"), with_null);
 }
@@ -399,10 +357,7 @@ fn plaid_user_update_body_consumer_report_user_identity_absent_or_null() {
         .expect("an object")
         .insert("consumer_report_user_identity".to_owned(), ::serde_json::Value::Null);
     let null = absent.with_consumer_report_user_identity_null();
-    assert!(
-        ::std::matches!(null.consumer_report_user_identity,
-        ::std::option::Option::Some(::std::option::Option::None))
-    );
+    assert!(::std::matches!(null.consumer_report_user_identity, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
         "the null setter sends `null`"
@@ -412,8 +367,7 @@ fn plaid_user_update_body_consumer_report_user_identity_absent_or_null() {
         )
         .expect("decodes with null");
     assert!(
-        ::std::matches!(decoded.consumer_report_user_identity,
-        ::std::option::Option::Some(::std::option::Option::None)),
+        ::std::matches!(decoded.consumer_report_user_identity, Some(None)),
         "a `null` that came in is kept"
     );
     assert_eq!(::serde_json::to_value(& decoded).expect("encodes"), with_null);
@@ -438,10 +392,7 @@ fn plaid_sandbox_user_reset_login_body_item_ids_absent_or_null() {
         .expect("an object")
         .insert("item_ids".to_owned(), ::serde_json::Value::Null);
     let null = absent.with_item_ids_null();
-    assert!(
-        ::std::matches!(null.item_ids,
-        ::std::option::Option::Some(::std::option::Option::None))
-    );
+    assert!(::std::matches!(null.item_ids, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
         "the null setter sends `null`"
@@ -451,9 +402,7 @@ fn plaid_sandbox_user_reset_login_body_item_ids_absent_or_null() {
         )
         .expect("decodes with null");
     assert!(
-        ::std::matches!(decoded.item_ids,
-        ::std::option::Option::Some(::std::option::Option::None)),
-        "a `null` that came in is kept"
+        ::std::matches!(decoded.item_ids, Some(None)), "a `null` that came in is kept"
     );
     assert_eq!(::serde_json::to_value(& decoded).expect("encodes"), with_null);
 }
@@ -477,10 +426,7 @@ fn plaid_asset_report_pdf_get_options_days_to_include_absent_or_null() {
         .expect("an object")
         .insert("days_to_include".to_owned(), ::serde_json::Value::Null);
     let null = absent.with_days_to_include_null();
-    assert!(
-        ::std::matches!(null.days_to_include,
-        ::std::option::Option::Some(::std::option::Option::None))
-    );
+    assert!(::std::matches!(null.days_to_include, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
         "the null setter sends `null`"
@@ -490,8 +436,7 @@ fn plaid_asset_report_pdf_get_options_days_to_include_absent_or_null() {
         )
         .expect("decodes with null");
     assert!(
-        ::std::matches!(decoded.days_to_include,
-        ::std::option::Option::Some(::std::option::Option::None)),
+        ::std::matches!(decoded.days_to_include, Some(None)),
         "a `null` that came in is kept"
     );
     assert_eq!(::serde_json::to_value(& decoded).expect("encodes"), with_null);
@@ -519,10 +464,7 @@ fn plaid_consumer_report_user_identity_ssn_full_absent_or_null() {
         .expect("an object")
         .insert("ssn_full".to_owned(), ::serde_json::Value::Null);
     let null = absent.with_ssn_full_null();
-    assert!(
-        ::std::matches!(null.ssn_full,
-        ::std::option::Option::Some(::std::option::Option::None))
-    );
+    assert!(::std::matches!(null.ssn_full, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
         "the null setter sends `null`"
@@ -532,9 +474,7 @@ fn plaid_consumer_report_user_identity_ssn_full_absent_or_null() {
         )
         .expect("decodes with null");
     assert!(
-        ::std::matches!(decoded.ssn_full,
-        ::std::option::Option::Some(::std::option::Option::None)),
-        "a `null` that came in is kept"
+        ::std::matches!(decoded.ssn_full, Some(None)), "a `null` that came in is kept"
     );
     assert_eq!(::serde_json::to_value(& decoded).expect("encodes"), with_null);
 }
@@ -561,10 +501,7 @@ fn plaid_consumer_report_user_identity_ssn_last_4_absent_or_null() {
         .expect("an object")
         .insert("ssn_last_4".to_owned(), ::serde_json::Value::Null);
     let null = absent.with_ssn_last_4_null();
-    assert!(
-        ::std::matches!(null.ssn_last_4,
-        ::std::option::Option::Some(::std::option::Option::None))
-    );
+    assert!(::std::matches!(null.ssn_last_4, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
         "the null setter sends `null`"
@@ -574,9 +511,7 @@ fn plaid_consumer_report_user_identity_ssn_last_4_absent_or_null() {
         )
         .expect("decodes with null");
     assert!(
-        ::std::matches!(decoded.ssn_last_4,
-        ::std::option::Option::Some(::std::option::Option::None)),
-        "a `null` that came in is kept"
+        ::std::matches!(decoded.ssn_last_4, Some(None)), "a `null` that came in is kept"
     );
     assert_eq!(::serde_json::to_value(& decoded).expect("encodes"), with_null);
 }
@@ -600,10 +535,7 @@ fn plaid_user_identity_name_absent_or_null() {
         .expect("an object")
         .insert("name".to_owned(), ::serde_json::Value::Null);
     let null = absent.with_name_null();
-    assert!(
-        ::std::matches!(null.name,
-        ::std::option::Option::Some(::std::option::Option::None))
-    );
+    assert!(::std::matches!(null.name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
         "the null setter sends `null`"
@@ -612,11 +544,7 @@ fn plaid_user_identity_name_absent_or_null() {
             with_null.clone(),
         )
         .expect("decodes with null");
-    assert!(
-        ::std::matches!(decoded.name,
-        ::std::option::Option::Some(::std::option::Option::None)),
-        "a `null` that came in is kept"
-    );
+    assert!(::std::matches!(decoded.name, Some(None)), "a `null` that came in is kept");
     assert_eq!(::serde_json::to_value(& decoded).expect("encodes"), with_null);
 }
 
@@ -639,10 +567,7 @@ fn plaid_user_identity_date_of_birth_absent_or_null() {
         .expect("an object")
         .insert("date_of_birth".to_owned(), ::serde_json::Value::Null);
     let null = absent.with_date_of_birth_null();
-    assert!(
-        ::std::matches!(null.date_of_birth,
-        ::std::option::Option::Some(::std::option::Option::None))
-    );
+    assert!(::std::matches!(null.date_of_birth, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
         "the null setter sends `null`"
@@ -652,8 +577,7 @@ fn plaid_user_identity_date_of_birth_absent_or_null() {
         )
         .expect("decodes with null");
     assert!(
-        ::std::matches!(decoded.date_of_birth,
-        ::std::option::Option::Some(::std::option::Option::None)),
+        ::std::matches!(decoded.date_of_birth, Some(None)),
         "a `null` that came in is kept"
     );
     assert_eq!(::serde_json::to_value(& decoded).expect("encodes"), with_null);
@@ -681,10 +605,7 @@ fn plaid_user_address_street_1_absent_or_null() {
         .expect("an object")
         .insert("street_1".to_owned(), ::serde_json::Value::Null);
     let null = absent.with_street_1_null();
-    assert!(
-        ::std::matches!(null.street_1,
-        ::std::option::Option::Some(::std::option::Option::None))
-    );
+    assert!(::std::matches!(null.street_1, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
         "the null setter sends `null`"
@@ -694,9 +615,7 @@ fn plaid_user_address_street_1_absent_or_null() {
         )
         .expect("decodes with null");
     assert!(
-        ::std::matches!(decoded.street_1,
-        ::std::option::Option::Some(::std::option::Option::None)),
-        "a `null` that came in is kept"
+        ::std::matches!(decoded.street_1, Some(None)), "a `null` that came in is kept"
     );
     assert_eq!(::serde_json::to_value(& decoded).expect("encodes"), with_null);
 }
@@ -723,10 +642,7 @@ fn plaid_user_address_street_2_absent_or_null() {
         .expect("an object")
         .insert("street_2".to_owned(), ::serde_json::Value::Null);
     let null = absent.with_street_2_null();
-    assert!(
-        ::std::matches!(null.street_2,
-        ::std::option::Option::Some(::std::option::Option::None))
-    );
+    assert!(::std::matches!(null.street_2, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
         "the null setter sends `null`"
@@ -736,9 +652,7 @@ fn plaid_user_address_street_2_absent_or_null() {
         )
         .expect("decodes with null");
     assert!(
-        ::std::matches!(decoded.street_2,
-        ::std::option::Option::Some(::std::option::Option::None)),
-        "a `null` that came in is kept"
+        ::std::matches!(decoded.street_2, Some(None)), "a `null` that came in is kept"
     );
     assert_eq!(::serde_json::to_value(& decoded).expect("encodes"), with_null);
 }
@@ -765,10 +679,7 @@ fn plaid_user_address_city_absent_or_null() {
         .expect("an object")
         .insert("city".to_owned(), ::serde_json::Value::Null);
     let null = absent.with_city_null();
-    assert!(
-        ::std::matches!(null.city,
-        ::std::option::Option::Some(::std::option::Option::None))
-    );
+    assert!(::std::matches!(null.city, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
         "the null setter sends `null`"
@@ -777,11 +688,7 @@ fn plaid_user_address_city_absent_or_null() {
             with_null.clone(),
         )
         .expect("decodes with null");
-    assert!(
-        ::std::matches!(decoded.city,
-        ::std::option::Option::Some(::std::option::Option::None)),
-        "a `null` that came in is kept"
-    );
+    assert!(::std::matches!(decoded.city, Some(None)), "a `null` that came in is kept");
     assert_eq!(::serde_json::to_value(& decoded).expect("encodes"), with_null);
 }
 
@@ -807,10 +714,7 @@ fn plaid_user_address_region_absent_or_null() {
         .expect("an object")
         .insert("region".to_owned(), ::serde_json::Value::Null);
     let null = absent.with_region_null();
-    assert!(
-        ::std::matches!(null.region,
-        ::std::option::Option::Some(::std::option::Option::None))
-    );
+    assert!(::std::matches!(null.region, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
         "the null setter sends `null`"
@@ -820,9 +724,7 @@ fn plaid_user_address_region_absent_or_null() {
         )
         .expect("decodes with null");
     assert!(
-        ::std::matches!(decoded.region,
-        ::std::option::Option::Some(::std::option::Option::None)),
-        "a `null` that came in is kept"
+        ::std::matches!(decoded.region, Some(None)), "a `null` that came in is kept"
     );
     assert_eq!(::serde_json::to_value(& decoded).expect("encodes"), with_null);
 }
@@ -849,10 +751,7 @@ fn plaid_user_address_postal_code_absent_or_null() {
         .expect("an object")
         .insert("postal_code".to_owned(), ::serde_json::Value::Null);
     let null = absent.with_postal_code_null();
-    assert!(
-        ::std::matches!(null.postal_code,
-        ::std::option::Option::Some(::std::option::Option::None))
-    );
+    assert!(::std::matches!(null.postal_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
         "the null setter sends `null`"
@@ -862,9 +761,7 @@ fn plaid_user_address_postal_code_absent_or_null() {
         )
         .expect("decodes with null");
     assert!(
-        ::std::matches!(decoded.postal_code,
-        ::std::option::Option::Some(::std::option::Option::None)),
-        "a `null` that came in is kept"
+        ::std::matches!(decoded.postal_code, Some(None)), "a `null` that came in is kept"
     );
     assert_eq!(::serde_json::to_value(& decoded).expect("encodes"), with_null);
 }
@@ -893,10 +790,7 @@ fn plaid_account_balance_last_updated_datetime_absent_or_null() {
         .expect("an object")
         .insert("last_updated_datetime".to_owned(), ::serde_json::Value::Null);
     let null = absent.with_last_updated_datetime_null();
-    assert!(
-        ::std::matches!(null.last_updated_datetime,
-        ::std::option::Option::Some(::std::option::Option::None))
-    );
+    assert!(::std::matches!(null.last_updated_datetime, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
         "the null setter sends `null`"
@@ -906,8 +800,7 @@ fn plaid_account_balance_last_updated_datetime_absent_or_null() {
         )
         .expect("decodes with null");
     assert!(
-        ::std::matches!(decoded.last_updated_datetime,
-        ::std::option::Option::Some(::std::option::Option::None)),
+        ::std::matches!(decoded.last_updated_datetime, Some(None)),
         "a `null` that came in is kept"
     );
     assert_eq!(::serde_json::to_value(& decoded).expect("encodes"), with_null);
@@ -933,10 +826,7 @@ fn plaid_item_auth_method_absent_or_null() {
         .expect("an object")
         .insert("auth_method".to_owned(), ::serde_json::Value::Null);
     let null = absent.with_auth_method_null();
-    assert!(
-        ::std::matches!(null.auth_method,
-        ::std::option::Option::Some(::std::option::Option::None))
-    );
+    assert!(::std::matches!(null.auth_method, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
         "the null setter sends `null`"
@@ -946,9 +836,7 @@ fn plaid_item_auth_method_absent_or_null() {
         )
         .expect("decodes with null");
     assert!(
-        ::std::matches!(decoded.auth_method,
-        ::std::option::Option::Some(::std::option::Option::None)),
-        "a `null` that came in is kept"
+        ::std::matches!(decoded.auth_method, Some(None)), "a `null` that came in is kept"
     );
     assert_eq!(::serde_json::to_value(& decoded).expect("encodes"), with_null);
 }
@@ -975,10 +863,7 @@ fn plaid_item_consent_expiration_time_absent_or_null() {
         .expect("an object")
         .insert("consent_expiration_time".to_owned(), ::serde_json::Value::Null);
     let null = absent.with_consent_expiration_time_null();
-    assert!(
-        ::std::matches!(null.consent_expiration_time,
-        ::std::option::Option::Some(::std::option::Option::None))
-    );
+    assert!(::std::matches!(null.consent_expiration_time, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
         "the null setter sends `null`"
@@ -988,8 +873,7 @@ fn plaid_item_consent_expiration_time_absent_or_null() {
         )
         .expect("decodes with null");
     assert!(
-        ::std::matches!(decoded.consent_expiration_time,
-        ::std::option::Option::Some(::std::option::Option::None)),
+        ::std::matches!(decoded.consent_expiration_time, Some(None)),
         "a `null` that came in is kept"
     );
     assert_eq!(::serde_json::to_value(& decoded).expect("encodes"), with_null);
@@ -1017,10 +901,7 @@ fn plaid_plaid_error_error_code_reason_absent_or_null() {
         .expect("an object")
         .insert("error_code_reason".to_owned(), ::serde_json::Value::Null);
     let null = absent.with_error_code_reason_null();
-    assert!(
-        ::std::matches!(null.error_code_reason,
-        ::std::option::Option::Some(::std::option::Option::None))
-    );
+    assert!(::std::matches!(null.error_code_reason, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
         "the null setter sends `null`"
@@ -1030,8 +911,7 @@ fn plaid_plaid_error_error_code_reason_absent_or_null() {
         )
         .expect("decodes with null");
     assert!(
-        ::std::matches!(decoded.error_code_reason,
-        ::std::option::Option::Some(::std::option::Option::None)),
+        ::std::matches!(decoded.error_code_reason, Some(None)),
         "a `null` that came in is kept"
     );
     assert_eq!(::serde_json::to_value(& decoded).expect("encodes"), with_null);
@@ -1059,10 +939,7 @@ fn plaid_plaid_error_status_absent_or_null() {
         .expect("an object")
         .insert("status".to_owned(), ::serde_json::Value::Null);
     let null = absent.with_status_null();
-    assert!(
-        ::std::matches!(null.status,
-        ::std::option::Option::Some(::std::option::Option::None))
-    );
+    assert!(::std::matches!(null.status, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
         "the null setter sends `null`"
@@ -1072,9 +949,7 @@ fn plaid_plaid_error_status_absent_or_null() {
         )
         .expect("decodes with null");
     assert!(
-        ::std::matches!(decoded.status,
-        ::std::option::Option::Some(::std::option::Option::None)),
-        "a `null` that came in is kept"
+        ::std::matches!(decoded.status, Some(None)), "a `null` that came in is kept"
     );
     assert_eq!(::serde_json::to_value(& decoded).expect("encodes"), with_null);
 }
@@ -1101,10 +976,7 @@ fn plaid_plaid_error_suggested_action_absent_or_null() {
         .expect("an object")
         .insert("suggested_action".to_owned(), ::serde_json::Value::Null);
     let null = absent.with_suggested_action_null();
-    assert!(
-        ::std::matches!(null.suggested_action,
-        ::std::option::Option::Some(::std::option::Option::None))
-    );
+    assert!(::std::matches!(null.suggested_action, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
         "the null setter sends `null`"
@@ -1114,8 +986,7 @@ fn plaid_plaid_error_suggested_action_absent_or_null() {
         )
         .expect("decodes with null");
     assert!(
-        ::std::matches!(decoded.suggested_action,
-        ::std::option::Option::Some(::std::option::Option::None)),
+        ::std::matches!(decoded.suggested_action, Some(None)),
         "a `null` that came in is kept"
     );
     assert_eq!(::serde_json::to_value(& decoded).expect("encodes"), with_null);

@@ -5,23 +5,23 @@ use super::{allow_deprecated, deprecated_attr, doc_lines, doc_or, ident, redacti
 use crate::ir::{self, ParamLocation, TypeRef};
 use crate::names;
 use super::meta::{meta_ident, operation_meta, provider_meta};
+use crate::render::Piece;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-/// The client file of a provider.
-pub fn client_file(provider: &ir::Provider) -> TokenStream {
+/// The client file of a provider, made lazily piece by piece (see [`Piece`]): the per-operation
+/// parts are made as they are printed.
+pub fn client_file(provider: &ir::Provider) -> impl Iterator<Item = Piece<'_>> + '_ {
     let meta = provider_meta(provider);
     let environments = environments(provider);
     let variables = provider.variables.iter().map(variable_enum);
     let builder = builder(provider);
-    let client = client(provider);
-    let requests = provider.operations.iter().map(request_type);
     let error_model = ident(&provider.errors.model);
     let error_doc = format!(
         " Everything a call to {} can fail with; provider errors carry a [`{}`].",
         provider.title, provider.errors.model
     );
-    quote! {
+    let head = quote! {
         #[doc = #error_doc]
         pub type Error = ::linkspec_runtime::Error<#error_model>;
 
@@ -29,9 +29,9 @@ pub fn client_file(provider: &ir::Provider) -> TokenStream {
         #environments
         #(#variables)*
         #builder
-        #client
-        #(#requests)*
-    }
+    };
+    let requests = provider.operations.iter().map(request_type).map(Piece::Items);
+    std::iter::once(Piece::Items(head)).chain(client(provider)).chain(requests)
 }
 
 fn environments(p: &ir::Provider) -> TokenStream {
@@ -54,7 +54,7 @@ fn environments(p: &ir::Provider) -> TokenStream {
     let doc = format!(" The {} environments; each selects a base URL.", p.title);
     quote! {
         #[doc = #doc]
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::marker::Copy, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::default::Default)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
         #[non_exhaustive]
         pub enum Environment {
             #(#variants)*
@@ -89,7 +89,7 @@ fn variable_enum(v: &ir::Variable) -> TokenStream {
     });
     quote! {
         #doc
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::marker::Copy, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::default::Default)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*
@@ -132,7 +132,7 @@ fn builder(p: &ir::Provider) -> TokenStream {
         quote! {
             #doc
             #[must_use]
-            pub fn #setter(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+            pub fn #setter(mut self, value: impl Into<String>) -> Self {
                 self.transport = self.transport.header(#wire, value.into());
                 self
             }
@@ -149,7 +149,7 @@ fn builder(p: &ir::Provider) -> TokenStream {
         quote! {
             #doc
             #[must_use]
-            pub fn #setter(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+            pub fn #setter(mut self, value: impl Into<String>) -> Self {
                 self.transport = self.transport.input(#name, value.into());
                 self
             }
@@ -162,8 +162,8 @@ fn builder(p: &ir::Provider) -> TokenStream {
         quote! {
             #[doc = #doc]
             #[must_use]
-            pub fn #setter(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
-                self.transport = self.transport.host_url(::std::string::ToString::to_string(#name), url.into());
+            pub fn #setter(mut self, url: impl Into<String>) -> Self {
+                self.transport = self.transport.host_url(ToString::to_string(#name), url.into());
                 self
             }
         }
@@ -171,7 +171,7 @@ fn builder(p: &ir::Provider) -> TokenStream {
     let builder_doc = format!(" Configures a {title} [`Client`]: environment or base URL, credentials, retries, timeouts.");
     quote! {
         #[doc = #builder_doc]
-        #[derive(::std::fmt::Debug)]
+        #[derive(Debug)]
         pub struct ClientBuilder {
             transport: ::linkspec_runtime::TransportBuilder,
         }
@@ -192,7 +192,7 @@ fn builder(p: &ir::Provider) -> TokenStream {
 
             /// Overrides the base URL (a proxy, a mock server); wins over `environment`.
             #[must_use]
-            pub fn base_url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
+            pub fn base_url(mut self, url: impl Into<String>) -> Self {
                 self.transport = self.transport.base_url(url.into());
                 self
             }
@@ -254,14 +254,14 @@ fn builder(p: &ir::Provider) -> TokenStream {
             /// Applies settings given as data (a config file, a test case): environment or base
             /// URL, placeholders, headers, credentials, timeouts. Names the spec does not declare
             /// are refused.
-            pub fn settings(mut self, settings: &::linkspec_runtime::ClientSettings) -> ::std::result::Result<Self, ::linkspec_runtime::BuildError> {
+            pub fn settings(mut self, settings: &::linkspec_runtime::ClientSettings) -> Result<Self, ::linkspec_runtime::BuildError> {
                 self.transport = self.transport.settings(settings)?;
-                ::std::result::Result::Ok(self)
+                Ok(self)
             }
 
             /// Builds the client, checking the base URL and that credentials are set.
-            pub fn build(self) -> ::std::result::Result<Client, ::linkspec_runtime::BuildError> {
-                ::std::result::Result::Ok(Client { transport: self.transport.build()? })
+            pub fn build(self) -> Result<Client, ::linkspec_runtime::BuildError> {
+                Ok(Client { transport: self.transport.build()? })
             }
         }
     }
@@ -275,7 +275,7 @@ fn credential_setters(auth: &ir::Auth) -> TokenStream {
             quote! {
                 /// The token sent as `Authorization: Bearer <token>`. Held as a secret: never printed.
                 #[must_use]
-                pub fn #setter(mut self, token: impl ::std::convert::Into<::std::string::String>) -> Self {
+                pub fn #setter(mut self, token: impl Into<String>) -> Self {
                     self.transport = self.transport.token(token.into());
                     self
                 }
@@ -287,7 +287,7 @@ fn credential_setters(auth: &ir::Auth) -> TokenStream {
             quote! {
                 #[doc = #doc]
                 #[must_use]
-                pub fn #setter(mut self, token: impl ::std::convert::Into<::std::string::String>) -> Self {
+                pub fn #setter(mut self, token: impl Into<String>) -> Self {
                     self.transport = self.transport.token(token.into());
                     self
                 }
@@ -305,14 +305,14 @@ fn credential_setters(auth: &ir::Auth) -> TokenStream {
             quote! {
                 #[doc = #id_doc]
                 #[must_use]
-                pub fn client_id(mut self, client_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+                pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
                     self.transport = self.transport.client_id(client_id.into());
                     self
                 }
 
                 #[doc = #secret_doc]
                 #[must_use]
-                pub fn secret(mut self, secret: impl ::std::convert::Into<::std::string::String>) -> Self {
+                pub fn secret(mut self, secret: impl Into<String>) -> Self {
                     self.transport = self.transport.secret(secret.into());
                     self
                 }
@@ -330,14 +330,14 @@ fn credential_setters(auth: &ir::Auth) -> TokenStream {
             quote! {
                 /// The user of HTTP Basic (`Authorization: Basic base64(user:password)`). Held as a secret: never printed.
                 #[must_use]
-                pub fn #user(mut self, user: impl ::std::convert::Into<::std::string::String>) -> Self {
+                pub fn #user(mut self, user: impl Into<String>) -> Self {
                     self.transport = self.transport.user(user.into());
                     self
                 }
 
                 /// The password of HTTP Basic. Held as a secret: never printed.
                 #[must_use]
-                pub fn #password(mut self, password: impl ::std::convert::Into<::std::string::String>) -> Self {
+                pub fn #password(mut self, password: impl Into<String>) -> Self {
                     self.transport = self.transport.password(password.into());
                     self
                 }
@@ -350,48 +350,43 @@ fn credential_setters(auth: &ir::Auth) -> TokenStream {
     }
 }
 
-fn client(p: &ir::Provider) -> TokenStream {
+fn client(p: &ir::Provider) -> impl Iterator<Item = Piece<'_>> + '_ {
     let methods = p.operations.iter().map(|op| operation_method(p, op));
-    let metas = p.operations.iter().map(|op| operation_meta(p, op));
+    let metas = p.operations.iter().map(|op| Piece::Items(operation_meta(p, op)));
     let doc = doc_lines(&format!(
         "A {} client. Cheap to clone; clones share connections.{}",
         p.title,
         p.docs.as_deref().map(|d| format!("\n\n{}", d.trim_end())).unwrap_or_default()
     ));
-    let dispatch = call_json(p);
     let names = p.operations.iter().map(|op| &op.name);
     let (builder, with_retry) = (ident(names::BUILDER), ident(names::WITH_RETRY));
-    quote! {
-        #(#metas)*
-
+    let client = quote! {
         /// The name of every operation, in spec order; each is accepted by `Client::call_json`
         /// (with the crate's `dispatch` feature).
         pub const OPERATIONS: &[&str] = &[#(#names),*];
 
         #doc
-        #[derive(::std::fmt::Debug, ::std::clone::Clone)]
+        #[derive(Debug, Clone)]
         pub struct Client {
             transport: ::linkspec_runtime::Transport,
         }
-
-        impl Client {
-            /// Starts configuring a client.
-            pub fn #builder() -> ClientBuilder {
-                ClientBuilder::default()
-            }
-
-            /// This client with another retry policy, sharing connections and credentials: for
-            /// calls that need fewer attempts or a tighter deadline.
-            #[must_use]
-            pub fn #with_retry(&self, policy: ::linkspec_runtime::RetryPolicy) -> Self {
-                Self { transport: self.transport.with_retry(policy) }
-            }
-
-            #(#methods)*
-
-            #dispatch
+    };
+    let first = quote! {
+        /// Starts configuring a client.
+        pub fn #builder() -> ClientBuilder {
+            ClientBuilder::default()
         }
-    }
+
+        /// This client with another retry policy, sharing connections and credentials: for
+        /// calls that need fewer attempts or a tighter deadline.
+        #[must_use]
+        pub fn #with_retry(&self, policy: ::linkspec_runtime::RetryPolicy) -> Self {
+            Self { transport: self.transport.with_retry(policy) }
+        }
+    };
+    let members = std::iter::once(first).chain(methods).chain(std::iter::once_with(move || call_json(p)));
+    let block = Piece::Impl { head: quote! { impl Client }, members: Box::new(members) };
+    metas.chain([Piece::Items(client), block])
 }
 
 /// `call_json`: an operation by name, arguments as JSON, the typed result as data. Routes to
@@ -427,24 +422,24 @@ fn call_json(p: &ir::Provider) -> TokenStream {
     // A `match` with only its fallback arm would make the `Ok(..)` around it unreachable.
     let match_or_refuse = |arms: &[TokenStream], refusal: TokenStream| {
         if arms.is_empty() {
-            quote! { ::std::result::Result::Err(#refusal) }
+            quote! { Err(#refusal) }
         } else {
             quote! {
-                ::std::result::Result::Ok(match operation {
+                Ok(match operation {
                     #(#arms)*
-                    _ => return ::std::result::Result::Err(#refusal),
+                    _ => return Err(#refusal),
                 })
             }
         }
     };
     let not_paged = match_or_refuse(
         &page_arms,
-        quote! { ::linkspec_runtime::DispatchError::NotPaged { provider: #provider, operation: ::std::string::ToString::to_string(operation) } },
+        quote! { ::linkspec_runtime::DispatchError::NotPaged { provider: #provider, operation: ToString::to_string(operation) } },
     );
     let arms: Vec<TokenStream> = arms.collect();
     let unknown = match_or_refuse(
         &arms,
-        quote! { ::linkspec_runtime::DispatchError::UnknownOperation { provider: #provider, operation: ::std::string::ToString::to_string(operation) } },
+        quote! { ::linkspec_runtime::DispatchError::UnknownOperation { provider: #provider, operation: ToString::to_string(operation) } },
     );
     let (call_json, call_json_pages) = (ident(names::CALL_JSON), ident(names::CALL_JSON_PAGES));
     let dispatch_feature = names::DISPATCH_FEATURE;
@@ -462,7 +457,7 @@ fn call_json(p: &ir::Provider) -> TokenStream {
             operation: &str,
             args: ::serde_json::Value,
             max_pages: usize,
-        ) -> ::std::result::Result<::linkspec_runtime::JsonOutcome, ::linkspec_runtime::DispatchError> {
+        ) -> Result<::linkspec_runtime::JsonOutcome, ::linkspec_runtime::DispatchError> {
             // Keeps the arguments used when no operation of the provider is paged.
             let _ = (&args, max_pages);
             #not_paged
@@ -483,7 +478,7 @@ fn call_json(p: &ir::Provider) -> TokenStream {
             &self,
             operation: &str,
             args: ::serde_json::Value,
-        ) -> ::std::result::Result<::linkspec_runtime::JsonOutcome, ::linkspec_runtime::DispatchError> {
+        ) -> Result<::linkspec_runtime::JsonOutcome, ::linkspec_runtime::DispatchError> {
             let _ = &args;
             #unknown
         }
@@ -537,7 +532,7 @@ fn operation_method(p: &ir::Provider, op: &ir::Operation) -> TokenStream {
             quote! {
                 #[doc = #doc]
                 #deprecated
-                pub fn #pages_name(&self, request: impl ::std::convert::Into<#request>) -> ::linkspec_runtime::Pages<#ty, #model> {
+                pub fn #pages_name(&self, request: impl Into<#request>) -> ::linkspec_runtime::Pages<#ty, #model> {
                     ::linkspec_runtime::Pages::new(::std::clone::Clone::clone(&self.transport), request.into().#to_call())
                 }
             }
@@ -549,8 +544,8 @@ fn operation_method(p: &ir::Provider, op: &ir::Operation) -> TokenStream {
         #deprecated
         pub async fn #method_name(
             &self,
-            request: impl ::std::convert::Into<#request>,
-        ) -> ::std::result::Result<#ret, #error_type> {
+            request: impl Into<#request>,
+        ) -> Result<#ret, #error_type> {
             #send
         }
 
@@ -577,7 +572,7 @@ fn to_call(op: &ir::Operation) -> TokenStream {
             quote! { call.#add(#wire, &self.#field); }
         } else {
             quote! {
-                if let ::std::option::Option::Some(value) = &self.#field {
+                if let Some(value) = &self.#field {
                     call.#add(#wire, value);
                 }
             }
@@ -586,7 +581,7 @@ fn to_call(op: &ir::Operation) -> TokenStream {
     let body = op.body.as_ref().map(|_| {
         if op.body_optional {
             quote! {
-                if let ::std::option::Option::Some(body) = &self.body {
+                if let Some(body) = &self.body {
                     call.json_body(body);
                 }
             }
@@ -621,7 +616,7 @@ fn answer_settings(op: &ir::Operation) -> TokenStream {
 
 fn param_type(param: &ir::Param) -> TokenStream {
     let ty = type_tokens(&param.ty);
-    if param.required { ty } else { quote! { ::std::option::Option<#ty> } }
+    if param.required { ty } else { quote! { Option<#ty> } }
 }
 
 fn request_type(op: &ir::Operation) -> TokenStream {
@@ -657,7 +652,7 @@ fn request_type(op: &ir::Operation) -> TokenStream {
         let serde = if param.required {
             if rename.is_empty() { quote! {} } else { quote! { #[cfg_attr(feature = #dispatch_feature, serde(#rename))] } }
         } else {
-            quote! { #[cfg_attr(feature = #dispatch_feature, serde(#rename default, skip_serializing_if = "::std::option::Option::is_none"))] }
+            quote! { #[cfg_attr(feature = #dispatch_feature, serde(#rename default, skip_serializing_if = "Option::is_none"))] }
         };
         quote! { #doc #serde pub #fname: #ty, }
     });
@@ -667,8 +662,8 @@ fn request_type(op: &ir::Operation) -> TokenStream {
         if op.body_optional {
             quote! {
                 /// The JSON body; optional: without one, none is sent.
-                #[cfg_attr(feature = #dispatch_feature, serde(default, skip_serializing_if = "::std::option::Option::is_none"))]
-                pub body: ::std::option::Option<#ty>,
+                #[cfg_attr(feature = #dispatch_feature, serde(default, skip_serializing_if = "Option::is_none"))]
+                pub body: Option<#ty>,
             }
         } else {
             quote! {
@@ -681,7 +676,7 @@ fn request_type(op: &ir::Operation) -> TokenStream {
     let args = required.iter().map(|param| {
         let fname = ident(&param.rust);
         match param.ty {
-            TypeRef::String => quote! { #fname: impl ::std::convert::Into<::std::string::String> },
+            TypeRef::String => quote! { #fname: impl Into<String> },
             _ => {
                 let ty = type_tokens(&param.ty);
                 quote! { #fname: #ty }
@@ -696,12 +691,12 @@ fn request_type(op: &ir::Operation) -> TokenStream {
     let inits = op.params.iter().map(|param| {
         let fname = ident(&param.rust);
         match (param.required, &param.ty) {
-            (false, _) => quote! { #fname: ::std::option::Option::None },
+            (false, _) => quote! { #fname: None },
             (true, TypeRef::String) => quote! { #fname: #fname.into() },
             (true, _) => quote! { #fname },
         }
     });
-    let body_init = op.body.as_ref().map(|_| if op.body_optional { quote! { body: ::std::option::Option::None } } else { quote! { body } });
+    let body_init = op.body.as_ref().map(|_| if op.body_optional { quote! { body: None } } else { quote! { body } });
     let body_setter = op.body.as_ref().filter(|_| op.body_optional).map(|b| {
         let ty = ident(b);
         let setter = ident(names::REQUEST_BODY);
@@ -709,7 +704,7 @@ fn request_type(op: &ir::Operation) -> TokenStream {
             /// Sets the body; without it, the call sends none.
             #[must_use]
             pub fn #setter(mut self, body: #ty) -> Self {
-                self.body = ::std::option::Option::Some(body);
+                self.body = Some(body);
                 self
             }
         }
@@ -719,14 +714,14 @@ fn request_type(op: &ir::Operation) -> TokenStream {
         let fname = ident(&param.rust);
         let doc = format!(" Sets `{}`.", param.wire);
         let (arg, value) = match param.ty {
-            TypeRef::String => (quote! { impl ::std::convert::Into<::std::string::String> }, quote! { value.into() }),
+            TypeRef::String => (quote! { impl Into<String> }, quote! { value.into() }),
             _ => (type_tokens(&param.ty), quote! { value }),
         };
         quote! {
             #[doc = #doc]
             #[must_use]
             pub fn #fname(mut self, value: #arg) -> Self {
-                self.#fname = ::std::option::Option::Some(#value);
+                self.#fname = Some(#value);
                 self
             }
         }
@@ -742,7 +737,7 @@ fn request_type(op: &ir::Operation) -> TokenStream {
                 quote! { Self::#new(body) }
             };
             quote! {
-                impl ::std::convert::From<#ty> for #name {
+                impl From<#ty> for #name {
                     fn from(body: #ty) -> Self {
                         #made
                     }
@@ -753,9 +748,9 @@ fn request_type(op: &ir::Operation) -> TokenStream {
     };
     let allow = if all_args.len() > 7 { quote! { #[allow(clippy::too_many_arguments)] } } else { quote! {} };
     let to_call = to_call(op);
-    let derive_default = if all_args.is_empty() { quote! { ::std::default::Default, } } else { quote! {} };
+    let derive_default = if all_args.is_empty() { quote! { Default, } } else { quote! {} };
     let sensitive = op.params.iter().any(|p| p.sensitive);
-    let derive_debug = if sensitive { quote! {} } else { quote! { ::std::fmt::Debug, } };
+    let derive_debug = if sensitive { quote! {} } else { quote! { Debug, } };
     let debug_impl = if sensitive {
         let fields = op.params.iter().map(|p| (p.rust.as_str(), p.sensitive));
         redacting_debug(&op.request_type, fields.chain(op.body.as_ref().map(|_| ("body", false))))
@@ -764,7 +759,7 @@ fn request_type(op: &ir::Operation) -> TokenStream {
     };
     quote! {
         #doc
-        #[derive(#derive_debug ::std::clone::Clone, ::std::cmp::PartialEq, #derive_default)]
+        #[derive(#derive_debug Clone, PartialEq, #derive_default)]
         #[cfg_attr(feature = #dispatch_feature, derive(::serde::Serialize, ::serde::Deserialize), serde(deny_unknown_fields))]
         #[non_exhaustive]
         pub struct #name {

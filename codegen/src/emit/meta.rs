@@ -13,8 +13,8 @@ pub(super) fn provider_meta(p: &ir::Provider) -> TokenStream {
     let headers = p.headers.iter().map(|h| {
         let wire = &h.wire;
         let default = match &h.default {
-            Some(d) => quote! { ::std::option::Option::Some(#d) },
-            None => quote! { ::std::option::Option::None },
+            Some(d) => quote! { Some(#d) },
+            None => quote! { None },
         };
         quote! { ::linkspec_runtime::HeaderMeta { name: #wire, default: #default } }
     });
@@ -50,8 +50,8 @@ pub(super) fn provider_meta(p: &ir::Provider) -> TokenStream {
     );
     let request_id_headers = strs(&rules.request_id_headers);
     let (acquire_ref, acquire_static) = match &p.acquire {
-        Some(a) => (quote! { ::std::option::Option::Some(&ACQUIRE) }, acquire_meta(a)),
-        None => (quote! { ::std::option::Option::None }, quote! {}),
+        Some(a) => (quote! { Some(&ACQUIRE) }, acquire_meta(a)),
+        None => (quote! { None }, quote! {}),
     };
     quote! {
         static PROVIDER: ::linkspec_runtime::ProviderMeta = ::linkspec_runtime::ProviderMeta {
@@ -189,8 +189,8 @@ pub(super) fn operation_meta(p: &ir::Provider, op: &ir::Operation) -> TokenStrea
     let path = &op.path;
     let success = op.success.iter().map(|s| proc_macro2::Literal::u16_unsuffixed(*s));
     let host = match &op.host {
-        Some(h) => quote! { ::std::option::Option::Some(#h) },
-        None => quote! { ::std::option::Option::None },
+        Some(h) => quote! { Some(#h) },
+        None => quote! { None },
     };
     let body_format = match op.body_format {
         ir::BodyFormat::Json => quote! { ::linkspec_runtime::BodyFormat::Json },
@@ -199,24 +199,24 @@ pub(super) fn operation_meta(p: &ir::Provider, op: &ir::Operation) -> TokenStrea
     let (idempotent, authenticated) = (op.idempotent, op.authenticated);
     let envelope = envelope_meta(op.errors.as_ref().unwrap_or(&p.errors));
     let paging = match &op.paging {
-        None => quote! { ::std::option::Option::None },
+        None => quote! { None },
         Some(ir::Paging::NextLink { pointer }) => {
-            quote! { ::std::option::Option::Some(::linkspec_runtime::Paging::NextLink { pointer: #pointer }) }
+            quote! { Some(::linkspec_runtime::Paging::NextLink { pointer: #pointer }) }
         }
         Some(ir::Paging::Cursor { param, next, has_more }) => {
             let has_more = match has_more {
-                Some(h) => quote! { ::std::option::Option::Some(#h) },
-                None => quote! { ::std::option::Option::None },
+                Some(h) => quote! { Some(#h) },
+                None => quote! { None },
             };
-            quote! { ::std::option::Option::Some(::linkspec_runtime::Paging::Cursor { param: #param, next: #next, has_more: #has_more }) }
+            quote! { Some(::linkspec_runtime::Paging::Cursor { param: #param, next: #next, has_more: #has_more }) }
         }
         Some(ir::Paging::PageNumber { param, total_pages }) => {
-            quote! { ::std::option::Option::Some(::linkspec_runtime::Paging::PageNumber { param: #param, total_pages: #total_pages }) }
+            quote! { Some(::linkspec_runtime::Paging::PageNumber { param: #param, total_pages: #total_pages }) }
         }
     };
     let media_type = match &op.media_type {
-        Some(m) => quote! { ::std::option::Option::Some(#m) },
-        None => quote! { ::std::option::Option::None },
+        Some(m) => quote! { Some(#m) },
+        None => quote! { None },
     };
     quote! {
         static #name_ident: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::OperationMeta {

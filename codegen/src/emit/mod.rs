@@ -9,6 +9,7 @@ pub mod roundtrip;
 use crate::ir::{self, TimestampFormat, TypeRef};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
+use std::collections::HashSet;
 
 /// An identifier token; IR names are already valid identifiers.
 pub fn ident(name: &str) -> Ident {
@@ -36,7 +37,7 @@ pub fn doc_or(doc: Option<&str>, fallback: &str) -> TokenStream {
 /// The Rust type of a type expression, with absolute paths.
 pub fn type_tokens(ty: &TypeRef) -> TokenStream {
     match ty {
-        TypeRef::String => quote! { ::std::string::String },
+        TypeRef::String => quote! { String },
         TypeRef::Integer => quote! { i64 },
         TypeRef::Number => quote! { ::linkspec_runtime::Float },
         TypeRef::Decimal => quote! { ::linkspec_runtime::Decimal },
@@ -47,15 +48,15 @@ pub fn type_tokens(ty: &TypeRef) -> TokenStream {
         TypeRef::Json => quote! { ::serde_json::Value },
         TypeRef::List(inner) => {
             let inner = type_tokens(inner);
-            quote! { ::std::vec::Vec<#inner> }
+            quote! { Vec<#inner> }
         }
         TypeRef::Map(inner) => {
             let inner = type_tokens(inner);
-            quote! { ::std::collections::BTreeMap<::std::string::String, #inner> }
+            quote! { ::std::collections::BTreeMap<String, #inner> }
         }
         TypeRef::Nullable(inner) => {
             let inner = type_tokens(inner);
-            quote! { ::std::option::Option<#inner> }
+            quote! { Option<#inner> }
         }
         TypeRef::Model(name) | TypeRef::Enum(name) => {
             let name = ident(name);
@@ -79,24 +80,32 @@ pub fn allow_deprecated(touches: bool) -> TokenStream {
     if touches { quote! { #[allow(deprecated)] } } else { quote! {} }
 }
 
-/// True when values of the type have a total equality (no floats, no JSON inside).
-pub fn is_eq(provider: &ir::Provider, ty: &TypeRef, seen: &mut Vec<String>) -> bool {
-    match ty {
-        TypeRef::Number | TypeRef::Json => false,
-        TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => is_eq(provider, inner, seen),
-        TypeRef::Model(name) => {
-            if seen.contains(name) {
-                return true;
-            }
-            seen.push(name.clone());
-            provider
-                .models
-                .iter()
-                .find(|m| &m.name == name)
-                .is_none_or(|m| m.fields.iter().all(|f| is_eq(provider, &f.ty, seen)))
+/// The models whose values have a total equality (no float and no JSON reachable through
+/// their fields), found by marking what reaches a float until nothing changes: linear in the
+/// number of models for the shapes specs have, where a search per field reference was
+/// quadratic. A cycle of models alone is `Eq`.
+pub fn eq_models(provider: &ir::Provider) -> HashSet<&str> {
+    fn direct(ty: &TypeRef, not_eq: &HashSet<&str>) -> bool {
+        match ty {
+            TypeRef::Number | TypeRef::Json => false,
+            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => direct(inner, not_eq),
+            TypeRef::Model(name) => !not_eq.contains(name.as_str()),
+            _ => true,
         }
-        _ => true,
     }
+    let mut not_eq: HashSet<&str> = HashSet::new();
+    loop {
+        let before = not_eq.len();
+        for m in &provider.models {
+            if !not_eq.contains(m.name.as_str()) && !m.fields.iter().all(|f| direct(&f.ty, &not_eq)) {
+                not_eq.insert(m.name.as_str());
+            }
+        }
+        if not_eq.len() == before {
+            break;
+        }
+    }
+    provider.models.iter().map(|m| m.name.as_str()).filter(|n| !not_eq.contains(n)).collect()
 }
 
 /// A `Debug` impl for a struct whose sensitive fields print as `<redacted>`: models with

@@ -1,15 +1,19 @@
 //! Models and enums: serde types with docs, redacting Debug, enums that keep unknown values.
 
-use super::{allow_deprecated, deprecated_attr, doc_lines, ident, is_eq, redacting_debug, type_tokens};
+use super::{allow_deprecated, deprecated_attr, doc_lines, eq_models, ident, redacting_debug, type_tokens};
 use crate::ir::{self, TypeRef};
 use crate::lower::CATCH_ALL;
 use crate::names;
+use crate::render::Piece;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 /// The models file of a provider: every model, every enum, the error envelope impl.
-pub fn models_file(provider: &ir::Provider) -> TokenStream {
-    let models = provider.models.iter().map(|m| model(provider, m));
+///
+/// Made lazily, one model or enum at a time (see [`crate::render::Piece`]).
+pub fn models_file(provider: &ir::Provider) -> impl Iterator<Item = Piece<'_>> + '_ {
+    let eq = eq_models(provider);
+    let models = provider.models.iter().map(move |m| model(m, eq.contains(m.name.as_str())));
     let enums = provider.enums.iter().map(enumeration);
     let mut envelopes: Vec<&ir::ErrorEnvelope> = vec![&provider.errors];
     for env in provider.operations.iter().filter_map(|o| o.errors.as_ref()) {
@@ -18,22 +22,18 @@ pub fn models_file(provider: &ir::Provider) -> TokenStream {
         }
     }
     let envelope = envelopes.into_iter().map(error_envelope);
-    quote! {
-        #(#models)*
-        #(#enums)*
-        #(#envelope)*
-    }
+    models.chain(enums).chain(envelope).map(Piece::Items)
 }
 
 /// The field's full Rust type: optional and nullable wrap it in `Option`, both in two.
 fn field_type(field: &ir::Field) -> TokenStream {
     let mut ty = type_tokens(&field.ty);
     if field.boxed {
-        ty = quote! { ::std::boxed::Box<#ty> };
+        ty = quote! { Box<#ty> };
     }
     match (field.optional, field.nullable) {
-        (true, true) => quote! { ::std::option::Option<::std::option::Option<#ty>> },
-        (true, false) | (false, true) => quote! { ::std::option::Option<#ty> },
+        (true, true) => quote! { Option<Option<#ty>> },
+        (true, false) | (false, true) => quote! { Option<#ty> },
         (false, false) => ty,
     }
 }
@@ -46,7 +46,7 @@ fn serde_attrs(field: &ir::Field) -> TokenStream {
     }
     if field.optional {
         parts.push(quote! { default });
-        parts.push(quote! { skip_serializing_if = "::std::option::Option::is_none" });
+        parts.push(quote! { skip_serializing_if = "Option::is_none" });
         if field.nullable {
             parts.push(quote! { deserialize_with = "::linkspec_runtime::serde_util::double_option" });
         }
@@ -78,16 +78,15 @@ fn field_doc(field: &ir::Field) -> TokenStream {
     doc_lines(&text)
 }
 
-fn model(provider: &ir::Provider, m: &ir::Model) -> TokenStream {
+fn model(m: &ir::Model, eq: bool) -> TokenStream {
     let name = ident(&m.name);
     let doc = model_doc(m);
-    let eq = is_eq(provider, &TypeRef::Model(m.name.clone()), &mut Vec::new());
-    let derive_eq = if eq { quote! { ::std::cmp::Eq, } } else { quote! {} };
+    let derive_eq = if eq { quote! { Eq, } } else { quote! {} };
     let sensitive = m.fields.iter().any(|f| f.sensitive);
-    let derive_debug = if sensitive { quote! {} } else { quote! { ::std::fmt::Debug, } };
+    let derive_debug = if sensitive { quote! {} } else { quote! { Debug, } };
     // With every field optional, `new()` takes nothing and `Default` is the same value.
     let derive_default =
-        if m.fields.iter().all(|f| f.optional) { quote! { ::std::default::Default, } } else { quote! {} };
+        if m.fields.iter().all(|f| f.optional) { quote! { Default, } } else { quote! {} };
     let fields = m.fields.iter().map(|f| {
         let doc = field_doc(f);
         let attrs = serde_attrs(f);
@@ -110,7 +109,7 @@ fn model(provider: &ir::Provider, m: &ir::Model) -> TokenStream {
     let ctor = quote! { #allow #ctor };
     quote! {
         #doc
-        #[derive(#derive_debug ::std::clone::Clone, ::std::cmp::PartialEq, #derive_eq #derive_default ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(#derive_debug Clone, PartialEq, #derive_eq #derive_default ::serde::Serialize, ::serde::Deserialize)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
@@ -157,7 +156,7 @@ fn constructor(m: &ir::Model) -> TokenStream {
     let args = required.iter().map(|f| {
         let fname = ident(&f.rust);
         match (&f.ty, f.nullable, f.boxed) {
-            (TypeRef::String, false, _) => quote! { #fname: impl ::std::convert::Into<::std::string::String> },
+            (TypeRef::String, false, _) => quote! { #fname: impl Into<String> },
             _ => {
                 let ty = field_type(f);
                 quote! { #fname: #ty }
@@ -167,7 +166,7 @@ fn constructor(m: &ir::Model) -> TokenStream {
     let inits = m.fields.iter().map(|f| {
         let fname = ident(&f.rust);
         match (f.optional, &f.ty, f.nullable) {
-            (true, _, _) => quote! { #fname: ::std::option::Option::None },
+            (true, _, _) => quote! { #fname: None },
             (false, TypeRef::String, false) => quote! { #fname: #fname.into() },
             (false, _, _) => quote! { #fname },
         }
@@ -181,10 +180,10 @@ fn constructor(m: &ir::Model) -> TokenStream {
         let setter = ident(&names::model_setter(&f.rust));
         let mut ty = type_tokens(&f.ty);
         if f.boxed {
-            ty = quote! { ::std::boxed::Box<#ty> };
+            ty = quote! { Box<#ty> };
         }
         let (arg_ty, value) = match (&f.ty, f.boxed) {
-            (TypeRef::String, false) => (quote! { impl ::std::convert::Into<::std::string::String> }, quote! { value.into() }),
+            (TypeRef::String, false) => (quote! { impl Into<String> }, quote! { value.into() }),
             _ => (ty, quote! { value }),
         };
         let deprecated = deprecated_attr(f.deprecated.as_ref());
@@ -195,7 +194,7 @@ fn constructor(m: &ir::Model) -> TokenStream {
                 #deprecated
                 #[must_use]
                 pub fn #setter(mut self, value: #arg_ty) -> Self {
-                    self.#fname = ::std::option::Option::Some(#value);
+                    self.#fname = Some(#value);
                     self
                 }
             };
@@ -217,14 +216,14 @@ fn constructor(m: &ir::Model) -> TokenStream {
             #deprecated
             #[must_use]
             pub fn #setter(mut self, value: #arg_ty) -> Self {
-                self.#fname = ::std::option::Option::Some(::std::option::Option::Some(#value));
+                self.#fname = Some(Some(#value));
                 self
             }
             #null_doc
             #deprecated
             #[must_use]
             pub fn #null_setter(mut self) -> Self {
-                self.#fname = ::std::option::Option::Some(::std::option::Option::None);
+                self.#fname = Some(None);
                 self
             }
         }
@@ -277,7 +276,7 @@ fn enumeration(e: &ir::Enum) -> TokenStream {
         quote! { Self::#vname }
     });
     let (payload, common) = match e.wire {
-        ir::EnumWire::String => (quote! { ::std::string::String }, string_enum_impls(e)),
+        ir::EnumWire::String => (quote! { String }, string_enum_impls(e)),
         ir::EnumWire::Integer => (quote! { i64 }, scalar_enum_impls(e, quote! { i64 }, quote! { serialize_i64 })),
         ir::EnumWire::Boolean => (quote! { bool }, scalar_enum_impls(e, quote! { bool }, quote! { serialize_bool })),
     };
@@ -291,7 +290,7 @@ fn enumeration(e: &ir::Enum) -> TokenStream {
     let rest = &common.rest;
     quote! {
         #doc
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::PartialOrd, ::std::cmp::Ord)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*
@@ -350,8 +349,8 @@ fn string_enum_impls(e: &ir::Enum) -> EnumImpls {
         }
     };
     let rest = quote! {
-        impl ::std::convert::From<::std::string::String> for #name {
-            fn from(value: ::std::string::String) -> Self {
+        impl From<String> for #name {
+            fn from(value: String) -> Self {
                 match value.as_str() {
                     #(#from_str)*
                     _ => Self::#fallback(value),
@@ -359,16 +358,16 @@ fn string_enum_impls(e: &ir::Enum) -> EnumImpls {
             }
         }
 
-        impl ::std::convert::From<&str> for #name {
+        impl From<&str> for #name {
             fn from(value: &str) -> Self {
-                Self::from(::std::string::String::from(value))
+                Self::from(String::from(value))
             }
         }
 
         impl ::std::str::FromStr for #name {
             type Err = ::std::convert::Infallible;
-            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-                ::std::result::Result::Ok(Self::from(value))
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(value))
             }
         }
 
@@ -379,15 +378,15 @@ fn string_enum_impls(e: &ir::Enum) -> EnumImpls {
         }
 
         impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
         impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
-                ::std::result::Result::Ok(Self::from(value))
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+                Ok(Self::from(value))
             }
         }
     };
@@ -437,7 +436,7 @@ fn scalar_enum_impls(e: &ir::Enum, ty: TokenStream, serialize: TokenStream) -> E
         }
     };
     let rest = quote! {
-        impl ::std::convert::From<#ty> for #name {
+        impl From<#ty> for #name {
             fn from(value: #ty) -> Self {
                 match value {
                     #(#from_value)*
@@ -453,15 +452,15 @@ fn scalar_enum_impls(e: &ir::Enum, ty: TokenStream, serialize: TokenStream) -> E
         }
 
         impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.#serialize(self.value())
             }
         }
 
         impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = <#ty as ::serde::Deserialize>::deserialize(deserializer)?;
-                ::std::result::Result::Ok(Self::from(value))
+                Ok(Self::from(value))
             }
         }
     };
@@ -474,23 +473,23 @@ fn chain_text(chain: &ir::FieldChain) -> TokenStream {
     let access = |on: TokenStream, step: &ir::FieldStep| {
         let f = ident(&step.rust);
         match (step.optional, step.nullable) {
-            (true, true) => quote! { #on.#f.as_ref().and_then(::std::option::Option::as_ref) },
+            (true, true) => quote! { #on.#f.as_ref().and_then(Option::as_ref) },
             (true, false) | (false, true) => quote! { #on.#f.as_ref() },
-            (false, false) => quote! { ::std::option::Option::Some(&#on.#f) },
+            (false, false) => quote! { Some(&#on.#f) },
         }
     };
     if let [step] = chain.steps.as_slice() {
         let f = ident(&step.rust);
         return match (step.optional, step.nullable) {
-            (false, false) => quote! { ::std::option::Option::Some(::std::string::ToString::to_string(&self.#f)) },
+            (false, false) => quote! { Some(ToString::to_string(&self.#f)) },
             _ => {
                 let read = access(quote! { self }, step);
-                quote! { #read.map(::std::string::ToString::to_string) }
+                quote! { #read.map(ToString::to_string) }
             }
         };
     }
     let mut steps = chain.steps.iter();
-    let Some(first) = steps.next() else { return quote! { ::std::option::Option::None } };
+    let Some(first) = steps.next() else { return quote! { None } };
     let mut expr = access(quote! { self }, first);
     for step in steps {
         expr = if step.optional || step.nullable {
@@ -501,7 +500,7 @@ fn chain_text(chain: &ir::FieldChain) -> TokenStream {
             quote! { #expr.map(|v| &v.#f) }
         };
     }
-    quote! { #expr.map(::std::string::ToString::to_string) }
+    quote! { #expr.map(ToString::to_string) }
 }
 
 /// Reads code, message and request id out of an error body, as the spec says where they are.
@@ -509,11 +508,11 @@ fn error_envelope(env: &ir::ErrorEnvelope) -> TokenStream {
     let name = ident(&env.model);
     let getter = |part: Option<&ir::FieldRead>| -> TokenStream {
         let Some(read) = part else {
-            return quote! { ::std::option::Option::None };
+            return quote! { None };
         };
         let texts = read.alternatives.iter().map(chain_text);
         let mut all = texts.into_iter();
-        let first = all.next().unwrap_or_else(|| quote! { ::std::option::Option::None });
+        let first = all.next().unwrap_or_else(|| quote! { None });
         all.fold(first, |acc, next| quote! { #acc.or_else(|| #next) })
     };
     let code = getter(Some(&env.code));
@@ -523,7 +522,7 @@ fn error_envelope(env: &ir::ErrorEnvelope) -> TokenStream {
         Some(part) => {
             let get = getter(Some(part));
             quote! {
-                fn category(&self) -> ::std::option::Option<::std::string::String> {
+                fn category(&self) -> Option<String> {
                     #get
                 }
             }
@@ -532,13 +531,13 @@ fn error_envelope(env: &ir::ErrorEnvelope) -> TokenStream {
     };
     quote! {
         impl ::linkspec_runtime::ErrorEnvelope for #name {
-            fn code(&self) -> ::std::option::Option<::std::string::String> {
+            fn code(&self) -> Option<String> {
                 #code
             }
-            fn message(&self) -> ::std::option::Option<::std::string::String> {
+            fn message(&self) -> Option<String> {
                 #message
             }
-            fn request_id(&self) -> ::std::option::Option<::std::string::String> {
+            fn request_id(&self) -> Option<String> {
                 #request_id
             }
             #category

@@ -52,11 +52,11 @@ fn field_test(krate: &proc_macro2::Ident, p: &ir::Provider, m: &ir::Model, f: &i
             let mut with_null = base.clone();
             with_null.as_object_mut().expect("an object").insert(#wire.to_owned(), ::serde_json::Value::Null);
             let null = absent.#null_setter();
-            assert!(::std::matches!(null.#field, ::std::option::Option::Some(::std::option::Option::None)));
+            assert!(::std::matches!(null.#field, Some(None)));
             assert_eq!(::serde_json::to_value(&null).expect("encodes"), with_null, "the null setter sends `null`");
 
             let decoded: ::#krate::#module::#model = ::serde_json::from_value(with_null.clone()).expect("decodes with null");
-            assert!(::std::matches!(decoded.#field, ::std::option::Option::Some(::std::option::Option::None)), "a `null` that came in is kept");
+            assert!(::std::matches!(decoded.#field, Some(None)), "a `null` that came in is kept");
             assert_eq!(::serde_json::to_value(&decoded).expect("encodes"), with_null);
         }
     }

@@ -4,7 +4,7 @@ use crate::diag::Loc;
 use crate::ir;
 use crate::names;
 use crate::spec;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use super::Lowerer;
 
 /// Why `name` is no snake_case value name, to finish a sentence: a keyword needs saying so.
@@ -67,14 +67,14 @@ pub(super) fn check_global_names(
             .or_else(|| spec.enums.0.iter().find(|(k, _)| k.value == name).map(|(k, _)| Loc::at(k)))
             .unwrap_or_default()
     };
-    for &reserved in names::RESERVED_TYPES {
+    for &reserved in names::RESERVED_TYPES.iter().chain(names::PRELUDE_TYPES) {
         if let Some(what) = taken.get(reserved) {
-            lw.error(
-                "LS0304",
-                locate(reserved),
-                format!("{what} collides with the generated `{reserved}` type"),
-                "rename it, e.g. with the provider's name as a prefix",
-            );
+            let clash = if names::PRELUDE_TYPES.contains(&reserved) {
+                format!("{what} would shadow Rust's `{reserved}`, which the generated code uses")
+            } else {
+                format!("{what} collides with the generated `{reserved}` type")
+            };
+            lw.error("LS0304", locate(reserved), clash, "rename it, e.g. with the provider's name as a prefix");
         }
     }
     for (op, (name, _)) in operations.iter().zip(&spec.operations.value.0) {
@@ -89,11 +89,11 @@ pub(super) fn check_global_names(
     }
     for v in variables {
         let loc = spec.servers.variables.0.iter().find(|(k, _)| k.value == v.wire).map(|(k, _)| Loc::at(k)).unwrap_or_default();
-        if names::RESERVED_TYPES.contains(&v.type_name.as_str()) {
+        if names::RESERVED_TYPES.contains(&v.type_name.as_str()) || names::PRELUDE_TYPES.contains(&v.type_name.as_str()) {
             lw.error(
                 "LS0304",
                 loc,
-                format!("server variable `{}` needs the type name `{}`, which every client module defines", v.wire, v.type_name),
+                format!("server variable `{}` needs the type name `{}`, which the generated code already uses", v.wire, v.type_name),
                 "rename the variable here and in the URLs; the name is the spec's own",
             );
         } else if let Some(what) = taken.get(&v.type_name) {
@@ -215,8 +215,13 @@ pub(super) fn check_client_names(
 /// The setters of a model's optional fields (`with_x`, and `with_x_null` when `x` is nullable)
 /// must be distinct: field `a_null` next to a nullable `a` would give two `with_a_null`.
 pub(super) fn check_model_setters(lw: &mut Lowerer, spec: &spec::Spec, models: &[ir::Model]) {
+    // By name (the first of a name, as a search in order would find), for linear time.
+    let mut specs = HashMap::new();
+    for (k, v) in &spec.models.0 {
+        specs.entry(k.value.as_str()).or_insert(v);
+    }
     for m in models {
-        let Some((_, m_spec)) = spec.models.0.iter().find(|(k, _)| k.value == m.name) else { continue };
+        let Some(m_spec) = specs.get(m.name.as_str()) else { continue };
         let mut taken: BTreeMap<String, String> = BTreeMap::new();
         for f in m.fields.iter().filter(|f| f.optional) {
             let loc = m_spec.value.fields.0.iter().find(|(k, _)| k.value == f.wire).map(|(k, _)| Loc::at(k)).unwrap_or_default();

@@ -3,7 +3,7 @@
 use crate::diag::Loc;
 use crate::ir;
 use crate::spec::{self, Sp};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use super::parse::suggest;
 use super::Lowerer;
 
@@ -113,18 +113,24 @@ pub(super) fn warn_unused_types(
     }
     stack.extend(errors.map(|e| e.model.clone()));
     stack.push(spec.errors.value.model.value.clone());
+    // By name, so that a spec of thousands of models is walked in linear time.
+    let mut by_name: HashMap<&str, &ir::Model> = HashMap::new();
+    for m in models {
+        by_name.entry(m.name.as_str()).or_insert(m);
+    }
+    let enum_names: HashSet<&str> = enums.iter().map(|e| e.name.as_str()).collect();
     let mut used = BTreeSet::new();
     while let Some(name) = stack.pop() {
         if !used.insert(name.clone()) {
             continue;
         }
-        if let Some(m) = models.iter().find(|m| m.name == name) {
+        if let Some(m) = by_name.get(name.as_str()) {
             stack.extend(m.fields.iter().filter_map(|f| named(&f.ty)).map(str::to_owned));
         }
     }
     let declared = spec.models.0.iter().map(|(k, _)| (k, "model")).chain(spec.enums.0.iter().map(|(k, _)| (k, "enum")));
     for (name, kind) in declared {
-        let known = models.iter().any(|m| m.name == name.value) || enums.iter().any(|e| e.name == name.value);
+        let known = by_name.contains_key(name.value.as_str()) || enum_names.contains(name.value.as_str());
         if known && !used.contains(&name.value) {
             lw.warning(
                 "LS1004",

@@ -16,7 +16,7 @@ static PROVIDER: ::linkspec_runtime::ProviderMeta = ::linkspec_runtime::Provider
     headers: &[
         ::linkspec_runtime::HeaderMeta {
             name: "MoneyKit-Version",
-            default: ::std::option::Option::Some("2023-02-18"),
+            default: Some("2023-02-18"),
         },
     ],
     base_url: "https://api.moneykit.com",
@@ -33,7 +33,7 @@ static PROVIDER: ::linkspec_runtime::ProviderMeta = ::linkspec_runtime::Provider
             secret: true,
         },
     ],
-    acquire: ::std::option::Option::Some(&ACQUIRE),
+    acquire: Some(&ACQUIRE),
     rules: ::linkspec_runtime::ErrorRules {
         expired_statuses: &[401],
         expired_codes: &["api_error.auth.expired_access_token"],
@@ -74,15 +74,7 @@ static ACQUIRE: ::linkspec_runtime::AcquireMeta = ::linkspec_runtime::AcquireMet
 };
 
 /// The MoneyKit environments; each selects a base URL.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub enum Environment {
     /// `production`: `https://api.moneykit.com`
@@ -106,7 +98,7 @@ impl Environment {
 }
 
 /// Configures a MoneyKit [`Client`]: environment or base URL, credentials, retries, timeouts.
-#[derive(::std::fmt::Debug)]
+#[derive(Debug)]
 pub struct ClientBuilder {
     transport: ::linkspec_runtime::TransportBuilder,
 }
@@ -128,19 +120,13 @@ impl ClientBuilder {
     }
     /// Overrides the base URL (a proxy, a mock server); wins over `environment`.
     #[must_use]
-    pub fn base_url(
-        mut self,
-        url: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.transport = self.transport.base_url(url.into());
         self
     }
     /// The token sent as `Authorization: Bearer <token>`. Held as a secret: never printed.
     #[must_use]
-    pub fn bearer_token(
-        mut self,
-        token: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
         self.transport = self.transport.token(token.into());
         self
     }
@@ -148,10 +134,7 @@ impl ClientBuilder {
     ///
     /// Used to acquire credentials; held as a secret: never printed.
     #[must_use]
-    pub fn client_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn client_id(mut self, value: impl Into<String>) -> Self {
         self.transport = self.transport.input("client_id", value.into());
         self
     }
@@ -159,10 +142,7 @@ impl ClientBuilder {
     ///
     /// Used to acquire credentials; held as a secret: never printed.
     #[must_use]
-    pub fn client_secret(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn client_secret(mut self, value: impl Into<String>) -> Self {
         self.transport = self.transport.input("client_secret", value.into());
         self
     }
@@ -170,10 +150,7 @@ impl ClientBuilder {
     ///
     /// Sent on every call; `2023-02-18` unless set here.
     #[must_use]
-    pub fn moneykit_version(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn moneykit_version(mut self, value: impl Into<String>) -> Self {
         self.transport = self.transport.header("MoneyKit-Version", value.into());
         self
     }
@@ -228,13 +205,13 @@ impl ClientBuilder {
     pub fn settings(
         mut self,
         settings: &::linkspec_runtime::ClientSettings,
-    ) -> ::std::result::Result<Self, ::linkspec_runtime::BuildError> {
+    ) -> Result<Self, ::linkspec_runtime::BuildError> {
         self.transport = self.transport.settings(settings)?;
-        ::std::result::Result::Ok(self)
+        Ok(self)
     }
     /// Builds the client, checking the base URL and that credentials are set.
-    pub fn build(self) -> ::std::result::Result<Client, ::linkspec_runtime::BuildError> {
-        ::std::result::Result::Ok(Client {
+    pub fn build(self) -> Result<Client, ::linkspec_runtime::BuildError> {
+        Ok(Client {
             transport: self.transport.build()?,
         })
     }
@@ -246,12 +223,12 @@ static CREATE_ACCESS_TOKEN: ::linkspec_runtime::OperationMeta = ::linkspec_runti
     method: ::linkspec_runtime::Method::Post,
     path: "/auth/token",
     success: &[200, 201],
-    host: ::std::option::Option::None,
+    host: None,
     body_format: ::linkspec_runtime::BodyFormat::Form,
-    media_type: ::std::option::Option::None,
+    media_type: None,
     idempotent: true,
     authenticated: false,
-    paging: ::std::option::Option::None,
+    paging: None,
     envelope: ::linkspec_runtime::EnvelopeMeta {
         code: &["/error_code"],
         message: &["/error_message"],
@@ -264,12 +241,12 @@ static GET_USER_LINKS: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::O
     method: ::linkspec_runtime::Method::Get,
     path: "/users/{id}/links",
     success: &[200],
-    host: ::std::option::Option::None,
+    host: None,
     body_format: ::linkspec_runtime::BodyFormat::Json,
-    media_type: ::std::option::Option::None,
+    media_type: None,
     idempotent: true,
     authenticated: true,
-    paging: ::std::option::Option::None,
+    paging: None,
     envelope: ::linkspec_runtime::EnvelopeMeta {
         code: &["/error_code"],
         message: &["/error_message"],
@@ -289,7 +266,7 @@ pub const OPERATIONS: &[&str] = &["create_access_token", "get_user_links"];
 /// Calls carry `Authorization: Bearer <access token>`. The token comes from `POST /auth/token`
 /// (client credentials) and lasts about an hour; an expired one answers 401 with error code
 /// `api_error.auth.expired_access_token`. Timestamps have no UTC offset (`2023-02-16T09:14:11`).
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct Client {
     transport: ::linkspec_runtime::Transport,
 }
@@ -319,8 +296,8 @@ impl Client {
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MoneyKitError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
     pub async fn create_access_token(
         &self,
-        request: impl ::std::convert::Into<CreateAccessTokenRequest>,
-    ) -> ::std::result::Result<AccessToken, Error> {
+        request: impl Into<CreateAccessTokenRequest>,
+    ) -> Result<AccessToken, Error> {
         self.transport.send(request.into().to_call()).await
     }
     /// Fetches all links belonging to a user, as a dictionary keyed by link id.
@@ -332,8 +309,8 @@ impl Client {
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MoneyKitError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
     pub async fn get_user_links(
         &self,
-        request: impl ::std::convert::Into<GetUserLinksRequest>,
-    ) -> ::std::result::Result<GetUserLinksResponse, Error> {
+        request: impl Into<GetUserLinksRequest>,
+    ) -> Result<GetUserLinksResponse, Error> {
         self.transport.send(request.into().to_call()).await
     }
     /// Like [`Client::call_json`] for a paged operation: fetches up to `max_pages` pages and
@@ -349,14 +326,11 @@ impl Client {
         operation: &str,
         args: ::serde_json::Value,
         max_pages: usize,
-    ) -> ::std::result::Result<
-        ::linkspec_runtime::JsonOutcome,
-        ::linkspec_runtime::DispatchError,
-    > {
+    ) -> Result<::linkspec_runtime::JsonOutcome, ::linkspec_runtime::DispatchError> {
         let _ = (&args, max_pages);
-        ::std::result::Result::Err(::linkspec_runtime::DispatchError::NotPaged {
+        Err(::linkspec_runtime::DispatchError::NotPaged {
             provider: "moneykit",
-            operation: ::std::string::ToString::to_string(operation),
+            operation: ToString::to_string(operation),
         })
     }
     /// Calls the operation named `operation` (see [`OPERATIONS`]) with its arguments as JSON:
@@ -374,12 +348,9 @@ impl Client {
         &self,
         operation: &str,
         args: ::serde_json::Value,
-    ) -> ::std::result::Result<
-        ::linkspec_runtime::JsonOutcome,
-        ::linkspec_runtime::DispatchError,
-    > {
+    ) -> Result<::linkspec_runtime::JsonOutcome, ::linkspec_runtime::DispatchError> {
         let _ = &args;
-        ::std::result::Result::Ok(
+        Ok(
             match operation {
                 "create_access_token" => {
                     let request: CreateAccessTokenRequest = ::linkspec_runtime::dispatch::arguments(
@@ -400,9 +371,9 @@ impl Client {
                     )
                 }
                 _ => {
-                    return ::std::result::Result::Err(::linkspec_runtime::DispatchError::UnknownOperation {
+                    return Err(::linkspec_runtime::DispatchError::UnknownOperation {
                         provider: "moneykit",
-                        operation: ::std::string::ToString::to_string(operation),
+                        operation: ToString::to_string(operation),
                     });
                 }
             },
@@ -413,7 +384,7 @@ impl Client {
 /// Arguments of [`Client::create_access_token`]: Issues an access token for the client credentials grant.
 ///
 /// Required arguments go to `new`; optional ones have setters.
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
     derive(::serde::Serialize, ::serde::Deserialize),
@@ -439,7 +410,7 @@ impl CreateAccessTokenRequest {
     }
 }
 
-impl ::std::convert::From<AccessTokenForm> for CreateAccessTokenRequest {
+impl From<AccessTokenForm> for CreateAccessTokenRequest {
     fn from(body: AccessTokenForm) -> Self {
         Self::new(body)
     }
@@ -448,7 +419,7 @@ impl ::std::convert::From<AccessTokenForm> for CreateAccessTokenRequest {
 /// Arguments of [`Client::get_user_links`]: Fetches all links belonging to a user, as a dictionary keyed by link id.
 ///
 /// Required arguments go to `new`; optional ones have setters.
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
     derive(::serde::Serialize, ::serde::Deserialize),
@@ -461,12 +432,12 @@ pub struct GetUserLinksRequest {
     ///
     ///
     /// (in path as `id`)
-    pub id: ::std::string::String,
+    pub id: String,
 }
 
 impl GetUserLinksRequest {
     /// A request with its required arguments; optional ones start unset.
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
     /// The call this request makes.

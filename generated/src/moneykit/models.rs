@@ -3,69 +3,54 @@
 //! MoneyKit models: request and response bodies, enums, the error envelope.
 
 /// The form of an OAuth2 client credentials token request.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccessTokenForm {
     /// Always `client_credentials`.
-    pub grant_type: ::std::string::String,
+    pub grant_type: String,
     /// The client id; may go in HTTP Basic instead.
     ///
     /// (may be absent)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub client_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
     /// The client secret; may go in HTTP Basic instead.
     ///
     /// (may be absent; sensitive: redacted from `Debug`)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub client_secret: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_secret: Option<String>,
     /// Space-separated scopes to limit the token to.
     ///
     /// (may be absent)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub scope: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
 }
 
 impl AccessTokenForm {
     /// Builds a `AccessTokenForm` from its required fields; optional fields start absent.
-    pub fn new(grant_type: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(grant_type: impl Into<String>) -> Self {
         Self {
             grant_type: grant_type.into(),
-            client_id: ::std::option::Option::None,
-            client_secret: ::std::option::Option::None,
-            scope: ::std::option::Option::None,
+            client_id: None,
+            client_secret: None,
+            scope: None,
         }
     }
     /// Sets `client_id`.
     #[must_use]
-    pub fn with_client_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.client_id = ::std::option::Option::Some(value.into());
+    pub fn with_client_id(mut self, value: impl Into<String>) -> Self {
+        self.client_id = Some(value.into());
         self
     }
     /// Sets `client_secret`.
     #[must_use]
-    pub fn with_client_secret(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.client_secret = ::std::option::Option::Some(value.into());
+    pub fn with_client_secret(mut self, value: impl Into<String>) -> Self {
+        self.client_secret = Some(value.into());
         self
     }
     /// Sets `scope`.
     #[must_use]
-    pub fn with_scope(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.scope = ::std::option::Option::Some(value.into());
+    pub fn with_scope(mut self, value: impl Into<String>) -> Self {
+        self.scope = Some(value.into());
         self
     }
 }
@@ -82,21 +67,15 @@ impl ::std::fmt::Debug for AccessTokenForm {
 }
 
 /// An issued access token.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccessToken {
     /// The bearer token for data calls.
     ///
     /// (sensitive: redacted from `Debug`)
-    pub access_token: ::std::string::String,
+    pub access_token: String,
     /// The token type, `bearer`.
-    pub token_type: ::std::string::String,
+    pub token_type: String,
     /// Seconds the token stays valid.
     pub expires_in: i64,
 }
@@ -104,8 +83,8 @@ pub struct AccessToken {
 impl AccessToken {
     /// Builds a `AccessToken` from its required fields; optional fields start absent.
     pub fn new(
-        access_token: impl ::std::convert::Into<::std::string::String>,
-        token_type: impl ::std::convert::Into<::std::string::String>,
+        access_token: impl Into<String>,
+        token_type: impl Into<String>,
         expires_in: i64,
     ) -> Self {
         Self {
@@ -127,25 +106,16 @@ impl ::std::fmt::Debug for AccessToken {
 }
 
 /// The links belonging to one user.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetUserLinksResponse {
     /// The set of links belonging to this user, as a dictionary of `{link_id: link}`.
-    pub links: ::std::collections::BTreeMap<::std::string::String, Link>,
+    pub links: ::std::collections::BTreeMap<String, Link>,
 }
 
 impl GetUserLinksResponse {
     /// Builds a `GetUserLinksResponse` from its required fields; optional fields start absent.
-    pub fn new(
-        links: ::std::collections::BTreeMap<::std::string::String, Link>,
-    ) -> Self {
+    pub fn new(links: ::std::collections::BTreeMap<String, Link>) -> Self {
         Self { links }
     }
 }
@@ -153,28 +123,21 @@ impl GetUserLinksResponse {
 /// One user's connection to one institution.
 ///
 /// Keys the provider sends that this model does not declare are kept in `unknown_keys` and sent back.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Link {
     /// The unique ID for this link, e.g. `mk_eqkWN34UEoa2NxyALG8pcV`.
-    pub link_id: ::std::string::String,
+    pub link_id: String,
     /// The unique ID for the institution this link is connected to, e.g. `chase`.
-    pub institution_id: ::std::string::String,
+    pub institution_id: String,
     /// The institution name this link is connected to.
-    pub institution_name: ::std::string::String,
+    pub institution_name: String,
     /// An avatar image (URL) for the link's institution. MoneyKit's SDK calls it required, but
     /// documentation examples omit it, so it may be absent.
     ///
     /// (may be absent)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub institution_avatar: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub institution_avatar: Option<String>,
     /// The link's connection state.
     pub state: LinkState,
     /// Why the link is in error; null when it is not.
@@ -182,35 +145,35 @@ pub struct Link {
     /// (may be absent (`None`) or null (`Some(None)`))
     #[serde(
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         deserialize_with = "::linkspec_runtime::serde_util::double_option"
     )]
-    pub error_code: ::std::option::Option<::std::option::Option<LinkErrorCode>>,
+    pub error_code: Option<Option<LinkErrorCode>>,
     /// The aggregation provider MoneyKit uses for this link.
     pub provider: Provider,
     /// Tags attached to this link, e.g. `smoke_test`, `user_type:admin`. Older SDKs call this
     /// field `tags` and treat it as optional, so it may be absent.
     ///
     /// (may be absent)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub link_tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link_tags: Option<Vec<String>>,
     /// The webhook url assigned to this link.
     ///
     /// (may be absent (`None`) or null (`Some(None)`))
     #[serde(
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         deserialize_with = "::linkspec_runtime::serde_util::double_option"
     )]
-    pub webhook: ::std::option::Option<::std::option::Option<::std::string::String>>,
+    pub webhook: Option<Option<String>>,
     /// The refresh state of each product on this link.
     pub products: LinkProducts,
     /// Products available for this link. MoneyKit's SDK calls it required, but documentation
     /// examples omit it, so it may be absent.
     ///
     /// (may be absent)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub available_products: ::std::option::Option<::std::vec::Vec<Product>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub available_products: Option<Vec<Product>>,
     /// Keys the provider sent that the spec does not declare, with their values, in the order
     /// received; sent back after the declared fields. `Debug` shows their names only.
     #[serde(flatten)]
@@ -220,9 +183,9 @@ pub struct Link {
 impl Link {
     /// Builds a `Link` from its required fields; optional fields start absent.
     pub fn new(
-        link_id: impl ::std::convert::Into<::std::string::String>,
-        institution_id: impl ::std::convert::Into<::std::string::String>,
-        institution_name: impl ::std::convert::Into<::std::string::String>,
+        link_id: impl Into<String>,
+        institution_id: impl Into<String>,
+        institution_name: impl Into<String>,
         state: LinkState,
         provider: Provider,
         products: LinkProducts,
@@ -231,283 +194,237 @@ impl Link {
             link_id: link_id.into(),
             institution_id: institution_id.into(),
             institution_name: institution_name.into(),
-            institution_avatar: ::std::option::Option::None,
+            institution_avatar: None,
             state,
-            error_code: ::std::option::Option::None,
+            error_code: None,
             provider,
-            link_tags: ::std::option::Option::None,
-            webhook: ::std::option::Option::None,
+            link_tags: None,
+            webhook: None,
             products,
-            available_products: ::std::option::Option::None,
+            available_products: None,
             unknown_keys: ::linkspec_runtime::UnknownKeys::new(),
         }
     }
     /// Sets `institution_avatar`.
     #[must_use]
-    pub fn with_institution_avatar(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.institution_avatar = ::std::option::Option::Some(value.into());
+    pub fn with_institution_avatar(mut self, value: impl Into<String>) -> Self {
+        self.institution_avatar = Some(value.into());
         self
     }
     /// Sets `error_code` to a value. [`with_error_code_null`](Self::with_error_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
     pub fn with_error_code(mut self, value: LinkErrorCode) -> Self {
-        self.error_code = ::std::option::Option::Some(
-            ::std::option::Option::Some(value),
-        );
+        self.error_code = Some(Some(value));
         self
     }
     /// Sends `error_code` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
     pub fn with_error_code_null(mut self) -> Self {
-        self.error_code = ::std::option::Option::Some(::std::option::Option::None);
+        self.error_code = Some(None);
         self
     }
     /// Sets `link_tags`.
     #[must_use]
-    pub fn with_link_tags(
-        mut self,
-        value: ::std::vec::Vec<::std::string::String>,
-    ) -> Self {
-        self.link_tags = ::std::option::Option::Some(value);
+    pub fn with_link_tags(mut self, value: Vec<String>) -> Self {
+        self.link_tags = Some(value);
         self
     }
     /// Sets `webhook` to a value. [`with_webhook_null`](Self::with_webhook_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_webhook(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.webhook = ::std::option::Option::Some(
-            ::std::option::Option::Some(value.into()),
-        );
+    pub fn with_webhook(mut self, value: impl Into<String>) -> Self {
+        self.webhook = Some(Some(value.into()));
         self
     }
     /// Sends `webhook` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
     pub fn with_webhook_null(mut self) -> Self {
-        self.webhook = ::std::option::Option::Some(::std::option::Option::None);
+        self.webhook = Some(None);
         self
     }
     /// Sets `available_products`.
     #[must_use]
-    pub fn with_available_products(mut self, value: ::std::vec::Vec<Product>) -> Self {
-        self.available_products = ::std::option::Option::Some(value);
+    pub fn with_available_products(mut self, value: Vec<Product>) -> Self {
+        self.available_products = Some(value);
         self
     }
 }
 
 /// The refresh state of each product on a link, keyed by product; only products set up on the link are present.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LinkProducts {
     /// State of the `accounts` product.
     ///
     /// (may be absent)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub accounts: ::std::option::Option<ProductState>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accounts: Option<ProductState>,
     /// State of the `account_numbers` product.
     ///
     /// (may be absent)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub account_numbers: ::std::option::Option<ProductState>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_numbers: Option<ProductState>,
     /// State of the `identity` product.
     ///
     /// (may be absent)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub identity: ::std::option::Option<ProductState>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity: Option<ProductState>,
     /// State of the `transactions` product.
     ///
     /// (may be absent)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub transactions: ::std::option::Option<ProductState>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transactions: Option<ProductState>,
     /// State of the `investments` product.
     ///
     /// (may be absent)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub investments: ::std::option::Option<ProductState>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub investments: Option<ProductState>,
     /// State of the `enrichment` product.
     ///
     /// (may be absent)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub enrichment: ::std::option::Option<ProductState>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enrichment: Option<ProductState>,
 }
 
 impl LinkProducts {
     /// Builds a `LinkProducts` from its required fields; optional fields start absent.
     pub fn new() -> Self {
         Self {
-            accounts: ::std::option::Option::None,
-            account_numbers: ::std::option::Option::None,
-            identity: ::std::option::Option::None,
-            transactions: ::std::option::Option::None,
-            investments: ::std::option::Option::None,
-            enrichment: ::std::option::Option::None,
+            accounts: None,
+            account_numbers: None,
+            identity: None,
+            transactions: None,
+            investments: None,
+            enrichment: None,
         }
     }
     /// Sets `accounts`.
     #[must_use]
     pub fn with_accounts(mut self, value: ProductState) -> Self {
-        self.accounts = ::std::option::Option::Some(value);
+        self.accounts = Some(value);
         self
     }
     /// Sets `account_numbers`.
     #[must_use]
     pub fn with_account_numbers(mut self, value: ProductState) -> Self {
-        self.account_numbers = ::std::option::Option::Some(value);
+        self.account_numbers = Some(value);
         self
     }
     /// Sets `identity`.
     #[must_use]
     pub fn with_identity(mut self, value: ProductState) -> Self {
-        self.identity = ::std::option::Option::Some(value);
+        self.identity = Some(value);
         self
     }
     /// Sets `transactions`.
     #[must_use]
     pub fn with_transactions(mut self, value: ProductState) -> Self {
-        self.transactions = ::std::option::Option::Some(value);
+        self.transactions = Some(value);
         self
     }
     /// Sets `investments`.
     #[must_use]
     pub fn with_investments(mut self, value: ProductState) -> Self {
-        self.investments = ::std::option::Option::Some(value);
+        self.investments = Some(value);
         self
     }
     /// Sets `enrichment`.
     #[must_use]
     pub fn with_enrichment(mut self, value: ProductState) -> Self {
-        self.enrichment = ::std::option::Option::Some(value);
+        self.enrichment = Some(value);
         self
     }
 }
 
 /// When a product of a link was last refreshed or attempted, and why it failed or is unavailable.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProductState {
     /// The last time that the product was updated (no UTC offset); null if never.
     ///
     /// (may be null)
-    pub refreshed_at: ::std::option::Option<::linkspec_runtime::time::NaiveTimestamp>,
+    pub refreshed_at: Option<::linkspec_runtime::time::NaiveTimestamp>,
     /// The last time that the product was attempted (no UTC offset); null if never.
     ///
     /// (may be null)
-    pub last_attempted_at: ::std::option::Option<
-        ::linkspec_runtime::time::NaiveTimestamp,
-    >,
+    pub last_attempted_at: Option<::linkspec_runtime::time::NaiveTimestamp>,
     /// Why the last refresh failed, e.g. `rate_limit`; null when it did not fail.
     ///
     /// (may be absent (`None`) or null (`Some(None)`))
     #[serde(
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         deserialize_with = "::linkspec_runtime::serde_util::double_option"
     )]
-    pub error_code: ::std::option::Option<::std::option::Option<ProductErrorCode>>,
+    pub error_code: Option<Option<ProductErrorCode>>,
     /// The error message, if the last attempt to refresh the product failed.
     ///
     /// (may be absent (`None`) or null (`Some(None)`))
     #[serde(
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         deserialize_with = "::linkspec_runtime::serde_util::double_option"
     )]
-    pub error_message: ::std::option::Option<
-        ::std::option::Option<::std::string::String>,
-    >,
+    pub error_message: Option<Option<String>>,
     /// If this product can't currently be updated, the reason why it is unavailable.
     /// Unavailable products can't be refreshed, but past data, if any, is still accessible.
     ///
     /// (may be absent (`None`) or null (`Some(None)`))
     #[serde(
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         deserialize_with = "::linkspec_runtime::serde_util::double_option"
     )]
-    pub unavailable: ::std::option::Option<::std::option::Option<::std::string::String>>,
+    pub unavailable: Option<Option<String>>,
 }
 
 impl ProductState {
     /// Builds a `ProductState` from its required fields; optional fields start absent.
     pub fn new(
-        refreshed_at: ::std::option::Option<::linkspec_runtime::time::NaiveTimestamp>,
-        last_attempted_at: ::std::option::Option<
-            ::linkspec_runtime::time::NaiveTimestamp,
-        >,
+        refreshed_at: Option<::linkspec_runtime::time::NaiveTimestamp>,
+        last_attempted_at: Option<::linkspec_runtime::time::NaiveTimestamp>,
     ) -> Self {
         Self {
             refreshed_at,
             last_attempted_at,
-            error_code: ::std::option::Option::None,
-            error_message: ::std::option::Option::None,
-            unavailable: ::std::option::Option::None,
+            error_code: None,
+            error_message: None,
+            unavailable: None,
         }
     }
     /// Sets `error_code` to a value. [`with_error_code_null`](Self::with_error_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
     pub fn with_error_code(mut self, value: ProductErrorCode) -> Self {
-        self.error_code = ::std::option::Option::Some(
-            ::std::option::Option::Some(value),
-        );
+        self.error_code = Some(Some(value));
         self
     }
     /// Sends `error_code` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
     pub fn with_error_code_null(mut self) -> Self {
-        self.error_code = ::std::option::Option::Some(::std::option::Option::None);
+        self.error_code = Some(None);
         self
     }
     /// Sets `error_message` to a value. [`with_error_message_null`](Self::with_error_message_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_error_message(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.error_message = ::std::option::Option::Some(
-            ::std::option::Option::Some(value.into()),
-        );
+    pub fn with_error_message(mut self, value: impl Into<String>) -> Self {
+        self.error_message = Some(Some(value.into()));
         self
     }
     /// Sends `error_message` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
     pub fn with_error_message_null(mut self) -> Self {
-        self.error_message = ::std::option::Option::Some(::std::option::Option::None);
+        self.error_message = Some(None);
         self
     }
     /// Sets `unavailable` to a value. [`with_unavailable_null`](Self::with_unavailable_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_unavailable(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.unavailable = ::std::option::Option::Some(
-            ::std::option::Option::Some(value.into()),
-        );
+    pub fn with_unavailable(mut self, value: impl Into<String>) -> Self {
+        self.unavailable = Some(Some(value.into()));
         self
     }
     /// Sends `unavailable` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
     pub fn with_unavailable_null(mut self) -> Self {
-        self.unavailable = ::std::option::Option::Some(::std::option::Option::None);
+        self.unavailable = Some(None);
         self
     }
 }
@@ -515,62 +432,43 @@ impl ProductState {
 /// MoneyKit's error body. Codes are dotted strings such as
 /// `api_error.auth.expired_access_token`, `api_error.rate_limit_exceeded`,
 /// `link_error.not_found`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MoneyKitError {
     /// The error code, a dotted string, e.g. `api_error.auth.expired_access_token`.
-    pub error_code: ::std::string::String,
+    pub error_code: String,
     /// A human-readable message, e.g. `Access token expired`.
-    pub error_message: ::std::string::String,
+    pub error_message: String,
     /// A link to MoneyKit documentation about the error.
     ///
     /// (may be absent (`None`) or null (`Some(None)`))
     #[serde(
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         deserialize_with = "::linkspec_runtime::serde_util::double_option"
     )]
-    pub documentation_url: ::std::option::Option<
-        ::std::option::Option<::std::string::String>,
-    >,
+    pub documentation_url: Option<Option<String>>,
 }
 
 impl MoneyKitError {
     /// Builds a `MoneyKitError` from its required fields; optional fields start absent.
-    pub fn new(
-        error_code: impl ::std::convert::Into<::std::string::String>,
-        error_message: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(error_code: impl Into<String>, error_message: impl Into<String>) -> Self {
         Self {
             error_code: error_code.into(),
             error_message: error_message.into(),
-            documentation_url: ::std::option::Option::None,
+            documentation_url: None,
         }
     }
     /// Sets `documentation_url` to a value. [`with_documentation_url_null`](Self::with_documentation_url_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_documentation_url(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.documentation_url = ::std::option::Option::Some(
-            ::std::option::Option::Some(value.into()),
-        );
+    pub fn with_documentation_url(mut self, value: impl Into<String>) -> Self {
+        self.documentation_url = Some(Some(value.into()));
         self
     }
     /// Sends `documentation_url` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
     pub fn with_documentation_url_null(mut self) -> Self {
-        self.documentation_url = ::std::option::Option::Some(
-            ::std::option::Option::None,
-        );
+        self.documentation_url = Some(None);
         self
     }
 }
@@ -578,15 +476,7 @@ impl MoneyKitError {
 /// The connection state of a link.
 ///
 /// Values this client does not know decode into `Unknown` with their text kept, and serialise back unchanged.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum LinkState {
     /// `connecting`
@@ -600,7 +490,7 @@ pub enum LinkState {
     /// `error`
     Error,
     /// A value this version of the client does not know, with its text kept.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl LinkState {
@@ -629,8 +519,8 @@ impl LinkState {
     }
 }
 
-impl ::std::convert::From<::std::string::String> for LinkState {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for LinkState {
+    fn from(value: String) -> Self {
         match value.as_str() {
             "connecting" => Self::Connecting,
             "awaiting_token_exchange" => Self::AwaitingTokenExchange,
@@ -642,16 +532,16 @@ impl ::std::convert::From<::std::string::String> for LinkState {
     }
 }
 
-impl ::std::convert::From<&str> for LinkState {
+impl From<&str> for LinkState {
     fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
+        Self::from(String::from(value))
     }
 }
 
 impl ::std::str::FromStr for LinkState {
     type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 
@@ -665,7 +555,7 @@ impl ::serde::Serialize for LinkState {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -673,11 +563,9 @@ impl ::serde::Serialize for LinkState {
 impl<'de> ::serde::Deserialize<'de> for LinkState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value))
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value))
     }
 }
 
@@ -686,15 +574,7 @@ impl<'de> ::serde::Deserialize<'de> for LinkState {
 ///
 ///
 /// Values this client does not know decode into `Unknown` with their text kept, and serialise back unchanged.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum LinkErrorCode {
     /// `system_error`
@@ -720,7 +600,7 @@ pub enum LinkErrorCode {
     /// `user_input_incorrect`
     UserInputIncorrect,
     /// A value this version of the client does not know, with its text kept.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl LinkErrorCode {
@@ -761,8 +641,8 @@ impl LinkErrorCode {
     }
 }
 
-impl ::std::convert::From<::std::string::String> for LinkErrorCode {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for LinkErrorCode {
+    fn from(value: String) -> Self {
         match value.as_str() {
             "system_error" => Self::SystemError,
             "provider_error" => Self::ProviderError,
@@ -780,16 +660,16 @@ impl ::std::convert::From<::std::string::String> for LinkErrorCode {
     }
 }
 
-impl ::std::convert::From<&str> for LinkErrorCode {
+impl From<&str> for LinkErrorCode {
     fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
+        Self::from(String::from(value))
     }
 }
 
 impl ::std::str::FromStr for LinkErrorCode {
     type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 
@@ -803,7 +683,7 @@ impl ::serde::Serialize for LinkErrorCode {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -811,11 +691,9 @@ impl ::serde::Serialize for LinkErrorCode {
 impl<'de> ::serde::Deserialize<'de> for LinkErrorCode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value))
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value))
     }
 }
 
@@ -824,15 +702,7 @@ impl<'de> ::serde::Deserialize<'de> for LinkErrorCode {
 ///
 ///
 /// Values this client does not know decode into `Unrecognized` with their text kept, and serialise back unchanged. (`Unknown` is the provider's own value `unknown`.)
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ProductErrorCode {
     /// `rate_limit`
@@ -854,7 +724,7 @@ pub enum ProductErrorCode {
     /// `unknown`
     Unknown,
     /// A value this version of the client does not know, with its text kept.
-    Unrecognized(::std::string::String),
+    Unrecognized(String),
 }
 
 impl ProductErrorCode {
@@ -891,8 +761,8 @@ impl ProductErrorCode {
     }
 }
 
-impl ::std::convert::From<::std::string::String> for ProductErrorCode {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for ProductErrorCode {
+    fn from(value: String) -> Self {
         match value.as_str() {
             "rate_limit" => Self::RateLimit,
             "auth_expired" => Self::AuthExpired,
@@ -908,16 +778,16 @@ impl ::std::convert::From<::std::string::String> for ProductErrorCode {
     }
 }
 
-impl ::std::convert::From<&str> for ProductErrorCode {
+impl From<&str> for ProductErrorCode {
     fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
+        Self::from(String::from(value))
     }
 }
 
 impl ::std::str::FromStr for ProductErrorCode {
     type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 
@@ -931,7 +801,7 @@ impl ::serde::Serialize for ProductErrorCode {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -939,26 +809,16 @@ impl ::serde::Serialize for ProductErrorCode {
 impl<'de> ::serde::Deserialize<'de> for ProductErrorCode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value))
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value))
     }
 }
 
 /// The aggregation provider behind a link.
 ///
 /// Values this client does not know decode into `Unknown` with their text kept, and serialise back unchanged.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Provider {
     /// `moneykit`
@@ -974,7 +834,7 @@ pub enum Provider {
     /// `akoya`
     Akoya,
     /// A value this version of the client does not know, with its text kept.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl Provider {
@@ -1005,8 +865,8 @@ impl Provider {
     }
 }
 
-impl ::std::convert::From<::std::string::String> for Provider {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for Provider {
+    fn from(value: String) -> Self {
         match value.as_str() {
             "moneykit" => Self::Moneykit,
             "finicity" => Self::Finicity,
@@ -1019,16 +879,16 @@ impl ::std::convert::From<::std::string::String> for Provider {
     }
 }
 
-impl ::std::convert::From<&str> for Provider {
+impl From<&str> for Provider {
     fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
+        Self::from(String::from(value))
     }
 }
 
 impl ::std::str::FromStr for Provider {
     type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 
@@ -1042,7 +902,7 @@ impl ::serde::Serialize for Provider {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -1050,26 +910,16 @@ impl ::serde::Serialize for Provider {
 impl<'de> ::serde::Deserialize<'de> for Provider {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value))
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value))
     }
 }
 
 /// A MoneyKit product that can be enabled on a link.
 ///
 /// Values this client does not know decode into `Unknown` with their text kept, and serialise back unchanged.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Product {
     /// `accounts`
@@ -1085,7 +935,7 @@ pub enum Product {
     /// `enrichment`
     Enrichment,
     /// A value this version of the client does not know, with its text kept.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl Product {
@@ -1116,8 +966,8 @@ impl Product {
     }
 }
 
-impl ::std::convert::From<::std::string::String> for Product {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for Product {
+    fn from(value: String) -> Self {
         match value.as_str() {
             "accounts" => Self::Accounts,
             "account_numbers" => Self::AccountNumbers,
@@ -1130,16 +980,16 @@ impl ::std::convert::From<::std::string::String> for Product {
     }
 }
 
-impl ::std::convert::From<&str> for Product {
+impl From<&str> for Product {
     fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
+        Self::from(String::from(value))
     }
 }
 
 impl ::std::str::FromStr for Product {
     type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 
@@ -1153,7 +1003,7 @@ impl ::serde::Serialize for Product {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -1161,24 +1011,20 @@ impl ::serde::Serialize for Product {
 impl<'de> ::serde::Deserialize<'de> for Product {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value))
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value))
     }
 }
 
 impl ::linkspec_runtime::ErrorEnvelope for MoneyKitError {
-    fn code(&self) -> ::std::option::Option<::std::string::String> {
-        ::std::option::Option::Some(::std::string::ToString::to_string(&self.error_code))
+    fn code(&self) -> Option<String> {
+        Some(ToString::to_string(&self.error_code))
     }
-    fn message(&self) -> ::std::option::Option<::std::string::String> {
-        ::std::option::Option::Some(
-            ::std::string::ToString::to_string(&self.error_message),
-        )
+    fn message(&self) -> Option<String> {
+        Some(ToString::to_string(&self.error_message))
     }
-    fn request_id(&self) -> ::std::option::Option<::std::string::String> {
-        ::std::option::Option::None
+    fn request_id(&self) -> Option<String> {
+        None
     }
 }

@@ -3,14 +3,7 @@
 //! MX models: request and response bodies, enums, the error envelope.
 
 /// The SSO API's answer with a one-time API token.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ApiTokenAnswer {
     /// The user the token is for.
@@ -25,24 +18,18 @@ impl ApiTokenAnswer {
 }
 
 /// The user part of an API token answer.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ApiTokenUser {
     /// The one-time API token (valid 10 minutes).
     ///
     /// (sensitive: redacted from `Debug`)
-    pub api_token: ::std::string::String,
+    pub api_token: String,
 }
 
 impl ApiTokenUser {
     /// Builds a `ApiTokenUser` from its required fields; optional fields start absent.
-    pub fn new(api_token: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(api_token: impl Into<String>) -> Self {
         Self {
             api_token: api_token.into(),
         }
@@ -58,14 +45,7 @@ impl ::std::fmt::Debug for ApiTokenUser {
 }
 
 /// Body of `POST /sessions`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateSessionBody {
     /// Session options.
@@ -80,48 +60,31 @@ impl CreateSessionBody {
 }
 
 /// Options of a new session.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SessionOptions {
     /// Do not start an aggregation on login.
     ///
     /// (may be absent)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub skip_aggregation: ::std::option::Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skip_aggregation: Option<bool>,
 }
 
 impl SessionOptions {
     /// Builds a `SessionOptions` from its required fields; optional fields start absent.
     pub fn new() -> Self {
-        Self {
-            skip_aggregation: ::std::option::Option::None,
-        }
+        Self { skip_aggregation: None }
     }
     /// Sets `skip_aggregation`.
     #[must_use]
     pub fn with_skip_aggregation(mut self, value: bool) -> Self {
-        self.skip_aggregation = ::std::option::Option::Some(value);
+        self.skip_aggregation = Some(value);
         self
     }
 }
 
 /// A new session.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SessionAnswer {
     /// The session.
@@ -136,24 +99,18 @@ impl SessionAnswer {
 }
 
 /// An MX session.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Session {
     /// The session token, sent as `MD-SESSION-TOKEN`.
     ///
     /// (sensitive: redacted from `Debug`)
-    pub token: ::std::string::String,
+    pub token: String,
 }
 
 impl Session {
     /// Builds a `Session` from its required fields; optional fields start absent.
-    pub fn new(token: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(token: impl Into<String>) -> Self {
         Self { token: token.into() }
     }
 }
@@ -165,105 +122,83 @@ impl ::std::fmt::Debug for Session {
 }
 
 /// What the aggregations gather.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AggregateMembersBody {
     /// When set to false, the aggregation will not gather holdings data. Defaults to true.
     ///
     /// (may be absent)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub include_holdings: ::std::option::Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub include_holdings: Option<bool>,
     /// When set to false, the aggregation will not gather transactions data. Defaults to true.
     ///
     /// (may be absent)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub include_transactions: ::std::option::Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub include_transactions: Option<bool>,
 }
 
 impl AggregateMembersBody {
     /// Builds a `AggregateMembersBody` from its required fields; optional fields start absent.
     pub fn new() -> Self {
         Self {
-            include_holdings: ::std::option::Option::None,
-            include_transactions: ::std::option::Option::None,
+            include_holdings: None,
+            include_transactions: None,
         }
     }
     /// Sets `include_holdings`.
     #[must_use]
     pub fn with_include_holdings(mut self, value: bool) -> Self {
-        self.include_holdings = ::std::option::Option::Some(value);
+        self.include_holdings = Some(value);
         self
     }
     /// Sets `include_transactions`.
     #[must_use]
     pub fn with_include_transactions(mut self, value: bool) -> Self {
-        self.include_transactions = ::std::option::Option::Some(value);
+        self.include_transactions = Some(value);
         self
     }
 }
 
 /// The user's members, with the state of the aggregations just started.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MemberList {
     /// The user's members.
-    pub members: ::std::vec::Vec<Member>,
+    pub members: Vec<Member>,
 }
 
 impl MemberList {
     /// Builds a `MemberList` from its required fields; optional fields start absent.
-    pub fn new(members: ::std::vec::Vec<Member>) -> Self {
+    pub fn new(members: Vec<Member>) -> Self {
         Self { members }
     }
 }
 
 /// A user's connection to one financial institution.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Member {
     /// When the member was last aggregated; null if never.
     ///
     /// (may be null)
-    pub aggregated_at: ::std::option::Option<::linkspec_runtime::time::Timestamp>,
+    pub aggregated_at: Option<::linkspec_runtime::time::Timestamp>,
     /// Whether background aggregation is disabled for the member.
     pub background_aggregation_is_disabled: bool,
     /// The state of the member's connection, e.g. `CONNECTED`; may be null. Sent as a string
     /// (some MX clients typed status fields as integers; a number here fails to decode).
     ///
     /// (may be null)
-    pub connection_status: ::std::option::Option<ConnectionStatus>,
+    pub connection_status: Option<ConnectionStatus>,
     /// An external identifier for the member; null when none is set.
     ///
     /// (may be null)
-    pub external_guid: ::std::option::Option<::std::string::String>,
+    pub external_guid: Option<String>,
     /// The unique identifier for the member, defined by MX, e.g. `MBR-...`.
-    pub guid: ::std::string::String,
+    pub guid: String,
     /// The code of the member's institution, e.g. `chase`.
-    pub institution_code: ::std::string::String,
+    pub institution_code: String,
     /// The unique identifier for the member's institution, e.g. `INS-...`.
-    pub institution_guid: ::std::string::String,
+    pub institution_guid: String,
     /// Whether an aggregation of the member is running.
     pub is_being_aggregated: bool,
     /// Whether the member is managed by the user.
@@ -275,52 +210,48 @@ pub struct Member {
     /// The unique identifier of the member's most recent job, e.g. `JOB-...`; null if none.
     ///
     /// (may be null)
-    pub most_recent_job_guid: ::std::option::Option<::std::string::String>,
+    pub most_recent_job_guid: Option<String>,
     /// Additional information stored on the member. MX sends a JSON document escaped inside a
     /// string (e.g. `\"credentials_last_refreshed_at\": \"2015-10-15\"`); it is kept as the
     /// string MX sent and is not parsed.
     ///
     /// (may be null)
-    pub metadata: ::std::option::Option<::std::string::String>,
+    pub metadata: Option<String>,
     /// The name of the member, e.g. `Chase Bank`.
-    pub name: ::std::string::String,
+    pub name: String,
     /// When the member was last aggregated successfully; null if never.
     ///
     /// (may be null)
-    pub successfully_aggregated_at: ::std::option::Option<
-        ::linkspec_runtime::time::Timestamp,
-    >,
+    pub successfully_aggregated_at: Option<::linkspec_runtime::time::Timestamp>,
     /// What the member is used for; when set, it must include `PFM` for this endpoint.
     ///
     /// (may be absent)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub use_cases: ::std::option::Option<::std::vec::Vec<UseCase>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub use_cases: Option<Vec<UseCase>>,
     /// The unique identifier for the user the member belongs to, e.g. `USR-...`.
-    pub user_guid: ::std::string::String,
+    pub user_guid: String,
 }
 
 impl Member {
     /// Builds a `Member` from its required fields; optional fields start absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        aggregated_at: ::std::option::Option<::linkspec_runtime::time::Timestamp>,
+        aggregated_at: Option<::linkspec_runtime::time::Timestamp>,
         background_aggregation_is_disabled: bool,
-        connection_status: ::std::option::Option<ConnectionStatus>,
-        external_guid: ::std::option::Option<::std::string::String>,
-        guid: impl ::std::convert::Into<::std::string::String>,
-        institution_code: impl ::std::convert::Into<::std::string::String>,
-        institution_guid: impl ::std::convert::Into<::std::string::String>,
+        connection_status: Option<ConnectionStatus>,
+        external_guid: Option<String>,
+        guid: impl Into<String>,
+        institution_code: impl Into<String>,
+        institution_guid: impl Into<String>,
         is_being_aggregated: bool,
         is_managed_by_user: bool,
         is_oauth: bool,
         is_user_created: bool,
-        most_recent_job_guid: ::std::option::Option<::std::string::String>,
-        metadata: ::std::option::Option<::std::string::String>,
-        name: impl ::std::convert::Into<::std::string::String>,
-        successfully_aggregated_at: ::std::option::Option<
-            ::linkspec_runtime::time::Timestamp,
-        >,
-        user_guid: impl ::std::convert::Into<::std::string::String>,
+        most_recent_job_guid: Option<String>,
+        metadata: Option<String>,
+        name: impl Into<String>,
+        successfully_aggregated_at: Option<::linkspec_runtime::time::Timestamp>,
+        user_guid: impl Into<String>,
     ) -> Self {
         Self {
             aggregated_at,
@@ -338,14 +269,14 @@ impl Member {
             metadata,
             name: name.into(),
             successfully_aggregated_at,
-            use_cases: ::std::option::Option::None,
+            use_cases: None,
             user_guid: user_guid.into(),
         }
     }
     /// Sets `use_cases`.
     #[must_use]
-    pub fn with_use_cases(mut self, value: ::std::vec::Vec<UseCase>) -> Self {
-        self.use_cases = ::std::option::Option::Some(value);
+    pub fn with_use_cases(mut self, value: Vec<UseCase>) -> Self {
+        self.use_cases = Some(value);
         self
     }
 }
@@ -354,89 +285,68 @@ impl Member {
 /// errors in two shapes, both read: nested, `{"error": {"code": 4011, "message": "..."}}`
 /// (the MX Platform API's), and flat, `{"code": 4011, "message": "..."}`. No recorded Nexus
 /// error body shows which one this API uses.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MxError {
     /// The error, in the nested shape.
     ///
     /// (may be absent)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub error: ::std::option::Option<MxErrorDetail>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<MxErrorDetail>,
     /// The numeric MX error code, in the flat shape, e.g. 4001, 4002, 4011 (expired session token) or 4220.
     ///
     /// (may be absent)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<i64>,
     /// A human-readable description of the error, in the flat shape.
     ///
     /// (may be absent)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub message: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
 }
 
 impl MxError {
     /// Builds a `MxError` from its required fields; optional fields start absent.
     pub fn new() -> Self {
         Self {
-            error: ::std::option::Option::None,
-            code: ::std::option::Option::None,
-            message: ::std::option::Option::None,
+            error: None,
+            code: None,
+            message: None,
         }
     }
     /// Sets `error`.
     #[must_use]
     pub fn with_error(mut self, value: MxErrorDetail) -> Self {
-        self.error = ::std::option::Option::Some(value);
+        self.error = Some(value);
         self
     }
     /// Sets `code`.
     #[must_use]
     pub fn with_code(mut self, value: i64) -> Self {
-        self.code = ::std::option::Option::Some(value);
+        self.code = Some(value);
         self
     }
     /// Sets `message`.
     #[must_use]
-    pub fn with_message(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.message = ::std::option::Option::Some(value.into());
+    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
         self
     }
 }
 
 /// An MX error in the nested shape.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MxErrorDetail {
     /// The numeric MX error code, e.g. 4001, 4002, 4011 (expired session token) or 4220.
     pub code: i64,
     /// A human-readable description of the error.
-    pub message: ::std::string::String,
+    pub message: String,
 }
 
 impl MxErrorDetail {
     /// Builds a `MxErrorDetail` from its required fields; optional fields start absent.
-    pub fn new(
-        code: i64,
-        message: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(code: i64, message: impl Into<String>) -> Self {
         Self {
             code,
             message: message.into(),
@@ -447,15 +357,7 @@ impl MxErrorDetail {
 /// The state of a member's connection to its institution.
 ///
 /// Values this client does not know decode into `Unknown` with their text kept, and serialise back unchanged. The provider also sends `null`, so fields of this type are `Option`s.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ConnectionStatus {
     /// `PREVENTED`
@@ -501,7 +403,7 @@ pub enum ConnectionStatus {
     /// `PENDING`
     Pending,
     /// A value this version of the client does not know, with its text kept.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl ConnectionStatus {
@@ -562,8 +464,8 @@ impl ConnectionStatus {
     }
 }
 
-impl ::std::convert::From<::std::string::String> for ConnectionStatus {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for ConnectionStatus {
+    fn from(value: String) -> Self {
         match value.as_str() {
             "PREVENTED" => Self::Prevented,
             "DENIED" => Self::Denied,
@@ -591,16 +493,16 @@ impl ::std::convert::From<::std::string::String> for ConnectionStatus {
     }
 }
 
-impl ::std::convert::From<&str> for ConnectionStatus {
+impl From<&str> for ConnectionStatus {
     fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
+        Self::from(String::from(value))
     }
 }
 
 impl ::std::str::FromStr for ConnectionStatus {
     type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 
@@ -614,7 +516,7 @@ impl ::serde::Serialize for ConnectionStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -622,26 +524,16 @@ impl ::serde::Serialize for ConnectionStatus {
 impl<'de> ::serde::Deserialize<'de> for ConnectionStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value))
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value))
     }
 }
 
 /// What a member is used for.
 ///
 /// Values this client does not know decode into `Unknown` with their text kept, and serialise back unchanged.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum UseCase {
     /// `MONEY_MOVEMENT`
@@ -649,7 +541,7 @@ pub enum UseCase {
     /// `PFM`: Personal financial management; required by the aggregate members endpoint.
     Pfm,
     /// A value this version of the client does not know, with its text kept.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl UseCase {
@@ -669,8 +561,8 @@ impl UseCase {
     }
 }
 
-impl ::std::convert::From<::std::string::String> for UseCase {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for UseCase {
+    fn from(value: String) -> Self {
         match value.as_str() {
             "MONEY_MOVEMENT" => Self::MoneyMovement,
             "PFM" => Self::Pfm,
@@ -679,16 +571,16 @@ impl ::std::convert::From<::std::string::String> for UseCase {
     }
 }
 
-impl ::std::convert::From<&str> for UseCase {
+impl From<&str> for UseCase {
     fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
+        Self::from(String::from(value))
     }
 }
 
 impl ::std::str::FromStr for UseCase {
     type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 
@@ -702,7 +594,7 @@ impl ::serde::Serialize for UseCase {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -710,30 +602,28 @@ impl ::serde::Serialize for UseCase {
 impl<'de> ::serde::Deserialize<'de> for UseCase {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value))
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value))
     }
 }
 
 impl ::linkspec_runtime::ErrorEnvelope for MxError {
-    fn code(&self) -> ::std::option::Option<::std::string::String> {
+    fn code(&self) -> Option<String> {
         self.error
             .as_ref()
             .map(|v| &v.code)
-            .map(::std::string::ToString::to_string)
-            .or_else(|| self.code.as_ref().map(::std::string::ToString::to_string))
+            .map(ToString::to_string)
+            .or_else(|| self.code.as_ref().map(ToString::to_string))
     }
-    fn message(&self) -> ::std::option::Option<::std::string::String> {
+    fn message(&self) -> Option<String> {
         self.error
             .as_ref()
             .map(|v| &v.message)
-            .map(::std::string::ToString::to_string)
-            .or_else(|| self.message.as_ref().map(::std::string::ToString::to_string))
+            .map(ToString::to_string)
+            .or_else(|| self.message.as_ref().map(ToString::to_string))
     }
-    fn request_id(&self) -> ::std::option::Option<::std::string::String> {
-        ::std::option::Option::None
+    fn request_id(&self) -> Option<String> {
+        None
     }
 }

@@ -43,7 +43,7 @@ static PROVIDER: ::linkspec_runtime::ProviderMeta = ::linkspec_runtime::Provider
             secret: true,
         },
     ],
-    acquire: ::std::option::Option::Some(&ACQUIRE),
+    acquire: Some(&ACQUIRE),
     rules: ::linkspec_runtime::ErrorRules {
         expired_statuses: &[401],
         expired_codes: &["ACCESS_FAILED"],
@@ -84,15 +84,7 @@ static ACQUIRE: ::linkspec_runtime::AcquireMeta = ::linkspec_runtime::AcquireMet
 };
 
 /// The PingOne environments; each selects a base URL.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub enum Environment {
     /// `production`: `https://api.pingone.{region}/v1`
@@ -117,15 +109,7 @@ impl Environment {
 
 /// Top-level domain of the PingOne region the environment lives in: `com` (North America),
 /// `eu` (Europe), `asia` (Asia-Pacific), `ca` (Canada), `com.au` (Australia).
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub enum Region {
     /// `com`
@@ -155,7 +139,7 @@ impl Region {
 }
 
 /// Configures a PingOne [`Client`]: environment or base URL, credentials, retries, timeouts.
-#[derive(::std::fmt::Debug)]
+#[derive(Debug)]
 pub struct ClientBuilder {
     transport: ::linkspec_runtime::TransportBuilder,
 }
@@ -177,10 +161,7 @@ impl ClientBuilder {
     }
     /// Overrides the base URL (a proxy, a mock server); wins over `environment`.
     #[must_use]
-    pub fn base_url(
-        mut self,
-        url: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.transport = self.transport.base_url(url.into());
         self
     }
@@ -192,10 +173,7 @@ impl ClientBuilder {
     }
     /// The token sent as `Authorization: Bearer <token>`. Held as a secret: never printed.
     #[must_use]
-    pub fn access_token(
-        mut self,
-        token: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
         self.transport = self.transport.token(token.into());
         self
     }
@@ -203,10 +181,7 @@ impl ClientBuilder {
     ///
     /// Used to acquire credentials.
     #[must_use]
-    pub fn environment_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn environment_id(mut self, value: impl Into<String>) -> Self {
         self.transport = self.transport.input("environment_id", value.into());
         self
     }
@@ -214,10 +189,7 @@ impl ClientBuilder {
     ///
     /// Used to acquire credentials; held as a secret: never printed.
     #[must_use]
-    pub fn client_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn client_id(mut self, value: impl Into<String>) -> Self {
         self.transport = self.transport.input("client_id", value.into());
         self
     }
@@ -225,22 +197,16 @@ impl ClientBuilder {
     ///
     /// Used to acquire credentials; held as a secret: never printed.
     #[must_use]
-    pub fn client_secret(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn client_secret(mut self, value: impl Into<String>) -> Self {
         self.transport = self.transport.input("client_secret", value.into());
         self
     }
     /// Overrides the URL of the `auth` host (by default it follows `base_url` when that is set, else the environment).
     #[must_use]
-    pub fn auth_url(
-        mut self,
-        url: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn auth_url(mut self, url: impl Into<String>) -> Self {
         self.transport = self
             .transport
-            .host_url(::std::string::ToString::to_string("auth"), url.into());
+            .host_url(ToString::to_string("auth"), url.into());
         self
     }
     /// How calls are retried (see [`RetryPolicy`](crate::runtime::RetryPolicy) for what is
@@ -294,13 +260,13 @@ impl ClientBuilder {
     pub fn settings(
         mut self,
         settings: &::linkspec_runtime::ClientSettings,
-    ) -> ::std::result::Result<Self, ::linkspec_runtime::BuildError> {
+    ) -> Result<Self, ::linkspec_runtime::BuildError> {
         self.transport = self.transport.settings(settings)?;
-        ::std::result::Result::Ok(self)
+        Ok(self)
     }
     /// Builds the client, checking the base URL and that credentials are set.
-    pub fn build(self) -> ::std::result::Result<Client, ::linkspec_runtime::BuildError> {
-        ::std::result::Result::Ok(Client {
+    pub fn build(self) -> Result<Client, ::linkspec_runtime::BuildError> {
+        Ok(Client {
             transport: self.transport.build()?,
         })
     }
@@ -312,12 +278,12 @@ static CREATE_ACCESS_TOKEN: ::linkspec_runtime::OperationMeta = ::linkspec_runti
     method: ::linkspec_runtime::Method::Post,
     path: "/{envID}/as/token",
     success: &[200],
-    host: ::std::option::Option::Some("auth"),
+    host: Some("auth"),
     body_format: ::linkspec_runtime::BodyFormat::Form,
-    media_type: ::std::option::Option::None,
+    media_type: None,
     idempotent: true,
     authenticated: false,
-    paging: ::std::option::Option::None,
+    paging: None,
     envelope: ::linkspec_runtime::EnvelopeMeta {
         code: &["/error"],
         message: &["/error_description"],
@@ -330,12 +296,12 @@ static READ_LINKED_ACCOUNTS: ::linkspec_runtime::OperationMeta = ::linkspec_runt
     method: ::linkspec_runtime::Method::Get,
     path: "/environments/{envID}/users/{userID}/linkedAccounts",
     success: &[200],
-    host: ::std::option::Option::None,
+    host: None,
     body_format: ::linkspec_runtime::BodyFormat::Json,
-    media_type: ::std::option::Option::None,
+    media_type: None,
     idempotent: true,
     authenticated: true,
-    paging: ::std::option::Option::Some(::linkspec_runtime::Paging::NextLink {
+    paging: Some(::linkspec_runtime::Paging::NextLink {
         pointer: "/_links/next/href",
     }),
     envelope: ::linkspec_runtime::EnvelopeMeta {
@@ -357,7 +323,7 @@ pub const OPERATIONS: &[&str] = &["create_access_token", "read_linked_accounts"]
 /// `https://auth.pingone.<region>/<envID>/as/token` and valid for one hour (no refresh token).
 /// Responses are HAL: collections list their items under `_embedded` and link to the next page
 /// under `_links.next`; `limit` is not always honoured, so always follow `_links.next`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct Client {
     transport: ::linkspec_runtime::Transport,
 }
@@ -387,8 +353,8 @@ impl Client {
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`OAuthError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
     pub async fn create_access_token(
         &self,
-        request: impl ::std::convert::Into<CreateAccessTokenRequest>,
-    ) -> ::std::result::Result<AccessToken, ::linkspec_runtime::Error<OAuthError>> {
+        request: impl Into<CreateAccessTokenRequest>,
+    ) -> Result<AccessToken, ::linkspec_runtime::Error<OAuthError>> {
         self.transport.send(request.into().to_call()).await
     }
     /// Returns the linked accounts of the user with the given ID. A linked account is the connection
@@ -405,14 +371,14 @@ impl Client {
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PingOneError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
     pub async fn read_linked_accounts(
         &self,
-        request: impl ::std::convert::Into<ReadLinkedAccountsRequest>,
-    ) -> ::std::result::Result<LinkedAccountList, Error> {
+        request: impl Into<ReadLinkedAccountsRequest>,
+    ) -> Result<LinkedAccountList, Error> {
         self.transport.send(request.into().to_call()).await
     }
     /// Every page of [`Client::read_linked_accounts`], fetched one per `next()`: the next request is read from each answer as the spec's paging rule says.
     pub fn read_linked_accounts_pages(
         &self,
-        request: impl ::std::convert::Into<ReadLinkedAccountsRequest>,
+        request: impl Into<ReadLinkedAccountsRequest>,
     ) -> ::linkspec_runtime::Pages<LinkedAccountList, PingOneError> {
         ::linkspec_runtime::Pages::new(
             ::std::clone::Clone::clone(&self.transport),
@@ -432,12 +398,9 @@ impl Client {
         operation: &str,
         args: ::serde_json::Value,
         max_pages: usize,
-    ) -> ::std::result::Result<
-        ::linkspec_runtime::JsonOutcome,
-        ::linkspec_runtime::DispatchError,
-    > {
+    ) -> Result<::linkspec_runtime::JsonOutcome, ::linkspec_runtime::DispatchError> {
         let _ = (&args, max_pages);
-        ::std::result::Result::Ok(
+        Ok(
             match operation {
                 "read_linked_accounts" => {
                     let request: ReadLinkedAccountsRequest = ::linkspec_runtime::dispatch::arguments(
@@ -449,9 +412,9 @@ impl Client {
                     )
                 }
                 _ => {
-                    return ::std::result::Result::Err(::linkspec_runtime::DispatchError::NotPaged {
+                    return Err(::linkspec_runtime::DispatchError::NotPaged {
                         provider: "pingone",
-                        operation: ::std::string::ToString::to_string(operation),
+                        operation: ToString::to_string(operation),
                     });
                 }
             },
@@ -472,12 +435,9 @@ impl Client {
         &self,
         operation: &str,
         args: ::serde_json::Value,
-    ) -> ::std::result::Result<
-        ::linkspec_runtime::JsonOutcome,
-        ::linkspec_runtime::DispatchError,
-    > {
+    ) -> Result<::linkspec_runtime::JsonOutcome, ::linkspec_runtime::DispatchError> {
         let _ = &args;
-        ::std::result::Result::Ok(
+        Ok(
             match operation {
                 "create_access_token" => {
                     let request: CreateAccessTokenRequest = ::linkspec_runtime::dispatch::arguments(
@@ -498,9 +458,9 @@ impl Client {
                     )
                 }
                 _ => {
-                    return ::std::result::Result::Err(::linkspec_runtime::DispatchError::UnknownOperation {
+                    return Err(::linkspec_runtime::DispatchError::UnknownOperation {
                         provider: "pingone",
-                        operation: ::std::string::ToString::to_string(operation),
+                        operation: ToString::to_string(operation),
                     });
                 }
             },
@@ -511,7 +471,7 @@ impl Client {
 /// Arguments of [`Client::create_access_token`]: Issues an access token (a JWT, valid one hour, no refresh token) to a worker application with the client credentials grant, authenticated with HTTP Basic.
 ///
 /// Required arguments go to `new`; optional ones have setters.
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
     derive(::serde::Serialize, ::serde::Deserialize),
@@ -523,12 +483,12 @@ pub struct CreateAccessTokenRequest {
     ///
     /// (in path as `envID`)
     #[cfg_attr(feature = "dispatch", serde(rename = "envID"))]
-    pub env_id: ::std::string::String,
+    pub env_id: String,
     /// `Basic ` and base64 of `client_id:client_secret`.
     ///
     /// (in header as `Authorization`)
     #[cfg_attr(feature = "dispatch", serde(rename = "Authorization"))]
-    pub authorization: ::std::string::String,
+    pub authorization: String,
     /// The JSON body.
     pub body: AccessTokenForm,
 }
@@ -536,8 +496,8 @@ pub struct CreateAccessTokenRequest {
 impl CreateAccessTokenRequest {
     /// A request with its required arguments; optional ones start unset.
     pub fn new(
-        env_id: impl ::std::convert::Into<::std::string::String>,
-        authorization: impl ::std::convert::Into<::std::string::String>,
+        env_id: impl Into<String>,
+        authorization: impl Into<String>,
         body: AccessTokenForm,
     ) -> Self {
         Self {
@@ -570,7 +530,7 @@ impl ::std::fmt::Debug for CreateAccessTokenRequest {
 /// Arguments of [`Client::read_linked_accounts`]: Returns the linked accounts of the user with the given ID.
 ///
 /// Required arguments go to `new`; optional ones have setters.
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
     derive(::serde::Serialize, ::serde::Deserialize),
@@ -582,89 +542,80 @@ pub struct ReadLinkedAccountsRequest {
     ///
     /// (in path as `envID`)
     #[cfg_attr(feature = "dispatch", serde(rename = "envID"))]
-    pub env_id: ::std::string::String,
+    pub env_id: String,
     /// The ID of the user.
     ///
     /// (in path as `userID`)
     #[cfg_attr(feature = "dispatch", serde(rename = "userID"))]
-    pub user_id: ::std::string::String,
+    pub user_id: String,
     /// A filter expression; sent as given.
     ///
     /// (in query as `filter`; optional)
     #[cfg_attr(
         feature = "dispatch",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub filter: ::std::option::Option<::std::string::String>,
+    pub filter: Option<String>,
     /// Maximum number of linked accounts per page; not always honoured, so follow `_links.next`.
     ///
     /// (in query as `limit`; optional)
     #[cfg_attr(
         feature = "dispatch",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub limit: ::std::option::Option<i64>,
+    pub limit: Option<i64>,
     /// Related resources to include in each linked account; `identityProviders` is the one allowed value.
     ///
     /// (in query as `expand`; optional)
     #[cfg_attr(
         feature = "dispatch",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub expand: ::std::option::Option<LinkedAccountExpand>,
+    pub expand: Option<LinkedAccountExpand>,
     /// Sort order; sent as given.
     ///
     /// (in query as `order`; optional)
     #[cfg_attr(
         feature = "dispatch",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub order: ::std::option::Option<::std::string::String>,
+    pub order: Option<String>,
 }
 
 impl ReadLinkedAccountsRequest {
     /// A request with its required arguments; optional ones start unset.
-    pub fn new(
-        env_id: impl ::std::convert::Into<::std::string::String>,
-        user_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(env_id: impl Into<String>, user_id: impl Into<String>) -> Self {
         Self {
             env_id: env_id.into(),
             user_id: user_id.into(),
-            filter: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            expand: ::std::option::Option::None,
-            order: ::std::option::Option::None,
+            filter: None,
+            limit: None,
+            expand: None,
+            order: None,
         }
     }
     /// Sets `filter`.
     #[must_use]
-    pub fn filter(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.filter = ::std::option::Option::Some(value.into());
+    pub fn filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = Some(value.into());
         self
     }
     /// Sets `limit`.
     #[must_use]
     pub fn limit(mut self, value: i64) -> Self {
-        self.limit = ::std::option::Option::Some(value);
+        self.limit = Some(value);
         self
     }
     /// Sets `expand`.
     #[must_use]
     pub fn expand(mut self, value: LinkedAccountExpand) -> Self {
-        self.expand = ::std::option::Option::Some(value);
+        self.expand = Some(value);
         self
     }
     /// Sets `order`.
     #[must_use]
-    pub fn order(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.order = ::std::option::Option::Some(value.into());
+    pub fn order(mut self, value: impl Into<String>) -> Self {
+        self.order = Some(value.into());
         self
     }
     /// The call this request makes.
@@ -673,16 +624,16 @@ impl ReadLinkedAccountsRequest {
         let mut call = ::linkspec_runtime::Call::new(&READ_LINKED_ACCOUNTS);
         call.path_param("envID", &self.env_id);
         call.path_param("userID", &self.user_id);
-        if let ::std::option::Option::Some(value) = &self.filter {
+        if let Some(value) = &self.filter {
             call.query("filter", value);
         }
-        if let ::std::option::Option::Some(value) = &self.limit {
+        if let Some(value) = &self.limit {
             call.query("limit", value);
         }
-        if let ::std::option::Option::Some(value) = &self.expand {
+        if let Some(value) = &self.expand {
             call.query("expand", value);
         }
-        if let ::std::option::Option::Some(value) = &self.order {
+        if let Some(value) = &self.order {
             call.query("order", value);
         }
         call

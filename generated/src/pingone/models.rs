@@ -3,90 +3,71 @@
 //! PingOne models: request and response bodies, enums, the error envelope.
 
 /// The form of an OAuth2 client credentials token request.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccessTokenForm {
     /// Always `client_credentials`.
-    pub grant_type: ::std::string::String,
+    pub grant_type: String,
     /// Space-separated scopes to limit the token to.
     ///
     /// (may be absent)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub scope: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
 }
 
 impl AccessTokenForm {
     /// Builds a `AccessTokenForm` from its required fields; optional fields start absent.
-    pub fn new(grant_type: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(grant_type: impl Into<String>) -> Self {
         Self {
             grant_type: grant_type.into(),
-            scope: ::std::option::Option::None,
+            scope: None,
         }
     }
     /// Sets `scope`.
     #[must_use]
-    pub fn with_scope(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.scope = ::std::option::Option::Some(value.into());
+    pub fn with_scope(mut self, value: impl Into<String>) -> Self {
+        self.scope = Some(value.into());
         self
     }
 }
 
 /// An issued access token.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccessToken {
     /// The bearer token (a JWT) for data calls.
     ///
     /// (sensitive: redacted from `Debug`)
-    pub access_token: ::std::string::String,
+    pub access_token: String,
     /// The token type, `Bearer`.
-    pub token_type: ::std::string::String,
+    pub token_type: String,
     /// Seconds the token stays valid (3600).
     pub expires_in: i64,
     /// The scopes granted.
     ///
     /// (may be absent)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub scope: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
 }
 
 impl AccessToken {
     /// Builds a `AccessToken` from its required fields; optional fields start absent.
     pub fn new(
-        access_token: impl ::std::convert::Into<::std::string::String>,
-        token_type: impl ::std::convert::Into<::std::string::String>,
+        access_token: impl Into<String>,
+        token_type: impl Into<String>,
         expires_in: i64,
     ) -> Self {
         Self {
             access_token: access_token.into(),
             token_type: token_type.into(),
             expires_in,
-            scope: ::std::option::Option::None,
+            scope: None,
         }
     }
     /// Sets `scope`.
     #[must_use]
-    pub fn with_scope(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.scope = ::std::option::Option::Some(value.into());
+    pub fn with_scope(mut self, value: impl Into<String>) -> Self {
+        self.scope = Some(value.into());
         self
     }
 }
@@ -103,68 +84,48 @@ impl ::std::fmt::Debug for AccessToken {
 }
 
 /// An OAuth2 error answer (RFC 6749 section 5.2), as PingOne's auth host sends them.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OAuthError {
     /// The error code, e.g. `invalid_client`, `invalid_grant`, `unauthorized_client`, `unsupported_grant_type`.
-    pub error: ::std::string::String,
+    pub error: String,
     /// A human-readable explanation.
     ///
     /// (may be absent)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub error_description: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_description: Option<String>,
     /// A page with more about the error.
     ///
     /// (may be absent)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub error_uri: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_uri: Option<String>,
 }
 
 impl OAuthError {
     /// Builds a `OAuthError` from its required fields; optional fields start absent.
-    pub fn new(error: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(error: impl Into<String>) -> Self {
         Self {
             error: error.into(),
-            error_description: ::std::option::Option::None,
-            error_uri: ::std::option::Option::None,
+            error_description: None,
+            error_uri: None,
         }
     }
     /// Sets `error_description`.
     #[must_use]
-    pub fn with_error_description(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.error_description = ::std::option::Option::Some(value.into());
+    pub fn with_error_description(mut self, value: impl Into<String>) -> Self {
+        self.error_description = Some(value.into());
         self
     }
     /// Sets `error_uri`.
     #[must_use]
-    pub fn with_error_uri(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.error_uri = ::std::option::Option::Some(value.into());
+    pub fn with_error_uri(mut self, value: impl Into<String>) -> Self {
+        self.error_uri = Some(value.into());
         self
     }
 }
 
 /// One page of a user's linked accounts (HAL).
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LinkedAccountList {
     /// Links to this page and to the next one.
@@ -180,8 +141,8 @@ pub struct LinkedAccountList {
     /// Total number of linked accounts; may be absent (absent usually means many).
     ///
     /// (may be absent)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub count: ::std::option::Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
     /// Number of linked accounts on this page.
     pub size: i64,
 }
@@ -196,27 +157,20 @@ impl LinkedAccountList {
         Self {
             links,
             embedded,
-            count: ::std::option::Option::None,
+            count: None,
             size,
         }
     }
     /// Sets `count`.
     #[must_use]
     pub fn with_count(mut self, value: i64) -> Self {
-        self.count = ::std::option::Option::Some(value);
+        self.count = Some(value);
         self
     }
 }
 
 /// HAL links of a page of linked accounts.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LinkedAccountListLinks {
     /// This page.
@@ -227,60 +181,43 @@ pub struct LinkedAccountListLinks {
     /// The next page (its URL carries a `cursor`); absent on the last page.
     ///
     /// (may be absent)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub next: ::std::option::Option<HalLink>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<HalLink>,
 }
 
 impl LinkedAccountListLinks {
     /// Builds a `LinkedAccountListLinks` from its required fields; optional fields start absent.
     pub fn new(self_: HalLink) -> Self {
-        Self {
-            self_,
-            next: ::std::option::Option::None,
-        }
+        Self { self_, next: None }
     }
     /// Sets `next`.
     #[must_use]
     pub fn with_next(mut self, value: HalLink) -> Self {
-        self.next = ::std::option::Option::Some(value);
+        self.next = Some(value);
         self
     }
 }
 
 /// Resources embedded in a page of linked accounts.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LinkedAccountListEmbedded {
     /// The linked accounts.
     ///
     /// (wire name `linkedAccounts`)
     #[serde(rename = "linkedAccounts")]
-    pub linked_accounts: ::std::vec::Vec<LinkedAccount>,
+    pub linked_accounts: Vec<LinkedAccount>,
 }
 
 impl LinkedAccountListEmbedded {
     /// Builds a `LinkedAccountListEmbedded` from its required fields; optional fields start absent.
-    pub fn new(linked_accounts: ::std::vec::Vec<LinkedAccount>) -> Self {
+    pub fn new(linked_accounts: Vec<LinkedAccount>) -> Self {
         Self { linked_accounts }
     }
 }
 
 /// The connection between a user and an external identity provider.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LinkedAccount {
     /// Links to this linked account, its environment and its user.
@@ -289,7 +226,7 @@ pub struct LinkedAccount {
     #[serde(rename = "_links")]
     pub links: LinkedAccountLinks,
     /// The ID of the linked account.
-    pub id: ::std::string::String,
+    pub id: String,
     /// The environment the linked account belongs to.
     pub environment: ResourceRef,
     /// The user the linked account belongs to.
@@ -304,18 +241,18 @@ pub struct LinkedAccount {
     ///
     /// (wire name `externalId`)
     #[serde(rename = "externalId")]
-    pub external_id: ::std::string::String,
+    pub external_id: String,
 }
 
 impl LinkedAccount {
     /// Builds a `LinkedAccount` from its required fields; optional fields start absent.
     pub fn new(
         links: LinkedAccountLinks,
-        id: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<String>,
         environment: ResourceRef,
         user: ResourceRef,
         identity_provider: ResourceRef,
-        external_id: impl ::std::convert::Into<::std::string::String>,
+        external_id: impl Into<String>,
     ) -> Self {
         Self {
             links,
@@ -329,14 +266,7 @@ impl LinkedAccount {
 }
 
 /// HAL links of a linked account.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LinkedAccountLinks {
     /// This linked account.
@@ -358,152 +288,116 @@ impl LinkedAccountLinks {
 }
 
 /// A HAL link.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct HalLink {
     /// The URL of the linked resource.
-    pub href: ::std::string::String,
+    pub href: String,
 }
 
 impl HalLink {
     /// Builds a `HalLink` from its required fields; optional fields start absent.
-    pub fn new(href: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(href: impl Into<String>) -> Self {
         Self { href: href.into() }
     }
 }
 
 /// A reference to another PingOne resource by its ID.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ResourceRef {
     /// The ID of the referenced resource.
-    pub id: ::std::string::String,
+    pub id: String,
 }
 
 impl ResourceRef {
     /// Builds a `ResourceRef` from its required fields; optional fields start absent.
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
 
 /// PingOne's error body. `code` is a general fault code such as `ACCESS_FAILED`,
 /// `REQUEST_LIMITED` or `INVALID_DATA`; `details` narrows it down (e.g. `INVALID_TOKEN`).
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PingOneError {
     /// A unique identifier of this error, stored in PingOne's log files; it ties the error to
     /// server-side activity when troubleshooting.
-    pub id: ::std::string::String,
+    pub id: String,
     /// A general fault code, human readable, e.g. `ACCESS_FAILED`.
-    pub code: ::std::string::String,
+    pub code: String,
     /// A short description of the error, in English, for debugging.
-    pub message: ::std::string::String,
+    pub message: String,
     /// Additional details about the error, to help resolve it.
     ///
     /// (may be absent)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub details: ::std::option::Option<::std::vec::Vec<PingOneErrorDetail>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<Vec<PingOneErrorDetail>>,
 }
 
 impl PingOneError {
     /// Builds a `PingOneError` from its required fields; optional fields start absent.
     pub fn new(
-        id: impl ::std::convert::Into<::std::string::String>,
-        code: impl ::std::convert::Into<::std::string::String>,
-        message: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<String>,
+        code: impl Into<String>,
+        message: impl Into<String>,
     ) -> Self {
         Self {
             id: id.into(),
             code: code.into(),
             message: message.into(),
-            details: ::std::option::Option::None,
+            details: None,
         }
     }
     /// Sets `details`.
     #[must_use]
-    pub fn with_details(mut self, value: ::std::vec::Vec<PingOneErrorDetail>) -> Self {
-        self.details = ::std::option::Option::Some(value);
+    pub fn with_details(mut self, value: Vec<PingOneErrorDetail>) -> Self {
+        self.details = Some(value);
         self
     }
 }
 
 /// One detail of a PingOne error.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PingOneErrorDetail {
     /// A specific code for this detail, e.g. `INVALID_TOKEN`.
-    pub code: ::std::string::String,
+    pub code: String,
     /// The item that caused the error, such as a request field or an attribute in a JSON object.
     ///
     /// (may be absent)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub target: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
     /// A short description of this detail.
-    pub message: ::std::string::String,
+    pub message: String,
     /// Additional details to help the client developer resolve the fault; its shape varies.
     ///
     /// (wire name `innerError`; may be absent)
-    #[serde(
-        rename = "innerError",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub inner_error: ::std::option::Option<::serde_json::Value>,
+    #[serde(rename = "innerError", default, skip_serializing_if = "Option::is_none")]
+    pub inner_error: Option<::serde_json::Value>,
 }
 
 impl PingOneErrorDetail {
     /// Builds a `PingOneErrorDetail` from its required fields; optional fields start absent.
-    pub fn new(
-        code: impl ::std::convert::Into<::std::string::String>,
-        message: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
             code: code.into(),
-            target: ::std::option::Option::None,
+            target: None,
             message: message.into(),
-            inner_error: ::std::option::Option::None,
+            inner_error: None,
         }
     }
     /// Sets `target`.
     #[must_use]
-    pub fn with_target(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.target = ::std::option::Option::Some(value.into());
+    pub fn with_target(mut self, value: impl Into<String>) -> Self {
+        self.target = Some(value.into());
         self
     }
     /// Sets `inner_error`.
     #[must_use]
     pub fn with_inner_error(mut self, value: ::serde_json::Value) -> Self {
-        self.inner_error = ::std::option::Option::Some(value);
+        self.inner_error = Some(value);
         self
     }
 }
@@ -511,21 +405,13 @@ impl PingOneErrorDetail {
 /// Related resources a linked account read can include.
 ///
 /// Values this client does not know decode into `Unknown` with their text kept, and serialise back unchanged.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum LinkedAccountExpand {
     /// `identityProviders`: Include details about the external identity provider of each linked account.
     IdentityProviders,
     /// A value this version of the client does not know, with its text kept.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl LinkedAccountExpand {
@@ -544,8 +430,8 @@ impl LinkedAccountExpand {
     }
 }
 
-impl ::std::convert::From<::std::string::String> for LinkedAccountExpand {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for LinkedAccountExpand {
+    fn from(value: String) -> Self {
         match value.as_str() {
             "identityProviders" => Self::IdentityProviders,
             _ => Self::Unknown(value),
@@ -553,16 +439,16 @@ impl ::std::convert::From<::std::string::String> for LinkedAccountExpand {
     }
 }
 
-impl ::std::convert::From<&str> for LinkedAccountExpand {
+impl From<&str> for LinkedAccountExpand {
     fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
+        Self::from(String::from(value))
     }
 }
 
 impl ::std::str::FromStr for LinkedAccountExpand {
     type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 
@@ -576,7 +462,7 @@ impl ::serde::Serialize for LinkedAccountExpand {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -584,34 +470,32 @@ impl ::serde::Serialize for LinkedAccountExpand {
 impl<'de> ::serde::Deserialize<'de> for LinkedAccountExpand {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value))
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value))
     }
 }
 
 impl ::linkspec_runtime::ErrorEnvelope for PingOneError {
-    fn code(&self) -> ::std::option::Option<::std::string::String> {
-        ::std::option::Option::Some(::std::string::ToString::to_string(&self.code))
+    fn code(&self) -> Option<String> {
+        Some(ToString::to_string(&self.code))
     }
-    fn message(&self) -> ::std::option::Option<::std::string::String> {
-        ::std::option::Option::Some(::std::string::ToString::to_string(&self.message))
+    fn message(&self) -> Option<String> {
+        Some(ToString::to_string(&self.message))
     }
-    fn request_id(&self) -> ::std::option::Option<::std::string::String> {
-        ::std::option::Option::Some(::std::string::ToString::to_string(&self.id))
+    fn request_id(&self) -> Option<String> {
+        Some(ToString::to_string(&self.id))
     }
 }
 
 impl ::linkspec_runtime::ErrorEnvelope for OAuthError {
-    fn code(&self) -> ::std::option::Option<::std::string::String> {
-        ::std::option::Option::Some(::std::string::ToString::to_string(&self.error))
+    fn code(&self) -> Option<String> {
+        Some(ToString::to_string(&self.error))
     }
-    fn message(&self) -> ::std::option::Option<::std::string::String> {
-        self.error_description.as_ref().map(::std::string::ToString::to_string)
+    fn message(&self) -> Option<String> {
+        self.error_description.as_ref().map(ToString::to_string)
     }
-    fn request_id(&self) -> ::std::option::Option<::std::string::String> {
-        ::std::option::Option::None
+    fn request_id(&self) -> Option<String> {
+        None
     }
 }

@@ -23,7 +23,7 @@ static PROVIDER: ::linkspec_runtime::ProviderMeta = ::linkspec_runtime::Provider
     headers: &[
         ::linkspec_runtime::HeaderMeta {
             name: "Plaid-Version",
-            default: ::std::option::Option::None,
+            default: None,
         },
     ],
     base_url: "https://sandbox.plaid.com",
@@ -34,7 +34,7 @@ static PROVIDER: ::linkspec_runtime::ProviderMeta = ::linkspec_runtime::Provider
     variables: &[],
     hosts: &[],
     inputs: &[],
-    acquire: ::std::option::Option::None,
+    acquire: None,
     rules: ::linkspec_runtime::ErrorRules {
         expired_statuses: &[],
         expired_codes: &[],
@@ -47,15 +47,7 @@ static PROVIDER: ::linkspec_runtime::ProviderMeta = ::linkspec_runtime::Provider
 };
 
 /// The Plaid environments; each selects a base URL.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub enum Environment {
     /// `sandbox`: `https://sandbox.plaid.com`
@@ -83,7 +75,7 @@ impl Environment {
 }
 
 /// Configures a Plaid [`Client`]: environment or base URL, credentials, retries, timeouts.
-#[derive(::std::fmt::Debug)]
+#[derive(Debug)]
 pub struct ClientBuilder {
     transport: ::linkspec_runtime::TransportBuilder,
 }
@@ -105,28 +97,19 @@ impl ClientBuilder {
     }
     /// Overrides the base URL (a proxy, a mock server); wins over `environment`.
     #[must_use]
-    pub fn base_url(
-        mut self,
-        url: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.transport = self.transport.base_url(url.into());
         self
     }
     /// The client id, sent as the `client_id` body field or the `PLAID-CLIENT-ID` header.
     #[must_use]
-    pub fn client_id(
-        mut self,
-        client_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
         self.transport = self.transport.client_id(client_id.into());
         self
     }
     /// The secret, sent as the `secret` body field or the `PLAID-SECRET` header. Held as a secret: never printed.
     #[must_use]
-    pub fn secret(
-        mut self,
-        secret: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn secret(mut self, secret: impl Into<String>) -> Self {
         self.transport = self.transport.secret(secret.into());
         self
     }
@@ -143,10 +126,7 @@ impl ClientBuilder {
     ///
     /// Sent on every call once set; not sent otherwise.
     #[must_use]
-    pub fn plaid_version(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn plaid_version(mut self, value: impl Into<String>) -> Self {
         self.transport = self.transport.header("Plaid-Version", value.into());
         self
     }
@@ -201,13 +181,13 @@ impl ClientBuilder {
     pub fn settings(
         mut self,
         settings: &::linkspec_runtime::ClientSettings,
-    ) -> ::std::result::Result<Self, ::linkspec_runtime::BuildError> {
+    ) -> Result<Self, ::linkspec_runtime::BuildError> {
         self.transport = self.transport.settings(settings)?;
-        ::std::result::Result::Ok(self)
+        Ok(self)
     }
     /// Builds the client, checking the base URL and that credentials are set.
-    pub fn build(self) -> ::std::result::Result<Client, ::linkspec_runtime::BuildError> {
-        ::std::result::Result::Ok(Client {
+    pub fn build(self) -> Result<Client, ::linkspec_runtime::BuildError> {
+        Ok(Client {
             transport: self.transport.build()?,
         })
     }
@@ -219,12 +199,12 @@ static USER_CREATE: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::Oper
     method: ::linkspec_runtime::Method::Post,
     path: "/user/create",
     success: &[200, 201],
-    host: ::std::option::Option::None,
+    host: None,
     body_format: ::linkspec_runtime::BodyFormat::Json,
-    media_type: ::std::option::Option::None,
+    media_type: None,
     idempotent: false,
     authenticated: true,
-    paging: ::std::option::Option::None,
+    paging: None,
     envelope: ::linkspec_runtime::EnvelopeMeta {
         code: &["/error_code"],
         message: &["/error_message"],
@@ -237,12 +217,12 @@ static USER_UPDATE: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::Oper
     method: ::linkspec_runtime::Method::Post,
     path: "/user/update",
     success: &[200],
-    host: ::std::option::Option::None,
+    host: None,
     body_format: ::linkspec_runtime::BodyFormat::Json,
-    media_type: ::std::option::Option::None,
+    media_type: None,
     idempotent: true,
     authenticated: true,
-    paging: ::std::option::Option::None,
+    paging: None,
     envelope: ::linkspec_runtime::EnvelopeMeta {
         code: &["/error_code"],
         message: &["/error_message"],
@@ -255,12 +235,12 @@ static USER_REMOVE: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::Oper
     method: ::linkspec_runtime::Method::Post,
     path: "/user/remove",
     success: &[200],
-    host: ::std::option::Option::None,
+    host: None,
     body_format: ::linkspec_runtime::BodyFormat::Json,
-    media_type: ::std::option::Option::None,
+    media_type: None,
     idempotent: false,
     authenticated: true,
-    paging: ::std::option::Option::None,
+    paging: None,
     envelope: ::linkspec_runtime::EnvelopeMeta {
         code: &["/error_code"],
         message: &["/error_message"],
@@ -273,12 +253,12 @@ static USER_ITEMS_GET: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::O
     method: ::linkspec_runtime::Method::Post,
     path: "/user/items/get",
     success: &[200],
-    host: ::std::option::Option::None,
+    host: None,
     body_format: ::linkspec_runtime::BodyFormat::Json,
-    media_type: ::std::option::Option::None,
+    media_type: None,
     idempotent: true,
     authenticated: true,
-    paging: ::std::option::Option::None,
+    paging: None,
     envelope: ::linkspec_runtime::EnvelopeMeta {
         code: &["/error_code"],
         message: &["/error_message"],
@@ -291,12 +271,12 @@ static SANDBOX_USER_RESET_LOGIN: ::linkspec_runtime::OperationMeta = ::linkspec_
     method: ::linkspec_runtime::Method::Post,
     path: "/sandbox/user/reset_login",
     success: &[200],
-    host: ::std::option::Option::None,
+    host: None,
     body_format: ::linkspec_runtime::BodyFormat::Json,
-    media_type: ::std::option::Option::None,
+    media_type: None,
     idempotent: true,
     authenticated: true,
-    paging: ::std::option::Option::None,
+    paging: None,
     envelope: ::linkspec_runtime::EnvelopeMeta {
         code: &["/error_code"],
         message: &["/error_message"],
@@ -309,12 +289,12 @@ static ACCOUNTS_BALANCE_GET: ::linkspec_runtime::OperationMeta = ::linkspec_runt
     method: ::linkspec_runtime::Method::Post,
     path: "/accounts/balance/get",
     success: &[200],
-    host: ::std::option::Option::None,
+    host: None,
     body_format: ::linkspec_runtime::BodyFormat::Json,
-    media_type: ::std::option::Option::None,
+    media_type: None,
     idempotent: true,
     authenticated: true,
-    paging: ::std::option::Option::None,
+    paging: None,
     envelope: ::linkspec_runtime::EnvelopeMeta {
         code: &["/error_code"],
         message: &["/error_message"],
@@ -327,12 +307,12 @@ static ASSET_REPORT_PDF_GET: ::linkspec_runtime::OperationMeta = ::linkspec_runt
     method: ::linkspec_runtime::Method::Post,
     path: "/asset_report/pdf/get",
     success: &[200],
-    host: ::std::option::Option::None,
+    host: None,
     body_format: ::linkspec_runtime::BodyFormat::Json,
-    media_type: ::std::option::Option::None,
+    media_type: None,
     idempotent: true,
     authenticated: true,
-    paging: ::std::option::Option::None,
+    paging: None,
     envelope: ::linkspec_runtime::EnvelopeMeta {
         code: &["/error_code"],
         message: &["/error_message"],
@@ -365,7 +345,7 @@ pub const OPERATIONS: &[&str] = &[
 /// send `user_id` (`usr_...`) and an `identity` object; older ones keep using `user_token` and
 /// `consumer_report_user_identity`. Request bodies here carry both, each optional: set the pair
 /// that matches your integration, not both.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct Client {
     transport: ::linkspec_runtime::Transport,
 }
@@ -403,8 +383,8 @@ impl Client {
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
     pub async fn user_create(
         &self,
-        request: impl ::std::convert::Into<UserCreateRequest>,
-    ) -> ::std::result::Result<UserCreateResponse, Error> {
+        request: impl Into<UserCreateRequest>,
+    ) -> Result<UserCreateResponse, Error> {
         self.transport.send(request.into().to_call()).await
     }
     /// Updates the identity of an existing user (`user_id` or `user_token`), e.g. to add the
@@ -418,8 +398,8 @@ impl Client {
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
     pub async fn user_update(
         &self,
-        request: impl ::std::convert::Into<UserUpdateRequest>,
-    ) -> ::std::result::Result<UserUpdateResponse, Error> {
+        request: impl Into<UserUpdateRequest>,
+    ) -> Result<UserUpdateResponse, Error> {
         self.transport.send(request.into().to_call()).await
     }
     /// Deletes a user (`user_id` or `user_token`) and associated information, including any Items
@@ -433,8 +413,8 @@ impl Client {
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
     pub async fn user_remove(
         &self,
-        request: impl ::std::convert::Into<UserRemoveRequest>,
-    ) -> ::std::result::Result<UserRemoveResponse, Error> {
+        request: impl Into<UserRemoveRequest>,
+    ) -> Result<UserRemoveResponse, Error> {
         self.transport.send(request.into().to_call()).await
     }
     /// Returns the Items associated with a user, along with their statuses. An Item is associated
@@ -447,8 +427,8 @@ impl Client {
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
     pub async fn user_items_get(
         &self,
-        request: impl ::std::convert::Into<UserItemsGetRequest>,
-    ) -> ::std::result::Result<UserItemsGetResponse, Error> {
+        request: impl Into<UserItemsGetRequest>,
+    ) -> Result<UserItemsGetResponse, Error> {
         self.transport.send(request.into().to_call()).await
     }
     /// Sandbox only: forces the Items of a user into an `ITEM_LOGIN_REQUIRED` state, to test
@@ -462,8 +442,8 @@ impl Client {
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
     pub async fn sandbox_user_reset_login(
         &self,
-        request: impl ::std::convert::Into<SandboxUserResetLoginRequest>,
-    ) -> ::std::result::Result<SandboxUserResetLoginResponse, Error> {
+        request: impl Into<SandboxUserResetLoginRequest>,
+    ) -> Result<SandboxUserResetLoginResponse, Error> {
         self.transport.send(request.into().to_call()).await
     }
     /// Returns each account of an Item with its balances freshly fetched from the institution
@@ -477,8 +457,8 @@ impl Client {
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
     pub async fn accounts_balance_get(
         &self,
-        request: impl ::std::convert::Into<AccountsBalanceGetRequest>,
-    ) -> ::std::result::Result<AccountsGetResponse, Error> {
+        request: impl Into<AccountsBalanceGetRequest>,
+    ) -> Result<AccountsGetResponse, Error> {
         self.transport.send(request.into().to_call()).await
     }
     /// Retrieves an Asset Report as a PDF. Create the report first (`/asset_report/create` or
@@ -495,8 +475,8 @@ impl Client {
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
     pub async fn asset_report_pdf_get(
         &self,
-        request: impl ::std::convert::Into<AssetReportPdfGetRequest>,
-    ) -> ::std::result::Result<::linkspec_runtime::Binary, Error> {
+        request: impl Into<AssetReportPdfGetRequest>,
+    ) -> Result<::linkspec_runtime::Binary, Error> {
         self.transport.send_binary(request.into().to_call()).await
     }
     /// Like [`Client::call_json`] for a paged operation: fetches up to `max_pages` pages and
@@ -512,14 +492,11 @@ impl Client {
         operation: &str,
         args: ::serde_json::Value,
         max_pages: usize,
-    ) -> ::std::result::Result<
-        ::linkspec_runtime::JsonOutcome,
-        ::linkspec_runtime::DispatchError,
-    > {
+    ) -> Result<::linkspec_runtime::JsonOutcome, ::linkspec_runtime::DispatchError> {
         let _ = (&args, max_pages);
-        ::std::result::Result::Err(::linkspec_runtime::DispatchError::NotPaged {
+        Err(::linkspec_runtime::DispatchError::NotPaged {
             provider: "plaid",
-            operation: ::std::string::ToString::to_string(operation),
+            operation: ToString::to_string(operation),
         })
     }
     /// Calls the operation named `operation` (see [`OPERATIONS`]) with its arguments as JSON:
@@ -537,12 +514,9 @@ impl Client {
         &self,
         operation: &str,
         args: ::serde_json::Value,
-    ) -> ::std::result::Result<
-        ::linkspec_runtime::JsonOutcome,
-        ::linkspec_runtime::DispatchError,
-    > {
+    ) -> Result<::linkspec_runtime::JsonOutcome, ::linkspec_runtime::DispatchError> {
         let _ = &args;
-        ::std::result::Result::Ok(
+        Ok(
             match operation {
                 "user_create" => {
                     let request: UserCreateRequest = ::linkspec_runtime::dispatch::arguments(
@@ -608,9 +582,9 @@ impl Client {
                     )
                 }
                 _ => {
-                    return ::std::result::Result::Err(::linkspec_runtime::DispatchError::UnknownOperation {
+                    return Err(::linkspec_runtime::DispatchError::UnknownOperation {
                         provider: "plaid",
-                        operation: ::std::string::ToString::to_string(operation),
+                        operation: ToString::to_string(operation),
                     });
                 }
             },
@@ -621,7 +595,7 @@ impl Client {
 /// Arguments of [`Client::user_create`]: Creates a user.
 ///
 /// Required arguments go to `new`; optional ones have setters.
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
     derive(::serde::Serialize, ::serde::Deserialize),
@@ -647,7 +621,7 @@ impl UserCreateRequest {
     }
 }
 
-impl ::std::convert::From<UserCreateBody> for UserCreateRequest {
+impl From<UserCreateBody> for UserCreateRequest {
     fn from(body: UserCreateBody) -> Self {
         Self::new(body)
     }
@@ -656,7 +630,7 @@ impl ::std::convert::From<UserCreateBody> for UserCreateRequest {
 /// Arguments of [`Client::user_update`]: Updates the identity of an existing user (`user_id` or `user_token`), e.g. to add the fields a Consumer Report needs.
 ///
 /// Required arguments go to `new`; optional ones have setters.
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
     derive(::serde::Serialize, ::serde::Deserialize),
@@ -682,7 +656,7 @@ impl UserUpdateRequest {
     }
 }
 
-impl ::std::convert::From<UserUpdateBody> for UserUpdateRequest {
+impl From<UserUpdateBody> for UserUpdateRequest {
     fn from(body: UserUpdateBody) -> Self {
         Self::new(body)
     }
@@ -691,7 +665,7 @@ impl ::std::convert::From<UserUpdateBody> for UserUpdateRequest {
 /// Arguments of [`Client::user_remove`]: Deletes a user (`user_id` or `user_token`) and associated information, including any Items associated with it.
 ///
 /// Required arguments go to `new`; optional ones have setters.
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
     derive(::serde::Serialize, ::serde::Deserialize),
@@ -717,7 +691,7 @@ impl UserRemoveRequest {
     }
 }
 
-impl ::std::convert::From<UserRemoveBody> for UserRemoveRequest {
+impl From<UserRemoveBody> for UserRemoveRequest {
     fn from(body: UserRemoveBody) -> Self {
         Self::new(body)
     }
@@ -726,7 +700,7 @@ impl ::std::convert::From<UserRemoveBody> for UserRemoveRequest {
 /// Arguments of [`Client::user_items_get`]: Returns the Items associated with a user, along with their statuses.
 ///
 /// Required arguments go to `new`; optional ones have setters.
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
     derive(::serde::Serialize, ::serde::Deserialize),
@@ -752,7 +726,7 @@ impl UserItemsGetRequest {
     }
 }
 
-impl ::std::convert::From<UserItemsGetBody> for UserItemsGetRequest {
+impl From<UserItemsGetBody> for UserItemsGetRequest {
     fn from(body: UserItemsGetBody) -> Self {
         Self::new(body)
     }
@@ -761,7 +735,7 @@ impl ::std::convert::From<UserItemsGetBody> for UserItemsGetRequest {
 /// Arguments of [`Client::sandbox_user_reset_login`]: Sandbox only: forces the Items of a user into an `ITEM_LOGIN_REQUIRED` state, to test Link's update mode.
 ///
 /// Required arguments go to `new`; optional ones have setters.
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
     derive(::serde::Serialize, ::serde::Deserialize),
@@ -787,7 +761,7 @@ impl SandboxUserResetLoginRequest {
     }
 }
 
-impl ::std::convert::From<SandboxUserResetLoginBody> for SandboxUserResetLoginRequest {
+impl From<SandboxUserResetLoginBody> for SandboxUserResetLoginRequest {
     fn from(body: SandboxUserResetLoginBody) -> Self {
         Self::new(body)
     }
@@ -796,7 +770,7 @@ impl ::std::convert::From<SandboxUserResetLoginBody> for SandboxUserResetLoginRe
 /// Arguments of [`Client::accounts_balance_get`]: Returns each account of an Item with its balances freshly fetched from the institution (other endpoints may return cached balances).
 ///
 /// Required arguments go to `new`; optional ones have setters.
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
     derive(::serde::Serialize, ::serde::Deserialize),
@@ -822,7 +796,7 @@ impl AccountsBalanceGetRequest {
     }
 }
 
-impl ::std::convert::From<AccountsBalanceGetBody> for AccountsBalanceGetRequest {
+impl From<AccountsBalanceGetBody> for AccountsBalanceGetRequest {
     fn from(body: AccountsBalanceGetBody) -> Self {
         Self::new(body)
     }
@@ -831,7 +805,7 @@ impl ::std::convert::From<AccountsBalanceGetBody> for AccountsBalanceGetRequest 
 /// Arguments of [`Client::asset_report_pdf_get`]: Retrieves an Asset Report as a PDF.
 ///
 /// Required arguments go to `new`; optional ones have setters.
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
     derive(::serde::Serialize, ::serde::Deserialize),
@@ -859,7 +833,7 @@ impl AssetReportPdfGetRequest {
     }
 }
 
-impl ::std::convert::From<AssetReportPdfGetBody> for AssetReportPdfGetRequest {
+impl From<AssetReportPdfGetBody> for AssetReportPdfGetRequest {
     fn from(body: AssetReportPdfGetBody) -> Self {
         Self::new(body)
     }

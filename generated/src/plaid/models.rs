@@ -3,38 +3,32 @@
 //! Plaid models: request and response bodies, enums, the error envelope.
 
 /// Body of `/accounts/balance/get`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccountsBalanceGetBody {
     /// The access token of the Item whose balances are read.
     ///
     /// (sensitive: redacted from `Debug`)
-    pub access_token: ::std::string::String,
+    pub access_token: String,
     /// Which accounts to read.
     ///
     /// (may be absent)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub options: ::std::option::Option<AccountsBalanceGetOptions>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<AccountsBalanceGetOptions>,
 }
 
 impl AccountsBalanceGetBody {
     /// Builds a `AccountsBalanceGetBody` from its required fields; optional fields start absent.
-    pub fn new(access_token: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(access_token: impl Into<String>) -> Self {
         Self {
             access_token: access_token.into(),
-            options: ::std::option::Option::None,
+            options: None,
         }
     }
     /// Sets `options`.
     #[must_use]
     pub fn with_options(mut self, value: AccountsBalanceGetOptions) -> Self {
-        self.options = ::std::option::Option::Some(value);
+        self.options = Some(value);
         self
     }
 }
@@ -49,98 +43,75 @@ impl ::std::fmt::Debug for AccountsBalanceGetBody {
 }
 
 /// Options of `/accounts/balance/get`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccountsBalanceGetOptions {
     /// The accounts to read, by `account_id`; all of the Item's when absent. An id not of this Item is an error.
     ///
     /// (may be absent)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub account_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_ids: Option<Vec<String>>,
 }
 
 impl AccountsBalanceGetOptions {
     /// Builds a `AccountsBalanceGetOptions` from its required fields; optional fields start absent.
     pub fn new() -> Self {
-        Self {
-            account_ids: ::std::option::Option::None,
-        }
+        Self { account_ids: None }
     }
     /// Sets `account_ids`.
     #[must_use]
-    pub fn with_account_ids(
-        mut self,
-        value: ::std::vec::Vec<::std::string::String>,
-    ) -> Self {
-        self.account_ids = ::std::option::Option::Some(value);
+    pub fn with_account_ids(mut self, value: Vec<String>) -> Self {
+        self.account_ids = Some(value);
         self
     }
 }
 
 /// Body of `/user/create`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserCreateBody {
     /// A unique ID representing the end user, typically your application's user ID; 1 to 128
     /// characters. It must not contain personal data such as an email address or phone number.
-    pub client_user_id: ::std::string::String,
+    pub client_user_id: String,
     /// The user's identity (integrations that began on or after 2025-12-10).
     ///
     /// (may be absent (`None`) or null (`Some(None)`); sensitive: redacted from `Debug`)
     #[serde(
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         deserialize_with = "::linkspec_runtime::serde_util::double_option"
     )]
-    pub identity: ::std::option::Option<::std::option::Option<UserIdentity>>,
+    pub identity: Option<Option<UserIdentity>>,
     /// The user's identity (legacy integrations that began before 2025-12-10).
     ///
     /// (may be absent (`None`) or null (`Some(None)`); sensitive: redacted from `Debug`)
     #[serde(
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         deserialize_with = "::linkspec_runtime::serde_util::double_option"
     )]
-    pub consumer_report_user_identity: ::std::option::Option<
-        ::std::option::Option<ConsumerReportUserIdentity>,
-    >,
+    pub consumer_report_user_identity: Option<Option<ConsumerReportUserIdentity>>,
 }
 
 impl UserCreateBody {
     /// Builds a `UserCreateBody` from its required fields; optional fields start absent.
-    pub fn new(
-        client_user_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(client_user_id: impl Into<String>) -> Self {
         Self {
             client_user_id: client_user_id.into(),
-            identity: ::std::option::Option::None,
-            consumer_report_user_identity: ::std::option::Option::None,
+            identity: None,
+            consumer_report_user_identity: None,
         }
     }
     /// Sets `identity` to a value. [`with_identity_null`](Self::with_identity_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
     pub fn with_identity(mut self, value: UserIdentity) -> Self {
-        self.identity = ::std::option::Option::Some(::std::option::Option::Some(value));
+        self.identity = Some(Some(value));
         self
     }
     /// Sends `identity` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
     pub fn with_identity_null(mut self) -> Self {
-        self.identity = ::std::option::Option::Some(::std::option::Option::None);
+        self.identity = Some(None);
         self
     }
     /// Sets `consumer_report_user_identity` to a value. [`with_consumer_report_user_identity_null`](Self::with_consumer_report_user_identity_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
@@ -149,17 +120,13 @@ impl UserCreateBody {
         mut self,
         value: ConsumerReportUserIdentity,
     ) -> Self {
-        self.consumer_report_user_identity = ::std::option::Option::Some(
-            ::std::option::Option::Some(value),
-        );
+        self.consumer_report_user_identity = Some(Some(value));
         self
     }
     /// Sends `consumer_report_user_identity` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
     pub fn with_consumer_report_user_identity_null(mut self) -> Self {
-        self.consumer_report_user_identity = ::std::option::Option::Some(
-            ::std::option::Option::None,
-        );
+        self.consumer_report_user_identity = Some(None);
         self
     }
 }
@@ -175,86 +142,71 @@ impl ::std::fmt::Debug for UserCreateBody {
 }
 
 /// Body of `/user/update`; identify the user with `user_id` or `user_token`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserUpdateBody {
     /// The `user_id` from `/user/create` (integrations that began on or after 2025-12-10).
     ///
     /// (may be absent)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub user_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
     /// Identity fields to set; provided fields overwrite, omitted ones stay unchanged.
     ///
     /// (may be absent (`None`) or null (`Some(None)`); sensitive: redacted from `Debug`)
     #[serde(
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         deserialize_with = "::linkspec_runtime::serde_util::double_option"
     )]
-    pub identity: ::std::option::Option<::std::option::Option<UserIdentity>>,
+    pub identity: Option<Option<UserIdentity>>,
     /// The user token from `/user/create` (legacy integrations only).
     ///
     /// (may be absent; sensitive: redacted from `Debug`)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub user_token: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_token: Option<String>,
     /// The user's identity, legacy flavour (integrations that use `user_token`).
     ///
     /// (may be absent (`None`) or null (`Some(None)`); sensitive: redacted from `Debug`)
     #[serde(
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         deserialize_with = "::linkspec_runtime::serde_util::double_option"
     )]
-    pub consumer_report_user_identity: ::std::option::Option<
-        ::std::option::Option<ConsumerReportUserIdentity>,
-    >,
+    pub consumer_report_user_identity: Option<Option<ConsumerReportUserIdentity>>,
 }
 
 impl UserUpdateBody {
     /// Builds a `UserUpdateBody` from its required fields; optional fields start absent.
     pub fn new() -> Self {
         Self {
-            user_id: ::std::option::Option::None,
-            identity: ::std::option::Option::None,
-            user_token: ::std::option::Option::None,
-            consumer_report_user_identity: ::std::option::Option::None,
+            user_id: None,
+            identity: None,
+            user_token: None,
+            consumer_report_user_identity: None,
         }
     }
     /// Sets `user_id`.
     #[must_use]
-    pub fn with_user_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.user_id = ::std::option::Option::Some(value.into());
+    pub fn with_user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
         self
     }
     /// Sets `identity` to a value. [`with_identity_null`](Self::with_identity_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
     pub fn with_identity(mut self, value: UserIdentity) -> Self {
-        self.identity = ::std::option::Option::Some(::std::option::Option::Some(value));
+        self.identity = Some(Some(value));
         self
     }
     /// Sends `identity` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
     pub fn with_identity_null(mut self) -> Self {
-        self.identity = ::std::option::Option::Some(::std::option::Option::None);
+        self.identity = Some(None);
         self
     }
     /// Sets `user_token`.
     #[must_use]
-    pub fn with_user_token(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.user_token = ::std::option::Option::Some(value.into());
+    pub fn with_user_token(mut self, value: impl Into<String>) -> Self {
+        self.user_token = Some(value.into());
         self
     }
     /// Sets `consumer_report_user_identity` to a value. [`with_consumer_report_user_identity_null`](Self::with_consumer_report_user_identity_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
@@ -263,17 +215,13 @@ impl UserUpdateBody {
         mut self,
         value: ConsumerReportUserIdentity,
     ) -> Self {
-        self.consumer_report_user_identity = ::std::option::Option::Some(
-            ::std::option::Option::Some(value),
-        );
+        self.consumer_report_user_identity = Some(Some(value));
         self
     }
     /// Sends `consumer_report_user_identity` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
     pub fn with_consumer_report_user_identity_null(mut self) -> Self {
-        self.consumer_report_user_identity = ::std::option::Option::Some(
-            ::std::option::Option::None,
-        );
+        self.consumer_report_user_identity = Some(None);
         self
     }
 }
@@ -290,52 +238,39 @@ impl ::std::fmt::Debug for UserUpdateBody {
 }
 
 /// Body of `/user/remove`; identify the user with `user_id` or `user_token`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserRemoveBody {
     /// The `user_id` from `/user/create` (integrations that began on or after 2025-12-10).
     ///
     /// (may be absent)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub user_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
     /// The user token from `/user/create` (legacy integrations only).
     ///
     /// (may be absent; sensitive: redacted from `Debug`)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub user_token: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_token: Option<String>,
 }
 
 impl UserRemoveBody {
     /// Builds a `UserRemoveBody` from its required fields; optional fields start absent.
     pub fn new() -> Self {
         Self {
-            user_id: ::std::option::Option::None,
-            user_token: ::std::option::Option::None,
+            user_id: None,
+            user_token: None,
         }
     }
     /// Sets `user_id`.
     #[must_use]
-    pub fn with_user_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.user_id = ::std::option::Option::Some(value.into());
+    pub fn with_user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
         self
     }
     /// Sets `user_token`.
     #[must_use]
-    pub fn with_user_token(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.user_token = ::std::option::Option::Some(value.into());
+    pub fn with_user_token(mut self, value: impl Into<String>) -> Self {
+        self.user_token = Some(value.into());
         self
     }
 }
@@ -350,52 +285,39 @@ impl ::std::fmt::Debug for UserRemoveBody {
 }
 
 /// Body of `/user/items/get`; identify the user with `user_id` or `user_token`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserItemsGetBody {
     /// The user token from `/user/create` (legacy integrations only).
     ///
     /// (may be absent; sensitive: redacted from `Debug`)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub user_token: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_token: Option<String>,
     /// The `user_id` from `/user/create` (integrations that began on or after 2025-12-10).
     ///
     /// (may be absent)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub user_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
 }
 
 impl UserItemsGetBody {
     /// Builds a `UserItemsGetBody` from its required fields; optional fields start absent.
     pub fn new() -> Self {
         Self {
-            user_token: ::std::option::Option::None,
-            user_id: ::std::option::Option::None,
+            user_token: None,
+            user_id: None,
         }
     }
     /// Sets `user_token`.
     #[must_use]
-    pub fn with_user_token(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.user_token = ::std::option::Option::Some(value.into());
+    pub fn with_user_token(mut self, value: impl Into<String>) -> Self {
+        self.user_token = Some(value.into());
         self
     }
     /// Sets `user_id`.
     #[must_use]
-    pub fn with_user_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.user_id = ::std::option::Option::Some(value.into());
+    pub fn with_user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
         self
     }
 }
@@ -410,79 +332,61 @@ impl ::std::fmt::Debug for UserItemsGetBody {
 }
 
 /// Body of `/sandbox/user/reset_login`; identify the user with `user_id` or `user_token`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SandboxUserResetLoginBody {
     /// The user token from `/user/create` (legacy integrations only).
     ///
     /// (may be absent; sensitive: redacted from `Debug`)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub user_token: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_token: Option<String>,
     /// The `item_id`s of the user's Items to reset; absent or empty resets all of the user's Items.
     ///
     /// (may be absent (`None`) or null (`Some(None)`))
     #[serde(
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         deserialize_with = "::linkspec_runtime::serde_util::double_option"
     )]
-    pub item_ids: ::std::option::Option<
-        ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    >,
+    pub item_ids: Option<Option<Vec<String>>>,
     /// The `user_id` from `/user/create` (integrations that began on or after 2025-12-10).
     ///
     /// (may be absent)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub user_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
 }
 
 impl SandboxUserResetLoginBody {
     /// Builds a `SandboxUserResetLoginBody` from its required fields; optional fields start absent.
     pub fn new() -> Self {
         Self {
-            user_token: ::std::option::Option::None,
-            item_ids: ::std::option::Option::None,
-            user_id: ::std::option::Option::None,
+            user_token: None,
+            item_ids: None,
+            user_id: None,
         }
     }
     /// Sets `user_token`.
     #[must_use]
-    pub fn with_user_token(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.user_token = ::std::option::Option::Some(value.into());
+    pub fn with_user_token(mut self, value: impl Into<String>) -> Self {
+        self.user_token = Some(value.into());
         self
     }
     /// Sets `item_ids` to a value. [`with_item_ids_null`](Self::with_item_ids_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_item_ids(
-        mut self,
-        value: ::std::vec::Vec<::std::string::String>,
-    ) -> Self {
-        self.item_ids = ::std::option::Option::Some(::std::option::Option::Some(value));
+    pub fn with_item_ids(mut self, value: Vec<String>) -> Self {
+        self.item_ids = Some(Some(value));
         self
     }
     /// Sends `item_ids` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
     pub fn with_item_ids_null(mut self) -> Self {
-        self.item_ids = ::std::option::Option::Some(::std::option::Option::None);
+        self.item_ids = Some(None);
         self
     }
     /// Sets `user_id`.
     #[must_use]
-    pub fn with_user_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.user_id = ::std::option::Option::Some(value.into());
+    pub fn with_user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
         self
     }
 }
@@ -498,40 +402,32 @@ impl ::std::fmt::Debug for SandboxUserResetLoginBody {
 }
 
 /// Body of `/asset_report/pdf/get`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AssetReportPdfGetBody {
     /// The token of the Asset Report, from `/asset_report/create` or `/asset_report/filter`.
     ///
     /// (sensitive: redacted from `Debug`)
-    pub asset_report_token: ::std::string::String,
+    pub asset_report_token: String,
     /// Filters the report's data; if provided, must be non-`null`.
     ///
     /// (may be absent)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub options: ::std::option::Option<AssetReportPdfGetOptions>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<AssetReportPdfGetOptions>,
 }
 
 impl AssetReportPdfGetBody {
     /// Builds a `AssetReportPdfGetBody` from its required fields; optional fields start absent.
-    pub fn new(
-        asset_report_token: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(asset_report_token: impl Into<String>) -> Self {
         Self {
             asset_report_token: asset_report_token.into(),
-            options: ::std::option::Option::None,
+            options: None,
         }
     }
     /// Sets `options`.
     #[must_use]
     pub fn with_options(mut self, value: AssetReportPdfGetOptions) -> Self {
-        self.options = ::std::option::Option::Some(value);
+        self.options = Some(value);
         self
     }
 }
@@ -546,15 +442,7 @@ impl ::std::fmt::Debug for AssetReportPdfGetBody {
 }
 
 /// Options of `/asset_report/pdf/get`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AssetReportPdfGetOptions {
     /// The maximum integer number of days of history to include in the Asset Report (0 to 731).
@@ -562,31 +450,27 @@ pub struct AssetReportPdfGetOptions {
     /// (may be absent (`None`) or null (`Some(None)`))
     #[serde(
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         deserialize_with = "::linkspec_runtime::serde_util::double_option"
     )]
-    pub days_to_include: ::std::option::Option<::std::option::Option<i64>>,
+    pub days_to_include: Option<Option<i64>>,
 }
 
 impl AssetReportPdfGetOptions {
     /// Builds a `AssetReportPdfGetOptions` from its required fields; optional fields start absent.
     pub fn new() -> Self {
-        Self {
-            days_to_include: ::std::option::Option::None,
-        }
+        Self { days_to_include: None }
     }
     /// Sets `days_to_include` to a value. [`with_days_to_include_null`](Self::with_days_to_include_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
     pub fn with_days_to_include(mut self, value: i64) -> Self {
-        self.days_to_include = ::std::option::Option::Some(
-            ::std::option::Option::Some(value),
-        );
+        self.days_to_include = Some(Some(value));
         self
     }
     /// Sends `days_to_include` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
     pub fn with_days_to_include_null(mut self) -> Self {
-        self.days_to_include = ::std::option::Option::Some(::std::option::Option::None);
+        self.days_to_include = Some(None);
         self
     }
 }
@@ -595,33 +479,27 @@ impl AssetReportPdfGetOptions {
 /// Plaid Check Consumer Report for a user identified by `user_token`.
 ///
 /// Keys the provider sends that this model does not declare are kept in `unknown_keys` and sent back.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConsumerReportUserIdentity {
     /// The user's first name.
     ///
     /// (sensitive: redacted from `Debug`)
-    pub first_name: ::std::string::String,
+    pub first_name: String,
     /// The user's last name.
     ///
     /// (sensitive: redacted from `Debug`)
-    pub last_name: ::std::string::String,
+    pub last_name: String,
     /// The user's phone numbers, in E.164 format (`+{countrycode}{number}`, e.g.
     /// `+14157452130`). Other formats are parsed on a best-effort basis; numbers outside real
     /// numbering ranges may fail the request, even in Sandbox.
     ///
     /// (sensitive: redacted from `Debug`)
-    pub phone_numbers: ::std::vec::Vec<::std::string::String>,
+    pub phone_numbers: Vec<String>,
     /// The user's emails.
     ///
     /// (sensitive: redacted from `Debug`)
-    pub emails: ::std::vec::Vec<::std::string::String>,
+    pub emails: Vec<String>,
     /// The user's full social security number, formatted `ddd-dd-dddd`. Only for lenders who
     /// will share the consumer report with a Government-Sponsored Enterprise (Fannie Mae,
     /// Freddie Mac).
@@ -629,19 +507,19 @@ pub struct ConsumerReportUserIdentity {
     /// (may be absent (`None`) or null (`Some(None)`); sensitive: redacted from `Debug`)
     #[serde(
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         deserialize_with = "::linkspec_runtime::serde_util::double_option"
     )]
-    pub ssn_full: ::std::option::Option<::std::option::Option<::std::string::String>>,
+    pub ssn_full: Option<Option<String>>,
     /// The last 4 digits of the user's social security number (exactly 4 characters).
     ///
     /// (may be absent (`None`) or null (`Some(None)`); sensitive: redacted from `Debug`)
     #[serde(
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         deserialize_with = "::linkspec_runtime::serde_util::double_option"
     )]
-    pub ssn_last_4: ::std::option::Option<::std::option::Option<::std::string::String>>,
+    pub ssn_last_4: Option<Option<String>>,
     /// The user's date of birth (`yyyy-mm-dd`); required for all Plaid Check customers.
     ///
     /// (sensitive: redacted from `Debug`)
@@ -659,10 +537,10 @@ pub struct ConsumerReportUserIdentity {
 impl ConsumerReportUserIdentity {
     /// Builds a `ConsumerReportUserIdentity` from its required fields; optional fields start absent.
     pub fn new(
-        first_name: impl ::std::convert::Into<::std::string::String>,
-        last_name: impl ::std::convert::Into<::std::string::String>,
-        phone_numbers: ::std::vec::Vec<::std::string::String>,
-        emails: ::std::vec::Vec<::std::string::String>,
+        first_name: impl Into<String>,
+        last_name: impl Into<String>,
+        phone_numbers: Vec<String>,
+        emails: Vec<String>,
         date_of_birth: ::linkspec_runtime::time::Date,
         primary_address: Address,
     ) -> Self {
@@ -671,8 +549,8 @@ impl ConsumerReportUserIdentity {
             last_name: last_name.into(),
             phone_numbers,
             emails,
-            ssn_full: ::std::option::Option::None,
-            ssn_last_4: ::std::option::Option::None,
+            ssn_full: None,
+            ssn_last_4: None,
             date_of_birth,
             primary_address,
             unknown_keys: ::linkspec_runtime::UnknownKeys::new(),
@@ -680,36 +558,26 @@ impl ConsumerReportUserIdentity {
     }
     /// Sets `ssn_full` to a value. [`with_ssn_full_null`](Self::with_ssn_full_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_ssn_full(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.ssn_full = ::std::option::Option::Some(
-            ::std::option::Option::Some(value.into()),
-        );
+    pub fn with_ssn_full(mut self, value: impl Into<String>) -> Self {
+        self.ssn_full = Some(Some(value.into()));
         self
     }
     /// Sends `ssn_full` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
     pub fn with_ssn_full_null(mut self) -> Self {
-        self.ssn_full = ::std::option::Option::Some(::std::option::Option::None);
+        self.ssn_full = Some(None);
         self
     }
     /// Sets `ssn_last_4` to a value. [`with_ssn_last_4_null`](Self::with_ssn_last_4_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_ssn_last_4(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.ssn_last_4 = ::std::option::Option::Some(
-            ::std::option::Option::Some(value.into()),
-        );
+    pub fn with_ssn_last_4(mut self, value: impl Into<String>) -> Self {
+        self.ssn_last_4 = Some(Some(value.into()));
         self
     }
     /// Sends `ssn_last_4` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
     pub fn with_ssn_last_4_null(mut self) -> Self {
-        self.ssn_last_4 = ::std::option::Option::Some(::std::option::Option::None);
+        self.ssn_last_4 = Some(None);
         self
     }
 }
@@ -733,33 +601,27 @@ impl ::std::fmt::Debug for ConsumerReportUserIdentity {
 /// Data about the components comprising an address (legacy identity).
 ///
 /// Keys the provider sends that this model does not declare are kept in `unknown_keys` and sent back.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Address {
     /// The full city name.
     ///
     /// (sensitive: redacted from `Debug`)
-    pub city: ::std::string::String,
+    pub city: String,
     /// The region or state, e.g. `NC` (called `state` in API versions 2018-05-22 and earlier).
     ///
     /// (sensitive: redacted from `Debug`)
-    pub region: ::std::string::String,
+    pub region: String,
     /// The full street address, e.g. `564 Main Street, APT 15`.
     ///
     /// (sensitive: redacted from `Debug`)
-    pub street: ::std::string::String,
+    pub street: String,
     /// The postal code (called `zip` in API versions 2018-05-22 and earlier).
     ///
     /// (sensitive: redacted from `Debug`)
-    pub postal_code: ::std::string::String,
+    pub postal_code: String,
     /// The ISO 3166-1 alpha-2 country code; must be `US` for Consumer Reports.
-    pub country: ::std::string::String,
+    pub country: String,
     /// Keys the provider sent that the spec does not declare, with their values, in the order
     /// received; sent back after the declared fields. `Debug` shows their names only.
     #[serde(flatten)]
@@ -769,11 +631,11 @@ pub struct Address {
 impl Address {
     /// Builds a `Address` from its required fields; optional fields start absent.
     pub fn new(
-        city: impl ::std::convert::Into<::std::string::String>,
-        region: impl ::std::convert::Into<::std::string::String>,
-        street: impl ::std::convert::Into<::std::string::String>,
-        postal_code: impl ::std::convert::Into<::std::string::String>,
-        country: impl ::std::convert::Into<::std::string::String>,
+        city: impl Into<String>,
+        region: impl Into<String>,
+        street: impl Into<String>,
+        postal_code: impl Into<String>,
+        country: impl Into<String>,
     ) -> Self {
         Self {
             city: city.into(),
@@ -804,14 +666,7 @@ impl ::std::fmt::Debug for Address {
 /// address marked `primary`; a full SSN (`us_ssn`) is needed when the report is shared with a
 /// GSE such as Fannie Mae or Freddie Mac, and a partial SSN is strongly recommended otherwise.
 /// Plaid normalises these fields before storing them.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserIdentity {
     /// The user's name.
@@ -819,106 +674,99 @@ pub struct UserIdentity {
     /// (may be absent (`None`) or null (`Some(None)`); sensitive: redacted from `Debug`)
     #[serde(
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         deserialize_with = "::linkspec_runtime::serde_util::double_option"
     )]
-    pub name: ::std::option::Option<::std::option::Option<UserName>>,
+    pub name: Option<Option<UserName>>,
     /// The user's date of birth (`yyyy-mm-dd`).
     ///
     /// (may be absent (`None`) or null (`Some(None)`); sensitive: redacted from `Debug`)
     #[serde(
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         deserialize_with = "::linkspec_runtime::serde_util::double_option"
     )]
-    pub date_of_birth: ::std::option::Option<
-        ::std::option::Option<::linkspec_runtime::time::Date>,
-    >,
+    pub date_of_birth: Option<Option<::linkspec_runtime::time::Date>>,
     /// The user's emails.
     ///
     /// (may be absent; sensitive: redacted from `Debug`)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub emails: ::std::option::Option<::std::vec::Vec<UserEmail>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emails: Option<Vec<UserEmail>>,
     /// The user's phone numbers, in E.164 format (`+{countrycode}{number}`, e.g. `+14157452130`).
     ///
     /// (may be absent; sensitive: redacted from `Debug`)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub phone_numbers: ::std::option::Option<::std::vec::Vec<UserPhoneNumber>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_numbers: Option<Vec<UserPhoneNumber>>,
     /// The user's addresses.
     ///
     /// (may be absent; sensitive: redacted from `Debug`)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub addresses: ::std::option::Option<::std::vec::Vec<UserAddress>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub addresses: Option<Vec<UserAddress>>,
     /// The user's ID numbers.
     ///
     /// (may be absent; sensitive: redacted from `Debug`)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id_numbers: ::std::option::Option<::std::vec::Vec<UserIdNumber>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_numbers: Option<Vec<UserIdNumber>>,
 }
 
 impl UserIdentity {
     /// Builds a `UserIdentity` from its required fields; optional fields start absent.
     pub fn new() -> Self {
         Self {
-            name: ::std::option::Option::None,
-            date_of_birth: ::std::option::Option::None,
-            emails: ::std::option::Option::None,
-            phone_numbers: ::std::option::Option::None,
-            addresses: ::std::option::Option::None,
-            id_numbers: ::std::option::Option::None,
+            name: None,
+            date_of_birth: None,
+            emails: None,
+            phone_numbers: None,
+            addresses: None,
+            id_numbers: None,
         }
     }
     /// Sets `name` to a value. [`with_name_null`](Self::with_name_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
     pub fn with_name(mut self, value: UserName) -> Self {
-        self.name = ::std::option::Option::Some(::std::option::Option::Some(value));
+        self.name = Some(Some(value));
         self
     }
     /// Sends `name` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
     pub fn with_name_null(mut self) -> Self {
-        self.name = ::std::option::Option::Some(::std::option::Option::None);
+        self.name = Some(None);
         self
     }
     /// Sets `date_of_birth` to a value. [`with_date_of_birth_null`](Self::with_date_of_birth_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
     pub fn with_date_of_birth(mut self, value: ::linkspec_runtime::time::Date) -> Self {
-        self.date_of_birth = ::std::option::Option::Some(
-            ::std::option::Option::Some(value),
-        );
+        self.date_of_birth = Some(Some(value));
         self
     }
     /// Sends `date_of_birth` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
     pub fn with_date_of_birth_null(mut self) -> Self {
-        self.date_of_birth = ::std::option::Option::Some(::std::option::Option::None);
+        self.date_of_birth = Some(None);
         self
     }
     /// Sets `emails`.
     #[must_use]
-    pub fn with_emails(mut self, value: ::std::vec::Vec<UserEmail>) -> Self {
-        self.emails = ::std::option::Option::Some(value);
+    pub fn with_emails(mut self, value: Vec<UserEmail>) -> Self {
+        self.emails = Some(value);
         self
     }
     /// Sets `phone_numbers`.
     #[must_use]
-    pub fn with_phone_numbers(
-        mut self,
-        value: ::std::vec::Vec<UserPhoneNumber>,
-    ) -> Self {
-        self.phone_numbers = ::std::option::Option::Some(value);
+    pub fn with_phone_numbers(mut self, value: Vec<UserPhoneNumber>) -> Self {
+        self.phone_numbers = Some(value);
         self
     }
     /// Sets `addresses`.
     #[must_use]
-    pub fn with_addresses(mut self, value: ::std::vec::Vec<UserAddress>) -> Self {
-        self.addresses = ::std::option::Option::Some(value);
+    pub fn with_addresses(mut self, value: Vec<UserAddress>) -> Self {
+        self.addresses = Some(value);
         self
     }
     /// Sets `id_numbers`.
     #[must_use]
-    pub fn with_id_numbers(mut self, value: ::std::vec::Vec<UserIdNumber>) -> Self {
-        self.id_numbers = ::std::option::Option::Some(value);
+    pub fn with_id_numbers(mut self, value: Vec<UserIdNumber>) -> Self {
+        self.id_numbers = Some(value);
         self
     }
 }
@@ -937,31 +785,22 @@ impl ::std::fmt::Debug for UserIdentity {
 }
 
 /// User name information.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserName {
     /// The user's given name.
     ///
     /// (sensitive: redacted from `Debug`)
-    pub given_name: ::std::string::String,
+    pub given_name: String,
     /// The user's family name.
     ///
     /// (sensitive: redacted from `Debug`)
-    pub family_name: ::std::string::String,
+    pub family_name: String,
 }
 
 impl UserName {
     /// Builds a `UserName` from its required fields; optional fields start absent.
-    pub fn new(
-        given_name: impl ::std::convert::Into<::std::string::String>,
-        family_name: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(given_name: impl Into<String>, family_name: impl Into<String>) -> Self {
         Self {
             given_name: given_name.into(),
             family_name: family_name.into(),
@@ -979,29 +818,20 @@ impl ::std::fmt::Debug for UserName {
 }
 
 /// One email address of the user.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEmail {
     /// The email address.
     ///
     /// (sensitive: redacted from `Debug`)
-    pub data: ::std::string::String,
+    pub data: String,
     /// Whether this is the user's primary email.
     pub primary: bool,
 }
 
 impl UserEmail {
     /// Builds a `UserEmail` from its required fields; optional fields start absent.
-    pub fn new(
-        data: impl ::std::convert::Into<::std::string::String>,
-        primary: bool,
-    ) -> Self {
+    pub fn new(data: impl Into<String>, primary: bool) -> Self {
         Self { data: data.into(), primary }
     }
 }
@@ -1016,29 +846,20 @@ impl ::std::fmt::Debug for UserEmail {
 }
 
 /// One phone number of the user.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserPhoneNumber {
     /// The phone number, in E.164 format.
     ///
     /// (sensitive: redacted from `Debug`)
-    pub data: ::std::string::String,
+    pub data: String,
     /// Whether this is the user's primary phone number.
     pub primary: bool,
 }
 
 impl UserPhoneNumber {
     /// Builds a `UserPhoneNumber` from its required fields; optional fields start absent.
-    pub fn new(
-        data: impl ::std::convert::Into<::std::string::String>,
-        primary: bool,
-    ) -> Self {
+    pub fn new(data: impl Into<String>, primary: bool) -> Self {
         Self { data: data.into(), primary }
     }
 }
@@ -1055,13 +876,7 @@ impl ::std::fmt::Debug for UserPhoneNumber {
 /// One address of the user.
 ///
 /// Keys the provider sends that this model does not declare are kept in `unknown_keys` and sent back.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserAddress {
     /// First line of street address.
@@ -1069,48 +884,48 @@ pub struct UserAddress {
     /// (may be absent (`None`) or null (`Some(None)`); sensitive: redacted from `Debug`)
     #[serde(
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         deserialize_with = "::linkspec_runtime::serde_util::double_option"
     )]
-    pub street_1: ::std::option::Option<::std::option::Option<::std::string::String>>,
+    pub street_1: Option<Option<String>>,
     /// Second line of street address.
     ///
     /// (may be absent (`None`) or null (`Some(None)`); sensitive: redacted from `Debug`)
     #[serde(
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         deserialize_with = "::linkspec_runtime::serde_util::double_option"
     )]
-    pub street_2: ::std::option::Option<::std::option::Option<::std::string::String>>,
+    pub street_2: Option<Option<String>>,
     /// City name.
     ///
     /// (may be absent (`None`) or null (`Some(None)`); sensitive: redacted from `Debug`)
     #[serde(
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         deserialize_with = "::linkspec_runtime::serde_util::double_option"
     )]
-    pub city: ::std::option::Option<::std::option::Option<::std::string::String>>,
+    pub city: Option<Option<String>>,
     /// State, province or region.
     ///
     /// (may be absent (`None`) or null (`Some(None)`); sensitive: redacted from `Debug`)
     #[serde(
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         deserialize_with = "::linkspec_runtime::serde_util::double_option"
     )]
-    pub region: ::std::option::Option<::std::option::Option<::std::string::String>>,
+    pub region: Option<Option<String>>,
     /// Country code; must be `US` for Consumer Reports.
-    pub country: ::std::string::String,
+    pub country: String,
     /// Postal or ZIP code.
     ///
     /// (may be absent (`None`) or null (`Some(None)`); sensitive: redacted from `Debug`)
     #[serde(
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         deserialize_with = "::linkspec_runtime::serde_util::double_option"
     )]
-    pub postal_code: ::std::option::Option<::std::option::Option<::std::string::String>>,
+    pub postal_code: Option<Option<String>>,
     /// Whether this is the user's primary address.
     pub primary: bool,
     /// Keys the provider sent that the spec does not declare, with their values, in the order
@@ -1121,104 +936,76 @@ pub struct UserAddress {
 
 impl UserAddress {
     /// Builds a `UserAddress` from its required fields; optional fields start absent.
-    pub fn new(
-        country: impl ::std::convert::Into<::std::string::String>,
-        primary: bool,
-    ) -> Self {
+    pub fn new(country: impl Into<String>, primary: bool) -> Self {
         Self {
-            street_1: ::std::option::Option::None,
-            street_2: ::std::option::Option::None,
-            city: ::std::option::Option::None,
-            region: ::std::option::Option::None,
+            street_1: None,
+            street_2: None,
+            city: None,
+            region: None,
             country: country.into(),
-            postal_code: ::std::option::Option::None,
+            postal_code: None,
             primary,
             unknown_keys: ::linkspec_runtime::UnknownKeys::new(),
         }
     }
     /// Sets `street_1` to a value. [`with_street_1_null`](Self::with_street_1_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_street_1(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.street_1 = ::std::option::Option::Some(
-            ::std::option::Option::Some(value.into()),
-        );
+    pub fn with_street_1(mut self, value: impl Into<String>) -> Self {
+        self.street_1 = Some(Some(value.into()));
         self
     }
     /// Sends `street_1` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
     pub fn with_street_1_null(mut self) -> Self {
-        self.street_1 = ::std::option::Option::Some(::std::option::Option::None);
+        self.street_1 = Some(None);
         self
     }
     /// Sets `street_2` to a value. [`with_street_2_null`](Self::with_street_2_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_street_2(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.street_2 = ::std::option::Option::Some(
-            ::std::option::Option::Some(value.into()),
-        );
+    pub fn with_street_2(mut self, value: impl Into<String>) -> Self {
+        self.street_2 = Some(Some(value.into()));
         self
     }
     /// Sends `street_2` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
     pub fn with_street_2_null(mut self) -> Self {
-        self.street_2 = ::std::option::Option::Some(::std::option::Option::None);
+        self.street_2 = Some(None);
         self
     }
     /// Sets `city` to a value. [`with_city_null`](Self::with_city_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_city(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.city = ::std::option::Option::Some(
-            ::std::option::Option::Some(value.into()),
-        );
+    pub fn with_city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(Some(value.into()));
         self
     }
     /// Sends `city` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
     pub fn with_city_null(mut self) -> Self {
-        self.city = ::std::option::Option::Some(::std::option::Option::None);
+        self.city = Some(None);
         self
     }
     /// Sets `region` to a value. [`with_region_null`](Self::with_region_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_region(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region = ::std::option::Option::Some(
-            ::std::option::Option::Some(value.into()),
-        );
+    pub fn with_region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(Some(value.into()));
         self
     }
     /// Sends `region` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
     pub fn with_region_null(mut self) -> Self {
-        self.region = ::std::option::Option::Some(::std::option::Option::None);
+        self.region = Some(None);
         self
     }
     /// Sets `postal_code` to a value. [`with_postal_code_null`](Self::with_postal_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_postal_code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.postal_code = ::std::option::Option::Some(
-            ::std::option::Option::Some(value.into()),
-        );
+    pub fn with_postal_code(mut self, value: impl Into<String>) -> Self {
+        self.postal_code = Some(Some(value.into()));
         self
     }
     /// Sends `postal_code` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
     pub fn with_postal_code_null(mut self) -> Self {
-        self.postal_code = ::std::option::Option::Some(::std::option::Option::None);
+        self.postal_code = Some(None);
         self
     }
 }
@@ -1239,19 +1026,13 @@ impl ::std::fmt::Debug for UserAddress {
 }
 
 /// One identity document number of the user.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserIdNumber {
     /// The ID number as typed by the user, alphanumeric with all formatting characters stripped.
     ///
     /// (sensitive: redacted from `Debug`)
-    pub value: ::std::string::String,
+    pub value: String,
     /// The kind of ID number, specific to a country and document category.
     ///
     /// (wire name `type`)
@@ -1261,10 +1042,7 @@ pub struct UserIdNumber {
 
 impl UserIdNumber {
     /// Builds a `UserIdNumber` from its required fields; optional fields start absent.
-    pub fn new(
-        value: impl ::std::convert::Into<::std::string::String>,
-        type_: IdNumberType,
-    ) -> Self {
+    pub fn new(value: impl Into<String>, type_: IdNumberType) -> Self {
         Self { value: value.into(), type_ }
     }
 }
@@ -1281,26 +1059,20 @@ impl ::std::fmt::Debug for UserIdNumber {
 /// Answer of `/user/create`.
 ///
 /// Keys the provider sends that this model does not declare are kept in `unknown_keys` and sent back.
-#[derive(
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserCreateResponse {
     /// The user token (legacy integrations only; absent for integrations that began on or
     /// after 2025-12-10). It cannot be retrieved again: store it.
     ///
     /// (may be absent; sensitive: redacted from `Debug`)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub user_token: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_token: Option<String>,
     /// The unique user identifier (`usr_...` for integrations that began on or after
     /// 2025-12-10; legacy tokens also have a `user_id`, which is not the same kind of id).
-    pub user_id: ::std::string::String,
+    pub user_id: String,
     /// A unique identifier for the request, for troubleshooting.
-    pub request_id: ::std::string::String,
+    pub request_id: String,
     /// Keys the provider sent that the spec does not declare, with their values, in the order
     /// received; sent back after the declared fields. `Debug` shows their names only.
     #[serde(flatten)]
@@ -1309,12 +1081,9 @@ pub struct UserCreateResponse {
 
 impl UserCreateResponse {
     /// Builds a `UserCreateResponse` from its required fields; optional fields start absent.
-    pub fn new(
-        user_id: impl ::std::convert::Into<::std::string::String>,
-        request_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(user_id: impl Into<String>, request_id: impl Into<String>) -> Self {
         Self {
-            user_token: ::std::option::Option::None,
+            user_token: None,
             user_id: user_id.into(),
             request_id: request_id.into(),
             unknown_keys: ::linkspec_runtime::UnknownKeys::new(),
@@ -1322,11 +1091,8 @@ impl UserCreateResponse {
     }
     /// Sets `user_token`.
     #[must_use]
-    pub fn with_user_token(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.user_token = ::std::option::Option::Some(value.into());
+    pub fn with_user_token(mut self, value: impl Into<String>) -> Self {
+        self.user_token = Some(value.into());
         self
     }
 }
@@ -1345,18 +1111,11 @@ impl ::std::fmt::Debug for UserCreateResponse {
 /// Answer of `/user/update`.
 ///
 /// Keys the provider sends that this model does not declare are kept in `unknown_keys` and sent back.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserUpdateResponse {
     /// A unique identifier for the request, for troubleshooting.
-    pub request_id: ::std::string::String,
+    pub request_id: String,
     /// Keys the provider sent that the spec does not declare, with their values, in the order
     /// received; sent back after the declared fields. `Debug` shows their names only.
     #[serde(flatten)]
@@ -1365,7 +1124,7 @@ pub struct UserUpdateResponse {
 
 impl UserUpdateResponse {
     /// Builds a `UserUpdateResponse` from its required fields; optional fields start absent.
-    pub fn new(request_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(request_id: impl Into<String>) -> Self {
         Self {
             request_id: request_id.into(),
             unknown_keys: ::linkspec_runtime::UnknownKeys::new(),
@@ -1376,18 +1135,11 @@ impl UserUpdateResponse {
 /// Answer of `/user/remove`.
 ///
 /// Keys the provider sends that this model does not declare are kept in `unknown_keys` and sent back.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserRemoveResponse {
     /// A unique identifier for the request, for troubleshooting.
-    pub request_id: ::std::string::String,
+    pub request_id: String,
     /// Keys the provider sent that the spec does not declare, with their values, in the order
     /// received; sent back after the declared fields. `Debug` shows their names only.
     #[serde(flatten)]
@@ -1396,7 +1148,7 @@ pub struct UserRemoveResponse {
 
 impl UserRemoveResponse {
     /// Builds a `UserRemoveResponse` from its required fields; optional fields start absent.
-    pub fn new(request_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(request_id: impl Into<String>) -> Self {
         Self {
             request_id: request_id.into(),
             unknown_keys: ::linkspec_runtime::UnknownKeys::new(),
@@ -1407,24 +1159,17 @@ impl UserRemoveResponse {
 /// Answer of `/sandbox/user/reset_login`.
 ///
 /// Keys the provider sends that this model does not declare are kept in `unknown_keys` and sent back.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SandboxUserResetLoginResponse {
     /// `true` when the reset took effect. Shown in an older example response but not listed
     /// among the documented response fields; may be absent.
     ///
     /// (may be absent)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub reset_login: ::std::option::Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reset_login: Option<bool>,
     /// A unique identifier for the request, for troubleshooting.
-    pub request_id: ::std::string::String,
+    pub request_id: String,
     /// Keys the provider sent that the spec does not declare, with their values, in the order
     /// received; sent back after the declared fields. `Debug` shows their names only.
     #[serde(flatten)]
@@ -1433,9 +1178,9 @@ pub struct SandboxUserResetLoginResponse {
 
 impl SandboxUserResetLoginResponse {
     /// Builds a `SandboxUserResetLoginResponse` from its required fields; optional fields start absent.
-    pub fn new(request_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(request_id: impl Into<String>) -> Self {
         Self {
-            reset_login: ::std::option::Option::None,
+            reset_login: None,
             request_id: request_id.into(),
             unknown_keys: ::linkspec_runtime::UnknownKeys::new(),
         }
@@ -1443,7 +1188,7 @@ impl SandboxUserResetLoginResponse {
     /// Sets `reset_login`.
     #[must_use]
     pub fn with_reset_login(mut self, value: bool) -> Self {
-        self.reset_login = ::std::option::Option::Some(value);
+        self.reset_login = Some(value);
         self
     }
 }
@@ -1451,19 +1196,13 @@ impl SandboxUserResetLoginResponse {
 /// Answer of `/user/items/get`.
 ///
 /// Keys the provider sends that this model does not declare are kept in `unknown_keys` and sent back.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserItemsGetResponse {
     /// The Items associated with the user.
-    pub items: ::std::vec::Vec<Item>,
+    pub items: Vec<Item>,
     /// A unique identifier for the request, for troubleshooting.
-    pub request_id: ::std::string::String,
+    pub request_id: String,
     /// Keys the provider sent that the spec does not declare, with their values, in the order
     /// received; sent back after the declared fields. `Debug` shows their names only.
     #[serde(flatten)]
@@ -1472,10 +1211,7 @@ pub struct UserItemsGetResponse {
 
 impl UserItemsGetResponse {
     /// Builds a `UserItemsGetResponse` from its required fields; optional fields start absent.
-    pub fn new(
-        items: ::std::vec::Vec<Item>,
-        request_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(items: Vec<Item>, request_id: impl Into<String>) -> Self {
         Self {
             items,
             request_id: request_id.into(),
@@ -1487,21 +1223,15 @@ impl UserItemsGetResponse {
 /// Answer of `/accounts/balance/get`.
 ///
 /// Keys the provider sends that this model does not declare are kept in `unknown_keys` and sent back.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccountsGetResponse {
     /// The Item's accounts, each with fresh balances.
-    pub accounts: ::std::vec::Vec<AccountBase>,
+    pub accounts: Vec<AccountBase>,
     /// The Item the accounts belong to.
     pub item: Item,
     /// A unique identifier for the request, for troubleshooting.
-    pub request_id: ::std::string::String,
+    pub request_id: String,
     /// Keys the provider sent that the spec does not declare, with their values, in the order
     /// received; sent back after the declared fields. `Debug` shows their names only.
     #[serde(flatten)]
@@ -1511,9 +1241,9 @@ pub struct AccountsGetResponse {
 impl AccountsGetResponse {
     /// Builds a `AccountsGetResponse` from its required fields; optional fields start absent.
     pub fn new(
-        accounts: ::std::vec::Vec<AccountBase>,
+        accounts: Vec<AccountBase>,
         item: Item,
-        request_id: impl ::std::convert::Into<::std::string::String>,
+        request_id: impl Into<String>,
     ) -> Self {
         Self {
             accounts,
@@ -1527,40 +1257,33 @@ impl AccountsGetResponse {
 /// One account at a financial institution.
 ///
 /// Keys the provider sends that this model does not declare are kept in `unknown_keys` and sent back.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccountBase {
     /// Plaid's id of the account. Stable, unless Plaid cannot match the account with what the
     /// institution reports (for example after the account was renamed).
-    pub account_id: ::std::string::String,
+    pub account_id: String,
     /// The account's balances.
     pub balances: AccountBalance,
     /// The last 2 to 4 characters of the account number, as shown to the user; not unique.
     ///
     /// (may be null)
-    pub mask: ::std::option::Option<::std::string::String>,
+    pub mask: Option<String>,
     /// The account's name, from the user or the institution.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The account's name as the institution gives it.
     ///
     /// (may be null)
-    pub official_name: ::std::option::Option<::std::string::String>,
+    pub official_name: Option<String>,
     /// The account's type: `investment`, `credit`, `depository`, `loan`, `brokerage` or `other`.
     ///
     /// (wire name `type`)
     #[serde(rename = "type")]
-    pub type_: ::std::string::String,
+    pub type_: String,
     /// The account's subtype within its type, e.g. `checking`, `savings`, `credit card`.
     ///
     /// (may be null)
-    pub subtype: ::std::option::Option<::std::string::String>,
+    pub subtype: Option<String>,
     /// Keys the provider sent that the spec does not declare, with their values, in the order
     /// received; sent back after the declared fields. `Debug` shows their names only.
     #[serde(flatten)]
@@ -1570,13 +1293,13 @@ pub struct AccountBase {
 impl AccountBase {
     /// Builds a `AccountBase` from its required fields; optional fields start absent.
     pub fn new(
-        account_id: impl ::std::convert::Into<::std::string::String>,
+        account_id: impl Into<String>,
         balances: AccountBalance,
-        mask: ::std::option::Option<::std::string::String>,
-        name: impl ::std::convert::Into<::std::string::String>,
-        official_name: ::std::option::Option<::std::string::String>,
-        type_: impl ::std::convert::Into<::std::string::String>,
-        subtype: ::std::option::Option<::std::string::String>,
+        mask: Option<String>,
+        name: impl Into<String>,
+        official_name: Option<String>,
+        type_: impl Into<String>,
+        subtype: Option<String>,
     ) -> Self {
         Self {
             account_id: account_id.into(),
@@ -1595,49 +1318,40 @@ impl AccountBase {
 /// or `unofficial_currency_code` (exactly one of the two is set).
 ///
 /// Keys the provider sends that this model does not declare are kept in `unknown_keys` and sent back.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccountBalance {
     /// What can be withdrawn, as the institution computes it (for a credit account, usually the
     /// limit less the current balance); null when the institution does not say.
     ///
     /// (may be null)
-    pub available: ::std::option::Option<::linkspec_runtime::Decimal>,
+    pub available: Option<::linkspec_runtime::Decimal>,
     /// What the account holds or owes. For a credit account a positive amount is owed; for a
     /// loan it is the principal still owed.
     ///
     /// (may be null)
-    pub current: ::std::option::Option<::linkspec_runtime::Decimal>,
+    pub current: Option<::linkspec_runtime::Decimal>,
     /// The credit limit, or a depository account's overdraft limit; null when there is none.
     ///
     /// (may be null)
-    pub limit: ::std::option::Option<::linkspec_runtime::Decimal>,
+    pub limit: Option<::linkspec_runtime::Decimal>,
     /// The ISO 4217 code of the balances' currency; null when `unofficial_currency_code` is set.
     ///
     /// (may be null)
-    pub iso_currency_code: ::std::option::Option<::std::string::String>,
+    pub iso_currency_code: Option<String>,
     /// A currency code outside ISO 4217 (cryptocurrencies); null when `iso_currency_code` is set.
     ///
     /// (may be null)
-    pub unofficial_currency_code: ::std::option::Option<::std::string::String>,
+    pub unofficial_currency_code: Option<String>,
     /// When the institution last updated the balance; sent only by some institutions.
     ///
     /// (may be absent (`None`) or null (`Some(None)`))
     #[serde(
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         deserialize_with = "::linkspec_runtime::serde_util::double_option"
     )]
-    pub last_updated_datetime: ::std::option::Option<
-        ::std::option::Option<::linkspec_runtime::time::Timestamp>,
-    >,
+    pub last_updated_datetime: Option<Option<::linkspec_runtime::time::Timestamp>>,
     /// Keys the provider sent that the spec does not declare, with their values, in the order
     /// received; sent back after the declared fields. `Debug` shows their names only.
     #[serde(flatten)]
@@ -1647,11 +1361,11 @@ pub struct AccountBalance {
 impl AccountBalance {
     /// Builds a `AccountBalance` from its required fields; optional fields start absent.
     pub fn new(
-        available: ::std::option::Option<::linkspec_runtime::Decimal>,
-        current: ::std::option::Option<::linkspec_runtime::Decimal>,
-        limit: ::std::option::Option<::linkspec_runtime::Decimal>,
-        iso_currency_code: ::std::option::Option<::std::string::String>,
-        unofficial_currency_code: ::std::option::Option<::std::string::String>,
+        available: Option<::linkspec_runtime::Decimal>,
+        current: Option<::linkspec_runtime::Decimal>,
+        limit: Option<::linkspec_runtime::Decimal>,
+        iso_currency_code: Option<String>,
+        unofficial_currency_code: Option<String>,
     ) -> Self {
         Self {
             available,
@@ -1659,7 +1373,7 @@ impl AccountBalance {
             limit,
             iso_currency_code,
             unofficial_currency_code,
-            last_updated_datetime: ::std::option::Option::None,
+            last_updated_datetime: None,
             unknown_keys: ::linkspec_runtime::UnknownKeys::new(),
         }
     }
@@ -1669,17 +1383,13 @@ impl AccountBalance {
         mut self,
         value: ::linkspec_runtime::time::Timestamp,
     ) -> Self {
-        self.last_updated_datetime = ::std::option::Option::Some(
-            ::std::option::Option::Some(value),
-        );
+        self.last_updated_datetime = Some(Some(value));
         self
     }
     /// Sends `last_updated_datetime` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
     pub fn with_last_updated_datetime_null(mut self) -> Self {
-        self.last_updated_datetime = ::std::option::Option::Some(
-            ::std::option::Option::None,
-        );
+        self.last_updated_datetime = Some(None);
         self
     }
 }
@@ -1687,74 +1397,66 @@ impl AccountBalance {
 /// An Item, a user's login at a financial institution, with its status.
 ///
 /// Keys the provider sends that this model does not declare are kept in `unknown_keys` and sent back.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Item {
     /// The Plaid Item ID. Always unique: linking the same account at the same institution
     /// twice gives two Items with different ids. Case-sensitive.
-    pub item_id: ::std::string::String,
+    pub item_id: String,
     /// The Plaid Institution ID of the Item; null for Items created without an institution connection (e.g. Same Day Micro-deposits).
     ///
     /// (may be null)
-    pub institution_id: ::std::option::Option<::std::string::String>,
+    pub institution_id: Option<String>,
     /// The name of the Item's institution; null for Items created without an institution connection.
     ///
     /// (may be null)
-    pub institution_name: ::std::option::Option<::std::string::String>,
+    pub institution_name: Option<String>,
     /// The URL registered to receive webhooks for the Item.
     ///
     /// (may be null)
-    pub webhook: ::std::option::Option<::std::string::String>,
+    pub webhook: Option<String>,
     /// The method used to populate Auth data for the Item; null unless Auth numbers were set on
     /// at least one of its accounts.
     ///
     /// (may be absent (`None`) or null (`Some(None)`))
     #[serde(
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         deserialize_with = "::linkspec_runtime::serde_util::double_option"
     )]
-    pub auth_method: ::std::option::Option<::std::option::Option<AuthMethod>>,
+    pub auth_method: Option<Option<AuthMethod>>,
     /// The Item's error; null if no error has occurred. Plaid documents that an Item with a
     /// non-null error object is only part of `/item/get` answers.
     ///
     /// (may be null)
-    pub error: ::std::option::Option<PlaidError>,
+    pub error: Option<PlaidError>,
     /// Products available for the Item that have not yet been accessed; disjoint from `billed_products`.
-    pub available_products: ::std::vec::Vec<Products>,
+    pub available_products: Vec<Products>,
     /// Products that have been billed for the Item; disjoint from `available_products`.
     /// Populated in all environments, but only Production requests are billed. Pay-per-call
     /// products such as `balance` do not appear here.
-    pub billed_products: ::std::vec::Vec<Products>,
+    pub billed_products: Vec<Products>,
     /// Products added to the Item. Usually the same as `billed_products`, but a product can be
     /// added and not yet billed (e.g. Assets before `/asset_report/create`).
     ///
     /// (may be absent)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub products: ::std::option::Option<::std::vec::Vec<Products>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub products: Option<Vec<Products>>,
     /// Products the user consented to through Data Transparency Messaging and for which you
     /// have Production access.
     ///
     /// (may be absent)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub consented_products: ::std::option::Option<::std::vec::Vec<Products>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consented_products: Option<Vec<Products>>,
     /// When the Item's access consent expires; null if no expiration is scheduled.
     ///
     /// (may be absent (`None`) or null (`Some(None)`))
     #[serde(
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         deserialize_with = "::linkspec_runtime::serde_util::double_option"
     )]
-    pub consent_expiration_time: ::std::option::Option<
-        ::std::option::Option<::linkspec_runtime::time::Timestamp>,
-    >,
+    pub consent_expiration_time: Option<Option<::linkspec_runtime::time::Timestamp>>,
     /// Whether the Item can be updated in the background or needs the user present (e.g. some two-factor authentication).
     pub update_type: UpdateType,
     /// Keys the provider sent that the spec does not declare, with their values, in the order
@@ -1767,13 +1469,13 @@ impl Item {
     /// Builds a `Item` from its required fields; optional fields start absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        item_id: impl ::std::convert::Into<::std::string::String>,
-        institution_id: ::std::option::Option<::std::string::String>,
-        institution_name: ::std::option::Option<::std::string::String>,
-        webhook: ::std::option::Option<::std::string::String>,
-        error: ::std::option::Option<PlaidError>,
-        available_products: ::std::vec::Vec<Products>,
-        billed_products: ::std::vec::Vec<Products>,
+        item_id: impl Into<String>,
+        institution_id: Option<String>,
+        institution_name: Option<String>,
+        webhook: Option<String>,
+        error: Option<PlaidError>,
+        available_products: Vec<Products>,
+        billed_products: Vec<Products>,
         update_type: UpdateType,
     ) -> Self {
         Self {
@@ -1781,13 +1483,13 @@ impl Item {
             institution_id,
             institution_name,
             webhook,
-            auth_method: ::std::option::Option::None,
+            auth_method: None,
             error,
             available_products,
             billed_products,
-            products: ::std::option::Option::None,
-            consented_products: ::std::option::Option::None,
-            consent_expiration_time: ::std::option::Option::None,
+            products: None,
+            consented_products: None,
+            consent_expiration_time: None,
             update_type,
             unknown_keys: ::linkspec_runtime::UnknownKeys::new(),
         }
@@ -1795,27 +1497,25 @@ impl Item {
     /// Sets `auth_method` to a value. [`with_auth_method_null`](Self::with_auth_method_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
     pub fn with_auth_method(mut self, value: AuthMethod) -> Self {
-        self.auth_method = ::std::option::Option::Some(
-            ::std::option::Option::Some(value),
-        );
+        self.auth_method = Some(Some(value));
         self
     }
     /// Sends `auth_method` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
     pub fn with_auth_method_null(mut self) -> Self {
-        self.auth_method = ::std::option::Option::Some(::std::option::Option::None);
+        self.auth_method = Some(None);
         self
     }
     /// Sets `products`.
     #[must_use]
-    pub fn with_products(mut self, value: ::std::vec::Vec<Products>) -> Self {
-        self.products = ::std::option::Option::Some(value);
+    pub fn with_products(mut self, value: Vec<Products>) -> Self {
+        self.products = Some(value);
         self
     }
     /// Sets `consented_products`.
     #[must_use]
-    pub fn with_consented_products(mut self, value: ::std::vec::Vec<Products>) -> Self {
-        self.consented_products = ::std::option::Option::Some(value);
+    pub fn with_consented_products(mut self, value: Vec<Products>) -> Self {
+        self.consented_products = Some(value);
         self
     }
     /// Sets `consent_expiration_time` to a value. [`with_consent_expiration_time_null`](Self::with_consent_expiration_time_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
@@ -1824,17 +1524,13 @@ impl Item {
         mut self,
         value: ::linkspec_runtime::time::Timestamp,
     ) -> Self {
-        self.consent_expiration_time = ::std::option::Option::Some(
-            ::std::option::Option::Some(value),
-        );
+        self.consent_expiration_time = Some(Some(value));
         self
     }
     /// Sends `consent_expiration_time` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
     pub fn with_consent_expiration_time_null(mut self) -> Self {
-        self.consent_expiration_time = ::std::option::Option::Some(
-            ::std::option::Option::None,
-        );
+        self.consent_expiration_time = Some(None);
         self
     }
 }
@@ -1844,86 +1540,74 @@ impl Item {
 /// developer or user errors, 5xx for Plaid errors). Plaid may add keys.
 ///
 /// Keys the provider sends that this model does not declare are kept in `unknown_keys` and sent back.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PlaidError {
     /// A broad categorisation of the error. Safe for programmatic use.
     pub error_type: PlaidErrorType,
     /// The particular error code, e.g. `INVALID_API_KEYS`. Safe for programmatic use.
-    pub error_code: ::std::string::String,
+    pub error_code: String,
     /// The specific reason for the error code; only set for OAuth-based Item errors, null otherwise.
     ///
     /// (may be absent (`None`) or null (`Some(None)`))
     #[serde(
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         deserialize_with = "::linkspec_runtime::serde_util::double_option"
     )]
-    pub error_code_reason: ::std::option::Option<::std::option::Option<ErrorCodeReason>>,
+    pub error_code_reason: Option<Option<ErrorCodeReason>>,
     /// A developer-friendly representation of the error code. May change; not for programmatic use.
-    pub error_message: ::std::string::String,
+    pub error_message: String,
     /// A user-friendly representation of the error code; null if the error is not related to user action. May change.
     ///
     /// (may be null)
-    pub display_message: ::std::option::Option<::std::string::String>,
+    pub display_message: Option<String>,
     /// The ID of the request, for troubleshooting; omitted in errors delivered by webhooks.
     ///
     /// (may be absent)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub request_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
     /// For requests that concern several Items, a breakdown of the error per Item, if any can be
     /// identified. Provided for `ASSET_REPORT_ERROR` and `CHECK_REPORT_ERROR`.
     ///
     /// (may be absent)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub causes: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub causes: Option<Vec<::serde_json::Value>>,
     /// The HTTP status code of the error; only in the body when the error comes through a webhook.
     ///
     /// (may be absent (`None`) or null (`Some(None)`))
     #[serde(
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         deserialize_with = "::linkspec_runtime::serde_util::double_option"
     )]
-    pub status: ::std::option::Option<::std::option::Option<i64>>,
+    pub status: Option<Option<i64>>,
     /// The URL of a Plaid documentation page with more information about the error.
     ///
     /// (may be absent)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub documentation_url: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub documentation_url: Option<String>,
     /// Suggested steps for resolving the error.
     ///
     /// (may be absent (`None`) or null (`Some(None)`))
     #[serde(
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         deserialize_with = "::linkspec_runtime::serde_util::double_option"
     )]
-    pub suggested_action: ::std::option::Option<
-        ::std::option::Option<::std::string::String>,
-    >,
+    pub suggested_action: Option<Option<String>>,
     /// The account subtypes requested via `account_filters` in `/link/token/create`. Only for
     /// `NO_ACCOUNTS` errors of Items with `investments_auth` enabled.
     ///
     /// (may be absent)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub required_account_subtypes: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required_account_subtypes: Option<Vec<String>>,
     /// The account subtypes found that did not match the requested ones. Only for
     /// `NO_ACCOUNTS` errors of Items with `investments_auth` enabled.
     ///
     /// (may be absent)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub provided_account_subtypes: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provided_account_subtypes: Option<Vec<String>>,
     /// Keys the provider sent that the spec does not declare, with their values, in the order
     /// received; sent back after the declared fields. `Debug` shows their names only.
     #[serde(flatten)]
@@ -1934,111 +1618,90 @@ impl PlaidError {
     /// Builds a `PlaidError` from its required fields; optional fields start absent.
     pub fn new(
         error_type: PlaidErrorType,
-        error_code: impl ::std::convert::Into<::std::string::String>,
-        error_message: impl ::std::convert::Into<::std::string::String>,
-        display_message: ::std::option::Option<::std::string::String>,
+        error_code: impl Into<String>,
+        error_message: impl Into<String>,
+        display_message: Option<String>,
     ) -> Self {
         Self {
             error_type,
             error_code: error_code.into(),
-            error_code_reason: ::std::option::Option::None,
+            error_code_reason: None,
             error_message: error_message.into(),
             display_message,
-            request_id: ::std::option::Option::None,
-            causes: ::std::option::Option::None,
-            status: ::std::option::Option::None,
-            documentation_url: ::std::option::Option::None,
-            suggested_action: ::std::option::Option::None,
-            required_account_subtypes: ::std::option::Option::None,
-            provided_account_subtypes: ::std::option::Option::None,
+            request_id: None,
+            causes: None,
+            status: None,
+            documentation_url: None,
+            suggested_action: None,
+            required_account_subtypes: None,
+            provided_account_subtypes: None,
             unknown_keys: ::linkspec_runtime::UnknownKeys::new(),
         }
     }
     /// Sets `error_code_reason` to a value. [`with_error_code_reason_null`](Self::with_error_code_reason_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
     pub fn with_error_code_reason(mut self, value: ErrorCodeReason) -> Self {
-        self.error_code_reason = ::std::option::Option::Some(
-            ::std::option::Option::Some(value),
-        );
+        self.error_code_reason = Some(Some(value));
         self
     }
     /// Sends `error_code_reason` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
     pub fn with_error_code_reason_null(mut self) -> Self {
-        self.error_code_reason = ::std::option::Option::Some(
-            ::std::option::Option::None,
-        );
+        self.error_code_reason = Some(None);
         self
     }
     /// Sets `request_id`.
     #[must_use]
-    pub fn with_request_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.request_id = ::std::option::Option::Some(value.into());
+    pub fn with_request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
         self
     }
     /// Sets `causes`.
     #[must_use]
-    pub fn with_causes(mut self, value: ::std::vec::Vec<::serde_json::Value>) -> Self {
-        self.causes = ::std::option::Option::Some(value);
+    pub fn with_causes(mut self, value: Vec<::serde_json::Value>) -> Self {
+        self.causes = Some(value);
         self
     }
     /// Sets `status` to a value. [`with_status_null`](Self::with_status_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
     pub fn with_status(mut self, value: i64) -> Self {
-        self.status = ::std::option::Option::Some(::std::option::Option::Some(value));
+        self.status = Some(Some(value));
         self
     }
     /// Sends `status` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
     pub fn with_status_null(mut self) -> Self {
-        self.status = ::std::option::Option::Some(::std::option::Option::None);
+        self.status = Some(None);
         self
     }
     /// Sets `documentation_url`.
     #[must_use]
-    pub fn with_documentation_url(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.documentation_url = ::std::option::Option::Some(value.into());
+    pub fn with_documentation_url(mut self, value: impl Into<String>) -> Self {
+        self.documentation_url = Some(value.into());
         self
     }
     /// Sets `suggested_action` to a value. [`with_suggested_action_null`](Self::with_suggested_action_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_suggested_action(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.suggested_action = ::std::option::Option::Some(
-            ::std::option::Option::Some(value.into()),
-        );
+    pub fn with_suggested_action(mut self, value: impl Into<String>) -> Self {
+        self.suggested_action = Some(Some(value.into()));
         self
     }
     /// Sends `suggested_action` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
     pub fn with_suggested_action_null(mut self) -> Self {
-        self.suggested_action = ::std::option::Option::Some(::std::option::Option::None);
+        self.suggested_action = Some(None);
         self
     }
     /// Sets `required_account_subtypes`.
     #[must_use]
-    pub fn with_required_account_subtypes(
-        mut self,
-        value: ::std::vec::Vec<::std::string::String>,
-    ) -> Self {
-        self.required_account_subtypes = ::std::option::Option::Some(value);
+    pub fn with_required_account_subtypes(mut self, value: Vec<String>) -> Self {
+        self.required_account_subtypes = Some(value);
         self
     }
     /// Sets `provided_account_subtypes`.
     #[must_use]
-    pub fn with_provided_account_subtypes(
-        mut self,
-        value: ::std::vec::Vec<::std::string::String>,
-    ) -> Self {
-        self.provided_account_subtypes = ::std::option::Option::Some(value);
+    pub fn with_provided_account_subtypes(mut self, value: Vec<String>) -> Self {
+        self.provided_account_subtypes = Some(value);
         self
     }
 }
@@ -2046,15 +1709,7 @@ impl PlaidError {
 /// A Plaid product. Plaid adds products over time.
 ///
 /// Values this client does not know decode into `Unknown` with their text kept, and serialise back unchanged.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Products {
     /// `assets`
@@ -2132,7 +1787,7 @@ pub enum Products {
     /// `protect_linked_bank`
     ProtectLinkedBank,
     /// A value this version of the client does not know, with its text kept.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl Products {
@@ -2225,8 +1880,8 @@ impl Products {
     }
 }
 
-impl ::std::convert::From<::std::string::String> for Products {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for Products {
+    fn from(value: String) -> Self {
         match value.as_str() {
             "assets" => Self::Assets,
             "auth" => Self::Auth,
@@ -2270,16 +1925,16 @@ impl ::std::convert::From<::std::string::String> for Products {
     }
 }
 
-impl ::std::convert::From<&str> for Products {
+impl From<&str> for Products {
     fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
+        Self::from(String::from(value))
     }
 }
 
 impl ::std::str::FromStr for Products {
     type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 
@@ -2293,7 +1948,7 @@ impl ::serde::Serialize for Products {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -2301,26 +1956,16 @@ impl ::serde::Serialize for Products {
 impl<'de> ::serde::Deserialize<'de> for Products {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value))
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value))
     }
 }
 
 /// The method used to populate Auth data for an Item.
 ///
 /// Values this client does not know decode into `Unknown` with their text kept, and serialise back unchanged. The provider also sends `null`, so fields of this type are `Option`s.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AuthMethod {
     /// `INSTANT_AUTH`: The Item's Auth data was provided directly by the user's institution connection.
@@ -2342,7 +1987,7 @@ pub enum AuthMethod {
     /// `INVESTMENTS_FALLBACK`: The Item's Auth data for Investments Move was provided via a fallback flow.
     InvestmentsFallback,
     /// A value this version of the client does not know, with its text kept.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl AuthMethod {
@@ -2379,8 +2024,8 @@ impl AuthMethod {
     }
 }
 
-impl ::std::convert::From<::std::string::String> for AuthMethod {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for AuthMethod {
+    fn from(value: String) -> Self {
         match value.as_str() {
             "INSTANT_AUTH" => Self::InstantAuth,
             "INSTANT_MATCH" => Self::InstantMatch,
@@ -2396,16 +2041,16 @@ impl ::std::convert::From<::std::string::String> for AuthMethod {
     }
 }
 
-impl ::std::convert::From<&str> for AuthMethod {
+impl From<&str> for AuthMethod {
     fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
+        Self::from(String::from(value))
     }
 }
 
 impl ::std::str::FromStr for AuthMethod {
     type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 
@@ -2419,7 +2064,7 @@ impl ::serde::Serialize for AuthMethod {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -2427,26 +2072,16 @@ impl ::serde::Serialize for AuthMethod {
 impl<'de> ::serde::Deserialize<'de> for AuthMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value))
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value))
     }
 }
 
 /// Whether an Item requires user interaction to be updated.
 ///
 /// Values this client does not know decode into `Unknown` with their text kept, and serialise back unchanged.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum UpdateType {
     /// `background`: Item can be updated in the background.
@@ -2454,7 +2089,7 @@ pub enum UpdateType {
     /// `user_present_required`: Item requires user interaction to be updated.
     UserPresentRequired,
     /// A value this version of the client does not know, with its text kept.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl UpdateType {
@@ -2477,8 +2112,8 @@ impl UpdateType {
     }
 }
 
-impl ::std::convert::From<::std::string::String> for UpdateType {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for UpdateType {
+    fn from(value: String) -> Self {
         match value.as_str() {
             "background" => Self::Background,
             "user_present_required" => Self::UserPresentRequired,
@@ -2487,16 +2122,16 @@ impl ::std::convert::From<::std::string::String> for UpdateType {
     }
 }
 
-impl ::std::convert::From<&str> for UpdateType {
+impl From<&str> for UpdateType {
     fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
+        Self::from(String::from(value))
     }
 }
 
 impl ::std::str::FromStr for UpdateType {
     type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 
@@ -2510,7 +2145,7 @@ impl ::serde::Serialize for UpdateType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -2518,26 +2153,16 @@ impl ::serde::Serialize for UpdateType {
 impl<'de> ::serde::Deserialize<'de> for UpdateType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value))
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value))
     }
 }
 
 /// A broad categorisation of a Plaid error. Safe for programmatic use.
 ///
 /// Values this client does not know decode into `Unknown` with their text kept, and serialise back unchanged.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PlaidErrorType {
     /// `INVALID_REQUEST`
@@ -2587,7 +2212,7 @@ pub enum PlaidErrorType {
     /// `USER_ERROR`
     UserError,
     /// A value this version of the client does not know, with its text kept.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl PlaidErrorType {
@@ -2652,8 +2277,8 @@ impl PlaidErrorType {
     }
 }
 
-impl ::std::convert::From<::std::string::String> for PlaidErrorType {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for PlaidErrorType {
+    fn from(value: String) -> Self {
         match value.as_str() {
             "INVALID_REQUEST" => Self::InvalidRequest,
             "INVALID_RESULT" => Self::InvalidResult,
@@ -2683,16 +2308,16 @@ impl ::std::convert::From<::std::string::String> for PlaidErrorType {
     }
 }
 
-impl ::std::convert::From<&str> for PlaidErrorType {
+impl From<&str> for PlaidErrorType {
     fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
+        Self::from(String::from(value))
     }
 }
 
 impl ::std::str::FromStr for PlaidErrorType {
     type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 
@@ -2706,7 +2331,7 @@ impl ::serde::Serialize for PlaidErrorType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -2714,26 +2339,16 @@ impl ::serde::Serialize for PlaidErrorType {
 impl<'de> ::serde::Deserialize<'de> for PlaidErrorType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value))
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value))
     }
 }
 
 /// The specific reason for a Plaid error code (OAuth-based Item errors only).
 ///
 /// Values this client does not know decode into `Unknown` with their text kept, and serialise back unchanged.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ErrorCodeReason {
     /// `OAUTH_INVALID_TOKEN`: The user's OAuth connection to this institution has been invalidated.
@@ -2743,7 +2358,7 @@ pub enum ErrorCodeReason {
     /// `OAUTH_USER_REVOKED`: The user's OAuth connection to this institution is invalid because the user revoked their connection.
     OauthUserRevoked,
     /// A value this version of the client does not know, with its text kept.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl ErrorCodeReason {
@@ -2768,8 +2383,8 @@ impl ErrorCodeReason {
     }
 }
 
-impl ::std::convert::From<::std::string::String> for ErrorCodeReason {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for ErrorCodeReason {
+    fn from(value: String) -> Self {
         match value.as_str() {
             "OAUTH_INVALID_TOKEN" => Self::OauthInvalidToken,
             "OAUTH_CONSENT_EXPIRED" => Self::OauthConsentExpired,
@@ -2779,16 +2394,16 @@ impl ::std::convert::From<::std::string::String> for ErrorCodeReason {
     }
 }
 
-impl ::std::convert::From<&str> for ErrorCodeReason {
+impl From<&str> for ErrorCodeReason {
     fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
+        Self::from(String::from(value))
     }
 }
 
 impl ::std::str::FromStr for ErrorCodeReason {
     type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 
@@ -2802,7 +2417,7 @@ impl ::serde::Serialize for ErrorCodeReason {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -2810,26 +2425,16 @@ impl ::serde::Serialize for ErrorCodeReason {
 impl<'de> ::serde::Deserialize<'de> for ErrorCodeReason {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value))
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value))
     }
 }
 
 /// A globally unique, human-readable ID number type, specific to a country and document category.
 ///
 /// Values this client does not know decode into `Unknown` with their text kept, and serialise back unchanged.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum IdNumberType {
     /// `ar_dni`
@@ -2903,7 +2508,7 @@ pub enum IdNumberType {
     /// `za_smart_id`
     ZaSmartId,
     /// A value this version of the client does not know, with its text kept.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl IdNumberType {
@@ -2992,8 +2597,8 @@ impl IdNumberType {
     }
 }
 
-impl ::std::convert::From<::std::string::String> for IdNumberType {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for IdNumberType {
+    fn from(value: String) -> Self {
         match value.as_str() {
             "ar_dni" => Self::ArDni,
             "au_drivers_license" => Self::AuDriversLicense,
@@ -3035,16 +2640,16 @@ impl ::std::convert::From<::std::string::String> for IdNumberType {
     }
 }
 
-impl ::std::convert::From<&str> for IdNumberType {
+impl From<&str> for IdNumberType {
     fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
+        Self::from(String::from(value))
     }
 }
 
 impl ::std::str::FromStr for IdNumberType {
     type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 
@@ -3058,7 +2663,7 @@ impl ::serde::Serialize for IdNumberType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -3066,27 +2671,23 @@ impl ::serde::Serialize for IdNumberType {
 impl<'de> ::serde::Deserialize<'de> for IdNumberType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value))
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value))
     }
 }
 
 impl ::linkspec_runtime::ErrorEnvelope for PlaidError {
-    fn code(&self) -> ::std::option::Option<::std::string::String> {
-        ::std::option::Option::Some(::std::string::ToString::to_string(&self.error_code))
+    fn code(&self) -> Option<String> {
+        Some(ToString::to_string(&self.error_code))
     }
-    fn message(&self) -> ::std::option::Option<::std::string::String> {
-        ::std::option::Option::Some(
-            ::std::string::ToString::to_string(&self.error_message),
-        )
+    fn message(&self) -> Option<String> {
+        Some(ToString::to_string(&self.error_message))
     }
-    fn request_id(&self) -> ::std::option::Option<::std::string::String> {
-        self.request_id.as_ref().map(::std::string::ToString::to_string)
+    fn request_id(&self) -> Option<String> {
+        self.request_id.as_ref().map(ToString::to_string)
     }
-    fn category(&self) -> ::std::option::Option<::std::string::String> {
-        ::std::option::Option::Some(::std::string::ToString::to_string(&self.error_type))
+    fn category(&self) -> Option<String> {
+        Some(ToString::to_string(&self.error_type))
     }
 }
