@@ -85,6 +85,9 @@ pub struct Output {
     pub files: Vec<GeneratedFile>,
     /// Warnings found on the way.
     pub warnings: Diagnostics,
+    /// The providers as lowered, for callers that check more against them (xtask's evidence
+    /// from recorded answers) without parsing and lowering every spec again.
+    pub providers: Vec<ir::Provider>,
 }
 
 /// Parses and validates every spec, then emits the crate. Every problem in every spec is
@@ -111,7 +114,7 @@ pub fn generate_providers(sources: &[ProviderSource<'_>], config: &Config) -> Re
     }
     files.push(cargo_toml(&providers, config));
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Output { files, warnings: diags })
+    Ok(Output { files, warnings: diags, providers })
 }
 
 /// Parses and lowers every spec, returning the providers that are valid and every diagnostic.

@@ -302,12 +302,16 @@ pub fn recorded_answers(root: &Path) -> Result<std::collections::BTreeMap<String
 }
 
 /// Warnings the recorded answers give about the specs (see `linkspec_codegen::evidence`).
-pub fn evidence_warnings(root: &Path, sources: &[ProviderSource<'_>]) -> Result<linkspec_codegen::diag::Diagnostics> {
+/// `providers` are the specs as lowered by the run that generated them.
+pub fn evidence_warnings(
+    root: &Path,
+    sources: &[ProviderSource<'_>],
+    providers: &[linkspec_codegen::ir::Provider],
+) -> Result<linkspec_codegen::diag::Diagnostics> {
     use linkspec_codegen::evidence;
     let answers = recorded_answers(root)?;
-    let (providers, _) = linkspec_codegen::check_providers(sources);
     let mut warnings = Vec::new();
-    for provider in &providers {
+    for provider in providers {
         let Some(recorded) = answers.get(&provider.module) else { continue };
         let samples: Vec<evidence::Sample<'_>> = recorded
             .iter()
@@ -400,7 +404,7 @@ pub fn generate(root: &Path, check: bool, out: &mut dyn std::io::Write, err: &mu
         }
     }
     let mut warnings = output.warnings.clone();
-    warnings.0.extend(evidence_warnings(root, &providers)?.0);
+    warnings.0.extend(evidence_warnings(root, &providers, &output.providers)?.0);
     if !warnings.0.is_empty() {
         write!(err, "{}", warnings.render(source_of))?;
     }

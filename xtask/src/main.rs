@@ -7,6 +7,11 @@
 use anyhow::{Context, Result, bail};
 use std::process::ExitCode;
 
+// Generation makes and drops millions of small token and string allocations; glibc's malloc
+// slowed down more than linearly as the heap grew (see the workspace manifest's note).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
