@@ -123,7 +123,11 @@ pub fn reserved_provider(name: &str) -> Option<&'static str> {
 }
 
 /// Statics every generated client module defines; operation `x` adds a static `X`.
-pub const RESERVED_STATICS: &[&str] = &["PROVIDER", "ACQUIRE", "OPERATIONS", "AUTH_SCHEMES"];
+pub const RESERVED_STATICS: &[&str] = &["PROVIDER", "ACQUIRE", "OPERATIONS", "AUTH_SCHEMES", OPERATION_DEFAULTS];
+
+/// The client module's static that every operation's static copies what it does not set from
+/// (`..OPERATION_DEFAULTS`), so each operation names only what differs.
+pub const OPERATION_DEFAULTS: &str = "OPERATION_DEFAULTS";
 
 /// True for a Rust keyword.
 pub fn is_keyword(name: &str) -> bool {

@@ -4,7 +4,7 @@
 use super::{allow_deprecated, deprecated_attr, doc_lines, doc_or, ident, redacting_debug, summary, type_tokens};
 use crate::ir::{self, ParamLocation, TypeRef};
 use crate::names;
-use super::meta::{meta_ident, operation_meta, provider_meta};
+use super::meta::{meta_ident, operation_defaults, operation_meta, provider_meta};
 use crate::render::Piece;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -352,7 +352,8 @@ fn credential_setters(auth: &ir::Auth) -> TokenStream {
 
 fn client(p: &ir::Provider) -> impl Iterator<Item = Piece<'_>> + '_ {
     let methods = p.operations.iter().map(|op| operation_method(p, op));
-    let metas = p.operations.iter().map(|op| Piece::Items(operation_meta(p, op)));
+    let metas = std::iter::once(Piece::Items(operation_defaults(p)))
+        .chain(p.operations.iter().map(|op| Piece::Items(operation_meta(op))));
     let doc = doc_lines(&format!(
         "A {} client. Cheap to clone; clones share connections.{}",
         p.title,
@@ -640,7 +641,8 @@ fn request_type(op: &ir::Operation) -> TokenStream {
             Some(ir::QueryStyle::Repeated) => format!(", one pair per item: `{0}=a&{0}=b`", param.wire),
             Some(ir::QueryStyle::Comma) => format!(", items joined by commas: `{}=a,b`", param.wire),
         };
-        text.push_str(&format!("\n\n(in {where_} as `{}`{style}{})", param.wire, if param.required { "" } else { "; optional" }));
+        let gap = if text.contains('\n') { "\n\n" } else { " " };
+        text.push_str(&format!("{gap}(in {where_} as `{}`{style}{})", param.wire, if param.required { "" } else { "; optional" }));
         let doc = doc_lines(&text);
         let rename = if param.rust != param.wire {
             let wire = &param.wire;

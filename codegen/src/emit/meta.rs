@@ -3,6 +3,7 @@
 
 use super::ident;
 use crate::ir;
+use crate::names;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -182,55 +183,86 @@ pub(super) fn meta_ident(op: &ir::Operation) -> proc_macro2::Ident {
     format_ident!("{}", op.name.to_uppercase())
 }
 
-pub(super) fn operation_meta(p: &ir::Provider, op: &ir::Operation) -> TokenStream {
+pub(super) fn operation_meta(op: &ir::Operation) -> TokenStream {
     let name_ident = meta_ident(op);
     let name = &op.name;
     let method = ident(op.method.variant());
     let path = &op.path;
-    let success = op.success.iter().map(|s| proc_macro2::Literal::u16_unsuffixed(*s));
-    let host = match &op.host {
-        Some(h) => quote! { Some(#h) },
-        None => quote! { None },
-    };
-    let body_format = match op.body_format {
-        ir::BodyFormat::Json => quote! { ::linkspec_runtime::BodyFormat::Json },
-        ir::BodyFormat::Form => quote! { ::linkspec_runtime::BodyFormat::Form },
-    };
-    let (idempotent, authenticated) = (op.idempotent, op.authenticated);
-    let envelope = envelope_meta(op.errors.as_ref().unwrap_or(&p.errors));
-    let paging = match &op.paging {
-        None => quote! { None },
-        Some(ir::Paging::NextLink { pointer }) => {
-            quote! { Some(::linkspec_runtime::Paging::NextLink { pointer: #pointer }) }
-        }
-        Some(ir::Paging::Cursor { param, next, has_more }) => {
-            let has_more = match has_more {
-                Some(h) => quote! { Some(#h) },
-                None => quote! { None },
-            };
-            quote! { Some(::linkspec_runtime::Paging::Cursor { param: #param, next: #next, has_more: #has_more }) }
-        }
-        Some(ir::Paging::PageNumber { param, total_pages }) => {
-            quote! { Some(::linkspec_runtime::Paging::PageNumber { param: #param, total_pages: #total_pages }) }
-        }
-    };
-    let media_type = match &op.media_type {
-        Some(m) => quote! { Some(#m) },
-        None => quote! { None },
-    };
+    // Only what differs from `OPERATION_DEFAULTS` (see `operation_defaults`).
+    let mut fields = Vec::new();
+    if op.success != [200] {
+        let success = op.success.iter().map(|s| proc_macro2::Literal::u16_unsuffixed(*s));
+        fields.push(quote! { success: &[#(#success),*], });
+    }
+    if let Some(h) = &op.host {
+        fields.push(quote! { host: Some(#h), });
+    }
+    if op.body_format == ir::BodyFormat::Form {
+        fields.push(quote! { body_format: ::linkspec_runtime::BodyFormat::Form, });
+    }
+    if let Some(m) = &op.media_type {
+        fields.push(quote! { media_type: Some(#m), });
+    }
+    if !op.idempotent {
+        fields.push(quote! { idempotent: false, });
+    }
+    if !op.authenticated {
+        fields.push(quote! { authenticated: false, });
+    }
+    if let Some(paging) = &op.paging {
+        let paging = match paging {
+            ir::Paging::NextLink { pointer } => quote! { ::linkspec_runtime::Paging::NextLink { pointer: #pointer } },
+            ir::Paging::Cursor { param, next, has_more } => {
+                let has_more = match has_more {
+                    Some(h) => quote! { Some(#h) },
+                    None => quote! { None },
+                };
+                quote! { ::linkspec_runtime::Paging::Cursor { param: #param, next: #next, has_more: #has_more } }
+            }
+            ir::Paging::PageNumber { param, total_pages } => {
+                quote! { ::linkspec_runtime::Paging::PageNumber { param: #param, total_pages: #total_pages } }
+            }
+        };
+        fields.push(quote! { paging: Some(#paging), });
+    }
+    if let Some(errors) = &op.errors {
+        let envelope = envelope_meta(errors);
+        fields.push(quote! { envelope: #envelope, });
+    }
+    let defaults = ident(names::OPERATION_DEFAULTS);
     quote! {
         static #name_ident: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::OperationMeta {
-            provider: &PROVIDER,
             name: #name,
             method: ::linkspec_runtime::Method::#method,
             path: #path,
-            success: &[#(#success),*],
-            host: #host,
-            body_format: #body_format,
-            media_type: #media_type,
-            idempotent: #idempotent,
-            authenticated: #authenticated,
-            paging: #paging,
+            #(#fields)*
+            ..#defaults
+        };
+    }
+}
+
+/// What an operation's static takes unless it says otherwise: success 200, the provider's
+/// host, JSON bodies in the provider's media type, idempotent, authenticated, not paged, and
+/// the provider's error envelope. The name, method and path are always set by the operation.
+/// A static, not a const: it points at `PROVIDER`, whose acquisition steps point back at
+/// operation statics, and a const may not be part of such a cycle.
+pub(super) fn operation_defaults(p: &ir::Provider) -> TokenStream {
+    let defaults = ident(names::OPERATION_DEFAULTS);
+    let envelope = envelope_meta(&p.errors);
+    quote! {
+        /// What every operation's metadata holds unless it sets a field itself.
+        static #defaults: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::OperationMeta {
+            provider: &PROVIDER,
+            name: "",
+            method: ::linkspec_runtime::Method::Get,
+            path: "",
+            success: &[200],
+            host: None,
+            body_format: ::linkspec_runtime::BodyFormat::Json,
+            media_type: None,
+            idempotent: true,
+            authenticated: true,
+            paging: None,
             envelope: #envelope,
         };
     }

@@ -73,7 +73,9 @@ fn field_doc(field: &ir::Field) -> TokenStream {
         notes.push("sensitive: redacted from `Debug`".to_owned());
     }
     if !notes.is_empty() {
-        text.push_str(&format!("\n\n({})", notes.join("; ")));
+        // A one-line doc takes its note on the same line; a longer one as its own paragraph.
+        let gap = if text.contains('\n') { "\n\n" } else { " " };
+        text.push_str(&format!("{gap}({})", notes.join("; ")));
     }
     doc_lines(&text)
 }

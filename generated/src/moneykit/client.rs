@@ -217,29 +217,12 @@ impl ClientBuilder {
     }
 }
 
-static CREATE_ACCESS_TOKEN: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::OperationMeta {
+/// What every operation's metadata holds unless it sets a field itself.
+static OPERATION_DEFAULTS: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::OperationMeta {
     provider: &PROVIDER,
-    name: "create_access_token",
-    method: ::linkspec_runtime::Method::Post,
-    path: "/auth/token",
-    success: &[200, 201],
-    host: None,
-    body_format: ::linkspec_runtime::BodyFormat::Form,
-    media_type: None,
-    idempotent: true,
-    authenticated: false,
-    paging: None,
-    envelope: ::linkspec_runtime::EnvelopeMeta {
-        code: &["/error_code"],
-        message: &["/error_message"],
-    },
-};
-
-static GET_USER_LINKS: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::OperationMeta {
-    provider: &PROVIDER,
-    name: "get_user_links",
+    name: "",
     method: ::linkspec_runtime::Method::Get,
-    path: "/users/{id}/links",
+    path: "",
     success: &[200],
     host: None,
     body_format: ::linkspec_runtime::BodyFormat::Json,
@@ -251,6 +234,23 @@ static GET_USER_LINKS: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::O
         code: &["/error_code"],
         message: &["/error_message"],
     },
+};
+
+static CREATE_ACCESS_TOKEN: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::OperationMeta {
+    name: "create_access_token",
+    method: ::linkspec_runtime::Method::Post,
+    path: "/auth/token",
+    success: &[200, 201],
+    body_format: ::linkspec_runtime::BodyFormat::Form,
+    authenticated: false,
+    ..OPERATION_DEFAULTS
+};
+
+static GET_USER_LINKS: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::OperationMeta {
+    name: "get_user_links",
+    method: ::linkspec_runtime::Method::Get,
+    path: "/users/{id}/links",
+    ..OPERATION_DEFAULTS
 };
 
 /// The name of every operation, in spec order; each is accepted by `Client::call_json`

@@ -8,19 +8,13 @@
 pub struct AccessTokenForm {
     /// Always `client_credentials`.
     pub grant_type: String,
-    /// The client id; may go in HTTP Basic instead.
-    ///
-    /// (may be absent)
+    /// The client id; may go in HTTP Basic instead. (may be absent)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
-    /// The client secret; may go in HTTP Basic instead.
-    ///
-    /// (may be absent; sensitive: redacted from `Debug`)
+    /// The client secret; may go in HTTP Basic instead. (may be absent; sensitive: redacted from `Debug`)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
-    /// Space-separated scopes to limit the token to.
-    ///
-    /// (may be absent)
+    /// Space-separated scopes to limit the token to. (may be absent)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
 }
@@ -70,9 +64,7 @@ impl ::std::fmt::Debug for AccessTokenForm {
 #[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccessToken {
-    /// The bearer token for data calls.
-    ///
-    /// (sensitive: redacted from `Debug`)
+    /// The bearer token for data calls. (sensitive: redacted from `Debug`)
     pub access_token: String,
     /// The token type, `bearer`.
     pub token_type: String,
@@ -140,9 +132,7 @@ pub struct Link {
     pub institution_avatar: Option<String>,
     /// The link's connection state.
     pub state: LinkState,
-    /// Why the link is in error; null when it is not.
-    ///
-    /// (may be absent (`None`) or null (`Some(None)`))
+    /// Why the link is in error; null when it is not. (may be absent (`None`) or null (`Some(None)`))
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -157,9 +147,7 @@ pub struct Link {
     /// (may be absent)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link_tags: Option<Vec<String>>,
-    /// The webhook url assigned to this link.
-    ///
-    /// (may be absent (`None`) or null (`Some(None)`))
+    /// The webhook url assigned to this link. (may be absent (`None`) or null (`Some(None)`))
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -253,34 +241,22 @@ impl Link {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LinkProducts {
-    /// State of the `accounts` product.
-    ///
-    /// (may be absent)
+    /// State of the `accounts` product. (may be absent)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounts: Option<ProductState>,
-    /// State of the `account_numbers` product.
-    ///
-    /// (may be absent)
+    /// State of the `account_numbers` product. (may be absent)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_numbers: Option<ProductState>,
-    /// State of the `identity` product.
-    ///
-    /// (may be absent)
+    /// State of the `identity` product. (may be absent)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity: Option<ProductState>,
-    /// State of the `transactions` product.
-    ///
-    /// (may be absent)
+    /// State of the `transactions` product. (may be absent)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transactions: Option<ProductState>,
-    /// State of the `investments` product.
-    ///
-    /// (may be absent)
+    /// State of the `investments` product. (may be absent)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub investments: Option<ProductState>,
-    /// State of the `enrichment` product.
-    ///
-    /// (may be absent)
+    /// State of the `enrichment` product. (may be absent)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enrichment: Option<ProductState>,
 }
@@ -339,26 +315,18 @@ impl LinkProducts {
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProductState {
-    /// The last time that the product was updated (no UTC offset); null if never.
-    ///
-    /// (may be null)
+    /// The last time that the product was updated (no UTC offset); null if never. (may be null)
     pub refreshed_at: Option<::linkspec_runtime::time::NaiveTimestamp>,
-    /// The last time that the product was attempted (no UTC offset); null if never.
-    ///
-    /// (may be null)
+    /// The last time that the product was attempted (no UTC offset); null if never. (may be null)
     pub last_attempted_at: Option<::linkspec_runtime::time::NaiveTimestamp>,
-    /// Why the last refresh failed, e.g. `rate_limit`; null when it did not fail.
-    ///
-    /// (may be absent (`None`) or null (`Some(None)`))
+    /// Why the last refresh failed, e.g. `rate_limit`; null when it did not fail. (may be absent (`None`) or null (`Some(None)`))
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "::linkspec_runtime::serde_util::double_option"
     )]
     pub error_code: Option<Option<ProductErrorCode>>,
-    /// The error message, if the last attempt to refresh the product failed.
-    ///
-    /// (may be absent (`None`) or null (`Some(None)`))
+    /// The error message, if the last attempt to refresh the product failed. (may be absent (`None`) or null (`Some(None)`))
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -439,9 +407,7 @@ pub struct MoneyKitError {
     pub error_code: String,
     /// A human-readable message, e.g. `Access token expired`.
     pub error_message: String,
-    /// A link to MoneyKit documentation about the error.
-    ///
-    /// (may be absent (`None`) or null (`Some(None)`))
+    /// A link to MoneyKit documentation about the error. (may be absent (`None`) or null (`Some(None)`))
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",

@@ -21,9 +21,7 @@ impl ApiTokenAnswer {
 #[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ApiTokenUser {
-    /// The one-time API token (valid 10 minutes).
-    ///
-    /// (sensitive: redacted from `Debug`)
+    /// The one-time API token (valid 10 minutes). (sensitive: redacted from `Debug`)
     pub api_token: String,
 }
 
@@ -63,9 +61,7 @@ impl CreateSessionBody {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SessionOptions {
-    /// Do not start an aggregation on login.
-    ///
-    /// (may be absent)
+    /// Do not start an aggregation on login. (may be absent)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_aggregation: Option<bool>,
 }
@@ -102,9 +98,7 @@ impl SessionAnswer {
 #[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Session {
-    /// The session token, sent as `MD-SESSION-TOKEN`.
-    ///
-    /// (sensitive: redacted from `Debug`)
+    /// The session token, sent as `MD-SESSION-TOKEN`. (sensitive: redacted from `Debug`)
     pub token: String,
 }
 
@@ -125,14 +119,10 @@ impl ::std::fmt::Debug for Session {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AggregateMembersBody {
-    /// When set to false, the aggregation will not gather holdings data. Defaults to true.
-    ///
-    /// (may be absent)
+    /// When set to false, the aggregation will not gather holdings data. Defaults to true. (may be absent)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_holdings: Option<bool>,
-    /// When set to false, the aggregation will not gather transactions data. Defaults to true.
-    ///
-    /// (may be absent)
+    /// When set to false, the aggregation will not gather transactions data. Defaults to true. (may be absent)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_transactions: Option<bool>,
 }
@@ -178,9 +168,7 @@ impl MemberList {
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Member {
-    /// When the member was last aggregated; null if never.
-    ///
-    /// (may be null)
+    /// When the member was last aggregated; null if never. (may be null)
     pub aggregated_at: Option<::linkspec_runtime::time::Timestamp>,
     /// Whether background aggregation is disabled for the member.
     pub background_aggregation_is_disabled: bool,
@@ -189,9 +177,7 @@ pub struct Member {
     ///
     /// (may be null)
     pub connection_status: Option<ConnectionStatus>,
-    /// An external identifier for the member; null when none is set.
-    ///
-    /// (may be null)
+    /// An external identifier for the member; null when none is set. (may be null)
     pub external_guid: Option<String>,
     /// The unique identifier for the member, defined by MX, e.g. `MBR-...`.
     pub guid: String,
@@ -207,9 +193,7 @@ pub struct Member {
     pub is_oauth: bool,
     /// Whether the member was created by the user.
     pub is_user_created: bool,
-    /// The unique identifier of the member's most recent job, e.g. `JOB-...`; null if none.
-    ///
-    /// (may be null)
+    /// The unique identifier of the member's most recent job, e.g. `JOB-...`; null if none. (may be null)
     pub most_recent_job_guid: Option<String>,
     /// Additional information stored on the member. MX sends a JSON document escaped inside a
     /// string (e.g. `\"credentials_last_refreshed_at\": \"2015-10-15\"`); it is kept as the
@@ -219,13 +203,9 @@ pub struct Member {
     pub metadata: Option<String>,
     /// The name of the member, e.g. `Chase Bank`.
     pub name: String,
-    /// When the member was last aggregated successfully; null if never.
-    ///
-    /// (may be null)
+    /// When the member was last aggregated successfully; null if never. (may be null)
     pub successfully_aggregated_at: Option<::linkspec_runtime::time::Timestamp>,
-    /// What the member is used for; when set, it must include `PFM` for this endpoint.
-    ///
-    /// (may be absent)
+    /// What the member is used for; when set, it must include `PFM` for this endpoint. (may be absent)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_cases: Option<Vec<UseCase>>,
     /// The unique identifier for the user the member belongs to, e.g. `USR-...`.
@@ -288,19 +268,13 @@ impl Member {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MxError {
-    /// The error, in the nested shape.
-    ///
-    /// (may be absent)
+    /// The error, in the nested shape. (may be absent)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<MxErrorDetail>,
-    /// The numeric MX error code, in the flat shape, e.g. 4001, 4002, 4011 (expired session token) or 4220.
-    ///
-    /// (may be absent)
+    /// The numeric MX error code, in the flat shape, e.g. 4001, 4002, 4011 (expired session token) or 4220. (may be absent)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// A human-readable description of the error, in the flat shape.
-    ///
-    /// (may be absent)
+    /// A human-readable description of the error, in the flat shape. (may be absent)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }

@@ -272,42 +272,47 @@ impl ClientBuilder {
     }
 }
 
-static CREATE_ACCESS_TOKEN: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::OperationMeta {
+/// What every operation's metadata holds unless it sets a field itself.
+static OPERATION_DEFAULTS: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::OperationMeta {
     provider: &PROVIDER,
-    name: "create_access_token",
-    method: ::linkspec_runtime::Method::Post,
-    path: "/{envID}/as/token",
-    success: &[200],
-    host: Some("auth"),
-    body_format: ::linkspec_runtime::BodyFormat::Form,
-    media_type: None,
-    idempotent: true,
-    authenticated: false,
-    paging: None,
-    envelope: ::linkspec_runtime::EnvelopeMeta {
-        code: &["/error"],
-        message: &["/error_description"],
-    },
-};
-
-static READ_LINKED_ACCOUNTS: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::OperationMeta {
-    provider: &PROVIDER,
-    name: "read_linked_accounts",
+    name: "",
     method: ::linkspec_runtime::Method::Get,
-    path: "/environments/{envID}/users/{userID}/linkedAccounts",
+    path: "",
     success: &[200],
     host: None,
     body_format: ::linkspec_runtime::BodyFormat::Json,
     media_type: None,
     idempotent: true,
     authenticated: true,
-    paging: Some(::linkspec_runtime::Paging::NextLink {
-        pointer: "/_links/next/href",
-    }),
+    paging: None,
     envelope: ::linkspec_runtime::EnvelopeMeta {
         code: &["/code"],
         message: &["/message"],
     },
+};
+
+static CREATE_ACCESS_TOKEN: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::OperationMeta {
+    name: "create_access_token",
+    method: ::linkspec_runtime::Method::Post,
+    path: "/{envID}/as/token",
+    host: Some("auth"),
+    body_format: ::linkspec_runtime::BodyFormat::Form,
+    authenticated: false,
+    envelope: ::linkspec_runtime::EnvelopeMeta {
+        code: &["/error"],
+        message: &["/error_description"],
+    },
+    ..OPERATION_DEFAULTS
+};
+
+static READ_LINKED_ACCOUNTS: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::OperationMeta {
+    name: "read_linked_accounts",
+    method: ::linkspec_runtime::Method::Get,
+    path: "/environments/{envID}/users/{userID}/linkedAccounts",
+    paging: Some(::linkspec_runtime::Paging::NextLink {
+        pointer: "/_links/next/href",
+    }),
+    ..OPERATION_DEFAULTS
 };
 
 /// The name of every operation, in spec order; each is accepted by `Client::call_json`
@@ -479,14 +484,10 @@ impl Client {
 )]
 #[non_exhaustive]
 pub struct CreateAccessTokenRequest {
-    /// The ID of the environment.
-    ///
-    /// (in path as `envID`)
+    /// The ID of the environment. (in path as `envID`)
     #[cfg_attr(feature = "dispatch", serde(rename = "envID"))]
     pub env_id: String,
-    /// `Basic ` and base64 of `client_id:client_secret`.
-    ///
-    /// (in header as `Authorization`)
+    /// `Basic ` and base64 of `client_id:client_secret`. (in header as `Authorization`)
     #[cfg_attr(feature = "dispatch", serde(rename = "Authorization"))]
     pub authorization: String,
     /// The JSON body.
@@ -538,43 +539,31 @@ impl ::std::fmt::Debug for CreateAccessTokenRequest {
 )]
 #[non_exhaustive]
 pub struct ReadLinkedAccountsRequest {
-    /// The ID of the environment.
-    ///
-    /// (in path as `envID`)
+    /// The ID of the environment. (in path as `envID`)
     #[cfg_attr(feature = "dispatch", serde(rename = "envID"))]
     pub env_id: String,
-    /// The ID of the user.
-    ///
-    /// (in path as `userID`)
+    /// The ID of the user. (in path as `userID`)
     #[cfg_attr(feature = "dispatch", serde(rename = "userID"))]
     pub user_id: String,
-    /// A filter expression; sent as given.
-    ///
-    /// (in query as `filter`; optional)
+    /// A filter expression; sent as given. (in query as `filter`; optional)
     #[cfg_attr(
         feature = "dispatch",
         serde(default, skip_serializing_if = "Option::is_none")
     )]
     pub filter: Option<String>,
-    /// Maximum number of linked accounts per page; not always honoured, so follow `_links.next`.
-    ///
-    /// (in query as `limit`; optional)
+    /// Maximum number of linked accounts per page; not always honoured, so follow `_links.next`. (in query as `limit`; optional)
     #[cfg_attr(
         feature = "dispatch",
         serde(default, skip_serializing_if = "Option::is_none")
     )]
     pub limit: Option<i64>,
-    /// Related resources to include in each linked account; `identityProviders` is the one allowed value.
-    ///
-    /// (in query as `expand`; optional)
+    /// Related resources to include in each linked account; `identityProviders` is the one allowed value. (in query as `expand`; optional)
     #[cfg_attr(
         feature = "dispatch",
         serde(default, skip_serializing_if = "Option::is_none")
     )]
     pub expand: Option<LinkedAccountExpand>,
-    /// Sort order; sent as given.
-    ///
-    /// (in query as `order`; optional)
+    /// Sort order; sent as given. (in query as `order`; optional)
     #[cfg_attr(
         feature = "dispatch",
         serde(default, skip_serializing_if = "Option::is_none")

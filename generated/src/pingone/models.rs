@@ -8,9 +8,7 @@
 pub struct AccessTokenForm {
     /// Always `client_credentials`.
     pub grant_type: String,
-    /// Space-separated scopes to limit the token to.
-    ///
-    /// (may be absent)
+    /// Space-separated scopes to limit the token to. (may be absent)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
 }
@@ -35,17 +33,13 @@ impl AccessTokenForm {
 #[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccessToken {
-    /// The bearer token (a JWT) for data calls.
-    ///
-    /// (sensitive: redacted from `Debug`)
+    /// The bearer token (a JWT) for data calls. (sensitive: redacted from `Debug`)
     pub access_token: String,
     /// The token type, `Bearer`.
     pub token_type: String,
     /// Seconds the token stays valid (3600).
     pub expires_in: i64,
-    /// The scopes granted.
-    ///
-    /// (may be absent)
+    /// The scopes granted. (may be absent)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
 }
@@ -89,14 +83,10 @@ impl ::std::fmt::Debug for AccessToken {
 pub struct OAuthError {
     /// The error code, e.g. `invalid_client`, `invalid_grant`, `unauthorized_client`, `unsupported_grant_type`.
     pub error: String,
-    /// A human-readable explanation.
-    ///
-    /// (may be absent)
+    /// A human-readable explanation. (may be absent)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_description: Option<String>,
-    /// A page with more about the error.
-    ///
-    /// (may be absent)
+    /// A page with more about the error. (may be absent)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_uri: Option<String>,
 }
@@ -128,19 +118,13 @@ impl OAuthError {
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LinkedAccountList {
-    /// Links to this page and to the next one.
-    ///
-    /// (wire name `_links`)
+    /// Links to this page and to the next one. (wire name `_links`)
     #[serde(rename = "_links")]
     pub links: LinkedAccountListLinks,
-    /// The linked accounts on this page.
-    ///
-    /// (wire name `_embedded`)
+    /// The linked accounts on this page. (wire name `_embedded`)
     #[serde(rename = "_embedded")]
     pub embedded: LinkedAccountListEmbedded,
-    /// Total number of linked accounts; may be absent (absent usually means many).
-    ///
-    /// (may be absent)
+    /// Total number of linked accounts; may be absent (absent usually means many). (may be absent)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// Number of linked accounts on this page.
@@ -173,14 +157,10 @@ impl LinkedAccountList {
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LinkedAccountListLinks {
-    /// This page.
-    ///
-    /// (wire name `self`)
+    /// This page. (wire name `self`)
     #[serde(rename = "self")]
     pub self_: HalLink,
-    /// The next page (its URL carries a `cursor`); absent on the last page.
-    ///
-    /// (may be absent)
+    /// The next page (its URL carries a `cursor`); absent on the last page. (may be absent)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<HalLink>,
 }
@@ -202,9 +182,7 @@ impl LinkedAccountListLinks {
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LinkedAccountListEmbedded {
-    /// The linked accounts.
-    ///
-    /// (wire name `linkedAccounts`)
+    /// The linked accounts. (wire name `linkedAccounts`)
     #[serde(rename = "linkedAccounts")]
     pub linked_accounts: Vec<LinkedAccount>,
 }
@@ -220,9 +198,7 @@ impl LinkedAccountListEmbedded {
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LinkedAccount {
-    /// Links to this linked account, its environment and its user.
-    ///
-    /// (wire name `_links`)
+    /// Links to this linked account, its environment and its user. (wire name `_links`)
     #[serde(rename = "_links")]
     pub links: LinkedAccountLinks,
     /// The ID of the linked account.
@@ -237,9 +213,7 @@ pub struct LinkedAccount {
     /// (wire name `identityProvider`)
     #[serde(rename = "identityProvider")]
     pub identity_provider: ResourceRef,
-    /// The user's ID at the external identity provider.
-    ///
-    /// (wire name `externalId`)
+    /// The user's ID at the external identity provider. (wire name `externalId`)
     #[serde(rename = "externalId")]
     pub external_id: String,
 }
@@ -269,9 +243,7 @@ impl LinkedAccount {
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LinkedAccountLinks {
-    /// This linked account.
-    ///
-    /// (wire name `self`)
+    /// This linked account. (wire name `self`)
     #[serde(rename = "self")]
     pub self_: HalLink,
     /// The environment of the linked account.
@@ -329,9 +301,7 @@ pub struct PingOneError {
     pub code: String,
     /// A short description of the error, in English, for debugging.
     pub message: String,
-    /// Additional details about the error, to help resolve it.
-    ///
-    /// (may be absent)
+    /// Additional details about the error, to help resolve it. (may be absent)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<Vec<PingOneErrorDetail>>,
 }
@@ -364,16 +334,12 @@ impl PingOneError {
 pub struct PingOneErrorDetail {
     /// A specific code for this detail, e.g. `INVALID_TOKEN`.
     pub code: String,
-    /// The item that caused the error, such as a request field or an attribute in a JSON object.
-    ///
-    /// (may be absent)
+    /// The item that caused the error, such as a request field or an attribute in a JSON object. (may be absent)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
     /// A short description of this detail.
     pub message: String,
-    /// Additional details to help the client developer resolve the fault; its shape varies.
-    ///
-    /// (wire name `innerError`; may be absent)
+    /// Additional details to help the client developer resolve the fault; its shape varies. (wire name `innerError`; may be absent)
     #[serde(rename = "innerError", default, skip_serializing_if = "Option::is_none")]
     pub inner_error: Option<::serde_json::Value>,
 }

@@ -193,130 +193,75 @@ impl ClientBuilder {
     }
 }
 
-static USER_CREATE: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::OperationMeta {
+/// What every operation's metadata holds unless it sets a field itself.
+static OPERATION_DEFAULTS: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::OperationMeta {
     provider: &PROVIDER,
+    name: "",
+    method: ::linkspec_runtime::Method::Get,
+    path: "",
+    success: &[200],
+    host: None,
+    body_format: ::linkspec_runtime::BodyFormat::Json,
+    media_type: None,
+    idempotent: true,
+    authenticated: true,
+    paging: None,
+    envelope: ::linkspec_runtime::EnvelopeMeta {
+        code: &["/error_code"],
+        message: &["/error_message"],
+    },
+};
+
+static USER_CREATE: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::OperationMeta {
     name: "user_create",
     method: ::linkspec_runtime::Method::Post,
     path: "/user/create",
     success: &[200, 201],
-    host: None,
-    body_format: ::linkspec_runtime::BodyFormat::Json,
-    media_type: None,
     idempotent: false,
-    authenticated: true,
-    paging: None,
-    envelope: ::linkspec_runtime::EnvelopeMeta {
-        code: &["/error_code"],
-        message: &["/error_message"],
-    },
+    ..OPERATION_DEFAULTS
 };
 
 static USER_UPDATE: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::OperationMeta {
-    provider: &PROVIDER,
     name: "user_update",
     method: ::linkspec_runtime::Method::Post,
     path: "/user/update",
-    success: &[200],
-    host: None,
-    body_format: ::linkspec_runtime::BodyFormat::Json,
-    media_type: None,
-    idempotent: true,
-    authenticated: true,
-    paging: None,
-    envelope: ::linkspec_runtime::EnvelopeMeta {
-        code: &["/error_code"],
-        message: &["/error_message"],
-    },
+    ..OPERATION_DEFAULTS
 };
 
 static USER_REMOVE: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::OperationMeta {
-    provider: &PROVIDER,
     name: "user_remove",
     method: ::linkspec_runtime::Method::Post,
     path: "/user/remove",
-    success: &[200],
-    host: None,
-    body_format: ::linkspec_runtime::BodyFormat::Json,
-    media_type: None,
     idempotent: false,
-    authenticated: true,
-    paging: None,
-    envelope: ::linkspec_runtime::EnvelopeMeta {
-        code: &["/error_code"],
-        message: &["/error_message"],
-    },
+    ..OPERATION_DEFAULTS
 };
 
 static USER_ITEMS_GET: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::OperationMeta {
-    provider: &PROVIDER,
     name: "user_items_get",
     method: ::linkspec_runtime::Method::Post,
     path: "/user/items/get",
-    success: &[200],
-    host: None,
-    body_format: ::linkspec_runtime::BodyFormat::Json,
-    media_type: None,
-    idempotent: true,
-    authenticated: true,
-    paging: None,
-    envelope: ::linkspec_runtime::EnvelopeMeta {
-        code: &["/error_code"],
-        message: &["/error_message"],
-    },
+    ..OPERATION_DEFAULTS
 };
 
 static SANDBOX_USER_RESET_LOGIN: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::OperationMeta {
-    provider: &PROVIDER,
     name: "sandbox_user_reset_login",
     method: ::linkspec_runtime::Method::Post,
     path: "/sandbox/user/reset_login",
-    success: &[200],
-    host: None,
-    body_format: ::linkspec_runtime::BodyFormat::Json,
-    media_type: None,
-    idempotent: true,
-    authenticated: true,
-    paging: None,
-    envelope: ::linkspec_runtime::EnvelopeMeta {
-        code: &["/error_code"],
-        message: &["/error_message"],
-    },
+    ..OPERATION_DEFAULTS
 };
 
 static ACCOUNTS_BALANCE_GET: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::OperationMeta {
-    provider: &PROVIDER,
     name: "accounts_balance_get",
     method: ::linkspec_runtime::Method::Post,
     path: "/accounts/balance/get",
-    success: &[200],
-    host: None,
-    body_format: ::linkspec_runtime::BodyFormat::Json,
-    media_type: None,
-    idempotent: true,
-    authenticated: true,
-    paging: None,
-    envelope: ::linkspec_runtime::EnvelopeMeta {
-        code: &["/error_code"],
-        message: &["/error_message"],
-    },
+    ..OPERATION_DEFAULTS
 };
 
 static ASSET_REPORT_PDF_GET: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::OperationMeta {
-    provider: &PROVIDER,
     name: "asset_report_pdf_get",
     method: ::linkspec_runtime::Method::Post,
     path: "/asset_report/pdf/get",
-    success: &[200],
-    host: None,
-    body_format: ::linkspec_runtime::BodyFormat::Json,
-    media_type: None,
-    idempotent: true,
-    authenticated: true,
-    paging: None,
-    envelope: ::linkspec_runtime::EnvelopeMeta {
-        code: &["/error_code"],
-        message: &["/error_message"],
-    },
+    ..OPERATION_DEFAULTS
 };
 
 /// The name of every operation, in spec order; each is accepted by `Client::call_json`

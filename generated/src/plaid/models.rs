@@ -6,13 +6,9 @@
 #[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccountsBalanceGetBody {
-    /// The access token of the Item whose balances are read.
-    ///
-    /// (sensitive: redacted from `Debug`)
+    /// The access token of the Item whose balances are read. (sensitive: redacted from `Debug`)
     pub access_token: String,
-    /// Which accounts to read.
-    ///
-    /// (may be absent)
+    /// Which accounts to read. (may be absent)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<AccountsBalanceGetOptions>,
 }
@@ -46,9 +42,7 @@ impl ::std::fmt::Debug for AccountsBalanceGetBody {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccountsBalanceGetOptions {
-    /// The accounts to read, by `account_id`; all of the Item's when absent. An id not of this Item is an error.
-    ///
-    /// (may be absent)
+    /// The accounts to read, by `account_id`; all of the Item's when absent. An id not of this Item is an error. (may be absent)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_ids: Option<Vec<String>>,
 }
@@ -73,18 +67,14 @@ pub struct UserCreateBody {
     /// A unique ID representing the end user, typically your application's user ID; 1 to 128
     /// characters. It must not contain personal data such as an email address or phone number.
     pub client_user_id: String,
-    /// The user's identity (integrations that began on or after 2025-12-10).
-    ///
-    /// (may be absent (`None`) or null (`Some(None)`); sensitive: redacted from `Debug`)
+    /// The user's identity (integrations that began on or after 2025-12-10). (may be absent (`None`) or null (`Some(None)`); sensitive: redacted from `Debug`)
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "::linkspec_runtime::serde_util::double_option"
     )]
     pub identity: Option<Option<UserIdentity>>,
-    /// The user's identity (legacy integrations that began before 2025-12-10).
-    ///
-    /// (may be absent (`None`) or null (`Some(None)`); sensitive: redacted from `Debug`)
+    /// The user's identity (legacy integrations that began before 2025-12-10). (may be absent (`None`) or null (`Some(None)`); sensitive: redacted from `Debug`)
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -145,28 +135,20 @@ impl ::std::fmt::Debug for UserCreateBody {
 #[derive(Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserUpdateBody {
-    /// The `user_id` from `/user/create` (integrations that began on or after 2025-12-10).
-    ///
-    /// (may be absent)
+    /// The `user_id` from `/user/create` (integrations that began on or after 2025-12-10). (may be absent)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    /// Identity fields to set; provided fields overwrite, omitted ones stay unchanged.
-    ///
-    /// (may be absent (`None`) or null (`Some(None)`); sensitive: redacted from `Debug`)
+    /// Identity fields to set; provided fields overwrite, omitted ones stay unchanged. (may be absent (`None`) or null (`Some(None)`); sensitive: redacted from `Debug`)
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "::linkspec_runtime::serde_util::double_option"
     )]
     pub identity: Option<Option<UserIdentity>>,
-    /// The user token from `/user/create` (legacy integrations only).
-    ///
-    /// (may be absent; sensitive: redacted from `Debug`)
+    /// The user token from `/user/create` (legacy integrations only). (may be absent; sensitive: redacted from `Debug`)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_token: Option<String>,
-    /// The user's identity, legacy flavour (integrations that use `user_token`).
-    ///
-    /// (may be absent (`None`) or null (`Some(None)`); sensitive: redacted from `Debug`)
+    /// The user's identity, legacy flavour (integrations that use `user_token`). (may be absent (`None`) or null (`Some(None)`); sensitive: redacted from `Debug`)
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -241,14 +223,10 @@ impl ::std::fmt::Debug for UserUpdateBody {
 #[derive(Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserRemoveBody {
-    /// The `user_id` from `/user/create` (integrations that began on or after 2025-12-10).
-    ///
-    /// (may be absent)
+    /// The `user_id` from `/user/create` (integrations that began on or after 2025-12-10). (may be absent)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    /// The user token from `/user/create` (legacy integrations only).
-    ///
-    /// (may be absent; sensitive: redacted from `Debug`)
+    /// The user token from `/user/create` (legacy integrations only). (may be absent; sensitive: redacted from `Debug`)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_token: Option<String>,
 }
@@ -288,14 +266,10 @@ impl ::std::fmt::Debug for UserRemoveBody {
 #[derive(Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserItemsGetBody {
-    /// The user token from `/user/create` (legacy integrations only).
-    ///
-    /// (may be absent; sensitive: redacted from `Debug`)
+    /// The user token from `/user/create` (legacy integrations only). (may be absent; sensitive: redacted from `Debug`)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_token: Option<String>,
-    /// The `user_id` from `/user/create` (integrations that began on or after 2025-12-10).
-    ///
-    /// (may be absent)
+    /// The `user_id` from `/user/create` (integrations that began on or after 2025-12-10). (may be absent)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
@@ -335,23 +309,17 @@ impl ::std::fmt::Debug for UserItemsGetBody {
 #[derive(Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SandboxUserResetLoginBody {
-    /// The user token from `/user/create` (legacy integrations only).
-    ///
-    /// (may be absent; sensitive: redacted from `Debug`)
+    /// The user token from `/user/create` (legacy integrations only). (may be absent; sensitive: redacted from `Debug`)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_token: Option<String>,
-    /// The `item_id`s of the user's Items to reset; absent or empty resets all of the user's Items.
-    ///
-    /// (may be absent (`None`) or null (`Some(None)`))
+    /// The `item_id`s of the user's Items to reset; absent or empty resets all of the user's Items. (may be absent (`None`) or null (`Some(None)`))
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "::linkspec_runtime::serde_util::double_option"
     )]
     pub item_ids: Option<Option<Vec<String>>>,
-    /// The `user_id` from `/user/create` (integrations that began on or after 2025-12-10).
-    ///
-    /// (may be absent)
+    /// The `user_id` from `/user/create` (integrations that began on or after 2025-12-10). (may be absent)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
@@ -405,13 +373,9 @@ impl ::std::fmt::Debug for SandboxUserResetLoginBody {
 #[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AssetReportPdfGetBody {
-    /// The token of the Asset Report, from `/asset_report/create` or `/asset_report/filter`.
-    ///
-    /// (sensitive: redacted from `Debug`)
+    /// The token of the Asset Report, from `/asset_report/create` or `/asset_report/filter`. (sensitive: redacted from `Debug`)
     pub asset_report_token: String,
-    /// Filters the report's data; if provided, must be non-`null`.
-    ///
-    /// (may be absent)
+    /// Filters the report's data; if provided, must be non-`null`. (may be absent)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<AssetReportPdfGetOptions>,
 }
@@ -445,9 +409,7 @@ impl ::std::fmt::Debug for AssetReportPdfGetBody {
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AssetReportPdfGetOptions {
-    /// The maximum integer number of days of history to include in the Asset Report (0 to 731).
-    ///
-    /// (may be absent (`None`) or null (`Some(None)`))
+    /// The maximum integer number of days of history to include in the Asset Report (0 to 731). (may be absent (`None`) or null (`Some(None)`))
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -482,13 +444,9 @@ impl AssetReportPdfGetOptions {
 #[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConsumerReportUserIdentity {
-    /// The user's first name.
-    ///
-    /// (sensitive: redacted from `Debug`)
+    /// The user's first name. (sensitive: redacted from `Debug`)
     pub first_name: String,
-    /// The user's last name.
-    ///
-    /// (sensitive: redacted from `Debug`)
+    /// The user's last name. (sensitive: redacted from `Debug`)
     pub last_name: String,
     /// The user's phone numbers, in E.164 format (`+{countrycode}{number}`, e.g.
     /// `+14157452130`). Other formats are parsed on a best-effort basis; numbers outside real
@@ -496,9 +454,7 @@ pub struct ConsumerReportUserIdentity {
     ///
     /// (sensitive: redacted from `Debug`)
     pub phone_numbers: Vec<String>,
-    /// The user's emails.
-    ///
-    /// (sensitive: redacted from `Debug`)
+    /// The user's emails. (sensitive: redacted from `Debug`)
     pub emails: Vec<String>,
     /// The user's full social security number, formatted `ddd-dd-dddd`. Only for lenders who
     /// will share the consumer report with a Government-Sponsored Enterprise (Fannie Mae,
@@ -511,22 +467,16 @@ pub struct ConsumerReportUserIdentity {
         deserialize_with = "::linkspec_runtime::serde_util::double_option"
     )]
     pub ssn_full: Option<Option<String>>,
-    /// The last 4 digits of the user's social security number (exactly 4 characters).
-    ///
-    /// (may be absent (`None`) or null (`Some(None)`); sensitive: redacted from `Debug`)
+    /// The last 4 digits of the user's social security number (exactly 4 characters). (may be absent (`None`) or null (`Some(None)`); sensitive: redacted from `Debug`)
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "::linkspec_runtime::serde_util::double_option"
     )]
     pub ssn_last_4: Option<Option<String>>,
-    /// The user's date of birth (`yyyy-mm-dd`); required for all Plaid Check customers.
-    ///
-    /// (sensitive: redacted from `Debug`)
+    /// The user's date of birth (`yyyy-mm-dd`); required for all Plaid Check customers. (sensitive: redacted from `Debug`)
     pub date_of_birth: ::linkspec_runtime::time::Date,
-    /// The user's primary address.
-    ///
-    /// (sensitive: redacted from `Debug`)
+    /// The user's primary address. (sensitive: redacted from `Debug`)
     pub primary_address: Address,
     /// Keys the provider sent that the spec does not declare, with their values, in the order
     /// received; sent back after the declared fields. `Debug` shows their names only.
@@ -604,21 +554,13 @@ impl ::std::fmt::Debug for ConsumerReportUserIdentity {
 #[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Address {
-    /// The full city name.
-    ///
-    /// (sensitive: redacted from `Debug`)
+    /// The full city name. (sensitive: redacted from `Debug`)
     pub city: String,
-    /// The region or state, e.g. `NC` (called `state` in API versions 2018-05-22 and earlier).
-    ///
-    /// (sensitive: redacted from `Debug`)
+    /// The region or state, e.g. `NC` (called `state` in API versions 2018-05-22 and earlier). (sensitive: redacted from `Debug`)
     pub region: String,
-    /// The full street address, e.g. `564 Main Street, APT 15`.
-    ///
-    /// (sensitive: redacted from `Debug`)
+    /// The full street address, e.g. `564 Main Street, APT 15`. (sensitive: redacted from `Debug`)
     pub street: String,
-    /// The postal code (called `zip` in API versions 2018-05-22 and earlier).
-    ///
-    /// (sensitive: redacted from `Debug`)
+    /// The postal code (called `zip` in API versions 2018-05-22 and earlier). (sensitive: redacted from `Debug`)
     pub postal_code: String,
     /// The ISO 3166-1 alpha-2 country code; must be `US` for Consumer Reports.
     pub country: String,
@@ -669,42 +611,30 @@ impl ::std::fmt::Debug for Address {
 #[derive(Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserIdentity {
-    /// The user's name.
-    ///
-    /// (may be absent (`None`) or null (`Some(None)`); sensitive: redacted from `Debug`)
+    /// The user's name. (may be absent (`None`) or null (`Some(None)`); sensitive: redacted from `Debug`)
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "::linkspec_runtime::serde_util::double_option"
     )]
     pub name: Option<Option<UserName>>,
-    /// The user's date of birth (`yyyy-mm-dd`).
-    ///
-    /// (may be absent (`None`) or null (`Some(None)`); sensitive: redacted from `Debug`)
+    /// The user's date of birth (`yyyy-mm-dd`). (may be absent (`None`) or null (`Some(None)`); sensitive: redacted from `Debug`)
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "::linkspec_runtime::serde_util::double_option"
     )]
     pub date_of_birth: Option<Option<::linkspec_runtime::time::Date>>,
-    /// The user's emails.
-    ///
-    /// (may be absent; sensitive: redacted from `Debug`)
+    /// The user's emails. (may be absent; sensitive: redacted from `Debug`)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emails: Option<Vec<UserEmail>>,
-    /// The user's phone numbers, in E.164 format (`+{countrycode}{number}`, e.g. `+14157452130`).
-    ///
-    /// (may be absent; sensitive: redacted from `Debug`)
+    /// The user's phone numbers, in E.164 format (`+{countrycode}{number}`, e.g. `+14157452130`). (may be absent; sensitive: redacted from `Debug`)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_numbers: Option<Vec<UserPhoneNumber>>,
-    /// The user's addresses.
-    ///
-    /// (may be absent; sensitive: redacted from `Debug`)
+    /// The user's addresses. (may be absent; sensitive: redacted from `Debug`)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addresses: Option<Vec<UserAddress>>,
-    /// The user's ID numbers.
-    ///
-    /// (may be absent; sensitive: redacted from `Debug`)
+    /// The user's ID numbers. (may be absent; sensitive: redacted from `Debug`)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_numbers: Option<Vec<UserIdNumber>>,
 }
@@ -788,13 +718,9 @@ impl ::std::fmt::Debug for UserIdentity {
 #[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserName {
-    /// The user's given name.
-    ///
-    /// (sensitive: redacted from `Debug`)
+    /// The user's given name. (sensitive: redacted from `Debug`)
     pub given_name: String,
-    /// The user's family name.
-    ///
-    /// (sensitive: redacted from `Debug`)
+    /// The user's family name. (sensitive: redacted from `Debug`)
     pub family_name: String,
 }
 
@@ -821,9 +747,7 @@ impl ::std::fmt::Debug for UserName {
 #[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEmail {
-    /// The email address.
-    ///
-    /// (sensitive: redacted from `Debug`)
+    /// The email address. (sensitive: redacted from `Debug`)
     pub data: String,
     /// Whether this is the user's primary email.
     pub primary: bool,
@@ -849,9 +773,7 @@ impl ::std::fmt::Debug for UserEmail {
 #[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserPhoneNumber {
-    /// The phone number, in E.164 format.
-    ///
-    /// (sensitive: redacted from `Debug`)
+    /// The phone number, in E.164 format. (sensitive: redacted from `Debug`)
     pub data: String,
     /// Whether this is the user's primary phone number.
     pub primary: bool,
@@ -879,36 +801,28 @@ impl ::std::fmt::Debug for UserPhoneNumber {
 #[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserAddress {
-    /// First line of street address.
-    ///
-    /// (may be absent (`None`) or null (`Some(None)`); sensitive: redacted from `Debug`)
+    /// First line of street address. (may be absent (`None`) or null (`Some(None)`); sensitive: redacted from `Debug`)
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "::linkspec_runtime::serde_util::double_option"
     )]
     pub street_1: Option<Option<String>>,
-    /// Second line of street address.
-    ///
-    /// (may be absent (`None`) or null (`Some(None)`); sensitive: redacted from `Debug`)
+    /// Second line of street address. (may be absent (`None`) or null (`Some(None)`); sensitive: redacted from `Debug`)
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "::linkspec_runtime::serde_util::double_option"
     )]
     pub street_2: Option<Option<String>>,
-    /// City name.
-    ///
-    /// (may be absent (`None`) or null (`Some(None)`); sensitive: redacted from `Debug`)
+    /// City name. (may be absent (`None`) or null (`Some(None)`); sensitive: redacted from `Debug`)
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "::linkspec_runtime::serde_util::double_option"
     )]
     pub city: Option<Option<String>>,
-    /// State, province or region.
-    ///
-    /// (may be absent (`None`) or null (`Some(None)`); sensitive: redacted from `Debug`)
+    /// State, province or region. (may be absent (`None`) or null (`Some(None)`); sensitive: redacted from `Debug`)
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -917,9 +831,7 @@ pub struct UserAddress {
     pub region: Option<Option<String>>,
     /// Country code; must be `US` for Consumer Reports.
     pub country: String,
-    /// Postal or ZIP code.
-    ///
-    /// (may be absent (`None`) or null (`Some(None)`); sensitive: redacted from `Debug`)
+    /// Postal or ZIP code. (may be absent (`None`) or null (`Some(None)`); sensitive: redacted from `Debug`)
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -1029,13 +941,9 @@ impl ::std::fmt::Debug for UserAddress {
 #[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserIdNumber {
-    /// The ID number as typed by the user, alphanumeric with all formatting characters stripped.
-    ///
-    /// (sensitive: redacted from `Debug`)
+    /// The ID number as typed by the user, alphanumeric with all formatting characters stripped. (sensitive: redacted from `Debug`)
     pub value: String,
-    /// The kind of ID number, specific to a country and document category.
-    ///
-    /// (wire name `type`)
+    /// The kind of ID number, specific to a country and document category. (wire name `type`)
     #[serde(rename = "type")]
     pub type_: IdNumberType,
 }
@@ -1265,24 +1173,16 @@ pub struct AccountBase {
     pub account_id: String,
     /// The account's balances.
     pub balances: AccountBalance,
-    /// The last 2 to 4 characters of the account number, as shown to the user; not unique.
-    ///
-    /// (may be null)
+    /// The last 2 to 4 characters of the account number, as shown to the user; not unique. (may be null)
     pub mask: Option<String>,
     /// The account's name, from the user or the institution.
     pub name: String,
-    /// The account's name as the institution gives it.
-    ///
-    /// (may be null)
+    /// The account's name as the institution gives it. (may be null)
     pub official_name: Option<String>,
-    /// The account's type: `investment`, `credit`, `depository`, `loan`, `brokerage` or `other`.
-    ///
-    /// (wire name `type`)
+    /// The account's type: `investment`, `credit`, `depository`, `loan`, `brokerage` or `other`. (wire name `type`)
     #[serde(rename = "type")]
     pub type_: String,
-    /// The account's subtype within its type, e.g. `checking`, `savings`, `credit card`.
-    ///
-    /// (may be null)
+    /// The account's subtype within its type, e.g. `checking`, `savings`, `credit card`. (may be null)
     pub subtype: Option<String>,
     /// Keys the provider sent that the spec does not declare, with their values, in the order
     /// received; sent back after the declared fields. `Debug` shows their names only.
@@ -1331,21 +1231,13 @@ pub struct AccountBalance {
     ///
     /// (may be null)
     pub current: Option<::linkspec_runtime::Decimal>,
-    /// The credit limit, or a depository account's overdraft limit; null when there is none.
-    ///
-    /// (may be null)
+    /// The credit limit, or a depository account's overdraft limit; null when there is none. (may be null)
     pub limit: Option<::linkspec_runtime::Decimal>,
-    /// The ISO 4217 code of the balances' currency; null when `unofficial_currency_code` is set.
-    ///
-    /// (may be null)
+    /// The ISO 4217 code of the balances' currency; null when `unofficial_currency_code` is set. (may be null)
     pub iso_currency_code: Option<String>,
-    /// A currency code outside ISO 4217 (cryptocurrencies); null when `iso_currency_code` is set.
-    ///
-    /// (may be null)
+    /// A currency code outside ISO 4217 (cryptocurrencies); null when `iso_currency_code` is set. (may be null)
     pub unofficial_currency_code: Option<String>,
-    /// When the institution last updated the balance; sent only by some institutions.
-    ///
-    /// (may be absent (`None`) or null (`Some(None)`))
+    /// When the institution last updated the balance; sent only by some institutions. (may be absent (`None`) or null (`Some(None)`))
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -1403,17 +1295,11 @@ pub struct Item {
     /// The Plaid Item ID. Always unique: linking the same account at the same institution
     /// twice gives two Items with different ids. Case-sensitive.
     pub item_id: String,
-    /// The Plaid Institution ID of the Item; null for Items created without an institution connection (e.g. Same Day Micro-deposits).
-    ///
-    /// (may be null)
+    /// The Plaid Institution ID of the Item; null for Items created without an institution connection (e.g. Same Day Micro-deposits). (may be null)
     pub institution_id: Option<String>,
-    /// The name of the Item's institution; null for Items created without an institution connection.
-    ///
-    /// (may be null)
+    /// The name of the Item's institution; null for Items created without an institution connection. (may be null)
     pub institution_name: Option<String>,
-    /// The URL registered to receive webhooks for the Item.
-    ///
-    /// (may be null)
+    /// The URL registered to receive webhooks for the Item. (may be null)
     pub webhook: Option<String>,
     /// The method used to populate Auth data for the Item; null unless Auth numbers were set on
     /// at least one of its accounts.
@@ -1448,9 +1334,7 @@ pub struct Item {
     /// (may be absent)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consented_products: Option<Vec<Products>>,
-    /// When the Item's access consent expires; null if no expiration is scheduled.
-    ///
-    /// (may be absent (`None`) or null (`Some(None)`))
+    /// When the Item's access consent expires; null if no expiration is scheduled. (may be absent (`None`) or null (`Some(None)`))
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -1547,9 +1431,7 @@ pub struct PlaidError {
     pub error_type: PlaidErrorType,
     /// The particular error code, e.g. `INVALID_API_KEYS`. Safe for programmatic use.
     pub error_code: String,
-    /// The specific reason for the error code; only set for OAuth-based Item errors, null otherwise.
-    ///
-    /// (may be absent (`None`) or null (`Some(None)`))
+    /// The specific reason for the error code; only set for OAuth-based Item errors, null otherwise. (may be absent (`None`) or null (`Some(None)`))
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -1558,13 +1440,9 @@ pub struct PlaidError {
     pub error_code_reason: Option<Option<ErrorCodeReason>>,
     /// A developer-friendly representation of the error code. May change; not for programmatic use.
     pub error_message: String,
-    /// A user-friendly representation of the error code; null if the error is not related to user action. May change.
-    ///
-    /// (may be null)
+    /// A user-friendly representation of the error code; null if the error is not related to user action. May change. (may be null)
     pub display_message: Option<String>,
-    /// The ID of the request, for troubleshooting; omitted in errors delivered by webhooks.
-    ///
-    /// (may be absent)
+    /// The ID of the request, for troubleshooting; omitted in errors delivered by webhooks. (may be absent)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// For requests that concern several Items, a breakdown of the error per Item, if any can be
@@ -1573,23 +1451,17 @@ pub struct PlaidError {
     /// (may be absent)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub causes: Option<Vec<::serde_json::Value>>,
-    /// The HTTP status code of the error; only in the body when the error comes through a webhook.
-    ///
-    /// (may be absent (`None`) or null (`Some(None)`))
+    /// The HTTP status code of the error; only in the body when the error comes through a webhook. (may be absent (`None`) or null (`Some(None)`))
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "::linkspec_runtime::serde_util::double_option"
     )]
     pub status: Option<Option<i64>>,
-    /// The URL of a Plaid documentation page with more information about the error.
-    ///
-    /// (may be absent)
+    /// The URL of a Plaid documentation page with more information about the error. (may be absent)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub documentation_url: Option<String>,
-    /// Suggested steps for resolving the error.
-    ///
-    /// (may be absent (`None`) or null (`Some(None)`))
+    /// Suggested steps for resolving the error. (may be absent (`None`) or null (`Some(None)`))
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
