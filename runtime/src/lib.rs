@@ -15,6 +15,7 @@ mod clock;
 pub mod decimal;
 pub mod dispatch;
 mod error;
+mod http;
 mod meta;
 mod pages;
 mod redact;
