@@ -18,6 +18,7 @@ mod error;
 mod http;
 mod meta;
 mod pages;
+mod pointer;
 mod redact;
 mod retry;
 mod settings;
