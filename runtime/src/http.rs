@@ -6,7 +6,10 @@
 //! (a clone shares the verifier and the session cache). Clients are not shared: each transport
 //! keeps its own connection pool, because a pool holds connections driven by the tokio runtime
 //! that opened them, and a client kept in a process-wide cache would hand a connection of a
-//! runtime that has ended (one per `#[tokio::test]`) to the next one (reqwest#1148).
+//! runtime nothing drives any more (a `block_on` that returned, one runtime per
+//! `#[tokio::test]`) to a call on another, which then waits until its timeout (reqwest#2501).
+//! The root certificates are read when the first client is built; a change to the store
+//! afterwards is seen by the next process.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
