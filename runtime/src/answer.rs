@@ -32,8 +32,10 @@ pub(crate) async fn read_limited(mut response: reqwest::Response, limit: usize) 
     if response.content_length().is_some_and(|len| len > limit as u64) {
         return Err(ReadError::TooLarge { limit, start: Vec::new() });
     }
-    // The announced length (within the limit) is reserved at once; a body without one grows.
-    let mut body = Vec::with_capacity(response.content_length().map_or(0, |len| len as usize));
+    // The announced length is reserved at once, up to 1 MiB (a server announcing more than it
+    // sends gets no large allocation for it); past that, and without one, the buffer grows.
+    const RESERVED: u64 = 1 << 20;
+    let mut body = Vec::with_capacity(response.content_length().map_or(0, |len| len.min(RESERVED) as usize));
     while let Some(chunk) = response.chunk().await.map_err(ReadError::Http)? {
         if body.len() + chunk.len() > limit {
             let room = limit - body.len();
