@@ -323,14 +323,7 @@ impl TransportBuilder {
         }
         let http = match self.http {
             Some(client) => client,
-            None => reqwest::Client::builder()
-                .connect_timeout(self.connect_timeout)
-                // Credentials travel in headers and bodies that a redirect would carry to
-                // another host; a provider's 3xx is returned as an error instead.
-                .redirect(reqwest::redirect::Policy::none())
-                .user_agent(concat!("linkspec/", env!("CARGO_PKG_VERSION")))
-                .build()
-                .map_err(|e| BuildError::Http { provider, reason: e.to_string() })?,
+            None => crate::http::client(self.connect_timeout).map_err(|reason| BuildError::Http { provider, reason })?,
         };
         Ok(Transport {
             inner: Arc::new(Inner {

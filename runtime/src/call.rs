@@ -111,11 +111,19 @@ impl QueryValue {
         }
     }
 
-    /// The value as it goes in the URL: percent-encoded, a list's items each on its own.
-    pub(crate) fn encoded(&self) -> String {
+    /// Appends the value as it goes in the URL: percent-encoded, a list's items each on its own
+    /// and joined by commas.
+    pub(crate) fn encode_into(&self, out: &mut String) {
         match self {
-            QueryValue::One(v) => crate::wire::encode_query(v),
-            QueryValue::Comma(items) => items.iter().map(|i| crate::wire::encode_query(i)).collect::<Vec<_>>().join(","),
+            QueryValue::One(v) => crate::wire::encode_query_into(out, v),
+            QueryValue::Comma(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    crate::wire::encode_query_into(out, item);
+                }
+            }
         }
     }
 }

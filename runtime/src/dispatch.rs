@@ -116,25 +116,34 @@ pub fn arguments<R: DeserializeOwned>(operation: &'static str, args: serde_json:
     })
 }
 
-/// Turns a typed call result into a [`JsonOutcome`].
+/// Turns a typed call result into a [`JsonOutcome`]. A shim: the success is read per response
+/// type, an error per envelope type (not once per operation).
 pub fn outcome<T, E>(result: Result<T, Error<E>>) -> JsonOutcome
 where
     T: Serialize + fmt::Debug,
     E: Serialize + ErrorEnvelope,
 {
     match result {
-        Ok(value) => {
-            let (json, kept) = to_json_and_kept(&value);
-            JsonOutcome::Success { debug: format!("{value:#?}"), json, kept }
-        }
-        Err(Error::Api(api)) => {
+        Ok(value) => success_outcome(&value),
+        Err(error) => error_outcome(error),
+    }
+}
+
+fn success_outcome<T: Serialize + fmt::Debug>(value: &T) -> JsonOutcome {
+    let (json, kept) = to_json_and_kept(value);
+    JsonOutcome::Success { debug: format!("{value:#?}"), json, kept }
+}
+
+fn error_outcome<E: Serialize + ErrorEnvelope>(error: Error<E>) -> JsonOutcome {
+    match error {
+        Error::Api(api) => {
             let (json, kept) = match api.envelope.as_ref().map(to_json_and_kept) {
                 Some((json, kept)) => (Some(json), kept),
                 None => (None, Vec::new()),
             };
             JsonOutcome::ProviderError { status: api.status, debug: format!("{api:#?}"), json, kept, code: api.code(), message: api.to_string() }
         }
-        Err(other) => JsonOutcome::Failure { status: other.status(), debug: format!("{other:#?}"), message: other.to_string() },
+        other => JsonOutcome::Failure { status: other.status(), debug: format!("{other:#?}"), message: other.to_string() },
     }
 }
 

@@ -170,6 +170,56 @@ impl<E: ErrorEnvelope> std::error::Error for Error<E> {
     }
 }
 
+/// The envelope of an error inside the transport, whose code does not depend on the
+/// provider's envelope type: the retry loop reads only what an error answer was classified as,
+/// so it is compiled once, in this crate, and not once per envelope type in every generated
+/// crate. The envelope the answer decoded into travels boxed and is unboxed by
+/// [`Error::typed`] at the edge, where the type is known again.
+pub(crate) struct Erased(Box<dyn std::any::Any + Send + Sync>);
+
+impl Erased {
+    pub(crate) fn new<E: ErrorEnvelope>(envelope: E) -> Erased {
+        Erased(Box::new(envelope))
+    }
+}
+
+impl fmt::Debug for Erased {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Erased")
+    }
+}
+
+impl ErrorEnvelope for Erased {
+    fn code(&self) -> Option<String> {
+        None
+    }
+    fn message(&self) -> Option<String> {
+        None
+    }
+    fn request_id(&self) -> Option<String> {
+        None
+    }
+}
+
+impl Error<Erased> {
+    /// The same error with the envelope of an error answer unboxed as `E`: the type the
+    /// transport's caller decoded it into.
+    pub(crate) fn typed<E: ErrorEnvelope>(self) -> Error<E> {
+        match self {
+            Error::Api(api) => {
+                let ApiError { operation, status, envelope, request_id, retry_after, class, excerpt } = *api;
+                let envelope = envelope.and_then(|e| e.0.downcast::<E>().ok()).map(|e| *e);
+                Error::Api(Box::new(ApiError { operation, status, envelope, request_id, retry_after, class, excerpt }))
+            }
+            Error::Transport { operation, source } => Error::Transport { operation, source },
+            Error::Timeout { operation, source } => Error::Timeout { operation, source },
+            Error::Decode(e) => Error::Decode(e),
+            Error::Auth(e) => Error::Auth(e),
+            Error::Request { operation, message } => Error::Request { operation, message },
+        }
+    }
+}
+
 /// What an error answer means, read once from its code (or category), its status and the
 /// spec's rules (`errors:`). The provider's code decides first, in this order: a rate-limit
 /// code, an expired code, a rejected code, a gone code, a not-found code. Only an answer whose

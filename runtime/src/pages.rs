@@ -95,30 +95,38 @@ pub(crate) struct Bases<'a> {
     pub native: &'a reqwest::Url,
 }
 
-/// The request for the page after the one `call` fetched from `requested`, read from its answer.
-pub(crate) fn next_call(call: &Call, answer: &serde_json::Value, requested: &reqwest::Url, bases: &Bases<'_>) -> Option<Call> {
-    let text_at = |pointer: &str| match answer.pointer(pointer)? {
-        serde_json::Value::String(s) if !s.is_empty() => Some(s.clone()),
+/// The request for the page after the one `call` fetched from `requested`, read from its
+/// answer's `body`: only the values the paging rule points at are read.
+pub(crate) fn next_call(call: &Call, body: &[u8], requested: &reqwest::Url, bases: &Bases<'_>) -> Option<Call> {
+    let paging = call.meta.paging?;
+    let text_of = |value: Option<serde_json::Value>| match value? {
+        serde_json::Value::String(s) if !s.is_empty() => Some(s),
         serde_json::Value::Number(n) => Some(n.to_string()),
         _ => None,
     };
     let mut next = call.clone();
-    match call.meta.paging? {
+    match paging {
         Paging::NextLink { pointer } => {
-            let link = requested.join(&text_at(pointer)?).ok()?;
+            let [link] = <[_; 1]>::try_from(crate::pointer::values_at(body, &[pointer])?).ok()?;
+            let link = requested.join(&text_of(link)?).ok()?;
             next.url = Some(rebase(link, bases)?);
         }
         Paging::Cursor { param, next: pointer, has_more } => {
-            if let Some(flag) = has_more
-                && answer.pointer(flag).and_then(serde_json::Value::as_bool) == Some(false)
-            {
+            let mut found = match has_more {
+                Some(flag) => crate::pointer::values_at(body, &[pointer, flag])?,
+                None => crate::pointer::values_at(body, &[pointer])?,
+            };
+            let more = found.get_mut(1).and_then(Option::take);
+            if more.as_ref().and_then(serde_json::Value::as_bool) == Some(false) {
                 return None;
             }
-            next.set_query(param, &text_at(pointer)?);
+            let cursor = found.swap_remove(0);
+            next.set_query(param, &text_of(cursor)?);
         }
         Paging::PageNumber { param, total_pages } => {
             let current = call.query.iter().rev().find(|(n, _)| *n == param).and_then(|(_, v)| v.single()?.parse::<u64>().ok()).unwrap_or(1);
-            let total = answer.pointer(total_pages).and_then(serde_json::Value::as_u64)?;
+            let [total] = <[_; 1]>::try_from(crate::pointer::values_at(body, &[total_pages])?).ok()?;
+            let total = total.as_ref().and_then(serde_json::Value::as_u64)?;
             if current >= total {
                 return None;
             }
@@ -209,7 +217,7 @@ mod tests {
 
     fn follow(call: &Call, answer: &serde_json::Value, requested: &reqwest::Url) -> Option<Call> {
         let (base, native) = (url("http://127.0.0.1:9000/v1"), url("https://api.example.com/v1"));
-        next_call(call, answer, requested, &Bases { base: &base, native: &native })
+        next_call(call, &serde_json::to_vec(answer).expect("json"), requested, &Bases { base: &base, native: &native })
     }
 
     #[test]
@@ -220,7 +228,7 @@ mod tests {
         let requested = url("https://proxy.example/pingone/v1/things?limit=1");
         let at = |href: &str| {
             let answer = json!({"_links": {"next": {"href": href}}});
-            next_call(&call, &answer, &requested, &bases).and_then(|c| c.url).map(|u| u.to_string())
+            next_call(&call, &serde_json::to_vec(&answer).expect("json"), &requested, &bases).and_then(|c| c.url).map(|u| u.to_string())
         };
         let want = Some("https://proxy.example/pingone/v1/things?cursor=c2".to_owned());
         assert_eq!(at("https://api.pingone.com/v1/things?cursor=c2"), want, "absolute link to the provider");

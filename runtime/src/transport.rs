@@ -1,21 +1,25 @@
 //! The transport: turns a [`Call`] into HTTP exchanges (credentials attached or acquired,
 //! retried as the policy and the provider allow) and the answer into a typed result.
+//!
+//! Only the edges are generic (`send::<T, E>` and its kin: decode the success type, unbox the
+//! error envelope); the retry loop, the request and the credentials are plain functions,
+//! compiled once in this crate rather than once per operation in every generated crate.
 
 use crate::answer::{Answer, ReadError, decode, error_from_answer, read_limited, retry_after_header, transport_error};
-use crate::acquire::StepError;
 use crate::auth::{Credentials, TokenCache};
 use base64::Engine as _;
 use crate::binary::Binary;
 use crate::call::Call;
 use crate::clock::Clock;
-use crate::error::{AuthError, DecodeError, Error, ErrorEnvelope};
+use crate::error::{AuthError, DecodeError, Erased, Error, ErrorEnvelope};
 use crate::meta::{AuthScheme, BodyFormat, ProviderMeta};
 use crate::retry::RetryPolicy;
-use crate::wire::{encode_query, form_encode};
+use crate::wire::{encode_query_into, form_encode};
 use reqwest::Url;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
+use std::borrow::Cow;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
@@ -65,13 +69,26 @@ impl fmt::Debug for Transport {
 }
 
 
-/// The credential a data call carries, and whether it came from the acquisition cache.
-struct DataCredential {
-    value: SecretString,
+/// The credential a data call carries (the client's static token, borrowed, or an acquired
+/// one), and whether it came from the acquisition cache.
+struct DataCredential<'a> {
+    value: Cow<'a, SecretString>,
     acquired: bool,
 }
 
 type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// How the retry loop reads an error answer: decoding into the caller's envelope type, as a
+/// plain function, so the loop itself is not generic.
+type ReadErrorAnswer = fn(&Call, &Answer, std::time::SystemTime) -> Error<Erased>;
+
+/// A request body as it is sent, with the header that describes it; made on a call's first
+/// attempt and shared by its retries.
+#[derive(Clone)]
+struct SentBody {
+    bytes: bytes::Bytes,
+    header: (HeaderName, HeaderValue),
+}
 
 impl Transport {
     /// The base URL calls go to.
@@ -109,7 +126,13 @@ impl Transport {
     {
         let answer = self.run::<E>(call).await?;
         let page = decode(call.meta.name, &answer).map_err(Error::Decode)?;
-        let requested = self.build_url::<E>(call)?;
+        let next = self.next_page(call, &answer).map_err(Error::typed)?;
+        Ok((page, next))
+    }
+
+    /// The request for the page after the one `call` fetched, when its answer names one.
+    fn next_page(&self, call: &Call, answer: &Answer) -> Result<Option<Call>, Error<Erased>> {
+        let requested = self.build_url(call)?;
         let inner = &*self.inner;
         let host_url = call.meta.host.and_then(|h| inner.hosts.iter().find(|(name, _)| *name == h)).map(|(_, url)| url);
         let bases = match host_url {
@@ -117,13 +140,12 @@ impl Transport {
             // Another host's links are followed on that host as configured.
             Some(url) => crate::pages::Bases { base: url, native: url },
         };
-        let next = serde_json::from_slice(&answer.body).ok().and_then(|value| crate::pages::next_call(call, &value, &requested, &bases));
-        Ok((page, next))
+        Ok(crate::pages::next_call(call, &answer.body, &requested, &bases))
     }
 
     /// The URL a call goes to, when it can be built.
     pub(crate) fn url_of(&self, call: &Call) -> Option<Url> {
-        self.build_url::<StepError>(call).ok()
+        self.build_url(call).ok()
     }
 
     /// Sends a call whose success answer is kept as bytes with its media type, never decoded.
@@ -131,14 +153,7 @@ impl Transport {
     where
         E: DeserializeOwned + ErrorEnvelope,
     {
-        let answer = self.run::<E>(&call).await?;
-        let content_type = answer
-            .headers
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("application/octet-stream")
-            .to_owned();
-        Ok(Binary { content_type, bytes: answer.body })
+        Ok(binary(self.run::<E>(&call).await?))
     }
 
     /// Sends a call whose success answer has no body worth decoding.
@@ -149,11 +164,17 @@ impl Transport {
         self.run::<E>(&call).await.map(|_| ())
     }
 
-    /// One call with its span: attempts, retries, credential re-issue.
+    /// One call: attempts, retries, credential re-issue; error answers decoded as `E`. A shim:
+    /// the work is in [`Transport::run_erased`], compiled once.
     pub(crate) async fn run<E>(&self, call: &Call) -> Result<Answer, Error<E>>
     where
         E: DeserializeOwned + ErrorEnvelope,
     {
+        self.run_erased(call, error_from_answer::<E>).await.map_err(Error::typed)
+    }
+
+    /// One call with its span.
+    async fn run_erased(&self, call: &Call, read_error: ReadErrorAnswer) -> Result<Answer, Error<Erased>> {
         let meta = call.meta;
         let span = tracing::info_span!(
             "linkspec.call",
@@ -165,75 +186,71 @@ impl Transport {
             attempts = tracing::field::Empty,
             elapsed_ms = tracing::field::Empty,
         );
-        self.run_inner::<E>(call, span.clone()).instrument(span).await
+        self.retry_loop(call, read_error, &span).instrument(span.clone()).await
     }
 
-    fn run_inner<'a, E>(&'a self, call: &'a Call, span: tracing::Span) -> BoxFuture<'a, Result<Answer, Error<E>>>
-    where
-        E: DeserializeOwned + ErrorEnvelope,
-    {
-        Box::pin(async move {
-            let clock = &*self.inner.clock;
-            let meta = call.meta;
-            let started = clock.now();
-            let mut attempt: u32 = 0;
-            let mut reissued = false;
-            loop {
-                attempt += 1;
-                let credential = if meta.authenticated { self.data_credential::<E>(meta.name).await? } else { None };
-                let spent = clock.now().saturating_duration_since(started);
-                let remaining = self.retry.deadline.map(|d| d.saturating_sub(spent));
-                let result = self.attempt::<E>(call, credential.as_ref(), remaining, attempt).await;
-                span.record("attempts", attempt);
-                span.record("elapsed_ms", clock.now().saturating_duration_since(started).as_millis() as u64);
-                let mut asked_wait = None;
-                let error = match result {
-                    Ok(answer) if meta.success.contains(&answer.status) => {
-                        span.record("status", answer.status);
-                        if let Some(c) = credential.as_ref().filter(|c| c.acquired) {
-                            self.inner.cache.touch(&c.value, clock.now()).await;
-                        }
-                        return Ok(answer);
+    async fn retry_loop(&self, call: &Call, read_error: ReadErrorAnswer, span: &tracing::Span) -> Result<Answer, Error<Erased>> {
+        let clock = &*self.inner.clock;
+        let meta = call.meta;
+        let started = clock.now();
+        let mut attempt: u32 = 0;
+        let mut reissued = false;
+        let mut body = None;
+        loop {
+            attempt += 1;
+            let credential = if meta.authenticated { self.data_credential(meta.name).await? } else { None };
+            let spent = clock.now().saturating_duration_since(started);
+            let remaining = self.retry.deadline.map(|d| d.saturating_sub(spent));
+            let result = self.attempt(call, credential.as_ref(), remaining, attempt, &mut body).await;
+            span.record("attempts", attempt);
+            span.record("elapsed_ms", clock.now().saturating_duration_since(started).as_millis() as u64);
+            let mut asked_wait = None;
+            let error = match result {
+                Ok(answer) if meta.success.contains(&answer.status) => {
+                    span.record("status", answer.status);
+                    if let Some(c) = credential.as_ref().filter(|c| c.acquired) {
+                        self.inner.cache.touch(&c.value, clock.now()).await;
                     }
-                    Ok(answer) => {
-                        span.record("status", answer.status);
-                        // Read here, not from the envelope: a gateway's 429 or 503 without the
-                        // provider's envelope may still say when to come back.
-                        asked_wait = retry_after_header(&answer.headers, clock.wall());
-                        error_from_answer::<E>(call, &answer, clock.wall())
-                    }
-                    Err(e) => e,
-                };
-                if error.is_auth_rejected()
-                    && let Some(c) = credential.as_ref().filter(|c| c.acquired)
-                {
-                    // Refused (revoked, or an expiry the spec does not name): not retried, but
-                    // not kept either, so the next call acquires afresh.
-                    self.inner.cache.invalidate(&c.value).await;
+                    return Ok(answer);
                 }
-                if error.is_auth_expired()
-                    && !reissued
-                    && let Some(c) = credential.as_ref().filter(|c| c.acquired)
-                {
-                    tracing::info!("credentials expired; acquiring new ones and retrying once");
-                    reissued = true;
-                    self.inner.cache.invalidate(&c.value).await;
-                    attempt -= 1;
-                    continue;
+                Ok(answer) => {
+                    span.record("status", answer.status);
+                    // Read here, not from the envelope: a gateway's 429 or 503 without the
+                    // provider's envelope may still say when to come back.
+                    asked_wait = retry_after_header(&answer.headers, clock.wall());
+                    read_error(call, &answer, clock.wall())
                 }
-                let Some(wait) = self.retry_wait(&error, asked_wait, call, attempt, started) else {
-                    return Err(error);
-                };
-                tracing::info!(attempt, wait_ms = wait.as_millis() as u64, status = error.status(), "retrying");
-                clock.sleep(wait).await;
+                Err(e) => e,
+            };
+            if error.is_auth_rejected()
+                && let Some(c) = credential.as_ref().filter(|c| c.acquired)
+            {
+                // Refused (revoked, or an expiry the spec does not name): not retried, but
+                // not kept either, so the next call acquires afresh.
+                self.inner.cache.invalidate(&c.value).await;
             }
-        })
+            if error.is_auth_expired()
+                && !reissued
+                && let Some(c) = credential.as_ref().filter(|c| c.acquired)
+            {
+                tracing::info!("credentials expired; acquiring new ones and retrying once");
+                reissued = true;
+                self.inner.cache.invalidate(&c.value).await;
+                attempt -= 1;
+                continue;
+            }
+            let Some(wait) = self.retry_wait(&error, asked_wait, call, attempt, started) else {
+                return Err(error);
+            };
+            tracing::info!(attempt, wait_ms = wait.as_millis() as u64, status = error.status(), "retrying");
+            clock.sleep(wait).await;
+        }
     }
 
     /// How long to wait before retrying, or `None` when the error is final.
-    fn retry_wait<E: ErrorEnvelope>(
+    fn retry_wait(
         &self,
-        error: &Error<E>,
+        error: &Error<Erased>,
         asked: Option<Duration>,
         call: &Call,
         attempt: u32,
@@ -268,10 +285,7 @@ impl Transport {
     }
 
     /// The credential a data call carries: the static token, or an acquired one.
-    async fn data_credential<E>(&self, operation: &'static str) -> Result<Option<DataCredential>, Error<E>>
-    where
-        E: DeserializeOwned + ErrorEnvelope,
-    {
+    async fn data_credential(&self, operation: &'static str) -> Result<Option<DataCredential<'_>>, Error<Erased>> {
         let inner = &*self.inner;
         let (name, scheme) = inner.provider.auth.for_operation(operation);
         // The default scheme was checked when the client was built; another one is checked
@@ -288,7 +302,7 @@ impl Transport {
             return Ok(None);
         }
         if let Some(token) = &inner.credentials.token {
-            return Ok(Some(DataCredential { value: token.clone(), acquired: false }));
+            return Ok(Some(DataCredential { value: Cow::Borrowed(token), acquired: false }));
         }
         if inner.provider.acquire.is_none() {
             return Ok(None);
@@ -296,13 +310,20 @@ impl Transport {
         let clock = inner.clock.clone();
         let acquired = inner
             .cache
-            .get(|| clock.now(), || self.acquire())
+            .get(|| clock.now(), || self.acquire_boxed())
             .await
             .map_err(|e| Error::Auth(Box::new(AuthError { operation, ..e })))?;
-        Ok(Some(DataCredential { value: acquired.value, acquired: true }))
+        Ok(Some(DataCredential { value: Cow::Owned(acquired.value), acquired: true }))
     }
 
-    fn build_url<E>(&self, call: &Call) -> Result<Url, Error<E>> {
+    /// [`Transport::acquire`] boxed: acquisition sends calls through the loop that asked for it,
+    /// and a future that holds itself needs a box somewhere. Here the box costs only when
+    /// credentials are acquired, not on every call.
+    fn acquire_boxed(&self) -> BoxFuture<'_, Result<crate::auth::Acquired, AuthError>> {
+        Box::pin(self.acquire())
+    }
+
+    fn build_url(&self, call: &Call) -> Result<Url, Error<Erased>> {
         let operation = call.meta.name;
         if let Some(url) = &call.url {
             return Ok(url.clone());
@@ -324,37 +345,49 @@ impl Transport {
                 .path_segments_mut()
                 .map_err(|()| Error::Request { operation, message: "the base URL cannot take a path".into() })?;
             segments.pop_if_empty();
+            let mut filled = String::new();
             for template in call.meta.path.split('/').filter(|s| !s.is_empty()) {
-                let mut segment = template.to_owned();
-                for (name, value) in &call.path_params {
-                    segment = segment.replace(&format!("{{{name}}}"), value);
-                }
+                let segment = if template.contains('{') {
+                    fill_segment(template, &call.path_params, &mut filled);
+                    filled.as_str()
+                } else {
+                    template
+                };
                 // URL normalisation would drop these and send the call to another resource.
-                if matches!(segment.as_str(), "" | "." | "..") {
+                if matches!(segment, "" | "." | "..") {
                     return Err(Error::Request {
                         operation,
                         message: format!("a path parameter makes the segment `{template}` empty, `.` or `..`; refusing to call another resource"),
                     });
                 }
-                segments.push(&segment);
+                segments.push(segment);
             }
         }
         if !call.query.is_empty() {
-            let query: Vec<String> =
-                call.query.iter().map(|(name, value)| format!("{}={}", encode_query(name), value.encoded())).collect();
-            url.set_query(Some(&query.join("&")));
+            let mut query = String::new();
+            for (i, (name, value)) in call.query.iter().enumerate() {
+                if i > 0 {
+                    query.push('&');
+                }
+                encode_query_into(&mut query, name);
+                query.push('=');
+                value.encode_into(&mut query);
+            }
+            url.set_query(Some(&query));
         }
         Ok(url)
     }
 
-    /// One HTTP exchange.
-    async fn attempt<E>(
+    /// One HTTP exchange. `body` keeps the request body as sent once the first attempt has
+    /// made it.
+    async fn attempt(
         &self,
         call: &Call,
-        credential: Option<&DataCredential>,
+        credential: Option<&DataCredential<'_>>,
         remaining: Option<Duration>,
         attempt: u32,
-    ) -> Result<Answer, Error<E>> {
+        body: &mut Option<Option<SentBody>>,
+    ) -> Result<Answer, Error<Erased>> {
         let inner = &*self.inner;
         let meta = call.meta;
         let operation = meta.name;
@@ -371,38 +404,28 @@ impl Transport {
             value.set_sensitive(*secret);
             headers.insert(name, value);
         }
-        let mut body = match &call.body {
-            Some(Ok(value)) => Some(value.clone()),
-            Some(Err(message)) => return Err(request_error(format!("the body does not serialise: {message}"))),
-            None => None,
+        if let Some(Err(message)) = &call.body {
+            return Err(request_error(format!("the body does not serialise: {message}")));
+        }
+        let scheme = meta.authenticated.then(|| meta.provider.auth.for_operation(operation).1);
+        if let Some(scheme) = scheme {
+            self.attach_credential_headers(scheme, &mut headers, credential).map_err(request_error)?;
+        }
+        let sent = match body {
+            Some(sent) => sent.clone(),
+            None => body.insert(self.body_of(call, scheme, media).map_err(request_error)?).clone(),
         };
-        if meta.authenticated {
-            let (_, scheme) = meta.provider.auth.for_operation(operation);
-            self.attach_credentials(scheme, &mut headers, &mut body, credential).map_err(request_error)?;
+        let mut request = reqwest::Request::new(meta.method.to_reqwest(), url);
+        *request.timeout_mut() = Some(remaining.map_or(inner.timeout, |r| r.min(inner.timeout)));
+        if let Some(SentBody { bytes, header: (name, value) }) = sent {
+            headers.insert(name, value);
+            *request.body_mut() = Some(bytes.into());
         }
-        let timeout = remaining.map_or(inner.timeout, |r| r.min(inner.timeout));
-        let mut request = inner.http.request(meta.method.to_reqwest(), url).timeout(timeout);
-        match (body, meta.body_format) {
-            (Some(value), BodyFormat::Json) => {
-                headers.insert(reqwest::header::CONTENT_TYPE, media);
-                request = request.body(value.get().as_bytes().to_vec());
-            }
-            (Some(value), BodyFormat::Form) => {
-                let text = form_encode(&value).map_err(request_error)?;
-                headers.insert(reqwest::header::CONTENT_TYPE, HeaderValue::from_static("application/x-www-form-urlencoded"));
-                request = request.body(text);
-            }
-            (None, _) if matches!(meta.method, crate::Method::Post | crate::Method::Put | crate::Method::Patch) => {
-                // Some providers (Plaid) reject a POST without Content-Length, and the HTTP stack
-                // leaves the header out for an empty body unless it is set.
-                headers.insert(reqwest::header::CONTENT_LENGTH, HeaderValue::from_static("0"));
-                request = request.body(Vec::new());
-            }
-            (None, _) => {}
-        }
-        let response = request.headers(headers).send().await.map_err(|e| transport_error(operation, e))?;
+        *request.headers_mut() = headers;
+        let mut response = inner.http.execute(request).await.map_err(|e| transport_error(operation, e))?;
         let status = response.status().as_u16();
-        let headers = response.headers().clone();
+        // Taken, not copied: the body is read from the response without them.
+        let headers = std::mem::take(response.headers_mut());
         let limit = inner.max_body.or(call.max_body).unwrap_or(crate::builder::DEFAULT_MAX_BODY);
         let success = meta.success.contains(&status);
         let body = match read_limited(response, limit).await {
@@ -425,13 +448,58 @@ impl Transport {
         Ok(Answer { status, headers, body })
     }
 
-    fn attach_credentials(
-        &self,
-        scheme: AuthScheme,
-        headers: &mut HeaderMap,
-        body: &mut Option<Box<serde_json::value::RawValue>>,
-        credential: Option<&DataCredential>,
-    ) -> Result<(), String> {
+    /// The body a call sends, as bytes with its `Content-Type` (or the `Content-Length: 0` of
+    /// an empty POST, PUT or PATCH), a key pair put in it when the scheme says so.
+    fn body_of(&self, call: &Call, scheme: Option<AuthScheme>, media: HeaderValue) -> Result<Option<SentBody>, String> {
+        let meta = call.meta;
+        let creds = &self.inner.credentials;
+        let given = match &call.body {
+            Some(Ok(value)) => Some(&**value),
+            // Refused by `attempt` before it gets here.
+            Some(Err(message)) => return Err(format!("the body does not serialise: {message}")),
+            None => None,
+        };
+        let with_key_pair = match scheme {
+            Some(AuthScheme::KeyPair { client_id, secret }) if creds.placement == KeyPairPlacement::Body => {
+                // Fields as JSON text, so the body's numbers keep their text.
+                let mut map = match given {
+                    None => crate::wire::JsonFields::new(),
+                    Some(raw) => serde_json::from_str::<crate::wire::JsonFields>(raw.get())
+                        .map_err(|_| "credentials go in the body, but the body is not a JSON object".to_owned())?,
+                };
+                for (place, value) in [(client_id, &creds.client_id), (secret, &creds.secret)] {
+                    if let Some(value) = value {
+                        let text = serde_json::value::to_raw_value(value.expose_secret()).map_err(|e| e.to_string())?;
+                        map.insert(place.body.to_owned(), text);
+                    }
+                }
+                Some(serde_json::value::to_raw_value(&map).map_err(|e| e.to_string())?)
+            }
+            _ => None,
+        };
+        let value = with_key_pair.as_deref().or(given);
+        Ok(match (value, meta.body_format) {
+            (Some(value), BodyFormat::Json) => Some(SentBody {
+                bytes: bytes::Bytes::copy_from_slice(value.get().as_bytes()),
+                header: (reqwest::header::CONTENT_TYPE, media),
+            }),
+            (Some(value), BodyFormat::Form) => Some(SentBody {
+                bytes: bytes::Bytes::from(form_encode(value)?),
+                header: (reqwest::header::CONTENT_TYPE, HeaderValue::from_static("application/x-www-form-urlencoded")),
+            }),
+            // Some providers (Plaid) reject a POST without Content-Length, and the HTTP stack
+            // leaves the header out for an empty body unless it is set.
+            (None, _) if matches!(meta.method, crate::Method::Post | crate::Method::Put | crate::Method::Patch) => Some(SentBody {
+                bytes: bytes::Bytes::new(),
+                header: (reqwest::header::CONTENT_LENGTH, HeaderValue::from_static("0")),
+            }),
+            (None, _) => None,
+        })
+    }
+
+    /// The credential headers of `scheme` (a key pair placed in the body goes in by
+    /// [`Transport::body_of`]).
+    fn attach_credential_headers(&self, scheme: AuthScheme, headers: &mut HeaderMap, credential: Option<&DataCredential<'_>>) -> Result<(), String> {
         let creds = &self.inner.credentials;
         let secret_header = |value: &str| {
             let mut value =
@@ -453,29 +521,11 @@ impl Transport {
                 }
             }
             AuthScheme::KeyPair { client_id, secret } => {
-                let pairs = [(client_id, &creds.client_id), (secret, &creds.secret)];
-                match creds.placement {
-                    KeyPairPlacement::Headers => {
-                        for (place, value) in pairs {
-                            if let Some(value) = value {
-                                headers.insert(name_of(place.header)?, secret_header(value.expose_secret())?);
-                            }
+                if creds.placement == KeyPairPlacement::Headers {
+                    for (place, value) in [(client_id, &creds.client_id), (secret, &creds.secret)] {
+                        if let Some(value) = value {
+                            headers.insert(name_of(place.header)?, secret_header(value.expose_secret())?);
                         }
-                    }
-                    KeyPairPlacement::Body => {
-                        // Fields as JSON text, so the body's numbers keep their text.
-                        let mut map = match body.as_deref() {
-                            None => crate::wire::JsonFields::new(),
-                            Some(raw) => serde_json::from_str::<crate::wire::JsonFields>(raw.get())
-                                .map_err(|_| "credentials go in the body, but the body is not a JSON object".to_owned())?,
-                        };
-                        for (place, value) in pairs {
-                            if let Some(value) = value {
-                                let text = serde_json::value::to_raw_value(value.expose_secret()).map_err(|e| e.to_string())?;
-                                map.insert(place.body.to_owned(), text);
-                            }
-                        }
-                        *body = Some(serde_json::value::to_raw_value(&map).map_err(|e| e.to_string())?);
                     }
                 }
             }
@@ -491,4 +541,39 @@ impl Transport {
         }
         Ok(())
     }
+}
+
+/// A template segment with each `{name}` replaced by its parameter's value, in one pass: a
+/// value is never searched for placeholders (a value holding `{other}` stays as written).
+/// A placeholder with no parameter stays as written.
+fn fill_segment(template: &str, params: &[(&'static str, String)], out: &mut String) {
+    out.clear();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let found = params.iter().find(|(name, _)| after.strip_prefix(*name).is_some_and(|tail| tail.starts_with('}')));
+        match found {
+            Some((name, value)) => {
+                out.push_str(value);
+                rest = &after[name.len() + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+}
+
+/// A raw answer kept as bytes with its media type.
+fn binary(answer: Answer) -> Binary {
+    let content_type = answer
+        .headers
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("application/octet-stream")
+        .to_owned();
+    Binary { content_type, bytes: answer.body }
 }

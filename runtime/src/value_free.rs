@@ -19,21 +19,33 @@ pub(crate) struct Failure {
 pub(crate) fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Failure> {
     match serde_json::from_slice(bytes) {
         Ok(value) => Ok(value),
-        Err(first) => {
-            let mut de = serde_json::Deserializer::from_slice(bytes);
-            let (path, message, segments) = match serde_path_to_error::deserialize::<_, T>(&mut de) {
-                Err(err) => {
-                    let segments: Vec<Segment> = err.path().iter().map(Segment::of).collect();
-                    (err.path().to_string(), err.into_inner().to_string(), segments)
-                }
-                // Accepted with path tracking: the first error came after the value (trailing text).
-                Ok(_) => (String::new(), first.to_string(), Vec::new()),
-            };
-            let document: Option<Value> = serde_json::from_slice(bytes).ok();
-            let found = document.as_ref().and_then(|d| follow(d, &segments));
-            Err(Failure { path: clean_path(path), message: describe(&message, found) })
-        }
+        Err(first) => Err(retrace::<T>(bytes, first)),
     }
+}
+
+/// The second pass of a failed decoding, with path tracking: the generic part, kept apart so
+/// the success path stays small.
+#[cold]
+#[inline(never)]
+fn retrace<T: DeserializeOwned>(bytes: &[u8], first: serde_json::Error) -> Failure {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let tracked = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Err(err) => {
+            let segments: Vec<Segment> = err.path().iter().map(Segment::of).collect();
+            Some((err.path().to_string(), err.into_inner().to_string(), segments))
+        }
+        Ok(_) => None,
+    };
+    failure_of(bytes, first, tracked)
+}
+
+/// The failure, from what path tracking found (`None`: accepted with path tracking, so the first
+/// error came after the value: trailing text).
+fn failure_of(bytes: &[u8], first: serde_json::Error, tracked: Option<(String, String, Vec<Segment>)>) -> Failure {
+    let (path, message, segments) = tracked.unwrap_or_else(|| (String::new(), first.to_string(), Vec::new()));
+    let document: Option<Value> = serde_json::from_slice(bytes).ok();
+    let found = document.as_ref().and_then(|d| follow(d, &segments));
+    Failure { path: clean_path(path), message: describe(&message, found) }
 }
 
 /// Decodes a JSON value into `T` (request arguments), with the same value-free errors.

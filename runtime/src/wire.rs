@@ -4,13 +4,23 @@
 /// A space becomes `%20`, not form encoding's `+`, which strict servers read as a plus sign.
 pub(crate) fn encode_query(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    encode_query_into(&mut out, text);
+    out
+}
+
+/// [`encode_query`], appended to `out`.
+pub(crate) fn encode_query_into(out: &mut String, text: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for byte in text.bytes() {
         match byte {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => out.push(byte as char),
-            _ => out.push_str(&format!("%{byte:02X}")),
+            _ => {
+                out.push('%');
+                out.push(HEX[usize::from(byte >> 4)] as char);
+                out.push(HEX[usize::from(byte & 0xF)] as char);
+            }
         }
     }
-    out
 }
 
 /// The fields of a JSON object with each value as its JSON text, in key order (as serde_json's
