@@ -203,19 +203,31 @@ fn provider_files(p: &ir::Provider, config: &Config) -> Result<Vec<GeneratedFile
         pub use client::*;
         pub use models::*;
     };
-    let models_doc = format!(" {} models: request and response bodies, enums, the error envelope.", p.title);
-    let models_head = render::Piece::Items(quote! { #![doc = #models_doc] });
-    let models = std::iter::once(models_head).chain(emit::model::models_file(p));
-    let client_doc = format!(" {} client: builder, environments, one method per operation.", p.title);
-    let client_head = render::Piece::Items(quote! {
-        #![doc = #client_doc]
-        use super::models::*;
+    let models = || {
+        let doc = format!(" {} models: request and response bodies, enums, the error envelope.", p.title);
+        let head = render::Piece::Items(quote! { #![doc = #doc] });
+        render::rust_file_pieces(&p.source, std::iter::once(head).chain(emit::model::models_file(p)))
+    };
+    let client = || {
+        let doc = format!(" {} client: builder, environments, one method per operation.", p.title);
+        let head = render::Piece::Items(quote! {
+            #![doc = #doc]
+            use super::models::*;
+        });
+        render::rust_file_pieces(&p.source, std::iter::once(head).chain(emit::client::client_file(p)))
+    };
+    // The two big files are made on two threads (tokens are per thread; the IR is shared), which
+    // nearly halves the wall time of a large provider on a machine with two cores or more. Each
+    // file is made by one thread alone, so the output does not depend on scheduling.
+    let (models, client) = std::thread::scope(|scope| {
+        let models = scope.spawn(models);
+        let client = client();
+        (models.join().unwrap_or_else(|_| Err("the thread making models.rs panicked; this is a codegen bug".into())), client)
     });
-    let client = std::iter::once(client_head).chain(emit::client::client_file(p));
     Ok(vec![
         GeneratedFile { path: format!("{dir}/mod.rs"), contents: render::rust_file(&p.source, module)? },
-        GeneratedFile { path: format!("{dir}/models.rs"), contents: render::rust_file_pieces(&p.source, models)? },
-        GeneratedFile { path: format!("{dir}/client.rs"), contents: render::rust_file_pieces(&p.source, client)? },
+        GeneratedFile { path: format!("{dir}/models.rs"), contents: models? },
+        GeneratedFile { path: format!("{dir}/client.rs"), contents: client? },
     ])
 }
 
