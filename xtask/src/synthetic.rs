@@ -7,7 +7,8 @@
 //! - the same parameters: wire name, place (path, query, header), type, whether required
 //!   (path parameters always; query and header ones never, as linkspec's default), doc;
 //! - the same request body (a required JSON body of a named model) and the same 200 answer
-//!   (a named model); the provider's error model is every other answer (`default`);
+//!   (a named model); the provider's error model is every error answer (`4XX` and `5XX`: progenitor
+//!   refuses a `default` whose type differs from the success type's);
 //! - the same models: name, doc, fields with wire name, type, doc, whether required
 //!   (`optional` in linkspec, absent from `required` in OpenAPI) and whether nullable;
 //! - the same enums (string values) with their docs, and the same server and bearer auth.
@@ -283,7 +284,8 @@ impl Synthetic {
                 "requestBody": { "required": true, "content": { "application/json": { "schema": schema_ref(&op.body) } } },
                 "responses": {
                     "200": { "description": "Success.", "content": { "application/json": { "schema": schema_ref(&op.response) } } },
-                    "default": { "description": "An error.", "content": { "application/json": { "schema": schema_ref(self.error_model) } } },
+                    "4XX": { "description": "The provider's error.", "content": { "application/json": { "schema": schema_ref(self.error_model) } } },
+                    "5XX": { "description": "The provider's error.", "content": { "application/json": { "schema": schema_ref(self.error_model) } } },
                 },
             });
             let item = paths.entry(op.path.clone()).or_insert_with(|| Value::Object(Map::new()));
@@ -404,8 +406,10 @@ mod tests {
                 assert_eq!(ours.success, [200]);
                 let answer = &op["responses"]["200"]["content"]["application/json"]["schema"];
                 assert_eq!(*answer, schema_of(ours.response.as_ref().expect("an answer")));
-                let error = &op["responses"]["default"]["content"]["application/json"]["schema"];
-                assert_eq!(*error, Ty::Named(provider.errors.model.clone()).schema());
+                for range in ["4XX", "5XX"] {
+                    let error = &op["responses"][range]["content"]["application/json"]["schema"];
+                    assert_eq!(*error, Ty::Named(provider.errors.model.clone()).schema());
+                }
             }
         }
         assert_eq!(seen, provider.operations.len());
