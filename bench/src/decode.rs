@@ -20,17 +20,20 @@ use std::time::Instant;
 
 /// Hand-written serde structs of the same shapes, written as a careful person would for these
 /// answers: the same fields; `Option` for absent or null; plain Rust enums with a catch-all for
-/// values they do not list; timestamps and rare error details as `String`; std `HashMap` for
-/// maps; no capture of keys they do not declare.
+/// values they do not list; timestamps parsed by jiff (as the runtime's are, so neither side
+/// allocates for them); rare error details as `String`; the same `BTreeMap` as the generated
+/// type, so that the container is not what differs; no capture of keys they do not declare.
 // Fields are decoded, never read: the benchmark keeps the values with `black_box`.
 #[allow(dead_code)]
 pub mod hand {
+    use jiff::Timestamp;
+    use jiff::civil::DateTime;
     use serde::Deserialize;
-    use std::collections::HashMap;
+    use std::collections::BTreeMap;
 
     #[derive(Debug, Deserialize)]
     pub struct UserLinks {
-        pub links: HashMap<String, Link>,
+        pub links: BTreeMap<String, Link>,
     }
 
     #[derive(Debug, Deserialize)]
@@ -60,8 +63,8 @@ pub mod hand {
 
     #[derive(Debug, Deserialize)]
     pub struct ProductState {
-        pub refreshed_at: Option<String>,
-        pub last_attempted_at: Option<String>,
+        pub refreshed_at: Option<DateTime>,
+        pub last_attempted_at: Option<DateTime>,
         pub error_code: Option<ProductErrorCode>,
         pub error_message: Option<String>,
         pub unavailable: Option<String>,
@@ -157,7 +160,7 @@ pub mod hand {
         pub billed_products: Vec<Products>,
         pub products: Option<Vec<Products>>,
         pub consented_products: Option<Vec<Products>>,
-        pub consent_expiration_time: Option<String>,
+        pub consent_expiration_time: Option<Timestamp>,
         pub update_type: UpdateType,
     }
 
@@ -244,15 +247,15 @@ fn link(i: usize) -> Value {
     let error = if state == "error" { json!(LINK_ERRORS[i % LINK_ERRORS.len()]) } else { Value::Null };
     let mut products = serde_json::Map::new();
     for (k, p) in PRODUCTS.iter().enumerate().take(2 + (i % 5)) {
-        let failed = (i + k) % 3 == 0;
+        let failed = (i + k).is_multiple_of(3);
         products.insert(
             (*p).to_owned(),
             json!({
-                "refreshed_at": if (i + k) % 7 == 0 { Value::Null } else { json!(format!("2023-02-{:02}T09:{:02}:11", 1 + i % 28, k * 7)) },
+                "refreshed_at": if (i + k).is_multiple_of(7) { Value::Null } else { json!(format!("2023-02-{:02}T09:{:02}:11", 1 + i % 28, k * 7)) },
                 "last_attempted_at": format!("2023-02-{:02}T10:{:02}:42", 1 + i % 28, k * 5),
                 "error_code": if failed { json!(PRODUCT_ERRORS[(i + k) % PRODUCT_ERRORS.len()]) } else { Value::Null },
                 "error_message": if failed { json!("The institution is rate limiting requests.") } else { Value::Null },
-                "unavailable": if (i + k) % 11 == 0 { json!("Refreshes are paused for this institution.") } else { Value::Null },
+                "unavailable": if (i + k).is_multiple_of(11) { json!("Refreshes are paused for this institution.") } else { Value::Null },
             }),
         );
     }
@@ -264,8 +267,8 @@ fn link(i: usize) -> Value {
         "state": state,
         "error_code": error,
         "provider": PROVIDERS[i % PROVIDERS.len()],
-        "link_tags": ["smoke_test", format!("user_type:{}", if i % 2 == 0 { "admin" } else { "member" })],
-        "webhook": if i % 4 == 0 { Value::Null } else { json!(format!("https://example.com/webhook/{i}")) },
+        "link_tags": ["smoke_test", format!("user_type:{}", if i.is_multiple_of(2) { "admin" } else { "member" })],
+        "webhook": if i.is_multiple_of(4) { Value::Null } else { json!(format!("https://example.com/webhook/{i}")) },
         "products": products,
         "available_products": PRODUCTS[..(i % 4)].to_vec(),
     })
@@ -278,14 +281,14 @@ fn item(i: usize) -> Value {
         "item_id": format!("Ed6bjNrDLJfGvZWwnkQlfxwoNz54B5C{i:08}"),
         "institution_id": format!("ins_{}", 100_000 + i % 977),
         "institution_name": format!("First Platypus Bank {}", i % 977),
-        "webhook": if i % 3 == 0 { Value::Null } else { json!("https://plaid.com/example/hook") },
+        "webhook": if i.is_multiple_of(3) { Value::Null } else { json!("https://plaid.com/example/hook") },
         "error": Value::Null,
         "available_products": pick(i, 1 + i % 4),
         "billed_products": pick(i + 4, 1 + i % 3),
-        "consent_expiration_time": if i % 5 == 0 { json!(format!("2027-03-{:02}T18:22:11+01:00", 1 + i % 28)) } else { Value::Null },
-        "update_type": if i % 6 == 0 { "user_present_required" } else { "background" },
+        "consent_expiration_time": if i.is_multiple_of(5) { json!(format!("2027-03-{:02}T18:22:11+01:00", 1 + i % 28)) } else { Value::Null },
+        "update_type": if i.is_multiple_of(6) { "user_present_required" } else { "background" },
     });
-    if i % 2 == 0 {
+    if i.is_multiple_of(2) {
         item["products"] = json!(pick(i + 4, 1 + i % 3));
         item["consented_products"] = json!(pick(i + 1, 2));
     }
@@ -491,8 +494,8 @@ pub async fn measure(clients: &Clients, bodies: [(Shape, Arc<Vec<u8>>); 2], roun
     let mut results: Vec<ShapeResult> =
         bodies.iter().map(|(s, b)| ShapeResult { shape: *s, bytes: b.len(), mbps: vec![Samples::default(); VARIANTS.len()] }).collect();
     for (shape, body) in &bodies {
-        for v in 0..VARIANTS.len() {
-            once(clients, *shape, v, body).await.with_context(|| format!("{}: {}", shape.name(), VARIANTS[v]))?;
+        for (v, variant) in VARIANTS.iter().enumerate() {
+            once(clients, *shape, v, body).await.with_context(|| format!("{}: {variant}", shape.name()))?;
         }
     }
     for round in 0..rounds {
@@ -506,4 +509,21 @@ pub async fn measure(clients: &Clients, bodies: [(Shape, Arc<Vec<u8>>); 2], roun
         eprintln!("  decode round {}/{rounds} done", round + 1);
     }
     Ok(results)
+}
+
+/// `__decode VARIANT MB ROUNDS`: one in-memory decode variant (4, 5 or 6) of both answers,
+/// repeated, for a profiler (`perf record -e cpu-clock`); prints MB/s per round.
+pub fn profile(args: &[String]) -> Result<()> {
+    let [v, mb, rounds] = args else { bail!("usage: __decode 4|5|6 MB ROUNDS") };
+    let (v, bytes, rounds): (usize, usize, usize) = (v.parse()?, (mb.parse::<f64>()? * 1e6) as usize, rounds.parse()?);
+    let bodies = [(Shape::MoneyKit, moneykit_links(bytes)), (Shape::Plaid, plaid_items(bytes))];
+    let rt = tokio::runtime::Builder::new_current_thread().build()?;
+    let clients = Clients::new("http://127.0.0.1:9", bytes)?;
+    for _ in 0..rounds {
+        for (shape, body) in &bodies {
+            let secs = rt.block_on(once(&clients, *shape, v, body))?;
+            println!("{} {}: {:.0} MB/s", shape.name(), VARIANTS[v], body.len() as f64 / 1e6 / secs);
+        }
+    }
+    Ok(())
 }

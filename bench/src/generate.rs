@@ -100,16 +100,30 @@ pub fn child(args: &[String]) -> Result<()> {
     let start = Instant::now();
     let (files, bytes) = bench_measured_generation(tool, &spec, &openapi)?;
     let ns = start.elapsed().as_nanos();
-    println!("{ns} {files} {bytes}");
+    println!("{ns} {files} {bytes} {}", peak_resident());
     Ok(())
+}
+
+/// This process's peak resident set (`VmHWM`), in bytes. Not `ru_maxrss`: on Linux, exec
+/// carries the spawning process's high-water mark into the new program's `ru_maxrss` (std
+/// spawns with vfork, sharing the parent's memory until exec), so `wait4` reports at least the
+/// parent's peak, which here includes its own in-process generations.
+fn peak_resident() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find_map(|l| l.strip_prefix("VmHWM:").map(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())))
+        .flatten()
+        .map_or(0, |kib| kib * 1024)
 }
 
 /// One child's result.
 #[derive(Debug, Clone, Copy)]
 pub struct Run {
     pub seconds: f64,
-    /// Peak resident memory of the whole child, bytes.
+    /// Peak resident memory of the child (its `VmHWM`), bytes.
     pub max_rss: u64,
+    /// What `wait4` said (see [`peak_resident`] for why it is not the figure).
+    pub wait4_rss: u64,
     pub bytes: usize,
 }
 
@@ -146,10 +160,14 @@ fn run_measured(mut cmd: Command, what: &str) -> Result<(String, u64)> {
 pub fn run_child(exe: &Path, tool: Tool, n: usize) -> Result<Run> {
     let mut cmd = Command::new(exe);
     cmd.args(["__generate", tool.name(), &n.to_string()]);
-    let (out, max_rss) = run_measured(cmd, &format!("{} generating {n} operations", tool.name()))?;
+    let (out, wait4_rss) = run_measured(cmd, &format!("{} generating {n} operations", tool.name()))?;
     let fields: Vec<&str> = out.split_whitespace().collect();
-    let [ns, _files, bytes] = fields[..] else { bail!("unexpected child output: {out}") };
-    Ok(Run { seconds: ns.parse::<f64>()? / 1e9, max_rss, bytes: bytes.parse()? })
+    let [ns, _files, bytes, hwm] = fields[..] else { bail!("unexpected child output: {out}") };
+    let max_rss: u64 = hwm.parse()?;
+    if max_rss == 0 {
+        bail!("the child could not read its peak memory (/proc/self/status VmHWM)");
+    }
+    Ok(Run { seconds: ns.parse::<f64>()? / 1e9, max_rss, wait4_rss, bytes: bytes.parse()? })
 }
 
 /// Instructions of one generation (the measured region only), counted by callgrind.
@@ -227,12 +245,13 @@ pub fn measure(exe: &Path, sizes: &[usize], rounds: usize, callgrind: &[usize], 
                 r.rss[i].push(run.max_rss as f64);
                 this[i] = Some(run.seconds);
                 eprintln!(
-                    "  generate round {}/{rounds}: {:>10} {:>5} operations in {:>7.3} s, max RSS {:>6.0} MiB, {} KiB out",
+                    "  generate round {}/{rounds}: {:>10} {:>5} operations in {:>7.3} s, peak RSS {:>6.0} MiB (wait4 {:.0}), {} KiB out",
                     round + 1,
                     tool.name(),
                     r.n,
                     run.seconds,
                     run.max_rss as f64 / 1048576.0,
+                    run.wait4_rss as f64 / 1048576.0,
                     run.bytes / 1024
                 );
             }

@@ -1,5 +1,5 @@
 //! `cargo xtask bench`: linkspec measured side by side with progenitor 0.15.1 (compile time of
-//! the generated crate, lines, generation time, instructions and memory), hand-written serde
+//! the generated crate, lines, generation time, instructions and peak memory), hand-written serde
 //! structs and `serde_json::Value` (decoding a 10 MB answer), and a raw reqwest call (loopback
 //! calls per second). Every comparison is interleaved and repeated; the table gives medians,
 //! spreads and the median of the per-round ratios. It measures and prints; it asserts nothing
@@ -248,7 +248,8 @@ fn run(o: &Options) -> Result<ExitCode> {
         rep.notes.push(
             "generate: each run is a child process; wall time is the generation alone (input text to formatted Rust: linkspec \
              parses the YAML spec, lowers, emits and renders; progenitor reads the OpenAPI JSON with openapiv3, generate_tokens, \
-             syn::parse2, prettyplease::unparse); peak memory is the child's max RSS from wait4."
+             syn::parse2, prettyplease::unparse); peak memory is the child's own peak resident set (VmHWM; wait4's ru_maxrss \
+             is not used, as exec carries the parent's peak into it)."
                 .into(),
         );
         rep.notes.push(if have_valgrind {
@@ -348,6 +349,8 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = if args.first().map(String::as_str) == Some("__generate") {
         generate::child(&args[1..]).map(|()| ExitCode::SUCCESS)
+    } else if args.first().map(String::as_str) == Some("__decode") {
+        decode::profile(&args[1..]).map(|()| ExitCode::SUCCESS)
     } else {
         options(&args).and_then(|o| run(&o))
     };
