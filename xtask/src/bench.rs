@@ -8,56 +8,16 @@
 
 use anyhow::{Result, bail};
 use linkspec_codegen::{Config, SpecSource};
-use std::fmt::Write as _;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 /// The sizes measured, smallest first.
 pub const SIZES: [usize; 2] = [500, 5_000];
 
-/// A valid spec of `operations` operations, shaped like a real provider's: every operation has a
-/// path parameter, two query parameters (one an enum) and a header, a body model of five fields
-/// and a response model of six (a list of a shared item model among them).
+/// A valid spec of `operations` operations (see [`crate::synthetic::describe`]; `cargo xtask
+/// bench` renders the same description as an OpenAPI document too).
 pub fn synthetic_spec(operations: usize) -> String {
-    let mut s = String::with_capacity(operations * 1_600 + 1_024);
-    s.push_str(
-        "# yaml-language-server: $schema=linkspec.schema.json\nprovider: synthetic\ntitle: Synthetic\n\
-         servers:\n  default: live\n  environments:\n    live: https://api.synthetic.example/v1\n\
-         auth: { scheme: bearer }\nerrors: { model: SyntheticError, code: code, message: message }\noperations:\n",
-    );
-    for i in 0..operations {
-        let _ = write!(
-            s,
-            "  resource_{i}_update:\n    doc: Updates resource {i}.\n    method: POST\n    path: /resources/r{i}/{{resource_id}}\n    params:\n      \
-             resource_id: {{ in: path, type: string, doc: The resource's id. }}\n      \
-             limit: {{ in: query, type: integer, doc: At most this many items. }}\n      \
-             state: {{ in: query, type: ItemState, doc: Only items in this state. }}\n      \
-             X-Request-Tag: {{ in: header, type: string, doc: A tag echoed in logs. }}\n    \
-             body: Resource{i}UpdateBody\n    responses:\n      200: Resource{i}Result\n"
-        );
-    }
-    s.push_str("models:\n  SyntheticError:\n    doc: The error body.\n    fields:\n      code: { type: string, doc: The error code. }\n      message: { type: string, optional: true, doc: What went wrong. }\n");
-    s.push_str("  Item:\n    doc: An item shared by every result.\n    fields:\n      id: { type: string, doc: Its id. }\n      state: { type: ItemState, doc: Its state. }\n      amount: { type: number, optional: true, doc: Its amount. }\n");
-    for i in 0..operations {
-        let _ = write!(
-            s,
-            "  Resource{i}UpdateBody:\n    doc: The new state of resource {i}.\n    fields:\n      \
-             name: {{ type: string, doc: Its name. }}\n      \
-             count: {{ type: integer, optional: true, doc: How many. }}\n      \
-             enabled: {{ type: boolean, optional: true, doc: Whether it is on. }}\n      \
-             tags: {{ type: list<string>, optional: true, doc: Its tags. }}\n      \
-             secret: {{ type: string, optional: true, sensitive: true, doc: A secret. }}\n  \
-             Resource{i}Result:\n    doc: Resource {i} as stored.\n    fields:\n      \
-             id: {{ type: string, doc: Its id. }}\n      \
-             name: {{ type: string, doc: Its name. }}\n      \
-             updated_at: {{ type: datetime, doc: When it last changed. }}\n      \
-             items: {{ type: list<Item>, doc: Its items. }}\n      \
-             labels: {{ type: map<string>, optional: true, doc: Its labels. }}\n      \
-             note: {{ type: string, optional: true, nullable: true, doc: A note. }}\n"
-        );
-    }
-    s.push_str("enums:\n  ItemState:\n    doc: The state of an item.\n    values: [active, paused, closed]\n");
-    s
+    crate::synthetic::describe(operations).to_spec()
 }
 
 /// One run of the whole generator on `spec`: the time it took, failing on any diagnostic.

@@ -4,6 +4,7 @@
 pub mod bench;
 pub mod manifest;
 pub mod schema;
+pub mod synthetic;
 pub mod tree;
 pub mod workspace;
 

@@ -2,6 +2,8 @@
 //!
 //! `cargo xtask generate [--check]` rewrites (or checks) generated/ from specs/.
 //! `cargo xtask conformance [filters]` replays the recorded cases through generated/.
+//! `cargo xtask bench [flags]` builds and runs the benchmark crate (bench/): linkspec side by
+//! side with progenitor, hand-written serde structs and raw reqwest.
 //! `cargo xtask bench-generate` measures how generation time grows with the operations.
 
 use anyhow::{Context, Result, bail};
@@ -18,9 +20,10 @@ fn main() -> ExitCode {
         Some("generate") => generate(&args[1..]),
         Some("conformance") => conformance(&args[1..]),
         Some("schema") => xtask::schema::run(&args[1..]),
+        Some("bench") => bench(&args[1..]),
         Some("bench-generate") => xtask::bench::run(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask generate [--check] | schema [--check] | bench-generate [--rounds N] | conformance [PROVIDER|CASE]...");
+            eprintln!("usage: cargo xtask generate [--check] | schema [--check] | bench [--quick] [--help] | bench-generate [--rounds N] | conformance [PROVIDER|CASE]...");
             return ExitCode::from(2);
         }
     };
@@ -58,6 +61,36 @@ fn conformance(args: &[String]) -> Result<ExitCode> {
         .current_dir(&root)
         .status()
         .context("running the conformance binary")?;
+    Ok(if status.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+/// Builds the benchmark crate of the checkout found from the current directory (bench/, outside
+/// the workspace, release, its own target directory bench/target) and runs it with `args`. It is
+/// a crate of its own so that progenitor and the other references never enter the workspace's
+/// dependencies (xtask stays quick to build for `generate --check`).
+fn bench(args: &[String]) -> Result<ExitCode> {
+    let root = xtask::current_root()?;
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let target = root.join("bench/target");
+    eprintln!("building the benchmark crate (bench/, release; a few minutes the first time)");
+    let status = std::process::Command::new(&cargo)
+        .args(["build", "--release", "--quiet", "--manifest-path"])
+        .arg(root.join("bench/Cargo.toml"))
+        .arg("--target-dir")
+        .arg(&target)
+        .env_remove("CARGO_TARGET_DIR")
+        .status()
+        .context("building bench/")?;
+    if !status.success() {
+        bail!("the benchmark crate (bench/) does not build");
+    }
+    let status = std::process::Command::new(target.join("release/linkspec-bench"))
+        .arg("--root")
+        .arg(&root)
+        .args(args)
+        .current_dir(&root)
+        .status()
+        .context("running the benchmark")?;
     Ok(if status.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
