@@ -14,8 +14,47 @@ where
     Option::<T>::deserialize(deserializer).map(Some)
 }
 
+/// Reads a string-valued enum from its text without copying it when the text is a value the
+/// enum knows: `from` maps the text (borrowed from the input where the format allows) to a
+/// variant, and copies it only into the fallback variant. Generated enums decode through this
+/// instead of through a `String`, which was an allocation per value.
+pub fn text_enum<'de, D, T>(deserializer: D, from: fn(&str) -> T) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    struct Text<T>(fn(&str) -> T);
+    impl<T> serde::de::Visitor<'_> for Text<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            // What `String` says, so decode errors read the same as before.
+            f.write_str("a string")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
+            Ok((self.0)(v))
+        }
+    }
+    deserializer.deserialize_str(Text(from))
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn text_enums_read_borrowed_and_escaped_text_and_refuse_other_types() {
+        fn from(text: &str) -> String {
+            format!("<{text}>")
+        }
+        let read = |json: &str| {
+            let mut de = serde_json::Deserializer::from_str(json);
+            super::text_enum(&mut de, from).map_err(|e| e.to_string())
+        };
+        assert_eq!(read(r#""plain""#).unwrap(), "<plain>");
+        assert_eq!(read(r#""esc\u0061ped""#).unwrap(), "<escaped>");
+        let err = read("5").unwrap_err();
+        assert!(err.contains("expected a string"), "{err}");
+        let value = serde_json::json!("from a value");
+        assert_eq!(super::text_enum(value, from).unwrap(), "<from a value>");
+    }
+
     use serde::{Deserialize, Serialize};
 
     #[derive(Debug, PartialEq, Serialize, Deserialize)]

@@ -351,18 +351,21 @@ fn string_enum_impls(e: &ir::Enum) -> EnumImpls {
         }
     };
     let rest = quote! {
-        impl From<String> for #name {
-            fn from(value: String) -> Self {
-                match value.as_str() {
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
                     #(#from_str)*
-                    _ => Self::#fallback(value),
+                    _ => Self::#fallback(value.to_owned()),
                 }
             }
         }
 
-        impl From<&str> for #name {
-            fn from(value: &str) -> Self {
-                Self::from(String::from(value))
+        impl From<String> for #name {
+            fn from(value: String) -> Self {
+                match Self::from(value.as_str()) {
+                    Self::#fallback(_) => Self::#fallback(value),
+                    known => known,
+                }
             }
         }
 
@@ -387,8 +390,7 @@ fn string_enum_impls(e: &ir::Enum) -> EnumImpls {
 
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-                Ok(Self::from(value))
+                ::linkspec_runtime::serde_util::text_enum(deserializer, |text: &str| Self::from(text))
             }
         }
     };

@@ -485,22 +485,25 @@ impl LinkState {
     }
 }
 
-impl From<String> for LinkState {
-    fn from(value: String) -> Self {
-        match value.as_str() {
+impl From<&str> for LinkState {
+    fn from(value: &str) -> Self {
+        match value {
             "connecting" => Self::Connecting,
             "awaiting_token_exchange" => Self::AwaitingTokenExchange,
             "connected" => Self::Connected,
             "deleted" => Self::Deleted,
             "error" => Self::Error,
-            _ => Self::Unknown(value),
+            _ => Self::Unknown(value.to_owned()),
         }
     }
 }
 
-impl From<&str> for LinkState {
-    fn from(value: &str) -> Self {
-        Self::from(String::from(value))
+impl From<String> for LinkState {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
     }
 }
 
@@ -530,8 +533,10 @@ impl<'de> ::serde::Deserialize<'de> for LinkState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value))
+        ::linkspec_runtime::serde_util::text_enum(
+            deserializer,
+            |text: &str| Self::from(text),
+        )
     }
 }
 
@@ -607,9 +612,9 @@ impl LinkErrorCode {
     }
 }
 
-impl From<String> for LinkErrorCode {
-    fn from(value: String) -> Self {
-        match value.as_str() {
+impl From<&str> for LinkErrorCode {
+    fn from(value: &str) -> Self {
+        match value {
             "system_error" => Self::SystemError,
             "provider_error" => Self::ProviderError,
             "institution_error" => Self::InstitutionError,
@@ -621,14 +626,17 @@ impl From<String> for LinkErrorCode {
             "invalid_credentials" => Self::InvalidCredentials,
             "user_oauth_denied" => Self::UserOauthDenied,
             "user_input_incorrect" => Self::UserInputIncorrect,
-            _ => Self::Unknown(value),
+            _ => Self::Unknown(value.to_owned()),
         }
     }
 }
 
-impl From<&str> for LinkErrorCode {
-    fn from(value: &str) -> Self {
-        Self::from(String::from(value))
+impl From<String> for LinkErrorCode {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
     }
 }
 
@@ -658,8 +666,10 @@ impl<'de> ::serde::Deserialize<'de> for LinkErrorCode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value))
+        ::linkspec_runtime::serde_util::text_enum(
+            deserializer,
+            |text: &str| Self::from(text),
+        )
     }
 }
 
@@ -727,9 +737,9 @@ impl ProductErrorCode {
     }
 }
 
-impl From<String> for ProductErrorCode {
-    fn from(value: String) -> Self {
-        match value.as_str() {
+impl From<&str> for ProductErrorCode {
+    fn from(value: &str) -> Self {
+        match value {
             "rate_limit" => Self::RateLimit,
             "auth_expired" => Self::AuthExpired,
             "invalid_credentials" => Self::InvalidCredentials,
@@ -739,14 +749,17 @@ impl From<String> for ProductErrorCode {
             "institution_error" => Self::InstitutionError,
             "no_permission" => Self::NoPermission,
             "unknown" => Self::Unknown,
-            _ => Self::Unrecognized(value),
+            _ => Self::Unrecognized(value.to_owned()),
         }
     }
 }
 
-impl From<&str> for ProductErrorCode {
-    fn from(value: &str) -> Self {
-        Self::from(String::from(value))
+impl From<String> for ProductErrorCode {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unrecognized(_) => Self::Unrecognized(value),
+            known => known,
+        }
     }
 }
 
@@ -776,8 +789,10 @@ impl<'de> ::serde::Deserialize<'de> for ProductErrorCode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value))
+        ::linkspec_runtime::serde_util::text_enum(
+            deserializer,
+            |text: &str| Self::from(text),
+        )
     }
 }
 
@@ -831,23 +846,26 @@ impl Provider {
     }
 }
 
-impl From<String> for Provider {
-    fn from(value: String) -> Self {
-        match value.as_str() {
+impl From<&str> for Provider {
+    fn from(value: &str) -> Self {
+        match value {
             "moneykit" => Self::Moneykit,
             "finicity" => Self::Finicity,
             "plaid" => Self::Plaid,
             "yodlee" => Self::Yodlee,
             "mx" => Self::Mx,
             "akoya" => Self::Akoya,
-            _ => Self::Unknown(value),
+            _ => Self::Unknown(value.to_owned()),
         }
     }
 }
 
-impl From<&str> for Provider {
-    fn from(value: &str) -> Self {
-        Self::from(String::from(value))
+impl From<String> for Provider {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
     }
 }
 
@@ -877,8 +895,10 @@ impl<'de> ::serde::Deserialize<'de> for Provider {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value))
+        ::linkspec_runtime::serde_util::text_enum(
+            deserializer,
+            |text: &str| Self::from(text),
+        )
     }
 }
 
@@ -932,23 +952,26 @@ impl Product {
     }
 }
 
-impl From<String> for Product {
-    fn from(value: String) -> Self {
-        match value.as_str() {
+impl From<&str> for Product {
+    fn from(value: &str) -> Self {
+        match value {
             "accounts" => Self::Accounts,
             "account_numbers" => Self::AccountNumbers,
             "identity" => Self::Identity,
             "transactions" => Self::Transactions,
             "investments" => Self::Investments,
             "enrichment" => Self::Enrichment,
-            _ => Self::Unknown(value),
+            _ => Self::Unknown(value.to_owned()),
         }
     }
 }
 
-impl From<&str> for Product {
-    fn from(value: &str) -> Self {
-        Self::from(String::from(value))
+impl From<String> for Product {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
     }
 }
 
@@ -978,8 +1001,10 @@ impl<'de> ::serde::Deserialize<'de> for Product {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value))
+        ::linkspec_runtime::serde_util::text_enum(
+            deserializer,
+            |text: &str| Self::from(text),
+        )
     }
 }
 

@@ -438,9 +438,9 @@ impl ConnectionStatus {
     }
 }
 
-impl From<String> for ConnectionStatus {
-    fn from(value: String) -> Self {
-        match value.as_str() {
+impl From<&str> for ConnectionStatus {
+    fn from(value: &str) -> Self {
+        match value {
             "PREVENTED" => Self::Prevented,
             "DENIED" => Self::Denied,
             "CHALLENGED" => Self::Challenged,
@@ -462,14 +462,17 @@ impl From<String> for ConnectionStatus {
             "EXPIRED" => Self::Expired,
             "IMPAIRED" => Self::Impaired,
             "PENDING" => Self::Pending,
-            _ => Self::Unknown(value),
+            _ => Self::Unknown(value.to_owned()),
         }
     }
 }
 
-impl From<&str> for ConnectionStatus {
-    fn from(value: &str) -> Self {
-        Self::from(String::from(value))
+impl From<String> for ConnectionStatus {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
     }
 }
 
@@ -499,8 +502,10 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value))
+        ::linkspec_runtime::serde_util::text_enum(
+            deserializer,
+            |text: &str| Self::from(text),
+        )
     }
 }
 
@@ -535,19 +540,22 @@ impl UseCase {
     }
 }
 
-impl From<String> for UseCase {
-    fn from(value: String) -> Self {
-        match value.as_str() {
+impl From<&str> for UseCase {
+    fn from(value: &str) -> Self {
+        match value {
             "MONEY_MOVEMENT" => Self::MoneyMovement,
             "PFM" => Self::Pfm,
-            _ => Self::Unknown(value),
+            _ => Self::Unknown(value.to_owned()),
         }
     }
 }
 
-impl From<&str> for UseCase {
-    fn from(value: &str) -> Self {
-        Self::from(String::from(value))
+impl From<String> for UseCase {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
     }
 }
 
@@ -577,8 +585,10 @@ impl<'de> ::serde::Deserialize<'de> for UseCase {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value))
+        ::linkspec_runtime::serde_util::text_enum(
+            deserializer,
+            |text: &str| Self::from(text),
+        )
     }
 }
 

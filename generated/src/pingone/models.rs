@@ -396,18 +396,21 @@ impl LinkedAccountExpand {
     }
 }
 
-impl From<String> for LinkedAccountExpand {
-    fn from(value: String) -> Self {
-        match value.as_str() {
+impl From<&str> for LinkedAccountExpand {
+    fn from(value: &str) -> Self {
+        match value {
             "identityProviders" => Self::IdentityProviders,
-            _ => Self::Unknown(value),
+            _ => Self::Unknown(value.to_owned()),
         }
     }
 }
 
-impl From<&str> for LinkedAccountExpand {
-    fn from(value: &str) -> Self {
-        Self::from(String::from(value))
+impl From<String> for LinkedAccountExpand {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
     }
 }
 
@@ -437,8 +440,10 @@ impl<'de> ::serde::Deserialize<'de> for LinkedAccountExpand {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value))
+        ::linkspec_runtime::serde_util::text_enum(
+            deserializer,
+            |text: &str| Self::from(text),
+        )
     }
 }
 

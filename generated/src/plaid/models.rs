@@ -1752,9 +1752,9 @@ impl Products {
     }
 }
 
-impl From<String> for Products {
-    fn from(value: String) -> Self {
-        match value.as_str() {
+impl From<&str> for Products {
+    fn from(value: &str) -> Self {
+        match value {
             "assets" => Self::Assets,
             "auth" => Self::Auth,
             "balance" => Self::Balance,
@@ -1792,14 +1792,17 @@ impl From<String> for Products {
             "layer" => Self::Layer,
             "pay_by_bank" => Self::PayByBank,
             "protect_linked_bank" => Self::ProtectLinkedBank,
-            _ => Self::Unknown(value),
+            _ => Self::Unknown(value.to_owned()),
         }
     }
 }
 
-impl From<&str> for Products {
-    fn from(value: &str) -> Self {
-        Self::from(String::from(value))
+impl From<String> for Products {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
     }
 }
 
@@ -1829,8 +1832,10 @@ impl<'de> ::serde::Deserialize<'de> for Products {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value))
+        ::linkspec_runtime::serde_util::text_enum(
+            deserializer,
+            |text: &str| Self::from(text),
+        )
     }
 }
 
@@ -1896,9 +1901,9 @@ impl AuthMethod {
     }
 }
 
-impl From<String> for AuthMethod {
-    fn from(value: String) -> Self {
-        match value.as_str() {
+impl From<&str> for AuthMethod {
+    fn from(value: &str) -> Self {
+        match value {
             "INSTANT_AUTH" => Self::InstantAuth,
             "INSTANT_MATCH" => Self::InstantMatch,
             "AUTOMATED_MICRODEPOSITS" => Self::AutomatedMicrodeposits,
@@ -1908,14 +1913,17 @@ impl From<String> for AuthMethod {
             "DATABASE_INSIGHTS" => Self::DatabaseInsights,
             "TRANSFER_MIGRATED" => Self::TransferMigrated,
             "INVESTMENTS_FALLBACK" => Self::InvestmentsFallback,
-            _ => Self::Unknown(value),
+            _ => Self::Unknown(value.to_owned()),
         }
     }
 }
 
-impl From<&str> for AuthMethod {
-    fn from(value: &str) -> Self {
-        Self::from(String::from(value))
+impl From<String> for AuthMethod {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
     }
 }
 
@@ -1945,8 +1953,10 @@ impl<'de> ::serde::Deserialize<'de> for AuthMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value))
+        ::linkspec_runtime::serde_util::text_enum(
+            deserializer,
+            |text: &str| Self::from(text),
+        )
     }
 }
 
@@ -1984,19 +1994,22 @@ impl UpdateType {
     }
 }
 
-impl From<String> for UpdateType {
-    fn from(value: String) -> Self {
-        match value.as_str() {
+impl From<&str> for UpdateType {
+    fn from(value: &str) -> Self {
+        match value {
             "background" => Self::Background,
             "user_present_required" => Self::UserPresentRequired,
-            _ => Self::Unknown(value),
+            _ => Self::Unknown(value.to_owned()),
         }
     }
 }
 
-impl From<&str> for UpdateType {
-    fn from(value: &str) -> Self {
-        Self::from(String::from(value))
+impl From<String> for UpdateType {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
     }
 }
 
@@ -2026,8 +2039,10 @@ impl<'de> ::serde::Deserialize<'de> for UpdateType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value))
+        ::linkspec_runtime::serde_util::text_enum(
+            deserializer,
+            |text: &str| Self::from(text),
+        )
     }
 }
 
@@ -2149,9 +2164,9 @@ impl PlaidErrorType {
     }
 }
 
-impl From<String> for PlaidErrorType {
-    fn from(value: String) -> Self {
-        match value.as_str() {
+impl From<&str> for PlaidErrorType {
+    fn from(value: &str) -> Self {
+        match value {
             "INVALID_REQUEST" => Self::InvalidRequest,
             "INVALID_RESULT" => Self::InvalidResult,
             "INVALID_INPUT" => Self::InvalidInput,
@@ -2175,14 +2190,17 @@ impl From<String> for PlaidErrorType {
             "CHECK_REPORT_ERROR" => Self::CheckReportError,
             "CONSUMER_REPORT_ERROR" => Self::ConsumerReportError,
             "USER_ERROR" => Self::UserError,
-            _ => Self::Unknown(value),
+            _ => Self::Unknown(value.to_owned()),
         }
     }
 }
 
-impl From<&str> for PlaidErrorType {
-    fn from(value: &str) -> Self {
-        Self::from(String::from(value))
+impl From<String> for PlaidErrorType {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
     }
 }
 
@@ -2212,8 +2230,10 @@ impl<'de> ::serde::Deserialize<'de> for PlaidErrorType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value))
+        ::linkspec_runtime::serde_util::text_enum(
+            deserializer,
+            |text: &str| Self::from(text),
+        )
     }
 }
 
@@ -2255,20 +2275,23 @@ impl ErrorCodeReason {
     }
 }
 
-impl From<String> for ErrorCodeReason {
-    fn from(value: String) -> Self {
-        match value.as_str() {
+impl From<&str> for ErrorCodeReason {
+    fn from(value: &str) -> Self {
+        match value {
             "OAUTH_INVALID_TOKEN" => Self::OauthInvalidToken,
             "OAUTH_CONSENT_EXPIRED" => Self::OauthConsentExpired,
             "OAUTH_USER_REVOKED" => Self::OauthUserRevoked,
-            _ => Self::Unknown(value),
+            _ => Self::Unknown(value.to_owned()),
         }
     }
 }
 
-impl From<&str> for ErrorCodeReason {
-    fn from(value: &str) -> Self {
-        Self::from(String::from(value))
+impl From<String> for ErrorCodeReason {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
     }
 }
 
@@ -2298,8 +2321,10 @@ impl<'de> ::serde::Deserialize<'de> for ErrorCodeReason {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value))
+        ::linkspec_runtime::serde_util::text_enum(
+            deserializer,
+            |text: &str| Self::from(text),
+        )
     }
 }
 
@@ -2469,9 +2494,9 @@ impl IdNumberType {
     }
 }
 
-impl From<String> for IdNumberType {
-    fn from(value: String) -> Self {
-        match value.as_str() {
+impl From<&str> for IdNumberType {
+    fn from(value: &str) -> Self {
+        match value {
             "ar_dni" => Self::ArDni,
             "au_drivers_license" => Self::AuDriversLicense,
             "au_passport" => Self::AuPassport,
@@ -2507,14 +2532,17 @@ impl From<String> for IdNumberType {
             "us_ssn" => Self::UsSsn,
             "us_ssn_last_4" => Self::UsSsnLast4,
             "za_smart_id" => Self::ZaSmartId,
-            _ => Self::Unknown(value),
+            _ => Self::Unknown(value.to_owned()),
         }
     }
 }
 
-impl From<&str> for IdNumberType {
-    fn from(value: &str) -> Self {
-        Self::from(String::from(value))
+impl From<String> for IdNumberType {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
     }
 }
 
@@ -2544,8 +2572,10 @@ impl<'de> ::serde::Deserialize<'de> for IdNumberType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value))
+        ::linkspec_runtime::serde_util::text_enum(
+            deserializer,
+            |text: &str| Self::from(text),
+        )
     }
 }
 
