@@ -646,16 +646,14 @@ fn request_type(op: &ir::Operation) -> TokenStream {
         let doc = doc_lines(&text);
         let rename = if param.rust != param.wire {
             let wire = &param.wire;
-            quote! { rename = #wire, }
+            quote! { rename = #wire }
         } else {
             quote! {}
         };
         let dispatch_feature = names::DISPATCH_FEATURE;
-        let serde = if param.required {
-            if rename.is_empty() { quote! {} } else { quote! { #[cfg_attr(feature = #dispatch_feature, serde(#rename))] } }
-        } else {
-            quote! { #[cfg_attr(feature = #dispatch_feature, serde(#rename default, skip_serializing_if = "Option::is_none"))] }
-        };
+        // Requests are only read (by `call_json`), never written, and serde reads a missing
+        // `Option` field as `None`: a rename is all a field may need.
+        let serde = if rename.is_empty() { quote! {} } else { quote! { #[cfg_attr(feature = #dispatch_feature, serde(#rename))] } };
         quote! { #doc #serde pub #fname: #ty, }
     });
     let dispatch_feature = names::DISPATCH_FEATURE;
@@ -664,7 +662,6 @@ fn request_type(op: &ir::Operation) -> TokenStream {
         if op.body_optional {
             quote! {
                 /// The JSON body; optional: without one, none is sent.
-                #[cfg_attr(feature = #dispatch_feature, serde(default, skip_serializing_if = "Option::is_none"))]
                 pub body: Option<#ty>,
             }
         } else {
@@ -762,7 +759,7 @@ fn request_type(op: &ir::Operation) -> TokenStream {
     quote! {
         #doc
         #[derive(#derive_debug Clone, PartialEq, #derive_default)]
-        #[cfg_attr(feature = #dispatch_feature, derive(::serde::Serialize, ::serde::Deserialize), serde(deny_unknown_fields))]
+        #[cfg_attr(feature = #dispatch_feature, derive(::serde::Deserialize), serde(deny_unknown_fields))]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*

@@ -387,7 +387,7 @@ impl Client {
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
-    derive(::serde::Serialize, ::serde::Deserialize),
+    derive(::serde::Deserialize),
     serde(deny_unknown_fields)
 )]
 #[non_exhaustive]
@@ -422,7 +422,7 @@ impl From<AccessTokenForm> for CreateAccessTokenRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
-    derive(::serde::Serialize, ::serde::Deserialize),
+    derive(::serde::Deserialize),
     serde(deny_unknown_fields)
 )]
 #[non_exhaustive]

@@ -479,7 +479,7 @@ impl Client {
 #[derive(Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
-    derive(::serde::Serialize, ::serde::Deserialize),
+    derive(::serde::Deserialize),
     serde(deny_unknown_fields)
 )]
 #[non_exhaustive]
@@ -534,7 +534,7 @@ impl ::std::fmt::Debug for CreateAccessTokenRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
-    derive(::serde::Serialize, ::serde::Deserialize),
+    derive(::serde::Deserialize),
     serde(deny_unknown_fields)
 )]
 #[non_exhaustive]
@@ -546,28 +546,12 @@ pub struct ReadLinkedAccountsRequest {
     #[cfg_attr(feature = "dispatch", serde(rename = "userID"))]
     pub user_id: String,
     /// A filter expression; sent as given. (in query as `filter`; optional)
-    #[cfg_attr(
-        feature = "dispatch",
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
     pub filter: Option<String>,
     /// Maximum number of linked accounts per page; not always honoured, so follow `_links.next`. (in query as `limit`; optional)
-    #[cfg_attr(
-        feature = "dispatch",
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
     pub limit: Option<i64>,
     /// Related resources to include in each linked account; `identityProviders` is the one allowed value. (in query as `expand`; optional)
-    #[cfg_attr(
-        feature = "dispatch",
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
     pub expand: Option<LinkedAccountExpand>,
     /// Sort order; sent as given. (in query as `order`; optional)
-    #[cfg_attr(
-        feature = "dispatch",
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
     pub order: Option<String>,
 }
 

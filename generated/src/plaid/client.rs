@@ -543,7 +543,7 @@ impl Client {
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
-    derive(::serde::Serialize, ::serde::Deserialize),
+    derive(::serde::Deserialize),
     serde(deny_unknown_fields)
 )]
 #[non_exhaustive]
@@ -578,7 +578,7 @@ impl From<UserCreateBody> for UserCreateRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
-    derive(::serde::Serialize, ::serde::Deserialize),
+    derive(::serde::Deserialize),
     serde(deny_unknown_fields)
 )]
 #[non_exhaustive]
@@ -613,7 +613,7 @@ impl From<UserUpdateBody> for UserUpdateRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
-    derive(::serde::Serialize, ::serde::Deserialize),
+    derive(::serde::Deserialize),
     serde(deny_unknown_fields)
 )]
 #[non_exhaustive]
@@ -648,7 +648,7 @@ impl From<UserRemoveBody> for UserRemoveRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
-    derive(::serde::Serialize, ::serde::Deserialize),
+    derive(::serde::Deserialize),
     serde(deny_unknown_fields)
 )]
 #[non_exhaustive]
@@ -683,7 +683,7 @@ impl From<UserItemsGetBody> for UserItemsGetRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
-    derive(::serde::Serialize, ::serde::Deserialize),
+    derive(::serde::Deserialize),
     serde(deny_unknown_fields)
 )]
 #[non_exhaustive]
@@ -718,7 +718,7 @@ impl From<SandboxUserResetLoginBody> for SandboxUserResetLoginRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
-    derive(::serde::Serialize, ::serde::Deserialize),
+    derive(::serde::Deserialize),
     serde(deny_unknown_fields)
 )]
 #[non_exhaustive]
@@ -753,7 +753,7 @@ impl From<AccountsBalanceGetBody> for AccountsBalanceGetRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
-    derive(::serde::Serialize, ::serde::Deserialize),
+    derive(::serde::Deserialize),
     serde(deny_unknown_fields)
 )]
 #[non_exhaustive]
