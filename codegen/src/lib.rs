@@ -222,7 +222,7 @@ fn provider_files(p: &ir::Provider, config: &Config) -> Result<Vec<GeneratedFile
     let (models, client) = std::thread::scope(|scope| {
         let models = scope.spawn(models);
         let client = client();
-        (models.join().unwrap_or_else(|_| Err("the thread making models.rs panicked; this is a codegen bug".into())), client)
+        (models.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), client)
     });
     Ok(vec![
         GeneratedFile { path: format!("{dir}/mod.rs"), contents: render::rust_file(&p.source, module)? },

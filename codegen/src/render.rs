@@ -55,6 +55,12 @@ pub fn rust_file_pieces<'a>(source: &str, pieces: impl IntoIterator<Item = Piece
 const WRAPPER: &str = "impl __LinkspecMember {";
 
 fn render_item(item: Vec<TokenTree>, out: &mut String) -> Result<(), String> {
+    // Each piece parses as a file of its own, which would take inner attributes anywhere; the
+    // whole file takes them only at its start.
+    let inner_attr = matches!(&item[..], [TokenTree::Punct(a), TokenTree::Punct(b), ..] if a.as_char() == '#' && b.as_char() == '!');
+    if inner_attr && !out.is_empty() {
+        return Err("linkspec emitted an inner attribute after the first item; this is a codegen bug".into());
+    }
     let is_impl = item
         .iter()
         .find(|t| !matches!(t, TokenTree::Punct(p) if p.as_char() == '#') && !matches!(t, TokenTree::Group(g) if g.delimiter() == Delimiter::Bracket))
@@ -146,4 +152,33 @@ fn space_items(text: &str) -> String {
         prev = line;
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    #[test]
+    fn printed_in_pieces_is_printed_whole() {
+        let tokens = quote! {
+            #![doc = " A file."]
+            use a::b;
+            static X: T = T { a: 1, ..D };
+            pub fn f() -> u8 { if true { 1 } else { 2 } }
+            impl A where B: C { fn g(&self) {} const N: u8 = 1; }
+            impl E {}
+            m! { x }
+            struct U;
+        };
+        let file: syn::File = syn::parse2(tokens.clone()).unwrap();
+        let whole = super::space_items(&prettyplease::unparse(&file));
+        let pieces = super::rust_file("t", tokens).unwrap();
+        assert_eq!(pieces.split_once("\n\n").unwrap().1, whole);
+    }
+
+    #[test]
+    fn an_inner_attribute_after_an_item_is_an_error_as_it_is_in_a_whole_file() {
+        let err = super::rust_file("t", quote! { struct A; #![allow(dead_code)] struct B; }).unwrap_err();
+        assert!(err.contains("inner attribute"), "{err}");
+    }
 }

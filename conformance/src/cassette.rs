@@ -233,7 +233,8 @@ pub fn parse(provider: &str, path: &Path, text: &str) -> Result<Case, String> {
 /// every cassette took that path.
 fn operation_at(text: &str) -> (u64, u64) {
     for (i, line) in text.lines().enumerate() {
-        if let Some(rest) = line.strip_prefix("operation:") {
+        // `operation:x` (no space) is a plain scalar, not the key.
+        if let Some(rest) = line.strip_prefix("operation:").filter(|r| r.starts_with([' ', '\t'])) {
             let value = rest.trim_start_matches([' ', '\t']);
             if !value.is_empty() && !value.starts_with(['#', '"', '\'', '&', '*', '!', '|', '>']) {
                 let column = line.chars().count() - value.chars().count() + 1;

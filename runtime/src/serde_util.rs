@@ -32,6 +32,13 @@ where
         fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
             Ok((self.0)(v))
         }
+        // As `String` does, for formats that hand text over as bytes.
+        fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<T, E> {
+            match std::str::from_utf8(v) {
+                Ok(text) => Ok((self.0)(text)),
+                Err(_) => Err(E::invalid_value(serde::de::Unexpected::Bytes(v), &self)),
+            }
+        }
     }
     deserializer.deserialize_str(Text(from))
 }
@@ -53,6 +60,11 @@ mod tests {
         assert!(err.contains("expected a string"), "{err}");
         let value = serde_json::json!("from a value");
         assert_eq!(super::text_enum(value, from).unwrap(), "<from a value>");
+        use serde::de::IntoDeserializer;
+        let bytes: serde::de::value::BytesDeserializer<'_, serde::de::value::Error> = b"as bytes".as_slice().into_deserializer();
+        assert_eq!(super::text_enum(bytes, from).unwrap(), "<as bytes>");
+        let bad: serde::de::value::BytesDeserializer<'_, serde::de::value::Error> = b"\xff".as_slice().into_deserializer();
+        assert!(super::text_enum(bad, from).is_err());
     }
 
     use serde::{Deserialize, Serialize};
