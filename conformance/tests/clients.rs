@@ -573,3 +573,15 @@ async fn moneykit_keeps_link_fields_it_does_not_declare() {
     assert_eq!(link.unknown_keys.get("created_at"), Some(&json!("2023-01-01T10:00:00")));
     assert_eq!(serde_json::to_value(&answer).expect("encodes"), links, "nothing the provider sent is lost");
 }
+
+#[test]
+fn a_missing_credential_names_every_way_to_give_it() {
+    let err = linkspec_clients::moneykit::Client::builder().build().expect_err("no credentials");
+    assert_eq!(
+        err.to_string(),
+        "moneykit: no client_id set; call the builder's `client_id` method (the client acquires its tokens with \
+         `client_id`, `client_secret` together), or give a token you already have with `bearer_token`"
+    );
+    let err = linkspec_clients::plaid::Client::builder().client_id("id").build().expect_err("no secret");
+    assert_eq!(err.to_string(), "plaid: no secret set; call the builder's `secret` method");
+}

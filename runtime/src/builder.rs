@@ -348,7 +348,18 @@ impl TransportBuilder {
     fn check_credentials(&self) -> Result<(), BuildError> {
         let provider = self.provider.name;
         match missing_credential(self.provider, &self.credentials, self.provider.auth.default_scheme()) {
-            Some((what, setter)) => Err(BuildError::MissingCredential { provider, what, setter }),
+            Some((what, setter)) => {
+                // Inputs acquire a token; a token set directly is the other way.
+                let acquired = matches!(self.provider.auth.default_scheme(), AuthScheme::Bearer { .. } | AuthScheme::Header { .. })
+                    && self.provider.acquire.is_some();
+                let (together, token_setter) = match self.provider.auth.default_scheme() {
+                    AuthScheme::Bearer { setter: token } | AuthScheme::Header { setter: token, .. } if acquired => {
+                        (self.provider.inputs, Some(token))
+                    }
+                    _ => (&[][..], None),
+                };
+                Err(BuildError::MissingCredential { provider, what, setter, together, token_setter })
+            }
             None => Ok(()),
         }
     }

@@ -520,8 +520,8 @@ pub enum BuildError {
         /// Why.
         reason: String,
     },
-    /// A credential the provider needs was not set.
-    #[error("{provider}: no {what} set; call the builder's `{setter}` method")]
+    /// A credential the provider needs was not set. The message names every way to satisfy it.
+    #[error("{provider}: no {what} set; {}", missing_ways(setter, together, token_setter))]
     MissingCredential {
         /// Provider.
         provider: &'static str,
@@ -529,6 +529,12 @@ pub enum BuildError {
         what: &'static str,
         /// The builder method that sets it.
         setter: &'static str,
+        /// The other inputs needed with it (acquiring a token takes all of them), in the spec's
+        /// order, `setter`'s own included.
+        together: &'static [crate::meta::InputMeta],
+        /// Where the provider acquires tokens from inputs: the builder method that sets a
+        /// token instead, which makes the inputs unnecessary.
+        token_setter: Option<&'static str>,
     },
     /// A setting names something the provider does not have, or holds a bad value.
     #[error("{provider}: invalid setting `{setting}`: {reason}")]
@@ -548,4 +554,17 @@ pub enum BuildError {
         /// Why.
         reason: String,
     },
+}
+
+/// Every way to satisfy a missing credential, for [`BuildError::MissingCredential`].
+fn missing_ways(setter: &str, together: &[crate::meta::InputMeta], token_setter: &Option<&'static str>) -> String {
+    let mut text = format!("call the builder's `{setter}` method");
+    if together.len() > 1 {
+        let all: Vec<String> = together.iter().map(|i| format!("`{}`", i.name)).collect();
+        text.push_str(&format!(" (the client acquires its tokens with {} together)", all.join(", ")));
+    }
+    if let Some(token) = token_setter {
+        text.push_str(&format!(", or give a token you already have with `{token}`"));
+    }
+    text
 }

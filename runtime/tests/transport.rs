@@ -284,7 +284,19 @@ fn debug_never_shows_a_secret() {
 #[test]
 fn missing_inputs_are_named_at_build_time() {
     let err = TransportBuilder::new(&PROVIDER).input("client_id", "x".into()).build().expect_err("no secret");
-    assert_eq!(err.to_string(), "test: no client_secret set; call the builder's `client_secret` method");
+    assert_eq!(
+        err.to_string(),
+        "test: no client_secret set; call the builder's `client_secret` method (the client acquires its tokens with \
+         `client_id`, `client_secret` together), or give a token you already have with `access_token`"
+    );
+}
+
+#[test]
+fn a_provider_without_acquisition_names_only_the_token() {
+    use linkspec_runtime::{AuthScheme, ProviderMeta};
+    static PLAIN: ProviderMeta = ProviderMeta { acquire: None, inputs: &[], auth: AuthScheme::Bearer { setter: "bearer_token" }, ..PROVIDER };
+    let err = TransportBuilder::new(&PLAIN).build().expect_err("no token");
+    assert_eq!(err.to_string(), "test: no token set; call the builder's `bearer_token` method");
 }
 
 
