@@ -116,6 +116,43 @@ impl Timestamp {
     }
 }
 
+/// Chronological: earlier instants first. Two timestamps of the same instant written
+/// differently (`…Z` and `…+00:00`, or with other fractional digits) are not equal (see
+/// [`Timestamp`]), so they order by their written form after the instant, and `cmp` is
+/// `Equal` exactly when `==` holds.
+impl Ord for Timestamp {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        let form = |t: &Self| (t.offset.seconds(), t.style as u8, t.frac_digits);
+        self.instant.cmp(&other.instant).then_with(|| form(self).cmp(&form(other)))
+    }
+}
+
+impl PartialOrd for Timestamp {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl From<jiff::Timestamp> for Timestamp {
+    /// As [`Timestamp::from_jiff`]: written in UTC with `Z`.
+    fn from(ts: jiff::Timestamp) -> Self {
+        Self::from_jiff(ts)
+    }
+}
+
+impl From<Timestamp> for jiff::Timestamp {
+    fn from(ts: Timestamp) -> Self {
+        ts.instant
+    }
+}
+
+impl From<Timestamp> for jiff::Zoned {
+    /// The instant in the fixed offset it was written in.
+    fn from(ts: Timestamp) -> Self {
+        ts.instant.to_zoned(jiff::tz::TimeZone::fixed(ts.offset))
+    }
+}
+
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write_datetime(f, self.offset.to_datetime(self.instant), self.frac_digits)?;
@@ -193,6 +230,32 @@ impl NaiveTimestamp {
     }
 }
 
+/// By date-time; the same date-time written with more fractional digits sorts after, so that
+/// `cmp` is `Equal` exactly when `==` holds.
+impl Ord for NaiveTimestamp {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.datetime.cmp(&other.datetime).then_with(|| self.frac_digits.cmp(&other.frac_digits))
+    }
+}
+
+impl PartialOrd for NaiveTimestamp {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl From<civil::DateTime> for NaiveTimestamp {
+    fn from(dt: civil::DateTime) -> Self {
+        Self::from_civil(dt)
+    }
+}
+
+impl From<NaiveTimestamp> for civil::DateTime {
+    fn from(ts: NaiveTimestamp) -> Self {
+        ts.datetime
+    }
+}
+
 impl fmt::Display for NaiveTimestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write_datetime(f, self.datetime, self.frac_digits)
@@ -233,6 +296,12 @@ impl Date {
 impl From<civil::Date> for Date {
     fn from(date: civil::Date) -> Self {
         Date(date)
+    }
+}
+
+impl From<Date> for civil::Date {
+    fn from(date: Date) -> Self {
+        date.0
     }
 }
 
@@ -414,6 +483,50 @@ impl<T: FromStr<Err = TimeParseError>> serde::de::Visitor<'_> for WireVisitor<T>
         // Not the whole error: its input and problem quote the text, which may be personal
         // data (a date of birth); decode errors end up in logs.
         v.parse().map_err(|e: TimeParseError| E::custom(format_args!("expected {}: {}", e.expected, e.value_free_problem())))
+    }
+}
+
+#[cfg(test)]
+mod order_tests {
+    use super::{Date, NaiveTimestamp, Timestamp};
+    use std::cmp::Ordering;
+
+    #[test]
+    fn timestamps_sort_by_instant_whatever_their_offsets_and_ord_agrees_with_eq() {
+        let t = |s: &str| s.parse::<Timestamp>().unwrap();
+        let mut v = vec![t("2024-01-01T12:00:00+05:00"), t("2024-01-01T06:59:59Z"), t("2024-01-01T07:00:00.000Z"), t("2024-01-01T07:00:00Z"), t("2024-01-01T07:00:00+00:00")];
+        v.sort();
+        let shown: Vec<String> = v.iter().map(ToString::to_string).collect();
+        assert_eq!(shown[0], "2024-01-01T06:59:59Z");
+        assert_eq!(shown[1..4].iter().filter(|s| s.starts_with("2024-01-01T07:00:00")).count(), 3);
+        assert_eq!(shown[4], "2024-01-01T12:00:00+05:00", "+05:00 at noon is 07:00Z, after 06:59:59Z, and equal in instant to the 07:00 ones");
+        for a in &v {
+            for b in &v {
+                assert_eq!(a.cmp(b) == Ordering::Equal, a == b, "{a} vs {b}");
+                assert_eq!(a.cmp(b), b.cmp(a).reverse());
+            }
+        }
+        assert!(t("2024-01-01T07:00:00Z").same_instant(&t("2024-01-01T12:00:00+05:00")));
+    }
+
+    #[test]
+    fn timestamps_convert_to_and_from_jiff() {
+        let ts: Timestamp = "2021-10-26T19:43:53.123-05:30".parse().unwrap();
+        let instant: jiff::Timestamp = ts.into();
+        assert_eq!(instant, ts.instant());
+        let zoned: jiff::Zoned = ts.into();
+        assert_eq!(zoned.offset(), ts.offset());
+        assert_eq!(zoned.timestamp(), instant);
+        assert_eq!(Timestamp::from(instant).to_string(), "2021-10-27T01:13:53.123Z");
+        let naive: NaiveTimestamp = "2023-02-16T09:14:11".parse().unwrap();
+        let civil: jiff::civil::DateTime = naive.into();
+        assert_eq!(NaiveTimestamp::from(civil), naive);
+        let mut naives = [naive, "2023-02-16T09:14:11.0".parse().unwrap(), "2023-02-15T23:00:00".parse().unwrap()];
+        naives.sort();
+        assert_eq!(naives[0].to_string(), "2023-02-15T23:00:00");
+        assert_eq!(naives[1].to_string(), "2023-02-16T09:14:11");
+        let date: Date = "1987-01-31".parse().unwrap();
+        assert_eq!(jiff::civil::Date::from(date), jiff::civil::date(1987, 1, 31));
     }
 }
 
