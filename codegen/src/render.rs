@@ -80,13 +80,12 @@ fn render_item(item: Vec<TokenTree>, out: &mut String) -> Result<(), String> {
 /// An `impl` block from its head and its members, each member printed on its own.
 fn render_impl(mut head: Vec<TokenTree>, members: impl Iterator<Item = Vec<TokenTree>>, out: &mut String) -> Result<(), String> {
     let mut members = members.peekable();
-    if members.peek().is_none() {
-        head.push(TokenTree::Group(Group::new(Delimiter::Brace, TokenStream::new())));
-        out.push_str(&print(head.into_iter().collect())?);
-        return Ok(());
-    }
     head.push(TokenTree::Group(Group::new(Delimiter::Brace, TokenStream::new())));
     let head = print(head.into_iter().collect())?;
+    if members.peek().is_none() {
+        out.push_str(&head);
+        return Ok(());
+    }
     let head = head.strip_suffix("{}\n").ok_or_else(|| format!("an impl block printed as `{head}`; this is a codegen bug"))?;
     out.push_str(head);
     out.push_str("{\n");

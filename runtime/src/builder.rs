@@ -349,11 +349,11 @@ impl TransportBuilder {
         let provider = self.provider.name;
         match missing_credential(self.provider, &self.credentials, self.provider.auth.default_scheme()) {
             Some((what, setter)) => {
-                // Inputs acquire a token; a token set directly is the other way.
-                let acquired = matches!(self.provider.auth.default_scheme(), AuthScheme::Bearer { .. } | AuthScheme::Header { .. })
-                    && self.provider.acquire.is_some();
+                // Inputs acquire a token together; a token set directly is the other way.
                 let (together, token_setter) = match self.provider.auth.default_scheme() {
-                    AuthScheme::Bearer { setter: token } | AuthScheme::Header { setter: token, .. } if acquired => {
+                    AuthScheme::Bearer { setter: token } | AuthScheme::Header { setter: token, .. }
+                        if self.provider.acquire.is_some() =>
+                    {
                         (self.provider.inputs, Some(token))
                     }
                     _ => (&[][..], None),
