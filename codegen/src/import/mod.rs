@@ -10,6 +10,7 @@
 //! importer inferred and whatever it leaves for the maintainer.
 
 pub mod doc;
+pub mod examples;
 mod files;
 pub mod operation;
 mod provider;
@@ -190,15 +191,7 @@ pub fn clean_doc(text: &str) -> String {
 /// Imports `text`, an OpenAPI document. `Err` only when it is no OpenAPI 3 document at all;
 /// anything less is a finding and the rest is imported.
 pub fn openapi(text: &str, options: &Options) -> Result<Imported, ImportError> {
-    let root = shape::read(text).map_err(|err| ImportError { line: 0, message: format!("not YAML or JSON: {err}") })?;
-    let version = doc::get_str(&root, "openapi").unwrap_or("");
-    if !(version.starts_with("3.0") || version.starts_with("3.1")) {
-        let message = match doc::get(&root, "swagger") {
-            Some(_) => "a Swagger 2.0 document: convert it to OpenAPI 3 first".to_owned(),
-            None => format!("`openapi: {version}`: the importer reads OpenAPI 3.0 and 3.1"),
-        };
-        return Err(ImportError { line: doc::get(&root, "openapi").map(|n| n.loc.line).unwrap_or(1), message });
-    }
+    let root = read_document(text)?;
     if !crate::names::is_value_name(&options.provider) || crate::names::reserved_provider(&options.provider).is_some() {
         return Err(ImportError { line: 0, message: format!("`{}` cannot be a provider name: snake_case, and not one the generated crate uses", options.provider) });
     }
@@ -256,6 +249,20 @@ pub fn openapi(text: &str, options: &Options) -> Result<Imported, ImportError> {
         }
     }
     Ok(Imported { files, findings: findings.0, operations, types, document_operations, document_schemas })
+}
+
+/// Reads `text` as an OpenAPI 3.0 or 3.1 document.
+fn read_document(text: &str) -> Result<Node, ImportError> {
+    let root = shape::read(text).map_err(|err| ImportError { line: 0, message: format!("not YAML or JSON: {err}") })?;
+    let version = doc::get_str(&root, "openapi").unwrap_or("");
+    if !(version.starts_with("3.0") || version.starts_with("3.1")) {
+        let message = match doc::get(&root, "swagger") {
+            Some(_) => "a Swagger 2.0 document: convert it to OpenAPI 3 first".to_owned(),
+            None => format!("`openapi: {version}`: the importer reads OpenAPI 3.0 and 3.1"),
+        };
+        return Err(ImportError { line: doc::get(&root, "openapi").map(|n| n.loc.line).unwrap_or(1), message });
+    }
+    Ok(root)
 }
 
 /// The report as text: a count per kind, then every finding.
