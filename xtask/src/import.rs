@@ -1,5 +1,6 @@
 //! `cargo xtask import openapi <document> --provider <name> [...]`: reads an OpenAPI document,
-//! imports it with `linkspec_codegen::import` and writes `specs/<name>/`.
+//! imports it with `linkspec_codegen::import` and writes `specs/<name>/`. `cargo xtask import
+//! examples ...` makes its examples conformance cases (see [`crate::examples`]).
 
 use anyhow::{Context, Result, bail};
 use linkspec_codegen::import::{self, Docs, Options};
@@ -26,7 +27,7 @@ pub fn parse(args: &[String]) -> Result<Args> {
     let mut iter = args.iter();
     match iter.next().map(String::as_str) {
         Some("openapi") => {}
-        _ => bail!("{USAGE}"),
+        _ => bail!("{USAGE}\n   or: cargo xtask import examples <document> --provider <name> (--help for more)"),
     }
     let mut document = None;
     let mut provider = None;
@@ -61,8 +62,11 @@ pub fn parse(args: &[String]) -> Result<Args> {
     Ok(Args { document, options: Options { provider, docs, only, source }, report, out })
 }
 
-/// Runs the import from the checkout at `root`.
+/// Runs `import openapi` or `import examples` from the checkout at `root`.
 pub fn run(root: &Path, args: &[String]) -> Result<bool> {
+    if args.first().map(String::as_str) == Some("examples") {
+        return crate::examples::run(root, args);
+    }
     let args = parse(args)?;
     let text = std::fs::read_to_string(&args.document).with_context(|| format!("reading {}", args.document.display()))?;
     let started = std::time::Instant::now();

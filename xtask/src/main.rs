@@ -5,6 +5,7 @@
 //! `cargo xtask bench [flags]` builds and runs the benchmark crate (bench/): linkspec side by
 //! side with progenitor, hand-written serde structs and raw reqwest.
 //! `cargo xtask import openapi <document> --provider <name>` writes specs/<name>/ from an OpenAPI document.
+//! `cargo xtask import examples <document> --provider <name>` makes its examples conformance cases.
 //! `cargo xtask bench-generate` measures how generation time grows with the operations.
 
 use anyhow::{Context, Result, bail};
