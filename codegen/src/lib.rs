@@ -6,6 +6,7 @@
 pub mod diag;
 pub mod emit;
 pub mod evidence;
+pub mod import;
 pub mod ir;
 pub mod lower;
 pub mod names;

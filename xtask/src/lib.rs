@@ -2,6 +2,7 @@
 //! The binary (`cargo xtask ...`) and the freshness test share it.
 
 pub mod bench;
+pub mod import;
 pub mod manifest;
 pub mod schema;
 pub mod synthetic;

@@ -4,6 +4,7 @@
 //! `cargo xtask conformance [filters]` replays the recorded cases through generated/.
 //! `cargo xtask bench [flags]` builds and runs the benchmark crate (bench/): linkspec side by
 //! side with progenitor, hand-written serde structs and raw reqwest.
+//! `cargo xtask import openapi <document> --provider <name>` writes specs/<name>/ from an OpenAPI document.
 //! `cargo xtask bench-generate` measures how generation time grows with the operations.
 
 use anyhow::{Context, Result, bail};
@@ -22,6 +23,7 @@ fn main() -> ExitCode {
         Some("schema") => xtask::schema::run(&args[1..]),
         Some("bench") => bench(&args[1..]),
         Some("bench-generate") => xtask::bench::run(&args[1..]),
+        Some("import") => import(&args[1..]),
         _ => {
             eprintln!("usage: cargo xtask generate [--check] | schema [--check] | bench [--quick] [--help] | bench-generate [--rounds N] | conformance [PROVIDER|CASE]...");
             return ExitCode::from(2);
@@ -47,6 +49,13 @@ fn generate(args: &[String]) -> Result<ExitCode> {
     warn_if_built_elsewhere(&root);
     let ok = xtask::generate(&root, check, &mut std::io::stdout(), &mut std::io::stderr())?;
     Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+/// `cargo xtask import openapi ...` in the checkout found from the current directory.
+fn import(args: &[String]) -> Result<ExitCode> {
+    let root = xtask::current_root()?;
+    println!("linkspec root: {}", root.display());
+    Ok(if xtask::import::run(&root, args)? { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
 /// Builds and runs the conformance binary of the checkout found from the current directory

@@ -16,7 +16,10 @@ pub(super) fn lower_models(lw: &mut Lowerer, models: &spec::Entries<Sp<spec::Mod
         let mut fields = Vec::new();
         let mut seen_wire: BTreeSet<String> = BTreeSet::new();
         let mut seen_rust: BTreeMap<String, String> = BTreeMap::new();
-        if m.value.fields.0.is_empty() {
+        // An open object with no fields (`unknown_keys: keep` on the model itself) is what the
+        // spec means: any keys, all kept.
+        let open = m.value.unknown_keys.as_ref().is_some_and(|k| k.value == "keep");
+        if m.value.fields.0.is_empty() && !open {
             lw.warning("LS1002", Loc::at(name), format!("model `{}` has no fields", name.value), "an empty object decodes any object; declare the fields the provider sends");
         }
         for (wire, f) in &m.value.fields.0 {
