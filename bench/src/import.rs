@@ -11,7 +11,9 @@ use crate::generate::{self, Tool};
 use crate::stats::Samples;
 use anyhow::{Context, Result, bail};
 use linkspec_codegen::diag::{Diagnostics, Severity};
+use linkspec_codegen::import;
 use linkspec_codegen::{Config, GeneratedFile, ProviderSource, SpecSource};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -37,22 +39,34 @@ pub const DOCS: [Doc; 2] = [
 // linkspec's side: the importer, then the generator on the directory it wrote.
 
 /// What linkspec's importer made of a document: the files of the provider directory, named as
-/// `generate` shows them (`specs/<provider>/<file>`), and how many findings it reported.
+/// `generate` shows them (`specs/<provider>/<file>`), the operations and types it wrote, and its
+/// findings counted by kind (`not-held`, `skipped`, ...).
 pub struct Imported {
     pub files: Vec<SpecSource>,
-    pub findings: usize,
+    pub operations: usize,
+    pub types: usize,
+    pub findings: BTreeMap<&'static str, usize>,
 }
 
 /// linkspec's importer on the document `text` (named `file` in its findings), as
 /// `cargo xtask import openapi <file> --provider <provider>` would run it. The one place that
 /// knows the importer's API.
 pub fn linkspec_import(text: &str, file: &str, provider: &str) -> Result<Imported> {
-    // The importer (`linkspec_codegen::import`) is not on this checkout yet. Its announced shape:
-    //   let options = import::Options { provider, docs: import::DocsMode::Copy, only: vec![] };
-    //   let imported = import::openapi(text, file, &options);
-    //   files: imported.files as (path in the provider directory, YAML text); findings.
-    let _ = (text, file);
-    bail!("linkspec's importer (linkspec_codegen::import) is not on this checkout: nothing to import `{provider}` with")
+    // Descriptions copied as docs, as `cargo xtask import` does by default and as progenitor
+    // copies them into its output; every operation.
+    let options = import::Options { provider: provider.into(), docs: import::Docs::Copy, only: Vec::new(), source: file.into() };
+    let imported = import::openapi(text, &options).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
+    let dir = provider_dir(provider);
+    let mut findings = BTreeMap::new();
+    for f in &imported.findings {
+        *findings.entry(f.kind.as_str()).or_default() += 1;
+    }
+    Ok(Imported {
+        files: imported.files.into_iter().map(|(name, text)| SpecSource { name: format!("{dir}{name}"), text }).collect(),
+        operations: imported.operations,
+        types: imported.types,
+        findings,
+    })
 }
 
 /// The provider directory's name as `generate` shows it.
@@ -207,9 +221,12 @@ pub struct DocResult {
     pub schemas: usize,
     pub linkspec: Side,
     pub progenitor: Side,
-    /// The importer's findings (what the document says that the format cannot hold, and what
-    /// it leaves to the maintainer).
-    pub findings: usize,
+    /// The importer's findings by kind (what the document says that the format cannot hold,
+    /// what it inferred, what it leaves to the maintainer), and the operations and types it
+    /// wrote.
+    pub findings: BTreeMap<&'static str, usize>,
+    pub imported_operations: usize,
+    pub imported_types: usize,
     /// Operations in linkspec's generated crate.
     pub linkspec_operations: Option<usize>,
     /// linkspec's generate on the raw import: error and warning counts (when it fails, only the
@@ -229,6 +246,22 @@ fn package(tool: Tool, provider: &str) -> String {
     format!("bench-import-{}-{provider}", tool.name())
 }
 
+/// `f`'s result, or its panic as an error (a tool that panics on a document is reported like one
+/// that fails on it).
+fn caught<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|payload| {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "(no message)".into());
+        Err(anyhow::anyhow!("panics: {message}"))
+    })
+}
+
+/// Why linkspec's generate made no crate: its diagnostics, or a panic.
+struct GenerateFailed(std::result::Result<Diagnostics, anyhow::Error>);
+
 /// Tries each tool once in-process on `doc` (untimed): their crates, or their failures.
 fn trial(doc: Doc, path: &Path, text: &str) -> Result<(DocResult, Option<Vec<GeneratedFile>>, Option<String>)> {
     let (operations, schemas) = document_counts(text).with_context(|| format!("reading {} as YAML", path.display()))?;
@@ -239,7 +272,9 @@ fn trial(doc: Doc, path: &Path, text: &str) -> Result<(DocResult, Option<Vec<Gen
         schemas,
         linkspec: Side::default(),
         progenitor: Side::default(),
-        findings: 0,
+        findings: BTreeMap::new(),
+        imported_operations: 0,
+        imported_types: 0,
         linkspec_operations: None,
         generate_errors: 0,
         generate_warnings: 0,
@@ -249,21 +284,37 @@ fn trial(doc: Doc, path: &Path, text: &str) -> Result<(DocResult, Option<Vec<Gen
     eprintln!("  {}: {operations} operations, {schemas} component schemas ({})", doc.title, path.display());
 
     let mut linkspec_files = None;
-    match linkspec_import(text, doc.file, doc.provider) {
+    match caught(|| linkspec_import(text, doc.file, doc.provider)) {
         Err(e) => {
             eprintln!("  linkspec does not import {}: {e:#}", doc.file);
             r.linkspec.failed = Some(format!("import fails: {e:#}"));
         }
         Ok(imported) => {
-            r.findings = imported.findings;
+            eprintln!(
+                "  linkspec imported {} of {operations} operations, {} models and enums, into {} files; findings {:?}",
+                imported.operations,
+                imported.types,
+                imported.files.len(),
+                imported.findings
+            );
+            r.findings = imported.findings.clone();
+            r.imported_operations = imported.operations;
+            r.imported_types = imported.types;
             let out_dir = member(Tool::Linkspec, doc.provider);
-            match linkspec_generate(doc.provider, &imported.files, &out_dir, &package(Tool::Linkspec, doc.provider)) {
+            match caught(|| Ok(linkspec_generate(doc.provider, &imported.files, &out_dir, &package(Tool::Linkspec, doc.provider))))
+                .map_err(|panic| GenerateFailed(Err(panic)))
+                .and_then(|generated| generated.map_err(|d| GenerateFailed(Ok(d))))
+            {
                 Ok(out) => {
                     r.generate_warnings = out.warnings.0.len();
                     r.linkspec_operations = Some(out.providers.iter().map(|p| p.operations.len()).sum());
                     linkspec_files = Some(out.files);
                 }
-                Err(d) => {
+                Err(GenerateFailed(Err(e))) => {
+                    eprintln!("  linkspec's generate fails on {}: {e:#}", doc.file);
+                    r.linkspec.failed = Some(format!("generate fails: {e:#}"));
+                }
+                Err(GenerateFailed(Ok(d))) => {
                     let (errors, warnings, first) = diagnostics_summary(&d, &imported.files);
                     eprintln!("  linkspec's generate fails on the raw import of {}: {errors} error(s), {warnings} warning(s); the first:\n{first}", doc.file);
                     r.generate_errors = errors;
@@ -280,7 +331,7 @@ fn trial(doc: Doc, path: &Path, text: &str) -> Result<(DocResult, Option<Vec<Gen
             eprintln!("  progenitor's openapiv3 (through serde-saphyr) does not read {}: {e:#}", doc.file);
             r.progenitor.failed = Some(format!("openapiv3 does not read the document: {e:#}"));
         }
-        Ok(spec) => match generate::progenitor_render(&spec) {
+        Ok(spec) => match caught(|| generate::progenitor_render(&spec)) {
             Ok(rust) => progenitor_text = Some(rust),
             Err(e) => {
                 let debug = e.downcast_ref::<progenitor::Error>().map(|p| format!("{p:?}"));

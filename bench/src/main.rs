@@ -498,7 +498,15 @@ fn import_rows(o: &Options, root: &std::path::Path, exe: &std::path::Path, scrat
         let head = format!("{title} ({}): ", r.path.display());
         let mut note = head.clone();
         if l.failed.is_none() || r.generate_errors > 0 {
-            let _ = write!(note, "linkspec's import reported {} finding(s); ", r.findings);
+            let kinds: Vec<String> = r.findings.iter().map(|(k, n)| format!("{k} {}", thousands(*n as f64))).collect();
+            let _ = write!(
+                note,
+                "linkspec imported {} operations and {} models and enums, with {} finding(s) ({}); ",
+                r.imported_operations,
+                r.imported_types,
+                thousands(r.findings.values().sum::<usize>() as f64),
+                kinds.join(", ")
+            );
         }
         if let Some(n) = r.linkspec_operations {
             let _ = write!(note, "its crate has {n} of the document's {} operations; generate warned {} time(s); ", r.operations, r.generate_warnings);
@@ -529,7 +537,7 @@ fn import_rows(o: &Options, root: &std::path::Path, exe: &std::path::Path, scrat
     rep.notes.push(format!(
         "import: the vendors' documents in {}, read there, never copied. linkspec: its importer \
          (linkspec_codegen::import, descriptions copied as docs, as progenitor copies them), then generate_providers on the \
-         provider directory it returns, as `cargo xtask generate` reads specs/<provider>/; progenitor: the YAML read into \
+         provider directory it returns as it comes, not curated, as `cargo xtask generate` reads specs/<provider>/; progenitor: the YAML read into \
          openapiv3::OpenAPI with serde-saphyr, then generate_tokens, syn::parse2, prettyplease::unparse. Each timed run is a \
          child process (the file read before the clock starts); per operation is per operation of the document; the crates \
          are built as in the compile rows, in bench/target/scratch/import.",
