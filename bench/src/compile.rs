@@ -33,7 +33,7 @@ fn package(tool: Tool, n: usize) -> String {
 /// `[workspace.package]`, `[workspace.dependencies]` (local paths made absolute) and the
 /// profiles of linkspec's own workspace, so the generated manifest reads as it does there and
 /// builds with the same settings.
-fn workspace_manifest(root: &Path, members: &[String]) -> Result<String> {
+pub fn workspace_manifest(root: &Path, members: &[String]) -> Result<String> {
     let text = std::fs::read_to_string(root.join("Cargo.toml")).context("reading the root Cargo.toml")?;
     let manifest: toml::Table = toml::from_str(&text).context("parsing the root Cargo.toml")?;
     let ws = manifest.get("workspace").and_then(|w| w.as_table()).context("no [workspace]")?;
@@ -63,12 +63,12 @@ fn workspace_manifest(root: &Path, members: &[String]) -> Result<String> {
     Ok(format!("# Written by `cargo xtask bench`: the crates whose compile is timed.\n{}", toml::to_string(&out)?))
 }
 
-/// The manifest of progenitor's client crate, with the dependencies its README lists for
-/// generated code (chrono for `date-time`).
-fn progenitor_manifest(n: usize) -> String {
+/// The manifest of progenitor's client crate `package`, with the dependencies its README lists
+/// for generated code (chrono for `date-time`).
+pub fn progenitor_manifest(package: &str) -> String {
     format!(
         r#"[package]
-name = "{}"
+name = "{package}"
 version = "0.1.0"
 edition.workspace = true
 publish = false
@@ -80,12 +80,11 @@ progenitor-client = "=0.15.1"
 reqwest = {{ version = "0.13", default-features = false, features = ["json", "query", "stream"] }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
-"#,
-        package(Tool::Progenitor, n)
+"#
     )
 }
 
-fn write(path: &Path, contents: &str) -> Result<()> {
+pub fn write(path: &Path, contents: &str) -> Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
@@ -96,7 +95,7 @@ fn write(path: &Path, contents: &str) -> Result<()> {
     std::fs::write(path, contents).with_context(|| format!("writing {}", path.display()))
 }
 
-fn count_lines(dir: &Path) -> Result<usize> {
+pub fn count_lines(dir: &Path) -> Result<usize> {
     let mut total = 0;
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
@@ -126,19 +125,21 @@ fn write_workspace(root: &Path, dir: &Path, sizes: &[usize]) -> Result<Vec<[usiz
             write(&dir.join(&f.path), &f.contents)?;
         }
         let pdir = dir.join(member(Tool::Progenitor, n));
-        write(&pdir.join("Cargo.toml"), &progenitor_manifest(n))?;
+        write(&pdir.join("Cargo.toml"), &progenitor_manifest(&package(Tool::Progenitor, n)))?;
         write(&pdir.join("src/lib.rs"), &progenitor_generate(&progenitor_input(n))?)?;
         lines.push([count_lines(&dir.join(&out_dir).join("src"))?, count_lines(&pdir.join("src"))?]);
     }
     Ok(lines)
 }
 
-fn cargo_build(dir: &Path, package: &str) -> Result<(f64, String)> {
+/// `cargo build --package <package>` in the workspace `dir`, into `target`: its wall time and
+/// cargo's log, or the end of the log when the crate does not compile.
+pub fn cargo_build(dir: &Path, target: &Path, package: &str) -> Result<(f64, String)> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let start = Instant::now();
     let out = Command::new(cargo)
         .args(["build", "--package", package, "--target-dir"])
-        .arg(dir.join("target"))
+        .arg(target)
         .current_dir(dir)
         .env_remove("CARGO_TARGET_DIR")
         .env("CARGO_TERM_COLOR", "never")
@@ -153,6 +154,19 @@ fn cargo_build(dir: &Path, package: &str) -> Result<(f64, String)> {
     Ok((took, stderr))
 }
 
+/// One timed rebuild of the crate `package` at `crate_dir` (its `src/lib.rs` touched first), checked
+/// to have compiled that crate alone: seconds.
+pub fn timed_build(dir: &Path, target: &Path, package: &str, crate_dir: &Path) -> Result<f64> {
+    let lib = crate_dir.join("src/lib.rs");
+    std::fs::File::options().append(true).open(&lib)?.set_modified(SystemTime::now())?;
+    let (took, log) = cargo_build(dir, target, package)?;
+    let compiled: Vec<&str> = log.lines().filter(|l| l.trim_start().starts_with("Compiling")).collect();
+    if compiled.len() != 1 {
+        bail!("the timed build of {package} compiled more than the generated crate:\n{}", compiled.join("\n"));
+    }
+    Ok(took)
+}
+
 /// Compiles each generated crate once (dependencies built, untimed), then `rounds` timed
 /// rebuilds of each, interleaved.
 pub fn measure(root: &Path, scratch: &Path, sizes: &[usize], rounds: usize) -> Result<Vec<SizeResult>> {
@@ -164,7 +178,7 @@ pub fn measure(root: &Path, scratch: &Path, sizes: &[usize], rounds: usize) -> R
     for &n in sizes {
         for tool in Tool::BOTH {
             eprintln!("  warm-up build of {} (dependencies too, untimed)", package(tool, n));
-            cargo_build(&dir, &package(tool, n))?;
+            cargo_build(&dir, &dir.join("target"), &package(tool, n))?;
         }
     }
     for round in 0..rounds {
@@ -175,13 +189,7 @@ pub fn measure(root: &Path, scratch: &Path, sizes: &[usize], rounds: usize) -> R
             }
             let mut this = [0.0; 2];
             for tool in order {
-                let lib = dir.join(member(tool, r.n)).join("src/lib.rs");
-                std::fs::File::options().append(true).open(&lib)?.set_modified(SystemTime::now())?;
-                let (took, log) = cargo_build(&dir, &package(tool, r.n))?;
-                let compiled: Vec<&str> = log.lines().filter(|l| l.trim_start().starts_with("Compiling")).collect();
-                if compiled.len() != 1 {
-                    bail!("the timed build of {} compiled more than the generated crate:\n{}", package(tool, r.n), compiled.join("\n"));
-                }
+                let took = timed_build(&dir, &dir.join("target"), &package(tool, r.n), &dir.join(member(tool, r.n)))?;
                 eprintln!(
                     "  compile round {}/{rounds}: {:>10} {:>5} operations in {took:>7.2} s ({:.4} s per operation)",
                     round + 1,

@@ -27,7 +27,7 @@ impl Tool {
         }
     }
 
-    fn parse(name: &str) -> Result<Tool> {
+    pub fn parse(name: &str) -> Result<Tool> {
         match name {
             "linkspec" => Ok(Tool::Linkspec),
             "progenitor" => Ok(Tool::Progenitor),
@@ -57,7 +57,7 @@ pub fn linkspec_generate(spec: &SpecSource, out_dir: &str, package: &str) -> Res
     }
 }
 
-fn first_lines(text: &str) -> String {
+pub fn first_lines(text: &str) -> String {
     text.lines().take(12).collect::<Vec<_>>().join("\n")
 }
 
@@ -65,8 +65,15 @@ fn first_lines(text: &str) -> String {
 /// `Generator::default().generate_tokens`, then `syn::parse2` and `prettyplease::unparse`.
 pub fn progenitor_generate(json: &str) -> Result<String> {
     let spec: openapiv3::OpenAPI = serde_json::from_str(json).context("progenitor's openapiv3 does not read the synthetic document")?;
+    progenitor_render(&spec).map_err(|e| anyhow::anyhow!("progenitor fails on the synthetic document: {e}"))
+}
+
+/// progenitor's generator on a parsed document: `generate_tokens`, `syn::parse2`,
+/// `prettyplease::unparse`. A failure of the generator is its own `progenitor::Error` (for
+/// `downcast_ref`), shown as progenitor displays it.
+pub fn progenitor_render(spec: &openapiv3::OpenAPI) -> Result<String> {
     let mut generator = progenitor::Generator::default();
-    let tokens = generator.generate_tokens(&spec).map_err(|e| anyhow::anyhow!("progenitor fails on the synthetic document: {e}"))?;
+    let tokens = generator.generate_tokens(spec)?;
     let file: syn::File = syn::parse2(tokens).context("progenitor's output does not parse")?;
     Ok(prettyplease::unparse(&file))
 }
@@ -108,7 +115,7 @@ pub fn child(args: &[String]) -> Result<()> {
 /// carries the spawning process's high-water mark into the new program's `ru_maxrss` (std
 /// spawns with vfork, sharing the parent's memory until exec), so `wait4` reports at least the
 /// parent's peak, which here includes its own in-process generations.
-fn peak_resident() -> u64 {
+pub fn peak_resident() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| s.lines().find_map(|l| l.strip_prefix("VmHWM:").map(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())))
@@ -128,7 +135,7 @@ pub struct Run {
 }
 
 /// Runs `cmd`, returning its standard output, and its max RSS from `wait4`.
-fn run_measured(mut cmd: Command, what: &str) -> Result<(String, u64)> {
+pub fn run_measured(mut cmd: Command, what: &str) -> Result<(String, u64)> {
     let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().with_context(|| format!("starting {what}"))?;
     let mut out = String::new();
     let mut err = String::new();

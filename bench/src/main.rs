@@ -12,6 +12,7 @@ mod calls;
 mod compile;
 mod decode;
 mod generate;
+mod import;
 mod server;
 mod stats;
 
@@ -23,13 +24,19 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
 
-const USAGE: &str = "usage: cargo xtask bench [--quick] [--only compile,generate,decode,calls]
+const USAGE: &str = "usage: cargo xtask bench [--quick] [--only compile,generate,decode,calls,import]
   [--sizes 200,1000] [--rounds 3]         compile rows: operations, timed rebuilds of each crate
   [--gen-sizes 1000,5000] [--gen-rounds 5] generate rows: operations, runs of each generator
   [--callgrind 1000|1000,5000|none]       sizes whose instructions callgrind counts (slow)
   [--decode-mb 10] [--decode-rounds 11]   decode row: answer size, rounds
   [--calls 2000] [--call-rounds 7]        loopback row: calls per sample, rounds
+  [--openapi-dir DIR] [--import-rounds 5] import rows: the vendors' OpenAPI documents (default
+                                          <root>/../shared/openapi), timed runs of each tool;
+                                          their compile rounds are --rounds
 --quick: small sizes and few rounds (a smoke run of every row, figures not worth comparing).";
+
+/// The parts `--only` chooses from; all run by default.
+const PARTS: [&str; 5] = ["compile", "generate", "decode", "calls", "import"];
 
 #[derive(Debug, Clone)]
 struct Options {
@@ -45,6 +52,8 @@ struct Options {
     decode_rounds: usize,
     calls: usize,
     call_rounds: usize,
+    openapi_dir: Option<PathBuf>,
+    import_rounds: usize,
 }
 
 fn list(v: &str) -> Result<Vec<usize>> {
@@ -66,7 +75,7 @@ fn options(args: &[String]) -> Result<Options> {
     let mut o = Options {
         root: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/..")),
         quick,
-        only: vec!["compile".into(), "generate".into(), "decode".into(), "calls".into()],
+        only: PARTS.iter().map(|p| (*p).to_owned()).collect(),
         sizes: if quick { vec![20, 50] } else { vec![200, 1000] },
         rounds: if quick { 1 } else { 3 },
         gen_sizes: if quick { vec![100, 500] } else { vec![1000, 5000] },
@@ -76,6 +85,8 @@ fn options(args: &[String]) -> Result<Options> {
         decode_rounds: if quick { 3 } else { 11 },
         calls: if quick { 200 } else { 2000 },
         call_rounds: if quick { 2 } else { 7 },
+        openapi_dir: None,
+        import_rounds: if quick { 2 } else { 5 },
     };
     let mut it = args.iter();
     while let Some(flag) = it.next() {
@@ -99,12 +110,14 @@ fn options(args: &[String]) -> Result<Options> {
             "--decode-rounds" => o.decode_rounds = count(value)?,
             "--calls" => o.calls = count(value)?,
             "--call-rounds" => o.call_rounds = count(value)?,
+            "--openapi-dir" => o.openapi_dir = Some(PathBuf::from(value)),
+            "--import-rounds" => o.import_rounds = count(value)?,
             _ => bail!("unknown flag {flag}\n{USAGE}"),
         }
     }
     for part in &o.only {
-        if !["compile", "generate", "decode", "calls"].contains(&part.as_str()) {
-            bail!("--only: no part `{part}` (compile, generate, decode, calls)");
+        if !PARTS.contains(&part.as_str()) {
+            bail!("--only: no part `{part}` ({})", PARTS.join(", "));
         }
     }
     if o.sizes.is_empty() || o.gen_sizes.is_empty() || o.sizes.contains(&0) || o.gen_sizes.contains(&0) {
@@ -321,6 +334,10 @@ fn run(o: &Options) -> Result<ExitCode> {
         }
     }
 
+    if want("import") {
+        import_rows(o, &root, &exe, &scratch, &mut rep)?;
+    }
+
     let took = started.elapsed().as_secs_f64();
     let mut out = String::new();
     let _ = writeln!(out, "machine: {machine}; load at the end {}", stats::load());
@@ -354,6 +371,8 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = if args.first().map(String::as_str) == Some("__generate") {
         generate::child(&args[1..]).map(|()| ExitCode::SUCCESS)
+    } else if args.first().map(String::as_str) == Some("__import") {
+        import::child(&args[1..]).map(|()| ExitCode::SUCCESS)
     } else if args.first().map(String::as_str) == Some("__decode") {
         decode::profile(&args[1..]).map(|()| ExitCode::SUCCESS)
     } else {
@@ -366,4 +385,163 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The first line of `text` that reports an error (cargo's `error[E0...]`, a tool's `error:`),
+/// else its first line.
+fn first_error(text: &str) -> String {
+    text.lines().find(|l| l.trim_start().starts_with("error")).or_else(|| text.lines().next()).unwrap_or("").trim().to_owned()
+}
+
+/// The import rows: each vendor document found in the documents' directory, and a row saying
+/// plainly that a document was skipped when it is not there.
+fn import_rows(o: &Options, root: &std::path::Path, exe: &std::path::Path, scratch: &std::path::Path, rep: &mut Report) -> Result<()> {
+    let dir = o.openapi_dir.clone().unwrap_or_else(|| root.join("../shared/openapi"));
+    let dir = dir.canonicalize().unwrap_or(dir);
+    let mut found = Vec::new();
+    for doc in import::DOCS {
+        let path = dir.join(doc.file);
+        if path.is_file() {
+            found.push((doc, path));
+        } else {
+            eprintln!("\n== import: skipped {}: {} is not there (--openapi-dir)", doc.title, path.display());
+            rep.rows.push([
+                format!("{}: import and generate ({})", doc.title, doc.file),
+                format!("skipped: {} not found (--openapi-dir DIR)", path.display()),
+                "skipped".into(),
+                "-".into(),
+            ]);
+        }
+    }
+    if found.is_empty() {
+        rep.notes.push(format!("import: skipped, no vendor document in {} (give the directory with --openapi-dir).", dir.display()));
+        return Ok(());
+    }
+    eprintln!("\n== import: the vendors' OpenAPI documents in {}, {} rounds; compile {} rounds", dir.display(), o.import_rounds, o.rounds);
+    let res = import::measure(exe, root, scratch, &found, o.import_rounds, o.rounds)?;
+    for r in &res {
+        let title = r.doc.title;
+        let per_op = |x: f64| x / r.operations.max(1) as f64;
+        let mb = std::fs::metadata(&r.path).map_or(0.0, |m| m.len() as f64 / 1e6);
+        // Wall time and memory.
+        let (l, p) = (&r.linkspec, &r.progenitor);
+        let linkspec = match (&l.failed, l.total.0.is_empty()) {
+            (Some(why), true) => format!("fails: {why}"),
+            (Some(why), false) => format!("import {:.2} s ({}), {}; {why}", l.phases[0].median(), pm(&l.phases[0]), mib(l.rss.median())),
+            (None, _) => format!(
+                "{:.2} s ({}): import {:.2} s + generate {:.2} s, {}",
+                l.total.median(),
+                pm(&l.total),
+                l.phases[0].median(),
+                l.phases[1].median(),
+                mib(l.rss.median())
+            ),
+        };
+        let progenitor = match &p.failed {
+            Some(why) => format!("progenitor fails: {why}"),
+            None => format!(
+                "progenitor {:.2} s ({}): YAML read {:.2} s + generate {:.2} s, {}",
+                p.total.median(),
+                pm(&p.total),
+                p.phases[0].median(),
+                p.phases[1].median(),
+                mib(p.rss.median())
+            ),
+        };
+        let ratio = if r.time_ratio.0.is_empty() {
+            "-".to_owned()
+        } else {
+            format!("{:.2}x progenitor's time ({}), {:.2}x memory", r.time_ratio.median(), pm(&r.time_ratio), l.rss.median() / p.rss.median())
+        };
+        rep.rows.push([
+            format!(
+                "{title} ({} operations, {} schemas, {mb:.1} MB YAML): import + generate, wall and peak RSS ({} runs)",
+                ops(r.operations),
+                ops(r.schemas),
+                o.import_rounds
+            ),
+            linkspec,
+            progenitor,
+            ratio,
+        ]);
+        // Lines.
+        let lines = |s: &import::Side| s.lines.map(|n| format!("{} ({:.0} per operation)", thousands(n as f64), per_op(n as f64)));
+        rep.rows.push([
+            format!("{title}: lines of Rust generated (src/**/*.rs, prettyplease-formatted)"),
+            lines(l).unwrap_or_else(|| "-".into()),
+            lines(p).map_or_else(|| "progenitor -".into(), |s| format!("progenitor {s}")),
+            match (l.lines, p.lines) {
+                (Some(a), Some(b)) => format!("{:.2}x", a as f64 / b as f64),
+                _ => "-".into(),
+            },
+        ]);
+        // Compile.
+        let compile = |s: &import::Side| match (&s.compile_failed, s.compile.0.is_empty()) {
+            (Some(log), _) => format!("does not compile: {}", first_error(log.lines().skip(1).collect::<Vec<_>>().join("\n").as_str())),
+            (None, false) => {
+                let each = Samples(s.compile.0.iter().map(|&t| per_op(t)).collect());
+                format!("{:.3} s ({}), {:.1} s in all", each.median(), pm(&each), s.compile.median())
+            }
+            (None, true) => "-".into(),
+        };
+        rep.rows.push([
+            format!("{title}: compile the generated crate, debug, per operation ({} rounds)", o.rounds),
+            compile(l),
+            format!("progenitor {}", compile(p)),
+            if r.compile_ratio.0.is_empty() {
+                "-".into()
+            } else {
+                format!("{:.2}x ({}) progenitor's time", r.compile_ratio.median(), pm(&r.compile_ratio))
+            },
+        ]);
+        // What the rows leave out.
+        let head = format!("{title} ({}): ", r.path.display());
+        let mut note = head.clone();
+        if l.failed.is_none() || r.generate_errors > 0 {
+            let kinds: Vec<String> = r.findings.iter().map(|(k, n)| format!("{k} {}", thousands(*n as f64))).collect();
+            let _ = write!(
+                note,
+                "linkspec imported {} operations and {} models and enums, with {} finding(s) ({}); ",
+                r.imported_operations,
+                r.imported_types,
+                thousands(r.findings.values().sum::<usize>() as f64),
+                kinds.join(", ")
+            );
+        }
+        if let Some(n) = r.linkspec_operations {
+            let _ = write!(note, "its crate has {n} of the document's {} operations; generate warned {} time(s); ", r.operations, r.generate_warnings);
+        }
+        match (&p.failed, &p.failed_debug) {
+            (Some(why), Some(debug)) => {
+                let _ = write!(note, "progenitor's error, as it displays it: `{why}`, and as Debug: `{debug}`; ");
+            }
+            (Some(why), None) => {
+                let _ = write!(note, "progenitor's error: `{why}`; ");
+            }
+            (None, _) => {}
+        }
+        for (name, side) in [("linkspec", l), ("progenitor", p)] {
+            if let Some(log) = &side.compile_failed {
+                let _ = write!(note, "{name}'s crate does not compile: `{}`; ", first_error(log.lines().skip(1).collect::<Vec<_>>().join("\n").as_str()));
+            }
+        }
+        if note != head {
+            rep.notes.push(note.trim_end_matches("; ").to_owned() + ".");
+        }
+        if l.failed.is_some() {
+            rep.failed.push(format!("linkspec does not generate {}", r.doc.file));
+        } else if l.compile_failed.is_some() {
+            rep.failed.push(format!("linkspec's crate for {} does not compile", r.doc.file));
+        }
+    }
+    rep.notes.push(format!(
+        "import: the vendors' documents in {}, read there, never copied. linkspec: its importer \
+         (linkspec_codegen::import, descriptions copied as docs, as progenitor copies them), then generate_providers on the \
+         provider directory it returns as it comes, not curated, as `cargo xtask generate` reads specs/<provider>/; progenitor: the YAML read into \
+         openapiv3::OpenAPI with serde-saphyr, then generate_tokens, syn::parse2, prettyplease::unparse. Each timed run is a \
+         child process (the file read before the clock starts); per operation is per operation of the document; the crates \
+         are built as in the compile rows, in bench/target/scratch/import.",
+        dir.display()
+    ));
+    Ok(())
 }

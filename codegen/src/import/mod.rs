@@ -15,6 +15,7 @@ mod files;
 pub mod operation;
 mod provider;
 pub mod schema;
+pub mod update;
 pub mod yaml;
 
 use crate::spec::shape::{self, Node};
@@ -47,6 +48,9 @@ pub struct Options {
     pub only: Vec<String>,
     /// Where the document is, as the provider file's header names it.
     pub source: String,
+    /// Headers the provider sends on every call (the spec's `headers:`): not imported as
+    /// parameters of each operation.
+    pub provider_headers: Vec<String>,
 }
 
 /// The result of an import.
@@ -215,7 +219,7 @@ pub fn openapi(text: &str, options: &Options) -> Result<Imported, ImportError> {
     let mut schemas = schema::Schemas::new(&document, &options.docs, reserved, &mut findings);
     let context = operation::Context {
         docs: &options.docs,
-        provider_headers: Vec::new(),
+        provider_headers: options.provider_headers.clone(),
         schemes: provider.scheme_names.clone(),
         default_scheme: provider.default_scheme.clone(),
         by_tag: all.iter().filter_map(|f| f.tag.as_deref()).collect::<HashSet<_>>().len() > 1,

@@ -31,7 +31,10 @@ impl Provider {
         let version = info.and_then(|i| get_str(i, "version")).unwrap_or("");
         let docs = match &options.docs {
             Docs::Copy => info.and_then(|i| get_str(i, "description")).map(super::clean_doc).filter(|d| !d.is_empty()).unwrap_or_else(|| format!("The {title} API.")),
-            Docs::Link { .. } => format!("The {title} API (document version `{version}`), imported from `{}` by `cargo xtask import openapi`.", options.source),
+            Docs::Link { .. } => {
+                let api = if title.ends_with("API") { title.clone() } else { format!("{title} API") };
+                format!("The {api} (document version `{version}`), imported from `{}` by `cargo xtask import openapi`.", options.source)
+            }
         };
         let (servers, variables) = servers(root, findings);
         let mut this = Provider { title, docs, servers, variables, auth: Y::map(), scheme_names: BTreeMap::new(), default_scheme: None };

@@ -4,7 +4,7 @@ use crate::{Config, ProviderSource, SpecSource};
 const WIDGETS: &str = include_str!("../../tests/import/widgets.yaml");
 
 fn options(docs: Docs) -> Options {
-    Options { provider: "widgets".into(), docs, only: Vec::new(), source: "widgets.yaml".into() }
+    Options { provider: "widgets".into(), docs, only: Vec::new(), source: "widgets.yaml".into(), provider_headers: Vec::new() }
 }
 
 fn sources(imported: &Imported, dir: &str) -> Vec<SpecSource> {
@@ -107,4 +107,66 @@ fn sensitive_names() {
     for name in ["token_type", "pinned", "name", "secretary_general_id", "tokens_used"] {
         assert_eq!(sensitive_name(name), Sensitivity::Plain, "{name}");
     }
+}
+
+fn update_of(existing: &[(String, String)], document: &str) -> update::Update {
+    let fresh = openapi(document, &options(Docs::Link { base: None })).unwrap();
+    update::merge(existing, &fresh.files).unwrap()
+}
+
+fn edit(files: &mut [(String, String)], name: &str, from: &str, to: &str) {
+    let file = files.iter_mut().find(|(n, _)| n == name).unwrap();
+    assert!(file.1.contains(from), "{from:?} not in {name}:\n{}", file.1);
+    file.1 = file.1.replacen(from, to, 1);
+}
+
+#[test]
+fn update_of_an_unchanged_spec_changes_nothing() {
+    let imported = openapi(WIDGETS, &options(Docs::Link { base: None })).unwrap();
+    let update = update_of(&imported.files, WIDGETS);
+    assert!(update.files.is_empty(), "{:?}", update.files);
+    assert!(!update.moved() && update.changed.is_empty(), "{update:?}");
+}
+
+#[test]
+fn update_adds_what_the_document_has_and_keeps_what_the_maintainer_changed() {
+    let imported = openapi(WIDGETS, &options(Docs::Link { base: None })).unwrap();
+    let mut files = imported.files.clone();
+    // A maintainer's curation: a doc, a comment, a correction of `optional`, a rename of an
+    // operation; and what the vendor added since: an operation, a field, an enum value, a model.
+    edit(&mut files, "widgets_operations.yaml", "doc: \"`POST /widgets` (`createWidget`).\"", "doc: Makes a widget. # curated");
+    edit(&mut files, "widgets_operations.yaml", "  get_widget:\n", "  read_widget:\n");
+    edit(&mut files, "widgets_operations.yaml", "      size: { type: Size, optional: true, doc: \"The `size` field.\" }\n", "");
+    edit(&mut files, "widgets_operations.yaml", "      made: { type: datetime, optional: true,", "      made: { type: datetime,");
+    edit(&mut files, "widgets_operations.yaml", "    values: [1, 2, 3]", "    values: [1, 2]");
+    let start = files[2].1.find("  get_widget_manual:").unwrap();
+    let end = files[2].1[start..].find("models:").unwrap() + start;
+    let removed_op = files[2].1[start..end].to_owned();
+    files[2].1 = files[2].1.replace(&removed_op, "");
+    let update = update_of(&files, WIDGETS);
+    let all: String = update.added.join("\n");
+    assert!(all.contains("operation `get_widget_manual`"), "{all}");
+    assert!(all.contains("model `Widget`: field `size`"), "{all}");
+    assert!(all.contains("enum `Size`: value \"3\""), "{all}");
+    assert!(!all.contains("get_widget ") && !all.contains("`get_widget`"), "the renamed operation is matched by method and path: {all}");
+    assert!(update.changed.iter().any(|c| c.contains("field `made`: `optional`")), "{:?}", update.changed);
+    assert!(update.moved());
+    // Applied: the curated text is still there, and the result generates.
+    let mut merged = files.clone();
+    for (name, text) in &update.files {
+        match merged.iter_mut().find(|(n, _)| n == name) {
+            Some(f) => f.1 = text.clone(),
+            None => merged.push((name.clone(), text.clone())),
+        }
+    }
+    let ops = &merged.iter().find(|(n, _)| n == "widgets_operations.yaml").unwrap().1;
+    assert!(ops.contains("doc: Makes a widget. # curated") && ops.contains("  read_widget:"), "{ops}");
+    assert!(ops.contains("values: [1, 2, 3]"), "{ops}");
+    insta::assert_snapshot!("widgets_updated", ops);
+    let sources: Vec<SpecSource> = merged.iter().map(|(n, t)| SpecSource { name: format!("specs/widgets/{n}"), text: t.clone() }).collect();
+    let (_, diags) = crate::check_providers(&[ProviderSource::Dir { name: "specs/widgets/", files: &sources }]);
+    assert!(!diags.has_errors(), "{}", diags.render(|n| sources.iter().find(|f| f.name == n).map(|f| f.text.as_str())));
+    // And a second update finds nothing more to add.
+    let again = update_of(&merged, WIDGETS);
+    assert!(again.added.is_empty(), "{:?}", again.added);
 }

@@ -123,7 +123,8 @@ fn literal_block(text: &str) -> bool {
         && text.chars().all(|c| c == '\n' || c == '\t' || !(c.is_control() || c == '\u{feff}' || c == '\u{2028}' || c == '\u{2029}' || c == '\u{85}'))
 }
 
-fn inline(value: &Y) -> String {
+/// A value on one line (`{ a: b }`, `[x, y]`, a scalar).
+pub fn inline(value: &Y) -> String {
     match value {
         Y::Str(s) => scalar(s),
         Y::Lit(l) => l.clone(),
@@ -195,6 +196,13 @@ fn write_entries(out: &mut String, indent: usize, entries: &[(String, Y)], first
         out.push(':');
         write_value(out, indent, v);
     }
+}
+
+/// Mapping entries in block style at `indent` spaces, each line ending in `\n`.
+pub fn entries(indent: usize, entries: &[(String, Y)]) -> String {
+    let mut out = String::new();
+    write_entries(&mut out, indent, entries, false);
+    out
 }
 
 fn push_indent(out: &mut String, n: usize) {

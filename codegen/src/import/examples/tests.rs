@@ -13,6 +13,7 @@ fn provider(edit: impl Fn(String) -> String) -> ir::Provider {
         docs: Docs::Link { base: None },
         only: ["getBalance", "readUser", "deleteUser", "createUser", "openSession", "getStatement"].map(String::from).to_vec(),
         source: "ledger.yaml".into(),
+        provider_headers: Vec::new(),
     };
     let imported = import::openapi(LEDGER, &options).expect("imports");
     let files: Vec<SpecSource> = imported
