@@ -64,6 +64,17 @@ pub enum Answer {
     Empty,
 }
 
+/// Where a case's request body comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Body {
+    /// The operation sends none (or the credentials of a key pair only).
+    None,
+    /// A request example of the document.
+    Example,
+    /// Composed of the body schema's property examples (and placeholders).
+    Composed,
+}
+
 /// One case to write.
 #[derive(Debug, Clone)]
 pub struct Cassette {
@@ -75,8 +86,8 @@ pub struct Cassette {
     pub status: u16,
     /// Where the answer comes from.
     pub answer: Answer,
-    /// The expected request body is a request example of the document.
-    pub request_example: bool,
+    /// Where the request body comes from.
+    pub body: Body,
     header: String,
     tree: Y,
 }
@@ -304,25 +315,28 @@ pub fn cassettes(document_text: &str, provider: &ir::Provider, options: &Options
             // A name another operation's case took (`a` with suffix `b_c` vs `a_b` with `c`).
             let name = if out.iter().any(|c| c.name == name) { (2..).map(|n| format!("{name}_{n}")).find(|n| !out.iter().any(|c| c.name == *n)).unwrap_or(name) } else { name };
             let body = match request {
-                Some(r) => Some(r.value.clone()),
+                Some(r) => Some((r.value.clone(), Body::Example)),
                 // No request example: a required body is composed of the schema's examples and
                 // placeholders; an optional one is sent only when the examples make one.
-                None if op.body.is_some() && !op.body_optional => Some(
+                None if op.body.is_some() && !op.body_optional => Some((
                     request_schema.as_ref().and_then(|(schema, ptr)| compose::compose(&document, source, schema, ptr, false)).map_or(Json::Map(Vec::new()), |c| c.value),
-                ),
-                None if op.body.is_some() && options.compose => {
-                    request_schema.as_ref().and_then(|(schema, ptr)| compose::compose(&document, source, schema, ptr, true)).map(|c| c.value)
-                }
+                    Body::Composed,
+                )),
+                None if op.body.is_some() && options.compose => request_schema
+                    .as_ref()
+                    .and_then(|(schema, ptr)| compose::compose(&document, source, schema, ptr, true))
+                    .map(|c| (c.value, Body::Composed)),
                 None => None,
             };
             let case = Case { provider, op, document: &document, source, f, options };
-            let tree = case.tree(answer, request.map(|r| r.name.as_deref()), body);
+            let body_from = body.as_ref().map_or(Body::None, |(_, from)| *from);
+            let tree = case.tree(answer, request.map(|r| r.name.as_deref()), body.map(|(b, _)| b));
             out.push(Cassette {
                 name,
                 operation: op.name.clone(),
                 status: answer.status,
                 answer: answer.answer,
-                request_example: request.is_some(),
+                body: body_from,
                 header: header.clone(),
                 tree,
             });
