@@ -64,6 +64,7 @@ impl Composer<'_, '_> {
     fn value_of(&mut self, schema: &Node, ptr: &str, depth: usize) -> Option<Json> {
         if let Some(example) = own_example(schema)
             && let Ok(value) = Json::from_node(example, self.source)
+            && let Some(value) = fit(schema, value)
         {
             self.from_examples += 1;
             return Some(value);
@@ -102,7 +103,7 @@ impl Composer<'_, '_> {
         }
         if let Some(values) = get(schema, "enum") {
             let first = items(values).iter().find(|v| !matches!(v.kind, crate::spec::shape::Kind::Null))?;
-            return Json::from_node(first, self.source).ok();
+            return Json::from_node(first, self.source).ok().and_then(|v| fit(schema, v));
         }
         match type_of(schema) {
             Some("array") => {
@@ -153,6 +154,38 @@ impl Composer<'_, '_> {
     }
 }
 
+/// A property's example as its schema's type holds it, or `None` when it does not fit: a
+/// number or boolean written unquoted for a string (`4.1` of a string enum) is its text; a
+/// `date` or `date-time` must look like one; a value outside the `enum` does not fit. Only
+/// composed values are fitted: a whole example of the document is recorded as written.
+fn fit(schema: &Node, value: Json) -> Option<Json> {
+    let value = match (type_of(schema), value) {
+        (Some("string"), Json::Number(n)) => Json::Str(n),
+        (Some("string"), Json::Bool(b)) => Json::Str(b.to_string()),
+        (Some("string"), v @ Json::Str(_)) => v,
+        (Some("integer"), Json::Number(n)) if n.parse::<i64>().is_ok() => Json::Number(n),
+        (Some("number"), v @ Json::Number(_)) | (Some("boolean"), v @ Json::Bool(_)) | (Some("array"), v @ Json::Seq(_)) | (Some("object"), v @ Json::Map(_)) => v,
+        (None, v) => v,
+        (Some(_), Json::Null) if doc::get_bool(schema, "nullable") => Json::Null,
+        _ => return None,
+    };
+    if let Json::Str(s) = &value {
+        let date = |d: &str| d.len() == 10 && d.as_bytes()[4] == b'-' && d.as_bytes()[7] == b'-' && d.bytes().enumerate().all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
+        match get_str(schema, "format") {
+            Some("date") if !date(s) => return None,
+            Some("date-time") if !(s.len() > 16 && date(&s[..10]) && s.as_bytes()[10] == b'T') => return None,
+            _ => {}
+        }
+    }
+    if let Some(values) = get(schema, "enum") {
+        let known = items(values).iter().any(|v| text(v).is_some_and(|t| value.scalar_text().as_deref() == Some(t)));
+        if !known {
+            return None;
+        }
+    }
+    Some(value)
+}
+
 /// The schema's type: `type`, or the first that is not `null` of 3.1's list.
 fn type_of(schema: &Node) -> Option<&str> {
     let ty = get(schema, "type")?;
@@ -176,6 +209,11 @@ mod tests {
             r#"{"user": {"guid": "USR-1", "id": "string", "tags": ["a"], "kind": "one"}, "money": 5.10}"#
         );
         assert_eq!((composed.from_examples, composed.placeholders), (3, 1));
+        // Composed values fit their schema: an unquoted number of a string enum is its text, a
+        // date-time example that is a date is left out (a placeholder when required).
+        let text2 = "properties:\n  v: { type: string, enum: [4.1, 3_lite], example: 4.1 }\n  at: { type: string, format: date-time, example: 2020-01-01 }\n  on: { type: string, format: date, example: 2020-01-01 }\nrequired: [at]\n";
+        let fitted = compose(&doc, &Source::new(text2), &shape::read(text2).unwrap(), "/y", true).unwrap();
+        assert_eq!(fitted.value.compact(), r#"{"v": "4.1", "at": "2024-01-01T00:00:00Z", "on": "2020-01-01"}"#);
         let none = shape::read("type: object\nproperties:\n  a: { type: string }\n").unwrap();
         assert!(compose(&doc, &Source::new(text), &none, "/x", true).is_none(), "nothing from the document: no value");
         assert_eq!(compose(&doc, &Source::new(text), &none, "/x", false).map(|c| c.value.compact()).as_deref(), Some("{}"));
