@@ -333,6 +333,7 @@ pub fn merge(existing: &[(String, String)], fresh: &[(String, String)]) -> Resul
             }
         }
     }
+    drop_unreachable(&files, &mut new_entries, &mut update);
     for (key, (fi, name)) in &index.operations {
         if !seen_ops.contains(key) {
             update.removed.push(format!("operation `{name}` ({key}, {}): not in the document", files[*fi].name));
@@ -365,6 +366,94 @@ pub fn merge(existing: &[(String, String)], fresh: &[(String, String)]) -> Resul
     update.files = files.into_iter().filter_map(File::finish).chain(new_files).collect();
     update.files.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(update)
+}
+
+/// The type names a spec entry names: `type`, `body` and `responses` values, containers opened.
+fn names_in(node: &Node, out: &mut Vec<String>) {
+    for (k, v) in doc::entries(node) {
+        match (text(k), &v.kind) {
+            (Some("type" | "body"), Kind::Str(t)) => out.extend(t.split(['<', '>', '?', ' ']).filter(|w| !w.is_empty()).map(str::to_owned)),
+            (Some("responses"), Kind::Map(entries)) => {
+                out.extend(entries.iter().filter_map(|(_, t)| text(t)).map(str::to_owned));
+            }
+            _ => names_in(v, out),
+        }
+    }
+    for item in doc::items(node) {
+        names_in(item, out);
+    }
+}
+
+fn y_names(y: &Y, out: &mut Vec<String>) {
+    match y {
+        Y::Map(entries) => {
+            for (k, v) in entries {
+                match (k.as_str(), v) {
+                    ("type" | "body", Y::Str(t)) => out.extend(t.split(['<', '>', '?', ' ']).filter(|w| !w.is_empty()).map(str::to_owned)),
+                    ("responses", Y::Map(rs)) => out.extend(rs.iter().filter_map(|(_, t)| if let Y::Str(t) = t { Some(t.clone()) } else { None })),
+                    _ => y_names(v, out),
+                }
+            }
+        }
+        Y::Seq(items) => items.iter().for_each(|i| y_names(i, out)),
+        _ => {}
+    }
+}
+
+/// New models and enums that nothing in the merged spec would use (the spec's curation names
+/// other types where the document names these) are not added: listed instead.
+fn drop_unreachable(files: &[File], new_entries: &mut BTreeMap<String, Sections>, update: &mut Update) {
+    // Roots: everything existing (operations and the types they reach are all used or already
+    // reported by `generate`) plus the new operations and the fields added to existing entries.
+    let mut used: Vec<String> = Vec::new();
+    for f in files {
+        names_in(&f.root, &mut used);
+        for (_, _, text) in &f.edits {
+            if let Ok(node) = shape::read(text) {
+                names_in(&node, &mut used);
+            }
+        }
+    }
+    let mut types: HashMap<String, Y> = HashMap::new();
+    for sections in new_entries.values() {
+        for (sec, entries) in sections {
+            if *sec == "operations" {
+                for (_, e) in entries {
+                    y_names(e, &mut used);
+                }
+            } else {
+                for (name, e) in entries {
+                    types.insert(name.clone(), e.clone());
+                }
+            }
+        }
+    }
+    let mut reached: std::collections::HashSet<String> = std::collections::HashSet::new();
+    while let Some(name) = used.pop() {
+        if reached.insert(name.clone())
+            && let Some(entry) = types.get(&name)
+        {
+            y_names(entry, &mut used);
+        }
+    }
+    for sections in new_entries.values_mut() {
+        for (sec, entries) in sections.iter_mut() {
+            if *sec == "operations" {
+                continue;
+            }
+            entries.retain(|(name, _)| {
+                let keep = reached.contains(name);
+                if !keep {
+                    let what = if *sec == "enums" { "enum" } else { "model" };
+                    update.added.retain(|a| *a != format!("{what} `{name}`"));
+                    update.changed.push(format!("{what} `{name}` is not added: with the spec's own types nothing would use it"));
+                }
+                keep
+            });
+        }
+        sections.retain(|_, entries| !entries.is_empty());
+    }
+    new_entries.retain(|_, sections| !sections.is_empty());
 }
 
 fn sec_name(sec: &str) -> &'static str {
