@@ -295,3 +295,5 @@ pub fn report(imported: &Imported) -> String {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod hostile_tests;

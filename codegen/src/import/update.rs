@@ -141,7 +141,8 @@ impl File {
             let end = flow_end(&self.text, start); // just after `]`
             let inner = self.text[start + 1..end - 1].trim();
             let added: Vec<String> = values.iter().map(yaml::inline).collect();
-            let sep = if inner.is_empty() { "" } else { ", " };
+            // `[a, b,]`: a trailing comma already separates.
+            let sep = if inner.is_empty() { "" } else if inner.ends_with(',') { " " } else { ", " };
             // Before the closing bracket, after any trailing space.
             let close = self.text[..end - 1].trim_end().len();
             self.edits.push((close, close, format!("{sep}{}", added.join(", "))));
@@ -184,8 +185,19 @@ impl File {
         }
         self.edits.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
         let mut text = self.text.clone();
+        let crlf = self.text.contains("\r\n");
         for (start, end, insert) in &self.edits {
-            text.replace_range(*start..*end, insert);
+            let mut insert = insert.clone();
+            // Lines added at the end of a file without a final line break start on a line of
+            // their own.
+            if *start == self.text.len() && !self.text.is_empty() && !self.text.ends_with('\n') && !insert.starts_with('\n') {
+                insert.insert(0, '\n');
+            }
+            // A file with CRLF line endings keeps them.
+            if crlf {
+                insert = insert.replace("\r\n", "\n").replace('\n', "\r\n");
+            }
+            text.replace_range(*start..*end, &insert);
         }
         Some((self.name, text))
     }
@@ -198,6 +210,9 @@ fn flow_end(text: &str, start: usize) -> usize {
     let mut depth = 0i32;
     let mut i = start;
     let mut quote: Option<u8> = None;
+    // The last byte outside whitespace: a quote opens a scalar only where one can start (after
+    // `[`, `{`, `,` or `:`); elsewhere it is part of a plain scalar (`It's`).
+    let mut prev = b'[';
     while i < bytes.len() {
         let b = bytes[i];
         match quote {
@@ -209,7 +224,14 @@ fn flow_end(text: &str, start: usize) -> usize {
                 }
             }
             None => match b {
-                b'"' | b'\'' => quote = Some(b),
+                b'"' | b'\'' if matches!(prev, b'[' | b'{' | b',' | b':') => quote = Some(b),
+                // A comment runs to the end of its line (its quotes and brackets are text).
+                b'#' if i > start && bytes[i - 1].is_ascii_whitespace() => {
+                    while i < bytes.len() && bytes[i] != b'\n' {
+                        i += 1;
+                    }
+                    continue;
+                }
                 b'{' | b'[' => depth += 1,
                 b'}' | b']' => {
                     depth -= 1;
@@ -220,6 +242,9 @@ fn flow_end(text: &str, start: usize) -> usize {
                 b'\n' if depth == 0 => return i,
                 _ => {}
             },
+        }
+        if quote.is_none() && !bytes[i].is_ascii_whitespace() {
+            prev = bytes[i];
         }
         i += 1;
     }
