@@ -5,7 +5,7 @@
 //! Stages: read the document as a located tree ([`doc`]); name every operation and component
 //! up front, so names never depend on what `--only` picks; convert operations ([`operation`])
 //! and the schemas they reach ([`schema`]); write the provider file (servers, auth, errors)
-//! and one part per tag ([`files`]); print YAML ([`yaml`]). Whatever the document says that
+//! and one part per tag (`files`); print YAML ([`yaml`]). Whatever the document says that
 //! the format cannot hold is a [`Finding`] with its JSON pointer and line; so is whatever the
 //! importer inferred and whatever it leaves for the maintainer.
 
@@ -302,3 +302,5 @@ pub fn report(imported: &Imported) -> String {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod hostile_tests;

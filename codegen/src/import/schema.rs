@@ -80,7 +80,13 @@ pub struct Schemas<'a> {
     seen_keywords: HashSet<String>,
     /// Alias components being expanded (a loop of aliases ends as `json`).
     expanding: Vec<String>,
+    /// Schemas being converted, one inside the other: bounded so a hostile document cannot
+    /// overflow the stack.
+    depth: usize,
 }
+
+/// The most schemas converted one inside the other (a model's field's item's ...).
+const MAX_DEPTH: usize = 64;
 
 /// True for a schema that becomes a model: properties, or an `allOf` of several parts that say
 /// more than a description.
@@ -119,6 +125,7 @@ impl<'a> Schemas<'a> {
             taken: reserved,
             seen_keywords: HashSet::new(),
             expanding: Vec::new(),
+            depth: 0,
         };
         if let Some(schemas) = doc.root_get(&["components", "schemas"]) {
             for (key, value) in doc::entries(schemas) {
@@ -219,6 +226,17 @@ impl<'a> Schemas<'a> {
     /// The type of the schema at `node` (reached at `ptr`), naming inline objects and enums
     /// after `place`.
     pub fn ty(&mut self, node: &'a Node, ptr: &str, place: &str, findings: &mut Findings) -> Ty {
+        if self.depth >= MAX_DEPTH {
+            findings.add(FindingKind::NotHeld, ptr, node, format!("schemas nested more than {MAX_DEPTH} deep: typed as `json`"));
+            return Ty::plain("json");
+        }
+        self.depth += 1;
+        let ty = self.ty_inner(node, ptr, place, findings);
+        self.depth -= 1;
+        ty
+    }
+
+    fn ty_inner(&mut self, node: &'a Node, ptr: &str, place: &str, findings: &mut Findings) -> Ty {
         let own_nullable = get_bool(node, "nullable");
         let own_secret = get_str(node, "format") == Some("password");
         let (target, target_ptr, via_ref) = match self.doc.deref(node, ptr) {
@@ -551,6 +569,11 @@ impl<'a> Schemas<'a> {
     fn collect_parts(&mut self, node: &'a Node, ptr: &str, parts: &mut Vec<(&'a Node, String)>, findings: &mut Findings, depth: usize) {
         if depth > 16 {
             findings.add(FindingKind::NotHeld, ptr, node, "`allOf` nested too deep: the rest is left out".to_owned());
+            return;
+        }
+        // A part reached twice (a diamond, or a schema that is its own part) is read once: the
+        // parts of a hostile document would otherwise grow exponentially.
+        if parts.iter().any(|(_, p)| p == ptr) {
             return;
         }
         parts.push((node, ptr.to_owned()));

@@ -170,3 +170,22 @@ fn update_adds_what_the_document_has_and_keeps_what_the_maintainer_changed() {
     let again = update_of(&merged, WIDGETS);
     assert!(again.added.is_empty(), "{:?}", again.added);
 }
+
+#[test]
+fn update_does_not_add_types_the_curated_spec_would_not_use() {
+    let imported = openapi(WIDGETS, &options(Docs::Link { base: None })).unwrap();
+    let mut files = imported.files.clone();
+    // The maintainer typed `owner` as `json` and removed the models the document has for it.
+    edit(&mut files, "widgets_operations.yaml", "owner: { type: WidgetOwner,", "owner: { type: json,");
+    let ops = &mut files.iter_mut().find(|(n, _)| n == "widgets_operations.yaml").unwrap().1;
+    let start = ops.find("  WidgetOwner:\n").unwrap();
+    let end = ops[start..].find("  CreateWidgetBody:").unwrap() + start;
+    ops.replace_range(start..end, "");
+    let start = ops.find("  WidgetOwnerKind:\n").unwrap();
+    ops.truncate(start);
+    let update = update_of(&files, WIDGETS);
+    assert!(!update.added.iter().any(|a| a.contains("WidgetOwner")), "{:?}", update.added);
+    assert!(update.changed.iter().any(|c| c.contains("model `WidgetOwner` is not added")), "{:?}", update.changed);
+    assert!(update.changed.iter().any(|c| c.contains("enum `WidgetOwnerKind` is not added")), "{:?}", update.changed);
+    assert!(update.changed.iter().any(|c| c.contains("field `owner`: `type` is WidgetOwner in the document, json in the spec")), "{:?}", update.changed);
+}

@@ -141,7 +141,8 @@ impl File {
             let end = flow_end(&self.text, start); // just after `]`
             let inner = self.text[start + 1..end - 1].trim();
             let added: Vec<String> = values.iter().map(yaml::inline).collect();
-            let sep = if inner.is_empty() { "" } else { ", " };
+            // `[a, b,]`: a trailing comma already separates.
+            let sep = if inner.is_empty() { "" } else if inner.ends_with(',') { " " } else { ", " };
             // Before the closing bracket, after any trailing space.
             let close = self.text[..end - 1].trim_end().len();
             self.edits.push((close, close, format!("{sep}{}", added.join(", "))));
@@ -184,8 +185,19 @@ impl File {
         }
         self.edits.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
         let mut text = self.text.clone();
+        let crlf = self.text.contains("\r\n");
         for (start, end, insert) in &self.edits {
-            text.replace_range(*start..*end, insert);
+            let mut insert = insert.clone();
+            // Lines added at the end of a file without a final line break start on a line of
+            // their own.
+            if *start == self.text.len() && !self.text.is_empty() && !self.text.ends_with('\n') && !insert.starts_with('\n') {
+                insert.insert(0, '\n');
+            }
+            // A file with CRLF line endings keeps them.
+            if crlf {
+                insert = insert.replace("\r\n", "\n").replace('\n', "\r\n");
+            }
+            text.replace_range(*start..*end, &insert);
         }
         Some((self.name, text))
     }
@@ -198,6 +210,9 @@ fn flow_end(text: &str, start: usize) -> usize {
     let mut depth = 0i32;
     let mut i = start;
     let mut quote: Option<u8> = None;
+    // The last byte outside whitespace: a quote opens a scalar only where one can start (after
+    // `[`, `{`, `,` or `:`); elsewhere it is part of a plain scalar (`It's`).
+    let mut prev = b'[';
     while i < bytes.len() {
         let b = bytes[i];
         match quote {
@@ -209,7 +224,14 @@ fn flow_end(text: &str, start: usize) -> usize {
                 }
             }
             None => match b {
-                b'"' | b'\'' => quote = Some(b),
+                b'"' | b'\'' if matches!(prev, b'[' | b'{' | b',' | b':') => quote = Some(b),
+                // A comment runs to the end of its line (its quotes and brackets are text).
+                b'#' if i > start && bytes[i - 1].is_ascii_whitespace() => {
+                    while i < bytes.len() && bytes[i] != b'\n' {
+                        i += 1;
+                    }
+                    continue;
+                }
                 b'{' | b'[' => depth += 1,
                 b'}' | b']' => {
                     depth -= 1;
@@ -220,6 +242,9 @@ fn flow_end(text: &str, start: usize) -> usize {
                 b'\n' if depth == 0 => return i,
                 _ => {}
             },
+        }
+        if quote.is_none() && !bytes[i].is_ascii_whitespace() {
+            prev = bytes[i];
         }
         i += 1;
     }
@@ -333,6 +358,7 @@ pub fn merge(existing: &[(String, String)], fresh: &[(String, String)]) -> Resul
             }
         }
     }
+    drop_unreachable(&files, &mut new_entries, &mut update);
     for (key, (fi, name)) in &index.operations {
         if !seen_ops.contains(key) {
             update.removed.push(format!("operation `{name}` ({key}, {}): not in the document", files[*fi].name));
@@ -365,6 +391,94 @@ pub fn merge(existing: &[(String, String)], fresh: &[(String, String)]) -> Resul
     update.files = files.into_iter().filter_map(File::finish).chain(new_files).collect();
     update.files.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(update)
+}
+
+/// The type names a spec entry names: `type`, `body` and `responses` values, containers opened.
+fn names_in(node: &Node, out: &mut Vec<String>) {
+    for (k, v) in doc::entries(node) {
+        match (text(k), &v.kind) {
+            (Some("type" | "body"), Kind::Str(t)) => out.extend(t.split(['<', '>', '?', ' ']).filter(|w| !w.is_empty()).map(str::to_owned)),
+            (Some("responses"), Kind::Map(entries)) => {
+                out.extend(entries.iter().filter_map(|(_, t)| text(t)).map(str::to_owned));
+            }
+            _ => names_in(v, out),
+        }
+    }
+    for item in doc::items(node) {
+        names_in(item, out);
+    }
+}
+
+fn y_names(y: &Y, out: &mut Vec<String>) {
+    match y {
+        Y::Map(entries) => {
+            for (k, v) in entries {
+                match (k.as_str(), v) {
+                    ("type" | "body", Y::Str(t)) => out.extend(t.split(['<', '>', '?', ' ']).filter(|w| !w.is_empty()).map(str::to_owned)),
+                    ("responses", Y::Map(rs)) => out.extend(rs.iter().filter_map(|(_, t)| if let Y::Str(t) = t { Some(t.clone()) } else { None })),
+                    _ => y_names(v, out),
+                }
+            }
+        }
+        Y::Seq(items) => items.iter().for_each(|i| y_names(i, out)),
+        _ => {}
+    }
+}
+
+/// New models and enums that nothing in the merged spec would use (the spec's curation names
+/// other types where the document names these) are not added: listed instead.
+fn drop_unreachable(files: &[File], new_entries: &mut BTreeMap<String, Sections>, update: &mut Update) {
+    // Roots: everything existing (operations and the types they reach are all used or already
+    // reported by `generate`) plus the new operations and the fields added to existing entries.
+    let mut used: Vec<String> = Vec::new();
+    for f in files {
+        names_in(&f.root, &mut used);
+        for (_, _, text) in &f.edits {
+            if let Ok(node) = shape::read(text) {
+                names_in(&node, &mut used);
+            }
+        }
+    }
+    let mut types: HashMap<String, Y> = HashMap::new();
+    for sections in new_entries.values() {
+        for (sec, entries) in sections {
+            if *sec == "operations" {
+                for (_, e) in entries {
+                    y_names(e, &mut used);
+                }
+            } else {
+                for (name, e) in entries {
+                    types.insert(name.clone(), e.clone());
+                }
+            }
+        }
+    }
+    let mut reached: std::collections::HashSet<String> = std::collections::HashSet::new();
+    while let Some(name) = used.pop() {
+        if reached.insert(name.clone())
+            && let Some(entry) = types.get(&name)
+        {
+            y_names(entry, &mut used);
+        }
+    }
+    for sections in new_entries.values_mut() {
+        for (sec, entries) in sections.iter_mut() {
+            if *sec == "operations" {
+                continue;
+            }
+            entries.retain(|(name, _)| {
+                let keep = reached.contains(name);
+                if !keep {
+                    let what = if *sec == "enums" { "enum" } else { "model" };
+                    update.added.retain(|a| *a != format!("{what} `{name}`"));
+                    update.changed.push(format!("{what} `{name}` is not added: with the spec's own types nothing would use it"));
+                }
+                keep
+            });
+        }
+        sections.retain(|_, entries| !entries.is_empty());
+    }
+    new_entries.retain(|_, sections| !sections.is_empty());
 }
 
 fn sec_name(sec: &str) -> &'static str {
