@@ -442,6 +442,20 @@ mod tests {
     }
 
     #[test]
+    fn example_cases_are_no_evidence_of_what_a_provider_sends() {
+        let root = std::env::temp_dir().join(format!("linkspec-examples-evidence-{}", std::process::id()));
+        let dir = root.join("conformance/cassettes/p");
+        std::fs::create_dir_all(&dir).unwrap();
+        let case = |operation: &str| format!("version: 1\noperation: {operation}\nexchanges:\n  - request: {{ method: GET, path: / }}\n    response: {{ status: 200, body: '{{}}' }}\n");
+        std::fs::write(dir.join("recorded.yaml"), case("a")).unwrap();
+        std::fs::write(dir.join("example_b.yaml"), format!("{MARK} from d.yaml\n{}", case("b"))).unwrap();
+        let answers = crate::recorded_answers(&root).unwrap();
+        let _ = std::fs::remove_dir_all(&root);
+        let operations: Vec<&str> = answers["p"].iter().map(|(op, _, _)| op.as_str()).collect();
+        assert_eq!(operations, ["a"]);
+    }
+
+    #[test]
     fn reasons_and_kinds() {
         let problems: Vec<String> = ["drift: a", "drift: b", "lossless: at /c ...", "outcome: expected success"].map(String::from).to_vec();
         assert_eq!(reason(&problems), "drift: a; drift: b; lossless: at /c ...; and 1 more");
