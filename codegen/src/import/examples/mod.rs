@@ -171,7 +171,7 @@ pub fn cassettes(document_text: &str, provider: &ir::Provider, options: &Options
     let mut counts = Counts::default();
     let mut out: Vec<Cassette> = Vec::new();
     let header = format!(
-        "# Made by `cargo xtask import examples` from {}; the next run rewrites it (files named\n# {PREFIX}* only): edit the spec or the document, not this file.\n",
+        "# Made by `cargo xtask import examples` from {}. The next run rewrites it: change the spec\n# or the document, not this file.\n",
         options.source.replace('\n', " ")
     );
     let found = super::operation::find(&root, &mut Findings::default());
