@@ -194,7 +194,12 @@ pub fn clean_doc(text: &str) -> String {
 /// Imports `text`, an OpenAPI document. `Err` only when it is no OpenAPI 3 document at all;
 /// anything less is a finding and the rest is imported.
 pub fn openapi(text: &str, options: &Options) -> Result<Imported, ImportError> {
-    let root = shape::read(text).map_err(|err| ImportError { line: 0, message: format!("not YAML or JSON: {err}") })?;
+    // Only the reader's first line: the rest quotes the document, which may hold a secret.
+    let root = shape::read(text).map_err(|err| {
+        let shown = err.to_string();
+        let first = shown.lines().next().unwrap_or("").trim_start_matches("error: ");
+        ImportError { line: 0, message: format!("not YAML or JSON: {}", crate::diag::printable(first)) }
+    })?;
     let version = doc::get_str(&root, "openapi").unwrap_or("");
     if !(version.starts_with("3.0") || version.starts_with("3.1")) {
         let message = match doc::get(&root, "swagger") {
