@@ -257,7 +257,12 @@ pub fn openapi(text: &str, options: &Options) -> Result<Imported, ImportError> {
 
 /// Reads `text` as an OpenAPI 3.0 or 3.1 document.
 fn read_document(text: &str) -> Result<Node, ImportError> {
-    let root = shape::read(text).map_err(|err| ImportError { line: 0, message: format!("not YAML or JSON: {err}") })?;
+    // Only the reader's first line: the rest quotes the document, which may hold a secret.
+    let root = shape::read(text).map_err(|err| {
+        let shown = err.to_string();
+        let first = shown.lines().next().unwrap_or("").trim_start_matches("error: ");
+        ImportError { line: 0, message: format!("not YAML or JSON: {}", crate::diag::printable(first)) }
+    })?;
     let version = doc::get_str(&root, "openapi").unwrap_or("");
     if !(version.starts_with("3.0") || version.starts_with("3.1")) {
         let message = match doc::get(&root, "swagger") {

@@ -64,7 +64,13 @@ pub fn find<'a>(root: &'a Node, findings: &mut Findings) -> Vec<Found<'a>> {
             if !METHODS.contains(&method) {
                 continue;
             }
-            let id = get_str(op, "operationId").map(str::to_owned);
+            if let Some(problem) = crate::lower::operations::path_template_problem(path).or_else(|| hostile(path).then(|| "holds a control character".to_owned())) {
+                findings.add(FindingKind::Skipped, &ptr, mkey, format!("`{}`: the path {problem}; the operation is left out", method.to_uppercase()));
+                continue;
+            }
+            // An id with a control character (a bidirectional one would reach the docs) is
+            // no name: method and path are.
+            let id = get_str(op, "operationId").filter(|id| !hostile(id)).map(str::to_owned);
             let base = id
                 .as_deref()
                 .and_then(names::value_ident)
@@ -129,7 +135,21 @@ pub fn convert<'a>(found: &Found<'a>, schemas: &mut Schemas<'a>, ctx: &Context<'
     }
     let mut out_params = Vec::new();
     let mut rust_taken: HashSet<String> = names::REQUEST_METHODS.iter().map(|s| s.to_string()).chain([names::REQUEST_BODY.to_owned()]).collect();
+    let in_path = crate::lower::operations::path_placeholders(&found.path);
+    let mut wire_taken: HashSet<&str> = HashSet::new();
     for (place, name, node, ptr) in &params {
+        if hostile(name) {
+            findings.add(FindingKind::Skipped, ptr, node, "a parameter whose name holds a control character".to_owned());
+            continue;
+        }
+        if *place == "path" && !in_path.iter().any(|p| p == name) {
+            findings.add(FindingKind::Skipped, ptr, node, format!("path parameter `{name}` is not in the path: left out"));
+            continue;
+        }
+        if !wire_taken.insert(name.as_str()) {
+            findings.add(FindingKind::Skipped, ptr, node, format!("a second parameter named `{name}` (in the {place}): the format keys parameters by name; the first is kept"));
+            continue;
+        }
         if *place == "header" && ctx.provider_headers.iter().any(|h| h.eq_ignore_ascii_case(name)) {
             continue;
         }
@@ -362,6 +382,12 @@ pub fn convert<'a>(found: &Found<'a>, schemas: &mut Schemas<'a>, ctx: &Context<'
         findings.add(FindingKind::ForMaintainer, &found.ptr, op, format!("looks paged (`{}`): add `paging:` if it is", paging.join("`, `")));
     }
     Some(Converted { name: found.name.clone(), group: group_of(found, ctx.by_tag), entry, uses, error_schemas })
+}
+
+/// True for text holding a control or bidirectional-control character, which no spec file may
+/// hold (LS0007) and no name should.
+pub fn hostile(text: &str) -> bool {
+    text.chars().any(|c| c.is_control() || crate::diag::is_bidi_control(c))
 }
 
 fn is_param_scalar(ty: &Ty, schemas: &Schemas<'_>) -> bool {

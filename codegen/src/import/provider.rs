@@ -168,7 +168,17 @@ fn servers(root: &Node, findings: &mut Findings) -> (Y, Vec<String>) {
             findings.add(FindingKind::NotHeld, &ptr, server, format!("server `{url}` is not an absolute http(s) URL: left out"));
             continue;
         }
-        let host = url.split("://").nth(1).unwrap_or("").split(['/', ':']).next().unwrap_or("");
+        let authority = url.split("://").nth(1).unwrap_or("").split('/').next().unwrap_or("");
+        if authority.contains('@') {
+            // Never echoed: the part before `@` may be a password.
+            findings.add(FindingKind::NotHeld, &ptr, server, "a server URL with a user name or password in it: left out".to_owned());
+            continue;
+        }
+        let host = authority.split(':').next().unwrap_or("");
+        if let Some(problem) = server_problem(url, get(server, "variables")) {
+            findings.add(FindingKind::NotHeld, &ptr, server, format!("server `{url}`: {problem}; left out"));
+            continue;
+        }
         let base = get_str(server, "description")
             .and_then(names::value_ident)
             .filter(|n| n.len() <= 24)
@@ -189,7 +199,17 @@ fn servers(root: &Node, findings: &mut Findings) -> (Y, Vec<String>) {
             }
             let var_ptr = doc::child(&format!("{ptr}/variables"), var_name);
             let default = get_str(var, "default").unwrap_or("");
-            let mut values: Vec<String> = get(var, "enum").map(items).unwrap_or(&[]).iter().filter_map(text).map(str::to_owned).collect();
+            let mut values: Vec<String> = Vec::new();
+            for value in get(var, "enum").map(items).unwrap_or(&[]).iter().filter_map(text) {
+                if !variable_value_ok(value) || values.iter().any(|v| v == value || names::type_ident(v) == names::type_ident(value)) {
+                    findings.add(FindingKind::NotHeld, &var_ptr, var, format!("server variable value `{value}`: not a host label, or listed twice; left out"));
+                } else {
+                    values.push(value.to_owned());
+                }
+            }
+            if !values.iter().any(|v| v == default) && !values.is_empty() {
+                values.insert(0, default.to_owned());
+            }
             if values.is_empty() {
                 findings.add(FindingKind::NotHeld, &var_ptr, var, format!("server variable `{var_name}` takes any value: the format lists them; only its default is kept"));
                 values.push(default.to_owned());
@@ -214,6 +234,31 @@ fn servers(root: &Node, findings: &mut Findings) -> (Y, Vec<String>) {
         y.push("variables", variables);
     }
     (y, variable_names)
+}
+
+/// True for a server variable value a host can hold (letters, digits, `-` and `.`).
+fn variable_value_ok(value: &str) -> bool {
+    !value.is_empty() && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.') && names::type_ident(value).is_some()
+}
+
+/// Why a server URL cannot be an environment, if it cannot: a placeholder without a variable,
+/// or a variable whose name or default the format cannot hold.
+fn server_problem(url: &str, variables: Option<&Node>) -> Option<String> {
+    for placeholder in crate::lower::operations::path_placeholders(url) {
+        let Some(var) = variables.and_then(|v| get(v, &placeholder)) else {
+            return Some(format!("`{{{placeholder}}}` has no variable"));
+        };
+        if !names::is_value_name(&placeholder) {
+            return Some(format!("variable `{placeholder}` cannot be a name"));
+        }
+        if !get_str(var, "default").is_some_and(variable_value_ok) {
+            return Some(format!("variable `{placeholder}` has no default a host can hold"));
+        }
+    }
+    if url.matches('{').count() != url.matches('}').count() || url.contains("{}") {
+        return Some("unbalanced or empty braces".to_owned());
+    }
+    None
 }
 
 /// Field names read as an error's parts, in order of preference.

@@ -108,8 +108,14 @@ fn list<'n>(node: &'n Node, key: &str) -> &'n [Node] {
     get(node, key).map(items).unwrap_or(&[])
 }
 
+/// True for an enum with at least one value that can be a variant (an enum of only `null`,
+/// or of values without a letter or digit, is typed by its `type` instead).
 fn is_enum(node: &Node) -> bool {
-    get(node, "enum").is_some()
+    list(node, "enum").iter().any(|v| match &v.kind {
+        Kind::Str(s) | Kind::Number(s) => names::type_ident(s).is_some() && !super::operation::hostile(s),
+        Kind::Bool(_) => true,
+        _ => false,
+    })
 }
 
 impl<'a> Schemas<'a> {
@@ -183,6 +189,15 @@ impl<'a> Schemas<'a> {
 
     /// A free name close to `base`: itself, a request schema's `...Body`, or `base2`, `base3`...
     fn claim(&mut self, base: &str) -> String {
+        // As linkspec itself would write it (`a b` -> `AB` -> `Ab`), so LS0302 never fires.
+        let mut base = base.to_owned();
+        for _ in 0..4 {
+            match names::type_ident(&base) {
+                Some(next) if next != base => base = next,
+                _ => break,
+            }
+        }
+        let base = base.as_str();
         let mut candidates = vec![base.to_owned()];
         if let Some(stem) = base.strip_suffix("Request") {
             candidates.push(format!("{stem}Body"));
@@ -194,7 +209,7 @@ impl<'a> Schemas<'a> {
                 return candidate;
             }
         }
-        let chosen = (2..).map(|n| format!("{base}{n}")).find(|c| !self.taken.contains(c)).unwrap_or_default();
+        let chosen = (2..).map(|n| format!("{base}{n}")).find(|c| !self.taken.contains(c) && names::is_type_name(c)).unwrap_or_default();
         self.taken.insert(chosen.clone());
         chosen
     }
@@ -383,7 +398,7 @@ impl<'a> Schemas<'a> {
 
     fn enum_entry(&mut self, node: &'a Node, ptr: &str, findings: &mut Findings) -> Y {
         self.report_unread(node, ptr, findings);
-        let source_name = ptr.rsplit('/').next().map(doc::unescape).unwrap_or_default();
+        let source_name = shown_name(ptr);
         let mut entry = Y::map();
         let own = || format!("The values of `{source_name}`.");
         entry.push("doc", Y::s(self.doc_of(node, own)));
@@ -418,6 +433,10 @@ impl<'a> Schemas<'a> {
                 (Kind::Bool(b), "boolean") => Some((b.to_string(), Some(if *b { "True".into() } else { "False".into() }))),
                 _ => None,
             };
+            if let Some((t, _)) = literal.as_ref().filter(|(t, _)| super::operation::hostile(t)) {
+                findings.add(FindingKind::NotHeld, &at, value, format!("enum value {t:?} holds a control character: left out (it still decodes, kept as unknown)"));
+                continue;
+            }
             let Some((wire_text, variant)) = literal else {
                 findings.add(FindingKind::NotHeld, &at, value, format!("an enum value that is not a {wire}: left out"));
                 continue;
@@ -453,7 +472,7 @@ impl<'a> Schemas<'a> {
     }
 
     fn model_entry(&mut self, node: &'a Node, ptr: &str, index: usize, findings: &mut Findings) -> Y {
-        let source_name = ptr.rsplit('/').next().map(doc::unescape).unwrap_or_default();
+        let source_name = shown_name(ptr);
         let model_name = self.named[index].name.clone();
         let mut entry = Y::map();
         let own = || if ptr.starts_with("/components/schemas/") { format!("The `{source_name}` object.") } else { format!("An object of `{model_name}`.") };
@@ -491,12 +510,17 @@ impl<'a> Schemas<'a> {
         }
         let mut fields = Vec::new();
         let mut rust_names: HashMap<String, String> = HashMap::new();
+        let mut setters: HashSet<String> = HashSet::new();
         let mut seen = HashSet::new();
         for (part, part_ptr) in &parts {
             let Some(properties) = get(part, "properties") else { continue };
             for (key, prop) in doc::entries(properties) {
                 let Some(wire) = text(key) else { continue };
                 let field_ptr = doc::child(&format!("{part_ptr}/properties"), wire);
+                if super::operation::hostile(wire) {
+                    findings.add(FindingKind::NotHeld, &field_ptr, key, "a property whose name holds a control character: left out".to_owned());
+                    continue;
+                }
                 if !seen.insert(wire.to_owned()) {
                     findings.add(FindingKind::NotHeld, &field_ptr, key, format!("`{wire}` is declared again by another `allOf` part: the first is kept"));
                     continue;
@@ -525,24 +549,37 @@ impl<'a> Schemas<'a> {
                     field.push("deprecated", Y::t());
                 }
                 // A Rust name where the wire name converts badly or two would clash.
+                // Names already taken: Rust field names, and setters (`with_a_null` of a
+                // nullable `a` is `with_` of a field `a_null`).
+                let null_setter = ty.nullable && !required.contains(wire);
+                let free = |r: &str, names_: &HashMap<String, String>, setters_: &HashSet<String>| {
+                    let taken = r == "unknown_keys"
+                        || names_.contains_key(r)
+                        || setters_.contains(&names::model_setter(r))
+                        || (null_setter && setters_.contains(&names::model_null_setter(r)));
+                    !taken
+                };
                 let rust = names::value_ident(wire);
                 let rust = match rust {
-                    Some(r) if r != "unknown_keys" && !rust_names.contains_key(&r) => r,
+                    Some(r) if free(&r, &rust_names, &setters) => r,
                     other => {
                         let base = other.unwrap_or_else(|| "field".to_owned());
-                        let chosen = (2..).map(|n| format!("{}_{n}", base.trim_end_matches('_'))).find(|c| !rust_names.contains_key(c)).unwrap_or_default();
+                        let chosen = (2..).map(|n| format!("{}_{n}", base.trim_end_matches('_'))).find(|c| free(c, &rust_names, &setters)).unwrap_or_default();
                         field.push("rust", Y::s(chosen.clone()));
                         findings.add(FindingKind::Renamed, &field_ptr, key, format!("field `{wire}` is `{chosen}` in Rust: its own name clashes or converts to nothing"));
                         chosen
                     }
                 };
+                setters.insert(names::model_setter(&rust));
+                if null_setter {
+                    setters.insert(names::model_null_setter(&rust));
+                }
                 rust_names.insert(rust, wire.to_owned());
                 let own = || format!("The `{wire}` field.");
                 field.push("doc", Y::s(self.doc_of(prop, own)));
                 fields.push((wire.to_owned(), field));
             }
         }
-        // Setters `with_x` and `with_x_null` may clash (`a` nullable and `a_null`).
         if let Some(open) = open {
             entry.push("unknown_keys", Y::s(if open { "keep" } else { "ignore" }));
         }
@@ -587,6 +624,11 @@ impl<'a> Schemas<'a> {
             }
         }
     }
+}
+
+/// The last step of a pointer, for a doc: control characters taken out.
+fn shown_name(ptr: &str) -> String {
+    ptr.rsplit('/').next().map(doc::unescape).unwrap_or_default().chars().filter(|c| !(c.is_control() || crate::diag::is_bidi_control(*c))).collect()
 }
 
 /// A schema's `type`, and whether it lists `null` (OpenAPI 3.1's `type: [string, "null"]`).

@@ -137,15 +137,20 @@ impl File {
     fn add_items(&mut self, node: &Node, values: &[Y]) {
         let items = doc::items(node);
         if self.starts_with(node, '[') {
-            let start = self.offset(node);
-            let end = flow_end(&self.text, start); // just after `]`
-            let inner = self.text[start + 1..end - 1].trim();
             let added: Vec<String> = values.iter().map(yaml::inline).collect();
-            // `[a, b,]`: a trailing comma already separates.
-            let sep = if inner.is_empty() { "" } else if inner.ends_with(',') { " " } else { ", " };
-            // Before the closing bracket, after any trailing space.
-            let close = self.text[..end - 1].trim_end().len();
-            self.edits.push((close, close, format!("{sep}{}", added.join(", "))));
+            match items.last() {
+                // Right after the last item, before any comma, comment or line break that
+                // follows it: `[a, b # note\n]` becomes `[a, b, c # note\n]`.
+                Some(last) => {
+                    let at = value_end(&self.text, self.offset(last));
+                    self.edits.push((at, at, format!(", {}", added.join(", "))));
+                }
+                None => {
+                    let start = self.offset(node);
+                    let close = flow_end(&self.text, start).saturating_sub(1);
+                    self.edits.push((close, close, added.join(", ")));
+                }
+            }
         } else if let Some(last) = items.last() {
             // `- value` lines: the dash is two columns left of the item.
             let col = (last.loc.col as usize).saturating_sub(2).max(1);
@@ -249,6 +254,44 @@ fn flow_end(text: &str, start: usize) -> usize {
         i += 1;
     }
     bytes.len()
+}
+
+/// The offset just after the value that starts at `start` inside a flow collection: a nested
+/// collection, a quoted scalar, or a plain one (up to `,`, `]`, `}`, ` #` or the line's end).
+fn value_end(text: &str, start: usize) -> usize {
+    let bytes = text.as_bytes();
+    match bytes.get(start) {
+        Some(b'{' | b'[') => flow_end(text, start),
+        Some(&q @ (b'"' | b'\'')) => {
+            let mut i = start + 1;
+            while i < bytes.len() {
+                if q == b'"' && bytes[i] == b'\\' {
+                    i += 2;
+                    continue;
+                }
+                if bytes[i] == q {
+                    if q == b'\'' && bytes.get(i + 1) == Some(&b'\'') {
+                        i += 2;
+                        continue;
+                    }
+                    return i + 1;
+                }
+                i += 1;
+            }
+            bytes.len()
+        }
+        _ => {
+            let mut i = start;
+            while i < bytes.len() {
+                match bytes[i] {
+                    b',' | b']' | b'}' | b'\n' | b'\r' => break,
+                    b'#' if i > start && bytes[i - 1].is_ascii_whitespace() => break,
+                    _ => i += 1,
+                }
+            }
+            start + text[start..i].trim_end().len()
+        }
+    }
 }
 
 /// A node as a printable tree (comments inside are lost; only used for flow mappings).

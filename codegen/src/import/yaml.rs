@@ -78,7 +78,7 @@ fn plain(text: &str) -> bool {
         return false;
     }
     // `.inf`, `.nan` and numbers start with a digit, a dot or a sign: all quoted above.
-    text.chars().all(|c| c.is_alphanumeric() || " _./()'-+@<>=%~$^".contains(c)) && !text.contains("  ")
+    text.chars().all(|c| (c.is_alphanumeric() || " _./()'-+@<>=%~$^".contains(c)) && !crate::diag::is_bidi_control(c)) && !text.contains("  ")
 }
 
 /// `text` as a double-quoted scalar (JSON-style escapes, which YAML reads alike).
@@ -92,7 +92,7 @@ pub fn quoted(text: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
-            c if c.is_control() || c == '\u{feff}' || c == '\u{2028}' || c == '\u{2029}' || c == '\u{85}' => {
+            c if c.is_control() || crate::diag::is_bidi_control(c) || c == '\u{feff}' || c == '\u{2028}' || c == '\u{2029}' || c == '\u{85}' => {
                 out.push_str(&format!("\\u{:04x}", c as u32))
             }
             c => out.push(c),
@@ -120,7 +120,7 @@ fn key(text: &str) -> String {
 fn literal_block(text: &str) -> bool {
     !text.starts_with([' ', '\t', '\n'])
         && !text.ends_with(['\n', ' ', '\t'])
-        && text.chars().all(|c| c == '\n' || c == '\t' || !(c.is_control() || c == '\u{feff}' || c == '\u{2028}' || c == '\u{2029}' || c == '\u{85}'))
+        && text.chars().all(|c| c == '\n' || c == '\t' || !(c.is_control() || crate::diag::is_bidi_control(c) || c == '\u{feff}' || c == '\u{2028}' || c == '\u{2029}' || c == '\u{85}'))
 }
 
 /// A value on one line (`{ a: b }`, `[x, y]`, a scalar).

@@ -166,10 +166,10 @@ fn read_file(f: &SpecSource, before: usize, diags: &mut Vec<Diagnostic>, stray: 
     shifted.push_str(&f.text);
     let tried_spec = top_level_key(&f.text, "provider").is_some();
     if !tried_spec {
-        if let Ok(part) = serde_saphyr::from_str_with_options::<SpecPart>(&shifted, shape::options()) {
+        if let Ok(part) = spec::shape::from_str::<SpecPart>(&shifted) {
             return Read::Part(part);
         }
-    } else if let Ok(spec) = serde_saphyr::from_str_with_options::<spec::Spec>(&shifted, shape::options()) {
+    } else if let Ok(spec) = spec::shape::from_str::<spec::Spec>(&shifted) {
         return Read::Provider(Box::new(spec));
     }
     let tree = match shape::read(&f.text) {
@@ -192,7 +192,7 @@ fn read_file(f: &SpecSource, before: usize, diags: &mut Vec<Diagnostic>, stray: 
     let provider = keys.iter().any(|(k, _)| k == "provider");
     if provider && !tried_spec {
         // A flow-style or quoted `provider` key the line scan missed: read as a provider file.
-        if let Ok(spec) = serde_saphyr::from_str_with_options::<spec::Spec>(&shifted, shape::options()) {
+        if let Ok(spec) = spec::shape::from_str::<spec::Spec>(&shifted) {
             return Read::Provider(Box::new(spec));
         }
     }
@@ -211,9 +211,9 @@ fn read_file(f: &SpecSource, before: usize, diags: &mut Vec<Diagnostic>, stray: 
     if problems.is_empty() && strays == 0 {
         // The shape check and serde disagree: serde's own words are the best there is.
         let err = if provider {
-            serde_saphyr::from_str_with_options::<spec::Spec>(&f.text, shape::options()).err()
+            spec::shape::from_str::<spec::Spec>(&f.text).err()
         } else {
-            serde_saphyr::from_str_with_options::<SpecPart>(&f.text, shape::options()).err()
+            spec::shape::from_str::<SpecPart>(&f.text).err()
         };
         if let Some(err) = err {
             problems.push(parse_diagnostic(&f.name, &err));

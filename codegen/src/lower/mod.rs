@@ -13,7 +13,7 @@ mod errors;
 mod headers;
 pub mod merge;
 mod models;
-mod operations;
+pub(crate) mod operations;
 mod paging;
 mod parse;
 mod query;

@@ -255,6 +255,26 @@ pub(super) fn lower_params(lw: &mut Lowerer, path: &Sp<String>, params: &spec::E
     out
 }
 
+/// What is wrong with a path template as `lower` would report it (LS0209), if anything: for
+/// the importer, which leaves such an operation out rather than write a spec that fails.
+pub(crate) fn path_template_problem(path: &str) -> Option<String> {
+    if !path.starts_with('/') {
+        return Some("does not start with `/`".to_owned());
+    }
+    if path.contains(['?', '#']) {
+        return Some("holds `?` or `#`".to_owned());
+    }
+    if let Some(problem) = path_problem(path) {
+        return Some(problem);
+    }
+    super::servers::placeholders(path).into_iter().find(|p| !matches!(p, Ok(name) if !name.is_empty())).map(|_| "has a malformed `{...}`".to_owned())
+}
+
+/// The `{name}` placeholders of a path template (well-formed ones only).
+pub(crate) fn path_placeholders(path: &str) -> Vec<String> {
+    super::servers::placeholders(path).into_iter().filter_map(Result::ok).collect()
+}
+
 /// What is wrong with the segments of a path template, if anything. The client sends each
 /// segment percent-encoded and drops empty ones, so a path must be what it will send: no `.`
 /// or `..` (servers resolve them away), no empty segment (`//`, a trailing `/`), no `%` (it

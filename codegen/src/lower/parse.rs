@@ -7,7 +7,7 @@ use crate::spec;
 /// (each unknown, duplicate or missing key and each value of the wrong kind, from one pass of
 /// [`spec::shape`]); only broken YAML stops at the first problem.
 pub fn parse(file: &str, text: &str) -> Result<spec::Spec, Vec<Diagnostic>> {
-    let err = match serde_saphyr::from_str_with_options::<spec::Spec>(text, spec::shape::options()) {
+    let err = match spec::shape::from_str::<spec::Spec>(text) {
         // Only a provider directory's provider file may leave `operations:` out: the shape
         // check below reports it missing here.
         Ok(spec) if spec.operations.referenced != serde_saphyr::Location::UNKNOWN => return Ok(spec),

@@ -18,6 +18,15 @@ use std::sync::OnceLock;
 /// memory a hostile file can cost; a real spec of 100,000 lines holds well under a million.
 pub const MAX_NODES: usize = 2_000_000;
 
+/// The deepest nesting of block collections a file may have.
+pub const MAX_DEPTH: usize = 128;
+
+/// The deepest nesting of flow collections (`{...}`, `[...]`) a file may have.
+pub const MAX_FLOW_NESTING: usize = 128;
+
+/// The most events aliases may replay in one file.
+pub const MAX_REPLAYED_EVENTS: usize = 250_000;
+
 /// The most parser events a spec may cause: about two per node.
 pub const MAX_EVENTS: usize = 2 * MAX_NODES + 16;
 
@@ -32,7 +41,15 @@ pub fn options() -> serde_saphyr::Options {
     let mut budget = serde_saphyr::budget::Budget::default();
     budget.max_nodes = MAX_NODES;
     budget.max_events = MAX_EVENTS;
+    // Nesting is bounded so that reading never overflows a 2 MiB thread stack (a test
+    // thread's): flow collections (`{ a: { b: ... } }`, every level of a JSON document) at
+    // most `MAX_FLOW_NESTING` deep, block ones at the parser's default of 64.
+    budget.flow_nesting_limit = MAX_FLOW_NESTING;
+    budget.max_depth = MAX_DEPTH;
     options.budget = Some(budget);
+    // A document whose aliases replay more than this many events (a "billion laughs") is
+    // refused early; real specs and OpenAPI documents use few or no aliases.
+    options.alias_limits.max_total_replayed_events = MAX_REPLAYED_EVENTS;
     options
 }
 
@@ -65,6 +82,37 @@ pub enum Kind {
 /// Reads `text` as a tree. Fails only when the text is not YAML (or exceeds the parser's
 /// limits on depth, size and aliases).
 pub fn read(text: &str) -> Result<Node, serde_saphyr::Error> {
+    on_deep_stack(|| read_here(text))
+}
+
+/// Deserialises `text` into `T` with [`options`], on a deep stack (see [`on_deep_stack`]).
+pub fn from_str<T: serde::de::DeserializeOwned + Send>(text: &str) -> Result<T, serde_saphyr::Error> {
+    on_deep_stack(|| serde_saphyr::from_str_with_options::<T>(text, options()))
+}
+
+/// Runs `f` (a YAML read) on a thread whose stack holds the deepest nesting the limits allow.
+/// Readers recurse once per level, and a debug build's frames are large (about 45 KiB a level
+/// for [`read`]): a 2 MiB test thread overflows at ~45 levels, well below the limits. Only
+/// the pages used are ever touched. Without a thread to be had (a process limit), `f` runs
+/// here.
+pub fn on_deep_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    // The closure waits here, so that it is still ours if no thread can be spawned.
+    let slot = std::sync::Mutex::new(Some(f));
+    let take = || slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take();
+    std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new().name("linkspec-read".into()).stack_size(READ_STACK).spawn_scoped(scope, || take().map(|f| f()));
+        let done = match spawned {
+            Ok(handle) => handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(_) => None,
+        };
+        done.unwrap_or_else(|| take().map(|f| f()).expect("the read runs on one thread or the other"))
+    })
+}
+
+/// The reading thread's stack: the nesting limits (block and flow) at 64 KiB a level, twice over.
+const READ_STACK: usize = 2 * (MAX_DEPTH + MAX_FLOW_NESTING) * 64 * 1024;
+
+fn read_here(text: &str) -> Result<Node, serde_saphyr::Error> {
     let mut options = options();
     options.duplicate_keys = serde_saphyr::options::DuplicateKeyPolicy::PassThrough;
     serde_saphyr::from_str_with_options::<super::Sp<Raw>>(text, options).map(into_node)
