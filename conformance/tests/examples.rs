@@ -43,12 +43,15 @@ async fn example_cases_replay_as_the_harness_judges_them() {
     for placement in [Placement::Body, Placement::Headers] {
         let cases = replayed(placement).await;
         let names: Vec<&str> = cases.iter().map(|(n, _, _)| n.as_str()).collect();
-        assert_eq!(names, ["example_user_create_1", "example_user_create_legacy", "example_user_create_duplicate", "example_user_remove"]);
+        assert_eq!(names, ["example_user_create_1", "example_user_create_legacy", "example_user_create_duplicate", "example_user_remove", "example_asset_report_pdf_get"]);
         let verdict = |name: &str| &cases.iter().find(|(n, _, _)| n == name).expect("case").1;
         // The document's request example is sent as written (credentials the client's own), the
         // answer decodes losslessly, and an error example is the provider's error.
         assert_eq!(*verdict("example_user_create_1"), Verdict::Pass, "{placement:?}");
         assert_eq!(*verdict("example_user_create_duplicate"), Verdict::Pass, "{placement:?}");
+        // A binary answer the document has no example of: placeholder bytes, held exactly; the
+        // body composed of the schema's property example.
+        assert_eq!(*verdict("example_asset_report_pdf_get"), Verdict::Pass, "{placement:?}");
         // A field the model lacks is drift, and a request field the body model drops changes
         // what is sent: both are failures in the harness's words.
         assert_eq!(

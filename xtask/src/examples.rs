@@ -11,8 +11,9 @@ use std::path::{Path, PathBuf};
 
 const USAGE: &str = "usage: cargo xtask import examples <document.yaml|json> --provider <name>
   [--credentials-in body|headers]   where a key pair travels in the cases (default: body)
-  [--no-compose]                    no answer composed of property examples for an operation
-                                    whose answers have no example
+  [--no-compose]                    no case of an operation whose answers have no example (by
+                                    default its answer is composed of property examples, or of
+                                    placeholders; no body, or placeholder bytes)
   [--no-replay]                     write the cases only: no replay, no snapshots, no marks
   [--report FILE]                   every finding and failure (default: target/import/<name>-examples.txt)";
 
@@ -282,14 +283,15 @@ pub fn run(root: &Path, args: &[String]) -> Result<bool> {
         write_if_changed(&dir.join(c.file_name()), &c.render(kept.as_deref()))?;
     }
     println!(
-        "{}: {} answer examples ({} success, {} error), {} request examples, {} answers composed of property examples, {} examples skipped; {} cases written to {} in {:.2} s",
+        "{}: {} answer examples ({} success, {} error), {} request examples, {} examples skipped; {} answers composed of property examples, {} made without an example; {} cases written to {} in {:.2} s",
         args.document.display(),
         made.counts.success_examples + made.counts.error_examples,
         made.counts.success_examples,
         made.counts.error_examples,
         made.counts.request_examples,
-        made.counts.composed,
         made.counts.skipped,
+        made.counts.composed,
+        made.counts.placeholders,
         made.cassettes.len(),
         dir.display(),
         elapsed.as_secs_f64()
@@ -360,7 +362,13 @@ pub fn run(root: &Path, args: &[String]) -> Result<bool> {
 pub fn summarise(cassettes: &[Cassette], failures: &[(&Cassette, &Replayed)]) -> String {
     let failed = |c: &Cassette| failures.iter().find(|(f, _)| f.name == c.name).map(|(_, r)| r);
     let mut out = String::new();
-    for (label, answer) in [("document answer examples", Answer::Example), ("composed answers", Answer::Composed), ("empty answers", Answer::Empty)] {
+    for (label, answer) in [
+        ("document answer examples", Answer::Example),
+        ("answers composed of property examples", Answer::Composed),
+        ("answers of placeholders (no example in the schema)", Answer::Placeholder),
+        ("empty answers", Answer::Empty),
+        ("binary answers of placeholder bytes", Answer::Bytes),
+    ] {
         let cases: Vec<&Cassette> = cassettes.iter().filter(|c| c.answer == answer).collect();
         if cases.is_empty() {
             continue;

@@ -17,8 +17,11 @@
 //! - a required parameter takes the parameter's example, its schema's, the first enum value,
 //!   or a placeholder of its type.
 //!
-//! An operation with no example of its answer gets one composed from its schema's property
-//! examples ([`compose`]) when [`Options::compose`] is set (MX Platform documents only those).
+//! With [`Options::compose`], an operation with no example of its answer still gets a case, so
+//! every operation has one: its answer composed of the schema's property examples
+//! ([`compose`]; MX Platform documents only those), else of placeholders for the required
+//! properties; no body for an `empty` answer, placeholder bytes for a binary one. Each case's
+//! `doc` says which.
 
 pub mod compose;
 pub mod json;
@@ -48,8 +51,10 @@ pub struct Options {
     pub source: String,
     /// Where a key pair travels.
     pub credentials_in: Placement,
-    /// Compose an answer from the schema's property examples for an operation whose answers
-    /// have no example (and a request body for one whose body has none).
+    /// Make the answers the document has no example of, so every operation has a case:
+    /// composed of the schema's property examples, else of placeholders for its required
+    /// properties; no body for an `empty` answer; placeholder bytes for a binary one. (A body
+    /// without a request example is composed the same way.)
     pub compose: bool,
 }
 
@@ -60,8 +65,12 @@ pub enum Answer {
     Example,
     /// Composed from the answer schema's property examples.
     Composed,
-    /// No body: the operation answers `empty` (the case is made for its request example).
+    /// No body: the operation answers `empty`.
     Empty,
+    /// Placeholders of the required properties' types: the answer schema has no example.
+    Placeholder,
+    /// Placeholder bytes: the operation answers bytes (`application/pdf`).
+    Bytes,
 }
 
 /// Where a case's request body comes from.
@@ -127,6 +136,8 @@ pub struct Counts {
     pub skipped: usize,
     /// Answers composed from property examples.
     pub composed: usize,
+    /// Answers made without any example (no body, placeholders, placeholder bytes).
+    pub placeholders: usize,
 }
 
 /// The cases of a document, and what the report says.
@@ -270,15 +281,27 @@ pub fn cassettes(document_text: &str, provider: &ir::Provider, options: &Options
             );
             answers.insert(0, Recorded { name: None, status, media, value: Some(composed.value), answer: Answer::Composed });
         }
-        if answers.is_empty() && !requests.is_empty() {
-            if op.response.is_none() && op.binary.is_none() {
-                let status = op.success.first().copied().unwrap_or(200);
-                answers.push(Recorded { name: None, status, media: String::new(), value: None, answer: Answer::Empty });
-            } else {
-                counts.skipped += requests.len();
-                findings.add(FindingKind::Skipped, op_ptr, f.op, format!("`{}`: {} request example(s) but no answer to record with them", op.name, requests.len()));
-                continue;
+        // Still no success answer: one the spec alone makes, when asked (or, for an `empty`
+        // answer, when a request example needs one).
+        if !answers.iter().any(|a| (200..300).contains(&a.status)) && (options.compose || !requests.is_empty()) {
+            let status = op.success.first().copied().unwrap_or(200);
+            let made = match (&op.binary, &op.response) {
+                (None, None) => Some(Recorded { name: None, status, media: String::new(), value: None, answer: Answer::Empty }),
+                (Some(media), _) if options.compose => Some(Recorded { name: None, status, media: media.clone(), value: None, answer: Answer::Bytes }),
+                (None, Some(_)) if options.compose => success_schema(&document, f.op, op_ptr)
+                    .and_then(|(status, media, schema, schema_ptr)| compose::compose(&document, source, schema, &schema_ptr, false).map(|c| (status, media, c)))
+                    .map(|(status, media, c)| Recorded { name: None, status, media, value: Some(c.value), answer: Answer::Placeholder }),
+                _ => None,
+            };
+            if let Some(made) = made {
+                counts.placeholders += 1;
+                answers.insert(0, made);
             }
+        }
+        if answers.is_empty() && !requests.is_empty() {
+            counts.skipped += requests.len();
+            findings.add(FindingKind::Skipped, op_ptr, f.op, format!("`{}`: {} request example(s) but no answer to record with them", op.name, requests.len()));
+            continue;
         }
         if answers.is_empty() {
             continue;
@@ -496,6 +519,9 @@ struct Case<'c, 'a> {
     options: &'c Options,
 }
 
+/// The bytes of a binary answer the document has no example of.
+const PLACEHOLDER_BYTES: &[u8] = b"placeholder bytes of a binary answer\n";
+
 /// Placeholder credentials.
 const CLIENT_ID: &str = "placeholder-client-id";
 const SECRET: &str = "placeholder-secret";
@@ -636,6 +662,10 @@ impl Case<'_, '_> {
             response.push("headers", Y::Map(vec![("content-type".into(), Y::s(answer.media.clone()))]));
             response.push("body", Y::Str(value.pretty()));
         }
+        if answer.answer == Answer::Bytes {
+            response.push("headers", Y::Map(vec![("content-type".into(), Y::s(answer.media.clone()))]));
+            response.push("body_base64", Y::s(base64(PLACEHOLDER_BYTES)));
+        }
         let mut exchange = Y::map();
         exchange.push("request", request);
         exchange.push("response", response);
@@ -664,6 +694,8 @@ impl Case<'_, '_> {
             Answer::Example => format!("the {} of the {} answer of {call}", named(answer.name.as_deref()), answer.status),
             Answer::Composed => format!("the {} answer of {call}, composed of its schema's property examples (the document has no example of it)", answer.status),
             Answer::Empty => format!("the {} answer (no body) of {call}", answer.status),
+            Answer::Placeholder => format!("the {} answer of {call}, placeholders of the required properties' types (its schema has no example)", answer.status),
+            Answer::Bytes => format!("the {} answer of {call}, placeholder bytes of `{}`", answer.status, answer.media),
         };
         let sent = match request_name {
             Some(name) => format!(", called with the request {}", named(name)),

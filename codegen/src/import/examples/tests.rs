@@ -11,7 +11,7 @@ fn provider(edit: impl Fn(String) -> String) -> ir::Provider {
     let options = import::Options {
         provider: "ledger".into(),
         docs: Docs::Link { base: None },
-        only: ["getBalance", "readUser", "deleteUser", "createUser", "openSession", "getStatement"].map(String::from).to_vec(),
+        only: ["getBalance", "readUser", "deleteUser", "createUser", "openSession", "getStatement", "getStatementPdf"].map(String::from).to_vec(),
         source: "ledger.yaml".into(),
         provider_headers: Vec::new(),
     };
@@ -52,11 +52,14 @@ fn every_example_becomes_a_case() {
             "example_get_balance_2",
             "example_get_balance_bad_account",
             "example_read_user",
+            "example_delete_user",
             "example_create_user",
-            "example_open_session"
+            "example_open_session",
+            "example_get_statement",
+            "example_get_statement_pdf"
         ]
     );
-    assert_eq!(examples.counts, Counts { success_examples: 4, error_examples: 1, request_examples: 3, skipped: 4, composed: 1 });
+    assert_eq!(examples.counts, Counts { success_examples: 4, error_examples: 1, request_examples: 3, skipped: 4, composed: 1, placeholders: 4 });
     // Every case reads as a cassette: YAML the harness's reader takes, with the shape it wants.
     for c in &examples.cassettes {
         let value: serde_json::Value = serde_saphyr::from_str(&c.text()).unwrap_or_else(|e| panic!("{}: {e}\n{}", c.name, c.text()));
@@ -86,6 +89,11 @@ fn answers_are_json_as_written_and_requests_carry_the_placeholder_credentials() 
     assert_eq!(request["query"], serde_json::json!({"kind": "person", "limit": "25"}));
     assert_eq!(request["headers"]["x-trace"], "placeholder-x-trace");
     assert_eq!(user["args"], serde_json::json!({"user_guid": "USR-1 2/3", "kind": "person", "limit": 25, "X-Trace": "placeholder-x-trace"}));
+    // A binary answer without an example: placeholder bytes of its media type.
+    let pdf = read("example_get_statement_pdf");
+    assert_eq!(pdf["exchanges"][0]["response"]["headers"]["content-type"], "application/pdf");
+    assert_eq!(pdf["exchanges"][0]["response"]["body_base64"], base64(PLACEHOLDER_BYTES));
+    assert_eq!(pdf["exchanges"][0]["request"]["path"], "/statements/7/pdf");
     // An error example is a provider_error case.
     assert_eq!(read("example_get_balance_bad_account")["outcome"], "provider_error");
 }
@@ -138,8 +146,12 @@ fn known_failures_go_before_the_exchanges_and_output_is_deterministic() {
 #[test]
 fn without_composing_an_operation_without_examples_has_no_case() {
     let examples = cassettes(LEDGER, &provider(|t| t), &Options { compose: false, ..options() }).expect("reads");
-    assert!(!examples.cassettes.iter().any(|c| c.operation == "read_user"));
+    for op in ["read_user", "delete_user", "get_statement", "get_statement_pdf"] {
+        assert!(!examples.cassettes.iter().any(|c| c.operation == op), "{op}");
+    }
     assert_eq!(examples.counts.composed, 0);
+    // A request example still needs its empty answer.
+    assert!(examples.cassettes.iter().any(|c| c.operation == "open_session" && c.answer == Answer::Empty));
 }
 
 #[test]
