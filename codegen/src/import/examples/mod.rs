@@ -621,11 +621,18 @@ impl Case<'_, '_> {
         }
 
         // The body: the example without the credentials a key pair carries (the client adds
-        // its own), expected with the placeholders where the scheme puts them.
+        // its own), expected with the placeholders where the scheme puts them. A body model
+        // that requires one of the fields gets the placeholder (the client puts the same).
         let mut expected_body: Option<Json> = None;
         if let Some(mut body) = body.filter(|_| op.body.is_some()) {
-            for field in &key_pair_fields {
-                body.remove(field);
+            let model = op.body.as_ref().and_then(|name| self.provider.models.iter().find(|m| m.name == *name));
+            for (field, placeholder) in key_pair_fields.iter().zip([CLIENT_ID, SECRET]) {
+                let required = model.is_some_and(|m| m.fields.iter().any(|f| f.wire == *field && !f.optional));
+                if required {
+                    body.set(field, Json::Str(placeholder.to_owned()));
+                } else {
+                    body.remove(field);
+                }
             }
             args.set("body", body.clone());
             expected_body = Some(body);

@@ -5,9 +5,9 @@ use crate::{ProviderSource, SpecSource};
 const LEDGER: &str = include_str!("../../../tests/import/ledger.yaml");
 
 /// The ledger document imported (all but `legacyThing`, so one document operation is no
-/// operation of the spec), `edit` applied to the provider file as a maintainer would curate
-/// it, and lowered.
-fn provider(edit: impl Fn(String) -> String) -> ir::Provider {
+/// operation of the spec), `edit` applied to each file (name, text) as a maintainer would
+/// curate it, and lowered.
+fn provider(edit: impl Fn(&str, String) -> String) -> ir::Provider {
     let options = import::Options {
         provider: "ledger".into(),
         docs: Docs::Link { base: None },
@@ -19,7 +19,7 @@ fn provider(edit: impl Fn(String) -> String) -> ir::Provider {
     let files: Vec<SpecSource> = imported
         .files
         .iter()
-        .map(|(name, text)| SpecSource { name: format!("specs/ledger/{name}"), text: if name == "ledger.yaml" { edit(text.clone()) } else { text.clone() } })
+        .map(|(name, text)| SpecSource { name: format!("specs/ledger/{name}"), text: edit(name, text.clone()) })
         .collect();
     let (mut providers, diags) = crate::check_providers(&[ProviderSource::Dir { name: "specs/ledger/", files: &files }]);
     assert!(!diags.has_errors(), "{}", diags.render(|n| files.iter().find(|f| f.name == n).map(|f| f.text.as_str())));
@@ -42,7 +42,7 @@ fn joined(examples: &Examples) -> String {
 
 #[test]
 fn every_example_becomes_a_case() {
-    let examples = cassettes(LEDGER, &provider(|t| t), &options()).expect("reads");
+    let examples = cassettes(LEDGER, &provider(|_, t| t), &options()).expect("reads");
     insta::assert_snapshot!("ledger_cases", joined(&examples));
     let names: Vec<&str> = examples.cassettes.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(
@@ -70,7 +70,7 @@ fn every_example_becomes_a_case() {
 
 #[test]
 fn answers_are_json_as_written_and_requests_carry_the_placeholder_credentials() {
-    let examples = cassettes(LEDGER, &provider(|t| t), &options()).expect("reads");
+    let examples = cassettes(LEDGER, &provider(|_, t| t), &options()).expect("reads");
     let read = |name: &str| -> serde_json::Value {
         let c = examples.cassettes.iter().find(|c| c.name == name).expect("case");
         serde_saphyr::from_str(&c.text()).expect("yaml")
@@ -100,7 +100,10 @@ fn answers_are_json_as_written_and_requests_carry_the_placeholder_credentials() 
 
 #[test]
 fn a_key_pair_in_the_body_replaces_the_examples_credentials() {
-    let key_pair = |text: String| {
+    let key_pair = |name: &str, text: String| {
+        if name != "ledger.yaml" {
+            return text;
+        }
         let start = text.find("auth:").expect("auth");
         let end = start + text[start..].find("\nerrors:").expect("errors");
         format!(
@@ -117,6 +120,16 @@ fn a_key_pair_in_the_body_replaces_the_examples_credentials() {
     let sent: serde_json::Value = serde_json::from_str(value["exchanges"][0]["request"]["body"].as_str().unwrap()).unwrap();
     assert_eq!(sent, serde_json::json!({"client_id": "placeholder-client-id", "secret": "placeholder-secret", "account_id": "acc_1", "options": {"count": 2}}));
     assert_eq!(value["exchanges"][0]["request"]["absent_headers"], serde_json::json!(["ledger-client-id", "ledger-secret"]));
+    // A body model that requires `client_id` is called with the placeholder, which the client
+    // sends (in the body) as the pair's own.
+    let requires = |name: &str, text: String| {
+        let text = key_pair(name, text);
+        text.replace("client_id: { type: string, optional: true,", "client_id: { type: string,")
+    };
+    let required = cassettes(LEDGER, &provider(requires), &options()).expect("reads");
+    let c = required.cassettes.iter().find(|c| c.name == "example_get_balance_1").expect("case");
+    let value: serde_json::Value = serde_saphyr::from_str(&c.text()).expect("yaml");
+    assert_eq!(value["args"]["body"], serde_json::json!({"client_id": "placeholder-client-id", "account_id": "acc_1", "options": {"count": 2}}));
     // An operation without a body still sends the pair in one.
     let user = body_cases.cassettes.iter().find(|c| c.name == "example_read_user").expect("case");
     let value: serde_json::Value = serde_saphyr::from_str(&user.text()).expect("yaml");
@@ -134,8 +147,8 @@ fn a_key_pair_in_the_body_replaces_the_examples_credentials() {
 
 #[test]
 fn known_failures_go_before_the_exchanges_and_output_is_deterministic() {
-    let a = cassettes(LEDGER, &provider(|t| t), &options()).expect("reads");
-    let b = cassettes(LEDGER, &provider(|t| t), &options()).expect("reads");
+    let a = cassettes(LEDGER, &provider(|_, t| t), &options()).expect("reads");
+    let b = cassettes(LEDGER, &provider(|_, t| t), &options()).expect("reads");
     assert_eq!(joined(&a), joined(&b));
     let marked = a.cassettes[0].render(Some("drift: the recorded body has /x = \"y\", ..."));
     let value: serde_json::Value = serde_saphyr::from_str(&marked).expect("yaml");
@@ -145,7 +158,7 @@ fn known_failures_go_before_the_exchanges_and_output_is_deterministic() {
 
 #[test]
 fn without_composing_an_operation_without_examples_has_no_case() {
-    let examples = cassettes(LEDGER, &provider(|t| t), &Options { compose: false, ..options() }).expect("reads");
+    let examples = cassettes(LEDGER, &provider(|_, t| t), &Options { compose: false, ..options() }).expect("reads");
     for op in ["read_user", "delete_user", "get_statement", "get_statement_pdf"] {
         assert!(!examples.cassettes.iter().any(|c| c.operation == op), "{op}");
     }
