@@ -111,6 +111,8 @@ impl Composer<'_, '_> {
                 Some(Json::Seq(item.into_iter().collect()))
             }
             Some("object") | None if get(schema, "properties").is_some() => self.object(schema, ptr, depth),
+            // An open object as the whole value (an answer of any keys): empty.
+            Some("object") if depth == 0 => Some(Json::Map(Vec::new())),
             _ => None,
         }
     }
