@@ -148,6 +148,19 @@ impl fmt::Display for ImportError {
     }
 }
 
+/// The first of `{base}{sep}2`, `{base}{sep}3`, ... that `free` accepts (a trailing `_` of
+/// `base` is dropped first when `sep` is `_`: `type_` -> `type_2`).
+pub(crate) fn numbered(base: &str, sep: &str, free: impl Fn(&str) -> bool) -> String {
+    let stem = if sep == "_" { base.trim_end_matches('_') } else { base };
+    (2..).map(|n| format!("{stem}{sep}{n}")).find(|c| free(c)).unwrap_or_default()
+}
+
+/// The words of a type expression that may name a model or enum (`map<list<Account?>>` ->
+/// `map`, `list`, `Account`).
+pub(crate) fn type_words(expr: &str) -> impl Iterator<Item = &str> {
+    expr.split(['<', '>', '?', ' ']).filter(|w| !w.is_empty())
+}
+
 /// Sensitivity a name suggests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sensitivity {

@@ -77,7 +77,7 @@ pub fn find<'a>(root: &'a Node, findings: &mut Findings) -> Vec<Found<'a>> {
                 .unwrap_or_else(|| names::value_ident(&format!("{method} {path}")).unwrap_or_else(|| method.to_owned()));
             let base = if names::CLIENT_METHODS.contains(&base.as_str()) || names::is_keyword(&base) { format!("{base}_call") } else { base };
             let name = if taken.contains(&base) {
-                let chosen = (2..).map(|n| format!("{base}_{n}")).find(|c| !taken.contains(c)).unwrap_or_default();
+                let chosen = super::numbered(&base, "_", |c| !taken.contains(c));
                 findings.add(FindingKind::Renamed, &ptr, mkey, format!("operation `{base}` is taken by another: this one is `{chosen}`"));
                 chosen
             } else {
@@ -186,14 +186,7 @@ pub fn convert<'a>(found: &Found<'a>, schemas: &mut Schemas<'a>, ctx: &Context<'
             findings.add(FindingKind::Skipped, ptr, node, format!("parameter `{name}` of type `{}`: parameters are scalars, enums or (in the query) lists of them", ty.expr));
             continue;
         }
-        if let Some(index) = ty.named {
-            uses.push(index);
-        }
-        for word in ty.expr.split(['<', '>']) {
-            if let Some(i) = schemas.named.iter().position(|n| n.name == word) {
-                uses.push(i);
-            }
-        }
+        uses.extend(schemas.uses_of(&ty));
         p.push("type", Y::s(ty.expr.clone()));
         if is_list {
             let style = get_str(node, "style").unwrap_or("form");
@@ -217,7 +210,7 @@ pub fn convert<'a>(found: &Found<'a>, schemas: &mut Schemas<'a>, ctx: &Context<'
             }
             other => {
                 let base = other.unwrap_or_else(|| "param".to_owned());
-                let chosen = (2..).map(|n| format!("{}_{n}", base.trim_end_matches('_'))).find(|c| !rust_taken.contains(c)).unwrap_or_default();
+                let chosen = super::numbered(&base, "_", |c| !rust_taken.contains(c));
                 rust_taken.insert(chosen.clone());
                 findings.add(FindingKind::Renamed, ptr, node, format!("parameter `{name}` is `{chosen}` in Rust: its own name clashes"));
                 p.push("rust", Y::s(chosen));
@@ -331,14 +324,7 @@ pub fn convert<'a>(found: &Found<'a>, schemas: &mut Schemas<'a>, ctx: &Context<'
                 Some(schema) => {
                     let schema_ptr = format!("{response_ptr}/content/{}/schema", doc::escape(media));
                     let ty = schemas.ty(schema, &schema_ptr, &format!("{camel}Response"), findings);
-                    if let Some(i) = ty.named {
-                        uses.push(i);
-                    }
-                    for word in ty.expr.split(['<', '>', '?']) {
-                        if let Some(i) = schemas.named.iter().position(|n| n.name == word) {
-                            uses.push(i);
-                        }
-                    }
+                    uses.extend(schemas.uses_of(&ty));
                     ty.expr
                 }
                 None => "json".to_owned(),

@@ -126,12 +126,8 @@ impl Provider {
         let mut names_taken = HashSet::new();
         let mut schemes = Y::map();
         for (_, (doc_name, spec_name, y, _)) in &kept {
-            let mut name = spec_name.clone();
-            let mut n = 2;
-            while !names_taken.insert(name.clone()) {
-                name = format!("{spec_name}_{n}");
-                n += 1;
-            }
+            let name = if names_taken.contains(spec_name) { super::numbered(spec_name, "_", |c| !names_taken.contains(c)) } else { spec_name.clone() };
+            names_taken.insert(name.clone());
             self.scheme_names.insert(doc_name.clone(), name.clone());
             schemes.push(name, y.clone());
         }
@@ -184,12 +180,8 @@ fn servers(root: &Node, findings: &mut Findings) -> (Y, Vec<String>) {
             .filter(|n| n.len() <= 24)
             .or_else(|| names::value_ident(host.split('.').next().unwrap_or("")))
             .unwrap_or_else(|| "server".to_owned());
-        let mut name = base.clone();
-        let mut n = 2;
-        while !taken.insert(name.clone()) {
-            name = format!("{base}_{n}");
-            n += 1;
-        }
+        let name = if taken.contains(&base) { super::numbered(&base, "_", |c| !taken.contains(c)) } else { base.clone() };
+        taken.insert(name.clone());
         first.get_or_insert_with(|| name.clone());
         environments.push(name, Y::s(url.trim_end_matches('/')));
         for (key, var) in get(server, "variables").map(doc::entries).unwrap_or(&[]) {

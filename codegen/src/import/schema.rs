@@ -74,6 +74,7 @@ pub struct Schemas<'a> {
     /// Every named type, in the order first met.
     pub named: Vec<Named>,
     by_source: HashMap<String, usize>,
+    by_name: HashMap<String, usize>,
     /// Spec names of the document's components, decided up front.
     component_names: HashMap<String, String>,
     taken: HashSet<String>,
@@ -127,6 +128,7 @@ impl<'a> Schemas<'a> {
             docs,
             named: Vec::new(),
             by_source: HashMap::new(),
+            by_name: HashMap::new(),
             component_names: HashMap::new(),
             taken: reserved,
             seen_keywords: HashSet::new(),
@@ -158,7 +160,7 @@ impl<'a> Schemas<'a> {
     /// Adds a model the document does not have (the error placeholder); gives its name.
     pub fn push_placeholder(&mut self, base: &str, entry: Y) -> String {
         let name = self.claim(base);
-        self.named.push(Named { name: name.clone(), source: String::new(), is_enum: false, entry, uses: Vec::new() });
+        self.push_named(Named { name: name.clone(), source: String::new(), is_enum: false, entry, uses: Vec::new() });
         name
     }
 
@@ -176,8 +178,7 @@ impl<'a> Schemas<'a> {
         entry.push("doc", Y::s(self.doc_of(node, own)));
         entry.push("unknown_keys", Y::s("keep"));
         entry.push("fields", Y::map());
-        let index = self.named.len();
-        self.named.push(Named { name, source: ptr.to_owned(), is_enum: false, entry, uses: Vec::new() });
+        let index = self.push_named(Named { name, source: ptr.to_owned(), is_enum: false, entry, uses: Vec::new() });
         self.by_source.insert(ptr.to_owned(), index);
         index
     }
@@ -209,7 +210,7 @@ impl<'a> Schemas<'a> {
                 return candidate;
             }
         }
-        let chosen = (2..).map(|n| format!("{base}{n}")).find(|c| !self.taken.contains(c) && names::is_type_name(c)).unwrap_or_default();
+        let chosen = super::numbered(base, "", |c| !self.taken.contains(c) && names::is_type_name(c));
         self.taken.insert(chosen.clone());
         chosen
     }
@@ -376,9 +377,8 @@ impl<'a> Schemas<'a> {
                 self.claim(&base)
             }
         };
-        let index = self.named.len();
         let is_enum = is_enum(node) && !is_object(node);
-        self.named.push(Named { name, source: ptr.to_owned(), is_enum, entry: Y::map(), uses: Vec::new() });
+        let index = self.push_named(Named { name, source: ptr.to_owned(), is_enum, entry: Y::map(), uses: Vec::new() });
         self.by_source.insert(ptr.to_owned(), index);
         let entry = if is_enum { self.enum_entry(node, ptr, findings) } else { self.model_entry(node, ptr, index, findings) };
         self.named[index].entry = entry;
@@ -527,11 +527,8 @@ impl<'a> Schemas<'a> {
                 }
                 let place = format!("{model_name}{}", names::type_ident(wire).unwrap_or_default());
                 let ty = self.ty(prop, &field_ptr, &place, findings);
-                if let Some(used) = ty.named {
-                    self.named[index].uses.push(used);
-                } else {
-                    self.note_uses(index, &ty.expr);
-                }
+                let used = self.uses_of(&ty);
+                self.named[index].uses.extend(used);
                 let mut field = Y::map();
                 field.push("type", Y::s(ty.expr.clone()));
                 if !required.contains(wire) {
@@ -564,7 +561,7 @@ impl<'a> Schemas<'a> {
                     Some(r) if free(&r, &rust_names, &setters) => r,
                     other => {
                         let base = other.unwrap_or_else(|| "field".to_owned());
-                        let chosen = (2..).map(|n| format!("{}_{n}", base.trim_end_matches('_'))).find(|c| free(c, &rust_names, &setters)).unwrap_or_default();
+                        let chosen = super::numbered(&base, "_", |c| free(c, &rust_names, &setters));
                         field.push("rust", Y::s(chosen.clone()));
                         findings.add(FindingKind::Renamed, &field_ptr, key, format!("field `{wire}` is `{chosen}` in Rust: its own name clashes or converts to nothing"));
                         chosen
@@ -594,13 +591,19 @@ impl<'a> Schemas<'a> {
         })
     }
 
-    /// Records the named types inside a container expression (`list<Account>`).
-    fn note_uses(&mut self, index: usize, expr: &str) {
-        for word in expr.split(['<', '>', '?']) {
-            if let Some(i) = self.named.iter().position(|n| n.name == word) {
-                self.named[index].uses.push(i);
-            }
+    /// The named types a type uses: itself, or those inside a container (`list<Account>`).
+    pub fn uses_of(&self, ty: &Ty) -> Vec<usize> {
+        match ty.named {
+            Some(index) => vec![index],
+            None => super::type_words(&ty.expr).filter_map(|w| self.by_name.get(w).copied()).collect(),
         }
+    }
+
+    fn push_named(&mut self, named: Named) -> usize {
+        let index = self.named.len();
+        self.by_name.insert(named.name.clone(), index);
+        self.named.push(named);
+        index
     }
 
     fn collect_parts(&mut self, node: &'a Node, ptr: &str, parts: &mut Vec<(&'a Node, String)>, findings: &mut Findings, depth: usize) {

@@ -440,7 +440,7 @@ pub fn merge(existing: &[(String, String)], fresh: &[(String, String)]) -> Resul
 fn names_in(node: &Node, out: &mut Vec<String>) {
     for (k, v) in doc::entries(node) {
         match (text(k), &v.kind) {
-            (Some("type" | "body"), Kind::Str(t)) => out.extend(t.split(['<', '>', '?', ' ']).filter(|w| !w.is_empty()).map(str::to_owned)),
+            (Some("type" | "body"), Kind::Str(t)) => out.extend(super::type_words(t).map(str::to_owned)),
             (Some("responses"), Kind::Map(entries)) => {
                 out.extend(entries.iter().filter_map(|(_, t)| text(t)).map(str::to_owned));
             }
@@ -457,7 +457,7 @@ fn y_names(y: &Y, out: &mut Vec<String>) {
         Y::Map(entries) => {
             for (k, v) in entries {
                 match (k.as_str(), v) {
-                    ("type" | "body", Y::Str(t)) => out.extend(t.split(['<', '>', '?', ' ']).filter(|w| !w.is_empty()).map(str::to_owned)),
+                    ("type" | "body", Y::Str(t)) => out.extend(super::type_words(t).map(str::to_owned)),
                     ("responses", Y::Map(rs)) => out.extend(rs.iter().filter_map(|(_, t)| if let Y::Str(t) = t { Some(t.clone()) } else { None })),
                     _ => y_names(v, out),
                 }
