@@ -13,12 +13,16 @@ pub mod moneykit;
 /// MX: generated from `specs/mx.yaml`.
 pub mod mx;
 
+#[cfg(feature = "mx_platform")]
+/// MX Platform: generated from `specs/mx_platform/`.
+pub mod mx_platform;
+
 #[cfg(feature = "pingone")]
 /// PingOne: generated from `specs/pingone.yaml`.
 pub mod pingone;
 
 #[cfg(feature = "plaid")]
-/// Plaid: generated from `specs/plaid.yaml`.
+/// Plaid: generated from `specs/plaid/`.
 pub mod plaid;
 
 /// The runtime the clients call. The types you use (errors, the retry policy, pages,
@@ -42,6 +46,8 @@ pub fn operations() -> Vec<(&'static str, &'static str)> {
     #[cfg(feature = "moneykit")]
     out.extend(moneykit::OPERATIONS.iter().map(|op| ("moneykit", *op)));
     #[cfg(feature = "mx")] out.extend(mx::OPERATIONS.iter().map(|op| ("mx", *op)));
+    #[cfg(feature = "mx_platform")]
+    out.extend(mx_platform::OPERATIONS.iter().map(|op| ("mx_platform", *op)));
     #[cfg(feature = "pingone")]
     out.extend(pingone::OPERATIONS.iter().map(|op| ("pingone", *op)));
     #[cfg(feature = "plaid")]
@@ -76,6 +82,14 @@ pub async fn call_json_pages(
         #[cfg(feature = "mx")]
         "mx" => {
             mx::Client::builder()
+                .settings(settings)?
+                .build()?
+                .call_json_pages(operation, args, max_pages)
+                .await
+        }
+        #[cfg(feature = "mx_platform")]
+        "mx_platform" => {
+            mx_platform::Client::builder()
                 .settings(settings)?
                 .build()?
                 .call_json_pages(operation, args, max_pages)
@@ -135,6 +149,14 @@ pub async fn call_json(
         #[cfg(feature = "mx")]
         "mx" => {
             mx::Client::builder()
+                .settings(settings)?
+                .build()?
+                .call_json(operation, args)
+                .await
+        }
+        #[cfg(feature = "mx_platform")]
+        "mx_platform" => {
+            mx_platform::Client::builder()
                 .settings(settings)?
                 .build()?
                 .call_json(operation, args)
