@@ -42645,7 +42645,7 @@ fn plaid_asset_report_pdf_get_options_days_to_include_absent_or_null() {
 #[test]
 fn plaid_consumer_report_user_identity_ssn_full_absent_or_null() {
     let base: ::serde_json::Value = ::serde_json::from_str(
-            "{\"date_of_birth\":\"2024-01-31\",\"emails\":[],\"first_name\":\"x\",\"last_name\":\"x\",\"phone_numbers\":[],\"primary_address\":{\"city\":\"x\",\"country\":\"x\",\"data\":{\"city\":null,\"country\":null,\"postal_code\":null,\"region\":null,\"street\":\"x\"},\"postal_code\":\"x\",\"region\":\"x\",\"street\":\"x\"}}",
+            "{\"date_of_birth\":\"2024-01-31\",\"emails\":[],\"first_name\":\"x\",\"last_name\":\"x\",\"phone_numbers\":[],\"primary_address\":{\"city\":\"x\",\"country\":\"x\",\"postal_code\":\"x\",\"region\":\"x\",\"street\":\"x\"}}",
         )
         .expect("example JSON");
     let absent: ::linkspec_clients::plaid::ConsumerReportUserIdentity = ::serde_json::from_value(
@@ -42682,7 +42682,7 @@ fn plaid_consumer_report_user_identity_ssn_full_absent_or_null() {
 #[test]
 fn plaid_consumer_report_user_identity_ssn_last_4_absent_or_null() {
     let base: ::serde_json::Value = ::serde_json::from_str(
-            "{\"date_of_birth\":\"2024-01-31\",\"emails\":[],\"first_name\":\"x\",\"last_name\":\"x\",\"phone_numbers\":[],\"primary_address\":{\"city\":\"x\",\"country\":\"x\",\"data\":{\"city\":null,\"country\":null,\"postal_code\":null,\"region\":null,\"street\":\"x\"},\"postal_code\":\"x\",\"region\":\"x\",\"street\":\"x\"}}",
+            "{\"date_of_birth\":\"2024-01-31\",\"emails\":[],\"first_name\":\"x\",\"last_name\":\"x\",\"phone_numbers\":[],\"primary_address\":{\"city\":\"x\",\"country\":\"x\",\"postal_code\":\"x\",\"region\":\"x\",\"street\":\"x\"}}",
         )
         .expect("example JSON");
     let absent: ::linkspec_clients::plaid::ConsumerReportUserIdentity = ::serde_json::from_value(
