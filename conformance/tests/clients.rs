@@ -139,7 +139,7 @@ async fn pingone_region_selects_the_api_and_auth_hosts() {
 }
 
 fn identity() -> plaid::ConsumerReportUserIdentity {
-    let address = plaid::Address::new("Chicago", "IL", "3200 W Armitage Ave", "60657", "US");
+    let address = plaid::ConsumerReportAddress::new("Chicago", "IL", "3200 W Armitage Ave", "60657", "US");
     plaid::ConsumerReportUserIdentity::new(
         "Carmen",
         "Berzatto",
@@ -518,7 +518,7 @@ const PLAID_BALANCES: &str = concat!(
     r#""balances":{"available":5,"current":12345678901234567.89,"limit":1e3,"iso_currency_code":"USD","#,
     r#""unofficial_currency_code":null,"last_updated_datetime_source":"institution"},"#,
     r#""mask":"0000","name":"Plaid Checking","official_name":null,"type":"depository","subtype":"checking","#,
-    r#""persistent_account_id":"8cfb8beb89b774ee43b090625f0d61d0814322b43bff984eaf60386e","holder_category":"personal"},"#,
+    r#""vendor_reference":"8cfb8beb89b774ee43b090625f0d61d0814322b43bff984eaf60386e","holder_segment":"personal"},"#,
     r#"{"account_id":"dVzbVMLjrxTnLjX4G66XUp5GLklm4oiZy88yK","balances":{"available":null,"current":-0.01,"#,
     r#""limit":2000.50,"iso_currency_code":"USD","unofficial_currency_code":null},"mask":"3333","#,
     r#""name":"Plaid Credit Card","official_name":null,"type":"credit","subtype":"credit card"}],"#,
@@ -551,12 +551,12 @@ async fn plaid_balances_decode_exactly_and_reencode_byte_for_byte() {
     let current = balances.current.as_ref().and_then(|d| d.value().ok()).expect("fits a rust_decimal");
     assert_eq!(current.to_string(), "12345678901234567.89");
     assert_eq!(text(&answer.accounts[1].balances.limit).as_deref(), Some("2000.50"));
-    assert_eq!(answer.accounts[0].unknown_keys.keys().collect::<Vec<_>>(), ["persistent_account_id", "holder_category"]);
+    assert_eq!(answer.accounts[0].unknown_keys.keys().collect::<Vec<_>>(), ["vendor_reference", "holder_segment"]);
     assert_eq!(answer.item.unknown_keys.keys().collect::<Vec<_>>(), ["created_at"]);
 
     assert_eq!(serde_json::to_string(&answer).expect("encodes"), PLAID_BALANCES, "the typed value re-encodes byte for byte");
     let debug = format!("{answer:?}");
-    assert!(debug.contains("\"persistent_account_id\"") && debug.contains("\"holder_category\""), "{debug}");
+    assert!(debug.contains("\"vendor_reference\"") && debug.contains("\"holder_segment\""), "{debug}");
     assert!(!debug.contains("8cfb8beb") && !debug.contains("personal") && !debug.contains("last_successful_update"), "kept values never print: {debug}");
 }
 

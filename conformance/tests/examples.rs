@@ -11,14 +11,27 @@ use std::path::Path;
 
 const DOCUMENT: &str = include_str!("../../codegen/tests/import/plaid_users.yaml");
 
+/// The bundled Plaid spec (`specs/plaid/`), lowered.
+fn bundled_plaid(root: &Path) -> linkspec_codegen::ir::Provider {
+    let dir = root.join("specs/plaid");
+    let mut files: Vec<linkspec_codegen::SpecSource> = std::fs::read_dir(&dir)
+        .expect("the bundled Plaid spec")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .map(|p| linkspec_codegen::SpecSource {
+            name: format!("specs/plaid/{}", p.file_name().expect("name").to_string_lossy()),
+            text: std::fs::read_to_string(&p).expect("reads"),
+        })
+        .collect();
+    files.sort_by(|a, b| a.name.cmp(&b.name));
+    let (mut providers, diags) = linkspec_codegen::check_providers(&[linkspec_codegen::ProviderSource::Dir { name: "specs/plaid/", files: &files }]);
+    assert!(!diags.has_errors());
+    providers.remove(0)
+}
+
 async fn replayed(placement: Placement) -> Vec<(String, Verdict, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("checkout");
-    let spec = linkspec_codegen::SpecSource {
-        name: "specs/plaid.yaml".into(),
-        text: std::fs::read_to_string(root.join("specs/plaid.yaml")).expect("the bundled Plaid spec"),
-    };
-    let (providers, diags) = linkspec_codegen::check(&[spec]);
-    assert!(!diags.has_errors());
+    let providers = [bundled_plaid(root)];
     let options = Options { source: "plaid_users.yaml".into(), credentials_in: placement, compose: true };
     let made = examples::cassettes(DOCUMENT, &providers[0], &options).expect("reads");
     let mut out = Vec::new();
@@ -65,8 +78,7 @@ async fn example_cases_replay_as_the_harness_judges_them() {
 #[tokio::test]
 async fn a_marked_failure_is_known() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("checkout");
-    let spec = linkspec_codegen::SpecSource { name: "specs/plaid.yaml".into(), text: std::fs::read_to_string(root.join("specs/plaid.yaml")).expect("spec") };
-    let (providers, _) = linkspec_codegen::check(&[spec]);
+    let providers = [bundled_plaid(root)];
     let options = Options { source: "plaid_users.yaml".into(), credentials_in: Placement::Body, compose: true };
     let made = examples::cassettes(DOCUMENT, &providers[0], &options).expect("reads");
     let c = made.cassettes.iter().find(|c| c.name == "example_user_remove").expect("case");

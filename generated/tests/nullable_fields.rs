@@ -42784,12 +42784,12 @@ fn plaid_user_identity_date_of_birth_absent_or_null() {
 
 #[cfg(feature = "plaid")]
 #[test]
-fn plaid_user_address_street_1_absent_or_null() {
+fn plaid_client_user_identity_address_street_1_absent_or_null() {
     let base: ::serde_json::Value = ::serde_json::from_str(
             "{\"country\":\"x\",\"primary\":false}",
         )
         .expect("example JSON");
-    let absent: ::linkspec_clients::plaid::UserAddress = ::serde_json::from_value(
+    let absent: ::linkspec_clients::plaid::ClientUserIdentityAddress = ::serde_json::from_value(
             base.clone(),
         )
         .expect("decodes without the field");
@@ -42809,7 +42809,7 @@ fn plaid_user_address_street_1_absent_or_null() {
         ::serde_json::to_value(& null).expect("encodes"), with_null,
         "the null setter sends `null`"
     );
-    let decoded: ::linkspec_clients::plaid::UserAddress = ::serde_json::from_value(
+    let decoded: ::linkspec_clients::plaid::ClientUserIdentityAddress = ::serde_json::from_value(
             with_null.clone(),
         )
         .expect("decodes with null");
@@ -42821,12 +42821,12 @@ fn plaid_user_address_street_1_absent_or_null() {
 
 #[cfg(feature = "plaid")]
 #[test]
-fn plaid_user_address_street_2_absent_or_null() {
+fn plaid_client_user_identity_address_street_2_absent_or_null() {
     let base: ::serde_json::Value = ::serde_json::from_str(
             "{\"country\":\"x\",\"primary\":false}",
         )
         .expect("example JSON");
-    let absent: ::linkspec_clients::plaid::UserAddress = ::serde_json::from_value(
+    let absent: ::linkspec_clients::plaid::ClientUserIdentityAddress = ::serde_json::from_value(
             base.clone(),
         )
         .expect("decodes without the field");
@@ -42846,7 +42846,7 @@ fn plaid_user_address_street_2_absent_or_null() {
         ::serde_json::to_value(& null).expect("encodes"), with_null,
         "the null setter sends `null`"
     );
-    let decoded: ::linkspec_clients::plaid::UserAddress = ::serde_json::from_value(
+    let decoded: ::linkspec_clients::plaid::ClientUserIdentityAddress = ::serde_json::from_value(
             with_null.clone(),
         )
         .expect("decodes with null");
@@ -42858,12 +42858,12 @@ fn plaid_user_address_street_2_absent_or_null() {
 
 #[cfg(feature = "plaid")]
 #[test]
-fn plaid_user_address_city_absent_or_null() {
+fn plaid_client_user_identity_address_city_absent_or_null() {
     let base: ::serde_json::Value = ::serde_json::from_str(
             "{\"country\":\"x\",\"primary\":false}",
         )
         .expect("example JSON");
-    let absent: ::linkspec_clients::plaid::UserAddress = ::serde_json::from_value(
+    let absent: ::linkspec_clients::plaid::ClientUserIdentityAddress = ::serde_json::from_value(
             base.clone(),
         )
         .expect("decodes without the field");
@@ -42883,7 +42883,7 @@ fn plaid_user_address_city_absent_or_null() {
         ::serde_json::to_value(& null).expect("encodes"), with_null,
         "the null setter sends `null`"
     );
-    let decoded: ::linkspec_clients::plaid::UserAddress = ::serde_json::from_value(
+    let decoded: ::linkspec_clients::plaid::ClientUserIdentityAddress = ::serde_json::from_value(
             with_null.clone(),
         )
         .expect("decodes with null");
@@ -42893,12 +42893,12 @@ fn plaid_user_address_city_absent_or_null() {
 
 #[cfg(feature = "plaid")]
 #[test]
-fn plaid_user_address_region_absent_or_null() {
+fn plaid_client_user_identity_address_region_absent_or_null() {
     let base: ::serde_json::Value = ::serde_json::from_str(
             "{\"country\":\"x\",\"primary\":false}",
         )
         .expect("example JSON");
-    let absent: ::linkspec_clients::plaid::UserAddress = ::serde_json::from_value(
+    let absent: ::linkspec_clients::plaid::ClientUserIdentityAddress = ::serde_json::from_value(
             base.clone(),
         )
         .expect("decodes without the field");
@@ -42918,7 +42918,7 @@ fn plaid_user_address_region_absent_or_null() {
         ::serde_json::to_value(& null).expect("encodes"), with_null,
         "the null setter sends `null`"
     );
-    let decoded: ::linkspec_clients::plaid::UserAddress = ::serde_json::from_value(
+    let decoded: ::linkspec_clients::plaid::ClientUserIdentityAddress = ::serde_json::from_value(
             with_null.clone(),
         )
         .expect("decodes with null");
@@ -42930,12 +42930,12 @@ fn plaid_user_address_region_absent_or_null() {
 
 #[cfg(feature = "plaid")]
 #[test]
-fn plaid_user_address_postal_code_absent_or_null() {
+fn plaid_client_user_identity_address_postal_code_absent_or_null() {
     let base: ::serde_json::Value = ::serde_json::from_str(
             "{\"country\":\"x\",\"primary\":false}",
         )
         .expect("example JSON");
-    let absent: ::linkspec_clients::plaid::UserAddress = ::serde_json::from_value(
+    let absent: ::linkspec_clients::plaid::ClientUserIdentityAddress = ::serde_json::from_value(
             base.clone(),
         )
         .expect("decodes without the field");
@@ -42955,7 +42955,7 @@ fn plaid_user_address_postal_code_absent_or_null() {
         ::serde_json::to_value(& null).expect("encodes"), with_null,
         "the null setter sends `null`"
     );
-    let decoded: ::linkspec_clients::plaid::UserAddress = ::serde_json::from_value(
+    let decoded: ::linkspec_clients::plaid::ClientUserIdentityAddress = ::serde_json::from_value(
             with_null.clone(),
         )
         .expect("decodes with null");
@@ -42967,12 +42967,12 @@ fn plaid_user_address_postal_code_absent_or_null() {
 
 #[cfg(feature = "plaid")]
 #[test]
-fn plaid_user_address_street_absent_or_null() {
+fn plaid_client_user_identity_address_street_absent_or_null() {
     let base: ::serde_json::Value = ::serde_json::from_str(
             "{\"country\":\"x\",\"primary\":false}",
         )
         .expect("example JSON");
-    let absent: ::linkspec_clients::plaid::UserAddress = ::serde_json::from_value(
+    let absent: ::linkspec_clients::plaid::ClientUserIdentityAddress = ::serde_json::from_value(
             base.clone(),
         )
         .expect("decodes without the field");
@@ -42992,7 +42992,7 @@ fn plaid_user_address_street_absent_or_null() {
         ::serde_json::to_value(& null).expect("encodes"), with_null,
         "the null setter sends `null`"
     );
-    let decoded: ::linkspec_clients::plaid::UserAddress = ::serde_json::from_value(
+    let decoded: ::linkspec_clients::plaid::ClientUserIdentityAddress = ::serde_json::from_value(
             with_null.clone(),
         )
         .expect("decodes with null");
@@ -43004,12 +43004,12 @@ fn plaid_user_address_street_absent_or_null() {
 
 #[cfg(feature = "plaid")]
 #[test]
-fn plaid_user_address_street2_absent_or_null() {
+fn plaid_client_user_identity_address_street2_absent_or_null() {
     let base: ::serde_json::Value = ::serde_json::from_str(
             "{\"country\":\"x\",\"primary\":false}",
         )
         .expect("example JSON");
-    let absent: ::linkspec_clients::plaid::UserAddress = ::serde_json::from_value(
+    let absent: ::linkspec_clients::plaid::ClientUserIdentityAddress = ::serde_json::from_value(
             base.clone(),
         )
         .expect("decodes without the field");
@@ -43029,7 +43029,7 @@ fn plaid_user_address_street2_absent_or_null() {
         ::serde_json::to_value(& null).expect("encodes"), with_null,
         "the null setter sends `null`"
     );
-    let decoded: ::linkspec_clients::plaid::UserAddress = ::serde_json::from_value(
+    let decoded: ::linkspec_clients::plaid::ClientUserIdentityAddress = ::serde_json::from_value(
             with_null.clone(),
         )
         .expect("decodes with null");
@@ -43119,9 +43119,81 @@ fn plaid_account_balance_last_updated_datetime_absent_or_null() {
 
 #[cfg(feature = "plaid")]
 #[test]
+fn plaid_item_institution_id_absent_or_null() {
+    let base: ::serde_json::Value = ::serde_json::from_str(
+            "{\"available_products\":[],\"billed_products\":[],\"error\":null,\"item_id\":\"x\",\"update_type\":\"background\",\"webhook\":null}",
+        )
+        .expect("example JSON");
+    let absent: ::linkspec_clients::plaid::Item = ::serde_json::from_value(base.clone())
+        .expect("decodes without the field");
+    assert!(absent.institution_id.is_none(), "a field left out decodes as `None`");
+    assert_eq!(
+        ::serde_json::to_value(& absent).expect("encodes"), base,
+        "an unset field is left out"
+    );
+    let mut with_null = base.clone();
+    with_null
+        .as_object_mut()
+        .expect("an object")
+        .insert("institution_id".to_owned(), ::serde_json::Value::Null);
+    let null = absent.with_institution_id_null();
+    assert!(::std::matches!(null.institution_id, Some(None)));
+    assert_eq!(
+        ::serde_json::to_value(& null).expect("encodes"), with_null,
+        "the null setter sends `null`"
+    );
+    let decoded: ::linkspec_clients::plaid::Item = ::serde_json::from_value(
+            with_null.clone(),
+        )
+        .expect("decodes with null");
+    assert!(
+        ::std::matches!(decoded.institution_id, Some(None)),
+        "a `null` that came in is kept"
+    );
+    assert_eq!(::serde_json::to_value(& decoded).expect("encodes"), with_null);
+}
+
+#[cfg(feature = "plaid")]
+#[test]
+fn plaid_item_institution_name_absent_or_null() {
+    let base: ::serde_json::Value = ::serde_json::from_str(
+            "{\"available_products\":[],\"billed_products\":[],\"error\":null,\"item_id\":\"x\",\"update_type\":\"background\",\"webhook\":null}",
+        )
+        .expect("example JSON");
+    let absent: ::linkspec_clients::plaid::Item = ::serde_json::from_value(base.clone())
+        .expect("decodes without the field");
+    assert!(absent.institution_name.is_none(), "a field left out decodes as `None`");
+    assert_eq!(
+        ::serde_json::to_value(& absent).expect("encodes"), base,
+        "an unset field is left out"
+    );
+    let mut with_null = base.clone();
+    with_null
+        .as_object_mut()
+        .expect("an object")
+        .insert("institution_name".to_owned(), ::serde_json::Value::Null);
+    let null = absent.with_institution_name_null();
+    assert!(::std::matches!(null.institution_name, Some(None)));
+    assert_eq!(
+        ::serde_json::to_value(& null).expect("encodes"), with_null,
+        "the null setter sends `null`"
+    );
+    let decoded: ::linkspec_clients::plaid::Item = ::serde_json::from_value(
+            with_null.clone(),
+        )
+        .expect("decodes with null");
+    assert!(
+        ::std::matches!(decoded.institution_name, Some(None)),
+        "a `null` that came in is kept"
+    );
+    assert_eq!(::serde_json::to_value(& decoded).expect("encodes"), with_null);
+}
+
+#[cfg(feature = "plaid")]
+#[test]
 fn plaid_item_auth_method_absent_or_null() {
     let base: ::serde_json::Value = ::serde_json::from_str(
-            "{\"available_products\":[],\"billed_products\":[],\"error\":null,\"institution_id\":null,\"institution_name\":null,\"item_id\":\"x\",\"update_type\":\"background\",\"webhook\":null}",
+            "{\"available_products\":[],\"billed_products\":[],\"error\":null,\"item_id\":\"x\",\"update_type\":\"background\",\"webhook\":null}",
         )
         .expect("example JSON");
     let absent: ::linkspec_clients::plaid::Item = ::serde_json::from_value(base.clone())
@@ -43156,7 +43228,7 @@ fn plaid_item_auth_method_absent_or_null() {
 #[test]
 fn plaid_item_consent_expiration_time_absent_or_null() {
     let base: ::serde_json::Value = ::serde_json::from_str(
-            "{\"available_products\":[],\"billed_products\":[],\"error\":null,\"institution_id\":null,\"institution_name\":null,\"item_id\":\"x\",\"update_type\":\"background\",\"webhook\":null}",
+            "{\"available_products\":[],\"billed_products\":[],\"error\":null,\"item_id\":\"x\",\"update_type\":\"background\",\"webhook\":null}",
         )
         .expect("example JSON");
     let absent: ::linkspec_clients::plaid::Item = ::serde_json::from_value(base.clone())
@@ -57466,6 +57538,179 @@ fn plaid_income_verification_precheck_military_info_branch_absent_or_null() {
 
 #[cfg(feature = "plaid")]
 #[test]
+fn plaid_user_address_street_absent_or_null() {
+    let base: ::serde_json::Value = ::serde_json::from_str("{\"country\":\"x\"}")
+        .expect("example JSON");
+    let absent: ::linkspec_clients::plaid::UserAddress = ::serde_json::from_value(
+            base.clone(),
+        )
+        .expect("decodes without the field");
+    assert!(absent.street.is_none(), "a field left out decodes as `None`");
+    assert_eq!(
+        ::serde_json::to_value(& absent).expect("encodes"), base,
+        "an unset field is left out"
+    );
+    let mut with_null = base.clone();
+    with_null
+        .as_object_mut()
+        .expect("an object")
+        .insert("street".to_owned(), ::serde_json::Value::Null);
+    let null = absent.with_street_null();
+    assert!(::std::matches!(null.street, Some(None)));
+    assert_eq!(
+        ::serde_json::to_value(& null).expect("encodes"), with_null,
+        "the null setter sends `null`"
+    );
+    let decoded: ::linkspec_clients::plaid::UserAddress = ::serde_json::from_value(
+            with_null.clone(),
+        )
+        .expect("decodes with null");
+    assert!(
+        ::std::matches!(decoded.street, Some(None)), "a `null` that came in is kept"
+    );
+    assert_eq!(::serde_json::to_value(& decoded).expect("encodes"), with_null);
+}
+
+#[cfg(feature = "plaid")]
+#[test]
+fn plaid_user_address_street2_absent_or_null() {
+    let base: ::serde_json::Value = ::serde_json::from_str("{\"country\":\"x\"}")
+        .expect("example JSON");
+    let absent: ::linkspec_clients::plaid::UserAddress = ::serde_json::from_value(
+            base.clone(),
+        )
+        .expect("decodes without the field");
+    assert!(absent.street2.is_none(), "a field left out decodes as `None`");
+    assert_eq!(
+        ::serde_json::to_value(& absent).expect("encodes"), base,
+        "an unset field is left out"
+    );
+    let mut with_null = base.clone();
+    with_null
+        .as_object_mut()
+        .expect("an object")
+        .insert("street2".to_owned(), ::serde_json::Value::Null);
+    let null = absent.with_street2_null();
+    assert!(::std::matches!(null.street2, Some(None)));
+    assert_eq!(
+        ::serde_json::to_value(& null).expect("encodes"), with_null,
+        "the null setter sends `null`"
+    );
+    let decoded: ::linkspec_clients::plaid::UserAddress = ::serde_json::from_value(
+            with_null.clone(),
+        )
+        .expect("decodes with null");
+    assert!(
+        ::std::matches!(decoded.street2, Some(None)), "a `null` that came in is kept"
+    );
+    assert_eq!(::serde_json::to_value(& decoded).expect("encodes"), with_null);
+}
+
+#[cfg(feature = "plaid")]
+#[test]
+fn plaid_user_address_city_absent_or_null() {
+    let base: ::serde_json::Value = ::serde_json::from_str("{\"country\":\"x\"}")
+        .expect("example JSON");
+    let absent: ::linkspec_clients::plaid::UserAddress = ::serde_json::from_value(
+            base.clone(),
+        )
+        .expect("decodes without the field");
+    assert!(absent.city.is_none(), "a field left out decodes as `None`");
+    assert_eq!(
+        ::serde_json::to_value(& absent).expect("encodes"), base,
+        "an unset field is left out"
+    );
+    let mut with_null = base.clone();
+    with_null
+        .as_object_mut()
+        .expect("an object")
+        .insert("city".to_owned(), ::serde_json::Value::Null);
+    let null = absent.with_city_null();
+    assert!(::std::matches!(null.city, Some(None)));
+    assert_eq!(
+        ::serde_json::to_value(& null).expect("encodes"), with_null,
+        "the null setter sends `null`"
+    );
+    let decoded: ::linkspec_clients::plaid::UserAddress = ::serde_json::from_value(
+            with_null.clone(),
+        )
+        .expect("decodes with null");
+    assert!(::std::matches!(decoded.city, Some(None)), "a `null` that came in is kept");
+    assert_eq!(::serde_json::to_value(& decoded).expect("encodes"), with_null);
+}
+
+#[cfg(feature = "plaid")]
+#[test]
+fn plaid_user_address_region_absent_or_null() {
+    let base: ::serde_json::Value = ::serde_json::from_str("{\"country\":\"x\"}")
+        .expect("example JSON");
+    let absent: ::linkspec_clients::plaid::UserAddress = ::serde_json::from_value(
+            base.clone(),
+        )
+        .expect("decodes without the field");
+    assert!(absent.region.is_none(), "a field left out decodes as `None`");
+    assert_eq!(
+        ::serde_json::to_value(& absent).expect("encodes"), base,
+        "an unset field is left out"
+    );
+    let mut with_null = base.clone();
+    with_null
+        .as_object_mut()
+        .expect("an object")
+        .insert("region".to_owned(), ::serde_json::Value::Null);
+    let null = absent.with_region_null();
+    assert!(::std::matches!(null.region, Some(None)));
+    assert_eq!(
+        ::serde_json::to_value(& null).expect("encodes"), with_null,
+        "the null setter sends `null`"
+    );
+    let decoded: ::linkspec_clients::plaid::UserAddress = ::serde_json::from_value(
+            with_null.clone(),
+        )
+        .expect("decodes with null");
+    assert!(
+        ::std::matches!(decoded.region, Some(None)), "a `null` that came in is kept"
+    );
+    assert_eq!(::serde_json::to_value(& decoded).expect("encodes"), with_null);
+}
+
+#[cfg(feature = "plaid")]
+#[test]
+fn plaid_user_address_postal_code_absent_or_null() {
+    let base: ::serde_json::Value = ::serde_json::from_str("{\"country\":\"x\"}")
+        .expect("example JSON");
+    let absent: ::linkspec_clients::plaid::UserAddress = ::serde_json::from_value(
+            base.clone(),
+        )
+        .expect("decodes without the field");
+    assert!(absent.postal_code.is_none(), "a field left out decodes as `None`");
+    assert_eq!(
+        ::serde_json::to_value(& absent).expect("encodes"), base,
+        "an unset field is left out"
+    );
+    let mut with_null = base.clone();
+    with_null
+        .as_object_mut()
+        .expect("an object")
+        .insert("postal_code".to_owned(), ::serde_json::Value::Null);
+    let null = absent.with_postal_code_null();
+    assert!(::std::matches!(null.postal_code, Some(None)));
+    assert_eq!(
+        ::serde_json::to_value(& null).expect("encodes"), with_null,
+        "the null setter sends `null`"
+    );
+    let decoded: ::linkspec_clients::plaid::UserAddress = ::serde_json::from_value(
+            with_null.clone(),
+        )
+        .expect("decodes with null");
+    assert!(
+        ::std::matches!(decoded.postal_code, Some(None)), "a `null` that came in is kept"
+    );
+    assert_eq!(::serde_json::to_value(& decoded).expect("encodes"), with_null);
+}
+
+#[cfg(feature = "plaid")]
+#[test]
 #[allow(deprecated)]
 fn plaid_signal_evaluate_body_user_present_absent_or_null() {
     let base: ::serde_json::Value = ::serde_json::from_str(
@@ -62659,189 +62904,6 @@ fn plaid_client_user_identity_date_of_birth_absent_or_null() {
     assert!(
         ::std::matches!(decoded.date_of_birth, Some(None)),
         "a `null` that came in is kept"
-    );
-    assert_eq!(::serde_json::to_value(& decoded).expect("encodes"), with_null);
-}
-
-#[cfg(feature = "plaid")]
-#[test]
-fn plaid_client_user_identity_address_street_1_absent_or_null() {
-    let base: ::serde_json::Value = ::serde_json::from_str(
-            "{\"country\":\"x\",\"primary\":false}",
-        )
-        .expect("example JSON");
-    let absent: ::linkspec_clients::plaid::ClientUserIdentityAddress = ::serde_json::from_value(
-            base.clone(),
-        )
-        .expect("decodes without the field");
-    assert!(absent.street_1.is_none(), "a field left out decodes as `None`");
-    assert_eq!(
-        ::serde_json::to_value(& absent).expect("encodes"), base,
-        "an unset field is left out"
-    );
-    let mut with_null = base.clone();
-    with_null
-        .as_object_mut()
-        .expect("an object")
-        .insert("street_1".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_street_1_null();
-    assert!(::std::matches!(null.street_1, Some(None)));
-    assert_eq!(
-        ::serde_json::to_value(& null).expect("encodes"), with_null,
-        "the null setter sends `null`"
-    );
-    let decoded: ::linkspec_clients::plaid::ClientUserIdentityAddress = ::serde_json::from_value(
-            with_null.clone(),
-        )
-        .expect("decodes with null");
-    assert!(
-        ::std::matches!(decoded.street_1, Some(None)), "a `null` that came in is kept"
-    );
-    assert_eq!(::serde_json::to_value(& decoded).expect("encodes"), with_null);
-}
-
-#[cfg(feature = "plaid")]
-#[test]
-fn plaid_client_user_identity_address_street_2_absent_or_null() {
-    let base: ::serde_json::Value = ::serde_json::from_str(
-            "{\"country\":\"x\",\"primary\":false}",
-        )
-        .expect("example JSON");
-    let absent: ::linkspec_clients::plaid::ClientUserIdentityAddress = ::serde_json::from_value(
-            base.clone(),
-        )
-        .expect("decodes without the field");
-    assert!(absent.street_2.is_none(), "a field left out decodes as `None`");
-    assert_eq!(
-        ::serde_json::to_value(& absent).expect("encodes"), base,
-        "an unset field is left out"
-    );
-    let mut with_null = base.clone();
-    with_null
-        .as_object_mut()
-        .expect("an object")
-        .insert("street_2".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_street_2_null();
-    assert!(::std::matches!(null.street_2, Some(None)));
-    assert_eq!(
-        ::serde_json::to_value(& null).expect("encodes"), with_null,
-        "the null setter sends `null`"
-    );
-    let decoded: ::linkspec_clients::plaid::ClientUserIdentityAddress = ::serde_json::from_value(
-            with_null.clone(),
-        )
-        .expect("decodes with null");
-    assert!(
-        ::std::matches!(decoded.street_2, Some(None)), "a `null` that came in is kept"
-    );
-    assert_eq!(::serde_json::to_value(& decoded).expect("encodes"), with_null);
-}
-
-#[cfg(feature = "plaid")]
-#[test]
-fn plaid_client_user_identity_address_city_absent_or_null() {
-    let base: ::serde_json::Value = ::serde_json::from_str(
-            "{\"country\":\"x\",\"primary\":false}",
-        )
-        .expect("example JSON");
-    let absent: ::linkspec_clients::plaid::ClientUserIdentityAddress = ::serde_json::from_value(
-            base.clone(),
-        )
-        .expect("decodes without the field");
-    assert!(absent.city.is_none(), "a field left out decodes as `None`");
-    assert_eq!(
-        ::serde_json::to_value(& absent).expect("encodes"), base,
-        "an unset field is left out"
-    );
-    let mut with_null = base.clone();
-    with_null
-        .as_object_mut()
-        .expect("an object")
-        .insert("city".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_city_null();
-    assert!(::std::matches!(null.city, Some(None)));
-    assert_eq!(
-        ::serde_json::to_value(& null).expect("encodes"), with_null,
-        "the null setter sends `null`"
-    );
-    let decoded: ::linkspec_clients::plaid::ClientUserIdentityAddress = ::serde_json::from_value(
-            with_null.clone(),
-        )
-        .expect("decodes with null");
-    assert!(::std::matches!(decoded.city, Some(None)), "a `null` that came in is kept");
-    assert_eq!(::serde_json::to_value(& decoded).expect("encodes"), with_null);
-}
-
-#[cfg(feature = "plaid")]
-#[test]
-fn plaid_client_user_identity_address_region_absent_or_null() {
-    let base: ::serde_json::Value = ::serde_json::from_str(
-            "{\"country\":\"x\",\"primary\":false}",
-        )
-        .expect("example JSON");
-    let absent: ::linkspec_clients::plaid::ClientUserIdentityAddress = ::serde_json::from_value(
-            base.clone(),
-        )
-        .expect("decodes without the field");
-    assert!(absent.region.is_none(), "a field left out decodes as `None`");
-    assert_eq!(
-        ::serde_json::to_value(& absent).expect("encodes"), base,
-        "an unset field is left out"
-    );
-    let mut with_null = base.clone();
-    with_null
-        .as_object_mut()
-        .expect("an object")
-        .insert("region".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_region_null();
-    assert!(::std::matches!(null.region, Some(None)));
-    assert_eq!(
-        ::serde_json::to_value(& null).expect("encodes"), with_null,
-        "the null setter sends `null`"
-    );
-    let decoded: ::linkspec_clients::plaid::ClientUserIdentityAddress = ::serde_json::from_value(
-            with_null.clone(),
-        )
-        .expect("decodes with null");
-    assert!(
-        ::std::matches!(decoded.region, Some(None)), "a `null` that came in is kept"
-    );
-    assert_eq!(::serde_json::to_value(& decoded).expect("encodes"), with_null);
-}
-
-#[cfg(feature = "plaid")]
-#[test]
-fn plaid_client_user_identity_address_postal_code_absent_or_null() {
-    let base: ::serde_json::Value = ::serde_json::from_str(
-            "{\"country\":\"x\",\"primary\":false}",
-        )
-        .expect("example JSON");
-    let absent: ::linkspec_clients::plaid::ClientUserIdentityAddress = ::serde_json::from_value(
-            base.clone(),
-        )
-        .expect("decodes without the field");
-    assert!(absent.postal_code.is_none(), "a field left out decodes as `None`");
-    assert_eq!(
-        ::serde_json::to_value(& absent).expect("encodes"), base,
-        "an unset field is left out"
-    );
-    let mut with_null = base.clone();
-    with_null
-        .as_object_mut()
-        .expect("an object")
-        .insert("postal_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_postal_code_null();
-    assert!(::std::matches!(null.postal_code, Some(None)));
-    assert_eq!(
-        ::serde_json::to_value(& null).expect("encodes"), with_null,
-        "the null setter sends `null`"
-    );
-    let decoded: ::linkspec_clients::plaid::ClientUserIdentityAddress = ::serde_json::from_value(
-            with_null.clone(),
-        )
-        .expect("decodes with null");
-    assert!(
-        ::std::matches!(decoded.postal_code, Some(None)), "a `null` that came in is kept"
     );
     assert_eq!(::serde_json::to_value(& decoded).expect("encodes"), with_null);
 }

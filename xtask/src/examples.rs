@@ -189,13 +189,34 @@ pub fn kind_of(problem: &str) -> String {
     if problem.starts_with("exchange ") { format!("request {head}") } else { head.to_owned() }
 }
 
-/// The `known_failure` mark of a cassette's text.
-fn known_failure(text: &str) -> Option<String> {
-    #[derive(serde::Deserialize)]
-    struct Marked {
-        known_failure: Option<String>,
+/// The marks a replay gave a cassette: `known_failure` and `expected_drift`.
+#[derive(Debug, Default, serde::Deserialize)]
+struct Marks {
+    known_failure: Option<String>,
+    #[serde(default)]
+    expected_drift: Vec<String>,
+}
+
+/// The marks of a cassette's text.
+fn marks(text: &str) -> Marks {
+    serde_saphyr::from_str::<Marks>(text).unwrap_or_default()
+}
+
+/// The pointers of a case's problems when every one is drift of an open object (a key the
+/// model keeps but does not declare): the document allows such keys, so the case records them
+/// as `expected_drift` and passes. `None` when any problem is something else.
+pub fn kept_drift(problems: &[String]) -> Option<Vec<String>> {
+    const KEPT: &str = ", which the model keeps but does not declare";
+    let mut pointers = Vec::new();
+    for p in problems {
+        let line = p.lines().next().unwrap_or("");
+        let rest = line.strip_prefix("drift: the recorded body has ")?;
+        if !line.contains(KEPT) {
+            return None;
+        }
+        pointers.push(rest.split(" = ").next()?.to_owned());
     }
-    serde_saphyr::from_str::<Marked>(text).ok().and_then(|m| m.known_failure)
+    (!pointers.is_empty()).then_some(pointers)
 }
 
 /// The cassette directory's files: name and text.
@@ -279,8 +300,8 @@ pub fn run(root: &Path, args: &[String]) -> Result<bool> {
     }
     for c in &made.cassettes {
         // Without a replay, a case keeps the mark the last replay gave it.
-        let kept = if args.replay { None } else { existing.iter().find(|(f, _)| *f == c.file_name()).and_then(|(_, text)| known_failure(text)) };
-        write_if_changed(&dir.join(c.file_name()), &c.render(kept.as_deref()))?;
+        let kept = if args.replay { Marks::default() } else { existing.iter().find(|(f, _)| *f == c.file_name()).map(|(_, text)| marks(text)).unwrap_or_default() };
+        write_if_changed(&dir.join(c.file_name()), &c.render_marked(kept.known_failure.as_deref(), &kept.expected_drift))?;
     }
     println!(
         "{}: {} answer examples ({} success, {} error), {} request examples, {} examples skipped; {} answers composed of property examples, {} made without an example; {} cases written to {} in {:.2} s",
@@ -322,12 +343,25 @@ pub fn run(root: &Path, args: &[String]) -> Result<bool> {
                 None => bail!("the harness did not replay {id}"),
             }
         }
+        let marked_any = !failures.is_empty();
+        let mut drift_cases = 0;
         for (c, r) in &failures {
-            write_if_changed(&dir.join(c.file_name()), &c.render(Some(&reason(&r.problems))))?;
-            remove_snapshots(&snapshots, &c.name);
+            match kept_drift(&r.problems) {
+                // Keys an open object keeps: allowed by the document, recorded, and the case
+                // passes (its snapshot is written by the replay below).
+                Some(pointers) => {
+                    drift_cases += 1;
+                    write_if_changed(&dir.join(c.file_name()), &c.render_marked(None, &pointers))?;
+                }
+                None => {
+                    write_if_changed(&dir.join(c.file_name()), &c.render(Some(&reason(&r.problems))))?;
+                    remove_snapshots(&snapshots, &c.name);
+                }
+            }
         }
+        let failures: Vec<(&Cassette, &Replayed)> = failures.into_iter().filter(|(_, r)| kept_drift(&r.problems).is_none()).collect();
         // Once more: every case passes or fails as marked.
-        let (second, errors) = if failures.is_empty() { (first.clone(), Vec::new()) } else { replay(root, &args.provider)? };
+        let (second, errors) = if !marked_any { (first.clone(), Vec::new()) } else { replay(root, &args.provider)? };
         let still: Vec<&Replayed> = second.iter().filter(|r| r.verdict == "FAIL").collect();
         if !errors.is_empty() || !still.is_empty() {
             ok = false;
@@ -338,7 +372,12 @@ pub fn run(root: &Path, args: &[String]) -> Result<bool> {
                 eprintln!("error: {e}");
             }
         }
-        let summary = summarise(&made.cassettes, &failures);
+        let mut summary = summarise(&made.cassettes, &failures);
+        if drift_cases > 0 {
+            summary.push_str(&format!(
+                "{drift_cases} cases pass with `expected_drift`: their answers hold keys an open object (`additionalProperties`) keeps and the schema does not declare\n"
+            ));
+        }
         print!("{summary}");
         report.push_str(&summary);
         for (c, r) in &failures {
@@ -423,6 +462,18 @@ fn write_if_changed(path: &Path, text: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_kept_keys_of_open_objects_become_expected_drift() {
+        let kept = |p: &str| format!("drift: the recorded body has {p} = \"x = y\", which the model keeps but does not declare (add it to the spec, or list it under expected_drift)");
+        let held = "drift: the recorded body has /c = 1, which the model does not hold (add it to the spec, or list it under expected_drift)".to_owned();
+        assert_eq!(kept_drift(&[kept("/a/0/b"), kept("/d")]), Some(vec!["/a/0/b".to_owned(), "/d".to_owned()]));
+        assert_eq!(kept_drift(&[kept("/a"), held.clone()]), None, "a key a closed model drops is a failure");
+        assert_eq!(kept_drift(&["lossless: the typed value adds /x = null".to_owned()]), None);
+        assert_eq!(kept_drift(&[]), None);
+        let marked = marks("version: 1\nexpected_drift: [/a, /b]\nknown_failure: why\n");
+        assert_eq!((marked.known_failure.as_deref(), marked.expected_drift.len()), (Some("why"), 2));
+    }
 
     #[test]
     fn plans_refuse_foreign_files_and_find_stale_ones() {

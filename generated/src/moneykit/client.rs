@@ -350,34 +350,43 @@ impl Client {
         args: ::serde_json::Value,
     ) -> Result<::linkspec_runtime::JsonOutcome, ::linkspec_runtime::DispatchError> {
         let _ = &args;
-        Ok(
-            match operation {
-                "create_access_token" => {
-                    let request: CreateAccessTokenRequest = ::linkspec_runtime::dispatch::arguments(
-                        "create_access_token",
-                        args,
-                    )?;
+        let call: ::std::pin::Pin<
+            Box<
+                dyn ::std::future::Future<
+                    Output = ::linkspec_runtime::JsonOutcome,
+                > + Send + '_,
+            >,
+        > = match operation {
+            "create_access_token" => {
+                let request: CreateAccessTokenRequest = ::linkspec_runtime::dispatch::arguments(
+                    "create_access_token",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.create_access_token(request).await,
                     )
-                }
-                "get_user_links" => {
-                    let request: GetUserLinksRequest = ::linkspec_runtime::dispatch::arguments(
-                        "get_user_links",
-                        args,
-                    )?;
+                })
+            }
+            "get_user_links" => {
+                let request: GetUserLinksRequest = ::linkspec_runtime::dispatch::arguments(
+                    "get_user_links",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.get_user_links(request).await,
                     )
-                }
-                _ => {
-                    return Err(::linkspec_runtime::DispatchError::UnknownOperation {
-                        provider: "moneykit",
-                        operation: ToString::to_string(operation),
-                    });
-                }
-            },
-        )
+                })
+            }
+            _ => {
+                return Err(::linkspec_runtime::DispatchError::UnknownOperation {
+                    provider: "moneykit",
+                    operation: ToString::to_string(operation),
+                });
+            }
+        };
+        Ok(call.await)
     }
 }
 

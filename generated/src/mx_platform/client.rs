@@ -4550,524 +4550,621 @@ impl Client {
         max_pages: usize,
     ) -> Result<::linkspec_runtime::JsonOutcome, ::linkspec_runtime::DispatchError> {
         let _ = (&args, max_pages);
-        Ok(
-            match operation {
-                "list_user_accounts" => {
-                    let request: ListUserAccountsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_user_accounts",
-                        args,
-                    )?;
+        let call: ::std::pin::Pin<
+            Box<
+                dyn ::std::future::Future<
+                    Output = ::linkspec_runtime::JsonOutcome,
+                > + Send + '_,
+            >,
+        > = match operation {
+            "list_user_accounts" => {
+                let request: ListUserAccountsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_user_accounts",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_user_accounts_pages(request).collect(max_pages).await,
                     )
-                }
-                "list_account_numbers_by_account" => {
-                    let request: ListAccountNumbersByAccountRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_account_numbers_by_account",
-                        args,
-                    )?;
+                })
+            }
+            "list_account_numbers_by_account" => {
+                let request: ListAccountNumbersByAccountRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_account_numbers_by_account",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self
                             .list_account_numbers_by_account_pages(request)
                             .collect(max_pages)
                             .await,
                     )
-                }
-                "list_account_numbers_by_member" => {
-                    let request: ListAccountNumbersByMemberRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_account_numbers_by_member",
-                        args,
-                    )?;
+                })
+            }
+            "list_account_numbers_by_member" => {
+                let request: ListAccountNumbersByMemberRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_account_numbers_by_member",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self
                             .list_account_numbers_by_member_pages(request)
                             .collect(max_pages)
                             .await,
                     )
-                }
-                "list_account_owners_by_member" => {
-                    let request: ListAccountOwnersByMemberRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_account_owners_by_member",
-                        args,
-                    )?;
+                })
+            }
+            "list_account_owners_by_member" => {
+                let request: ListAccountOwnersByMemberRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_account_owners_by_member",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self
                             .list_account_owners_by_member_pages(request)
                             .collect(max_pages)
                             .await,
                     )
-                }
-                "list_member_accounts" => {
-                    let request: ListMemberAccountsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_member_accounts",
-                        args,
-                    )?;
+                })
+            }
+            "list_member_accounts" => {
+                let request: ListMemberAccountsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_member_accounts",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_member_accounts_pages(request).collect(max_pages).await,
                     )
-                }
-                "list_ach_retruns" => {
-                    let request: ListAchRetrunsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_ach_retruns",
-                        args,
-                    )?;
+                })
+            }
+            "list_ach_retruns" => {
+                let request: ListAchRetrunsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_ach_retruns",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_ach_retruns_pages(request).collect(max_pages).await,
                     )
-                }
-                "list_default_categories" => {
-                    let request: ListDefaultCategoriesRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_default_categories",
-                        args,
-                    )?;
+                })
+            }
+            "list_default_categories" => {
+                let request: ListDefaultCategoriesRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_default_categories",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self
                             .list_default_categories_pages(request)
                             .collect(max_pages)
                             .await,
                     )
-                }
-                "list_categories" => {
-                    let request: ListCategoriesRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_categories",
-                        args,
-                    )?;
+                })
+            }
+            "list_categories" => {
+                let request: ListCategoriesRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_categories",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_categories_pages(request).collect(max_pages).await,
                     )
-                }
-                "list_default_categories_by_user" => {
-                    let request: ListDefaultCategoriesByUserRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_default_categories_by_user",
-                        args,
-                    )?;
+                })
+            }
+            "list_default_categories_by_user" => {
+                let request: ListDefaultCategoriesByUserRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_default_categories_by_user",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self
                             .list_default_categories_by_user_pages(request)
                             .collect(max_pages)
                             .await,
                     )
-                }
-                "list_goals" => {
-                    let request: ListGoalsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_goals",
-                        args,
-                    )?;
+                })
+            }
+            "list_goals" => {
+                let request: ListGoalsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_goals",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_goals_pages(request).collect(max_pages).await,
                     )
-                }
-                "list_insights_by_account" => {
-                    let request: ListInsightsByAccountRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_insights_by_account",
-                        args,
-                    )?;
+                })
+            }
+            "list_insights_by_account" => {
+                let request: ListInsightsByAccountRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_insights_by_account",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self
                             .list_insights_by_account_pages(request)
                             .collect(max_pages)
                             .await,
                     )
-                }
-                "list_insights_user" => {
-                    let request: ListInsightsUserRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_insights_user",
-                        args,
-                    )?;
+                })
+            }
+            "list_insights_user" => {
+                let request: ListInsightsUserRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_insights_user",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_insights_user_pages(request).collect(max_pages).await,
                     )
-                }
-                "list_categories_insight" => {
-                    let request: ListCategoriesInsightRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_categories_insight",
-                        args,
-                    )?;
+                })
+            }
+            "list_categories_insight" => {
+                let request: ListCategoriesInsightRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_categories_insight",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self
                             .list_categories_insight_pages(request)
                             .collect(max_pages)
                             .await,
                     )
-                }
-                "list_accounts_insight" => {
-                    let request: ListAccountsInsightRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_accounts_insight",
-                        args,
-                    )?;
+                })
+            }
+            "list_accounts_insight" => {
+                let request: ListAccountsInsightRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_accounts_insight",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self
                             .list_accounts_insight_pages(request)
                             .collect(max_pages)
                             .await,
                     )
-                }
-                "list_merchants_insight" => {
-                    let request: ListMerchantsInsightRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_merchants_insight",
-                        args,
-                    )?;
+                })
+            }
+            "list_merchants_insight" => {
+                let request: ListMerchantsInsightRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_merchants_insight",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self
                             .list_merchants_insight_pages(request)
                             .collect(max_pages)
                             .await,
                     )
-                }
-                "list_scheduled_payments_insight" => {
-                    let request: ListScheduledPaymentsInsightRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_scheduled_payments_insight",
-                        args,
-                    )?;
+                })
+            }
+            "list_scheduled_payments_insight" => {
+                let request: ListScheduledPaymentsInsightRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_scheduled_payments_insight",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self
                             .list_scheduled_payments_insight_pages(request)
                             .collect(max_pages)
                             .await,
                     )
-                }
-                "list_transactions_insight" => {
-                    let request: ListTransactionsInsightRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_transactions_insight",
-                        args,
-                    )?;
+                })
+            }
+            "list_transactions_insight" => {
+                let request: ListTransactionsInsightRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_transactions_insight",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self
                             .list_transactions_insight_pages(request)
                             .collect(max_pages)
                             .await,
                     )
-                }
-                "list_insights_by_transaction" => {
-                    let request: ListInsightsByTransactionRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_insights_by_transaction",
-                        args,
-                    )?;
+                })
+            }
+            "list_insights_by_transaction" => {
+                let request: ListInsightsByTransactionRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_insights_by_transaction",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self
                             .list_insights_by_transaction_pages(request)
                             .collect(max_pages)
                             .await,
                     )
-                }
-                "list_institutions" => {
-                    let request: ListInstitutionsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_institutions",
-                        args,
-                    )?;
+                })
+            }
+            "list_institutions" => {
+                let request: ListInstitutionsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_institutions",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_institutions_pages(request).collect(max_pages).await,
                     )
-                }
-                "list_favorite_institutions" => {
-                    let request: ListFavoriteInstitutionsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_favorite_institutions",
-                        args,
-                    )?;
+                })
+            }
+            "list_favorite_institutions" => {
+                let request: ListFavoriteInstitutionsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_favorite_institutions",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self
                             .list_favorite_institutions_pages(request)
                             .collect(max_pages)
                             .await,
                     )
-                }
-                "list_institution_credentials" => {
-                    let request: ListInstitutionCredentialsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_institution_credentials",
-                        args,
-                    )?;
+                })
+            }
+            "list_institution_credentials" => {
+                let request: ListInstitutionCredentialsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_institution_credentials",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self
                             .list_institution_credentials_pages(request)
                             .collect(max_pages)
                             .await,
                     )
-                }
-                "list_holdings_by_member" => {
-                    let request: ListHoldingsByMemberRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_holdings_by_member",
-                        args,
-                    )?;
+                })
+            }
+            "list_holdings_by_member" => {
+                let request: ListHoldingsByMemberRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_holdings_by_member",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self
                             .list_holdings_by_member_pages(request)
                             .collect(max_pages)
                             .await,
                     )
-                }
-                "list_holdings" => {
-                    let request: ListHoldingsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_holdings",
-                        args,
-                    )?;
+                })
+            }
+            "list_holdings" => {
+                let request: ListHoldingsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_holdings",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_holdings_pages(request).collect(max_pages).await,
                     )
-                }
-                "list_holdings_by_account" => {
-                    let request: ListHoldingsByAccountRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_holdings_by_account",
-                        args,
-                    )?;
+                })
+            }
+            "list_holdings_by_account" => {
+                let request: ListHoldingsByAccountRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_holdings_by_account",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self
                             .list_holdings_by_account_pages(request)
                             .collect(max_pages)
                             .await,
                     )
-                }
-                #[allow(deprecated)]
-                "list_managed_institutions" => {
-                    let request: ListManagedInstitutionsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_managed_institutions",
-                        args,
-                    )?;
+                })
+            }
+            #[allow(deprecated)]
+            "list_managed_institutions" => {
+                let request: ListManagedInstitutionsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_managed_institutions",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self
                             .list_managed_institutions_pages(request)
                             .collect(max_pages)
                             .await,
                     )
-                }
-                #[allow(deprecated)]
-                "list_managed_members" => {
-                    let request: ListManagedMembersRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_managed_members",
-                        args,
-                    )?;
+                })
+            }
+            #[allow(deprecated)]
+            "list_managed_members" => {
+                let request: ListManagedMembersRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_managed_members",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_managed_members_pages(request).collect(max_pages).await,
                     )
-                }
-                #[allow(deprecated)]
-                "list_managed_accounts" => {
-                    let request: ListManagedAccountsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_managed_accounts",
-                        args,
-                    )?;
+                })
+            }
+            #[allow(deprecated)]
+            "list_managed_accounts" => {
+                let request: ListManagedAccountsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_managed_accounts",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self
                             .list_managed_accounts_pages(request)
                             .collect(max_pages)
                             .await,
                     )
-                }
-                #[allow(deprecated)]
-                "list_managed_transactions" => {
-                    let request: ListManagedTransactionsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_managed_transactions",
-                        args,
-                    )?;
+                })
+            }
+            #[allow(deprecated)]
+            "list_managed_transactions" => {
+                let request: ListManagedTransactionsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_managed_transactions",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self
                             .list_managed_transactions_pages(request)
                             .collect(max_pages)
                             .await,
                     )
-                }
-                "list_members" => {
-                    let request: ListMembersRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_members",
-                        args,
-                    )?;
+                })
+            }
+            "list_members" => {
+                let request: ListMembersRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_members",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_members_pages(request).collect(max_pages).await,
                     )
-                }
-                "list_member_challenges" => {
-                    let request: ListMemberChallengesRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_member_challenges",
-                        args,
-                    )?;
+                })
+            }
+            "list_member_challenges" => {
+                let request: ListMemberChallengesRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_member_challenges",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self
                             .list_member_challenges_pages(request)
                             .collect(max_pages)
                             .await,
                     )
-                }
-                "list_member_credentials" => {
-                    let request: ListMemberCredentialsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_member_credentials",
-                        args,
-                    )?;
+                })
+            }
+            "list_member_credentials" => {
+                let request: ListMemberCredentialsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_member_credentials",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self
                             .list_member_credentials_pages(request)
                             .collect(max_pages)
                             .await,
                     )
-                }
-                "list_merchants" => {
-                    let request: ListMerchantsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_merchants",
-                        args,
-                    )?;
+                })
+            }
+            "list_merchants" => {
+                let request: ListMerchantsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_merchants",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_merchants_pages(request).collect(max_pages).await,
                     )
-                }
-                "list_spending_plan_iteration_items" => {
-                    let request: ListSpendingPlanIterationItemsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_spending_plan_iteration_items",
-                        args,
-                    )?;
+                })
+            }
+            "list_spending_plan_iteration_items" => {
+                let request: ListSpendingPlanIterationItemsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_spending_plan_iteration_items",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self
                             .list_spending_plan_iteration_items_pages(request)
                             .collect(max_pages)
                             .await,
                     )
-                }
-                "list_spending_plans" => {
-                    let request: ListSpendingPlansRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_spending_plans",
-                        args,
-                    )?;
+                })
+            }
+            "list_spending_plans" => {
+                let request: ListSpendingPlansRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_spending_plans",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_spending_plans_pages(request).collect(max_pages).await,
                     )
-                }
-                "list_spending_plan_accounts" => {
-                    let request: ListSpendingPlanAccountsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_spending_plan_accounts",
-                        args,
-                    )?;
+                })
+            }
+            "list_spending_plan_accounts" => {
+                let request: ListSpendingPlanAccountsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_spending_plan_accounts",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self
                             .list_spending_plan_accounts_pages(request)
                             .collect(max_pages)
                             .await,
                     )
-                }
-                "list_spending_plan_iterations" => {
-                    let request: ListSpendingPlanIterationsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_spending_plan_iterations",
-                        args,
-                    )?;
+                })
+            }
+            "list_spending_plan_iterations" => {
+                let request: ListSpendingPlanIterationsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_spending_plan_iterations",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self
                             .list_spending_plan_iterations_pages(request)
                             .collect(max_pages)
                             .await,
                     )
-                }
-                "list_statements_by_member" => {
-                    let request: ListStatementsByMemberRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_statements_by_member",
-                        args,
-                    )?;
+                })
+            }
+            "list_statements_by_member" => {
+                let request: ListStatementsByMemberRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_statements_by_member",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self
                             .list_statements_by_member_pages(request)
                             .collect(max_pages)
                             .await,
                     )
-                }
-                "list_taggings" => {
-                    let request: ListTaggingsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_taggings",
-                        args,
-                    )?;
+                })
+            }
+            "list_taggings" => {
+                let request: ListTaggingsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_taggings",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_taggings_pages(request).collect(max_pages).await,
                     )
-                }
-                "list_tags" => {
-                    let request: ListTagsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_tags",
-                        args,
-                    )?;
+                })
+            }
+            "list_tags" => {
+                let request: ListTagsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_tags",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_tags_pages(request).collect(max_pages).await,
                     )
-                }
-                "list_transaction_rules" => {
-                    let request: ListTransactionRulesRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_transaction_rules",
-                        args,
-                    )?;
+                })
+            }
+            "list_transaction_rules" => {
+                let request: ListTransactionRulesRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_transaction_rules",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self
                             .list_transaction_rules_pages(request)
                             .collect(max_pages)
                             .await,
                     )
-                }
-                "list_transactions_by_account" => {
-                    let request: ListTransactionsByAccountRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_transactions_by_account",
-                        args,
-                    )?;
+                })
+            }
+            "list_transactions_by_account" => {
+                let request: ListTransactionsByAccountRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_transactions_by_account",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self
                             .list_transactions_by_account_pages(request)
                             .collect(max_pages)
                             .await,
                     )
-                }
-                "list_transactions_by_account_per_member" => {
-                    let request: ListTransactionsByAccountPerMemberRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_transactions_by_account_per_member",
-                        args,
-                    )?;
+                })
+            }
+            "list_transactions_by_account_per_member" => {
+                let request: ListTransactionsByAccountPerMemberRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_transactions_by_account_per_member",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self
                             .list_transactions_by_account_per_member_pages(request)
                             .collect(max_pages)
                             .await,
                     )
-                }
-                "list_transactions_by_member" => {
-                    let request: ListTransactionsByMemberRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_transactions_by_member",
-                        args,
-                    )?;
+                })
+            }
+            "list_transactions_by_member" => {
+                let request: ListTransactionsByMemberRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_transactions_by_member",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self
                             .list_transactions_by_member_pages(request)
                             .collect(max_pages)
                             .await,
                     )
-                }
-                "list_transactions_by_tag" => {
-                    let request: ListTransactionsByTagRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_transactions_by_tag",
-                        args,
-                    )?;
+                })
+            }
+            "list_transactions_by_tag" => {
+                let request: ListTransactionsByTagRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_transactions_by_tag",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self
                             .list_transactions_by_tag_pages(request)
                             .collect(max_pages)
                             .await,
                     )
-                }
-                "list_transactions" => {
-                    let request: ListTransactionsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_transactions",
-                        args,
-                    )?;
+                })
+            }
+            "list_transactions" => {
+                let request: ListTransactionsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_transactions",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_transactions_pages(request).collect(max_pages).await,
                     )
-                }
-                "list_users" => {
-                    let request: ListUsersRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_users",
-                        args,
-                    )?;
+                })
+            }
+            "list_users" => {
+                let request: ListUsersRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_users",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_users_pages(request).collect(max_pages).await,
                     )
-                }
-                _ => {
-                    return Err(::linkspec_runtime::DispatchError::NotPaged {
-                        provider: "mx_platform",
-                        operation: ToString::to_string(operation),
-                    });
-                }
-            },
-        )
+                })
+            }
+            _ => {
+                return Err(::linkspec_runtime::DispatchError::NotPaged {
+                    provider: "mx_platform",
+                    operation: ToString::to_string(operation),
+                });
+            }
+        };
+        Ok(call.await)
     }
     /// Calls the operation named `operation` (see [`OPERATIONS`]) with its arguments as JSON:
     /// the parameters by wire name, and the body under `body`. The typed answer or typed
@@ -5086,1535 +5183,1878 @@ impl Client {
         args: ::serde_json::Value,
     ) -> Result<::linkspec_runtime::JsonOutcome, ::linkspec_runtime::DispatchError> {
         let _ = &args;
-        Ok(
-            match operation {
-                "list_user_accounts" => {
-                    let request: ListUserAccountsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_user_accounts",
-                        args,
-                    )?;
+        let call: ::std::pin::Pin<
+            Box<
+                dyn ::std::future::Future<
+                    Output = ::linkspec_runtime::JsonOutcome,
+                > + Send + '_,
+            >,
+        > = match operation {
+            "list_user_accounts" => {
+                let request: ListUserAccountsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_user_accounts",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_user_accounts(request).await,
                     )
-                }
-                "create_manual_account" => {
-                    let request: CreateManualAccountRequest = ::linkspec_runtime::dispatch::arguments(
-                        "create_manual_account",
-                        args,
-                    )?;
+                })
+            }
+            "create_manual_account" => {
+                let request: CreateManualAccountRequest = ::linkspec_runtime::dispatch::arguments(
+                    "create_manual_account",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.create_manual_account(request).await,
                     )
-                }
-                "read_account" => {
-                    let request: ReadAccountRequest = ::linkspec_runtime::dispatch::arguments(
-                        "read_account",
-                        args,
-                    )?;
+                })
+            }
+            "read_account" => {
+                let request: ReadAccountRequest = ::linkspec_runtime::dispatch::arguments(
+                    "read_account",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.read_account(request).await,
                     )
-                }
-                "delete_manual_account" => {
-                    let request: DeleteManualAccountRequest = ::linkspec_runtime::dispatch::arguments(
-                        "delete_manual_account",
-                        args,
-                    )?;
+                })
+            }
+            "delete_manual_account" => {
+                let request: DeleteManualAccountRequest = ::linkspec_runtime::dispatch::arguments(
+                    "delete_manual_account",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.delete_manual_account(request).await,
                     )
-                }
-                "list_account_numbers_by_account" => {
-                    let request: ListAccountNumbersByAccountRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_account_numbers_by_account",
-                        args,
-                    )?;
+                })
+            }
+            "list_account_numbers_by_account" => {
+                let request: ListAccountNumbersByAccountRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_account_numbers_by_account",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_account_numbers_by_account(request).await,
                     )
-                }
-                "merge_accounts" => {
-                    let request: MergeAccountsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "merge_accounts",
-                        args,
-                    )?;
+                })
+            }
+            "merge_accounts" => {
+                let request: MergeAccountsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "merge_accounts",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.merge_accounts(request).await,
                     )
-                }
-                "list_account_numbers_by_member" => {
-                    let request: ListAccountNumbersByMemberRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_account_numbers_by_member",
-                        args,
-                    )?;
+                })
+            }
+            "list_account_numbers_by_member" => {
+                let request: ListAccountNumbersByMemberRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_account_numbers_by_member",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_account_numbers_by_member(request).await,
                     )
-                }
-                "list_account_owners_by_member" => {
-                    let request: ListAccountOwnersByMemberRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_account_owners_by_member",
-                        args,
-                    )?;
+                })
+            }
+            "list_account_owners_by_member" => {
+                let request: ListAccountOwnersByMemberRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_account_owners_by_member",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_account_owners_by_member(request).await,
                     )
-                }
-                "list_member_accounts" => {
-                    let request: ListMemberAccountsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_member_accounts",
-                        args,
-                    )?;
+                })
+            }
+            "list_member_accounts" => {
+                let request: ListMemberAccountsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_member_accounts",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_member_accounts(request).await,
                     )
-                }
-                "read_account_by_member" => {
-                    let request: ReadAccountByMemberRequest = ::linkspec_runtime::dispatch::arguments(
-                        "read_account_by_member",
-                        args,
-                    )?;
+                })
+            }
+            "read_account_by_member" => {
+                let request: ReadAccountByMemberRequest = ::linkspec_runtime::dispatch::arguments(
+                    "read_account_by_member",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.read_account_by_member(request).await,
                     )
-                }
-                "update_account_by_member" => {
-                    let request: UpdateAccountByMemberRequest = ::linkspec_runtime::dispatch::arguments(
-                        "update_account_by_member",
-                        args,
-                    )?;
+                })
+            }
+            "update_account_by_member" => {
+                let request: UpdateAccountByMemberRequest = ::linkspec_runtime::dispatch::arguments(
+                    "update_account_by_member",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.update_account_by_member(request).await,
                     )
-                }
-                "read_ach_retrun" => {
-                    let request: ReadAchRetrunRequest = ::linkspec_runtime::dispatch::arguments(
-                        "read_ach_retrun",
-                        args,
-                    )?;
+                })
+            }
+            "read_ach_retrun" => {
+                let request: ReadAchRetrunRequest = ::linkspec_runtime::dispatch::arguments(
+                    "read_ach_retrun",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.read_ach_retrun(request).await,
                     )
-                }
-                "list_ach_retruns" => {
-                    let request: ListAchRetrunsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_ach_retruns",
-                        args,
-                    )?;
+                })
+            }
+            "list_ach_retruns" => {
+                let request: ListAchRetrunsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_ach_retruns",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_ach_retruns(request).await,
                     )
-                }
-                "create_ach_return" => {
-                    let request: CreateAchReturnRequest = ::linkspec_runtime::dispatch::arguments(
-                        "create_ach_return",
-                        args,
-                    )?;
+                })
+            }
+            "create_ach_return" => {
+                let request: CreateAchReturnRequest = ::linkspec_runtime::dispatch::arguments(
+                    "create_ach_return",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.create_ach_return(request).await,
                     )
-                }
-                "auto_generate_budgets" => {
-                    let request: AutoGenerateBudgetsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "auto_generate_budgets",
-                        args,
-                    )?;
+                })
+            }
+            "auto_generate_budgets" => {
+                let request: AutoGenerateBudgetsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "auto_generate_budgets",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.auto_generate_budgets(request).await,
                     )
-                }
-                "create_budget" => {
-                    let request: CreateBudgetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "create_budget",
-                        args,
-                    )?;
+                })
+            }
+            "create_budget" => {
+                let request: CreateBudgetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "create_budget",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.create_budget(request).await,
                     )
-                }
-                "list_all_budgets" => {
-                    let request: ListAllBudgetsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_all_budgets",
-                        args,
-                    )?;
+                })
+            }
+            "list_all_budgets" => {
+                let request: ListAllBudgetsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_all_budgets",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_all_budgets(request).await,
                     )
-                }
-                "read_specific_budget" => {
-                    let request: ReadSpecificBudgetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "read_specific_budget",
-                        args,
-                    )?;
+                })
+            }
+            "read_specific_budget" => {
+                let request: ReadSpecificBudgetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "read_specific_budget",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.read_specific_budget(request).await,
                     )
-                }
-                "update_specific_budget" => {
-                    let request: UpdateSpecificBudgetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "update_specific_budget",
-                        args,
-                    )?;
+                })
+            }
+            "update_specific_budget" => {
+                let request: UpdateSpecificBudgetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "update_specific_budget",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.update_specific_budget(request).await,
                     )
-                }
-                "delete_budget" => {
-                    let request: DeleteBudgetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "delete_budget",
-                        args,
-                    )?;
+                })
+            }
+            "delete_budget" => {
+                let request: DeleteBudgetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "delete_budget",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.delete_budget(request).await,
                     )
-                }
-                "list_default_categories" => {
-                    let request: ListDefaultCategoriesRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_default_categories",
-                        args,
-                    )?;
+                })
+            }
+            "list_default_categories" => {
+                let request: ListDefaultCategoriesRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_default_categories",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_default_categories(request).await,
                     )
-                }
-                "read_default_category" => {
-                    let request: ReadDefaultCategoryRequest = ::linkspec_runtime::dispatch::arguments(
-                        "read_default_category",
-                        args,
-                    )?;
+                })
+            }
+            "read_default_category" => {
+                let request: ReadDefaultCategoryRequest = ::linkspec_runtime::dispatch::arguments(
+                    "read_default_category",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.read_default_category(request).await,
                     )
-                }
-                "list_categories" => {
-                    let request: ListCategoriesRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_categories",
-                        args,
-                    )?;
+                })
+            }
+            "list_categories" => {
+                let request: ListCategoriesRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_categories",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_categories(request).await,
                     )
-                }
-                "create_category" => {
-                    let request: CreateCategoryRequest = ::linkspec_runtime::dispatch::arguments(
-                        "create_category",
-                        args,
-                    )?;
+                })
+            }
+            "create_category" => {
+                let request: CreateCategoryRequest = ::linkspec_runtime::dispatch::arguments(
+                    "create_category",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.create_category(request).await,
                     )
-                }
-                "list_default_categories_by_user" => {
-                    let request: ListDefaultCategoriesByUserRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_default_categories_by_user",
-                        args,
-                    )?;
+                })
+            }
+            "list_default_categories_by_user" => {
+                let request: ListDefaultCategoriesByUserRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_default_categories_by_user",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_default_categories_by_user(request).await,
                     )
-                }
-                "delete_category" => {
-                    let request: DeleteCategoryRequest = ::linkspec_runtime::dispatch::arguments(
-                        "delete_category",
-                        args,
-                    )?;
+                })
+            }
+            "delete_category" => {
+                let request: DeleteCategoryRequest = ::linkspec_runtime::dispatch::arguments(
+                    "delete_category",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.delete_category(request).await,
                     )
-                }
-                "read_category" => {
-                    let request: ReadCategoryRequest = ::linkspec_runtime::dispatch::arguments(
-                        "read_category",
-                        args,
-                    )?;
+                })
+            }
+            "read_category" => {
+                let request: ReadCategoryRequest = ::linkspec_runtime::dispatch::arguments(
+                    "read_category",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.read_category(request).await,
                     )
-                }
-                "update_category" => {
-                    let request: UpdateCategoryRequest = ::linkspec_runtime::dispatch::arguments(
-                        "update_category",
-                        args,
-                    )?;
+                })
+            }
+            "update_category" => {
+                let request: UpdateCategoryRequest = ::linkspec_runtime::dispatch::arguments(
+                    "update_category",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.update_category(request).await,
                     )
-                }
-                "create_goal" => {
-                    let request: CreateGoalRequest = ::linkspec_runtime::dispatch::arguments(
-                        "create_goal",
-                        args,
-                    )?;
+                })
+            }
+            "create_goal" => {
+                let request: CreateGoalRequest = ::linkspec_runtime::dispatch::arguments(
+                    "create_goal",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.create_goal(request).await,
                     )
-                }
-                "list_goals" => {
-                    let request: ListGoalsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_goals",
-                        args,
-                    )?;
+                })
+            }
+            "list_goals" => {
+                let request: ListGoalsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_goals",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(self.list_goals(request).await)
-                }
-                "delete_goal" => {
-                    let request: DeleteGoalRequest = ::linkspec_runtime::dispatch::arguments(
-                        "delete_goal",
-                        args,
-                    )?;
+                })
+            }
+            "delete_goal" => {
+                let request: DeleteGoalRequest = ::linkspec_runtime::dispatch::arguments(
+                    "delete_goal",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.delete_goal(request).await,
                     )
-                }
-                "read_goal" => {
-                    let request: ReadGoalRequest = ::linkspec_runtime::dispatch::arguments(
-                        "read_goal",
-                        args,
-                    )?;
+                })
+            }
+            "read_goal" => {
+                let request: ReadGoalRequest = ::linkspec_runtime::dispatch::arguments(
+                    "read_goal",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(self.read_goal(request).await)
-                }
-                "update_goal" => {
-                    let request: UpdateGoalRequest = ::linkspec_runtime::dispatch::arguments(
-                        "update_goal",
-                        args,
-                    )?;
+                })
+            }
+            "update_goal" => {
+                let request: UpdateGoalRequest = ::linkspec_runtime::dispatch::arguments(
+                    "update_goal",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.update_goal(request).await,
                     )
-                }
-                "reposition_goals" => {
-                    let request: RepositionGoalsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "reposition_goals",
-                        args,
-                    )?;
+                })
+            }
+            "reposition_goals" => {
+                let request: RepositionGoalsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "reposition_goals",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.reposition_goals(request).await,
                     )
-                }
-                "list_insights_by_account" => {
-                    let request: ListInsightsByAccountRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_insights_by_account",
-                        args,
-                    )?;
+                })
+            }
+            "list_insights_by_account" => {
+                let request: ListInsightsByAccountRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_insights_by_account",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_insights_by_account(request).await,
                     )
-                }
-                "list_insights_user" => {
-                    let request: ListInsightsUserRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_insights_user",
-                        args,
-                    )?;
+                })
+            }
+            "list_insights_user" => {
+                let request: ListInsightsUserRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_insights_user",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_insights_user(request).await,
                     )
-                }
-                "list_categories_insight" => {
-                    let request: ListCategoriesInsightRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_categories_insight",
-                        args,
-                    )?;
+                })
+            }
+            "list_categories_insight" => {
+                let request: ListCategoriesInsightRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_categories_insight",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_categories_insight(request).await,
                     )
-                }
-                "list_accounts_insight" => {
-                    let request: ListAccountsInsightRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_accounts_insight",
-                        args,
-                    )?;
+                })
+            }
+            "list_accounts_insight" => {
+                let request: ListAccountsInsightRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_accounts_insight",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_accounts_insight(request).await,
                     )
-                }
-                "list_merchants_insight" => {
-                    let request: ListMerchantsInsightRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_merchants_insight",
-                        args,
-                    )?;
+                })
+            }
+            "list_merchants_insight" => {
+                let request: ListMerchantsInsightRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_merchants_insight",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_merchants_insight(request).await,
                     )
-                }
-                "list_scheduled_payments_insight" => {
-                    let request: ListScheduledPaymentsInsightRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_scheduled_payments_insight",
-                        args,
-                    )?;
+                })
+            }
+            "list_scheduled_payments_insight" => {
+                let request: ListScheduledPaymentsInsightRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_scheduled_payments_insight",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_scheduled_payments_insight(request).await,
                     )
-                }
-                "list_transactions_insight" => {
-                    let request: ListTransactionsInsightRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_transactions_insight",
-                        args,
-                    )?;
+                })
+            }
+            "list_transactions_insight" => {
+                let request: ListTransactionsInsightRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_transactions_insight",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_transactions_insight(request).await,
                     )
-                }
-                "read_insight_user" => {
-                    let request: ReadInsightUserRequest = ::linkspec_runtime::dispatch::arguments(
-                        "read_insight_user",
-                        args,
-                    )?;
+                })
+            }
+            "read_insight_user" => {
+                let request: ReadInsightUserRequest = ::linkspec_runtime::dispatch::arguments(
+                    "read_insight_user",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.read_insight_user(request).await,
                     )
-                }
-                "update_insight" => {
-                    let request: UpdateInsightRequest = ::linkspec_runtime::dispatch::arguments(
-                        "update_insight",
-                        args,
-                    )?;
+                })
+            }
+            "update_insight" => {
+                let request: UpdateInsightRequest = ::linkspec_runtime::dispatch::arguments(
+                    "update_insight",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.update_insight(request).await,
                     )
-                }
-                "list_insights_by_transaction" => {
-                    let request: ListInsightsByTransactionRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_insights_by_transaction",
-                        args,
-                    )?;
+                })
+            }
+            "list_insights_by_transaction" => {
+                let request: ListInsightsByTransactionRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_insights_by_transaction",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_insights_by_transaction(request).await,
                     )
-                }
-                "list_institutions" => {
-                    let request: ListInstitutionsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_institutions",
-                        args,
-                    )?;
+                })
+            }
+            "list_institutions" => {
+                let request: ListInstitutionsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_institutions",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_institutions(request).await,
                     )
-                }
-                "list_favorite_institutions" => {
-                    let request: ListFavoriteInstitutionsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_favorite_institutions",
-                        args,
-                    )?;
+                })
+            }
+            "list_favorite_institutions" => {
+                let request: ListFavoriteInstitutionsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_favorite_institutions",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_favorite_institutions(request).await,
                     )
-                }
-                "read_institution" => {
-                    let request: ReadInstitutionRequest = ::linkspec_runtime::dispatch::arguments(
-                        "read_institution",
-                        args,
-                    )?;
+                })
+            }
+            "read_institution" => {
+                let request: ReadInstitutionRequest = ::linkspec_runtime::dispatch::arguments(
+                    "read_institution",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.read_institution(request).await,
                     )
-                }
-                "list_institution_credentials" => {
-                    let request: ListInstitutionCredentialsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_institution_credentials",
-                        args,
-                    )?;
+                })
+            }
+            "list_institution_credentials" => {
+                let request: ListInstitutionCredentialsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_institution_credentials",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_institution_credentials(request).await,
                     )
-                }
-                "list_holdings_by_member" => {
-                    let request: ListHoldingsByMemberRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_holdings_by_member",
-                        args,
-                    )?;
+                })
+            }
+            "list_holdings_by_member" => {
+                let request: ListHoldingsByMemberRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_holdings_by_member",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_holdings_by_member(request).await,
                     )
-                }
-                "list_holdings" => {
-                    let request: ListHoldingsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_holdings",
-                        args,
-                    )?;
+                })
+            }
+            "list_holdings" => {
+                let request: ListHoldingsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_holdings",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_holdings(request).await,
                     )
-                }
-                "read_holding" => {
-                    let request: ReadHoldingRequest = ::linkspec_runtime::dispatch::arguments(
-                        "read_holding",
-                        args,
-                    )?;
+                })
+            }
+            "read_holding" => {
+                let request: ReadHoldingRequest = ::linkspec_runtime::dispatch::arguments(
+                    "read_holding",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.read_holding(request).await,
                     )
-                }
-                "list_holdings_by_account" => {
-                    let request: ListHoldingsByAccountRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_holdings_by_account",
-                        args,
-                    )?;
+                })
+            }
+            "list_holdings_by_account" => {
+                let request: ListHoldingsByAccountRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_holdings_by_account",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_holdings_by_account(request).await,
                     )
-                }
-                "deactivate_user" => {
-                    let request: DeactivateUserRequest = ::linkspec_runtime::dispatch::arguments(
-                        "deactivate_user",
-                        args,
-                    )?;
+                })
+            }
+            "deactivate_user" => {
+                let request: DeactivateUserRequest = ::linkspec_runtime::dispatch::arguments(
+                    "deactivate_user",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.deactivate_user(request).await,
                     )
-                }
-                #[allow(deprecated)]
-                "list_managed_institutions" => {
-                    let request: ListManagedInstitutionsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_managed_institutions",
-                        args,
-                    )?;
+                })
+            }
+            #[allow(deprecated)]
+            "list_managed_institutions" => {
+                let request: ListManagedInstitutionsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_managed_institutions",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_managed_institutions(request).await,
                     )
-                }
-                #[allow(deprecated)]
-                "list_managed_members" => {
-                    let request: ListManagedMembersRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_managed_members",
-                        args,
-                    )?;
+                })
+            }
+            #[allow(deprecated)]
+            "list_managed_members" => {
+                let request: ListManagedMembersRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_managed_members",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_managed_members(request).await,
                     )
-                }
-                #[allow(deprecated)]
-                "create_managed_member" => {
-                    let request: CreateManagedMemberRequest = ::linkspec_runtime::dispatch::arguments(
-                        "create_managed_member",
-                        args,
-                    )?;
+                })
+            }
+            #[allow(deprecated)]
+            "create_managed_member" => {
+                let request: CreateManagedMemberRequest = ::linkspec_runtime::dispatch::arguments(
+                    "create_managed_member",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.create_managed_member(request).await,
                     )
-                }
-                #[allow(deprecated)]
-                "delete_managed_member" => {
-                    let request: DeleteManagedMemberRequest = ::linkspec_runtime::dispatch::arguments(
-                        "delete_managed_member",
-                        args,
-                    )?;
+                })
+            }
+            #[allow(deprecated)]
+            "delete_managed_member" => {
+                let request: DeleteManagedMemberRequest = ::linkspec_runtime::dispatch::arguments(
+                    "delete_managed_member",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.delete_managed_member(request).await,
                     )
-                }
-                #[allow(deprecated)]
-                "read_managed_member" => {
-                    let request: ReadManagedMemberRequest = ::linkspec_runtime::dispatch::arguments(
-                        "read_managed_member",
-                        args,
-                    )?;
+                })
+            }
+            #[allow(deprecated)]
+            "read_managed_member" => {
+                let request: ReadManagedMemberRequest = ::linkspec_runtime::dispatch::arguments(
+                    "read_managed_member",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.read_managed_member(request).await,
                     )
-                }
-                #[allow(deprecated)]
-                "update_managed_member" => {
-                    let request: UpdateManagedMemberRequest = ::linkspec_runtime::dispatch::arguments(
-                        "update_managed_member",
-                        args,
-                    )?;
+                })
+            }
+            #[allow(deprecated)]
+            "update_managed_member" => {
+                let request: UpdateManagedMemberRequest = ::linkspec_runtime::dispatch::arguments(
+                    "update_managed_member",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.update_managed_member(request).await,
                     )
-                }
-                #[allow(deprecated)]
-                "list_managed_accounts" => {
-                    let request: ListManagedAccountsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_managed_accounts",
-                        args,
-                    )?;
+                })
+            }
+            #[allow(deprecated)]
+            "list_managed_accounts" => {
+                let request: ListManagedAccountsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_managed_accounts",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_managed_accounts(request).await,
                     )
-                }
-                #[allow(deprecated)]
-                "create_managed_account" => {
-                    let request: CreateManagedAccountRequest = ::linkspec_runtime::dispatch::arguments(
-                        "create_managed_account",
-                        args,
-                    )?;
+                })
+            }
+            #[allow(deprecated)]
+            "create_managed_account" => {
+                let request: CreateManagedAccountRequest = ::linkspec_runtime::dispatch::arguments(
+                    "create_managed_account",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.create_managed_account(request).await,
                     )
-                }
-                #[allow(deprecated)]
-                "delete_managed_account" => {
-                    let request: DeleteManagedAccountRequest = ::linkspec_runtime::dispatch::arguments(
-                        "delete_managed_account",
-                        args,
-                    )?;
+                })
+            }
+            #[allow(deprecated)]
+            "delete_managed_account" => {
+                let request: DeleteManagedAccountRequest = ::linkspec_runtime::dispatch::arguments(
+                    "delete_managed_account",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.delete_managed_account(request).await,
                     )
-                }
-                #[allow(deprecated)]
-                "read_managed_account" => {
-                    let request: ReadManagedAccountRequest = ::linkspec_runtime::dispatch::arguments(
-                        "read_managed_account",
-                        args,
-                    )?;
+                })
+            }
+            #[allow(deprecated)]
+            "read_managed_account" => {
+                let request: ReadManagedAccountRequest = ::linkspec_runtime::dispatch::arguments(
+                    "read_managed_account",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.read_managed_account(request).await,
                     )
-                }
-                #[allow(deprecated)]
-                "update_managed_account" => {
-                    let request: UpdateManagedAccountRequest = ::linkspec_runtime::dispatch::arguments(
-                        "update_managed_account",
-                        args,
-                    )?;
+                })
+            }
+            #[allow(deprecated)]
+            "update_managed_account" => {
+                let request: UpdateManagedAccountRequest = ::linkspec_runtime::dispatch::arguments(
+                    "update_managed_account",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.update_managed_account(request).await,
                     )
-                }
-                #[allow(deprecated)]
-                "list_managed_transactions" => {
-                    let request: ListManagedTransactionsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_managed_transactions",
-                        args,
-                    )?;
+                })
+            }
+            #[allow(deprecated)]
+            "list_managed_transactions" => {
+                let request: ListManagedTransactionsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_managed_transactions",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_managed_transactions(request).await,
                     )
-                }
-                #[allow(deprecated)]
-                "create_managed_transaction" => {
-                    let request: CreateManagedTransactionRequest = ::linkspec_runtime::dispatch::arguments(
-                        "create_managed_transaction",
-                        args,
-                    )?;
+                })
+            }
+            #[allow(deprecated)]
+            "create_managed_transaction" => {
+                let request: CreateManagedTransactionRequest = ::linkspec_runtime::dispatch::arguments(
+                    "create_managed_transaction",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.create_managed_transaction(request).await,
                     )
-                }
-                #[allow(deprecated)]
-                "delete_managed_transaction" => {
-                    let request: DeleteManagedTransactionRequest = ::linkspec_runtime::dispatch::arguments(
-                        "delete_managed_transaction",
-                        args,
-                    )?;
+                })
+            }
+            #[allow(deprecated)]
+            "delete_managed_transaction" => {
+                let request: DeleteManagedTransactionRequest = ::linkspec_runtime::dispatch::arguments(
+                    "delete_managed_transaction",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.delete_managed_transaction(request).await,
                     )
-                }
-                #[allow(deprecated)]
-                "read_managed_transaction" => {
-                    let request: ReadManagedTransactionRequest = ::linkspec_runtime::dispatch::arguments(
-                        "read_managed_transaction",
-                        args,
-                    )?;
+                })
+            }
+            #[allow(deprecated)]
+            "read_managed_transaction" => {
+                let request: ReadManagedTransactionRequest = ::linkspec_runtime::dispatch::arguments(
+                    "read_managed_transaction",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.read_managed_transaction(request).await,
                     )
-                }
-                #[allow(deprecated)]
-                "update_managed_transaction" => {
-                    let request: UpdateManagedTransactionRequest = ::linkspec_runtime::dispatch::arguments(
-                        "update_managed_transaction",
-                        args,
-                    )?;
+                })
+            }
+            #[allow(deprecated)]
+            "update_managed_transaction" => {
+                let request: UpdateManagedTransactionRequest = ::linkspec_runtime::dispatch::arguments(
+                    "update_managed_transaction",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.update_managed_transaction(request).await,
                     )
-                }
-                "list_members" => {
-                    let request: ListMembersRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_members",
-                        args,
-                    )?;
+                })
+            }
+            "list_members" => {
+                let request: ListMembersRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_members",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_members(request).await,
                     )
-                }
-                "create_member" => {
-                    let request: CreateMemberRequest = ::linkspec_runtime::dispatch::arguments(
-                        "create_member",
-                        args,
-                    )?;
+                })
+            }
+            "create_member" => {
+                let request: CreateMemberRequest = ::linkspec_runtime::dispatch::arguments(
+                    "create_member",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.create_member(request).await,
                     )
-                }
-                "delete_member" => {
-                    let request: DeleteMemberRequest = ::linkspec_runtime::dispatch::arguments(
-                        "delete_member",
-                        args,
-                    )?;
+                })
+            }
+            "delete_member" => {
+                let request: DeleteMemberRequest = ::linkspec_runtime::dispatch::arguments(
+                    "delete_member",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.delete_member(request).await,
                     )
-                }
-                "read_member" => {
-                    let request: ReadMemberRequest = ::linkspec_runtime::dispatch::arguments(
-                        "read_member",
-                        args,
-                    )?;
+                })
+            }
+            "read_member" => {
+                let request: ReadMemberRequest = ::linkspec_runtime::dispatch::arguments(
+                    "read_member",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.read_member(request).await,
                     )
-                }
-                "update_member" => {
-                    let request: UpdateMemberRequest = ::linkspec_runtime::dispatch::arguments(
-                        "update_member",
-                        args,
-                    )?;
+                })
+            }
+            "update_member" => {
+                let request: UpdateMemberRequest = ::linkspec_runtime::dispatch::arguments(
+                    "update_member",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.update_member(request).await,
                     )
-                }
-                "aggregate_member" => {
-                    let request: AggregateMemberRequest = ::linkspec_runtime::dispatch::arguments(
-                        "aggregate_member",
-                        args,
-                    )?;
+                })
+            }
+            "aggregate_member" => {
+                let request: AggregateMemberRequest = ::linkspec_runtime::dispatch::arguments(
+                    "aggregate_member",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.aggregate_member(request).await,
                     )
-                }
-                "list_member_challenges" => {
-                    let request: ListMemberChallengesRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_member_challenges",
-                        args,
-                    )?;
+                })
+            }
+            "list_member_challenges" => {
+                let request: ListMemberChallengesRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_member_challenges",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_member_challenges(request).await,
                     )
-                }
-                "check_balances" => {
-                    let request: CheckBalancesRequest = ::linkspec_runtime::dispatch::arguments(
-                        "check_balances",
-                        args,
-                    )?;
+                })
+            }
+            "check_balances" => {
+                let request: CheckBalancesRequest = ::linkspec_runtime::dispatch::arguments(
+                    "check_balances",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.check_balances(request).await,
                     )
-                }
-                "list_member_credentials" => {
-                    let request: ListMemberCredentialsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_member_credentials",
-                        args,
-                    )?;
+                })
+            }
+            "list_member_credentials" => {
+                let request: ListMemberCredentialsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_member_credentials",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_member_credentials(request).await,
                     )
-                }
-                "identify_member" => {
-                    let request: IdentifyMemberRequest = ::linkspec_runtime::dispatch::arguments(
-                        "identify_member",
-                        args,
-                    )?;
+                })
+            }
+            "identify_member" => {
+                let request: IdentifyMemberRequest = ::linkspec_runtime::dispatch::arguments(
+                    "identify_member",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.identify_member(request).await,
                     )
-                }
-                "resume_aggregation" => {
-                    let request: ResumeAggregationRequest = ::linkspec_runtime::dispatch::arguments(
-                        "resume_aggregation",
-                        args,
-                    )?;
+                })
+            }
+            "resume_aggregation" => {
+                let request: ResumeAggregationRequest = ::linkspec_runtime::dispatch::arguments(
+                    "resume_aggregation",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.resume_aggregation(request).await,
                     )
-                }
-                "read_member_status" => {
-                    let request: ReadMemberStatusRequest = ::linkspec_runtime::dispatch::arguments(
-                        "read_member_status",
-                        args,
-                    )?;
+                })
+            }
+            "read_member_status" => {
+                let request: ReadMemberStatusRequest = ::linkspec_runtime::dispatch::arguments(
+                    "read_member_status",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.read_member_status(request).await,
                     )
-                }
-                "verify_member" => {
-                    let request: VerifyMemberRequest = ::linkspec_runtime::dispatch::arguments(
-                        "verify_member",
-                        args,
-                    )?;
+                })
+            }
+            "verify_member" => {
+                let request: VerifyMemberRequest = ::linkspec_runtime::dispatch::arguments(
+                    "verify_member",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.verify_member(request).await,
                     )
-                }
-                "read_merchant_location" => {
-                    let request: ReadMerchantLocationRequest = ::linkspec_runtime::dispatch::arguments(
-                        "read_merchant_location",
-                        args,
-                    )?;
+                })
+            }
+            "read_merchant_location" => {
+                let request: ReadMerchantLocationRequest = ::linkspec_runtime::dispatch::arguments(
+                    "read_merchant_location",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.read_merchant_location(request).await,
                     )
-                }
-                "list_merchants" => {
-                    let request: ListMerchantsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_merchants",
-                        args,
-                    )?;
+                })
+            }
+            "list_merchants" => {
+                let request: ListMerchantsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_merchants",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_merchants(request).await,
                     )
-                }
-                "read_merchant" => {
-                    let request: ReadMerchantRequest = ::linkspec_runtime::dispatch::arguments(
-                        "read_merchant",
-                        args,
-                    )?;
+                })
+            }
+            "read_merchant" => {
+                let request: ReadMerchantRequest = ::linkspec_runtime::dispatch::arguments(
+                    "read_merchant",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.read_merchant(request).await,
                     )
-                }
-                "list_user_microdeposits" => {
-                    let request: ListUserMicrodepositsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_user_microdeposits",
-                        args,
-                    )?;
+                })
+            }
+            "list_user_microdeposits" => {
+                let request: ListUserMicrodepositsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_user_microdeposits",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_user_microdeposits(request).await,
                     )
-                }
-                "create_microdeposit" => {
-                    let request: CreateMicrodepositRequest = ::linkspec_runtime::dispatch::arguments(
-                        "create_microdeposit",
-                        args,
-                    )?;
+                })
+            }
+            "create_microdeposit" => {
+                let request: CreateMicrodepositRequest = ::linkspec_runtime::dispatch::arguments(
+                    "create_microdeposit",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.create_microdeposit(request).await,
                     )
-                }
-                "delete_microdeposit" => {
-                    let request: DeleteMicrodepositRequest = ::linkspec_runtime::dispatch::arguments(
-                        "delete_microdeposit",
-                        args,
-                    )?;
+                })
+            }
+            "delete_microdeposit" => {
+                let request: DeleteMicrodepositRequest = ::linkspec_runtime::dispatch::arguments(
+                    "delete_microdeposit",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.delete_microdeposit(request).await,
                     )
-                }
-                "read_user_microdeposit" => {
-                    let request: ReadUserMicrodepositRequest = ::linkspec_runtime::dispatch::arguments(
-                        "read_user_microdeposit",
-                        args,
-                    )?;
+                })
+            }
+            "read_user_microdeposit" => {
+                let request: ReadUserMicrodepositRequest = ::linkspec_runtime::dispatch::arguments(
+                    "read_user_microdeposit",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.read_user_microdeposit(request).await,
                     )
-                }
-                "verify_microdeposit" => {
-                    let request: VerifyMicrodepositRequest = ::linkspec_runtime::dispatch::arguments(
-                        "verify_microdeposit",
-                        args,
-                    )?;
+                })
+            }
+            "verify_microdeposit" => {
+                let request: VerifyMicrodepositRequest = ::linkspec_runtime::dispatch::arguments(
+                    "verify_microdeposit",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.verify_microdeposit(request).await,
                     )
-                }
-                "list_user_verifications" => {
-                    let request: ListUserVerificationsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_user_verifications",
-                        args,
-                    )?;
+                })
+            }
+            "list_user_verifications" => {
+                let request: ListUserVerificationsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_user_verifications",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_user_verifications(request).await,
                     )
-                }
-                "read_monthly_cash_flow_profile" => {
-                    let request: ReadMonthlyCashFlowProfileRequest = ::linkspec_runtime::dispatch::arguments(
-                        "read_monthly_cash_flow_profile",
-                        args,
-                    )?;
+                })
+            }
+            "read_monthly_cash_flow_profile" => {
+                let request: ReadMonthlyCashFlowProfileRequest = ::linkspec_runtime::dispatch::arguments(
+                    "read_monthly_cash_flow_profile",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.read_monthly_cash_flow_profile(request).await,
                     )
-                }
-                "update_monthly_cash_flow_profile" => {
-                    let request: UpdateMonthlyCashFlowProfileRequest = ::linkspec_runtime::dispatch::arguments(
-                        "update_monthly_cash_flow_profile",
-                        args,
-                    )?;
+                })
+            }
+            "update_monthly_cash_flow_profile" => {
+                let request: UpdateMonthlyCashFlowProfileRequest = ::linkspec_runtime::dispatch::arguments(
+                    "update_monthly_cash_flow_profile",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.update_monthly_cash_flow_profile(request).await,
                     )
-                }
-                "create_notification" => {
-                    let request: CreateNotificationRequest = ::linkspec_runtime::dispatch::arguments(
-                        "create_notification",
-                        args,
-                    )?;
+                })
+            }
+            "create_notification" => {
+                let request: CreateNotificationRequest = ::linkspec_runtime::dispatch::arguments(
+                    "create_notification",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.create_notification(request).await,
                     )
-                }
-                "list_notifications" => {
-                    let request: ListNotificationsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_notifications",
-                        args,
-                    )?;
+                })
+            }
+            "list_notifications" => {
+                let request: ListNotificationsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_notifications",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_notifications(request).await,
                     )
-                }
-                "read_notifications" => {
-                    let request: ReadNotificationsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "read_notifications",
-                        args,
-                    )?;
+                })
+            }
+            "read_notifications" => {
+                let request: ReadNotificationsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "read_notifications",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.read_notifications(request).await,
                     )
-                }
-                "request_authorization_code" => {
-                    let request: RequestAuthorizationCodeRequest = ::linkspec_runtime::dispatch::arguments(
-                        "request_authorization_code",
-                        args,
-                    )?;
+                })
+            }
+            "request_authorization_code" => {
+                let request: RequestAuthorizationCodeRequest = ::linkspec_runtime::dispatch::arguments(
+                    "request_authorization_code",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.request_authorization_code(request).await,
                     )
-                }
-                "list_tokens" => {
-                    let request: ListTokensRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_tokens",
-                        args,
-                    )?;
+                })
+            }
+            "list_tokens" => {
+                let request: ListTokensRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_tokens",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_tokens(request).await,
                     )
-                }
-                "request_account_number" => {
-                    let request: RequestAccountNumberRequest = ::linkspec_runtime::dispatch::arguments(
-                        "request_account_number",
-                        args,
-                    )?;
+                })
+            }
+            "request_account_number" => {
+                let request: RequestAccountNumberRequest = ::linkspec_runtime::dispatch::arguments(
+                    "request_account_number",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.request_account_number(request).await,
                     )
-                }
-                "check_real_time_account_balance" => {
-                    let request: CheckRealTimeAccountBalanceRequest = ::linkspec_runtime::dispatch::arguments(
-                        "check_real_time_account_balance",
-                        args,
-                    )?;
+                })
+            }
+            "check_real_time_account_balance" => {
+                let request: CheckRealTimeAccountBalanceRequest = ::linkspec_runtime::dispatch::arguments(
+                    "check_real_time_account_balance",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.check_real_time_account_balance(request).await,
                     )
-                }
-                "read_account_balance" => {
-                    let request: ReadAccountBalanceRequest = ::linkspec_runtime::dispatch::arguments(
-                        "read_account_balance",
-                        args,
-                    )?;
+                })
+            }
+            "read_account_balance" => {
+                let request: ReadAccountBalanceRequest = ::linkspec_runtime::dispatch::arguments(
+                    "read_account_balance",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.read_account_balance(request).await,
                     )
-                }
-                "get_account_owner_info" => {
-                    let request: GetAccountOwnerInfoRequest = ::linkspec_runtime::dispatch::arguments(
-                        "get_account_owner_info",
-                        args,
-                    )?;
+                })
+            }
+            "get_account_owner_info" => {
+                let request: GetAccountOwnerInfoRequest = ::linkspec_runtime::dispatch::arguments(
+                    "get_account_owner_info",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.get_account_owner_info(request).await,
                     )
-                }
-                "fetch_rewards" => {
-                    let request: FetchRewardsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "fetch_rewards",
-                        args,
-                    )?;
+                })
+            }
+            "fetch_rewards" => {
+                let request: FetchRewardsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "fetch_rewards",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.fetch_rewards(request).await,
                     )
-                }
-                "list_rewards" => {
-                    let request: ListRewardsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_rewards",
-                        args,
-                    )?;
+                })
+            }
+            "list_rewards" => {
+                let request: ListRewardsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_rewards",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_rewards(request).await,
                     )
-                }
-                "read_rewards" => {
-                    let request: ReadRewardsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "read_rewards",
-                        args,
-                    )?;
+                })
+            }
+            "read_rewards" => {
+                let request: ReadRewardsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "read_rewards",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.read_rewards(request).await,
                     )
-                }
-                "credit_card" => {
-                    let request: CreditCardRequest = ::linkspec_runtime::dispatch::arguments(
-                        "credit_card",
-                        args,
-                    )?;
+                })
+            }
+            "credit_card" => {
+                let request: CreditCardRequest = ::linkspec_runtime::dispatch::arguments(
+                    "credit_card",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.credit_card(request).await,
                     )
-                }
-                "create_spending_plan_iteration_item" => {
-                    let request: CreateSpendingPlanIterationItemRequest = ::linkspec_runtime::dispatch::arguments(
-                        "create_spending_plan_iteration_item",
-                        args,
-                    )?;
+                })
+            }
+            "create_spending_plan_iteration_item" => {
+                let request: CreateSpendingPlanIterationItemRequest = ::linkspec_runtime::dispatch::arguments(
+                    "create_spending_plan_iteration_item",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.create_spending_plan_iteration_item(request).await,
                     )
-                }
-                "list_spending_plan_iteration_items" => {
-                    let request: ListSpendingPlanIterationItemsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_spending_plan_iteration_items",
-                        args,
-                    )?;
+                })
+            }
+            "list_spending_plan_iteration_items" => {
+                let request: ListSpendingPlanIterationItemsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_spending_plan_iteration_items",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_spending_plan_iteration_items(request).await,
                     )
-                }
-                "create_spending_plan" => {
-                    let request: CreateSpendingPlanRequest = ::linkspec_runtime::dispatch::arguments(
-                        "create_spending_plan",
-                        args,
-                    )?;
+                })
+            }
+            "create_spending_plan" => {
+                let request: CreateSpendingPlanRequest = ::linkspec_runtime::dispatch::arguments(
+                    "create_spending_plan",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.create_spending_plan(request).await,
                     )
-                }
-                "list_spending_plans" => {
-                    let request: ListSpendingPlansRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_spending_plans",
-                        args,
-                    )?;
+                })
+            }
+            "list_spending_plans" => {
+                let request: ListSpendingPlansRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_spending_plans",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_spending_plans(request).await,
                     )
-                }
-                "delete_spending_plan_account" => {
-                    let request: DeleteSpendingPlanAccountRequest = ::linkspec_runtime::dispatch::arguments(
-                        "delete_spending_plan_account",
-                        args,
-                    )?;
+                })
+            }
+            "delete_spending_plan_account" => {
+                let request: DeleteSpendingPlanAccountRequest = ::linkspec_runtime::dispatch::arguments(
+                    "delete_spending_plan_account",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.delete_spending_plan_account(request).await,
                     )
-                }
-                "read_spending_plan_account" => {
-                    let request: ReadSpendingPlanAccountRequest = ::linkspec_runtime::dispatch::arguments(
-                        "read_spending_plan_account",
-                        args,
-                    )?;
+                })
+            }
+            "read_spending_plan_account" => {
+                let request: ReadSpendingPlanAccountRequest = ::linkspec_runtime::dispatch::arguments(
+                    "read_spending_plan_account",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.read_spending_plan_account(request).await,
                     )
-                }
-                "delete_spending_plan_iteration_item" => {
-                    let request: DeleteSpendingPlanIterationItemRequest = ::linkspec_runtime::dispatch::arguments(
-                        "delete_spending_plan_iteration_item",
-                        args,
-                    )?;
+                })
+            }
+            "delete_spending_plan_iteration_item" => {
+                let request: DeleteSpendingPlanIterationItemRequest = ::linkspec_runtime::dispatch::arguments(
+                    "delete_spending_plan_iteration_item",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.delete_spending_plan_iteration_item(request).await,
                     )
-                }
-                "read_spending_plan_iteration_item" => {
-                    let request: ReadSpendingPlanIterationItemRequest = ::linkspec_runtime::dispatch::arguments(
-                        "read_spending_plan_iteration_item",
-                        args,
-                    )?;
+                })
+            }
+            "read_spending_plan_iteration_item" => {
+                let request: ReadSpendingPlanIterationItemRequest = ::linkspec_runtime::dispatch::arguments(
+                    "read_spending_plan_iteration_item",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.read_spending_plan_iteration_item(request).await,
                     )
-                }
-                "update_spending_plan_iteration_item" => {
-                    let request: UpdateSpendingPlanIterationItemRequest = ::linkspec_runtime::dispatch::arguments(
-                        "update_spending_plan_iteration_item",
-                        args,
-                    )?;
+                })
+            }
+            "update_spending_plan_iteration_item" => {
+                let request: UpdateSpendingPlanIterationItemRequest = ::linkspec_runtime::dispatch::arguments(
+                    "update_spending_plan_iteration_item",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.update_spending_plan_iteration_item(request).await,
                     )
-                }
-                "delete_spending_plan" => {
-                    let request: DeleteSpendingPlanRequest = ::linkspec_runtime::dispatch::arguments(
-                        "delete_spending_plan",
-                        args,
-                    )?;
+                })
+            }
+            "delete_spending_plan" => {
+                let request: DeleteSpendingPlanRequest = ::linkspec_runtime::dispatch::arguments(
+                    "delete_spending_plan",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.delete_spending_plan(request).await,
                     )
-                }
-                "read_spending_plan_user" => {
-                    let request: ReadSpendingPlanUserRequest = ::linkspec_runtime::dispatch::arguments(
-                        "read_spending_plan_user",
-                        args,
-                    )?;
+                })
+            }
+            "read_spending_plan_user" => {
+                let request: ReadSpendingPlanUserRequest = ::linkspec_runtime::dispatch::arguments(
+                    "read_spending_plan_user",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.read_spending_plan_user(request).await,
                     )
-                }
-                "list_spending_plan_accounts" => {
-                    let request: ListSpendingPlanAccountsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_spending_plan_accounts",
-                        args,
-                    )?;
+                })
+            }
+            "list_spending_plan_accounts" => {
+                let request: ListSpendingPlanAccountsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_spending_plan_accounts",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_spending_plan_accounts(request).await,
                     )
-                }
-                "list_spending_plan_iterations" => {
-                    let request: ListSpendingPlanIterationsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_spending_plan_iterations",
-                        args,
-                    )?;
+                })
+            }
+            "list_spending_plan_iterations" => {
+                let request: ListSpendingPlanIterationsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_spending_plan_iterations",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_spending_plan_iterations(request).await,
                     )
-                }
-                "read_current_spending_plan_iteration" => {
-                    let request: ReadCurrentSpendingPlanIterationRequest = ::linkspec_runtime::dispatch::arguments(
-                        "read_current_spending_plan_iteration",
-                        args,
-                    )?;
+                })
+            }
+            "read_current_spending_plan_iteration" => {
+                let request: ReadCurrentSpendingPlanIterationRequest = ::linkspec_runtime::dispatch::arguments(
+                    "read_current_spending_plan_iteration",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.read_current_spending_plan_iteration(request).await,
                     )
-                }
-                "read_spending_plan_iteration" => {
-                    let request: ReadSpendingPlanIterationRequest = ::linkspec_runtime::dispatch::arguments(
-                        "read_spending_plan_iteration",
-                        args,
-                    )?;
+                })
+            }
+            "read_spending_plan_iteration" => {
+                let request: ReadSpendingPlanIterationRequest = ::linkspec_runtime::dispatch::arguments(
+                    "read_spending_plan_iteration",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.read_spending_plan_iteration(request).await,
                     )
-                }
-                "fetch_statements" => {
-                    let request: FetchStatementsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "fetch_statements",
-                        args,
-                    )?;
+                })
+            }
+            "fetch_statements" => {
+                let request: FetchStatementsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "fetch_statements",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.fetch_statements(request).await,
                     )
-                }
-                "list_statements_by_member" => {
-                    let request: ListStatementsByMemberRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_statements_by_member",
-                        args,
-                    )?;
+                })
+            }
+            "list_statements_by_member" => {
+                let request: ListStatementsByMemberRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_statements_by_member",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_statements_by_member(request).await,
                     )
-                }
-                "read_statement_by_member" => {
-                    let request: ReadStatementByMemberRequest = ::linkspec_runtime::dispatch::arguments(
-                        "read_statement_by_member",
-                        args,
-                    )?;
+                })
+            }
+            "read_statement_by_member" => {
+                let request: ReadStatementByMemberRequest = ::linkspec_runtime::dispatch::arguments(
+                    "read_statement_by_member",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.read_statement_by_member(request).await,
                     )
-                }
-                "download_statement_pdf" => {
-                    let request: DownloadStatementPdfRequest = ::linkspec_runtime::dispatch::arguments(
-                        "download_statement_pdf",
-                        args,
-                    )?;
+                })
+            }
+            "download_statement_pdf" => {
+                let request: DownloadStatementPdfRequest = ::linkspec_runtime::dispatch::arguments(
+                    "download_statement_pdf",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.download_statement_pdf(request).await,
                     )
-                }
-                "list_taggings" => {
-                    let request: ListTaggingsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_taggings",
-                        args,
-                    )?;
+                })
+            }
+            "list_taggings" => {
+                let request: ListTaggingsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_taggings",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_taggings(request).await,
                     )
-                }
-                "create_tagging" => {
-                    let request: CreateTaggingRequest = ::linkspec_runtime::dispatch::arguments(
-                        "create_tagging",
-                        args,
-                    )?;
+                })
+            }
+            "create_tagging" => {
+                let request: CreateTaggingRequest = ::linkspec_runtime::dispatch::arguments(
+                    "create_tagging",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.create_tagging(request).await,
                     )
-                }
-                "delete_tagging" => {
-                    let request: DeleteTaggingRequest = ::linkspec_runtime::dispatch::arguments(
-                        "delete_tagging",
-                        args,
-                    )?;
+                })
+            }
+            "delete_tagging" => {
+                let request: DeleteTaggingRequest = ::linkspec_runtime::dispatch::arguments(
+                    "delete_tagging",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.delete_tagging(request).await,
                     )
-                }
-                "read_tagging" => {
-                    let request: ReadTaggingRequest = ::linkspec_runtime::dispatch::arguments(
-                        "read_tagging",
-                        args,
-                    )?;
+                })
+            }
+            "read_tagging" => {
+                let request: ReadTaggingRequest = ::linkspec_runtime::dispatch::arguments(
+                    "read_tagging",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.read_tagging(request).await,
                     )
-                }
-                "update_tagging" => {
-                    let request: UpdateTaggingRequest = ::linkspec_runtime::dispatch::arguments(
-                        "update_tagging",
-                        args,
-                    )?;
+                })
+            }
+            "update_tagging" => {
+                let request: UpdateTaggingRequest = ::linkspec_runtime::dispatch::arguments(
+                    "update_tagging",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.update_tagging(request).await,
                     )
-                }
-                "list_tags" => {
-                    let request: ListTagsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_tags",
-                        args,
-                    )?;
+                })
+            }
+            "list_tags" => {
+                let request: ListTagsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_tags",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(self.list_tags(request).await)
-                }
-                "create_tag" => {
-                    let request: CreateTagRequest = ::linkspec_runtime::dispatch::arguments(
-                        "create_tag",
-                        args,
-                    )?;
+                })
+            }
+            "create_tag" => {
+                let request: CreateTagRequest = ::linkspec_runtime::dispatch::arguments(
+                    "create_tag",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(self.create_tag(request).await)
-                }
-                "delete_tag" => {
-                    let request: DeleteTagRequest = ::linkspec_runtime::dispatch::arguments(
-                        "delete_tag",
-                        args,
-                    )?;
+                })
+            }
+            "delete_tag" => {
+                let request: DeleteTagRequest = ::linkspec_runtime::dispatch::arguments(
+                    "delete_tag",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(self.delete_tag(request).await)
-                }
-                "read_tag" => {
-                    let request: ReadTagRequest = ::linkspec_runtime::dispatch::arguments(
-                        "read_tag",
-                        args,
-                    )?;
+                })
+            }
+            "read_tag" => {
+                let request: ReadTagRequest = ::linkspec_runtime::dispatch::arguments(
+                    "read_tag",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(self.read_tag(request).await)
-                }
-                "update_tag" => {
-                    let request: UpdateTagRequest = ::linkspec_runtime::dispatch::arguments(
-                        "update_tag",
-                        args,
-                    )?;
+                })
+            }
+            "update_tag" => {
+                let request: UpdateTagRequest = ::linkspec_runtime::dispatch::arguments(
+                    "update_tag",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(self.update_tag(request).await)
-                }
-                "list_transaction_rules" => {
-                    let request: ListTransactionRulesRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_transaction_rules",
-                        args,
-                    )?;
+                })
+            }
+            "list_transaction_rules" => {
+                let request: ListTransactionRulesRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_transaction_rules",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_transaction_rules(request).await,
                     )
-                }
-                "create_transaction_rule" => {
-                    let request: CreateTransactionRuleRequest = ::linkspec_runtime::dispatch::arguments(
-                        "create_transaction_rule",
-                        args,
-                    )?;
+                })
+            }
+            "create_transaction_rule" => {
+                let request: CreateTransactionRuleRequest = ::linkspec_runtime::dispatch::arguments(
+                    "create_transaction_rule",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.create_transaction_rule(request).await,
                     )
-                }
-                "read_transaction_rule" => {
-                    let request: ReadTransactionRuleRequest = ::linkspec_runtime::dispatch::arguments(
-                        "read_transaction_rule",
-                        args,
-                    )?;
+                })
+            }
+            "read_transaction_rule" => {
+                let request: ReadTransactionRuleRequest = ::linkspec_runtime::dispatch::arguments(
+                    "read_transaction_rule",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.read_transaction_rule(request).await,
                     )
-                }
-                "update_transaction_rule" => {
-                    let request: UpdateTransactionRuleRequest = ::linkspec_runtime::dispatch::arguments(
-                        "update_transaction_rule",
-                        args,
-                    )?;
+                })
+            }
+            "update_transaction_rule" => {
+                let request: UpdateTransactionRuleRequest = ::linkspec_runtime::dispatch::arguments(
+                    "update_transaction_rule",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.update_transaction_rule(request).await,
                     )
-                }
-                "enhance_transactions" => {
-                    let request: EnhanceTransactionsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "enhance_transactions",
-                        args,
-                    )?;
+                })
+            }
+            "enhance_transactions" => {
+                let request: EnhanceTransactionsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "enhance_transactions",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.enhance_transactions(request).await,
                     )
-                }
-                "create_manual_transaction" => {
-                    let request: CreateManualTransactionRequest = ::linkspec_runtime::dispatch::arguments(
-                        "create_manual_transaction",
-                        args,
-                    )?;
+                })
+            }
+            "create_manual_transaction" => {
+                let request: CreateManualTransactionRequest = ::linkspec_runtime::dispatch::arguments(
+                    "create_manual_transaction",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.create_manual_transaction(request).await,
                     )
-                }
-                "list_transactions_by_account" => {
-                    let request: ListTransactionsByAccountRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_transactions_by_account",
-                        args,
-                    )?;
+                })
+            }
+            "list_transactions_by_account" => {
+                let request: ListTransactionsByAccountRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_transactions_by_account",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_transactions_by_account(request).await,
                     )
-                }
-                "list_transactions_by_account_per_member" => {
-                    let request: ListTransactionsByAccountPerMemberRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_transactions_by_account_per_member",
-                        args,
-                    )?;
+                })
+            }
+            "list_transactions_by_account_per_member" => {
+                let request: ListTransactionsByAccountPerMemberRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_transactions_by_account_per_member",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_transactions_by_account_per_member(request).await,
                     )
-                }
-                "extend_history" => {
-                    let request: ExtendHistoryRequest = ::linkspec_runtime::dispatch::arguments(
-                        "extend_history",
-                        args,
-                    )?;
+                })
+            }
+            "extend_history" => {
+                let request: ExtendHistoryRequest = ::linkspec_runtime::dispatch::arguments(
+                    "extend_history",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.extend_history(request).await,
                     )
-                }
-                "list_transactions_by_member" => {
-                    let request: ListTransactionsByMemberRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_transactions_by_member",
-                        args,
-                    )?;
+                })
+            }
+            "list_transactions_by_member" => {
+                let request: ListTransactionsByMemberRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_transactions_by_member",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_transactions_by_member(request).await,
                     )
-                }
-                "list_transactions_by_tag" => {
-                    let request: ListTransactionsByTagRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_transactions_by_tag",
-                        args,
-                    )?;
+                })
+            }
+            "list_transactions_by_tag" => {
+                let request: ListTransactionsByTagRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_transactions_by_tag",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_transactions_by_tag(request).await,
                     )
-                }
-                "delete_transaction_rule" => {
-                    let request: DeleteTransactionRuleRequest = ::linkspec_runtime::dispatch::arguments(
-                        "delete_transaction_rule",
-                        args,
-                    )?;
+                })
+            }
+            "delete_transaction_rule" => {
+                let request: DeleteTransactionRuleRequest = ::linkspec_runtime::dispatch::arguments(
+                    "delete_transaction_rule",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.delete_transaction_rule(request).await,
                     )
-                }
-                "list_transactions" => {
-                    let request: ListTransactionsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_transactions",
-                        args,
-                    )?;
+                })
+            }
+            "list_transactions" => {
+                let request: ListTransactionsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_transactions",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.list_transactions(request).await,
                     )
-                }
-                "read_transaction" => {
-                    let request: ReadTransactionRequest = ::linkspec_runtime::dispatch::arguments(
-                        "read_transaction",
-                        args,
-                    )?;
+                })
+            }
+            "read_transaction" => {
+                let request: ReadTransactionRequest = ::linkspec_runtime::dispatch::arguments(
+                    "read_transaction",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.read_transaction(request).await,
                     )
-                }
-                "update_transaction" => {
-                    let request: UpdateTransactionRequest = ::linkspec_runtime::dispatch::arguments(
-                        "update_transaction",
-                        args,
-                    )?;
+                })
+            }
+            "update_transaction" => {
+                let request: UpdateTransactionRequest = ::linkspec_runtime::dispatch::arguments(
+                    "update_transaction",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.update_transaction(request).await,
                     )
-                }
-                "delete_manual_transactions" => {
-                    let request: DeleteManualTransactionsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "delete_manual_transactions",
-                        args,
-                    )?;
+                })
+            }
+            "delete_manual_transactions" => {
+                let request: DeleteManualTransactionsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "delete_manual_transactions",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.delete_manual_transactions(request).await,
                     )
-                }
-                "read_transaction_by_account" => {
-                    let request: ReadTransactionByAccountRequest = ::linkspec_runtime::dispatch::arguments(
-                        "read_transaction_by_account",
-                        args,
-                    )?;
+                })
+            }
+            "read_transaction_by_account" => {
+                let request: ReadTransactionByAccountRequest = ::linkspec_runtime::dispatch::arguments(
+                    "read_transaction_by_account",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.read_transaction_by_account(request).await,
                     )
-                }
-                "update_transaction_by_account" => {
-                    let request: UpdateTransactionByAccountRequest = ::linkspec_runtime::dispatch::arguments(
-                        "update_transaction_by_account",
-                        args,
-                    )?;
+                })
+            }
+            "update_transaction_by_account" => {
+                let request: UpdateTransactionByAccountRequest = ::linkspec_runtime::dispatch::arguments(
+                    "update_transaction_by_account",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.update_transaction_by_account(request).await,
                     )
-                }
-                "repeating_transactions" => {
-                    let request: RepeatingTransactionsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "repeating_transactions",
-                        args,
-                    )?;
+                })
+            }
+            "repeating_transactions" => {
+                let request: RepeatingTransactionsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "repeating_transactions",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.repeating_transactions(request).await,
                     )
-                }
-                "specific_repeating_transaction" => {
-                    let request: SpecificRepeatingTransactionRequest = ::linkspec_runtime::dispatch::arguments(
-                        "specific_repeating_transaction",
-                        args,
-                    )?;
+                })
+            }
+            "specific_repeating_transaction" => {
+                let request: SpecificRepeatingTransactionRequest = ::linkspec_runtime::dispatch::arguments(
+                    "specific_repeating_transaction",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.specific_repeating_transaction(request).await,
                     )
-                }
-                "delete_split_transactions" => {
-                    let request: DeleteSplitTransactionsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "delete_split_transactions",
-                        args,
-                    )?;
+                })
+            }
+            "delete_split_transactions" => {
+                let request: DeleteSplitTransactionsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "delete_split_transactions",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.delete_split_transactions(request).await,
                     )
-                }
-                "create_split_transactions" => {
-                    let request: CreateSplitTransactionsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "create_split_transactions",
-                        args,
-                    )?;
+                })
+            }
+            "create_split_transactions" => {
+                let request: CreateSplitTransactionsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "create_split_transactions",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.create_split_transactions(request).await,
                     )
-                }
-                "delete_split_transaction_by_account" => {
-                    let request: DeleteSplitTransactionByAccountRequest = ::linkspec_runtime::dispatch::arguments(
-                        "delete_split_transaction_by_account",
-                        args,
-                    )?;
+                })
+            }
+            "delete_split_transaction_by_account" => {
+                let request: DeleteSplitTransactionByAccountRequest = ::linkspec_runtime::dispatch::arguments(
+                    "delete_split_transaction_by_account",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.delete_split_transaction_by_account(request).await,
                     )
-                }
-                "create_split_transactions_by_account" => {
-                    let request: CreateSplitTransactionsByAccountRequest = ::linkspec_runtime::dispatch::arguments(
-                        "create_split_transactions_by_account",
-                        args,
-                    )?;
+                })
+            }
+            "create_split_transactions_by_account" => {
+                let request: CreateSplitTransactionsByAccountRequest = ::linkspec_runtime::dispatch::arguments(
+                    "create_split_transactions_by_account",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.create_split_transactions_by_account(request).await,
                     )
-                }
-                "list_users" => {
-                    let request: ListUsersRequest = ::linkspec_runtime::dispatch::arguments(
-                        "list_users",
-                        args,
-                    )?;
+                })
+            }
+            "list_users" => {
+                let request: ListUsersRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_users",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(self.list_users(request).await)
-                }
-                "create_user" => {
-                    let request: CreateUserRequest = ::linkspec_runtime::dispatch::arguments(
-                        "create_user",
-                        args,
-                    )?;
+                })
+            }
+            "create_user" => {
+                let request: CreateUserRequest = ::linkspec_runtime::dispatch::arguments(
+                    "create_user",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.create_user(request).await,
                     )
-                }
-                "delete_user" => {
-                    let request: DeleteUserRequest = ::linkspec_runtime::dispatch::arguments(
-                        "delete_user",
-                        args,
-                    )?;
+                })
+            }
+            "delete_user" => {
+                let request: DeleteUserRequest = ::linkspec_runtime::dispatch::arguments(
+                    "delete_user",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.delete_user(request).await,
                     )
-                }
-                "read_user" => {
-                    let request: ReadUserRequest = ::linkspec_runtime::dispatch::arguments(
-                        "read_user",
-                        args,
-                    )?;
+                })
+            }
+            "read_user" => {
+                let request: ReadUserRequest = ::linkspec_runtime::dispatch::arguments(
+                    "read_user",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(self.read_user(request).await)
-                }
-                "update_user" => {
-                    let request: UpdateUserRequest = ::linkspec_runtime::dispatch::arguments(
-                        "update_user",
-                        args,
-                    )?;
+                })
+            }
+            "update_user" => {
+                let request: UpdateUserRequest = ::linkspec_runtime::dispatch::arguments(
+                    "update_user",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.update_user(request).await,
                     )
-                }
-                "get_identity_data" => {
-                    let request: GetIdentityDataRequest = ::linkspec_runtime::dispatch::arguments(
-                        "get_identity_data",
-                        args,
-                    )?;
+                })
+            }
+            "get_identity_data" => {
+                let request: GetIdentityDataRequest = ::linkspec_runtime::dispatch::arguments(
+                    "get_identity_data",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.get_identity_data(request).await,
                     )
-                }
-                "get_accounts_data" => {
-                    let request: GetAccountsDataRequest = ::linkspec_runtime::dispatch::arguments(
-                        "get_accounts_data",
-                        args,
-                    )?;
+                })
+            }
+            "get_accounts_data" => {
+                let request: GetAccountsDataRequest = ::linkspec_runtime::dispatch::arguments(
+                    "get_accounts_data",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.get_accounts_data(request).await,
                     )
-                }
-                "get_transactions_data" => {
-                    let request: GetTransactionsDataRequest = ::linkspec_runtime::dispatch::arguments(
-                        "get_transactions_data",
-                        args,
-                    )?;
+                })
+            }
+            "get_transactions_data" => {
+                let request: GetTransactionsDataRequest = ::linkspec_runtime::dispatch::arguments(
+                    "get_transactions_data",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.get_transactions_data(request).await,
                     )
-                }
-                "request_o_auth_window_uri" => {
-                    let request: RequestOAuthWindowUriRequest = ::linkspec_runtime::dispatch::arguments(
-                        "request_o_auth_window_uri",
-                        args,
-                    )?;
+                })
+            }
+            "request_o_auth_window_uri" => {
+                let request: RequestOAuthWindowUriRequest = ::linkspec_runtime::dispatch::arguments(
+                    "request_o_auth_window_uri",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.request_o_auth_window_uri(request).await,
                     )
-                }
-                "request_widget_url" => {
-                    let request: RequestWidgetUrlRequest = ::linkspec_runtime::dispatch::arguments(
-                        "request_widget_url",
-                        args,
-                    )?;
+                })
+            }
+            "request_widget_url" => {
+                let request: RequestWidgetUrlRequest = ::linkspec_runtime::dispatch::arguments(
+                    "request_widget_url",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.request_widget_url(request).await,
                     )
-                }
-                _ => {
-                    return Err(::linkspec_runtime::DispatchError::UnknownOperation {
-                        provider: "mx_platform",
-                        operation: ToString::to_string(operation),
-                    });
-                }
-            },
-        )
+                })
+            }
+            _ => {
+                return Err(::linkspec_runtime::DispatchError::UnknownOperation {
+                    provider: "mx_platform",
+                    operation: ToString::to_string(operation),
+                });
+            }
+        };
+        Ok(call.await)
     }
 }
 

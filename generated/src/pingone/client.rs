@@ -405,25 +405,32 @@ impl Client {
         max_pages: usize,
     ) -> Result<::linkspec_runtime::JsonOutcome, ::linkspec_runtime::DispatchError> {
         let _ = (&args, max_pages);
-        Ok(
-            match operation {
-                "read_linked_accounts" => {
-                    let request: ReadLinkedAccountsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "read_linked_accounts",
-                        args,
-                    )?;
+        let call: ::std::pin::Pin<
+            Box<
+                dyn ::std::future::Future<
+                    Output = ::linkspec_runtime::JsonOutcome,
+                > + Send + '_,
+            >,
+        > = match operation {
+            "read_linked_accounts" => {
+                let request: ReadLinkedAccountsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "read_linked_accounts",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.read_linked_accounts_pages(request).collect(max_pages).await,
                     )
-                }
-                _ => {
-                    return Err(::linkspec_runtime::DispatchError::NotPaged {
-                        provider: "pingone",
-                        operation: ToString::to_string(operation),
-                    });
-                }
-            },
-        )
+                })
+            }
+            _ => {
+                return Err(::linkspec_runtime::DispatchError::NotPaged {
+                    provider: "pingone",
+                    operation: ToString::to_string(operation),
+                });
+            }
+        };
+        Ok(call.await)
     }
     /// Calls the operation named `operation` (see [`OPERATIONS`]) with its arguments as JSON:
     /// the parameters by wire name, and the body under `body`. The typed answer or typed
@@ -442,34 +449,43 @@ impl Client {
         args: ::serde_json::Value,
     ) -> Result<::linkspec_runtime::JsonOutcome, ::linkspec_runtime::DispatchError> {
         let _ = &args;
-        Ok(
-            match operation {
-                "create_access_token" => {
-                    let request: CreateAccessTokenRequest = ::linkspec_runtime::dispatch::arguments(
-                        "create_access_token",
-                        args,
-                    )?;
+        let call: ::std::pin::Pin<
+            Box<
+                dyn ::std::future::Future<
+                    Output = ::linkspec_runtime::JsonOutcome,
+                > + Send + '_,
+            >,
+        > = match operation {
+            "create_access_token" => {
+                let request: CreateAccessTokenRequest = ::linkspec_runtime::dispatch::arguments(
+                    "create_access_token",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.create_access_token(request).await,
                     )
-                }
-                "read_linked_accounts" => {
-                    let request: ReadLinkedAccountsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "read_linked_accounts",
-                        args,
-                    )?;
+                })
+            }
+            "read_linked_accounts" => {
+                let request: ReadLinkedAccountsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "read_linked_accounts",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.read_linked_accounts(request).await,
                     )
-                }
-                _ => {
-                    return Err(::linkspec_runtime::DispatchError::UnknownOperation {
-                        provider: "pingone",
-                        operation: ToString::to_string(operation),
-                    });
-                }
-            },
-        )
+                })
+            }
+            _ => {
+                return Err(::linkspec_runtime::DispatchError::UnknownOperation {
+                    provider: "pingone",
+                    operation: ToString::to_string(operation),
+                });
+            }
+        };
+        Ok(call.await)
     }
 }
 

@@ -25,6 +25,10 @@ static PROVIDER: ::linkspec_runtime::ProviderMeta = ::linkspec_runtime::Provider
             name: "Plaid-Version",
             default: None,
         },
+        ::linkspec_runtime::HeaderMeta {
+            name: "Plaid-New-User-API-Enabled",
+            default: None,
+        },
     ],
     base_url: "https://sandbox.plaid.com",
     environments: &[
@@ -128,6 +132,16 @@ impl ClientBuilder {
     #[must_use]
     pub fn plaid_version(mut self, value: impl Into<String>) -> Self {
         self.transport = self.transport.header("Plaid-Version", value.into());
+        self
+    }
+    /// `true` selects the new User APIs for the user operations, `false` the legacy ones (Plaid's document hides this header); sent only when set.
+    ///
+    /// Sent on every call once set; not sent otherwise.
+    #[must_use]
+    pub fn new_user_api_enabled(mut self, value: impl Into<String>) -> Self {
+        self.transport = self
+            .transport
+            .header("Plaid-New-User-API-Enabled", value.into());
         self
     }
     /// How calls are retried (see [`RetryPolicy`](crate::runtime::RetryPolicy) for what is
@@ -8192,2984 +8206,3647 @@ impl Client {
         args: ::serde_json::Value,
     ) -> Result<::linkspec_runtime::JsonOutcome, ::linkspec_runtime::DispatchError> {
         let _ = &args;
-        Ok(
-            match operation {
-                "accounts_get" => {
-                    let request: AccountsGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "accounts_get",
-                        args,
-                    )?;
+        let call: ::std::pin::Pin<
+            Box<
+                dyn ::std::future::Future<
+                    Output = ::linkspec_runtime::JsonOutcome,
+                > + Send + '_,
+            >,
+        > = match operation {
+            "accounts_get" => {
+                let request: AccountsGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "accounts_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.accounts_get(request).await,
                     )
-                }
-                "application_get" => {
-                    let request: ApplicationGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "application_get",
-                        args,
-                    )?;
+                })
+            }
+            "application_get" => {
+                let request: ApplicationGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "application_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.application_get(request).await,
                     )
-                }
-                "asset_report_create" => {
-                    let request: AssetReportCreateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "asset_report_create",
-                        args,
-                    )?;
+                })
+            }
+            "asset_report_create" => {
+                let request: AssetReportCreateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "asset_report_create",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.asset_report_create(request).await,
                     )
-                }
-                "asset_report_get" => {
-                    let request: AssetReportGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "asset_report_get",
-                        args,
-                    )?;
+                })
+            }
+            "asset_report_get" => {
+                let request: AssetReportGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "asset_report_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.asset_report_get(request).await,
                     )
-                }
-                "asset_report_refresh" => {
-                    let request: AssetReportRefreshRequest = ::linkspec_runtime::dispatch::arguments(
-                        "asset_report_refresh",
-                        args,
-                    )?;
+                })
+            }
+            "asset_report_refresh" => {
+                let request: AssetReportRefreshRequest = ::linkspec_runtime::dispatch::arguments(
+                    "asset_report_refresh",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.asset_report_refresh(request).await,
                     )
-                }
-                "asset_report_filter" => {
-                    let request: AssetReportFilterRequest = ::linkspec_runtime::dispatch::arguments(
-                        "asset_report_filter",
-                        args,
-                    )?;
+                })
+            }
+            "asset_report_filter" => {
+                let request: AssetReportFilterRequest = ::linkspec_runtime::dispatch::arguments(
+                    "asset_report_filter",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.asset_report_filter(request).await,
                     )
-                }
-                "asset_report_remove" => {
-                    let request: AssetReportRemoveRequest = ::linkspec_runtime::dispatch::arguments(
-                        "asset_report_remove",
-                        args,
-                    )?;
+                })
+            }
+            "asset_report_remove" => {
+                let request: AssetReportRemoveRequest = ::linkspec_runtime::dispatch::arguments(
+                    "asset_report_remove",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.asset_report_remove(request).await,
                     )
-                }
-                "asset_report_audit_copy_create" => {
-                    let request: AssetReportAuditCopyCreateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "asset_report_audit_copy_create",
-                        args,
-                    )?;
+                })
+            }
+            "asset_report_audit_copy_create" => {
+                let request: AssetReportAuditCopyCreateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "asset_report_audit_copy_create",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.asset_report_audit_copy_create(request).await,
                     )
-                }
-                "asset_report_audit_copy_get" => {
-                    let request: AssetReportAuditCopyGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "asset_report_audit_copy_get",
-                        args,
-                    )?;
+                })
+            }
+            "asset_report_audit_copy_get" => {
+                let request: AssetReportAuditCopyGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "asset_report_audit_copy_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.asset_report_audit_copy_get(request).await,
                     )
-                }
-                "asset_report_audit_copy_pdf_get" => {
-                    let request: AssetReportAuditCopyPdfGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "asset_report_audit_copy_pdf_get",
-                        args,
-                    )?;
+                })
+            }
+            "asset_report_audit_copy_pdf_get" => {
+                let request: AssetReportAuditCopyPdfGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "asset_report_audit_copy_pdf_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.asset_report_audit_copy_pdf_get(request).await,
                     )
-                }
-                "asset_report_audit_copy_remove" => {
-                    let request: AssetReportAuditCopyRemoveRequest = ::linkspec_runtime::dispatch::arguments(
-                        "asset_report_audit_copy_remove",
-                        args,
-                    )?;
+                })
+            }
+            "asset_report_audit_copy_remove" => {
+                let request: AssetReportAuditCopyRemoveRequest = ::linkspec_runtime::dispatch::arguments(
+                    "asset_report_audit_copy_remove",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.asset_report_audit_copy_remove(request).await,
                     )
-                }
-                "auth_get" => {
-                    let request: AuthGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "auth_get",
-                        args,
-                    )?;
+                })
+            }
+            "auth_get" => {
+                let request: AuthGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "auth_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(self.auth_get(request).await)
-                }
-                "auth_verify" => {
-                    let request: AuthVerifyRequest = ::linkspec_runtime::dispatch::arguments(
-                        "auth_verify",
-                        args,
-                    )?;
+                })
+            }
+            "auth_verify" => {
+                let request: AuthVerifyRequest = ::linkspec_runtime::dispatch::arguments(
+                    "auth_verify",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.auth_verify(request).await,
                     )
-                }
-                "bank_transfer_get" => {
-                    let request: BankTransferGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "bank_transfer_get",
-                        args,
-                    )?;
+                })
+            }
+            "bank_transfer_get" => {
+                let request: BankTransferGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "bank_transfer_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.bank_transfer_get(request).await,
                     )
-                }
-                "bank_transfer_create" => {
-                    let request: BankTransferCreateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "bank_transfer_create",
-                        args,
-                    )?;
+                })
+            }
+            "bank_transfer_create" => {
+                let request: BankTransferCreateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "bank_transfer_create",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.bank_transfer_create(request).await,
                     )
-                }
-                "bank_transfer_list" => {
-                    let request: BankTransferListRequest = ::linkspec_runtime::dispatch::arguments(
-                        "bank_transfer_list",
-                        args,
-                    )?;
+                })
+            }
+            "bank_transfer_list" => {
+                let request: BankTransferListRequest = ::linkspec_runtime::dispatch::arguments(
+                    "bank_transfer_list",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.bank_transfer_list(request).await,
                     )
-                }
-                "bank_transfer_cancel" => {
-                    let request: BankTransferCancelRequest = ::linkspec_runtime::dispatch::arguments(
-                        "bank_transfer_cancel",
-                        args,
-                    )?;
+                })
+            }
+            "bank_transfer_cancel" => {
+                let request: BankTransferCancelRequest = ::linkspec_runtime::dispatch::arguments(
+                    "bank_transfer_cancel",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.bank_transfer_cancel(request).await,
                     )
-                }
-                "bank_transfer_event_list" => {
-                    let request: BankTransferEventListRequest = ::linkspec_runtime::dispatch::arguments(
-                        "bank_transfer_event_list",
-                        args,
-                    )?;
+                })
+            }
+            "bank_transfer_event_list" => {
+                let request: BankTransferEventListRequest = ::linkspec_runtime::dispatch::arguments(
+                    "bank_transfer_event_list",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.bank_transfer_event_list(request).await,
                     )
-                }
-                "bank_transfer_event_sync" => {
-                    let request: BankTransferEventSyncRequest = ::linkspec_runtime::dispatch::arguments(
-                        "bank_transfer_event_sync",
-                        args,
-                    )?;
+                })
+            }
+            "bank_transfer_event_sync" => {
+                let request: BankTransferEventSyncRequest = ::linkspec_runtime::dispatch::arguments(
+                    "bank_transfer_event_sync",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.bank_transfer_event_sync(request).await,
                     )
-                }
-                "bank_transfer_sweep_get" => {
-                    let request: BankTransferSweepGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "bank_transfer_sweep_get",
-                        args,
-                    )?;
+                })
+            }
+            "bank_transfer_sweep_get" => {
+                let request: BankTransferSweepGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "bank_transfer_sweep_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.bank_transfer_sweep_get(request).await,
                     )
-                }
-                "bank_transfer_sweep_list" => {
-                    let request: BankTransferSweepListRequest = ::linkspec_runtime::dispatch::arguments(
-                        "bank_transfer_sweep_list",
-                        args,
-                    )?;
+                })
+            }
+            "bank_transfer_sweep_list" => {
+                let request: BankTransferSweepListRequest = ::linkspec_runtime::dispatch::arguments(
+                    "bank_transfer_sweep_list",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.bank_transfer_sweep_list(request).await,
                     )
-                }
-                "bank_transfer_balance_get" => {
-                    let request: BankTransferBalanceGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "bank_transfer_balance_get",
-                        args,
-                    )?;
+                })
+            }
+            "bank_transfer_balance_get" => {
+                let request: BankTransferBalanceGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "bank_transfer_balance_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.bank_transfer_balance_get(request).await,
                     )
-                }
-                "bank_transfer_migrate_account" => {
-                    let request: BankTransferMigrateAccountRequest = ::linkspec_runtime::dispatch::arguments(
-                        "bank_transfer_migrate_account",
-                        args,
-                    )?;
+                })
+            }
+            "bank_transfer_migrate_account" => {
+                let request: BankTransferMigrateAccountRequest = ::linkspec_runtime::dispatch::arguments(
+                    "bank_transfer_migrate_account",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.bank_transfer_migrate_account(request).await,
                     )
-                }
-                "beacon_account_risk_evaluate" => {
-                    let request: BeaconAccountRiskEvaluateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "beacon_account_risk_evaluate",
-                        args,
-                    )?;
+                })
+            }
+            "beacon_account_risk_evaluate" => {
+                let request: BeaconAccountRiskEvaluateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "beacon_account_risk_evaluate",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.beacon_account_risk_evaluate(request).await,
                     )
-                }
-                "beacon_user_create" => {
-                    let request: BeaconUserCreateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "beacon_user_create",
-                        args,
-                    )?;
+                })
+            }
+            "beacon_user_create" => {
+                let request: BeaconUserCreateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "beacon_user_create",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.beacon_user_create(request).await,
                     )
-                }
-                "beacon_user_get" => {
-                    let request: BeaconUserGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "beacon_user_get",
-                        args,
-                    )?;
+                })
+            }
+            "beacon_user_get" => {
+                let request: BeaconUserGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "beacon_user_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.beacon_user_get(request).await,
                     )
-                }
-                "beacon_user_review" => {
-                    let request: BeaconUserReviewRequest = ::linkspec_runtime::dispatch::arguments(
-                        "beacon_user_review",
-                        args,
-                    )?;
+                })
+            }
+            "beacon_user_review" => {
+                let request: BeaconUserReviewRequest = ::linkspec_runtime::dispatch::arguments(
+                    "beacon_user_review",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.beacon_user_review(request).await,
                     )
-                }
-                "beacon_report_create" => {
-                    let request: BeaconReportCreateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "beacon_report_create",
-                        args,
-                    )?;
+                })
+            }
+            "beacon_report_create" => {
+                let request: BeaconReportCreateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "beacon_report_create",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.beacon_report_create(request).await,
                     )
-                }
-                "beacon_report_list" => {
-                    let request: BeaconReportListRequest = ::linkspec_runtime::dispatch::arguments(
-                        "beacon_report_list",
-                        args,
-                    )?;
+                })
+            }
+            "beacon_report_list" => {
+                let request: BeaconReportListRequest = ::linkspec_runtime::dispatch::arguments(
+                    "beacon_report_list",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.beacon_report_list(request).await,
                     )
-                }
-                "beacon_report_syndication_list" => {
-                    let request: BeaconReportSyndicationListRequest = ::linkspec_runtime::dispatch::arguments(
-                        "beacon_report_syndication_list",
-                        args,
-                    )?;
+                })
+            }
+            "beacon_report_syndication_list" => {
+                let request: BeaconReportSyndicationListRequest = ::linkspec_runtime::dispatch::arguments(
+                    "beacon_report_syndication_list",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.beacon_report_syndication_list(request).await,
                     )
-                }
-                "beacon_report_get" => {
-                    let request: BeaconReportGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "beacon_report_get",
-                        args,
-                    )?;
+                })
+            }
+            "beacon_report_get" => {
+                let request: BeaconReportGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "beacon_report_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.beacon_report_get(request).await,
                     )
-                }
-                "beacon_report_syndication_get" => {
-                    let request: BeaconReportSyndicationGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "beacon_report_syndication_get",
-                        args,
-                    )?;
+                })
+            }
+            "beacon_report_syndication_get" => {
+                let request: BeaconReportSyndicationGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "beacon_report_syndication_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.beacon_report_syndication_get(request).await,
                     )
-                }
-                "beacon_user_update" => {
-                    let request: BeaconUserUpdateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "beacon_user_update",
-                        args,
-                    )?;
+                })
+            }
+            "beacon_user_update" => {
+                let request: BeaconUserUpdateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "beacon_user_update",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.beacon_user_update(request).await,
                     )
-                }
-                "beacon_duplicate_get" => {
-                    let request: BeaconDuplicateGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "beacon_duplicate_get",
-                        args,
-                    )?;
+                })
+            }
+            "beacon_duplicate_get" => {
+                let request: BeaconDuplicateGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "beacon_duplicate_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.beacon_duplicate_get(request).await,
                     )
-                }
-                "beacon_user_history_list" => {
-                    let request: BeaconUserHistoryListRequest = ::linkspec_runtime::dispatch::arguments(
-                        "beacon_user_history_list",
-                        args,
-                    )?;
+                })
+            }
+            "beacon_user_history_list" => {
+                let request: BeaconUserHistoryListRequest = ::linkspec_runtime::dispatch::arguments(
+                    "beacon_user_history_list",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.beacon_user_history_list(request).await,
                     )
-                }
-                "beacon_user_account_insights_get" => {
-                    let request: BeaconUserAccountInsightsGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "beacon_user_account_insights_get",
-                        args,
-                    )?;
+                })
+            }
+            "beacon_user_account_insights_get" => {
+                let request: BeaconUserAccountInsightsGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "beacon_user_account_insights_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.beacon_user_account_insights_get(request).await,
                     )
-                }
-                "credit_bank_employment_get" => {
-                    let request: CreditBankEmploymentGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "credit_bank_employment_get",
-                        args,
-                    )?;
+                })
+            }
+            "credit_bank_employment_get" => {
+                let request: CreditBankEmploymentGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "credit_bank_employment_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.credit_bank_employment_get(request).await,
                     )
-                }
-                "transactions_enhance" => {
-                    let request: TransactionsEnhanceRequest = ::linkspec_runtime::dispatch::arguments(
-                        "transactions_enhance",
-                        args,
-                    )?;
+                })
+            }
+            "transactions_enhance" => {
+                let request: TransactionsEnhanceRequest = ::linkspec_runtime::dispatch::arguments(
+                    "transactions_enhance",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.transactions_enhance(request).await,
                     )
-                }
-                "transactions_rules_create" => {
-                    let request: TransactionsRulesCreateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "transactions_rules_create",
-                        args,
-                    )?;
+                })
+            }
+            "transactions_rules_create" => {
+                let request: TransactionsRulesCreateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "transactions_rules_create",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.transactions_rules_create(request).await,
                     )
-                }
-                "transactions_rules_list" => {
-                    let request: TransactionsRulesListRequest = ::linkspec_runtime::dispatch::arguments(
-                        "transactions_rules_list",
-                        args,
-                    )?;
+                })
+            }
+            "transactions_rules_list" => {
+                let request: TransactionsRulesListRequest = ::linkspec_runtime::dispatch::arguments(
+                    "transactions_rules_list",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.transactions_rules_list(request).await,
                     )
-                }
-                "transactions_rules_remove" => {
-                    let request: TransactionsRulesRemoveRequest = ::linkspec_runtime::dispatch::arguments(
-                        "transactions_rules_remove",
-                        args,
-                    )?;
+                })
+            }
+            "transactions_rules_remove" => {
+                let request: TransactionsRulesRemoveRequest = ::linkspec_runtime::dispatch::arguments(
+                    "transactions_rules_remove",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.transactions_rules_remove(request).await,
                     )
-                }
-                "transactions_user_insights_get" => {
-                    let request: TransactionsUserInsightsGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "transactions_user_insights_get",
-                        args,
-                    )?;
+                })
+            }
+            "transactions_user_insights_get" => {
+                let request: TransactionsUserInsightsGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "transactions_user_insights_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.transactions_user_insights_get(request).await,
                     )
-                }
-                "beta_ewa_report_v1_get" => {
-                    let request: BetaEwaReportV1GetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "beta_ewa_report_v1_get",
-                        args,
-                    )?;
+                })
+            }
+            "beta_ewa_report_v1_get" => {
+                let request: BetaEwaReportV1GetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "beta_ewa_report_v1_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.beta_ewa_report_v1_get(request).await,
                     )
-                }
-                "beta_partner_customer_v1_create" => {
-                    let request: BetaPartnerCustomerV1CreateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "beta_partner_customer_v1_create",
-                        args,
-                    )?;
+                })
+            }
+            "beta_partner_customer_v1_create" => {
+                let request: BetaPartnerCustomerV1CreateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "beta_partner_customer_v1_create",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.beta_partner_customer_v1_create(request).await,
                     )
-                }
-                "beta_partner_customer_v1_get" => {
-                    let request: BetaPartnerCustomerV1GetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "beta_partner_customer_v1_get",
-                        args,
-                    )?;
+                })
+            }
+            "beta_partner_customer_v1_get" => {
+                let request: BetaPartnerCustomerV1GetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "beta_partner_customer_v1_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.beta_partner_customer_v1_get(request).await,
                     )
-                }
-                "beta_partner_customer_v1_update" => {
-                    let request: BetaPartnerCustomerV1UpdateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "beta_partner_customer_v1_update",
-                        args,
-                    )?;
+                })
+            }
+            "beta_partner_customer_v1_update" => {
+                let request: BetaPartnerCustomerV1UpdateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "beta_partner_customer_v1_update",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.beta_partner_customer_v1_update(request).await,
                     )
-                }
-                "beta_partner_customer_v1_enable" => {
-                    let request: BetaPartnerCustomerV1EnableRequest = ::linkspec_runtime::dispatch::arguments(
-                        "beta_partner_customer_v1_enable",
-                        args,
-                    )?;
+                })
+            }
+            "beta_partner_customer_v1_enable" => {
+                let request: BetaPartnerCustomerV1EnableRequest = ::linkspec_runtime::dispatch::arguments(
+                    "beta_partner_customer_v1_enable",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.beta_partner_customer_v1_enable(request).await,
                     )
-                }
-                "business_verification_get" => {
-                    let request: BusinessVerificationGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "business_verification_get",
-                        args,
-                    )?;
+                })
+            }
+            "business_verification_get" => {
+                let request: BusinessVerificationGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "business_verification_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.business_verification_get(request).await,
                     )
-                }
-                "business_verification_create" => {
-                    let request: BusinessVerificationCreateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "business_verification_create",
-                        args,
-                    )?;
+                })
+            }
+            "business_verification_create" => {
+                let request: BusinessVerificationCreateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "business_verification_create",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.business_verification_create(request).await,
                     )
-                }
-                "cashflow_report_refresh" => {
-                    let request: CashflowReportRefreshRequest = ::linkspec_runtime::dispatch::arguments(
-                        "cashflow_report_refresh",
-                        args,
-                    )?;
+                })
+            }
+            "cashflow_report_refresh" => {
+                let request: CashflowReportRefreshRequest = ::linkspec_runtime::dispatch::arguments(
+                    "cashflow_report_refresh",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.cashflow_report_refresh(request).await,
                     )
-                }
-                "cashflow_report_get" => {
-                    let request: CashflowReportGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "cashflow_report_get",
-                        args,
-                    )?;
+                })
+            }
+            "cashflow_report_get" => {
+                let request: CashflowReportGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "cashflow_report_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.cashflow_report_get(request).await,
                     )
-                }
-                "cashflow_report_transactions_get" => {
-                    let request: CashflowReportTransactionsGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "cashflow_report_transactions_get",
-                        args,
-                    )?;
+                })
+            }
+            "cashflow_report_transactions_get" => {
+                let request: CashflowReportTransactionsGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "cashflow_report_transactions_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.cashflow_report_transactions_get(request).await,
                     )
-                }
-                "cashflow_report_insights_get" => {
-                    let request: CashflowReportInsightsGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "cashflow_report_insights_get",
-                        args,
-                    )?;
+                })
+            }
+            "cashflow_report_insights_get" => {
+                let request: CashflowReportInsightsGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "cashflow_report_insights_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.cashflow_report_insights_get(request).await,
                     )
-                }
-                #[allow(deprecated)]
-                "categories_get" => {
-                    let request: CategoriesGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "categories_get",
-                        args,
-                    )?;
+                })
+            }
+            #[allow(deprecated)]
+            "categories_get" => {
+                let request: CategoriesGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "categories_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.categories_get(request).await,
                     )
-                }
-                "consent_events_get" => {
-                    let request: ConsentEventsGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "consent_events_get",
-                        args,
-                    )?;
+                })
+            }
+            "consent_events_get" => {
+                let request: ConsentEventsGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "consent_events_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.consent_events_get(request).await,
                     )
-                }
-                "consumer_report_pdf_get" => {
-                    let request: ConsumerReportPdfGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "consumer_report_pdf_get",
-                        args,
-                    )?;
+                })
+            }
+            "consumer_report_pdf_get" => {
+                let request: ConsumerReportPdfGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "consumer_report_pdf_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.consumer_report_pdf_get(request).await,
                     )
-                }
-                "cra_monitoring_insights_subscribe" => {
-                    let request: CraMonitoringInsightsSubscribeRequest = ::linkspec_runtime::dispatch::arguments(
-                        "cra_monitoring_insights_subscribe",
-                        args,
-                    )?;
+                })
+            }
+            "cra_monitoring_insights_subscribe" => {
+                let request: CraMonitoringInsightsSubscribeRequest = ::linkspec_runtime::dispatch::arguments(
+                    "cra_monitoring_insights_subscribe",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.cra_monitoring_insights_subscribe(request).await,
                     )
-                }
-                "cra_monitoring_insights_unsubscribe" => {
-                    let request: CraMonitoringInsightsUnsubscribeRequest = ::linkspec_runtime::dispatch::arguments(
-                        "cra_monitoring_insights_unsubscribe",
-                        args,
-                    )?;
+                })
+            }
+            "cra_monitoring_insights_unsubscribe" => {
+                let request: CraMonitoringInsightsUnsubscribeRequest = ::linkspec_runtime::dispatch::arguments(
+                    "cra_monitoring_insights_unsubscribe",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.cra_monitoring_insights_unsubscribe(request).await,
                     )
-                }
-                "cra_monitoring_insights_get" => {
-                    let request: CraMonitoringInsightsGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "cra_monitoring_insights_get",
-                        args,
-                    )?;
+                })
+            }
+            "cra_monitoring_insights_get" => {
+                let request: CraMonitoringInsightsGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "cra_monitoring_insights_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.cra_monitoring_insights_get(request).await,
                     )
-                }
-                "cra_partner_insights_get" => {
-                    let request: CraPartnerInsightsGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "cra_partner_insights_get",
-                        args,
-                    )?;
+                })
+            }
+            "cra_partner_insights_get" => {
+                let request: CraPartnerInsightsGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "cra_partner_insights_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.cra_partner_insights_get(request).await,
                     )
-                }
-                "cra_check_report_income_insights_get" => {
-                    let request: CraCheckReportIncomeInsightsGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "cra_check_report_income_insights_get",
-                        args,
-                    )?;
+                })
+            }
+            "cra_check_report_income_insights_get" => {
+                let request: CraCheckReportIncomeInsightsGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "cra_check_report_income_insights_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.cra_check_report_income_insights_get(request).await,
                     )
-                }
-                "cra_check_report_base_report_get" => {
-                    let request: CraCheckReportBaseReportGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "cra_check_report_base_report_get",
-                        args,
-                    )?;
+                })
+            }
+            "cra_check_report_base_report_get" => {
+                let request: CraCheckReportBaseReportGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "cra_check_report_base_report_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.cra_check_report_base_report_get(request).await,
                     )
-                }
-                "cra_check_report_pdf_get" => {
-                    let request: CraCheckReportPdfGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "cra_check_report_pdf_get",
-                        args,
-                    )?;
+                })
+            }
+            "cra_check_report_pdf_get" => {
+                let request: CraCheckReportPdfGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "cra_check_report_pdf_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.cra_check_report_pdf_get(request).await,
                     )
-                }
-                "cra_check_report_create" => {
-                    let request: CraCheckReportCreateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "cra_check_report_create",
-                        args,
-                    )?;
+                })
+            }
+            "cra_check_report_create" => {
+                let request: CraCheckReportCreateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "cra_check_report_create",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.cra_check_report_create(request).await,
                     )
-                }
-                "cra_check_report_partner_insights_get" => {
-                    let request: CraCheckReportPartnerInsightsGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "cra_check_report_partner_insights_get",
-                        args,
-                    )?;
+                })
+            }
+            "cra_check_report_partner_insights_get" => {
+                let request: CraCheckReportPartnerInsightsGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "cra_check_report_partner_insights_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.cra_check_report_partner_insights_get(request).await,
                     )
-                }
-                "cra_check_report_cashflow_insights_get" => {
-                    let request: CraCheckReportCashflowInsightsGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "cra_check_report_cashflow_insights_get",
-                        args,
-                    )?;
+                })
+            }
+            "cra_check_report_cashflow_insights_get" => {
+                let request: CraCheckReportCashflowInsightsGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "cra_check_report_cashflow_insights_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.cra_check_report_cashflow_insights_get(request).await,
                     )
-                }
-                "cra_check_report_lend_score_get" => {
-                    let request: CraCheckReportLendScoreGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "cra_check_report_lend_score_get",
-                        args,
-                    )?;
+                })
+            }
+            "cra_check_report_lend_score_get" => {
+                let request: CraCheckReportLendScoreGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "cra_check_report_lend_score_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.cra_check_report_lend_score_get(request).await,
                     )
-                }
-                "cra_check_report_network_insights_get" => {
-                    let request: CraCheckReportNetworkInsightsGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "cra_check_report_network_insights_get",
-                        args,
-                    )?;
+                })
+            }
+            "cra_check_report_network_insights_get" => {
+                let request: CraCheckReportNetworkInsightsGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "cra_check_report_network_insights_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.cra_check_report_network_insights_get(request).await,
                     )
-                }
-                "cra_check_report_verification_get" => {
-                    let request: CraCheckReportVerificationGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "cra_check_report_verification_get",
-                        args,
-                    )?;
+                })
+            }
+            "cra_check_report_verification_get" => {
+                let request: CraCheckReportVerificationGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "cra_check_report_verification_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.cra_check_report_verification_get(request).await,
                     )
-                }
-                "cra_check_report_verification_pdf_get" => {
-                    let request: CraCheckReportVerificationPdfGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "cra_check_report_verification_pdf_get",
-                        args,
-                    )?;
+                })
+            }
+            "cra_check_report_verification_pdf_get" => {
+                let request: CraCheckReportVerificationPdfGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "cra_check_report_verification_pdf_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.cra_check_report_verification_pdf_get(request).await,
                     )
-                }
-                "cra_loans_applications_register" => {
-                    let request: CraLoansApplicationsRegisterRequest = ::linkspec_runtime::dispatch::arguments(
-                        "cra_loans_applications_register",
-                        args,
-                    )?;
+                })
+            }
+            "cra_loans_applications_register" => {
+                let request: CraLoansApplicationsRegisterRequest = ::linkspec_runtime::dispatch::arguments(
+                    "cra_loans_applications_register",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.cra_loans_applications_register(request).await,
                     )
-                }
-                "cra_loans_register" => {
-                    let request: CraLoansRegisterRequest = ::linkspec_runtime::dispatch::arguments(
-                        "cra_loans_register",
-                        args,
-                    )?;
+                })
+            }
+            "cra_loans_register" => {
+                let request: CraLoansRegisterRequest = ::linkspec_runtime::dispatch::arguments(
+                    "cra_loans_register",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.cra_loans_register(request).await,
                     )
-                }
-                "cra_loans_update" => {
-                    let request: CraLoansUpdateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "cra_loans_update",
-                        args,
-                    )?;
+                })
+            }
+            "cra_loans_update" => {
+                let request: CraLoansUpdateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "cra_loans_update",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.cra_loans_update(request).await,
                     )
-                }
-                "cra_loans_unregister" => {
-                    let request: CraLoansUnregisterRequest = ::linkspec_runtime::dispatch::arguments(
-                        "cra_loans_unregister",
-                        args,
-                    )?;
+                })
+            }
+            "cra_loans_unregister" => {
+                let request: CraLoansUnregisterRequest = ::linkspec_runtime::dispatch::arguments(
+                    "cra_loans_unregister",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.cra_loans_unregister(request).await,
                     )
-                }
-                "cra_credit_profile_report_get" => {
-                    let request: CraCreditProfileReportGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "cra_credit_profile_report_get",
-                        args,
-                    )?;
+                })
+            }
+            "cra_credit_profile_report_get" => {
+                let request: CraCreditProfileReportGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "cra_credit_profile_report_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.cra_credit_profile_report_get(request).await,
                     )
-                }
-                "credit_audit_copy_token_update" => {
-                    let request: CreditAuditCopyTokenUpdateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "credit_audit_copy_token_update",
-                        args,
-                    )?;
+                })
+            }
+            "credit_audit_copy_token_update" => {
+                let request: CreditAuditCopyTokenUpdateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "credit_audit_copy_token_update",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.credit_audit_copy_token_update(request).await,
                     )
-                }
-                "credit_sessions_get" => {
-                    let request: CreditSessionsGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "credit_sessions_get",
-                        args,
-                    )?;
+                })
+            }
+            "credit_sessions_get" => {
+                let request: CreditSessionsGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "credit_sessions_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.credit_sessions_get(request).await,
                     )
-                }
-                "credit_audit_copy_token_create" => {
-                    let request: CreditAuditCopyTokenCreateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "credit_audit_copy_token_create",
-                        args,
-                    )?;
+                })
+            }
+            "credit_audit_copy_token_create" => {
+                let request: CreditAuditCopyTokenCreateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "credit_audit_copy_token_create",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.credit_audit_copy_token_create(request).await,
                     )
-                }
-                "credit_report_audit_copy_remove" => {
-                    let request: CreditReportAuditCopyRemoveRequest = ::linkspec_runtime::dispatch::arguments(
-                        "credit_report_audit_copy_remove",
-                        args,
-                    )?;
+                })
+            }
+            "credit_report_audit_copy_remove" => {
+                let request: CreditReportAuditCopyRemoveRequest = ::linkspec_runtime::dispatch::arguments(
+                    "credit_report_audit_copy_remove",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.credit_report_audit_copy_remove(request).await,
                     )
-                }
-                "credit_asset_report_freddie_mac_get" => {
-                    let request: CreditAssetReportFreddieMacGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "credit_asset_report_freddie_mac_get",
-                        args,
-                    )?;
+                })
+            }
+            "credit_asset_report_freddie_mac_get" => {
+                let request: CreditAssetReportFreddieMacGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "credit_asset_report_freddie_mac_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.credit_asset_report_freddie_mac_get(request).await,
                     )
-                }
-                "credit_freddie_mac_reports_get" => {
-                    let request: CreditFreddieMacReportsGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "credit_freddie_mac_reports_get",
-                        args,
-                    )?;
+                })
+            }
+            "credit_freddie_mac_reports_get" => {
+                let request: CreditFreddieMacReportsGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "credit_freddie_mac_reports_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.credit_freddie_mac_reports_get(request).await,
                     )
-                }
-                "credit_bank_income_get" => {
-                    let request: CreditBankIncomeGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "credit_bank_income_get",
-                        args,
-                    )?;
+                })
+            }
+            "credit_bank_income_get" => {
+                let request: CreditBankIncomeGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "credit_bank_income_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.credit_bank_income_get(request).await,
                     )
-                }
-                "credit_bank_income_pdf_get" => {
-                    let request: CreditBankIncomePdfGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "credit_bank_income_pdf_get",
-                        args,
-                    )?;
+                })
+            }
+            "credit_bank_income_pdf_get" => {
+                let request: CreditBankIncomePdfGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "credit_bank_income_pdf_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.credit_bank_income_pdf_get(request).await,
                     )
-                }
-                #[allow(deprecated)]
-                "credit_bank_income_refresh" => {
-                    let request: CreditBankIncomeRefreshRequest = ::linkspec_runtime::dispatch::arguments(
-                        "credit_bank_income_refresh",
-                        args,
-                    )?;
+                })
+            }
+            #[allow(deprecated)]
+            "credit_bank_income_refresh" => {
+                let request: CreditBankIncomeRefreshRequest = ::linkspec_runtime::dispatch::arguments(
+                    "credit_bank_income_refresh",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.credit_bank_income_refresh(request).await,
                     )
-                }
-                "credit_bank_income_webhook_update" => {
-                    let request: CreditBankIncomeWebhookUpdateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "credit_bank_income_webhook_update",
-                        args,
-                    )?;
+                })
+            }
+            "credit_bank_income_webhook_update" => {
+                let request: CreditBankIncomeWebhookUpdateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "credit_bank_income_webhook_update",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.credit_bank_income_webhook_update(request).await,
                     )
-                }
-                "credit_payroll_income_parsing_config_update" => {
-                    let request: CreditPayrollIncomeParsingConfigUpdateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "credit_payroll_income_parsing_config_update",
-                        args,
-                    )?;
+                })
+            }
+            "credit_payroll_income_parsing_config_update" => {
+                let request: CreditPayrollIncomeParsingConfigUpdateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "credit_payroll_income_parsing_config_update",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.credit_payroll_income_parsing_config_update(request).await,
                     )
-                }
-                "credit_bank_statements_uploads_get" => {
-                    let request: CreditBankStatementsUploadsGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "credit_bank_statements_uploads_get",
-                        args,
-                    )?;
+                })
+            }
+            "credit_bank_statements_uploads_get" => {
+                let request: CreditBankStatementsUploadsGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "credit_bank_statements_uploads_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.credit_bank_statements_uploads_get(request).await,
                     )
-                }
-                "credit_payroll_income_get" => {
-                    let request: CreditPayrollIncomeGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "credit_payroll_income_get",
-                        args,
-                    )?;
+                })
+            }
+            "credit_payroll_income_get" => {
+                let request: CreditPayrollIncomeGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "credit_payroll_income_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.credit_payroll_income_get(request).await,
                     )
-                }
-                "credit_payroll_income_risk_signals_get" => {
-                    let request: CreditPayrollIncomeRiskSignalsGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "credit_payroll_income_risk_signals_get",
-                        args,
-                    )?;
+                })
+            }
+            "credit_payroll_income_risk_signals_get" => {
+                let request: CreditPayrollIncomeRiskSignalsGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "credit_payroll_income_risk_signals_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.credit_payroll_income_risk_signals_get(request).await,
                     )
-                }
-                #[allow(deprecated)]
-                "credit_payroll_income_precheck" => {
-                    let request: CreditPayrollIncomePrecheckRequest = ::linkspec_runtime::dispatch::arguments(
-                        "credit_payroll_income_precheck",
-                        args,
-                    )?;
+                })
+            }
+            #[allow(deprecated)]
+            "credit_payroll_income_precheck" => {
+                let request: CreditPayrollIncomePrecheckRequest = ::linkspec_runtime::dispatch::arguments(
+                    "credit_payroll_income_precheck",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.credit_payroll_income_precheck(request).await,
                     )
-                }
-                "credit_employment_get" => {
-                    let request: CreditEmploymentGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "credit_employment_get",
-                        args,
-                    )?;
+                })
+            }
+            "credit_employment_get" => {
+                let request: CreditEmploymentGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "credit_employment_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.credit_employment_get(request).await,
                     )
-                }
-                "credit_payroll_income_refresh" => {
-                    let request: CreditPayrollIncomeRefreshRequest = ::linkspec_runtime::dispatch::arguments(
-                        "credit_payroll_income_refresh",
-                        args,
-                    )?;
+                })
+            }
+            "credit_payroll_income_refresh" => {
+                let request: CreditPayrollIncomeRefreshRequest = ::linkspec_runtime::dispatch::arguments(
+                    "credit_payroll_income_refresh",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.credit_payroll_income_refresh(request).await,
                     )
-                }
-                "credit_relay_create" => {
-                    let request: CreditRelayCreateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "credit_relay_create",
-                        args,
-                    )?;
+                })
+            }
+            "credit_relay_create" => {
+                let request: CreditRelayCreateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "credit_relay_create",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.credit_relay_create(request).await,
                     )
-                }
-                "credit_relay_get" => {
-                    let request: CreditRelayGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "credit_relay_get",
-                        args,
-                    )?;
+                })
+            }
+            "credit_relay_get" => {
+                let request: CreditRelayGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "credit_relay_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.credit_relay_get(request).await,
                     )
-                }
-                "credit_relay_pdf_get" => {
-                    let request: CreditRelayPdfGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "credit_relay_pdf_get",
-                        args,
-                    )?;
+                })
+            }
+            "credit_relay_pdf_get" => {
+                let request: CreditRelayPdfGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "credit_relay_pdf_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.credit_relay_pdf_get(request).await,
                     )
-                }
-                "credit_relay_refresh" => {
-                    let request: CreditRelayRefreshRequest = ::linkspec_runtime::dispatch::arguments(
-                        "credit_relay_refresh",
-                        args,
-                    )?;
+                })
+            }
+            "credit_relay_refresh" => {
+                let request: CreditRelayRefreshRequest = ::linkspec_runtime::dispatch::arguments(
+                    "credit_relay_refresh",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.credit_relay_refresh(request).await,
                     )
-                }
-                "credit_relay_remove" => {
-                    let request: CreditRelayRemoveRequest = ::linkspec_runtime::dispatch::arguments(
-                        "credit_relay_remove",
-                        args,
-                    )?;
+                })
+            }
+            "credit_relay_remove" => {
+                let request: CreditRelayRemoveRequest = ::linkspec_runtime::dispatch::arguments(
+                    "credit_relay_remove",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.credit_relay_remove(request).await,
                     )
-                }
-                "dashboard_user_get" => {
-                    let request: DashboardUserGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "dashboard_user_get",
-                        args,
-                    )?;
+                })
+            }
+            "dashboard_user_get" => {
+                let request: DashboardUserGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "dashboard_user_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.dashboard_user_get(request).await,
                     )
-                }
-                "dashboard_user_list" => {
-                    let request: DashboardUserListRequest = ::linkspec_runtime::dispatch::arguments(
-                        "dashboard_user_list",
-                        args,
-                    )?;
+                })
+            }
+            "dashboard_user_list" => {
+                let request: DashboardUserListRequest = ::linkspec_runtime::dispatch::arguments(
+                    "dashboard_user_list",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.dashboard_user_list(request).await,
                     )
-                }
-                "employers_search" => {
-                    let request: EmployersSearchRequest = ::linkspec_runtime::dispatch::arguments(
-                        "employers_search",
-                        args,
-                    )?;
+                })
+            }
+            "employers_search" => {
+                let request: EmployersSearchRequest = ::linkspec_runtime::dispatch::arguments(
+                    "employers_search",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.employers_search(request).await,
                     )
-                }
-                #[allow(deprecated)]
-                "employment_verification_get" => {
-                    let request: EmploymentVerificationGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "employment_verification_get",
-                        args,
-                    )?;
+                })
+            }
+            #[allow(deprecated)]
+            "employment_verification_get" => {
+                let request: EmploymentVerificationGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "employment_verification_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.employment_verification_get(request).await,
                     )
-                }
-                "fdx_notifications" => {
-                    let request: FdxNotificationsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "fdx_notifications",
-                        args,
-                    )?;
+                })
+            }
+            "fdx_notifications" => {
+                let request: FdxNotificationsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "fdx_notifications",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.fdx_notifications(request).await,
                     )
-                }
-                "get_recipients" => {
-                    let request: GetRecipientsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "get_recipients",
-                        args,
-                    )?;
+                })
+            }
+            "get_recipients" => {
+                let request: GetRecipientsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "get_recipients",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.get_recipients(request).await,
                     )
-                }
-                "fdx_consent_get" => {
-                    let request: FdxConsentGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "fdx_consent_get",
-                        args,
-                    )?;
+                })
+            }
+            "fdx_consent_get" => {
+                let request: FdxConsentGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "fdx_consent_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.fdx_consent_get(request).await,
                     )
-                }
-                "get_recipient" => {
-                    let request: GetRecipientRequest = ::linkspec_runtime::dispatch::arguments(
-                        "get_recipient",
-                        args,
-                    )?;
+                })
+            }
+            "get_recipient" => {
+                let request: GetRecipientRequest = ::linkspec_runtime::dispatch::arguments(
+                    "get_recipient",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.get_recipient(request).await,
                     )
-                }
-                "identity_get" => {
-                    let request: IdentityGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "identity_get",
-                        args,
-                    )?;
+                })
+            }
+            "identity_get" => {
+                let request: IdentityGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "identity_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.identity_get(request).await,
                     )
-                }
-                "identity_documents_uploads_get" => {
-                    let request: IdentityDocumentsUploadsGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "identity_documents_uploads_get",
-                        args,
-                    )?;
+                })
+            }
+            "identity_documents_uploads_get" => {
+                let request: IdentityDocumentsUploadsGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "identity_documents_uploads_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.identity_documents_uploads_get(request).await,
                     )
-                }
-                "identity_match" => {
-                    let request: IdentityMatchRequest = ::linkspec_runtime::dispatch::arguments(
-                        "identity_match",
-                        args,
-                    )?;
+                })
+            }
+            "identity_match" => {
+                let request: IdentityMatchRequest = ::linkspec_runtime::dispatch::arguments(
+                    "identity_match",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.identity_match(request).await,
                     )
-                }
-                "identity_refresh" => {
-                    let request: IdentityRefreshRequest = ::linkspec_runtime::dispatch::arguments(
-                        "identity_refresh",
-                        args,
-                    )?;
+                })
+            }
+            "identity_refresh" => {
+                let request: IdentityRefreshRequest = ::linkspec_runtime::dispatch::arguments(
+                    "identity_refresh",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.identity_refresh(request).await,
                     )
-                }
-                "identity_verification_create" => {
-                    let request: IdentityVerificationCreateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "identity_verification_create",
-                        args,
-                    )?;
+                })
+            }
+            "identity_verification_create" => {
+                let request: IdentityVerificationCreateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "identity_verification_create",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.identity_verification_create(request).await,
                     )
-                }
-                "identity_verification_get" => {
-                    let request: IdentityVerificationGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "identity_verification_get",
-                        args,
-                    )?;
+                })
+            }
+            "identity_verification_get" => {
+                let request: IdentityVerificationGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "identity_verification_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.identity_verification_get(request).await,
                     )
-                }
-                "identity_verification_list" => {
-                    let request: IdentityVerificationListRequest = ::linkspec_runtime::dispatch::arguments(
-                        "identity_verification_list",
-                        args,
-                    )?;
+                })
+            }
+            "identity_verification_list" => {
+                let request: IdentityVerificationListRequest = ::linkspec_runtime::dispatch::arguments(
+                    "identity_verification_list",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.identity_verification_list(request).await,
                     )
-                }
-                "identity_verification_retry" => {
-                    let request: IdentityVerificationRetryRequest = ::linkspec_runtime::dispatch::arguments(
-                        "identity_verification_retry",
-                        args,
-                    )?;
+                })
+            }
+            "identity_verification_retry" => {
+                let request: IdentityVerificationRetryRequest = ::linkspec_runtime::dispatch::arguments(
+                    "identity_verification_retry",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.identity_verification_retry(request).await,
                     )
-                }
-                "identity_verification_autofill_create" => {
-                    let request: IdentityVerificationAutofillCreateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "identity_verification_autofill_create",
-                        args,
-                    )?;
+                })
+            }
+            "identity_verification_autofill_create" => {
+                let request: IdentityVerificationAutofillCreateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "identity_verification_autofill_create",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.identity_verification_autofill_create(request).await,
                     )
-                }
-                #[allow(deprecated)]
-                "income_verification_create" => {
-                    let request: IncomeVerificationCreateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "income_verification_create",
-                        args,
-                    )?;
+                })
+            }
+            #[allow(deprecated)]
+            "income_verification_create" => {
+                let request: IncomeVerificationCreateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "income_verification_create",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.income_verification_create(request).await,
                     )
-                }
-                #[allow(deprecated)]
-                "income_verification_paystubs_get" => {
-                    let request: IncomeVerificationPaystubsGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "income_verification_paystubs_get",
-                        args,
-                    )?;
+                })
+            }
+            #[allow(deprecated)]
+            "income_verification_paystubs_get" => {
+                let request: IncomeVerificationPaystubsGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "income_verification_paystubs_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.income_verification_paystubs_get(request).await,
                     )
-                }
-                #[allow(deprecated)]
-                "income_verification_documents_download" => {
-                    let request: IncomeVerificationDocumentsDownloadRequest = ::linkspec_runtime::dispatch::arguments(
-                        "income_verification_documents_download",
-                        args,
-                    )?;
+                })
+            }
+            #[allow(deprecated)]
+            "income_verification_documents_download" => {
+                let request: IncomeVerificationDocumentsDownloadRequest = ::linkspec_runtime::dispatch::arguments(
+                    "income_verification_documents_download",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.income_verification_documents_download(request).await,
                     )
-                }
-                #[allow(deprecated)]
-                "income_verification_taxforms_get" => {
-                    let request: IncomeVerificationTaxformsGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "income_verification_taxforms_get",
-                        args,
-                    )?;
+                })
+            }
+            #[allow(deprecated)]
+            "income_verification_taxforms_get" => {
+                let request: IncomeVerificationTaxformsGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "income_verification_taxforms_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.income_verification_taxforms_get(request).await,
                     )
-                }
-                #[allow(deprecated)]
-                "income_verification_precheck" => {
-                    let request: IncomeVerificationPrecheckRequest = ::linkspec_runtime::dispatch::arguments(
-                        "income_verification_precheck",
-                        args,
-                    )?;
+                })
+            }
+            #[allow(deprecated)]
+            "income_verification_precheck" => {
+                let request: IncomeVerificationPrecheckRequest = ::linkspec_runtime::dispatch::arguments(
+                    "income_verification_precheck",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.income_verification_precheck(request).await,
                     )
-                }
-                "institutions_get" => {
-                    let request: InstitutionsGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "institutions_get",
-                        args,
-                    )?;
+                })
+            }
+            "institutions_get" => {
+                let request: InstitutionsGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "institutions_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.institutions_get(request).await,
                     )
-                }
-                "institutions_search" => {
-                    let request: InstitutionsSearchRequest = ::linkspec_runtime::dispatch::arguments(
-                        "institutions_search",
-                        args,
-                    )?;
+                })
+            }
+            "institutions_search" => {
+                let request: InstitutionsSearchRequest = ::linkspec_runtime::dispatch::arguments(
+                    "institutions_search",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.institutions_search(request).await,
                     )
-                }
-                "institutions_get_by_id" => {
-                    let request: InstitutionsGetByIdRequest = ::linkspec_runtime::dispatch::arguments(
-                        "institutions_get_by_id",
-                        args,
-                    )?;
+                })
+            }
+            "institutions_get_by_id" => {
+                let request: InstitutionsGetByIdRequest = ::linkspec_runtime::dispatch::arguments(
+                    "institutions_get_by_id",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.institutions_get_by_id(request).await,
                     )
-                }
-                "investments_holdings_get" => {
-                    let request: InvestmentsHoldingsGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "investments_holdings_get",
-                        args,
-                    )?;
+                })
+            }
+            "investments_holdings_get" => {
+                let request: InvestmentsHoldingsGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "investments_holdings_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.investments_holdings_get(request).await,
                     )
-                }
-                "investments_transactions_get" => {
-                    let request: InvestmentsTransactionsGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "investments_transactions_get",
-                        args,
-                    )?;
+                })
+            }
+            "investments_transactions_get" => {
+                let request: InvestmentsTransactionsGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "investments_transactions_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.investments_transactions_get(request).await,
                     )
-                }
-                "investments_refresh" => {
-                    let request: InvestmentsRefreshRequest = ::linkspec_runtime::dispatch::arguments(
-                        "investments_refresh",
-                        args,
-                    )?;
+                })
+            }
+            "investments_refresh" => {
+                let request: InvestmentsRefreshRequest = ::linkspec_runtime::dispatch::arguments(
+                    "investments_refresh",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.investments_refresh(request).await,
                     )
-                }
-                "investments_auth_get" => {
-                    let request: InvestmentsAuthGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "investments_auth_get",
-                        args,
-                    )?;
+                })
+            }
+            "investments_auth_get" => {
+                let request: InvestmentsAuthGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "investments_auth_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.investments_auth_get(request).await,
                     )
-                }
-                "issues_search" => {
-                    let request: IssuesSearchRequest = ::linkspec_runtime::dispatch::arguments(
-                        "issues_search",
-                        args,
-                    )?;
+                })
+            }
+            "issues_search" => {
+                let request: IssuesSearchRequest = ::linkspec_runtime::dispatch::arguments(
+                    "issues_search",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.issues_search(request).await,
                     )
-                }
-                "issues_get" => {
-                    let request: IssuesGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "issues_get",
-                        args,
-                    )?;
+                })
+            }
+            "issues_get" => {
+                let request: IssuesGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "issues_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(self.issues_get(request).await)
-                }
-                "issues_subscribe" => {
-                    let request: IssuesSubscribeRequest = ::linkspec_runtime::dispatch::arguments(
-                        "issues_subscribe",
-                        args,
-                    )?;
+                })
+            }
+            "issues_subscribe" => {
+                let request: IssuesSubscribeRequest = ::linkspec_runtime::dispatch::arguments(
+                    "issues_subscribe",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.issues_subscribe(request).await,
                     )
-                }
-                "item_activity_list" => {
-                    let request: ItemActivityListRequest = ::linkspec_runtime::dispatch::arguments(
-                        "item_activity_list",
-                        args,
-                    )?;
+                })
+            }
+            "item_activity_list" => {
+                let request: ItemActivityListRequest = ::linkspec_runtime::dispatch::arguments(
+                    "item_activity_list",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.item_activity_list(request).await,
                     )
-                }
-                "item_application_list" => {
-                    let request: ItemApplicationListRequest = ::linkspec_runtime::dispatch::arguments(
-                        "item_application_list",
-                        args,
-                    )?;
+                })
+            }
+            "item_application_list" => {
+                let request: ItemApplicationListRequest = ::linkspec_runtime::dispatch::arguments(
+                    "item_application_list",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.item_application_list(request).await,
                     )
-                }
-                "item_application_unlink" => {
-                    let request: ItemApplicationUnlinkRequest = ::linkspec_runtime::dispatch::arguments(
-                        "item_application_unlink",
-                        args,
-                    )?;
+                })
+            }
+            "item_application_unlink" => {
+                let request: ItemApplicationUnlinkRequest = ::linkspec_runtime::dispatch::arguments(
+                    "item_application_unlink",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.item_application_unlink(request).await,
                     )
-                }
-                "item_application_scopes_update" => {
-                    let request: ItemApplicationScopesUpdateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "item_application_scopes_update",
-                        args,
-                    )?;
+                })
+            }
+            "item_application_scopes_update" => {
+                let request: ItemApplicationScopesUpdateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "item_application_scopes_update",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.item_application_scopes_update(request).await,
                     )
-                }
-                "item_get" => {
-                    let request: ItemGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "item_get",
-                        args,
-                    )?;
+                })
+            }
+            "item_get" => {
+                let request: ItemGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "item_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(self.item_get(request).await)
-                }
-                "item_remove" => {
-                    let request: ItemRemoveRequest = ::linkspec_runtime::dispatch::arguments(
-                        "item_remove",
-                        args,
-                    )?;
+                })
+            }
+            "item_remove" => {
+                let request: ItemRemoveRequest = ::linkspec_runtime::dispatch::arguments(
+                    "item_remove",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.item_remove(request).await,
                     )
-                }
-                "item_products_terminate" => {
-                    let request: ItemProductsTerminateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "item_products_terminate",
-                        args,
-                    )?;
+                })
+            }
+            "item_products_terminate" => {
+                let request: ItemProductsTerminateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "item_products_terminate",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.item_products_terminate(request).await,
                     )
-                }
-                "item_webhook_update" => {
-                    let request: ItemWebhookUpdateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "item_webhook_update",
-                        args,
-                    )?;
+                })
+            }
+            "item_webhook_update" => {
+                let request: ItemWebhookUpdateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "item_webhook_update",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.item_webhook_update(request).await,
                     )
-                }
-                "item_access_token_invalidate" => {
-                    let request: ItemAccessTokenInvalidateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "item_access_token_invalidate",
-                        args,
-                    )?;
+                })
+            }
+            "item_access_token_invalidate" => {
+                let request: ItemAccessTokenInvalidateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "item_access_token_invalidate",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.item_access_token_invalidate(request).await,
                     )
-                }
-                "item_public_token_exchange" => {
-                    let request: ItemPublicTokenExchangeRequest = ::linkspec_runtime::dispatch::arguments(
-                        "item_public_token_exchange",
-                        args,
-                    )?;
+                })
+            }
+            "item_public_token_exchange" => {
+                let request: ItemPublicTokenExchangeRequest = ::linkspec_runtime::dispatch::arguments(
+                    "item_public_token_exchange",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.item_public_token_exchange(request).await,
                     )
-                }
-                "item_create_public_token" => {
-                    let request: ItemCreatePublicTokenRequest = ::linkspec_runtime::dispatch::arguments(
-                        "item_create_public_token",
-                        args,
-                    )?;
+                })
+            }
+            "item_create_public_token" => {
+                let request: ItemCreatePublicTokenRequest = ::linkspec_runtime::dispatch::arguments(
+                    "item_create_public_token",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.item_create_public_token(request).await,
                     )
-                }
-                "item_import" => {
-                    let request: ItemImportRequest = ::linkspec_runtime::dispatch::arguments(
-                        "item_import",
-                        args,
-                    )?;
+                })
+            }
+            "item_import" => {
+                let request: ItemImportRequest = ::linkspec_runtime::dispatch::arguments(
+                    "item_import",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.item_import(request).await,
                     )
-                }
-                "liabilities_get" => {
-                    let request: LiabilitiesGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "liabilities_get",
-                        args,
-                    )?;
+                })
+            }
+            "liabilities_get" => {
+                let request: LiabilitiesGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "liabilities_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.liabilities_get(request).await,
                     )
-                }
-                "link_token_create" => {
-                    let request: LinkTokenCreateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "link_token_create",
-                        args,
-                    )?;
+                })
+            }
+            "link_token_create" => {
+                let request: LinkTokenCreateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "link_token_create",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.link_token_create(request).await,
                     )
-                }
-                "link_token_get" => {
-                    let request: LinkTokenGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "link_token_get",
-                        args,
-                    )?;
+                })
+            }
+            "link_token_get" => {
+                let request: LinkTokenGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "link_token_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.link_token_get(request).await,
                     )
-                }
-                "link_oauth_correlation_id_exchange" => {
-                    let request: LinkOauthCorrelationIdExchangeRequest = ::linkspec_runtime::dispatch::arguments(
-                        "link_oauth_correlation_id_exchange",
-                        args,
-                    )?;
+                })
+            }
+            "link_oauth_correlation_id_exchange" => {
+                let request: LinkOauthCorrelationIdExchangeRequest = ::linkspec_runtime::dispatch::arguments(
+                    "link_oauth_correlation_id_exchange",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.link_oauth_correlation_id_exchange(request).await,
                     )
-                }
-                "link_delivery_create" => {
-                    let request: LinkDeliveryCreateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "link_delivery_create",
-                        args,
-                    )?;
+                })
+            }
+            "link_delivery_create" => {
+                let request: LinkDeliveryCreateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "link_delivery_create",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.link_delivery_create(request).await,
                     )
-                }
-                "link_delivery_get" => {
-                    let request: LinkDeliveryGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "link_delivery_get",
-                        args,
-                    )?;
+                })
+            }
+            "link_delivery_get" => {
+                let request: LinkDeliveryGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "link_delivery_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.link_delivery_get(request).await,
                     )
-                }
-                "network_status_get" => {
-                    let request: NetworkStatusGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "network_status_get",
-                        args,
-                    )?;
+                })
+            }
+            "network_status_get" => {
+                let request: NetworkStatusGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "network_status_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.network_status_get(request).await,
                     )
-                }
-                "oauth_token" => {
-                    let request: OauthTokenRequest = ::linkspec_runtime::dispatch::arguments(
-                        "oauth_token",
-                        args,
-                    )?;
+                })
+            }
+            "oauth_token" => {
+                let request: OauthTokenRequest = ::linkspec_runtime::dispatch::arguments(
+                    "oauth_token",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.oauth_token(request).await,
                     )
-                }
-                "oauth_introspect" => {
-                    let request: OauthIntrospectRequest = ::linkspec_runtime::dispatch::arguments(
-                        "oauth_introspect",
-                        args,
-                    )?;
+                })
+            }
+            "oauth_introspect" => {
+                let request: OauthIntrospectRequest = ::linkspec_runtime::dispatch::arguments(
+                    "oauth_introspect",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.oauth_introspect(request).await,
                     )
-                }
-                "oauth_revoke" => {
-                    let request: OauthRevokeRequest = ::linkspec_runtime::dispatch::arguments(
-                        "oauth_revoke",
-                        args,
-                    )?;
+                })
+            }
+            "oauth_revoke" => {
+                let request: OauthRevokeRequest = ::linkspec_runtime::dispatch::arguments(
+                    "oauth_revoke",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.oauth_revoke(request).await,
                     )
-                }
-                "partner_customer_create" => {
-                    let request: PartnerCustomerCreateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "partner_customer_create",
-                        args,
-                    )?;
+                })
+            }
+            "partner_customer_create" => {
+                let request: PartnerCustomerCreateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "partner_customer_create",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.partner_customer_create(request).await,
                     )
-                }
-                "partner_customer_get" => {
-                    let request: PartnerCustomerGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "partner_customer_get",
-                        args,
-                    )?;
+                })
+            }
+            "partner_customer_get" => {
+                let request: PartnerCustomerGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "partner_customer_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.partner_customer_get(request).await,
                     )
-                }
-                "partner_customer_enable" => {
-                    let request: PartnerCustomerEnableRequest = ::linkspec_runtime::dispatch::arguments(
-                        "partner_customer_enable",
-                        args,
-                    )?;
+                })
+            }
+            "partner_customer_enable" => {
+                let request: PartnerCustomerEnableRequest = ::linkspec_runtime::dispatch::arguments(
+                    "partner_customer_enable",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.partner_customer_enable(request).await,
                     )
-                }
-                "partner_customer_remove" => {
-                    let request: PartnerCustomerRemoveRequest = ::linkspec_runtime::dispatch::arguments(
-                        "partner_customer_remove",
-                        args,
-                    )?;
+                })
+            }
+            "partner_customer_remove" => {
+                let request: PartnerCustomerRemoveRequest = ::linkspec_runtime::dispatch::arguments(
+                    "partner_customer_remove",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.partner_customer_remove(request).await,
                     )
-                }
-                "partner_customer_oauth_institutions_get" => {
-                    let request: PartnerCustomerOauthInstitutionsGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "partner_customer_oauth_institutions_get",
-                        args,
-                    )?;
+                })
+            }
+            "partner_customer_oauth_institutions_get" => {
+                let request: PartnerCustomerOauthInstitutionsGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "partner_customer_oauth_institutions_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.partner_customer_oauth_institutions_get(request).await,
                     )
-                }
-                "payment_initiation_recipient_create" => {
-                    let request: PaymentInitiationRecipientCreateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "payment_initiation_recipient_create",
-                        args,
-                    )?;
+                })
+            }
+            "payment_initiation_recipient_create" => {
+                let request: PaymentInitiationRecipientCreateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "payment_initiation_recipient_create",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.payment_initiation_recipient_create(request).await,
                     )
-                }
-                "payment_initiation_payment_reverse" => {
-                    let request: PaymentInitiationPaymentReverseRequest = ::linkspec_runtime::dispatch::arguments(
-                        "payment_initiation_payment_reverse",
-                        args,
-                    )?;
+                })
+            }
+            "payment_initiation_payment_reverse" => {
+                let request: PaymentInitiationPaymentReverseRequest = ::linkspec_runtime::dispatch::arguments(
+                    "payment_initiation_payment_reverse",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.payment_initiation_payment_reverse(request).await,
                     )
-                }
-                "payment_initiation_recipient_get" => {
-                    let request: PaymentInitiationRecipientGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "payment_initiation_recipient_get",
-                        args,
-                    )?;
+                })
+            }
+            "payment_initiation_recipient_get" => {
+                let request: PaymentInitiationRecipientGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "payment_initiation_recipient_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.payment_initiation_recipient_get(request).await,
                     )
-                }
-                "payment_initiation_recipient_list" => {
-                    let request: PaymentInitiationRecipientListRequest = ::linkspec_runtime::dispatch::arguments(
-                        "payment_initiation_recipient_list",
-                        args,
-                    )?;
+                })
+            }
+            "payment_initiation_recipient_list" => {
+                let request: PaymentInitiationRecipientListRequest = ::linkspec_runtime::dispatch::arguments(
+                    "payment_initiation_recipient_list",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.payment_initiation_recipient_list(request).await,
                     )
-                }
-                "payment_initiation_payment_create" => {
-                    let request: PaymentInitiationPaymentCreateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "payment_initiation_payment_create",
-                        args,
-                    )?;
+                })
+            }
+            "payment_initiation_payment_create" => {
+                let request: PaymentInitiationPaymentCreateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "payment_initiation_payment_create",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.payment_initiation_payment_create(request).await,
                     )
-                }
-                #[allow(deprecated)]
-                "create_payment_token" => {
-                    let request: CreatePaymentTokenRequest = ::linkspec_runtime::dispatch::arguments(
-                        "create_payment_token",
-                        args,
-                    )?;
+                })
+            }
+            #[allow(deprecated)]
+            "create_payment_token" => {
+                let request: CreatePaymentTokenRequest = ::linkspec_runtime::dispatch::arguments(
+                    "create_payment_token",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.create_payment_token(request).await,
                     )
-                }
-                "payment_initiation_consent_create" => {
-                    let request: PaymentInitiationConsentCreateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "payment_initiation_consent_create",
-                        args,
-                    )?;
+                })
+            }
+            "payment_initiation_consent_create" => {
+                let request: PaymentInitiationConsentCreateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "payment_initiation_consent_create",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.payment_initiation_consent_create(request).await,
                     )
-                }
-                "payment_initiation_consent_get" => {
-                    let request: PaymentInitiationConsentGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "payment_initiation_consent_get",
-                        args,
-                    )?;
+                })
+            }
+            "payment_initiation_consent_get" => {
+                let request: PaymentInitiationConsentGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "payment_initiation_consent_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.payment_initiation_consent_get(request).await,
                     )
-                }
-                "payment_initiation_consent_revoke" => {
-                    let request: PaymentInitiationConsentRevokeRequest = ::linkspec_runtime::dispatch::arguments(
-                        "payment_initiation_consent_revoke",
-                        args,
-                    )?;
+                })
+            }
+            "payment_initiation_consent_revoke" => {
+                let request: PaymentInitiationConsentRevokeRequest = ::linkspec_runtime::dispatch::arguments(
+                    "payment_initiation_consent_revoke",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.payment_initiation_consent_revoke(request).await,
                     )
-                }
-                "payment_initiation_consent_payment_execute" => {
-                    let request: PaymentInitiationConsentPaymentExecuteRequest = ::linkspec_runtime::dispatch::arguments(
-                        "payment_initiation_consent_payment_execute",
-                        args,
-                    )?;
+                })
+            }
+            "payment_initiation_consent_payment_execute" => {
+                let request: PaymentInitiationConsentPaymentExecuteRequest = ::linkspec_runtime::dispatch::arguments(
+                    "payment_initiation_consent_payment_execute",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.payment_initiation_consent_payment_execute(request).await,
                     )
-                }
-                "payment_initiation_payment_get" => {
-                    let request: PaymentInitiationPaymentGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "payment_initiation_payment_get",
-                        args,
-                    )?;
+                })
+            }
+            "payment_initiation_payment_get" => {
+                let request: PaymentInitiationPaymentGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "payment_initiation_payment_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.payment_initiation_payment_get(request).await,
                     )
-                }
-                "payment_initiation_payment_list" => {
-                    let request: PaymentInitiationPaymentListRequest = ::linkspec_runtime::dispatch::arguments(
-                        "payment_initiation_payment_list",
-                        args,
-                    )?;
+                })
+            }
+            "payment_initiation_payment_list" => {
+                let request: PaymentInitiationPaymentListRequest = ::linkspec_runtime::dispatch::arguments(
+                    "payment_initiation_payment_list",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.payment_initiation_payment_list(request).await,
                     )
-                }
-                #[allow(deprecated)]
-                "payment_profile_create" => {
-                    let request: PaymentProfileCreateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "payment_profile_create",
-                        args,
-                    )?;
+                })
+            }
+            #[allow(deprecated)]
+            "payment_profile_create" => {
+                let request: PaymentProfileCreateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "payment_profile_create",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.payment_profile_create(request).await,
                     )
-                }
-                #[allow(deprecated)]
-                "payment_profile_get" => {
-                    let request: PaymentProfileGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "payment_profile_get",
-                        args,
-                    )?;
+                })
+            }
+            #[allow(deprecated)]
+            "payment_profile_get" => {
+                let request: PaymentProfileGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "payment_profile_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.payment_profile_get(request).await,
                     )
-                }
-                #[allow(deprecated)]
-                "payment_profile_remove" => {
-                    let request: PaymentProfileRemoveRequest = ::linkspec_runtime::dispatch::arguments(
-                        "payment_profile_remove",
-                        args,
-                    )?;
+                })
+            }
+            #[allow(deprecated)]
+            "payment_profile_remove" => {
+                let request: PaymentProfileRemoveRequest = ::linkspec_runtime::dispatch::arguments(
+                    "payment_profile_remove",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.payment_profile_remove(request).await,
                     )
-                }
-                "user_create" => {
-                    let request: UserCreateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "user_create",
-                        args,
-                    )?;
+                })
+            }
+            "user_create" => {
+                let request: UserCreateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "user_create",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.user_create(request).await,
                     )
-                }
-                "user_update" => {
-                    let request: UserUpdateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "user_update",
-                        args,
-                    )?;
+                })
+            }
+            "user_update" => {
+                let request: UserUpdateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "user_update",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.user_update(request).await,
                     )
-                }
-                "user_remove" => {
-                    let request: UserRemoveRequest = ::linkspec_runtime::dispatch::arguments(
-                        "user_remove",
-                        args,
-                    )?;
+                })
+            }
+            "user_remove" => {
+                let request: UserRemoveRequest = ::linkspec_runtime::dispatch::arguments(
+                    "user_remove",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.user_remove(request).await,
                     )
-                }
-                "user_items_get" => {
-                    let request: UserItemsGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "user_items_get",
-                        args,
-                    )?;
+                })
+            }
+            "user_items_get" => {
+                let request: UserItemsGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "user_items_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.user_items_get(request).await,
                     )
-                }
-                "sandbox_user_reset_login" => {
-                    let request: SandboxUserResetLoginRequest = ::linkspec_runtime::dispatch::arguments(
-                        "sandbox_user_reset_login",
-                        args,
-                    )?;
+                })
+            }
+            "sandbox_user_reset_login" => {
+                let request: SandboxUserResetLoginRequest = ::linkspec_runtime::dispatch::arguments(
+                    "sandbox_user_reset_login",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.sandbox_user_reset_login(request).await,
                     )
-                }
-                "accounts_balance_get" => {
-                    let request: AccountsBalanceGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "accounts_balance_get",
-                        args,
-                    )?;
+                })
+            }
+            "accounts_balance_get" => {
+                let request: AccountsBalanceGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "accounts_balance_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.accounts_balance_get(request).await,
                     )
-                }
-                "asset_report_pdf_get" => {
-                    let request: AssetReportPdfGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "asset_report_pdf_get",
-                        args,
-                    )?;
+                })
+            }
+            "asset_report_pdf_get" => {
+                let request: AssetReportPdfGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "asset_report_pdf_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.asset_report_pdf_get(request).await,
                     )
-                }
-                "processor_auth_get" => {
-                    let request: ProcessorAuthGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "processor_auth_get",
-                        args,
-                    )?;
+                })
+            }
+            "processor_auth_get" => {
+                let request: ProcessorAuthGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "processor_auth_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.processor_auth_get(request).await,
                     )
-                }
-                "processor_account_get" => {
-                    let request: ProcessorAccountGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "processor_account_get",
-                        args,
-                    )?;
+                })
+            }
+            "processor_account_get" => {
+                let request: ProcessorAccountGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "processor_account_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.processor_account_get(request).await,
                     )
-                }
-                "processor_investments_holdings_get" => {
-                    let request: ProcessorInvestmentsHoldingsGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "processor_investments_holdings_get",
-                        args,
-                    )?;
+                })
+            }
+            "processor_investments_holdings_get" => {
+                let request: ProcessorInvestmentsHoldingsGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "processor_investments_holdings_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.processor_investments_holdings_get(request).await,
                     )
-                }
-                "processor_investments_auth_get" => {
-                    let request: ProcessorInvestmentsAuthGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "processor_investments_auth_get",
-                        args,
-                    )?;
+                })
+            }
+            "processor_investments_auth_get" => {
+                let request: ProcessorInvestmentsAuthGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "processor_investments_auth_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.processor_investments_auth_get(request).await,
                     )
-                }
-                "processor_investments_transactions_get" => {
-                    let request: ProcessorInvestmentsTransactionsGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "processor_investments_transactions_get",
-                        args,
-                    )?;
+                })
+            }
+            "processor_investments_transactions_get" => {
+                let request: ProcessorInvestmentsTransactionsGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "processor_investments_transactions_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.processor_investments_transactions_get(request).await,
                     )
-                }
-                "processor_transactions_get" => {
-                    let request: ProcessorTransactionsGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "processor_transactions_get",
-                        args,
-                    )?;
+                })
+            }
+            "processor_transactions_get" => {
+                let request: ProcessorTransactionsGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "processor_transactions_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.processor_transactions_get(request).await,
                     )
-                }
-                "processor_transactions_sync" => {
-                    let request: ProcessorTransactionsSyncRequest = ::linkspec_runtime::dispatch::arguments(
-                        "processor_transactions_sync",
-                        args,
-                    )?;
+                })
+            }
+            "processor_transactions_sync" => {
+                let request: ProcessorTransactionsSyncRequest = ::linkspec_runtime::dispatch::arguments(
+                    "processor_transactions_sync",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.processor_transactions_sync(request).await,
                     )
-                }
-                "processor_transactions_refresh" => {
-                    let request: ProcessorTransactionsRefreshRequest = ::linkspec_runtime::dispatch::arguments(
-                        "processor_transactions_refresh",
-                        args,
-                    )?;
+                })
+            }
+            "processor_transactions_refresh" => {
+                let request: ProcessorTransactionsRefreshRequest = ::linkspec_runtime::dispatch::arguments(
+                    "processor_transactions_refresh",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.processor_transactions_refresh(request).await,
                     )
-                }
-                "processor_transactions_recurring_get" => {
-                    let request: ProcessorTransactionsRecurringGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "processor_transactions_recurring_get",
-                        args,
-                    )?;
+                })
+            }
+            "processor_transactions_recurring_get" => {
+                let request: ProcessorTransactionsRecurringGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "processor_transactions_recurring_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.processor_transactions_recurring_get(request).await,
                     )
-                }
-                "processor_signal_evaluate" => {
-                    let request: ProcessorSignalEvaluateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "processor_signal_evaluate",
-                        args,
-                    )?;
+                })
+            }
+            "processor_signal_evaluate" => {
+                let request: ProcessorSignalEvaluateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "processor_signal_evaluate",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.processor_signal_evaluate(request).await,
                     )
-                }
-                "processor_signal_decision_report" => {
-                    let request: ProcessorSignalDecisionReportRequest = ::linkspec_runtime::dispatch::arguments(
-                        "processor_signal_decision_report",
-                        args,
-                    )?;
+                })
+            }
+            "processor_signal_decision_report" => {
+                let request: ProcessorSignalDecisionReportRequest = ::linkspec_runtime::dispatch::arguments(
+                    "processor_signal_decision_report",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.processor_signal_decision_report(request).await,
                     )
-                }
-                "processor_signal_return_report" => {
-                    let request: ProcessorSignalReturnReportRequest = ::linkspec_runtime::dispatch::arguments(
-                        "processor_signal_return_report",
-                        args,
-                    )?;
+                })
+            }
+            "processor_signal_return_report" => {
+                let request: ProcessorSignalReturnReportRequest = ::linkspec_runtime::dispatch::arguments(
+                    "processor_signal_return_report",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.processor_signal_return_report(request).await,
                     )
-                }
-                "processor_signal_prepare" => {
-                    let request: ProcessorSignalPrepareRequest = ::linkspec_runtime::dispatch::arguments(
-                        "processor_signal_prepare",
-                        args,
-                    )?;
+                })
+            }
+            "processor_signal_prepare" => {
+                let request: ProcessorSignalPrepareRequest = ::linkspec_runtime::dispatch::arguments(
+                    "processor_signal_prepare",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.processor_signal_prepare(request).await,
                     )
-                }
-                "processor_bank_transfer_create" => {
-                    let request: ProcessorBankTransferCreateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "processor_bank_transfer_create",
-                        args,
-                    )?;
+                })
+            }
+            "processor_bank_transfer_create" => {
+                let request: ProcessorBankTransferCreateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "processor_bank_transfer_create",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.processor_bank_transfer_create(request).await,
                     )
-                }
-                "processor_liabilities_get" => {
-                    let request: ProcessorLiabilitiesGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "processor_liabilities_get",
-                        args,
-                    )?;
+                })
+            }
+            "processor_liabilities_get" => {
+                let request: ProcessorLiabilitiesGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "processor_liabilities_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.processor_liabilities_get(request).await,
                     )
-                }
-                "processor_identity_get" => {
-                    let request: ProcessorIdentityGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "processor_identity_get",
-                        args,
-                    )?;
+                })
+            }
+            "processor_identity_get" => {
+                let request: ProcessorIdentityGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "processor_identity_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.processor_identity_get(request).await,
                     )
-                }
-                "processor_identity_match" => {
-                    let request: ProcessorIdentityMatchRequest = ::linkspec_runtime::dispatch::arguments(
-                        "processor_identity_match",
-                        args,
-                    )?;
+                })
+            }
+            "processor_identity_match" => {
+                let request: ProcessorIdentityMatchRequest = ::linkspec_runtime::dispatch::arguments(
+                    "processor_identity_match",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.processor_identity_match(request).await,
                     )
-                }
-                "processor_balance_get" => {
-                    let request: ProcessorBalanceGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "processor_balance_get",
-                        args,
-                    )?;
+                })
+            }
+            "processor_balance_get" => {
+                let request: ProcessorBalanceGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "processor_balance_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.processor_balance_get(request).await,
                     )
-                }
-                "processor_token_create" => {
-                    let request: ProcessorTokenCreateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "processor_token_create",
-                        args,
-                    )?;
+                })
+            }
+            "processor_token_create" => {
+                let request: ProcessorTokenCreateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "processor_token_create",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.processor_token_create(request).await,
                     )
-                }
-                "processor_token_permissions_set" => {
-                    let request: ProcessorTokenPermissionsSetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "processor_token_permissions_set",
-                        args,
-                    )?;
+                })
+            }
+            "processor_token_permissions_set" => {
+                let request: ProcessorTokenPermissionsSetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "processor_token_permissions_set",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.processor_token_permissions_set(request).await,
                     )
-                }
-                "processor_token_permissions_get" => {
-                    let request: ProcessorTokenPermissionsGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "processor_token_permissions_get",
-                        args,
-                    )?;
+                })
+            }
+            "processor_token_permissions_get" => {
+                let request: ProcessorTokenPermissionsGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "processor_token_permissions_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.processor_token_permissions_get(request).await,
                     )
-                }
-                "processor_token_webhook_update" => {
-                    let request: ProcessorTokenWebhookUpdateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "processor_token_webhook_update",
-                        args,
-                    )?;
+                })
+            }
+            "processor_token_webhook_update" => {
+                let request: ProcessorTokenWebhookUpdateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "processor_token_webhook_update",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.processor_token_webhook_update(request).await,
                     )
-                }
-                "processor_stripe_bank_account_token_create" => {
-                    let request: ProcessorStripeBankAccountTokenCreateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "processor_stripe_bank_account_token_create",
-                        args,
-                    )?;
+                })
+            }
+            "processor_stripe_bank_account_token_create" => {
+                let request: ProcessorStripeBankAccountTokenCreateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "processor_stripe_bank_account_token_create",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.processor_stripe_bank_account_token_create(request).await,
                     )
-                }
-                "processor_apex_processor_token_create" => {
-                    let request: ProcessorApexProcessorTokenCreateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "processor_apex_processor_token_create",
-                        args,
-                    )?;
+                })
+            }
+            "processor_apex_processor_token_create" => {
+                let request: ProcessorApexProcessorTokenCreateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "processor_apex_processor_token_create",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.processor_apex_processor_token_create(request).await,
                     )
-                }
-                "profile_network_status_get" => {
-                    let request: ProfileNetworkStatusGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "profile_network_status_get",
-                        args,
-                    )?;
+                })
+            }
+            "profile_network_status_get" => {
+                let request: ProfileNetworkStatusGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "profile_network_status_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.profile_network_status_get(request).await,
                     )
-                }
-                "protect_user_insights_get" => {
-                    let request: ProtectUserInsightsGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "protect_user_insights_get",
-                        args,
-                    )?;
+                })
+            }
+            "protect_user_insights_get" => {
+                let request: ProtectUserInsightsGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "protect_user_insights_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.protect_user_insights_get(request).await,
                     )
-                }
-                "protect_report_create" => {
-                    let request: ProtectReportCreateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "protect_report_create",
-                        args,
-                    )?;
+                })
+            }
+            "protect_report_create" => {
+                let request: ProtectReportCreateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "protect_report_create",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.protect_report_create(request).await,
                     )
-                }
-                "protect_compute" => {
-                    let request: ProtectComputeRequest = ::linkspec_runtime::dispatch::arguments(
-                        "protect_compute",
-                        args,
-                    )?;
+                })
+            }
+            "protect_compute" => {
+                let request: ProtectComputeRequest = ::linkspec_runtime::dispatch::arguments(
+                    "protect_compute",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.protect_compute(request).await,
                     )
-                }
-                #[allow(deprecated)]
-                "protect_event_send" => {
-                    let request: ProtectEventSendRequest = ::linkspec_runtime::dispatch::arguments(
-                        "protect_event_send",
-                        args,
-                    )?;
+                })
+            }
+            #[allow(deprecated)]
+            "protect_event_send" => {
+                let request: ProtectEventSendRequest = ::linkspec_runtime::dispatch::arguments(
+                    "protect_event_send",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.protect_event_send(request).await,
                     )
-                }
-                #[allow(deprecated)]
-                "protect_event_get" => {
-                    let request: ProtectEventGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "protect_event_get",
-                        args,
-                    )?;
+                })
+            }
+            #[allow(deprecated)]
+            "protect_event_get" => {
+                let request: ProtectEventGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "protect_event_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.protect_event_get(request).await,
                     )
-                }
-                "sandbox_transactions_create" => {
-                    let request: SandboxTransactionsCreateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "sandbox_transactions_create",
-                        args,
-                    )?;
+                })
+            }
+            "sandbox_transactions_create" => {
+                let request: SandboxTransactionsCreateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "sandbox_transactions_create",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.sandbox_transactions_create(request).await,
                     )
-                }
-                "sandbox_processor_token_create" => {
-                    let request: SandboxProcessorTokenCreateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "sandbox_processor_token_create",
-                        args,
-                    )?;
+                })
+            }
+            "sandbox_processor_token_create" => {
+                let request: SandboxProcessorTokenCreateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "sandbox_processor_token_create",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.sandbox_processor_token_create(request).await,
                     )
-                }
-                "sandbox_public_token_create" => {
-                    let request: SandboxPublicTokenCreateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "sandbox_public_token_create",
-                        args,
-                    )?;
+                })
+            }
+            "sandbox_public_token_create" => {
+                let request: SandboxPublicTokenCreateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "sandbox_public_token_create",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.sandbox_public_token_create(request).await,
                     )
-                }
-                "sandbox_item_fire_webhook" => {
-                    let request: SandboxItemFireWebhookRequest = ::linkspec_runtime::dispatch::arguments(
-                        "sandbox_item_fire_webhook",
-                        args,
-                    )?;
+                })
+            }
+            "sandbox_item_fire_webhook" => {
+                let request: SandboxItemFireWebhookRequest = ::linkspec_runtime::dispatch::arguments(
+                    "sandbox_item_fire_webhook",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.sandbox_item_fire_webhook(request).await,
                     )
-                }
-                "sandbox_item_reset_login" => {
-                    let request: SandboxItemResetLoginRequest = ::linkspec_runtime::dispatch::arguments(
-                        "sandbox_item_reset_login",
-                        args,
-                    )?;
+                })
+            }
+            "sandbox_item_reset_login" => {
+                let request: SandboxItemResetLoginRequest = ::linkspec_runtime::dispatch::arguments(
+                    "sandbox_item_reset_login",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.sandbox_item_reset_login(request).await,
                     )
-                }
-                "sandbox_item_application_seed" => {
-                    let request: SandboxItemApplicationSeedRequest = ::linkspec_runtime::dispatch::arguments(
-                        "sandbox_item_application_seed",
-                        args,
-                    )?;
+                })
+            }
+            "sandbox_item_application_seed" => {
+                let request: SandboxItemApplicationSeedRequest = ::linkspec_runtime::dispatch::arguments(
+                    "sandbox_item_application_seed",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.sandbox_item_application_seed(request).await,
                     )
-                }
-                "sandbox_item_set_verification_status" => {
-                    let request: SandboxItemSetVerificationStatusRequest = ::linkspec_runtime::dispatch::arguments(
-                        "sandbox_item_set_verification_status",
-                        args,
-                    )?;
+                })
+            }
+            "sandbox_item_set_verification_status" => {
+                let request: SandboxItemSetVerificationStatusRequest = ::linkspec_runtime::dispatch::arguments(
+                    "sandbox_item_set_verification_status",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.sandbox_item_set_verification_status(request).await,
                     )
-                }
-                "sandbox_bank_transfer_simulate" => {
-                    let request: SandboxBankTransferSimulateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "sandbox_bank_transfer_simulate",
-                        args,
-                    )?;
+                })
+            }
+            "sandbox_bank_transfer_simulate" => {
+                let request: SandboxBankTransferSimulateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "sandbox_bank_transfer_simulate",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.sandbox_bank_transfer_simulate(request).await,
                     )
-                }
-                "sandbox_transfer_sweep_simulate" => {
-                    let request: SandboxTransferSweepSimulateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "sandbox_transfer_sweep_simulate",
-                        args,
-                    )?;
+                })
+            }
+            "sandbox_transfer_sweep_simulate" => {
+                let request: SandboxTransferSweepSimulateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "sandbox_transfer_sweep_simulate",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.sandbox_transfer_sweep_simulate(request).await,
                     )
-                }
-                "sandbox_transfer_simulate" => {
-                    let request: SandboxTransferSimulateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "sandbox_transfer_simulate",
-                        args,
-                    )?;
+                })
+            }
+            "sandbox_transfer_simulate" => {
+                let request: SandboxTransferSimulateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "sandbox_transfer_simulate",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.sandbox_transfer_simulate(request).await,
                     )
-                }
-                "sandbox_transfer_refund_simulate" => {
-                    let request: SandboxTransferRefundSimulateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "sandbox_transfer_refund_simulate",
-                        args,
-                    )?;
+                })
+            }
+            "sandbox_transfer_refund_simulate" => {
+                let request: SandboxTransferRefundSimulateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "sandbox_transfer_refund_simulate",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.sandbox_transfer_refund_simulate(request).await,
                     )
-                }
-                "sandbox_transfer_ledger_simulate_available" => {
-                    let request: SandboxTransferLedgerSimulateAvailableRequest = ::linkspec_runtime::dispatch::arguments(
-                        "sandbox_transfer_ledger_simulate_available",
-                        args,
-                    )?;
+                })
+            }
+            "sandbox_transfer_ledger_simulate_available" => {
+                let request: SandboxTransferLedgerSimulateAvailableRequest = ::linkspec_runtime::dispatch::arguments(
+                    "sandbox_transfer_ledger_simulate_available",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.sandbox_transfer_ledger_simulate_available(request).await,
                     )
-                }
-                "sandbox_transfer_ledger_deposit_simulate" => {
-                    let request: SandboxTransferLedgerDepositSimulateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "sandbox_transfer_ledger_deposit_simulate",
-                        args,
-                    )?;
+                })
+            }
+            "sandbox_transfer_ledger_deposit_simulate" => {
+                let request: SandboxTransferLedgerDepositSimulateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "sandbox_transfer_ledger_deposit_simulate",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.sandbox_transfer_ledger_deposit_simulate(request).await,
                     )
-                }
-                "sandbox_transfer_ledger_withdraw_simulate" => {
-                    let request: SandboxTransferLedgerWithdrawSimulateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "sandbox_transfer_ledger_withdraw_simulate",
-                        args,
-                    )?;
+                })
+            }
+            "sandbox_transfer_ledger_withdraw_simulate" => {
+                let request: SandboxTransferLedgerWithdrawSimulateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "sandbox_transfer_ledger_withdraw_simulate",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.sandbox_transfer_ledger_withdraw_simulate(request).await,
                     )
-                }
-                "sandbox_transfer_repayment_simulate" => {
-                    let request: SandboxTransferRepaymentSimulateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "sandbox_transfer_repayment_simulate",
-                        args,
-                    )?;
+                })
+            }
+            "sandbox_transfer_repayment_simulate" => {
+                let request: SandboxTransferRepaymentSimulateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "sandbox_transfer_repayment_simulate",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.sandbox_transfer_repayment_simulate(request).await,
                     )
-                }
-                "sandbox_transfer_fire_webhook" => {
-                    let request: SandboxTransferFireWebhookRequest = ::linkspec_runtime::dispatch::arguments(
-                        "sandbox_transfer_fire_webhook",
-                        args,
-                    )?;
+                })
+            }
+            "sandbox_transfer_fire_webhook" => {
+                let request: SandboxTransferFireWebhookRequest = ::linkspec_runtime::dispatch::arguments(
+                    "sandbox_transfer_fire_webhook",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.sandbox_transfer_fire_webhook(request).await,
                     )
-                }
-                "sandbox_transfer_test_clock_create" => {
-                    let request: SandboxTransferTestClockCreateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "sandbox_transfer_test_clock_create",
-                        args,
-                    )?;
+                })
+            }
+            "sandbox_transfer_test_clock_create" => {
+                let request: SandboxTransferTestClockCreateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "sandbox_transfer_test_clock_create",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.sandbox_transfer_test_clock_create(request).await,
                     )
-                }
-                "sandbox_transfer_test_clock_advance" => {
-                    let request: SandboxTransferTestClockAdvanceRequest = ::linkspec_runtime::dispatch::arguments(
-                        "sandbox_transfer_test_clock_advance",
-                        args,
-                    )?;
+                })
+            }
+            "sandbox_transfer_test_clock_advance" => {
+                let request: SandboxTransferTestClockAdvanceRequest = ::linkspec_runtime::dispatch::arguments(
+                    "sandbox_transfer_test_clock_advance",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.sandbox_transfer_test_clock_advance(request).await,
                     )
-                }
-                "sandbox_transfer_test_clock_get" => {
-                    let request: SandboxTransferTestClockGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "sandbox_transfer_test_clock_get",
-                        args,
-                    )?;
+                })
+            }
+            "sandbox_transfer_test_clock_get" => {
+                let request: SandboxTransferTestClockGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "sandbox_transfer_test_clock_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.sandbox_transfer_test_clock_get(request).await,
                     )
-                }
-                "sandbox_transfer_test_clock_list" => {
-                    let request: SandboxTransferTestClockListRequest = ::linkspec_runtime::dispatch::arguments(
-                        "sandbox_transfer_test_clock_list",
-                        args,
-                    )?;
+                })
+            }
+            "sandbox_transfer_test_clock_list" => {
+                let request: SandboxTransferTestClockListRequest = ::linkspec_runtime::dispatch::arguments(
+                    "sandbox_transfer_test_clock_list",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.sandbox_transfer_test_clock_list(request).await,
                     )
-                }
-                #[allow(deprecated)]
-                "sandbox_payment_profile_reset_login" => {
-                    let request: SandboxPaymentProfileResetLoginRequest = ::linkspec_runtime::dispatch::arguments(
-                        "sandbox_payment_profile_reset_login",
-                        args,
-                    )?;
+                })
+            }
+            #[allow(deprecated)]
+            "sandbox_payment_profile_reset_login" => {
+                let request: SandboxPaymentProfileResetLoginRequest = ::linkspec_runtime::dispatch::arguments(
+                    "sandbox_payment_profile_reset_login",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.sandbox_payment_profile_reset_login(request).await,
                     )
-                }
-                "sandbox_payment_simulate" => {
-                    let request: SandboxPaymentSimulateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "sandbox_payment_simulate",
-                        args,
-                    )?;
+                })
+            }
+            "sandbox_payment_simulate" => {
+                let request: SandboxPaymentSimulateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "sandbox_payment_simulate",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.sandbox_payment_simulate(request).await,
                     )
-                }
-                "sandbox_bank_transfer_fire_webhook" => {
-                    let request: SandboxBankTransferFireWebhookRequest = ::linkspec_runtime::dispatch::arguments(
-                        "sandbox_bank_transfer_fire_webhook",
-                        args,
-                    )?;
+                })
+            }
+            "sandbox_bank_transfer_fire_webhook" => {
+                let request: SandboxBankTransferFireWebhookRequest = ::linkspec_runtime::dispatch::arguments(
+                    "sandbox_bank_transfer_fire_webhook",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.sandbox_bank_transfer_fire_webhook(request).await,
                     )
-                }
-                "sandbox_income_fire_webhook" => {
-                    let request: SandboxIncomeFireWebhookRequest = ::linkspec_runtime::dispatch::arguments(
-                        "sandbox_income_fire_webhook",
-                        args,
-                    )?;
+                })
+            }
+            "sandbox_income_fire_webhook" => {
+                let request: SandboxIncomeFireWebhookRequest = ::linkspec_runtime::dispatch::arguments(
+                    "sandbox_income_fire_webhook",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.sandbox_income_fire_webhook(request).await,
                     )
-                }
-                "sandbox_bank_income_fire_webhook" => {
-                    let request: SandboxBankIncomeFireWebhookRequest = ::linkspec_runtime::dispatch::arguments(
-                        "sandbox_bank_income_fire_webhook",
-                        args,
-                    )?;
+                })
+            }
+            "sandbox_bank_income_fire_webhook" => {
+                let request: SandboxBankIncomeFireWebhookRequest = ::linkspec_runtime::dispatch::arguments(
+                    "sandbox_bank_income_fire_webhook",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.sandbox_bank_income_fire_webhook(request).await,
                     )
-                }
-                "sandbox_cra_cashflow_updates_update" => {
-                    let request: SandboxCraCashflowUpdatesUpdateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "sandbox_cra_cashflow_updates_update",
-                        args,
-                    )?;
+                })
+            }
+            "sandbox_cra_cashflow_updates_update" => {
+                let request: SandboxCraCashflowUpdatesUpdateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "sandbox_cra_cashflow_updates_update",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.sandbox_cra_cashflow_updates_update(request).await,
                     )
-                }
-                "sandbox_oauth_select_accounts" => {
-                    let request: SandboxOauthSelectAccountsRequest = ::linkspec_runtime::dispatch::arguments(
-                        "sandbox_oauth_select_accounts",
-                        args,
-                    )?;
+                })
+            }
+            "sandbox_oauth_select_accounts" => {
+                let request: SandboxOauthSelectAccountsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "sandbox_oauth_select_accounts",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.sandbox_oauth_select_accounts(request).await,
                     )
-                }
-                "session_token_create" => {
-                    let request: SessionTokenCreateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "session_token_create",
-                        args,
-                    )?;
+                })
+            }
+            "session_token_create" => {
+                let request: SessionTokenCreateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "session_token_create",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.session_token_create(request).await,
                     )
-                }
-                "signal_evaluate" => {
-                    let request: SignalEvaluateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "signal_evaluate",
-                        args,
-                    )?;
+                })
+            }
+            "signal_evaluate" => {
+                let request: SignalEvaluateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "signal_evaluate",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.signal_evaluate(request).await,
                     )
-                }
-                "signal_schedule" => {
-                    let request: SignalScheduleRequest = ::linkspec_runtime::dispatch::arguments(
-                        "signal_schedule",
-                        args,
-                    )?;
+                })
+            }
+            "signal_schedule" => {
+                let request: SignalScheduleRequest = ::linkspec_runtime::dispatch::arguments(
+                    "signal_schedule",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.signal_schedule(request).await,
                     )
-                }
-                "signal_decision_report" => {
-                    let request: SignalDecisionReportRequest = ::linkspec_runtime::dispatch::arguments(
-                        "signal_decision_report",
-                        args,
-                    )?;
+                })
+            }
+            "signal_decision_report" => {
+                let request: SignalDecisionReportRequest = ::linkspec_runtime::dispatch::arguments(
+                    "signal_decision_report",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.signal_decision_report(request).await,
                     )
-                }
-                "signal_return_report" => {
-                    let request: SignalReturnReportRequest = ::linkspec_runtime::dispatch::arguments(
-                        "signal_return_report",
-                        args,
-                    )?;
+                })
+            }
+            "signal_return_report" => {
+                let request: SignalReturnReportRequest = ::linkspec_runtime::dispatch::arguments(
+                    "signal_return_report",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.signal_return_report(request).await,
                     )
-                }
-                "signal_prepare" => {
-                    let request: SignalPrepareRequest = ::linkspec_runtime::dispatch::arguments(
-                        "signal_prepare",
-                        args,
-                    )?;
+                })
+            }
+            "signal_prepare" => {
+                let request: SignalPrepareRequest = ::linkspec_runtime::dispatch::arguments(
+                    "signal_prepare",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.signal_prepare(request).await,
                     )
-                }
-                "statements_list" => {
-                    let request: StatementsListRequest = ::linkspec_runtime::dispatch::arguments(
-                        "statements_list",
-                        args,
-                    )?;
+                })
+            }
+            "statements_list" => {
+                let request: StatementsListRequest = ::linkspec_runtime::dispatch::arguments(
+                    "statements_list",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.statements_list(request).await,
                     )
-                }
-                "statements_download" => {
-                    let request: StatementsDownloadRequest = ::linkspec_runtime::dispatch::arguments(
-                        "statements_download",
-                        args,
-                    )?;
+                })
+            }
+            "statements_download" => {
+                let request: StatementsDownloadRequest = ::linkspec_runtime::dispatch::arguments(
+                    "statements_download",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.statements_download(request).await,
                     )
-                }
-                "statements_refresh" => {
-                    let request: StatementsRefreshRequest = ::linkspec_runtime::dispatch::arguments(
-                        "statements_refresh",
-                        args,
-                    )?;
+                })
+            }
+            "statements_refresh" => {
+                let request: StatementsRefreshRequest = ::linkspec_runtime::dispatch::arguments(
+                    "statements_refresh",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.statements_refresh(request).await,
                     )
-                }
-                "transactions_get" => {
-                    let request: TransactionsGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "transactions_get",
-                        args,
-                    )?;
+                })
+            }
+            "transactions_get" => {
+                let request: TransactionsGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "transactions_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.transactions_get(request).await,
                     )
-                }
-                "transactions_refresh" => {
-                    let request: TransactionsRefreshRequest = ::linkspec_runtime::dispatch::arguments(
-                        "transactions_refresh",
-                        args,
-                    )?;
+                })
+            }
+            "transactions_refresh" => {
+                let request: TransactionsRefreshRequest = ::linkspec_runtime::dispatch::arguments(
+                    "transactions_refresh",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.transactions_refresh(request).await,
                     )
-                }
-                "transactions_recurring_get" => {
-                    let request: TransactionsRecurringGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "transactions_recurring_get",
-                        args,
-                    )?;
+                })
+            }
+            "transactions_recurring_get" => {
+                let request: TransactionsRecurringGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "transactions_recurring_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.transactions_recurring_get(request).await,
                     )
-                }
-                "transactions_sync" => {
-                    let request: TransactionsSyncRequest = ::linkspec_runtime::dispatch::arguments(
-                        "transactions_sync",
-                        args,
-                    )?;
+                })
+            }
+            "transactions_sync" => {
+                let request: TransactionsSyncRequest = ::linkspec_runtime::dispatch::arguments(
+                    "transactions_sync",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.transactions_sync(request).await,
                     )
-                }
-                "transactions_enrich" => {
-                    let request: TransactionsEnrichRequest = ::linkspec_runtime::dispatch::arguments(
-                        "transactions_enrich",
-                        args,
-                    )?;
+                })
+            }
+            "transactions_enrich" => {
+                let request: TransactionsEnrichRequest = ::linkspec_runtime::dispatch::arguments(
+                    "transactions_enrich",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.transactions_enrich(request).await,
                     )
-                }
-                "transfer_get" => {
-                    let request: TransferGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "transfer_get",
-                        args,
-                    )?;
+                })
+            }
+            "transfer_get" => {
+                let request: TransferGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "transfer_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.transfer_get(request).await,
                     )
-                }
-                "transfer_recurring_get" => {
-                    let request: TransferRecurringGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "transfer_recurring_get",
-                        args,
-                    )?;
+                })
+            }
+            "transfer_recurring_get" => {
+                let request: TransferRecurringGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "transfer_recurring_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.transfer_recurring_get(request).await,
                     )
-                }
-                "transfer_authorization_create" => {
-                    let request: TransferAuthorizationCreateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "transfer_authorization_create",
-                        args,
-                    )?;
+                })
+            }
+            "transfer_authorization_create" => {
+                let request: TransferAuthorizationCreateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "transfer_authorization_create",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.transfer_authorization_create(request).await,
                     )
-                }
-                "transfer_authorization_cancel" => {
-                    let request: TransferAuthorizationCancelRequest = ::linkspec_runtime::dispatch::arguments(
-                        "transfer_authorization_cancel",
-                        args,
-                    )?;
+                })
+            }
+            "transfer_authorization_cancel" => {
+                let request: TransferAuthorizationCancelRequest = ::linkspec_runtime::dispatch::arguments(
+                    "transfer_authorization_cancel",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.transfer_authorization_cancel(request).await,
                     )
-                }
-                #[allow(deprecated)]
-                "transfer_balance_get" => {
-                    let request: TransferBalanceGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "transfer_balance_get",
-                        args,
-                    )?;
+                })
+            }
+            #[allow(deprecated)]
+            "transfer_balance_get" => {
+                let request: TransferBalanceGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "transfer_balance_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.transfer_balance_get(request).await,
                     )
-                }
-                "transfer_capabilities_get" => {
-                    let request: TransferCapabilitiesGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "transfer_capabilities_get",
-                        args,
-                    )?;
+                })
+            }
+            "transfer_capabilities_get" => {
+                let request: TransferCapabilitiesGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "transfer_capabilities_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.transfer_capabilities_get(request).await,
                     )
-                }
-                "transfer_configuration_get" => {
-                    let request: TransferConfigurationGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "transfer_configuration_get",
-                        args,
-                    )?;
+                })
+            }
+            "transfer_configuration_get" => {
+                let request: TransferConfigurationGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "transfer_configuration_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.transfer_configuration_get(request).await,
                     )
-                }
-                "transfer_ledger_get" => {
-                    let request: TransferLedgerGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "transfer_ledger_get",
-                        args,
-                    )?;
+                })
+            }
+            "transfer_ledger_get" => {
+                let request: TransferLedgerGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "transfer_ledger_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.transfer_ledger_get(request).await,
                     )
-                }
-                "transfer_ledger_distribute" => {
-                    let request: TransferLedgerDistributeRequest = ::linkspec_runtime::dispatch::arguments(
-                        "transfer_ledger_distribute",
-                        args,
-                    )?;
+                })
+            }
+            "transfer_ledger_distribute" => {
+                let request: TransferLedgerDistributeRequest = ::linkspec_runtime::dispatch::arguments(
+                    "transfer_ledger_distribute",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.transfer_ledger_distribute(request).await,
                     )
-                }
-                "transfer_ledger_deposit" => {
-                    let request: TransferLedgerDepositRequest = ::linkspec_runtime::dispatch::arguments(
-                        "transfer_ledger_deposit",
-                        args,
-                    )?;
+                })
+            }
+            "transfer_ledger_deposit" => {
+                let request: TransferLedgerDepositRequest = ::linkspec_runtime::dispatch::arguments(
+                    "transfer_ledger_deposit",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.transfer_ledger_deposit(request).await,
                     )
-                }
-                "transfer_ledger_withdraw" => {
-                    let request: TransferLedgerWithdrawRequest = ::linkspec_runtime::dispatch::arguments(
-                        "transfer_ledger_withdraw",
-                        args,
-                    )?;
+                })
+            }
+            "transfer_ledger_withdraw" => {
+                let request: TransferLedgerWithdrawRequest = ::linkspec_runtime::dispatch::arguments(
+                    "transfer_ledger_withdraw",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.transfer_ledger_withdraw(request).await,
                     )
-                }
-                "transfer_originator_funding_account_update" => {
-                    let request: TransferOriginatorFundingAccountUpdateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "transfer_originator_funding_account_update",
-                        args,
-                    )?;
+                })
+            }
+            "transfer_originator_funding_account_update" => {
+                let request: TransferOriginatorFundingAccountUpdateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "transfer_originator_funding_account_update",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.transfer_originator_funding_account_update(request).await,
                     )
-                }
-                "transfer_originator_funding_account_create" => {
-                    let request: TransferOriginatorFundingAccountCreateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "transfer_originator_funding_account_create",
-                        args,
-                    )?;
+                })
+            }
+            "transfer_originator_funding_account_create" => {
+                let request: TransferOriginatorFundingAccountCreateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "transfer_originator_funding_account_create",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.transfer_originator_funding_account_create(request).await,
                     )
-                }
-                "transfer_metrics_get" => {
-                    let request: TransferMetricsGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "transfer_metrics_get",
-                        args,
-                    )?;
+                })
+            }
+            "transfer_metrics_get" => {
+                let request: TransferMetricsGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "transfer_metrics_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.transfer_metrics_get(request).await,
                     )
-                }
-                "transfer_create" => {
-                    let request: TransferCreateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "transfer_create",
-                        args,
-                    )?;
+                })
+            }
+            "transfer_create" => {
+                let request: TransferCreateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "transfer_create",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.transfer_create(request).await,
                     )
-                }
-                "transfer_recurring_create" => {
-                    let request: TransferRecurringCreateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "transfer_recurring_create",
-                        args,
-                    )?;
+                })
+            }
+            "transfer_recurring_create" => {
+                let request: TransferRecurringCreateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "transfer_recurring_create",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.transfer_recurring_create(request).await,
                     )
-                }
-                "transfer_list" => {
-                    let request: TransferListRequest = ::linkspec_runtime::dispatch::arguments(
-                        "transfer_list",
-                        args,
-                    )?;
+                })
+            }
+            "transfer_list" => {
+                let request: TransferListRequest = ::linkspec_runtime::dispatch::arguments(
+                    "transfer_list",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.transfer_list(request).await,
                     )
-                }
-                "transfer_recurring_list" => {
-                    let request: TransferRecurringListRequest = ::linkspec_runtime::dispatch::arguments(
-                        "transfer_recurring_list",
-                        args,
-                    )?;
+                })
+            }
+            "transfer_recurring_list" => {
+                let request: TransferRecurringListRequest = ::linkspec_runtime::dispatch::arguments(
+                    "transfer_recurring_list",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.transfer_recurring_list(request).await,
                     )
-                }
-                "transfer_cancel" => {
-                    let request: TransferCancelRequest = ::linkspec_runtime::dispatch::arguments(
-                        "transfer_cancel",
-                        args,
-                    )?;
+                })
+            }
+            "transfer_cancel" => {
+                let request: TransferCancelRequest = ::linkspec_runtime::dispatch::arguments(
+                    "transfer_cancel",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.transfer_cancel(request).await,
                     )
-                }
-                "transfer_recurring_cancel" => {
-                    let request: TransferRecurringCancelRequest = ::linkspec_runtime::dispatch::arguments(
-                        "transfer_recurring_cancel",
-                        args,
-                    )?;
+                })
+            }
+            "transfer_recurring_cancel" => {
+                let request: TransferRecurringCancelRequest = ::linkspec_runtime::dispatch::arguments(
+                    "transfer_recurring_cancel",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.transfer_recurring_cancel(request).await,
                     )
-                }
-                "transfer_event_list" => {
-                    let request: TransferEventListRequest = ::linkspec_runtime::dispatch::arguments(
-                        "transfer_event_list",
-                        args,
-                    )?;
+                })
+            }
+            "transfer_event_list" => {
+                let request: TransferEventListRequest = ::linkspec_runtime::dispatch::arguments(
+                    "transfer_event_list",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.transfer_event_list(request).await,
                     )
-                }
-                "transfer_ledger_event_list" => {
-                    let request: TransferLedgerEventListRequest = ::linkspec_runtime::dispatch::arguments(
-                        "transfer_ledger_event_list",
-                        args,
-                    )?;
+                })
+            }
+            "transfer_ledger_event_list" => {
+                let request: TransferLedgerEventListRequest = ::linkspec_runtime::dispatch::arguments(
+                    "transfer_ledger_event_list",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.transfer_ledger_event_list(request).await,
                     )
-                }
-                "transfer_event_sync" => {
-                    let request: TransferEventSyncRequest = ::linkspec_runtime::dispatch::arguments(
-                        "transfer_event_sync",
-                        args,
-                    )?;
+                })
+            }
+            "transfer_event_sync" => {
+                let request: TransferEventSyncRequest = ::linkspec_runtime::dispatch::arguments(
+                    "transfer_event_sync",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.transfer_event_sync(request).await,
                     )
-                }
-                "transfer_sweep_get" => {
-                    let request: TransferSweepGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "transfer_sweep_get",
-                        args,
-                    )?;
+                })
+            }
+            "transfer_sweep_get" => {
+                let request: TransferSweepGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "transfer_sweep_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.transfer_sweep_get(request).await,
                     )
-                }
-                "transfer_sweep_list" => {
-                    let request: TransferSweepListRequest = ::linkspec_runtime::dispatch::arguments(
-                        "transfer_sweep_list",
-                        args,
-                    )?;
+                })
+            }
+            "transfer_sweep_list" => {
+                let request: TransferSweepListRequest = ::linkspec_runtime::dispatch::arguments(
+                    "transfer_sweep_list",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.transfer_sweep_list(request).await,
                     )
-                }
-                "transfer_migrate_account" => {
-                    let request: TransferMigrateAccountRequest = ::linkspec_runtime::dispatch::arguments(
-                        "transfer_migrate_account",
-                        args,
-                    )?;
+                })
+            }
+            "transfer_migrate_account" => {
+                let request: TransferMigrateAccountRequest = ::linkspec_runtime::dispatch::arguments(
+                    "transfer_migrate_account",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.transfer_migrate_account(request).await,
                     )
-                }
-                "transfer_intent_create" => {
-                    let request: TransferIntentCreateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "transfer_intent_create",
-                        args,
-                    )?;
+                })
+            }
+            "transfer_intent_create" => {
+                let request: TransferIntentCreateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "transfer_intent_create",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.transfer_intent_create(request).await,
                     )
-                }
-                "transfer_intent_get" => {
-                    let request: TransferIntentGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "transfer_intent_get",
-                        args,
-                    )?;
+                })
+            }
+            "transfer_intent_get" => {
+                let request: TransferIntentGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "transfer_intent_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.transfer_intent_get(request).await,
                     )
-                }
-                "transfer_repayment_list" => {
-                    let request: TransferRepaymentListRequest = ::linkspec_runtime::dispatch::arguments(
-                        "transfer_repayment_list",
-                        args,
-                    )?;
+                })
+            }
+            "transfer_repayment_list" => {
+                let request: TransferRepaymentListRequest = ::linkspec_runtime::dispatch::arguments(
+                    "transfer_repayment_list",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.transfer_repayment_list(request).await,
                     )
-                }
-                "transfer_repayment_return_list" => {
-                    let request: TransferRepaymentReturnListRequest = ::linkspec_runtime::dispatch::arguments(
-                        "transfer_repayment_return_list",
-                        args,
-                    )?;
+                })
+            }
+            "transfer_repayment_return_list" => {
+                let request: TransferRepaymentReturnListRequest = ::linkspec_runtime::dispatch::arguments(
+                    "transfer_repayment_return_list",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.transfer_repayment_return_list(request).await,
                     )
-                }
-                "transfer_platform_requirement_submit" => {
-                    let request: TransferPlatformRequirementSubmitRequest = ::linkspec_runtime::dispatch::arguments(
-                        "transfer_platform_requirement_submit",
-                        args,
-                    )?;
+                })
+            }
+            "transfer_platform_requirement_submit" => {
+                let request: TransferPlatformRequirementSubmitRequest = ::linkspec_runtime::dispatch::arguments(
+                    "transfer_platform_requirement_submit",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.transfer_platform_requirement_submit(request).await,
                     )
-                }
-                "transfer_originator_create" => {
-                    let request: TransferOriginatorCreateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "transfer_originator_create",
-                        args,
-                    )?;
+                })
+            }
+            "transfer_originator_create" => {
+                let request: TransferOriginatorCreateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "transfer_originator_create",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.transfer_originator_create(request).await,
                     )
-                }
-                "transfer_questionnaire_create" => {
-                    let request: TransferQuestionnaireCreateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "transfer_questionnaire_create",
-                        args,
-                    )?;
+                })
+            }
+            "transfer_questionnaire_create" => {
+                let request: TransferQuestionnaireCreateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "transfer_questionnaire_create",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.transfer_questionnaire_create(request).await,
                     )
-                }
-                "transfer_diligence_submit" => {
-                    let request: TransferDiligenceSubmitRequest = ::linkspec_runtime::dispatch::arguments(
-                        "transfer_diligence_submit",
-                        args,
-                    )?;
+                })
+            }
+            "transfer_diligence_submit" => {
+                let request: TransferDiligenceSubmitRequest = ::linkspec_runtime::dispatch::arguments(
+                    "transfer_diligence_submit",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.transfer_diligence_submit(request).await,
                     )
-                }
-                "transfer_diligence_document_upload" => {
-                    let request: TransferDiligenceDocumentUploadRequest = ::linkspec_runtime::dispatch::arguments(
-                        "transfer_diligence_document_upload",
-                        args,
-                    )?;
+                })
+            }
+            "transfer_diligence_document_upload" => {
+                let request: TransferDiligenceDocumentUploadRequest = ::linkspec_runtime::dispatch::arguments(
+                    "transfer_diligence_document_upload",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.transfer_diligence_document_upload(request).await,
                     )
-                }
-                "transfer_originator_get" => {
-                    let request: TransferOriginatorGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "transfer_originator_get",
-                        args,
-                    )?;
+                })
+            }
+            "transfer_originator_get" => {
+                let request: TransferOriginatorGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "transfer_originator_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.transfer_originator_get(request).await,
                     )
-                }
-                "transfer_originator_list" => {
-                    let request: TransferOriginatorListRequest = ::linkspec_runtime::dispatch::arguments(
-                        "transfer_originator_list",
-                        args,
-                    )?;
+                })
+            }
+            "transfer_originator_list" => {
+                let request: TransferOriginatorListRequest = ::linkspec_runtime::dispatch::arguments(
+                    "transfer_originator_list",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.transfer_originator_list(request).await,
                     )
-                }
-                "transfer_refund_create" => {
-                    let request: TransferRefundCreateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "transfer_refund_create",
-                        args,
-                    )?;
+                })
+            }
+            "transfer_refund_create" => {
+                let request: TransferRefundCreateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "transfer_refund_create",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.transfer_refund_create(request).await,
                     )
-                }
-                "transfer_refund_get" => {
-                    let request: TransferRefundGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "transfer_refund_get",
-                        args,
-                    )?;
+                })
+            }
+            "transfer_refund_get" => {
+                let request: TransferRefundGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "transfer_refund_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.transfer_refund_get(request).await,
                     )
-                }
-                "transfer_refund_cancel" => {
-                    let request: TransferRefundCancelRequest = ::linkspec_runtime::dispatch::arguments(
-                        "transfer_refund_cancel",
-                        args,
-                    )?;
+                })
+            }
+            "transfer_refund_cancel" => {
+                let request: TransferRefundCancelRequest = ::linkspec_runtime::dispatch::arguments(
+                    "transfer_refund_cancel",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.transfer_refund_cancel(request).await,
                     )
-                }
-                "transfer_platform_originator_create" => {
-                    let request: TransferPlatformOriginatorCreateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "transfer_platform_originator_create",
-                        args,
-                    )?;
+                })
+            }
+            "transfer_platform_originator_create" => {
+                let request: TransferPlatformOriginatorCreateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "transfer_platform_originator_create",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.transfer_platform_originator_create(request).await,
                     )
-                }
-                "transfer_platform_person_create" => {
-                    let request: TransferPlatformPersonCreateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "transfer_platform_person_create",
-                        args,
-                    )?;
+                })
+            }
+            "transfer_platform_person_create" => {
+                let request: TransferPlatformPersonCreateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "transfer_platform_person_create",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.transfer_platform_person_create(request).await,
                     )
-                }
-                "user_transactions_refresh" => {
-                    let request: UserTransactionsRefreshRequest = ::linkspec_runtime::dispatch::arguments(
-                        "user_transactions_refresh",
-                        args,
-                    )?;
+                })
+            }
+            "user_transactions_refresh" => {
+                let request: UserTransactionsRefreshRequest = ::linkspec_runtime::dispatch::arguments(
+                    "user_transactions_refresh",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.user_transactions_refresh(request).await,
                     )
-                }
-                "user_financial_data_refresh" => {
-                    let request: UserFinancialDataRefreshRequest = ::linkspec_runtime::dispatch::arguments(
-                        "user_financial_data_refresh",
-                        args,
-                    )?;
+                })
+            }
+            "user_financial_data_refresh" => {
+                let request: UserFinancialDataRefreshRequest = ::linkspec_runtime::dispatch::arguments(
+                    "user_financial_data_refresh",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.user_financial_data_refresh(request).await,
                     )
-                }
-                "user_get" => {
-                    let request: UserGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "user_get",
-                        args,
-                    )?;
+                })
+            }
+            "user_get" => {
+                let request: UserGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "user_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(self.user_get(request).await)
-                }
-                "user_identity_remove" => {
-                    let request: UserIdentityRemoveRequest = ::linkspec_runtime::dispatch::arguments(
-                        "user_identity_remove",
-                        args,
-                    )?;
+                })
+            }
+            "user_identity_remove" => {
+                let request: UserIdentityRemoveRequest = ::linkspec_runtime::dispatch::arguments(
+                    "user_identity_remove",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.user_identity_remove(request).await,
                     )
-                }
-                "user_products_terminate" => {
-                    let request: UserProductsTerminateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "user_products_terminate",
-                        args,
-                    )?;
+                })
+            }
+            "user_products_terminate" => {
+                let request: UserProductsTerminateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "user_products_terminate",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.user_products_terminate(request).await,
                     )
-                }
-                "user_items_associate" => {
-                    let request: UserItemsAssociateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "user_items_associate",
-                        args,
-                    )?;
+                })
+            }
+            "user_items_associate" => {
+                let request: UserItemsAssociateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "user_items_associate",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.user_items_associate(request).await,
                     )
-                }
-                "user_items_remove" => {
-                    let request: UserItemsRemoveRequest = ::linkspec_runtime::dispatch::arguments(
-                        "user_items_remove",
-                        args,
-                    )?;
+                })
+            }
+            "user_items_remove" => {
+                let request: UserItemsRemoveRequest = ::linkspec_runtime::dispatch::arguments(
+                    "user_items_remove",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.user_items_remove(request).await,
                     )
-                }
-                "user_third_party_token_create" => {
-                    let request: UserThirdPartyTokenCreateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "user_third_party_token_create",
-                        args,
-                    )?;
+                })
+            }
+            "user_third_party_token_create" => {
+                let request: UserThirdPartyTokenCreateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "user_third_party_token_create",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.user_third_party_token_create(request).await,
                     )
-                }
-                "user_third_party_token_remove" => {
-                    let request: UserThirdPartyTokenRemoveRequest = ::linkspec_runtime::dispatch::arguments(
-                        "user_third_party_token_remove",
-                        args,
-                    )?;
+                })
+            }
+            "user_third_party_token_remove" => {
+                let request: UserThirdPartyTokenRemoveRequest = ::linkspec_runtime::dispatch::arguments(
+                    "user_third_party_token_remove",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.user_third_party_token_remove(request).await,
                     )
-                }
-                "user_account_session_get" => {
-                    let request: UserAccountSessionGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "user_account_session_get",
-                        args,
-                    )?;
+                })
+            }
+            "user_account_session_get" => {
+                let request: UserAccountSessionGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "user_account_session_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.user_account_session_get(request).await,
                     )
-                }
-                "user_account_session_event_send" => {
-                    let request: UserAccountSessionEventSendRequest = ::linkspec_runtime::dispatch::arguments(
-                        "user_account_session_event_send",
-                        args,
-                    )?;
+                })
+            }
+            "user_account_session_event_send" => {
+                let request: UserAccountSessionEventSendRequest = ::linkspec_runtime::dispatch::arguments(
+                    "user_account_session_event_send",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.user_account_session_event_send(request).await,
                     )
-                }
-                "wallet_create" => {
-                    let request: WalletCreateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "wallet_create",
-                        args,
-                    )?;
+                })
+            }
+            "wallet_create" => {
+                let request: WalletCreateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "wallet_create",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.wallet_create(request).await,
                     )
-                }
-                "wallet_get" => {
-                    let request: WalletGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "wallet_get",
-                        args,
-                    )?;
+                })
+            }
+            "wallet_get" => {
+                let request: WalletGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "wallet_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(self.wallet_get(request).await)
-                }
-                "wallet_list" => {
-                    let request: WalletListRequest = ::linkspec_runtime::dispatch::arguments(
-                        "wallet_list",
-                        args,
-                    )?;
+                })
+            }
+            "wallet_list" => {
+                let request: WalletListRequest = ::linkspec_runtime::dispatch::arguments(
+                    "wallet_list",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.wallet_list(request).await,
                     )
-                }
-                "wallet_transaction_execute" => {
-                    let request: WalletTransactionExecuteRequest = ::linkspec_runtime::dispatch::arguments(
-                        "wallet_transaction_execute",
-                        args,
-                    )?;
+                })
+            }
+            "wallet_transaction_execute" => {
+                let request: WalletTransactionExecuteRequest = ::linkspec_runtime::dispatch::arguments(
+                    "wallet_transaction_execute",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.wallet_transaction_execute(request).await,
                     )
-                }
-                "wallet_transaction_get" => {
-                    let request: WalletTransactionGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "wallet_transaction_get",
-                        args,
-                    )?;
+                })
+            }
+            "wallet_transaction_get" => {
+                let request: WalletTransactionGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "wallet_transaction_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.wallet_transaction_get(request).await,
                     )
-                }
-                "wallet_transaction_list" => {
-                    let request: WalletTransactionListRequest = ::linkspec_runtime::dispatch::arguments(
-                        "wallet_transaction_list",
-                        args,
-                    )?;
+                })
+            }
+            "wallet_transaction_list" => {
+                let request: WalletTransactionListRequest = ::linkspec_runtime::dispatch::arguments(
+                    "wallet_transaction_list",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.wallet_transaction_list(request).await,
                     )
-                }
-                "watchlist_screening_entity_create" => {
-                    let request: WatchlistScreeningEntityCreateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "watchlist_screening_entity_create",
-                        args,
-                    )?;
+                })
+            }
+            "watchlist_screening_entity_create" => {
+                let request: WatchlistScreeningEntityCreateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "watchlist_screening_entity_create",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.watchlist_screening_entity_create(request).await,
                     )
-                }
-                "watchlist_screening_entity_get" => {
-                    let request: WatchlistScreeningEntityGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "watchlist_screening_entity_get",
-                        args,
-                    )?;
+                })
+            }
+            "watchlist_screening_entity_get" => {
+                let request: WatchlistScreeningEntityGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "watchlist_screening_entity_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.watchlist_screening_entity_get(request).await,
                     )
-                }
-                "watchlist_screening_entity_history_list" => {
-                    let request: WatchlistScreeningEntityHistoryListRequest = ::linkspec_runtime::dispatch::arguments(
-                        "watchlist_screening_entity_history_list",
-                        args,
-                    )?;
+                })
+            }
+            "watchlist_screening_entity_history_list" => {
+                let request: WatchlistScreeningEntityHistoryListRequest = ::linkspec_runtime::dispatch::arguments(
+                    "watchlist_screening_entity_history_list",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.watchlist_screening_entity_history_list(request).await,
                     )
-                }
-                "watchlist_screening_entity_hit_list" => {
-                    let request: WatchlistScreeningEntityHitListRequest = ::linkspec_runtime::dispatch::arguments(
-                        "watchlist_screening_entity_hit_list",
-                        args,
-                    )?;
+                })
+            }
+            "watchlist_screening_entity_hit_list" => {
+                let request: WatchlistScreeningEntityHitListRequest = ::linkspec_runtime::dispatch::arguments(
+                    "watchlist_screening_entity_hit_list",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.watchlist_screening_entity_hit_list(request).await,
                     )
-                }
-                "watchlist_screening_entity_list" => {
-                    let request: WatchlistScreeningEntityListRequest = ::linkspec_runtime::dispatch::arguments(
-                        "watchlist_screening_entity_list",
-                        args,
-                    )?;
+                })
+            }
+            "watchlist_screening_entity_list" => {
+                let request: WatchlistScreeningEntityListRequest = ::linkspec_runtime::dispatch::arguments(
+                    "watchlist_screening_entity_list",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.watchlist_screening_entity_list(request).await,
                     )
-                }
-                "watchlist_screening_entity_program_get" => {
-                    let request: WatchlistScreeningEntityProgramGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "watchlist_screening_entity_program_get",
-                        args,
-                    )?;
+                })
+            }
+            "watchlist_screening_entity_program_get" => {
+                let request: WatchlistScreeningEntityProgramGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "watchlist_screening_entity_program_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.watchlist_screening_entity_program_get(request).await,
                     )
-                }
-                "watchlist_screening_entity_program_list" => {
-                    let request: WatchlistScreeningEntityProgramListRequest = ::linkspec_runtime::dispatch::arguments(
-                        "watchlist_screening_entity_program_list",
-                        args,
-                    )?;
+                })
+            }
+            "watchlist_screening_entity_program_list" => {
+                let request: WatchlistScreeningEntityProgramListRequest = ::linkspec_runtime::dispatch::arguments(
+                    "watchlist_screening_entity_program_list",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.watchlist_screening_entity_program_list(request).await,
                     )
-                }
-                "watchlist_screening_entity_review_create" => {
-                    let request: WatchlistScreeningEntityReviewCreateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "watchlist_screening_entity_review_create",
-                        args,
-                    )?;
+                })
+            }
+            "watchlist_screening_entity_review_create" => {
+                let request: WatchlistScreeningEntityReviewCreateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "watchlist_screening_entity_review_create",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.watchlist_screening_entity_review_create(request).await,
                     )
-                }
-                "watchlist_screening_entity_review_list" => {
-                    let request: WatchlistScreeningEntityReviewListRequest = ::linkspec_runtime::dispatch::arguments(
-                        "watchlist_screening_entity_review_list",
-                        args,
-                    )?;
+                })
+            }
+            "watchlist_screening_entity_review_list" => {
+                let request: WatchlistScreeningEntityReviewListRequest = ::linkspec_runtime::dispatch::arguments(
+                    "watchlist_screening_entity_review_list",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.watchlist_screening_entity_review_list(request).await,
                     )
-                }
-                "watchlist_screening_entity_update" => {
-                    let request: WatchlistScreeningEntityUpdateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "watchlist_screening_entity_update",
-                        args,
-                    )?;
+                })
+            }
+            "watchlist_screening_entity_update" => {
+                let request: WatchlistScreeningEntityUpdateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "watchlist_screening_entity_update",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.watchlist_screening_entity_update(request).await,
                     )
-                }
-                "watchlist_screening_individual_create" => {
-                    let request: WatchlistScreeningIndividualCreateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "watchlist_screening_individual_create",
-                        args,
-                    )?;
+                })
+            }
+            "watchlist_screening_individual_create" => {
+                let request: WatchlistScreeningIndividualCreateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "watchlist_screening_individual_create",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.watchlist_screening_individual_create(request).await,
                     )
-                }
-                "watchlist_screening_individual_get" => {
-                    let request: WatchlistScreeningIndividualGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "watchlist_screening_individual_get",
-                        args,
-                    )?;
+                })
+            }
+            "watchlist_screening_individual_get" => {
+                let request: WatchlistScreeningIndividualGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "watchlist_screening_individual_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.watchlist_screening_individual_get(request).await,
                     )
-                }
-                "watchlist_screening_individual_history_list" => {
-                    let request: WatchlistScreeningIndividualHistoryListRequest = ::linkspec_runtime::dispatch::arguments(
-                        "watchlist_screening_individual_history_list",
-                        args,
-                    )?;
+                })
+            }
+            "watchlist_screening_individual_history_list" => {
+                let request: WatchlistScreeningIndividualHistoryListRequest = ::linkspec_runtime::dispatch::arguments(
+                    "watchlist_screening_individual_history_list",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.watchlist_screening_individual_history_list(request).await,
                     )
-                }
-                "watchlist_screening_individual_hit_list" => {
-                    let request: WatchlistScreeningIndividualHitListRequest = ::linkspec_runtime::dispatch::arguments(
-                        "watchlist_screening_individual_hit_list",
-                        args,
-                    )?;
+                })
+            }
+            "watchlist_screening_individual_hit_list" => {
+                let request: WatchlistScreeningIndividualHitListRequest = ::linkspec_runtime::dispatch::arguments(
+                    "watchlist_screening_individual_hit_list",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.watchlist_screening_individual_hit_list(request).await,
                     )
-                }
-                "watchlist_screening_individual_list" => {
-                    let request: WatchlistScreeningIndividualListRequest = ::linkspec_runtime::dispatch::arguments(
-                        "watchlist_screening_individual_list",
-                        args,
-                    )?;
+                })
+            }
+            "watchlist_screening_individual_list" => {
+                let request: WatchlistScreeningIndividualListRequest = ::linkspec_runtime::dispatch::arguments(
+                    "watchlist_screening_individual_list",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.watchlist_screening_individual_list(request).await,
                     )
-                }
-                "watchlist_screening_individual_program_get" => {
-                    let request: WatchlistScreeningIndividualProgramGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "watchlist_screening_individual_program_get",
-                        args,
-                    )?;
+                })
+            }
+            "watchlist_screening_individual_program_get" => {
+                let request: WatchlistScreeningIndividualProgramGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "watchlist_screening_individual_program_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.watchlist_screening_individual_program_get(request).await,
                     )
-                }
-                "watchlist_screening_individual_program_list" => {
-                    let request: WatchlistScreeningIndividualProgramListRequest = ::linkspec_runtime::dispatch::arguments(
-                        "watchlist_screening_individual_program_list",
-                        args,
-                    )?;
+                })
+            }
+            "watchlist_screening_individual_program_list" => {
+                let request: WatchlistScreeningIndividualProgramListRequest = ::linkspec_runtime::dispatch::arguments(
+                    "watchlist_screening_individual_program_list",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.watchlist_screening_individual_program_list(request).await,
                     )
-                }
-                "watchlist_screening_individual_review_create" => {
-                    let request: WatchlistScreeningIndividualReviewCreateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "watchlist_screening_individual_review_create",
-                        args,
-                    )?;
+                })
+            }
+            "watchlist_screening_individual_review_create" => {
+                let request: WatchlistScreeningIndividualReviewCreateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "watchlist_screening_individual_review_create",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.watchlist_screening_individual_review_create(request).await,
                     )
-                }
-                "watchlist_screening_individual_review_list" => {
-                    let request: WatchlistScreeningIndividualReviewListRequest = ::linkspec_runtime::dispatch::arguments(
-                        "watchlist_screening_individual_review_list",
-                        args,
-                    )?;
+                })
+            }
+            "watchlist_screening_individual_review_list" => {
+                let request: WatchlistScreeningIndividualReviewListRequest = ::linkspec_runtime::dispatch::arguments(
+                    "watchlist_screening_individual_review_list",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.watchlist_screening_individual_review_list(request).await,
                     )
-                }
-                "watchlist_screening_individual_update" => {
-                    let request: WatchlistScreeningIndividualUpdateRequest = ::linkspec_runtime::dispatch::arguments(
-                        "watchlist_screening_individual_update",
-                        args,
-                    )?;
+                })
+            }
+            "watchlist_screening_individual_update" => {
+                let request: WatchlistScreeningIndividualUpdateRequest = ::linkspec_runtime::dispatch::arguments(
+                    "watchlist_screening_individual_update",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.watchlist_screening_individual_update(request).await,
                     )
-                }
-                "webhook_verification_key_get" => {
-                    let request: WebhookVerificationKeyGetRequest = ::linkspec_runtime::dispatch::arguments(
-                        "webhook_verification_key_get",
-                        args,
-                    )?;
+                })
+            }
+            "webhook_verification_key_get" => {
+                let request: WebhookVerificationKeyGetRequest = ::linkspec_runtime::dispatch::arguments(
+                    "webhook_verification_key_get",
+                    args,
+                )?;
+                Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.webhook_verification_key_get(request).await,
                     )
-                }
-                _ => {
-                    return Err(::linkspec_runtime::DispatchError::UnknownOperation {
-                        provider: "plaid",
-                        operation: ToString::to_string(operation),
-                    });
-                }
-            },
-        )
+                })
+            }
+            _ => {
+                return Err(::linkspec_runtime::DispatchError::UnknownOperation {
+                    provider: "plaid",
+                    operation: ToString::to_string(operation),
+                });
+            }
+        };
+        Ok(call.await)
     }
 }
 
@@ -17221,9 +17898,6 @@ impl From<PaymentProfileRemoveBody> for PaymentProfileRemoveRequest {
 )]
 #[non_exhaustive]
 pub struct UserCreateRequest {
-    /// The `Plaid-New-User-API-Enabled` header parameter. (in header as `Plaid-New-User-API-Enabled`; optional)
-    #[cfg_attr(feature = "dispatch", serde(rename = "Plaid-New-User-API-Enabled"))]
-    pub plaid_new_user_api_enabled: Option<bool>,
     /// The JSON body.
     pub body: UserCreateBody,
 }
@@ -17231,26 +17905,20 @@ pub struct UserCreateRequest {
 impl UserCreateRequest {
     /// A request with its required arguments; optional ones start unset.
     pub fn new(body: UserCreateBody) -> Self {
-        Self {
-            plaid_new_user_api_enabled: None,
-            body,
-        }
-    }
-    /// Sets `Plaid-New-User-API-Enabled`.
-    #[must_use]
-    pub fn plaid_new_user_api_enabled(mut self, value: bool) -> Self {
-        self.plaid_new_user_api_enabled = Some(value);
-        self
+        Self { body }
     }
     /// The call this request makes.
     fn to_call(&self) -> ::linkspec_runtime::Call {
         #[allow(unused_mut)]
         let mut call = ::linkspec_runtime::Call::new(&USER_CREATE);
-        if let Some(value) = &self.plaid_new_user_api_enabled {
-            call.header("Plaid-New-User-API-Enabled", value);
-        }
         call.json_body(&self.body);
         call
+    }
+}
+
+impl From<UserCreateBody> for UserCreateRequest {
+    fn from(body: UserCreateBody) -> Self {
+        Self::new(body)
     }
 }
 
@@ -17265,9 +17933,6 @@ impl UserCreateRequest {
 )]
 #[non_exhaustive]
 pub struct UserUpdateRequest {
-    /// The `Plaid-New-User-API-Enabled` header parameter. (in header as `Plaid-New-User-API-Enabled`; optional)
-    #[cfg_attr(feature = "dispatch", serde(rename = "Plaid-New-User-API-Enabled"))]
-    pub plaid_new_user_api_enabled: Option<bool>,
     /// The JSON body.
     pub body: UserUpdateBody,
 }
@@ -17275,26 +17940,20 @@ pub struct UserUpdateRequest {
 impl UserUpdateRequest {
     /// A request with its required arguments; optional ones start unset.
     pub fn new(body: UserUpdateBody) -> Self {
-        Self {
-            plaid_new_user_api_enabled: None,
-            body,
-        }
-    }
-    /// Sets `Plaid-New-User-API-Enabled`.
-    #[must_use]
-    pub fn plaid_new_user_api_enabled(mut self, value: bool) -> Self {
-        self.plaid_new_user_api_enabled = Some(value);
-        self
+        Self { body }
     }
     /// The call this request makes.
     fn to_call(&self) -> ::linkspec_runtime::Call {
         #[allow(unused_mut)]
         let mut call = ::linkspec_runtime::Call::new(&USER_UPDATE);
-        if let Some(value) = &self.plaid_new_user_api_enabled {
-            call.header("Plaid-New-User-API-Enabled", value);
-        }
         call.json_body(&self.body);
         call
+    }
+}
+
+impl From<UserUpdateBody> for UserUpdateRequest {
+    fn from(body: UserUpdateBody) -> Self {
+        Self::new(body)
     }
 }
 
@@ -17309,9 +17968,6 @@ impl UserUpdateRequest {
 )]
 #[non_exhaustive]
 pub struct UserRemoveRequest {
-    /// The `Plaid-New-User-API-Enabled` header parameter. (in header as `Plaid-New-User-API-Enabled`; optional)
-    #[cfg_attr(feature = "dispatch", serde(rename = "Plaid-New-User-API-Enabled"))]
-    pub plaid_new_user_api_enabled: Option<bool>,
     /// The JSON body.
     pub body: UserRemoveBody,
 }
@@ -17319,26 +17975,20 @@ pub struct UserRemoveRequest {
 impl UserRemoveRequest {
     /// A request with its required arguments; optional ones start unset.
     pub fn new(body: UserRemoveBody) -> Self {
-        Self {
-            plaid_new_user_api_enabled: None,
-            body,
-        }
-    }
-    /// Sets `Plaid-New-User-API-Enabled`.
-    #[must_use]
-    pub fn plaid_new_user_api_enabled(mut self, value: bool) -> Self {
-        self.plaid_new_user_api_enabled = Some(value);
-        self
+        Self { body }
     }
     /// The call this request makes.
     fn to_call(&self) -> ::linkspec_runtime::Call {
         #[allow(unused_mut)]
         let mut call = ::linkspec_runtime::Call::new(&USER_REMOVE);
-        if let Some(value) = &self.plaid_new_user_api_enabled {
-            call.header("Plaid-New-User-API-Enabled", value);
-        }
         call.json_body(&self.body);
         call
+    }
+}
+
+impl From<UserRemoveBody> for UserRemoveRequest {
+    fn from(body: UserRemoveBody) -> Self {
+        Self::new(body)
     }
 }
 

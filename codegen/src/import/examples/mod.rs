@@ -114,10 +114,21 @@ impl Cassette {
 
     /// The cassette's text, marked `known_failure: <reason>` when one is given.
     pub fn render(&self, known_failure: Option<&str>) -> String {
+        self.render_marked(known_failure, &[])
+    }
+
+    /// The cassette's text with `expected_drift` (pointers the answer holds and the model only
+    /// keeps) and, when given, `known_failure`.
+    pub fn render_marked(&self, known_failure: Option<&str>, expected_drift: &[String]) -> String {
         let mut tree = self.tree.clone();
-        if let (Some(reason), Y::Map(entries)) = (known_failure, &mut tree) {
+        if let Y::Map(entries) = &mut tree {
             let at = entries.iter().position(|(k, _)| k == "exchanges").unwrap_or(entries.len());
-            entries.insert(at, ("known_failure".to_owned(), Y::s(reason)));
+            if let Some(reason) = known_failure {
+                entries.insert(at, ("known_failure".to_owned(), Y::s(reason)));
+            }
+            if !expected_drift.is_empty() {
+                entries.insert(at, ("expected_drift".to_owned(), Y::Seq(expected_drift.iter().map(|p| Y::s(p.clone())).collect())));
+            }
         }
         yaml::document(&self.header, &tree)
     }
