@@ -58541,7 +58541,7 @@ fn plaid_transfer_ledger_id_absent_or_null() {
 
 #[cfg(feature = "plaid")]
 #[test]
-fn plaid_transfer_sweep_status_absent_or_null() {
+fn plaid_transfer_sweep_status_2_absent_or_null() {
     let base: ::serde_json::Value = ::serde_json::from_str(
             "{\"amount\":\"x\",\"authorization_id\":\"x\",\"cancellable\":false,\"created\":\"2024-01-31T12:00:00Z\",\"credit_funds_source\":null,\"description\":\"x\",\"expected_settlement_date\":null,\"failure_reason\":null,\"funding_account_id\":null,\"guarantee_decision\":null,\"guarantee_decision_rationale\":null,\"id\":\"x\",\"iso_currency_code\":\"x\",\"metadata\":null,\"network\":\"ach\",\"origination_account_id\":\"x\",\"originator_client_id\":null,\"recurring_transfer_id\":null,\"refunds\":[],\"standard_return_window\":null,\"status\":\"pending\",\"type\":\"debit\",\"unauthorized_return_window\":null,\"user\":{\"address\":null,\"email_address\":null,\"legal_name\":\"x\",\"phone_number\":null}}",
         )

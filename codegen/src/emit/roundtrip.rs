@@ -13,11 +13,19 @@ use serde_json::Value;
 /// The test file, or `None` when no model has an optional, nullable field.
 pub fn tests_file(providers: &[ir::Provider], krate: &str) -> Option<TokenStream> {
     let krate = ident(&krate.replace('-', "_"));
+    // `TransferSweep.status` and `Transfer.sweep_status` both read `transfer_sweep_status`: a
+    // name met again is numbered, in model order, so every test has its own.
+    let mut taken = std::collections::HashSet::new();
     let tests: Vec<TokenStream> = providers
         .iter()
         .flat_map(|p| p.models.iter().map(move |m| (p, m)))
         .flat_map(|(p, m)| m.fields.iter().filter(|f| f.optional && f.nullable).map(move |f| (p, m, f)))
-        .map(|(p, m, f)| field_test(&krate, p, m, f))
+        .map(|(p, m, f)| {
+            let base = format!("{}_{}_{}", p.module, m.name.to_snake_case(), f.rust.trim_end_matches('_'));
+            let name = (1..).map(|n| if n == 1 { base.clone() } else { format!("{base}_{n}") }).find(|c| !taken.contains(c)).unwrap_or(base);
+            taken.insert(name.clone());
+            field_test(&krate, p, m, f, &name)
+        })
         .collect();
     if tests.is_empty() {
         return None;
@@ -29,13 +37,13 @@ pub fn tests_file(providers: &[ir::Provider], krate: &str) -> Option<TokenStream
     })
 }
 
-fn field_test(krate: &proc_macro2::Ident, p: &ir::Provider, m: &ir::Model, f: &ir::Field) -> TokenStream {
+fn field_test(krate: &proc_macro2::Ident, p: &ir::Provider, m: &ir::Model, f: &ir::Field, name: &str) -> TokenStream {
     let module = ident(&p.module);
     let feature = &p.module;
     let model = ident(&m.name);
     let field = ident(&f.rust);
     let null_setter = ident(&names::model_null_setter(&f.rust));
-    let name = format_ident!("{}_{}_{}_absent_or_null", p.module, m.name.to_snake_case(), f.rust.trim_end_matches('_'));
+    let name = format_ident!("{name}_absent_or_null");
     let base = serde_json::to_string(&example_model(p, m)).unwrap_or_default();
     let wire = &f.wire;
     let allow = super::allow_deprecated(f.deprecated.is_some());
@@ -96,5 +104,20 @@ fn example(p: &ir::Provider, ty: &TypeRef) -> Value {
                 ir::EnumWire::Integer | ir::EnumWire::Boolean => serde_json::from_str(first).unwrap_or(Value::Null),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::SpecSource;
+
+    #[test]
+    fn two_fields_whose_test_names_meet_get_two_tests() {
+        let text = "provider: acme\ntitle: Acme\nservers: { default: live, environments: { live: \"https://a.example\" } }\nauth: { scheme: bearer }\nerrors: { model: E, code: code }\noperations:\n  get_a:\n    doc: A.\n    method: GET\n    path: /a\n    responses: { 200: Transfer }\n  get_b:\n    doc: B.\n    method: GET\n    path: /b\n    responses: { 200: TransferSweep }\nmodels:\n  E:\n    doc: E.\n    fields: { code: { type: string, doc: c. } }\n  Transfer:\n    doc: T.\n    fields: { sweep_status: { type: string, optional: true, nullable: true, doc: s. } }\n  TransferSweep:\n    doc: S.\n    fields: { status: { type: string, optional: true, nullable: true, doc: s. } }\n";
+        let (providers, diags) = crate::check(&[SpecSource { name: "specs/acme.yaml".into(), text: text.into() }]);
+        assert!(!diags.has_errors(), "{diags:?}");
+        let file = super::tests_file(&providers, "linkspec-clients").expect("tests").to_string();
+        assert!(file.contains("fn acme_transfer_sweep_status_absent_or_null"), "{file}");
+        assert!(file.contains("fn acme_transfer_sweep_status_2_absent_or_null"), "{file}");
     }
 }
