@@ -42,6 +42,8 @@ pub struct Provider {
     pub acquire: Option<Acquire>,
     /// What error answers mean.
     pub rules: Rules,
+    /// How the provider joins views, in view name order.
+    pub views: Vec<ViewMapping>,
 }
 
 /// Another host of a provider (a token or SSO host).
@@ -590,4 +592,157 @@ pub struct EnumValue {
     pub wire: String,
     /// Doc.
     pub doc: Option<String>,
+}
+
+/// A view: one neutral item over several providers' records.
+#[derive(Debug, Clone, PartialEq)]
+pub struct View {
+    /// View file as given to the generator.
+    pub source: String,
+    /// Module name and method suffix (`connections`: `list_connections`).
+    pub name: String,
+    /// Human name.
+    pub title: String,
+    /// Overview.
+    pub doc: Option<String>,
+    /// The item's type name (`Connection`).
+    pub item: String,
+    /// The status type's name (`ConnectionStatus`).
+    pub status_type: String,
+    /// What the status says.
+    pub status_doc: Option<String>,
+    /// Status values: (variant, wire text, doc), in file order.
+    pub status_values: Vec<(String, String, String)>,
+    /// Fields besides the ones every item has, in file order.
+    pub fields: Vec<ViewField>,
+}
+
+/// A field of a view's item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ViewField {
+    /// Rust and JSON name.
+    pub name: String,
+    /// What it holds.
+    pub kind: ViewFieldKind,
+    /// May be absent.
+    pub optional: bool,
+    /// Doc.
+    pub doc: String,
+}
+
+/// Types of view fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ViewFieldKind {
+    /// Text.
+    String,
+    /// A UTC instant.
+    Instant,
+}
+
+/// How one provider joins a view.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ViewMapping {
+    /// The view's name.
+    pub view: String,
+    /// What the provider's items are, what is absent.
+    pub doc: Option<String>,
+    /// The operation called.
+    pub operation: String,
+    /// Called once per value of the single argument rather than once.
+    pub each: bool,
+    /// The method's arguments, in order.
+    pub args: Vec<ViewArg>,
+    /// From the answer to the records (owned).
+    pub records: Access,
+    /// The record model.
+    pub record: String,
+    /// Every page is read.
+    pub paged: bool,
+    /// View field name to value, for the fields the provider maps.
+    pub fields: Vec<(String, ViewValue)>,
+    /// The values the status rows test.
+    pub status_from: Vec<Access>,
+    /// Status rows in order.
+    pub rows: Vec<StatusRow>,
+    /// Wire text of the status when no row matches (`None`: unknown).
+    pub otherwise: Option<String>,
+}
+
+/// An argument of a view's method.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ViewArg {
+    /// Rust name.
+    pub rust: String,
+    /// Where it goes: a parameter (true) or a field of the body (false).
+    pub param: bool,
+    /// Its type.
+    pub ty: TypeRef,
+}
+
+/// A view field's value in one provider's records.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ViewValue {
+    /// The first value found (the only one, for a pointer without `*`).
+    First(Access),
+    /// The latest instant found.
+    Latest(Vec<Access>),
+    /// The earliest instant found.
+    Earliest(Vec<Access>),
+}
+
+/// A way from a typed value to values inside it, resolved from a JSON pointer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Access {
+    /// The pointer as written.
+    pub pointer: String,
+    /// Steps, outermost first.
+    pub steps: Vec<AccessStep>,
+    /// The type of the values reached.
+    pub ty: TypeRef,
+}
+
+impl Access {
+    /// True when the way always reaches exactly one value.
+    pub fn certain(&self) -> bool {
+        self.steps.iter().all(|s| matches!(s, AccessStep::Field { optional: false, nullable: false, .. }))
+    }
+}
+
+/// One step of an [`Access`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum AccessStep {
+    /// A field of a model.
+    Field {
+        /// Rust name.
+        rust: String,
+        /// May be absent.
+        optional: bool,
+        /// May be null.
+        nullable: bool,
+        /// Held in a `Box`.
+        boxed: bool,
+    },
+    /// Every item of a list (`*`); `nullable`: items may be null.
+    ListItems {
+        /// Items may be null.
+        nullable: bool,
+    },
+    /// Every value of a map (`*`).
+    MapValues {
+        /// Values may be null.
+        nullable: bool,
+    },
+    /// Every field of a model (`*`), all of one type.
+    Fields(Vec<AccessStep>),
+}
+
+/// One row of a status table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusRow {
+    /// (index into `status_from`, accepted values; `None` is absent or null).
+    pub when: Vec<(usize, Vec<Option<String>>)>,
+    /// The neutral status's wire text.
+    pub status: String,
+    /// Where the fact comes from.
+    pub source: Option<String>,
 }

@@ -89,6 +89,8 @@ pub struct Output {
     /// The providers as lowered, for callers that check more against them (xtask's evidence
     /// from recorded answers) without parsing and lowering every spec again.
     pub providers: Vec<ir::Provider>,
+    /// The views, as lowered.
+    pub views: Vec<ir::View>,
 }
 
 /// Parses and validates every spec, then emits the crate. Every problem in every spec is
@@ -100,22 +102,36 @@ pub fn generate(specs: &[SpecSource], config: &Config) -> Result<Output, Diagnos
 
 /// [`generate`] for providers written in one file or in a directory of files.
 pub fn generate_providers(sources: &[ProviderSource<'_>], config: &Config) -> Result<Output, Diagnostics> {
-    let (providers, diags) = check_providers(sources);
+    generate_with_views(sources, None, config)
+}
+
+/// [`generate_providers`] with views (`specs/views/*.yaml`) that providers may join; see
+/// [`check_with_views`] for what `None` means.
+pub fn generate_with_views(sources: &[ProviderSource<'_>], views: Option<&[SpecSource]>, config: &Config) -> Result<Output, Diagnostics> {
+    let (providers, views, diags) = check_with_views(sources, views);
     if diags.has_errors() {
         return Err(diags);
     }
     let mut files = Vec::new();
     for p in &providers {
-        files.extend(provider_files(p, config).map_err(|msg| internal(&p.source, msg))?);
+        files.extend(provider_files(p, &views, config).map_err(|msg| internal(&p.source, msg))?);
     }
-    files.push(lib_file(&providers, config).map_err(|msg| internal("<crate>", msg))?);
+    let krate = config.package.replace('-', "_");
+    for v in &views {
+        let joined: Vec<&ir::Provider> = providers.iter().filter(|p| p.views.iter().any(|m| m.view == v.name)).collect();
+        let mut sources = vec![v.source.as_str()];
+        sources.extend(joined.iter().map(|p| p.source.as_str()));
+        let contents = render::rust_file(&sources.join(", "), emit::view::view_module(v, &joined, &krate)).map_err(|msg| internal(&v.source, msg))?;
+        files.push(GeneratedFile { path: format!("{}/src/{}.rs", config.out_dir, v.name), contents });
+    }
+    files.push(lib_file(&providers, &views, config).map_err(|msg| internal("<crate>", msg))?);
     if let Some(tests) = emit::roundtrip::tests_file(&providers, &config.package) {
         let contents = render::rust_file(&config.specs, tests).map_err(|msg| internal("<crate>", msg))?;
         files.push(GeneratedFile { path: format!("{}/tests/nullable_fields.rs", config.out_dir), contents });
     }
     files.push(cargo_toml(&providers, config));
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Output { files, warnings: diags, providers })
+    Ok(Output { files, warnings: diags, providers, views })
 }
 
 /// Parses and lowers every spec, returning the providers that are valid and every diagnostic.
@@ -126,7 +142,37 @@ pub fn check(specs: &[SpecSource]) -> (Vec<ir::Provider>, Diagnostics) {
 
 /// [`check`] for providers written in one file or in a directory of files.
 pub fn check_providers(sources: &[ProviderSource<'_>]) -> (Vec<ir::Provider>, Diagnostics) {
+    let (providers, _, diags) = check_with_views(sources, None);
+    (providers, diags)
+}
+
+/// [`check_providers`] with views: each view file, then each provider and its mappings of them
+/// (`views:`). With `None` (a provider checked on its own, without `specs/views/`), mappings
+/// are not read: the providers come out joining no view.
+pub fn check_with_views(sources: &[ProviderSource<'_>], view_files: Option<&[SpecSource]>) -> (Vec<ir::Provider>, Vec<ir::View>, Diagnostics) {
     let mut diags = Vec::new();
+    let mut views: Vec<ir::View> = Vec::new();
+    for file in view_files.unwrap_or_default() {
+        let (view, problems) = lower::views::lower_view(file);
+        diags.extend(problems);
+        if let Some(v) = view {
+            if let Some(first) = views.iter().find(|x| x.name == v.name) {
+                diags.push(
+                    Diagnostic::error("LS0400", &file.name, Loc { line: 1, col: 1, len: 1 }, format!("view `{}` is already defined in {}", v.name, first.source))
+                        .help("each view file needs its own `view:` name"),
+                );
+                continue;
+            }
+            if let Some(what) = names::reserved_provider(&v.name) {
+                diags.push(
+                    Diagnostic::error("LS0400", &file.name, Loc { line: 1, col: 1, len: 1 }, format!("view name `{}` collides with {what}", v.name))
+                        .help("rename the view; it names a module of the generated crate"),
+                );
+                continue;
+            }
+            views.push(v);
+        }
+    }
     let mut providers: Vec<ir::Provider> = Vec::new();
     for source in sources {
         // A directory whose names clash still lowers (to report the rest) but yields no provider.
@@ -166,7 +212,16 @@ pub fn check_providers(sources: &[ProviderSource<'_>]) -> (Vec<ir::Provider>, Di
                 .help("each spec needs its own provider name"),
             );
         }
-        let lowered = lower::lower(name, &parsed, &mut found);
+        let mut lowered = lower::lower(name, &parsed, &mut found);
+        if let Some(p) = lowered.as_mut().filter(|_| view_files.is_some()) {
+            p.views = lower::views::lower_mappings(name, &parsed, p, &views, &mut found);
+            if let Some(v) = views.iter().find(|v| v.name == p.module) {
+                found.push(
+                    Diagnostic::error("LS0100", name, Loc::at(&parsed.provider), format!("provider `{}` has the name of view {}", p.module, v.source))
+                        .help("both name a module of the generated crate: rename one"),
+                );
+            }
+        }
         match &lines {
             Some(lines) => diags.extend(found.into_iter().map(|d| lines.place(d))),
             None => diags.extend(found),
@@ -178,14 +233,15 @@ pub fn check_providers(sources: &[ProviderSource<'_>]) -> (Vec<ir::Provider>, Di
     let mut diags = Diagnostics(diags);
     diags.sort();
     providers.sort_by(|a, b| a.module.cmp(&b.module));
-    (providers, diags)
+    views.sort_by(|a, b| a.name.cmp(&b.name));
+    (providers, views, diags)
 }
 
 fn internal(file: &str, message: String) -> Diagnostics {
     Diagnostics(vec![Diagnostic::error("LS9999", file, Loc::default(), message)])
 }
 
-fn provider_files(p: &ir::Provider, config: &Config) -> Result<Vec<GeneratedFile>, String> {
+fn provider_files(p: &ir::Provider, views: &[ir::View], config: &Config) -> Result<Vec<GeneratedFile>, String> {
     let dir = format!("{}/src/{}", config.out_dir, p.module);
     let mut doc = format!("{} client and models, generated from `{}`.", p.title, p.source);
     if let Some(d) = &p.docs {
@@ -197,10 +253,13 @@ fn provider_files(p: &ir::Provider, config: &Config) -> Result<Vec<GeneratedFile
         let l = if l.trim().is_empty() { String::new() } else { format!(" {l}") };
         quote! { #![doc = #l] }
     });
+    let views_body = emit::view::provider_views(p, views);
+    let views_mod = if p.views.is_empty() { quote! {} } else { quote! { mod views; } };
     let module = quote! {
         #(#doc_attrs)*
         mod client;
         mod models;
+        #views_mod
         pub use client::*;
         pub use models::*;
     };
@@ -225,14 +284,24 @@ fn provider_files(p: &ir::Provider, config: &Config) -> Result<Vec<GeneratedFile
         let client = client();
         (models.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), client)
     });
-    Ok(vec![
+    let mut files = vec![
         GeneratedFile { path: format!("{dir}/mod.rs"), contents: render::rust_file(&p.source, module)? },
         GeneratedFile { path: format!("{dir}/models.rs"), contents: models? },
         GeneratedFile { path: format!("{dir}/client.rs"), contents: client? },
-    ])
+    ];
+    if !p.views.is_empty() {
+        let doc = format!(" {}'s part in views: one `list_` method per view it joins.", p.title);
+        let tokens = quote! {
+            #![doc = #doc]
+            use super::*;
+            #views_body
+        };
+        files.push(GeneratedFile { path: format!("{dir}/views.rs"), contents: render::rust_file(&p.source, tokens)? });
+    }
+    Ok(files)
 }
 
-fn lib_file(providers: &[ir::Provider], config: &Config) -> Result<GeneratedFile, String> {
+fn lib_file(providers: &[ir::Provider], views: &[ir::View], config: &Config) -> Result<GeneratedFile, String> {
     let builder = emit::ident(names::BUILDER);
     let call_json = emit::ident(names::CALL_JSON);
     let call_json_pages = emit::ident(names::CALL_JSON_PAGES);
@@ -274,6 +343,34 @@ fn lib_file(providers: &[ir::Provider], config: &Config) -> Result<GeneratedFile
             #feature => #name::Client::#builder().settings(settings)?.build()?.#call_json_pages(operation, args, max_pages).await,
         }
     });
+    let view_mods = views.iter().map(|v| {
+        let name = emit::ident(&v.name);
+        let doc = format!(" {} view: generated from `{}`.", v.title, v.source);
+        quote! {
+            #[doc = #doc]
+            pub mod #name;
+        }
+    });
+    let call_view_json = emit::ident(names::CALL_VIEW_JSON);
+    let view_arms = providers.iter().filter(|p| !p.views.is_empty()).map(|p| {
+        let name = emit::ident(&p.module);
+        let feature = &p.module;
+        quote! {
+            #[cfg(feature = #feature)]
+            #feature => #name::Client::#builder().settings(settings)?.build()?.#call_view_json(view, args).await,
+        }
+    });
+    let view_rows = providers.iter().flat_map(|p| {
+        p.views.iter().map(move |m| {
+            let feature = &p.module;
+            let view = &m.view;
+            let rows = proc_macro2::Literal::usize_unsuffixed(m.rows.len());
+            quote! {
+                #[cfg(feature = #feature)]
+                out.push((#feature, #view, #rows));
+            }
+        })
+    });
     let tokens = quote! {
         //! Typed clients for the providers described in `specs/`, generated by linkspec.
         //!
@@ -281,6 +378,41 @@ fn lib_file(providers: &[ir::Provider], config: &Config) -> Result<GeneratedFile
         #![warn(missing_docs)]
         #![deny(rustdoc::broken_intra_doc_links)]
         #(#mods)*
+        #(#view_mods)*
+
+        /// Builds a client of `provider` from `settings` and calls its `list_` method of the view
+        /// named `view` with JSON arguments, for the conformance harness (`dispatch` feature).
+        ///
+        /// # Errors
+        ///
+        /// [`DispatchError`](crate::runtime::DispatchError) for a provider that does not join the
+        /// view, bad arguments, or settings the client cannot be built from.
+        #[cfg(feature = #dispatch_feature)]
+        #[doc(hidden)]
+        pub async fn #call_view_json(
+            provider: &str,
+            settings: &::linkspec_runtime::ClientSettings,
+            view: &str,
+            args: ::serde_json::Value,
+        ) -> Result<::linkspec_runtime::JsonOutcome, ::linkspec_runtime::DispatchError> {
+            let _ = (settings, view, &args);
+            match provider {
+                #(#view_arms)*
+                other => Err(::linkspec_runtime::DispatchError::UnknownProvider(ToString::to_string(other))),
+            }
+        }
+
+        /// Every (provider, view, number of status rows) compiled in, so the harness can check
+        /// that recorded answers exercise every row (`dispatch` feature).
+        #[cfg(feature = #dispatch_feature)]
+        #[doc(hidden)]
+        #[allow(clippy::vec_init_then_push)]
+        pub fn view_status_rows() -> Vec<(&'static str, &'static str, usize)> {
+            #[allow(unused_mut)]
+            let mut out = Vec::new();
+            #(#view_rows)*
+            out
+        }
         /// The runtime the clients call. The types you use (errors, the retry policy, pages,
         /// timestamps, settings, clocks) are documented here; everything else the generated code
         /// needs is re-exported as well.

@@ -64,6 +64,8 @@ pub fn pages_method(operation: &str) -> String {
 
 /// `<Operation>Request::new`, taking the required arguments.
 pub const REQUEST_NEW: &str = "new";
+/// A provider client's view call by name with JSON arguments (dispatch feature).
+pub const CALL_VIEW_JSON: &str = "call_view_json";
 
 /// `<Operation>Request::to_call`, the call a request makes.
 pub const REQUEST_TO_CALL: &str = "to_call";

@@ -10,6 +10,7 @@
 
 pub mod part;
 pub mod shape;
+pub mod view;
 
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Deserialize;
@@ -228,6 +229,9 @@ pub struct Spec {
     #[serde(default)]
     #[schemars(schema_with = "optional_unknown_keys_schema")]
     pub unknown_keys: Option<Sp<String>>,
+    /// How this provider joins views (`specs/views/<view>.yaml`): view name to mapping.
+    #[serde(default)]
+    pub views: Entries<Sp<view::ViewMappingSpec>>,
 }
 
 /// Base URLs per environment, optionally templated.

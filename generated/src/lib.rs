@@ -25,6 +25,65 @@ pub mod pingone;
 /// Plaid: generated from `specs/plaid/`.
 pub mod plaid;
 
+/// Connections view: generated from `specs/views/connections.yaml`.
+pub mod connections;
+
+/// Builds a client of `provider` from `settings` and calls its `list_` method of the view
+/// named `view` with JSON arguments, for the conformance harness (`dispatch` feature).
+///
+/// # Errors
+///
+/// [`DispatchError`](crate::runtime::DispatchError) for a provider that does not join the
+/// view, bad arguments, or settings the client cannot be built from.
+#[cfg(feature = "dispatch")]
+#[doc(hidden)]
+pub async fn call_view_json(
+    provider: &str,
+    settings: &::linkspec_runtime::ClientSettings,
+    view: &str,
+    args: ::serde_json::Value,
+) -> Result<::linkspec_runtime::JsonOutcome, ::linkspec_runtime::DispatchError> {
+    let _ = (settings, view, &args);
+    match provider {
+        #[cfg(feature = "moneykit")]
+        "moneykit" => {
+            moneykit::Client::builder()
+                .settings(settings)?
+                .build()?
+                .call_view_json(view, args)
+                .await
+        }
+        #[cfg(feature = "plaid")]
+        "plaid" => {
+            plaid::Client::builder()
+                .settings(settings)?
+                .build()?
+                .call_view_json(view, args)
+                .await
+        }
+        other => {
+            Err(
+                ::linkspec_runtime::DispatchError::UnknownProvider(
+                    ToString::to_string(other),
+                ),
+            )
+        }
+    }
+}
+
+/// Every (provider, view, number of status rows) compiled in, so the harness can check
+/// that recorded answers exercise every row (`dispatch` feature).
+#[cfg(feature = "dispatch")]
+#[doc(hidden)]
+#[allow(clippy::vec_init_then_push)]
+pub fn view_status_rows() -> Vec<(&'static str, &'static str, usize)> {
+    #[allow(unused_mut)]
+    let mut out = Vec::new();
+    #[cfg(feature = "moneykit")] out.push(("moneykit", "connections", 5));
+    #[cfg(feature = "plaid")] out.push(("plaid", "connections", 2));
+    out
+}
+
 /// The runtime the clients call. The types you use (errors, the retry policy, pages,
 /// timestamps, settings, clocks) are documented here; everything else the generated code
 /// needs is re-exported as well.

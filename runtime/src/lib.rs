@@ -27,6 +27,7 @@ pub mod time;
 mod transport;
 pub mod unknown;
 mod value_free;
+pub mod view;
 mod wire;
 
 pub use binary::Binary;

@@ -25,6 +25,8 @@ pub struct SpecDir {
     pub specs: Vec<SpecSource>,
     /// Providers in several files (`specs/<provider>/*.yaml`), in name order.
     pub dirs: Vec<SpecGroup>,
+    /// Views (`specs/views/*.yaml`), in name order.
+    pub views: Vec<SpecSource>,
     /// Files that are not UTF-8, each reported as a diagnostic at its first bad byte.
     pub diagnostics: Diagnostics,
     /// Their text (bad bytes replaced), for the diagnostics' snippets.
@@ -54,9 +56,9 @@ impl SpecDir {
         files.chain(self.dirs.iter().map(|d| ProviderSource::Dir { name: &d.name, files: &d.files })).collect()
     }
 
-    /// Every spec file that read, in a directory or not.
+    /// Every spec file that read, in a directory or not, views included.
     pub fn files(&self) -> impl Iterator<Item = &SpecSource> {
-        self.specs.iter().chain(self.dirs.iter().flat_map(|d| &d.files))
+        self.specs.iter().chain(self.dirs.iter().flat_map(|d| &d.files)).chain(&self.views)
     }
 }
 
@@ -72,6 +74,10 @@ pub fn read_spec_dir(root: &Path) -> Result<SpecDir> {
         let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let name = format!("specs/{file}");
         let Some(meta) = metadata(&path, &name)? else { continue };
+        if meta.is_dir() && file == VIEWS_DIR {
+            read_views_dir(&path, &name, &mut out)?;
+            continue;
+        }
         if meta.is_dir() {
             read_provider_dir(&path, &name, &mut out)?;
             continue;
@@ -81,6 +87,26 @@ pub fn read_spec_dir(root: &Path) -> Result<SpecDir> {
         }
     }
     Ok(out)
+}
+
+/// `specs/views/`: view files, not a provider.
+pub const VIEWS_DIR: &str = "views";
+
+/// Reads `specs/views/*.yaml` (named `dir`): each file one view.
+fn read_views_dir(path: &Path, dir: &str, out: &mut SpecDir) -> Result<()> {
+    for entry in sorted_entries(path)? {
+        let file = entry.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = format!("{dir}/{file}");
+        let Some(meta) = metadata(&entry, &name)? else { continue };
+        if meta.is_dir() {
+            out.refused.push(format!("{name}/: {dir}/ holds view files (`*.yaml`) only"));
+            continue;
+        }
+        if let Some(view) = read_spec_file(&entry, name, &meta, out)? {
+            out.views.push(view);
+        }
+    }
+    Ok(())
 }
 
 /// What `path` is (through links). A file that is no spec and cannot be looked at (a dangling
@@ -368,7 +394,7 @@ pub fn generate(root: &Path, check: bool, out: &mut dyn std::io::Write, err: &mu
         )?;
         return Ok(false);
     }
-    let generated = linkspec_codegen::generate_providers(&providers, &config);
+    let generated = linkspec_codegen::generate_with_views(&providers, Some(&dir.views), &config);
     if !dir.is_clean() || generated.is_err() {
         let mut diags = dir.diagnostics.clone();
         if let Err(more) = &generated {

@@ -5,6 +5,7 @@ pub mod docs;
 mod meta;
 pub mod model;
 pub mod roundtrip;
+pub mod view;
 
 use crate::ir::{self, TimestampFormat, TypeRef};
 use proc_macro2::{Ident, Span, TokenStream};

@@ -20,6 +20,7 @@ mod query;
 mod servers;
 mod types;
 mod unknown_keys;
+pub mod views;
 
 pub use parse::{check_text, edit_distance, parse};
 pub use unknown_keys::CATCH_ALL;
@@ -167,6 +168,7 @@ pub fn lower(file: &str, spec: &spec::Spec, diags: &mut Vec<Diagnostic>) -> Opti
         inputs,
         acquire,
         rules,
+        views: Vec::new(),
     })
 }
 

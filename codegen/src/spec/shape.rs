@@ -213,16 +213,20 @@ pub enum Role {
     ProviderFile,
     /// Any other file of a provider directory: `operations`, `models` and `enums` only.
     Part,
+    /// A view file (`specs/views/<view>.yaml`).
+    View,
 }
 
 fn schema(role: Role) -> &'static Value {
     static WHOLE: OnceLock<Value> = OnceLock::new();
     static PROVIDER_FILE: OnceLock<Value> = OnceLock::new();
     static PART: OnceLock<Value> = OnceLock::new();
+    static VIEW: OnceLock<Value> = OnceLock::new();
     match role {
         Role::Whole => WHOLE.get_or_init(super::part::whole_file_schema),
         Role::ProviderFile => PROVIDER_FILE.get_or_init(super::spec_schema),
         Role::Part => PART.get_or_init(super::part::part_file_schema),
+        Role::View => VIEW.get_or_init(super::view::view_file_schema),
     }
 }
 
