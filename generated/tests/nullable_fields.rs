@@ -191,6 +191,215 @@ fn moneykit_product_state_unavailable_absent_or_null() {
 
 #[cfg(feature = "moneykit")]
 #[test]
+fn moneykit_account_group_last_synced_at_absent_or_null() {
+    let base: ::serde_json::Value = ::serde_json::from_str("{\"accounts\":[]}")
+        .expect("example JSON");
+    let absent: ::linkspec_clients::moneykit::AccountGroup = ::serde_json::from_value(
+            base.clone(),
+        )
+        .expect("decodes without the field");
+    assert!(absent.last_synced_at.is_none(), "a field left out decodes as `None`");
+    assert_eq!(
+        ::serde_json::to_value(& absent).expect("encodes"), base,
+        "an unset field is left out"
+    );
+    let mut with_null = base.clone();
+    with_null
+        .as_object_mut()
+        .expect("an object")
+        .insert("last_synced_at".to_owned(), ::serde_json::Value::Null);
+    let null = absent.with_last_synced_at_null();
+    assert!(::std::matches!(null.last_synced_at, Some(None)));
+    assert_eq!(
+        ::serde_json::to_value(& null).expect("encodes"), with_null,
+        "the null setter sends `null`"
+    );
+    let decoded: ::linkspec_clients::moneykit::AccountGroup = ::serde_json::from_value(
+            with_null.clone(),
+        )
+        .expect("decodes with null");
+    assert!(
+        ::std::matches!(decoded.last_synced_at, Some(None)),
+        "a `null` that came in is kept"
+    );
+    assert_eq!(::serde_json::to_value(& decoded).expect("encodes"), with_null);
+}
+
+#[cfg(feature = "moneykit")]
+#[test]
+fn moneykit_account_account_mask_absent_or_null() {
+    let base: ::serde_json::Value = ::serde_json::from_str(
+            "{\"account_id\":\"x\",\"account_type\":\"depository.cash\",\"balances\":{},\"name\":\"x\"}",
+        )
+        .expect("example JSON");
+    let absent: ::linkspec_clients::moneykit::Account = ::serde_json::from_value(
+            base.clone(),
+        )
+        .expect("decodes without the field");
+    assert!(absent.account_mask.is_none(), "a field left out decodes as `None`");
+    assert_eq!(
+        ::serde_json::to_value(& absent).expect("encodes"), base,
+        "an unset field is left out"
+    );
+    let mut with_null = base.clone();
+    with_null
+        .as_object_mut()
+        .expect("an object")
+        .insert("account_mask".to_owned(), ::serde_json::Value::Null);
+    let null = absent.with_account_mask_null();
+    assert!(::std::matches!(null.account_mask, Some(None)));
+    assert_eq!(
+        ::serde_json::to_value(& null).expect("encodes"), with_null,
+        "the null setter sends `null`"
+    );
+    let decoded: ::linkspec_clients::moneykit::Account = ::serde_json::from_value(
+            with_null.clone(),
+        )
+        .expect("decodes with null");
+    assert!(
+        ::std::matches!(decoded.account_mask, Some(None)),
+        "a `null` that came in is kept"
+    );
+    assert_eq!(::serde_json::to_value(& decoded).expect("encodes"), with_null);
+}
+
+#[cfg(feature = "moneykit")]
+#[test]
+fn moneykit_account_balances_available_absent_or_null() {
+    let base: ::serde_json::Value = ::serde_json::from_str("{}").expect("example JSON");
+    let absent: ::linkspec_clients::moneykit::AccountBalances = ::serde_json::from_value(
+            base.clone(),
+        )
+        .expect("decodes without the field");
+    assert!(absent.available.is_none(), "a field left out decodes as `None`");
+    assert_eq!(
+        ::serde_json::to_value(& absent).expect("encodes"), base,
+        "an unset field is left out"
+    );
+    let mut with_null = base.clone();
+    with_null
+        .as_object_mut()
+        .expect("an object")
+        .insert("available".to_owned(), ::serde_json::Value::Null);
+    let null = absent.with_available_null();
+    assert!(::std::matches!(null.available, Some(None)));
+    assert_eq!(
+        ::serde_json::to_value(& null).expect("encodes"), with_null,
+        "the null setter sends `null`"
+    );
+    let decoded: ::linkspec_clients::moneykit::AccountBalances = ::serde_json::from_value(
+            with_null.clone(),
+        )
+        .expect("decodes with null");
+    assert!(
+        ::std::matches!(decoded.available, Some(None)), "a `null` that came in is kept"
+    );
+    assert_eq!(::serde_json::to_value(& decoded).expect("encodes"), with_null);
+}
+
+#[cfg(feature = "moneykit")]
+#[test]
+fn moneykit_account_balances_current_absent_or_null() {
+    let base: ::serde_json::Value = ::serde_json::from_str("{}").expect("example JSON");
+    let absent: ::linkspec_clients::moneykit::AccountBalances = ::serde_json::from_value(
+            base.clone(),
+        )
+        .expect("decodes without the field");
+    assert!(absent.current.is_none(), "a field left out decodes as `None`");
+    assert_eq!(
+        ::serde_json::to_value(& absent).expect("encodes"), base,
+        "an unset field is left out"
+    );
+    let mut with_null = base.clone();
+    with_null
+        .as_object_mut()
+        .expect("an object")
+        .insert("current".to_owned(), ::serde_json::Value::Null);
+    let null = absent.with_current_null();
+    assert!(::std::matches!(null.current, Some(None)));
+    assert_eq!(
+        ::serde_json::to_value(& null).expect("encodes"), with_null,
+        "the null setter sends `null`"
+    );
+    let decoded: ::linkspec_clients::moneykit::AccountBalances = ::serde_json::from_value(
+            with_null.clone(),
+        )
+        .expect("decodes with null");
+    assert!(
+        ::std::matches!(decoded.current, Some(None)), "a `null` that came in is kept"
+    );
+    assert_eq!(::serde_json::to_value(& decoded).expect("encodes"), with_null);
+}
+
+#[cfg(feature = "moneykit")]
+#[test]
+fn moneykit_account_balances_limit_absent_or_null() {
+    let base: ::serde_json::Value = ::serde_json::from_str("{}").expect("example JSON");
+    let absent: ::linkspec_clients::moneykit::AccountBalances = ::serde_json::from_value(
+            base.clone(),
+        )
+        .expect("decodes without the field");
+    assert!(absent.limit.is_none(), "a field left out decodes as `None`");
+    assert_eq!(
+        ::serde_json::to_value(& absent).expect("encodes"), base,
+        "an unset field is left out"
+    );
+    let mut with_null = base.clone();
+    with_null
+        .as_object_mut()
+        .expect("an object")
+        .insert("limit".to_owned(), ::serde_json::Value::Null);
+    let null = absent.with_limit_null();
+    assert!(::std::matches!(null.limit, Some(None)));
+    assert_eq!(
+        ::serde_json::to_value(& null).expect("encodes"), with_null,
+        "the null setter sends `null`"
+    );
+    let decoded: ::linkspec_clients::moneykit::AccountBalances = ::serde_json::from_value(
+            with_null.clone(),
+        )
+        .expect("decodes with null");
+    assert!(::std::matches!(decoded.limit, Some(None)), "a `null` that came in is kept");
+    assert_eq!(::serde_json::to_value(& decoded).expect("encodes"), with_null);
+}
+
+#[cfg(feature = "moneykit")]
+#[test]
+fn moneykit_account_balances_balance_date_absent_or_null() {
+    let base: ::serde_json::Value = ::serde_json::from_str("{}").expect("example JSON");
+    let absent: ::linkspec_clients::moneykit::AccountBalances = ::serde_json::from_value(
+            base.clone(),
+        )
+        .expect("decodes without the field");
+    assert!(absent.balance_date.is_none(), "a field left out decodes as `None`");
+    assert_eq!(
+        ::serde_json::to_value(& absent).expect("encodes"), base,
+        "an unset field is left out"
+    );
+    let mut with_null = base.clone();
+    with_null
+        .as_object_mut()
+        .expect("an object")
+        .insert("balance_date".to_owned(), ::serde_json::Value::Null);
+    let null = absent.with_balance_date_null();
+    assert!(::std::matches!(null.balance_date, Some(None)));
+    assert_eq!(
+        ::serde_json::to_value(& null).expect("encodes"), with_null,
+        "the null setter sends `null`"
+    );
+    let decoded: ::linkspec_clients::moneykit::AccountBalances = ::serde_json::from_value(
+            with_null.clone(),
+        )
+        .expect("decodes with null");
+    assert!(
+        ::std::matches!(decoded.balance_date, Some(None)),
+        "a `null` that came in is kept"
+    );
+    assert_eq!(::serde_json::to_value(& decoded).expect("encodes"), with_null);
+}
+
+#[cfg(feature = "moneykit")]
+#[test]
 fn moneykit_money_kit_error_documentation_url_absent_or_null() {
     let base: ::serde_json::Value = ::serde_json::from_str(
             "{\"error_code\":\"x\",\"error_message\":\"x\"}",
@@ -222,6 +431,44 @@ fn moneykit_money_kit_error_documentation_url_absent_or_null() {
         .expect("decodes with null");
     assert!(
         ::std::matches!(decoded.documentation_url, Some(None)),
+        "a `null` that came in is kept"
+    );
+    assert_eq!(::serde_json::to_value(& decoded).expect("encodes"), with_null);
+}
+
+#[cfg(feature = "moneykit")]
+#[test]
+fn moneykit_money_kit_error_link_error_code_absent_or_null() {
+    let base: ::serde_json::Value = ::serde_json::from_str(
+            "{\"error_code\":\"x\",\"error_message\":\"x\"}",
+        )
+        .expect("example JSON");
+    let absent: ::linkspec_clients::moneykit::MoneyKitError = ::serde_json::from_value(
+            base.clone(),
+        )
+        .expect("decodes without the field");
+    assert!(absent.link_error_code.is_none(), "a field left out decodes as `None`");
+    assert_eq!(
+        ::serde_json::to_value(& absent).expect("encodes"), base,
+        "an unset field is left out"
+    );
+    let mut with_null = base.clone();
+    with_null
+        .as_object_mut()
+        .expect("an object")
+        .insert("link_error_code".to_owned(), ::serde_json::Value::Null);
+    let null = absent.with_link_error_code_null();
+    assert!(::std::matches!(null.link_error_code, Some(None)));
+    assert_eq!(
+        ::serde_json::to_value(& null).expect("encodes"), with_null,
+        "the null setter sends `null`"
+    );
+    let decoded: ::linkspec_clients::moneykit::MoneyKitError = ::serde_json::from_value(
+            with_null.clone(),
+        )
+        .expect("decodes with null");
+    assert!(
+        ::std::matches!(decoded.link_error_code, Some(None)),
         "a `null` that came in is kept"
     );
     assert_eq!(::serde_json::to_value(& decoded).expect("encodes"), with_null);

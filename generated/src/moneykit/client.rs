@@ -253,15 +253,67 @@ static GET_USER_LINKS: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::O
     ..OPERATION_DEFAULTS
 };
 
+static GET_LINK: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::OperationMeta {
+    name: "get_link",
+    method: ::linkspec_runtime::Method::Get,
+    path: "/links/{id}",
+    ..OPERATION_DEFAULTS
+};
+
+static DELETE_LINK: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::OperationMeta {
+    name: "delete_link",
+    method: ::linkspec_runtime::Method::Delete,
+    path: "/links/{id}",
+    success: &[200, 204],
+    ..OPERATION_DEFAULTS
+};
+
+static LIST_LINKS: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::OperationMeta {
+    name: "list_links",
+    method: ::linkspec_runtime::Method::Get,
+    path: "/links",
+    paging: Some(::linkspec_runtime::Paging::Cursor {
+        param: "cursor",
+        next: "/next_cursor",
+        has_more: None,
+    }),
+    ..OPERATION_DEFAULTS
+};
+
+static GET_USER_ACCOUNTS: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::OperationMeta {
+    name: "get_user_accounts",
+    method: ::linkspec_runtime::Method::Get,
+    path: "/users/{id}/accounts",
+    ..OPERATION_DEFAULTS
+};
+
+static REQUEST_LINK_PRODUCTS: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::OperationMeta {
+    name: "request_link_products",
+    method: ::linkspec_runtime::Method::Post,
+    path: "/links/{id}/products",
+    success: &[202],
+    idempotent: false,
+    ..OPERATION_DEFAULTS
+};
+
 /// The name of every operation, in spec order; each is accepted by `Client::call_json`
 /// (with the crate's `dispatch` feature).
-pub const OPERATIONS: &[&str] = &["create_access_token", "get_user_links"];
+pub const OPERATIONS: &[&str] = &[
+    "create_access_token",
+    "get_user_links",
+    "get_link",
+    "delete_link",
+    "list_links",
+    "get_user_accounts",
+    "request_link_products",
+];
 
 /// A MoneyKit client. Cheap to clone; clones share connections.
 ///
 /// MoneyKit connects end users' financial institutions through one API. A *link* is one user's
 /// connection to one institution, made through one of MoneyKit's providers; this client reads a
-/// user's links with their state and the refresh state of each product.
+/// user's links with their state and the refresh state of each product, reads, lists and deletes
+/// single links, reads a user's accounts and asks for products to be refreshed.
 ///
 /// Calls carry `Authorization: Bearer <access token>`. The token comes from `POST /auth/token`
 /// (client credentials) and lasts about an hour; an expired one answers 401 with error code
@@ -313,6 +365,101 @@ impl Client {
     ) -> Result<GetUserLinksResponse, Error> {
         self.transport.send(request.into().to_call()).await
     }
+    /// Reads one link: its institution, state, provider and the refresh state of each product.
+    /// A link that does not exist answers 404 `link_error.not_found`; a deleted one 410
+    /// `link_error.deleted`.
+    ///
+    /// `GET /links/{id}`; success: 200.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](crate::runtime::Error::Api) with a [`MoneyKitError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    pub async fn get_link(
+        &self,
+        request: impl Into<GetLinkRequest>,
+    ) -> Result<Link, Error> {
+        self.transport.send(request.into().to_call()).await
+    }
+    /// Deletes a link and disables its access token; the link id can no longer be used to read
+    /// any of its data. MoneyKit's SDKs expect an empty answer; the success status (200 or 204)
+    /// is not documented, so both are accepted.
+    ///
+    /// `DELETE /links/{id}`; success: 200, 204.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](crate::runtime::Error::Api) with a [`MoneyKitError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    pub async fn delete_link(
+        &self,
+        request: impl Into<DeleteLinkRequest>,
+    ) -> Result<(), Error> {
+        self.transport.send_empty(request.into().to_call()).await
+    }
+    /// Lists the links of your application, a page at a time. Each page carries `next_cursor`;
+    /// pass it back as `cursor` for the next page. MoneyKit's SDK gives the cursor an empty
+    /// default, so an empty or absent `next_cursor` ends the listing (`list_links_pages`).
+    ///
+    /// Unverified: no recorded answer. The shape (`links` of `{link_id, created_at}`, a string
+    /// `next_cursor`) follows MoneyKit's SDK models, whose items are smaller than a full link;
+    /// the `limit` parameter's range is not documented.
+    ///
+    /// `GET /links`; success: 200.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](crate::runtime::Error::Api) with a [`MoneyKitError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    pub async fn list_links(
+        &self,
+        request: impl Into<ListLinksRequest>,
+    ) -> Result<ListLinksResponse, Error> {
+        self.transport.send(request.into().to_call()).await
+    }
+    /// Every page of [`Client::list_links`], fetched one per `next()`: the next request is read from each answer as the spec's paging rule says.
+    pub fn list_links_pages(
+        &self,
+        request: impl Into<ListLinksRequest>,
+    ) -> ::linkspec_runtime::Pages<ListLinksResponse, MoneyKitError> {
+        ::linkspec_runtime::Pages::new(
+            ::std::clone::Clone::clone(&self.transport),
+            request.into().to_call(),
+        )
+    }
+    /// Fetches the accounts of every link of a user, grouped by link id: `{link_id: {accounts,
+    /// last_synced_at}}`. `account_id` and `institution_id` narrow the answer to the given
+    /// accounts or institutions.
+    ///
+    /// Unverified: no recorded answer. The shape follows MoneyKit's SDK models (accounts with
+    /// id, type, name, mask and balances); fields the SDKs do not call required are optional here.
+    /// The newer SDK requires account_type and balances (so does this spec) and a currency, which
+    /// the older one leaves optional (so does this spec).
+    ///
+    /// `GET /users/{id}/accounts`; success: 200.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](crate::runtime::Error::Api) with a [`MoneyKitError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    pub async fn get_user_accounts(
+        &self,
+        request: impl Into<GetUserAccountsRequest>,
+    ) -> Result<GetUserAccountsResponse, Error> {
+        self.transport.send(request.into().to_call()).await
+    }
+    /// Asks MoneyKit to refresh the given products of a link. The refresh runs in the background:
+    /// MoneyKit answers 202 Accepted with no body, and the products' `refreshed_at` change once it
+    /// is done (see `get_link`). A link whose state forbids a refresh (in error, say) answers 422
+    /// `link_error.bad_state` with the link's `link_error_code`.
+    ///
+    /// `POST /links/{id}/products`; success: 202.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](crate::runtime::Error::Api) with a [`MoneyKitError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    pub async fn request_link_products(
+        &self,
+        request: impl Into<RequestLinkProductsRequest>,
+    ) -> Result<(), Error> {
+        self.transport.send_empty(request.into().to_call()).await
+    }
     /// Like [`Client::call_json`] for a paged operation: fetches up to `max_pages` pages and
     /// answers with them as a list (or with the error that ended them).
     ///
@@ -328,10 +475,32 @@ impl Client {
         max_pages: usize,
     ) -> Result<::linkspec_runtime::JsonOutcome, ::linkspec_runtime::DispatchError> {
         let _ = (&args, max_pages);
-        Err(::linkspec_runtime::DispatchError::NotPaged {
-            provider: "moneykit",
-            operation: ToString::to_string(operation),
-        })
+        let call: ::std::pin::Pin<
+            Box<
+                dyn ::std::future::Future<
+                    Output = ::linkspec_runtime::JsonOutcome,
+                > + Send + '_,
+            >,
+        > = match operation {
+            "list_links" => {
+                let request: ListLinksRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_links",
+                    args,
+                )?;
+                Box::pin(async move {
+                    ::linkspec_runtime::dispatch::outcome(
+                        self.list_links_pages(request).collect(max_pages).await,
+                    )
+                })
+            }
+            _ => {
+                return Err(::linkspec_runtime::DispatchError::NotPaged {
+                    provider: "moneykit",
+                    operation: ToString::to_string(operation),
+                });
+            }
+        };
+        Ok(call.await)
     }
     /// Calls the operation named `operation` (see [`OPERATIONS`]) with its arguments as JSON:
     /// the parameters by wire name, and the body under `body`. The typed answer or typed
@@ -376,6 +545,57 @@ impl Client {
                 Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.get_user_links(request).await,
+                    )
+                })
+            }
+            "get_link" => {
+                let request: GetLinkRequest = ::linkspec_runtime::dispatch::arguments(
+                    "get_link",
+                    args,
+                )?;
+                Box::pin(async move {
+                    ::linkspec_runtime::dispatch::outcome(self.get_link(request).await)
+                })
+            }
+            "delete_link" => {
+                let request: DeleteLinkRequest = ::linkspec_runtime::dispatch::arguments(
+                    "delete_link",
+                    args,
+                )?;
+                Box::pin(async move {
+                    ::linkspec_runtime::dispatch::outcome(
+                        self.delete_link(request).await,
+                    )
+                })
+            }
+            "list_links" => {
+                let request: ListLinksRequest = ::linkspec_runtime::dispatch::arguments(
+                    "list_links",
+                    args,
+                )?;
+                Box::pin(async move {
+                    ::linkspec_runtime::dispatch::outcome(self.list_links(request).await)
+                })
+            }
+            "get_user_accounts" => {
+                let request: GetUserAccountsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "get_user_accounts",
+                    args,
+                )?;
+                Box::pin(async move {
+                    ::linkspec_runtime::dispatch::outcome(
+                        self.get_user_accounts(request).await,
+                    )
+                })
+            }
+            "request_link_products" => {
+                let request: RequestLinkProductsRequest = ::linkspec_runtime::dispatch::arguments(
+                    "request_link_products",
+                    args,
+                )?;
+                Box::pin(async move {
+                    ::linkspec_runtime::dispatch::outcome(
+                        self.request_link_products(request).await,
                     )
                 })
             }
@@ -454,6 +674,199 @@ impl GetUserLinksRequest {
         #[allow(unused_mut)]
         let mut call = ::linkspec_runtime::Call::new(&GET_USER_LINKS);
         call.path_param("id", &self.id);
+        call
+    }
+}
+
+/// Arguments of [`Client::get_link`]: Reads one link: its institution, state, provider and the refresh state of each product.
+///
+/// Required arguments go to `new`; optional ones have setters.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "dispatch",
+    derive(::serde::Deserialize),
+    serde(deny_unknown_fields)
+)]
+#[non_exhaustive]
+pub struct GetLinkRequest {
+    /// The unique ID for this link, e.g. `mk_eqkWN34UEoa2NxyALG8pcV`. (in path as `id`)
+    pub id: String,
+}
+
+impl GetLinkRequest {
+    /// A request with its required arguments; optional ones start unset.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
+    }
+    /// The call this request makes.
+    fn to_call(&self) -> ::linkspec_runtime::Call {
+        #[allow(unused_mut)]
+        let mut call = ::linkspec_runtime::Call::new(&GET_LINK);
+        call.path_param("id", &self.id);
+        call
+    }
+}
+
+/// Arguments of [`Client::delete_link`]: Deletes a link and disables its access token; the link id can no longer be used to read any of its data.
+///
+/// Required arguments go to `new`; optional ones have setters.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "dispatch",
+    derive(::serde::Deserialize),
+    serde(deny_unknown_fields)
+)]
+#[non_exhaustive]
+pub struct DeleteLinkRequest {
+    /// The unique ID for this link. (in path as `id`)
+    pub id: String,
+}
+
+impl DeleteLinkRequest {
+    /// A request with its required arguments; optional ones start unset.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
+    }
+    /// The call this request makes.
+    fn to_call(&self) -> ::linkspec_runtime::Call {
+        #[allow(unused_mut)]
+        let mut call = ::linkspec_runtime::Call::new(&DELETE_LINK);
+        call.path_param("id", &self.id);
+        call
+    }
+}
+
+/// Arguments of [`Client::list_links`]: Lists the links of your application, a page at a time.
+///
+/// Required arguments go to `new`; optional ones have setters.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "dispatch",
+    derive(::serde::Deserialize),
+    serde(deny_unknown_fields)
+)]
+#[non_exhaustive]
+pub struct ListLinksRequest {
+    /// The `next_cursor` of the previous page; absent for the first page. (in query as `cursor`; optional)
+    pub cursor: Option<String>,
+    /// The largest number of links on one page. (in query as `limit`; optional)
+    pub limit: Option<i64>,
+}
+
+impl ListLinksRequest {
+    /// A request with its required arguments; optional ones start unset.
+    pub fn new() -> Self {
+        Self { cursor: None, limit: None }
+    }
+    /// Sets `cursor`.
+    #[must_use]
+    pub fn cursor(mut self, value: impl Into<String>) -> Self {
+        self.cursor = Some(value.into());
+        self
+    }
+    /// Sets `limit`.
+    #[must_use]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+    /// The call this request makes.
+    fn to_call(&self) -> ::linkspec_runtime::Call {
+        #[allow(unused_mut)]
+        let mut call = ::linkspec_runtime::Call::new(&LIST_LINKS);
+        if let Some(value) = &self.cursor {
+            call.query("cursor", value);
+        }
+        if let Some(value) = &self.limit {
+            call.query("limit", value);
+        }
+        call
+    }
+}
+
+/// Arguments of [`Client::get_user_accounts`]: Fetches the accounts of every link of a user, grouped by link id: `{link_id: {accounts, last_synced_at}}`.
+///
+/// Required arguments go to `new`; optional ones have setters.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "dispatch",
+    derive(::serde::Deserialize),
+    serde(deny_unknown_fields)
+)]
+#[non_exhaustive]
+pub struct GetUserAccountsRequest {
+    /// The unique ID for this user, the same ID given to link-session when the user's links were made. (in path as `id`)
+    pub id: String,
+    /// Only these accounts. Sent `?account_id=a&account_id=b` (the style is unverified). (in query as `account_id`, one pair per item: `account_id=a&account_id=b`; optional)
+    pub account_id: Option<Vec<String>>,
+    /// Only accounts at these institutions. Sent `?institution_id=a&institution_id=b` (the style is unverified). (in query as `institution_id`, one pair per item: `institution_id=a&institution_id=b`; optional)
+    pub institution_id: Option<Vec<String>>,
+}
+
+impl GetUserAccountsRequest {
+    /// A request with its required arguments; optional ones start unset.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            account_id: None,
+            institution_id: None,
+        }
+    }
+    /// Sets `account_id`.
+    #[must_use]
+    pub fn account_id(mut self, value: Vec<String>) -> Self {
+        self.account_id = Some(value);
+        self
+    }
+    /// Sets `institution_id`.
+    #[must_use]
+    pub fn institution_id(mut self, value: Vec<String>) -> Self {
+        self.institution_id = Some(value);
+        self
+    }
+    /// The call this request makes.
+    fn to_call(&self) -> ::linkspec_runtime::Call {
+        #[allow(unused_mut)]
+        let mut call = ::linkspec_runtime::Call::new(&GET_USER_ACCOUNTS);
+        call.path_param("id", &self.id);
+        if let Some(value) = &self.account_id {
+            call.query_repeated("account_id", value);
+        }
+        if let Some(value) = &self.institution_id {
+            call.query_repeated("institution_id", value);
+        }
+        call
+    }
+}
+
+/// Arguments of [`Client::request_link_products`]: Asks MoneyKit to refresh the given products of a link.
+///
+/// Required arguments go to `new`; optional ones have setters.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "dispatch",
+    derive(::serde::Deserialize),
+    serde(deny_unknown_fields)
+)]
+#[non_exhaustive]
+pub struct RequestLinkProductsRequest {
+    /// The unique ID for this link. (in path as `id`)
+    pub id: String,
+    /// The JSON body.
+    pub body: RequestLinkProductsBody,
+}
+
+impl RequestLinkProductsRequest {
+    /// A request with its required arguments; optional ones start unset.
+    pub fn new(id: impl Into<String>, body: RequestLinkProductsBody) -> Self {
+        Self { id: id.into(), body }
+    }
+    /// The call this request makes.
+    fn to_call(&self) -> ::linkspec_runtime::Call {
+        #[allow(unused_mut)]
+        let mut call = ::linkspec_runtime::Call::new(&REQUEST_LINK_PRODUCTS);
+        call.path_param("id", &self.id);
+        call.json_body(&self.body);
         call
     }
 }

@@ -4,7 +4,8 @@
 //!
 //! MoneyKit connects end users' financial institutions through one API. A *link* is one user's
 //! connection to one institution, made through one of MoneyKit's providers; this client reads a
-//! user's links with their state and the refresh state of each product.
+//! user's links with their state and the refresh state of each product, reads, lists and deletes
+//! single links, reads a user's accounts and asks for products to be refreshed.
 //!
 //! Calls carry `Authorization: Bearer <access token>`. The token comes from `POST /auth/token`
 //! (client credentials) and lasts about an hour; an expired one answers 401 with error code

@@ -397,9 +397,300 @@ impl ProductState {
     }
 }
 
+/// One page of your application's links (shape unverified; see `list_links`).
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ListLinksResponse {
+    /// The links on this page.
+    pub links: Vec<ListedLink>,
+    /// The cursor of the next page; empty (or absent) on the last page. (may be absent)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
+impl ListLinksResponse {
+    /// Builds a `ListLinksResponse` from its required fields; optional fields start absent.
+    pub fn new(links: Vec<ListedLink>) -> Self {
+        Self { links, next_cursor: None }
+    }
+    /// Sets `next_cursor`.
+    #[must_use]
+    pub fn with_next_cursor(mut self, value: impl Into<String>) -> Self {
+        self.next_cursor = Some(value.into());
+        self
+    }
+}
+
+/// A link as the listing shows it; read the whole link with `get_link`.
+///
+/// Keys the provider sends that this model does not declare are kept in `unknown_keys` and sent back.
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ListedLink {
+    /// The unique ID for this link.
+    pub link_id: String,
+    /// When the link was made (no UTC offset).
+    pub created_at: ::linkspec_runtime::time::NaiveTimestamp,
+    /// Keys the provider sent that the spec does not declare, with their values, in the order
+    /// received; sent back after the declared fields. `Debug` shows their names only.
+    #[serde(flatten)]
+    pub unknown_keys: ::linkspec_runtime::UnknownKeys,
+}
+
+impl ListedLink {
+    /// Builds a `ListedLink` from its required fields; optional fields start absent.
+    pub fn new(
+        link_id: impl Into<String>,
+        created_at: ::linkspec_runtime::time::NaiveTimestamp,
+    ) -> Self {
+        Self {
+            link_id: link_id.into(),
+            created_at,
+            unknown_keys: ::linkspec_runtime::UnknownKeys::new(),
+        }
+    }
+}
+
+/// A user's accounts, grouped by link (shape unverified; see `get_user_accounts`).
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct GetUserAccountsResponse {
+    /// The accounts of each of the user's links, as a dictionary of `{link_id: group}`.
+    pub links: ::std::collections::BTreeMap<String, AccountGroup>,
+}
+
+impl GetUserAccountsResponse {
+    /// Builds a `GetUserAccountsResponse` from its required fields; optional fields start absent.
+    pub fn new(links: ::std::collections::BTreeMap<String, AccountGroup>) -> Self {
+        Self { links }
+    }
+}
+
+/// The accounts of one link.
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct AccountGroup {
+    /// The link's accounts.
+    pub accounts: Vec<Account>,
+    /// When the accounts were last brought up to date (no UTC offset). (may be absent (`None`) or null (`Some(None)`))
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "::linkspec_runtime::serde_util::double_option"
+    )]
+    pub last_synced_at: Option<Option<::linkspec_runtime::time::NaiveTimestamp>>,
+}
+
+impl AccountGroup {
+    /// Builds a `AccountGroup` from its required fields; optional fields start absent.
+    pub fn new(accounts: Vec<Account>) -> Self {
+        Self {
+            accounts,
+            last_synced_at: None,
+        }
+    }
+    /// Sets `last_synced_at` to a value. [`with_last_synced_at_null`](Self::with_last_synced_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn with_last_synced_at(
+        mut self,
+        value: ::linkspec_runtime::time::NaiveTimestamp,
+    ) -> Self {
+        self.last_synced_at = Some(Some(value));
+        self
+    }
+    /// Sends `last_synced_at` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
+    #[must_use]
+    pub fn with_last_synced_at_null(mut self) -> Self {
+        self.last_synced_at = Some(None);
+        self
+    }
+}
+
+/// One account at an institution.
+///
+/// Keys the provider sends that this model does not declare are kept in `unknown_keys` and sent back.
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct Account {
+    /// MoneyKit's ID for the account; it is not the institution's account number, and
+    /// MoneyKit keeps it when it can match a changed account number (a replaced card).
+    pub account_id: String,
+    /// The kind of account, e.g. `depository.checking`.
+    pub account_type: AccountType,
+    /// The account's name at the institution, or the user's nickname for it.
+    pub name: String,
+    /// The last four characters of the account number; not unique across accounts. (may be absent (`None`) or null (`Some(None)`))
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "::linkspec_runtime::serde_util::double_option"
+    )]
+    pub account_mask: Option<Option<String>>,
+    /// The account's balances, as last fetched (they may lag).
+    pub balances: AccountBalances,
+    /// Keys the provider sent that the spec does not declare, with their values, in the order
+    /// received; sent back after the declared fields. `Debug` shows their names only.
+    #[serde(flatten)]
+    pub unknown_keys: ::linkspec_runtime::UnknownKeys,
+}
+
+impl Account {
+    /// Builds a `Account` from its required fields; optional fields start absent.
+    pub fn new(
+        account_id: impl Into<String>,
+        account_type: AccountType,
+        name: impl Into<String>,
+        balances: AccountBalances,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            account_type,
+            name: name.into(),
+            account_mask: None,
+            balances,
+            unknown_keys: ::linkspec_runtime::UnknownKeys::new(),
+        }
+    }
+    /// Sets `account_mask` to a value. [`with_account_mask_null`](Self::with_account_mask_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn with_account_mask(mut self, value: impl Into<String>) -> Self {
+        self.account_mask = Some(Some(value.into()));
+        self
+    }
+    /// Sends `account_mask` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
+    #[must_use]
+    pub fn with_account_mask_null(mut self) -> Self {
+        self.account_mask = Some(None);
+        self
+    }
+}
+
+/// Balances of an account, cached by MoneyKit.
+#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct AccountBalances {
+    /// A three-letter currency code, e.g. `USD`. (may be absent)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// Funds available to use, usually without any overdraft; not every institution reports it. (may be absent (`None`) or null (`Some(None)`))
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "::linkspec_runtime::serde_util::double_option"
+    )]
+    pub available: Option<Option<::linkspec_runtime::Decimal>>,
+    /// The account's total; for credit and loans, a positive value is owed by the account holder. (may be absent (`None`) or null (`Some(None)`))
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "::linkspec_runtime::serde_util::double_option"
+    )]
+    pub current: Option<Option<::linkspec_runtime::Decimal>>,
+    /// The credit limit (for depository accounts, sometimes the overdraft limit). (may be absent (`None`) or null (`Some(None)`))
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "::linkspec_runtime::serde_util::double_option"
+    )]
+    pub limit: Option<Option<::linkspec_runtime::Decimal>>,
+    /// When the balance was taken; null when unknown. (may be absent (`None`) or null (`Some(None)`))
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "::linkspec_runtime::serde_util::double_option"
+    )]
+    pub balance_date: Option<Option<::linkspec_runtime::time::NaiveTimestamp>>,
+}
+
+impl AccountBalances {
+    /// Builds a `AccountBalances` from its required fields; optional fields start absent.
+    pub fn new() -> Self {
+        Self {
+            currency: None,
+            available: None,
+            current: None,
+            limit: None,
+            balance_date: None,
+        }
+    }
+    /// Sets `currency`.
+    #[must_use]
+    pub fn with_currency(mut self, value: impl Into<String>) -> Self {
+        self.currency = Some(value.into());
+        self
+    }
+    /// Sets `available` to a value. [`with_available_null`](Self::with_available_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn with_available(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+        self.available = Some(Some(value));
+        self
+    }
+    /// Sends `available` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
+    #[must_use]
+    pub fn with_available_null(mut self) -> Self {
+        self.available = Some(None);
+        self
+    }
+    /// Sets `current` to a value. [`with_current_null`](Self::with_current_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn with_current(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+        self.current = Some(Some(value));
+        self
+    }
+    /// Sends `current` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
+    #[must_use]
+    pub fn with_current_null(mut self) -> Self {
+        self.current = Some(None);
+        self
+    }
+    /// Sets `limit` to a value. [`with_limit_null`](Self::with_limit_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn with_limit(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+        self.limit = Some(Some(value));
+        self
+    }
+    /// Sends `limit` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
+    #[must_use]
+    pub fn with_limit_null(mut self) -> Self {
+        self.limit = Some(None);
+        self
+    }
+    /// Sets `balance_date` to a value. [`with_balance_date_null`](Self::with_balance_date_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn with_balance_date(
+        mut self,
+        value: ::linkspec_runtime::time::NaiveTimestamp,
+    ) -> Self {
+        self.balance_date = Some(Some(value));
+        self
+    }
+    /// Sends `balance_date` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
+    #[must_use]
+    pub fn with_balance_date_null(mut self) -> Self {
+        self.balance_date = Some(None);
+        self
+    }
+}
+
+/// The products to refresh.
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct RequestLinkProductsBody {
+    /// At least one product to refresh.
+    pub products: Vec<Product>,
+}
+
+impl RequestLinkProductsBody {
+    /// Builds a `RequestLinkProductsBody` from its required fields; optional fields start absent.
+    pub fn new(products: Vec<Product>) -> Self {
+        Self { products }
+    }
+}
+
 /// MoneyKit's error body. Codes are dotted strings such as
 /// `api_error.auth.expired_access_token`, `api_error.rate_limit_exceeded`,
-/// `link_error.not_found`.
+/// `link_error.not_found` (404), `link_error.deleted` (410), `link_error.bad_state` (422, with
+/// `link_error_code`).
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MoneyKitError {
@@ -414,6 +705,13 @@ pub struct MoneyKitError {
         deserialize_with = "::linkspec_runtime::serde_util::double_option"
     )]
     pub documentation_url: Option<Option<String>>,
+    /// With `link_error.bad_state`: why the link is in error, e.g. `auth_expired`. (may be absent (`None`) or null (`Some(None)`))
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "::linkspec_runtime::serde_util::double_option"
+    )]
+    pub link_error_code: Option<Option<LinkErrorCode>>,
 }
 
 impl MoneyKitError {
@@ -423,6 +721,7 @@ impl MoneyKitError {
             error_code: error_code.into(),
             error_message: error_message.into(),
             documentation_url: None,
+            link_error_code: None,
         }
     }
     /// Sets `documentation_url` to a value. [`with_documentation_url_null`](Self::with_documentation_url_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
@@ -435,6 +734,18 @@ impl MoneyKitError {
     #[must_use]
     pub fn with_documentation_url_null(mut self) -> Self {
         self.documentation_url = Some(None);
+        self
+    }
+    /// Sets `link_error_code` to a value. [`with_link_error_code_null`](Self::with_link_error_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn with_link_error_code(mut self, value: LinkErrorCode) -> Self {
+        self.link_error_code = Some(Some(value));
+        self
+    }
+    /// Sends `link_error_code` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
+    #[must_use]
+    pub fn with_link_error_code_null(mut self) -> Self {
+        self.link_error_code = Some(None);
         self
     }
 }
@@ -892,6 +1203,137 @@ impl ::serde::Serialize for Provider {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Provider {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::linkspec_runtime::serde_util::text_enum(
+            deserializer,
+            |text: &str| Self::from(text),
+        )
+    }
+}
+
+/// The kind of an account, as MoneyKit's SDK lists them.
+///
+/// Values this client does not know decode into `Unknown` with their text kept, and serialise back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum AccountType {
+    /// `depository.cash`
+    DepositoryCash,
+    /// `depository.checking`
+    DepositoryChecking,
+    /// `depository.savings`
+    DepositorySavings,
+    /// `depository.prepaid`
+    DepositoryPrepaid,
+    /// `depository.other`
+    DepositoryOther,
+    /// `credit_card`
+    CreditCard,
+    /// `loan.general`
+    LoanGeneral,
+    /// `loan.mortgage`
+    LoanMortgage,
+    /// `loan.other`
+    LoanOther,
+    /// `investment`
+    Investment,
+    /// `other`
+    Other,
+    /// A value this version of the client does not know, with its text kept.
+    Unknown(String),
+}
+
+impl AccountType {
+    /// Every value this client knows, in the provider's order.
+    pub const KNOWN: &'static [AccountType] = &[
+        Self::DepositoryCash,
+        Self::DepositoryChecking,
+        Self::DepositorySavings,
+        Self::DepositoryPrepaid,
+        Self::DepositoryOther,
+        Self::CreditCard,
+        Self::LoanGeneral,
+        Self::LoanMortgage,
+        Self::LoanOther,
+        Self::Investment,
+        Self::Other,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::DepositoryCash => "depository.cash",
+            Self::DepositoryChecking => "depository.checking",
+            Self::DepositorySavings => "depository.savings",
+            Self::DepositoryPrepaid => "depository.prepaid",
+            Self::DepositoryOther => "depository.other",
+            Self::CreditCard => "credit_card",
+            Self::LoanGeneral => "loan.general",
+            Self::LoanMortgage => "loan.mortgage",
+            Self::LoanOther => "loan.other",
+            Self::Investment => "investment",
+            Self::Other => "other",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    /// True for a value this client does not know.
+    pub fn is_unknown(&self) -> bool {
+        ::std::matches!(self, Self::Unknown(_))
+    }
+}
+
+impl From<&str> for AccountType {
+    fn from(value: &str) -> Self {
+        match value {
+            "depository.cash" => Self::DepositoryCash,
+            "depository.checking" => Self::DepositoryChecking,
+            "depository.savings" => Self::DepositorySavings,
+            "depository.prepaid" => Self::DepositoryPrepaid,
+            "depository.other" => Self::DepositoryOther,
+            "credit_card" => Self::CreditCard,
+            "loan.general" => Self::LoanGeneral,
+            "loan.mortgage" => Self::LoanMortgage,
+            "loan.other" => Self::LoanOther,
+            "investment" => Self::Investment,
+            "other" => Self::Other,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+
+impl From<String> for AccountType {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+
+impl ::std::str::FromStr for AccountType {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl ::std::fmt::Display for AccountType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for AccountType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AccountType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {

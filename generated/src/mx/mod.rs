@@ -3,7 +3,8 @@
 //! MX client and models, generated from `specs/mx.yaml`.
 //!
 //! MX Nexus API (data.moneydesktop.com). A *member* is a user's connection to one financial
-//! institution; this client starts an aggregation for every member of a user.
+//! institution; this client lists, reads and deletes a user's members and starts an aggregation
+//! for every member of a user.
 //!
 //! Calls carry an `MD-SESSION-TOKEN` header. The session token is obtained in two steps: an API
 //! token from the MX SSO API (`MD-API-KEY`, valid 10 minutes), exchanged with `POST /sessions`

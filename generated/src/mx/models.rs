@@ -164,6 +164,69 @@ impl MemberList {
     }
 }
 
+/// One page of the user's members.
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct MemberPage {
+    /// The members on this page.
+    pub members: Vec<Member>,
+    /// Where this page lies in the listing.
+    pub pagination: Pagination,
+}
+
+impl MemberPage {
+    /// Builds a `MemberPage` from its required fields; optional fields start absent.
+    pub fn new(members: Vec<Member>, pagination: Pagination) -> Self {
+        Self { members, pagination }
+    }
+}
+
+/// The position of a page in a listing.
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct Pagination {
+    /// The number of this page, from 1.
+    pub current_page: i64,
+    /// Records per page.
+    pub per_page: i64,
+    /// Records in the whole listing.
+    pub total_entries: i64,
+    /// Pages in the whole listing.
+    pub total_pages: i64,
+}
+
+impl Pagination {
+    /// Builds a `Pagination` from its required fields; optional fields start absent.
+    pub fn new(
+        current_page: i64,
+        per_page: i64,
+        total_entries: i64,
+        total_pages: i64,
+    ) -> Self {
+        Self {
+            current_page,
+            per_page,
+            total_entries,
+            total_pages,
+        }
+    }
+}
+
+/// One member.
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct MemberAnswer {
+    /// The member.
+    pub member: Member,
+}
+
+impl MemberAnswer {
+    /// Builds a `MemberAnswer` from its required fields; optional fields start absent.
+    pub fn new(member: Member) -> Self {
+        Self { member }
+    }
+}
+
 /// A user's connection to one financial institution.
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]

@@ -315,14 +315,35 @@ static READ_LINKED_ACCOUNTS: ::linkspec_runtime::OperationMeta = ::linkspec_runt
     ..OPERATION_DEFAULTS
 };
 
+static READ_LINKED_ACCOUNT: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::OperationMeta {
+    name: "read_linked_account",
+    method: ::linkspec_runtime::Method::Get,
+    path: "/environments/{envID}/users/{userID}/linkedAccounts/{linkedAccountID}",
+    ..OPERATION_DEFAULTS
+};
+
+static DELETE_LINKED_ACCOUNT: ::linkspec_runtime::OperationMeta = ::linkspec_runtime::OperationMeta {
+    name: "delete_linked_account",
+    method: ::linkspec_runtime::Method::Delete,
+    path: "/environments/{envID}/users/{userID}/linkedAccounts/{linkedAccountID}",
+    success: &[204],
+    ..OPERATION_DEFAULTS
+};
+
 /// The name of every operation, in spec order; each is accepted by `Client::call_json`
 /// (with the crate's `dispatch` feature).
-pub const OPERATIONS: &[&str] = &["create_access_token", "read_linked_accounts"];
+pub const OPERATIONS: &[&str] = &[
+    "create_access_token",
+    "read_linked_accounts",
+    "read_linked_account",
+    "delete_linked_account",
+];
 
 /// A PingOne client. Cheap to clone; clones share connections.
 ///
 /// PingOne Platform API (identity). A linked account is the connection between a PingOne user and
-/// an external identity provider; this client reads a user's linked accounts.
+/// an external identity provider; this client reads a user's linked accounts, reads one, and
+/// deletes one.
 ///
 /// Calls carry `Authorization: Bearer <JWT>`, a client-credentials access token issued by
 /// `https://auth.pingone.<region>/<envID>/as/token` and valid for one hour (no refresh token).
@@ -389,6 +410,34 @@ impl Client {
             ::std::clone::Clone::clone(&self.transport),
             request.into().to_call(),
         )
+    }
+    /// Returns one linked account of a user. Set `expand` to `identityProviders` for details
+    /// about its external identity provider. An unknown linked account answers 404 `NOT_FOUND`.
+    ///
+    /// `GET /environments/{envID}/users/{userID}/linkedAccounts/{linkedAccountID}`; success: 200.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](crate::runtime::Error::Api) with a [`PingOneError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    pub async fn read_linked_account(
+        &self,
+        request: impl Into<ReadLinkedAccountRequest>,
+    ) -> Result<LinkedAccount, Error> {
+        self.transport.send(request.into().to_call()).await
+    }
+    /// Deletes one linked account of a user, which unlinks the user from that external identity
+    /// provider. PingOne answers 204 with no body.
+    ///
+    /// `DELETE /environments/{envID}/users/{userID}/linkedAccounts/{linkedAccountID}`; success: 204.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](crate::runtime::Error::Api) with a [`PingOneError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    pub async fn delete_linked_account(
+        &self,
+        request: impl Into<DeleteLinkedAccountRequest>,
+    ) -> Result<(), Error> {
+        self.transport.send_empty(request.into().to_call()).await
     }
     /// Like [`Client::call_json`] for a paged operation: fetches up to `max_pages` pages and
     /// answers with them as a list (or with the error that ended them).
@@ -475,6 +524,28 @@ impl Client {
                 Box::pin(async move {
                     ::linkspec_runtime::dispatch::outcome(
                         self.read_linked_accounts(request).await,
+                    )
+                })
+            }
+            "read_linked_account" => {
+                let request: ReadLinkedAccountRequest = ::linkspec_runtime::dispatch::arguments(
+                    "read_linked_account",
+                    args,
+                )?;
+                Box::pin(async move {
+                    ::linkspec_runtime::dispatch::outcome(
+                        self.read_linked_account(request).await,
+                    )
+                })
+            }
+            "delete_linked_account" => {
+                let request: DeleteLinkedAccountRequest = ::linkspec_runtime::dispatch::arguments(
+                    "delete_linked_account",
+                    args,
+                )?;
+                Box::pin(async move {
+                    ::linkspec_runtime::dispatch::outcome(
+                        self.delete_linked_account(request).await,
                     )
                 })
             }
@@ -625,6 +696,110 @@ impl ReadLinkedAccountsRequest {
         if let Some(value) = &self.order {
             call.query("order", value);
         }
+        call
+    }
+}
+
+/// Arguments of [`Client::read_linked_account`]: Returns one linked account of a user.
+///
+/// Required arguments go to `new`; optional ones have setters.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "dispatch",
+    derive(::serde::Deserialize),
+    serde(deny_unknown_fields)
+)]
+#[non_exhaustive]
+pub struct ReadLinkedAccountRequest {
+    /// The ID of the environment. (in path as `envID`)
+    #[cfg_attr(feature = "dispatch", serde(rename = "envID"))]
+    pub env_id: String,
+    /// The ID of the user. (in path as `userID`)
+    #[cfg_attr(feature = "dispatch", serde(rename = "userID"))]
+    pub user_id: String,
+    /// The ID of the linked account. (in path as `linkedAccountID`)
+    #[cfg_attr(feature = "dispatch", serde(rename = "linkedAccountID"))]
+    pub linked_account_id: String,
+    /// Related resources to include; `identityProviders` is the one allowed value. (in query as `expand`; optional)
+    pub expand: Option<LinkedAccountExpand>,
+}
+
+impl ReadLinkedAccountRequest {
+    /// A request with its required arguments; optional ones start unset.
+    pub fn new(
+        env_id: impl Into<String>,
+        user_id: impl Into<String>,
+        linked_account_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            env_id: env_id.into(),
+            user_id: user_id.into(),
+            linked_account_id: linked_account_id.into(),
+            expand: None,
+        }
+    }
+    /// Sets `expand`.
+    #[must_use]
+    pub fn expand(mut self, value: LinkedAccountExpand) -> Self {
+        self.expand = Some(value);
+        self
+    }
+    /// The call this request makes.
+    fn to_call(&self) -> ::linkspec_runtime::Call {
+        #[allow(unused_mut)]
+        let mut call = ::linkspec_runtime::Call::new(&READ_LINKED_ACCOUNT);
+        call.path_param("envID", &self.env_id);
+        call.path_param("userID", &self.user_id);
+        call.path_param("linkedAccountID", &self.linked_account_id);
+        if let Some(value) = &self.expand {
+            call.query("expand", value);
+        }
+        call
+    }
+}
+
+/// Arguments of [`Client::delete_linked_account`]: Deletes one linked account of a user, which unlinks the user from that external identity provider.
+///
+/// Required arguments go to `new`; optional ones have setters.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "dispatch",
+    derive(::serde::Deserialize),
+    serde(deny_unknown_fields)
+)]
+#[non_exhaustive]
+pub struct DeleteLinkedAccountRequest {
+    /// The ID of the environment. (in path as `envID`)
+    #[cfg_attr(feature = "dispatch", serde(rename = "envID"))]
+    pub env_id: String,
+    /// The ID of the user. (in path as `userID`)
+    #[cfg_attr(feature = "dispatch", serde(rename = "userID"))]
+    pub user_id: String,
+    /// The ID of the linked account. (in path as `linkedAccountID`)
+    #[cfg_attr(feature = "dispatch", serde(rename = "linkedAccountID"))]
+    pub linked_account_id: String,
+}
+
+impl DeleteLinkedAccountRequest {
+    /// A request with its required arguments; optional ones start unset.
+    pub fn new(
+        env_id: impl Into<String>,
+        user_id: impl Into<String>,
+        linked_account_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            env_id: env_id.into(),
+            user_id: user_id.into(),
+            linked_account_id: linked_account_id.into(),
+        }
+    }
+    /// The call this request makes.
+    fn to_call(&self) -> ::linkspec_runtime::Call {
+        #[allow(unused_mut)]
+        let mut call = ::linkspec_runtime::Call::new(&DELETE_LINKED_ACCOUNT);
+        call.path_param("envID", &self.env_id);
+        call.path_param("userID", &self.user_id);
+        call.path_param("linkedAccountID", &self.linked_account_id);
         call
     }
 }

@@ -3,7 +3,8 @@
 //! PingOne client and models, generated from `specs/pingone.yaml`.
 //!
 //! PingOne Platform API (identity). A linked account is the connection between a PingOne user and
-//! an external identity provider; this client reads a user's linked accounts.
+//! an external identity provider; this client reads a user's linked accounts, reads one, and
+//! deletes one.
 //!
 //! Calls carry `Authorization: Bearer <JWT>`, a client-credentials access token issued by
 //! `https://auth.pingone.<region>/<envID>/as/token` and valid for one hour (no refresh token).
