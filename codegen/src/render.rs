@@ -140,7 +140,8 @@ fn space_items(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 16);
     let mut prev = "";
     for line in text.lines() {
-        let item_ended = prev == "}" || prev == "};" || (prev.ends_with(';') && !prev.starts_with(' '));
+        // A doc comment ending in `;` (a line of an example) ends no item.
+        let item_ended = prev == "}" || prev == "};" || (prev.ends_with(';') && !prev.starts_with([' ', '/']));
         let starts_item = !line.is_empty() && !line.starts_with([' ', '}', ')', ']']);
         let after_inner_docs = prev.starts_with("//!") && !line.starts_with("//!") && !line.starts_with("#!");
         if (item_ended && starts_item) || after_inner_docs {

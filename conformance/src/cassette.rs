@@ -31,6 +31,12 @@ pub struct Cassette {
     /// each page must match one of the last exchanges, in order.
     #[serde(default)]
     pub all_pages: bool,
+    /// Call the provider's method of this view (`connections`: `list_connections`) instead of
+    /// the operation, which must be the one the view's mapping calls; `args` are then the
+    /// method's arguments by name, and the snapshot shows the view's items beside the typed
+    /// records, with the status row each matched.
+    #[serde(default)]
+    pub view: Option<String>,
     /// The call's arguments: parameters by wire name, the body under `body`.
     #[serde(default = "empty_object")]
     pub args: serde_json::Value,

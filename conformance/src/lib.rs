@@ -116,6 +116,22 @@ pub fn uncovered(cases: &[Case]) -> Vec<(&'static str, &'static str)> {
         .collect()
 }
 
+/// Status rows of a view mapping that no passing view case reaches: every row of every
+/// provider's table must be shown right by a recorded answer.
+pub fn unexercised_rows(results: &[CaseResult]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (provider, view, rows) in linkspec_clients::view_status_rows() {
+        for row in 0..rows {
+            if !results.iter().any(|r| r.provider == provider && r.status_rows.as_ref().is_some_and(|(v, rs)| v == view && rs.contains(&row))) {
+                out.push(format!(
+                    "{provider}: row {row} of the {view} view's status table is reached by no recorded answer; record a `view: {view}` case whose answer it maps"
+                ));
+            }
+        }
+    }
+    out
+}
+
 /// What a run found.
 #[derive(Debug, Default)]
 pub struct Summary {
@@ -188,6 +204,12 @@ pub async fn run(cassettes: &Path, filter: &Filter, options: &Options, out: &mut
         summary.results.push(result);
     }
     summary.elapsed = started.elapsed();
+    if filter.is_empty() {
+        for problem in unexercised_rows(&summary.results) {
+            let _ = writeln!(out, "UNEXERCISED {problem}");
+            summary.suite_problems.push(problem);
+        }
+    }
     let _ = write!(out, "{}", table(&summary));
     let _ = writeln!(out, "{} passed, {} failed", summary.passed(), summary.failed());
     summary

@@ -53,6 +53,8 @@ pub struct CaseResult {
     pub verdict: Verdict,
     /// Wall time of the replay.
     pub elapsed: Duration,
+    /// For a view case that passed: the view, and the status rows its items matched.
+    pub status_rows: Option<(String, Vec<usize>)>,
 }
 
 /// Answers each request with the next recorded response if it matches the next expected
@@ -88,7 +90,7 @@ impl wiremock::Respond for Replayer {
 /// Replays one case.
 pub async fn replay(case: &Case, options: &Options) -> CaseResult {
     let started = Instant::now();
-    let problems = check(case, options).await;
+    let (problems, status_rows) = check(case, options).await;
     let verdict = match (&case.cassette.known_failure, problems.is_empty()) {
         (None, true) => Verdict::Pass,
         (None, false) => Verdict::Fail(problems),
@@ -97,14 +99,15 @@ pub async fn replay(case: &Case, options: &Options) -> CaseResult {
             "marked known_failure ({reason}) but every check passes: remove the mark"
         )]),
     };
-    CaseResult { provider: case.provider.clone(), id: case.id(), verdict, elapsed: started.elapsed() }
+    let status_rows = case.cassette.view.clone().filter(|_| matches!(verdict, Verdict::Pass)).map(|v| (v, status_rows));
+    CaseResult { provider: case.provider.clone(), id: case.id(), verdict, elapsed: started.elapsed(), status_rows }
 }
 
-async fn check(case: &Case, options: &Options) -> Vec<String> {
+async fn check(case: &Case, options: &Options) -> (Vec<String>, Vec<usize>) {
     let c = &case.cassette;
     let mut settings = match case.settings() {
         Ok(s) => s,
-        Err(e) => return vec![e],
+        Err(e) => return (vec![e], Vec::new()),
     };
     let server = MockServer::start().await;
     let replayer = Replayer {
@@ -116,7 +119,9 @@ async fn check(case: &Case, options: &Options) -> Vec<String> {
     // Waits the client asks for (Retry-After, backoff) pass at once: replays stay fast and
     // deterministic in time.
     settings.clock = Some(std::sync::Arc::new(linkspec_runtime::ManualClock::new(std::time::SystemTime::now())));
-    let called = if c.all_pages {
+    let called = if let Some(view) = &c.view {
+        linkspec_clients::call_view_json(&case.provider, &settings, view, c.args.clone()).await
+    } else if c.all_pages {
         linkspec_clients::call_json_pages(&case.provider, &settings, &c.operation, c.args.clone(), MAX_PAGES).await
     } else {
         linkspec_clients::call_json(&case.provider, &settings, &c.operation, c.args.clone()).await
@@ -124,13 +129,13 @@ async fn check(case: &Case, options: &Options) -> Vec<String> {
     let received = server.received_requests().await.unwrap_or_default();
     let outcome = match called {
         Ok(outcome) => outcome,
-        Err(e) => return vec![format!("call: {e}")],
+        Err(e) => return (vec![format!("call: {e}")], Vec::new()),
     };
 
     let mut problems = exchange_problems(case, &received);
     if !problems.is_empty() {
         // The outcome of a call whose requests were wrong says nothing more.
-        return problems;
+        return (problems, Vec::new());
     }
     problems.extend(outcome_problems(case, &outcome));
     if problems.is_empty()
@@ -139,7 +144,15 @@ async fn check(case: &Case, options: &Options) -> Vec<String> {
     {
         problems.push(e);
     }
-    problems
+    (problems, view_rows(case, &outcome))
+}
+
+/// The status rows a view case's items matched (from the `status_row` of each).
+fn view_rows(case: &Case, outcome: &JsonOutcome) -> Vec<usize> {
+    let (Some(_), JsonOutcome::Success { json: serde_json::Value::Array(items), .. }) = (&case.cassette.view, outcome) else {
+        return Vec::new();
+    };
+    items.iter().filter_map(|i| i.get("status_row")?.as_u64()).filter_map(|r| usize::try_from(r).ok()).collect()
 }
 
 /// Every expected exchange happened, in order, and no other.
@@ -187,6 +200,11 @@ fn outcome_problems(case: &Case, outcome: &JsonOutcome) -> Vec<String> {
     if let Some(problems) = crate::binary::binary_problems(case, outcome) {
         return problems;
     }
+    // A view case's value is the view's items, not a recorded body: its exchanges are checked
+    // above, its items by the snapshot.
+    if case.cassette.view.is_some() {
+        return Vec::new();
+    }
     let Some(json) = json else {
         // An error answer the client could not read as the envelope: fine for a gateway's page,
         // but a recorded JSON body is meant to be the envelope, and the model does not fit it.
@@ -218,6 +236,10 @@ fn outcome_problems(case: &Case, outcome: &JsonOutcome) -> Vec<String> {
                 Err(e) => return vec![format!("lossless: the recorded body is not JSON: {e}")],
             }
         };
+        // An empty answer (`()`, serialised as null) that came with `{}` lost nothing.
+        if json.is_null() && recorded.as_object().is_some_and(serde_json::Map::is_empty) {
+            continue;
+        }
         lossless_problems(case, &recorded, json, &mut out, &mut drift_seen);
         let kept_here = kept.iter().filter_map(|p| if paged { page_pointer(p, page) } else { Some(p.as_str()) });
         kept_drift(case, &recorded, kept_here, &mut out, &mut drift_seen);
@@ -288,7 +310,8 @@ pub fn snapshot_text(case: &Case, outcome: &JsonOutcome) -> String {
         JsonOutcome::ProviderError { debug, .. } => ("provider_error", debug),
         JsonOutcome::Failure { debug, .. } => ("failure", debug),
     };
-    format!("case: {}\noperation: {}\noutcome: {kind}\n\n{debug}\n", case.id(), case.cassette.operation)
+    let view = case.cassette.view.as_ref().map(|v| format!("view: {v}\n")).unwrap_or_default();
+    format!("case: {}\noperation: {}\n{view}outcome: {kind}\n\n{debug}\n", case.id(), case.cassette.operation)
 }
 
 fn snapshot(case: &Case, outcome: &JsonOutcome, dir: &Path, update: Update) -> Result<(), String> {

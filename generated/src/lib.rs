@@ -53,6 +53,22 @@ pub async fn call_view_json(
                 .call_view_json(view, args)
                 .await
         }
+        #[cfg(feature = "mx")]
+        "mx" => {
+            mx::Client::builder()
+                .settings(settings)?
+                .build()?
+                .call_view_json(view, args)
+                .await
+        }
+        #[cfg(feature = "pingone")]
+        "pingone" => {
+            pingone::Client::builder()
+                .settings(settings)?
+                .build()?
+                .call_view_json(view, args)
+                .await
+        }
         #[cfg(feature = "plaid")]
         "plaid" => {
             plaid::Client::builder()
@@ -80,6 +96,8 @@ pub fn view_status_rows() -> Vec<(&'static str, &'static str, usize)> {
     #[allow(unused_mut)]
     let mut out = Vec::new();
     #[cfg(feature = "moneykit")] out.push(("moneykit", "connections", 5));
+    #[cfg(feature = "mx")] out.push(("mx", "connections", 5));
+    #[cfg(feature = "pingone")] out.push(("pingone", "connections", 0));
     #[cfg(feature = "plaid")] out.push(("plaid", "connections", 2));
     out
 }

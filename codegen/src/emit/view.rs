@@ -625,11 +625,13 @@ pub fn provider_views(p: &ir::Provider, views: &[ir::View]) -> TokenStream {
         });
         let provider_name = &p.module;
         let variant = variant(p);
+        let unused = if m.status_from.is_empty() { quote! { let _ = record; } } else { quote! {} };
         let status_doc = format!(" The status of a `{}` by the {} view's table, the provider's values, and the row that matched.", m.record, view.title);
         let item_doc = format!(" A `{}` as an item of the {} view, and the status row that matched.", m.record, view.title);
         helpers.push(quote! {
             #[doc = #status_doc]
             fn #status_fn(record: &#record) -> (crate::#vm::#status, String, Option<usize>) {
+                #unused
                 let values: [Option<String>; #count] = [#(#values),*];
                 let raw = values.iter().flatten().map(String::as_str).collect::<Vec<_>>().join("/");
                 #(#rows)*
@@ -662,12 +664,13 @@ pub fn provider_views(p: &ir::Provider, views: &[ir::View]) -> TokenStream {
             let name = ident(&if m.each { format!("{}s", a.rust) } else { a.rust.clone() });
             quote! { args.#name }
         });
+        let args_binding = if m.args.is_empty() { quote! { Args {} } } else { quote! { args } };
         dispatch_arms.push(quote! {
             #view_name => {
                 #[derive(::serde::Deserialize)]
                 #[serde(deny_unknown_fields)]
                 struct Args { #(#args_fields)* }
-                let args: Args = ::linkspec_runtime::dispatch::arguments(#view_name, args)?;
+                let #args_binding: Args = ::linkspec_runtime::dispatch::arguments(#view_name, args)?;
                 let rows = self.#rows_fn(#(#args_pass),*).await;
                 Ok(::linkspec_runtime::dispatch::outcome(rows.map(|rows| {
                     rows.into_iter().map(|(item, status_row)| crate::#vm::#row_ty { status_row, item }).collect::<Vec<_>>()
@@ -764,7 +767,15 @@ fn request_expr(p: &ir::Provider, op: &ir::Operation, m: &ir::ViewMapping) -> To
 /// An iterator over the owned values `access` reaches from `root` (moved out of it).
 fn owned_iter(access: &ir::Access, root: TokenStream) -> TokenStream {
     let mut expr = quote! { ::std::iter::once(#root) };
-    for step in &access.steps {
+    let mut steps = access.steps.iter().peekable();
+    while let Some(step) = steps.next() {
+        // A list field and its items in one step (`map(..).flatten()` is `flat_map(..)`).
+        if let (AccessStep::Field { rust, optional: false, nullable: false, boxed: false }, Some(AccessStep::ListItems { nullable })) = (step, steps.peek()) {
+            let f = ident(rust);
+            expr = if *nullable { quote! { #expr.flat_map(|v| v.#f).flatten() } } else { quote! { #expr.flat_map(|v| v.#f) } };
+            steps.next();
+            continue;
+        }
         expr = match step {
             AccessStep::Field { rust, optional, nullable, boxed } => {
                 let f = ident(rust);

@@ -426,8 +426,13 @@ impl Cx<'_> {
                 None => resolved = false,
             }
         }
-        if s.value.from.is_empty() {
-            self.error("LS0409", Loc::at(s), "`from` lists no pointer".to_owned(), "list the pointers the rows test, e.g. `from: [/state]`");
+        if s.value.from.is_empty() && (s.value.otherwise.is_none() || !s.value.rows.is_empty()) {
+            self.error(
+                "LS0409",
+                Loc::at(s),
+                "`from` lists no pointer".to_owned(),
+                "list the pointers the rows test, e.g. `from: [/state]`; a provider with no status at all says `from: []`, `rows: []` and `otherwise: <status>`",
+            );
         }
         let status_names: Vec<&str> = view.status_values.iter().map(|(_, w, _)| w.as_str()).collect();
         let check_status = |cx: &mut Self, value: &Sp<String>| {

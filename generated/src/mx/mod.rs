@@ -16,6 +16,8 @@ mod client;
 
 mod models;
 
+mod views;
+
 pub use client::*;
 
 pub use models::*;

@@ -439,6 +439,8 @@ pub enum ConnectionStatus {
     Impaired,
     /// `PENDING`
     Pending,
+    /// `CREATED`: The member was just created; MX's Platform API lists this value, unverified for Nexus.
+    Created,
     /// A value this version of the client does not know, with its text kept.
     Unknown(String),
 }
@@ -467,6 +469,7 @@ impl ConnectionStatus {
         Self::Expired,
         Self::Impaired,
         Self::Pending,
+        Self::Created,
     ];
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -492,6 +495,7 @@ impl ConnectionStatus {
             Self::Expired => "EXPIRED",
             Self::Impaired => "IMPAIRED",
             Self::Pending => "PENDING",
+            Self::Created => "CREATED",
             Self::Unknown(value) => value.as_str(),
         }
     }
@@ -525,6 +529,7 @@ impl From<&str> for ConnectionStatus {
             "EXPIRED" => Self::Expired,
             "IMPAIRED" => Self::Impaired,
             "PENDING" => Self::Pending,
+            "CREATED" => Self::Created,
             _ => Self::Unknown(value.to_owned()),
         }
     }
