@@ -352,6 +352,7 @@ fn lib_file(providers: &[ir::Provider], views: &[ir::View], config: &Config) -> 
         }
     });
     let call_view_json = emit::ident(names::CALL_VIEW_JSON);
+    let view_status_rows = emit::ident(names::VIEW_STATUS_ROWS);
     let view_arms = providers.iter().filter(|p| !p.views.is_empty()).map(|p| {
         let name = emit::ident(&p.module);
         let feature = &p.module;
@@ -407,7 +408,7 @@ fn lib_file(providers: &[ir::Provider], views: &[ir::View], config: &Config) -> 
         #[cfg(feature = #dispatch_feature)]
         #[doc(hidden)]
         #[allow(clippy::vec_init_then_push)]
-        pub fn view_status_rows() -> Vec<(&'static str, &'static str, usize)> {
+        pub fn #view_status_rows() -> Vec<(&'static str, &'static str, usize)> {
             #[allow(unused_mut)]
             let mut out = Vec::new();
             #(#view_rows)*

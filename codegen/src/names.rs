@@ -104,8 +104,11 @@ pub const RUNTIME_DOCUMENTED: &[&str] = &[
 /// The crate-level list of every (provider, operation) pair.
 pub const OPERATIONS_FN: &str = "operations";
 
-/// Items of the generated crate root besides one module per provider.
-pub const CRATE_ITEMS: &[&str] = &[RUNTIME_MODULE, OPERATIONS_FN, CALL_JSON, CALL_JSON_PAGES];
+/// The crate root's function of each view's status rows (dispatch feature).
+pub const VIEW_STATUS_ROWS: &str = "view_status_rows";
+
+/// Items of the generated crate root besides one module per provider (and one per view).
+pub const CRATE_ITEMS: &[&str] = &[RUNTIME_MODULE, OPERATIONS_FN, CALL_JSON, CALL_JSON_PAGES, CALL_VIEW_JSON, VIEW_STATUS_ROWS];
 
 /// Why a provider name cannot be a module and feature of the generated crate, if it cannot:
 /// the crate root's own items, cargo's `default` feature, the `dispatch` feature, and `lib`
