@@ -572,7 +572,8 @@ impl Cx<'_> {
                                 Some(s) => format!("did you mean `{s}`? (`{name}` has: {})", field_list(model)),
                                 None => format!("`{name}` has: {}", field_list(model)),
                             };
-                            let place = if walked.is_empty() { "the answer".to_owned() } else { format!("`{walked}`") };
+                            let whole = if matches!(purpose, Purpose::Records) { "the answer" } else { "the record" };
+                            let place = if walked.is_empty() { whole.to_owned() } else { format!("`{walked}`") };
                             self.error("LS0403", Loc::at(pointer), format!("`{text}` does not resolve: {place} (`{name}`) has no field `{token}`"), &help);
                             return None;
                         }
@@ -584,7 +585,8 @@ impl Cx<'_> {
                         _ if matches!(purpose, Purpose::Records) => "records are objects; point at a list or map of them and add `*`",
                         _ => "point no deeper than a scalar",
                     };
-                    let place = if walked.is_empty() { "the answer".to_owned() } else { format!("`{walked}`") };
+                    let whole = if matches!(purpose, Purpose::Records) { "the answer" } else { "the record" };
+                    let place = if walked.is_empty() { whole.to_owned() } else { format!("`{walked}`") };
                     self.error("LS0403", Loc::at(pointer), format!("`{text}` does not resolve: {place} is {} and has no `{token}`", describe(other)), help);
                     return None;
                 }
