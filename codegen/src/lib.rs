@@ -152,26 +152,31 @@ pub fn check_providers(sources: &[ProviderSource<'_>]) -> (Vec<ir::Provider>, Di
 pub fn check_with_views(sources: &[ProviderSource<'_>], view_files: Option<&[SpecSource]>) -> (Vec<ir::Provider>, Vec<ir::View>, Diagnostics) {
     let mut diags = Vec::new();
     let mut views: Vec<ir::View> = Vec::new();
+    let mut broken: Vec<String> = Vec::new();
     for file in view_files.unwrap_or_default() {
-        let (view, problems) = lower::views::lower_view(file);
-        diags.extend(problems);
-        if let Some(v) = view {
-            if let Some(first) = views.iter().find(|x| x.name == v.name) {
-                diags.push(
-                    Diagnostic::error("LS0400", &file.name, Loc { line: 1, col: 1, len: 1 }, format!("view `{}` is already defined in {}", v.name, first.source))
-                        .help("each view file needs its own `view:` name"),
-                );
-                continue;
-            }
-            if let Some(what) = names::reserved_provider(&v.name) {
-                diags.push(
-                    Diagnostic::error("LS0400", &file.name, Loc { line: 1, col: 1, len: 1 }, format!("view name `{}` collides with {what}", v.name))
-                        .help("rename the view; it names a module of the generated crate"),
-                );
-                continue;
-            }
-            views.push(v);
+        let lowered = lower::views::lower_view(file);
+        diags.extend(lowered.diags);
+        let (Some(v), Some(name)) = (lowered.view, lowered.name.as_ref()) else {
+            broken.extend(lowered.name.map(|n| n.value));
+            continue;
+        };
+        let at = Loc::at(name);
+        if let Some(first) = views.iter().find(|x| x.name == v.name) {
+            diags.push(
+                Diagnostic::error("LS0400", &file.name, at, format!("view `{}` is already defined in {}", v.name, first.source))
+                    .help("each view file needs its own `view:` name"),
+            );
+            continue;
         }
+        if let Some(what) = names::reserved_provider(&v.name) {
+            diags.push(
+                Diagnostic::error("LS0400", &file.name, at, format!("view name `{}` collides with {what}", v.name))
+                    .help("rename the view; it names a module of the generated crate"),
+            );
+            broken.push(v.name);
+            continue;
+        }
+        views.push(v);
     }
     let mut providers: Vec<ir::Provider> = Vec::new();
     for source in sources {
@@ -214,7 +219,7 @@ pub fn check_with_views(sources: &[ProviderSource<'_>], view_files: Option<&[Spe
         }
         let mut lowered = lower::lower(name, &parsed, &mut found);
         if let Some(p) = lowered.as_mut().filter(|_| view_files.is_some()) {
-            p.views = lower::views::lower_mappings(name, &parsed, p, &views, &mut found);
+            p.views = lower::views::lower_mappings(name, &parsed, p, &views, &broken, &mut found);
             if let Some(v) = views.iter().find(|v| v.name == p.module) {
                 found.push(
                     Diagnostic::error("LS0100", name, Loc::at(&parsed.provider), format!("provider `{}` has the name of view {}", p.module, v.source))
@@ -353,14 +358,25 @@ fn lib_file(providers: &[ir::Provider], views: &[ir::View], config: &Config) -> 
     });
     let call_view_json = emit::ident(names::CALL_VIEW_JSON);
     let view_status_rows = emit::ident(names::VIEW_STATUS_ROWS);
-    let view_arms = providers.iter().filter(|p| !p.views.is_empty()).map(|p| {
+    let view_arms: Vec<proc_macro2::TokenStream> = providers.iter().filter(|p| !p.views.is_empty()).map(|p| {
         let name = emit::ident(&p.module);
         let feature = &p.module;
         quote! {
             #[cfg(feature = #feature)]
             #feature => #name::Client::#builder().settings(settings)?.build()?.#call_view_json(view, args).await,
         }
-    });
+    }).collect();
+    // A `match` of the fallback alone is a lint; without views there is nothing to match.
+    let view_match = if view_arms.is_empty() {
+        quote! { Err(::linkspec_runtime::DispatchError::UnknownProvider(ToString::to_string(provider))) }
+    } else {
+        quote! {
+            match provider {
+                #(#view_arms)*
+                other => Err(::linkspec_runtime::DispatchError::UnknownProvider(ToString::to_string(other))),
+            }
+        }
+    };
     let view_rows = providers.iter().flat_map(|p| {
         p.views.iter().map(move |m| {
             let feature = &p.module;
@@ -397,10 +413,7 @@ fn lib_file(providers: &[ir::Provider], views: &[ir::View], config: &Config) -> 
             args: ::serde_json::Value,
         ) -> Result<::linkspec_runtime::JsonOutcome, ::linkspec_runtime::DispatchError> {
             let _ = (settings, view, &args);
-            match provider {
-                #(#view_arms)*
-                other => Err(::linkspec_runtime::DispatchError::UnknownProvider(ToString::to_string(other))),
-            }
+            #view_match
         }
 
         /// Every (provider, view, number of status rows) compiled in, so the harness can check

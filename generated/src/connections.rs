@@ -46,7 +46,7 @@ pub struct Connection {
 
 /// Whether a connection works, in words common to every provider.
 ///
-/// A value no row of the provider's table maps is [`ConnectionStatus::Unknown`], with the provider's own values.
+/// Values no row of a provider's table maps are [`ConnectionStatus::Unknown`], with the provider's own values, unless that provider's table says `otherwise` (each client's `list_` method shows its table).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConnectionStatus {
@@ -205,6 +205,87 @@ impl ConnectionsError {
             Self::DeadlineExceeded { .. } => None,
         }
     }
+    /// The provider's error code, when it answered with one.
+    pub fn code(&self) -> Option<String> {
+        match self {
+            #[cfg(feature = "moneykit")]
+            Self::Moneykit(e) => e.code(),
+            #[cfg(feature = "mx")]
+            Self::Mx(e) => e.code(),
+            #[cfg(feature = "pingone")]
+            Self::Pingone(e) => e.code(),
+            #[cfg(feature = "plaid")]
+            Self::Plaid(e) => e.code(),
+            Self::DeadlineExceeded { .. } => None,
+        }
+    }
+    /// The provider's request id, when known.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            #[cfg(feature = "moneykit")]
+            Self::Moneykit(e) => e.request_id(),
+            #[cfg(feature = "mx")]
+            Self::Mx(e) => e.request_id(),
+            #[cfg(feature = "pingone")]
+            Self::Pingone(e) => e.request_id(),
+            #[cfg(feature = "plaid")]
+            Self::Plaid(e) => e.request_id(),
+            Self::DeadlineExceeded { .. } => None,
+        }
+    }
+    /// True when the provider said the credential expired (after one renewal, for a client
+    /// that acquires its credentials).
+    pub fn is_auth_expired(&self) -> bool {
+        match self {
+            #[cfg(feature = "moneykit")]
+            Self::Moneykit(e) => e.is_auth_expired(),
+            #[cfg(feature = "mx")]
+            Self::Mx(e) => e.is_auth_expired(),
+            #[cfg(feature = "pingone")]
+            Self::Pingone(e) => e.is_auth_expired(),
+            #[cfg(feature = "plaid")]
+            Self::Plaid(e) => e.is_auth_expired(),
+            Self::DeadlineExceeded { .. } => false,
+        }
+    }
+    /// True when the provider refused the credentials.
+    pub fn is_auth_rejected(&self) -> bool {
+        match self {
+            #[cfg(feature = "moneykit")]
+            Self::Moneykit(e) => e.is_auth_rejected(),
+            #[cfg(feature = "mx")]
+            Self::Mx(e) => e.is_auth_rejected(),
+            #[cfg(feature = "pingone")]
+            Self::Pingone(e) => e.is_auth_rejected(),
+            #[cfg(feature = "plaid")]
+            Self::Plaid(e) => e.is_auth_rejected(),
+            Self::DeadlineExceeded { .. } => false,
+        }
+    }
+    /// True when the resource does not exist.
+    pub fn is_not_found(&self) -> bool {
+        self.class() == Some(crate::runtime::ErrorClass::NotFound)
+    }
+    /// True when no answer came in time: the query's deadline, or the client's own timeout.
+    pub fn is_timeout(&self) -> bool {
+        match self {
+            #[cfg(feature = "moneykit")]
+            Self::Moneykit(e) => {
+                ::std::matches!(e, ::linkspec_runtime::Error::Timeout { .. })
+            }
+            #[cfg(feature = "mx")]
+            Self::Mx(e) => ::std::matches!(e, ::linkspec_runtime::Error::Timeout { .. }),
+            #[cfg(feature = "pingone")]
+            Self::Pingone(e) => {
+                ::std::matches!(e, ::linkspec_runtime::Error::Timeout { .. })
+            }
+            #[cfg(feature = "plaid")]
+            Self::Plaid(e) => {
+                ::std::matches!(e, ::linkspec_runtime::Error::Timeout { .. })
+            }
+            Self::DeadlineExceeded { .. } => true,
+        }
+    }
     /// True for a rate-limit answer.
     pub fn is_rate_limited(&self) -> bool {
         self.class() == Some(crate::runtime::ErrorClass::RateLimited)
@@ -233,13 +314,13 @@ impl ::std::fmt::Display for ConnectionsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
             #[cfg(feature = "moneykit")]
-            Self::Moneykit(e) => ::std::fmt::Display::fmt(e, f),
+            Self::Moneykit(e) => write!(f, "moneykit: {e}"),
             #[cfg(feature = "mx")]
-            Self::Mx(e) => ::std::fmt::Display::fmt(e, f),
+            Self::Mx(e) => write!(f, "mx: {e}"),
             #[cfg(feature = "pingone")]
-            Self::Pingone(e) => ::std::fmt::Display::fmt(e, f),
+            Self::Pingone(e) => write!(f, "pingone: {e}"),
             #[cfg(feature = "plaid")]
-            Self::Plaid(e) => ::std::fmt::Display::fmt(e, f),
+            Self::Plaid(e) => write!(f, "plaid: {e}"),
             Self::DeadlineExceeded { provider, after } => {
                 write!(f, "{provider}: no answer within {after:?}")
             }
@@ -251,13 +332,13 @@ impl ::std::error::Error for ConnectionsError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             #[cfg(feature = "moneykit")]
-            Self::Moneykit(e) => Some(e),
+            Self::Moneykit(e) => ::std::error::Error::source(e),
             #[cfg(feature = "mx")]
-            Self::Mx(e) => Some(e),
+            Self::Mx(e) => ::std::error::Error::source(e),
             #[cfg(feature = "pingone")]
-            Self::Pingone(e) => Some(e),
+            Self::Pingone(e) => ::std::error::Error::source(e),
             #[cfg(feature = "plaid")]
-            Self::Plaid(e) => Some(e),
+            Self::Plaid(e) => ::std::error::Error::source(e),
             Self::DeadlineExceeded { .. } => None,
         }
     }

@@ -1,11 +1,13 @@
 //! Running several providers' calls at once for a view (a user's connections across
 //! providers): every call gets the same deadline, and each result comes back on its own, so
-//! one provider failing, timing out or being rate limited never loses the others.
+//! one provider failing, timing out or being rate limited never loses the others. (A panic in
+//! a call is not caught: the calls share one task, and it unwinds through the query.)
 
 use std::future::Future;
 use std::pin::Pin;
 use std::task::Poll;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use tokio::time::Instant;
 
 /// One provider's call, boxed so calls of different clients can run together.
 pub type BoxedCall<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -87,7 +89,7 @@ mod tests {
             }),
             boxed(async { 2 }),
         ];
-        let started = Instant::now();
+        let started = std::time::Instant::now();
         let out = join_all(calls, Some(Duration::from_millis(50))).await;
         assert!(started.elapsed() < Duration::from_secs(10), "the slow call was not cut off");
         assert_eq!(out[0].output, None);

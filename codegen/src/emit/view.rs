@@ -102,7 +102,7 @@ pub fn view_module(view: &ir::View, joined: &[&ir::Provider], krate: &str) -> To
         view.title
     ));
     let status_doc = doc_lines(&format!(
-        "{}\n\nA value no row of the provider's table maps is [`{}::Unknown`], with the provider's own values.",
+        "{}\n\nValues no row of a provider's table maps are [`{}::Unknown`], with the provider's own values, unless that provider's table says `otherwise` (each client's `list_` method shows its table).",
         view.status_doc.as_deref().unwrap_or("The neutral status of a record."),
         view.status_type
     ));
@@ -179,12 +179,18 @@ pub fn view_module(view: &ir::View, joined: &[&ir::Provider], krate: &str) -> To
     let display_arms = joined.iter().map(|p| {
         let v = variant(p);
         let feature = &p.module;
+        let fmt = format!("{}: {{e}}", p.module);
         quote! {
             #[cfg(feature = #feature)]
-            Self::#v(e) => ::std::fmt::Display::fmt(e, f),
+            Self::#v(e) => write!(f, #fmt),
         }
     });
-    let source_of = each_error(quote! { Some(e) }, quote! { None });
+    let source_of = each_error(quote! { ::std::error::Error::source(e) }, quote! { None });
+    let code_of = each_error(quote! { e.code() }, quote! { None });
+    let request_id_of = each_error(quote! { e.request_id() }, quote! { None });
+    let expired_of = each_error(quote! { e.is_auth_expired() }, quote! { false });
+    let rejected_of = each_error(quote! { e.is_auth_rejected() }, quote! { false });
+    let timeout_of = each_error(quote! { ::std::matches!(e, ::linkspec_runtime::Error::Timeout { .. }) }, quote! { true });
     let froms = joined.iter().map(|p| {
         let v = variant(p);
         let m = ident(&p.module);
@@ -320,6 +326,37 @@ pub fn view_module(view: &ir::View, joined: &[&ir::Provider], krate: &str) -> To
                 #retry_after_of
             }
 
+            /// The provider's error code, when it answered with one.
+            pub fn code(&self) -> Option<String> {
+                #code_of
+            }
+
+            /// The provider's request id, when known.
+            pub fn request_id(&self) -> Option<&str> {
+                #request_id_of
+            }
+
+            /// True when the provider said the credential expired (after one renewal, for a client
+            /// that acquires its credentials).
+            pub fn is_auth_expired(&self) -> bool {
+                #expired_of
+            }
+
+            /// True when the provider refused the credentials.
+            pub fn is_auth_rejected(&self) -> bool {
+                #rejected_of
+            }
+
+            /// True when the resource does not exist.
+            pub fn is_not_found(&self) -> bool {
+                self.class() == Some(crate::runtime::ErrorClass::NotFound)
+            }
+
+            /// True when no answer came in time: the query's deadline, or the client's own timeout.
+            pub fn is_timeout(&self) -> bool {
+                #timeout_of
+            }
+
             /// True for a rate-limit answer.
             pub fn is_rate_limited(&self) -> bool {
                 self.class() == Some(crate::runtime::ErrorClass::RateLimited)
@@ -345,6 +382,8 @@ pub fn view_module(view: &ir::View, joined: &[&ir::Provider], krate: &str) -> To
             }
         }
 
+        // `Display` is the client error's text, so `source` goes on from its cause: a chain
+        // printer says each thing once.
         impl ::std::error::Error for #error {
             fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
                 #source_of
@@ -561,7 +600,11 @@ pub fn provider_views(p: &ir::Provider, views: &[ir::View]) -> TokenStream {
             doc.push_str(&format!("| `{}` | {from} |\n", f.name));
         }
         let from_list = m.status_from.iter().map(|a| format!("`{}`", a.pointer)).collect::<Vec<_>>().join(", ");
-        doc.push_str(&format!("\n# Status\n\nRead from {from_list}; the first row that matches wins.\n\n| row | when | status | source |\n|---|---|---|---|\n"));
+        if m.rows.is_empty() {
+            doc.push_str("\n# Status\n\nThe provider has no status to read: the table has no rows.\n");
+        } else {
+            doc.push_str(&format!("\n# Status\n\nRead from {from_list}; the first row that matches wins.\n\n| row | when | status | source |\n|---|---|---|---|\n"));
+        }
         for (i, row) in m.rows.iter().enumerate() {
             let when = row
                 .when
@@ -575,6 +618,7 @@ pub fn provider_views(p: &ir::Provider, views: &[ir::View]) -> TokenStream {
             doc.push_str(&format!("| {i} | {when} | `{}` | {} |\n", row.status, row.source.as_deref().unwrap_or("")));
         }
         doc.push_str(&match &m.otherwise {
+            Some(o) if m.rows.is_empty() => format!("Every record: `{o}`."),
             Some(o) => format!("\nAny other value: `{o}`."),
             None => format!("\nAny other value: [`{status}::Unknown`](crate::{vm}::{status}::Unknown) with the provider's values."),
         });

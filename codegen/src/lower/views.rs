@@ -14,8 +14,24 @@ use crate::SpecSource;
 /// Fields every view item has; a view file may not declare them.
 pub const BUILT_IN_FIELDS: &[&str] = &["provider", "status", "provider_status", "record"];
 
-/// Reads and checks a view file. `None` when it has an error (reported in the result).
-pub fn lower_view(source: &SpecSource) -> (Option<ir::View>, Vec<Diagnostic>) {
+/// A view file, checked: the view, or (with an error, reported in `diags`) the name it
+/// declares, when it could be read, so that providers mapping it are not told it is missing.
+pub struct LoweredView {
+    /// The view, when the file has no error.
+    pub view: Option<ir::View>,
+    /// The `view:` name, when the file could be read at all.
+    pub name: Option<Sp<String>>,
+    /// Problems found.
+    pub diags: Vec<Diagnostic>,
+}
+
+/// Reads and checks a view file.
+pub fn lower_view(source: &SpecSource) -> LoweredView {
+    let (view, name, diags) = lower_view_parts(source);
+    LoweredView { view, name, diags }
+}
+
+fn lower_view_parts(source: &SpecSource) -> (Option<ir::View>, Option<Sp<String>>, Vec<Diagnostic>) {
     let file = source.name.as_str();
     let mut diags = super::check_text(file, &source.text);
     let spec: ViewSpec = match spec::shape::from_str::<ViewSpec>(&source.text) {
@@ -27,7 +43,7 @@ pub fn lower_view(source: &SpecSource) -> (Option<ir::View>, Vec<Diagnostic>) {
             };
             let problems = if problems.is_empty() { vec![parse_diagnostic(file, &err)] } else { problems };
             diags.extend(problems.into_iter().map(|d| on_a_line(d, &source.text)));
-            return (None, diags);
+            return (None, None, diags);
         }
     };
     let before = diags.len();
@@ -84,7 +100,7 @@ pub fn lower_view(source: &SpecSource) -> (Option<ir::View>, Vec<Diagnostic>) {
         fields.push(ir::ViewField { name: name.value.clone(), kind, optional: field.value.optional, doc: field.value.doc.clone() });
     }
     if diags.len() > before || diags.iter().any(|d| d.severity == Severity::Error) {
-        return (None, diags);
+        return (None, Some(spec.view), diags);
     }
     let view = ir::View {
         source: file.to_owned(),
@@ -97,14 +113,21 @@ pub fn lower_view(source: &SpecSource) -> (Option<ir::View>, Vec<Diagnostic>) {
         status_values,
         fields,
     };
-    (Some(view), diags)
+    let name = spec.view;
+    (Some(view), Some(name), diags)
 }
 
 /// Lowers a provider's `views:` against the views and the provider's lowered IR.
-pub fn lower_mappings(file: &str, spec: &spec::Spec, provider: &ir::Provider, views: &[ir::View], diags: &mut Vec<Diagnostic>) -> Vec<ir::ViewMapping> {
+///
+/// `broken` names views whose files have errors: their mappings are not checked (the file's
+/// own diagnostics say what is wrong) rather than reported as mappings of no view.
+pub fn lower_mappings(file: &str, spec: &spec::Spec, provider: &ir::Provider, views: &[ir::View], broken: &[String], diags: &mut Vec<Diagnostic>) -> Vec<ir::ViewMapping> {
     let mut cx = Cx { file, provider, diags };
     let mut out = Vec::new();
     for (name, mapping) in &spec.views.0 {
+        if broken.contains(&name.value) {
+            continue;
+        }
         let Some(view) = views.iter().find(|v| v.name == name.value) else {
             let known: Vec<&str> = views.iter().map(|v| v.name.as_str()).collect();
             let help = match suggest(&name.value, known.iter().copied()) {
@@ -296,7 +319,22 @@ impl Cx<'_> {
                 ok = false;
             }
         }
-        if let (Some(b), false) = (body, op.body_optional) {
+        let names: Vec<&str> = out.iter().map(|a| a.rust.as_str()).collect();
+        for (i, arg) in m.args.iter().enumerate() {
+            if let Some(rust) = names.get(i)
+                && names[..i].contains(rust)
+            {
+                self.error(
+                    "LS0405",
+                    Loc::at(arg),
+                    format!("`{}` is a second argument named `{rust}` in Rust", arg.value),
+                    "each argument becomes a parameter of the method: a parameter and a body field of one name cannot both be arguments",
+                );
+                ok = false;
+            }
+        }
+        let body_args = m.args.iter().any(|a| a.value.starts_with("body."));
+        if let (Some(b), true) = (body, !op.body_optional || body_args) {
             for f in b.fields.iter().filter(|f| !f.optional) {
                 if !m.args.iter().any(|a| a.value.strip_prefix("body.") == Some(f.wire.as_str())) {
                     self.error("LS0405", at, format!("the body of `{}` needs `{}`, which no argument gives", op.name, f.wire), &format!("add `body.{}` to `args:`", f.wire));
@@ -502,8 +540,79 @@ impl Cx<'_> {
         }
     }
 
-    /// A listed enum value that no row can catch falls to the unknown status: a warning.
+    /// A listed enum value that no row can catch falls to the unknown status: a warning. When
+    /// every pointer is an enum, every combination of their values is tried (rows test several
+    /// pointers at once); otherwise each enum pointer on its own.
     fn warn_unmapped(&mut self, from: &[ir::Access], rows: &[ir::StatusRow], s: &Sp<StatusMappingSpec>) {
+        if from.len() > 1 && self.warn_unmapped_combinations(from, rows, s) {
+            return;
+        }
+        self.warn_unmapped_each(from, rows, s);
+    }
+
+    /// The combinations no row matches, when every pointer is an enum and there are not too
+    /// many; false when it could not be done that way.
+    fn warn_unmapped_combinations(&mut self, from: &[ir::Access], rows: &[ir::StatusRow], s: &Sp<StatusMappingSpec>) -> bool {
+        const MOST: usize = 100_000;
+        let provider = self.provider;
+        let mut domains: Vec<Vec<Option<String>>> = Vec::new();
+        for access in from {
+            let TypeRef::Enum(name) = &access.ty else { return false };
+            let Some(e) = provider.enums.iter().find(|x| &x.name == name) else { return false };
+            let mut values: Vec<Option<String>> = e.values.iter().map(|v| Some(v.wire.clone())).collect();
+            if e.nullable || !access.certain() {
+                values.push(None);
+            }
+            domains.push(values);
+        }
+        if domains.iter().map(Vec::len).try_fold(1usize, usize::checked_mul).is_none_or(|n| n > MOST) {
+            return false;
+        }
+        let mut missing = Vec::new();
+        let mut index = vec![0usize; domains.len()];
+        loop {
+            let combo: Vec<&Option<String>> = index.iter().zip(&domains).map(|(i, d)| &d[*i]).collect();
+            let matched = rows.iter().any(|r| r.when.iter().all(|(j, values)| values.contains(combo[*j])));
+            if !matched {
+                missing.push(
+                    combo.iter().zip(from).map(|(v, a)| format!("{} = {}", a.pointer, v.as_deref().unwrap_or("null"))).collect::<Vec<_>>().join(", "),
+                );
+            }
+            // The next combination, the last pointer fastest.
+            let mut k = domains.len();
+            loop {
+                if k == 0 {
+                    break;
+                }
+                k -= 1;
+                index[k] += 1;
+                if index[k] < domains[k].len() {
+                    break;
+                }
+                index[k] = 0;
+                if k == 0 {
+                    k = usize::MAX;
+                    break;
+                }
+            }
+            if k == usize::MAX {
+                break;
+            }
+        }
+        if !missing.is_empty() {
+            let shown: Vec<String> = missing.iter().take(5).map(|m| format!("({m})")).collect();
+            let more = if missing.len() > 5 { format!(" and {} more", missing.len() - 5) } else { String::new() };
+            self.warning(
+                "LS1011",
+                Loc::at(s),
+                format!("{} combination(s) of listed values match no row and will be the unknown status: {}{more}", missing.len(), shown.join(", ")),
+                "add rows for them, or `otherwise: <status>` for every value no row maps",
+            );
+        }
+        true
+    }
+
+    fn warn_unmapped_each(&mut self, from: &[ir::Access], rows: &[ir::StatusRow], s: &Sp<StatusMappingSpec>) {
         let provider = self.provider;
         for (i, access) in from.iter().enumerate() {
             let TypeRef::Enum(name) = &access.ty else { continue };

@@ -132,8 +132,13 @@ impl JsonSchema for FieldSource {
             "description": "A JSON pointer over the record (`/institution_id`), or `{ latest: <pointers> }` / `{ earliest: <pointers> }` for the latest or earliest instant found at one or more pointers (`*` for every item).",
             "anyOf": [
                 { "type": "string" },
-                { "type": "object", "additionalProperties": false, "properties": { "latest": pointers }, "required": ["latest"] },
-                { "type": "object", "additionalProperties": false, "properties": { "earliest": pointers }, "required": ["earliest"] }
+                {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "properties": { "latest": pointers.clone(), "earliest": pointers },
+                    "minProperties": 1,
+                    "maxProperties": 1
+                }
             ]
         })
     }

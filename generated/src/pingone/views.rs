@@ -25,12 +25,8 @@ impl Client {
     ///
     /// # Status
     ///
-    /// Read from ; the first row that matches wins.
-    ///
-    /// | row | when | status | source |
-    /// |---|---|---|---|
-    ///
-    /// Any other value: `connected`.
+    /// The provider has no status to read: the table has no rows.
+    /// Every record: `connected`.
     ///
     /// # Errors
     ///
