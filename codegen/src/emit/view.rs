@@ -60,7 +60,8 @@ fn variant(p: &ir::Provider) -> proc_macro2::Ident {
 pub fn view_module(view: &ir::View, joined: &[&ir::Provider], krate: &str) -> TokenStream {
     let n = view_names(view);
     let (item, status, record, error, query, result, source, row) = (&n.item, &n.status, &n.record, &n.error, &n.query, &n.result, &n.source, &n.row);
-    let mut module_doc = format!("{}: one neutral [`{}`] per record of every provider that joins the view.", view.title, view.item);
+    let here = format!("crate::{}", view.name);
+    let mut module_doc = format!("{}: one neutral [`{1}`]({here}::{1}) per record of every provider that joins the view.", view.title, view.item);
     if let Some(d) = &view.doc {
         module_doc.push_str("\n\n");
         module_doc.push_str(d.trim_end());
@@ -75,7 +76,7 @@ pub fn view_module(view: &ir::View, joined: &[&ir::Provider], krate: &str) -> To
         module_doc.push_str(" none yet.");
     }
     module_doc.push_str(&format!(
-        "\n\nTo ask several at once, add each client's call to a [`{query}`] and [`run`]({query}::run) it: every call runs concurrently under one deadline, and each provider's result comes back on its own ([`{result}`])."
+        "\n\nTo ask several at once, add each client's call to a [`{query}`]({here}::{query}) and [`run`]({here}::{query}::run) it: every call runs concurrently under one deadline, and each provider's result comes back on its own ([`{result}`]({here}::{result}))."
     ));
     let module_doc = super::docs::markdown(&module_doc);
     let module_doc = module_doc.lines().map(|l| {
