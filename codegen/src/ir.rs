@@ -408,6 +408,8 @@ pub struct Operation {
     pub errors: Option<ErrorEnvelope>,
     /// How answers lead to the next page (`None`: not paged).
     pub paging: Option<Paging>,
+    /// Where a page's items are, for a stream of items (`None`: pages only).
+    pub items: Option<Access>,
     /// Another host (`None`: the base URL).
     pub host: Option<String>,
     /// Body encoding.

@@ -218,6 +218,9 @@ pub fn check_with_views(sources: &[ProviderSource<'_>], view_files: Option<&[Spe
             );
         }
         let mut lowered = lower::lower(name, &parsed, &mut found);
+        if let Some(p) = lowered.as_mut() {
+            lower::views::lower_items(name, &parsed, p, &mut found);
+        }
         if let Some(p) = lowered.as_mut().filter(|_| view_files.is_some()) {
             p.views = lower::views::lower_mappings(name, &parsed, p, &views, &broken, &mut found);
             if let Some(v) = views.iter().find(|v| v.name == p.module) {
@@ -381,10 +384,11 @@ fn lib_file(providers: &[ir::Provider], views: &[ir::View], config: &Config) -> 
         p.views.iter().map(move |m| {
             let feature = &p.module;
             let view = &m.view;
+            let operation = &m.operation;
             let rows = proc_macro2::Literal::usize_unsuffixed(m.rows.len());
             quote! {
                 #[cfg(feature = #feature)]
-                out.push((#feature, #view, #rows));
+                out.push((#feature, #view, #operation, #rows));
             }
         })
     });
@@ -416,12 +420,13 @@ fn lib_file(providers: &[ir::Provider], views: &[ir::View], config: &Config) -> 
             #view_match
         }
 
-        /// Every (provider, view, number of status rows) compiled in, so the harness can check
-        /// that recorded answers exercise every row (`dispatch` feature).
+        /// Every (provider, view, operation called, number of status rows) compiled in, so the
+        /// harness can check view cases and that recorded answers exercise every row
+        /// (`dispatch` feature).
         #[cfg(feature = #dispatch_feature)]
         #[doc(hidden)]
         #[allow(clippy::vec_init_then_push)]
-        pub fn #view_status_rows() -> Vec<(&'static str, &'static str, usize)> {
+        pub fn #view_status_rows() -> Vec<(&'static str, &'static str, &'static str, usize)> {
             #[allow(unused_mut)]
             let mut out = Vec::new();
             #(#view_rows)*

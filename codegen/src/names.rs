@@ -62,6 +62,11 @@ pub fn pages_method(operation: &str) -> String {
     format!("{operation}_pages")
 }
 
+/// The method of a paged operation's items across pages (`list_links_items`).
+pub fn items_method(operation: &str) -> String {
+    format!("{operation}_items")
+}
+
 /// `<Operation>Request::new`, taking the required arguments.
 pub const REQUEST_NEW: &str = "new";
 /// A provider client's view call by name with JSON arguments (dispatch feature).
@@ -92,6 +97,8 @@ pub const RUNTIME_DOCUMENTED: &[&str] = &[
     "ErrorEnvelope",
     "RetryPolicy",
     "Pages",
+    "Items",
+    "Truncation",
     "KeyPairPlacement",
     "ClientSettings",
     "JsonOutcome",

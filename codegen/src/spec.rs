@@ -569,6 +569,10 @@ pub struct PagingSpec {
     /// Numbered pages in a query parameter, up to a total the answer gives.
     #[serde(default)]
     pub page: Option<Sp<PageNumberSpec>>,
+    /// JSON pointer to a page's items (`*` for every item of a list or value of a map:
+    /// `/links/*`), which gives the client `<operation>_items`, a stream of items across pages.
+    #[serde(default)]
+    pub items: Option<Sp<String>>,
 }
 
 /// Cursor paging.

@@ -100,7 +100,11 @@ fn generated_members_are_the_names_lowering_reserves() {
     for p in &providers {
         let client = parse(&format!("generated/src/{}/client.rs", p.module));
         for m in methods_of(&client, "Client") {
-            let from_spec = p.operations.iter().any(|op| op.name == m || (op.paging.is_some() && names::pages_method(&op.name) == m));
+            let from_spec = p.operations.iter().any(|op| {
+                op.name == m
+                    || (op.paging.is_some() && names::pages_method(&op.name) == m)
+                    || (op.items.is_some() && names::items_method(&op.name) == m)
+            });
             assert!(from_spec || names::CLIENT_METHODS.contains(&m.as_str()), "`Client::{m}` is not in names::CLIENT_METHODS");
         }
         let mut setters: Vec<String> = p.variables.iter().map(|v| v.setter.clone()).collect();

@@ -120,7 +120,7 @@ pub fn uncovered(cases: &[Case]) -> Vec<(&'static str, &'static str)> {
 /// provider's table must be shown right by a recorded answer.
 pub fn unexercised_rows(results: &[CaseResult]) -> Vec<String> {
     let mut out = Vec::new();
-    for (provider, view, rows) in linkspec_clients::view_status_rows() {
+    for (provider, view, _, rows) in linkspec_clients::view_status_rows() {
         for row in 0..rows {
             if !results.iter().any(|r| r.provider == provider && r.status_rows.as_ref().is_some_and(|(v, rs)| v == view && rs.contains(&row))) {
                 out.push(format!(

@@ -119,6 +119,12 @@ async fn check(case: &Case, options: &Options) -> (Vec<String>, Vec<usize>) {
     // Waits the client asks for (Retry-After, backoff) pass at once: replays stay fast and
     // deterministic in time.
     settings.clock = Some(std::sync::Arc::new(linkspec_runtime::ManualClock::new(std::time::SystemTime::now())));
+    if let Some(view) = &c.view
+        && let Some((_, _, operation, _)) = linkspec_clients::view_status_rows().into_iter().find(|(p, v, _, _)| *p == case.provider && v == view)
+        && operation != c.operation
+    {
+        return (vec![format!("operation: the {view} view of {} calls `{operation}`, and the case says `{}`", case.provider, c.operation)], Vec::new());
+    }
     let called = if let Some(view) = &c.view {
         linkspec_clients::call_view_json(&case.provider, &settings, view, c.args.clone()).await
     } else if c.all_pages {

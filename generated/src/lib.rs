@@ -87,18 +87,21 @@ pub async fn call_view_json(
     }
 }
 
-/// Every (provider, view, number of status rows) compiled in, so the harness can check
-/// that recorded answers exercise every row (`dispatch` feature).
+/// Every (provider, view, operation called, number of status rows) compiled in, so the
+/// harness can check view cases and that recorded answers exercise every row
+/// (`dispatch` feature).
 #[cfg(feature = "dispatch")]
 #[doc(hidden)]
 #[allow(clippy::vec_init_then_push)]
-pub fn view_status_rows() -> Vec<(&'static str, &'static str, usize)> {
+pub fn view_status_rows() -> Vec<(&'static str, &'static str, &'static str, usize)> {
     #[allow(unused_mut)]
     let mut out = Vec::new();
-    #[cfg(feature = "moneykit")] out.push(("moneykit", "connections", 5));
-    #[cfg(feature = "mx")] out.push(("mx", "connections", 5));
-    #[cfg(feature = "pingone")] out.push(("pingone", "connections", 0));
-    #[cfg(feature = "plaid")] out.push(("plaid", "connections", 2));
+    #[cfg(feature = "moneykit")]
+    out.push(("moneykit", "connections", "get_user_links", 5));
+    #[cfg(feature = "mx")] out.push(("mx", "connections", "list_members", 5));
+    #[cfg(feature = "pingone")]
+    out.push(("pingone", "connections", "read_linked_accounts", 0));
+    #[cfg(feature = "plaid")] out.push(("plaid", "connections", "item_get", 2));
     out
 }
 
@@ -109,8 +112,8 @@ pub mod runtime {
     #[doc(inline)]
     pub use ::linkspec_runtime::{
         Error, ApiError, Binary, AuthError, BuildError, DecodeError, DispatchError,
-        ErrorEnvelope, RetryPolicy, Pages, KeyPairPlacement, ClientSettings, JsonOutcome,
-        Clock, ManualClock, SystemClock, time,
+        ErrorEnvelope, RetryPolicy, Pages, Items, Truncation, KeyPairPlacement,
+        ClientSettings, JsonOutcome, Clock, ManualClock, SystemClock, time,
     };
     #[doc(no_inline)]
     pub use ::linkspec_runtime::*;

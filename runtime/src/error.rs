@@ -43,6 +43,16 @@ pub enum Error<E> {
     /// Credentials could not be acquired or renewed (the token endpoint refused, failed or
     /// answered without a token). Every caller waiting for the same acquisition gets it.
     Auth(Box<AuthError>),
+    /// A paged listing stopped before the provider's last page (see
+    /// [`Pages::truncated`](crate::Pages::truncated)): what was fetched is not all there is.
+    Truncated {
+        /// Operation name.
+        operation: &'static str,
+        /// Pages fetched.
+        pages: u64,
+        /// Why it stopped.
+        why: crate::pages::Truncation,
+    },
     /// The request could not be built (a body that does not serialise, a bad header value).
     Request {
         /// Operation name.
@@ -100,7 +110,7 @@ impl<E: ErrorEnvelope> Error<E> {
             Error::Transport { .. } | Error::Timeout { .. } => true,
             Error::Api(e) => e.class == ErrorClass::RateLimited || matches!(e.status, 408 | 500 | 502 | 503 | 504),
             Error::Auth(e) => e.status.is_none_or(|s| matches!(s, 408 | 429 | 500 | 502 | 503 | 504)),
-            Error::Decode(_) | Error::Request { .. } => false,
+            Error::Decode(_) | Error::Request { .. } | Error::Truncated { .. } => false,
         }
     }
 
@@ -136,9 +146,10 @@ impl<E: ErrorEnvelope> Error<E> {
     /// The operation that failed.
     pub fn operation(&self) -> &'static str {
         match self {
-            Error::Transport { operation, .. } | Error::Timeout { operation, .. } | Error::Request { operation, .. } => {
-                operation
-            }
+            Error::Transport { operation, .. }
+            | Error::Timeout { operation, .. }
+            | Error::Request { operation, .. }
+            | Error::Truncated { operation, .. } => operation,
             Error::Api(e) => e.operation,
             Error::Decode(e) => e.operation,
             Error::Auth(e) => e.operation,
@@ -157,6 +168,7 @@ impl<E: ErrorEnvelope> fmt::Display for Error<E> {
             Error::Decode(e) => e.fmt(f),
             Error::Auth(e) => e.fmt(f),
             Error::Request { operation, message } => write!(f, "{operation}: could not build the request: {message}"),
+            Error::Truncated { operation, pages, why } => write!(f, "{operation}: the listing stopped after {pages} page(s): {why}"),
         }
     }
 }
@@ -216,6 +228,7 @@ impl Error<Erased> {
             Error::Decode(e) => Error::Decode(e),
             Error::Auth(e) => Error::Auth(e),
             Error::Request { operation, message } => Error::Request { operation, message },
+            Error::Truncated { operation, pages, why } => Error::Truncated { operation, pages, why },
         }
     }
 }

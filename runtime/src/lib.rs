@@ -43,7 +43,7 @@ pub use meta::{
 };
 pub use retry::{RetryPolicy, parse_retry_after};
 pub use settings::ClientSettings;
-pub use pages::Pages;
+pub use pages::{Items, Pages, Truncation};
 pub use redact::{Redacted, redact_url};
 pub use transport::{KeyPairPlacement, Transport, TransportBuilder};
 

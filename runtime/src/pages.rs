@@ -7,69 +7,179 @@ use crate::meta::Paging;
 use crate::transport::Transport;
 use serde::de::DeserializeOwned;
 use std::collections::HashSet;
-use std::marker::PhantomData;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
-/// The pages of a paged operation, fetched one at a time. Stops after the last page, after an
-/// error, when a provider points at a page already fetched (a loop), or after
-/// [`Pages::MAX_PAGES`].
+/// The pages of a paged operation, fetched one at a time: with [`Pages::next`], or as a
+/// [`Stream`](futures_core::Stream) of pages. Stops after the last page or after an error; a
+/// provider that points at a page already fetched (a loop), or a listing past
+/// [`Pages::MAX_PAGES`], also stops it, and then [`Pages::truncated`] says so and
+/// [`Pages::collect`] fails with [`Error::Truncated`]: a listing is never cut short silently.
 pub struct Pages<T, E> {
     transport: Transport,
+    operation: &'static str,
     next: Option<Call>,
     seen: HashSet<String>,
     fetched: u64,
-    _types: PhantomData<fn() -> (T, E)>,
+    stopped: Option<Truncation>,
+    in_flight: Option<PageCall<T, E>>,
 }
 
-impl<T, E> std::fmt::Debug for Pages<T, E> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Pages").field("fetched", &self.fetched).field("more", &self.next.is_some()).finish()
+/// One page's request, on its way.
+type PageCall<T, E> = Pin<Box<dyn Future<Output = Result<(T, Option<Call>), Error<E>>> + Send>>;
+
+/// Why a listing stopped before the provider's last page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Truncation {
+    /// The provider pointed at a page already fetched.
+    Loop,
+    /// [`Pages::MAX_PAGES`] pages were fetched and the provider pointed at another.
+    MaxPages,
+    /// The caller's limit ([`Pages::collect`]'s `max_pages`) was reached with pages left.
+    Limit,
+}
+
+impl fmt::Display for Truncation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Truncation::Loop => f.write_str("the provider pointed at a page already fetched"),
+            Truncation::MaxPages => write!(f, "{} pages were fetched and the provider pointed at another", MAX_PAGES),
+            Truncation::Limit => f.write_str("the limit of pages was reached with pages left"),
+        }
     }
 }
 
-impl<T, E> Pages<T, E>
-where
-    T: DeserializeOwned,
-    E: DeserializeOwned + ErrorEnvelope,
-{
-    /// No more pages are fetched than this, whatever the provider says.
-    pub const MAX_PAGES: u64 = 10_000;
+const MAX_PAGES: u64 = 10_000;
 
-    /// Pages starting with `first`.
-    pub fn new(transport: Transport, first: Call) -> Self {
-        let mut seen = HashSet::new();
-        seen.insert(request_key(&transport, &first));
-        Pages { transport, next: Some(first), seen, fetched: 0, _types: PhantomData }
+impl<T, E> fmt::Debug for Pages<T, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pages")
+            .field("operation", &self.operation)
+            .field("fetched", &self.fetched)
+            .field("more", &self.has_more())
+            .field("truncated", &self.stopped)
+            .finish()
+    }
+}
+
+impl<T, E> Pages<T, E> {
+    /// True while another page may come: a request is waiting or on its way.
+    pub fn has_more(&self) -> bool {
+        self.next.is_some() || self.in_flight.is_some()
     }
 
-    /// The next page; `None` once there is none. An error ends the pages.
-    pub async fn next(&mut self) -> Option<Result<T, Error<E>>> {
-        let call = self.next.take()?;
-        match self.transport.send_page::<T, E>(&call).await {
-            Ok((page, next)) => {
-                self.fetched += 1;
-                let (transport, seen, fetched) = (&self.transport, &mut self.seen, self.fetched);
-                self.next = next.filter(|n| fetched < Self::MAX_PAGES && seen.insert(request_key(transport, n)));
-                Some(Ok(page))
-            }
-            Err(e) => Some(Err(e)),
-        }
-    }
-
-    /// Fetches every remaining page, at most `max_pages` of them.
-    pub async fn collect(mut self, max_pages: usize) -> Result<Vec<T>, Error<E>> {
-        let mut out = Vec::new();
-        while out.len() < max_pages {
-            match self.next().await {
-                Some(page) => out.push(page?),
-                None => break,
-            }
-        }
-        Ok(out)
+    /// Why the listing stopped before the provider's last page, if it did (`None` while pages
+    /// are left, after the last page, and after an error).
+    pub fn truncated(&self) -> Option<Truncation> {
+        self.stopped
     }
 
     /// Pages fetched so far.
     pub fn fetched(&self) -> u64 {
         self.fetched
+    }
+}
+
+impl<T, E> Pages<T, E>
+where
+    T: DeserializeOwned + Send + 'static,
+    E: DeserializeOwned + ErrorEnvelope,
+{
+    /// No more pages are fetched than this, whatever the provider says.
+    pub const MAX_PAGES: u64 = MAX_PAGES;
+
+    /// Pages starting with `first`.
+    pub fn new(transport: Transport, first: Call) -> Self {
+        let mut seen = HashSet::new();
+        seen.insert(request_key(&transport, &first));
+        let operation = first.meta.name;
+        Pages { transport, operation, next: Some(first), seen, fetched: 0, stopped: None, in_flight: None }
+    }
+
+    /// The next page; `None` once there is none. An error ends the pages.
+    pub async fn next(&mut self) -> Option<Result<T, Error<E>>> {
+        std::future::poll_fn(|cx| self.poll_page(cx)).await
+    }
+
+    fn poll_page(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<T, Error<E>>>> {
+        if self.in_flight.is_none() {
+            let Some(call) = self.next.take() else { return Poll::Ready(None) };
+            let transport = self.transport.clone();
+            self.in_flight = Some(Box::pin(async move { transport.send_page::<T, E>(&call).await }));
+        }
+        let Some(call) = self.in_flight.as_mut() else { return Poll::Ready(None) };
+        let Poll::Ready(result) = call.as_mut().poll(cx) else { return Poll::Pending };
+        self.in_flight = None;
+        Poll::Ready(Some(result.map(|(page, next)| {
+            self.fetched += 1;
+            self.next = next.and_then(|n| self.accept(n));
+            page
+        })))
+    }
+
+    /// The next request, unless it would loop or go past the most pages.
+    fn accept(&mut self, next: Call) -> Option<Call> {
+        if self.fetched >= MAX_PAGES {
+            self.stopped = Some(Truncation::MaxPages);
+            return None;
+        }
+        if !self.seen.insert(request_key(&self.transport, &next)) {
+            self.stopped = Some(Truncation::Loop);
+            return None;
+        }
+        Some(next)
+    }
+
+    /// Fetches every remaining page.
+    ///
+    /// # Errors
+    ///
+    /// The error that ended the pages; or [`Error::Truncated`] when pages were left after
+    /// `max_pages` of them, or the listing stopped early (a loop, [`Pages::MAX_PAGES`]): use
+    /// [`Pages::collect_partial`] to keep what was fetched then.
+    pub async fn collect(self, max_pages: usize) -> Result<Vec<T>, Error<E>> {
+        let operation = self.operation;
+        match self.collect_partial(max_pages).await? {
+            (pages, None) => Ok(pages),
+            (pages, Some(why)) => Err(Error::Truncated { operation, pages: pages.len() as u64, why }),
+        }
+    }
+
+    /// Fetches up to `max_pages` pages, and says why it stopped early when it did
+    /// ([`Truncation::Limit`] when pages were left after `max_pages`).
+    ///
+    /// # Errors
+    ///
+    /// The error that ended the pages.
+    pub async fn collect_partial(mut self, max_pages: usize) -> Result<(Vec<T>, Option<Truncation>), Error<E>> {
+        let mut out = Vec::new();
+        loop {
+            if out.len() >= max_pages {
+                let why = if self.has_more() { Some(Truncation::Limit) } else { self.stopped };
+                return Ok((out, why));
+            }
+            match self.next().await {
+                Some(page) => out.push(page?),
+                None => return Ok((out, self.stopped)),
+            }
+        }
+    }
+}
+
+/// Pages as a stream: `use futures::TryStreamExt; let all: Vec<_> = pages.try_collect().await?;`
+/// (which, unlike [`Pages::collect`], does not look at [`Pages::truncated`]: read it after).
+impl<T, E> futures_core::Stream for Pages<T, E>
+where
+    T: DeserializeOwned + Send + 'static,
+    E: DeserializeOwned + ErrorEnvelope,
+{
+    type Item = Result<T, Error<E>>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.get_mut().poll_page(cx)
     }
 }
 
@@ -163,6 +273,109 @@ fn under<'a>(path: &'a str, prefix: &str) -> Option<&'a str> {
     let prefix = prefix.trim_end_matches('/');
     let rest = path.strip_prefix(prefix)?;
     (rest.is_empty() || rest.starts_with('/')).then_some(rest)
+}
+
+/// The items of a paged operation across its pages, one at a time: with [`Items::next`], or as
+/// a [`Stream`](futures_core::Stream) of items. Made by a client's `<operation>_items` method
+/// where the spec says where a page's items are (`paging: { items: ... }`); pages are fetched
+/// as items are asked for, and stop as [`Pages`] do, [`Items::truncated`] saying why.
+pub struct Items<P, I, E> {
+    pages: Pages<P, E>,
+    items_of: fn(P) -> Vec<I>,
+    buffered: std::vec::IntoIter<I>,
+}
+
+impl<P, I, E> fmt::Debug for Items<P, I, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Items").field("pages", &self.pages).field("buffered", &self.buffered.len()).finish()
+    }
+}
+
+impl<P, I, E> Items<P, I, E> {
+    /// True while another item may come: one is buffered, or another page may.
+    pub fn has_more(&self) -> bool {
+        self.buffered.len() > 0 || self.pages.has_more()
+    }
+
+    /// Why the listing stopped before the provider's last page, if it did.
+    pub fn truncated(&self) -> Option<Truncation> {
+        self.pages.truncated()
+    }
+
+    /// Pages fetched so far.
+    pub fn pages_fetched(&self) -> u64 {
+        self.pages.fetched()
+    }
+}
+
+impl<P, I, E> Items<P, I, E>
+where
+    P: DeserializeOwned + Send + 'static,
+    E: DeserializeOwned + ErrorEnvelope,
+{
+    /// The items of `pages`, each page's read by `items_of`.
+    pub fn new(pages: Pages<P, E>, items_of: fn(P) -> Vec<I>) -> Self {
+        Items { pages, items_of, buffered: Vec::new().into_iter() }
+    }
+
+    /// The next item; `None` once there is none. An error ends the items.
+    pub async fn next(&mut self) -> Option<Result<I, Error<E>>> {
+        std::future::poll_fn(|cx| self.poll_item(cx)).await
+    }
+
+    fn poll_item(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<I, Error<E>>>> {
+        loop {
+            if let Some(item) = self.buffered.next() {
+                return Poll::Ready(Some(Ok(item)));
+            }
+            match self.pages.poll_page(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(None) => return Poll::Ready(None),
+                Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
+                // An empty page is skipped: the next one may hold items.
+                Poll::Ready(Some(Ok(page))) => self.buffered = (self.items_of)(page).into_iter(),
+            }
+        }
+    }
+
+    /// Every remaining item, across pages.
+    ///
+    /// # Errors
+    ///
+    /// The error that ended the pages; or [`Error::Truncated`] when more than `max_items`
+    /// items were there, or the listing stopped early (a loop, [`Pages::MAX_PAGES`]).
+    pub async fn collect(mut self, max_items: usize) -> Result<Vec<I>, Error<E>> {
+        let mut out = Vec::new();
+        loop {
+            match self.next().await {
+                Some(item) if out.len() < max_items => out.push(item?),
+                Some(item) => {
+                    item?;
+                    let pages = self.pages.fetched();
+                    return Err(Error::Truncated { operation: self.pages.operation, pages, why: Truncation::Limit });
+                }
+                None => break,
+            }
+        }
+        match self.pages.truncated() {
+            None => Ok(out),
+            Some(why) => Err(Error::Truncated { operation: self.pages.operation, pages: self.pages.fetched(), why }),
+        }
+    }
+}
+
+/// Items as a stream (`try_collect` does not look at [`Items::truncated`]: read it after).
+impl<P, I, E> futures_core::Stream for Items<P, I, E>
+where
+    P: DeserializeOwned + Send + 'static,
+    E: DeserializeOwned + ErrorEnvelope,
+    I: Unpin,
+{
+    type Item = Result<I, Error<E>>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.get_mut().poll_item(cx)
+    }
 }
 
 #[cfg(test)]

@@ -410,19 +410,25 @@ async fn pages_stop_when_links_go_round_in_a_circle() {
     Mock::given(path("/things"))
         .and(wiremock::matchers::query_param_is_missing("p"))
         .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"n": 1, "next": "/things?p=b"})))
-        .expect(1)
+        .expect(2)
         .mount(&server)
         .await;
     Mock::given(path("/things"))
         .and(wiremock::matchers::query_param("p", "b"))
         .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"n": 2, "next": "/things"})))
-        .expect(1)
+        .expect(2)
         .mount(&server)
         .await;
     let pages: linkspec_runtime::Pages<serde_json::Value, TestError> =
         linkspec_runtime::Pages::new(static_token(&server, &clock()), Call::new(&LIST_THINGS));
-    let all = pages.collect(100).await.expect("two pages");
+    // Not silently: the listing says it stopped at a loop, and `collect` fails.
+    let (all, why) = pages.collect_partial(100).await.expect("two pages");
     assert_eq!(all.len(), 2, "the link back to page 1 ends the pages: {all:?}");
+    assert_eq!(why, Some(linkspec_runtime::Truncation::Loop));
+    let again: linkspec_runtime::Pages<serde_json::Value, TestError> =
+        linkspec_runtime::Pages::new(static_token(&server, &clock()), Call::new(&LIST_THINGS));
+    let e = again.collect(100).await.expect_err("a loop is not all the pages");
+    assert!(matches!(e, linkspec_runtime::Error::Truncated { pages: 2, why: linkspec_runtime::Truncation::Loop, .. }), "{e:?}");
 }
 
 #[tokio::test]

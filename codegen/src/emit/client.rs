@@ -531,15 +531,32 @@ fn operation_method(p: &ir::Provider, op: &ir::Operation) -> TokenStream {
             let ty = type_tokens(ty);
             let model = ident(&envelope.model);
             let doc = format!(
-                " Every page of [`Client::{}`], fetched one per `next()`: the next request is read from each answer as the spec's paging rule says.",
+                " Every page of [`Client::{}`], fetched one per `next()` (or as a `Stream`): the next request is read from each answer as the spec's paging rule says. [`collect`](crate::runtime::Pages::collect) fails rather than return a listing cut short.",
                 op.name
             );
+            let items = op.items.as_ref().map(|access| {
+                let items_name = ident(&names::items_method(&op.name));
+                let item = type_tokens(&access.ty);
+                let doc = format!(
+                    " Every item of [`Client::{0}`] across its pages (at `{1}` of each page), fetched as they are asked for: `next()`, or a `Stream`. [`collect`](crate::runtime::Items::collect) fails rather than return a listing cut short.",
+                    op.name, access.pointer
+                );
+                let items_of = super::view::owned_iter(access, quote! { page });
+                quote! {
+                    #[doc = #doc]
+                    #deprecated
+                    pub fn #items_name(&self, request: impl Into<#request>) -> ::linkspec_runtime::Items<#ty, #item, #model> {
+                        ::linkspec_runtime::Items::new(self.#pages_name(request), |page: #ty| #items_of.collect())
+                    }
+                }
+            });
             quote! {
                 #[doc = #doc]
                 #deprecated
                 pub fn #pages_name(&self, request: impl Into<#request>) -> ::linkspec_runtime::Pages<#ty, #model> {
                     ::linkspec_runtime::Pages::new(::std::clone::Clone::clone(&self.transport), request.into().#to_call())
                 }
+                #items
             }
         }
         _ => quote! {},

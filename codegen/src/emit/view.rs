@@ -559,12 +559,16 @@ pub fn provider_views(p: &ir::Provider, views: &[ir::View]) -> TokenStream {
             }
         } else if m.paged {
             let pages = ident(&names::pages_method(&op.name));
+            let op_name = &op.name;
             quote! {
                 let mut pages = self.#pages(#request);
                 let mut out = Vec::new();
                 while let Some(answer) = pages.next().await {
                     let answer = answer?;
                     out.extend(#records.map(#item_fn));
+                }
+                if let Some(why) = pages.truncated() {
+                    return Err(::linkspec_runtime::Error::Truncated { operation: #op_name, pages: pages.fetched(), why });
                 }
                 Ok(out)
             }
@@ -581,7 +585,7 @@ pub fn provider_views(p: &ir::Provider, views: &[ir::View]) -> TokenStream {
         doc.push_str(&if m.each {
             format!("calls [`{0}`](Client::{0}) once per value of `{1}s`, one after another", op.name, m.args[0].rust)
         } else if m.paged {
-            format!("calls [`{0}`](Client::{0}) and follows every page", op.name)
+            format!("calls [`{0}`](Client::{0}) and follows every page (a listing the client stops early, at a loop or past the most pages, is [`Error::Truncated`](crate::runtime::Error::Truncated), never cut short silently)", op.name)
         } else {
             format!("calls [`{0}`](Client::{0}) once", op.name)
         });
@@ -810,7 +814,7 @@ fn request_expr(p: &ir::Provider, op: &ir::Operation, m: &ir::ViewMapping) -> To
 }
 
 /// An iterator over the owned values `access` reaches from `root` (moved out of it).
-fn owned_iter(access: &ir::Access, root: TokenStream) -> TokenStream {
+pub(super) fn owned_iter(access: &ir::Access, root: TokenStream) -> TokenStream {
     let mut expr = quote! { ::std::iter::once(#root) };
     let mut steps = access.steps.iter().peekable();
     while let Some(step) = steps.next() {

@@ -176,6 +176,9 @@ pub(super) fn check_client_names(
         if op.paging.is_some() {
             wanted.push((names::pages_method(&op.name), format!("the pages of operation `{}`", op.name)));
         }
+        if op_spec_items(spec, &op.name) {
+            wanted.push((names::items_method(&op.name), format!("the items of operation `{}`", op.name)));
+        }
         for (method, what) in wanted {
             match methods.get(&method) {
                 Some(other) => lw.error(
@@ -244,4 +247,9 @@ pub(super) fn check_model_setters(lw: &mut Lowerer, spec: &spec::Spec, models: &
             }
         }
     }
+}
+
+/// True when the spec gives operation `name` a stream of items (`paging: { items: ... }`).
+fn op_spec_items(spec: &spec::Spec, name: &str) -> bool {
+    spec.operations.value.0.iter().any(|(k, o)| k.value == name && o.value.paging.as_ref().is_some_and(|p| p.value.items.is_some()))
 }

@@ -143,6 +143,7 @@ pub(super) fn lower_operations(lw: &mut Lowerer, ops: &Sp<spec::Entries<Sp<spec:
             response,
             errors: None,
             paging: None,
+            items: None,
             host: o.host.as_ref().map(|h| h.value.clone()),
             body_format,
             media_type: o.media_type.as_ref().map(|m| m.value.clone()),

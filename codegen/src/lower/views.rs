@@ -56,8 +56,30 @@ fn lower_view_parts(source: &SpecSource) -> (Option<ir::View>, Option<Sp<String>
             error(Loc::at(name), format!("`{}` is not a PascalCase type name", name.value), "write it like a Rust type, e.g. `Connection`");
         }
     }
+    // The module's own items, and the names it imports.
+    let pascal = names::type_ident(&spec.view.value).unwrap_or_default();
+    let taken = [
+        format!("{}Record", spec.item.value),
+        format!("{}Row", spec.item.value),
+        format!("{pascal}Error"),
+        format!("{pascal}Query"),
+        format!("Provider{pascal}"),
+        format!("{pascal}Source"),
+        "Call".to_owned(),
+        "Duration".to_owned(),
+        "Future".to_owned(),
+    ];
     if spec.item.value == spec.status.value.ty.value {
         error(Loc::at(&spec.status.value.ty), "the status type has the item's name".to_owned(), "name it after the item, e.g. `ConnectionStatus`");
+    }
+    for name in [&spec.item, &spec.status.value.ty] {
+        if taken.contains(&name.value) {
+            error(
+                Loc::at(name),
+                format!("`{}` is a name the view's module already uses", name.value),
+                &format!("pick another; the module has {}", taken.join(", ")),
+            );
+        }
     }
     let mut status_values = Vec::new();
     for (value, doc) in &spec.status.value.values.0 {
@@ -144,6 +166,36 @@ pub fn lower_mappings(file: &str, spec: &spec::Spec, provider: &ir::Provider, vi
     }
     out.sort_by(|a, b| a.view.cmp(&b.view));
     out
+}
+
+/// Resolves each paged operation's `paging.items` pointer over its answer (after lowering,
+/// when the models are known), setting `items` of the operation.
+pub fn lower_items(file: &str, spec: &spec::Spec, provider: &mut ir::Provider, diags: &mut Vec<Diagnostic>) {
+    let mut found = Vec::new();
+    {
+        let mut cx = Cx { file, provider, diags };
+        for (name, op) in &spec.operations.value.0 {
+            let Some(items) = op.value.paging.as_ref().and_then(|p| p.value.items.as_ref()) else { continue };
+            let Some(lowered) = provider.operations.iter().find(|o| o.name == name.value) else { continue };
+            let (Some(_), Some(answer)) = (&lowered.paging, &lowered.response) else { continue };
+            if items.value.is_empty() {
+                cx.error("LS0403", Loc::at(items), "`items` points at the whole page".to_owned(), "point at the list of items in a page, with `*`: e.g. `/links/*`");
+                continue;
+            }
+            if let Some(access) = cx.access(items, answer, Purpose::Records) {
+                if !access.steps.iter().any(|s| matches!(s, AccessStep::ListItems { .. } | AccessStep::MapValues { .. })) {
+                    cx.error("LS0403", Loc::at(items), format!("`{}` reaches one value per page, not a list of items", items.value), "end the pointer at a list or map with `*`, e.g. `/links/*`");
+                    continue;
+                }
+                found.push((name.value.clone(), access));
+            }
+        }
+    }
+    for (name, access) in found {
+        if let Some(op) = provider.operations.iter_mut().find(|o| o.name == name) {
+            op.items = Some(access);
+        }
+    }
 }
 
 struct Cx<'a> {

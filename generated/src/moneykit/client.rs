@@ -414,7 +414,7 @@ impl Client {
     ) -> Result<ListLinksResponse, Error> {
         self.transport.send(request.into().to_call()).await
     }
-    /// Every page of [`Client::list_links`], fetched one per `next()`: the next request is read from each answer as the spec's paging rule says.
+    /// Every page of [`Client::list_links`], fetched one per `next()` (or as a `Stream`): the next request is read from each answer as the spec's paging rule says. [`collect`](crate::runtime::Pages::collect) fails rather than return a listing cut short.
     pub fn list_links_pages(
         &self,
         request: impl Into<ListLinksRequest>,
@@ -422,6 +422,18 @@ impl Client {
         ::linkspec_runtime::Pages::new(
             ::std::clone::Clone::clone(&self.transport),
             request.into().to_call(),
+        )
+    }
+    /// Every item of [`Client::list_links`] across its pages (at `/links/*` of each page), fetched as they are asked for: `next()`, or a `Stream`. [`collect`](crate::runtime::Items::collect) fails rather than return a listing cut short.
+    pub fn list_links_items(
+        &self,
+        request: impl Into<ListLinksRequest>,
+    ) -> ::linkspec_runtime::Items<ListLinksResponse, ListedLink, MoneyKitError> {
+        ::linkspec_runtime::Items::new(
+            self.list_links_pages(request),
+            |page: ListLinksResponse| {
+                ::std::iter::once(page).flat_map(|v| v.links).collect()
+            },
         )
     }
     /// Fetches the accounts of every link of a user, grouped by link id: `{link_id: {accounts,

@@ -5,7 +5,7 @@
 use super::*;
 
 impl Client {
-    /// Lists this provider's records as [`Connection`](crate::connections::Connection)s of the Connections view: calls [`list_members`](Client::list_members) and follows every page, and reads each record at `/members/*` of the answer.
+    /// Lists this provider's records as [`Connection`](crate::connections::Connection)s of the Connections view: calls [`list_members`](Client::list_members) and follows every page (a listing the client stops early, at a loop or past the most pages, is [`Error::Truncated`](crate::runtime::Error::Truncated), never cut short silently), and reads each record at `/members/*` of the answer.
     ///
     /// One connection per member of the session's user, from `list_members` (every page). An MX
     /// session acts for one user (the client's `user_id`), so the method takes no user id. The
@@ -54,6 +54,13 @@ impl Client {
             out.extend(
                 ::std::iter::once(answer).flat_map(|v| v.members).map(connections_item),
             );
+        }
+        if let Some(why) = pages.truncated() {
+            return Err(::linkspec_runtime::Error::Truncated {
+                operation: "list_members",
+                pages: pages.fetched(),
+                why,
+            });
         }
         Ok(out)
     }

@@ -1866,7 +1866,7 @@ impl Client {
     ) -> Result<AccountsResponseBody, Error> {
         self.transport.send(request.into().to_call()).await
     }
-    /// Every page of [`Client::list_user_accounts`], fetched one per `next()`: the next request is read from each answer as the spec's paging rule says.
+    /// Every page of [`Client::list_user_accounts`], fetched one per `next()` (or as a `Stream`): the next request is read from each answer as the spec's paging rule says. [`collect`](crate::runtime::Pages::collect) fails rather than return a listing cut short.
     pub fn list_user_accounts_pages(
         &self,
         request: impl Into<ListUserAccountsRequest>,
@@ -1928,7 +1928,7 @@ impl Client {
     ) -> Result<AccountNumbersResponseBody, Error> {
         self.transport.send(request.into().to_call()).await
     }
-    /// Every page of [`Client::list_account_numbers_by_account`], fetched one per `next()`: the next request is read from each answer as the spec's paging rule says.
+    /// Every page of [`Client::list_account_numbers_by_account`], fetched one per `next()` (or as a `Stream`): the next request is read from each answer as the spec's paging rule says. [`collect`](crate::runtime::Pages::collect) fails rather than return a listing cut short.
     pub fn list_account_numbers_by_account_pages(
         &self,
         request: impl Into<ListAccountNumbersByAccountRequest>,
@@ -1964,7 +1964,7 @@ impl Client {
     ) -> Result<AccountNumbersResponseBody, Error> {
         self.transport.send(request.into().to_call()).await
     }
-    /// Every page of [`Client::list_account_numbers_by_member`], fetched one per `next()`: the next request is read from each answer as the spec's paging rule says.
+    /// Every page of [`Client::list_account_numbers_by_member`], fetched one per `next()` (or as a `Stream`): the next request is read from each answer as the spec's paging rule says. [`collect`](crate::runtime::Pages::collect) fails rather than return a listing cut short.
     pub fn list_account_numbers_by_member_pages(
         &self,
         request: impl Into<ListAccountNumbersByMemberRequest>,
@@ -1987,7 +1987,7 @@ impl Client {
     ) -> Result<AccountOwnersResponseBody, Error> {
         self.transport.send(request.into().to_call()).await
     }
-    /// Every page of [`Client::list_account_owners_by_member`], fetched one per `next()`: the next request is read from each answer as the spec's paging rule says.
+    /// Every page of [`Client::list_account_owners_by_member`], fetched one per `next()` (or as a `Stream`): the next request is read from each answer as the spec's paging rule says. [`collect`](crate::runtime::Pages::collect) fails rather than return a listing cut short.
     pub fn list_account_owners_by_member_pages(
         &self,
         request: impl Into<ListAccountOwnersByMemberRequest>,
@@ -2010,7 +2010,7 @@ impl Client {
     ) -> Result<AccountsResponseBody, Error> {
         self.transport.send(request.into().to_call()).await
     }
-    /// Every page of [`Client::list_member_accounts`], fetched one per `next()`: the next request is read from each answer as the spec's paging rule says.
+    /// Every page of [`Client::list_member_accounts`], fetched one per `next()` (or as a `Stream`): the next request is read from each answer as the spec's paging rule says. [`collect`](crate::runtime::Pages::collect) fails rather than return a listing cut short.
     pub fn list_member_accounts_pages(
         &self,
         request: impl Into<ListMemberAccountsRequest>,
@@ -2072,7 +2072,7 @@ impl Client {
     ) -> Result<AchReturnsResponseBody, Error> {
         self.transport.send(request.into().to_call()).await
     }
-    /// Every page of [`Client::list_ach_retruns`], fetched one per `next()`: the next request is read from each answer as the spec's paging rule says.
+    /// Every page of [`Client::list_ach_retruns`], fetched one per `next()` (or as a `Stream`): the next request is read from each answer as the spec's paging rule says. [`collect`](crate::runtime::Pages::collect) fails rather than return a listing cut short.
     pub fn list_ach_retruns_pages(
         &self,
         request: impl Into<ListAchRetrunsRequest>,
@@ -2186,7 +2186,7 @@ impl Client {
     ) -> Result<CategoriesResponseBody, Error> {
         self.transport.send(request.into().to_call()).await
     }
-    /// Every page of [`Client::list_default_categories`], fetched one per `next()`: the next request is read from each answer as the spec's paging rule says.
+    /// Every page of [`Client::list_default_categories`], fetched one per `next()` (or as a `Stream`): the next request is read from each answer as the spec's paging rule says. [`collect`](crate::runtime::Pages::collect) fails rather than return a listing cut short.
     pub fn list_default_categories_pages(
         &self,
         request: impl Into<ListDefaultCategoriesRequest>,
@@ -2222,7 +2222,7 @@ impl Client {
     ) -> Result<CategoriesResponseBody, Error> {
         self.transport.send(request.into().to_call()).await
     }
-    /// Every page of [`Client::list_categories`], fetched one per `next()`: the next request is read from each answer as the spec's paging rule says.
+    /// Every page of [`Client::list_categories`], fetched one per `next()` (or as a `Stream`): the next request is read from each answer as the spec's paging rule says. [`collect`](crate::runtime::Pages::collect) fails rather than return a listing cut short.
     pub fn list_categories_pages(
         &self,
         request: impl Into<ListCategoriesRequest>,
@@ -2258,7 +2258,7 @@ impl Client {
     ) -> Result<CategoriesResponseBody, Error> {
         self.transport.send(request.into().to_call()).await
     }
-    /// Every page of [`Client::list_default_categories_by_user`], fetched one per `next()`: the next request is read from each answer as the spec's paging rule says.
+    /// Every page of [`Client::list_default_categories_by_user`], fetched one per `next()` (or as a `Stream`): the next request is read from each answer as the spec's paging rule says. [`collect`](crate::runtime::Pages::collect) fails rather than return a listing cut short.
     pub fn list_default_categories_by_user_pages(
         &self,
         request: impl Into<ListDefaultCategoriesByUserRequest>,
@@ -2333,7 +2333,7 @@ impl Client {
     ) -> Result<GoalsResponseBody, Error> {
         self.transport.send(request.into().to_call()).await
     }
-    /// Every page of [`Client::list_goals`], fetched one per `next()`: the next request is read from each answer as the spec's paging rule says.
+    /// Every page of [`Client::list_goals`], fetched one per `next()` (or as a `Stream`): the next request is read from each answer as the spec's paging rule says. [`collect`](crate::runtime::Pages::collect) fails rather than return a listing cut short.
     pub fn list_goals_pages(
         &self,
         request: impl Into<ListGoalsRequest>,
@@ -2408,7 +2408,7 @@ impl Client {
     ) -> Result<InsightsResponseBody, Error> {
         self.transport.send(request.into().to_call()).await
     }
-    /// Every page of [`Client::list_insights_by_account`], fetched one per `next()`: the next request is read from each answer as the spec's paging rule says.
+    /// Every page of [`Client::list_insights_by_account`], fetched one per `next()` (or as a `Stream`): the next request is read from each answer as the spec's paging rule says. [`collect`](crate::runtime::Pages::collect) fails rather than return a listing cut short.
     pub fn list_insights_by_account_pages(
         &self,
         request: impl Into<ListInsightsByAccountRequest>,
@@ -2431,7 +2431,7 @@ impl Client {
     ) -> Result<InsightsResponseBody, Error> {
         self.transport.send(request.into().to_call()).await
     }
-    /// Every page of [`Client::list_insights_user`], fetched one per `next()`: the next request is read from each answer as the spec's paging rule says.
+    /// Every page of [`Client::list_insights_user`], fetched one per `next()` (or as a `Stream`): the next request is read from each answer as the spec's paging rule says. [`collect`](crate::runtime::Pages::collect) fails rather than return a listing cut short.
     pub fn list_insights_user_pages(
         &self,
         request: impl Into<ListInsightsUserRequest>,
@@ -2454,7 +2454,7 @@ impl Client {
     ) -> Result<CategoriesResponseBody, Error> {
         self.transport.send(request.into().to_call()).await
     }
-    /// Every page of [`Client::list_categories_insight`], fetched one per `next()`: the next request is read from each answer as the spec's paging rule says.
+    /// Every page of [`Client::list_categories_insight`], fetched one per `next()` (or as a `Stream`): the next request is read from each answer as the spec's paging rule says. [`collect`](crate::runtime::Pages::collect) fails rather than return a listing cut short.
     pub fn list_categories_insight_pages(
         &self,
         request: impl Into<ListCategoriesInsightRequest>,
@@ -2477,7 +2477,7 @@ impl Client {
     ) -> Result<AccountsResponseBody, Error> {
         self.transport.send(request.into().to_call()).await
     }
-    /// Every page of [`Client::list_accounts_insight`], fetched one per `next()`: the next request is read from each answer as the spec's paging rule says.
+    /// Every page of [`Client::list_accounts_insight`], fetched one per `next()` (or as a `Stream`): the next request is read from each answer as the spec's paging rule says. [`collect`](crate::runtime::Pages::collect) fails rather than return a listing cut short.
     pub fn list_accounts_insight_pages(
         &self,
         request: impl Into<ListAccountsInsightRequest>,
@@ -2500,7 +2500,7 @@ impl Client {
     ) -> Result<MerchantsResponseBody, Error> {
         self.transport.send(request.into().to_call()).await
     }
-    /// Every page of [`Client::list_merchants_insight`], fetched one per `next()`: the next request is read from each answer as the spec's paging rule says.
+    /// Every page of [`Client::list_merchants_insight`], fetched one per `next()` (or as a `Stream`): the next request is read from each answer as the spec's paging rule says. [`collect`](crate::runtime::Pages::collect) fails rather than return a listing cut short.
     pub fn list_merchants_insight_pages(
         &self,
         request: impl Into<ListMerchantsInsightRequest>,
@@ -2523,7 +2523,7 @@ impl Client {
     ) -> Result<ScheduledPaymentsResponseBody, Error> {
         self.transport.send(request.into().to_call()).await
     }
-    /// Every page of [`Client::list_scheduled_payments_insight`], fetched one per `next()`: the next request is read from each answer as the spec's paging rule says.
+    /// Every page of [`Client::list_scheduled_payments_insight`], fetched one per `next()` (or as a `Stream`): the next request is read from each answer as the spec's paging rule says. [`collect`](crate::runtime::Pages::collect) fails rather than return a listing cut short.
     pub fn list_scheduled_payments_insight_pages(
         &self,
         request: impl Into<ListScheduledPaymentsInsightRequest>,
@@ -2546,7 +2546,7 @@ impl Client {
     ) -> Result<TransactionsResponseBody, Error> {
         self.transport.send(request.into().to_call()).await
     }
-    /// Every page of [`Client::list_transactions_insight`], fetched one per `next()`: the next request is read from each answer as the spec's paging rule says.
+    /// Every page of [`Client::list_transactions_insight`], fetched one per `next()` (or as a `Stream`): the next request is read from each answer as the spec's paging rule says. [`collect`](crate::runtime::Pages::collect) fails rather than return a listing cut short.
     pub fn list_transactions_insight_pages(
         &self,
         request: impl Into<ListTransactionsInsightRequest>,
@@ -2595,7 +2595,7 @@ impl Client {
     ) -> Result<InsightsResponseBody, Error> {
         self.transport.send(request.into().to_call()).await
     }
-    /// Every page of [`Client::list_insights_by_transaction`], fetched one per `next()`: the next request is read from each answer as the spec's paging rule says.
+    /// Every page of [`Client::list_insights_by_transaction`], fetched one per `next()` (or as a `Stream`): the next request is read from each answer as the spec's paging rule says. [`collect`](crate::runtime::Pages::collect) fails rather than return a listing cut short.
     pub fn list_insights_by_transaction_pages(
         &self,
         request: impl Into<ListInsightsByTransactionRequest>,
@@ -2618,7 +2618,7 @@ impl Client {
     ) -> Result<InstitutionsResponseBody, Error> {
         self.transport.send(request.into().to_call()).await
     }
-    /// Every page of [`Client::list_institutions`], fetched one per `next()`: the next request is read from each answer as the spec's paging rule says.
+    /// Every page of [`Client::list_institutions`], fetched one per `next()` (or as a `Stream`): the next request is read from each answer as the spec's paging rule says. [`collect`](crate::runtime::Pages::collect) fails rather than return a listing cut short.
     pub fn list_institutions_pages(
         &self,
         request: impl Into<ListInstitutionsRequest>,
@@ -2641,7 +2641,7 @@ impl Client {
     ) -> Result<InstitutionsResponseBody, Error> {
         self.transport.send(request.into().to_call()).await
     }
-    /// Every page of [`Client::list_favorite_institutions`], fetched one per `next()`: the next request is read from each answer as the spec's paging rule says.
+    /// Every page of [`Client::list_favorite_institutions`], fetched one per `next()` (or as a `Stream`): the next request is read from each answer as the spec's paging rule says. [`collect`](crate::runtime::Pages::collect) fails rather than return a listing cut short.
     pub fn list_favorite_institutions_pages(
         &self,
         request: impl Into<ListFavoriteInstitutionsRequest>,
@@ -2677,7 +2677,7 @@ impl Client {
     ) -> Result<CredentialsResponseBody, Error> {
         self.transport.send(request.into().to_call()).await
     }
-    /// Every page of [`Client::list_institution_credentials`], fetched one per `next()`: the next request is read from each answer as the spec's paging rule says.
+    /// Every page of [`Client::list_institution_credentials`], fetched one per `next()` (or as a `Stream`): the next request is read from each answer as the spec's paging rule says. [`collect`](crate::runtime::Pages::collect) fails rather than return a listing cut short.
     pub fn list_institution_credentials_pages(
         &self,
         request: impl Into<ListInstitutionCredentialsRequest>,
@@ -2700,7 +2700,7 @@ impl Client {
     ) -> Result<InvestmentHoldingsResponseBody, Error> {
         self.transport.send(request.into().to_call()).await
     }
-    /// Every page of [`Client::list_holdings_by_member`], fetched one per `next()`: the next request is read from each answer as the spec's paging rule says.
+    /// Every page of [`Client::list_holdings_by_member`], fetched one per `next()` (or as a `Stream`): the next request is read from each answer as the spec's paging rule says. [`collect`](crate::runtime::Pages::collect) fails rather than return a listing cut short.
     pub fn list_holdings_by_member_pages(
         &self,
         request: impl Into<ListHoldingsByMemberRequest>,
@@ -2723,7 +2723,7 @@ impl Client {
     ) -> Result<InvestmentHoldingsResponseBody, Error> {
         self.transport.send(request.into().to_call()).await
     }
-    /// Every page of [`Client::list_holdings`], fetched one per `next()`: the next request is read from each answer as the spec's paging rule says.
+    /// Every page of [`Client::list_holdings`], fetched one per `next()` (or as a `Stream`): the next request is read from each answer as the spec's paging rule says. [`collect`](crate::runtime::Pages::collect) fails rather than return a listing cut short.
     pub fn list_holdings_pages(
         &self,
         request: impl Into<ListHoldingsRequest>,
@@ -2759,7 +2759,7 @@ impl Client {
     ) -> Result<InvestmentHoldingsResponseBody, Error> {
         self.transport.send(request.into().to_call()).await
     }
-    /// Every page of [`Client::list_holdings_by_account`], fetched one per `next()`: the next request is read from each answer as the spec's paging rule says.
+    /// Every page of [`Client::list_holdings_by_account`], fetched one per `next()` (or as a `Stream`): the next request is read from each answer as the spec's paging rule says. [`collect`](crate::runtime::Pages::collect) fails rather than return a listing cut short.
     pub fn list_holdings_by_account_pages(
         &self,
         request: impl Into<ListHoldingsByAccountRequest>,
@@ -2796,7 +2796,7 @@ impl Client {
     ) -> Result<InstitutionsResponseBody, Error> {
         self.transport.send(request.into().to_call()).await
     }
-    /// Every page of [`Client::list_managed_institutions`], fetched one per `next()`: the next request is read from each answer as the spec's paging rule says.
+    /// Every page of [`Client::list_managed_institutions`], fetched one per `next()` (or as a `Stream`): the next request is read from each answer as the spec's paging rule says. [`collect`](crate::runtime::Pages::collect) fails rather than return a listing cut short.
     #[deprecated]
     pub fn list_managed_institutions_pages(
         &self,
@@ -2821,7 +2821,7 @@ impl Client {
     ) -> Result<MembersResponseBody, Error> {
         self.transport.send(request.into().to_call()).await
     }
-    /// Every page of [`Client::list_managed_members`], fetched one per `next()`: the next request is read from each answer as the spec's paging rule says.
+    /// Every page of [`Client::list_managed_members`], fetched one per `next()` (or as a `Stream`): the next request is read from each answer as the spec's paging rule says. [`collect`](crate::runtime::Pages::collect) fails rather than return a listing cut short.
     #[deprecated]
     pub fn list_managed_members_pages(
         &self,
@@ -2902,7 +2902,7 @@ impl Client {
     ) -> Result<AccountsResponseBody, Error> {
         self.transport.send(request.into().to_call()).await
     }
-    /// Every page of [`Client::list_managed_accounts`], fetched one per `next()`: the next request is read from each answer as the spec's paging rule says.
+    /// Every page of [`Client::list_managed_accounts`], fetched one per `next()` (or as a `Stream`): the next request is read from each answer as the spec's paging rule says. [`collect`](crate::runtime::Pages::collect) fails rather than return a listing cut short.
     #[deprecated]
     pub fn list_managed_accounts_pages(
         &self,
@@ -2983,7 +2983,7 @@ impl Client {
     ) -> Result<TransactionsResponseBody, Error> {
         self.transport.send(request.into().to_call()).await
     }
-    /// Every page of [`Client::list_managed_transactions`], fetched one per `next()`: the next request is read from each answer as the spec's paging rule says.
+    /// Every page of [`Client::list_managed_transactions`], fetched one per `next()` (or as a `Stream`): the next request is read from each answer as the spec's paging rule says. [`collect`](crate::runtime::Pages::collect) fails rather than return a listing cut short.
     #[deprecated]
     pub fn list_managed_transactions_pages(
         &self,
@@ -3063,7 +3063,7 @@ impl Client {
     ) -> Result<MembersResponseBody, Error> {
         self.transport.send(request.into().to_call()).await
     }
-    /// Every page of [`Client::list_members`], fetched one per `next()`: the next request is read from each answer as the spec's paging rule says.
+    /// Every page of [`Client::list_members`], fetched one per `next()` (or as a `Stream`): the next request is read from each answer as the spec's paging rule says. [`collect`](crate::runtime::Pages::collect) fails rather than return a listing cut short.
     pub fn list_members_pages(
         &self,
         request: impl Into<ListMembersRequest>,
@@ -3151,7 +3151,7 @@ impl Client {
     ) -> Result<ChallengesResponseBody, Error> {
         self.transport.send(request.into().to_call()).await
     }
-    /// Every page of [`Client::list_member_challenges`], fetched one per `next()`: the next request is read from each answer as the spec's paging rule says.
+    /// Every page of [`Client::list_member_challenges`], fetched one per `next()` (or as a `Stream`): the next request is read from each answer as the spec's paging rule says. [`collect`](crate::runtime::Pages::collect) fails rather than return a listing cut short.
     pub fn list_member_challenges_pages(
         &self,
         request: impl Into<ListMemberChallengesRequest>,
@@ -3187,7 +3187,7 @@ impl Client {
     ) -> Result<CredentialsResponseBody, Error> {
         self.transport.send(request.into().to_call()).await
     }
-    /// Every page of [`Client::list_member_credentials`], fetched one per `next()`: the next request is read from each answer as the spec's paging rule says.
+    /// Every page of [`Client::list_member_credentials`], fetched one per `next()` (or as a `Stream`): the next request is read from each answer as the spec's paging rule says. [`collect`](crate::runtime::Pages::collect) fails rather than return a listing cut short.
     pub fn list_member_credentials_pages(
         &self,
         request: impl Into<ListMemberCredentialsRequest>,
@@ -3275,7 +3275,7 @@ impl Client {
     ) -> Result<MerchantsResponseBody, Error> {
         self.transport.send(request.into().to_call()).await
     }
-    /// Every page of [`Client::list_merchants`], fetched one per `next()`: the next request is read from each answer as the spec's paging rule says.
+    /// Every page of [`Client::list_merchants`], fetched one per `next()` (or as a `Stream`): the next request is read from each answer as the spec's paging rule says. [`collect`](crate::runtime::Pages::collect) fails rather than return a listing cut short.
     pub fn list_merchants_pages(
         &self,
         request: impl Into<ListMerchantsRequest>,
@@ -3597,7 +3597,7 @@ impl Client {
     ) -> Result<SpendingPlanIterationItemsResponseBody, Error> {
         self.transport.send(request.into().to_call()).await
     }
-    /// Every page of [`Client::list_spending_plan_iteration_items`], fetched one per `next()`: the next request is read from each answer as the spec's paging rule says.
+    /// Every page of [`Client::list_spending_plan_iteration_items`], fetched one per `next()` (or as a `Stream`): the next request is read from each answer as the spec's paging rule says. [`collect`](crate::runtime::Pages::collect) fails rather than return a listing cut short.
     pub fn list_spending_plan_iteration_items_pages(
         &self,
         request: impl Into<ListSpendingPlanIterationItemsRequest>,
@@ -3636,7 +3636,7 @@ impl Client {
     ) -> Result<SpendingPlansResponseBody, Error> {
         self.transport.send(request.into().to_call()).await
     }
-    /// Every page of [`Client::list_spending_plans`], fetched one per `next()`: the next request is read from each answer as the spec's paging rule says.
+    /// Every page of [`Client::list_spending_plans`], fetched one per `next()` (or as a `Stream`): the next request is read from each answer as the spec's paging rule says. [`collect`](crate::runtime::Pages::collect) fails rather than return a listing cut short.
     pub fn list_spending_plans_pages(
         &self,
         request: impl Into<ListSpendingPlansRequest>,
@@ -3750,7 +3750,7 @@ impl Client {
     ) -> Result<SpendingPlanAccountsResponse, Error> {
         self.transport.send(request.into().to_call()).await
     }
-    /// Every page of [`Client::list_spending_plan_accounts`], fetched one per `next()`: the next request is read from each answer as the spec's paging rule says.
+    /// Every page of [`Client::list_spending_plan_accounts`], fetched one per `next()` (or as a `Stream`): the next request is read from each answer as the spec's paging rule says. [`collect`](crate::runtime::Pages::collect) fails rather than return a listing cut short.
     pub fn list_spending_plan_accounts_pages(
         &self,
         request: impl Into<ListSpendingPlanAccountsRequest>,
@@ -3773,7 +3773,7 @@ impl Client {
     ) -> Result<SpendingPlanIterationsResponse, Error> {
         self.transport.send(request.into().to_call()).await
     }
-    /// Every page of [`Client::list_spending_plan_iterations`], fetched one per `next()`: the next request is read from each answer as the spec's paging rule says.
+    /// Every page of [`Client::list_spending_plan_iterations`], fetched one per `next()` (or as a `Stream`): the next request is read from each answer as the spec's paging rule says. [`collect`](crate::runtime::Pages::collect) fails rather than return a listing cut short.
     pub fn list_spending_plan_iterations_pages(
         &self,
         request: impl Into<ListSpendingPlanIterationsRequest>,
@@ -3835,7 +3835,7 @@ impl Client {
     ) -> Result<StatementsResponseBody, Error> {
         self.transport.send(request.into().to_call()).await
     }
-    /// Every page of [`Client::list_statements_by_member`], fetched one per `next()`: the next request is read from each answer as the spec's paging rule says.
+    /// Every page of [`Client::list_statements_by_member`], fetched one per `next()` (or as a `Stream`): the next request is read from each answer as the spec's paging rule says. [`collect`](crate::runtime::Pages::collect) fails rather than return a listing cut short.
     pub fn list_statements_by_member_pages(
         &self,
         request: impl Into<ListStatementsByMemberRequest>,
@@ -3886,7 +3886,7 @@ impl Client {
     ) -> Result<TaggingsResponseBody, Error> {
         self.transport.send(request.into().to_call()).await
     }
-    /// Every page of [`Client::list_taggings`], fetched one per `next()`: the next request is read from each answer as the spec's paging rule says.
+    /// Every page of [`Client::list_taggings`], fetched one per `next()` (or as a `Stream`): the next request is read from each answer as the spec's paging rule says. [`collect`](crate::runtime::Pages::collect) fails rather than return a listing cut short.
     pub fn list_taggings_pages(
         &self,
         request: impl Into<ListTaggingsRequest>,
@@ -3961,7 +3961,7 @@ impl Client {
     ) -> Result<TagsResponseBody, Error> {
         self.transport.send(request.into().to_call()).await
     }
-    /// Every page of [`Client::list_tags`], fetched one per `next()`: the next request is read from each answer as the spec's paging rule says.
+    /// Every page of [`Client::list_tags`], fetched one per `next()` (or as a `Stream`): the next request is read from each answer as the spec's paging rule says. [`collect`](crate::runtime::Pages::collect) fails rather than return a listing cut short.
     pub fn list_tags_pages(
         &self,
         request: impl Into<ListTagsRequest>,
@@ -4036,7 +4036,7 @@ impl Client {
     ) -> Result<TransactionRulesResponseBody, Error> {
         self.transport.send(request.into().to_call()).await
     }
-    /// Every page of [`Client::list_transaction_rules`], fetched one per `next()`: the next request is read from each answer as the spec's paging rule says.
+    /// Every page of [`Client::list_transaction_rules`], fetched one per `next()` (or as a `Stream`): the next request is read from each answer as the spec's paging rule says. [`collect`](crate::runtime::Pages::collect) fails rather than return a listing cut short.
     pub fn list_transaction_rules_pages(
         &self,
         request: impl Into<ListTransactionRulesRequest>,
@@ -4124,7 +4124,7 @@ impl Client {
     ) -> Result<TransactionsResponseBodyIncludes, Error> {
         self.transport.send(request.into().to_call()).await
     }
-    /// Every page of [`Client::list_transactions_by_account`], fetched one per `next()`: the next request is read from each answer as the spec's paging rule says.
+    /// Every page of [`Client::list_transactions_by_account`], fetched one per `next()` (or as a `Stream`): the next request is read from each answer as the spec's paging rule says. [`collect`](crate::runtime::Pages::collect) fails rather than return a listing cut short.
     pub fn list_transactions_by_account_pages(
         &self,
         request: impl Into<ListTransactionsByAccountRequest>,
@@ -4147,7 +4147,7 @@ impl Client {
     ) -> Result<TransactionsResponseBodyIncludes, Error> {
         self.transport.send(request.into().to_call()).await
     }
-    /// Every page of [`Client::list_transactions_by_account_per_member`], fetched one per `next()`: the next request is read from each answer as the spec's paging rule says.
+    /// Every page of [`Client::list_transactions_by_account_per_member`], fetched one per `next()` (or as a `Stream`): the next request is read from each answer as the spec's paging rule says. [`collect`](crate::runtime::Pages::collect) fails rather than return a listing cut short.
     pub fn list_transactions_by_account_per_member_pages(
         &self,
         request: impl Into<ListTransactionsByAccountPerMemberRequest>,
@@ -4183,7 +4183,7 @@ impl Client {
     ) -> Result<TransactionsResponseBodyIncludes, Error> {
         self.transport.send(request.into().to_call()).await
     }
-    /// Every page of [`Client::list_transactions_by_member`], fetched one per `next()`: the next request is read from each answer as the spec's paging rule says.
+    /// Every page of [`Client::list_transactions_by_member`], fetched one per `next()` (or as a `Stream`): the next request is read from each answer as the spec's paging rule says. [`collect`](crate::runtime::Pages::collect) fails rather than return a listing cut short.
     pub fn list_transactions_by_member_pages(
         &self,
         request: impl Into<ListTransactionsByMemberRequest>,
@@ -4206,7 +4206,7 @@ impl Client {
     ) -> Result<TransactionsResponseBodyIncludes, Error> {
         self.transport.send(request.into().to_call()).await
     }
-    /// Every page of [`Client::list_transactions_by_tag`], fetched one per `next()`: the next request is read from each answer as the spec's paging rule says.
+    /// Every page of [`Client::list_transactions_by_tag`], fetched one per `next()` (or as a `Stream`): the next request is read from each answer as the spec's paging rule says. [`collect`](crate::runtime::Pages::collect) fails rather than return a listing cut short.
     pub fn list_transactions_by_tag_pages(
         &self,
         request: impl Into<ListTransactionsByTagRequest>,
@@ -4242,7 +4242,7 @@ impl Client {
     ) -> Result<TransactionsResponseBodyIncludes, Error> {
         self.transport.send(request.into().to_call()).await
     }
-    /// Every page of [`Client::list_transactions`], fetched one per `next()`: the next request is read from each answer as the spec's paging rule says.
+    /// Every page of [`Client::list_transactions`], fetched one per `next()` (or as a `Stream`): the next request is read from each answer as the spec's paging rule says. [`collect`](crate::runtime::Pages::collect) fails rather than return a listing cut short.
     pub fn list_transactions_pages(
         &self,
         request: impl Into<ListTransactionsRequest>,
@@ -4408,7 +4408,7 @@ impl Client {
     ) -> Result<UsersResponseBody, Error> {
         self.transport.send(request.into().to_call()).await
     }
-    /// Every page of [`Client::list_users`], fetched one per `next()`: the next request is read from each answer as the spec's paging rule says.
+    /// Every page of [`Client::list_users`], fetched one per `next()` (or as a `Stream`): the next request is read from each answer as the spec's paging rule says. [`collect`](crate::runtime::Pages::collect) fails rather than return a listing cut short.
     pub fn list_users_pages(
         &self,
         request: impl Into<ListUsersRequest>,

@@ -401,7 +401,7 @@ impl Client {
     ) -> Result<LinkedAccountList, Error> {
         self.transport.send(request.into().to_call()).await
     }
-    /// Every page of [`Client::read_linked_accounts`], fetched one per `next()`: the next request is read from each answer as the spec's paging rule says.
+    /// Every page of [`Client::read_linked_accounts`], fetched one per `next()` (or as a `Stream`): the next request is read from each answer as the spec's paging rule says. [`collect`](crate::runtime::Pages::collect) fails rather than return a listing cut short.
     pub fn read_linked_accounts_pages(
         &self,
         request: impl Into<ReadLinkedAccountsRequest>,
@@ -409,6 +409,21 @@ impl Client {
         ::linkspec_runtime::Pages::new(
             ::std::clone::Clone::clone(&self.transport),
             request.into().to_call(),
+        )
+    }
+    /// Every item of [`Client::read_linked_accounts`] across its pages (at `/_embedded/linkedAccounts/*` of each page), fetched as they are asked for: `next()`, or a `Stream`. [`collect`](crate::runtime::Items::collect) fails rather than return a listing cut short.
+    pub fn read_linked_accounts_items(
+        &self,
+        request: impl Into<ReadLinkedAccountsRequest>,
+    ) -> ::linkspec_runtime::Items<LinkedAccountList, LinkedAccount, PingOneError> {
+        ::linkspec_runtime::Items::new(
+            self.read_linked_accounts_pages(request),
+            |page: LinkedAccountList| {
+                ::std::iter::once(page)
+                    .map(|v| v.embedded)
+                    .flat_map(|v| v.linked_accounts)
+                    .collect()
+            },
         )
     }
     /// Returns one linked account of a user. Set `expand` to `identityProviders` for details

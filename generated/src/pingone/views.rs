@@ -5,7 +5,7 @@
 use super::*;
 
 impl Client {
-    /// Lists this provider's records as [`Connection`](crate::connections::Connection)s of the Connections view: calls [`read_linked_accounts`](Client::read_linked_accounts) and follows every page, and reads each record at `/_embedded/linkedAccounts/*` of the answer.
+    /// Lists this provider's records as [`Connection`](crate::connections::Connection)s of the Connections view: calls [`read_linked_accounts`](Client::read_linked_accounts) and follows every page (a listing the client stops early, at a loop or past the most pages, is [`Error::Truncated`](crate::runtime::Error::Truncated), never cut short silently), and reads each record at `/_embedded/linkedAccounts/*` of the answer.
     ///
     /// One connection per linked account of the user, from `read_linked_accounts` (every page).
     /// A linked account ties the user to an external identity provider, not to a financial
@@ -66,6 +66,13 @@ impl Client {
                     .flat_map(|v| v.linked_accounts)
                     .map(connections_item),
             );
+        }
+        if let Some(why) = pages.truncated() {
+            return Err(::linkspec_runtime::Error::Truncated {
+                operation: "read_linked_accounts",
+                pages: pages.fetched(),
+                why,
+            });
         }
         Ok(out)
     }
