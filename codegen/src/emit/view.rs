@@ -512,7 +512,7 @@ pub fn provider_views(p: &ir::Provider, views: &[ir::View]) -> TokenStream {
 
         // Arguments: in the method's signature, converted once, then placed in the request.
         let arg_decl = m.args.iter().map(|a| {
-            let name = ident(&if m.each { format!("{}s", a.rust) } else { a.rust.clone() });
+            let name = arg_ident(m, a);
             match (&a.ty, m.each) {
                 (TypeRef::String, true) => quote! { #name: impl IntoIterator<Item = impl Into<String>> },
                 (TypeRef::String, false) => quote! { #name: impl Into<String> },
@@ -527,7 +527,7 @@ pub fn provider_views(p: &ir::Provider, views: &[ir::View]) -> TokenStream {
             .args
             .iter()
             .map(|a| {
-                let name = ident(&if m.each { format!("{}s", a.rust) } else { a.rust.clone() });
+                let name = arg_ident(m, a);
                 match (&a.ty, m.each) {
                     (TypeRef::String, true) => quote! { #name.into_iter().map(Into::into).collect() },
                     (TypeRef::String, false) => quote! { #name.into() },
@@ -539,7 +539,7 @@ pub fn provider_views(p: &ir::Provider, views: &[ir::View]) -> TokenStream {
             .args
             .iter()
             .map(|a| {
-                let name = ident(&if m.each { format!("{}s", a.rust) } else { a.rust.clone() });
+                let name = arg_ident(m, a);
                 let ty = if m.each { quote! { Vec<String> } } else { type_tokens(&a.ty) };
                 quote! { #name: #ty }
             })
@@ -547,7 +547,7 @@ pub fn provider_views(p: &ir::Provider, views: &[ir::View]) -> TokenStream {
         let request = request_expr(p, op, m);
         let records = owned_iter(&m.records, quote! { answer });
         let body = if m.each {
-            let handle = ident(&format!("{}s", m.args[0].rust));
+            let handle = arg_ident(m, &m.args[0]);
             let one = ident(&m.args[0].rust);
             quote! {
                 let mut out = Vec::new();
@@ -705,12 +705,12 @@ pub fn provider_views(p: &ir::Provider, views: &[ir::View]) -> TokenStream {
         let view_name = &view.name;
         let row_ty = &n.row;
         let args_fields = m.args.iter().map(|a| {
-            let name = ident(&if m.each { format!("{}s", a.rust) } else { a.rust.clone() });
+            let name = arg_ident(m, a);
             let ty = if m.each { quote! { Vec<String> } } else { type_tokens(&a.ty) };
             quote! { #name: #ty, }
         });
         let args_pass = m.args.iter().map(|a| {
-            let name = ident(&if m.each { format!("{}s", a.rust) } else { a.rust.clone() });
+            let name = arg_ident(m, a);
             quote! { args.#name }
         });
         let args_binding = if m.args.is_empty() { quote! { Args {} } } else { quote! { args } };
@@ -754,6 +754,12 @@ pub fn provider_views(p: &ir::Provider, views: &[ir::View]) -> TokenStream {
 
         #(#helpers)*
     }
+}
+
+/// The name of a view method's argument: its Rust name, made plural for the list `each`
+/// takes (`access_tokens`).
+fn arg_ident(m: &ir::ViewMapping, a: &ir::ViewArg) -> proc_macro2::Ident {
+    ident(&if m.each { format!("{}s", a.rust) } else { a.rust.clone() })
 }
 
 /// One `#[doc]` per line, as written (a code example stays a doctest).

@@ -733,8 +733,7 @@ impl Cx<'_> {
                                 Some(s) => format!("did you mean `{s}`? (`{name}` has: {})", field_list(model)),
                                 None => format!("`{name}` has: {}", field_list(model)),
                             };
-                            let whole = if matches!(purpose, Purpose::Records) { "the answer" } else { "the record" };
-                            let place = if walked.is_empty() { whole.to_owned() } else { format!("`{walked}`") };
+                            let place = place_name(purpose, &walked);
                             self.error("LS0403", Loc::at(pointer), format!("`{text}` does not resolve: {place} (`{name}`) has no field `{token}`"), &help);
                             return None;
                         }
@@ -746,8 +745,7 @@ impl Cx<'_> {
                         _ if matches!(purpose, Purpose::Records) => "records are objects; point at a list or map of them and add `*`",
                         _ => "point no deeper than a scalar",
                     };
-                    let whole = if matches!(purpose, Purpose::Records) { "the answer" } else { "the record" };
-                    let place = if walked.is_empty() { whole.to_owned() } else { format!("`{walked}`") };
+                    let place = place_name(purpose, &walked);
                     self.error("LS0403", Loc::at(pointer), format!("`{text}` does not resolve: {place} is {} and has no `{token}`", describe(other)), help);
                     return None;
                 }
@@ -762,6 +760,15 @@ impl Cx<'_> {
             t => t,
         };
         Some(ir::Access { pointer: text.clone(), steps, ty })
+    }
+}
+
+/// Where a pointer stopped resolving, for a message: a prefix, or the value it started from.
+fn place_name(purpose: Purpose, walked: &str) -> String {
+    match (walked.is_empty(), purpose) {
+        (false, _) => format!("`{walked}`"),
+        (true, Purpose::Records) => "the answer".to_owned(),
+        (true, Purpose::Value) => "the record".to_owned(),
     }
 }
 
