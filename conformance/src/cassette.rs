@@ -286,8 +286,8 @@ fn position(bytes: &[u8], offset: usize) -> (usize, usize) {
     (line, col)
 }
 
-/// Reads one cassette file: its bytes must be UTF-8.
-fn read(provider: &str, file: &Path) -> Result<Case, String> {
+/// Reads one cassette file of `provider`: its bytes must be UTF-8.
+pub fn read(provider: &str, file: &Path) -> Result<Case, String> {
     let bytes = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();

@@ -2,12 +2,13 @@
 //! generated clients over loopback, with the typed results snapshotted by insta.
 //!
 //! `cargo xtask conformance` runs [`run`] through this crate's binary; `cargo test` runs the
-//! same replays from `tests/replay.rs`. The format is described in `conformance/README.md`.
+//! same replays from `tests/cases.rs`, one test per case. The format is described in `conformance/README.md`.
 
 pub mod binary;
 pub mod cassette;
 pub mod compare;
 pub mod replay;
+pub mod secrets;
 pub mod snapshot;
 
 use cassette::Case;
