@@ -506,13 +506,21 @@ fn cargo_toml(providers: &[ir::Provider], config: &Config) -> GeneratedFile {
         config.package,
         config.specs.trim_end_matches("*.yaml"),
     ));
-    text.push_str(&format!("[features]\ndefault = [{}]\n", names.join(", ")));
+    text.push_str(&format!("[features]\ndefault = [{}, \"tls-aws-lc\"]\n", names.join(", ")));
     for p in providers {
         text.push_str(&format!("{} = []\n", p.module));
     }
     text.push_str(&format!(
         "# Calls by operation name with JSON arguments (`call_json`), for the conformance harness.\n{} = []\n",
         names::DISPATCH_FEATURE
+    ));
+    text.push_str(concat!(
+        "# The TLS backend of the default HTTP client: rustls with aws-lc-rs (default), rustls with\n",
+        "# ring, or native-tls. With none (`default-features = false`), give your own client with\n",
+        "# `http_client(...)`; the default one then speaks plain HTTP only.\n",
+        "tls-aws-lc = [\"linkspec-runtime/tls-aws-lc\"]\n",
+        "tls-ring = [\"linkspec-runtime/tls-ring\"]\n",
+        "tls-native = [\"linkspec-runtime/tls-native\"]\n",
     ));
     text.push_str("\n[dependencies]\nlinkspec-runtime.workspace = true\nserde.workspace = true\nserde_json.workspace = true\n");
     GeneratedFile { path: format!("{}/Cargo.toml", config.out_dir), contents: text }

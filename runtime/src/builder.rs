@@ -323,7 +323,22 @@ impl TransportBuilder {
         }
         let http = match self.http {
             Some(client) => client,
-            None => crate::http::client(self.connect_timeout).map_err(|reason| BuildError::Http { provider, reason })?,
+            None => {
+                // Without a TLS backend the default client cannot reach an https host: say so
+                // now, not at the first call.
+                if crate::http::TLS_BACKEND.is_none()
+                    && let Some(url) = std::iter::once(&base_url).chain(hosts.iter().map(|(_, u)| u)).find(|u| u.scheme() == "https")
+                {
+                    return Err(BuildError::Http {
+                        provider,
+                        reason: format!(
+                            "{} needs TLS, and no TLS backend is compiled in: enable a TLS feature of the clients (`tls-aws-lc`, `tls-ring` or `tls-native`), or pass your own client with `http_client(...)`",
+                            url.origin().ascii_serialization()
+                        ),
+                    });
+                }
+                crate::http::client(self.connect_timeout).map_err(|reason| BuildError::Http { provider, reason })?
+            }
         };
         Ok(Transport {
             inner: Arc::new(Inner {

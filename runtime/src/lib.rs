@@ -35,6 +35,7 @@ pub use call::Call;
 pub use decimal::{Decimal, Float};
 pub use unknown::UnknownKeys;
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use http::TLS_BACKEND;
 pub use error::{ApiError, AuthError, BuildError, DISPLAY_TEXT_CHARS, DecodeError, Error, ErrorClass, ErrorEnvelope, bounded};
 pub use dispatch::{DispatchError, JsonOutcome};
 pub use meta::{

@@ -62,3 +62,36 @@ fn a_transport_never_uses_a_connection_of_another_runtime() {
     drop(idle);
     drop(server_runtime);
 }
+
+/// An https URL goes through the TLS backend compiled in (the `tls-*` features). With one, a
+/// call to a plain-HTTP server over https fails in the handshake: a transport error, after the
+/// client was built, and no request reaches the server. With none, building is refused at once
+/// and the message says how to get one. CI runs this test under each feature and none.
+#[tokio::test]
+async fn https_goes_through_the_tls_backend_compiled_in() {
+    let server = MockServer::start().await;
+    Mock::given(path("/things/t1")).respond_with(ok()).mount(&server).await;
+    let https = server.uri().replacen("http://", "https://", 1);
+    let built = TransportBuilder::new(&PROVIDER)
+        .base_url(https)
+        .token("static".into())
+        .timeout(Duration::from_secs(5))
+        .retry(RetryPolicy::never())
+        .build();
+    match linkspec_runtime::TLS_BACKEND {
+        Some(backend) => {
+            let transport = built.unwrap_or_else(|e| panic!("{backend}: builds: {e}"));
+            let error = get_thing(&transport).await.expect_err("a plain-HTTP server answers no TLS handshake");
+            assert!(matches!(error, linkspec_runtime::Error::Transport { .. }), "{backend}: {error:?}");
+            assert!(server.received_requests().await.unwrap_or_default().is_empty(), "{backend}: nothing reaches the server in the clear");
+        }
+        None => {
+            let error = built.expect_err("no TLS backend: an https base URL is refused");
+            let text = error.to_string();
+            assert!(text.contains("no TLS backend is compiled in") && text.contains("`tls-ring`") && text.contains("http_client"), "{text}");
+            // Plain HTTP still works (a mock server on 127.0.0.1).
+            let plain = TransportBuilder::new(&PROVIDER).base_url(server.uri()).token("static".into()).build().expect("builds");
+            get_thing(&plain).await.expect("answered over plain HTTP");
+        }
+    }
+}
