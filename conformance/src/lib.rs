@@ -2,11 +2,13 @@
 //! generated clients over loopback, with the typed results snapshotted by insta.
 //!
 //! `cargo xtask conformance` runs [`run`] through this crate's binary; `cargo test` runs the
-//! same replays from `tests/replay.rs`. The format is described in `conformance/README.md`.
+//! same replays from `tests/replay.rs`. `cargo xtask record` runs its `record` binary, which
+//! records a new case from a provider's sandbox ([`record`]). The format is described in `conformance/README.md`.
 
 pub mod binary;
 pub mod cassette;
 pub mod compare;
+pub mod record;
 pub mod replay;
 pub mod snapshot;
 
