@@ -290,3 +290,74 @@ fn the_binary_records_leaves_a_snapshot_for_review_and_refresh_reports_drift() {
         let _ = std::fs::remove_dir_all(&root);
     });
 }
+
+/// MX's two-step session on two hosts (the SSO host apart, by `--host`): the API key header,
+/// the one-time token answered by SSO and sent to `/sessions`, and the session token answered
+/// there and sent on the data call, each replaced by its own stand-in everywhere.
+#[test]
+fn a_two_step_session_over_two_hosts_is_recorded_and_replays() {
+    const API_KEY: &str = "mx-api-key-98765";
+    const API_TOKEN: &str = "one-time-api-token-555";
+    const SESSION: &str = "session-token-abcdef";
+    on_big_stack(|| async {
+        let sso = MockServer::start().await;
+        let data = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/client-1/users/user-1/api_token"))
+            .and(header("md-api-key", API_KEY))
+            .respond_with(ResponseTemplate::new(200).set_body_raw(format!(r#"{{"user": {{"api_token": "{API_TOKEN}"}}}}"#), "application/vnd.moneydesktop.sso.v3+json"))
+            .mount(&sso)
+            .await;
+        Mock::given(method("POST"))
+            .and(path("/sessions"))
+            .and(header("md-api-token", API_TOKEN))
+            .respond_with(ResponseTemplate::new(200).set_body_raw(format!(r#"{{"session": {{"token": "{SESSION}"}}}}"#), "application/vnd.mx.nexus.v1+json"))
+            .mount(&data)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/members/aggregate"))
+            .and(header("md-session-token", SESSION))
+            .respond_with(ResponseTemplate::new(200).insert_header("x-session", SESSION).set_body_raw(r#"{"members": []}"#, "application/vnd.mx.nexus.v1+json"))
+            .mount(&data)
+            .await;
+        let request = Request {
+            provider: "mx".into(),
+            operation: "aggregate_members".into(),
+            args: serde_json::json!({"body": {"include_holdings": false}}),
+            target: Target::BaseUrl(data.uri()),
+            hosts: BTreeMap::from([("sso".to_owned(), sso.uri())]),
+            variables: BTreeMap::new(),
+            all_pages: false,
+            doc: None,
+            expected_drift: Vec::new(),
+            command: "cargo xtask record mx aggregate_members".into(),
+        };
+        let env = |name: &str| match name {
+            "LINKSPEC_MX_CLIENT_ID" => Some("client-1".to_owned()),
+            "LINKSPEC_MX_API_KEY" => Some(API_KEY.to_owned()),
+            "LINKSPEC_MX_USER_ID" => Some("user-1".to_owned()),
+            _ => None,
+        };
+        let recorded = record::record(&request, &env).await.expect("recorded");
+        let text = &recorded.written.text;
+        assert_eq!(recorded.draft.exchanges.len(), 3, "{text}");
+        for secret in [API_KEY, API_TOKEN, SESSION] {
+            assert!(!text.contains(secret) && !text.contains(&b64(secret)), "{secret} survived:\n{text}");
+        }
+        for line in [
+            r#""md-api-key": "redacted-api-key-1""#,
+            r#"{"user": {"api_token": "redacted-api-token-1"}}"#,
+            r#""md-api-token": "redacted-api-token-1""#,
+            r#"{"session": {"token": "redacted-token-1"}}"#,
+            r#""md-session-token": "redacted-token-1""#,
+            r#""x-session": "redacted-token-1""#,
+            r#"path: "/client-1/users/user-1/api_token""#,
+        ] {
+            assert!(text.contains(line), "missing {line}:\n{text}");
+        }
+        let dir = temp_dir("mx");
+        let case = record::save(&dir, "mx", "recorded", &recorded).expect("saved");
+        assert_eq!(replay(&case, &Options::default()).await.verdict, Verdict::Pass, "{text}");
+        let _ = std::fs::remove_dir_all(&dir);
+    });
+}

@@ -501,10 +501,11 @@ fn redact_json(value: &mut Value, rules: &Rules<'_>, secrets: &Secrets, under: b
             };
         }
         Value::Number(n) => {
-            if under && let Some(placeholder) = secrets.known(&n.to_string()) {
-                if let Ok(v) = serde_json::from_str::<Value>(placeholder) {
-                    *value = v;
-                }
+            if under
+                && let Some(placeholder) = secrets.known(&n.to_string())
+                && let Ok(v) = serde_json::from_str::<Value>(placeholder)
+            {
+                *value = v;
             }
         }
         Value::Bool(_) | Value::Null => {}
