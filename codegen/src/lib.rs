@@ -359,6 +359,16 @@ fn lib_file(providers: &[ir::Provider], views: &[ir::View], config: &Config) -> 
             pub mod #name;
         }
     });
+    let recordings = emit::ident(names::RECORDINGS_FN);
+    let recording = emit::ident(names::RECORDING);
+    let recording_rows = providers.iter().map(|p| {
+        let name = emit::ident(&p.module);
+        let feature = &p.module;
+        quote! {
+            #[cfg(feature = #feature)]
+            out.push(&#name::#recording);
+        }
+    });
     let call_view_json = emit::ident(names::CALL_VIEW_JSON);
     let view_status_rows = emit::ident(names::VIEW_STATUS_ROWS);
     let view_arms: Vec<proc_macro2::TokenStream> = providers.iter().filter(|p| !p.views.is_empty()).map(|p| {
@@ -430,6 +440,19 @@ fn lib_file(providers: &[ir::Provider], views: &[ir::View], config: &Config) -> 
             #[allow(unused_mut)]
             let mut out = Vec::new();
             #(#view_rows)*
+            out
+        }
+
+        /// What a recording of each compiled-in provider redacts, from its spec: the provider's
+        /// description and its sensitive fields and parameters (`dispatch` feature; for
+        /// `cargo xtask record`).
+        #[cfg(feature = #dispatch_feature)]
+        #[doc(hidden)]
+        #[allow(clippy::vec_init_then_push)]
+        pub fn #recordings() -> Vec<&'static ::linkspec_runtime::RecordingMeta> {
+            #[allow(unused_mut)]
+            let mut out = Vec::new();
+            #(#recording_rows)*
             out
         }
         /// The runtime the clients call. The types you use (errors, the retry policy, pages,

@@ -115,7 +115,10 @@ pub const OPERATIONS_FN: &str = "operations";
 pub const VIEW_STATUS_ROWS: &str = "view_status_rows";
 
 /// Items of the generated crate root besides one module per provider (and one per view).
-pub const CRATE_ITEMS: &[&str] = &[RUNTIME_MODULE, OPERATIONS_FN, CALL_JSON, CALL_JSON_PAGES, CALL_VIEW_JSON, VIEW_STATUS_ROWS];
+pub const CRATE_ITEMS: &[&str] = &[RUNTIME_MODULE, OPERATIONS_FN, CALL_JSON, CALL_JSON_PAGES, CALL_VIEW_JSON, VIEW_STATUS_ROWS, RECORDINGS_FN];
+
+/// The crate root's function of every provider's `RECORDING` (dispatch feature).
+pub const RECORDINGS_FN: &str = "recordings";
 
 /// Why a provider name cannot be a module and feature of the generated crate, if it cannot:
 /// the crate root's own items, cargo's `default` feature, the `dispatch` feature, and `lib`
@@ -135,7 +138,10 @@ pub fn reserved_provider(name: &str) -> Option<&'static str> {
 }
 
 /// Statics every generated client module defines; operation `x` adds a static `X`.
-pub const RESERVED_STATICS: &[&str] = &["PROVIDER", "ACQUIRE", "OPERATIONS", "AUTH_SCHEMES", OPERATION_DEFAULTS];
+pub const RESERVED_STATICS: &[&str] = &["PROVIDER", "ACQUIRE", "OPERATIONS", "AUTH_SCHEMES", OPERATION_DEFAULTS, RECORDING];
+
+/// The client module's description of what a recording redacts (dispatch feature).
+pub const RECORDING: &str = "RECORDING";
 
 /// The client module's static that every operation's static copies what it does not set from
 /// (`..OPERATION_DEFAULTS`), so each operation names only what differs.

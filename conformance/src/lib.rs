@@ -2,11 +2,14 @@
 //! generated clients over loopback, with the typed results snapshotted by insta.
 //!
 //! `cargo xtask conformance` runs [`run`] through this crate's binary; `cargo test` runs the
-//! same replays from `tests/cases.rs`, one test per case. The format is described in `conformance/README.md`.
+//! same replays from `tests/cases.rs`, one test per case. `cargo xtask record` runs its `record`
+//! binary, which records a new case from a provider's sandbox ([`record`]). The format is
+//! described in `conformance/README.md`.
 
 pub mod binary;
 pub mod cassette;
 pub mod compare;
+pub mod record;
 pub mod replay;
 pub mod secrets;
 pub mod snapshot;

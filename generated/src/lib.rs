@@ -105,6 +105,23 @@ pub fn view_status_rows() -> Vec<(&'static str, &'static str, &'static str, usiz
     out
 }
 
+/// What a recording of each compiled-in provider redacts, from its spec: the provider's
+/// description and its sensitive fields and parameters (`dispatch` feature; for
+/// `cargo xtask record`).
+#[cfg(feature = "dispatch")]
+#[doc(hidden)]
+#[allow(clippy::vec_init_then_push)]
+pub fn recordings() -> Vec<&'static ::linkspec_runtime::RecordingMeta> {
+    #[allow(unused_mut)]
+    let mut out = Vec::new();
+    #[cfg(feature = "moneykit")] out.push(&moneykit::RECORDING);
+    #[cfg(feature = "mx")] out.push(&mx::RECORDING);
+    #[cfg(feature = "mx_platform")] out.push(&mx_platform::RECORDING);
+    #[cfg(feature = "pingone")] out.push(&pingone::RECORDING);
+    #[cfg(feature = "plaid")] out.push(&plaid::RECORDING);
+    out
+}
+
 /// The runtime the clients call. The types you use (errors, the retry policy, pages,
 /// timestamps, settings, clocks) are documented here; everything else the generated code
 /// needs is re-exported as well.

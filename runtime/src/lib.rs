@@ -40,7 +40,7 @@ pub use error::{ApiError, AuthError, BuildError, DISPLAY_TEXT_CHARS, DecodeError
 pub use dispatch::{DispatchError, JsonOutcome};
 pub use meta::{
     AcquireMeta, AcquireStep, AuthScheme, BodyFormat, EnvelopeMeta, ErrorRules, HeaderMeta, HostMeta, InputMeta, KeyPlacement, Lifetime, Method, NamedSchemes,
-    OperationMeta, Paging, Place, ProviderMeta, Source, VariableMeta,
+    OperationMeta, Paging, Place, ProviderMeta, RecordingMeta, Sensitive, SensitiveKind, SensitivePlace, Source, VariableMeta,
 };
 pub use retry::{RetryPolicy, parse_retry_after};
 pub use settings::ClientSettings;

@@ -376,3 +376,58 @@ impl std::fmt::Debug for OperationMeta {
             .finish()
     }
 }
+
+/// What `cargo xtask record` needs to know about a provider to record a case and redact it:
+/// the provider's description (hosts, inputs, acquisition steps with their token pointers,
+/// credential headers, request-id headers) and every value its spec marks `sensitive: true`.
+/// Emitted per provider behind the generated crate's `dispatch` feature.
+#[derive(Debug)]
+pub struct RecordingMeta {
+    /// The provider.
+    pub provider: &'static ProviderMeta,
+    /// Every field and parameter marked sensitive, once per (place, wire name, kind).
+    pub sensitive: &'static [Sensitive],
+}
+
+/// A field or parameter a spec marks `sensitive: true`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sensitive {
+    /// Where it travels.
+    pub place: SensitivePlace,
+    /// Its wire name.
+    pub name: &'static str,
+    /// What its value looks like, so a stand-in can take the same shape.
+    pub kind: SensitiveKind,
+}
+
+/// Where a sensitive value travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SensitivePlace {
+    /// A field of a model: a key of a JSON (or form) body, request or response, at any depth.
+    Field,
+    /// A path parameter.
+    Path,
+    /// A query parameter.
+    Query,
+    /// A header parameter.
+    Header,
+}
+
+/// The shape of a sensitive value, from its type in the spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SensitiveKind {
+    /// Text (strings and string enums).
+    Text,
+    /// A `YYYY-MM-DD` date.
+    Date,
+    /// A date-time.
+    DateTime,
+    /// A whole number.
+    Integer,
+    /// Any other number.
+    Number,
+    /// `true` or `false`.
+    Boolean,
+    /// An object, a list or any JSON: every value inside it.
+    Nested,
+}

@@ -2,6 +2,7 @@
 //!
 //! `cargo xtask generate [--check]` rewrites (or checks) generated/ from specs/.
 //! `cargo xtask conformance [filters]` replays the recorded cases through generated/.
+//! `cargo xtask record <provider> <operation> [flags]` records a case from a provider's sandbox.
 //! `cargo xtask bench [flags]` builds and runs the benchmark crate (bench/): linkspec side by
 //! side with progenitor, hand-written serde structs and raw reqwest.
 //! `cargo xtask import openapi <document> --provider <name>` writes specs/<name>/ from an OpenAPI document.
@@ -21,12 +22,13 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("generate") => generate(&args[1..]),
         Some("conformance") => conformance(&args[1..]),
+        Some("record") => record(&args[1..]),
         Some("schema") => xtask::schema::run(&args[1..]),
         Some("bench") => bench(&args[1..]),
         Some("bench-generate") => xtask::bench::run(&args[1..]),
         Some("import") => import(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask generate [--check] | schema [--check] | bench [--quick] [--help] | bench-generate [--rounds N] | conformance [PROVIDER|CASE]...");
+            eprintln!("usage: cargo xtask generate [--check] | schema [--check] | bench [--quick] [--help] | bench-generate [--rounds N] | conformance [PROVIDER|CASE]... | record <provider> <operation> [--help]");
             return ExitCode::from(2);
         }
     };
@@ -71,6 +73,21 @@ fn conformance(args: &[String]) -> Result<ExitCode> {
         .current_dir(&root)
         .status()
         .context("running the conformance binary")?;
+    Ok(if status.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+/// Builds and runs the conformance crate's `record` binary (the recorder calls the generated
+/// clients, which xtask never links, as for `conformance`); it finds the checkout from the
+/// current directory as the conformance binary does.
+fn record(args: &[String]) -> Result<ExitCode> {
+    let root = xtask::current_root()?;
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = std::process::Command::new(cargo)
+        .args(["run", "--quiet", "--package", "linkspec-conformance", "--bin", "record", "--"])
+        .args(args)
+        .current_dir(std::env::current_dir().unwrap_or(root))
+        .status()
+        .context("running the record binary")?;
     Ok(if status.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 

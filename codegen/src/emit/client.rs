@@ -4,7 +4,7 @@
 use super::{allow_deprecated, deprecated_attr, doc_lines, doc_or, ident, redacting_debug, summary, type_tokens};
 use crate::ir::{self, ParamLocation, TypeRef};
 use crate::names;
-use super::meta::{meta_ident, operation_defaults, operation_meta, provider_meta};
+use super::meta::{meta_ident, operation_defaults, operation_meta, provider_meta, recording_meta};
 use crate::render::Piece;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -13,6 +13,7 @@ use quote::{format_ident, quote};
 /// parts are made as they are printed.
 pub fn client_file(provider: &ir::Provider) -> impl Iterator<Item = Piece<'_>> + '_ {
     let meta = provider_meta(provider);
+    let recording = recording_meta(provider);
     let environments = environments(provider);
     let variables = provider.variables.iter().map(variable_enum);
     let builder = builder(provider);
@@ -26,6 +27,7 @@ pub fn client_file(provider: &ir::Provider) -> impl Iterator<Item = Piece<'_>> +
         pub type Error = ::linkspec_runtime::Error<#error_model>;
 
         #meta
+        #recording
         #environments
         #(#variables)*
         #builder

@@ -267,3 +267,64 @@ pub(super) fn operation_defaults(p: &ir::Provider) -> TokenStream {
         };
     }
 }
+
+/// The provider's `RECORDING` static (behind the `dispatch` feature): its description and
+/// every field and parameter the spec marks sensitive, once per (place, wire name, kind) in
+/// spec order, for `cargo xtask record` to redact recordings with.
+pub(super) fn recording_meta(p: &ir::Provider) -> TokenStream {
+    let mut seen: Vec<(&'static str, &str, &'static str)> = Vec::new();
+    for m in &p.models {
+        for f in m.fields.iter().filter(|f| f.sensitive) {
+            seen.push(("Field", &f.wire, sensitive_kind(&f.ty)));
+        }
+    }
+    for op in &p.operations {
+        for param in op.params.iter().filter(|p| p.sensitive) {
+            let place = match param.location {
+                ir::ParamLocation::Path => "Path",
+                ir::ParamLocation::Query => "Query",
+                ir::ParamLocation::Header => "Header",
+            };
+            seen.push((place, &param.wire, sensitive_kind(&param.ty)));
+        }
+    }
+    let mut rows = Vec::new();
+    for (i, row) in seen.iter().enumerate() {
+        if !seen[..i].contains(row) {
+            let (place, name, kind) = (format_ident!("{}", row.0), row.1, format_ident!("{}", row.2));
+            rows.push(quote! {
+                ::linkspec_runtime::Sensitive {
+                    place: ::linkspec_runtime::SensitivePlace::#place,
+                    name: #name,
+                    kind: ::linkspec_runtime::SensitiveKind::#kind,
+                }
+            });
+        }
+    }
+    let recording = ident(names::RECORDING);
+    let feature = names::DISPATCH_FEATURE;
+    let doc = format!(" What a recording of {}'s calls redacts, from the spec (for `cargo xtask record`).", p.title);
+    quote! {
+        #[doc = #doc]
+        #[cfg(feature = #feature)]
+        #[doc(hidden)]
+        pub static #recording: ::linkspec_runtime::RecordingMeta = ::linkspec_runtime::RecordingMeta {
+            provider: &PROVIDER,
+            sensitive: &[#(#rows),*],
+        };
+    }
+}
+
+/// The runtime's `SensitiveKind` variant for a type.
+fn sensitive_kind(ty: &ir::TypeRef) -> &'static str {
+    match ty {
+        ir::TypeRef::String | ir::TypeRef::Enum(_) => "Text",
+        ir::TypeRef::Date => "Date",
+        ir::TypeRef::DateTime(_) => "DateTime",
+        ir::TypeRef::Integer => "Integer",
+        ir::TypeRef::Number | ir::TypeRef::Decimal => "Number",
+        ir::TypeRef::Boolean => "Boolean",
+        ir::TypeRef::Nullable(inner) => sensitive_kind(inner),
+        ir::TypeRef::Json | ir::TypeRef::List(_) | ir::TypeRef::Map(_) | ir::TypeRef::Model(_) => "Nested",
+    }
+}

@@ -73,6 +73,25 @@ static ACQUIRE: ::linkspec_runtime::AcquireMeta = ::linkspec_runtime::AcquireMet
     margin_seconds: 60,
 };
 
+/// What a recording of MoneyKit's calls redacts, from the spec (for `cargo xtask record`).
+#[cfg(feature = "dispatch")]
+#[doc(hidden)]
+pub static RECORDING: ::linkspec_runtime::RecordingMeta = ::linkspec_runtime::RecordingMeta {
+    provider: &PROVIDER,
+    sensitive: &[
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "client_secret",
+            kind: ::linkspec_runtime::SensitiveKind::Text,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "access_token",
+            kind: ::linkspec_runtime::SensitiveKind::Text,
+        },
+    ],
+};
+
 /// The MoneyKit environments; each selects a base URL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]

@@ -62,6 +62,70 @@ static AUTH_SCHEMES: ::linkspec_runtime::NamedSchemes = ::linkspec_runtime::Name
     ],
 };
 
+/// What a recording of MX Platform's calls redacts, from the spec (for `cargo xtask record`).
+#[cfg(feature = "dispatch")]
+#[doc(hidden)]
+pub static RECORDING: ::linkspec_runtime::RecordingMeta = ::linkspec_runtime::RecordingMeta {
+    provider: &PROVIDER,
+    sensitive: &[
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "account_number",
+            kind: ::linkspec_runtime::SensitiveKind::Text,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "routing_number",
+            kind: ::linkspec_runtime::SensitiveKind::Text,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "corrected_account_number",
+            kind: ::linkspec_runtime::SensitiveKind::Text,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "corrected_routing_number",
+            kind: ::linkspec_runtime::SensitiveKind::Text,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "return_account_number",
+            kind: ::linkspec_runtime::SensitiveKind::Text,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "return_routing_number",
+            kind: ::linkspec_runtime::SensitiveKind::Text,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "access_token",
+            kind: ::linkspec_runtime::SensitiveKind::Text,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "account_number",
+            kind: ::linkspec_runtime::SensitiveKind::Integer,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "routing_number",
+            kind: ::linkspec_runtime::SensitiveKind::Integer,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "account_number",
+            kind: ::linkspec_runtime::SensitiveKind::Nested,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "routing_number",
+            kind: ::linkspec_runtime::SensitiveKind::Nested,
+        },
+    ],
+};
+
 /// The MX Platform environments; each selects a base URL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]

@@ -50,6 +50,305 @@ static PROVIDER: ::linkspec_runtime::ProviderMeta = ::linkspec_runtime::Provider
     },
 };
 
+/// What a recording of Plaid's calls redacts, from the spec (for `cargo xtask record`).
+#[cfg(feature = "dispatch")]
+#[doc(hidden)]
+pub static RECORDING: ::linkspec_runtime::RecordingMeta = ::linkspec_runtime::RecordingMeta {
+    provider: &PROVIDER,
+    sensitive: &[
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "secret",
+            kind: ::linkspec_runtime::SensitiveKind::Text,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "access_token",
+            kind: ::linkspec_runtime::SensitiveKind::Text,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "asset_report_token",
+            kind: ::linkspec_runtime::SensitiveKind::Text,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "user_token",
+            kind: ::linkspec_runtime::SensitiveKind::Text,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "audit_copy_token",
+            kind: ::linkspec_runtime::SensitiveKind::Text,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "is_tokenized_account_number",
+            kind: ::linkspec_runtime::SensitiveKind::Boolean,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "account_number",
+            kind: ::linkspec_runtime::SensitiveKind::Text,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "routing_number",
+            kind: ::linkspec_runtime::SensitiveKind::Text,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "wire_routing_number",
+            kind: ::linkspec_runtime::SensitiveKind::Text,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "date_of_birth",
+            kind: ::linkspec_runtime::SensitiveKind::Date,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "date_of_birth",
+            kind: ::linkspec_runtime::SensitiveKind::Text,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "production_secret",
+            kind: ::linkspec_runtime::SensitiveKind::Text,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "third_party_user_token",
+            kind: ::linkspec_runtime::SensitiveKind::Text,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "public_token",
+            kind: ::linkspec_runtime::SensitiveKind::Text,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "employment_report_token",
+            kind: ::linkspec_runtime::SensitiveKind::Text,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "relay_token",
+            kind: ::linkspec_runtime::SensitiveKind::Text,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "date_of_birth",
+            kind: ::linkspec_runtime::SensitiveKind::Nested,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "includes_date_of_birth",
+            kind: ::linkspec_runtime::SensitiveKind::Text,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "transactions_access_token",
+            kind: ::linkspec_runtime::SensitiveKind::Text,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "accounts_routing_number",
+            kind: ::linkspec_runtime::SensitiveKind::Boolean,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "account_routing_number",
+            kind: ::linkspec_runtime::SensitiveKind::DateTime,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "new_access_token",
+            kind: ::linkspec_runtime::SensitiveKind::Text,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "auth_token",
+            kind: ::linkspec_runtime::SensitiveKind::Text,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "ssn",
+            kind: ::linkspec_runtime::SensitiveKind::Text,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "payment_profile_token",
+            kind: ::linkspec_runtime::SensitiveKind::Text,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "link_token",
+            kind: ::linkspec_runtime::SensitiveKind::Text,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "client_secret",
+            kind: ::linkspec_runtime::SensitiveKind::Text,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "refresh_token",
+            kind: ::linkspec_runtime::SensitiveKind::Text,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "subject_token",
+            kind: ::linkspec_runtime::SensitiveKind::Text,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "token",
+            kind: ::linkspec_runtime::SensitiveKind::Text,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "counterparty_date_of_birth",
+            kind: ::linkspec_runtime::SensitiveKind::Date,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "payment_token",
+            kind: ::linkspec_runtime::SensitiveKind::Text,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "identity",
+            kind: ::linkspec_runtime::SensitiveKind::Nested,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "consumer_report_user_identity",
+            kind: ::linkspec_runtime::SensitiveKind::Nested,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "first_name",
+            kind: ::linkspec_runtime::SensitiveKind::Text,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "last_name",
+            kind: ::linkspec_runtime::SensitiveKind::Text,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "phone_numbers",
+            kind: ::linkspec_runtime::SensitiveKind::Nested,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "emails",
+            kind: ::linkspec_runtime::SensitiveKind::Nested,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "ssn_full",
+            kind: ::linkspec_runtime::SensitiveKind::Text,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "ssn_last_4",
+            kind: ::linkspec_runtime::SensitiveKind::Text,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "primary_address",
+            kind: ::linkspec_runtime::SensitiveKind::Nested,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "city",
+            kind: ::linkspec_runtime::SensitiveKind::Text,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "region",
+            kind: ::linkspec_runtime::SensitiveKind::Text,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "street",
+            kind: ::linkspec_runtime::SensitiveKind::Text,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "postal_code",
+            kind: ::linkspec_runtime::SensitiveKind::Text,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "name",
+            kind: ::linkspec_runtime::SensitiveKind::Nested,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "addresses",
+            kind: ::linkspec_runtime::SensitiveKind::Nested,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "id_numbers",
+            kind: ::linkspec_runtime::SensitiveKind::Nested,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "given_name",
+            kind: ::linkspec_runtime::SensitiveKind::Text,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "family_name",
+            kind: ::linkspec_runtime::SensitiveKind::Text,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "data",
+            kind: ::linkspec_runtime::SensitiveKind::Text,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "street_1",
+            kind: ::linkspec_runtime::SensitiveKind::Text,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "street_2",
+            kind: ::linkspec_runtime::SensitiveKind::Text,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "value",
+            kind: ::linkspec_runtime::SensitiveKind::Text,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "processor_token",
+            kind: ::linkspec_runtime::SensitiveKind::Text,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "stripe_bank_account_token",
+            kind: ::linkspec_runtime::SensitiveKind::Text,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "override_password",
+            kind: ::linkspec_runtime::SensitiveKind::Text,
+        },
+        ::linkspec_runtime::Sensitive {
+            place: ::linkspec_runtime::SensitivePlace::Field,
+            name: "ssn",
+            kind: ::linkspec_runtime::SensitiveKind::Nested,
+        },
+    ],
+};
+
 /// The Plaid environments; each selects a base URL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
