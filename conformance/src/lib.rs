@@ -3,12 +3,15 @@
 //!
 //! `cargo xtask conformance` runs [`run`] through this crate's binary; `cargo test` runs the
 //! same replays from `tests/replay.rs`. The format is described in `conformance/README.md`.
+//!
+//! The cassette format and the request comparison live in `linkspec-mock` (which serves
+//! cassettes to application tests) and are re-exported here as [`cassette`] and [`compare`].
 
 pub mod binary;
-pub mod cassette;
-pub mod compare;
 pub mod replay;
 pub mod snapshot;
+
+pub use linkspec_mock::{cassette, compare};
 
 use cassette::Case;
 use replay::{CaseResult, Options, Verdict};
