@@ -234,6 +234,14 @@ impl Case {
     }
 
     /// The settings, decoded.
+    ///
+    /// ```
+    /// let text = "version: 1\noperation: op\nsettings: {token: placeholder}\nexchanges:\n  - request: {method: GET, path: /}\n    response: {status: 404}\n";
+    /// let case = linkspec_mock::cassette::parse("mx", "mx/op.yaml".as_ref(), text)?;
+    /// assert_eq!(case.settings()?.token.is_some(), true);
+    /// assert_eq!(case.expected_outcome(), linkspec_mock::cassette::Outcome::ProviderError);
+    /// # Ok::<(), String>(())
+    /// ```
     pub fn settings(&self) -> Result<ClientSettings, String> {
         let value = if self.cassette.settings.is_null() { empty_object() } else { self.cassette.settings.clone() };
         serde_json::from_value(value).map_err(|e| format!("settings: {e}"))
