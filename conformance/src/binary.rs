@@ -2,39 +2,12 @@
 //! as those bytes, and the typed answer must give them back byte for byte with the recorded
 //! `content-type`.
 
-use crate::cassette::{Case, RecordedResponse};
-use base64::Engine as _;
+use crate::cassette::Case;
 use linkspec_runtime::JsonOutcome;
 
-/// The bytes of base64 text; line breaks and spaces (a YAML block) are ignored.
-pub fn decode(text: &str) -> Result<Vec<u8>, String> {
-    let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-    base64::engine::general_purpose::STANDARD.decode(compact).map_err(|e| format!("`body_base64` is not base64: {e}"))
-}
-
-impl RecordedResponse {
-    /// The body as served: `body_base64` decoded, else `body`'s text.
-    pub fn bytes(&self) -> Vec<u8> {
-        match &self.body_base64 {
-            Some(text) => decode(text).unwrap_or_default(),
-            None => self.body.as_bytes().to_vec(),
-        }
-    }
-
-    /// Its `content-type` header (names case-insensitive).
-    pub fn content_type(&self) -> Option<&str> {
-        self.headers.iter().find(|(name, _)| name.eq_ignore_ascii_case("content-type")).map(|(_, v)| v.as_str())
-    }
-}
-
-/// What is wrong with a response's binary body as written, if anything.
-pub fn recorded_problem(response: &RecordedResponse) -> Option<String> {
-    let text = response.body_base64.as_ref()?;
-    if !response.body.is_empty() {
-        return Some("a response has `body` or `body_base64`, not both".to_owned());
-    }
-    decode(text).err()
-}
+/// The bytes of base64 text (moved to [`linkspec_mock::cassette`], with
+/// `RecordedResponse::bytes` and `content_type`).
+pub use linkspec_mock::cassette::{decode_base64 as decode, recorded_problem};
 
 /// The checks of a success whose last response is recorded as `body_base64`: the typed answer
 /// holds exactly its bytes and its `content-type` (`application/octet-stream` when none was

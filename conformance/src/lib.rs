@@ -5,14 +5,17 @@
 //! same replays from `tests/cases.rs`, one test per case. `cargo xtask record` runs its `record`
 //! binary, which records a new case from a provider's sandbox ([`record`]). The format is
 //! described in `conformance/README.md`.
+//!
+//! The cassette format and the request comparison live in `linkspec-mock` (which serves
+//! cassettes to application tests) and are re-exported here as [`cassette`] and [`compare`].
 
 pub mod binary;
-pub mod cassette;
-pub mod compare;
 pub mod record;
 pub mod replay;
 pub mod secrets;
 pub mod snapshot;
+
+pub use linkspec_mock::{cassette, compare};
 
 use cassette::Case;
 use replay::{CaseResult, Options, Verdict};

@@ -19,6 +19,7 @@ mod http;
 mod meta;
 mod pages;
 mod pointer;
+mod provider_builder;
 mod redact;
 mod retry;
 mod settings;
@@ -43,6 +44,7 @@ pub use meta::{
     OperationMeta, Paging, Place, ProviderMeta, RecordingMeta, Sensitive, SensitiveKind, SensitivePlace, Source, VariableMeta,
 };
 pub use retry::{RetryPolicy, parse_retry_after};
+pub use provider_builder::ProviderBuilder;
 pub use settings::ClientSettings;
 pub use pages::{Items, Pages, Truncation};
 pub use redact::{Redacted, redact_url};

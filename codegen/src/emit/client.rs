@@ -266,6 +266,24 @@ fn builder(p: &ir::Provider) -> TokenStream {
                 Ok(Client { transport: self.transport.build()? })
             }
         }
+
+        /// For generic code (test support such as `linkspec-mock`): the same `settings` and
+        /// `build`, and the provider's facts.
+        impl ::linkspec_runtime::ProviderBuilder for ClientBuilder {
+            type Client = Client;
+
+            fn provider() -> &'static ::linkspec_runtime::ProviderMeta {
+                &PROVIDER
+            }
+
+            fn settings(self, settings: &::linkspec_runtime::ClientSettings) -> Result<Self, ::linkspec_runtime::BuildError> {
+                ClientBuilder::settings(self, settings)
+            }
+
+            fn build(self) -> Result<Client, ::linkspec_runtime::BuildError> {
+                ClientBuilder::build(self)
+            }
+        }
     }
 }
 

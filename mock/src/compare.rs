@@ -57,6 +57,20 @@ pub fn is_json_media_type(content_type: &str) -> bool {
 
 /// Every way `got` differs from `want`, as `part: expected ..., got ...` lines. Order: method,
 /// path, query, headers, body.
+///
+/// ```
+/// use linkspec_mock::compare::{Received, request_mismatches};
+/// let want: linkspec_mock::cassette::ExpectedRequest =
+///     serde_saphyr::from_str("{method: POST, path: /t, query: {a: '1'}, headers: {content-type: application/json}, body: '{\"n\": 1}'}").unwrap();
+/// let got = Received {
+///     method: "POST".into(),
+///     path: "/t".into(),
+///     query: vec![("a".into(), "2".into())],
+///     headers: vec![("content-type".into(), "application/json".into())],
+///     body: br#"{"n": 1}"#.to_vec(),
+/// };
+/// assert_eq!(request_mismatches(&want, &got), ["query key `a`: expected [\"1\"], got [\"2\"]"]);
+/// ```
 pub fn request_mismatches(want: &ExpectedRequest, got: &Received) -> Vec<String> {
     let mut out = Vec::new();
     if !want.method.eq_ignore_ascii_case(&got.method) {
@@ -229,6 +243,12 @@ pub enum Difference {
 
 /// Every difference between `expected` and `actual`, in document order. Numbers compare as
 /// serde_json holds them, so `5` and `5.0` differ (a widened number is a change).
+///
+/// ```
+/// use linkspec_mock::compare::{Difference, json_differences};
+/// let d = json_differences(&serde_json::json!({"n": 5}), &serde_json::json!({"n": 5.0}));
+/// assert_eq!(d, [Difference::Changed { pointer: "/n".into(), expected: 5.into(), actual: 5.0.into() }]);
+/// ```
 pub fn json_differences(expected: &Value, actual: &Value) -> Vec<Difference> {
     let mut out = Vec::new();
     diff(expected, actual, String::new(), &mut out);

@@ -4,7 +4,16 @@
 //! in order: each the request the client must send and the response recorded from the
 //! provider, body verbatim. The provider is the directory name; the case name is the file
 //! stem. See `conformance/README.md` for the format with examples.
+//!
+//! ```
+//! let text = "version: 1\noperation: get_link\nexchanges:\n  - request: {method: GET, path: /links/mk_1}\n    response: {status: 200, body: '{}'}\n";
+//! let case = linkspec_mock::cassette::parse("moneykit", "moneykit/get_link.yaml".as_ref(), text)?;
+//! assert_eq!(case.id(), "moneykit/get_link");
+//! assert_eq!(case.cassette.exchanges[0].request.path, "/links/mk_1");
+//! # Ok::<(), String>(())
+//! ```
 
+use base64::Engine as _;
 use linkspec_runtime::ClientSettings;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -153,6 +162,56 @@ pub struct RecordedResponse {
     pub body_base64: Option<String>,
 }
 
+impl RecordedResponse {
+    /// The body as served: `body_base64` decoded, else `body`'s text.
+    ///
+    /// ```
+    /// let response: linkspec_mock::cassette::RecordedResponse = serde_saphyr::from_str("{status: 200, body_base64: 'JVBERi0K'}").unwrap();
+    /// assert_eq!(response.bytes(), b"%PDF-\n");
+    /// ```
+    pub fn bytes(&self) -> Vec<u8> {
+        match &self.body_base64 {
+            Some(text) => decode_base64(text).unwrap_or_default(),
+            None => self.body.as_bytes().to_vec(),
+        }
+    }
+
+    /// Its `content-type` header (names case-insensitive).
+    ///
+    /// ```
+    /// let response: linkspec_mock::cassette::RecordedResponse = serde_saphyr::from_str("{status: 200, headers: {Content-Type: text/plain}}").unwrap();
+    /// assert_eq!(response.content_type(), Some("text/plain"));
+    /// ```
+    pub fn content_type(&self) -> Option<&str> {
+        self.headers.iter().find(|(name, _)| name.eq_ignore_ascii_case("content-type")).map(|(_, v)| v.as_str())
+    }
+}
+
+/// The bytes of base64 text; line breaks and spaces (a YAML block) are ignored.
+///
+/// ```
+/// assert_eq!(linkspec_mock::cassette::decode_base64("JVBE\nRi0K").unwrap(), b"%PDF-\n");
+/// assert!(linkspec_mock::cassette::decode_base64("not base64!").is_err());
+/// ```
+pub fn decode_base64(text: &str) -> Result<Vec<u8>, String> {
+    let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    base64::engine::general_purpose::STANDARD.decode(compact).map_err(|e| format!("`body_base64` is not base64: {e}"))
+}
+
+/// What is wrong with a response's binary body as written, if anything.
+///
+/// ```
+/// let both: linkspec_mock::cassette::RecordedResponse = serde_saphyr::from_str("{status: 200, body: x, body_base64: 'AA=='}").unwrap();
+/// assert!(linkspec_mock::cassette::recorded_problem(&both).unwrap().contains("not both"));
+/// ```
+pub fn recorded_problem(response: &RecordedResponse) -> Option<String> {
+    let text = response.body_base64.as_ref()?;
+    if !response.body.is_empty() {
+        return Some("a response has `body` or `body_base64`, not both".to_owned());
+    }
+    decode_base64(text).err()
+}
+
 /// A cassette with where it came from.
 #[derive(Debug, Clone)]
 pub struct Case {
@@ -175,6 +234,14 @@ impl Case {
     }
 
     /// The settings, decoded.
+    ///
+    /// ```
+    /// let text = "version: 1\noperation: op\nsettings: {token: placeholder}\nexchanges:\n  - request: {method: GET, path: /}\n    response: {status: 404}\n";
+    /// let case = linkspec_mock::cassette::parse("mx", "mx/op.yaml".as_ref(), text)?;
+    /// assert_eq!(case.settings()?.token.is_some(), true);
+    /// assert_eq!(case.expected_outcome(), linkspec_mock::cassette::Outcome::ProviderError);
+    /// # Ok::<(), String>(())
+    /// ```
     pub fn settings(&self) -> Result<ClientSettings, String> {
         let value = if self.cassette.settings.is_null() { empty_object() } else { self.cassette.settings.clone() };
         serde_json::from_value(value).map_err(|e| format!("settings: {e}"))
@@ -214,7 +281,7 @@ pub fn parse(provider: &str, path: &Path, text: &str) -> Result<Case, String> {
         if !(100..=599).contains(&x.response.status) {
             return Err(format!("{shown}: exchange {}: status {} is not an HTTP status", i + 1, x.response.status));
         }
-        if let Some(problem) = crate::binary::recorded_problem(&x.response) {
+        if let Some(problem) = recorded_problem(&x.response) {
             return Err(format!("{shown}: exchange {}: {problem}", i + 1));
         }
         for (name, value) in &x.response.headers {
@@ -318,31 +385,56 @@ pub fn load_all(dir: &Path) -> Loaded {
     provider_dirs.sort();
     for pdir in provider_dirs {
         let provider = pdir.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        let mut files: Vec<PathBuf> = match std::fs::read_dir(&pdir) {
-            Ok(entries) => entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| !p.is_dir()).collect(),
-            Err(e) => {
-                loaded.broken.push(broken(&provider, "", format!("{}: {e}", pdir.display())));
-                continue;
-            }
-        };
-        files.sort();
-        for file in files {
-            let name = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-            let ext = file.extension().map(|e| e.to_string_lossy().into_owned()).unwrap_or_default();
-            if ext != "yaml" {
-                if ext.eq_ignore_ascii_case("yaml") || ext.eq_ignore_ascii_case("yml") {
-                    let message = format!("{}: cassettes must be named `*.yaml`; rename it to {name}.yaml", file.display());
-                    loaded.broken.push(broken(&provider, &name, message));
-                }
-                continue;
-            }
-            match read(&provider, &file) {
-                Ok(case) => loaded.cases.push(case),
-                Err(message) => loaded.broken.push(broken(&provider, &name, message)),
-            }
-        }
+        load_dir_into(&provider, &pdir, &mut loaded);
     }
     loaded
+}
+
+/// Reads every cassette of one provider's directory (`<case>.yaml` files), sorted by name, as
+/// [`load_all`] reads each directory under its root: every unreadable or malformed file (and
+/// every `*.yml` one) is reported, every other one read.
+///
+/// ```
+/// let dir = std::env::temp_dir().join(format!("linkspec-mock-doc-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir).unwrap();
+/// std::fs::write(dir.join("get_link.yaml"), "version: 1\noperation: get_link\nexchanges:\n  - request: {method: GET, path: /links/mk_1}\n    response: {status: 200}\n").unwrap();
+/// std::fs::write(dir.join("old.yml"), "").unwrap();
+/// let loaded = linkspec_mock::cassette::load_provider("moneykit", &dir);
+/// assert_eq!(loaded.cases.len(), 1);
+/// assert!(loaded.broken[0].message.contains("rename it to old.yaml"));
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// ```
+pub fn load_provider(provider: &str, dir: &Path) -> Loaded {
+    let mut loaded = Loaded::default();
+    load_dir_into(provider, dir, &mut loaded);
+    loaded
+}
+
+fn load_dir_into(provider: &str, pdir: &Path, loaded: &mut Loaded) {
+    let broken = |provider: &str, name: &str, message: String| Broken { provider: provider.to_owned(), name: name.to_owned(), message };
+    let mut files: Vec<PathBuf> = match std::fs::read_dir(pdir) {
+        Ok(entries) => entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| !p.is_dir()).collect(),
+        Err(e) => {
+            loaded.broken.push(broken(provider, "", format!("{}: {e}", pdir.display())));
+            return;
+        }
+    };
+    files.sort();
+    for file in files {
+        let name = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let ext = file.extension().map(|e| e.to_string_lossy().into_owned()).unwrap_or_default();
+        if ext != "yaml" {
+            if ext.eq_ignore_ascii_case("yaml") || ext.eq_ignore_ascii_case("yml") {
+                let message = format!("{}: cassettes must be named `*.yaml`; rename it to {name}.yaml", file.display());
+                loaded.broken.push(broken(provider, &name, message));
+            }
+            continue;
+        }
+        match read(provider, &file) {
+            Ok(case) => loaded.cases.push(case),
+            Err(message) => loaded.broken.push(broken(provider, &name, message)),
+        }
+    }
 }
 
 /// Splits off the cases that name a provider or an operation not compiled in, each reported
@@ -392,7 +484,7 @@ pub fn known_operations(cases: Vec<Case>, operations: &[(&str, &str)]) -> (Vec<C
 }
 
 /// `; did you mean `x`?` for the closest candidate, when close enough; empty otherwise.
-fn did_you_mean(name: &str, candidates: &[&str]) -> String {
+pub(crate) fn did_you_mean(name: &str, candidates: &[&str]) -> String {
     candidates
         .iter()
         .map(|c| (edit_distance(name, c), *c))
@@ -437,7 +529,8 @@ mod tests {
             "{version: 1, operation: flow}\n".into(),
             "version: 1\nexchanges: []\noperation:\n  on_the_next_line\n".into(),
         ];
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("cassettes");
+        // The conformance suite's cassettes, beside this crate in the workspace.
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../conformance/cassettes");
         for dir in std::fs::read_dir(&root).unwrap() {
             for file in std::fs::read_dir(dir.unwrap().path()).unwrap() {
                 let path = file.unwrap().path();
