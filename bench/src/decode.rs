@@ -423,7 +423,7 @@ async fn once(c: &Clients, shape: Shape, v: usize, body: &[u8]) -> Result<f64> {
             std::hint::black_box(links);
         }
         (Shape::Plaid, 0) => {
-            let items = c.plaid.user_items_get(plaid::UserItemsGetBody::new().with_user_id("bench-user")).await?;
+            let items = c.plaid.user_items_get(plaid::UserItemsGetBody::new().user_id("bench-user")).await?;
             std::hint::black_box(items);
         }
         (Shape::MoneyKit, 1) => {

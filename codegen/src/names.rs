@@ -25,15 +25,30 @@ pub const PRELUDE_TYPES: &[&str] = &["Option", "Result", "String", "ToString", "
 pub const BUILDER_METHODS: &[&str] =
     &["environment", "base_url", "timeout", "connect_timeout", "http_client", "settings", "retry", "clock", "max_body_bytes", "build"];
 
-/// The setter of an optional model field: `with_<field>` (without a keyword's `_`).
+/// The builder methods of [`BUILDER_METHODS`] that set nothing, so have no `set_` twin.
+pub const BUILDER_NON_SETTERS: &[&str] = &["settings", "build"];
+
+/// The setter of an optional model field or request parameter: the field's own name (a keyword
+/// keeps its trailing `_`), as request parameters and builder settings are named: one scheme
+/// everywhere, `.limit(10)`, `.user_id("u1")`.
 pub fn model_setter(rust: &str) -> String {
-    format!("with_{}", rust.trim_end_matches('_'))
+    rust.to_owned()
 }
 
-/// The setter that sends an explicit `null` for an optional, nullable model field.
+/// The setter that sends an explicit `null` for an optional, nullable model field: `<field>_null`.
 pub fn model_null_setter(rust: &str) -> String {
-    format!("with_{}_null", rust.trim_end_matches('_'))
+    format!("{}_null", rust.trim_end_matches('_'))
 }
+
+/// The setter taking an `Option` of what setter `setter` takes: `set_<setter>` (`set_limit`,
+/// `set_timeout`), for values that may or may not be there without an `if let` at each call.
+pub fn option_setter(setter: &str) -> String {
+    format!("set_{}", setter.trim_end_matches('_'))
+}
+
+/// Methods every model has besides its setters: a field whose setter would take one of these
+/// names needs `rust:`.
+pub const MODEL_METHODS: &[&str] = &["new"];
 
 /// Builder setters of the `key_pair` auth scheme.
 pub const KEY_PAIR_SETTERS: &[&str] = &["client_id", "secret", "credentials_in"];

@@ -112,12 +112,19 @@ fn generated_members_are_the_names_lowering_reserves() {
         setters.extend(p.inputs.iter().map(|i| i.name.clone()));
         setters.extend(p.hosts.iter().map(|h| format!("{}_url", h.name)));
         setters.extend(p.auth.setters());
+        let own = names::BUILDER_METHODS.iter().map(|m| (*m).to_owned());
+        setters.extend(own.filter(|m| !names::BUILDER_NON_SETTERS.contains(&m.as_str())).collect::<Vec<_>>());
+        let twins: Vec<String> = setters.iter().map(|s| names::option_setter(s)).collect();
         for m in methods_of(&client, "ClientBuilder") {
-            assert!(setters.contains(&m) || names::BUILDER_METHODS.contains(&m.as_str()), "`ClientBuilder::{m}` is not in names::BUILDER_METHODS");
+            assert!(
+                setters.contains(&m) || twins.contains(&m) || names::BUILDER_METHODS.contains(&m.as_str()),
+                "`ClientBuilder::{m}` is not in names::BUILDER_METHODS nor a setting's `set_` twin"
+            );
         }
         for op in &p.operations {
             for m in methods_of(&client, &op.request_type) {
-                let setter = op.params.iter().any(|param| !param.required && param.rust == m) || (op.body_optional && m == names::REQUEST_BODY);
+                let setter = op.params.iter().any(|param| !param.required && (param.rust == m || names::option_setter(&param.rust) == m))
+                    || (op.body_optional && (m == names::REQUEST_BODY || m == names::option_setter(names::REQUEST_BODY)));
                 assert!(setter || names::REQUEST_METHODS.contains(&m.as_str()), "`{}::{m}` is not in names::REQUEST_METHODS", op.request_type);
             }
         }

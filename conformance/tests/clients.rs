@@ -148,7 +148,7 @@ fn identity() -> plaid::ConsumerReportUserIdentity {
         Date::new(1987, 1, 31).expect("a date"),
         address,
     )
-    .with_ssn_last_4("1234")
+    .ssn_last_4("1234")
 }
 
 #[tokio::test]
@@ -172,7 +172,7 @@ async fn plaid_user_create_sends_credentials_in_the_body() {
         .mount(&server)
         .await;
     let client = plaid::Client::builder().base_url(server.uri()).client_id("plaid-id").secret("plaid-s3cret").build().expect("builds");
-    let body = plaid::UserCreateBody::new("c0e2c4ee-b763-4af5-cfe9-46a46bce883d").with_consumer_report_user_identity(identity());
+    let body = plaid::UserCreateBody::new("c0e2c4ee-b763-4af5-cfe9-46a46bce883d").consumer_report_user_identity(identity());
     let created = client.user_create(body).await.expect("201 is a documented success");
     assert_eq!(created.user_id, "wz666MBjYWTp2PDzzggYhM6oWWmBb");
     assert_eq!(created.user_token.as_deref(), Some("user-sandbox-b0e2c4ee"));
@@ -225,13 +225,13 @@ async fn plaid_user_operations_with_credentials_in_headers() {
         .expect("builds");
     let email = plaid::UserEmail::new("carmy@example.com", true);
     let update = plaid::UserUpdateBody::new()
-        .with_user_token("user-environment-1")
-        .with_identity(plaid::UserIdentity::new().with_emails(vec![email]));
+        .user_token("user-environment-1")
+        .identity(plaid::UserIdentity::new().emails(vec![email]));
     client.user_update(update).await.expect("updated");
-    client.user_remove(plaid::UserRemoveBody::new().with_user_id("usr_1")).await.expect("removed");
-    let reset = plaid::SandboxUserResetLoginBody::new().with_user_id("usr_1").with_item_ids(vec!["item-1".into()]);
+    client.user_remove(plaid::UserRemoveBody::new().user_id("usr_1")).await.expect("removed");
+    let reset = plaid::SandboxUserResetLoginBody::new().user_id("usr_1").item_ids(vec!["item-1".into()]);
     assert_eq!(client.sandbox_user_reset_login(reset).await.expect("reset").reset_login, Some(true));
-    let items = client.user_items_get(plaid::UserItemsGetBody::new().with_user_id("usr_1")).await.expect("items");
+    let items = client.user_items_get(plaid::UserItemsGetBody::new().user_id("usr_1")).await.expect("items");
     let item = &items.items[0];
     assert_eq!(item.available_products, [plaid::Products::Balance, plaid::Products::Auth]);
     assert_eq!(item.update_type, plaid::UpdateType::Background);
@@ -261,7 +261,7 @@ async fn mx_aggregate_members_sends_its_body_on_a_get() {
         .mount(&server)
         .await;
     let client = mx::Client::builder().base_url(server.uri()).session_token("session-1").build().expect("builds");
-    let body = mx::AggregateMembersBody::new().with_include_holdings(false).with_include_transactions(false);
+    let body = mx::AggregateMembersBody::new().include_holdings(false).include_transactions(false);
     let members = client.aggregate_members(body).await.expect("decodes").members;
     assert_eq!(members[0].connection_status, Some(mx::ConnectionStatus::Connected));
     assert_eq!(members[0].aggregated_at.as_ref().map(ToString::to_string).as_deref(), Some("2016-10-13T18:07:57.000Z"));
@@ -407,7 +407,7 @@ fn debug_never_shows_credentials_or_personal_data() {
     texts.push(format!("{:?}", p1.build().expect("builds")));
     texts.push(format!("{:?}", m.build().expect("builds")));
     texts.push(format!("{:?}", identity()));
-    texts.push(format!("{:?}", plaid::UserCreateRequest::from(plaid::UserCreateBody::new("u").with_consumer_report_user_identity(identity()))));
+    texts.push(format!("{:?}", plaid::UserCreateRequest::from(plaid::UserCreateBody::new("u").consumer_report_user_identity(identity()))));
     texts.push(format!("{:?}", pingone::CreateAccessTokenRequest::new("env", "Basic cGxhY2Vob2xkZXI=", pingone::AccessTokenForm::new("client_credentials"))));
     texts.push(format!("{:?}", mx::RequestApiTokenRequest::new("c", "u", "sso-api-key-1234")));
     let token: moneykit::AccessToken =
@@ -540,7 +540,7 @@ async fn plaid_balances_decode_exactly_and_reencode_byte_for_byte() {
         .await;
     let client = plaid::Client::builder().base_url(server.uri()).client_id("i").secret("s").build().expect("builds");
     let body = plaid::AccountsBalanceGetBody::new("access-sandbox-1")
-        .with_options(plaid::AccountsBalanceGetOptions::new().with_account_ids(vec!["A1".to_owned()]));
+        .options(plaid::AccountsBalanceGetOptions::new().account_ids(vec!["A1".to_owned()]));
     let answer = client.accounts_balance_get(body).await.expect("decodes");
 
     let balances = &answer.accounts[0].balances;
@@ -584,4 +584,44 @@ fn a_missing_credential_names_every_way_to_give_it() {
     );
     let err = linkspec_clients::plaid::Client::builder().client_id("id").build().expect_err("no secret");
     assert_eq!(err.to_string(), "plaid: no secret set; call the builder's `secret` method");
+}
+
+/// One setter scheme everywhere: builder settings, request parameters and model fields are set
+/// by name, and `set_<name>` takes an `Option` (`Some` sets, `None` leaves it out), so values
+/// an application may or may not have need no `if let`.
+#[tokio::test]
+async fn option_setters_set_some_and_leave_none_out_on_builders_requests_and_models() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/links"))
+        .and(query_param("limit", "5"))
+        .and(|r: &Request| !r.url.query_pairs().any(|(k, _)| k == "cursor"))
+        .and(header("authorization", "Bearer from-config"))
+        .and(header("moneykit-version", "2023-02-18"))
+        .respond_with(json_answer(200, json!({"links": [], "next_cursor": null})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let (token, version, timeout): (Option<&str>, Option<String>, Option<std::time::Duration>) =
+        (Some("from-config"), None, Some(std::time::Duration::from_secs(5)));
+    let client = moneykit::Client::builder()
+        .set_base_url(Some(server.uri()))
+        .set_bearer_token(token.map(str::to_owned))
+        .set_moneykit_version(version)
+        .set_timeout(timeout)
+        .set_environment(None)
+        .build()
+        .expect("builds");
+    let request = moneykit::ListLinksRequest::new().set_cursor(None).set_limit(Some(5));
+    assert_eq!(request, moneykit::ListLinksRequest::new().limit(5));
+    client.list_links(request).await.expect("decodes");
+
+    // Models: `set_x(None)` is a field left out, `set_x(Some(v))` the same as `x(v)`; for a
+    // nullable field the explicit `null` stays `x_null()`.
+    let form = moneykit::AccessTokenForm::new("client_credentials").set_scope(None).set_client_id(Some("id".to_owned()));
+    assert_eq!(form, moneykit::AccessTokenForm::new("client_credentials").client_id("id"));
+    let text = serde_json::to_value(&form).expect("encodes");
+    assert_eq!(text, json!({"grant_type": "client_credentials", "client_id": "id"}));
+    let body = plaid::UserCreateBody::new("c0").set_consumer_report_user_identity(None);
+    assert!(serde_json::to_value(&body).expect("encodes").get("consumer_report_user_identity").is_none());
 }

@@ -73,7 +73,7 @@ async fn an_optional_body_left_out_sends_nothing_and_one_given_is_sent() {
     let client = optbody::Client::builder().base_url(server.uri()).bearer_token("t").build().expect("builds");
     let left_out = client.refresh_member(optbody::RefreshMemberRequest::new("m1")).await.expect("202");
     assert_eq!(left_out.guid, "m1");
-    let given = optbody::RefreshMemberRequest::new("m2").body(optbody::RefreshOptions::new().with_include_transactions(true));
+    let given = optbody::RefreshMemberRequest::new("m2").body(optbody::RefreshOptions::new().include_transactions(true));
     assert_eq!(client.refresh_member(given).await.expect("202").guid, "m2");
 }
 
@@ -131,7 +131,7 @@ async fn deprecated_operations_and_fields_still_work() {
         .mount(&server)
         .await;
     let client = deprecations::Client::builder().base_url(server.uri()).bearer_token("t").build().expect("builds");
-    let items = client.items_get(deprecations::ItemsBody::new("u1").with_legacy_flag_null()).await.expect("200");
+    let items = client.items_get(deprecations::ItemsBody::new("u1").legacy_flag_null()).await.expect("200");
     assert_eq!((items.items.as_slice(), items.old_count), (["i1".to_owned()].as_slice(), 1));
     let source = include_str!("../../generated/fixtures/src/deprecations/client.rs");
     assert!(source.contains(r#"#[deprecated(note = "use /user/items/get")]"#), "the spec's note is the attribute's");

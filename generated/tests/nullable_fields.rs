@@ -24,7 +24,7 @@ fn moneykit_link_error_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("error_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_error_code_null();
+    let null = absent.error_code_null();
     assert!(::std::matches!(null.error_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -61,7 +61,7 @@ fn moneykit_link_webhook_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("webhook".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_webhook_null();
+    let null = absent.webhook_null();
     assert!(::std::matches!(null.webhook, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -98,7 +98,7 @@ fn moneykit_product_state_error_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("error_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_error_code_null();
+    let null = absent.error_code_null();
     assert!(::std::matches!(null.error_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -135,7 +135,7 @@ fn moneykit_product_state_error_message_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("error_message".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_error_message_null();
+    let null = absent.error_message_null();
     assert!(::std::matches!(null.error_message, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -173,7 +173,7 @@ fn moneykit_product_state_unavailable_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("unavailable".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_unavailable_null();
+    let null = absent.unavailable_null();
     assert!(::std::matches!(null.unavailable, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -208,7 +208,7 @@ fn moneykit_account_group_last_synced_at_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("last_synced_at".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_last_synced_at_null();
+    let null = absent.last_synced_at_null();
     assert!(::std::matches!(null.last_synced_at, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -246,7 +246,7 @@ fn moneykit_account_account_mask_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("account_mask".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_account_mask_null();
+    let null = absent.account_mask_null();
     assert!(::std::matches!(null.account_mask, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -281,7 +281,7 @@ fn moneykit_account_balances_available_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("available".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_available_null();
+    let null = absent.available_null();
     assert!(::std::matches!(null.available, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -315,7 +315,7 @@ fn moneykit_account_balances_current_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("current".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_current_null();
+    let null = absent.current_null();
     assert!(::std::matches!(null.current, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -349,7 +349,7 @@ fn moneykit_account_balances_limit_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("limit".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_limit_null();
+    let null = absent.limit_null();
     assert!(::std::matches!(null.limit, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -381,7 +381,7 @@ fn moneykit_account_balances_balance_date_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("balance_date".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_balance_date_null();
+    let null = absent.balance_date_null();
     assert!(::std::matches!(null.balance_date, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -419,7 +419,7 @@ fn moneykit_money_kit_error_documentation_url_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("documentation_url".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_documentation_url_null();
+    let null = absent.documentation_url_null();
     assert!(::std::matches!(null.documentation_url, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -457,7 +457,7 @@ fn moneykit_money_kit_error_link_error_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("link_error_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_link_error_code_null();
+    let null = absent.link_error_code_null();
     assert!(::std::matches!(null.link_error_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -495,7 +495,7 @@ fn mx_platform_account_create_request_account_subtype_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("account_subtype".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_account_subtype_null();
+    let null = absent.account_subtype_null();
     assert!(::std::matches!(null.account_subtype, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -533,7 +533,7 @@ fn mx_platform_account_create_request_currency_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("currency_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_currency_code_null();
+    let null = absent.currency_code_null();
     assert!(::std::matches!(null.currency_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -568,7 +568,7 @@ fn mx_platform_account_number_response_account_number_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("account_number".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_account_number_null();
+    let null = absent.account_number_null();
     assert!(::std::matches!(null.account_number, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -603,7 +603,7 @@ fn mx_platform_account_number_response_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_guid_null();
+    let null = absent.guid_null();
     assert!(::std::matches!(null.guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -635,7 +635,7 @@ fn mx_platform_account_number_response_institution_number_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("institution_number".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_institution_number_null();
+    let null = absent.institution_number_null();
     assert!(::std::matches!(null.institution_number, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -670,7 +670,7 @@ fn mx_platform_account_number_response_loan_guarantor_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("loan_guarantor".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_loan_guarantor_null();
+    let null = absent.loan_guarantor_null();
     assert!(::std::matches!(null.loan_guarantor, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -707,7 +707,7 @@ fn mx_platform_account_number_response_loan_reference_number_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("loan_reference_number".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_loan_reference_number_null();
+    let null = absent.loan_reference_number_null();
     assert!(::std::matches!(null.loan_reference_number, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -742,7 +742,7 @@ fn mx_platform_account_number_response_member_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("member_guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_member_guid_null();
+    let null = absent.member_guid_null();
     assert!(::std::matches!(null.member_guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -776,7 +776,7 @@ fn mx_platform_account_number_response_passed_validation_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("passed_validation".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_passed_validation_null();
+    let null = absent.passed_validation_null();
     assert!(::std::matches!(null.passed_validation, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -811,7 +811,7 @@ fn mx_platform_account_number_response_routing_number_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("routing_number".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_routing_number_null();
+    let null = absent.routing_number_null();
     assert!(::std::matches!(null.routing_number, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -846,7 +846,7 @@ fn mx_platform_account_number_response_sequence_number_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("sequence_number".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_sequence_number_null();
+    let null = absent.sequence_number_null();
     assert!(::std::matches!(null.sequence_number, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -881,7 +881,7 @@ fn mx_platform_account_number_response_transit_number_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("transit_number".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_transit_number_null();
+    let null = absent.transit_number_null();
     assert!(::std::matches!(null.transit_number, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -916,7 +916,7 @@ fn mx_platform_account_number_response_user_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("user_guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_user_guid_null();
+    let null = absent.user_guid_null();
     assert!(::std::matches!(null.user_guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -950,7 +950,7 @@ fn mx_platform_account_owner_response_address_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("address".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_address_null();
+    let null = absent.address_null();
     assert!(::std::matches!(null.address, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -984,7 +984,7 @@ fn mx_platform_account_owner_response_city_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("city".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_city_null();
+    let null = absent.city_null();
     assert!(::std::matches!(null.city, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -1016,7 +1016,7 @@ fn mx_platform_account_owner_response_country_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("country".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_country_null();
+    let null = absent.country_null();
     assert!(::std::matches!(null.country, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -1050,7 +1050,7 @@ fn mx_platform_account_owner_response_first_name_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("first_name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_first_name_null();
+    let null = absent.first_name_null();
     assert!(::std::matches!(null.first_name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -1084,7 +1084,7 @@ fn mx_platform_account_owner_response_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_guid_null();
+    let null = absent.guid_null();
     assert!(::std::matches!(null.guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -1116,7 +1116,7 @@ fn mx_platform_account_owner_response_last_name_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("last_name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_last_name_null();
+    let null = absent.last_name_null();
     assert!(::std::matches!(null.last_name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -1150,7 +1150,7 @@ fn mx_platform_account_owner_response_member_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("member_guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_member_guid_null();
+    let null = absent.member_guid_null();
     assert!(::std::matches!(null.member_guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -1184,7 +1184,7 @@ fn mx_platform_account_owner_response_owner_name_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("owner_name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_owner_name_null();
+    let null = absent.owner_name_null();
     assert!(::std::matches!(null.owner_name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -1218,7 +1218,7 @@ fn mx_platform_account_owner_response_phone_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("phone".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_phone_null();
+    let null = absent.phone_null();
     assert!(::std::matches!(null.phone, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -1250,7 +1250,7 @@ fn mx_platform_account_owner_response_postal_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("postal_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_postal_code_null();
+    let null = absent.postal_code_null();
     assert!(::std::matches!(null.postal_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -1284,7 +1284,7 @@ fn mx_platform_account_owner_response_state_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("state".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_state_null();
+    let null = absent.state_null();
     assert!(::std::matches!(null.state, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -1316,7 +1316,7 @@ fn mx_platform_account_owner_response_user_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("user_guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_user_guid_null();
+    let null = absent.user_guid_null();
     assert!(::std::matches!(null.user_guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -1350,7 +1350,7 @@ fn mx_platform_account_update_request_account_subtype_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("account_subtype".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_account_subtype_null();
+    let null = absent.account_subtype_null();
     assert!(::std::matches!(null.account_subtype, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -1385,7 +1385,7 @@ fn mx_platform_account_update_request_account_type_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("account_type".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_account_type_null();
+    let null = absent.account_type_null();
     assert!(::std::matches!(null.account_type, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -1420,7 +1420,7 @@ fn mx_platform_account_update_request_apr_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("apr".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_apr_null();
+    let null = absent.apr_null();
     assert!(::std::matches!(null.apr, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -1452,7 +1452,7 @@ fn mx_platform_account_update_request_credit_limit_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("credit_limit".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_credit_limit_null();
+    let null = absent.credit_limit_null();
     assert!(::std::matches!(null.credit_limit, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -1487,7 +1487,7 @@ fn mx_platform_account_update_request_currency_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("currency_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_currency_code_null();
+    let null = absent.currency_code_null();
     assert!(::std::matches!(null.currency_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -1524,7 +1524,7 @@ fn mx_platform_ach_response_account_number_last_four_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("account_number_last_four".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_account_number_last_four_null();
+    let null = absent.account_number_last_four_null();
     assert!(::std::matches!(null.account_number_last_four, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -1559,7 +1559,7 @@ fn mx_platform_ach_response_account_type_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("account_type".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_account_type_null();
+    let null = absent.account_type_null();
     assert!(::std::matches!(null.account_type, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -1594,7 +1594,7 @@ fn mx_platform_ach_response_ach_initiated_at_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("ach_initiated_at".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_ach_initiated_at_null();
+    let null = absent.ach_initiated_at_null();
     assert!(::std::matches!(null.ach_initiated_at, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -1631,7 +1631,7 @@ fn mx_platform_ach_response_corrected_account_number_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("corrected_account_number".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_corrected_account_number_null();
+    let null = absent.corrected_account_number_null();
     assert!(::std::matches!(null.corrected_account_number, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -1668,7 +1668,7 @@ fn mx_platform_ach_response_corrected_routing_number_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("corrected_routing_number".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_corrected_routing_number_null();
+    let null = absent.corrected_routing_number_null();
     assert!(::std::matches!(null.corrected_routing_number, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -1703,7 +1703,7 @@ fn mx_platform_ach_response_investigation_notes_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("investigation_notes".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_investigation_notes_null();
+    let null = absent.investigation_notes_null();
     assert!(::std::matches!(null.investigation_notes, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -1738,7 +1738,7 @@ fn mx_platform_ach_response_processing_errors_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("processing_errors".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_processing_errors_null();
+    let null = absent.processing_errors_null();
     assert!(::std::matches!(null.processing_errors, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -1773,7 +1773,7 @@ fn mx_platform_ach_response_resolution_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("resolution_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_resolution_code_null();
+    let null = absent.resolution_code_null();
     assert!(::std::matches!(null.resolution_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -1808,7 +1808,7 @@ fn mx_platform_ach_response_resolution_detail_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("resolution_detail".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_resolution_detail_null();
+    let null = absent.resolution_detail_null();
     assert!(::std::matches!(null.resolution_detail, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -1843,7 +1843,7 @@ fn mx_platform_ach_response_resolved_status_at_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("resolved_status_at".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_resolved_status_at_null();
+    let null = absent.resolved_status_at_null();
     assert!(::std::matches!(null.resolved_status_at, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -1878,7 +1878,7 @@ fn mx_platform_ach_response_return_notes_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("return_notes".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_return_notes_null();
+    let null = absent.return_notes_null();
     assert!(::std::matches!(null.return_notes, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -1915,7 +1915,7 @@ fn mx_platform_ach_response_return_account_number_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("return_account_number".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_return_account_number_null();
+    let null = absent.return_account_number_null();
     assert!(::std::matches!(null.return_account_number, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -1952,7 +1952,7 @@ fn mx_platform_ach_response_return_routing_number_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("return_routing_number".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_return_routing_number_null();
+    let null = absent.return_routing_number_null();
     assert!(::std::matches!(null.return_routing_number, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -1987,7 +1987,7 @@ fn mx_platform_ach_response_return_status_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("return_status".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_return_status_null();
+    let null = absent.return_status_null();
     assert!(::std::matches!(null.return_status, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -2022,7 +2022,7 @@ fn mx_platform_ach_response_returned_at_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("returned_at".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_returned_at_null();
+    let null = absent.returned_at_null();
     assert!(::std::matches!(null.returned_at, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -2056,7 +2056,7 @@ fn mx_platform_ach_response_sec_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("sec_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_sec_code_null();
+    let null = absent.sec_code_null();
     assert!(::std::matches!(null.sec_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -2092,7 +2092,7 @@ fn mx_platform_ach_response_started_processing_at_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("started_processing_at".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_started_processing_at_null();
+    let null = absent.started_processing_at_null();
     assert!(::std::matches!(null.started_processing_at, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -2127,7 +2127,7 @@ fn mx_platform_ach_response_submitted_at_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("submitted_at".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_submitted_at_null();
+    let null = absent.submitted_at_null();
     assert!(::std::matches!(null.submitted_at, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -2162,7 +2162,7 @@ fn mx_platform_ach_response_transaction_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("transaction_amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_transaction_amount_null();
+    let null = absent.transaction_amount_null();
     assert!(::std::matches!(null.transaction_amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -2202,7 +2202,7 @@ fn mx_platform_ach_return_create_request_account_number_last_four_absent_or_null
         .as_object_mut()
         .expect("an object")
         .insert("account_number_last_four".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_account_number_last_four_null();
+    let null = absent.account_number_last_four_null();
     assert!(::std::matches!(null.account_number_last_four, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -2240,7 +2240,7 @@ fn mx_platform_ach_return_create_request_ach_initiated_at_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("ach_initiated_at".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_ach_initiated_at_null();
+    let null = absent.ach_initiated_at_null();
     assert!(::std::matches!(null.ach_initiated_at, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -2280,7 +2280,7 @@ fn mx_platform_ach_return_create_request_corrected_account_number_absent_or_null
         .as_object_mut()
         .expect("an object")
         .insert("corrected_account_number".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_corrected_account_number_null();
+    let null = absent.corrected_account_number_null();
     assert!(::std::matches!(null.corrected_account_number, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -2320,7 +2320,7 @@ fn mx_platform_ach_return_create_request_corrected_routing_number_absent_or_null
         .as_object_mut()
         .expect("an object")
         .insert("corrected_routing_number".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_corrected_routing_number_null();
+    let null = absent.corrected_routing_number_null();
     assert!(::std::matches!(null.corrected_routing_number, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -2355,7 +2355,7 @@ fn mx_platform_budget_response_metadata_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("metadata".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_metadata_null();
+    let null = absent.metadata_null();
     assert!(::std::matches!(null.metadata, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -2389,7 +2389,7 @@ fn mx_platform_budget_response_name_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_name_null();
+    let null = absent.name_null();
     assert!(::std::matches!(null.name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -2421,7 +2421,7 @@ fn mx_platform_budget_response_off_track_percentage_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("off_track_percentage".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_off_track_percentage_null();
+    let null = absent.off_track_percentage_null();
     assert!(::std::matches!(null.off_track_percentage, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -2456,7 +2456,7 @@ fn mx_platform_budget_response_parent_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("parent_guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_parent_guid_null();
+    let null = absent.parent_guid_null();
     assert!(::std::matches!(null.parent_guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -2490,7 +2490,7 @@ fn mx_platform_budget_response_percent_spent_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("percent_spent".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_percent_spent_null();
+    let null = absent.percent_spent_null();
     assert!(::std::matches!(null.percent_spent, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -2525,7 +2525,7 @@ fn mx_platform_goal_response_goal_type_name_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("goal_type_name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_goal_type_name_null();
+    let null = absent.goal_type_name_null();
     assert!(::std::matches!(null.goal_type_name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -2560,7 +2560,7 @@ fn mx_platform_goals_response_goal_type_name_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("goal_type_name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_goal_type_name_null();
+    let null = absent.goal_type_name_null();
     assert!(::std::matches!(null.goal_type_name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -2595,7 +2595,7 @@ fn mx_platform_update_goal_body_goal_type_name_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("goal_type_name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_goal_type_name_null();
+    let null = absent.goal_type_name_null();
     assert!(::std::matches!(null.goal_type_name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -2630,7 +2630,7 @@ fn mx_platform_insight_response_active_at_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("active_at".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_active_at_null();
+    let null = absent.active_at_null();
     assert!(::std::matches!(null.active_at, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -2664,7 +2664,7 @@ fn mx_platform_insight_response_created_at_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("created_at".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_created_at_null();
+    let null = absent.created_at_null();
     assert!(::std::matches!(null.created_at, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -2698,7 +2698,7 @@ fn mx_platform_insight_response_cta_clicked_at_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("cta_clicked_at".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_cta_clicked_at_null();
+    let null = absent.cta_clicked_at_null();
     assert!(::std::matches!(null.cta_clicked_at, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -2733,7 +2733,7 @@ fn mx_platform_insight_response_description_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("description".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_description_null();
+    let null = absent.description_null();
     assert!(::std::matches!(null.description, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -2767,7 +2767,7 @@ fn mx_platform_insight_response_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_guid_null();
+    let null = absent.guid_null();
     assert!(::std::matches!(null.guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -2801,7 +2801,7 @@ fn mx_platform_insight_response_has_associated_accounts_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("has_associated_accounts".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_has_associated_accounts_null();
+    let null = absent.has_associated_accounts_null();
     assert!(::std::matches!(null.has_associated_accounts, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -2838,7 +2838,7 @@ fn mx_platform_insight_response_has_associated_categories_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("has_associated_categories".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_has_associated_categories_null();
+    let null = absent.has_associated_categories_null();
     assert!(::std::matches!(null.has_associated_categories, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -2875,7 +2875,7 @@ fn mx_platform_insight_response_has_associated_merchants_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("has_associated_merchants".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_has_associated_merchants_null();
+    let null = absent.has_associated_merchants_null();
     assert!(::std::matches!(null.has_associated_merchants, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -2916,7 +2916,7 @@ fn mx_platform_insight_response_has_associated_scheduled_payments_absent_or_null
             "has_associated_scheduled_payments".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_has_associated_scheduled_payments_null();
+    let null = absent.has_associated_scheduled_payments_null();
     assert!(::std::matches!(null.has_associated_scheduled_payments, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -2954,7 +2954,7 @@ fn mx_platform_insight_response_has_associated_transactions_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("has_associated_transactions".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_has_associated_transactions_null();
+    let null = absent.has_associated_transactions_null();
     assert!(::std::matches!(null.has_associated_transactions, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -2989,7 +2989,7 @@ fn mx_platform_insight_response_has_been_displayed_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("has_been_displayed".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_has_been_displayed_null();
+    let null = absent.has_been_displayed_null();
     assert!(::std::matches!(null.has_been_displayed, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -3024,7 +3024,7 @@ fn mx_platform_insight_response_is_dismissed_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("is_dismissed".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_dismissed_null();
+    let null = absent.is_dismissed_null();
     assert!(::std::matches!(null.is_dismissed, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -3059,7 +3059,7 @@ fn mx_platform_insight_response_micro_call_to_action_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("micro_call_to_action".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_micro_call_to_action_null();
+    let null = absent.micro_call_to_action_null();
     assert!(::std::matches!(null.micro_call_to_action, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -3094,7 +3094,7 @@ fn mx_platform_insight_response_micro_description_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("micro_description".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_micro_description_null();
+    let null = absent.micro_description_null();
     assert!(::std::matches!(null.micro_description, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -3129,7 +3129,7 @@ fn mx_platform_insight_response_micro_title_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("micro_title".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_micro_title_null();
+    let null = absent.micro_title_null();
     assert!(::std::matches!(null.micro_title, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -3163,7 +3163,7 @@ fn mx_platform_insight_response_template_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("template".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_template_null();
+    let null = absent.template_null();
     assert!(::std::matches!(null.template, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -3197,7 +3197,7 @@ fn mx_platform_insight_response_title_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("title".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_title_null();
+    let null = absent.title_null();
     assert!(::std::matches!(null.title, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -3229,7 +3229,7 @@ fn mx_platform_insight_response_updated_at_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("updated_at".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_updated_at_null();
+    let null = absent.updated_at_null();
     assert!(::std::matches!(null.updated_at, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -3263,7 +3263,7 @@ fn mx_platform_investment_holding_response_cost_basis_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("cost_basis".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_cost_basis_null();
+    let null = absent.cost_basis_null();
     assert!(::std::matches!(null.cost_basis, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -3297,7 +3297,7 @@ fn mx_platform_investment_holding_response_coupon_yield_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("coupon_yield".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_coupon_yield_null();
+    let null = absent.coupon_yield_null();
     assert!(::std::matches!(null.coupon_yield, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -3332,7 +3332,7 @@ fn mx_platform_investment_holding_response_currency_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("currency_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_currency_code_null();
+    let null = absent.currency_code_null();
     assert!(::std::matches!(null.currency_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -3367,7 +3367,7 @@ fn mx_platform_investment_holding_response_current_price_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("current_price".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_current_price_null();
+    let null = absent.current_price_null();
     assert!(::std::matches!(null.current_price, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -3402,7 +3402,7 @@ fn mx_platform_investment_holding_response_daily_change_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("daily_change".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_daily_change_null();
+    let null = absent.daily_change_null();
     assert!(::std::matches!(null.daily_change, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -3437,7 +3437,7 @@ fn mx_platform_investment_holding_response_description_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("description".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_description_null();
+    let null = absent.description_null();
     assert!(::std::matches!(null.description, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -3471,7 +3471,7 @@ fn mx_platform_investment_holding_response_expiration_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("expiration".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_expiration_null();
+    let null = absent.expiration_null();
     assert!(::std::matches!(null.expiration, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -3505,7 +3505,7 @@ fn mx_platform_investment_holding_response_face_value_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("face_value".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_face_value_null();
+    let null = absent.face_value_null();
     assert!(::std::matches!(null.face_value, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -3539,7 +3539,7 @@ fn mx_platform_investment_holding_response_frequency_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("frequency".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_frequency_null();
+    let null = absent.frequency_null();
     assert!(::std::matches!(null.frequency, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -3573,7 +3573,7 @@ fn mx_platform_investment_holding_response_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_guid_null();
+    let null = absent.guid_null();
     assert!(::std::matches!(null.guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -3605,7 +3605,7 @@ fn mx_platform_investment_holding_response_market_value_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("market_value".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_market_value_null();
+    let null = absent.market_value_null();
     assert!(::std::matches!(null.market_value, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -3640,7 +3640,7 @@ fn mx_platform_investment_holding_response_maturity_date_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("maturity_date".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_maturity_date_null();
+    let null = absent.maturity_date_null();
     assert!(::std::matches!(null.maturity_date, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -3675,7 +3675,7 @@ fn mx_platform_investment_holding_response_percentage_change_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("percentage_change".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_percentage_change_null();
+    let null = absent.percentage_change_null();
     assert!(::std::matches!(null.percentage_change, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -3710,7 +3710,7 @@ fn mx_platform_investment_holding_response_purchase_price_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("purchase_price".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_purchase_price_null();
+    let null = absent.purchase_price_null();
     assert!(::std::matches!(null.purchase_price, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -3745,7 +3745,7 @@ fn mx_platform_investment_holding_response_quantity_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("quantity".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_quantity_null();
+    let null = absent.quantity_null();
     assert!(::std::matches!(null.quantity, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -3779,7 +3779,7 @@ fn mx_platform_investment_holding_response_rate_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("rate".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_rate_null();
+    let null = absent.rate_null();
     assert!(::std::matches!(null.rate, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -3811,7 +3811,7 @@ fn mx_platform_investment_holding_response_strike_price_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("strike_price".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_strike_price_null();
+    let null = absent.strike_price_null();
     assert!(::std::matches!(null.strike_price, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -3846,7 +3846,7 @@ fn mx_platform_investment_holding_response_symbol_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("symbol".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_symbol_null();
+    let null = absent.symbol_null();
     assert!(::std::matches!(null.symbol, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -3880,7 +3880,7 @@ fn mx_platform_investment_holding_response_term_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("term".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_term_null();
+    let null = absent.term_null();
     assert!(::std::matches!(null.term, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -3912,7 +3912,7 @@ fn mx_platform_investment_holding_response_today_ugl_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("today_ugl_amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_today_ugl_amount_null();
+    let null = absent.today_ugl_amount_null();
     assert!(::std::matches!(null.today_ugl_amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -3947,7 +3947,7 @@ fn mx_platform_investment_holding_response_today_ugl_percentage_absent_or_null()
         .as_object_mut()
         .expect("an object")
         .insert("today_ugl_percentage".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_today_ugl_percentage_null();
+    let null = absent.today_ugl_percentage_null();
     assert!(::std::matches!(null.today_ugl_percentage, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -3982,7 +3982,7 @@ fn mx_platform_investment_holding_response_total_ugl_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("total_ugl_amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_total_ugl_amount_null();
+    let null = absent.total_ugl_amount_null();
     assert!(::std::matches!(null.total_ugl_amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -4017,7 +4017,7 @@ fn mx_platform_investment_holding_response_total_ugl_percentage_absent_or_null()
         .as_object_mut()
         .expect("an object")
         .insert("total_ugl_percentage".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_total_ugl_percentage_null();
+    let null = absent.total_ugl_percentage_null();
     assert!(::std::matches!(null.total_ugl_percentage, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -4052,7 +4052,7 @@ fn mx_platform_investment_holding_response_unvested_quantity_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("unvested_quantity".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_unvested_quantity_null();
+    let null = absent.unvested_quantity_null();
     assert!(::std::matches!(null.unvested_quantity, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -4087,7 +4087,7 @@ fn mx_platform_investment_holding_response_unvested_value_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("unvested_value".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_unvested_value_null();
+    let null = absent.unvested_value_null();
     assert!(::std::matches!(null.unvested_value, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -4122,7 +4122,7 @@ fn mx_platform_investment_holding_response_user_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("user_guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_user_guid_null();
+    let null = absent.user_guid_null();
     assert!(::std::matches!(null.user_guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -4156,7 +4156,7 @@ fn mx_platform_investment_holding_response_vested_quantity_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("vested_quantity".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_vested_quantity_null();
+    let null = absent.vested_quantity_null();
     assert!(::std::matches!(null.vested_quantity, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -4191,7 +4191,7 @@ fn mx_platform_investment_holding_response_vested_value_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("vested_value".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_vested_value_null();
+    let null = absent.vested_value_null();
     assert!(::std::matches!(null.vested_value, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -4226,7 +4226,7 @@ fn mx_platform_investment_holding_response_created_at_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("created_at".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_created_at_null();
+    let null = absent.created_at_null();
     assert!(::std::matches!(null.created_at, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -4260,7 +4260,7 @@ fn mx_platform_investment_holding_response_current_price_as_of_absent_or_null() 
         .as_object_mut()
         .expect("an object")
         .insert("current_price_as_of".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_current_price_as_of_null();
+    let null = absent.current_price_as_of_null();
     assert!(::std::matches!(null.current_price_as_of, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -4295,7 +4295,7 @@ fn mx_platform_investment_holding_response_issue_date_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("issue_date".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_issue_date_null();
+    let null = absent.issue_date_null();
     assert!(::std::matches!(null.issue_date, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -4329,7 +4329,7 @@ fn mx_platform_investment_holding_response_vesting_start_date_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("vesting_start_date".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_vesting_start_date_null();
+    let null = absent.vesting_start_date_null();
     assert!(::std::matches!(null.vesting_start_date, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -4364,7 +4364,7 @@ fn mx_platform_investment_holding_response_vesting_end_date_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("vesting_end_date".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_vesting_end_date_null();
+    let null = absent.vesting_end_date_null();
     assert!(::std::matches!(null.vesting_end_date, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -4399,7 +4399,7 @@ fn mx_platform_investment_holding_response_put_or_call_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("put_or_call".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_put_or_call_null();
+    let null = absent.put_or_call_null();
     assert!(::std::matches!(null.put_or_call, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -4433,7 +4433,7 @@ fn mx_platform_investment_holding_response_holding_type_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("holding_type".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_holding_type_null();
+    let null = absent.holding_type_null();
     assert!(::std::matches!(null.holding_type, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -4468,7 +4468,7 @@ fn mx_platform_investment_holding_response_term_unit_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("term_unit".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_term_unit_null();
+    let null = absent.term_unit_null();
     assert!(::std::matches!(null.term_unit, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -4505,7 +4505,7 @@ fn mx_platform_managed_account_create_request_available_credit_absent_or_null() 
         .as_object_mut()
         .expect("an object")
         .insert("available_credit".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_available_credit_null();
+    let null = absent.available_credit_null();
     assert!(::std::matches!(null.available_credit, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -4543,7 +4543,7 @@ fn mx_platform_managed_account_create_request_currency_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("currency_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_currency_code_null();
+    let null = absent.currency_code_null();
     assert!(::std::matches!(null.currency_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -4581,7 +4581,7 @@ fn mx_platform_managed_account_create_request_day_payment_is_due_absent_or_null(
         .as_object_mut()
         .expect("an object")
         .insert("day_payment_is_due".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_day_payment_is_due_null();
+    let null = absent.day_payment_is_due_null();
     assert!(::std::matches!(null.day_payment_is_due, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -4616,7 +4616,7 @@ fn mx_platform_managed_account_update_request_available_credit_absent_or_null() 
         .as_object_mut()
         .expect("an object")
         .insert("available_credit".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_available_credit_null();
+    let null = absent.available_credit_null();
     assert!(::std::matches!(null.available_credit, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -4651,7 +4651,7 @@ fn mx_platform_managed_account_update_request_balance_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("balance".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_balance_null();
+    let null = absent.balance_null();
     assert!(::std::matches!(null.balance, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -4685,7 +4685,7 @@ fn mx_platform_managed_account_update_request_currency_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("currency_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_currency_code_null();
+    let null = absent.currency_code_null();
     assert!(::std::matches!(null.currency_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -4720,7 +4720,7 @@ fn mx_platform_managed_account_update_request_day_payment_is_due_absent_or_null(
         .as_object_mut()
         .expect("an object")
         .insert("day_payment_is_due".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_day_payment_is_due_null();
+    let null = absent.day_payment_is_due_null();
     assert!(::std::matches!(null.day_payment_is_due, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -4758,7 +4758,7 @@ fn mx_platform_managed_transaction_create_request_category_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("category".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_category_null();
+    let null = absent.category_null();
     assert!(::std::matches!(null.category, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -4795,7 +4795,7 @@ fn mx_platform_managed_transaction_create_request_check_number_string_absent_or_
         .as_object_mut()
         .expect("an object")
         .insert("check_number_string".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_check_number_string_null();
+    let null = absent.check_number_string_null();
     assert!(::std::matches!(null.check_number_string, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -4833,7 +4833,7 @@ fn mx_platform_managed_transaction_create_request_currency_code_absent_or_null()
         .as_object_mut()
         .expect("an object")
         .insert("currency_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_currency_code_null();
+    let null = absent.currency_code_null();
     assert!(::std::matches!(null.currency_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -4868,7 +4868,7 @@ fn mx_platform_managed_transaction_update_request_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_amount_null();
+    let null = absent.amount_null();
     assert!(::std::matches!(null.amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -4902,7 +4902,7 @@ fn mx_platform_managed_transaction_update_request_category_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("category".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_category_null();
+    let null = absent.category_null();
     assert!(::std::matches!(null.category, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -4936,7 +4936,7 @@ fn mx_platform_managed_transaction_update_request_check_number_string_absent_or_
         .as_object_mut()
         .expect("an object")
         .insert("check_number_string".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_check_number_string_null();
+    let null = absent.check_number_string_null();
     assert!(::std::matches!(null.check_number_string, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -4971,7 +4971,7 @@ fn mx_platform_managed_transaction_update_request_currency_code_absent_or_null()
         .as_object_mut()
         .expect("an object")
         .insert("currency_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_currency_code_null();
+    let null = absent.currency_code_null();
     assert!(::std::matches!(null.currency_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -5006,7 +5006,7 @@ fn mx_platform_challenge_response_field_name_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("field_name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_field_name_null();
+    let null = absent.field_name_null();
     assert!(::std::matches!(null.field_name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -5040,7 +5040,7 @@ fn mx_platform_challenge_response_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_guid_null();
+    let null = absent.guid_null();
     assert!(::std::matches!(null.guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -5072,7 +5072,7 @@ fn mx_platform_challenge_response_image_data_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("image_data".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_image_data_null();
+    let null = absent.image_data_null();
     assert!(::std::matches!(null.image_data, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -5106,7 +5106,7 @@ fn mx_platform_challenge_response_label_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("label".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_label_null();
+    let null = absent.label_null();
     assert!(::std::matches!(null.label, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -5138,7 +5138,7 @@ fn mx_platform_challenge_response_type_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("type".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_type_null();
+    let null = absent.type_null();
     assert!(::std::matches!(null.type_, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -5170,7 +5170,7 @@ fn mx_platform_image_option_response_data_uri_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("data_uri".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_data_uri_null();
+    let null = absent.data_uri_null();
     assert!(::std::matches!(null.data_uri, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -5204,7 +5204,7 @@ fn mx_platform_image_option_response_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_guid_null();
+    let null = absent.guid_null();
     assert!(::std::matches!(null.guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -5236,7 +5236,7 @@ fn mx_platform_image_option_response_label_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("label".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_label_null();
+    let null = absent.label_null();
     assert!(::std::matches!(null.label, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -5268,7 +5268,7 @@ fn mx_platform_image_option_response_value_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("value".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_value_null();
+    let null = absent.value_null();
     assert!(::std::matches!(null.value, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -5300,7 +5300,7 @@ fn mx_platform_option_response_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_guid_null();
+    let null = absent.guid_null();
     assert!(::std::matches!(null.guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -5332,7 +5332,7 @@ fn mx_platform_option_response_label_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("label".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_label_null();
+    let null = absent.label_null();
     assert!(::std::matches!(null.label, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -5364,7 +5364,7 @@ fn mx_platform_option_response_value_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("value".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_value_null();
+    let null = absent.value_null();
     assert!(::std::matches!(null.value, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -5396,7 +5396,7 @@ fn mx_platform_member_status_response_aggregated_at_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("aggregated_at".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_aggregated_at_null();
+    let null = absent.aggregated_at_null();
     assert!(::std::matches!(null.aggregated_at, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -5431,7 +5431,7 @@ fn mx_platform_member_status_response_connection_status_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("connection_status".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_connection_status_null();
+    let null = absent.connection_status_null();
     assert!(::std::matches!(null.connection_status, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -5466,7 +5466,7 @@ fn mx_platform_member_status_response_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_guid_null();
+    let null = absent.guid_null();
     assert!(::std::matches!(null.guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -5501,7 +5501,7 @@ fn mx_platform_member_status_response_has_processed_account_numbers_absent_or_nu
         .as_object_mut()
         .expect("an object")
         .insert("has_processed_account_numbers".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_has_processed_account_numbers_null();
+    let null = absent.has_processed_account_numbers_null();
     assert!(::std::matches!(null.has_processed_account_numbers, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -5538,7 +5538,7 @@ fn mx_platform_member_status_response_has_processed_accounts_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("has_processed_accounts".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_has_processed_accounts_null();
+    let null = absent.has_processed_accounts_null();
     assert!(::std::matches!(null.has_processed_accounts, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -5575,7 +5575,7 @@ fn mx_platform_member_status_response_has_processed_transactions_absent_or_null(
         .as_object_mut()
         .expect("an object")
         .insert("has_processed_transactions".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_has_processed_transactions_null();
+    let null = absent.has_processed_transactions_null();
     assert!(::std::matches!(null.has_processed_transactions, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -5610,7 +5610,7 @@ fn mx_platform_member_status_response_is_authenticated_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("is_authenticated".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_authenticated_null();
+    let null = absent.is_authenticated_null();
     assert!(::std::matches!(null.is_authenticated, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -5645,7 +5645,7 @@ fn mx_platform_member_status_response_is_being_aggregated_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("is_being_aggregated".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_being_aggregated_null();
+    let null = absent.is_being_aggregated_null();
     assert!(::std::matches!(null.is_being_aggregated, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -5682,7 +5682,7 @@ fn mx_platform_member_status_response_successfully_aggregated_at_absent_or_null(
         .as_object_mut()
         .expect("an object")
         .insert("successfully_aggregated_at".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_successfully_aggregated_at_null();
+    let null = absent.successfully_aggregated_at_null();
     assert!(::std::matches!(null.successfully_aggregated_at, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -5717,7 +5717,7 @@ fn mx_platform_merchant_location_response_city_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("city".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_city_null();
+    let null = absent.city_null();
     assert!(::std::matches!(null.city, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -5749,7 +5749,7 @@ fn mx_platform_merchant_location_response_country_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("country".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_country_null();
+    let null = absent.country_null();
     assert!(::std::matches!(null.country, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -5783,7 +5783,7 @@ fn mx_platform_merchant_location_response_created_at_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("created_at".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_created_at_null();
+    let null = absent.created_at_null();
     assert!(::std::matches!(null.created_at, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -5817,7 +5817,7 @@ fn mx_platform_merchant_location_response_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_guid_null();
+    let null = absent.guid_null();
     assert!(::std::matches!(null.guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -5849,7 +5849,7 @@ fn mx_platform_merchant_location_response_latitude_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("latitude".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_latitude_null();
+    let null = absent.latitude_null();
     assert!(::std::matches!(null.latitude, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -5883,7 +5883,7 @@ fn mx_platform_merchant_location_response_longitude_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("longitude".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_longitude_null();
+    let null = absent.longitude_null();
     assert!(::std::matches!(null.longitude, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -5917,7 +5917,7 @@ fn mx_platform_merchant_location_response_merchant_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("merchant_guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_merchant_guid_null();
+    let null = absent.merchant_guid_null();
     assert!(::std::matches!(null.merchant_guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -5952,7 +5952,7 @@ fn mx_platform_merchant_location_response_phone_number_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("phone_number".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_phone_number_null();
+    let null = absent.phone_number_null();
     assert!(::std::matches!(null.phone_number, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -5987,7 +5987,7 @@ fn mx_platform_merchant_location_response_postal_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("postal_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_postal_code_null();
+    let null = absent.postal_code_null();
     assert!(::std::matches!(null.postal_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -6021,7 +6021,7 @@ fn mx_platform_merchant_location_response_state_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("state".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_state_null();
+    let null = absent.state_null();
     assert!(::std::matches!(null.state, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -6053,7 +6053,7 @@ fn mx_platform_merchant_location_response_street_address_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("street_address".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_street_address_null();
+    let null = absent.street_address_null();
     assert!(::std::matches!(null.street_address, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -6088,7 +6088,7 @@ fn mx_platform_merchant_location_response_updated_at_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("updated_at".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_updated_at_null();
+    let null = absent.updated_at_null();
     assert!(::std::matches!(null.updated_at, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -6122,7 +6122,7 @@ fn mx_platform_microdeposit_response_error_message_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("error_message".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_error_message_null();
+    let null = absent.error_message_null();
     assert!(::std::matches!(null.error_message, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -6157,7 +6157,7 @@ fn mx_platform_microdeposit_response_verified_at_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("verified_at".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_verified_at_null();
+    let null = absent.verified_at_null();
     assert!(::std::matches!(null.verified_at, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -6194,7 +6194,7 @@ fn mx_platform_microdeposit_response_body_micro_deposit_item_error_message_absen
         .as_object_mut()
         .expect("an object")
         .insert("error_message".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_error_message_null();
+    let null = absent.error_message_null();
     assert!(::std::matches!(null.error_message, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -6232,7 +6232,7 @@ fn mx_platform_microdeposit_response_body_micro_deposit_item_verified_at_absent_
         .as_object_mut()
         .expect("an object")
         .insert("verified_at".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_verified_at_null();
+    let null = absent.verified_at_null();
     assert!(::std::matches!(null.verified_at, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -6269,7 +6269,7 @@ fn mx_platform_monthly_cash_flow_response_estimated_goals_contribution_absent_or
         .as_object_mut()
         .expect("an object")
         .insert("estimated_goals_contribution".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_estimated_goals_contribution_null();
+    let null = absent.estimated_goals_contribution_null();
     assert!(::std::matches!(null.estimated_goals_contribution, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -6304,7 +6304,7 @@ fn mx_platform_notification_response_channel_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("channel".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_channel_null();
+    let null = absent.channel_null();
     assert!(::std::matches!(null.channel, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -6338,7 +6338,7 @@ fn mx_platform_authorization_code_request_scope_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("scope".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_scope_null();
+    let null = absent.scope_null();
     assert!(::std::matches!(null.scope, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -6370,7 +6370,7 @@ fn mx_platform_authorization_code_response_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_code_null();
+    let null = absent.code_null();
     assert!(::std::matches!(null.code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -6402,7 +6402,7 @@ fn mx_platform_token_response_access_token_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("access_token".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_access_token_null();
+    let null = absent.access_token_null();
     assert!(::std::matches!(null.access_token, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -6437,7 +6437,7 @@ fn mx_platform_payment_account_body_payment_account_account_type_absent_or_null(
         .as_object_mut()
         .expect("an object")
         .insert("account_type".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_account_type_null();
+    let null = absent.account_type_null();
     assert!(::std::matches!(null.account_type, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -6472,7 +6472,7 @@ fn mx_platform_payment_account_body_payment_account_updated_at_absent_or_null() 
         .as_object_mut()
         .expect("an object")
         .insert("updated_at".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_updated_at_null();
+    let null = absent.updated_at_null();
     assert!(::std::matches!(null.updated_at, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -6506,7 +6506,7 @@ fn mx_platform_processor_owner_body_account_owners_item_country_absent_or_null()
         .as_object_mut()
         .expect("an object")
         .insert("country".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_country_null();
+    let null = absent.country_null();
     assert!(::std::matches!(null.country, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -6546,7 +6546,7 @@ fn mx_platform_credit_card_product_duration_of_introductory_rate_on_balance_tran
             "duration_of_introductory_rate_on_balance_transfer".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_duration_of_introductory_rate_on_balance_transfer_null();
+    let null = absent.duration_of_introductory_rate_on_balance_transfer_null();
     assert!(
         ::std::matches!(null.duration_of_introductory_rate_on_balance_transfer,
         Some(None))
@@ -6590,7 +6590,7 @@ fn mx_platform_credit_card_product_duration_of_introductory_rate_on_purchases_ab
             "duration_of_introductory_rate_on_purchases".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_duration_of_introductory_rate_on_purchases_null();
+    let null = absent.duration_of_introductory_rate_on_purchases_null();
     assert!(
         ::std::matches!(null.duration_of_introductory_rate_on_purchases, Some(None))
     );
@@ -6627,7 +6627,7 @@ fn mx_platform_category_response_created_at_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("created_at".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_created_at_null();
+    let null = absent.created_at_null();
     assert!(::std::matches!(null.created_at, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -6661,7 +6661,7 @@ fn mx_platform_category_response_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_guid_null();
+    let null = absent.guid_null();
     assert!(::std::matches!(null.guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -6693,7 +6693,7 @@ fn mx_platform_category_response_is_default_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("is_default".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_default_null();
+    let null = absent.is_default_null();
     assert!(::std::matches!(null.is_default, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -6727,7 +6727,7 @@ fn mx_platform_category_response_is_income_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("is_income".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_income_null();
+    let null = absent.is_income_null();
     assert!(::std::matches!(null.is_income, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -6761,7 +6761,7 @@ fn mx_platform_category_response_metadata_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("metadata".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_metadata_null();
+    let null = absent.metadata_null();
     assert!(::std::matches!(null.metadata, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -6795,7 +6795,7 @@ fn mx_platform_category_response_name_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_name_null();
+    let null = absent.name_null();
     assert!(::std::matches!(null.name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -6827,7 +6827,7 @@ fn mx_platform_category_response_parent_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("parent_guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_parent_guid_null();
+    let null = absent.parent_guid_null();
     assert!(::std::matches!(null.parent_guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -6861,7 +6861,7 @@ fn mx_platform_category_response_updated_at_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("updated_at".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_updated_at_null();
+    let null = absent.updated_at_null();
     assert!(::std::matches!(null.updated_at, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -6895,7 +6895,7 @@ fn mx_platform_institution_response_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_code_null();
+    let null = absent.code_null();
     assert!(::std::matches!(null.code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -6927,7 +6927,7 @@ fn mx_platform_institution_response_forgot_password_url_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("forgot_password_url".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_forgot_password_url_null();
+    let null = absent.forgot_password_url_null();
     assert!(::std::matches!(null.forgot_password_url, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -6962,7 +6962,7 @@ fn mx_platform_institution_response_forgot_username_url_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("forgot_username_url".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_forgot_username_url_null();
+    let null = absent.forgot_username_url_null();
     assert!(::std::matches!(null.forgot_username_url, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -6997,7 +6997,7 @@ fn mx_platform_institution_response_instructional_text_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("instructional_text".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_instructional_text_null();
+    let null = absent.instructional_text_null();
     assert!(::std::matches!(null.instructional_text, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -7034,7 +7034,7 @@ fn mx_platform_institution_response_instructional_text_steps_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("instructional_text_steps".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_instructional_text_steps_null();
+    let null = absent.instructional_text_steps_null();
     assert!(::std::matches!(null.instructional_text_steps, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -7071,7 +7071,7 @@ fn mx_platform_institution_response_is_disabled_by_client_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("is_disabled_by_client".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_disabled_by_client_null();
+    let null = absent.is_disabled_by_client_null();
     assert!(::std::matches!(null.is_disabled_by_client, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -7106,7 +7106,7 @@ fn mx_platform_institution_response_medium_logo_url_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("medium_logo_url".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_medium_logo_url_null();
+    let null = absent.medium_logo_url_null();
     assert!(::std::matches!(null.medium_logo_url, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -7141,7 +7141,7 @@ fn mx_platform_institution_response_name_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_name_null();
+    let null = absent.name_null();
     assert!(::std::matches!(null.name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -7173,7 +7173,7 @@ fn mx_platform_institution_response_small_logo_url_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("small_logo_url".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_small_logo_url_null();
+    let null = absent.small_logo_url_null();
     assert!(::std::matches!(null.small_logo_url, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -7208,7 +7208,7 @@ fn mx_platform_institution_response_supports_oauth_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("supports_oauth".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_supports_oauth_null();
+    let null = absent.supports_oauth_null();
     assert!(::std::matches!(null.supports_oauth, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -7245,7 +7245,7 @@ fn mx_platform_institution_response_supports_tax_document_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("supports_tax_document".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_supports_tax_document_null();
+    let null = absent.supports_tax_document_null();
     assert!(::std::matches!(null.supports_tax_document, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -7282,7 +7282,7 @@ fn mx_platform_institution_response_trouble_signing_in_url_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("trouble_signing_in_url".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_trouble_signing_in_url_null();
+    let null = absent.trouble_signing_in_url_null();
     assert!(::std::matches!(null.trouble_signing_in_url, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -7317,7 +7317,7 @@ fn mx_platform_institution_response_url_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("url".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_url_null();
+    let null = absent.url_null();
     assert!(::std::matches!(null.url, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -7349,7 +7349,7 @@ fn mx_platform_credential_response_display_order_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("display_order".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_display_order_null();
+    let null = absent.display_order_null();
     assert!(::std::matches!(null.display_order, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -7384,7 +7384,7 @@ fn mx_platform_credential_response_field_name_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("field_name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_field_name_null();
+    let null = absent.field_name_null();
     assert!(::std::matches!(null.field_name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -7418,7 +7418,7 @@ fn mx_platform_credential_response_field_type_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("field_type".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_field_type_null();
+    let null = absent.field_type_null();
     assert!(::std::matches!(null.field_type, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -7452,7 +7452,7 @@ fn mx_platform_credential_response_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_guid_null();
+    let null = absent.guid_null();
     assert!(::std::matches!(null.guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -7484,7 +7484,7 @@ fn mx_platform_credential_response_label_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("label".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_label_null();
+    let null = absent.label_null();
     assert!(::std::matches!(null.label, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -7516,7 +7516,7 @@ fn mx_platform_credential_response_type_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("type".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_type_null();
+    let null = absent.type_null();
     assert!(::std::matches!(null.type_, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -7548,7 +7548,7 @@ fn mx_platform_merchant_response_created_at_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("created_at".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_created_at_null();
+    let null = absent.created_at_null();
     assert!(::std::matches!(null.created_at, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -7582,7 +7582,7 @@ fn mx_platform_merchant_response_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_guid_null();
+    let null = absent.guid_null();
     assert!(::std::matches!(null.guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -7614,7 +7614,7 @@ fn mx_platform_merchant_response_logo_url_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("logo_url".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_logo_url_null();
+    let null = absent.logo_url_null();
     assert!(::std::matches!(null.logo_url, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -7648,7 +7648,7 @@ fn mx_platform_merchant_response_name_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_name_null();
+    let null = absent.name_null();
     assert!(::std::matches!(null.name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -7680,7 +7680,7 @@ fn mx_platform_merchant_response_updated_at_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("updated_at".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_updated_at_null();
+    let null = absent.updated_at_null();
     assert!(::std::matches!(null.updated_at, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -7714,7 +7714,7 @@ fn mx_platform_merchant_response_website_url_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("website_url".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_website_url_null();
+    let null = absent.website_url_null();
     assert!(::std::matches!(null.website_url, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -7748,7 +7748,7 @@ fn mx_platform_account_response_account_number_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("account_number".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_account_number_null();
+    let null = absent.account_number_null();
     assert!(::std::matches!(null.account_number, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -7783,7 +7783,7 @@ fn mx_platform_account_response_account_ownership_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("account_ownership".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_account_ownership_null();
+    let null = absent.account_ownership_null();
     assert!(::std::matches!(null.account_ownership, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -7820,7 +7820,7 @@ fn mx_platform_account_response_annuity_policy_to_date_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("annuity_policy_to_date".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_annuity_policy_to_date_null();
+    let null = absent.annuity_policy_to_date_null();
     assert!(::std::matches!(null.annuity_policy_to_date, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -7855,7 +7855,7 @@ fn mx_platform_account_response_annuity_provider_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("annuity_provider".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_annuity_provider_null();
+    let null = absent.annuity_provider_null();
     assert!(::std::matches!(null.annuity_provider, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -7890,7 +7890,7 @@ fn mx_platform_account_response_annuity_term_year_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("annuity_term_year".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_annuity_term_year_null();
+    let null = absent.annuity_term_year_null();
     assert!(::std::matches!(null.annuity_term_year, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -7925,7 +7925,7 @@ fn mx_platform_account_response_apr_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("apr".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_apr_null();
+    let null = absent.apr_null();
     assert!(::std::matches!(null.apr, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -7957,7 +7957,7 @@ fn mx_platform_account_response_apy_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("apy".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_apy_null();
+    let null = absent.apy_null();
     assert!(::std::matches!(null.apy, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -7989,7 +7989,7 @@ fn mx_platform_account_response_available_balance_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("available_balance".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_available_balance_null();
+    let null = absent.available_balance_null();
     assert!(::std::matches!(null.available_balance, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -8024,7 +8024,7 @@ fn mx_platform_account_response_available_credit_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("available_credit".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_available_credit_null();
+    let null = absent.available_credit_null();
     assert!(::std::matches!(null.available_credit, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -8059,7 +8059,7 @@ fn mx_platform_account_response_balance_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("balance".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_balance_null();
+    let null = absent.balance_null();
     assert!(::std::matches!(null.balance, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -8093,7 +8093,7 @@ fn mx_platform_account_response_cash_balance_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("cash_balance".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_cash_balance_null();
+    let null = absent.cash_balance_null();
     assert!(::std::matches!(null.cash_balance, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -8128,7 +8128,7 @@ fn mx_platform_account_response_cash_surrender_value_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("cash_surrender_value".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_cash_surrender_value_null();
+    let null = absent.cash_surrender_value_null();
     assert!(::std::matches!(null.cash_surrender_value, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -8163,7 +8163,7 @@ fn mx_platform_account_response_credit_limit_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("credit_limit".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_credit_limit_null();
+    let null = absent.credit_limit_null();
     assert!(::std::matches!(null.credit_limit, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -8198,7 +8198,7 @@ fn mx_platform_account_response_currency_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("currency_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_currency_code_null();
+    let null = absent.currency_code_null();
     assert!(::std::matches!(null.currency_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -8233,7 +8233,7 @@ fn mx_platform_account_response_day_payment_is_due_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("day_payment_is_due".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_day_payment_is_due_null();
+    let null = absent.day_payment_is_due_null();
     assert!(::std::matches!(null.day_payment_is_due, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -8268,7 +8268,7 @@ fn mx_platform_account_response_death_benefit_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("death_benefit".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_death_benefit_null();
+    let null = absent.death_benefit_null();
     assert!(::std::matches!(null.death_benefit, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -8305,7 +8305,7 @@ fn mx_platform_account_response_federal_insurance_status_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("federal_insurance_status".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_federal_insurance_status_null();
+    let null = absent.federal_insurance_status_null();
     assert!(::std::matches!(null.federal_insurance_status, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -8340,7 +8340,7 @@ fn mx_platform_account_response_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_guid_null();
+    let null = absent.guid_null();
     assert!(::std::matches!(null.guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -8372,7 +8372,7 @@ fn mx_platform_account_response_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_id_null();
+    let null = absent.id_null();
     assert!(::std::matches!(null.id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -8404,7 +8404,7 @@ fn mx_platform_account_response_imported_at_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("imported_at".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_imported_at_null();
+    let null = absent.imported_at_null();
     assert!(::std::matches!(null.imported_at, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -8438,7 +8438,7 @@ fn mx_platform_account_response_interest_rate_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("interest_rate".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_interest_rate_null();
+    let null = absent.interest_rate_null();
     assert!(::std::matches!(null.interest_rate, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -8473,7 +8473,7 @@ fn mx_platform_account_response_institution_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("institution_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_institution_code_null();
+    let null = absent.institution_code_null();
     assert!(::std::matches!(null.institution_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -8508,7 +8508,7 @@ fn mx_platform_account_response_insured_name_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("insured_name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_insured_name_null();
+    let null = absent.insured_name_null();
     assert!(::std::matches!(null.insured_name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -8543,7 +8543,7 @@ fn mx_platform_account_response_is_hidden_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("is_hidden".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_hidden_null();
+    let null = absent.is_hidden_null();
     assert!(::std::matches!(null.is_hidden, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -8577,7 +8577,7 @@ fn mx_platform_account_response_is_manual_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("is_manual".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_manual_null();
+    let null = absent.is_manual_null();
     assert!(::std::matches!(null.is_manual, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -8611,7 +8611,7 @@ fn mx_platform_account_response_last_payment_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("last_payment".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_last_payment_null();
+    let null = absent.last_payment_null();
     assert!(::std::matches!(null.last_payment, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -8646,7 +8646,7 @@ fn mx_platform_account_response_last_payment_at_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("last_payment_at".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_last_payment_at_null();
+    let null = absent.last_payment_at_null();
     assert!(::std::matches!(null.last_payment_at, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -8681,7 +8681,7 @@ fn mx_platform_account_response_loan_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("loan_amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_loan_amount_null();
+    let null = absent.loan_amount_null();
     assert!(::std::matches!(null.loan_amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -8715,7 +8715,7 @@ fn mx_platform_account_response_margin_balance_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("margin_balance".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_margin_balance_null();
+    let null = absent.margin_balance_null();
     assert!(::std::matches!(null.margin_balance, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -8750,7 +8750,7 @@ fn mx_platform_account_response_matures_on_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("matures_on".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_matures_on_null();
+    let null = absent.matures_on_null();
     assert!(::std::matches!(null.matures_on, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -8784,7 +8784,7 @@ fn mx_platform_account_response_member_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("member_guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_member_guid_null();
+    let null = absent.member_guid_null();
     assert!(::std::matches!(null.member_guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -8818,7 +8818,7 @@ fn mx_platform_account_response_member_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("member_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_member_id_null();
+    let null = absent.member_id_null();
     assert!(::std::matches!(null.member_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -8854,7 +8854,7 @@ fn mx_platform_account_response_member_is_managed_by_user_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("member_is_managed_by_user".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_member_is_managed_by_user_null();
+    let null = absent.member_is_managed_by_user_null();
     assert!(::std::matches!(null.member_is_managed_by_user, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -8889,7 +8889,7 @@ fn mx_platform_account_response_metadata_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("metadata".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_metadata_null();
+    let null = absent.metadata_null();
     assert!(::std::matches!(null.metadata, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -8923,7 +8923,7 @@ fn mx_platform_account_response_minimum_balance_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("minimum_balance".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_minimum_balance_null();
+    let null = absent.minimum_balance_null();
     assert!(::std::matches!(null.minimum_balance, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -8958,7 +8958,7 @@ fn mx_platform_account_response_minimum_payment_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("minimum_payment".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_minimum_payment_null();
+    let null = absent.minimum_payment_null();
     assert!(::std::matches!(null.minimum_payment, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -8993,7 +8993,7 @@ fn mx_platform_account_response_name_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_name_null();
+    let null = absent.name_null();
     assert!(::std::matches!(null.name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -9025,7 +9025,7 @@ fn mx_platform_account_response_nickname_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("nickname".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_nickname_null();
+    let null = absent.nickname_null();
     assert!(::std::matches!(null.nickname, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -9059,7 +9059,7 @@ fn mx_platform_account_response_original_balance_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("original_balance".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_original_balance_null();
+    let null = absent.original_balance_null();
     assert!(::std::matches!(null.original_balance, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -9094,7 +9094,7 @@ fn mx_platform_account_response_pay_out_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("pay_out_amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_pay_out_amount_null();
+    let null = absent.pay_out_amount_null();
     assert!(::std::matches!(null.pay_out_amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -9129,7 +9129,7 @@ fn mx_platform_account_response_payment_due_at_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("payment_due_at".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_payment_due_at_null();
+    let null = absent.payment_due_at_null();
     assert!(::std::matches!(null.payment_due_at, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -9164,7 +9164,7 @@ fn mx_platform_account_response_payoff_balance_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("payoff_balance".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_payoff_balance_null();
+    let null = absent.payoff_balance_null();
     assert!(::std::matches!(null.payoff_balance, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -9199,7 +9199,7 @@ fn mx_platform_account_response_premium_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("premium_amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_premium_amount_null();
+    let null = absent.premium_amount_null();
     assert!(::std::matches!(null.premium_amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -9234,7 +9234,7 @@ fn mx_platform_account_response_property_type_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("property_type".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_property_type_null();
+    let null = absent.property_type_null();
     assert!(::std::matches!(null.property_type, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -9269,7 +9269,7 @@ fn mx_platform_account_response_routing_number_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("routing_number".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_routing_number_null();
+    let null = absent.routing_number_null();
     assert!(::std::matches!(null.routing_number, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -9304,7 +9304,7 @@ fn mx_platform_account_response_started_on_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("started_on".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_started_on_null();
+    let null = absent.started_on_null();
     assert!(::std::matches!(null.started_on, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -9338,7 +9338,7 @@ fn mx_platform_account_response_statement_balance_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("statement_balance".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_statement_balance_null();
+    let null = absent.statement_balance_null();
     assert!(::std::matches!(null.statement_balance, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -9373,7 +9373,7 @@ fn mx_platform_account_response_subtype_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("subtype".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_subtype_null();
+    let null = absent.subtype_null();
     assert!(::std::matches!(null.subtype, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -9407,7 +9407,7 @@ fn mx_platform_account_response_today_ugl_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("today_ugl_amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_today_ugl_amount_null();
+    let null = absent.today_ugl_amount_null();
     assert!(::std::matches!(null.today_ugl_amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -9442,7 +9442,7 @@ fn mx_platform_account_response_today_ugl_percentage_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("today_ugl_percentage".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_today_ugl_percentage_null();
+    let null = absent.today_ugl_percentage_null();
     assert!(::std::matches!(null.today_ugl_percentage, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -9477,7 +9477,7 @@ fn mx_platform_account_response_total_account_value_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("total_account_value".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_total_account_value_null();
+    let null = absent.total_account_value_null();
     assert!(::std::matches!(null.total_account_value, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -9514,7 +9514,7 @@ fn mx_platform_account_response_total_account_value_ugl_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("total_account_value_ugl".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_total_account_value_ugl_null();
+    let null = absent.total_account_value_ugl_null();
     assert!(::std::matches!(null.total_account_value_ugl, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -9549,7 +9549,7 @@ fn mx_platform_account_response_type_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("type".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_type_null();
+    let null = absent.type_null();
     assert!(::std::matches!(null.type_, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -9581,7 +9581,7 @@ fn mx_platform_account_response_updated_at_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("updated_at".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_updated_at_null();
+    let null = absent.updated_at_null();
     assert!(::std::matches!(null.updated_at, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -9615,7 +9615,7 @@ fn mx_platform_account_response_user_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("user_guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_user_guid_null();
+    let null = absent.user_guid_null();
     assert!(::std::matches!(null.user_guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -9649,7 +9649,7 @@ fn mx_platform_account_response_user_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("user_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_user_id_null();
+    let null = absent.user_id_null();
     assert!(::std::matches!(null.user_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -9683,7 +9683,7 @@ fn mx_platform_transaction_response_account_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("account_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_account_id_null();
+    let null = absent.account_id_null();
     assert!(::std::matches!(null.account_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -9717,7 +9717,7 @@ fn mx_platform_transaction_response_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_amount_null();
+    let null = absent.amount_null();
     assert!(::std::matches!(null.amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -9751,7 +9751,7 @@ fn mx_platform_transaction_response_category_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("category".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_category_null();
+    let null = absent.category_null();
     assert!(::std::matches!(null.category, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -9785,7 +9785,7 @@ fn mx_platform_transaction_response_category_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("category_guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_category_guid_null();
+    let null = absent.category_guid_null();
     assert!(::std::matches!(null.category_guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -9820,7 +9820,7 @@ fn mx_platform_transaction_response_check_number_string_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("check_number_string".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_check_number_string_null();
+    let null = absent.check_number_string_null();
     assert!(::std::matches!(null.check_number_string, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -9855,7 +9855,7 @@ fn mx_platform_transaction_response_created_at_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("created_at".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_created_at_null();
+    let null = absent.created_at_null();
     assert!(::std::matches!(null.created_at, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -9889,7 +9889,7 @@ fn mx_platform_transaction_response_currency_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("currency_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_currency_code_null();
+    let null = absent.currency_code_null();
     assert!(::std::matches!(null.currency_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -9924,7 +9924,7 @@ fn mx_platform_transaction_response_date_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("date".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_date_null();
+    let null = absent.date_null();
     assert!(::std::matches!(null.date, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -9956,7 +9956,7 @@ fn mx_platform_transaction_response_description_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("description".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_description_null();
+    let null = absent.description_null();
     assert!(::std::matches!(null.description, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -9992,7 +9992,7 @@ fn mx_platform_transaction_response_extended_transaction_type_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("extended_transaction_type".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_extended_transaction_type_null();
+    let null = absent.extended_transaction_type_null();
     assert!(::std::matches!(null.extended_transaction_type, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -10027,7 +10027,7 @@ fn mx_platform_transaction_response_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_guid_null();
+    let null = absent.guid_null();
     assert!(::std::matches!(null.guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -10059,7 +10059,7 @@ fn mx_platform_transaction_response_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_id_null();
+    let null = absent.id_null();
     assert!(::std::matches!(null.id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -10091,7 +10091,7 @@ fn mx_platform_transaction_response_is_bill_pay_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("is_bill_pay".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_bill_pay_null();
+    let null = absent.is_bill_pay_null();
     assert!(::std::matches!(null.is_bill_pay, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -10125,7 +10125,7 @@ fn mx_platform_transaction_response_is_direct_deposit_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("is_direct_deposit".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_direct_deposit_null();
+    let null = absent.is_direct_deposit_null();
     assert!(::std::matches!(null.is_direct_deposit, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -10160,7 +10160,7 @@ fn mx_platform_transaction_response_is_expense_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("is_expense".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_expense_null();
+    let null = absent.is_expense_null();
     assert!(::std::matches!(null.is_expense, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -10194,7 +10194,7 @@ fn mx_platform_transaction_response_is_fee_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("is_fee".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_fee_null();
+    let null = absent.is_fee_null();
     assert!(::std::matches!(null.is_fee, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -10228,7 +10228,7 @@ fn mx_platform_transaction_response_is_income_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("is_income".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_income_null();
+    let null = absent.is_income_null();
     assert!(::std::matches!(null.is_income, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -10262,7 +10262,7 @@ fn mx_platform_transaction_response_is_manual_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("is_manual".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_manual_null();
+    let null = absent.is_manual_null();
     assert!(::std::matches!(null.is_manual, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -10296,7 +10296,7 @@ fn mx_platform_transaction_response_is_overdraft_fee_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("is_overdraft_fee".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_overdraft_fee_null();
+    let null = absent.is_overdraft_fee_null();
     assert!(::std::matches!(null.is_overdraft_fee, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -10331,7 +10331,7 @@ fn mx_platform_transaction_response_is_payroll_advance_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("is_payroll_advance".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_payroll_advance_null();
+    let null = absent.is_payroll_advance_null();
     assert!(::std::matches!(null.is_payroll_advance, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -10366,7 +10366,7 @@ fn mx_platform_transaction_response_is_recurring_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("is_recurring".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_recurring_null();
+    let null = absent.is_recurring_null();
     assert!(::std::matches!(null.is_recurring, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -10401,7 +10401,7 @@ fn mx_platform_transaction_response_is_subscription_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("is_subscription".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_subscription_null();
+    let null = absent.is_subscription_null();
     assert!(::std::matches!(null.is_subscription, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -10436,7 +10436,7 @@ fn mx_platform_transaction_response_latitude_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("latitude".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_latitude_null();
+    let null = absent.latitude_null();
     assert!(::std::matches!(null.latitude, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -10472,7 +10472,7 @@ fn mx_platform_transaction_response_localized_description_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("localized_description".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_localized_description_null();
+    let null = absent.localized_description_null();
     assert!(::std::matches!(null.localized_description, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -10507,7 +10507,7 @@ fn mx_platform_transaction_response_localized_memo_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("localized_memo".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_localized_memo_null();
+    let null = absent.localized_memo_null();
     assert!(::std::matches!(null.localized_memo, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -10542,7 +10542,7 @@ fn mx_platform_transaction_response_longitude_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("longitude".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_longitude_null();
+    let null = absent.longitude_null();
     assert!(::std::matches!(null.longitude, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -10576,7 +10576,7 @@ fn mx_platform_transaction_response_member_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("member_guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_member_guid_null();
+    let null = absent.member_guid_null();
     assert!(::std::matches!(null.member_guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -10612,7 +10612,7 @@ fn mx_platform_transaction_response_member_is_managed_by_user_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("member_is_managed_by_user".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_member_is_managed_by_user_null();
+    let null = absent.member_is_managed_by_user_null();
     assert!(::std::matches!(null.member_is_managed_by_user, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -10647,7 +10647,7 @@ fn mx_platform_transaction_response_memo_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("memo".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_memo_null();
+    let null = absent.memo_null();
     assert!(::std::matches!(null.memo, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -10681,7 +10681,7 @@ fn mx_platform_transaction_response_merchant_category_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("merchant_category_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_merchant_category_code_null();
+    let null = absent.merchant_category_code_null();
     assert!(::std::matches!(null.merchant_category_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -10716,7 +10716,7 @@ fn mx_platform_transaction_response_merchant_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("merchant_guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_merchant_guid_null();
+    let null = absent.merchant_guid_null();
     assert!(::std::matches!(null.merchant_guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -10753,7 +10753,7 @@ fn mx_platform_transaction_response_merchant_location_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("merchant_location_guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_merchant_location_guid_null();
+    let null = absent.merchant_location_guid_null();
     assert!(::std::matches!(null.merchant_location_guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -10788,7 +10788,7 @@ fn mx_platform_transaction_response_metadata_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("metadata".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_metadata_null();
+    let null = absent.metadata_null();
     assert!(::std::matches!(null.metadata, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -10822,7 +10822,7 @@ fn mx_platform_transaction_response_original_description_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("original_description".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_original_description_null();
+    let null = absent.original_description_null();
     assert!(::std::matches!(null.original_description, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -10857,7 +10857,7 @@ fn mx_platform_transaction_response_posted_at_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("posted_at".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_posted_at_null();
+    let null = absent.posted_at_null();
     assert!(::std::matches!(null.posted_at, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -10891,7 +10891,7 @@ fn mx_platform_transaction_response_status_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("status".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_status_null();
+    let null = absent.status_null();
     assert!(::std::matches!(null.status, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -10925,7 +10925,7 @@ fn mx_platform_transaction_response_top_level_category_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("top_level_category".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_top_level_category_null();
+    let null = absent.top_level_category_null();
     assert!(::std::matches!(null.top_level_category, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -10960,7 +10960,7 @@ fn mx_platform_transaction_response_transacted_at_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("transacted_at".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_transacted_at_null();
+    let null = absent.transacted_at_null();
     assert!(::std::matches!(null.transacted_at, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -10995,7 +10995,7 @@ fn mx_platform_transaction_response_type_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("type".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_type_null();
+    let null = absent.type_null();
     assert!(::std::matches!(null.type_, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -11027,7 +11027,7 @@ fn mx_platform_transaction_response_updated_at_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("updated_at".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_updated_at_null();
+    let null = absent.updated_at_null();
     assert!(::std::matches!(null.updated_at, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -11061,7 +11061,7 @@ fn mx_platform_transaction_response_user_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("user_guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_user_guid_null();
+    let null = absent.user_guid_null();
     assert!(::std::matches!(null.user_guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -11095,7 +11095,7 @@ fn mx_platform_transaction_response_user_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("user_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_user_id_null();
+    let null = absent.user_id_null();
     assert!(::std::matches!(null.user_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -11129,7 +11129,7 @@ fn mx_platform_member_response_aggregated_at_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("aggregated_at".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_aggregated_at_null();
+    let null = absent.aggregated_at_null();
     assert!(::std::matches!(null.aggregated_at, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -11164,7 +11164,7 @@ fn mx_platform_member_response_connection_status_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("connection_status".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_connection_status_null();
+    let null = absent.connection_status_null();
     assert!(::std::matches!(null.connection_status, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -11201,7 +11201,7 @@ fn mx_platform_member_response_connection_status_message_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("connection_status_message".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_connection_status_message_null();
+    let null = absent.connection_status_message_null();
     assert!(::std::matches!(null.connection_status_message, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -11236,7 +11236,7 @@ fn mx_platform_member_response_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_guid_null();
+    let null = absent.guid_null();
     assert!(::std::matches!(null.guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -11268,7 +11268,7 @@ fn mx_platform_member_response_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_id_null();
+    let null = absent.id_null();
     assert!(::std::matches!(null.id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -11300,7 +11300,7 @@ fn mx_platform_member_response_institution_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("institution_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_institution_code_null();
+    let null = absent.institution_code_null();
     assert!(::std::matches!(null.institution_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -11335,7 +11335,7 @@ fn mx_platform_member_response_is_being_aggregated_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("is_being_aggregated".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_being_aggregated_null();
+    let null = absent.is_being_aggregated_null();
     assert!(::std::matches!(null.is_being_aggregated, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -11370,7 +11370,7 @@ fn mx_platform_member_response_is_managed_by_user_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("is_managed_by_user".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_managed_by_user_null();
+    let null = absent.is_managed_by_user_null();
     assert!(::std::matches!(null.is_managed_by_user, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -11405,7 +11405,7 @@ fn mx_platform_member_response_is_manual_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("is_manual".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_manual_null();
+    let null = absent.is_manual_null();
     assert!(::std::matches!(null.is_manual, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -11439,7 +11439,7 @@ fn mx_platform_member_response_is_oauth_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("is_oauth".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_oauth_null();
+    let null = absent.is_oauth_null();
     assert!(::std::matches!(null.is_oauth, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -11473,7 +11473,7 @@ fn mx_platform_member_response_metadata_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("metadata".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_metadata_null();
+    let null = absent.metadata_null();
     assert!(::std::matches!(null.metadata, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -11510,7 +11510,7 @@ fn mx_platform_member_response_most_recent_job_detail_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("most_recent_job_detail_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_most_recent_job_detail_code_null();
+    let null = absent.most_recent_job_detail_code_null();
     assert!(::std::matches!(null.most_recent_job_detail_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -11548,7 +11548,7 @@ fn mx_platform_member_response_most_recent_job_detail_text_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("most_recent_job_detail_text".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_most_recent_job_detail_text_null();
+    let null = absent.most_recent_job_detail_text_null();
     assert!(::std::matches!(null.most_recent_job_detail_text, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -11583,7 +11583,7 @@ fn mx_platform_member_response_most_recent_job_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("most_recent_job_guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_most_recent_job_guid_null();
+    let null = absent.most_recent_job_guid_null();
     assert!(::std::matches!(null.most_recent_job_guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -11618,7 +11618,7 @@ fn mx_platform_member_response_name_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_name_null();
+    let null = absent.name_null();
     assert!(::std::matches!(null.name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -11652,7 +11652,7 @@ fn mx_platform_member_response_needs_updated_credentials_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("needs_updated_credentials".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_needs_updated_credentials_null();
+    let null = absent.needs_updated_credentials_null();
     assert!(::std::matches!(null.needs_updated_credentials, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -11687,7 +11687,7 @@ fn mx_platform_member_response_oauth_window_uri_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("oauth_window_uri".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_oauth_window_uri_null();
+    let null = absent.oauth_window_uri_null();
     assert!(::std::matches!(null.oauth_window_uri, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -11724,7 +11724,7 @@ fn mx_platform_member_response_successfully_aggregated_at_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("successfully_aggregated_at".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_successfully_aggregated_at_null();
+    let null = absent.successfully_aggregated_at_null();
     assert!(::std::matches!(null.successfully_aggregated_at, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -11759,7 +11759,7 @@ fn mx_platform_member_response_user_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("user_guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_user_guid_null();
+    let null = absent.user_guid_null();
     assert!(::std::matches!(null.user_guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -11793,7 +11793,7 @@ fn mx_platform_member_response_user_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("user_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_user_id_null();
+    let null = absent.user_id_null();
     assert!(::std::matches!(null.user_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -11827,7 +11827,7 @@ fn mx_platform_spending_plan_iteration_item_response_actual_amount_absent_or_nul
         .as_object_mut()
         .expect("an object")
         .insert("actual_amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_actual_amount_null();
+    let null = absent.actual_amount_null();
     assert!(::std::matches!(null.actual_amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -11862,7 +11862,7 @@ fn mx_platform_spending_plan_iteration_item_response_category_guid_absent_or_nul
         .as_object_mut()
         .expect("an object")
         .insert("category_guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_category_guid_null();
+    let null = absent.category_guid_null();
     assert!(::std::matches!(null.category_guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -11897,7 +11897,7 @@ fn mx_platform_spending_plan_iteration_item_response_created_at_absent_or_null()
         .as_object_mut()
         .expect("an object")
         .insert("created_at".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_created_at_null();
+    let null = absent.created_at_null();
     assert!(::std::matches!(null.created_at, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -11931,7 +11931,7 @@ fn mx_platform_spending_plan_iteration_item_response_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_guid_null();
+    let null = absent.guid_null();
     assert!(::std::matches!(null.guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -11963,7 +11963,7 @@ fn mx_platform_spending_plan_iteration_item_response_item_type_absent_or_null() 
         .as_object_mut()
         .expect("an object")
         .insert("item_type".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_item_type_null();
+    let null = absent.item_type_null();
     assert!(::std::matches!(null.item_type, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -11997,7 +11997,7 @@ fn mx_platform_spending_plan_iteration_item_response_planned_amount_absent_or_nu
         .as_object_mut()
         .expect("an object")
         .insert("planned_amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_planned_amount_null();
+    let null = absent.planned_amount_null();
     assert!(::std::matches!(null.planned_amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -12034,7 +12034,7 @@ fn mx_platform_spending_plan_iteration_item_response_scheduled_payment_guid_abse
         .as_object_mut()
         .expect("an object")
         .insert("scheduled_payment_guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_scheduled_payment_guid_null();
+    let null = absent.scheduled_payment_guid_null();
     assert!(::std::matches!(null.scheduled_payment_guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -12072,7 +12072,7 @@ fn mx_platform_spending_plan_iteration_item_response_spending_plan_iteration_gui
         .as_object_mut()
         .expect("an object")
         .insert("spending_plan_iteration_guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_spending_plan_iteration_guid_null();
+    let null = absent.spending_plan_iteration_guid_null();
     assert!(::std::matches!(null.spending_plan_iteration_guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -12109,7 +12109,7 @@ fn mx_platform_spending_plan_iteration_item_response_top_level_category_guid_abs
         .as_object_mut()
         .expect("an object")
         .insert("top_level_category_guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_top_level_category_guid_null();
+    let null = absent.top_level_category_guid_null();
     assert!(::std::matches!(null.top_level_category_guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -12144,7 +12144,7 @@ fn mx_platform_spending_plan_iteration_item_response_updated_at_absent_or_null()
         .as_object_mut()
         .expect("an object")
         .insert("updated_at".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_updated_at_null();
+    let null = absent.updated_at_null();
     assert!(::std::matches!(null.updated_at, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -12178,7 +12178,7 @@ fn mx_platform_spending_plan_iteration_item_response_user_guid_absent_or_null() 
         .as_object_mut()
         .expect("an object")
         .insert("user_guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_user_guid_null();
+    let null = absent.user_guid_null();
     assert!(::std::matches!(null.user_guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -12212,7 +12212,7 @@ fn mx_platform_spending_plan_response_created_at_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("created_at".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_created_at_null();
+    let null = absent.created_at_null();
     assert!(::std::matches!(null.created_at, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -12248,7 +12248,7 @@ fn mx_platform_spending_plan_response_current_iteration_number_absent_or_null() 
         .as_object_mut()
         .expect("an object")
         .insert("current_iteration_number".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_current_iteration_number_null();
+    let null = absent.current_iteration_number_null();
     assert!(::std::matches!(null.current_iteration_number, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -12283,7 +12283,7 @@ fn mx_platform_spending_plan_response_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_guid_null();
+    let null = absent.guid_null();
     assert!(::std::matches!(null.guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -12315,7 +12315,7 @@ fn mx_platform_spending_plan_response_updated_at_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("updated_at".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_updated_at_null();
+    let null = absent.updated_at_null();
     assert!(::std::matches!(null.updated_at, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -12349,7 +12349,7 @@ fn mx_platform_spending_plan_response_user_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("user_guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_user_guid_null();
+    let null = absent.user_guid_null();
     assert!(::std::matches!(null.user_guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -12383,7 +12383,7 @@ fn mx_platform_spending_plan_iteration_response_created_at_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("created_at".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_created_at_null();
+    let null = absent.created_at_null();
     assert!(::std::matches!(null.created_at, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -12417,7 +12417,7 @@ fn mx_platform_spending_plan_iteration_response_end_on_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("end_on".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_end_on_null();
+    let null = absent.end_on_null();
     assert!(::std::matches!(null.end_on, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -12451,7 +12451,7 @@ fn mx_platform_spending_plan_iteration_response_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_guid_null();
+    let null = absent.guid_null();
     assert!(::std::matches!(null.guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -12483,7 +12483,7 @@ fn mx_platform_spending_plan_iteration_response_iteration_number_absent_or_null(
         .as_object_mut()
         .expect("an object")
         .insert("iteration_number".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_iteration_number_null();
+    let null = absent.iteration_number_null();
     assert!(::std::matches!(null.iteration_number, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -12518,7 +12518,7 @@ fn mx_platform_spending_plan_iteration_response_spending_plan_guid_absent_or_nul
         .as_object_mut()
         .expect("an object")
         .insert("spending_plan_guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_spending_plan_guid_null();
+    let null = absent.spending_plan_guid_null();
     assert!(::std::matches!(null.spending_plan_guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -12553,7 +12553,7 @@ fn mx_platform_spending_plan_iteration_response_start_on_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("start_on".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_start_on_null();
+    let null = absent.start_on_null();
     assert!(::std::matches!(null.start_on, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -12587,7 +12587,7 @@ fn mx_platform_spending_plan_iteration_response_updated_at_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("updated_at".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_updated_at_null();
+    let null = absent.updated_at_null();
     assert!(::std::matches!(null.updated_at, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -12621,7 +12621,7 @@ fn mx_platform_spending_plan_iteration_response_user_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("user_guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_user_guid_null();
+    let null = absent.user_guid_null();
     assert!(::std::matches!(null.user_guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -12655,7 +12655,7 @@ fn mx_platform_statement_response_content_hash_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("content_hash".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_content_hash_null();
+    let null = absent.content_hash_null();
     assert!(::std::matches!(null.content_hash, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -12690,7 +12690,7 @@ fn mx_platform_statement_response_created_at_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("created_at".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_created_at_null();
+    let null = absent.created_at_null();
     assert!(::std::matches!(null.created_at, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -12724,7 +12724,7 @@ fn mx_platform_statement_response_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_guid_null();
+    let null = absent.guid_null();
     assert!(::std::matches!(null.guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -12756,7 +12756,7 @@ fn mx_platform_statement_response_member_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("member_guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_member_guid_null();
+    let null = absent.member_guid_null();
     assert!(::std::matches!(null.member_guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -12790,7 +12790,7 @@ fn mx_platform_statement_response_updated_at_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("updated_at".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_updated_at_null();
+    let null = absent.updated_at_null();
     assert!(::std::matches!(null.updated_at, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -12824,7 +12824,7 @@ fn mx_platform_statement_response_uri_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("uri".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_uri_null();
+    let null = absent.uri_null();
     assert!(::std::matches!(null.uri, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -12856,7 +12856,7 @@ fn mx_platform_statement_response_user_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("user_guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_user_guid_null();
+    let null = absent.user_guid_null();
     assert!(::std::matches!(null.user_guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -12890,7 +12890,7 @@ fn mx_platform_tagging_response_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_guid_null();
+    let null = absent.guid_null();
     assert!(::std::matches!(null.guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -12924,7 +12924,7 @@ fn mx_platform_tagging_response_member_is_managed_by_user_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("member_is_managed_by_user".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_member_is_managed_by_user_null();
+    let null = absent.member_is_managed_by_user_null();
     assert!(::std::matches!(null.member_is_managed_by_user, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -12959,7 +12959,7 @@ fn mx_platform_tagging_response_tag_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("tag_guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_tag_guid_null();
+    let null = absent.tag_guid_null();
     assert!(::std::matches!(null.tag_guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -12993,7 +12993,7 @@ fn mx_platform_tagging_response_transaction_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("transaction_guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_transaction_guid_null();
+    let null = absent.transaction_guid_null();
     assert!(::std::matches!(null.transaction_guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -13028,7 +13028,7 @@ fn mx_platform_tagging_response_user_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("user_guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_user_guid_null();
+    let null = absent.user_guid_null();
     assert!(::std::matches!(null.user_guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -13062,7 +13062,7 @@ fn mx_platform_tag_response_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_guid_null();
+    let null = absent.guid_null();
     assert!(::std::matches!(null.guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -13094,7 +13094,7 @@ fn mx_platform_tag_response_name_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_name_null();
+    let null = absent.name_null();
     assert!(::std::matches!(null.name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -13126,7 +13126,7 @@ fn mx_platform_tag_response_user_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("user_guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_user_guid_null();
+    let null = absent.user_guid_null();
     assert!(::std::matches!(null.user_guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -13160,7 +13160,7 @@ fn mx_platform_transaction_rule_response_category_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("category_guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_category_guid_null();
+    let null = absent.category_guid_null();
     assert!(::std::matches!(null.category_guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -13195,7 +13195,7 @@ fn mx_platform_transaction_rule_response_created_at_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("created_at".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_created_at_null();
+    let null = absent.created_at_null();
     assert!(::std::matches!(null.created_at, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -13229,7 +13229,7 @@ fn mx_platform_transaction_rule_response_description_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("description".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_description_null();
+    let null = absent.description_null();
     assert!(::std::matches!(null.description, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -13263,7 +13263,7 @@ fn mx_platform_transaction_rule_response_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_guid_null();
+    let null = absent.guid_null();
     assert!(::std::matches!(null.guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -13295,7 +13295,7 @@ fn mx_platform_transaction_rule_response_match_description_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("match_description".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_match_description_null();
+    let null = absent.match_description_null();
     assert!(::std::matches!(null.match_description, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -13330,7 +13330,7 @@ fn mx_platform_transaction_rule_response_updated_at_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("updated_at".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_updated_at_null();
+    let null = absent.updated_at_null();
     assert!(::std::matches!(null.updated_at, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -13364,7 +13364,7 @@ fn mx_platform_transaction_rule_response_user_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("user_guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_user_guid_null();
+    let null = absent.user_guid_null();
     assert!(::std::matches!(null.user_guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -13398,7 +13398,7 @@ fn mx_platform_transaction_rule_update_request_category_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("category_guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_category_guid_null();
+    let null = absent.category_guid_null();
     assert!(::std::matches!(null.category_guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -13436,7 +13436,7 @@ fn mx_platform_enhance_transactions_body_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_amount_null();
+    let null = absent.amount_null();
     assert!(::std::matches!(null.amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -13470,7 +13470,7 @@ fn mx_platform_enhance_transaction_response_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_amount_null();
+    let null = absent.amount_null();
     assert!(::std::matches!(null.amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -13504,7 +13504,7 @@ fn mx_platform_enhance_transaction_response_categorized_by_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("categorized_by".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_categorized_by_null();
+    let null = absent.categorized_by_null();
     assert!(::std::matches!(null.categorized_by, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -13539,7 +13539,7 @@ fn mx_platform_enhance_transaction_response_category_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("category".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_category_null();
+    let null = absent.category_null();
     assert!(::std::matches!(null.category, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -13573,7 +13573,7 @@ fn mx_platform_enhance_transaction_response_category_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("category_guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_category_guid_null();
+    let null = absent.category_guid_null();
     assert!(::std::matches!(null.category_guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -13608,7 +13608,7 @@ fn mx_platform_enhance_transaction_response_described_by_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("described_by".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_described_by_null();
+    let null = absent.described_by_null();
     assert!(::std::matches!(null.described_by, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -13643,7 +13643,7 @@ fn mx_platform_enhance_transaction_response_description_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("description".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_description_null();
+    let null = absent.description_null();
     assert!(::std::matches!(null.description, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -13679,7 +13679,7 @@ fn mx_platform_enhance_transaction_response_extended_transaction_type_absent_or_
         .as_object_mut()
         .expect("an object")
         .insert("extended_transaction_type".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_extended_transaction_type_null();
+    let null = absent.extended_transaction_type_null();
     assert!(::std::matches!(null.extended_transaction_type, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -13714,7 +13714,7 @@ fn mx_platform_enhance_transaction_response_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_id_null();
+    let null = absent.id_null();
     assert!(::std::matches!(null.id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -13746,7 +13746,7 @@ fn mx_platform_enhance_transaction_response_is_bill_pay_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("is_bill_pay".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_bill_pay_null();
+    let null = absent.is_bill_pay_null();
     assert!(::std::matches!(null.is_bill_pay, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -13780,7 +13780,7 @@ fn mx_platform_enhance_transaction_response_is_direct_deposit_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("is_direct_deposit".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_direct_deposit_null();
+    let null = absent.is_direct_deposit_null();
     assert!(::std::matches!(null.is_direct_deposit, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -13815,7 +13815,7 @@ fn mx_platform_enhance_transaction_response_is_expense_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("is_expense".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_expense_null();
+    let null = absent.is_expense_null();
     assert!(::std::matches!(null.is_expense, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -13849,7 +13849,7 @@ fn mx_platform_enhance_transaction_response_is_fee_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("is_fee".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_fee_null();
+    let null = absent.is_fee_null();
     assert!(::std::matches!(null.is_fee, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -13883,7 +13883,7 @@ fn mx_platform_enhance_transaction_response_is_income_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("is_income".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_income_null();
+    let null = absent.is_income_null();
     assert!(::std::matches!(null.is_income, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -13917,7 +13917,7 @@ fn mx_platform_enhance_transaction_response_is_overdraft_fee_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("is_overdraft_fee".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_overdraft_fee_null();
+    let null = absent.is_overdraft_fee_null();
     assert!(::std::matches!(null.is_overdraft_fee, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -13952,7 +13952,7 @@ fn mx_platform_enhance_transaction_response_is_payroll_advance_absent_or_null() 
         .as_object_mut()
         .expect("an object")
         .insert("is_payroll_advance".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_payroll_advance_null();
+    let null = absent.is_payroll_advance_null();
     assert!(::std::matches!(null.is_payroll_advance, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -13987,7 +13987,7 @@ fn mx_platform_enhance_transaction_response_is_subscription_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("is_subscription".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_subscription_null();
+    let null = absent.is_subscription_null();
     assert!(::std::matches!(null.is_subscription, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -14022,7 +14022,7 @@ fn mx_platform_enhance_transaction_response_memo_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("memo".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_memo_null();
+    let null = absent.memo_null();
     assert!(::std::matches!(null.memo, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -14056,7 +14056,7 @@ fn mx_platform_enhance_transaction_response_merchant_category_code_absent_or_nul
         .as_object_mut()
         .expect("an object")
         .insert("merchant_category_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_merchant_category_code_null();
+    let null = absent.merchant_category_code_null();
     assert!(::std::matches!(null.merchant_category_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -14091,7 +14091,7 @@ fn mx_platform_enhance_transaction_response_merchant_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("merchant_guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_merchant_guid_null();
+    let null = absent.merchant_guid_null();
     assert!(::std::matches!(null.merchant_guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -14128,7 +14128,7 @@ fn mx_platform_enhance_transaction_response_merchant_location_guid_absent_or_nul
         .as_object_mut()
         .expect("an object")
         .insert("merchant_location_guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_merchant_location_guid_null();
+    let null = absent.merchant_location_guid_null();
     assert!(::std::matches!(null.merchant_location_guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -14163,7 +14163,7 @@ fn mx_platform_enhance_transaction_response_original_description_absent_or_null(
         .as_object_mut()
         .expect("an object")
         .insert("original_description".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_original_description_null();
+    let null = absent.original_description_null();
     assert!(::std::matches!(null.original_description, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -14200,7 +14200,7 @@ fn mx_platform_enhance_transaction_response_top_level_category_guid_absent_or_nu
         .as_object_mut()
         .expect("an object")
         .insert("top_level_category_guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_top_level_category_guid_null();
+    let null = absent.top_level_category_guid_null();
     assert!(::std::matches!(null.top_level_category_guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -14235,7 +14235,7 @@ fn mx_platform_enhance_transaction_response_type_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("type".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_type_null();
+    let null = absent.type_null();
     assert!(::std::matches!(null.type_, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -14267,7 +14267,7 @@ fn mx_platform_enhance_transaction_response_user_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("user_guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_user_guid_null();
+    let null = absent.user_guid_null();
     assert!(::std::matches!(null.user_guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -14304,7 +14304,7 @@ fn mx_platform_transaction_create_request_category_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("category_guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_category_guid_null();
+    let null = absent.category_guid_null();
     assert!(::std::matches!(null.category_guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -14342,7 +14342,7 @@ fn mx_platform_transaction_create_request_currency_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("currency_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_currency_code_null();
+    let null = absent.currency_code_null();
     assert!(::std::matches!(null.currency_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -14377,7 +14377,7 @@ fn mx_platform_transaction_create_response_body_account_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("account_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_account_id_null();
+    let null = absent.account_id_null();
     assert!(::std::matches!(null.account_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -14411,7 +14411,7 @@ fn mx_platform_transaction_create_response_body_category_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("category".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_category_null();
+    let null = absent.category_null();
     assert!(::std::matches!(null.category, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -14445,7 +14445,7 @@ fn mx_platform_transaction_create_response_body_category_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("category_guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_category_guid_null();
+    let null = absent.category_guid_null();
     assert!(::std::matches!(null.category_guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -14480,7 +14480,7 @@ fn mx_platform_transaction_create_response_body_check_number_string_absent_or_nu
         .as_object_mut()
         .expect("an object")
         .insert("check_number_string".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_check_number_string_null();
+    let null = absent.check_number_string_null();
     assert!(::std::matches!(null.check_number_string, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -14515,7 +14515,7 @@ fn mx_platform_transaction_create_response_body_created_at_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("created_at".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_created_at_null();
+    let null = absent.created_at_null();
     assert!(::std::matches!(null.created_at, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -14549,7 +14549,7 @@ fn mx_platform_transaction_create_response_body_currency_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("currency_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_currency_code_null();
+    let null = absent.currency_code_null();
     assert!(::std::matches!(null.currency_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -14584,7 +14584,7 @@ fn mx_platform_transaction_create_response_body_date_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("date".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_date_null();
+    let null = absent.date_null();
     assert!(::std::matches!(null.date, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -14616,7 +14616,7 @@ fn mx_platform_transaction_create_response_body_description_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("description".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_description_null();
+    let null = absent.description_null();
     assert!(::std::matches!(null.description, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -14652,7 +14652,7 @@ fn mx_platform_transaction_create_response_body_extended_transaction_type_absent
         .as_object_mut()
         .expect("an object")
         .insert("extended_transaction_type".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_extended_transaction_type_null();
+    let null = absent.extended_transaction_type_null();
     assert!(::std::matches!(null.extended_transaction_type, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -14687,7 +14687,7 @@ fn mx_platform_transaction_create_response_body_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_guid_null();
+    let null = absent.guid_null();
     assert!(::std::matches!(null.guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -14719,7 +14719,7 @@ fn mx_platform_transaction_create_response_body_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_id_null();
+    let null = absent.id_null();
     assert!(::std::matches!(null.id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -14751,7 +14751,7 @@ fn mx_platform_transaction_create_response_body_is_bill_pay_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("is_bill_pay".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_bill_pay_null();
+    let null = absent.is_bill_pay_null();
     assert!(::std::matches!(null.is_bill_pay, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -14785,7 +14785,7 @@ fn mx_platform_transaction_create_response_body_is_direct_deposit_absent_or_null
         .as_object_mut()
         .expect("an object")
         .insert("is_direct_deposit".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_direct_deposit_null();
+    let null = absent.is_direct_deposit_null();
     assert!(::std::matches!(null.is_direct_deposit, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -14820,7 +14820,7 @@ fn mx_platform_transaction_create_response_body_is_expense_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("is_expense".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_expense_null();
+    let null = absent.is_expense_null();
     assert!(::std::matches!(null.is_expense, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -14854,7 +14854,7 @@ fn mx_platform_transaction_create_response_body_is_fee_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("is_fee".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_fee_null();
+    let null = absent.is_fee_null();
     assert!(::std::matches!(null.is_fee, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -14888,7 +14888,7 @@ fn mx_platform_transaction_create_response_body_is_income_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("is_income".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_income_null();
+    let null = absent.is_income_null();
     assert!(::std::matches!(null.is_income, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -14922,7 +14922,7 @@ fn mx_platform_transaction_create_response_body_is_international_absent_or_null(
         .as_object_mut()
         .expect("an object")
         .insert("is_international".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_international_null();
+    let null = absent.is_international_null();
     assert!(::std::matches!(null.is_international, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -14957,7 +14957,7 @@ fn mx_platform_transaction_create_response_body_is_manual_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("is_manual".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_manual_null();
+    let null = absent.is_manual_null();
     assert!(::std::matches!(null.is_manual, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -14991,7 +14991,7 @@ fn mx_platform_transaction_create_response_body_is_overdraft_fee_absent_or_null(
         .as_object_mut()
         .expect("an object")
         .insert("is_overdraft_fee".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_overdraft_fee_null();
+    let null = absent.is_overdraft_fee_null();
     assert!(::std::matches!(null.is_overdraft_fee, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -15026,7 +15026,7 @@ fn mx_platform_transaction_create_response_body_is_payroll_advance_absent_or_nul
         .as_object_mut()
         .expect("an object")
         .insert("is_payroll_advance".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_payroll_advance_null();
+    let null = absent.is_payroll_advance_null();
     assert!(::std::matches!(null.is_payroll_advance, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -15061,7 +15061,7 @@ fn mx_platform_transaction_create_response_body_is_recurring_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("is_recurring".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_recurring_null();
+    let null = absent.is_recurring_null();
     assert!(::std::matches!(null.is_recurring, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -15096,7 +15096,7 @@ fn mx_platform_transaction_create_response_body_is_subscription_absent_or_null()
         .as_object_mut()
         .expect("an object")
         .insert("is_subscription".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_subscription_null();
+    let null = absent.is_subscription_null();
     assert!(::std::matches!(null.is_subscription, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -15131,7 +15131,7 @@ fn mx_platform_transaction_create_response_body_latitude_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("latitude".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_latitude_null();
+    let null = absent.latitude_null();
     assert!(::std::matches!(null.latitude, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -15167,7 +15167,7 @@ fn mx_platform_transaction_create_response_body_localized_description_absent_or_
         .as_object_mut()
         .expect("an object")
         .insert("localized_description".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_localized_description_null();
+    let null = absent.localized_description_null();
     assert!(::std::matches!(null.localized_description, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -15202,7 +15202,7 @@ fn mx_platform_transaction_create_response_body_localized_memo_absent_or_null() 
         .as_object_mut()
         .expect("an object")
         .insert("localized_memo".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_localized_memo_null();
+    let null = absent.localized_memo_null();
     assert!(::std::matches!(null.localized_memo, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -15237,7 +15237,7 @@ fn mx_platform_transaction_create_response_body_longitude_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("longitude".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_longitude_null();
+    let null = absent.longitude_null();
     assert!(::std::matches!(null.longitude, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -15271,7 +15271,7 @@ fn mx_platform_transaction_create_response_body_member_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("member_guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_member_guid_null();
+    let null = absent.member_guid_null();
     assert!(::std::matches!(null.member_guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -15307,7 +15307,7 @@ fn mx_platform_transaction_create_response_body_member_is_managed_by_user_absent
         .as_object_mut()
         .expect("an object")
         .insert("member_is_managed_by_user".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_member_is_managed_by_user_null();
+    let null = absent.member_is_managed_by_user_null();
     assert!(::std::matches!(null.member_is_managed_by_user, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -15342,7 +15342,7 @@ fn mx_platform_transaction_create_response_body_memo_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("memo".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_memo_null();
+    let null = absent.memo_null();
     assert!(::std::matches!(null.memo, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -15376,7 +15376,7 @@ fn mx_platform_transaction_create_response_body_merchant_category_code_absent_or
         .as_object_mut()
         .expect("an object")
         .insert("merchant_category_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_merchant_category_code_null();
+    let null = absent.merchant_category_code_null();
     assert!(::std::matches!(null.merchant_category_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -15411,7 +15411,7 @@ fn mx_platform_transaction_create_response_body_merchant_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("merchant_guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_merchant_guid_null();
+    let null = absent.merchant_guid_null();
     assert!(::std::matches!(null.merchant_guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -15448,7 +15448,7 @@ fn mx_platform_transaction_create_response_body_merchant_location_guid_absent_or
         .as_object_mut()
         .expect("an object")
         .insert("merchant_location_guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_merchant_location_guid_null();
+    let null = absent.merchant_location_guid_null();
     assert!(::std::matches!(null.merchant_location_guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -15483,7 +15483,7 @@ fn mx_platform_transaction_create_response_body_metadata_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("metadata".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_metadata_null();
+    let null = absent.metadata_null();
     assert!(::std::matches!(null.metadata, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -15517,7 +15517,7 @@ fn mx_platform_transaction_create_response_body_original_description_absent_or_n
         .as_object_mut()
         .expect("an object")
         .insert("original_description".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_original_description_null();
+    let null = absent.original_description_null();
     assert!(::std::matches!(null.original_description, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -15552,7 +15552,7 @@ fn mx_platform_transaction_create_response_body_posted_at_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("posted_at".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_posted_at_null();
+    let null = absent.posted_at_null();
     assert!(::std::matches!(null.posted_at, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -15586,7 +15586,7 @@ fn mx_platform_transaction_create_response_body_status_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("status".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_status_null();
+    let null = absent.status_null();
     assert!(::std::matches!(null.status, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -15620,7 +15620,7 @@ fn mx_platform_transaction_create_response_body_top_level_category_absent_or_nul
         .as_object_mut()
         .expect("an object")
         .insert("top_level_category".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_top_level_category_null();
+    let null = absent.top_level_category_null();
     assert!(::std::matches!(null.top_level_category, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -15655,7 +15655,7 @@ fn mx_platform_transaction_create_response_body_transacted_at_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("transacted_at".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_transacted_at_null();
+    let null = absent.transacted_at_null();
     assert!(::std::matches!(null.transacted_at, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -15690,7 +15690,7 @@ fn mx_platform_transaction_create_response_body_user_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("user_guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_user_guid_null();
+    let null = absent.user_guid_null();
     assert!(::std::matches!(null.user_guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -15724,7 +15724,7 @@ fn mx_platform_transaction_create_response_body_user_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("user_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_user_id_null();
+    let null = absent.user_id_null();
     assert!(::std::matches!(null.user_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -15758,7 +15758,7 @@ fn mx_platform_transaction_includes_response_account_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("account_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_account_id_null();
+    let null = absent.account_id_null();
     assert!(::std::matches!(null.account_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -15792,7 +15792,7 @@ fn mx_platform_transaction_includes_response_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_amount_null();
+    let null = absent.amount_null();
     assert!(::std::matches!(null.amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -15826,7 +15826,7 @@ fn mx_platform_transaction_includes_response_category_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("category".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_category_null();
+    let null = absent.category_null();
     assert!(::std::matches!(null.category, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -15860,7 +15860,7 @@ fn mx_platform_transaction_includes_response_category_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("category_guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_category_guid_null();
+    let null = absent.category_guid_null();
     assert!(::std::matches!(null.category_guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -15895,7 +15895,7 @@ fn mx_platform_transaction_includes_response_check_number_string_absent_or_null(
         .as_object_mut()
         .expect("an object")
         .insert("check_number_string".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_check_number_string_null();
+    let null = absent.check_number_string_null();
     assert!(::std::matches!(null.check_number_string, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -15930,7 +15930,7 @@ fn mx_platform_transaction_includes_response_created_at_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("created_at".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_created_at_null();
+    let null = absent.created_at_null();
     assert!(::std::matches!(null.created_at, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -15964,7 +15964,7 @@ fn mx_platform_transaction_includes_response_currency_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("currency_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_currency_code_null();
+    let null = absent.currency_code_null();
     assert!(::std::matches!(null.currency_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -15999,7 +15999,7 @@ fn mx_platform_transaction_includes_response_date_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("date".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_date_null();
+    let null = absent.date_null();
     assert!(::std::matches!(null.date, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -16031,7 +16031,7 @@ fn mx_platform_transaction_includes_response_description_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("description".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_description_null();
+    let null = absent.description_null();
     assert!(::std::matches!(null.description, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -16067,7 +16067,7 @@ fn mx_platform_transaction_includes_response_extended_transaction_type_absent_or
         .as_object_mut()
         .expect("an object")
         .insert("extended_transaction_type".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_extended_transaction_type_null();
+    let null = absent.extended_transaction_type_null();
     assert!(::std::matches!(null.extended_transaction_type, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -16102,7 +16102,7 @@ fn mx_platform_transaction_includes_response_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_guid_null();
+    let null = absent.guid_null();
     assert!(::std::matches!(null.guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -16134,7 +16134,7 @@ fn mx_platform_transaction_includes_response_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_id_null();
+    let null = absent.id_null();
     assert!(::std::matches!(null.id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -16166,7 +16166,7 @@ fn mx_platform_transaction_includes_response_is_bill_pay_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("is_bill_pay".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_bill_pay_null();
+    let null = absent.is_bill_pay_null();
     assert!(::std::matches!(null.is_bill_pay, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -16200,7 +16200,7 @@ fn mx_platform_transaction_includes_response_is_direct_deposit_absent_or_null() 
         .as_object_mut()
         .expect("an object")
         .insert("is_direct_deposit".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_direct_deposit_null();
+    let null = absent.is_direct_deposit_null();
     assert!(::std::matches!(null.is_direct_deposit, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -16235,7 +16235,7 @@ fn mx_platform_transaction_includes_response_is_expense_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("is_expense".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_expense_null();
+    let null = absent.is_expense_null();
     assert!(::std::matches!(null.is_expense, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -16269,7 +16269,7 @@ fn mx_platform_transaction_includes_response_is_fee_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("is_fee".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_fee_null();
+    let null = absent.is_fee_null();
     assert!(::std::matches!(null.is_fee, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -16303,7 +16303,7 @@ fn mx_platform_transaction_includes_response_is_income_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("is_income".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_income_null();
+    let null = absent.is_income_null();
     assert!(::std::matches!(null.is_income, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -16337,7 +16337,7 @@ fn mx_platform_transaction_includes_response_is_manual_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("is_manual".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_manual_null();
+    let null = absent.is_manual_null();
     assert!(::std::matches!(null.is_manual, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -16371,7 +16371,7 @@ fn mx_platform_transaction_includes_response_is_overdraft_fee_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("is_overdraft_fee".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_overdraft_fee_null();
+    let null = absent.is_overdraft_fee_null();
     assert!(::std::matches!(null.is_overdraft_fee, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -16406,7 +16406,7 @@ fn mx_platform_transaction_includes_response_is_payroll_advance_absent_or_null()
         .as_object_mut()
         .expect("an object")
         .insert("is_payroll_advance".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_payroll_advance_null();
+    let null = absent.is_payroll_advance_null();
     assert!(::std::matches!(null.is_payroll_advance, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -16441,7 +16441,7 @@ fn mx_platform_transaction_includes_response_is_recurring_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("is_recurring".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_recurring_null();
+    let null = absent.is_recurring_null();
     assert!(::std::matches!(null.is_recurring, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -16476,7 +16476,7 @@ fn mx_platform_transaction_includes_response_is_subscription_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("is_subscription".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_subscription_null();
+    let null = absent.is_subscription_null();
     assert!(::std::matches!(null.is_subscription, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -16511,7 +16511,7 @@ fn mx_platform_transaction_includes_response_latitude_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("latitude".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_latitude_null();
+    let null = absent.latitude_null();
     assert!(::std::matches!(null.latitude, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -16547,7 +16547,7 @@ fn mx_platform_transaction_includes_response_localized_description_absent_or_nul
         .as_object_mut()
         .expect("an object")
         .insert("localized_description".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_localized_description_null();
+    let null = absent.localized_description_null();
     assert!(::std::matches!(null.localized_description, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -16582,7 +16582,7 @@ fn mx_platform_transaction_includes_response_localized_memo_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("localized_memo".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_localized_memo_null();
+    let null = absent.localized_memo_null();
     assert!(::std::matches!(null.localized_memo, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -16617,7 +16617,7 @@ fn mx_platform_transaction_includes_response_longitude_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("longitude".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_longitude_null();
+    let null = absent.longitude_null();
     assert!(::std::matches!(null.longitude, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -16651,7 +16651,7 @@ fn mx_platform_transaction_includes_response_member_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("member_guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_member_guid_null();
+    let null = absent.member_guid_null();
     assert!(::std::matches!(null.member_guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -16687,7 +16687,7 @@ fn mx_platform_transaction_includes_response_member_is_managed_by_user_absent_or
         .as_object_mut()
         .expect("an object")
         .insert("member_is_managed_by_user".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_member_is_managed_by_user_null();
+    let null = absent.member_is_managed_by_user_null();
     assert!(::std::matches!(null.member_is_managed_by_user, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -16722,7 +16722,7 @@ fn mx_platform_transaction_includes_response_memo_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("memo".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_memo_null();
+    let null = absent.memo_null();
     assert!(::std::matches!(null.memo, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -16756,7 +16756,7 @@ fn mx_platform_transaction_includes_response_merchant_category_code_absent_or_nu
         .as_object_mut()
         .expect("an object")
         .insert("merchant_category_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_merchant_category_code_null();
+    let null = absent.merchant_category_code_null();
     assert!(::std::matches!(null.merchant_category_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -16791,7 +16791,7 @@ fn mx_platform_transaction_includes_response_merchant_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("merchant_guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_merchant_guid_null();
+    let null = absent.merchant_guid_null();
     assert!(::std::matches!(null.merchant_guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -16828,7 +16828,7 @@ fn mx_platform_transaction_includes_response_merchant_location_guid_absent_or_nu
         .as_object_mut()
         .expect("an object")
         .insert("merchant_location_guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_merchant_location_guid_null();
+    let null = absent.merchant_location_guid_null();
     assert!(::std::matches!(null.merchant_location_guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -16863,7 +16863,7 @@ fn mx_platform_transaction_includes_response_metadata_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("metadata".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_metadata_null();
+    let null = absent.metadata_null();
     assert!(::std::matches!(null.metadata, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -16897,7 +16897,7 @@ fn mx_platform_transaction_includes_response_original_description_absent_or_null
         .as_object_mut()
         .expect("an object")
         .insert("original_description".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_original_description_null();
+    let null = absent.original_description_null();
     assert!(::std::matches!(null.original_description, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -16932,7 +16932,7 @@ fn mx_platform_transaction_includes_response_posted_at_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("posted_at".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_posted_at_null();
+    let null = absent.posted_at_null();
     assert!(::std::matches!(null.posted_at, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -16966,7 +16966,7 @@ fn mx_platform_transaction_includes_response_status_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("status".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_status_null();
+    let null = absent.status_null();
     assert!(::std::matches!(null.status, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -17000,7 +17000,7 @@ fn mx_platform_transaction_includes_response_top_level_category_absent_or_null()
         .as_object_mut()
         .expect("an object")
         .insert("top_level_category".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_top_level_category_null();
+    let null = absent.top_level_category_null();
     assert!(::std::matches!(null.top_level_category, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -17035,7 +17035,7 @@ fn mx_platform_transaction_includes_response_transacted_at_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("transacted_at".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_transacted_at_null();
+    let null = absent.transacted_at_null();
     assert!(::std::matches!(null.transacted_at, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -17070,7 +17070,7 @@ fn mx_platform_transaction_includes_response_type_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("type".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_type_null();
+    let null = absent.type_null();
     assert!(::std::matches!(null.type_, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -17102,7 +17102,7 @@ fn mx_platform_transaction_includes_response_updated_at_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("updated_at".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_updated_at_null();
+    let null = absent.updated_at_null();
     assert!(::std::matches!(null.updated_at, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -17136,7 +17136,7 @@ fn mx_platform_transaction_includes_response_user_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("user_guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_user_guid_null();
+    let null = absent.user_guid_null();
     assert!(::std::matches!(null.user_guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -17170,7 +17170,7 @@ fn mx_platform_transaction_includes_response_user_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("user_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_user_id_null();
+    let null = absent.user_id_null();
     assert!(::std::matches!(null.user_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -17204,7 +17204,7 @@ fn mx_platform_transaction_includes_response_classification_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("classification".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_classification_null();
+    let null = absent.classification_null();
     assert!(::std::matches!(null.classification, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -17239,7 +17239,7 @@ fn mx_platform_transaction_includes_response_geolocation_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("geolocation".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_geolocation_null();
+    let null = absent.geolocation_null();
     assert!(::std::matches!(null.geolocation, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -17273,7 +17273,7 @@ fn mx_platform_transaction_includes_response_merchant_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("merchant".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_merchant_null();
+    let null = absent.merchant_null();
     assert!(::std::matches!(null.merchant, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -17309,7 +17309,7 @@ fn mx_platform_transaction_includes_response_repeating_transaction_absent_or_nul
         .as_object_mut()
         .expect("an object")
         .insert("repeating_transaction".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_repeating_transaction_null();
+    let null = absent.repeating_transaction_null();
     assert!(::std::matches!(null.repeating_transaction, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -17344,7 +17344,7 @@ fn mx_platform_transaction_includes_response_geolocation_country_absent_or_null(
         .as_object_mut()
         .expect("an object")
         .insert("country".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_country_null();
+    let null = absent.country_null();
     assert!(::std::matches!(null.country, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -17378,7 +17378,7 @@ fn mx_platform_transaction_includes_response_geolocation_city_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("city".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_city_null();
+    let null = absent.city_null();
     assert!(::std::matches!(null.city, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -17410,7 +17410,7 @@ fn mx_platform_repeating_transaction_response_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_amount_null();
+    let null = absent.amount_null();
     assert!(::std::matches!(null.amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -17445,7 +17445,7 @@ fn mx_platform_split_transaction_request_category_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("category_guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_category_guid_null();
+    let null = absent.category_guid_null();
     assert!(::std::matches!(null.category_guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -17480,7 +17480,7 @@ fn mx_platform_user_response_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_guid_null();
+    let null = absent.guid_null();
     assert!(::std::matches!(null.guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -17512,7 +17512,7 @@ fn mx_platform_user_response_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_id_null();
+    let null = absent.id_null();
     assert!(::std::matches!(null.id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -17544,7 +17544,7 @@ fn mx_platform_user_response_is_disabled_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("is_disabled".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_disabled_null();
+    let null = absent.is_disabled_null();
     assert!(::std::matches!(null.is_disabled, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -17578,7 +17578,7 @@ fn mx_platform_user_response_metadata_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("metadata".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_metadata_null();
+    let null = absent.metadata_null();
     assert!(::std::matches!(null.metadata, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -17612,7 +17612,7 @@ fn mx_platform_o_auth_window_response_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_guid_null();
+    let null = absent.guid_null();
     assert!(::std::matches!(null.guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -17644,7 +17644,7 @@ fn mx_platform_o_auth_window_response_oauth_window_uri_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("oauth_window_uri".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_oauth_window_uri_null();
+    let null = absent.oauth_window_uri_null();
     assert!(::std::matches!(null.oauth_window_uri, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -17680,7 +17680,7 @@ fn mx_platform_widget_request_color_scheme_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("color_scheme".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_color_scheme_null();
+    let null = absent.color_scheme_null();
     assert!(::std::matches!(null.color_scheme, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -17718,7 +17718,7 @@ fn mx_platform_widget_request_current_institution_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("current_institution_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_current_institution_code_null();
+    let null = absent.current_institution_code_null();
     assert!(::std::matches!(null.current_institution_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -17754,7 +17754,7 @@ fn mx_platform_widget_request_current_member_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("current_member_guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_current_member_guid_null();
+    let null = absent.current_member_guid_null();
     assert!(::std::matches!(null.current_member_guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -17792,7 +17792,7 @@ fn mx_platform_widget_request_disable_institution_search_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("disable_institution_search".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_disable_institution_search_null();
+    let null = absent.disable_institution_search_null();
     assert!(::std::matches!(null.disable_institution_search, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -17828,7 +17828,7 @@ fn mx_platform_widget_request_insight_guid_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("insight_guid".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_insight_guid_null();
+    let null = absent.insight_guid_null();
     assert!(::std::matches!(null.insight_guid, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -17866,7 +17866,7 @@ fn mx_platform_widget_request_microwidget_instance_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("microwidget_instance_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_microwidget_instance_id_null();
+    let null = absent.microwidget_instance_id_null();
     assert!(::std::matches!(null.microwidget_instance_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -17901,7 +17901,7 @@ fn mx_platform_widget_response_type_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("type".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_type_null();
+    let null = absent.type_null();
     assert!(::std::matches!(null.type_, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -17933,7 +17933,7 @@ fn mx_platform_widget_response_url_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("url".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_url_null();
+    let null = absent.url_null();
     assert!(::std::matches!(null.url, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -17965,7 +17965,7 @@ fn mx_platform_widget_response_user_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("user_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_user_id_null();
+    let null = absent.user_id_null();
     assert!(::std::matches!(null.user_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -17999,7 +17999,7 @@ fn plaid_asset_report_create_request_options_client_report_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("client_report_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_client_report_id_null();
+    let null = absent.client_report_id_null();
     assert!(::std::matches!(null.client_report_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -18034,7 +18034,7 @@ fn plaid_asset_report_create_request_options_webhook_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("webhook".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_webhook_null();
+    let null = absent.webhook_null();
     assert!(::std::matches!(null.webhook, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -18069,7 +18069,7 @@ fn plaid_asset_report_create_request_options_include_fast_report_absent_or_null(
         .as_object_mut()
         .expect("an object")
         .insert("include_fast_report".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_include_fast_report_null();
+    let null = absent.include_fast_report_null();
     assert!(::std::matches!(null.include_fast_report, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -18104,7 +18104,7 @@ fn plaid_asset_report_create_request_options_require_all_items_absent_or_null() 
         .as_object_mut()
         .expect("an object")
         .insert("require_all_items".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_require_all_items_null();
+    let null = absent.require_all_items_null();
     assert!(::std::matches!(null.require_all_items, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -18139,7 +18139,7 @@ fn plaid_asset_report_get_request_options_days_to_include_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("days_to_include".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_days_to_include_null();
+    let null = absent.days_to_include_null();
     assert!(::std::matches!(null.days_to_include, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -18174,7 +18174,7 @@ fn plaid_asset_report_pdf_get_request_options_days_to_include_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("days_to_include".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_days_to_include_null();
+    let null = absent.days_to_include_null();
     assert!(::std::matches!(null.days_to_include, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -18212,7 +18212,7 @@ fn plaid_asset_report_refresh_body_days_requested_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("days_requested".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_days_requested_null();
+    let null = absent.days_requested_null();
     assert!(::std::matches!(null.days_requested, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -18247,7 +18247,7 @@ fn plaid_asset_report_refresh_request_options_client_report_id_absent_or_null() 
         .as_object_mut()
         .expect("an object")
         .insert("client_report_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_client_report_id_null();
+    let null = absent.client_report_id_null();
     assert!(::std::matches!(null.client_report_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -18282,7 +18282,7 @@ fn plaid_asset_report_refresh_request_options_webhook_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("webhook".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_webhook_null();
+    let null = absent.webhook_null();
     assert!(::std::matches!(null.webhook, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -18319,7 +18319,7 @@ fn plaid_numbers_ach_can_transfer_in_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("can_transfer_in".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_can_transfer_in_null();
+    let null = absent.can_transfer_in_null();
     assert!(::std::matches!(null.can_transfer_in, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -18357,7 +18357,7 @@ fn plaid_numbers_ach_can_transfer_out_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("can_transfer_out".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_can_transfer_out_null();
+    let null = absent.can_transfer_out_null();
     assert!(::std::matches!(null.can_transfer_out, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -18395,7 +18395,7 @@ fn plaid_auth_verify_body_legal_name_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("legal_name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_legal_name_null();
+    let null = absent.legal_name_null();
     assert!(::std::matches!(null.legal_name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -18432,7 +18432,7 @@ fn plaid_auth_verify_response_item_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("item_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_item_id_null();
+    let null = absent.item_id_null();
     assert!(::std::matches!(null.item_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -18469,7 +18469,7 @@ fn plaid_bank_transfer_create_body_custom_tag_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("custom_tag".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_custom_tag_null();
+    let null = absent.custom_tag_null();
     assert!(::std::matches!(null.custom_tag, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -18506,7 +18506,7 @@ fn plaid_bank_transfer_create_body_metadata_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("metadata".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_metadata_null();
+    let null = absent.metadata_null();
     assert!(::std::matches!(null.metadata, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -18545,7 +18545,7 @@ fn plaid_bank_transfer_create_body_origination_account_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("origination_account_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_origination_account_id_null();
+    let null = absent.origination_account_id_null();
     assert!(::std::matches!(null.origination_account_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -18580,7 +18580,7 @@ fn plaid_bank_transfer_list_body_start_date_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("start_date".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_start_date_null();
+    let null = absent.start_date_null();
     assert!(::std::matches!(null.start_date, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -18614,7 +18614,7 @@ fn plaid_bank_transfer_list_body_end_date_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("end_date".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_end_date_null();
+    let null = absent.end_date_null();
     assert!(::std::matches!(null.end_date, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -18650,7 +18650,7 @@ fn plaid_bank_transfer_list_body_origination_account_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("origination_account_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_origination_account_id_null();
+    let null = absent.origination_account_id_null();
     assert!(::std::matches!(null.origination_account_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -18685,7 +18685,7 @@ fn plaid_bank_transfer_list_body_direction_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("direction".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_direction_null();
+    let null = absent.direction_null();
     assert!(::std::matches!(null.direction, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -18719,7 +18719,7 @@ fn plaid_bank_transfer_event_list_body_start_date_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("start_date".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_start_date_null();
+    let null = absent.start_date_null();
     assert!(::std::matches!(null.start_date, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -18753,7 +18753,7 @@ fn plaid_bank_transfer_event_list_body_end_date_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("end_date".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_end_date_null();
+    let null = absent.end_date_null();
     assert!(::std::matches!(null.end_date, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -18787,7 +18787,7 @@ fn plaid_bank_transfer_event_list_body_bank_transfer_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("bank_transfer_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_bank_transfer_id_null();
+    let null = absent.bank_transfer_id_null();
     assert!(::std::matches!(null.bank_transfer_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -18822,7 +18822,7 @@ fn plaid_bank_transfer_event_list_body_account_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("account_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_account_id_null();
+    let null = absent.account_id_null();
     assert!(::std::matches!(null.account_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -18856,7 +18856,7 @@ fn plaid_bank_transfer_event_list_body_bank_transfer_type_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("bank_transfer_type".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_bank_transfer_type_null();
+    let null = absent.bank_transfer_type_null();
     assert!(::std::matches!(null.bank_transfer_type, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -18891,7 +18891,7 @@ fn plaid_bank_transfer_event_list_body_count_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("count".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_count_null();
+    let null = absent.count_null();
     assert!(::std::matches!(null.count, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -18923,7 +18923,7 @@ fn plaid_bank_transfer_event_list_body_offset_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("offset".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_offset_null();
+    let null = absent.offset_null();
     assert!(::std::matches!(null.offset, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -18959,7 +18959,7 @@ fn plaid_bank_transfer_event_list_body_origination_account_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("origination_account_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_origination_account_id_null();
+    let null = absent.origination_account_id_null();
     assert!(::std::matches!(null.origination_account_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -18994,7 +18994,7 @@ fn plaid_bank_transfer_event_list_body_direction_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("direction".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_direction_null();
+    let null = absent.direction_null();
     assert!(::std::matches!(null.direction, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -19029,7 +19029,7 @@ fn plaid_bank_transfer_event_sync_body_count_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("count".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_count_null();
+    let null = absent.count_null();
     assert!(::std::matches!(null.count, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -19063,7 +19063,7 @@ fn plaid_bank_transfer_sweep_list_body_origination_account_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("origination_account_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_origination_account_id_null();
+    let null = absent.origination_account_id_null();
     assert!(::std::matches!(null.origination_account_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -19098,7 +19098,7 @@ fn plaid_bank_transfer_sweep_list_body_start_time_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("start_time".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_start_time_null();
+    let null = absent.start_time_null();
     assert!(::std::matches!(null.start_time, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -19132,7 +19132,7 @@ fn plaid_bank_transfer_sweep_list_body_end_time_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("end_time".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_end_time_null();
+    let null = absent.end_time_null();
     assert!(::std::matches!(null.end_time, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -19166,7 +19166,7 @@ fn plaid_bank_transfer_sweep_list_body_count_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("count".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_count_null();
+    let null = absent.count_null();
     assert!(::std::matches!(null.count, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -19200,7 +19200,7 @@ fn plaid_bank_transfer_balance_get_body_origination_account_id_absent_or_null() 
         .as_object_mut()
         .expect("an object")
         .insert("origination_account_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_origination_account_id_null();
+    let null = absent.origination_account_id_null();
     assert!(::std::matches!(null.origination_account_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -19235,7 +19235,7 @@ fn plaid_beacon_account_risk_evaluate_account_subtype_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("subtype".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_subtype_null();
+    let null = absent.subtype_null();
     assert!(::std::matches!(null.subtype, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -19275,7 +19275,7 @@ fn plaid_beacon_account_risk_evaluate_account_attributes_days_since_first_plaid_
             "days_since_first_plaid_connection".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_days_since_first_plaid_connection_null();
+    let null = absent.days_since_first_plaid_connection_null();
     assert!(::std::matches!(null.days_since_first_plaid_connection, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -19310,7 +19310,7 @@ fn plaid_beacon_account_risk_evaluate_account_attributes_is_account_closed_absen
         .as_object_mut()
         .expect("an object")
         .insert("is_account_closed".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_account_closed_null();
+    let null = absent.is_account_closed_null();
     assert!(::std::matches!(null.is_account_closed, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -19348,7 +19348,7 @@ fn plaid_beacon_account_risk_evaluate_account_attributes_is_account_frozen_or_re
         .as_object_mut()
         .expect("an object")
         .insert("is_account_frozen_or_restricted".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_account_frozen_or_restricted_null();
+    let null = absent.is_account_frozen_or_restricted_null();
     assert!(::std::matches!(null.is_account_frozen_or_restricted, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -19386,7 +19386,7 @@ fn plaid_beacon_account_risk_evaluate_account_attributes_total_plaid_connections
         .as_object_mut()
         .expect("an object")
         .insert("total_plaid_connections_count".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_total_plaid_connections_count_null();
+    let null = absent.total_plaid_connections_count_null();
     assert!(::std::matches!(null.total_plaid_connections_count, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -19423,7 +19423,7 @@ fn plaid_beacon_account_risk_evaluate_account_attributes_plaid_connections_count
         .as_object_mut()
         .expect("an object")
         .insert("plaid_connections_count_7d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_plaid_connections_count_7d_null();
+    let null = absent.plaid_connections_count_7d_null();
     assert!(::std::matches!(null.plaid_connections_count_7d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -19461,7 +19461,7 @@ fn plaid_beacon_account_risk_evaluate_account_attributes_plaid_connections_count
         .as_object_mut()
         .expect("an object")
         .insert("plaid_connections_count_30d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_plaid_connections_count_30d_null();
+    let null = absent.plaid_connections_count_30d_null();
     assert!(::std::matches!(null.plaid_connections_count_30d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -19502,8 +19502,7 @@ fn plaid_beacon_account_risk_evaluate_account_attributes_failed_plaid_non_oauth_
             "failed_plaid_non_oauth_authentication_attempts_count_3d".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent
-        .with_failed_plaid_non_oauth_authentication_attempts_count_3d_null();
+    let null = absent.failed_plaid_non_oauth_authentication_attempts_count_3d_null();
     assert!(
         ::std::matches!(null.failed_plaid_non_oauth_authentication_attempts_count_3d,
         Some(None))
@@ -19547,7 +19546,7 @@ fn plaid_beacon_account_risk_evaluate_account_attributes_plaid_non_oauth_authent
             "plaid_non_oauth_authentication_attempts_count_3d".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_plaid_non_oauth_authentication_attempts_count_3d_null();
+    let null = absent.plaid_non_oauth_authentication_attempts_count_3d_null();
     assert!(
         ::std::matches!(null.plaid_non_oauth_authentication_attempts_count_3d,
         Some(None))
@@ -19591,8 +19590,7 @@ fn plaid_beacon_account_risk_evaluate_account_attributes_failed_plaid_non_oauth_
             "failed_plaid_non_oauth_authentication_attempts_count_7d".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent
-        .with_failed_plaid_non_oauth_authentication_attempts_count_7d_null();
+    let null = absent.failed_plaid_non_oauth_authentication_attempts_count_7d_null();
     assert!(
         ::std::matches!(null.failed_plaid_non_oauth_authentication_attempts_count_7d,
         Some(None))
@@ -19636,7 +19634,7 @@ fn plaid_beacon_account_risk_evaluate_account_attributes_plaid_non_oauth_authent
             "plaid_non_oauth_authentication_attempts_count_7d".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_plaid_non_oauth_authentication_attempts_count_7d_null();
+    let null = absent.plaid_non_oauth_authentication_attempts_count_7d_null();
     assert!(
         ::std::matches!(null.plaid_non_oauth_authentication_attempts_count_7d,
         Some(None))
@@ -19680,8 +19678,7 @@ fn plaid_beacon_account_risk_evaluate_account_attributes_failed_plaid_non_oauth_
             "failed_plaid_non_oauth_authentication_attempts_count_30d".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent
-        .with_failed_plaid_non_oauth_authentication_attempts_count_30d_null();
+    let null = absent.failed_plaid_non_oauth_authentication_attempts_count_30d_null();
     assert!(
         ::std::matches!(null.failed_plaid_non_oauth_authentication_attempts_count_30d,
         Some(None))
@@ -19725,7 +19722,7 @@ fn plaid_beacon_account_risk_evaluate_account_attributes_plaid_non_oauth_authent
             "plaid_non_oauth_authentication_attempts_count_30d".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_plaid_non_oauth_authentication_attempts_count_30d_null();
+    let null = absent.plaid_non_oauth_authentication_attempts_count_30d_null();
     assert!(
         ::std::matches!(null.plaid_non_oauth_authentication_attempts_count_30d,
         Some(None))
@@ -19766,7 +19763,7 @@ fn plaid_beacon_account_risk_evaluate_account_attributes_distinct_ip_addresses_c
         .as_object_mut()
         .expect("an object")
         .insert("distinct_ip_addresses_count_3d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_distinct_ip_addresses_count_3d_null();
+    let null = absent.distinct_ip_addresses_count_3d_null();
     assert!(::std::matches!(null.distinct_ip_addresses_count_3d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -19804,7 +19801,7 @@ fn plaid_beacon_account_risk_evaluate_account_attributes_distinct_ip_addresses_c
         .as_object_mut()
         .expect("an object")
         .insert("distinct_ip_addresses_count_7d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_distinct_ip_addresses_count_7d_null();
+    let null = absent.distinct_ip_addresses_count_7d_null();
     assert!(::std::matches!(null.distinct_ip_addresses_count_7d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -19842,7 +19839,7 @@ fn plaid_beacon_account_risk_evaluate_account_attributes_distinct_ip_addresses_c
         .as_object_mut()
         .expect("an object")
         .insert("distinct_ip_addresses_count_30d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_distinct_ip_addresses_count_30d_null();
+    let null = absent.distinct_ip_addresses_count_30d_null();
     assert!(::std::matches!(null.distinct_ip_addresses_count_30d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -19880,7 +19877,7 @@ fn plaid_beacon_account_risk_evaluate_account_attributes_distinct_ip_addresses_c
         .as_object_mut()
         .expect("an object")
         .insert("distinct_ip_addresses_count_90d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_distinct_ip_addresses_count_90d_null();
+    let null = absent.distinct_ip_addresses_count_90d_null();
     assert!(::std::matches!(null.distinct_ip_addresses_count_90d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -19918,7 +19915,7 @@ fn plaid_beacon_account_risk_evaluate_account_attributes_distinct_user_agents_co
         .as_object_mut()
         .expect("an object")
         .insert("distinct_user_agents_count_3d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_distinct_user_agents_count_3d_null();
+    let null = absent.distinct_user_agents_count_3d_null();
     assert!(::std::matches!(null.distinct_user_agents_count_3d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -19956,7 +19953,7 @@ fn plaid_beacon_account_risk_evaluate_account_attributes_distinct_user_agents_co
         .as_object_mut()
         .expect("an object")
         .insert("distinct_user_agents_count_7d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_distinct_user_agents_count_7d_null();
+    let null = absent.distinct_user_agents_count_7d_null();
     assert!(::std::matches!(null.distinct_user_agents_count_7d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -19994,7 +19991,7 @@ fn plaid_beacon_account_risk_evaluate_account_attributes_distinct_user_agents_co
         .as_object_mut()
         .expect("an object")
         .insert("distinct_user_agents_count_30d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_distinct_user_agents_count_30d_null();
+    let null = absent.distinct_user_agents_count_30d_null();
     assert!(::std::matches!(null.distinct_user_agents_count_30d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -20032,7 +20029,7 @@ fn plaid_beacon_account_risk_evaluate_account_attributes_distinct_user_agents_co
         .as_object_mut()
         .expect("an object")
         .insert("distinct_user_agents_count_90d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_distinct_user_agents_count_90d_null();
+    let null = absent.distinct_user_agents_count_90d_null();
     assert!(::std::matches!(null.distinct_user_agents_count_90d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -20069,7 +20066,7 @@ fn plaid_beacon_account_risk_evaluate_account_attributes_address_change_count_28
         .as_object_mut()
         .expect("an object")
         .insert("address_change_count_28d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_address_change_count_28d_null();
+    let null = absent.address_change_count_28d_null();
     assert!(::std::matches!(null.address_change_count_28d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -20106,7 +20103,7 @@ fn plaid_beacon_account_risk_evaluate_account_attributes_email_change_count_28d_
         .as_object_mut()
         .expect("an object")
         .insert("email_change_count_28d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_email_change_count_28d_null();
+    let null = absent.email_change_count_28d_null();
     assert!(::std::matches!(null.email_change_count_28d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -20143,7 +20140,7 @@ fn plaid_beacon_account_risk_evaluate_account_attributes_phone_change_count_28d_
         .as_object_mut()
         .expect("an object")
         .insert("phone_change_count_28d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_phone_change_count_28d_null();
+    let null = absent.phone_change_count_28d_null();
     assert!(::std::matches!(null.phone_change_count_28d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -20180,7 +20177,7 @@ fn plaid_beacon_account_risk_evaluate_account_attributes_address_change_count_90
         .as_object_mut()
         .expect("an object")
         .insert("address_change_count_90d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_address_change_count_90d_null();
+    let null = absent.address_change_count_90d_null();
     assert!(::std::matches!(null.address_change_count_90d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -20217,7 +20214,7 @@ fn plaid_beacon_account_risk_evaluate_account_attributes_email_change_count_90d_
         .as_object_mut()
         .expect("an object")
         .insert("email_change_count_90d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_email_change_count_90d_null();
+    let null = absent.email_change_count_90d_null();
     assert!(::std::matches!(null.email_change_count_90d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -20254,7 +20251,7 @@ fn plaid_beacon_account_risk_evaluate_account_attributes_phone_change_count_90d_
         .as_object_mut()
         .expect("an object")
         .insert("phone_change_count_90d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_phone_change_count_90d_null();
+    let null = absent.phone_change_count_90d_null();
     assert!(::std::matches!(null.phone_change_count_90d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -20291,7 +20288,7 @@ fn plaid_beacon_account_risk_evaluate_account_attributes_days_since_account_open
         .as_object_mut()
         .expect("an object")
         .insert("days_since_account_opening".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_days_since_account_opening_null();
+    let null = absent.days_since_account_opening_null();
     assert!(::std::matches!(null.days_since_account_opening, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -20332,7 +20329,7 @@ fn plaid_beacon_account_risk_evaluate_account_attributes_days_since_first_observ
             "days_since_first_observed_transaction".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_days_since_first_observed_transaction_null();
+    let null = absent.days_since_first_observed_transaction_null();
     assert!(::std::matches!(null.days_since_first_observed_transaction, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -20370,7 +20367,7 @@ fn plaid_beacon_user_create_body_access_tokens_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("access_tokens".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_access_tokens_null();
+    let null = absent.access_tokens_null();
     assert!(::std::matches!(null.access_tokens, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -20408,7 +20405,7 @@ fn plaid_beacon_user_request_data_address_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("address".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_address_null();
+    let null = absent.address_null();
     assert!(::std::matches!(null.address, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -20445,7 +20442,7 @@ fn plaid_beacon_user_request_data_phone_number_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("phone_number".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_phone_number_null();
+    let null = absent.phone_number_null();
     assert!(::std::matches!(null.phone_number, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -20483,7 +20480,7 @@ fn plaid_beacon_user_request_data_id_number_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("id_number".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_id_number_null();
+    let null = absent.id_number_null();
     assert!(::std::matches!(null.id_number, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -20520,7 +20517,7 @@ fn plaid_beacon_user_request_data_ip_address_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("ip_address".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_ip_address_null();
+    let null = absent.ip_address_null();
     assert!(::std::matches!(null.ip_address, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -20557,7 +20554,7 @@ fn plaid_beacon_user_request_address_street2_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("street2".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_street2_null();
+    let null = absent.street2_null();
     assert!(::std::matches!(null.street2, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -20594,7 +20591,7 @@ fn plaid_beacon_user_request_address_region_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("region".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_region_null();
+    let null = absent.region_null();
     assert!(::std::matches!(null.region, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -20631,7 +20628,7 @@ fn plaid_beacon_user_request_address_postal_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("postal_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_postal_code_null();
+    let null = absent.postal_code_null();
     assert!(::std::matches!(null.postal_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -20668,7 +20665,7 @@ fn plaid_beacon_report_create_body_fraud_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("fraud_amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_fraud_amount_null();
+    let null = absent.fraud_amount_null();
     assert!(::std::matches!(null.fraud_amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -20704,7 +20701,7 @@ fn plaid_beacon_report_list_body_cursor_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("cursor".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_cursor_null();
+    let null = absent.cursor_null();
     assert!(::std::matches!(null.cursor, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -20739,7 +20736,7 @@ fn plaid_beacon_report_syndication_list_body_cursor_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("cursor".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_cursor_null();
+    let null = absent.cursor_null();
     assert!(::std::matches!(null.cursor, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -20774,7 +20771,7 @@ fn plaid_beacon_user_update_body_user_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("user".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_user_null();
+    let null = absent.user_null();
     assert!(::std::matches!(null.user, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -20807,7 +20804,7 @@ fn plaid_beacon_user_update_body_access_tokens_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("access_tokens".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_access_tokens_null();
+    let null = absent.access_tokens_null();
     assert!(::std::matches!(null.access_tokens, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -20842,7 +20839,7 @@ fn plaid_beacon_user_update_request_data_name_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_name_null();
+    let null = absent.name_null();
     assert!(::std::matches!(null.name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -20874,7 +20871,7 @@ fn plaid_beacon_user_update_request_data_address_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("address".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_address_null();
+    let null = absent.address_null();
     assert!(::std::matches!(null.address, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -20908,7 +20905,7 @@ fn plaid_beacon_user_update_request_data_phone_number_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("phone_number".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_phone_number_null();
+    let null = absent.phone_number_null();
     assert!(::std::matches!(null.phone_number, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -20943,7 +20940,7 @@ fn plaid_beacon_user_update_request_data_id_number_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("id_number".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_id_number_null();
+    let null = absent.id_number_null();
     assert!(::std::matches!(null.id_number, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -20977,7 +20974,7 @@ fn plaid_beacon_user_update_request_data_ip_address_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("ip_address".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_ip_address_null();
+    let null = absent.ip_address_null();
     assert!(::std::matches!(null.ip_address, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -21014,7 +21011,7 @@ fn plaid_beacon_user_request_address_nullable_street2_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("street2".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_street2_null();
+    let null = absent.street2_null();
     assert!(::std::matches!(null.street2, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -21051,7 +21048,7 @@ fn plaid_beacon_user_request_address_nullable_region_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("region".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_region_null();
+    let null = absent.region_null();
     assert!(::std::matches!(null.region, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -21088,7 +21085,7 @@ fn plaid_beacon_user_request_address_nullable_postal_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("postal_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_postal_code_null();
+    let null = absent.postal_code_null();
     assert!(::std::matches!(null.postal_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -21123,7 +21120,7 @@ fn plaid_beacon_user_history_list_body_cursor_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("cursor".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_cursor_null();
+    let null = absent.cursor_null();
     assert!(::std::matches!(null.cursor, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -21160,7 +21157,7 @@ fn plaid_enhancements_merchant_name_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("merchant_name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_merchant_name_null();
+    let null = absent.merchant_name_null();
     assert!(::std::matches!(null.merchant_name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -21198,7 +21195,7 @@ fn plaid_enhancements_website_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("website".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_website_null();
+    let null = absent.website_null();
     assert!(::std::matches!(null.website, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -21235,7 +21232,7 @@ fn plaid_enhancements_logo_url_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("logo_url".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_logo_url_null();
+    let null = absent.logo_url_null();
     assert!(::std::matches!(null.logo_url, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -21272,7 +21269,7 @@ fn plaid_enhancements_check_number_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("check_number".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_check_number_null();
+    let null = absent.check_number_null();
     assert!(::std::matches!(null.check_number, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -21312,7 +21309,7 @@ fn plaid_enhancements_personal_finance_category_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("personal_finance_category".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_personal_finance_category_null();
+    let null = absent.personal_finance_category_null();
     assert!(::std::matches!(null.personal_finance_category, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -21350,7 +21347,7 @@ fn plaid_financial_institution_insights_entity_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("entity_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_entity_id_null();
+    let null = absent.entity_id_null();
     assert!(::std::matches!(null.entity_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -21387,7 +21384,7 @@ fn plaid_merchant_insights_entity_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("entity_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_entity_id_null();
+    let null = absent.entity_id_null();
     assert!(::std::matches!(null.entity_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -21421,7 +21418,7 @@ fn plaid_beta_ewa_report_v1_get_response_ewa_attributes_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("ewa_attributes".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_ewa_attributes_null();
+    let null = absent.ewa_attributes_null();
     assert!(::std::matches!(null.ewa_attributes, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -21457,7 +21454,7 @@ fn plaid_business_verification_create_body_business_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("business".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_business_null();
+    let null = absent.business_null();
     assert!(::std::matches!(null.business, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -21491,7 +21488,7 @@ fn plaid_business_verification_create_request_business_alternative_name_absent_o
         .as_object_mut()
         .expect("an object")
         .insert("alternative_name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_alternative_name_null();
+    let null = absent.alternative_name_null();
     assert!(::std::matches!(null.alternative_name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -21529,7 +21526,7 @@ fn plaid_request_business_address_street2_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("street2".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_street2_null();
+    let null = absent.street2_null();
     assert!(::std::matches!(null.street2, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -21566,7 +21563,7 @@ fn plaid_request_business_address_region_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("region".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_region_null();
+    let null = absent.region_null();
     assert!(::std::matches!(null.region, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -21603,7 +21600,7 @@ fn plaid_request_business_address_postal_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("postal_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_postal_code_null();
+    let null = absent.postal_code_null();
     assert!(::std::matches!(null.postal_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -21640,7 +21637,7 @@ fn plaid_business_account_holder_category_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("holder_category".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_holder_category_null();
+    let null = absent.holder_category_null();
     assert!(::std::matches!(null.holder_category, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -21678,7 +21675,7 @@ fn plaid_cashflow_report_transaction_check_number_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("check_number".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_check_number_null();
+    let null = absent.check_number_null();
     assert!(::std::matches!(null.check_number, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -21716,7 +21713,7 @@ fn plaid_cashflow_report_transaction_merchant_name_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("merchant_name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_merchant_name_null();
+    let null = absent.merchant_name_null();
     assert!(::std::matches!(null.merchant_name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -21754,7 +21751,7 @@ fn plaid_cashflow_report_transaction_original_description_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("original_description".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_original_description_null();
+    let null = absent.original_description_null();
     assert!(::std::matches!(null.original_description, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -21792,7 +21789,7 @@ fn plaid_cashflow_report_transaction_logo_url_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("logo_url".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_logo_url_null();
+    let null = absent.logo_url_null();
     assert!(::std::matches!(null.logo_url, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -21829,7 +21826,7 @@ fn plaid_cashflow_report_transaction_website_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("website".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_website_null();
+    let null = absent.website_null();
     assert!(::std::matches!(null.website, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -21868,7 +21865,7 @@ fn plaid_cashflow_report_transaction_personal_finance_category_absent_or_null() 
         .as_object_mut()
         .expect("an object")
         .insert("personal_finance_category".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_personal_finance_category_null();
+    let null = absent.personal_finance_category_null();
     assert!(::std::matches!(null.personal_finance_category, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -21908,7 +21905,7 @@ fn plaid_cashflow_report_transaction_business_finance_category_absent_or_null() 
         .as_object_mut()
         .expect("an object")
         .insert("business_finance_category".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_business_finance_category_null();
+    let null = absent.business_finance_category_null();
     assert!(::std::matches!(null.business_finance_category, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -21946,7 +21943,7 @@ fn plaid_cashflow_report_transaction_credit_category_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("credit_category".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_credit_category_null();
+    let null = absent.credit_category_null();
     assert!(::std::matches!(null.credit_category, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -21990,7 +21987,7 @@ fn plaid_cashflow_report_transaction_personal_finance_category_icon_url_absent_o
             "personal_finance_category_icon_url".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_personal_finance_category_icon_url_null();
+    let null = absent.personal_finance_category_icon_url_null();
     assert!(::std::matches!(null.personal_finance_category_icon_url, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -22028,7 +22025,7 @@ fn plaid_cashflow_report_transaction_merchant_entity_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("merchant_entity_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_merchant_entity_id_null();
+    let null = absent.merchant_entity_id_null();
     assert!(::std::matches!(null.merchant_entity_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -22063,7 +22060,7 @@ fn plaid_consent_event_institution_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("institution_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_institution_id_null();
+    let null = absent.institution_id_null();
     assert!(::std::matches!(null.institution_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -22098,7 +22095,7 @@ fn plaid_consent_event_institution_name_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("institution_name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_institution_name_null();
+    let null = absent.institution_name_null();
     assert!(::std::matches!(null.institution_name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -22133,7 +22130,7 @@ fn plaid_consented_account_subtype_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("subtype".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_subtype_null();
+    let null = absent.subtype_null();
     assert!(::std::matches!(null.subtype, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -22168,7 +22165,7 @@ fn plaid_cra_monitoring_insights_subscribe_body_income_categories_absent_or_null
         .as_object_mut()
         .expect("an object")
         .insert("income_categories".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_income_categories_null();
+    let null = absent.income_categories_null();
     assert!(::std::matches!(null.income_categories, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -22206,7 +22203,7 @@ fn plaid_monitoring_insights_item_status_reason_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("reason".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_reason_null();
+    let null = absent.reason_null();
     assert!(::std::matches!(null.reason, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -22242,7 +22239,7 @@ fn plaid_total_monthly_income_insights_baseline_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("baseline_amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_baseline_amount_null();
+    let null = absent.baseline_amount_null();
     assert!(::std::matches!(null.baseline_amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -22279,7 +22276,7 @@ fn plaid_income_sources_counts_baseline_count_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("baseline_count".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_baseline_count_null();
+    let null = absent.baseline_count_null();
     assert!(::std::matches!(null.baseline_count, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -22316,7 +22313,7 @@ fn plaid_forecasted_monthly_income_baseline_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("baseline_amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_baseline_amount_null();
+    let null = absent.baseline_amount_null();
     assert!(::std::matches!(null.baseline_amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -22353,7 +22350,7 @@ fn plaid_historical_annual_income_baseline_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("baseline_amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_baseline_amount_null();
+    let null = absent.baseline_amount_null();
     assert!(::std::matches!(null.baseline_amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -22390,7 +22387,7 @@ fn plaid_loan_payments_counts_baseline_count_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("baseline_count".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_baseline_count_null();
+    let null = absent.baseline_count_null();
     assert!(::std::matches!(null.baseline_count, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -22427,7 +22424,7 @@ fn plaid_loan_payments_merchant_counts_baseline_count_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("baseline_count".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_baseline_count_null();
+    let null = absent.baseline_count_null();
     assert!(::std::matches!(null.baseline_count, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -22467,7 +22464,7 @@ fn plaid_base_report_account_balances_last_updated_datetime_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("last_updated_datetime".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_last_updated_datetime_null();
+    let null = absent.last_updated_datetime_null();
     assert!(::std::matches!(null.last_updated_datetime, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -22505,7 +22502,7 @@ fn plaid_base_report_account_balances_average_balance_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("average_balance".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_average_balance_null();
+    let null = absent.average_balance_null();
     assert!(::std::matches!(null.average_balance, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -22549,7 +22546,7 @@ fn plaid_base_report_account_balances_most_recent_thirty_day_average_balance_abs
             "most_recent_thirty_day_average_balance".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_most_recent_thirty_day_average_balance_null();
+    let null = absent.most_recent_thirty_day_average_balance_null();
     assert!(::std::matches!(null.most_recent_thirty_day_average_balance, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -22588,7 +22585,7 @@ fn plaid_base_report_transaction_name_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_name_null();
+    let null = absent.name_null();
     assert!(::std::matches!(null.name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -22623,7 +22620,7 @@ fn plaid_base_report_transaction_credit_category_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("credit_category".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_credit_category_null();
+    let null = absent.credit_category_null();
     assert!(::std::matches!(null.credit_category, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -22661,7 +22658,7 @@ fn plaid_base_report_transaction_check_number_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("check_number".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_check_number_null();
+    let null = absent.check_number_null();
     assert!(::std::matches!(null.check_number, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -22699,7 +22696,7 @@ fn plaid_base_report_transaction_date_transacted_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("date_transacted".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_date_transacted_null();
+    let null = absent.date_transacted_null();
     assert!(::std::matches!(null.date_transacted, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -22737,7 +22734,7 @@ fn plaid_base_report_transaction_merchant_name_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("merchant_name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_merchant_name_null();
+    let null = absent.merchant_name_null();
     assert!(::std::matches!(null.merchant_name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -22775,7 +22772,7 @@ fn plaid_base_report_transaction_account_owner_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("account_owner".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_account_owner_null();
+    let null = absent.account_owner_null();
     assert!(::std::matches!(null.account_owner, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -22813,7 +22810,7 @@ fn plaid_base_report_transaction_transaction_type_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("transaction_type".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_transaction_type_null();
+    let null = absent.transaction_type_null();
     assert!(::std::matches!(null.transaction_type, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -22851,7 +22848,7 @@ fn plaid_base_report_transaction_category_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("category".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_category_null();
+    let null = absent.category_null();
     assert!(::std::matches!(null.category, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -22888,7 +22885,7 @@ fn plaid_base_report_transaction_category_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("category_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_category_id_null();
+    let null = absent.category_id_null();
     assert!(::std::matches!(null.category_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -22927,7 +22924,7 @@ fn plaid_base_report_transaction_personal_finance_category_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("personal_finance_category".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_personal_finance_category_null();
+    let null = absent.personal_finance_category_null();
     assert!(::std::matches!(null.personal_finance_category, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -22964,7 +22961,7 @@ fn plaid_base_report_account_insights_oldest_transaction_date_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("oldest_transaction_date".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_oldest_transaction_date_null();
+    let null = absent.oldest_transaction_date_null();
     assert!(::std::matches!(null.oldest_transaction_date, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -23002,7 +22999,7 @@ fn plaid_base_report_account_insights_most_recent_transaction_date_absent_or_nul
         .as_object_mut()
         .expect("an object")
         .insert("most_recent_transaction_date".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_most_recent_transaction_date_null();
+    let null = absent.most_recent_transaction_date_null();
     assert!(::std::matches!(null.most_recent_transaction_date, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -23037,7 +23034,7 @@ fn plaid_base_report_longest_gap_insights_days_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("days".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_days_null();
+    let null = absent.days_null();
     assert!(::std::matches!(null.days, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -23069,7 +23066,7 @@ fn plaid_base_report_attributes_is_primary_account_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("is_primary_account".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_primary_account_null();
+    let null = absent.is_primary_account_null();
     assert!(::std::matches!(null.is_primary_account, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -23106,7 +23103,7 @@ fn plaid_base_report_attributes_primary_account_score_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("primary_account_score".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_primary_account_score_null();
+    let null = absent.primary_account_score_null();
     assert!(::std::matches!(null.primary_account_score, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -23141,7 +23138,7 @@ fn plaid_base_report_attributes_total_inflow_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("total_inflow_amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_total_inflow_amount_null();
+    let null = absent.total_inflow_amount_null();
     assert!(::std::matches!(null.total_inflow_amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -23178,7 +23175,7 @@ fn plaid_base_report_attributes_total_inflow_amount_30d_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("total_inflow_amount_30d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_total_inflow_amount_30d_null();
+    let null = absent.total_inflow_amount_30d_null();
     assert!(::std::matches!(null.total_inflow_amount_30d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -23215,7 +23212,7 @@ fn plaid_base_report_attributes_total_inflow_amount_60d_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("total_inflow_amount_60d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_total_inflow_amount_60d_null();
+    let null = absent.total_inflow_amount_60d_null();
     assert!(::std::matches!(null.total_inflow_amount_60d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -23252,7 +23249,7 @@ fn plaid_base_report_attributes_total_inflow_amount_90d_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("total_inflow_amount_90d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_total_inflow_amount_90d_null();
+    let null = absent.total_inflow_amount_90d_null();
     assert!(::std::matches!(null.total_inflow_amount_90d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -23287,7 +23284,7 @@ fn plaid_base_report_attributes_total_outflow_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("total_outflow_amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_total_outflow_amount_null();
+    let null = absent.total_outflow_amount_null();
     assert!(::std::matches!(null.total_outflow_amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -23324,7 +23321,7 @@ fn plaid_base_report_attributes_total_outflow_amount_30d_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("total_outflow_amount_30d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_total_outflow_amount_30d_null();
+    let null = absent.total_outflow_amount_30d_null();
     assert!(::std::matches!(null.total_outflow_amount_30d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -23361,7 +23358,7 @@ fn plaid_base_report_attributes_total_outflow_amount_60d_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("total_outflow_amount_60d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_total_outflow_amount_60d_null();
+    let null = absent.total_outflow_amount_60d_null();
     assert!(::std::matches!(null.total_outflow_amount_60d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -23398,7 +23395,7 @@ fn plaid_base_report_attributes_total_outflow_amount_90d_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("total_outflow_amount_90d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_total_outflow_amount_90d_null();
+    let null = absent.total_outflow_amount_90d_null();
     assert!(::std::matches!(null.total_outflow_amount_90d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -23434,7 +23431,7 @@ fn plaid_cra_partner_insights_get_body_user_tier_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("user_tier".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_user_tier_null();
+    let null = absent.user_tier_null();
     assert!(::std::matches!(null.user_tier, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -23468,7 +23465,7 @@ fn plaid_cra_partner_insights_client_report_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("client_report_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_client_report_id_null();
+    let null = absent.client_report_id_null();
     assert!(::std::matches!(null.client_report_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -23503,7 +23500,7 @@ fn plaid_cra_partner_insights_fico_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("fico".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_fico_null();
+    let null = absent.fico_null();
     assert!(::std::matches!(null.fico, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -23535,7 +23532,7 @@ fn plaid_cra_partner_insights_prism_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("prism".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_prism_null();
+    let null = absent.prism_null();
     assert!(::std::matches!(null.prism, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -23572,7 +23569,7 @@ fn plaid_cra_partner_insights_fico_results_report_characteristics_absent_or_null
         .as_object_mut()
         .expect("an object")
         .insert("report_characteristics".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_report_characteristics_null();
+    let null = absent.report_characteristics_null();
     assert!(::std::matches!(null.report_characteristics, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -23607,7 +23604,7 @@ fn plaid_cra_partner_insights_ultra_fico_score_result_ultrafico_score_absent_or_
         .as_object_mut()
         .expect("an object")
         .insert("ultrafico_score".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_ultrafico_score_null();
+    let null = absent.ultrafico_score_null();
     assert!(::std::matches!(null.ultrafico_score, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -23646,7 +23643,7 @@ fn plaid_cra_partner_insights_ultra_fico_score_reason_code_1_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("reason_code_1".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_reason_code_1_null();
+    let null = absent.reason_code_1_null();
     assert!(::std::matches!(null.reason_code_1, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -23685,7 +23682,7 @@ fn plaid_cra_partner_insights_ultra_fico_score_reason_code_2_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("reason_code_2".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_reason_code_2_null();
+    let null = absent.reason_code_2_null();
     assert!(::std::matches!(null.reason_code_2, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -23724,7 +23721,7 @@ fn plaid_cra_partner_insights_ultra_fico_score_reason_code_3_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("reason_code_3".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_reason_code_3_null();
+    let null = absent.reason_code_3_null();
     assert!(::std::matches!(null.reason_code_3, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -23763,7 +23760,7 @@ fn plaid_cra_partner_insights_ultra_fico_score_reason_code_4_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("reason_code_4".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_reason_code_4_null();
+    let null = absent.reason_code_4_null();
     assert!(::std::matches!(null.reason_code_4, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -23804,7 +23801,7 @@ fn plaid_cra_partner_insights_ultra_fico_score_positive_reason_code_1_absent_or_
         .as_object_mut()
         .expect("an object")
         .insert("positive_reason_code_1".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_positive_reason_code_1_null();
+    let null = absent.positive_reason_code_1_null();
     assert!(::std::matches!(null.positive_reason_code_1, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -23845,7 +23842,7 @@ fn plaid_cra_partner_insights_ultra_fico_score_positive_reason_code_2_absent_or_
         .as_object_mut()
         .expect("an object")
         .insert("positive_reason_code_2".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_positive_reason_code_2_null();
+    let null = absent.positive_reason_code_2_null();
     assert!(::std::matches!(null.positive_reason_code_2, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -23886,7 +23883,7 @@ fn plaid_cra_partner_insights_ultra_fico_score_positive_reason_code_3_absent_or_
         .as_object_mut()
         .expect("an object")
         .insert("positive_reason_code_3".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_positive_reason_code_3_null();
+    let null = absent.positive_reason_code_3_null();
     assert!(::std::matches!(null.positive_reason_code_3, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -23927,7 +23924,7 @@ fn plaid_cra_partner_insights_ultra_fico_score_positive_reason_code_4_absent_or_
         .as_object_mut()
         .expect("an object")
         .insert("positive_reason_code_4".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_positive_reason_code_4_null();
+    let null = absent.positive_reason_code_4_null();
     assert!(::std::matches!(null.positive_reason_code_4, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -23971,7 +23968,7 @@ fn plaid_cra_partner_insights_ultra_fico_score_did_inquiries_adversely_affect_sc
             "did_inquiries_adversely_affect_score".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_did_inquiries_adversely_affect_score_null();
+    let null = absent.did_inquiries_adversely_affect_score_null();
     assert!(::std::matches!(null.did_inquiries_adversely_affect_score, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -24006,7 +24003,7 @@ fn plaid_cra_partner_insights_fico_report_characteristics_num_accounts_absent_or
         .as_object_mut()
         .expect("an object")
         .insert("num_accounts".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_num_accounts_null();
+    let null = absent.num_accounts_null();
     assert!(::std::matches!(null.num_accounts, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -24044,7 +24041,7 @@ fn plaid_cra_partner_insights_fico_report_characteristics_avg_daily_balance_over
         .as_object_mut()
         .expect("an object")
         .insert("avg_daily_balance_over_1_month".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_avg_daily_balance_over_1_month_null();
+    let null = absent.avg_daily_balance_over_1_month_null();
     assert!(::std::matches!(null.avg_daily_balance_over_1_month, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -24082,7 +24079,7 @@ fn plaid_cra_partner_insights_fico_report_characteristics_avg_daily_balance_over
         .as_object_mut()
         .expect("an object")
         .insert("avg_daily_balance_over_3_months".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_avg_daily_balance_over_3_months_null();
+    let null = absent.avg_daily_balance_over_3_months_null();
     assert!(::std::matches!(null.avg_daily_balance_over_3_months, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -24120,7 +24117,7 @@ fn plaid_cra_partner_insights_fico_report_characteristics_avg_daily_balance_over
         .as_object_mut()
         .expect("an object")
         .insert("avg_daily_balance_over_6_months".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_avg_daily_balance_over_6_months_null();
+    let null = absent.avg_daily_balance_over_6_months_null();
     assert!(::std::matches!(null.avg_daily_balance_over_6_months, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -24161,7 +24158,7 @@ fn plaid_cra_partner_insights_fico_report_characteristics_avg_daily_balance_over
             "avg_daily_balance_over_12_months".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_avg_daily_balance_over_12_months_null();
+    let null = absent.avg_daily_balance_over_12_months_null();
     assert!(::std::matches!(null.avg_daily_balance_over_12_months, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -24198,7 +24195,7 @@ fn plaid_cra_partner_insights_fico_report_characteristics_days_since_earliest_tx
         .as_object_mut()
         .expect("an object")
         .insert("days_since_earliest_tx".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_days_since_earliest_tx_null();
+    let null = absent.days_since_earliest_tx_null();
     assert!(::std::matches!(null.days_since_earliest_tx, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -24239,7 +24236,7 @@ fn plaid_cra_partner_insights_fico_report_characteristics_days_since_most_recent
             "days_since_most_recent_negative_ending_balance".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_days_since_most_recent_negative_ending_balance_null();
+    let null = absent.days_since_most_recent_negative_ending_balance_null();
     assert!(
         ::std::matches!(null.days_since_most_recent_negative_ending_balance, Some(None))
     );
@@ -24282,7 +24279,7 @@ fn plaid_cra_partner_insights_fico_report_characteristics_days_since_most_recent
             "days_since_most_recent_insufficient_funds_fee_debit_tx".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_days_since_most_recent_insufficient_funds_fee_debit_tx_null();
+    let null = absent.days_since_most_recent_insufficient_funds_fee_debit_tx_null();
     assert!(
         ::std::matches!(null.days_since_most_recent_insufficient_funds_fee_debit_tx,
         Some(None))
@@ -24326,7 +24323,7 @@ fn plaid_cra_partner_insights_fico_report_characteristics_tot_number_days_with_n
             "tot_number_days_with_negative_balance_over_1_month".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_tot_number_days_with_negative_balance_over_1_month_null();
+    let null = absent.tot_number_days_with_negative_balance_over_1_month_null();
     assert!(
         ::std::matches!(null.tot_number_days_with_negative_balance_over_1_month,
         Some(None))
@@ -24370,7 +24367,7 @@ fn plaid_cra_partner_insights_fico_report_characteristics_tot_number_days_with_n
             "tot_number_days_with_negative_balance_over_3_months".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_tot_number_days_with_negative_balance_over_3_months_null();
+    let null = absent.tot_number_days_with_negative_balance_over_3_months_null();
     assert!(
         ::std::matches!(null.tot_number_days_with_negative_balance_over_3_months,
         Some(None))
@@ -24414,7 +24411,7 @@ fn plaid_cra_partner_insights_fico_report_characteristics_tot_number_days_with_n
             "tot_number_days_with_negative_balance_over_6_months".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_tot_number_days_with_negative_balance_over_6_months_null();
+    let null = absent.tot_number_days_with_negative_balance_over_6_months_null();
     assert!(
         ::std::matches!(null.tot_number_days_with_negative_balance_over_6_months,
         Some(None))
@@ -24458,7 +24455,7 @@ fn plaid_cra_partner_insights_fico_report_characteristics_tot_number_days_with_n
             "tot_number_days_with_negative_balance_over_12_months".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_tot_number_days_with_negative_balance_over_12_months_null();
+    let null = absent.tot_number_days_with_negative_balance_over_12_months_null();
     assert!(
         ::std::matches!(null.tot_number_days_with_negative_balance_over_12_months,
         Some(None))
@@ -24498,7 +24495,7 @@ fn plaid_cra_partner_insights_fico_report_characteristics_days_since_most_recent
         .as_object_mut()
         .expect("an object")
         .insert("days_since_most_recent_tx".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_days_since_most_recent_tx_null();
+    let null = absent.days_since_most_recent_tx_null();
     assert!(::std::matches!(null.days_since_most_recent_tx, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -24535,7 +24532,7 @@ fn plaid_cra_partner_insights_fico_report_characteristics_days_with_tx_over_1_mo
         .as_object_mut()
         .expect("an object")
         .insert("days_with_tx_over_1_month".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_days_with_tx_over_1_month_null();
+    let null = absent.days_with_tx_over_1_month_null();
     assert!(::std::matches!(null.days_with_tx_over_1_month, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -24572,7 +24569,7 @@ fn plaid_cra_partner_insights_fico_report_characteristics_days_with_tx_over_3_mo
         .as_object_mut()
         .expect("an object")
         .insert("days_with_tx_over_3_months".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_days_with_tx_over_3_months_null();
+    let null = absent.days_with_tx_over_3_months_null();
     assert!(::std::matches!(null.days_with_tx_over_3_months, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -24609,7 +24606,7 @@ fn plaid_cra_partner_insights_fico_report_characteristics_days_with_tx_over_6_mo
         .as_object_mut()
         .expect("an object")
         .insert("days_with_tx_over_6_months".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_days_with_tx_over_6_months_null();
+    let null = absent.days_with_tx_over_6_months_null();
     assert!(::std::matches!(null.days_with_tx_over_6_months, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -24647,7 +24644,7 @@ fn plaid_cra_partner_insights_fico_report_characteristics_days_with_tx_over_12_m
         .as_object_mut()
         .expect("an object")
         .insert("days_with_tx_over_12_months".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_days_with_tx_over_12_months_null();
+    let null = absent.days_with_tx_over_12_months_null();
     assert!(::std::matches!(null.days_with_tx_over_12_months, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -24682,7 +24679,7 @@ fn plaid_cra_partner_insights_fico_report_characteristics_tot_current_balances_a
         .as_object_mut()
         .expect("an object")
         .insert("tot_current_balances".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_tot_current_balances_null();
+    let null = absent.tot_current_balances_null();
     assert!(::std::matches!(null.tot_current_balances, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -24719,7 +24716,7 @@ fn plaid_cra_partner_insights_fico_report_characteristics_num_checking_accounts_
         .as_object_mut()
         .expect("an object")
         .insert("num_checking_accounts".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_num_checking_accounts_null();
+    let null = absent.num_checking_accounts_null();
     assert!(::std::matches!(null.num_checking_accounts, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -24756,7 +24753,7 @@ fn plaid_cra_partner_insights_fico_report_characteristics_num_money_market_accou
         .as_object_mut()
         .expect("an object")
         .insert("num_money_market_accounts".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_num_money_market_accounts_null();
+    let null = absent.num_money_market_accounts_null();
     assert!(::std::matches!(null.num_money_market_accounts, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -24791,7 +24788,7 @@ fn plaid_cra_partner_insights_fico_report_characteristics_num_savings_accounts_a
         .as_object_mut()
         .expect("an object")
         .insert("num_savings_accounts".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_num_savings_accounts_null();
+    let null = absent.num_savings_accounts_null();
     assert!(::std::matches!(null.num_savings_accounts, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -24827,7 +24824,7 @@ fn plaid_cra_partner_insights_prism_insights_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("insights".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_insights_null();
+    let null = absent.insights_null();
     assert!(::std::matches!(null.insights, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -24862,7 +24859,7 @@ fn plaid_cra_partner_insights_prism_cash_score_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("cash_score".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_cash_score_null();
+    let null = absent.cash_score_null();
     assert!(::std::matches!(null.cash_score, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -24897,7 +24894,7 @@ fn plaid_cra_partner_insights_prism_extend_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("extend".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_extend_null();
+    let null = absent.extend_null();
     assert!(::std::matches!(null.extend, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -24932,7 +24929,7 @@ fn plaid_cra_partner_insights_prism_first_detect_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("first_detect".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_first_detect_null();
+    let null = absent.first_detect_null();
     assert!(::std::matches!(null.first_detect, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -24968,7 +24965,7 @@ fn plaid_cra_partner_insights_prism_detect_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("detect".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_detect_null();
+    let null = absent.detect_null();
     assert!(::std::matches!(null.detect, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -25002,7 +24999,7 @@ fn plaid_cra_check_report_income_insights_get_body_options_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("options".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_options_null();
+    let null = absent.options_null();
     assert!(::std::matches!(null.options, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -25041,7 +25038,7 @@ fn plaid_cra_check_report_income_insights_get_options_income_insights_filter_abs
         .as_object_mut()
         .expect("an object")
         .insert("income_insights_filter".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_income_insights_filter_null();
+    let null = absent.income_insights_filter_null();
     assert!(::std::matches!(null.income_insights_filter, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -25077,7 +25074,7 @@ fn plaid_cra_income_insights_client_report_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("client_report_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_client_report_id_null();
+    let null = absent.client_report_id_null();
     assert!(::std::matches!(null.client_report_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -25113,7 +25110,7 @@ fn plaid_cra_income_insights_user_summary_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("user_summary".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_user_summary_null();
+    let null = absent.user_summary_null();
     assert!(::std::matches!(null.user_summary, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -25151,7 +25148,7 @@ fn plaid_cra_bank_income_source_iso_currency_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("iso_currency_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_iso_currency_code_null();
+    let null = absent.iso_currency_code_null();
     assert!(::std::matches!(null.iso_currency_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -25191,7 +25188,7 @@ fn plaid_cra_bank_income_source_unofficial_currency_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("unofficial_currency_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_unofficial_currency_code_null();
+    let null = absent.unofficial_currency_code_null();
     assert!(::std::matches!(null.unofficial_currency_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -25229,7 +25226,7 @@ fn plaid_cra_bank_income_source_next_payment_date_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("next_payment_date".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_next_payment_date_null();
+    let null = absent.next_payment_date_null();
     assert!(::std::matches!(null.next_payment_date, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -25273,7 +25270,7 @@ fn plaid_cra_bank_income_source_historical_average_monthly_gross_income_absent_o
             "historical_average_monthly_gross_income".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_historical_average_monthly_gross_income_null();
+    let null = absent.historical_average_monthly_gross_income_null();
     assert!(::std::matches!(null.historical_average_monthly_gross_income, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -25317,7 +25314,7 @@ fn plaid_cra_bank_income_source_historical_average_monthly_income_absent_or_null
             "historical_average_monthly_income".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_historical_average_monthly_income_null();
+    let null = absent.historical_average_monthly_income_null();
     assert!(::std::matches!(null.historical_average_monthly_income, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -25361,7 +25358,7 @@ fn plaid_cra_bank_income_source_forecasted_average_monthly_income_absent_or_null
             "forecasted_average_monthly_income".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_forecasted_average_monthly_income_null();
+    let null = absent.forecasted_average_monthly_income_null();
     assert!(::std::matches!(null.forecasted_average_monthly_income, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -25396,7 +25393,7 @@ fn plaid_cra_prediction_interval_lower_bound_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("lower_bound".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_lower_bound_null();
+    let null = absent.lower_bound_null();
     assert!(::std::matches!(null.lower_bound, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -25430,7 +25427,7 @@ fn plaid_cra_prediction_interval_upper_bound_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("upper_bound".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_upper_bound_null();
+    let null = absent.upper_bound_null();
     assert!(::std::matches!(null.upper_bound, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -25464,7 +25461,7 @@ fn plaid_cra_prediction_interval_probability_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("probability".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_probability_null();
+    let null = absent.probability_null();
     assert!(::std::matches!(null.probability, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -25501,7 +25498,7 @@ fn plaid_cra_bank_income_transaction_check_number_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("check_number".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_check_number_null();
+    let null = absent.check_number_null();
     assert!(::std::matches!(null.check_number, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -25539,7 +25536,7 @@ fn plaid_cra_bank_income_transaction_bonus_type_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("bonus_type".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_bonus_type_null();
+    let null = absent.bonus_type_null();
     assert!(::std::matches!(null.bonus_type, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -25574,7 +25571,7 @@ fn plaid_cra_income_transaction_outlier_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_amount_null();
+    let null = absent.amount_null();
     assert!(::std::matches!(null.amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -25608,7 +25605,7 @@ fn plaid_cra_check_report_base_report_get_body_item_ids_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("item_ids".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_item_ids_null();
+    let null = absent.item_ids_null();
     assert!(::std::matches!(null.item_ids, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -25642,7 +25639,7 @@ fn plaid_cra_check_report_base_report_get_body_user_tier_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("user_tier".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_user_tier_null();
+    let null = absent.user_tier_null();
     assert!(::std::matches!(null.user_tier, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -25679,7 +25676,7 @@ fn plaid_base_report_client_report_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("client_report_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_client_report_id_null();
+    let null = absent.client_report_id_null();
     assert!(::std::matches!(null.client_report_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -25714,7 +25711,7 @@ fn plaid_base_report_user_attributes_total_inflow_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("total_inflow_amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_total_inflow_amount_null();
+    let null = absent.total_inflow_amount_null();
     assert!(::std::matches!(null.total_inflow_amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -25751,7 +25748,7 @@ fn plaid_base_report_user_attributes_total_inflow_amount_30d_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("total_inflow_amount_30d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_total_inflow_amount_30d_null();
+    let null = absent.total_inflow_amount_30d_null();
     assert!(::std::matches!(null.total_inflow_amount_30d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -25788,7 +25785,7 @@ fn plaid_base_report_user_attributes_total_inflow_amount_60d_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("total_inflow_amount_60d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_total_inflow_amount_60d_null();
+    let null = absent.total_inflow_amount_60d_null();
     assert!(::std::matches!(null.total_inflow_amount_60d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -25825,7 +25822,7 @@ fn plaid_base_report_user_attributes_total_inflow_amount_90d_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("total_inflow_amount_90d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_total_inflow_amount_90d_null();
+    let null = absent.total_inflow_amount_90d_null();
     assert!(::std::matches!(null.total_inflow_amount_90d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -25860,7 +25857,7 @@ fn plaid_base_report_user_attributes_total_outflow_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("total_outflow_amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_total_outflow_amount_null();
+    let null = absent.total_outflow_amount_null();
     assert!(::std::matches!(null.total_outflow_amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -25897,7 +25894,7 @@ fn plaid_base_report_user_attributes_total_outflow_amount_30d_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("total_outflow_amount_30d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_total_outflow_amount_30d_null();
+    let null = absent.total_outflow_amount_30d_null();
     assert!(::std::matches!(null.total_outflow_amount_30d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -25934,7 +25931,7 @@ fn plaid_base_report_user_attributes_total_outflow_amount_60d_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("total_outflow_amount_60d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_total_outflow_amount_60d_null();
+    let null = absent.total_outflow_amount_60d_null();
     assert!(::std::matches!(null.total_outflow_amount_60d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -25971,7 +25968,7 @@ fn plaid_base_report_user_attributes_total_outflow_amount_90d_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("total_outflow_amount_90d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_total_outflow_amount_90d_null();
+    let null = absent.total_outflow_amount_90d_null();
     assert!(::std::matches!(null.total_outflow_amount_90d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -26009,7 +26006,7 @@ fn plaid_cra_check_report_create_body_client_report_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("client_report_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_client_report_id_null();
+    let null = absent.client_report_id_null();
     assert!(::std::matches!(null.client_report_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -26047,7 +26044,7 @@ fn plaid_cra_check_report_create_body_products_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("products".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_products_null();
+    let null = absent.products_null();
     assert!(::std::matches!(null.products, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -26084,7 +26081,7 @@ fn plaid_cra_check_report_create_body_base_report_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("base_report".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_base_report_null();
+    let null = absent.base_report_null();
     assert!(::std::matches!(null.base_report, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -26121,7 +26118,7 @@ fn plaid_cra_check_report_create_body_cashflow_insights_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("cashflow_insights".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_cashflow_insights_null();
+    let null = absent.cashflow_insights_null();
     assert!(::std::matches!(null.cashflow_insights, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -26159,7 +26156,7 @@ fn plaid_cra_check_report_create_body_partner_insights_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("partner_insights".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_partner_insights_null();
+    let null = absent.partner_insights_null();
     assert!(::std::matches!(null.partner_insights, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -26197,7 +26194,7 @@ fn plaid_cra_check_report_create_body_lend_score_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("lend_score".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_lend_score_null();
+    let null = absent.lend_score_null();
     assert!(::std::matches!(null.lend_score, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -26234,7 +26231,7 @@ fn plaid_cra_check_report_create_body_network_insights_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("network_insights".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_network_insights_null();
+    let null = absent.network_insights_null();
     assert!(::std::matches!(null.network_insights, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -26272,7 +26269,7 @@ fn plaid_cra_check_report_create_body_include_investments_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("include_investments".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_include_investments_null();
+    let null = absent.include_investments_null();
     assert!(::std::matches!(null.include_investments, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -26310,7 +26307,7 @@ fn plaid_cra_check_report_create_body_income_insights_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("income_insights".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_income_insights_null();
+    let null = absent.income_insights_null();
     assert!(::std::matches!(null.income_insights, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -26346,7 +26343,7 @@ fn plaid_cra_check_report_create_base_report_options_client_report_id_absent_or_
         .as_object_mut()
         .expect("an object")
         .insert("client_report_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_client_report_id_null();
+    let null = absent.client_report_id_null();
     assert!(::std::matches!(null.client_report_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -26381,7 +26378,7 @@ fn plaid_cra_check_report_create_base_report_options_gse_options_absent_or_null(
         .as_object_mut()
         .expect("an object")
         .insert("gse_options".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_gse_options_null();
+    let null = absent.gse_options_null();
     assert!(::std::matches!(null.gse_options, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -26415,7 +26412,7 @@ fn plaid_cra_check_report_create_base_report_options_require_identity_absent_or_
         .as_object_mut()
         .expect("an object")
         .insert("require_identity".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_require_identity_null();
+    let null = absent.require_identity_null();
     assert!(::std::matches!(null.require_identity, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -26453,7 +26450,7 @@ fn plaid_cra_check_report_create_base_report_options_home_lending_report_options
         .as_object_mut()
         .expect("an object")
         .insert("home_lending_report_options".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_home_lending_report_options_null();
+    let null = absent.home_lending_report_options_null();
     assert!(::std::matches!(null.home_lending_report_options, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -26488,7 +26485,7 @@ fn plaid_cra_check_report_cashflow_insights_get_options_attributes_version_absen
         .as_object_mut()
         .expect("an object")
         .insert("attributes_version".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_attributes_version_null();
+    let null = absent.attributes_version_null();
     assert!(::std::matches!(null.attributes_version, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -26523,7 +26520,7 @@ fn plaid_cra_check_report_create_partner_insights_options_prism_versions_absent_
         .as_object_mut()
         .expect("an object")
         .insert("prism_versions".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_prism_versions_null();
+    let null = absent.prism_versions_null();
     assert!(::std::matches!(null.prism_versions, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -26558,7 +26555,7 @@ fn plaid_cra_check_report_create_partner_insights_options_fico_absent_or_null() 
         .as_object_mut()
         .expect("an object")
         .insert("fico".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_fico_null();
+    let null = absent.fico_null();
     assert!(::std::matches!(null.fico, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -26590,7 +26587,7 @@ fn plaid_cra_check_report_lend_score_get_options_lend_score_version_absent_or_nu
         .as_object_mut()
         .expect("an object")
         .insert("lend_score_version".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_lend_score_version_null();
+    let null = absent.lend_score_version_null();
     assert!(::std::matches!(null.lend_score_version, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -26627,7 +26624,7 @@ fn plaid_cra_check_report_network_insights_get_options_network_insights_version_
         .as_object_mut()
         .expect("an object")
         .insert("network_insights_version".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_network_insights_version_null();
+    let null = absent.network_insights_version_null();
     assert!(::std::matches!(null.network_insights_version, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -26662,7 +26659,7 @@ fn plaid_cra_check_report_partner_insights_get_body_user_tier_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("user_tier".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_user_tier_null();
+    let null = absent.user_tier_null();
     assert!(::std::matches!(null.user_tier, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -26696,7 +26693,7 @@ fn plaid_cra_check_report_partner_insights_get_body_options_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("options".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_options_null();
+    let null = absent.options_null();
     assert!(::std::matches!(null.options, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -26730,7 +26727,7 @@ fn plaid_cra_check_report_partner_insights_get_partner_insights_prism_versions_a
         .as_object_mut()
         .expect("an object")
         .insert("prism_versions".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_prism_versions_null();
+    let null = absent.prism_versions_null();
     assert!(::std::matches!(null.prism_versions, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -26765,7 +26762,7 @@ fn plaid_cra_check_report_partner_insights_get_partner_insights_fico_absent_or_n
         .as_object_mut()
         .expect("an object")
         .insert("fico".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_fico_null();
+    let null = absent.fico_null();
     assert!(::std::matches!(null.fico, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -26797,7 +26794,7 @@ fn plaid_cra_check_report_partner_insights_get_options_prism_versions_absent_or_
         .as_object_mut()
         .expect("an object")
         .insert("prism_versions".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_prism_versions_null();
+    let null = absent.prism_versions_null();
     assert!(::std::matches!(null.prism_versions, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -26832,7 +26829,7 @@ fn plaid_prism_versions_deprecated_firstdetect_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("firstdetect".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_firstdetect_null();
+    let null = absent.firstdetect_null();
     assert!(::std::matches!(null.firstdetect, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -26866,7 +26863,7 @@ fn plaid_prism_versions_deprecated_detect_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("detect".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_detect_null();
+    let null = absent.detect_null();
     assert!(::std::matches!(null.detect, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -26900,7 +26897,7 @@ fn plaid_prism_versions_deprecated_cashscore_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("cashscore".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_cashscore_null();
+    let null = absent.cashscore_null();
     assert!(::std::matches!(null.cashscore, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -26934,7 +26931,7 @@ fn plaid_prism_versions_deprecated_extend_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("extend".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_extend_null();
+    let null = absent.extend_null();
     assert!(::std::matches!(null.extend, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -26968,7 +26965,7 @@ fn plaid_prism_versions_deprecated_insights_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("insights".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_insights_null();
+    let null = absent.insights_null();
     assert!(::std::matches!(null.insights, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -27002,7 +26999,7 @@ fn plaid_cra_check_report_cashflow_insights_get_body_options_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("options".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_options_null();
+    let null = absent.options_null();
     assert!(::std::matches!(null.options, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -27036,7 +27033,7 @@ fn plaid_cra_check_report_lend_score_get_body_options_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("options".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_options_null();
+    let null = absent.options_null();
     assert!(::std::matches!(null.options, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -27073,7 +27070,7 @@ fn plaid_cra_lend_score_report_lend_score_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("lend_score".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_lend_score_null();
+    let null = absent.lend_score_null();
     assert!(::std::matches!(null.lend_score, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -27107,7 +27104,7 @@ fn plaid_lend_score_score_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("score".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_score_null();
+    let null = absent.score_null();
     assert!(::std::matches!(null.score, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -27139,7 +27136,7 @@ fn plaid_lend_score_error_reason_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("error_reason".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_error_reason_null();
+    let null = absent.error_reason_null();
     assert!(::std::matches!(null.error_reason, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -27174,7 +27171,7 @@ fn plaid_cra_check_report_network_insights_get_body_options_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("options".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_options_null();
+    let null = absent.options_null();
     assert!(::std::matches!(null.options, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -27211,7 +27208,7 @@ fn plaid_cra_check_report_verification_get_body_employment_refresh_options_absen
         .as_object_mut()
         .expect("an object")
         .insert("employment_refresh_options".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_employment_refresh_options_null();
+    let null = absent.employment_refresh_options_null();
     assert!(::std::matches!(null.employment_refresh_options, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -27247,7 +27244,7 @@ fn plaid_cra_verification_report_client_report_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("client_report_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_client_report_id_null();
+    let null = absent.client_report_id_null();
     assert!(::std::matches!(null.client_report_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -27283,7 +27280,7 @@ fn plaid_cra_verification_report_voa_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("voa".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_voa_null();
+    let null = absent.voa_null();
     assert!(::std::matches!(null.voa, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -27316,7 +27313,7 @@ fn plaid_cra_verification_report_employment_refresh_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("employment_refresh".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_employment_refresh_null();
+    let null = absent.employment_refresh_null();
     assert!(::std::matches!(null.employment_refresh, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -27352,7 +27349,7 @@ fn plaid_cra_verification_report_income_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("income".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_income_null();
+    let null = absent.income_null();
     assert!(::std::matches!(null.income, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -27389,7 +27386,7 @@ fn plaid_cra_voa_report_account_investments_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("investments".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_investments_null();
+    let null = absent.investments_null();
     assert!(::std::matches!(null.investments, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -27428,7 +27425,7 @@ fn plaid_base_report_investment_holding_institution_price_as_of_absent_or_null()
         .as_object_mut()
         .expect("an object")
         .insert("institution_price_as_of".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_institution_price_as_of_null();
+    let null = absent.institution_price_as_of_null();
     assert!(::std::matches!(null.institution_price_as_of, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -27464,7 +27461,7 @@ fn plaid_cra_verification_income_transaction_outlier_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_amount_null();
+    let null = absent.amount_null();
     assert!(::std::matches!(null.amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -27500,7 +27497,7 @@ fn plaid_credit_session_results_document_income_results_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("document_income_results".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_document_income_results_null();
+    let null = absent.document_income_results_null();
     assert!(::std::matches!(null.document_income_results, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -27535,7 +27532,7 @@ fn plaid_credit_session_error_display_message_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("display_message".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_display_message_null();
+    let null = absent.display_message_null();
     assert!(::std::matches!(null.display_message, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -27576,7 +27573,7 @@ fn plaid_asset_detail_asset_holding_balance_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("AssetHoldingBalanceAmount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_asset_holding_balance_amount_null();
+    let null = absent.asset_holding_balance_amount_null();
     assert!(::std::matches!(null.asset_holding_balance_amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -27620,7 +27617,7 @@ fn plaid_asset_detail_asset_holding_balance_net_margin_amount_absent_or_null() {
             "AssetHoldingBalanceNetMarginAmount".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_asset_holding_balance_net_margin_amount_null();
+    let null = absent.asset_holding_balance_net_margin_amount_null();
     assert!(::std::matches!(null.asset_holding_balance_net_margin_amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -27660,7 +27657,7 @@ fn plaid_asset_detail_asset_bonds_balance_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("AssetBondsBalanceAmount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_asset_bonds_balance_amount_null();
+    let null = absent.asset_bonds_balance_amount_null();
     assert!(::std::matches!(null.asset_bonds_balance_amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -27701,7 +27698,7 @@ fn plaid_asset_detail_asset_stocks_balance_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("AssetStocksBalanceAmount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_asset_stocks_balance_amount_null();
+    let null = absent.asset_stocks_balance_amount_null();
     assert!(::std::matches!(null.asset_stocks_balance_amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -27742,7 +27739,7 @@ fn plaid_asset_detail_asset_crypto_balance_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("AssetCryptoBalanceAmount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_asset_crypto_balance_amount_null();
+    let null = absent.asset_crypto_balance_amount_null();
     assert!(::std::matches!(null.asset_crypto_balance_amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -27782,7 +27779,7 @@ fn plaid_asset_detail_asset_other_balance_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("AssetOtherBalanceAmount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_asset_other_balance_amount_null();
+    let null = absent.asset_other_balance_amount_null();
     assert!(::std::matches!(null.asset_other_balance_amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -27823,7 +27820,7 @@ fn plaid_asset_detail_asset_margin_amount_balance_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("AssetMarginAmountBalance".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_asset_margin_amount_balance_null();
+    let null = absent.asset_margin_amount_balance_null();
     assert!(::std::matches!(null.asset_margin_amount_balance, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -27864,7 +27861,7 @@ fn plaid_asset_detail_asset_available_cash_balance_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("AssetAvailableCashBalanceAmount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_asset_available_cash_balance_amount_null();
+    let null = absent.asset_available_cash_balance_amount_null();
     assert!(::std::matches!(null.asset_available_cash_balance_amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -27904,7 +27901,7 @@ fn plaid_asset_detail_asset_cash_balance_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("AssetCashBalanceAmount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_asset_cash_balance_amount_null();
+    let null = absent.asset_cash_balance_amount_null();
     assert!(::std::matches!(null.asset_cash_balance_amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -27944,7 +27941,7 @@ fn plaid_asset_detail_asset_retirement_indicator_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("AssetRetirementIndicator".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_asset_retirement_indicator_null();
+    let null = absent.asset_retirement_indicator_null();
     assert!(::std::matches!(null.asset_retirement_indicator, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -27985,7 +27982,7 @@ fn plaid_asset_detail_asset_employer_sponsored_indicator_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("AssetEmployerSponsoredIndicator".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_asset_employer_sponsored_indicator_null();
+    let null = absent.asset_employer_sponsored_indicator_null();
     assert!(::std::matches!(null.asset_employer_sponsored_indicator, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -28026,7 +28023,7 @@ fn plaid_asset_transaction_detail_asset_investment_transaction_type_absent_or_nu
         .as_object_mut()
         .expect("an object")
         .insert("AssetInvestmentTransactionType".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_asset_investment_transaction_type_null();
+    let null = absent.asset_investment_transaction_type_null();
     assert!(::std::matches!(null.asset_investment_transaction_type, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -28067,7 +28064,7 @@ fn plaid_asset_transaction_detail_asset_transaction_paid_to_name_absent_or_null(
         .as_object_mut()
         .expect("an object")
         .insert("AssetTransactionPaidToName".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_asset_transaction_paid_to_name_null();
+    let null = absent.asset_transaction_paid_to_name_null();
     assert!(::std::matches!(null.asset_transaction_paid_to_name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -28103,7 +28100,7 @@ fn plaid_credit_bank_income_historical_summary_iso_currency_code_absent_or_null(
         .as_object_mut()
         .expect("an object")
         .insert("iso_currency_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_iso_currency_code_null();
+    let null = absent.iso_currency_code_null();
     assert!(::std::matches!(null.iso_currency_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -28141,7 +28138,7 @@ fn plaid_credit_bank_income_historical_summary_unofficial_currency_code_absent_o
         .as_object_mut()
         .expect("an object")
         .insert("unofficial_currency_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_unofficial_currency_code_null();
+    let null = absent.unofficial_currency_code_null();
     assert!(::std::matches!(null.unofficial_currency_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -28176,7 +28173,7 @@ fn plaid_credit_bank_income_transaction_original_description_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("original_description".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_original_description_null();
+    let null = absent.original_description_null();
     assert!(::std::matches!(null.original_description, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -28211,7 +28208,7 @@ fn plaid_credit_bank_income_transaction_check_number_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("check_number".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_check_number_null();
+    let null = absent.check_number_null();
     assert!(::std::matches!(null.check_number, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -28246,7 +28243,7 @@ fn plaid_credit_bank_income_transaction_iso_currency_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("iso_currency_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_iso_currency_code_null();
+    let null = absent.iso_currency_code_null();
     assert!(::std::matches!(null.iso_currency_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -28283,7 +28280,7 @@ fn plaid_credit_bank_income_transaction_unofficial_currency_code_absent_or_null(
         .as_object_mut()
         .expect("an object")
         .insert("unofficial_currency_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_unofficial_currency_code_null();
+    let null = absent.unofficial_currency_code_null();
     assert!(::std::matches!(null.unofficial_currency_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -28319,7 +28316,7 @@ fn plaid_credit_bank_income_summary_iso_currency_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("iso_currency_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_iso_currency_code_null();
+    let null = absent.iso_currency_code_null();
     assert!(::std::matches!(null.iso_currency_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -28357,7 +28354,7 @@ fn plaid_credit_bank_income_summary_unofficial_currency_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("unofficial_currency_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_unofficial_currency_code_null();
+    let null = absent.unofficial_currency_code_null();
     assert!(::std::matches!(null.unofficial_currency_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -28395,7 +28392,7 @@ fn plaid_credit_document_metadata_page_count_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("page_count".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_page_count_null();
+    let null = absent.page_count_null();
     assert!(::std::matches!(null.page_count, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -28432,7 +28429,7 @@ fn plaid_credit_document_metadata_error_message_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("error_message".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_error_message_null();
+    let null = absent.error_message_null();
     assert!(::std::matches!(null.error_message, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -28467,7 +28464,7 @@ fn plaid_payroll_item_status_processing_status_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("processing_status".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_processing_status_null();
+    let null = absent.processing_status_null();
     assert!(::std::matches!(null.processing_status, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -28505,7 +28502,7 @@ fn plaid_credit_payroll_income_get_response_error_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("error".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_error_null();
+    let null = absent.error_null();
     assert!(::std::matches!(null.error, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -28537,7 +28534,7 @@ fn plaid_payroll_income_rate_of_pay_pay_rate_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("pay_rate".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_pay_rate_null();
+    let null = absent.pay_rate_null();
     assert!(::std::matches!(null.pay_rate, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -28571,7 +28568,7 @@ fn plaid_payroll_income_rate_of_pay_pay_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("pay_amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_pay_amount_null();
+    let null = absent.pay_amount_null();
     assert!(::std::matches!(null.pay_amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -28606,7 +28603,7 @@ fn plaid_credit1099_tax_year_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("tax_year".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_tax_year_null();
+    let null = absent.tax_year_null();
     assert!(::std::matches!(null.tax_year, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -28641,7 +28638,7 @@ fn plaid_credit1099_rents_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("rents".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_rents_null();
+    let null = absent.rents_null();
     assert!(::std::matches!(null.rents, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -28674,7 +28671,7 @@ fn plaid_credit1099_royalties_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("royalties".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_royalties_null();
+    let null = absent.royalties_null();
     assert!(::std::matches!(null.royalties, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -28709,7 +28706,7 @@ fn plaid_credit1099_other_income_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("other_income".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_other_income_null();
+    let null = absent.other_income_null();
     assert!(::std::matches!(null.other_income, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -28748,7 +28745,7 @@ fn plaid_credit1099_federal_income_tax_withheld_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("federal_income_tax_withheld".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_federal_income_tax_withheld_null();
+    let null = absent.federal_income_tax_withheld_null();
     assert!(::std::matches!(null.federal_income_tax_withheld, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -28786,7 +28783,7 @@ fn plaid_credit1099_fishing_boat_proceeds_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("fishing_boat_proceeds".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_fishing_boat_proceeds_null();
+    let null = absent.fishing_boat_proceeds_null();
     assert!(::std::matches!(null.fishing_boat_proceeds, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -28825,7 +28822,7 @@ fn plaid_credit1099_medical_and_healthcare_payments_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("medical_and_healthcare_payments".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_medical_and_healthcare_payments_null();
+    let null = absent.medical_and_healthcare_payments_null();
     assert!(::std::matches!(null.medical_and_healthcare_payments, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -28863,7 +28860,7 @@ fn plaid_credit1099_nonemployee_compensation_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("nonemployee_compensation".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_nonemployee_compensation_null();
+    let null = absent.nonemployee_compensation_null();
     assert!(::std::matches!(null.nonemployee_compensation, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -28905,7 +28902,7 @@ fn plaid_credit1099_substitute_payments_in_lieu_of_dividends_or_interest_absent_
             "substitute_payments_in_lieu_of_dividends_or_interest".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_substitute_payments_in_lieu_of_dividends_or_interest_null();
+    let null = absent.substitute_payments_in_lieu_of_dividends_or_interest_null();
     assert!(
         ::std::matches!(null.substitute_payments_in_lieu_of_dividends_or_interest,
         Some(None))
@@ -28952,7 +28949,7 @@ fn plaid_credit1099_payer_made_direct_sales_of_5000_or_more_of_consumer_products
             ::serde_json::Value::Null,
         );
     let null = absent
-        .with_payer_made_direct_sales_of_5000_or_more_of_consumer_products_to_buyer_null();
+        .payer_made_direct_sales_of_5000_or_more_of_consumer_products_to_buyer_null();
     assert!(
         ::std::matches!(null
         .payer_made_direct_sales_of_5000_or_more_of_consumer_products_to_buyer,
@@ -28995,7 +28992,7 @@ fn plaid_credit1099_crop_insurance_proceeds_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("crop_insurance_proceeds".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_crop_insurance_proceeds_null();
+    let null = absent.crop_insurance_proceeds_null();
     assert!(::std::matches!(null.crop_insurance_proceeds, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -29037,7 +29034,7 @@ fn plaid_credit1099_excess_golden_parachute_payments_absent_or_null() {
             "excess_golden_parachute_payments".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_excess_golden_parachute_payments_null();
+    let null = absent.excess_golden_parachute_payments_null();
     assert!(::std::matches!(null.excess_golden_parachute_payments, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -29079,7 +29076,7 @@ fn plaid_credit1099_gross_proceeds_paid_to_an_attorney_absent_or_null() {
             "gross_proceeds_paid_to_an_attorney".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_gross_proceeds_paid_to_an_attorney_null();
+    let null = absent.gross_proceeds_paid_to_an_attorney_null();
     assert!(::std::matches!(null.gross_proceeds_paid_to_an_attorney, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -29117,7 +29114,7 @@ fn plaid_credit1099_section_409a_deferrals_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("section_409a_deferrals".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_section_409a_deferrals_null();
+    let null = absent.section_409a_deferrals_null();
     assert!(::std::matches!(null.section_409a_deferrals, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -29153,7 +29150,7 @@ fn plaid_credit1099_section_409a_income_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("section_409a_income".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_section_409a_income_null();
+    let null = absent.section_409a_income_null();
     assert!(::std::matches!(null.section_409a_income, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -29189,7 +29186,7 @@ fn plaid_credit1099_state_tax_withheld_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("state_tax_withheld".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_state_tax_withheld_null();
+    let null = absent.state_tax_withheld_null();
     assert!(::std::matches!(null.state_tax_withheld, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -29227,7 +29224,7 @@ fn plaid_credit1099_state_tax_withheld_lower_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("state_tax_withheld_lower".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_state_tax_withheld_lower_null();
+    let null = absent.state_tax_withheld_lower_null();
     assert!(::std::matches!(null.state_tax_withheld_lower, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -29263,7 +29260,7 @@ fn plaid_credit1099_payer_state_number_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("payer_state_number".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_payer_state_number_null();
+    let null = absent.payer_state_number_null();
     assert!(::std::matches!(null.payer_state_number, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -29301,7 +29298,7 @@ fn plaid_credit1099_payer_state_number_lower_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("payer_state_number_lower".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_payer_state_number_lower_null();
+    let null = absent.payer_state_number_lower_null();
     assert!(::std::matches!(null.payer_state_number_lower, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -29337,7 +29334,7 @@ fn plaid_credit1099_state_income_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("state_income".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_state_income_null();
+    let null = absent.state_income_null();
     assert!(::std::matches!(null.state_income, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -29373,7 +29370,7 @@ fn plaid_credit1099_state_income_lower_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("state_income_lower".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_state_income_lower_null();
+    let null = absent.state_income_lower_null();
     assert!(::std::matches!(null.state_income_lower, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -29411,7 +29408,7 @@ fn plaid_credit1099_transactions_reported_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("transactions_reported".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_transactions_reported_null();
+    let null = absent.transactions_reported_null();
     assert!(::std::matches!(null.transactions_reported, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -29447,7 +29444,7 @@ fn plaid_credit1099_pse_name_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("pse_name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_pse_name_null();
+    let null = absent.pse_name_null();
     assert!(::std::matches!(null.pse_name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -29482,7 +29479,7 @@ fn plaid_credit1099_pse_telephone_number_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("pse_telephone_number".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_pse_telephone_number_null();
+    let null = absent.pse_telephone_number_null();
     assert!(::std::matches!(null.pse_telephone_number, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -29518,7 +29515,7 @@ fn plaid_credit1099_gross_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("gross_amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_gross_amount_null();
+    let null = absent.gross_amount_null();
     assert!(::std::matches!(null.gross_amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -29557,7 +29554,7 @@ fn plaid_credit1099_card_not_present_transaction_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("card_not_present_transaction".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_card_not_present_transaction_null();
+    let null = absent.card_not_present_transaction_null();
     assert!(::std::matches!(null.card_not_present_transaction, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -29595,7 +29592,7 @@ fn plaid_credit1099_merchant_category_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("merchant_category_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_merchant_category_code_null();
+    let null = absent.merchant_category_code_null();
     assert!(::std::matches!(null.merchant_category_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -29634,7 +29631,7 @@ fn plaid_credit1099_number_of_payment_transactions_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("number_of_payment_transactions".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_number_of_payment_transactions_null();
+    let null = absent.number_of_payment_transactions_null();
     assert!(::std::matches!(null.number_of_payment_transactions, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -29670,7 +29667,7 @@ fn plaid_credit1099_january_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("january_amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_january_amount_null();
+    let null = absent.january_amount_null();
     assert!(::std::matches!(null.january_amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -29706,7 +29703,7 @@ fn plaid_credit1099_february_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("february_amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_february_amount_null();
+    let null = absent.february_amount_null();
     assert!(::std::matches!(null.february_amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -29742,7 +29739,7 @@ fn plaid_credit1099_march_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("march_amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_march_amount_null();
+    let null = absent.march_amount_null();
     assert!(::std::matches!(null.march_amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -29778,7 +29775,7 @@ fn plaid_credit1099_april_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("april_amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_april_amount_null();
+    let null = absent.april_amount_null();
     assert!(::std::matches!(null.april_amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -29814,7 +29811,7 @@ fn plaid_credit1099_may_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("may_amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_may_amount_null();
+    let null = absent.may_amount_null();
     assert!(::std::matches!(null.may_amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -29849,7 +29846,7 @@ fn plaid_credit1099_june_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("june_amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_june_amount_null();
+    let null = absent.june_amount_null();
     assert!(::std::matches!(null.june_amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -29884,7 +29881,7 @@ fn plaid_credit1099_july_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("july_amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_july_amount_null();
+    let null = absent.july_amount_null();
     assert!(::std::matches!(null.july_amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -29919,7 +29916,7 @@ fn plaid_credit1099_august_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("august_amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_august_amount_null();
+    let null = absent.august_amount_null();
     assert!(::std::matches!(null.august_amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -29955,7 +29952,7 @@ fn plaid_credit1099_september_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("september_amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_september_amount_null();
+    let null = absent.september_amount_null();
     assert!(::std::matches!(null.september_amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -29991,7 +29988,7 @@ fn plaid_credit1099_october_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("october_amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_october_amount_null();
+    let null = absent.october_amount_null();
     assert!(::std::matches!(null.october_amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -30027,7 +30024,7 @@ fn plaid_credit1099_november_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("november_amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_november_amount_null();
+    let null = absent.november_amount_null();
     assert!(::std::matches!(null.november_amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -30063,7 +30060,7 @@ fn plaid_credit1099_december_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("december_amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_december_amount_null();
+    let null = absent.december_amount_null();
     assert!(::std::matches!(null.december_amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -30099,7 +30096,7 @@ fn plaid_credit1099_primary_state_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("primary_state".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_primary_state_null();
+    let null = absent.primary_state_null();
     assert!(::std::matches!(null.primary_state, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -30135,7 +30132,7 @@ fn plaid_credit1099_secondary_state_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("secondary_state".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_secondary_state_null();
+    let null = absent.secondary_state_null();
     assert!(::std::matches!(null.secondary_state, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -30171,7 +30168,7 @@ fn plaid_credit1099_primary_state_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("primary_state_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_primary_state_id_null();
+    let null = absent.primary_state_id_null();
     assert!(::std::matches!(null.primary_state_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -30207,7 +30204,7 @@ fn plaid_credit1099_secondary_state_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("secondary_state_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_secondary_state_id_null();
+    let null = absent.secondary_state_id_null();
     assert!(::std::matches!(null.secondary_state_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -30245,7 +30242,7 @@ fn plaid_credit1099_primary_state_income_tax_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("primary_state_income_tax".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_primary_state_income_tax_null();
+    let null = absent.primary_state_income_tax_null();
     assert!(::std::matches!(null.primary_state_income_tax, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -30283,7 +30280,7 @@ fn plaid_credit1099_secondary_state_income_tax_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("secondary_state_income_tax".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_secondary_state_income_tax_null();
+    let null = absent.secondary_state_income_tax_null();
     assert!(::std::matches!(null.secondary_state_income_tax, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -30318,7 +30315,7 @@ fn plaid_credit1099_recipient_name_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_name_null();
+    let null = absent.name_null();
     assert!(::std::matches!(null.name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -30350,7 +30347,7 @@ fn plaid_credit1099_recipient_tin_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("tin".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_tin_null();
+    let null = absent.tin_null();
     assert!(::std::matches!(null.tin, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -30382,7 +30379,7 @@ fn plaid_credit1099_recipient_account_number_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("account_number".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_account_number_null();
+    let null = absent.account_number_null();
     assert!(::std::matches!(null.account_number, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -30419,7 +30416,7 @@ fn plaid_credit1099_recipient_facta_filing_requirement_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("facta_filing_requirement".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_facta_filing_requirement_null();
+    let null = absent.facta_filing_requirement_null();
     assert!(::std::matches!(null.facta_filing_requirement, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -30454,7 +30451,7 @@ fn plaid_credit1099_recipient_second_tin_exists_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("second_tin_exists".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_second_tin_exists_null();
+    let null = absent.second_tin_exists_null();
     assert!(::std::matches!(null.second_tin_exists, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -30489,7 +30486,7 @@ fn plaid_credit1099_payer_name_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_name_null();
+    let null = absent.name_null();
     assert!(::std::matches!(null.name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -30521,7 +30518,7 @@ fn plaid_credit1099_payer_tin_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("tin".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_tin_null();
+    let null = absent.tin_null();
     assert!(::std::matches!(null.tin, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -30553,7 +30550,7 @@ fn plaid_credit1099_payer_telephone_number_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("telephone_number".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_telephone_number_null();
+    let null = absent.telephone_number_null();
     assert!(::std::matches!(null.telephone_number, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -30588,7 +30585,7 @@ fn plaid_credit1099_filer_name_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_name_null();
+    let null = absent.name_null();
     assert!(::std::matches!(null.name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -30620,7 +30617,7 @@ fn plaid_credit1099_filer_tin_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("tin".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_tin_null();
+    let null = absent.tin_null();
     assert!(::std::matches!(null.tin, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -30652,7 +30649,7 @@ fn plaid_credit1099_filer_type_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("type".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_type_null();
+    let null = absent.type_null();
     assert!(::std::matches!(null.type_, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -30687,7 +30684,7 @@ fn plaid_credit_payroll_income_risk_signals_get_response_error_absent_or_null() 
         .as_object_mut()
         .expect("an object")
         .insert("error".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_error_null();
+    let null = absent.error_null();
     assert!(::std::matches!(null.error, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -30719,7 +30716,7 @@ fn plaid_risk_signal_document_reference_document_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("document_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_document_id_null();
+    let null = absent.document_id_null();
     assert!(::std::matches!(null.document_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -30753,7 +30750,7 @@ fn plaid_risk_signal_document_reference_document_type_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("document_type".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_document_type_null();
+    let null = absent.document_type_null();
     assert!(::std::matches!(null.document_type, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -30788,7 +30785,7 @@ fn plaid_risk_signal_document_reference_file_type_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("file_type".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_file_type_null();
+    let null = absent.file_type_null();
     assert!(::std::matches!(null.file_type, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -30822,7 +30819,7 @@ fn plaid_credit_payroll_income_precheck_body_employer_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("employer".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_employer_null();
+    let null = absent.employer_null();
     assert!(::std::matches!(null.employer, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -30856,7 +30853,7 @@ fn plaid_credit_payroll_income_precheck_body_us_military_info_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("us_military_info".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_us_military_info_null();
+    let null = absent.us_military_info_null();
     assert!(::std::matches!(null.us_military_info, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -30891,7 +30888,7 @@ fn plaid_credit_payroll_income_precheck_body_payroll_institution_absent_or_null(
         .as_object_mut()
         .expect("an object")
         .insert("payroll_institution".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_payroll_institution_null();
+    let null = absent.payroll_institution_null();
     assert!(::std::matches!(null.payroll_institution, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -30929,7 +30926,7 @@ fn plaid_credit_relay_create_body_webhook_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("webhook".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_webhook_null();
+    let null = absent.webhook_null();
     assert!(::std::matches!(null.webhook, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -30966,7 +30963,7 @@ fn plaid_credit_relay_refresh_body_webhook_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("webhook".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_webhook_null();
+    let null = absent.webhook_null();
     assert!(::std::matches!(null.webhook, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -31000,7 +30997,7 @@ fn plaid_dashboard_user_list_body_cursor_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("cursor".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_cursor_null();
+    let null = absent.cursor_null();
     assert!(::std::matches!(null.cursor, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -31034,7 +31031,7 @@ fn plaid_employment_verification_status_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("status".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_status_null();
+    let null = absent.status_null();
     assert!(::std::matches!(null.status, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -31068,7 +31065,7 @@ fn plaid_employment_verification_start_date_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("start_date".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_start_date_null();
+    let null = absent.start_date_null();
     assert!(::std::matches!(null.start_date, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -31102,7 +31099,7 @@ fn plaid_employment_verification_end_date_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("end_date".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_end_date_null();
+    let null = absent.end_date_null();
     assert!(::std::matches!(null.end_date, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -31136,7 +31133,7 @@ fn plaid_employment_verification_title_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("title".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_title_null();
+    let null = absent.title_null();
     assert!(::std::matches!(null.title, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -31168,7 +31165,7 @@ fn plaid_employer_verification_name_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_name_null();
+    let null = absent.name_null();
     assert!(::std::matches!(null.name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -31200,7 +31197,7 @@ fn plaid_platform_ids_employee_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("employee_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_employee_id_null();
+    let null = absent.employee_id_null();
     assert!(::std::matches!(null.employee_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -31234,7 +31231,7 @@ fn plaid_platform_ids_payroll_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("payroll_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_payroll_id_null();
+    let null = absent.payroll_id_null();
     assert!(::std::matches!(null.payroll_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -31268,7 +31265,7 @@ fn plaid_platform_ids_position_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("position_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_position_id_null();
+    let null = absent.position_id_null();
     assert!(::std::matches!(null.position_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -31305,7 +31302,7 @@ fn plaid_extended_recipient_metadata_logo_uri_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("logo_uri".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_logo_uri_null();
+    let null = absent.logo_uri_null();
     assert!(::std::matches!(null.logo_uri, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -31342,7 +31339,7 @@ fn plaid_fdx_recipient_metadata_logo_uri_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("logo_uri".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_logo_uri_null();
+    let null = absent.logo_uri_null();
     assert!(::std::matches!(null.logo_uri, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -31379,7 +31376,7 @@ fn plaid_account_identity_document_upload_holder_category_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("holder_category".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_holder_category_null();
+    let null = absent.holder_category_null();
     assert!(::std::matches!(null.holder_category, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -31417,7 +31414,7 @@ fn plaid_account_identity_document_upload_documents_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("documents".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_documents_null();
+    let null = absent.documents_null();
     assert!(::std::matches!(null.documents, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -31451,7 +31448,7 @@ fn plaid_identity_document_upload_metadata_document_type_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("document_type".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_document_type_null();
+    let null = absent.document_type_null();
     assert!(::std::matches!(null.document_type, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -31488,7 +31485,7 @@ fn plaid_identity_document_upload_metadata_is_account_number_match_absent_or_nul
         .as_object_mut()
         .expect("an object")
         .insert("is_account_number_match".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_account_number_match_null();
+    let null = absent.is_account_number_match_null();
     assert!(::std::matches!(null.is_account_number_match, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -31523,7 +31520,7 @@ fn plaid_identity_document_upload_metadata_page_count_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("page_count".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_page_count_null();
+    let null = absent.page_count_null();
     assert!(::std::matches!(null.page_count, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -31557,7 +31554,7 @@ fn plaid_identity_document_upload_risk_summary_risk_score_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("risk_score".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_risk_score_null();
+    let null = absent.risk_score_null();
     assert!(::std::matches!(null.risk_score, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -31591,7 +31588,7 @@ fn plaid_identity_document_upload_risk_signal_type_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("type".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_type_null();
+    let null = absent.type_null();
     assert!(::std::matches!(null.type_, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -31623,7 +31620,7 @@ fn plaid_identity_document_upload_risk_signal_has_fraud_risk_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("has_fraud_risk".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_has_fraud_risk_null();
+    let null = absent.has_fraud_risk_null();
     assert!(::std::matches!(null.has_fraud_risk, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -31658,7 +31655,7 @@ fn plaid_identity_document_upload_risk_signal_signal_description_absent_or_null(
         .as_object_mut()
         .expect("an object")
         .insert("signal_description".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_signal_description_null();
+    let null = absent.signal_description_null();
     assert!(::std::matches!(null.signal_description, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -31693,7 +31690,7 @@ fn plaid_identity_document_upload_risk_signal_page_number_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("page_number".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_page_number_null();
+    let null = absent.page_number_null();
     assert!(::std::matches!(null.page_number, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -31730,7 +31727,7 @@ fn plaid_identity_verification_create_body_user_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("user".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_user_null();
+    let null = absent.user_null();
     assert!(::std::matches!(null.user, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -31765,7 +31762,7 @@ fn plaid_identity_verification_create_body_is_idempotent_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("is_idempotent".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_idempotent_null();
+    let null = absent.is_idempotent_null();
     assert!(::std::matches!(null.is_idempotent, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -31800,7 +31797,7 @@ fn plaid_identity_verification_create_request_user_phone_number_absent_or_null()
         .as_object_mut()
         .expect("an object")
         .insert("phone_number".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_phone_number_null();
+    let null = absent.phone_number_null();
     assert!(::std::matches!(null.phone_number, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -31835,7 +31832,7 @@ fn plaid_identity_verification_create_request_user_name_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_name_null();
+    let null = absent.name_null();
     assert!(::std::matches!(null.name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -31867,7 +31864,7 @@ fn plaid_identity_verification_create_request_user_address_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("address".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_address_null();
+    let null = absent.address_null();
     assert!(::std::matches!(null.address, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -31901,7 +31898,7 @@ fn plaid_identity_verification_create_request_user_id_number_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("id_number".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_id_number_null();
+    let null = absent.id_number_null();
     assert!(::std::matches!(null.id_number, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -31935,7 +31932,7 @@ fn plaid_identity_verification_create_request_user_client_user_id_absent_or_null
         .as_object_mut()
         .expect("an object")
         .insert("client_user_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_client_user_id_null();
+    let null = absent.client_user_id_null();
     assert!(::std::matches!(null.client_user_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -31976,7 +31973,7 @@ fn plaid_identity_verification_create_response_latest_scored_protect_event_absen
         .as_object_mut()
         .expect("an object")
         .insert("latest_scored_protect_event".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_latest_scored_protect_event_null();
+    let null = absent.latest_scored_protect_event_null();
     assert!(::std::matches!(null.latest_scored_protect_event, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -32014,7 +32011,7 @@ fn plaid_identity_verification_user_data_phone_number_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("phone_number".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_phone_number_null();
+    let null = absent.phone_number_null();
     assert!(::std::matches!(null.phone_number, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -32052,7 +32049,7 @@ fn plaid_physical_document_extracted_data_name_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_name_null();
+    let null = absent.name_null();
     assert!(::std::matches!(null.name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -32087,7 +32084,7 @@ fn plaid_document_analysis_human_review_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("human_review".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_human_review_null();
+    let null = absent.human_review_null();
     assert!(::std::matches!(null.human_review, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -32125,7 +32122,7 @@ fn plaid_selfie_analysis_facial_analysis_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("facial_analysis".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_facial_analysis_null();
+    let null = absent.facial_analysis_null();
     assert!(::std::matches!(null.facial_analysis, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -32165,7 +32162,7 @@ fn plaid_kyc_check_address_summary_international_details_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("international_details".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_international_details_null();
+    let null = absent.international_details_null();
     assert!(::std::matches!(null.international_details, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -32203,7 +32200,7 @@ fn plaid_risk_check_details_network_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("network".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_network_null();
+    let null = absent.network_null();
     assert!(::std::matches!(null.network, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -32241,7 +32238,7 @@ fn plaid_risk_check_synthetic_identity_first_party_synthetic_fraud_absent_or_nul
         .as_object_mut()
         .expect("an object")
         .insert("first_party_synthetic_fraud".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_first_party_synthetic_fraud_null();
+    let null = absent.first_party_synthetic_fraud_null();
     assert!(::std::matches!(null.first_party_synthetic_fraud, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -32280,7 +32277,7 @@ fn plaid_risk_check_synthetic_identity_third_party_synthetic_fraud_absent_or_nul
         .as_object_mut()
         .expect("an object")
         .insert("third_party_synthetic_fraud".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_third_party_synthetic_fraud_null();
+    let null = absent.third_party_synthetic_fraud_null();
     assert!(::std::matches!(null.third_party_synthetic_fraud, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -32321,7 +32318,7 @@ fn plaid_identity_verification_get_response_latest_scored_protect_event_absent_o
         .as_object_mut()
         .expect("an object")
         .insert("latest_scored_protect_event".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_latest_scored_protect_event_null();
+    let null = absent.latest_scored_protect_event_null();
     assert!(::std::matches!(null.latest_scored_protect_event, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -32357,7 +32354,7 @@ fn plaid_identity_verification_list_body_user_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("user_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_user_id_null();
+    let null = absent.user_id_null();
     assert!(::std::matches!(null.user_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -32392,7 +32389,7 @@ fn plaid_identity_verification_list_body_cursor_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("cursor".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_cursor_null();
+    let null = absent.cursor_null();
     assert!(::std::matches!(null.cursor, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -32432,7 +32429,7 @@ fn plaid_identity_verification_latest_scored_protect_event_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("latest_scored_protect_event".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_latest_scored_protect_event_null();
+    let null = absent.latest_scored_protect_event_null();
     assert!(::std::matches!(null.latest_scored_protect_event, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -32470,7 +32467,7 @@ fn plaid_identity_verification_retry_body_user_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("user".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_user_null();
+    let null = absent.user_null();
     assert!(::std::matches!(null.user, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -32505,7 +32502,7 @@ fn plaid_identity_verification_retry_body_steps_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("steps".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_steps_null();
+    let null = absent.steps_null();
     assert!(::std::matches!(null.steps, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -32540,7 +32537,7 @@ fn plaid_identity_verification_retry_body_is_shareable_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("is_shareable".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_shareable_null();
+    let null = absent.is_shareable_null();
     assert!(::std::matches!(null.is_shareable, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -32575,7 +32572,7 @@ fn plaid_identity_verification_request_user_phone_number_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("phone_number".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_phone_number_null();
+    let null = absent.phone_number_null();
     assert!(::std::matches!(null.phone_number, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -32610,7 +32607,7 @@ fn plaid_identity_verification_request_user_name_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_name_null();
+    let null = absent.name_null();
     assert!(::std::matches!(null.name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -32642,7 +32639,7 @@ fn plaid_identity_verification_request_user_address_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("address".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_address_null();
+    let null = absent.address_null();
     assert!(::std::matches!(null.address, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -32676,7 +32673,7 @@ fn plaid_identity_verification_request_user_id_number_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("id_number".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_id_number_null();
+    let null = absent.id_number_null();
     assert!(::std::matches!(null.id_number, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -32716,7 +32713,7 @@ fn plaid_identity_verification_retry_response_latest_scored_protect_event_absent
         .as_object_mut()
         .expect("an object")
         .insert("latest_scored_protect_event".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_latest_scored_protect_event_null();
+    let null = absent.latest_scored_protect_event_null();
     assert!(::std::matches!(null.latest_scored_protect_event, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -32754,7 +32751,7 @@ fn plaid_income_verification_paystubs_get_body_income_verification_id_absent_or_
         .as_object_mut()
         .expect("an object")
         .insert("income_verification_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_income_verification_id_null();
+    let null = absent.income_verification_id_null();
     assert!(::std::matches!(null.income_verification_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -32789,7 +32786,7 @@ fn plaid_income_verification_paystubs_get_body_access_token_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("access_token".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_access_token_null();
+    let null = absent.access_token_null();
     assert!(::std::matches!(null.access_token, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -32827,7 +32824,7 @@ fn plaid_income_verification_paystubs_get_response_error_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("error".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_error_null();
+    let null = absent.error_null();
     assert!(::std::matches!(null.error, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -32859,7 +32856,7 @@ fn plaid_document_metadata_status_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("status".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_status_null();
+    let null = absent.status_null();
     assert!(::std::matches!(null.status, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -32893,7 +32890,7 @@ fn plaid_total_canonical_description_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("canonical_description".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_canonical_description_null();
+    let null = absent.canonical_description_null();
     assert!(::std::matches!(null.canonical_description, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -32926,7 +32923,7 @@ fn plaid_total_description_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("description".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_description_null();
+    let null = absent.description_null();
     assert!(::std::matches!(null.description, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -32958,7 +32955,7 @@ fn plaid_pay_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_amount_null();
+    let null = absent.amount_null();
     assert!(::std::matches!(null.amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -32990,7 +32987,7 @@ fn plaid_pay_currency_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("currency".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_currency_null();
+    let null = absent.currency_null();
     assert!(::std::matches!(null.currency, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -33024,7 +33021,7 @@ fn plaid_deductions_breakdown_current_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("current_amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_current_amount_null();
+    let null = absent.current_amount_null();
     assert!(::std::matches!(null.current_amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -33059,7 +33056,7 @@ fn plaid_deductions_breakdown_description_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("description".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_description_null();
+    let null = absent.description_null();
     assert!(::std::matches!(null.description, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -33093,7 +33090,7 @@ fn plaid_deductions_breakdown_iso_currency_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("iso_currency_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_iso_currency_code_null();
+    let null = absent.iso_currency_code_null();
     assert!(::std::matches!(null.iso_currency_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -33130,7 +33127,7 @@ fn plaid_deductions_breakdown_unofficial_currency_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("unofficial_currency_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_unofficial_currency_code_null();
+    let null = absent.unofficial_currency_code_null();
     assert!(::std::matches!(null.unofficial_currency_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -33165,7 +33162,7 @@ fn plaid_deductions_breakdown_ytd_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("ytd_amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_ytd_amount_null();
+    let null = absent.ytd_amount_null();
     assert!(::std::matches!(null.ytd_amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -33199,7 +33196,7 @@ fn plaid_deductions_total_current_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("current_amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_current_amount_null();
+    let null = absent.current_amount_null();
     assert!(::std::matches!(null.current_amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -33234,7 +33231,7 @@ fn plaid_deductions_total_iso_currency_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("iso_currency_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_iso_currency_code_null();
+    let null = absent.iso_currency_code_null();
     assert!(::std::matches!(null.iso_currency_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -33271,7 +33268,7 @@ fn plaid_deductions_total_unofficial_currency_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("unofficial_currency_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_unofficial_currency_code_null();
+    let null = absent.unofficial_currency_code_null();
     assert!(::std::matches!(null.unofficial_currency_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -33306,7 +33303,7 @@ fn plaid_deductions_total_ytd_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("ytd_amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_ytd_amount_null();
+    let null = absent.ytd_amount_null();
     assert!(::std::matches!(null.ytd_amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -33340,7 +33337,7 @@ fn plaid_earnings_total_current_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("current_amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_current_amount_null();
+    let null = absent.current_amount_null();
     assert!(::std::matches!(null.current_amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -33375,7 +33372,7 @@ fn plaid_earnings_total_hours_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("hours".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_hours_null();
+    let null = absent.hours_null();
     assert!(::std::matches!(null.hours, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -33407,7 +33404,7 @@ fn plaid_earnings_total_iso_currency_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("iso_currency_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_iso_currency_code_null();
+    let null = absent.iso_currency_code_null();
     assert!(::std::matches!(null.iso_currency_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -33444,7 +33441,7 @@ fn plaid_earnings_total_unofficial_currency_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("unofficial_currency_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_unofficial_currency_code_null();
+    let null = absent.unofficial_currency_code_null();
     assert!(::std::matches!(null.unofficial_currency_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -33479,7 +33476,7 @@ fn plaid_earnings_total_ytd_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("ytd_amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_ytd_amount_null();
+    let null = absent.ytd_amount_null();
     assert!(::std::matches!(null.ytd_amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -33515,7 +33512,7 @@ fn plaid_earnings_breakdown_canonical_description_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("canonical_description".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_canonical_description_null();
+    let null = absent.canonical_description_null();
     assert!(::std::matches!(null.canonical_description, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -33550,7 +33547,7 @@ fn plaid_earnings_breakdown_current_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("current_amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_current_amount_null();
+    let null = absent.current_amount_null();
     assert!(::std::matches!(null.current_amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -33585,7 +33582,7 @@ fn plaid_earnings_breakdown_description_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("description".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_description_null();
+    let null = absent.description_null();
     assert!(::std::matches!(null.description, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -33619,7 +33616,7 @@ fn plaid_earnings_breakdown_hours_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("hours".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_hours_null();
+    let null = absent.hours_null();
     assert!(::std::matches!(null.hours, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -33651,7 +33648,7 @@ fn plaid_earnings_breakdown_iso_currency_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("iso_currency_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_iso_currency_code_null();
+    let null = absent.iso_currency_code_null();
     assert!(::std::matches!(null.iso_currency_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -33686,7 +33683,7 @@ fn plaid_earnings_breakdown_rate_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("rate".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_rate_null();
+    let null = absent.rate_null();
     assert!(::std::matches!(null.rate, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -33720,7 +33717,7 @@ fn plaid_earnings_breakdown_unofficial_currency_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("unofficial_currency_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_unofficial_currency_code_null();
+    let null = absent.unofficial_currency_code_null();
     assert!(::std::matches!(null.unofficial_currency_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -33755,7 +33752,7 @@ fn plaid_earnings_breakdown_ytd_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("ytd_amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_ytd_amount_null();
+    let null = absent.ytd_amount_null();
     assert!(::std::matches!(null.ytd_amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -33792,7 +33789,7 @@ fn plaid_employee_marital_status_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("marital_status".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_marital_status_null();
+    let null = absent.marital_status_null();
     assert!(::std::matches!(null.marital_status, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -33827,7 +33824,7 @@ fn plaid_paystub_address_city_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("city".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_city_null();
+    let null = absent.city_null();
     assert!(::std::matches!(null.city, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -33859,7 +33856,7 @@ fn plaid_paystub_address_country_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("country".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_country_null();
+    let null = absent.country_null();
     assert!(::std::matches!(null.country, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -33893,7 +33890,7 @@ fn plaid_paystub_address_postal_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("postal_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_postal_code_null();
+    let null = absent.postal_code_null();
     assert!(::std::matches!(null.postal_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -33927,7 +33924,7 @@ fn plaid_paystub_address_region_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("region".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_region_null();
+    let null = absent.region_null();
     assert!(::std::matches!(null.region, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -33961,7 +33958,7 @@ fn plaid_paystub_address_street_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("street".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_street_null();
+    let null = absent.street_null();
     assert!(::std::matches!(null.street, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -33996,7 +33993,7 @@ fn plaid_paystub_address_line1_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("line1".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_line1_null();
+    let null = absent.line1_null();
     assert!(::std::matches!(null.line1, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -34029,7 +34026,7 @@ fn plaid_paystub_address_line2_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("line2".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_line2_null();
+    let null = absent.line2_null();
     assert!(::std::matches!(null.line2, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -34062,7 +34059,7 @@ fn plaid_paystub_address_state_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("state_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_state_code_null();
+    let null = absent.state_code_null();
     assert!(::std::matches!(null.state_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -34096,7 +34093,7 @@ fn plaid_taxpayer_id_id_type_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("id_type".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_id_type_null();
+    let null = absent.id_type_null();
     assert!(::std::matches!(null.id_type, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -34130,7 +34127,7 @@ fn plaid_taxpayer_id_id_mask_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("id_mask".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_id_mask_null();
+    let null = absent.id_mask_null();
     assert!(::std::matches!(null.id_mask, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -34165,7 +34162,7 @@ fn plaid_taxpayer_id_last_4_digits_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("last_4_digits".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_last_4_digits_null();
+    let null = absent.last_4_digits_null();
     assert!(::std::matches!(null.last_4_digits, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -34200,7 +34197,7 @@ fn plaid_employment_details_hire_date_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("hire_date".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_hire_date_null();
+    let null = absent.hire_date_null();
     assert!(::std::matches!(null.hire_date, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -34234,7 +34231,7 @@ fn plaid_net_pay_current_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("current_amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_current_amount_null();
+    let null = absent.current_amount_null();
     assert!(::std::matches!(null.current_amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -34269,7 +34266,7 @@ fn plaid_net_pay_description_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("description".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_description_null();
+    let null = absent.description_null();
     assert!(::std::matches!(null.description, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -34303,7 +34300,7 @@ fn plaid_net_pay_iso_currency_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("iso_currency_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_iso_currency_code_null();
+    let null = absent.iso_currency_code_null();
     assert!(::std::matches!(null.iso_currency_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -34340,7 +34337,7 @@ fn plaid_net_pay_unofficial_currency_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("unofficial_currency_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_unofficial_currency_code_null();
+    let null = absent.unofficial_currency_code_null();
     assert!(::std::matches!(null.unofficial_currency_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -34375,7 +34372,7 @@ fn plaid_net_pay_ytd_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("ytd_amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_ytd_amount_null();
+    let null = absent.ytd_amount_null();
     assert!(::std::matches!(null.ytd_amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -34409,7 +34406,7 @@ fn plaid_pay_period_details_check_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("check_amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_check_amount_null();
+    let null = absent.check_amount_null();
     assert!(::std::matches!(null.check_amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -34444,7 +34441,7 @@ fn plaid_pay_period_details_end_date_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("end_date".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_end_date_null();
+    let null = absent.end_date_null();
     assert!(::std::matches!(null.end_date, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -34478,7 +34475,7 @@ fn plaid_pay_period_details_gross_earnings_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("gross_earnings".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_gross_earnings_null();
+    let null = absent.gross_earnings_null();
     assert!(::std::matches!(null.gross_earnings, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -34513,7 +34510,7 @@ fn plaid_pay_period_details_pay_date_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("pay_date".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_pay_date_null();
+    let null = absent.pay_date_null();
     assert!(::std::matches!(null.pay_date, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -34547,7 +34544,7 @@ fn plaid_pay_period_details_pay_frequency_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("pay_frequency".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_pay_frequency_null();
+    let null = absent.pay_frequency_null();
     assert!(::std::matches!(null.pay_frequency, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -34583,7 +34580,7 @@ fn plaid_pay_period_details_pay_day_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("pay_day".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_pay_day_null();
+    let null = absent.pay_day_null();
     assert!(::std::matches!(null.pay_day, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -34617,7 +34614,7 @@ fn plaid_pay_period_details_start_date_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("start_date".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_start_date_null();
+    let null = absent.start_date_null();
     assert!(::std::matches!(null.start_date, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -34651,7 +34648,7 @@ fn plaid_distribution_breakdown_account_name_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("account_name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_account_name_null();
+    let null = absent.account_name_null();
     assert!(::std::matches!(null.account_name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -34686,7 +34683,7 @@ fn plaid_distribution_breakdown_bank_name_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("bank_name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_bank_name_null();
+    let null = absent.bank_name_null();
     assert!(::std::matches!(null.bank_name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -34720,7 +34717,7 @@ fn plaid_distribution_breakdown_current_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("current_amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_current_amount_null();
+    let null = absent.current_amount_null();
     assert!(::std::matches!(null.current_amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -34755,7 +34752,7 @@ fn plaid_distribution_breakdown_iso_currency_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("iso_currency_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_iso_currency_code_null();
+    let null = absent.iso_currency_code_null();
     assert!(::std::matches!(null.iso_currency_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -34790,7 +34787,7 @@ fn plaid_distribution_breakdown_mask_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("mask".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_mask_null();
+    let null = absent.mask_null();
     assert!(::std::matches!(null.mask, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -34822,7 +34819,7 @@ fn plaid_distribution_breakdown_type_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("type".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_type_null();
+    let null = absent.type_null();
     assert!(::std::matches!(null.type_, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -34856,7 +34853,7 @@ fn plaid_distribution_breakdown_unofficial_currency_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("unofficial_currency_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_unofficial_currency_code_null();
+    let null = absent.unofficial_currency_code_null();
     assert!(::std::matches!(null.unofficial_currency_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -34893,7 +34890,7 @@ fn plaid_paystub_details_pay_period_start_date_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("pay_period_start_date".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_pay_period_start_date_null();
+    let null = absent.pay_period_start_date_null();
     assert!(::std::matches!(null.pay_period_start_date, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -34928,7 +34925,7 @@ fn plaid_paystub_details_pay_period_end_date_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("pay_period_end_date".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_pay_period_end_date_null();
+    let null = absent.pay_period_end_date_null();
     assert!(::std::matches!(null.pay_period_end_date, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -34963,7 +34960,7 @@ fn plaid_paystub_details_pay_date_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("pay_date".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_pay_date_null();
+    let null = absent.pay_date_null();
     assert!(::std::matches!(null.pay_date, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -34997,7 +34994,7 @@ fn plaid_paystub_details_paystub_provider_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("paystub_provider".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_paystub_provider_null();
+    let null = absent.paystub_provider_null();
     assert!(::std::matches!(null.paystub_provider, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -35032,7 +35029,7 @@ fn plaid_paystub_details_pay_frequency_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("pay_frequency".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_pay_frequency_null();
+    let null = absent.pay_frequency_null();
     assert!(::std::matches!(null.pay_frequency, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -35067,7 +35064,7 @@ fn plaid_paystub_ytd_details_gross_earnings_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("gross_earnings".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_gross_earnings_null();
+    let null = absent.gross_earnings_null();
     assert!(::std::matches!(null.gross_earnings, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -35102,7 +35099,7 @@ fn plaid_paystub_ytd_details_net_earnings_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("net_earnings".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_net_earnings_null();
+    let null = absent.net_earnings_null();
     assert!(::std::matches!(null.net_earnings, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -35140,7 +35137,7 @@ fn plaid_income_verification_documents_download_body_income_verification_id_abse
         .as_object_mut()
         .expect("an object")
         .insert("income_verification_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_income_verification_id_null();
+    let null = absent.income_verification_id_null();
     assert!(::std::matches!(null.income_verification_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -35175,7 +35172,7 @@ fn plaid_income_verification_documents_download_body_access_token_absent_or_null
         .as_object_mut()
         .expect("an object")
         .insert("access_token".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_access_token_null();
+    let null = absent.access_token_null();
     assert!(::std::matches!(null.access_token, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -35210,7 +35207,7 @@ fn plaid_income_verification_documents_download_body_document_id_absent_or_null(
         .as_object_mut()
         .expect("an object")
         .insert("document_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_document_id_null();
+    let null = absent.document_id_null();
     assert!(::std::matches!(null.document_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -35247,7 +35244,7 @@ fn plaid_income_verification_taxforms_get_body_income_verification_id_absent_or_
         .as_object_mut()
         .expect("an object")
         .insert("income_verification_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_income_verification_id_null();
+    let null = absent.income_verification_id_null();
     assert!(::std::matches!(null.income_verification_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -35282,7 +35279,7 @@ fn plaid_income_verification_taxforms_get_body_access_token_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("access_token".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_access_token_null();
+    let null = absent.access_token_null();
     assert!(::std::matches!(null.access_token, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -35320,7 +35317,7 @@ fn plaid_income_verification_taxforms_get_response_error_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("error".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_error_null();
+    let null = absent.error_null();
     assert!(::std::matches!(null.error, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -35350,7 +35347,7 @@ fn plaid_w2_tax_year_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("tax_year".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_tax_year_null();
+    let null = absent.tax_year_null();
     assert!(::std::matches!(null.tax_year, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -35382,7 +35379,7 @@ fn plaid_w2_employer_id_number_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("employer_id_number".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_employer_id_number_null();
+    let null = absent.employer_id_number_null();
     assert!(::std::matches!(null.employer_id_number, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -35417,7 +35414,7 @@ fn plaid_w2_wages_tips_other_comp_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("wages_tips_other_comp".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_wages_tips_other_comp_null();
+    let null = absent.wages_tips_other_comp_null();
     assert!(::std::matches!(null.wages_tips_other_comp, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -35453,7 +35450,7 @@ fn plaid_w2_federal_income_tax_withheld_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("federal_income_tax_withheld".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_federal_income_tax_withheld_null();
+    let null = absent.federal_income_tax_withheld_null();
     assert!(::std::matches!(null.federal_income_tax_withheld, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -35488,7 +35485,7 @@ fn plaid_w2_social_security_wages_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("social_security_wages".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_social_security_wages_null();
+    let null = absent.social_security_wages_null();
     assert!(::std::matches!(null.social_security_wages, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -35524,7 +35521,7 @@ fn plaid_w2_social_security_tax_withheld_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("social_security_tax_withheld".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_social_security_tax_withheld_null();
+    let null = absent.social_security_tax_withheld_null();
     assert!(::std::matches!(null.social_security_tax_withheld, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -35559,7 +35556,7 @@ fn plaid_w2_medicare_wages_and_tips_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("medicare_wages_and_tips".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_medicare_wages_and_tips_null();
+    let null = absent.medicare_wages_and_tips_null();
     assert!(::std::matches!(null.medicare_wages_and_tips, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -35594,7 +35591,7 @@ fn plaid_w2_medicare_tax_withheld_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("medicare_tax_withheld".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_medicare_tax_withheld_null();
+    let null = absent.medicare_tax_withheld_null();
     assert!(::std::matches!(null.medicare_tax_withheld, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -35627,7 +35624,7 @@ fn plaid_w2_social_security_tips_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("social_security_tips".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_social_security_tips_null();
+    let null = absent.social_security_tips_null();
     assert!(::std::matches!(null.social_security_tips, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -35660,7 +35657,7 @@ fn plaid_w2_allocated_tips_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("allocated_tips".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_allocated_tips_null();
+    let null = absent.allocated_tips_null();
     assert!(::std::matches!(null.allocated_tips, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -35693,7 +35690,7 @@ fn plaid_w2_box_9_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("box_9".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_box_9_null();
+    let null = absent.box_9_null();
     assert!(::std::matches!(null.box_9, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -35725,7 +35722,7 @@ fn plaid_w2_dependent_care_benefits_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("dependent_care_benefits".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_dependent_care_benefits_null();
+    let null = absent.dependent_care_benefits_null();
     assert!(::std::matches!(null.dependent_care_benefits, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -35758,7 +35755,7 @@ fn plaid_w2_nonqualified_plans_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("nonqualified_plans".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_nonqualified_plans_null();
+    let null = absent.nonqualified_plans_null();
     assert!(::std::matches!(null.nonqualified_plans, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -35791,7 +35788,7 @@ fn plaid_w2_statutory_employee_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("statutory_employee".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_statutory_employee_null();
+    let null = absent.statutory_employee_null();
     assert!(::std::matches!(null.statutory_employee, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -35824,7 +35821,7 @@ fn plaid_w2_retirement_plan_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("retirement_plan".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_retirement_plan_null();
+    let null = absent.retirement_plan_null();
     assert!(::std::matches!(null.retirement_plan, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -35857,7 +35854,7 @@ fn plaid_w2_third_party_sick_pay_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("third_party_sick_pay".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_third_party_sick_pay_null();
+    let null = absent.third_party_sick_pay_null();
     assert!(::std::matches!(null.third_party_sick_pay, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -35890,7 +35887,7 @@ fn plaid_w2_other_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("other".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_other_null();
+    let null = absent.other_null();
     assert!(::std::matches!(null.other, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -35922,7 +35919,7 @@ fn plaid_income_verification_precheck_body_user_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("user".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_user_null();
+    let null = absent.user_null();
     assert!(::std::matches!(null.user, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -35954,7 +35951,7 @@ fn plaid_income_verification_precheck_body_employer_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("employer".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_employer_null();
+    let null = absent.employer_null();
     assert!(::std::matches!(null.employer, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -35988,7 +35985,7 @@ fn plaid_income_verification_precheck_body_payroll_institution_absent_or_null() 
         .as_object_mut()
         .expect("an object")
         .insert("payroll_institution".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_payroll_institution_null();
+    let null = absent.payroll_institution_null();
     assert!(::std::matches!(null.payroll_institution, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -36026,7 +36023,7 @@ fn plaid_income_verification_precheck_body_transactions_access_token_absent_or_n
         .as_object_mut()
         .expect("an object")
         .insert("transactions_access_token".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_transactions_access_token_null();
+    let null = absent.transactions_access_token_null();
     assert!(::std::matches!(null.transactions_access_token, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -36061,7 +36058,7 @@ fn plaid_income_verification_precheck_body_us_military_info_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("us_military_info".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_us_military_info_null();
+    let null = absent.us_military_info_null();
     assert!(::std::matches!(null.us_military_info, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -36096,7 +36093,7 @@ fn plaid_income_verification_precheck_user_first_name_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("first_name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_first_name_null();
+    let null = absent.first_name_null();
     assert!(::std::matches!(null.first_name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -36130,7 +36127,7 @@ fn plaid_income_verification_precheck_user_last_name_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("last_name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_last_name_null();
+    let null = absent.last_name_null();
     assert!(::std::matches!(null.last_name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -36164,7 +36161,7 @@ fn plaid_income_verification_precheck_user_email_address_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("email_address".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_email_address_null();
+    let null = absent.email_address_null();
     assert!(::std::matches!(null.email_address, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -36199,7 +36196,7 @@ fn plaid_income_verification_precheck_user_home_address_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("home_address".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_home_address_null();
+    let null = absent.home_address_null();
     assert!(::std::matches!(null.home_address, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -36234,7 +36231,7 @@ fn plaid_institutions_get_request_options_products_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("products".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_products_null();
+    let null = absent.products_null();
     assert!(::std::matches!(null.products, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -36268,7 +36265,7 @@ fn plaid_institutions_get_request_options_routing_numbers_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("routing_numbers".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_routing_numbers_null();
+    let null = absent.routing_numbers_null();
     assert!(::std::matches!(null.routing_numbers, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -36303,7 +36300,7 @@ fn plaid_institutions_get_request_options_oauth_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("oauth".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_oauth_null();
+    let null = absent.oauth_null();
     assert!(::std::matches!(null.oauth, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -36338,7 +36335,7 @@ fn plaid_institution_url_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("url".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_url_null();
+    let null = absent.url_null();
     assert!(::std::matches!(null.url, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -36373,7 +36370,7 @@ fn plaid_institution_primary_color_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("primary_color".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_primary_color_null();
+    let null = absent.primary_color_null();
     assert!(::std::matches!(null.primary_color, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -36411,7 +36408,7 @@ fn plaid_institution_logo_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("logo".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_logo_null();
+    let null = absent.logo_null();
     assert!(::std::matches!(null.logo, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -36446,7 +36443,7 @@ fn plaid_institution_status_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("status".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_status_null();
+    let null = absent.status_null();
     assert!(::std::matches!(null.status, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -36486,7 +36483,7 @@ fn plaid_institution_payment_initiation_metadata_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("payment_initiation_metadata".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_payment_initiation_metadata_null();
+    let null = absent.payment_initiation_metadata_null();
     assert!(::std::matches!(null.payment_initiation_metadata, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -36524,7 +36521,7 @@ fn plaid_institution_auth_metadata_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("auth_metadata".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_auth_metadata_null();
+    let null = absent.auth_metadata_null();
     assert!(::std::matches!(null.auth_metadata, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -36559,7 +36556,7 @@ fn plaid_institution_status_item_logins_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("item_logins".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_item_logins_null();
+    let null = absent.item_logins_null();
     assert!(::std::matches!(null.item_logins, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -36593,7 +36590,7 @@ fn plaid_institution_status_transactions_updates_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("transactions_updates".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_transactions_updates_null();
+    let null = absent.transactions_updates_null();
     assert!(::std::matches!(null.transactions_updates, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -36628,7 +36625,7 @@ fn plaid_institution_status_auth_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("auth".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_auth_null();
+    let null = absent.auth_null();
     assert!(::std::matches!(null.auth, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -36660,7 +36657,7 @@ fn plaid_institution_status_identity_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("identity".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_identity_null();
+    let null = absent.identity_null();
     assert!(::std::matches!(null.identity, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -36694,7 +36691,7 @@ fn plaid_institution_status_investments_updates_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("investments_updates".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_investments_updates_null();
+    let null = absent.investments_updates_null();
     assert!(::std::matches!(null.investments_updates, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -36729,7 +36726,7 @@ fn plaid_institution_status_liabilities_updates_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("liabilities_updates".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_liabilities_updates_null();
+    let null = absent.liabilities_updates_null();
     assert!(::std::matches!(null.liabilities_updates, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -36764,7 +36761,7 @@ fn plaid_institution_status_liabilities_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("liabilities".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_liabilities_null();
+    let null = absent.liabilities_null();
     assert!(::std::matches!(null.liabilities, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -36798,7 +36795,7 @@ fn plaid_institution_status_investments_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("investments".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_investments_null();
+    let null = absent.investments_null();
     assert!(::std::matches!(null.investments, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -36832,7 +36829,7 @@ fn plaid_institution_status_health_incidents_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("health_incidents".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_health_incidents_null();
+    let null = absent.health_incidents_null();
     assert!(::std::matches!(null.health_incidents, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -36870,7 +36867,7 @@ fn plaid_health_incident_end_date_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("end_date".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_end_date_null();
+    let null = absent.end_date_null();
     assert!(::std::matches!(null.end_date, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -36907,7 +36904,7 @@ fn plaid_institutions_search_body_products_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("products".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_products_null();
+    let null = absent.products_null();
     assert!(::std::matches!(null.products, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -36941,7 +36938,7 @@ fn plaid_institutions_search_request_options_oauth_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("oauth".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_oauth_null();
+    let null = absent.oauth_null();
     assert!(::std::matches!(null.oauth, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -36975,7 +36972,7 @@ fn plaid_institutions_search_request_options_include_auth_metadata_absent_or_nul
         .as_object_mut()
         .expect("an object")
         .insert("include_auth_metadata".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_include_auth_metadata_null();
+    let null = absent.include_auth_metadata_null();
     assert!(::std::matches!(null.include_auth_metadata, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -37016,7 +37013,7 @@ fn plaid_institutions_search_request_options_include_payment_initiation_metadata
             "include_payment_initiation_metadata".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_include_payment_initiation_metadata_null();
+    let null = absent.include_payment_initiation_metadata_null();
     assert!(::std::matches!(null.include_payment_initiation_metadata, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -37051,7 +37048,7 @@ fn plaid_institutions_search_request_options_payment_initiation_absent_or_null()
         .as_object_mut()
         .expect("an object")
         .insert("payment_initiation".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_payment_initiation_null();
+    let null = absent.payment_initiation_null();
     assert!(::std::matches!(null.payment_initiation, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -37086,7 +37083,7 @@ fn plaid_institutions_search_payment_initiation_options_payment_id_absent_or_nul
         .as_object_mut()
         .expect("an object")
         .insert("payment_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_payment_id_null();
+    let null = absent.payment_id_null();
     assert!(::std::matches!(null.payment_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -37120,7 +37117,7 @@ fn plaid_institutions_search_payment_initiation_options_consent_id_absent_or_nul
         .as_object_mut()
         .expect("an object")
         .insert("consent_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_consent_id_null();
+    let null = absent.consent_id_null();
     assert!(::std::matches!(null.consent_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -37157,7 +37154,7 @@ fn plaid_activity_scopes_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("scopes".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_scopes_null();
+    let null = absent.scopes_null();
     assert!(::std::matches!(null.scopes, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -37191,7 +37188,7 @@ fn plaid_scopes_nullable_new_accounts_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("new_accounts".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_new_accounts_null();
+    let null = absent.new_accounts_null();
     assert!(::std::matches!(null.new_accounts, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -37226,7 +37223,7 @@ fn plaid_product_access_statements_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("statements".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_statements_null();
+    let null = absent.statements_null();
     assert!(::std::matches!(null.statements, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -37260,7 +37257,7 @@ fn plaid_product_access_identity_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("identity".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_identity_null();
+    let null = absent.identity_null();
     assert!(::std::matches!(null.identity, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -37294,7 +37291,7 @@ fn plaid_product_access_auth_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("auth".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_auth_null();
+    let null = absent.auth_null();
     assert!(::std::matches!(null.auth, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -37326,7 +37323,7 @@ fn plaid_product_access_transactions_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("transactions".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_transactions_null();
+    let null = absent.transactions_null();
     assert!(::std::matches!(null.transactions, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -37364,7 +37361,7 @@ fn plaid_product_access_accounts_details_transactions_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("accounts_details_transactions".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_accounts_details_transactions_null();
+    let null = absent.accounts_details_transactions_null();
     assert!(::std::matches!(null.accounts_details_transactions, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -37401,7 +37398,7 @@ fn plaid_product_access_accounts_routing_number_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("accounts_routing_number".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_accounts_routing_number_null();
+    let null = absent.accounts_routing_number_null();
     assert!(::std::matches!(null.accounts_routing_number, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -37436,7 +37433,7 @@ fn plaid_product_access_accounts_statements_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("accounts_statements".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_accounts_statements_null();
+    let null = absent.accounts_statements_null();
     assert!(::std::matches!(null.accounts_statements, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -37473,7 +37470,7 @@ fn plaid_product_access_accounts_tax_statements_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("accounts_tax_statements".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_accounts_tax_statements_null();
+    let null = absent.accounts_tax_statements_null();
     assert!(::std::matches!(null.accounts_tax_statements, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -37508,7 +37505,7 @@ fn plaid_product_access_customers_profiles_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("customers_profiles".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_customers_profiles_null();
+    let null = absent.customers_profiles_null();
     assert!(::std::matches!(null.customers_profiles, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -37544,7 +37541,7 @@ fn plaid_account_access_authorized_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("authorized".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_authorized_null();
+    let null = absent.authorized_null();
     assert!(::std::matches!(null.authorized, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -37581,7 +37578,7 @@ fn plaid_account_access_account_product_access_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("account_product_access".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_account_product_access_null();
+    let null = absent.account_product_access_null();
     assert!(::std::matches!(null.account_product_access, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -37616,7 +37613,7 @@ fn plaid_account_product_access_nullable_account_data_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("account_data".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_account_data_null();
+    let null = absent.account_data_null();
     assert!(::std::matches!(null.account_data, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -37651,7 +37648,7 @@ fn plaid_account_product_access_nullable_statements_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("statements".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_statements_null();
+    let null = absent.statements_null();
     assert!(::std::matches!(null.statements, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -37685,7 +37682,7 @@ fn plaid_account_product_access_nullable_tax_documents_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("tax_documents".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_tax_documents_null();
+    let null = absent.tax_documents_null();
     assert!(::std::matches!(null.tax_documents, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -37720,7 +37717,7 @@ fn plaid_item_application_list_body_access_token_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("access_token".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_access_token_null();
+    let null = absent.access_token_null();
     assert!(::std::matches!(null.access_token, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -37758,7 +37755,7 @@ fn plaid_connected_application_display_name_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("display_name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_display_name_null();
+    let null = absent.display_name_null();
     assert!(::std::matches!(null.display_name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -37796,7 +37793,7 @@ fn plaid_connected_application_logo_url_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("logo_url".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_logo_url_null();
+    let null = absent.logo_url_null();
     assert!(::std::matches!(null.logo_url, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -37833,7 +37830,7 @@ fn plaid_connected_application_application_url_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("application_url".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_application_url_null();
+    let null = absent.application_url_null();
     assert!(::std::matches!(null.application_url, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -37871,7 +37868,7 @@ fn plaid_connected_application_reason_for_access_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("reason_for_access".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_reason_for_access_null();
+    let null = absent.reason_for_access_null();
     assert!(::std::matches!(null.reason_for_access, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -37909,7 +37906,7 @@ fn plaid_connected_application_scopes_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("scopes".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_scopes_null();
+    let null = absent.scopes_null();
     assert!(::std::matches!(null.scopes, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -37943,7 +37940,7 @@ fn plaid_scopes_new_accounts_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("new_accounts".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_new_accounts_null();
+    let null = absent.new_accounts_null();
     assert!(::std::matches!(null.new_accounts, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -37981,7 +37978,7 @@ fn plaid_item_get_response_status_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("status".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_status_null();
+    let null = absent.status_null();
     assert!(::std::matches!(null.status, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -38018,7 +38015,7 @@ fn plaid_item_with_consent_fields_institution_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("institution_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_institution_id_null();
+    let null = absent.institution_id_null();
     assert!(::std::matches!(null.institution_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -38056,7 +38053,7 @@ fn plaid_item_with_consent_fields_institution_name_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("institution_name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_institution_name_null();
+    let null = absent.institution_name_null();
     assert!(::std::matches!(null.institution_name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -38094,7 +38091,7 @@ fn plaid_item_with_consent_fields_auth_method_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("auth_method".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_auth_method_null();
+    let null = absent.auth_method_null();
     assert!(::std::matches!(null.auth_method, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -38128,7 +38125,7 @@ fn plaid_item_status_nullable_investments_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("investments".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_investments_null();
+    let null = absent.investments_null();
     assert!(::std::matches!(null.investments, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -38162,7 +38159,7 @@ fn plaid_item_status_nullable_transactions_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("transactions".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_transactions_null();
+    let null = absent.transactions_null();
     assert!(::std::matches!(null.transactions, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -38197,7 +38194,7 @@ fn plaid_item_status_nullable_last_webhook_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("last_webhook".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_last_webhook_null();
+    let null = absent.last_webhook_null();
     assert!(::std::matches!(null.last_webhook, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -38234,7 +38231,7 @@ fn plaid_item_status_investments_last_successful_update_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("last_successful_update".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_last_successful_update_null();
+    let null = absent.last_successful_update_null();
     assert!(::std::matches!(null.last_successful_update, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -38269,7 +38266,7 @@ fn plaid_item_status_investments_last_failed_update_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("last_failed_update".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_last_failed_update_null();
+    let null = absent.last_failed_update_null();
     assert!(::std::matches!(null.last_failed_update, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -38306,7 +38303,7 @@ fn plaid_item_status_transactions_last_successful_update_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("last_successful_update".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_last_successful_update_null();
+    let null = absent.last_successful_update_null();
     assert!(::std::matches!(null.last_successful_update, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -38341,7 +38338,7 @@ fn plaid_item_status_transactions_last_failed_update_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("last_failed_update".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_last_failed_update_null();
+    let null = absent.last_failed_update_null();
     assert!(::std::matches!(null.last_failed_update, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -38376,7 +38373,7 @@ fn plaid_item_status_last_webhook_sent_at_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("sent_at".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_sent_at_null();
+    let null = absent.sent_at_null();
     assert!(::std::matches!(null.sent_at, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -38411,7 +38408,7 @@ fn plaid_item_remove_body_reason_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("reason_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_reason_code_null();
+    let null = absent.reason_code_null();
     assert!(::std::matches!(null.reason_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -38446,7 +38443,7 @@ fn plaid_item_remove_body_reason_note_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("reason_note".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_reason_note_null();
+    let null = absent.reason_note_null();
     assert!(::std::matches!(null.reason_note, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -38483,7 +38480,7 @@ fn plaid_item_products_terminate_body_reason_note_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("reason_note".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_reason_note_null();
+    let null = absent.reason_note_null();
     assert!(::std::matches!(null.reason_note, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -38518,7 +38515,7 @@ fn plaid_item_webhook_update_body_webhook_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("webhook".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_webhook_null();
+    let null = absent.webhook_null();
     assert!(::std::matches!(null.webhook, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -38555,7 +38552,7 @@ fn plaid_link_token_create_body_products_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("products".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_products_null();
+    let null = absent.products_null();
     assert!(::std::matches!(null.products, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -38595,7 +38592,7 @@ fn plaid_link_token_create_body_required_if_supported_products_absent_or_null() 
         .as_object_mut()
         .expect("an object")
         .insert("required_if_supported_products".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_required_if_supported_products_null();
+    let null = absent.required_if_supported_products_null();
     assert!(::std::matches!(null.required_if_supported_products, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -38633,7 +38630,7 @@ fn plaid_link_token_create_body_optional_products_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("optional_products".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_optional_products_null();
+    let null = absent.optional_products_null();
     assert!(::std::matches!(null.optional_products, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -38674,7 +38671,7 @@ fn plaid_link_token_create_body_additional_consented_products_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("additional_consented_products".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_additional_consented_products_null();
+    let null = absent.additional_consented_products_null();
     assert!(::std::matches!(null.additional_consented_products, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -38712,7 +38709,7 @@ fn plaid_link_token_create_body_access_token_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("access_token".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_access_token_null();
+    let null = absent.access_token_null();
     assert!(::std::matches!(null.access_token, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -38750,7 +38747,7 @@ fn plaid_link_token_create_body_appearance_mode_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("appearance_mode".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_appearance_mode_null();
+    let null = absent.appearance_mode_null();
     assert!(::std::matches!(null.appearance_mode, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -38786,7 +38783,7 @@ fn plaid_link_token_create_request_user_name_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_name_null();
+    let null = absent.name_null();
     assert!(::std::matches!(null.name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -38822,7 +38819,7 @@ fn plaid_link_token_create_request_user_phone_number_verified_time_absent_or_nul
         .as_object_mut()
         .expect("an object")
         .insert("phone_number_verified_time".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_phone_number_verified_time_null();
+    let null = absent.phone_number_verified_time_null();
     assert!(::std::matches!(null.phone_number_verified_time, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -38862,7 +38859,7 @@ fn plaid_link_token_create_request_user_email_address_verified_time_absent_or_nu
         .as_object_mut()
         .expect("an object")
         .insert("email_address_verified_time".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_email_address_verified_time_null();
+    let null = absent.email_address_verified_time_null();
     assert!(::std::matches!(null.email_address_verified_time, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -38898,7 +38895,7 @@ fn plaid_link_token_create_request_user_date_of_birth_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("date_of_birth".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_date_of_birth_null();
+    let null = absent.date_of_birth_null();
     assert!(::std::matches!(null.date_of_birth, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -38934,7 +38931,7 @@ fn plaid_link_token_create_request_user_address_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("address".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_address_null();
+    let null = absent.address_null();
     assert!(::std::matches!(null.address, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -38969,7 +38966,7 @@ fn plaid_link_token_create_request_user_id_number_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("id_number".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_id_number_null();
+    let null = absent.id_number_null();
     assert!(::std::matches!(null.id_number, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -39003,7 +39000,7 @@ fn plaid_link_token_create_request_income_verification_access_tokens_absent_or_n
         .as_object_mut()
         .expect("an object")
         .insert("access_tokens".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_access_tokens_null();
+    let null = absent.access_tokens_null();
     assert!(::std::matches!(null.access_tokens, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -39042,7 +39039,7 @@ fn plaid_link_token_create_request_income_verification_bank_income_enable_multip
         .as_object_mut()
         .expect("an object")
         .insert("enable_multiple_items".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_enable_multiple_items_null();
+    let null = absent.enable_multiple_items_null();
     assert!(::std::matches!(null.enable_multiple_items, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -39077,7 +39074,7 @@ fn plaid_link_token_create_request_income_verification_payroll_income_flow_types
         .as_object_mut()
         .expect("an object")
         .insert("flow_types".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_flow_types_null();
+    let null = absent.flow_types_null();
     assert!(::std::matches!(null.flow_types, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -39111,7 +39108,7 @@ fn plaid_link_token_create_request_income_verification_payroll_income_item_id_to
         .as_object_mut()
         .expect("an object")
         .insert("item_id_to_update".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_item_id_to_update_null();
+    let null = absent.item_id_to_update_null();
     assert!(::std::matches!(null.item_id_to_update, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -39146,7 +39143,7 @@ fn plaid_link_token_create_request_income_verification_payroll_income_parsing_co
         .as_object_mut()
         .expect("an object")
         .insert("parsing_config".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_parsing_config_null();
+    let null = absent.parsing_config_null();
     assert!(::std::matches!(null.parsing_config, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -39182,7 +39179,7 @@ fn plaid_link_token_create_request_base_report_client_report_id_absent_or_null()
         .as_object_mut()
         .expect("an object")
         .insert("client_report_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_client_report_id_null();
+    let null = absent.client_report_id_null();
     assert!(::std::matches!(null.client_report_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -39218,7 +39215,7 @@ fn plaid_link_token_create_request_cra_options_client_report_id_absent_or_null()
         .as_object_mut()
         .expect("an object")
         .insert("client_report_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_client_report_id_null();
+    let null = absent.client_report_id_null();
     assert!(::std::matches!(null.client_report_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -39254,7 +39251,7 @@ fn plaid_link_token_create_request_cra_options_include_investments_absent_or_nul
         .as_object_mut()
         .expect("an object")
         .insert("include_investments".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_include_investments_null();
+    let null = absent.include_investments_null();
     assert!(::std::matches!(null.include_investments, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -39289,7 +39286,7 @@ fn plaid_link_token_create_request_cra_options_partner_insights_prism_versions_a
         .as_object_mut()
         .expect("an object")
         .insert("prism_versions".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_prism_versions_null();
+    let null = absent.prism_versions_null();
     assert!(::std::matches!(null.prism_versions, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -39324,7 +39321,7 @@ fn plaid_link_token_create_request_cra_options_partner_insights_fico_absent_or_n
         .as_object_mut()
         .expect("an object")
         .insert("fico".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_fico_null();
+    let null = absent.fico_null();
     assert!(::std::matches!(null.fico, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -39356,7 +39353,7 @@ fn plaid_link_token_create_request_cra_options_base_report_client_report_id_abse
         .as_object_mut()
         .expect("an object")
         .insert("client_report_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_client_report_id_null();
+    let null = absent.client_report_id_null();
     assert!(::std::matches!(null.client_report_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -39391,7 +39388,7 @@ fn plaid_link_token_create_request_cra_options_base_report_gse_options_absent_or
         .as_object_mut()
         .expect("an object")
         .insert("gse_options".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_gse_options_null();
+    let null = absent.gse_options_null();
     assert!(::std::matches!(null.gse_options, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -39425,7 +39422,7 @@ fn plaid_link_token_create_request_cra_options_base_report_require_identity_abse
         .as_object_mut()
         .expect("an object")
         .insert("require_identity".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_require_identity_null();
+    let null = absent.require_identity_null();
     assert!(::std::matches!(null.require_identity, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -39463,7 +39460,7 @@ fn plaid_link_token_create_request_cra_options_base_report_home_lending_report_o
         .as_object_mut()
         .expect("an object")
         .insert("home_lending_report_options".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_home_lending_report_options_null();
+    let null = absent.home_lending_report_options_null();
     assert!(::std::matches!(null.home_lending_report_options, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -39498,7 +39495,7 @@ fn plaid_link_token_create_request_cra_options_cashflow_insights_attributes_vers
         .as_object_mut()
         .expect("an object")
         .insert("attributes_version".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_attributes_version_null();
+    let null = absent.attributes_version_null();
     assert!(::std::matches!(null.attributes_version, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -39533,7 +39530,7 @@ fn plaid_link_token_create_request_cra_options_lend_score_lend_score_version_abs
         .as_object_mut()
         .expect("an object")
         .insert("lend_score_version".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_lend_score_version_null();
+    let null = absent.lend_score_version_null();
     assert!(::std::matches!(null.lend_score_version, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -39570,7 +39567,7 @@ fn plaid_link_token_create_request_cra_options_network_insights_network_insights
         .as_object_mut()
         .expect("an object")
         .insert("network_insights_version".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_network_insights_version_null();
+    let null = absent.network_insights_version_null();
     assert!(::std::matches!(null.network_insights_version, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -39610,7 +39607,7 @@ fn plaid_link_token_create_request_cra_options_income_insights_income_insights_f
         .as_object_mut()
         .expect("an object")
         .insert("income_insights_filter".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_income_insights_filter_null();
+    let null = absent.income_insights_filter_null();
     assert!(::std::matches!(null.income_insights_filter, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -39645,7 +39642,7 @@ fn plaid_link_token_create_request_update_item_ids_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("item_ids".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_item_ids_null();
+    let null = absent.item_ids_null();
     assert!(::std::matches!(null.item_ids, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -39679,7 +39676,7 @@ fn plaid_link_token_investments_auth_manual_entry_enabled_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("manual_entry_enabled".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_manual_entry_enabled_null();
+    let null = absent.manual_entry_enabled_null();
     assert!(::std::matches!(null.manual_entry_enabled, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -39717,7 +39714,7 @@ fn plaid_link_token_investments_auth_masked_number_match_enabled_absent_or_null(
         .as_object_mut()
         .expect("an object")
         .insert("masked_number_match_enabled".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_masked_number_match_enabled_null();
+    let null = absent.masked_number_match_enabled_null();
     assert!(::std::matches!(null.masked_number_match_enabled, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -39755,7 +39752,7 @@ fn plaid_link_token_investments_auth_stated_account_number_enabled_absent_or_nul
         .as_object_mut()
         .expect("an object")
         .insert("stated_account_number_enabled".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_stated_account_number_enabled_null();
+    let null = absent.stated_account_number_enabled_null();
     assert!(::std::matches!(null.stated_account_number_enabled, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -39792,7 +39789,7 @@ fn plaid_link_token_investments_auth_rollover_401k_enabled_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("rollover_401k_enabled".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_rollover_401k_enabled_null();
+    let null = absent.rollover_401k_enabled_null();
     assert!(::std::matches!(null.rollover_401k_enabled, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -39828,7 +39825,7 @@ fn plaid_link_token_get_sessions_response_finished_at_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("finished_at".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_finished_at_null();
+    let null = absent.finished_at_null();
     assert!(::std::matches!(null.finished_at, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -39863,7 +39860,7 @@ fn plaid_link_token_get_sessions_response_on_success_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("on_success".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_on_success_null();
+    let null = absent.on_success_null();
     assert!(::std::matches!(null.on_success, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -39898,7 +39895,7 @@ fn plaid_link_token_get_sessions_response_on_exit_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("on_exit".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_on_exit_null();
+    let null = absent.on_exit_null();
     assert!(::std::matches!(null.on_exit, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -39933,7 +39930,7 @@ fn plaid_link_token_get_sessions_response_exit_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("exit".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_exit_null();
+    let null = absent.exit_null();
     assert!(::std::matches!(null.exit, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -39966,7 +39963,7 @@ fn plaid_link_token_get_sessions_response_results_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("results".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_results_null();
+    let null = absent.results_null();
     assert!(::std::matches!(null.results, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -40000,7 +39997,7 @@ fn plaid_link_session_success_metadata_institution_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("institution".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_institution_null();
+    let null = absent.institution_null();
     assert!(::std::matches!(null.institution, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -40034,7 +40031,7 @@ fn plaid_link_session_success_metadata_transfer_status_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("transfer_status".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_transfer_status_null();
+    let null = absent.transfer_status_null();
     assert!(::std::matches!(null.transfer_status, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -40069,7 +40066,7 @@ fn plaid_link_session_success_metadata_account_mask_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("mask".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_mask_null();
+    let null = absent.mask_null();
     assert!(::std::matches!(null.mask, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -40101,7 +40098,7 @@ fn plaid_link_session_success_metadata_account_verification_status_absent_or_nul
         .as_object_mut()
         .expect("an object")
         .insert("verification_status".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_verification_status_null();
+    let null = absent.verification_status_null();
     assert!(::std::matches!(null.verification_status, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -40137,7 +40134,7 @@ fn plaid_link_session_success_metadata_account_class_type_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("class_type".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_class_type_null();
+    let null = absent.class_type_null();
     assert!(::std::matches!(null.class_type, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -40171,7 +40168,7 @@ fn plaid_link_session_exit_metadata_institution_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("institution".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_institution_null();
+    let null = absent.institution_null();
     assert!(::std::matches!(null.institution, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -40211,7 +40208,7 @@ fn plaid_link_session_results_cra_document_upload_results_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("cra_document_upload_results".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_cra_document_upload_results_null();
+    let null = absent.cra_document_upload_results_null();
     assert!(::std::matches!(null.cra_document_upload_results, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -40249,7 +40246,7 @@ fn plaid_link_delivery_get_response_completed_at_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("completed_at".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_completed_at_null();
+    let null = absent.completed_at_null();
     assert!(::std::matches!(null.completed_at, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -40287,7 +40284,7 @@ fn plaid_link_delivery_get_response_access_tokens_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("access_tokens".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_access_tokens_null();
+    let null = absent.access_tokens_null();
     assert!(::std::matches!(null.access_tokens, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -40325,7 +40322,7 @@ fn plaid_link_delivery_get_response_item_ids_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("item_ids".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_item_ids_null();
+    let null = absent.item_ids_null();
     assert!(::std::matches!(null.item_ids, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -40362,7 +40359,7 @@ fn plaid_network_status_get_response_layer_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("layer".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_layer_null();
+    let null = absent.layer_null();
     assert!(::std::matches!(null.layer, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -40396,7 +40393,7 @@ fn plaid_partner_end_customer_o_auth_institution_production_enablement_date_abse
         .as_object_mut()
         .expect("an object")
         .insert("production_enablement_date".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_production_enablement_date_null();
+    let null = absent.production_enablement_date_null();
     assert!(::std::matches!(null.production_enablement_date, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -40433,7 +40430,7 @@ fn plaid_partner_end_customer_o_auth_institution_classic_disablement_date_absent
         .as_object_mut()
         .expect("an object")
         .insert("classic_disablement_date".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_classic_disablement_date_null();
+    let null = absent.classic_disablement_date_null();
     assert!(::std::matches!(null.classic_disablement_date, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -40469,7 +40466,7 @@ fn plaid_payment_initiation_recipient_create_body_iban_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("iban".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_iban_null();
+    let null = absent.iban_null();
     assert!(::std::matches!(null.iban, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -40502,7 +40499,7 @@ fn plaid_payment_initiation_recipient_create_body_bacs_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("bacs".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_bacs_null();
+    let null = absent.bacs_null();
     assert!(::std::matches!(null.bacs, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -40535,7 +40532,7 @@ fn plaid_payment_initiation_recipient_create_body_address_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("address".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_address_null();
+    let null = absent.address_null();
     assert!(::std::matches!(null.address, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -40572,7 +40569,7 @@ fn plaid_payment_initiation_payment_reverse_body_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_amount_null();
+    let null = absent.amount_null();
     assert!(::std::matches!(null.amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -40611,7 +40608,7 @@ fn plaid_payment_initiation_payment_reverse_body_counterparty_date_of_birth_abse
         .as_object_mut()
         .expect("an object")
         .insert("counterparty_date_of_birth".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_counterparty_date_of_birth_null();
+    let null = absent.counterparty_date_of_birth_null();
     assert!(::std::matches!(null.counterparty_date_of_birth, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -40649,7 +40646,7 @@ fn plaid_payment_initiation_payment_reverse_body_counterparty_address_absent_or_
         .as_object_mut()
         .expect("an object")
         .insert("counterparty_address".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_counterparty_address_null();
+    let null = absent.counterparty_address_null();
     assert!(::std::matches!(null.counterparty_address, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -40687,7 +40684,7 @@ fn plaid_payment_initiation_recipient_get_response_address_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("address".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_address_null();
+    let null = absent.address_null();
     assert!(::std::matches!(null.address, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -40724,7 +40721,7 @@ fn plaid_payment_initiation_recipient_get_response_iban_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("iban".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_iban_null();
+    let null = absent.iban_null();
     assert!(::std::matches!(null.iban, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -40759,7 +40756,7 @@ fn plaid_payment_initiation_recipient_get_response_bacs_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("bacs".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_bacs_null();
+    let null = absent.bacs_null();
     assert!(::std::matches!(null.bacs, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -40791,7 +40788,7 @@ fn plaid_payment_initiation_recipient_list_body_count_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("count".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_count_null();
+    let null = absent.count_null();
     assert!(::std::matches!(null.count, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -40826,7 +40823,7 @@ fn plaid_payment_initiation_recipient_address_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("address".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_address_null();
+    let null = absent.address_null();
     assert!(::std::matches!(null.address, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -40863,7 +40860,7 @@ fn plaid_payment_initiation_recipient_iban_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("iban".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_iban_null();
+    let null = absent.iban_null();
     assert!(::std::matches!(null.iban, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -40898,7 +40895,7 @@ fn plaid_payment_initiation_recipient_bacs_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("bacs".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_bacs_null();
+    let null = absent.bacs_null();
     assert!(::std::matches!(null.bacs, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -40933,7 +40930,7 @@ fn plaid_payment_initiation_payment_create_body_schedule_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("schedule".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_schedule_null();
+    let null = absent.schedule_null();
     assert!(::std::matches!(null.schedule, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -40970,7 +40967,7 @@ fn plaid_payment_initiation_payment_create_body_options_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("options".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_options_null();
+    let null = absent.options_null();
     assert!(::std::matches!(null.options, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -41004,7 +41001,7 @@ fn plaid_external_payment_schedule_base_end_date_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("end_date".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_end_date_null();
+    let null = absent.end_date_null();
     assert!(::std::matches!(null.end_date, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -41038,7 +41035,7 @@ fn plaid_external_payment_schedule_base_adjusted_start_date_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("adjusted_start_date".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_adjusted_start_date_null();
+    let null = absent.adjusted_start_date_null();
     assert!(::std::matches!(null.adjusted_start_date, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -41075,7 +41072,7 @@ fn plaid_external_payment_options_request_refund_details_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("request_refund_details".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_request_refund_details_null();
+    let null = absent.request_refund_details_null();
     assert!(::std::matches!(null.request_refund_details, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -41110,7 +41107,7 @@ fn plaid_external_payment_options_iban_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("iban".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_iban_null();
+    let null = absent.iban_null();
     assert!(::std::matches!(null.iban, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -41142,7 +41139,7 @@ fn plaid_external_payment_options_bacs_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("bacs".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_bacs_null();
+    let null = absent.bacs_null();
     assert!(::std::matches!(null.bacs, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -41174,7 +41171,7 @@ fn plaid_external_payment_options_scheme_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("scheme".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_scheme_null();
+    let null = absent.scheme_null();
     assert!(::std::matches!(null.scheme, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -41211,7 +41208,7 @@ fn plaid_payment_initiation_consent_create_body_options_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("options".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_options_null();
+    let null = absent.options_null();
     assert!(::std::matches!(null.options, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -41248,7 +41245,7 @@ fn plaid_payment_initiation_consent_create_body_payer_details_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("payer_details".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_payer_details_null();
+    let null = absent.payer_details_null();
     assert!(::std::matches!(null.payer_details, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -41286,7 +41283,7 @@ fn plaid_payment_initiation_consent_constraints_valid_date_time_absent_or_null()
         .as_object_mut()
         .expect("an object")
         .insert("valid_date_time".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_valid_date_time_null();
+    let null = absent.valid_date_time_null();
     assert!(::std::matches!(null.valid_date_time, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -41321,7 +41318,7 @@ fn plaid_payment_consent_valid_date_time_from_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("from".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_from_null();
+    let null = absent.from_null();
     assert!(::std::matches!(null.from, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -41353,7 +41350,7 @@ fn plaid_payment_consent_valid_date_time_to_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("to".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_to_null();
+    let null = absent.to_null();
     assert!(::std::matches!(null.to, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -41387,7 +41384,7 @@ fn plaid_external_payment_initiation_consent_options_request_refund_details_abse
         .as_object_mut()
         .expect("an object")
         .insert("request_refund_details".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_request_refund_details_null();
+    let null = absent.request_refund_details_null();
     assert!(::std::matches!(null.request_refund_details, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -41422,7 +41419,7 @@ fn plaid_external_payment_initiation_consent_options_iban_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("iban".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_iban_null();
+    let null = absent.iban_null();
     assert!(::std::matches!(null.iban, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -41454,7 +41451,7 @@ fn plaid_external_payment_initiation_consent_options_bacs_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("bacs".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_bacs_null();
+    let null = absent.bacs_null();
     assert!(::std::matches!(null.bacs, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -41489,7 +41486,7 @@ fn plaid_payment_initiation_consent_payer_details_address_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("address".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_address_null();
+    let null = absent.address_null();
     assert!(::std::matches!(null.address, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -41526,7 +41523,7 @@ fn plaid_payment_initiation_consent_payer_details_date_of_birth_absent_or_null()
         .as_object_mut()
         .expect("an object")
         .insert("date_of_birth".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_date_of_birth_null();
+    let null = absent.date_of_birth_null();
     assert!(::std::matches!(null.date_of_birth, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -41561,7 +41558,7 @@ fn plaid_payment_initiation_consent_payer_numbers_bacs_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("bacs".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_bacs_null();
+    let null = absent.bacs_null();
     assert!(::std::matches!(null.bacs, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -41593,7 +41590,7 @@ fn plaid_payment_initiation_consent_payer_numbers_iban_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("iban".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_iban_null();
+    let null = absent.iban_null();
     assert!(::std::matches!(null.iban, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -41628,7 +41625,7 @@ fn plaid_payment_initiation_consent_get_response_payer_details_absent_or_null() 
         .as_object_mut()
         .expect("an object")
         .insert("payer_details".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_payer_details_null();
+    let null = absent.payer_details_null();
     assert!(::std::matches!(null.payer_details, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -41666,7 +41663,7 @@ fn plaid_payment_initiation_consent_payment_execute_body_reference_absent_or_nul
         .as_object_mut()
         .expect("an object")
         .insert("reference".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_reference_null();
+    let null = absent.reference_null();
     assert!(::std::matches!(null.reference, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -41704,7 +41701,7 @@ fn plaid_payment_initiation_consent_payment_execute_body_scope_absent_or_null() 
         .as_object_mut()
         .expect("an object")
         .insert("scope".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_scope_null();
+    let null = absent.scope_null();
     assert!(::std::matches!(null.scope, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -41739,7 +41736,7 @@ fn plaid_payment_initiation_consent_payment_execute_response_error_absent_or_nul
         .as_object_mut()
         .expect("an object")
         .insert("error".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_error_null();
+    let null = absent.error_null();
     assert!(::std::matches!(null.error, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -41774,7 +41771,7 @@ fn plaid_payment_initiation_payment_get_response_adjusted_reference_absent_or_nu
         .as_object_mut()
         .expect("an object")
         .insert("adjusted_reference".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_adjusted_reference_null();
+    let null = absent.adjusted_reference_null();
     assert!(::std::matches!(null.adjusted_reference, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -41812,7 +41809,7 @@ fn plaid_payment_initiation_payment_get_response_schedule_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("schedule".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_schedule_null();
+    let null = absent.schedule_null();
     assert!(::std::matches!(null.schedule, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -41849,7 +41846,7 @@ fn plaid_payment_initiation_payment_get_response_refund_details_absent_or_null()
         .as_object_mut()
         .expect("an object")
         .insert("refund_details".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_refund_details_null();
+    let null = absent.refund_details_null();
     assert!(::std::matches!(null.refund_details, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -41887,7 +41884,7 @@ fn plaid_payment_initiation_payment_get_response_refund_ids_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("refund_ids".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_refund_ids_null();
+    let null = absent.refund_ids_null();
     assert!(::std::matches!(null.refund_ids, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -41924,7 +41921,7 @@ fn plaid_payment_initiation_payment_get_response_wallet_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("wallet_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_wallet_id_null();
+    let null = absent.wallet_id_null();
     assert!(::std::matches!(null.wallet_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -41961,7 +41958,7 @@ fn plaid_payment_initiation_payment_get_response_scheme_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("scheme".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_scheme_null();
+    let null = absent.scheme_null();
     assert!(::std::matches!(null.scheme, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -41998,7 +41995,7 @@ fn plaid_payment_initiation_payment_get_response_adjusted_scheme_absent_or_null(
         .as_object_mut()
         .expect("an object")
         .insert("adjusted_scheme".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_adjusted_scheme_null();
+    let null = absent.adjusted_scheme_null();
     assert!(::std::matches!(null.adjusted_scheme, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -42036,7 +42033,7 @@ fn plaid_payment_initiation_payment_get_response_consent_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("consent_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_consent_id_null();
+    let null = absent.consent_id_null();
     assert!(::std::matches!(null.consent_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -42073,7 +42070,7 @@ fn plaid_payment_initiation_payment_get_response_transaction_id_absent_or_null()
         .as_object_mut()
         .expect("an object")
         .insert("transaction_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_transaction_id_null();
+    let null = absent.transaction_id_null();
     assert!(::std::matches!(null.transaction_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -42111,7 +42108,7 @@ fn plaid_payment_initiation_payment_get_response_end_to_end_id_absent_or_null() 
         .as_object_mut()
         .expect("an object")
         .insert("end_to_end_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_end_to_end_id_null();
+    let null = absent.end_to_end_id_null();
     assert!(::std::matches!(null.end_to_end_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -42149,7 +42146,7 @@ fn plaid_payment_initiation_payment_get_response_error_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("error".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_error_null();
+    let null = absent.error_null();
     assert!(::std::matches!(null.error, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -42181,7 +42178,7 @@ fn plaid_payment_initiation_payment_list_body_count_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("count".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_count_null();
+    let null = absent.count_null();
     assert!(::std::matches!(null.count, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -42213,7 +42210,7 @@ fn plaid_payment_initiation_payment_list_body_cursor_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("cursor".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_cursor_null();
+    let null = absent.cursor_null();
     assert!(::std::matches!(null.cursor, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -42247,7 +42244,7 @@ fn plaid_payment_initiation_payment_list_body_consent_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("consent_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_consent_id_null();
+    let null = absent.consent_id_null();
     assert!(::std::matches!(null.consent_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -42284,7 +42281,7 @@ fn plaid_payment_initiation_payment_adjusted_reference_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("adjusted_reference".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_adjusted_reference_null();
+    let null = absent.adjusted_reference_null();
     assert!(::std::matches!(null.adjusted_reference, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -42322,7 +42319,7 @@ fn plaid_payment_initiation_payment_schedule_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("schedule".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_schedule_null();
+    let null = absent.schedule_null();
     assert!(::std::matches!(null.schedule, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -42359,7 +42356,7 @@ fn plaid_payment_initiation_payment_refund_details_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("refund_details".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_refund_details_null();
+    let null = absent.refund_details_null();
     assert!(::std::matches!(null.refund_details, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -42397,7 +42394,7 @@ fn plaid_payment_initiation_payment_refund_ids_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("refund_ids".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_refund_ids_null();
+    let null = absent.refund_ids_null();
     assert!(::std::matches!(null.refund_ids, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -42434,7 +42431,7 @@ fn plaid_payment_initiation_payment_wallet_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("wallet_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_wallet_id_null();
+    let null = absent.wallet_id_null();
     assert!(::std::matches!(null.wallet_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -42471,7 +42468,7 @@ fn plaid_payment_initiation_payment_scheme_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("scheme".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_scheme_null();
+    let null = absent.scheme_null();
     assert!(::std::matches!(null.scheme, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -42508,7 +42505,7 @@ fn plaid_payment_initiation_payment_adjusted_scheme_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("adjusted_scheme".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_adjusted_scheme_null();
+    let null = absent.adjusted_scheme_null();
     assert!(::std::matches!(null.adjusted_scheme, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -42546,7 +42543,7 @@ fn plaid_payment_initiation_payment_consent_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("consent_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_consent_id_null();
+    let null = absent.consent_id_null();
     assert!(::std::matches!(null.consent_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -42583,7 +42580,7 @@ fn plaid_payment_initiation_payment_transaction_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("transaction_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_transaction_id_null();
+    let null = absent.transaction_id_null();
     assert!(::std::matches!(null.transaction_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -42621,7 +42618,7 @@ fn plaid_payment_initiation_payment_end_to_end_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("end_to_end_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_end_to_end_id_null();
+    let null = absent.end_to_end_id_null();
     assert!(::std::matches!(null.end_to_end_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -42659,7 +42656,7 @@ fn plaid_payment_initiation_payment_error_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("error".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_error_null();
+    let null = absent.error_null();
     assert!(::std::matches!(null.error, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -42692,7 +42689,7 @@ fn plaid_user_create_body_identity_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("identity".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_identity_null();
+    let null = absent.identity_null();
     assert!(::std::matches!(null.identity, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -42730,7 +42727,7 @@ fn plaid_user_create_body_consumer_report_user_identity_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("consumer_report_user_identity".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_consumer_report_user_identity_null();
+    let null = absent.consumer_report_user_identity_null();
     assert!(::std::matches!(null.consumer_report_user_identity, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -42765,7 +42762,7 @@ fn plaid_user_update_body_identity_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("identity".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_identity_null();
+    let null = absent.identity_null();
     assert!(::std::matches!(null.identity, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -42802,7 +42799,7 @@ fn plaid_user_update_body_consumer_report_user_identity_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("consumer_report_user_identity".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_consumer_report_user_identity_null();
+    let null = absent.consumer_report_user_identity_null();
     assert!(::std::matches!(null.consumer_report_user_identity, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -42837,7 +42834,7 @@ fn plaid_sandbox_user_reset_login_body_item_ids_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("item_ids".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_item_ids_null();
+    let null = absent.item_ids_null();
     assert!(::std::matches!(null.item_ids, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -42871,7 +42868,7 @@ fn plaid_asset_report_pdf_get_options_days_to_include_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("days_to_include".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_days_to_include_null();
+    let null = absent.days_to_include_null();
     assert!(::std::matches!(null.days_to_include, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -42909,7 +42906,7 @@ fn plaid_consumer_report_user_identity_ssn_full_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("ssn_full".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_ssn_full_null();
+    let null = absent.ssn_full_null();
     assert!(::std::matches!(null.ssn_full, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -42946,7 +42943,7 @@ fn plaid_consumer_report_user_identity_ssn_last_4_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("ssn_last_4".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_ssn_last_4_null();
+    let null = absent.ssn_last_4_null();
     assert!(::std::matches!(null.ssn_last_4, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -42980,7 +42977,7 @@ fn plaid_user_identity_name_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_name_null();
+    let null = absent.name_null();
     assert!(::std::matches!(null.name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -43012,7 +43009,7 @@ fn plaid_user_identity_date_of_birth_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("date_of_birth".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_date_of_birth_null();
+    let null = absent.date_of_birth_null();
     assert!(::std::matches!(null.date_of_birth, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -43050,7 +43047,7 @@ fn plaid_client_user_identity_address_street_1_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("street_1".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_street_1_null();
+    let null = absent.street_1_null();
     assert!(::std::matches!(null.street_1, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -43087,7 +43084,7 @@ fn plaid_client_user_identity_address_street_2_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("street_2".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_street_2_null();
+    let null = absent.street_2_null();
     assert!(::std::matches!(null.street_2, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -43124,7 +43121,7 @@ fn plaid_client_user_identity_address_city_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("city".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_city_null();
+    let null = absent.city_null();
     assert!(::std::matches!(null.city, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -43159,7 +43156,7 @@ fn plaid_client_user_identity_address_region_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("region".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_region_null();
+    let null = absent.region_null();
     assert!(::std::matches!(null.region, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -43196,7 +43193,7 @@ fn plaid_client_user_identity_address_postal_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("postal_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_postal_code_null();
+    let null = absent.postal_code_null();
     assert!(::std::matches!(null.postal_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -43233,7 +43230,7 @@ fn plaid_client_user_identity_address_street_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("street".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_street_null();
+    let null = absent.street_null();
     assert!(::std::matches!(null.street, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -43270,7 +43267,7 @@ fn plaid_client_user_identity_address_street2_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("street2".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_street2_null();
+    let null = absent.street2_null();
     assert!(::std::matches!(null.street2, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -43307,7 +43304,7 @@ fn plaid_account_base_holder_category_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("holder_category".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_holder_category_null();
+    let null = absent.holder_category_null();
     assert!(::std::matches!(null.holder_category, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -43347,7 +43344,7 @@ fn plaid_account_balance_last_updated_datetime_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("last_updated_datetime".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_last_updated_datetime_null();
+    let null = absent.last_updated_datetime_null();
     assert!(::std::matches!(null.last_updated_datetime, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -43383,7 +43380,7 @@ fn plaid_item_institution_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("institution_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_institution_id_null();
+    let null = absent.institution_id_null();
     assert!(::std::matches!(null.institution_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -43419,7 +43416,7 @@ fn plaid_item_institution_name_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("institution_name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_institution_name_null();
+    let null = absent.institution_name_null();
     assert!(::std::matches!(null.institution_name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -43455,7 +43452,7 @@ fn plaid_item_auth_method_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("auth_method".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_auth_method_null();
+    let null = absent.auth_method_null();
     assert!(::std::matches!(null.auth_method, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -43492,7 +43489,7 @@ fn plaid_item_consent_expiration_time_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("consent_expiration_time".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_consent_expiration_time_null();
+    let null = absent.consent_expiration_time_null();
     assert!(::std::matches!(null.consent_expiration_time, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -43530,7 +43527,7 @@ fn plaid_plaid_error_error_code_reason_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("error_code_reason".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_error_code_reason_null();
+    let null = absent.error_code_reason_null();
     assert!(::std::matches!(null.error_code_reason, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -43568,7 +43565,7 @@ fn plaid_plaid_error_status_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("status".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_status_null();
+    let null = absent.status_null();
     assert!(::std::matches!(null.status, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -43605,7 +43602,7 @@ fn plaid_plaid_error_suggested_action_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("suggested_action".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_suggested_action_null();
+    let null = absent.suggested_action_null();
     assert!(::std::matches!(null.suggested_action, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -43640,7 +43637,7 @@ fn plaid_processor_number_ach_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("ach".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_ach_null();
+    let null = absent.ach_null();
     assert!(::std::matches!(null.ach, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -43672,7 +43669,7 @@ fn plaid_processor_number_eft_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("eft".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_eft_null();
+    let null = absent.eft_null();
     assert!(::std::matches!(null.eft, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -43704,7 +43701,7 @@ fn plaid_processor_number_international_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("international".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_international_null();
+    let null = absent.international_null();
     assert!(::std::matches!(null.international, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -43739,7 +43736,7 @@ fn plaid_processor_number_bacs_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("bacs".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_bacs_null();
+    let null = absent.bacs_null();
     assert!(::std::matches!(null.bacs, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -43774,7 +43771,7 @@ fn plaid_numbers_ach_nullable_can_transfer_in_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("can_transfer_in".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_can_transfer_in_null();
+    let null = absent.can_transfer_in_null();
     assert!(::std::matches!(null.can_transfer_in, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -43812,7 +43809,7 @@ fn plaid_numbers_ach_nullable_can_transfer_out_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("can_transfer_out".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_can_transfer_out_null();
+    let null = absent.can_transfer_out_null();
     assert!(::std::matches!(null.can_transfer_out, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -43850,7 +43847,7 @@ fn plaid_processor_transactions_get_request_options_include_original_description
         .as_object_mut()
         .expect("an object")
         .insert("include_original_description".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_include_original_description_null();
+    let null = absent.include_original_description_null();
     assert!(::std::matches!(null.include_original_description, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -43888,7 +43885,7 @@ fn plaid_processor_signal_evaluate_body_user_present_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("user_present".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_user_present_null();
+    let null = absent.user_present_null();
     assert!(::std::matches!(null.user_present, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -43926,7 +43923,7 @@ fn plaid_processor_signal_evaluate_body_is_recurring_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("is_recurring".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_recurring_null();
+    let null = absent.is_recurring_null();
     assert!(::std::matches!(null.is_recurring, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -43966,7 +43963,7 @@ fn plaid_processor_signal_evaluate_body_default_payment_method_absent_or_null() 
         .as_object_mut()
         .expect("an object")
         .insert("default_payment_method".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_default_payment_method_null();
+    let null = absent.default_payment_method_null();
     assert!(::std::matches!(null.default_payment_method, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -44004,7 +44001,7 @@ fn plaid_processor_signal_evaluate_body_ruleset_key_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("ruleset_key".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_ruleset_key_null();
+    let null = absent.ruleset_key_null();
     assert!(::std::matches!(null.ruleset_key, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -44041,7 +44038,7 @@ fn plaid_processor_signal_evaluate_response_ruleset_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("ruleset".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_ruleset_null();
+    let null = absent.ruleset_null();
     assert!(::std::matches!(null.ruleset, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -44078,7 +44075,7 @@ fn plaid_processor_signal_decision_report_body_days_funds_on_hold_absent_or_null
         .as_object_mut()
         .expect("an object")
         .insert("days_funds_on_hold".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_days_funds_on_hold_null();
+    let null = absent.days_funds_on_hold_null();
     assert!(::std::matches!(null.days_funds_on_hold, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -44116,7 +44113,7 @@ fn plaid_processor_signal_decision_report_body_decision_outcome_absent_or_null()
         .as_object_mut()
         .expect("an object")
         .insert("decision_outcome".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_decision_outcome_null();
+    let null = absent.decision_outcome_null();
     assert!(::std::matches!(null.decision_outcome, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -44154,7 +44151,7 @@ fn plaid_processor_signal_decision_report_body_payment_method_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("payment_method".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_payment_method_null();
+    let null = absent.payment_method_null();
     assert!(::std::matches!(null.payment_method, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -44194,7 +44191,7 @@ fn plaid_processor_signal_decision_report_body_amount_instantly_available_absent
         .as_object_mut()
         .expect("an object")
         .insert("amount_instantly_available".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_amount_instantly_available_null();
+    let null = absent.amount_instantly_available_null();
     assert!(::std::matches!(null.amount_instantly_available, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -44232,7 +44229,7 @@ fn plaid_processor_signal_return_report_body_returned_at_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("returned_at".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_returned_at_null();
+    let null = absent.returned_at_null();
     assert!(::std::matches!(null.returned_at, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -44269,7 +44266,7 @@ fn plaid_processor_bank_transfer_create_body_custom_tag_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("custom_tag".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_custom_tag_null();
+    let null = absent.custom_tag_null();
     assert!(::std::matches!(null.custom_tag, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -44306,7 +44303,7 @@ fn plaid_processor_bank_transfer_create_body_metadata_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("metadata".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_metadata_null();
+    let null = absent.metadata_null();
     assert!(::std::matches!(null.metadata, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -44345,7 +44342,7 @@ fn plaid_processor_bank_transfer_create_body_origination_account_id_absent_or_nu
         .as_object_mut()
         .expect("an object")
         .insert("origination_account_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_origination_account_id_null();
+    let null = absent.origination_account_id_null();
     assert!(::std::matches!(null.origination_account_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -44380,7 +44377,7 @@ fn plaid_protect_incident_event_response_protect_event_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("protect_event_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_protect_event_id_null();
+    let null = absent.protect_event_id_null();
     assert!(::std::matches!(null.protect_event_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -44415,7 +44412,7 @@ fn plaid_protect_incident_event_response_link_session_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("link_session_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_link_session_id_null();
+    let null = absent.link_session_id_null();
     assert!(::std::matches!(null.link_session_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -44450,7 +44447,7 @@ fn plaid_protect_incident_event_response_idv_session_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("idv_session_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_idv_session_id_null();
+    let null = absent.idv_session_id_null();
     assert!(::std::matches!(null.idv_session_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -44488,7 +44485,7 @@ fn plaid_protect_incident_event_response_signal_client_transaction_id_absent_or_
         .as_object_mut()
         .expect("an object")
         .insert("signal_client_transaction_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_signal_client_transaction_id_null();
+    let null = absent.signal_client_transaction_id_null();
     assert!(::std::matches!(null.signal_client_transaction_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -44523,7 +44520,7 @@ fn plaid_protect_incident_event_response_internal_reference_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("internal_reference".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_internal_reference_null();
+    let null = absent.internal_reference_null();
     assert!(::std::matches!(null.internal_reference, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -44558,7 +44555,7 @@ fn plaid_protect_incident_event_response_time_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("time".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_time_null();
+    let null = absent.time_null();
     assert!(::std::matches!(null.time, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -44590,7 +44587,7 @@ fn plaid_protect_incident_event_response_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_amount_null();
+    let null = absent.amount_null();
     assert!(::std::matches!(null.amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -44624,7 +44621,7 @@ fn plaid_protect_incident_event_response_item_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("item_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_item_id_null();
+    let null = absent.item_id_null();
     assert!(::std::matches!(null.item_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -44659,7 +44656,7 @@ fn plaid_protect_incident_amount_iso_currency_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("iso_currency_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_iso_currency_code_null();
+    let null = absent.iso_currency_code_null();
     assert!(::std::matches!(null.iso_currency_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -44694,7 +44691,7 @@ fn plaid_protect_bank_account_account_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("account_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_account_id_null();
+    let null = absent.account_id_null();
     assert!(::std::matches!(null.account_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -44728,7 +44725,7 @@ fn plaid_protect_bank_account_account_number_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("account_number".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_account_number_null();
+    let null = absent.account_number_null();
     assert!(::std::matches!(null.account_number, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -44763,7 +44760,7 @@ fn plaid_protect_bank_account_routing_number_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("routing_number".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_routing_number_null();
+    let null = absent.routing_number_null();
     assert!(::std::matches!(null.routing_number, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -44801,7 +44798,7 @@ fn plaid_protect_report_create_body_incident_event_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("incident_event".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_incident_event_null();
+    let null = absent.incident_event_null();
     assert!(::std::matches!(null.incident_event, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -44839,7 +44836,7 @@ fn plaid_protect_report_create_body_bank_account_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("bank_account".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_bank_account_null();
+    let null = absent.bank_account_null();
     assert!(::std::matches!(null.bank_account, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -44877,7 +44874,7 @@ fn plaid_protect_report_create_body_ach_return_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("ach_return_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_ach_return_code_null();
+    let null = absent.ach_return_code_null();
     assert!(::std::matches!(null.ach_return_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -44915,7 +44912,7 @@ fn plaid_protect_report_create_body_notes_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("notes".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_notes_null();
+    let null = absent.notes_null();
     assert!(::std::matches!(null.notes, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -44947,7 +44944,7 @@ fn plaid_protect_incident_event_protect_event_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("protect_event_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_protect_event_id_null();
+    let null = absent.protect_event_id_null();
     assert!(::std::matches!(null.protect_event_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -44982,7 +44979,7 @@ fn plaid_protect_incident_event_link_session_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("link_session_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_link_session_id_null();
+    let null = absent.link_session_id_null();
     assert!(::std::matches!(null.link_session_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -45017,7 +45014,7 @@ fn plaid_protect_incident_event_idv_session_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("idv_session_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_idv_session_id_null();
+    let null = absent.idv_session_id_null();
     assert!(::std::matches!(null.idv_session_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -45055,7 +45052,7 @@ fn plaid_protect_incident_event_signal_client_transaction_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("signal_client_transaction_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_signal_client_transaction_id_null();
+    let null = absent.signal_client_transaction_id_null();
     assert!(::std::matches!(null.signal_client_transaction_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -45090,7 +45087,7 @@ fn plaid_protect_incident_event_internal_reference_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("internal_reference".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_internal_reference_null();
+    let null = absent.internal_reference_null();
     assert!(::std::matches!(null.internal_reference, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -45125,7 +45122,7 @@ fn plaid_protect_incident_event_time_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("time".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_time_null();
+    let null = absent.time_null();
     assert!(::std::matches!(null.time, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -45157,7 +45154,7 @@ fn plaid_protect_incident_event_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_amount_null();
+    let null = absent.amount_null();
     assert!(::std::matches!(null.amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -45191,7 +45188,7 @@ fn plaid_protect_incident_event_access_token_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("access_token".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_access_token_null();
+    let null = absent.access_token_null();
     assert!(::std::matches!(null.access_token, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -45229,7 +45226,7 @@ fn plaid_protect_compute_body_model_inputs_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("model_inputs".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_model_inputs_null();
+    let null = absent.model_inputs_null();
     assert!(::std::matches!(null.model_inputs, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -45264,7 +45261,7 @@ fn plaid_protect_model_inputs_link_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("link".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_link_null();
+    let null = absent.link_null();
     assert!(::std::matches!(null.link, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -45296,7 +45293,7 @@ fn plaid_protect_model_inputs_sdk_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("sdk".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_sdk_null();
+    let null = absent.sdk_null();
     assert!(::std::matches!(null.sdk, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -45329,7 +45326,7 @@ fn plaid_protect_compute_response_score_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("score".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_score_null();
+    let null = absent.score_null();
     assert!(::std::matches!(null.score, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -45362,7 +45359,7 @@ fn plaid_protect_compute_response_attributes_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("attributes".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_attributes_null();
+    let null = absent.attributes_null();
     assert!(::std::matches!(null.attributes, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -45397,7 +45394,7 @@ fn plaid_protect_compute_response_subscores_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("subscores".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_subscores_null();
+    let null = absent.subscores_null();
     assert!(::std::matches!(null.subscores, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -45433,7 +45430,7 @@ fn plaid_protect_compute_subscores_cash_advance_bucket_0_25_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("cash_advance_bucket_0_25".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_cash_advance_bucket_0_25_null();
+    let null = absent.cash_advance_bucket_0_25_null();
     assert!(::std::matches!(null.cash_advance_bucket_0_25, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -45470,7 +45467,7 @@ fn plaid_protect_compute_subscores_cash_advance_bucket_25_50_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("cash_advance_bucket_25_50".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_cash_advance_bucket_25_50_null();
+    let null = absent.cash_advance_bucket_25_50_null();
     assert!(::std::matches!(null.cash_advance_bucket_25_50, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -45507,7 +45504,7 @@ fn plaid_protect_compute_subscores_cash_advance_bucket_50_100_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("cash_advance_bucket_50_100".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_cash_advance_bucket_50_100_null();
+    let null = absent.cash_advance_bucket_50_100_null();
     assert!(::std::matches!(null.cash_advance_bucket_50_100, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -45545,7 +45542,7 @@ fn plaid_protect_compute_subscores_cash_advance_bucket_100_200_absent_or_null() 
         .as_object_mut()
         .expect("an object")
         .insert("cash_advance_bucket_100_200".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_cash_advance_bucket_100_200_null();
+    let null = absent.cash_advance_bucket_100_200_null();
     assert!(::std::matches!(null.cash_advance_bucket_100_200, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -45583,7 +45580,7 @@ fn plaid_protect_compute_subscores_cash_advance_bucket_200_300_absent_or_null() 
         .as_object_mut()
         .expect("an object")
         .insert("cash_advance_bucket_200_300".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_cash_advance_bucket_200_300_null();
+    let null = absent.cash_advance_bucket_200_300_null();
     assert!(::std::matches!(null.cash_advance_bucket_200_300, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -45621,7 +45618,7 @@ fn plaid_protect_compute_subscores_cash_advance_bucket_300_400_absent_or_null() 
         .as_object_mut()
         .expect("an object")
         .insert("cash_advance_bucket_300_400".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_cash_advance_bucket_300_400_null();
+    let null = absent.cash_advance_bucket_300_400_null();
     assert!(::std::matches!(null.cash_advance_bucket_300_400, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -45659,7 +45656,7 @@ fn plaid_protect_compute_subscores_cash_advance_bucket_400_500_absent_or_null() 
         .as_object_mut()
         .expect("an object")
         .insert("cash_advance_bucket_400_500".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_cash_advance_bucket_400_500_null();
+    let null = absent.cash_advance_bucket_400_500_null();
     assert!(::std::matches!(null.cash_advance_bucket_400_500, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -45697,7 +45694,7 @@ fn plaid_protect_event_app_visit_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("app_visit".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_app_visit_null();
+    let null = absent.app_visit_null();
     assert!(::std::matches!(null.app_visit, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -45734,7 +45731,7 @@ fn plaid_protect_event_user_sign_in_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("user_sign_in".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_user_sign_in_null();
+    let null = absent.user_sign_in_null();
     assert!(::std::matches!(null.user_sign_in, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -45772,7 +45769,7 @@ fn plaid_protect_event_user_sign_up_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("user_sign_up".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_user_sign_up_null();
+    let null = absent.user_sign_up_null();
     assert!(::std::matches!(null.user_sign_up, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -45810,7 +45807,7 @@ fn plaid_protect_event_send_response_trust_index_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("trust_index".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_trust_index_null();
+    let null = absent.trust_index_null();
     assert!(::std::matches!(null.trust_index, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -45847,7 +45844,7 @@ fn plaid_protect_event_send_response_fraud_attributes_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("fraud_attributes".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_fraud_attributes_null();
+    let null = absent.fraud_attributes_null();
     assert!(::std::matches!(null.fraud_attributes, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -45885,7 +45882,7 @@ fn plaid_protect_event_get_response_trust_index_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("trust_index".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_trust_index_null();
+    let null = absent.trust_index_null();
     assert!(::std::matches!(null.trust_index, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -45922,7 +45919,7 @@ fn plaid_protect_event_get_response_fraud_attributes_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("fraud_attributes".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_fraud_attributes_null();
+    let null = absent.fraud_attributes_null();
     assert!(::std::matches!(null.fraud_attributes, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -45957,7 +45954,7 @@ fn plaid_sandbox_processor_token_create_request_options_override_username_absent
         .as_object_mut()
         .expect("an object")
         .insert("override_username".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_override_username_null();
+    let null = absent.override_username_null();
     assert!(::std::matches!(null.override_username, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -45992,7 +45989,7 @@ fn plaid_sandbox_processor_token_create_request_options_override_password_absent
         .as_object_mut()
         .expect("an object")
         .insert("override_password".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_override_password_null();
+    let null = absent.override_password_null();
     assert!(::std::matches!(null.override_password, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -46027,7 +46024,7 @@ fn plaid_sandbox_public_token_create_request_options_override_username_absent_or
         .as_object_mut()
         .expect("an object")
         .insert("override_username".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_override_username_null();
+    let null = absent.override_username_null();
     assert!(::std::matches!(null.override_username, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -46062,7 +46059,7 @@ fn plaid_sandbox_public_token_create_request_options_override_password_absent_or
         .as_object_mut()
         .expect("an object")
         .insert("override_password".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_override_password_null();
+    let null = absent.override_password_null();
     assert!(::std::matches!(null.override_password, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -46097,7 +46094,7 @@ fn plaid_sandbox_public_token_create_request_options_transactions_absent_or_null
         .as_object_mut()
         .expect("an object")
         .insert("transactions".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_transactions_null();
+    let null = absent.transactions_null();
     assert!(::std::matches!(null.transactions, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -46132,7 +46129,7 @@ fn plaid_sandbox_public_token_create_request_options_statements_absent_or_null()
         .as_object_mut()
         .expect("an object")
         .insert("statements".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_statements_null();
+    let null = absent.statements_null();
     assert!(::std::matches!(null.statements, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -46169,7 +46166,7 @@ fn plaid_sandbox_bank_transfer_simulate_body_failure_reason_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("failure_reason".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_failure_reason_null();
+    let null = absent.failure_reason_null();
     assert!(::std::matches!(null.failure_reason, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -46204,7 +46201,7 @@ fn plaid_sandbox_transfer_sweep_simulate_body_test_clock_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("test_clock_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_test_clock_id_null();
+    let null = absent.test_clock_id_null();
     assert!(::std::matches!(null.test_clock_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -46240,7 +46237,7 @@ fn plaid_sandbox_transfer_sweep_simulate_response_sweep_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("sweep".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_sweep_null();
+    let null = absent.sweep_null();
     assert!(::std::matches!(null.sweep, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -46275,7 +46272,7 @@ fn plaid_sandbox_transfer_simulate_body_test_clock_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("test_clock_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_test_clock_id_null();
+    let null = absent.test_clock_id_null();
     assert!(::std::matches!(null.test_clock_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -46313,7 +46310,7 @@ fn plaid_sandbox_transfer_simulate_body_failure_reason_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("failure_reason".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_failure_reason_null();
+    let null = absent.failure_reason_null();
     assert!(::std::matches!(null.failure_reason, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -46351,7 +46348,7 @@ fn plaid_sandbox_transfer_refund_simulate_body_test_clock_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("test_clock_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_test_clock_id_null();
+    let null = absent.test_clock_id_null();
     assert!(::std::matches!(null.test_clock_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -46389,7 +46386,7 @@ fn plaid_sandbox_transfer_refund_simulate_body_failure_reason_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("failure_reason".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_failure_reason_null();
+    let null = absent.failure_reason_null();
     assert!(::std::matches!(null.failure_reason, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -46424,7 +46421,7 @@ fn plaid_sandbox_transfer_ledger_simulate_available_body_ledger_id_absent_or_nul
         .as_object_mut()
         .expect("an object")
         .insert("ledger_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_ledger_id_null();
+    let null = absent.ledger_id_null();
     assert!(::std::matches!(null.ledger_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -46458,7 +46455,7 @@ fn plaid_sandbox_transfer_ledger_simulate_available_body_originator_client_id_ab
         .as_object_mut()
         .expect("an object")
         .insert("originator_client_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_originator_client_id_null();
+    let null = absent.originator_client_id_null();
     assert!(::std::matches!(null.originator_client_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -46493,7 +46490,7 @@ fn plaid_sandbox_transfer_ledger_simulate_available_body_test_clock_id_absent_or
         .as_object_mut()
         .expect("an object")
         .insert("test_clock_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_test_clock_id_null();
+    let null = absent.test_clock_id_null();
     assert!(::std::matches!(null.test_clock_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -46531,7 +46528,7 @@ fn plaid_sandbox_transfer_ledger_deposit_simulate_body_failure_reason_absent_or_
         .as_object_mut()
         .expect("an object")
         .insert("failure_reason".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_failure_reason_null();
+    let null = absent.failure_reason_null();
     assert!(::std::matches!(null.failure_reason, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -46569,7 +46566,7 @@ fn plaid_sandbox_transfer_ledger_withdraw_simulate_body_failure_reason_absent_or
         .as_object_mut()
         .expect("an object")
         .insert("failure_reason".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_failure_reason_null();
+    let null = absent.failure_reason_null();
     assert!(::std::matches!(null.failure_reason, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -46604,7 +46601,7 @@ fn plaid_sandbox_transfer_test_clock_create_body_virtual_time_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("virtual_time".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_virtual_time_null();
+    let null = absent.virtual_time_null();
     assert!(::std::matches!(null.virtual_time, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -46639,7 +46636,7 @@ fn plaid_sandbox_transfer_test_clock_list_body_start_virtual_time_absent_or_null
         .as_object_mut()
         .expect("an object")
         .insert("start_virtual_time".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_start_virtual_time_null();
+    let null = absent.start_virtual_time_null();
     assert!(::std::matches!(null.start_virtual_time, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -46674,7 +46671,7 @@ fn plaid_sandbox_transfer_test_clock_list_body_end_virtual_time_absent_or_null()
         .as_object_mut()
         .expect("an object")
         .insert("end_virtual_time".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_end_virtual_time_null();
+    let null = absent.end_virtual_time_null();
     assert!(::std::matches!(null.end_virtual_time, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -46709,7 +46706,7 @@ fn plaid_sandbox_transfer_test_clock_list_body_count_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("count".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_count_null();
+    let null = absent.count_null();
     assert!(::std::matches!(null.count, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -46741,7 +46738,7 @@ fn plaid_sandbox_cra_cashflow_updates_update_body_webhook_codes_absent_or_null()
         .as_object_mut()
         .expect("an object")
         .insert("webhook_codes".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_webhook_codes_null();
+    let null = absent.webhook_codes_null();
     assert!(::std::matches!(null.webhook_codes, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -46776,7 +46773,7 @@ fn plaid_asset_report_user_client_user_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("client_user_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_client_user_id_null();
+    let null = absent.client_user_id_null();
     assert!(::std::matches!(null.client_user_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -46811,7 +46808,7 @@ fn plaid_asset_report_user_first_name_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("first_name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_first_name_null();
+    let null = absent.first_name_null();
     assert!(::std::matches!(null.first_name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -46845,7 +46842,7 @@ fn plaid_asset_report_user_middle_name_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("middle_name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_middle_name_null();
+    let null = absent.middle_name_null();
     assert!(::std::matches!(null.middle_name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -46879,7 +46876,7 @@ fn plaid_asset_report_user_last_name_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("last_name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_last_name_null();
+    let null = absent.last_name_null();
     assert!(::std::matches!(null.last_name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -46913,7 +46910,7 @@ fn plaid_asset_report_user_ssn_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("ssn".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_ssn_null();
+    let null = absent.ssn_null();
     assert!(::std::matches!(null.ssn, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -46945,7 +46942,7 @@ fn plaid_asset_report_user_phone_number_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("phone_number".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_phone_number_null();
+    let null = absent.phone_number_null();
     assert!(::std::matches!(null.phone_number, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -46980,7 +46977,7 @@ fn plaid_asset_report_user_email_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("email".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_email_null();
+    let null = absent.email_null();
     assert!(::std::matches!(null.email, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -47015,7 +47012,7 @@ fn plaid_asset_report_insights_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("insights".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_insights_null();
+    let null = absent.insights_null();
     assert!(::std::matches!(null.insights, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -47049,7 +47046,7 @@ fn plaid_account_insights_risk_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("risk".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_risk_null();
+    let null = absent.risk_null();
     assert!(::std::matches!(null.risk, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -47081,7 +47078,7 @@ fn plaid_account_insights_affordability_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("affordability".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_affordability_null();
+    let null = absent.affordability_null();
     assert!(::std::matches!(null.affordability, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -47116,7 +47113,7 @@ fn plaid_risk_indicators_bank_penalties_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("bank_penalties".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_bank_penalties_null();
+    let null = absent.bank_penalties_null();
     assert!(::std::matches!(null.bank_penalties, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -47151,7 +47148,7 @@ fn plaid_risk_indicators_gambling_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("gambling".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_gambling_null();
+    let null = absent.gambling_null();
     assert!(::std::matches!(null.gambling, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -47185,7 +47182,7 @@ fn plaid_risk_indicators_loan_disbursements_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("loan_disbursements".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_loan_disbursements_null();
+    let null = absent.loan_disbursements_null();
     assert!(::std::matches!(null.loan_disbursements, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -47220,7 +47217,7 @@ fn plaid_risk_indicators_loan_payments_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("loan_payments".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_loan_payments_null();
+    let null = absent.loan_payments_null();
     assert!(::std::matches!(null.loan_payments, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -47255,7 +47252,7 @@ fn plaid_risk_indicators_negative_balance_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("negative_balance".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_negative_balance_null();
+    let null = absent.negative_balance_null();
     assert!(::std::matches!(null.negative_balance, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -47290,7 +47287,7 @@ fn plaid_bank_penalties_indicators_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_amount_null();
+    let null = absent.amount_null();
     assert!(::std::matches!(null.amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -47324,7 +47321,7 @@ fn plaid_bank_penalties_indicators_iso_currency_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("iso_currency_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_iso_currency_code_null();
+    let null = absent.iso_currency_code_null();
     assert!(::std::matches!(null.iso_currency_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -47361,7 +47358,7 @@ fn plaid_bank_penalties_indicators_unofficial_currency_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("unofficial_currency_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_unofficial_currency_code_null();
+    let null = absent.unofficial_currency_code_null();
     assert!(::std::matches!(null.unofficial_currency_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -47396,7 +47393,7 @@ fn plaid_bank_penalties_indicators_monthly_average_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("monthly_average".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_monthly_average_null();
+    let null = absent.monthly_average_null();
     assert!(::std::matches!(null.monthly_average, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -47431,7 +47428,7 @@ fn plaid_bank_penalties_indicators_transactions_count_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("transactions_count".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_transactions_count_null();
+    let null = absent.transactions_count_null();
     assert!(::std::matches!(null.transactions_count, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -47468,7 +47465,7 @@ fn plaid_bank_penalties_indicators_days_since_last_occurrence_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("days_since_last_occurrence".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_days_since_last_occurrence_null();
+    let null = absent.days_since_last_occurrence_null();
     assert!(::std::matches!(null.days_since_last_occurrence, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -47503,7 +47500,7 @@ fn plaid_bank_penalties_indicators_percentage_of_income_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("percentage_of_income".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_percentage_of_income_null();
+    let null = absent.percentage_of_income_null();
     assert!(::std::matches!(null.percentage_of_income, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -47538,7 +47535,7 @@ fn plaid_monthly_average_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_amount_null();
+    let null = absent.amount_null();
     assert!(::std::matches!(null.amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -47572,7 +47569,7 @@ fn plaid_monthly_average_iso_currency_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("iso_currency_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_iso_currency_code_null();
+    let null = absent.iso_currency_code_null();
     assert!(::std::matches!(null.iso_currency_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -47609,7 +47606,7 @@ fn plaid_monthly_average_unofficial_currency_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("unofficial_currency_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_unofficial_currency_code_null();
+    let null = absent.unofficial_currency_code_null();
     assert!(::std::matches!(null.unofficial_currency_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -47644,7 +47641,7 @@ fn plaid_category_expenses_transactions_count_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("transactions_count".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_transactions_count_null();
+    let null = absent.transactions_count_null();
     assert!(::std::matches!(null.transactions_count, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -47679,7 +47676,7 @@ fn plaid_category_expenses_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_amount_null();
+    let null = absent.amount_null();
     assert!(::std::matches!(null.amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -47713,7 +47710,7 @@ fn plaid_category_expenses_iso_currency_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("iso_currency_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_iso_currency_code_null();
+    let null = absent.iso_currency_code_null();
     assert!(::std::matches!(null.iso_currency_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -47750,7 +47747,7 @@ fn plaid_category_expenses_unofficial_currency_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("unofficial_currency_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_unofficial_currency_code_null();
+    let null = absent.unofficial_currency_code_null();
     assert!(::std::matches!(null.unofficial_currency_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -47785,7 +47782,7 @@ fn plaid_category_expenses_monthly_average_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("monthly_average".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_monthly_average_null();
+    let null = absent.monthly_average_null();
     assert!(::std::matches!(null.monthly_average, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -47820,7 +47817,7 @@ fn plaid_monthly_summary_start_date_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("start_date".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_start_date_null();
+    let null = absent.start_date_null();
     assert!(::std::matches!(null.start_date, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -47854,7 +47851,7 @@ fn plaid_monthly_summary_end_date_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("end_date".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_end_date_null();
+    let null = absent.end_date_null();
     assert!(::std::matches!(null.end_date, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -47888,7 +47885,7 @@ fn plaid_monthly_summary_total_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("total_amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_total_amount_null();
+    let null = absent.total_amount_null();
     assert!(::std::matches!(null.total_amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -47923,7 +47920,7 @@ fn plaid_amount_with_currency_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_amount_null();
+    let null = absent.amount_null();
     assert!(::std::matches!(null.amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -47957,7 +47954,7 @@ fn plaid_amount_with_currency_iso_currency_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("iso_currency_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_iso_currency_code_null();
+    let null = absent.iso_currency_code_null();
     assert!(::std::matches!(null.iso_currency_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -47994,7 +47991,7 @@ fn plaid_amount_with_currency_unofficial_currency_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("unofficial_currency_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_unofficial_currency_code_null();
+    let null = absent.unofficial_currency_code_null();
     assert!(::std::matches!(null.unofficial_currency_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -48029,7 +48026,7 @@ fn plaid_gambling_indicators_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_amount_null();
+    let null = absent.amount_null();
     assert!(::std::matches!(null.amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -48063,7 +48060,7 @@ fn plaid_gambling_indicators_iso_currency_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("iso_currency_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_iso_currency_code_null();
+    let null = absent.iso_currency_code_null();
     assert!(::std::matches!(null.iso_currency_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -48100,7 +48097,7 @@ fn plaid_gambling_indicators_unofficial_currency_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("unofficial_currency_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_unofficial_currency_code_null();
+    let null = absent.unofficial_currency_code_null();
     assert!(::std::matches!(null.unofficial_currency_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -48135,7 +48132,7 @@ fn plaid_gambling_indicators_monthly_average_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("monthly_average".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_monthly_average_null();
+    let null = absent.monthly_average_null();
     assert!(::std::matches!(null.monthly_average, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -48170,7 +48167,7 @@ fn plaid_gambling_indicators_transactions_count_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("transactions_count".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_transactions_count_null();
+    let null = absent.transactions_count_null();
     assert!(::std::matches!(null.transactions_count, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -48207,7 +48204,7 @@ fn plaid_gambling_indicators_days_since_last_occurrence_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("days_since_last_occurrence".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_days_since_last_occurrence_null();
+    let null = absent.days_since_last_occurrence_null();
     assert!(::std::matches!(null.days_since_last_occurrence, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -48242,7 +48239,7 @@ fn plaid_gambling_indicators_percentage_of_income_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("percentage_of_income".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_percentage_of_income_null();
+    let null = absent.percentage_of_income_null();
     assert!(::std::matches!(null.percentage_of_income, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -48277,7 +48274,7 @@ fn plaid_loan_disbursements_indicators_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_amount_null();
+    let null = absent.amount_null();
     assert!(::std::matches!(null.amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -48311,7 +48308,7 @@ fn plaid_loan_disbursements_indicators_iso_currency_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("iso_currency_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_iso_currency_code_null();
+    let null = absent.iso_currency_code_null();
     assert!(::std::matches!(null.iso_currency_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -48348,7 +48345,7 @@ fn plaid_loan_disbursements_indicators_unofficial_currency_code_absent_or_null()
         .as_object_mut()
         .expect("an object")
         .insert("unofficial_currency_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_unofficial_currency_code_null();
+    let null = absent.unofficial_currency_code_null();
     assert!(::std::matches!(null.unofficial_currency_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -48383,7 +48380,7 @@ fn plaid_loan_disbursements_indicators_monthly_average_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("monthly_average".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_monthly_average_null();
+    let null = absent.monthly_average_null();
     assert!(::std::matches!(null.monthly_average, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -48418,7 +48415,7 @@ fn plaid_loan_disbursements_indicators_transactions_count_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("transactions_count".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_transactions_count_null();
+    let null = absent.transactions_count_null();
     assert!(::std::matches!(null.transactions_count, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -48455,7 +48452,7 @@ fn plaid_loan_disbursements_indicators_days_since_last_occurrence_absent_or_null
         .as_object_mut()
         .expect("an object")
         .insert("days_since_last_occurrence".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_days_since_last_occurrence_null();
+    let null = absent.days_since_last_occurrence_null();
     assert!(::std::matches!(null.days_since_last_occurrence, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -48490,7 +48487,7 @@ fn plaid_loan_disbursements_indicators_percentage_of_income_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("percentage_of_income".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_percentage_of_income_null();
+    let null = absent.percentage_of_income_null();
     assert!(::std::matches!(null.percentage_of_income, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -48525,7 +48522,7 @@ fn plaid_loan_payments_indicators_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_amount_null();
+    let null = absent.amount_null();
     assert!(::std::matches!(null.amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -48559,7 +48556,7 @@ fn plaid_loan_payments_indicators_iso_currency_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("iso_currency_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_iso_currency_code_null();
+    let null = absent.iso_currency_code_null();
     assert!(::std::matches!(null.iso_currency_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -48596,7 +48593,7 @@ fn plaid_loan_payments_indicators_unofficial_currency_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("unofficial_currency_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_unofficial_currency_code_null();
+    let null = absent.unofficial_currency_code_null();
     assert!(::std::matches!(null.unofficial_currency_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -48631,7 +48628,7 @@ fn plaid_loan_payments_indicators_monthly_average_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("monthly_average".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_monthly_average_null();
+    let null = absent.monthly_average_null();
     assert!(::std::matches!(null.monthly_average, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -48666,7 +48663,7 @@ fn plaid_loan_payments_indicators_transactions_count_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("transactions_count".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_transactions_count_null();
+    let null = absent.transactions_count_null();
     assert!(::std::matches!(null.transactions_count, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -48703,7 +48700,7 @@ fn plaid_loan_payments_indicators_days_since_last_occurrence_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("days_since_last_occurrence".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_days_since_last_occurrence_null();
+    let null = absent.days_since_last_occurrence_null();
     assert!(::std::matches!(null.days_since_last_occurrence, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -48738,7 +48735,7 @@ fn plaid_loan_payments_indicators_percentage_of_income_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("percentage_of_income".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_percentage_of_income_null();
+    let null = absent.percentage_of_income_null();
     assert!(::std::matches!(null.percentage_of_income, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -48775,7 +48772,7 @@ fn plaid_negative_balance_insights_days_since_last_occurrence_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("days_since_last_occurrence".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_days_since_last_occurrence_null();
+    let null = absent.days_since_last_occurrence_null();
     assert!(::std::matches!(null.days_since_last_occurrence, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -48812,7 +48809,7 @@ fn plaid_negative_balance_insights_days_with_negative_balance_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("days_with_negative_balance".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_days_with_negative_balance_null();
+    let null = absent.days_with_negative_balance_null();
     assert!(::std::matches!(null.days_with_negative_balance, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -48847,7 +48844,7 @@ fn plaid_negative_balance_insights_minimum_balance_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("minimum_balance".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_minimum_balance_null();
+    let null = absent.minimum_balance_null();
     assert!(::std::matches!(null.minimum_balance, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -48882,7 +48879,7 @@ fn plaid_negative_balance_occurrence_start_date_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("start_date".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_start_date_null();
+    let null = absent.start_date_null();
     assert!(::std::matches!(null.start_date, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -48916,7 +48913,7 @@ fn plaid_negative_balance_occurrence_end_date_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("end_date".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_end_date_null();
+    let null = absent.end_date_null();
     assert!(::std::matches!(null.end_date, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -48950,7 +48947,7 @@ fn plaid_negative_balance_occurrence_minimum_balance_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("minimum_balance".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_minimum_balance_null();
+    let null = absent.minimum_balance_null();
     assert!(::std::matches!(null.minimum_balance, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -48985,7 +48982,7 @@ fn plaid_affordability_insights_expenditure_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("expenditure".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_expenditure_null();
+    let null = absent.expenditure_null();
     assert!(::std::matches!(null.expenditure, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -49019,7 +49016,7 @@ fn plaid_affordability_insights_income_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("income".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_income_null();
+    let null = absent.income_null();
     assert!(::std::matches!(null.income, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -49053,7 +49050,7 @@ fn plaid_expenditure_insights_cash_flow_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("cash_flow".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_cash_flow_null();
+    let null = absent.cash_flow_null();
     assert!(::std::matches!(null.cash_flow, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -49087,7 +49084,7 @@ fn plaid_expenditure_insights_total_expenditure_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("total_expenditure".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_total_expenditure_null();
+    let null = absent.total_expenditure_null();
     assert!(::std::matches!(null.total_expenditure, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -49124,7 +49121,7 @@ fn plaid_expenditure_insights_essential_expenditure_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("essential_expenditure".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_essential_expenditure_null();
+    let null = absent.essential_expenditure_null();
     assert!(::std::matches!(null.essential_expenditure, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -49161,7 +49158,7 @@ fn plaid_expenditure_insights_non_essential_expenditure_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("non_essential_expenditure".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_non_essential_expenditure_null();
+    let null = absent.non_essential_expenditure_null();
     assert!(::std::matches!(null.non_essential_expenditure, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -49196,7 +49193,7 @@ fn plaid_expenditure_insights_other_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("other".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_other_null();
+    let null = absent.other_null();
     assert!(::std::matches!(null.other, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -49228,7 +49225,7 @@ fn plaid_expenditure_insights_transfers_out_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("transfers_out".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_transfers_out_null();
+    let null = absent.transfers_out_null();
     assert!(::std::matches!(null.transfers_out, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -49263,7 +49260,7 @@ fn plaid_expenditure_insights_outlier_transactions_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("outlier_transactions".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_outlier_transactions_null();
+    let null = absent.outlier_transactions_null();
     assert!(::std::matches!(null.outlier_transactions, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -49298,7 +49295,7 @@ fn plaid_amount_with_currency_with_monthly_average_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_amount_null();
+    let null = absent.amount_null();
     assert!(::std::matches!(null.amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -49332,7 +49329,7 @@ fn plaid_amount_with_currency_with_monthly_average_iso_currency_code_absent_or_n
         .as_object_mut()
         .expect("an object")
         .insert("iso_currency_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_iso_currency_code_null();
+    let null = absent.iso_currency_code_null();
     assert!(::std::matches!(null.iso_currency_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -49369,7 +49366,7 @@ fn plaid_amount_with_currency_with_monthly_average_unofficial_currency_code_abse
         .as_object_mut()
         .expect("an object")
         .insert("unofficial_currency_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_unofficial_currency_code_null();
+    let null = absent.unofficial_currency_code_null();
     assert!(::std::matches!(null.unofficial_currency_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -49404,7 +49401,7 @@ fn plaid_expenditure_summary_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_amount_null();
+    let null = absent.amount_null();
     assert!(::std::matches!(null.amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -49438,7 +49435,7 @@ fn plaid_expenditure_summary_iso_currency_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("iso_currency_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_iso_currency_code_null();
+    let null = absent.iso_currency_code_null();
     assert!(::std::matches!(null.iso_currency_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -49475,7 +49472,7 @@ fn plaid_expenditure_summary_unofficial_currency_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("unofficial_currency_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_unofficial_currency_code_null();
+    let null = absent.unofficial_currency_code_null();
     assert!(::std::matches!(null.unofficial_currency_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -49510,7 +49507,7 @@ fn plaid_expenditure_summary_monthly_average_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("monthly_average".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_monthly_average_null();
+    let null = absent.monthly_average_null();
     assert!(::std::matches!(null.monthly_average, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -49545,7 +49542,7 @@ fn plaid_expenditure_summary_transactions_count_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("transactions_count".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_transactions_count_null();
+    let null = absent.transactions_count_null();
     assert!(::std::matches!(null.transactions_count, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -49580,7 +49577,7 @@ fn plaid_expenditure_summary_percentage_of_income_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("percentage_of_income".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_percentage_of_income_null();
+    let null = absent.percentage_of_income_null();
     assert!(::std::matches!(null.percentage_of_income, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -49615,7 +49612,7 @@ fn plaid_outlier_transactions_insights_transactions_count_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("transactions_count".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_transactions_count_null();
+    let null = absent.transactions_count_null();
     assert!(::std::matches!(null.transactions_count, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -49650,7 +49647,7 @@ fn plaid_outlier_transactions_insights_total_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("total_amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_total_amount_null();
+    let null = absent.total_amount_null();
     assert!(::std::matches!(null.total_amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -49685,7 +49682,7 @@ fn plaid_income_insights_total_income_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("total_income".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_total_income_null();
+    let null = absent.total_income_null();
     assert!(::std::matches!(null.total_income, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -49722,7 +49719,7 @@ fn plaid_income_insights_income_excluding_transfers_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("income_excluding_transfers".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_income_excluding_transfers_null();
+    let null = absent.income_excluding_transfers_null();
     assert!(::std::matches!(null.income_excluding_transfers, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -49757,7 +49754,7 @@ fn plaid_income_insights_transfers_in_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("transfers_in".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_transfers_in_null();
+    let null = absent.transfers_in_null();
     assert!(::std::matches!(null.transfers_in, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -49795,7 +49792,7 @@ fn plaid_account_assets_ownership_type_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("ownership_type".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_ownership_type_null();
+    let null = absent.ownership_type_null();
     assert!(::std::matches!(null.ownership_type, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -49833,7 +49830,7 @@ fn plaid_account_assets_account_insights_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("account_insights".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_account_insights_null();
+    let null = absent.account_insights_null();
     assert!(::std::matches!(null.account_insights, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -49873,7 +49870,7 @@ fn plaid_asset_report_account_balance_last_updated_datetime_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("last_updated_datetime".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_last_updated_datetime_null();
+    let null = absent.last_updated_datetime_null();
     assert!(::std::matches!(null.last_updated_datetime, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -49911,7 +49908,7 @@ fn plaid_asset_report_transaction_category_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("category".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_category_null();
+    let null = absent.category_null();
     assert!(::std::matches!(null.category, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -49948,7 +49945,7 @@ fn plaid_asset_report_transaction_category_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("category_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_category_id_null();
+    let null = absent.category_id_null();
     assert!(::std::matches!(null.category_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -49985,7 +49982,7 @@ fn plaid_asset_report_transaction_credit_category_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("credit_category".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_credit_category_null();
+    let null = absent.credit_category_null();
     assert!(::std::matches!(null.credit_category, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -50023,7 +50020,7 @@ fn plaid_asset_report_transaction_check_number_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("check_number".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_check_number_null();
+    let null = absent.check_number_null();
     assert!(::std::matches!(null.check_number, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -50061,7 +50058,7 @@ fn plaid_asset_report_transaction_date_transacted_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("date_transacted".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_date_transacted_null();
+    let null = absent.date_transacted_null();
     assert!(::std::matches!(null.date_transacted, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -50099,7 +50096,7 @@ fn plaid_asset_report_transaction_merchant_name_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("merchant_name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_merchant_name_null();
+    let null = absent.merchant_name_null();
     assert!(::std::matches!(null.merchant_name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -50139,7 +50136,7 @@ fn plaid_asset_report_transaction_pending_transaction_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("pending_transaction_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_pending_transaction_id_null();
+    let null = absent.pending_transaction_id_null();
     assert!(::std::matches!(null.pending_transaction_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -50177,7 +50174,7 @@ fn plaid_asset_report_transaction_account_owner_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("account_owner".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_account_owner_null();
+    let null = absent.account_owner_null();
     assert!(::std::matches!(null.account_owner, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -50217,7 +50214,7 @@ fn plaid_asset_report_investment_holding_institution_price_as_of_absent_or_null(
         .as_object_mut()
         .expect("an object")
         .insert("institution_price_as_of".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_institution_price_as_of_null();
+    let null = absent.institution_price_as_of_null();
     assert!(::std::matches!(null.institution_price_as_of, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -50253,7 +50250,7 @@ fn plaid_cause_error_code_reason_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("error_code_reason".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_error_code_reason_null();
+    let null = absent.error_code_reason_null();
     assert!(::std::matches!(null.error_code_reason, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -50289,7 +50286,7 @@ fn plaid_cause_status_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("status".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_status_null();
+    let null = absent.status_null();
     assert!(::std::matches!(null.status, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -50324,7 +50321,7 @@ fn plaid_cause_suggested_action_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("suggested_action".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_suggested_action_null();
+    let null = absent.suggested_action_null();
     assert!(::std::matches!(null.suggested_action, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -50362,7 +50359,7 @@ fn plaid_personal_finance_category_confidence_level_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("confidence_level".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_confidence_level_null();
+    let null = absent.confidence_level_null();
     assert!(::std::matches!(null.confidence_level, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -50400,7 +50397,7 @@ fn plaid_cra_check_report_home_lending_report_options_employment_refresh_options
         .as_object_mut()
         .expect("an object")
         .insert("employment_refresh_options".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_employment_refresh_options_null();
+    let null = absent.employment_refresh_options_null();
     assert!(::std::matches!(null.employment_refresh_options, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -50435,7 +50432,7 @@ fn plaid_prism_versions_firstdetect_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("firstdetect".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_firstdetect_null();
+    let null = absent.firstdetect_null();
     assert!(::std::matches!(null.firstdetect, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -50469,7 +50466,7 @@ fn plaid_prism_versions_detect_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("detect".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_detect_null();
+    let null = absent.detect_null();
     assert!(::std::matches!(null.detect, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -50503,7 +50500,7 @@ fn plaid_prism_versions_cashscore_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("cashscore".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_cashscore_null();
+    let null = absent.cashscore_null();
     assert!(::std::matches!(null.cashscore, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -50537,7 +50534,7 @@ fn plaid_prism_versions_extend_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("extend".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_extend_null();
+    let null = absent.extend_null();
     assert!(::std::matches!(null.extend, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -50571,7 +50568,7 @@ fn plaid_prism_versions_insights_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("insights".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_insights_null();
+    let null = absent.insights_null();
     assert!(::std::matches!(null.insights, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -50609,7 +50606,7 @@ fn plaid_cra_partner_insights_base_fico_score_reason_code_1_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("reason_code_1".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_reason_code_1_null();
+    let null = absent.reason_code_1_null();
     assert!(::std::matches!(null.reason_code_1, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -50648,7 +50645,7 @@ fn plaid_cra_partner_insights_base_fico_score_reason_code_2_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("reason_code_2".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_reason_code_2_null();
+    let null = absent.reason_code_2_null();
     assert!(::std::matches!(null.reason_code_2, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -50687,7 +50684,7 @@ fn plaid_cra_partner_insights_base_fico_score_reason_code_3_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("reason_code_3".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_reason_code_3_null();
+    let null = absent.reason_code_3_null();
     assert!(::std::matches!(null.reason_code_3, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -50726,7 +50723,7 @@ fn plaid_cra_partner_insights_base_fico_score_reason_code_4_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("reason_code_4".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_reason_code_4_null();
+    let null = absent.reason_code_4_null();
     assert!(::std::matches!(null.reason_code_4, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -50770,7 +50767,7 @@ fn plaid_cra_partner_insights_base_fico_score_did_inquiries_adversely_affect_sco
             "did_inquiries_adversely_affect_score".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_did_inquiries_adversely_affect_score_null();
+    let null = absent.did_inquiries_adversely_affect_score_null();
     assert!(::std::matches!(null.did_inquiries_adversely_affect_score, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -50808,7 +50805,7 @@ fn plaid_account_verification_insights_name_match_score_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("name_match_score".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_name_match_score_null();
+    let null = absent.name_match_score_null();
     assert!(::std::matches!(null.name_match_score, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -50847,7 +50844,7 @@ fn plaid_transaction_category_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("category".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_category_null();
+    let null = absent.category_null();
     assert!(::std::matches!(null.category, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -50885,7 +50882,7 @@ fn plaid_transaction_category_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("category_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_category_id_null();
+    let null = absent.category_id_null();
     assert!(::std::matches!(null.category_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -50922,7 +50919,7 @@ fn plaid_transaction_check_number_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("check_number".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_check_number_null();
+    let null = absent.check_number_null();
     assert!(::std::matches!(null.check_number, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -50960,7 +50957,7 @@ fn plaid_transaction_merchant_name_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("merchant_name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_merchant_name_null();
+    let null = absent.merchant_name_null();
     assert!(::std::matches!(null.merchant_name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -50998,7 +50995,7 @@ fn plaid_transaction_original_description_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("original_description".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_original_description_null();
+    let null = absent.original_description_null();
     assert!(::std::matches!(null.original_description, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -51036,7 +51033,7 @@ fn plaid_transaction_logo_url_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("logo_url".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_logo_url_null();
+    let null = absent.logo_url_null();
     assert!(::std::matches!(null.logo_url, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -51073,7 +51070,7 @@ fn plaid_transaction_website_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("website".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_website_null();
+    let null = absent.website_null();
     assert!(::std::matches!(null.website, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -51112,7 +51109,7 @@ fn plaid_transaction_personal_finance_category_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("personal_finance_category".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_personal_finance_category_null();
+    let null = absent.personal_finance_category_null();
     assert!(::std::matches!(null.personal_finance_category, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -51152,7 +51149,7 @@ fn plaid_transaction_business_finance_category_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("business_finance_category".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_business_finance_category_null();
+    let null = absent.business_finance_category_null();
     assert!(::std::matches!(null.business_finance_category, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -51190,7 +51187,7 @@ fn plaid_transaction_merchant_entity_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("merchant_entity_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_merchant_entity_id_null();
+    let null = absent.merchant_entity_id_null();
     assert!(::std::matches!(null.merchant_entity_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -51228,7 +51225,7 @@ fn plaid_transaction_client_customization_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("client_customization".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_client_customization_null();
+    let null = absent.client_customization_null();
     assert!(::std::matches!(null.client_customization, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -51266,7 +51263,7 @@ fn plaid_business_finance_category_confidence_level_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("confidence_level".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_confidence_level_null();
+    let null = absent.confidence_level_null();
     assert!(::std::matches!(null.confidence_level, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -51304,7 +51301,7 @@ fn plaid_transaction_counterparty_entity_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("entity_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_entity_id_null();
+    let null = absent.entity_id_null();
     assert!(::std::matches!(null.entity_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -51341,7 +51338,7 @@ fn plaid_transaction_counterparty_confidence_level_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("confidence_level".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_confidence_level_null();
+    let null = absent.confidence_level_null();
     assert!(::std::matches!(null.confidence_level, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -51379,7 +51376,7 @@ fn plaid_transaction_counterparty_account_numbers_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("account_numbers".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_account_numbers_null();
+    let null = absent.account_numbers_null();
     assert!(::std::matches!(null.account_numbers, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -51414,7 +51411,7 @@ fn plaid_counterparty_numbers_bacs_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("bacs".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_bacs_null();
+    let null = absent.bacs_null();
     assert!(::std::matches!(null.bacs, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -51446,7 +51443,7 @@ fn plaid_counterparty_numbers_international_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("international".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_international_null();
+    let null = absent.international_null();
     assert!(::std::matches!(null.international, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -51481,7 +51478,7 @@ fn plaid_counterparty_numbers_bacs_account_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("account".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_account_null();
+    let null = absent.account_null();
     assert!(::std::matches!(null.account, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -51515,7 +51512,7 @@ fn plaid_counterparty_numbers_bacs_sort_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("sort_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_sort_code_null();
+    let null = absent.sort_code_null();
     assert!(::std::matches!(null.sort_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -51549,7 +51546,7 @@ fn plaid_counterparty_numbers_international_iban_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("iban".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_iban_null();
+    let null = absent.iban_null();
     assert!(::std::matches!(null.iban, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -51581,7 +51578,7 @@ fn plaid_counterparty_numbers_international_bic_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("bic".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_bic_null();
+    let null = absent.bic_null();
     assert!(::std::matches!(null.bic, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -51616,7 +51613,7 @@ fn plaid_transaction_stream_predicted_next_date_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("predicted_next_date".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_predicted_next_date_null();
+    let null = absent.predicted_next_date_null();
     assert!(::std::matches!(null.predicted_next_date, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -51656,7 +51653,7 @@ fn plaid_transaction_stream_personal_finance_category_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("personal_finance_category".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_personal_finance_category_null();
+    let null = absent.personal_finance_category_null();
     assert!(::std::matches!(null.personal_finance_category, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -51691,7 +51688,7 @@ fn plaid_transaction_stream_amount_iso_currency_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("iso_currency_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_iso_currency_code_null();
+    let null = absent.iso_currency_code_null();
     assert!(::std::matches!(null.iso_currency_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -51728,7 +51725,7 @@ fn plaid_transaction_stream_amount_unofficial_currency_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("unofficial_currency_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_unofficial_currency_code_null();
+    let null = absent.unofficial_currency_code_null();
     assert!(::std::matches!(null.unofficial_currency_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -51766,7 +51763,7 @@ fn plaid_transactions_sync_request_options_include_original_description_absent_o
         .as_object_mut()
         .expect("an object")
         .insert("include_original_description".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_include_original_description_null();
+    let null = absent.include_original_description_null();
     assert!(::std::matches!(null.include_original_description, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -51804,7 +51801,7 @@ fn plaid_counterparty_entity_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("entity_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_entity_id_null();
+    let null = absent.entity_id_null();
     assert!(::std::matches!(null.entity_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -51841,7 +51838,7 @@ fn plaid_counterparty_confidence_level_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("confidence_level".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_confidence_level_null();
+    let null = absent.confidence_level_null();
     assert!(::std::matches!(null.confidence_level, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -51879,7 +51876,7 @@ fn plaid_counterparty_account_numbers_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("account_numbers".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_account_numbers_null();
+    let null = absent.account_numbers_null();
     assert!(::std::matches!(null.account_numbers, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -51917,7 +51914,7 @@ fn plaid_account_identity_holder_category_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("holder_category".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_holder_category_null();
+    let null = absent.holder_category_null();
     assert!(::std::matches!(null.holder_category, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -51952,7 +51949,7 @@ fn plaid_identity_match_user_legal_name_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("legal_name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_legal_name_null();
+    let null = absent.legal_name_null();
     assert!(::std::matches!(null.legal_name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -51986,7 +51983,7 @@ fn plaid_identity_match_user_phone_number_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("phone_number".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_phone_number_null();
+    let null = absent.phone_number_null();
     assert!(::std::matches!(null.phone_number, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -52021,7 +52018,7 @@ fn plaid_identity_match_user_email_address_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("email_address".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_email_address_null();
+    let null = absent.email_address_null();
     assert!(::std::matches!(null.email_address, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -52056,7 +52053,7 @@ fn plaid_identity_match_user_address_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("address".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_address_null();
+    let null = absent.address_null();
     assert!(::std::matches!(null.address, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -52090,7 +52087,7 @@ fn plaid_address_data_nullable_no_required_fields_city_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("city".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_city_null();
+    let null = absent.city_null();
     assert!(::std::matches!(null.city, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -52122,7 +52119,7 @@ fn plaid_address_data_nullable_no_required_fields_region_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("region".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_region_null();
+    let null = absent.region_null();
     assert!(::std::matches!(null.region, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -52156,7 +52153,7 @@ fn plaid_address_data_nullable_no_required_fields_postal_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("postal_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_postal_code_null();
+    let null = absent.postal_code_null();
     assert!(::std::matches!(null.postal_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -52190,7 +52187,7 @@ fn plaid_address_data_nullable_no_required_fields_country_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("country".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_country_null();
+    let null = absent.country_null();
     assert!(::std::matches!(null.country, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -52227,7 +52224,7 @@ fn plaid_account_identity_match_score_holder_category_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("holder_category".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_holder_category_null();
+    let null = absent.holder_category_null();
     assert!(::std::matches!(null.holder_category, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -52265,7 +52262,7 @@ fn plaid_account_identity_match_score_legal_name_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("legal_name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_legal_name_null();
+    let null = absent.legal_name_null();
     assert!(::std::matches!(null.legal_name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -52302,7 +52299,7 @@ fn plaid_account_identity_match_score_phone_number_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("phone_number".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_phone_number_null();
+    let null = absent.phone_number_null();
     assert!(::std::matches!(null.phone_number, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -52340,7 +52337,7 @@ fn plaid_account_identity_match_score_email_address_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("email_address".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_email_address_null();
+    let null = absent.email_address_null();
     assert!(::std::matches!(null.email_address, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -52378,7 +52375,7 @@ fn plaid_account_identity_match_score_address_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("address".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_address_null();
+    let null = absent.address_null();
     assert!(::std::matches!(null.address, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -52412,7 +52409,7 @@ fn plaid_name_match_score_score_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("score".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_score_null();
+    let null = absent.score_null();
     assert!(::std::matches!(null.score, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -52450,7 +52447,7 @@ fn plaid_name_match_score_is_first_name_or_last_name_match_absent_or_null() {
             "is_first_name_or_last_name_match".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_is_first_name_or_last_name_match_null();
+    let null = absent.is_first_name_or_last_name_match_null();
     assert!(::std::matches!(null.is_first_name_or_last_name_match, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -52485,7 +52482,7 @@ fn plaid_name_match_score_is_nickname_match_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("is_nickname_match".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_nickname_match_null();
+    let null = absent.is_nickname_match_null();
     assert!(::std::matches!(null.is_nickname_match, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -52522,7 +52519,7 @@ fn plaid_name_match_score_is_business_name_detected_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("is_business_name_detected".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_business_name_detected_null();
+    let null = absent.is_business_name_detected_null();
     assert!(::std::matches!(null.is_business_name_detected, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -52557,7 +52554,7 @@ fn plaid_phone_number_match_score_score_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("score".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_score_null();
+    let null = absent.score_null();
     assert!(::std::matches!(null.score, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -52589,7 +52586,7 @@ fn plaid_email_address_match_score_score_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("score".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_score_null();
+    let null = absent.score_null();
     assert!(::std::matches!(null.score, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -52621,7 +52618,7 @@ fn plaid_address_match_score_score_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("score".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_score_null();
+    let null = absent.score_null();
     assert!(::std::matches!(null.score, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -52653,7 +52650,7 @@ fn plaid_address_match_score_is_postal_code_match_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("is_postal_code_match".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_postal_code_match_null();
+    let null = absent.is_postal_code_match_null();
     assert!(::std::matches!(null.is_postal_code_match, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -52690,7 +52687,7 @@ fn plaid_trust_index_subscores_device_and_connection_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("device_and_connection".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_device_and_connection_null();
+    let null = absent.device_and_connection_null();
     assert!(::std::matches!(null.device_and_connection, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -52727,7 +52724,7 @@ fn plaid_trust_index_subscores_bank_account_insights_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("bank_account_insights".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_bank_account_insights_null();
+    let null = absent.bank_account_insights_null();
     assert!(::std::matches!(null.bank_account_insights, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -52762,7 +52759,7 @@ fn plaid_signal_device_ip_address_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("ip_address".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_ip_address_null();
+    let null = absent.ip_address_null();
     assert!(::std::matches!(null.ip_address, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -52796,7 +52793,7 @@ fn plaid_signal_device_user_agent_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("user_agent".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_user_agent_null();
+    let null = absent.user_agent_null();
     assert!(::std::matches!(null.user_agent, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -52833,7 +52830,7 @@ fn plaid_investment_account_holder_category_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("holder_category".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_holder_category_null();
+    let null = absent.holder_category_null();
     assert!(::std::matches!(null.holder_category, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -52873,7 +52870,7 @@ fn plaid_holding_institution_price_as_of_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("institution_price_as_of".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_institution_price_as_of_null();
+    let null = absent.institution_price_as_of_null();
     assert!(::std::matches!(null.institution_price_as_of, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -52913,7 +52910,7 @@ fn plaid_holding_institution_price_datetime_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("institution_price_datetime".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_institution_price_datetime_null();
+    let null = absent.institution_price_datetime_null();
     assert!(::std::matches!(null.institution_price_datetime, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -52951,7 +52948,7 @@ fn plaid_holding_vested_quantity_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("vested_quantity".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_vested_quantity_null();
+    let null = absent.vested_quantity_null();
     assert!(::std::matches!(null.vested_quantity, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -52989,7 +52986,7 @@ fn plaid_holding_vested_value_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("vested_value".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_vested_value_null();
+    let null = absent.vested_value_null();
     assert!(::std::matches!(null.vested_value, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -53027,7 +53024,7 @@ fn plaid_security_subtype_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("subtype".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_subtype_null();
+    let null = absent.subtype_null();
     assert!(::std::matches!(null.subtype, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -53064,7 +53061,7 @@ fn plaid_security_update_datetime_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("update_datetime".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_update_datetime_null();
+    let null = absent.update_datetime_null();
     assert!(::std::matches!(null.update_datetime, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -53105,7 +53102,7 @@ fn plaid_investment_transaction_cancel_transaction_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("cancel_transaction_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_cancel_transaction_id_null();
+    let null = absent.cancel_transaction_id_null();
     assert!(::std::matches!(null.cancel_transaction_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -53143,7 +53140,7 @@ fn plaid_investment_transaction_transaction_datetime_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("transaction_datetime".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_transaction_datetime_null();
+    let null = absent.transaction_datetime_null();
     assert!(::std::matches!(null.transaction_datetime, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -53178,7 +53175,7 @@ fn plaid_signal_user_name_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_name_null();
+    let null = absent.name_null();
     assert!(::std::matches!(null.name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -53210,7 +53207,7 @@ fn plaid_signal_user_phone_number_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("phone_number".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_phone_number_null();
+    let null = absent.phone_number_null();
     assert!(::std::matches!(null.phone_number, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -53245,7 +53242,7 @@ fn plaid_signal_user_email_address_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("email_address".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_email_address_null();
+    let null = absent.email_address_null();
     assert!(::std::matches!(null.email_address, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -53280,7 +53277,7 @@ fn plaid_signal_user_address_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("address".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_address_null();
+    let null = absent.address_null();
     assert!(::std::matches!(null.address, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -53314,7 +53311,7 @@ fn plaid_signal_person_name_prefix_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("prefix".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_prefix_null();
+    let null = absent.prefix_null();
     assert!(::std::matches!(null.prefix, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -53348,7 +53345,7 @@ fn plaid_signal_person_name_given_name_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("given_name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_given_name_null();
+    let null = absent.given_name_null();
     assert!(::std::matches!(null.given_name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -53382,7 +53379,7 @@ fn plaid_signal_person_name_middle_name_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("middle_name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_middle_name_null();
+    let null = absent.middle_name_null();
     assert!(::std::matches!(null.middle_name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -53416,7 +53413,7 @@ fn plaid_signal_person_name_family_name_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("family_name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_family_name_null();
+    let null = absent.family_name_null();
     assert!(::std::matches!(null.family_name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -53450,7 +53447,7 @@ fn plaid_signal_person_name_suffix_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("suffix".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_suffix_null();
+    let null = absent.suffix_null();
     assert!(::std::matches!(null.suffix, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -53484,7 +53481,7 @@ fn plaid_signal_address_data_region_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("region".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_region_null();
+    let null = absent.region_null();
     assert!(::std::matches!(null.region, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -53518,7 +53515,7 @@ fn plaid_signal_address_data_postal_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("postal_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_postal_code_null();
+    let null = absent.postal_code_null();
     assert!(::std::matches!(null.postal_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -53552,7 +53549,7 @@ fn plaid_signal_address_data_country_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("country".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_country_null();
+    let null = absent.country_null();
     assert!(::std::matches!(null.country, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -53592,7 +53589,7 @@ fn plaid_signal_evaluate_core_attributes_unauthorized_transactions_count_7d_abse
             "unauthorized_transactions_count_7d".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_unauthorized_transactions_count_7d_null();
+    let null = absent.unauthorized_transactions_count_7d_null();
     assert!(::std::matches!(null.unauthorized_transactions_count_7d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -53633,7 +53630,7 @@ fn plaid_signal_evaluate_core_attributes_unauthorized_transactions_count_30d_abs
             "unauthorized_transactions_count_30d".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_unauthorized_transactions_count_30d_null();
+    let null = absent.unauthorized_transactions_count_30d_null();
     assert!(::std::matches!(null.unauthorized_transactions_count_30d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -53674,7 +53671,7 @@ fn plaid_signal_evaluate_core_attributes_unauthorized_transactions_count_60d_abs
             "unauthorized_transactions_count_60d".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_unauthorized_transactions_count_60d_null();
+    let null = absent.unauthorized_transactions_count_60d_null();
     assert!(::std::matches!(null.unauthorized_transactions_count_60d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -53715,7 +53712,7 @@ fn plaid_signal_evaluate_core_attributes_unauthorized_transactions_count_90d_abs
             "unauthorized_transactions_count_90d".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_unauthorized_transactions_count_90d_null();
+    let null = absent.unauthorized_transactions_count_90d_null();
     assert!(::std::matches!(null.unauthorized_transactions_count_90d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -53756,7 +53753,7 @@ fn plaid_signal_evaluate_core_attributes_nsf_overdraft_transactions_count_7d_abs
             "nsf_overdraft_transactions_count_7d".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_nsf_overdraft_transactions_count_7d_null();
+    let null = absent.nsf_overdraft_transactions_count_7d_null();
     assert!(::std::matches!(null.nsf_overdraft_transactions_count_7d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -53797,7 +53794,7 @@ fn plaid_signal_evaluate_core_attributes_nsf_overdraft_transactions_count_30d_ab
             "nsf_overdraft_transactions_count_30d".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_nsf_overdraft_transactions_count_30d_null();
+    let null = absent.nsf_overdraft_transactions_count_30d_null();
     assert!(::std::matches!(null.nsf_overdraft_transactions_count_30d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -53838,7 +53835,7 @@ fn plaid_signal_evaluate_core_attributes_nsf_overdraft_transactions_count_60d_ab
             "nsf_overdraft_transactions_count_60d".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_nsf_overdraft_transactions_count_60d_null();
+    let null = absent.nsf_overdraft_transactions_count_60d_null();
     assert!(::std::matches!(null.nsf_overdraft_transactions_count_60d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -53879,7 +53876,7 @@ fn plaid_signal_evaluate_core_attributes_nsf_overdraft_transactions_count_90d_ab
             "nsf_overdraft_transactions_count_90d".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_nsf_overdraft_transactions_count_90d_null();
+    let null = absent.nsf_overdraft_transactions_count_90d_null();
     assert!(::std::matches!(null.nsf_overdraft_transactions_count_90d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -53920,7 +53917,7 @@ fn plaid_signal_evaluate_core_attributes_days_since_first_plaid_connection_absen
             "days_since_first_plaid_connection".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_days_since_first_plaid_connection_null();
+    let null = absent.days_since_first_plaid_connection_null();
     assert!(::std::matches!(null.days_since_first_plaid_connection, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -53957,7 +53954,7 @@ fn plaid_signal_evaluate_core_attributes_plaid_connections_count_7d_absent_or_nu
         .as_object_mut()
         .expect("an object")
         .insert("plaid_connections_count_7d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_plaid_connections_count_7d_null();
+    let null = absent.plaid_connections_count_7d_null();
     assert!(::std::matches!(null.plaid_connections_count_7d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -53995,7 +53992,7 @@ fn plaid_signal_evaluate_core_attributes_plaid_connections_count_30d_absent_or_n
         .as_object_mut()
         .expect("an object")
         .insert("plaid_connections_count_30d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_plaid_connections_count_30d_null();
+    let null = absent.plaid_connections_count_30d_null();
     assert!(::std::matches!(null.plaid_connections_count_30d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -54033,7 +54030,7 @@ fn plaid_signal_evaluate_core_attributes_total_plaid_connections_count_absent_or
         .as_object_mut()
         .expect("an object")
         .insert("total_plaid_connections_count".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_total_plaid_connections_count_null();
+    let null = absent.total_plaid_connections_count_null();
     assert!(::std::matches!(null.total_plaid_connections_count, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -54074,7 +54071,7 @@ fn plaid_signal_evaluate_core_attributes_is_savings_or_money_market_account_abse
             "is_savings_or_money_market_account".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_is_savings_or_money_market_account_null();
+    let null = absent.is_savings_or_money_market_account_null();
     assert!(::std::matches!(null.is_savings_or_money_market_account, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -54115,7 +54112,7 @@ fn plaid_signal_evaluate_core_attributes_total_credit_transactions_amount_10d_ab
             "total_credit_transactions_amount_10d".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_total_credit_transactions_amount_10d_null();
+    let null = absent.total_credit_transactions_amount_10d_null();
     assert!(::std::matches!(null.total_credit_transactions_amount_10d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -54156,7 +54153,7 @@ fn plaid_signal_evaluate_core_attributes_total_debit_transactions_amount_10d_abs
             "total_debit_transactions_amount_10d".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_total_debit_transactions_amount_10d_null();
+    let null = absent.total_debit_transactions_amount_10d_null();
     assert!(::std::matches!(null.total_debit_transactions_amount_10d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -54197,7 +54194,7 @@ fn plaid_signal_evaluate_core_attributes_p50_credit_transactions_amount_28d_abse
             "p50_credit_transactions_amount_28d".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_p50_credit_transactions_amount_28d_null();
+    let null = absent.p50_credit_transactions_amount_28d_null();
     assert!(::std::matches!(null.p50_credit_transactions_amount_28d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -54238,7 +54235,7 @@ fn plaid_signal_evaluate_core_attributes_p50_debit_transactions_amount_28d_absen
             "p50_debit_transactions_amount_28d".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_p50_debit_transactions_amount_28d_null();
+    let null = absent.p50_debit_transactions_amount_28d_null();
     assert!(::std::matches!(null.p50_debit_transactions_amount_28d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -54279,7 +54276,7 @@ fn plaid_signal_evaluate_core_attributes_p95_credit_transactions_amount_28d_abse
             "p95_credit_transactions_amount_28d".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_p95_credit_transactions_amount_28d_null();
+    let null = absent.p95_credit_transactions_amount_28d_null();
     assert!(::std::matches!(null.p95_credit_transactions_amount_28d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -54320,7 +54317,7 @@ fn plaid_signal_evaluate_core_attributes_p95_debit_transactions_amount_28d_absen
             "p95_debit_transactions_amount_28d".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_p95_debit_transactions_amount_28d_null();
+    let null = absent.p95_debit_transactions_amount_28d_null();
     assert!(::std::matches!(null.p95_debit_transactions_amount_28d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -54361,7 +54358,7 @@ fn plaid_signal_evaluate_core_attributes_days_with_negative_balance_count_90d_ab
             "days_with_negative_balance_count_90d".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_days_with_negative_balance_count_90d_null();
+    let null = absent.days_with_negative_balance_count_90d_null();
     assert!(::std::matches!(null.days_with_negative_balance_count_90d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -54396,7 +54393,7 @@ fn plaid_signal_evaluate_core_attributes_p90_eod_balance_30d_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("p90_eod_balance_30d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_p90_eod_balance_30d_null();
+    let null = absent.p90_eod_balance_30d_null();
     assert!(::std::matches!(null.p90_eod_balance_30d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -54431,7 +54428,7 @@ fn plaid_signal_evaluate_core_attributes_p90_eod_balance_60d_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("p90_eod_balance_60d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_p90_eod_balance_60d_null();
+    let null = absent.p90_eod_balance_60d_null();
     assert!(::std::matches!(null.p90_eod_balance_60d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -54466,7 +54463,7 @@ fn plaid_signal_evaluate_core_attributes_p90_eod_balance_90d_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("p90_eod_balance_90d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_p90_eod_balance_90d_null();
+    let null = absent.p90_eod_balance_90d_null();
     assert!(::std::matches!(null.p90_eod_balance_90d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -54501,7 +54498,7 @@ fn plaid_signal_evaluate_core_attributes_p10_eod_balance_30d_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("p10_eod_balance_30d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_p10_eod_balance_30d_null();
+    let null = absent.p10_eod_balance_30d_null();
     assert!(::std::matches!(null.p10_eod_balance_30d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -54536,7 +54533,7 @@ fn plaid_signal_evaluate_core_attributes_p10_eod_balance_60d_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("p10_eod_balance_60d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_p10_eod_balance_60d_null();
+    let null = absent.p10_eod_balance_60d_null();
     assert!(::std::matches!(null.p10_eod_balance_60d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -54571,7 +54568,7 @@ fn plaid_signal_evaluate_core_attributes_p10_eod_balance_90d_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("p10_eod_balance_90d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_p10_eod_balance_90d_null();
+    let null = absent.p10_eod_balance_90d_null();
     assert!(::std::matches!(null.p10_eod_balance_90d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -54606,7 +54603,7 @@ fn plaid_signal_evaluate_core_attributes_available_balance_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("available_balance".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_available_balance_null();
+    let null = absent.available_balance_null();
     assert!(::std::matches!(null.available_balance, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -54641,7 +54638,7 @@ fn plaid_signal_evaluate_core_attributes_current_balance_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("current_balance".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_current_balance_null();
+    let null = absent.current_balance_null();
     assert!(::std::matches!(null.current_balance, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -54676,7 +54673,7 @@ fn plaid_signal_evaluate_core_attributes_balance_last_updated_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("balance_last_updated".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_balance_last_updated_null();
+    let null = absent.balance_last_updated_null();
     assert!(::std::matches!(null.balance_last_updated, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -54713,7 +54710,7 @@ fn plaid_signal_evaluate_core_attributes_phone_change_count_28d_absent_or_null()
         .as_object_mut()
         .expect("an object")
         .insert("phone_change_count_28d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_phone_change_count_28d_null();
+    let null = absent.phone_change_count_28d_null();
     assert!(::std::matches!(null.phone_change_count_28d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -54750,7 +54747,7 @@ fn plaid_signal_evaluate_core_attributes_phone_change_count_90d_absent_or_null()
         .as_object_mut()
         .expect("an object")
         .insert("phone_change_count_90d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_phone_change_count_90d_null();
+    let null = absent.phone_change_count_90d_null();
     assert!(::std::matches!(null.phone_change_count_90d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -54787,7 +54784,7 @@ fn plaid_signal_evaluate_core_attributes_email_change_count_28d_absent_or_null()
         .as_object_mut()
         .expect("an object")
         .insert("email_change_count_28d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_email_change_count_28d_null();
+    let null = absent.email_change_count_28d_null();
     assert!(::std::matches!(null.email_change_count_28d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -54824,7 +54821,7 @@ fn plaid_signal_evaluate_core_attributes_email_change_count_90d_absent_or_null()
         .as_object_mut()
         .expect("an object")
         .insert("email_change_count_90d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_email_change_count_90d_null();
+    let null = absent.email_change_count_90d_null();
     assert!(::std::matches!(null.email_change_count_90d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -54861,7 +54858,7 @@ fn plaid_signal_evaluate_core_attributes_address_change_count_28d_absent_or_null
         .as_object_mut()
         .expect("an object")
         .insert("address_change_count_28d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_address_change_count_28d_null();
+    let null = absent.address_change_count_28d_null();
     assert!(::std::matches!(null.address_change_count_28d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -54898,7 +54895,7 @@ fn plaid_signal_evaluate_core_attributes_address_change_count_90d_absent_or_null
         .as_object_mut()
         .expect("an object")
         .insert("address_change_count_90d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_address_change_count_90d_null();
+    let null = absent.address_change_count_90d_null();
     assert!(::std::matches!(null.address_change_count_90d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -54939,7 +54936,7 @@ fn plaid_signal_evaluate_core_attributes_plaid_non_oauth_authentication_attempts
             "plaid_non_oauth_authentication_attempts_count_3d".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_plaid_non_oauth_authentication_attempts_count_3d_null();
+    let null = absent.plaid_non_oauth_authentication_attempts_count_3d_null();
     assert!(
         ::std::matches!(null.plaid_non_oauth_authentication_attempts_count_3d,
         Some(None))
@@ -54983,7 +54980,7 @@ fn plaid_signal_evaluate_core_attributes_plaid_non_oauth_authentication_attempts
             "plaid_non_oauth_authentication_attempts_count_7d".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_plaid_non_oauth_authentication_attempts_count_7d_null();
+    let null = absent.plaid_non_oauth_authentication_attempts_count_7d_null();
     assert!(
         ::std::matches!(null.plaid_non_oauth_authentication_attempts_count_7d,
         Some(None))
@@ -55027,7 +55024,7 @@ fn plaid_signal_evaluate_core_attributes_plaid_non_oauth_authentication_attempts
             "plaid_non_oauth_authentication_attempts_count_30d".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_plaid_non_oauth_authentication_attempts_count_30d_null();
+    let null = absent.plaid_non_oauth_authentication_attempts_count_30d_null();
     assert!(
         ::std::matches!(null.plaid_non_oauth_authentication_attempts_count_30d,
         Some(None))
@@ -55071,8 +55068,7 @@ fn plaid_signal_evaluate_core_attributes_failed_plaid_non_oauth_authentication_a
             "failed_plaid_non_oauth_authentication_attempts_count_3d".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent
-        .with_failed_plaid_non_oauth_authentication_attempts_count_3d_null();
+    let null = absent.failed_plaid_non_oauth_authentication_attempts_count_3d_null();
     assert!(
         ::std::matches!(null.failed_plaid_non_oauth_authentication_attempts_count_3d,
         Some(None))
@@ -55116,8 +55112,7 @@ fn plaid_signal_evaluate_core_attributes_failed_plaid_non_oauth_authentication_a
             "failed_plaid_non_oauth_authentication_attempts_count_7d".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent
-        .with_failed_plaid_non_oauth_authentication_attempts_count_7d_null();
+    let null = absent.failed_plaid_non_oauth_authentication_attempts_count_7d_null();
     assert!(
         ::std::matches!(null.failed_plaid_non_oauth_authentication_attempts_count_7d,
         Some(None))
@@ -55161,8 +55156,7 @@ fn plaid_signal_evaluate_core_attributes_failed_plaid_non_oauth_authentication_a
             "failed_plaid_non_oauth_authentication_attempts_count_30d".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent
-        .with_failed_plaid_non_oauth_authentication_attempts_count_30d_null();
+    let null = absent.failed_plaid_non_oauth_authentication_attempts_count_30d_null();
     assert!(
         ::std::matches!(null.failed_plaid_non_oauth_authentication_attempts_count_30d,
         Some(None))
@@ -55203,7 +55197,7 @@ fn plaid_signal_evaluate_core_attributes_debit_transactions_count_10d_absent_or_
         .as_object_mut()
         .expect("an object")
         .insert("debit_transactions_count_10d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_debit_transactions_count_10d_null();
+    let null = absent.debit_transactions_count_10d_null();
     assert!(::std::matches!(null.debit_transactions_count_10d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -55241,7 +55235,7 @@ fn plaid_signal_evaluate_core_attributes_credit_transactions_count_10d_absent_or
         .as_object_mut()
         .expect("an object")
         .insert("credit_transactions_count_10d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_credit_transactions_count_10d_null();
+    let null = absent.credit_transactions_count_10d_null();
     assert!(::std::matches!(null.credit_transactions_count_10d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -55279,7 +55273,7 @@ fn plaid_signal_evaluate_core_attributes_debit_transactions_count_30d_absent_or_
         .as_object_mut()
         .expect("an object")
         .insert("debit_transactions_count_30d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_debit_transactions_count_30d_null();
+    let null = absent.debit_transactions_count_30d_null();
     assert!(::std::matches!(null.debit_transactions_count_30d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -55317,7 +55311,7 @@ fn plaid_signal_evaluate_core_attributes_credit_transactions_count_30d_absent_or
         .as_object_mut()
         .expect("an object")
         .insert("credit_transactions_count_30d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_credit_transactions_count_30d_null();
+    let null = absent.credit_transactions_count_30d_null();
     assert!(::std::matches!(null.credit_transactions_count_30d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -55355,7 +55349,7 @@ fn plaid_signal_evaluate_core_attributes_debit_transactions_count_60d_absent_or_
         .as_object_mut()
         .expect("an object")
         .insert("debit_transactions_count_60d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_debit_transactions_count_60d_null();
+    let null = absent.debit_transactions_count_60d_null();
     assert!(::std::matches!(null.debit_transactions_count_60d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -55393,7 +55387,7 @@ fn plaid_signal_evaluate_core_attributes_credit_transactions_count_60d_absent_or
         .as_object_mut()
         .expect("an object")
         .insert("credit_transactions_count_60d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_credit_transactions_count_60d_null();
+    let null = absent.credit_transactions_count_60d_null();
     assert!(::std::matches!(null.credit_transactions_count_60d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -55431,7 +55425,7 @@ fn plaid_signal_evaluate_core_attributes_debit_transactions_count_90d_absent_or_
         .as_object_mut()
         .expect("an object")
         .insert("debit_transactions_count_90d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_debit_transactions_count_90d_null();
+    let null = absent.debit_transactions_count_90d_null();
     assert!(::std::matches!(null.debit_transactions_count_90d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -55469,7 +55463,7 @@ fn plaid_signal_evaluate_core_attributes_credit_transactions_count_90d_absent_or
         .as_object_mut()
         .expect("an object")
         .insert("credit_transactions_count_90d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_credit_transactions_count_90d_null();
+    let null = absent.credit_transactions_count_90d_null();
     assert!(::std::matches!(null.credit_transactions_count_90d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -55510,7 +55504,7 @@ fn plaid_signal_evaluate_core_attributes_total_debit_transactions_amount_30d_abs
             "total_debit_transactions_amount_30d".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_total_debit_transactions_amount_30d_null();
+    let null = absent.total_debit_transactions_amount_30d_null();
     assert!(::std::matches!(null.total_debit_transactions_amount_30d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -55551,7 +55545,7 @@ fn plaid_signal_evaluate_core_attributes_total_credit_transactions_amount_30d_ab
             "total_credit_transactions_amount_30d".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_total_credit_transactions_amount_30d_null();
+    let null = absent.total_credit_transactions_amount_30d_null();
     assert!(::std::matches!(null.total_credit_transactions_amount_30d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -55592,7 +55586,7 @@ fn plaid_signal_evaluate_core_attributes_total_debit_transactions_amount_60d_abs
             "total_debit_transactions_amount_60d".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_total_debit_transactions_amount_60d_null();
+    let null = absent.total_debit_transactions_amount_60d_null();
     assert!(::std::matches!(null.total_debit_transactions_amount_60d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -55633,7 +55627,7 @@ fn plaid_signal_evaluate_core_attributes_total_credit_transactions_amount_60d_ab
             "total_credit_transactions_amount_60d".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_total_credit_transactions_amount_60d_null();
+    let null = absent.total_credit_transactions_amount_60d_null();
     assert!(::std::matches!(null.total_credit_transactions_amount_60d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -55674,7 +55668,7 @@ fn plaid_signal_evaluate_core_attributes_total_debit_transactions_amount_90d_abs
             "total_debit_transactions_amount_90d".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_total_debit_transactions_amount_90d_null();
+    let null = absent.total_debit_transactions_amount_90d_null();
     assert!(::std::matches!(null.total_debit_transactions_amount_90d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -55715,7 +55709,7 @@ fn plaid_signal_evaluate_core_attributes_total_credit_transactions_amount_90d_ab
             "total_credit_transactions_amount_90d".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_total_credit_transactions_amount_90d_null();
+    let null = absent.total_credit_transactions_amount_90d_null();
     assert!(::std::matches!(null.total_credit_transactions_amount_90d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -55750,7 +55744,7 @@ fn plaid_signal_evaluate_core_attributes_p50_eod_balance_30d_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("p50_eod_balance_30d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_p50_eod_balance_30d_null();
+    let null = absent.p50_eod_balance_30d_null();
     assert!(::std::matches!(null.p50_eod_balance_30d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -55785,7 +55779,7 @@ fn plaid_signal_evaluate_core_attributes_p50_eod_balance_60d_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("p50_eod_balance_60d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_p50_eod_balance_60d_null();
+    let null = absent.p50_eod_balance_60d_null();
     assert!(::std::matches!(null.p50_eod_balance_60d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -55820,7 +55814,7 @@ fn plaid_signal_evaluate_core_attributes_p50_eod_balance_90d_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("p50_eod_balance_90d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_p50_eod_balance_90d_null();
+    let null = absent.p50_eod_balance_90d_null();
     assert!(::std::matches!(null.p50_eod_balance_90d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -55857,7 +55851,7 @@ fn plaid_signal_evaluate_core_attributes_p50_eod_balance_31d_to_60d_absent_or_nu
         .as_object_mut()
         .expect("an object")
         .insert("p50_eod_balance_31d_to_60d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_p50_eod_balance_31d_to_60d_null();
+    let null = absent.p50_eod_balance_31d_to_60d_null();
     assert!(::std::matches!(null.p50_eod_balance_31d_to_60d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -55894,7 +55888,7 @@ fn plaid_signal_evaluate_core_attributes_p50_eod_balance_61d_to_90d_absent_or_nu
         .as_object_mut()
         .expect("an object")
         .insert("p50_eod_balance_61d_to_90d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_p50_eod_balance_61d_to_90d_null();
+    let null = absent.p50_eod_balance_61d_to_90d_null();
     assert!(::std::matches!(null.p50_eod_balance_61d_to_90d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -55931,7 +55925,7 @@ fn plaid_signal_evaluate_core_attributes_p90_eod_balance_31d_to_60d_absent_or_nu
         .as_object_mut()
         .expect("an object")
         .insert("p90_eod_balance_31d_to_60d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_p90_eod_balance_31d_to_60d_null();
+    let null = absent.p90_eod_balance_31d_to_60d_null();
     assert!(::std::matches!(null.p90_eod_balance_31d_to_60d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -55968,7 +55962,7 @@ fn plaid_signal_evaluate_core_attributes_p90_eod_balance_61d_to_90d_absent_or_nu
         .as_object_mut()
         .expect("an object")
         .insert("p90_eod_balance_61d_to_90d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_p90_eod_balance_61d_to_90d_null();
+    let null = absent.p90_eod_balance_61d_to_90d_null();
     assert!(::std::matches!(null.p90_eod_balance_61d_to_90d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -56005,7 +55999,7 @@ fn plaid_signal_evaluate_core_attributes_p10_eod_balance_31d_to_60d_absent_or_nu
         .as_object_mut()
         .expect("an object")
         .insert("p10_eod_balance_31d_to_60d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_p10_eod_balance_31d_to_60d_null();
+    let null = absent.p10_eod_balance_31d_to_60d_null();
     assert!(::std::matches!(null.p10_eod_balance_31d_to_60d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -56042,7 +56036,7 @@ fn plaid_signal_evaluate_core_attributes_p10_eod_balance_61d_to_90d_absent_or_nu
         .as_object_mut()
         .expect("an object")
         .insert("p10_eod_balance_61d_to_90d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_p10_eod_balance_61d_to_90d_null();
+    let null = absent.p10_eod_balance_61d_to_90d_null();
     assert!(::std::matches!(null.p10_eod_balance_61d_to_90d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -56079,7 +56073,7 @@ fn plaid_signal_evaluate_core_attributes_transactions_last_updated_absent_or_nul
         .as_object_mut()
         .expect("an object")
         .insert("transactions_last_updated".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_transactions_last_updated_null();
+    let null = absent.transactions_last_updated_null();
     assert!(::std::matches!(null.transactions_last_updated, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -56114,7 +56108,7 @@ fn plaid_signal_evaluate_core_attributes_is_account_closed_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("is_account_closed".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_account_closed_null();
+    let null = absent.is_account_closed_null();
     assert!(::std::matches!(null.is_account_closed, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -56152,7 +56146,7 @@ fn plaid_signal_evaluate_core_attributes_is_account_frozen_or_restricted_absent_
         .as_object_mut()
         .expect("an object")
         .insert("is_account_frozen_or_restricted".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_account_frozen_or_restricted_null();
+    let null = absent.is_account_frozen_or_restricted_null();
     assert!(::std::matches!(null.is_account_frozen_or_restricted, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -56190,7 +56184,7 @@ fn plaid_signal_evaluate_core_attributes_distinct_ip_addresses_count_3d_absent_o
         .as_object_mut()
         .expect("an object")
         .insert("distinct_ip_addresses_count_3d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_distinct_ip_addresses_count_3d_null();
+    let null = absent.distinct_ip_addresses_count_3d_null();
     assert!(::std::matches!(null.distinct_ip_addresses_count_3d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -56228,7 +56222,7 @@ fn plaid_signal_evaluate_core_attributes_distinct_ip_addresses_count_7d_absent_o
         .as_object_mut()
         .expect("an object")
         .insert("distinct_ip_addresses_count_7d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_distinct_ip_addresses_count_7d_null();
+    let null = absent.distinct_ip_addresses_count_7d_null();
     assert!(::std::matches!(null.distinct_ip_addresses_count_7d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -56266,7 +56260,7 @@ fn plaid_signal_evaluate_core_attributes_distinct_ip_addresses_count_30d_absent_
         .as_object_mut()
         .expect("an object")
         .insert("distinct_ip_addresses_count_30d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_distinct_ip_addresses_count_30d_null();
+    let null = absent.distinct_ip_addresses_count_30d_null();
     assert!(::std::matches!(null.distinct_ip_addresses_count_30d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -56304,7 +56298,7 @@ fn plaid_signal_evaluate_core_attributes_distinct_ip_addresses_count_90d_absent_
         .as_object_mut()
         .expect("an object")
         .insert("distinct_ip_addresses_count_90d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_distinct_ip_addresses_count_90d_null();
+    let null = absent.distinct_ip_addresses_count_90d_null();
     assert!(::std::matches!(null.distinct_ip_addresses_count_90d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -56342,7 +56336,7 @@ fn plaid_signal_evaluate_core_attributes_distinct_user_agents_count_3d_absent_or
         .as_object_mut()
         .expect("an object")
         .insert("distinct_user_agents_count_3d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_distinct_user_agents_count_3d_null();
+    let null = absent.distinct_user_agents_count_3d_null();
     assert!(::std::matches!(null.distinct_user_agents_count_3d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -56380,7 +56374,7 @@ fn plaid_signal_evaluate_core_attributes_distinct_user_agents_count_7d_absent_or
         .as_object_mut()
         .expect("an object")
         .insert("distinct_user_agents_count_7d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_distinct_user_agents_count_7d_null();
+    let null = absent.distinct_user_agents_count_7d_null();
     assert!(::std::matches!(null.distinct_user_agents_count_7d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -56418,7 +56412,7 @@ fn plaid_signal_evaluate_core_attributes_distinct_user_agents_count_30d_absent_o
         .as_object_mut()
         .expect("an object")
         .insert("distinct_user_agents_count_30d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_distinct_user_agents_count_30d_null();
+    let null = absent.distinct_user_agents_count_30d_null();
     assert!(::std::matches!(null.distinct_user_agents_count_30d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -56456,7 +56450,7 @@ fn plaid_signal_evaluate_core_attributes_distinct_user_agents_count_90d_absent_o
         .as_object_mut()
         .expect("an object")
         .insert("distinct_user_agents_count_90d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_distinct_user_agents_count_90d_null();
+    let null = absent.distinct_user_agents_count_90d_null();
     assert!(::std::matches!(null.distinct_user_agents_count_90d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -56497,7 +56491,7 @@ fn plaid_signal_evaluate_core_attributes_distinct_ssl_tls_connection_sessions_co
             "distinct_ssl_tls_connection_sessions_count_3d".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_distinct_ssl_tls_connection_sessions_count_3d_null();
+    let null = absent.distinct_ssl_tls_connection_sessions_count_3d_null();
     assert!(
         ::std::matches!(null.distinct_ssl_tls_connection_sessions_count_3d, Some(None))
     );
@@ -56540,7 +56534,7 @@ fn plaid_signal_evaluate_core_attributes_distinct_ssl_tls_connection_sessions_co
             "distinct_ssl_tls_connection_sessions_count_7d".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_distinct_ssl_tls_connection_sessions_count_7d_null();
+    let null = absent.distinct_ssl_tls_connection_sessions_count_7d_null();
     assert!(
         ::std::matches!(null.distinct_ssl_tls_connection_sessions_count_7d, Some(None))
     );
@@ -56583,7 +56577,7 @@ fn plaid_signal_evaluate_core_attributes_distinct_ssl_tls_connection_sessions_co
             "distinct_ssl_tls_connection_sessions_count_30d".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_distinct_ssl_tls_connection_sessions_count_30d_null();
+    let null = absent.distinct_ssl_tls_connection_sessions_count_30d_null();
     assert!(
         ::std::matches!(null.distinct_ssl_tls_connection_sessions_count_30d, Some(None))
     );
@@ -56626,7 +56620,7 @@ fn plaid_signal_evaluate_core_attributes_distinct_ssl_tls_connection_sessions_co
             "distinct_ssl_tls_connection_sessions_count_90d".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_distinct_ssl_tls_connection_sessions_count_90d_null();
+    let null = absent.distinct_ssl_tls_connection_sessions_count_90d_null();
     assert!(
         ::std::matches!(null.distinct_ssl_tls_connection_sessions_count_90d, Some(None))
     );
@@ -56665,7 +56659,7 @@ fn plaid_signal_evaluate_core_attributes_days_since_account_opening_absent_or_nu
         .as_object_mut()
         .expect("an object")
         .insert("days_since_account_opening".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_days_since_account_opening_null();
+    let null = absent.days_since_account_opening_null();
     assert!(::std::matches!(null.days_since_account_opening, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -56706,7 +56700,7 @@ fn plaid_signal_evaluate_core_attributes_balance_to_transaction_amount_ratio_abs
             "balance_to_transaction_amount_ratio".to_owned(),
             ::serde_json::Value::Null,
         );
-    let null = absent.with_balance_to_transaction_amount_ratio_null();
+    let null = absent.balance_to_transaction_amount_ratio_null();
     assert!(::std::matches!(null.balance_to_transaction_amount_ratio, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -56744,7 +56738,7 @@ fn plaid_ruleset_triggered_rule_details_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("triggered_rule_details".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_triggered_rule_details_null();
+    let null = absent.triggered_rule_details_null();
     assert!(::std::matches!(null.triggered_rule_details, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -56780,7 +56774,7 @@ fn plaid_bank_transfer_user_email_address_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("email_address".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_email_address_null();
+    let null = absent.email_address_null();
     assert!(::std::matches!(null.email_address, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -56815,7 +56809,7 @@ fn plaid_bank_transfer_failure_ach_return_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("ach_return_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_ach_return_code_null();
+    let null = absent.ach_return_code_null();
     assert!(::std::matches!(null.ach_return_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -56855,7 +56849,7 @@ fn plaid_student_loan_last_statement_balance_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("last_statement_balance".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_last_statement_balance_null();
+    let null = absent.last_statement_balance_null();
     assert!(::std::matches!(null.last_statement_balance, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -56890,7 +56884,7 @@ fn plaid_transfer_failure_failure_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("failure_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_failure_code_null();
+    let null = absent.failure_code_null();
     assert!(::std::matches!(null.failure_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -56926,7 +56920,7 @@ fn plaid_transfer_failure_ach_return_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("ach_return_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_ach_return_code_null();
+    let null = absent.ach_return_code_null();
     assert!(::std::matches!(null.ach_return_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -56964,7 +56958,7 @@ fn plaid_transfer_sweep_ledger_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("ledger_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_ledger_id_null();
+    let null = absent.ledger_id_null();
     assert!(::std::matches!(null.ledger_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -57004,7 +56998,7 @@ fn plaid_transfer_sweep_expected_funds_available_date_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("expected_funds_available_date".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_expected_funds_available_date_null();
+    let null = absent.expected_funds_available_date_null();
     assert!(::std::matches!(null.expected_funds_available_date, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -57042,7 +57036,7 @@ fn plaid_transfer_sweep_status_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("status".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_status_null();
+    let null = absent.status_null();
     assert!(::std::matches!(null.status, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -57079,7 +57073,7 @@ fn plaid_transfer_sweep_trigger_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("trigger".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_trigger_null();
+    let null = absent.trigger_null();
     assert!(::std::matches!(null.trigger, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -57116,7 +57110,7 @@ fn plaid_transfer_sweep_network_trace_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("network_trace_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_network_trace_id_null();
+    let null = absent.network_trace_id_null();
     assert!(::std::matches!(null.network_trace_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -57154,7 +57148,7 @@ fn plaid_transfer_sweep_failure_reason_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("failure_reason".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_failure_reason_null();
+    let null = absent.failure_reason_null();
     assert!(::std::matches!(null.failure_reason, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -57189,7 +57183,7 @@ fn plaid_sweep_failure_failure_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("failure_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_failure_code_null();
+    let null = absent.failure_code_null();
     assert!(::std::matches!(null.failure_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -57224,7 +57218,7 @@ fn plaid_sweep_failure_description_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("description".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_description_null();
+    let null = absent.description_null();
     assert!(::std::matches!(null.description, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -57258,7 +57252,7 @@ fn plaid_w2_box12_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_code_null();
+    let null = absent.code_null();
     assert!(::std::matches!(null.code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -57290,7 +57284,7 @@ fn plaid_w2_box12_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_amount_null();
+    let null = absent.amount_null();
     assert!(::std::matches!(null.amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -57324,7 +57318,7 @@ fn plaid_w2_state_and_local_wages_state_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("state".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_state_null();
+    let null = absent.state_null();
     assert!(::std::matches!(null.state, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -57358,7 +57352,7 @@ fn plaid_w2_state_and_local_wages_employer_state_id_number_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("employer_state_id_number".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_employer_state_id_number_null();
+    let null = absent.employer_state_id_number_null();
     assert!(::std::matches!(null.employer_state_id_number, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -57393,7 +57387,7 @@ fn plaid_w2_state_and_local_wages_state_wages_tips_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("state_wages_tips".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_state_wages_tips_null();
+    let null = absent.state_wages_tips_null();
     assert!(::std::matches!(null.state_wages_tips, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -57428,7 +57422,7 @@ fn plaid_w2_state_and_local_wages_state_income_tax_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("state_income_tax".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_state_income_tax_null();
+    let null = absent.state_income_tax_null();
     assert!(::std::matches!(null.state_income_tax, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -57463,7 +57457,7 @@ fn plaid_w2_state_and_local_wages_local_wages_tips_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("local_wages_tips".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_local_wages_tips_null();
+    let null = absent.local_wages_tips_null();
     assert!(::std::matches!(null.local_wages_tips, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -57498,7 +57492,7 @@ fn plaid_w2_state_and_local_wages_local_income_tax_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("local_income_tax".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_local_income_tax_null();
+    let null = absent.local_income_tax_null();
     assert!(::std::matches!(null.local_income_tax, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -57533,7 +57527,7 @@ fn plaid_w2_state_and_local_wages_locality_name_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("locality_name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_locality_name_null();
+    let null = absent.locality_name_null();
     assert!(::std::matches!(null.locality_name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -57568,7 +57562,7 @@ fn plaid_income_verification_precheck_employer_name_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_name_null();
+    let null = absent.name_null();
     assert!(::std::matches!(null.name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -57600,7 +57594,7 @@ fn plaid_income_verification_precheck_employer_address_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("address".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_address_null();
+    let null = absent.address_null();
     assert!(::std::matches!(null.address, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -57634,7 +57628,7 @@ fn plaid_income_verification_precheck_employer_tax_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("tax_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_tax_id_null();
+    let null = absent.tax_id_null();
     assert!(::std::matches!(null.tax_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -57668,7 +57662,7 @@ fn plaid_income_verification_precheck_employer_url_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("url".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_url_null();
+    let null = absent.url_null();
     assert!(::std::matches!(null.url, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -57700,7 +57694,7 @@ fn plaid_income_verification_precheck_payroll_institution_name_absent_or_null() 
         .as_object_mut()
         .expect("an object")
         .insert("name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_name_null();
+    let null = absent.name_null();
     assert!(::std::matches!(null.name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -57732,7 +57726,7 @@ fn plaid_income_verification_precheck_military_info_is_active_duty_absent_or_nul
         .as_object_mut()
         .expect("an object")
         .insert("is_active_duty".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_active_duty_null();
+    let null = absent.is_active_duty_null();
     assert!(::std::matches!(null.is_active_duty, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -57767,7 +57761,7 @@ fn plaid_income_verification_precheck_military_info_branch_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("branch".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_branch_null();
+    let null = absent.branch_null();
     assert!(::std::matches!(null.branch, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -57802,7 +57796,7 @@ fn plaid_user_address_street_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("street".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_street_null();
+    let null = absent.street_null();
     assert!(::std::matches!(null.street, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -57837,7 +57831,7 @@ fn plaid_user_address_street2_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("street2".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_street2_null();
+    let null = absent.street2_null();
     assert!(::std::matches!(null.street2, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -57872,7 +57866,7 @@ fn plaid_user_address_city_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("city".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_city_null();
+    let null = absent.city_null();
     assert!(::std::matches!(null.city, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -57905,7 +57899,7 @@ fn plaid_user_address_region_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("region".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_region_null();
+    let null = absent.region_null();
     assert!(::std::matches!(null.region, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -57940,7 +57934,7 @@ fn plaid_user_address_postal_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("postal_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_postal_code_null();
+    let null = absent.postal_code_null();
     assert!(::std::matches!(null.postal_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -57978,7 +57972,7 @@ fn plaid_signal_evaluate_body_user_present_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("user_present".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_user_present_null();
+    let null = absent.user_present_null();
     assert!(::std::matches!(null.user_present, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -58016,7 +58010,7 @@ fn plaid_signal_evaluate_body_is_recurring_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("is_recurring".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_is_recurring_null();
+    let null = absent.is_recurring_null();
     assert!(::std::matches!(null.is_recurring, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -58056,7 +58050,7 @@ fn plaid_signal_evaluate_body_default_payment_method_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("default_payment_method".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_default_payment_method_null();
+    let null = absent.default_payment_method_null();
     assert!(::std::matches!(null.default_payment_method, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -58095,7 +58089,7 @@ fn plaid_signal_evaluate_body_risk_profile_key_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("risk_profile_key".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_risk_profile_key_null();
+    let null = absent.risk_profile_key_null();
     assert!(::std::matches!(null.risk_profile_key, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -58133,7 +58127,7 @@ fn plaid_signal_evaluate_body_ruleset_key_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("ruleset_key".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_ruleset_key_null();
+    let null = absent.ruleset_key_null();
     assert!(::std::matches!(null.ruleset_key, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -58170,7 +58164,7 @@ fn plaid_signal_evaluate_response_risk_profile_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("risk_profile".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_risk_profile_null();
+    let null = absent.risk_profile_null();
     assert!(::std::matches!(null.risk_profile, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -58208,7 +58202,7 @@ fn plaid_signal_evaluate_response_ruleset_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("ruleset".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_ruleset_null();
+    let null = absent.ruleset_null();
     assert!(::std::matches!(null.ruleset, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -58242,7 +58236,7 @@ fn plaid_signal_schedule_recommendation_rank_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("rank".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_rank_null();
+    let null = absent.rank_null();
     assert!(::std::matches!(null.rank, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -58277,7 +58271,7 @@ fn plaid_signal_decision_report_body_days_funds_on_hold_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("days_funds_on_hold".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_days_funds_on_hold_null();
+    let null = absent.days_funds_on_hold_null();
     assert!(::std::matches!(null.days_funds_on_hold, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -58315,7 +58309,7 @@ fn plaid_signal_decision_report_body_decision_outcome_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("decision_outcome".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_decision_outcome_null();
+    let null = absent.decision_outcome_null();
     assert!(::std::matches!(null.decision_outcome, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -58353,7 +58347,7 @@ fn plaid_signal_decision_report_body_payment_method_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("payment_method".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_payment_method_null();
+    let null = absent.payment_method_null();
     assert!(::std::matches!(null.payment_method, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -58393,7 +58387,7 @@ fn plaid_signal_decision_report_body_amount_instantly_available_absent_or_null()
         .as_object_mut()
         .expect("an object")
         .insert("amount_instantly_available".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_amount_instantly_available_null();
+    let null = absent.amount_instantly_available_null();
     assert!(::std::matches!(null.amount_instantly_available, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -58431,7 +58425,7 @@ fn plaid_signal_return_report_body_returned_at_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("returned_at".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_returned_at_null();
+    let null = absent.returned_at_null();
     assert!(::std::matches!(null.returned_at, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -58468,7 +58462,7 @@ fn plaid_statements_statement_date_posted_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("date_posted".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_date_posted_null();
+    let null = absent.date_posted_null();
     assert!(::std::matches!(null.date_posted, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -58505,7 +58499,7 @@ fn plaid_transactions_get_request_options_include_original_description_absent_or
         .as_object_mut()
         .expect("an object")
         .insert("include_original_description".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_include_original_description_null();
+    let null = absent.include_original_description_null();
     assert!(::std::matches!(null.include_original_description, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -58543,7 +58537,7 @@ fn plaid_client_provided_enriched_transaction_client_customization_absent_or_nul
         .as_object_mut()
         .expect("an object")
         .insert("client_customization".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_client_customization_null();
+    let null = absent.client_customization_null();
     assert!(::std::matches!(null.client_customization, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -58581,7 +58575,7 @@ fn plaid_enrichments_check_number_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("check_number".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_check_number_null();
+    let null = absent.check_number_null();
     assert!(::std::matches!(null.check_number, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -58619,7 +58613,7 @@ fn plaid_enrichments_entity_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("entity_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_entity_id_null();
+    let null = absent.entity_id_null();
     assert!(::std::matches!(null.entity_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -58657,7 +58651,7 @@ fn plaid_enrichments_legacy_category_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("legacy_category_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_legacy_category_id_null();
+    let null = absent.legacy_category_id_null();
     assert!(::std::matches!(null.legacy_category_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -58696,7 +58690,7 @@ fn plaid_enrichments_legacy_category_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("legacy_category".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_legacy_category_null();
+    let null = absent.legacy_category_null();
     assert!(::std::matches!(null.legacy_category, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -58732,7 +58726,7 @@ fn plaid_transfer_get_body_originator_client_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("originator_client_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_originator_client_id_null();
+    let null = absent.originator_client_id_null();
     assert!(::std::matches!(null.originator_client_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -58770,7 +58764,7 @@ fn plaid_transfer_ledger_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("ledger_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_ledger_id_null();
+    let null = absent.ledger_id_null();
     assert!(::std::matches!(null.ledger_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -58807,7 +58801,7 @@ fn plaid_transfer_sweep_status_2_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("sweep_status".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_sweep_status_null();
+    let null = absent.sweep_status_null();
     assert!(::std::matches!(null.sweep_status, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -58845,7 +58839,7 @@ fn plaid_transfer_wire_details_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("wire_details".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_wire_details_null();
+    let null = absent.wire_details_null();
     assert!(::std::matches!(null.wire_details, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -58886,7 +58880,7 @@ fn plaid_transfer_expected_funds_available_date_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("expected_funds_available_date".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_expected_funds_available_date_null();
+    let null = absent.expected_funds_available_date_null();
     assert!(::std::matches!(null.expected_funds_available_date, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -58924,7 +58918,7 @@ fn plaid_transfer_network_trace_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("network_trace_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_network_trace_id_null();
+    let null = absent.network_trace_id_null();
     assert!(::std::matches!(null.network_trace_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -58961,7 +58955,7 @@ fn plaid_transfer_wire_details_message_to_beneficiary_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("message_to_beneficiary".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_message_to_beneficiary_null();
+    let null = absent.message_to_beneficiary_null();
     assert!(::std::matches!(null.message_to_beneficiary, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -58996,7 +58990,7 @@ fn plaid_transfer_wire_details_wire_return_fee_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("wire_return_fee".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_wire_return_fee_null();
+    let null = absent.wire_return_fee_null();
     assert!(::std::matches!(null.wire_return_fee, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -59034,7 +59028,7 @@ fn plaid_transfer_refund_ledger_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("ledger_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_ledger_id_null();
+    let null = absent.ledger_id_null();
     assert!(::std::matches!(null.ledger_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -59071,7 +59065,7 @@ fn plaid_transfer_refund_network_trace_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("network_trace_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_network_trace_id_null();
+    let null = absent.network_trace_id_null();
     assert!(::std::matches!(null.network_trace_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -59106,7 +59100,7 @@ fn plaid_transfer_refund_failure_failure_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("failure_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_failure_code_null();
+    let null = absent.failure_code_null();
     assert!(::std::matches!(null.failure_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -59142,7 +59136,7 @@ fn plaid_transfer_refund_failure_ach_return_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("ach_return_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_ach_return_code_null();
+    let null = absent.ach_return_code_null();
     assert!(::std::matches!(null.ach_return_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -59180,7 +59174,7 @@ fn plaid_recurring_transfer_test_clock_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("test_clock_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_test_clock_id_null();
+    let null = absent.test_clock_id_null();
     assert!(::std::matches!(null.test_clock_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -59218,7 +59212,7 @@ fn plaid_transfer_recurring_schedule_end_date_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("end_date".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_end_date_null();
+    let null = absent.end_date_null();
     assert!(::std::matches!(null.end_date, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -59255,7 +59249,7 @@ fn plaid_transfer_authorization_create_body_funding_account_id_absent_or_null() 
         .as_object_mut()
         .expect("an object")
         .insert("funding_account_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_funding_account_id_null();
+    let null = absent.funding_account_id_null();
     assert!(::std::matches!(null.funding_account_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -59293,7 +59287,7 @@ fn plaid_transfer_authorization_create_body_ledger_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("ledger_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_ledger_id_null();
+    let null = absent.ledger_id_null();
     assert!(::std::matches!(null.ledger_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -59330,7 +59324,7 @@ fn plaid_transfer_authorization_create_body_wire_details_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("wire_details".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_wire_details_null();
+    let null = absent.wire_details_null();
     assert!(::std::matches!(null.wire_details, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -59368,7 +59362,7 @@ fn plaid_transfer_authorization_create_body_idempotency_key_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("idempotency_key".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_idempotency_key_null();
+    let null = absent.idempotency_key_null();
     assert!(::std::matches!(null.idempotency_key, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -59406,7 +59400,7 @@ fn plaid_transfer_authorization_create_body_user_present_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("user_present".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_user_present_null();
+    let null = absent.user_present_null();
     assert!(::std::matches!(null.user_present, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -59445,7 +59439,7 @@ fn plaid_transfer_authorization_create_body_with_guarantee_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("with_guarantee".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_with_guarantee_null();
+    let null = absent.with_guarantee_null();
     assert!(::std::matches!(null.with_guarantee, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -59483,7 +59477,7 @@ fn plaid_transfer_authorization_create_body_request_guarantee_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("request_guarantee".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_request_guarantee_null();
+    let null = absent.request_guarantee_null();
     assert!(::std::matches!(null.request_guarantee, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -59521,7 +59515,7 @@ fn plaid_transfer_authorization_create_body_beacon_session_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("beacon_session_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_beacon_session_id_null();
+    let null = absent.beacon_session_id_null();
     assert!(::std::matches!(null.beacon_session_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -59559,7 +59553,7 @@ fn plaid_transfer_authorization_create_body_originator_client_id_absent_or_null(
         .as_object_mut()
         .expect("an object")
         .insert("originator_client_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_originator_client_id_null();
+    let null = absent.originator_client_id_null();
     assert!(::std::matches!(null.originator_client_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -59598,7 +59592,7 @@ fn plaid_transfer_authorization_create_body_credit_funds_source_absent_or_null()
         .as_object_mut()
         .expect("an object")
         .insert("credit_funds_source".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_credit_funds_source_null();
+    let null = absent.credit_funds_source_null();
     assert!(::std::matches!(null.credit_funds_source, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -59636,7 +59630,7 @@ fn plaid_transfer_authorization_create_body_test_clock_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("test_clock_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_test_clock_id_null();
+    let null = absent.test_clock_id_null();
     assert!(::std::matches!(null.test_clock_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -59674,7 +59668,7 @@ fn plaid_transfer_authorization_create_body_ruleset_key_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("ruleset_key".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_ruleset_key_null();
+    let null = absent.ruleset_key_null();
     assert!(::std::matches!(null.ruleset_key, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -59711,7 +59705,7 @@ fn plaid_transfer_authorization_create_body_custom_attributes_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("custom_attributes".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_custom_attributes_null();
+    let null = absent.custom_attributes_null();
     assert!(::std::matches!(null.custom_attributes, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -59749,7 +59743,7 @@ fn plaid_transfer_authorization_proposed_transfer_ledger_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("ledger_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_ledger_id_null();
+    let null = absent.ledger_id_null();
     assert!(::std::matches!(null.ledger_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -59786,7 +59780,7 @@ fn plaid_transfer_authorization_proposed_transfer_wire_details_absent_or_null() 
         .as_object_mut()
         .expect("an object")
         .insert("wire_details".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_wire_details_null();
+    let null = absent.wire_details_null();
     assert!(::std::matches!(null.wire_details, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -59822,7 +59816,7 @@ fn plaid_transfer_balance_get_body_originator_client_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("originator_client_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_originator_client_id_null();
+    let null = absent.originator_client_id_null();
     assert!(::std::matches!(null.originator_client_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -59857,7 +59851,7 @@ fn plaid_transfer_capabilities_get_rf_p_max_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("max_amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_max_amount_null();
+    let null = absent.max_amount_null();
     assert!(::std::matches!(null.max_amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -59891,7 +59885,7 @@ fn plaid_transfer_capabilities_get_rf_p_iso_currency_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("iso_currency_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_iso_currency_code_null();
+    let null = absent.iso_currency_code_null();
     assert!(::std::matches!(null.iso_currency_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -59926,7 +59920,7 @@ fn plaid_transfer_configuration_get_body_originator_client_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("originator_client_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_originator_client_id_null();
+    let null = absent.originator_client_id_null();
     assert!(::std::matches!(null.originator_client_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -59961,7 +59955,7 @@ fn plaid_transfer_ledger_get_body_ledger_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("ledger_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_ledger_id_null();
+    let null = absent.ledger_id_null();
     assert!(::std::matches!(null.ledger_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -59995,7 +59989,7 @@ fn plaid_transfer_ledger_get_body_originator_client_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("originator_client_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_originator_client_id_null();
+    let null = absent.originator_client_id_null();
     assert!(::std::matches!(null.originator_client_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -60033,7 +60027,7 @@ fn plaid_transfer_ledger_deposit_body_originator_client_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("originator_client_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_originator_client_id_null();
+    let null = absent.originator_client_id_null();
     assert!(::std::matches!(null.originator_client_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -60071,7 +60065,7 @@ fn plaid_transfer_ledger_deposit_body_funding_account_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("funding_account_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_funding_account_id_null();
+    let null = absent.funding_account_id_null();
     assert!(::std::matches!(null.funding_account_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -60109,7 +60103,7 @@ fn plaid_transfer_ledger_deposit_body_ledger_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("ledger_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_ledger_id_null();
+    let null = absent.ledger_id_null();
     assert!(::std::matches!(null.ledger_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -60146,7 +60140,7 @@ fn plaid_transfer_ledger_deposit_body_description_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("description".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_description_null();
+    let null = absent.description_null();
     assert!(::std::matches!(null.description, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -60183,7 +60177,7 @@ fn plaid_transfer_ledger_withdraw_body_originator_client_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("originator_client_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_originator_client_id_null();
+    let null = absent.originator_client_id_null();
     assert!(::std::matches!(null.originator_client_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -60221,7 +60215,7 @@ fn plaid_transfer_ledger_withdraw_body_funding_account_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("funding_account_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_funding_account_id_null();
+    let null = absent.funding_account_id_null();
     assert!(::std::matches!(null.funding_account_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -60259,7 +60253,7 @@ fn plaid_transfer_ledger_withdraw_body_ledger_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("ledger_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_ledger_id_null();
+    let null = absent.ledger_id_null();
     assert!(::std::matches!(null.ledger_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -60296,7 +60290,7 @@ fn plaid_transfer_ledger_withdraw_body_description_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("description".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_description_null();
+    let null = absent.description_null();
     assert!(::std::matches!(null.description, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -60330,7 +60324,7 @@ fn plaid_transfer_metrics_get_body_originator_client_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("originator_client_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_originator_client_id_null();
+    let null = absent.originator_client_id_null();
     assert!(::std::matches!(null.originator_client_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -60368,7 +60362,7 @@ fn plaid_transfer_metrics_get_response_return_rates_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("return_rates".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_return_rates_null();
+    let null = absent.return_rates_null();
     assert!(::std::matches!(null.return_rates, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -60406,7 +60400,7 @@ fn plaid_transfer_metrics_get_response_authorization_usage_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("authorization_usage".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_authorization_usage_null();
+    let null = absent.authorization_usage_null();
     assert!(::std::matches!(null.authorization_usage, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -60441,7 +60435,7 @@ fn plaid_transfer_metrics_get_return_rates_last_60d_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("last_60d".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_last_60d_null();
+    let null = absent.last_60d_null();
     assert!(::std::matches!(null.last_60d, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -60478,7 +60472,7 @@ fn plaid_transfer_create_body_user_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("user".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_user_null();
+    let null = absent.user_null();
     assert!(::std::matches!(null.user, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -60513,7 +60507,7 @@ fn plaid_transfer_create_body_metadata_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("metadata".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_metadata_null();
+    let null = absent.metadata_null();
     assert!(::std::matches!(null.metadata, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -60553,7 +60547,7 @@ fn plaid_transfer_create_body_origination_account_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("origination_account_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_origination_account_id_null();
+    let null = absent.origination_account_id_null();
     assert!(::std::matches!(null.origination_account_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -60591,7 +60585,7 @@ fn plaid_transfer_create_body_test_clock_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("test_clock_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_test_clock_id_null();
+    let null = absent.test_clock_id_null();
     assert!(::std::matches!(null.test_clock_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -60630,7 +60624,7 @@ fn plaid_transfer_recurring_create_body_funding_account_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("funding_account_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_funding_account_id_null();
+    let null = absent.funding_account_id_null();
     assert!(::std::matches!(null.funding_account_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -60668,7 +60662,7 @@ fn plaid_transfer_recurring_create_body_user_present_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("user_present".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_user_present_null();
+    let null = absent.user_present_null();
     assert!(::std::matches!(null.user_present, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -60706,7 +60700,7 @@ fn plaid_transfer_recurring_create_body_test_clock_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("test_clock_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_test_clock_id_null();
+    let null = absent.test_clock_id_null();
     assert!(::std::matches!(null.test_clock_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -60744,7 +60738,7 @@ fn plaid_transfer_recurring_create_response_recurring_transfer_absent_or_null() 
         .as_object_mut()
         .expect("an object")
         .insert("recurring_transfer".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_recurring_transfer_null();
+    let null = absent.recurring_transfer_null();
     assert!(::std::matches!(null.recurring_transfer, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -60782,7 +60776,7 @@ fn plaid_transfer_recurring_create_response_decision_rationale_absent_or_null() 
         .as_object_mut()
         .expect("an object")
         .insert("decision_rationale".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_decision_rationale_null();
+    let null = absent.decision_rationale_null();
     assert!(::std::matches!(null.decision_rationale, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -60817,7 +60811,7 @@ fn plaid_transfer_list_body_start_date_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("start_date".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_start_date_null();
+    let null = absent.start_date_null();
     assert!(::std::matches!(null.start_date, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -60851,7 +60845,7 @@ fn plaid_transfer_list_body_end_date_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("end_date".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_end_date_null();
+    let null = absent.end_date_null();
     assert!(::std::matches!(null.end_date, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -60888,7 +60882,7 @@ fn plaid_transfer_list_body_origination_account_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("origination_account_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_origination_account_id_null();
+    let null = absent.origination_account_id_null();
     assert!(::std::matches!(null.origination_account_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -60923,7 +60917,7 @@ fn plaid_transfer_list_body_originator_client_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("originator_client_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_originator_client_id_null();
+    let null = absent.originator_client_id_null();
     assert!(::std::matches!(null.originator_client_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -60958,7 +60952,7 @@ fn plaid_transfer_list_body_funding_account_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("funding_account_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_funding_account_id_null();
+    let null = absent.funding_account_id_null();
     assert!(::std::matches!(null.funding_account_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -60993,7 +60987,7 @@ fn plaid_transfer_recurring_list_body_start_time_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("start_time".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_start_time_null();
+    let null = absent.start_time_null();
     assert!(::std::matches!(null.start_time, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -61027,7 +61021,7 @@ fn plaid_transfer_recurring_list_body_end_time_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("end_time".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_end_time_null();
+    let null = absent.end_time_null();
     assert!(::std::matches!(null.end_time, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -61061,7 +61055,7 @@ fn plaid_transfer_recurring_list_body_funding_account_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("funding_account_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_funding_account_id_null();
+    let null = absent.funding_account_id_null();
     assert!(::std::matches!(null.funding_account_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -61098,7 +61092,7 @@ fn plaid_transfer_cancel_body_originator_client_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("originator_client_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_originator_client_id_null();
+    let null = absent.originator_client_id_null();
     assert!(::std::matches!(null.originator_client_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -61133,7 +61127,7 @@ fn plaid_transfer_event_list_body_start_date_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("start_date".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_start_date_null();
+    let null = absent.start_date_null();
     assert!(::std::matches!(null.start_date, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -61167,7 +61161,7 @@ fn plaid_transfer_event_list_body_end_date_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("end_date".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_end_date_null();
+    let null = absent.end_date_null();
     assert!(::std::matches!(null.end_date, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -61201,7 +61195,7 @@ fn plaid_transfer_event_list_body_transfer_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("transfer_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_transfer_id_null();
+    let null = absent.transfer_id_null();
     assert!(::std::matches!(null.transfer_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -61235,7 +61229,7 @@ fn plaid_transfer_event_list_body_account_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("account_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_account_id_null();
+    let null = absent.account_id_null();
     assert!(::std::matches!(null.account_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -61269,7 +61263,7 @@ fn plaid_transfer_event_list_body_transfer_type_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("transfer_type".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_transfer_type_null();
+    let null = absent.transfer_type_null();
     assert!(::std::matches!(null.transfer_type, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -61304,7 +61298,7 @@ fn plaid_transfer_event_list_body_count_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("count".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_count_null();
+    let null = absent.count_null();
     assert!(::std::matches!(null.count, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -61336,7 +61330,7 @@ fn plaid_transfer_event_list_body_offset_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("offset".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_offset_null();
+    let null = absent.offset_null();
     assert!(::std::matches!(null.offset, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -61373,7 +61367,7 @@ fn plaid_transfer_event_list_body_origination_account_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("origination_account_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_origination_account_id_null();
+    let null = absent.origination_account_id_null();
     assert!(::std::matches!(null.origination_account_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -61408,7 +61402,7 @@ fn plaid_transfer_event_list_body_originator_client_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("originator_client_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_originator_client_id_null();
+    let null = absent.originator_client_id_null();
     assert!(::std::matches!(null.originator_client_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -61443,7 +61437,7 @@ fn plaid_transfer_event_list_body_funding_account_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("funding_account_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_funding_account_id_null();
+    let null = absent.funding_account_id_null();
     assert!(::std::matches!(null.funding_account_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -61481,7 +61475,7 @@ fn plaid_transfer_event_ledger_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("ledger_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_ledger_id_null();
+    let null = absent.ledger_id_null();
     assert!(::std::matches!(null.ledger_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -61518,7 +61512,7 @@ fn plaid_transfer_event_intent_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("intent_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_intent_id_null();
+    let null = absent.intent_id_null();
     assert!(::std::matches!(null.intent_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -61555,7 +61549,7 @@ fn plaid_transfer_event_wire_return_fee_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("wire_return_fee".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_wire_return_fee_null();
+    let null = absent.wire_return_fee_null();
     assert!(::std::matches!(null.wire_return_fee, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -61590,7 +61584,7 @@ fn plaid_transfer_ledger_event_list_body_originator_client_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("originator_client_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_originator_client_id_null();
+    let null = absent.originator_client_id_null();
     assert!(::std::matches!(null.originator_client_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -61625,7 +61619,7 @@ fn plaid_transfer_ledger_event_list_body_start_date_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("start_date".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_start_date_null();
+    let null = absent.start_date_null();
     assert!(::std::matches!(null.start_date, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -61659,7 +61653,7 @@ fn plaid_transfer_ledger_event_list_body_end_date_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("end_date".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_end_date_null();
+    let null = absent.end_date_null();
     assert!(::std::matches!(null.end_date, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -61693,7 +61687,7 @@ fn plaid_transfer_ledger_event_list_body_ledger_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("ledger_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_ledger_id_null();
+    let null = absent.ledger_id_null();
     assert!(::std::matches!(null.ledger_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -61727,7 +61721,7 @@ fn plaid_transfer_ledger_event_list_body_ledger_event_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("ledger_event_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_ledger_event_id_null();
+    let null = absent.ledger_event_id_null();
     assert!(::std::matches!(null.ledger_event_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -61762,7 +61756,7 @@ fn plaid_transfer_ledger_event_list_body_source_type_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("source_type".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_source_type_null();
+    let null = absent.source_type_null();
     assert!(::std::matches!(null.source_type, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -61796,7 +61790,7 @@ fn plaid_transfer_ledger_event_list_body_source_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("source_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_source_id_null();
+    let null = absent.source_id_null();
     assert!(::std::matches!(null.source_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -61830,7 +61824,7 @@ fn plaid_transfer_ledger_event_list_body_count_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("count".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_count_null();
+    let null = absent.count_null();
     assert!(::std::matches!(null.count, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -61862,7 +61856,7 @@ fn plaid_transfer_ledger_event_list_body_offset_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("offset".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_offset_null();
+    let null = absent.offset_null();
     assert!(::std::matches!(null.offset, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -61899,7 +61893,7 @@ fn plaid_transfer_ledger_event_transfer_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("transfer_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_transfer_id_null();
+    let null = absent.transfer_id_null();
     assert!(::std::matches!(null.transfer_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -61936,7 +61930,7 @@ fn plaid_transfer_ledger_event_refund_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("refund_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_refund_id_null();
+    let null = absent.refund_id_null();
     assert!(::std::matches!(null.refund_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -61973,7 +61967,7 @@ fn plaid_transfer_ledger_event_sweep_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("sweep_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_sweep_id_null();
+    let null = absent.sweep_id_null();
     assert!(::std::matches!(null.sweep_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -62008,7 +62002,7 @@ fn plaid_transfer_event_sync_body_count_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("count".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_count_null();
+    let null = absent.count_null();
     assert!(::std::matches!(null.count, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -62040,7 +62034,7 @@ fn plaid_transfer_sweep_list_body_start_date_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("start_date".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_start_date_null();
+    let null = absent.start_date_null();
     assert!(::std::matches!(null.start_date, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -62074,7 +62068,7 @@ fn plaid_transfer_sweep_list_body_end_date_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("end_date".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_end_date_null();
+    let null = absent.end_date_null();
     assert!(::std::matches!(null.end_date, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -62108,7 +62102,7 @@ fn plaid_transfer_sweep_list_body_count_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("count".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_count_null();
+    let null = absent.count_null();
     assert!(::std::matches!(null.count, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -62140,7 +62134,7 @@ fn plaid_transfer_sweep_list_body_amount_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("amount".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_amount_null();
+    let null = absent.amount_null();
     assert!(::std::matches!(null.amount, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -62174,7 +62168,7 @@ fn plaid_transfer_sweep_list_body_status_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("status".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_status_null();
+    let null = absent.status_null();
     assert!(::std::matches!(null.status, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -62208,7 +62202,7 @@ fn plaid_transfer_sweep_list_body_originator_client_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("originator_client_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_originator_client_id_null();
+    let null = absent.originator_client_id_null();
     assert!(::std::matches!(null.originator_client_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -62243,7 +62237,7 @@ fn plaid_transfer_sweep_list_body_funding_account_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("funding_account_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_funding_account_id_null();
+    let null = absent.funding_account_id_null();
     assert!(::std::matches!(null.funding_account_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -62278,7 +62272,7 @@ fn plaid_transfer_sweep_list_body_transfer_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("transfer_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_transfer_id_null();
+    let null = absent.transfer_id_null();
     assert!(::std::matches!(null.transfer_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -62312,7 +62306,7 @@ fn plaid_transfer_sweep_list_body_trigger_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("trigger".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_trigger_null();
+    let null = absent.trigger_null();
     assert!(::std::matches!(null.trigger, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -62349,7 +62343,7 @@ fn plaid_transfer_intent_create_body_account_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("account_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_account_id_null();
+    let null = absent.account_id_null();
     assert!(::std::matches!(null.account_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -62386,7 +62380,7 @@ fn plaid_transfer_intent_create_body_funding_account_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("funding_account_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_funding_account_id_null();
+    let null = absent.funding_account_id_null();
     assert!(::std::matches!(null.funding_account_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -62427,7 +62421,7 @@ fn plaid_transfer_intent_create_body_origination_account_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("origination_account_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_origination_account_id_null();
+    let null = absent.origination_account_id_null();
     assert!(::std::matches!(null.origination_account_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -62465,7 +62459,7 @@ fn plaid_transfer_intent_create_body_metadata_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("metadata".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_metadata_null();
+    let null = absent.metadata_null();
     assert!(::std::matches!(null.metadata, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -62502,7 +62496,7 @@ fn plaid_transfer_intent_create_body_require_guarantee_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("require_guarantee".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_require_guarantee_null();
+    let null = absent.require_guarantee_null();
     assert!(::std::matches!(null.require_guarantee, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -62540,7 +62534,7 @@ fn plaid_transfer_intent_create_account_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("account_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_account_id_null();
+    let null = absent.account_id_null();
     assert!(::std::matches!(null.account_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -62577,7 +62571,7 @@ fn plaid_transfer_intent_create_metadata_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("metadata".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_metadata_null();
+    let null = absent.metadata_null();
     assert!(::std::matches!(null.metadata, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -62614,7 +62608,7 @@ fn plaid_transfer_intent_create_require_guarantee_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("require_guarantee".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_require_guarantee_null();
+    let null = absent.require_guarantee_null();
     assert!(::std::matches!(null.require_guarantee, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -62652,7 +62646,7 @@ fn plaid_transfer_intent_get_account_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("account_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_account_id_null();
+    let null = absent.account_id_null();
     assert!(::std::matches!(null.account_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -62689,7 +62683,7 @@ fn plaid_transfer_intent_get_metadata_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("metadata".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_metadata_null();
+    let null = absent.metadata_null();
     assert!(::std::matches!(null.metadata, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -62726,7 +62720,7 @@ fn plaid_transfer_intent_get_require_guarantee_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("require_guarantee".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_require_guarantee_null();
+    let null = absent.require_guarantee_null();
     assert!(::std::matches!(null.require_guarantee, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -62761,7 +62755,7 @@ fn plaid_transfer_repayment_list_body_start_date_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("start_date".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_start_date_null();
+    let null = absent.start_date_null();
     assert!(::std::matches!(null.start_date, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -62795,7 +62789,7 @@ fn plaid_transfer_repayment_list_body_end_date_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("end_date".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_end_date_null();
+    let null = absent.end_date_null();
     assert!(::std::matches!(null.end_date, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -62829,7 +62823,7 @@ fn plaid_transfer_repayment_list_body_count_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("count".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_count_null();
+    let null = absent.count_null();
     assert!(::std::matches!(null.count, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -62862,7 +62856,7 @@ fn plaid_transfer_repayment_return_list_body_count_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("count".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_count_null();
+    let null = absent.count_null();
     assert!(::std::matches!(null.count, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -62899,7 +62893,7 @@ fn plaid_transfer_originator_diligence_credit_usage_configuration_absent_or_null
         .as_object_mut()
         .expect("an object")
         .insert("credit_usage_configuration".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_credit_usage_configuration_null();
+    let null = absent.credit_usage_configuration_null();
     assert!(::std::matches!(null.credit_usage_configuration, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -62939,7 +62933,7 @@ fn plaid_transfer_originator_diligence_debit_usage_configuration_absent_or_null(
         .as_object_mut()
         .expect("an object")
         .insert("debit_usage_configuration".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_debit_usage_configuration_null();
+    let null = absent.debit_usage_configuration_null();
     assert!(::std::matches!(null.debit_usage_configuration, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -62974,7 +62968,7 @@ fn plaid_transfer_platform_requirement_person_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("person_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_person_id_null();
+    let null = absent.person_id_null();
     assert!(::std::matches!(null.person_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -63008,7 +63002,7 @@ fn plaid_transfer_originator_list_body_count_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("count".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_count_null();
+    let null = absent.count_null();
     assert!(::std::matches!(null.count, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -63040,7 +63034,7 @@ fn plaid_transfer_originator_list_body_offset_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("offset".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_offset_null();
+    let null = absent.offset_null();
     assert!(::std::matches!(null.offset, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -63074,7 +63068,7 @@ fn plaid_refresh_result_error_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("error".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_error_null();
+    let null = absent.error_null();
     assert!(::std::matches!(null.error, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -63106,7 +63100,7 @@ fn plaid_client_user_identity_name_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_name_null();
+    let null = absent.name_null();
     assert!(::std::matches!(null.name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -63138,7 +63132,7 @@ fn plaid_client_user_identity_date_of_birth_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("date_of_birth".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_date_of_birth_null();
+    let null = absent.date_of_birth_null();
     assert!(::std::matches!(null.date_of_birth, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -63176,7 +63170,7 @@ fn plaid_user_get_response_identity_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("identity".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_identity_null();
+    let null = absent.identity_null();
     assert!(::std::matches!(null.identity, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -63213,7 +63207,7 @@ fn plaid_user_products_terminate_body_reason_note_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("reason_note".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_reason_note_null();
+    let null = absent.reason_note_null();
     assert!(::std::matches!(null.reason_note, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -63250,7 +63244,7 @@ fn plaid_user_third_party_token_create_body_expiration_time_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("expiration_time".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_expiration_time_null();
+    let null = absent.expiration_time_null();
     assert!(::std::matches!(null.expiration_time, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -63290,7 +63284,7 @@ fn plaid_user_account_session_get_response_identity_edit_history_absent_or_null(
         .as_object_mut()
         .expect("an object")
         .insert("identity_edit_history".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_identity_edit_history_null();
+    let null = absent.identity_edit_history_null();
     assert!(::std::matches!(null.identity_edit_history, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -63325,7 +63319,7 @@ fn plaid_user_account_identity_name_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("name".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_name_null();
+    let null = absent.name_null();
     assert!(::std::matches!(null.name, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -63357,7 +63351,7 @@ fn plaid_user_account_identity_address_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("address".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_address_null();
+    let null = absent.address_null();
     assert!(::std::matches!(null.address, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -63391,7 +63385,7 @@ fn plaid_user_account_identity_email_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("email".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_email_null();
+    let null = absent.email_null();
     assert!(::std::matches!(null.email, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -63423,7 +63417,7 @@ fn plaid_user_account_identity_date_of_birth_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("date_of_birth".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_date_of_birth_null();
+    let null = absent.date_of_birth_null();
     assert!(::std::matches!(null.date_of_birth, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -63458,7 +63452,7 @@ fn plaid_user_account_identity_ssn_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("ssn".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_ssn_null();
+    let null = absent.ssn_null();
     assert!(::std::matches!(null.ssn, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -63490,7 +63484,7 @@ fn plaid_user_account_identity_ssn_last_4_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("ssn_last_4".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_ssn_last_4_null();
+    let null = absent.ssn_last_4_null();
     assert!(::std::matches!(null.ssn_last_4, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -63524,7 +63518,7 @@ fn plaid_user_account_identity_address_city_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("city".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_city_null();
+    let null = absent.city_null();
     assert!(::std::matches!(null.city, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -63556,7 +63550,7 @@ fn plaid_user_account_identity_address_region_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("region".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_region_null();
+    let null = absent.region_null();
     assert!(::std::matches!(null.region, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -63590,7 +63584,7 @@ fn plaid_user_account_identity_address_street_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("street".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_street_null();
+    let null = absent.street_null();
     assert!(::std::matches!(null.street, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -63624,7 +63618,7 @@ fn plaid_user_account_identity_address_street2_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("street2".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_street2_null();
+    let null = absent.street2_null();
     assert!(::std::matches!(null.street2, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -63658,7 +63652,7 @@ fn plaid_user_account_identity_address_postal_code_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("postal_code".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_postal_code_null();
+    let null = absent.postal_code_null();
     assert!(::std::matches!(null.postal_code, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -63692,7 +63686,7 @@ fn plaid_user_account_identity_address_country_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("country".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_country_null();
+    let null = absent.country_null();
     assert!(::std::matches!(null.country, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -63726,7 +63720,7 @@ fn plaid_user_account_identity_edit_history_official_document_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("official_document".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_official_document_null();
+    let null = absent.official_document_null();
     assert!(::std::matches!(null.official_document, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -63761,7 +63755,7 @@ fn plaid_wallet_numbers_bacs_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("bacs".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_bacs_null();
+    let null = absent.bacs_null();
     assert!(::std::matches!(null.bacs, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -63793,7 +63787,7 @@ fn plaid_wallet_numbers_international_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("international".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_international_null();
+    let null = absent.international_null();
     assert!(::std::matches!(null.international, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -63833,7 +63827,7 @@ fn plaid_wallet_transaction_execute_body_originating_fund_source_absent_or_null(
         .as_object_mut()
         .expect("an object")
         .insert("originating_fund_source".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_originating_fund_source_null();
+    let null = absent.originating_fund_source_null();
     assert!(::std::matches!(null.originating_fund_source, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -63871,7 +63865,7 @@ fn plaid_wallet_transaction_counterparty_address_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("address".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_address_null();
+    let null = absent.address_null();
     assert!(::std::matches!(null.address, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -63908,7 +63902,7 @@ fn plaid_wallet_transaction_counterparty_date_of_birth_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("date_of_birth".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_date_of_birth_null();
+    let null = absent.date_of_birth_null();
     assert!(::std::matches!(null.date_of_birth, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -63943,7 +63937,7 @@ fn plaid_wallet_transaction_counterparty_numbers_international_absent_or_null() 
         .as_object_mut()
         .expect("an object")
         .insert("international".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_international_null();
+    let null = absent.international_null();
     assert!(::std::matches!(null.international, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -63981,7 +63975,7 @@ fn plaid_wallet_transaction_get_response_scheme_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("scheme".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_scheme_null();
+    let null = absent.scheme_null();
     assert!(::std::matches!(null.scheme, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -64020,7 +64014,7 @@ fn plaid_wallet_transaction_get_response_payee_verification_status_absent_or_nul
         .as_object_mut()
         .expect("an object")
         .insert("payee_verification_status".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_payee_verification_status_null();
+    let null = absent.payee_verification_status_null();
     assert!(::std::matches!(null.payee_verification_status, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -64058,7 +64052,7 @@ fn plaid_wallet_transaction_get_response_payment_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("payment_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_payment_id_null();
+    let null = absent.payment_id_null();
     assert!(::std::matches!(null.payment_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -64095,7 +64089,7 @@ fn plaid_wallet_transaction_get_response_failure_reason_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("failure_reason".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_failure_reason_null();
+    let null = absent.failure_reason_null();
     assert!(::std::matches!(null.failure_reason, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -64133,7 +64127,7 @@ fn plaid_wallet_transaction_get_response_error_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("error".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_error_null();
+    let null = absent.error_null();
     assert!(::std::matches!(null.error, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -64166,7 +64160,7 @@ fn plaid_wallet_transaction_list_body_options_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("options".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_options_null();
+    let null = absent.options_null();
     assert!(::std::matches!(null.options, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -64203,7 +64197,7 @@ fn plaid_wallet_transaction_scheme_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("scheme".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_scheme_null();
+    let null = absent.scheme_null();
     assert!(::std::matches!(null.scheme, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -64242,7 +64236,7 @@ fn plaid_wallet_transaction_payee_verification_status_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("payee_verification_status".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_payee_verification_status_null();
+    let null = absent.payee_verification_status_null();
     assert!(::std::matches!(null.payee_verification_status, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -64280,7 +64274,7 @@ fn plaid_wallet_transaction_payment_id_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("payment_id".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_payment_id_null();
+    let null = absent.payment_id_null();
     assert!(::std::matches!(null.payment_id, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -64317,7 +64311,7 @@ fn plaid_wallet_transaction_failure_reason_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("failure_reason".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_failure_reason_null();
+    let null = absent.failure_reason_null();
     assert!(::std::matches!(null.failure_reason, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -64355,7 +64349,7 @@ fn plaid_wallet_transaction_error_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("error".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_error_null();
+    let null = absent.error_null();
     assert!(::std::matches!(null.error, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -64390,7 +64384,7 @@ fn plaid_entity_watchlist_search_terms_document_number_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("document_number".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_document_number_null();
+    let null = absent.document_number_null();
     assert!(::std::matches!(null.document_number, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -64428,7 +64422,7 @@ fn plaid_entity_watchlist_search_terms_email_address_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("email_address".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_email_address_null();
+    let null = absent.email_address_null();
     assert!(::std::matches!(null.email_address, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -64466,7 +64460,7 @@ fn plaid_entity_watchlist_search_terms_country_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("country".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_country_null();
+    let null = absent.country_null();
     assert!(::std::matches!(null.country, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -64503,7 +64497,7 @@ fn plaid_entity_watchlist_search_terms_phone_number_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("phone_number".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_phone_number_null();
+    let null = absent.phone_number_null();
     assert!(::std::matches!(null.phone_number, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -64541,7 +64535,7 @@ fn plaid_entity_watchlist_search_terms_url_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("url".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_url_null();
+    let null = absent.url_null();
     assert!(::std::matches!(null.url, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -64576,7 +64570,7 @@ fn plaid_watchlist_screening_entity_history_list_body_cursor_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("cursor".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_cursor_null();
+    let null = absent.cursor_null();
     assert!(::std::matches!(null.cursor, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -64613,7 +64607,7 @@ fn plaid_watchlist_screening_entity_hit_list_body_cursor_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("cursor".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_cursor_null();
+    let null = absent.cursor_null();
     assert!(::std::matches!(null.cursor, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -64650,7 +64644,7 @@ fn plaid_watchlist_screening_entity_list_body_cursor_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("cursor".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_cursor_null();
+    let null = absent.cursor_null();
     assert!(::std::matches!(null.cursor, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -64684,7 +64678,7 @@ fn plaid_watchlist_screening_entity_program_list_body_cursor_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("cursor".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_cursor_null();
+    let null = absent.cursor_null();
     assert!(::std::matches!(null.cursor, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -64721,7 +64715,7 @@ fn plaid_watchlist_screening_entity_review_create_body_comment_absent_or_null() 
         .as_object_mut()
         .expect("an object")
         .insert("comment".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_comment_null();
+    let null = absent.comment_null();
     assert!(::std::matches!(null.comment, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -64758,7 +64752,7 @@ fn plaid_watchlist_screening_entity_review_list_body_cursor_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("cursor".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_cursor_null();
+    let null = absent.cursor_null();
     assert!(::std::matches!(null.cursor, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -64795,7 +64789,7 @@ fn plaid_watchlist_screening_entity_update_body_search_terms_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("search_terms".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_search_terms_null();
+    let null = absent.search_terms_null();
     assert!(::std::matches!(null.search_terms, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -64833,7 +64827,7 @@ fn plaid_watchlist_screening_entity_update_body_reset_fields_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("reset_fields".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_reset_fields_null();
+    let null = absent.reset_fields_null();
     assert!(::std::matches!(null.reset_fields, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -64871,7 +64865,7 @@ fn plaid_watchlist_screening_individual_history_list_body_cursor_absent_or_null(
         .as_object_mut()
         .expect("an object")
         .insert("cursor".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_cursor_null();
+    let null = absent.cursor_null();
     assert!(::std::matches!(null.cursor, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -64908,7 +64902,7 @@ fn plaid_watchlist_screening_individual_hit_list_body_cursor_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("cursor".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_cursor_null();
+    let null = absent.cursor_null();
     assert!(::std::matches!(null.cursor, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -64945,7 +64939,7 @@ fn plaid_watchlist_screening_individual_list_body_cursor_absent_or_null() {
         .as_object_mut()
         .expect("an object")
         .insert("cursor".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_cursor_null();
+    let null = absent.cursor_null();
     assert!(::std::matches!(null.cursor, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -64979,7 +64973,7 @@ fn plaid_watchlist_screening_individual_program_list_body_cursor_absent_or_null(
         .as_object_mut()
         .expect("an object")
         .insert("cursor".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_cursor_null();
+    let null = absent.cursor_null();
     assert!(::std::matches!(null.cursor, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -65016,7 +65010,7 @@ fn plaid_watchlist_screening_individual_review_create_body_comment_absent_or_nul
         .as_object_mut()
         .expect("an object")
         .insert("comment".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_comment_null();
+    let null = absent.comment_null();
     assert!(::std::matches!(null.comment, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -65053,7 +65047,7 @@ fn plaid_watchlist_screening_individual_review_list_body_cursor_absent_or_null()
         .as_object_mut()
         .expect("an object")
         .insert("cursor".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_cursor_null();
+    let null = absent.cursor_null();
     assert!(::std::matches!(null.cursor, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -65090,7 +65084,7 @@ fn plaid_watchlist_screening_individual_update_body_search_terms_absent_or_null(
         .as_object_mut()
         .expect("an object")
         .insert("search_terms".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_search_terms_null();
+    let null = absent.search_terms_null();
     assert!(::std::matches!(null.search_terms, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,
@@ -65128,7 +65122,7 @@ fn plaid_watchlist_screening_individual_update_body_reset_fields_absent_or_null(
         .as_object_mut()
         .expect("an object")
         .insert("reset_fields".to_owned(), ::serde_json::Value::Null);
-    let null = absent.with_reset_fields_null();
+    let null = absent.reset_fields_null();
     assert!(::std::matches!(null.reset_fields, Some(None)));
     assert_eq!(
         ::serde_json::to_value(& null).expect("encodes"), with_null,

@@ -7,7 +7,7 @@ use crate::names;
 use super::meta::{meta_ident, operation_defaults, operation_meta, provider_meta, recording_meta};
 use crate::render::Piece;
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, ToTokens};
 
 /// The client file of a provider, made lazily piece by piece (see [`Piece`]): the per-operation
 /// parts are made as they are printed.
@@ -170,6 +170,41 @@ fn builder(p: &ir::Provider) -> TokenStream {
             }
         }
     });
+    let string = quote! { String };
+    let mut settings: Vec<(String, TokenStream)> = vec![
+        ("environment".to_owned(), quote! { Environment }),
+        ("base_url".to_owned(), string.clone()),
+    ];
+    settings.extend(p.variables.iter().map(|v| (v.setter.clone(), ident(&v.type_name).into_token_stream())));
+    settings.extend(credential_setter_types(&p.auth));
+    settings.extend(p.inputs.iter().map(|i| (i.name.clone(), string.clone())));
+    settings.extend(p.hosts.iter().map(|h| (format!("{}_url", h.name), string.clone())));
+    settings.extend(p.headers.iter().map(|h| (h.setter.clone(), string.clone())));
+    settings.extend([
+        ("retry".to_owned(), quote! { ::linkspec_runtime::RetryPolicy }),
+        ("clock".to_owned(), quote! { ::std::sync::Arc<dyn ::linkspec_runtime::Clock> }),
+        ("timeout".to_owned(), quote! { ::std::time::Duration }),
+        ("connect_timeout".to_owned(), quote! { ::std::time::Duration }),
+        ("max_body_bytes".to_owned(), quote! { usize }),
+        ("http_client".to_owned(), quote! { ::linkspec_runtime::reqwest::Client }),
+    ]);
+    let option_setters = settings.iter().map(|(setter, ty)| {
+        let twin = ident(&names::option_setter(setter));
+        let doc = doc_lines(&format!(
+            "[`{setter}`](Self::{setter}) with the value when given `Some`; `None` leaves the setting as it was (a value a config may or may not hold, without an `if let`)."
+        ));
+        let setter = ident(setter);
+        quote! {
+            #doc
+            #[must_use]
+            pub fn #twin(self, value: Option<#ty>) -> Self {
+                match value {
+                    Some(value) => self.#setter(value),
+                    None => self,
+                }
+            }
+        }
+    });
     let builder_doc = format!(" Configures a {title} [`Client`]: environment or base URL, credentials, retries, timeouts.");
     quote! {
         #[doc = #builder_doc]
@@ -253,6 +288,8 @@ fn builder(p: &ir::Provider) -> TokenStream {
                 self
             }
 
+            #(#option_setters)*
+
             /// Applies settings given as data (a config file, a test case): environment or base
             /// URL, placeholders, headers, credentials, timeouts. Names the spec does not declare
             /// are refused.
@@ -284,6 +321,22 @@ fn builder(p: &ir::Provider) -> TokenStream {
                 ClientBuilder::build(self)
             }
         }
+    }
+}
+
+/// The names of the builder methods that take a scheme's credentials, with the type each
+/// `set_` twin takes.
+fn credential_setter_types(auth: &ir::Auth) -> Vec<(String, TokenStream)> {
+    let string = || quote! { String };
+    match auth {
+        ir::Auth::Bearer { setter } | ir::Auth::Header { setter, .. } => vec![(setter.clone(), string())],
+        ir::Auth::KeyPair { .. } => vec![
+            ("client_id".to_owned(), string()),
+            ("secret".to_owned(), string()),
+            ("credentials_in".to_owned(), quote! { ::linkspec_runtime::KeyPairPlacement }),
+        ],
+        ir::Auth::Basic { user, password } => vec![(user.clone(), string()), (password.clone(), string())],
+        ir::Auth::Named { schemes, .. } => schemes.iter().flat_map(|(_, scheme)| credential_setter_types(scheme)).collect(),
     }
 }
 
@@ -740,11 +793,18 @@ fn request_type(op: &ir::Operation) -> TokenStream {
     let body_setter = op.body.as_ref().filter(|_| op.body_optional).map(|b| {
         let ty = ident(b);
         let setter = ident(names::REQUEST_BODY);
+        let twin = ident(&names::option_setter(names::REQUEST_BODY));
         quote! {
             /// Sets the body; without it, the call sends none.
             #[must_use]
             pub fn #setter(mut self, body: #ty) -> Self {
                 self.body = Some(body);
+                self
+            }
+            /// Sets the body when given `Some`; `None` sends none.
+            #[must_use]
+            pub fn #twin(mut self, body: Option<#ty>) -> Self {
+                self.body = body;
                 self
             }
         }
@@ -757,11 +817,23 @@ fn request_type(op: &ir::Operation) -> TokenStream {
             TypeRef::String => (quote! { impl Into<String> }, quote! { value.into() }),
             _ => (type_tokens(&param.ty), quote! { value }),
         };
+        let twin = ident(&names::option_setter(&param.rust));
+        let plain = type_tokens(&param.ty);
+        let twin_doc = doc_lines(&format!(
+            "Sets `{}` when given `Some`, as [`{}`](Self::{}) does; `None` leaves it unset.",
+            param.wire, param.rust, param.rust
+        ));
         quote! {
             #[doc = #doc]
             #[must_use]
             pub fn #fname(mut self, value: #arg) -> Self {
                 self.#fname = Some(#value);
+                self
+            }
+            #twin_doc
+            #[must_use]
+            pub fn #twin(mut self, value: Option<#plain>) -> Self {
+                self.#fname = value;
                 self
             }
         }

@@ -151,7 +151,8 @@ fn catch_all_field(m: &ir::Model) -> TokenStream {
     }
 }
 
-/// `new` taking the required fields, and a `with_` setter per optional field.
+/// `new` taking the required fields; per optional field a setter named after it and `set_`
+/// taking an `Option` (and `<field>_null` when the field is nullable).
 fn constructor(m: &ir::Model) -> TokenStream {
     let name = ident(&m.name);
     let required: Vec<&ir::Field> = m.fields.iter().filter(|f| !f.optional).collect();
@@ -180,15 +181,34 @@ fn constructor(m: &ir::Model) -> TokenStream {
     let setters = m.fields.iter().filter(|f| f.optional).map(|f| {
         let fname = ident(&f.rust);
         let setter = ident(&names::model_setter(&f.rust));
-        let mut ty = type_tokens(&f.ty);
-        if f.boxed {
-            ty = quote! { Box<#ty> };
-        }
+        let option_setter = ident(&names::option_setter(&f.rust));
+        let plain = type_tokens(&f.ty);
+        let ty = if f.boxed { quote! { Box<#plain> } } else { plain.clone() };
         let (arg_ty, value) = match (&f.ty, f.boxed) {
             (TypeRef::String, false) => (quote! { impl Into<String> }, quote! { value.into() }),
             _ => (ty, quote! { value }),
         };
+        // `set_x(Option<T>)`: `Some` sets like `x`, `None` leaves the field out.
+        let wrap = match (f.boxed, f.nullable) {
+            (false, false) => quote! { value },
+            (true, false) => quote! { value.map(Box::new) },
+            (false, true) => quote! { value.map(Some) },
+            (true, true) => quote! { value.map(|v| Some(Box::new(v))) },
+        };
         let deprecated = deprecated_attr(f.deprecated.as_ref());
+        let option_doc = doc_lines(&format!(
+            "Sets `{}` when given `Some`, as [`{setter}`](Self::{setter}) does; `None` leaves it out.",
+            f.rust
+        ));
+        let option = quote! {
+            #option_doc
+            #deprecated
+            #[must_use]
+            pub fn #option_setter(mut self, value: Option<#plain>) -> Self {
+                self.#fname = #wrap;
+                self
+            }
+        };
         if !f.nullable {
             let doc = format!(" Sets `{}`.", f.rust);
             return quote! {
@@ -199,6 +219,7 @@ fn constructor(m: &ir::Model) -> TokenStream {
                     self.#fname = Some(#value);
                     self
                 }
+                #option
             };
         }
         // Absent, null and a value are three different requests: a setter for each of the two
@@ -221,6 +242,7 @@ fn constructor(m: &ir::Model) -> TokenStream {
                 self.#fname = Some(Some(#value));
                 self
             }
+            #option
             #null_doc
             #deprecated
             #[must_use]

@@ -546,13 +546,16 @@ impl<'a> Schemas<'a> {
                     field.push("deprecated", Y::t());
                 }
                 // A Rust name where the wire name converts badly or two would clash.
-                // Names already taken: Rust field names, and setters (`with_a_null` of a
-                // nullable `a` is `with_` of a field `a_null`).
+                // Names already taken: Rust field names, the models' own methods, and setters
+                // (`a_null` of a nullable `a` is the setter of a field `a_null`; `set_a` of
+                // `a` is that of a field `set_a`).
                 let null_setter = ty.nullable && !required.contains(wire);
                 let free = |r: &str, names_: &HashMap<String, String>, setters_: &HashSet<String>| {
                     let taken = r == "unknown_keys"
+                        || names::MODEL_METHODS.contains(&r)
                         || names_.contains_key(r)
                         || setters_.contains(&names::model_setter(r))
+                        || setters_.contains(&names::option_setter(r))
                         || (null_setter && setters_.contains(&names::model_null_setter(r)));
                     !taken
                 };
@@ -568,6 +571,7 @@ impl<'a> Schemas<'a> {
                     }
                 };
                 setters.insert(names::model_setter(&rust));
+                setters.insert(names::option_setter(&rust));
                 if null_setter {
                     setters.insert(names::model_null_setter(&rust));
                 }

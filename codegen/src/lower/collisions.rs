@@ -113,18 +113,29 @@ pub(super) fn check_client_names(
     auth: Option<&ir::Auth>,
     operations: &[ir::Operation],
 ) {
-    let mut builder: BTreeMap<String, String> =
-        names::BUILDER_METHODS.iter().map(|m| ((*m).to_owned(), format!("the builder's own `{m}`"))).collect();
+    // Every setting's setter comes with `set_<setter>`, taking an `Option`.
+    let mut builder: BTreeMap<String, String> = names::BUILDER_METHODS
+        .iter()
+        .flat_map(|m| {
+            let twin = (!names::BUILDER_NON_SETTERS.contains(m)).then(|| names::option_setter(m));
+            std::iter::once((*m).to_owned()).chain(twin).map(move |n| (n, format!("the builder's own `{m}`")))
+        })
+        .collect();
     let mut claim = |lw: &mut Lowerer, method: &str, what: String, loc: Loc, help: &str| {
-        match builder.get(method) {
-            Some(other) => lw.error(
-                "LS0304",
-                loc,
-                format!("{what} needs the builder method `{method}`, already taken by {other}"),
-                help,
-            ),
-            None => {
-                builder.insert(method.to_owned(), what);
+        for method in [method.to_owned(), names::option_setter(method)] {
+            match builder.get(&method) {
+                Some(other) => {
+                    lw.error(
+                        "LS0304",
+                        loc,
+                        format!("{what} needs the builder method `{method}`, already taken by {other}"),
+                        help,
+                    );
+                    return;
+                }
+                None => {
+                    builder.insert(method, what.clone());
+                }
             }
         }
     };
@@ -215,8 +226,9 @@ pub(super) fn check_client_names(
     }
 }
 
-/// The setters of a model's optional fields (`with_x`, and `with_x_null` when `x` is nullable)
-/// must be distinct: field `a_null` next to a nullable `a` would give two `with_a_null`.
+/// The setters of a model's optional fields (`x`, `set_x`, and `x_null` when `x` is nullable)
+/// must be distinct and leave the model's own methods (`new`) alone: field `a_null` next to a
+/// nullable `a` would give two `a_null`, field `set_a` next to `a` two `set_a`.
 pub(super) fn check_model_setters(lw: &mut Lowerer, spec: &spec::Spec, models: &[ir::Model]) {
     // By name (the first of a name, as a search in order would find), for linear time.
     let mut specs = HashMap::new();
@@ -225,10 +237,11 @@ pub(super) fn check_model_setters(lw: &mut Lowerer, spec: &spec::Spec, models: &
     }
     for m in models {
         let Some(m_spec) = specs.get(m.name.as_str()) else { continue };
-        let mut taken: BTreeMap<String, String> = BTreeMap::new();
+        let mut taken: BTreeMap<String, String> =
+            names::MODEL_METHODS.iter().map(|n| ((*n).to_owned(), format!("the model's own `{n}`"))).collect();
         for f in m.fields.iter().filter(|f| f.optional) {
             let loc = m_spec.value.fields.0.iter().find(|(k, _)| k.value == f.wire).map(|(k, _)| Loc::at(k)).unwrap_or_default();
-            let mut setters = vec![(names::model_setter(&f.rust), "setter")];
+            let mut setters = vec![(names::model_setter(&f.rust), "setter"), (names::option_setter(&f.rust), "`Option` setter")];
             if f.nullable {
                 setters.push((names::model_null_setter(&f.rust), "`null` setter"));
             }
@@ -237,11 +250,11 @@ pub(super) fn check_model_setters(lw: &mut Lowerer, spec: &spec::Spec, models: &
                     Some(other) => lw.error(
                         "LS0304",
                         loc,
-                        format!("the {what} of `{}.{}` would be `{setter}`, already the setter of `{other}`", m.name, f.wire),
-                        "add `rust: <other_name>` to one of the two fields",
+                        format!("the {what} of `{}.{}` would be `{setter}`, already {other}", m.name, f.wire),
+                        "add `rust: <other_name>` to the field",
                     ),
                     None => {
-                        taken.insert(setter, f.wire.clone());
+                        taken.insert(setter, format!("the setter of `{}`", f.wire));
                     }
                 }
             }

@@ -178,6 +178,9 @@ pub(super) fn lower_params(lw: &mut Lowerer, path: &Sp<String>, params: &spec::E
     }
     let mut out = Vec::new();
     let mut seen_rust: BTreeMap<String, String> = BTreeMap::new();
+    // Setter names taken so far, with what takes each: the body's `Option` setter first.
+    let mut setter_owner: BTreeMap<String, String> =
+        BTreeMap::from([(names::option_setter(names::REQUEST_BODY), "the request body".to_owned())]);
     for (wire, p) in &params.0 {
         let pv = &p.value;
         let location = match pv.location.value.as_str() {
@@ -238,6 +241,24 @@ pub(super) fn lower_params(lw: &mut Lowerer, path: &Sp<String>, params: &spec::E
         if let Some(other) = seen_rust.insert(rust.clone(), wire.value.clone()) {
             lw.error("LS0304", Loc::at(wire), format!("parameters `{other}` and `{}` both become `{rust}` in Rust", wire.value), "add `rust: <other_name>` to one of them");
             continue;
+        }
+        // An optional parameter also has `set_<rust>`, taking an `Option`: it must not be the
+        // setter of another parameter (`set_limit` next to an optional `limit`).
+        let mut mine = vec![rust.clone()];
+        if !required {
+            mine.push(names::option_setter(&rust));
+        }
+        if let Some((setter, other)) = mine.iter().find_map(|m| setter_owner.get(m).map(|o| (m.clone(), o.clone()))) {
+            lw.error(
+                "LS0304",
+                Loc::at(wire),
+                format!("parameter `{}` would have the setter `{setter}`, already the setter of `{other}`", wire.value),
+                "add `rust: <other_name>` to one of them",
+            );
+            continue;
+        }
+        for m in mine {
+            setter_owner.insert(m, wire.value.clone());
         }
         let Some(ty) = parse_type(lw, &pv.ty, None) else { continue };
         let Ok(style) = param_style(lw, pv, location, &ty) else { continue };

@@ -218,6 +218,108 @@ impl ClientBuilder {
         self.transport = self.transport.http_client(client);
         self
     }
+    /// [`environment`](Self::environment) with the value when given `Some`; `None` leaves the setting as it was (a value a config may or may not hold, without an `if let`).
+    #[must_use]
+    pub fn set_environment(self, value: Option<Environment>) -> Self {
+        match value {
+            Some(value) => self.environment(value),
+            None => self,
+        }
+    }
+    /// [`base_url`](Self::base_url) with the value when given `Some`; `None` leaves the setting as it was (a value a config may or may not hold, without an `if let`).
+    #[must_use]
+    pub fn set_base_url(self, value: Option<String>) -> Self {
+        match value {
+            Some(value) => self.base_url(value),
+            None => self,
+        }
+    }
+    /// [`bearer_token`](Self::bearer_token) with the value when given `Some`; `None` leaves the setting as it was (a value a config may or may not hold, without an `if let`).
+    #[must_use]
+    pub fn set_bearer_token(self, value: Option<String>) -> Self {
+        match value {
+            Some(value) => self.bearer_token(value),
+            None => self,
+        }
+    }
+    /// [`client_id`](Self::client_id) with the value when given `Some`; `None` leaves the setting as it was (a value a config may or may not hold, without an `if let`).
+    #[must_use]
+    pub fn set_client_id(self, value: Option<String>) -> Self {
+        match value {
+            Some(value) => self.client_id(value),
+            None => self,
+        }
+    }
+    /// [`client_secret`](Self::client_secret) with the value when given `Some`; `None` leaves the setting as it was (a value a config may or may not hold, without an `if let`).
+    #[must_use]
+    pub fn set_client_secret(self, value: Option<String>) -> Self {
+        match value {
+            Some(value) => self.client_secret(value),
+            None => self,
+        }
+    }
+    /// [`moneykit_version`](Self::moneykit_version) with the value when given `Some`; `None` leaves the setting as it was (a value a config may or may not hold, without an `if let`).
+    #[must_use]
+    pub fn set_moneykit_version(self, value: Option<String>) -> Self {
+        match value {
+            Some(value) => self.moneykit_version(value),
+            None => self,
+        }
+    }
+    /// [`retry`](Self::retry) with the value when given `Some`; `None` leaves the setting as it was (a value a config may or may not hold, without an `if let`).
+    #[must_use]
+    pub fn set_retry(self, value: Option<::linkspec_runtime::RetryPolicy>) -> Self {
+        match value {
+            Some(value) => self.retry(value),
+            None => self,
+        }
+    }
+    /// [`clock`](Self::clock) with the value when given `Some`; `None` leaves the setting as it was (a value a config may or may not hold, without an `if let`).
+    #[must_use]
+    pub fn set_clock(
+        self,
+        value: Option<::std::sync::Arc<dyn ::linkspec_runtime::Clock>>,
+    ) -> Self {
+        match value {
+            Some(value) => self.clock(value),
+            None => self,
+        }
+    }
+    /// [`timeout`](Self::timeout) with the value when given `Some`; `None` leaves the setting as it was (a value a config may or may not hold, without an `if let`).
+    #[must_use]
+    pub fn set_timeout(self, value: Option<::std::time::Duration>) -> Self {
+        match value {
+            Some(value) => self.timeout(value),
+            None => self,
+        }
+    }
+    /// [`connect_timeout`](Self::connect_timeout) with the value when given `Some`; `None` leaves the setting as it was (a value a config may or may not hold, without an `if let`).
+    #[must_use]
+    pub fn set_connect_timeout(self, value: Option<::std::time::Duration>) -> Self {
+        match value {
+            Some(value) => self.connect_timeout(value),
+            None => self,
+        }
+    }
+    /// [`max_body_bytes`](Self::max_body_bytes) with the value when given `Some`; `None` leaves the setting as it was (a value a config may or may not hold, without an `if let`).
+    #[must_use]
+    pub fn set_max_body_bytes(self, value: Option<usize>) -> Self {
+        match value {
+            Some(value) => self.max_body_bytes(value),
+            None => self,
+        }
+    }
+    /// [`http_client`](Self::http_client) with the value when given `Some`; `None` leaves the setting as it was (a value a config may or may not hold, without an `if let`).
+    #[must_use]
+    pub fn set_http_client(
+        self,
+        value: Option<::linkspec_runtime::reqwest::Client>,
+    ) -> Self {
+        match value {
+            Some(value) => self.http_client(value),
+            None => self,
+        }
+    }
     /// Applies settings given as data (a config file, a test case): environment or base
     /// URL, placeholders, headers, credentials, timeouts. Names the spec does not declare
     /// are refused.
@@ -813,10 +915,22 @@ impl ListLinksRequest {
         self.cursor = Some(value.into());
         self
     }
+    /// Sets `cursor` when given `Some`, as [`cursor`](Self::cursor) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_cursor(mut self, value: Option<String>) -> Self {
+        self.cursor = value;
+        self
+    }
     /// Sets `limit`.
     #[must_use]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
+        self
+    }
+    /// Sets `limit` when given `Some`, as [`limit`](Self::limit) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
         self
     }
     /// The call this request makes.
@@ -867,10 +981,22 @@ impl GetUserAccountsRequest {
         self.account_id = Some(value);
         self
     }
+    /// Sets `account_id` when given `Some`, as [`account_id`](Self::account_id) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_account_id(mut self, value: Option<Vec<String>>) -> Self {
+        self.account_id = value;
+        self
+    }
     /// Sets `institution_id`.
     #[must_use]
     pub fn institution_id(mut self, value: Vec<String>) -> Self {
         self.institution_id = Some(value);
+        self
+    }
+    /// Sets `institution_id` when given `Some`, as [`institution_id`](Self::institution_id) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_institution_id(mut self, value: Option<Vec<String>>) -> Self {
+        self.institution_id = value;
         self
     }
     /// The call this request makes.

@@ -31,20 +31,38 @@ impl AccessTokenForm {
     }
     /// Sets `client_id`.
     #[must_use]
-    pub fn with_client_id(mut self, value: impl Into<String>) -> Self {
+    pub fn client_id(mut self, value: impl Into<String>) -> Self {
         self.client_id = Some(value.into());
+        self
+    }
+    /// Sets `client_id` when given `Some`, as [`client_id`](Self::client_id) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_client_id(mut self, value: Option<String>) -> Self {
+        self.client_id = value;
         self
     }
     /// Sets `client_secret`.
     #[must_use]
-    pub fn with_client_secret(mut self, value: impl Into<String>) -> Self {
+    pub fn client_secret(mut self, value: impl Into<String>) -> Self {
         self.client_secret = Some(value.into());
+        self
+    }
+    /// Sets `client_secret` when given `Some`, as [`client_secret`](Self::client_secret) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_client_secret(mut self, value: Option<String>) -> Self {
+        self.client_secret = value;
         self
     }
     /// Sets `scope`.
     #[must_use]
-    pub fn with_scope(mut self, value: impl Into<String>) -> Self {
+    pub fn scope(mut self, value: impl Into<String>) -> Self {
         self.scope = Some(value.into());
+        self
+    }
+    /// Sets `scope` when given `Some`, as [`scope`](Self::scope) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_scope(mut self, value: Option<String>) -> Self {
+        self.scope = value;
         self
     }
 }
@@ -195,44 +213,74 @@ impl Link {
     }
     /// Sets `institution_avatar`.
     #[must_use]
-    pub fn with_institution_avatar(mut self, value: impl Into<String>) -> Self {
+    pub fn institution_avatar(mut self, value: impl Into<String>) -> Self {
         self.institution_avatar = Some(value.into());
         self
     }
-    /// Sets `error_code` to a value. [`with_error_code_null`](Self::with_error_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `institution_avatar` when given `Some`, as [`institution_avatar`](Self::institution_avatar) does; `None` leaves it out.
     #[must_use]
-    pub fn with_error_code(mut self, value: LinkErrorCode) -> Self {
+    pub fn set_institution_avatar(mut self, value: Option<String>) -> Self {
+        self.institution_avatar = value;
+        self
+    }
+    /// Sets `error_code` to a value. [`error_code_null`](Self::error_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn error_code(mut self, value: LinkErrorCode) -> Self {
         self.error_code = Some(Some(value));
+        self
+    }
+    /// Sets `error_code` when given `Some`, as [`error_code`](Self::error_code) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_error_code(mut self, value: Option<LinkErrorCode>) -> Self {
+        self.error_code = value.map(Some);
         self
     }
     /// Sends `error_code` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_error_code_null(mut self) -> Self {
+    pub fn error_code_null(mut self) -> Self {
         self.error_code = Some(None);
         self
     }
     /// Sets `link_tags`.
     #[must_use]
-    pub fn with_link_tags(mut self, value: Vec<String>) -> Self {
+    pub fn link_tags(mut self, value: Vec<String>) -> Self {
         self.link_tags = Some(value);
         self
     }
-    /// Sets `webhook` to a value. [`with_webhook_null`](Self::with_webhook_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `link_tags` when given `Some`, as [`link_tags`](Self::link_tags) does; `None` leaves it out.
     #[must_use]
-    pub fn with_webhook(mut self, value: impl Into<String>) -> Self {
+    pub fn set_link_tags(mut self, value: Option<Vec<String>>) -> Self {
+        self.link_tags = value;
+        self
+    }
+    /// Sets `webhook` to a value. [`webhook_null`](Self::webhook_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn webhook(mut self, value: impl Into<String>) -> Self {
         self.webhook = Some(Some(value.into()));
+        self
+    }
+    /// Sets `webhook` when given `Some`, as [`webhook`](Self::webhook) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_webhook(mut self, value: Option<String>) -> Self {
+        self.webhook = value.map(Some);
         self
     }
     /// Sends `webhook` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_webhook_null(mut self) -> Self {
+    pub fn webhook_null(mut self) -> Self {
         self.webhook = Some(None);
         self
     }
     /// Sets `available_products`.
     #[must_use]
-    pub fn with_available_products(mut self, value: Vec<Product>) -> Self {
+    pub fn available_products(mut self, value: Vec<Product>) -> Self {
         self.available_products = Some(value);
+        self
+    }
+    /// Sets `available_products` when given `Some`, as [`available_products`](Self::available_products) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_available_products(mut self, value: Option<Vec<Product>>) -> Self {
+        self.available_products = value;
         self
     }
 }
@@ -275,38 +323,74 @@ impl LinkProducts {
     }
     /// Sets `accounts`.
     #[must_use]
-    pub fn with_accounts(mut self, value: ProductState) -> Self {
+    pub fn accounts(mut self, value: ProductState) -> Self {
         self.accounts = Some(value);
+        self
+    }
+    /// Sets `accounts` when given `Some`, as [`accounts`](Self::accounts) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_accounts(mut self, value: Option<ProductState>) -> Self {
+        self.accounts = value;
         self
     }
     /// Sets `account_numbers`.
     #[must_use]
-    pub fn with_account_numbers(mut self, value: ProductState) -> Self {
+    pub fn account_numbers(mut self, value: ProductState) -> Self {
         self.account_numbers = Some(value);
+        self
+    }
+    /// Sets `account_numbers` when given `Some`, as [`account_numbers`](Self::account_numbers) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_account_numbers(mut self, value: Option<ProductState>) -> Self {
+        self.account_numbers = value;
         self
     }
     /// Sets `identity`.
     #[must_use]
-    pub fn with_identity(mut self, value: ProductState) -> Self {
+    pub fn identity(mut self, value: ProductState) -> Self {
         self.identity = Some(value);
+        self
+    }
+    /// Sets `identity` when given `Some`, as [`identity`](Self::identity) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_identity(mut self, value: Option<ProductState>) -> Self {
+        self.identity = value;
         self
     }
     /// Sets `transactions`.
     #[must_use]
-    pub fn with_transactions(mut self, value: ProductState) -> Self {
+    pub fn transactions(mut self, value: ProductState) -> Self {
         self.transactions = Some(value);
+        self
+    }
+    /// Sets `transactions` when given `Some`, as [`transactions`](Self::transactions) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_transactions(mut self, value: Option<ProductState>) -> Self {
+        self.transactions = value;
         self
     }
     /// Sets `investments`.
     #[must_use]
-    pub fn with_investments(mut self, value: ProductState) -> Self {
+    pub fn investments(mut self, value: ProductState) -> Self {
         self.investments = Some(value);
+        self
+    }
+    /// Sets `investments` when given `Some`, as [`investments`](Self::investments) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_investments(mut self, value: Option<ProductState>) -> Self {
+        self.investments = value;
         self
     }
     /// Sets `enrichment`.
     #[must_use]
-    pub fn with_enrichment(mut self, value: ProductState) -> Self {
+    pub fn enrichment(mut self, value: ProductState) -> Self {
         self.enrichment = Some(value);
+        self
+    }
+    /// Sets `enrichment` when given `Some`, as [`enrichment`](Self::enrichment) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_enrichment(mut self, value: Option<ProductState>) -> Self {
+        self.enrichment = value;
         self
     }
 }
@@ -359,39 +443,57 @@ impl ProductState {
             unavailable: None,
         }
     }
-    /// Sets `error_code` to a value. [`with_error_code_null`](Self::with_error_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `error_code` to a value. [`error_code_null`](Self::error_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_error_code(mut self, value: ProductErrorCode) -> Self {
+    pub fn error_code(mut self, value: ProductErrorCode) -> Self {
         self.error_code = Some(Some(value));
+        self
+    }
+    /// Sets `error_code` when given `Some`, as [`error_code`](Self::error_code) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_error_code(mut self, value: Option<ProductErrorCode>) -> Self {
+        self.error_code = value.map(Some);
         self
     }
     /// Sends `error_code` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_error_code_null(mut self) -> Self {
+    pub fn error_code_null(mut self) -> Self {
         self.error_code = Some(None);
         self
     }
-    /// Sets `error_message` to a value. [`with_error_message_null`](Self::with_error_message_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `error_message` to a value. [`error_message_null`](Self::error_message_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_error_message(mut self, value: impl Into<String>) -> Self {
+    pub fn error_message(mut self, value: impl Into<String>) -> Self {
         self.error_message = Some(Some(value.into()));
+        self
+    }
+    /// Sets `error_message` when given `Some`, as [`error_message`](Self::error_message) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_error_message(mut self, value: Option<String>) -> Self {
+        self.error_message = value.map(Some);
         self
     }
     /// Sends `error_message` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_error_message_null(mut self) -> Self {
+    pub fn error_message_null(mut self) -> Self {
         self.error_message = Some(None);
         self
     }
-    /// Sets `unavailable` to a value. [`with_unavailable_null`](Self::with_unavailable_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `unavailable` to a value. [`unavailable_null`](Self::unavailable_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_unavailable(mut self, value: impl Into<String>) -> Self {
+    pub fn unavailable(mut self, value: impl Into<String>) -> Self {
         self.unavailable = Some(Some(value.into()));
+        self
+    }
+    /// Sets `unavailable` when given `Some`, as [`unavailable`](Self::unavailable) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_unavailable(mut self, value: Option<String>) -> Self {
+        self.unavailable = value.map(Some);
         self
     }
     /// Sends `unavailable` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_unavailable_null(mut self) -> Self {
+    pub fn unavailable_null(mut self) -> Self {
         self.unavailable = Some(None);
         self
     }
@@ -415,8 +517,14 @@ impl ListLinksResponse {
     }
     /// Sets `next_cursor`.
     #[must_use]
-    pub fn with_next_cursor(mut self, value: impl Into<String>) -> Self {
+    pub fn next_cursor(mut self, value: impl Into<String>) -> Self {
         self.next_cursor = Some(value.into());
+        self
+    }
+    /// Sets `next_cursor` when given `Some`, as [`next_cursor`](Self::next_cursor) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_next_cursor(mut self, value: Option<String>) -> Self {
+        self.next_cursor = value;
         self
     }
 }
@@ -489,18 +597,27 @@ impl AccountGroup {
             last_synced_at: None,
         }
     }
-    /// Sets `last_synced_at` to a value. [`with_last_synced_at_null`](Self::with_last_synced_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `last_synced_at` to a value. [`last_synced_at_null`](Self::last_synced_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_last_synced_at(
+    pub fn last_synced_at(
         mut self,
         value: ::linkspec_runtime::time::NaiveTimestamp,
     ) -> Self {
         self.last_synced_at = Some(Some(value));
         self
     }
+    /// Sets `last_synced_at` when given `Some`, as [`last_synced_at`](Self::last_synced_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_last_synced_at(
+        mut self,
+        value: Option<::linkspec_runtime::time::NaiveTimestamp>,
+    ) -> Self {
+        self.last_synced_at = value.map(Some);
+        self
+    }
     /// Sends `last_synced_at` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_last_synced_at_null(mut self) -> Self {
+    pub fn last_synced_at_null(mut self) -> Self {
         self.last_synced_at = Some(None);
         self
     }
@@ -551,15 +668,21 @@ impl Account {
             unknown_keys: ::linkspec_runtime::UnknownKeys::new(),
         }
     }
-    /// Sets `account_mask` to a value. [`with_account_mask_null`](Self::with_account_mask_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `account_mask` to a value. [`account_mask_null`](Self::account_mask_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_account_mask(mut self, value: impl Into<String>) -> Self {
+    pub fn account_mask(mut self, value: impl Into<String>) -> Self {
         self.account_mask = Some(Some(value.into()));
+        self
+    }
+    /// Sets `account_mask` when given `Some`, as [`account_mask`](Self::account_mask) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_account_mask(mut self, value: Option<String>) -> Self {
+        self.account_mask = value.map(Some);
         self
     }
     /// Sends `account_mask` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_account_mask_null(mut self) -> Self {
+    pub fn account_mask_null(mut self) -> Self {
         self.account_mask = Some(None);
         self
     }
@@ -615,58 +738,91 @@ impl AccountBalances {
     }
     /// Sets `currency`.
     #[must_use]
-    pub fn with_currency(mut self, value: impl Into<String>) -> Self {
+    pub fn currency(mut self, value: impl Into<String>) -> Self {
         self.currency = Some(value.into());
         self
     }
-    /// Sets `available` to a value. [`with_available_null`](Self::with_available_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `currency` when given `Some`, as [`currency`](Self::currency) does; `None` leaves it out.
     #[must_use]
-    pub fn with_available(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn set_currency(mut self, value: Option<String>) -> Self {
+        self.currency = value;
+        self
+    }
+    /// Sets `available` to a value. [`available_null`](Self::available_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn available(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.available = Some(Some(value));
+        self
+    }
+    /// Sets `available` when given `Some`, as [`available`](Self::available) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_available(mut self, value: Option<::linkspec_runtime::Decimal>) -> Self {
+        self.available = value.map(Some);
         self
     }
     /// Sends `available` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_available_null(mut self) -> Self {
+    pub fn available_null(mut self) -> Self {
         self.available = Some(None);
         self
     }
-    /// Sets `current` to a value. [`with_current_null`](Self::with_current_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `current` to a value. [`current_null`](Self::current_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_current(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn current(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.current = Some(Some(value));
+        self
+    }
+    /// Sets `current` when given `Some`, as [`current`](Self::current) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_current(mut self, value: Option<::linkspec_runtime::Decimal>) -> Self {
+        self.current = value.map(Some);
         self
     }
     /// Sends `current` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_current_null(mut self) -> Self {
+    pub fn current_null(mut self) -> Self {
         self.current = Some(None);
         self
     }
-    /// Sets `limit` to a value. [`with_limit_null`](Self::with_limit_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `limit` to a value. [`limit_null`](Self::limit_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_limit(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn limit(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.limit = Some(Some(value));
+        self
+    }
+    /// Sets `limit` when given `Some`, as [`limit`](Self::limit) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_limit(mut self, value: Option<::linkspec_runtime::Decimal>) -> Self {
+        self.limit = value.map(Some);
         self
     }
     /// Sends `limit` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_limit_null(mut self) -> Self {
+    pub fn limit_null(mut self) -> Self {
         self.limit = Some(None);
         self
     }
-    /// Sets `balance_date` to a value. [`with_balance_date_null`](Self::with_balance_date_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `balance_date` to a value. [`balance_date_null`](Self::balance_date_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_balance_date(
+    pub fn balance_date(
         mut self,
         value: ::linkspec_runtime::time::NaiveTimestamp,
     ) -> Self {
         self.balance_date = Some(Some(value));
         self
     }
+    /// Sets `balance_date` when given `Some`, as [`balance_date`](Self::balance_date) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_balance_date(
+        mut self,
+        value: Option<::linkspec_runtime::time::NaiveTimestamp>,
+    ) -> Self {
+        self.balance_date = value.map(Some);
+        self
+    }
     /// Sends `balance_date` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_balance_date_null(mut self) -> Self {
+    pub fn balance_date_null(mut self) -> Self {
         self.balance_date = Some(None);
         self
     }
@@ -724,27 +880,39 @@ impl MoneyKitError {
             link_error_code: None,
         }
     }
-    /// Sets `documentation_url` to a value. [`with_documentation_url_null`](Self::with_documentation_url_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `documentation_url` to a value. [`documentation_url_null`](Self::documentation_url_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_documentation_url(mut self, value: impl Into<String>) -> Self {
+    pub fn documentation_url(mut self, value: impl Into<String>) -> Self {
         self.documentation_url = Some(Some(value.into()));
+        self
+    }
+    /// Sets `documentation_url` when given `Some`, as [`documentation_url`](Self::documentation_url) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_documentation_url(mut self, value: Option<String>) -> Self {
+        self.documentation_url = value.map(Some);
         self
     }
     /// Sends `documentation_url` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_documentation_url_null(mut self) -> Self {
+    pub fn documentation_url_null(mut self) -> Self {
         self.documentation_url = Some(None);
         self
     }
-    /// Sets `link_error_code` to a value. [`with_link_error_code_null`](Self::with_link_error_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `link_error_code` to a value. [`link_error_code_null`](Self::link_error_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_link_error_code(mut self, value: LinkErrorCode) -> Self {
+    pub fn link_error_code(mut self, value: LinkErrorCode) -> Self {
         self.link_error_code = Some(Some(value));
+        self
+    }
+    /// Sets `link_error_code` when given `Some`, as [`link_error_code`](Self::link_error_code) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_link_error_code(mut self, value: Option<LinkErrorCode>) -> Self {
+        self.link_error_code = value.map(Some);
         self
     }
     /// Sends `link_error_code` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_link_error_code_null(mut self) -> Self {
+    pub fn link_error_code_null(mut self) -> Self {
         self.link_error_code = Some(None);
         self
     }

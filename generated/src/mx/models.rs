@@ -73,8 +73,14 @@ impl SessionOptions {
     }
     /// Sets `skip_aggregation`.
     #[must_use]
-    pub fn with_skip_aggregation(mut self, value: bool) -> Self {
+    pub fn skip_aggregation(mut self, value: bool) -> Self {
         self.skip_aggregation = Some(value);
+        self
+    }
+    /// Sets `skip_aggregation` when given `Some`, as [`skip_aggregation`](Self::skip_aggregation) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_skip_aggregation(mut self, value: Option<bool>) -> Self {
+        self.skip_aggregation = value;
         self
     }
 }
@@ -137,14 +143,26 @@ impl AggregateMembersBody {
     }
     /// Sets `include_holdings`.
     #[must_use]
-    pub fn with_include_holdings(mut self, value: bool) -> Self {
+    pub fn include_holdings(mut self, value: bool) -> Self {
         self.include_holdings = Some(value);
+        self
+    }
+    /// Sets `include_holdings` when given `Some`, as [`include_holdings`](Self::include_holdings) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_include_holdings(mut self, value: Option<bool>) -> Self {
+        self.include_holdings = value;
         self
     }
     /// Sets `include_transactions`.
     #[must_use]
-    pub fn with_include_transactions(mut self, value: bool) -> Self {
+    pub fn include_transactions(mut self, value: bool) -> Self {
         self.include_transactions = Some(value);
+        self
+    }
+    /// Sets `include_transactions` when given `Some`, as [`include_transactions`](Self::include_transactions) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_include_transactions(mut self, value: Option<bool>) -> Self {
+        self.include_transactions = value;
         self
     }
 }
@@ -318,8 +336,14 @@ impl Member {
     }
     /// Sets `use_cases`.
     #[must_use]
-    pub fn with_use_cases(mut self, value: Vec<UseCase>) -> Self {
+    pub fn use_cases(mut self, value: Vec<UseCase>) -> Self {
         self.use_cases = Some(value);
+        self
+    }
+    /// Sets `use_cases` when given `Some`, as [`use_cases`](Self::use_cases) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_use_cases(mut self, value: Option<Vec<UseCase>>) -> Self {
+        self.use_cases = value;
         self
     }
 }
@@ -353,20 +377,38 @@ impl MxError {
     }
     /// Sets `error`.
     #[must_use]
-    pub fn with_error(mut self, value: MxErrorDetail) -> Self {
+    pub fn error(mut self, value: MxErrorDetail) -> Self {
         self.error = Some(value);
+        self
+    }
+    /// Sets `error` when given `Some`, as [`error`](Self::error) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_error(mut self, value: Option<MxErrorDetail>) -> Self {
+        self.error = value;
         self
     }
     /// Sets `code`.
     #[must_use]
-    pub fn with_code(mut self, value: i64) -> Self {
+    pub fn code(mut self, value: i64) -> Self {
         self.code = Some(value);
+        self
+    }
+    /// Sets `code` when given `Some`, as [`code`](Self::code) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_code(mut self, value: Option<i64>) -> Self {
+        self.code = value;
         self
     }
     /// Sets `message`.
     #[must_use]
-    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+    pub fn message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
+        self
+    }
+    /// Sets `message` when given `Some`, as [`message`](Self::message) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_message(mut self, value: Option<String>) -> Self {
+        self.message = value;
         self
     }
 }

@@ -252,6 +252,108 @@ impl ClientBuilder {
         self.transport = self.transport.http_client(client);
         self
     }
+    /// [`environment`](Self::environment) with the value when given `Some`; `None` leaves the setting as it was (a value a config may or may not hold, without an `if let`).
+    #[must_use]
+    pub fn set_environment(self, value: Option<Environment>) -> Self {
+        match value {
+            Some(value) => self.environment(value),
+            None => self,
+        }
+    }
+    /// [`base_url`](Self::base_url) with the value when given `Some`; `None` leaves the setting as it was (a value a config may or may not hold, without an `if let`).
+    #[must_use]
+    pub fn set_base_url(self, value: Option<String>) -> Self {
+        match value {
+            Some(value) => self.base_url(value),
+            None => self,
+        }
+    }
+    /// [`client_id`](Self::client_id) with the value when given `Some`; `None` leaves the setting as it was (a value a config may or may not hold, without an `if let`).
+    #[must_use]
+    pub fn set_client_id(self, value: Option<String>) -> Self {
+        match value {
+            Some(value) => self.client_id(value),
+            None => self,
+        }
+    }
+    /// [`api_key`](Self::api_key) with the value when given `Some`; `None` leaves the setting as it was (a value a config may or may not hold, without an `if let`).
+    #[must_use]
+    pub fn set_api_key(self, value: Option<String>) -> Self {
+        match value {
+            Some(value) => self.api_key(value),
+            None => self,
+        }
+    }
+    /// [`processor_token`](Self::processor_token) with the value when given `Some`; `None` leaves the setting as it was (a value a config may or may not hold, without an `if let`).
+    #[must_use]
+    pub fn set_processor_token(self, value: Option<String>) -> Self {
+        match value {
+            Some(value) => self.processor_token(value),
+            None => self,
+        }
+    }
+    /// [`accept_version`](Self::accept_version) with the value when given `Some`; `None` leaves the setting as it was (a value a config may or may not hold, without an `if let`).
+    #[must_use]
+    pub fn set_accept_version(self, value: Option<String>) -> Self {
+        match value {
+            Some(value) => self.accept_version(value),
+            None => self,
+        }
+    }
+    /// [`retry`](Self::retry) with the value when given `Some`; `None` leaves the setting as it was (a value a config may or may not hold, without an `if let`).
+    #[must_use]
+    pub fn set_retry(self, value: Option<::linkspec_runtime::RetryPolicy>) -> Self {
+        match value {
+            Some(value) => self.retry(value),
+            None => self,
+        }
+    }
+    /// [`clock`](Self::clock) with the value when given `Some`; `None` leaves the setting as it was (a value a config may or may not hold, without an `if let`).
+    #[must_use]
+    pub fn set_clock(
+        self,
+        value: Option<::std::sync::Arc<dyn ::linkspec_runtime::Clock>>,
+    ) -> Self {
+        match value {
+            Some(value) => self.clock(value),
+            None => self,
+        }
+    }
+    /// [`timeout`](Self::timeout) with the value when given `Some`; `None` leaves the setting as it was (a value a config may or may not hold, without an `if let`).
+    #[must_use]
+    pub fn set_timeout(self, value: Option<::std::time::Duration>) -> Self {
+        match value {
+            Some(value) => self.timeout(value),
+            None => self,
+        }
+    }
+    /// [`connect_timeout`](Self::connect_timeout) with the value when given `Some`; `None` leaves the setting as it was (a value a config may or may not hold, without an `if let`).
+    #[must_use]
+    pub fn set_connect_timeout(self, value: Option<::std::time::Duration>) -> Self {
+        match value {
+            Some(value) => self.connect_timeout(value),
+            None => self,
+        }
+    }
+    /// [`max_body_bytes`](Self::max_body_bytes) with the value when given `Some`; `None` leaves the setting as it was (a value a config may or may not hold, without an `if let`).
+    #[must_use]
+    pub fn set_max_body_bytes(self, value: Option<usize>) -> Self {
+        match value {
+            Some(value) => self.max_body_bytes(value),
+            None => self,
+        }
+    }
+    /// [`http_client`](Self::http_client) with the value when given `Some`; `None` leaves the setting as it was (a value a config may or may not hold, without an `if let`).
+    #[must_use]
+    pub fn set_http_client(
+        self,
+        value: Option<::linkspec_runtime::reqwest::Client>,
+    ) -> Self {
+        match value {
+            Some(value) => self.http_client(value),
+            None => self,
+        }
+    }
     /// Applies settings given as data (a config file, a test case): environment or base
     /// URL, placeholders, headers, credentials, timeouts. Names the spec does not declare
     /// are refused.
@@ -7183,10 +7285,22 @@ impl ListUserAccountsRequest {
         self.page = Some(value);
         self
     }
+    /// Sets `page` when given `Some`, as [`page`](Self::page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
+        self
+    }
     /// Sets `member_is_managed_by_user`.
     #[must_use]
     pub fn member_is_managed_by_user(mut self, value: bool) -> Self {
         self.member_is_managed_by_user = Some(value);
+        self
+    }
+    /// Sets `member_is_managed_by_user` when given `Some`, as [`member_is_managed_by_user`](Self::member_is_managed_by_user) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_member_is_managed_by_user(mut self, value: Option<bool>) -> Self {
+        self.member_is_managed_by_user = value;
         self
     }
     /// Sets `is_manual`.
@@ -7195,16 +7309,34 @@ impl ListUserAccountsRequest {
         self.is_manual = Some(value);
         self
     }
+    /// Sets `is_manual` when given `Some`, as [`is_manual`](Self::is_manual) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_is_manual(mut self, value: Option<bool>) -> Self {
+        self.is_manual = value;
+        self
+    }
     /// Sets `records_per_page`.
     #[must_use]
     pub fn records_per_page(mut self, value: i64) -> Self {
         self.records_per_page = Some(value);
         self
     }
+    /// Sets `records_per_page` when given `Some`, as [`records_per_page`](Self::records_per_page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_records_per_page(mut self, value: Option<i64>) -> Self {
+        self.records_per_page = value;
+        self
+    }
     /// Sets `use_case`.
     #[must_use]
     pub fn use_case(mut self, value: impl Into<String>) -> Self {
         self.use_case = Some(value.into());
+        self
+    }
+    /// Sets `use_case` when given `Some`, as [`use_case`](Self::use_case) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_use_case(mut self, value: Option<String>) -> Self {
+        self.use_case = value;
         self
     }
     /// The call this request makes.
@@ -7379,10 +7511,22 @@ impl ListAccountNumbersByAccountRequest {
         self.page = Some(value);
         self
     }
+    /// Sets `page` when given `Some`, as [`page`](Self::page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
+        self
+    }
     /// Sets `records_per_page`.
     #[must_use]
     pub fn records_per_page(mut self, value: i64) -> Self {
         self.records_per_page = Some(value);
+        self
+    }
+    /// Sets `records_per_page` when given `Some`, as [`records_per_page`](Self::records_per_page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_records_per_page(mut self, value: Option<i64>) -> Self {
+        self.records_per_page = value;
         self
     }
     /// The call this request makes.
@@ -7473,10 +7617,22 @@ impl ListAccountNumbersByMemberRequest {
         self.page = Some(value);
         self
     }
+    /// Sets `page` when given `Some`, as [`page`](Self::page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
+        self
+    }
     /// Sets `records_per_page`.
     #[must_use]
     pub fn records_per_page(mut self, value: i64) -> Self {
         self.records_per_page = Some(value);
+        self
+    }
+    /// Sets `records_per_page` when given `Some`, as [`records_per_page`](Self::records_per_page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_records_per_page(mut self, value: Option<i64>) -> Self {
+        self.records_per_page = value;
         self
     }
     /// The call this request makes.
@@ -7535,10 +7691,22 @@ impl ListAccountOwnersByMemberRequest {
         self.page = Some(value);
         self
     }
+    /// Sets `page` when given `Some`, as [`page`](Self::page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
+        self
+    }
     /// Sets `records_per_page`.
     #[must_use]
     pub fn records_per_page(mut self, value: i64) -> Self {
         self.records_per_page = Some(value);
+        self
+    }
+    /// Sets `records_per_page` when given `Some`, as [`records_per_page`](Self::records_per_page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_records_per_page(mut self, value: Option<i64>) -> Self {
+        self.records_per_page = value;
         self
     }
     /// The call this request makes.
@@ -7600,16 +7768,34 @@ impl ListMemberAccountsRequest {
         self.member_is_managed_by_user = Some(value);
         self
     }
+    /// Sets `member_is_managed_by_user` when given `Some`, as [`member_is_managed_by_user`](Self::member_is_managed_by_user) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_member_is_managed_by_user(mut self, value: Option<bool>) -> Self {
+        self.member_is_managed_by_user = value;
+        self
+    }
     /// Sets `page`.
     #[must_use]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
     }
+    /// Sets `page` when given `Some`, as [`page`](Self::page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
+        self
+    }
     /// Sets `records_per_page`.
     #[must_use]
     pub fn records_per_page(mut self, value: i64) -> Self {
         self.records_per_page = Some(value);
+        self
+    }
+    /// Sets `records_per_page` when given `Some`, as [`records_per_page`](Self::records_per_page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_records_per_page(mut self, value: Option<i64>) -> Self {
+        self.records_per_page = value;
         self
     }
     /// The call this request makes.
@@ -7799,10 +7985,22 @@ impl ListAchRetrunsRequest {
         self.institution_guid = Some(value.into());
         self
     }
+    /// Sets `institution_guid` when given `Some`, as [`institution_guid`](Self::institution_guid) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_institution_guid(mut self, value: Option<String>) -> Self {
+        self.institution_guid = value;
+        self
+    }
     /// Sets `returned_at`.
     #[must_use]
     pub fn returned_at(mut self, value: impl Into<String>) -> Self {
         self.returned_at = Some(value.into());
+        self
+    }
+    /// Sets `returned_at` when given `Some`, as [`returned_at`](Self::returned_at) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_returned_at(mut self, value: Option<String>) -> Self {
+        self.returned_at = value;
         self
     }
     /// Sets `resolved_status_at`.
@@ -7811,10 +8009,22 @@ impl ListAchRetrunsRequest {
         self.resolved_status_at = Some(value.into());
         self
     }
+    /// Sets `resolved_status_at` when given `Some`, as [`resolved_status_at`](Self::resolved_status_at) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_resolved_status_at(mut self, value: Option<String>) -> Self {
+        self.resolved_status_at = value;
+        self
+    }
     /// Sets `return_code`.
     #[must_use]
     pub fn return_code(mut self, value: impl Into<String>) -> Self {
         self.return_code = Some(value.into());
+        self
+    }
+    /// Sets `return_code` when given `Some`, as [`return_code`](Self::return_code) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_return_code(mut self, value: Option<String>) -> Self {
+        self.return_code = value;
         self
     }
     /// Sets `return_status`.
@@ -7823,16 +8033,34 @@ impl ListAchRetrunsRequest {
         self.return_status = Some(value.into());
         self
     }
+    /// Sets `return_status` when given `Some`, as [`return_status`](Self::return_status) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_return_status(mut self, value: Option<String>) -> Self {
+        self.return_status = value;
+        self
+    }
     /// Sets `page`.
     #[must_use]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
     }
+    /// Sets `page` when given `Some`, as [`page`](Self::page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
+        self
+    }
     /// Sets `records_per_page`.
     #[must_use]
     pub fn records_per_page(mut self, value: i64) -> Self {
         self.records_per_page = Some(value);
+        self
+    }
+    /// Sets `records_per_page` when given `Some`, as [`records_per_page`](Self::records_per_page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_records_per_page(mut self, value: Option<i64>) -> Self {
+        self.records_per_page = value;
         self
     }
     /// The call this request makes.
@@ -8065,6 +8293,12 @@ impl UpdateSpecificBudgetRequest {
         self.body = Some(body);
         self
     }
+    /// Sets the body when given `Some`; `None` sends none.
+    #[must_use]
+    pub fn set_body(mut self, body: Option<BudgetUpdateRequestBody>) -> Self {
+        self.body = body;
+        self
+    }
     /// The call this request makes.
     fn to_call(&self) -> ::linkspec_runtime::Call {
         #[allow(unused_mut)]
@@ -8144,10 +8378,22 @@ impl ListDefaultCategoriesRequest {
         self.page = Some(value);
         self
     }
+    /// Sets `page` when given `Some`, as [`page`](Self::page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
+        self
+    }
     /// Sets `records_per_page`.
     #[must_use]
     pub fn records_per_page(mut self, value: i64) -> Self {
         self.records_per_page = Some(value);
+        self
+    }
+    /// Sets `records_per_page` when given `Some`, as [`records_per_page`](Self::records_per_page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_records_per_page(mut self, value: Option<i64>) -> Self {
+        self.records_per_page = value;
         self
     }
     /// The call this request makes.
@@ -8229,10 +8475,22 @@ impl ListCategoriesRequest {
         self.page = Some(value);
         self
     }
+    /// Sets `page` when given `Some`, as [`page`](Self::page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
+        self
+    }
     /// Sets `records_per_page`.
     #[must_use]
     pub fn records_per_page(mut self, value: i64) -> Self {
         self.records_per_page = Some(value);
+        self
+    }
+    /// Sets `records_per_page` when given `Some`, as [`records_per_page`](Self::records_per_page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_records_per_page(mut self, value: Option<i64>) -> Self {
+        self.records_per_page = value;
         self
     }
     /// The call this request makes.
@@ -8319,10 +8577,22 @@ impl ListDefaultCategoriesByUserRequest {
         self.page = Some(value);
         self
     }
+    /// Sets `page` when given `Some`, as [`page`](Self::page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
+        self
+    }
     /// Sets `records_per_page`.
     #[must_use]
     pub fn records_per_page(mut self, value: i64) -> Self {
         self.records_per_page = Some(value);
+        self
+    }
+    /// Sets `records_per_page` when given `Some`, as [`records_per_page`](Self::records_per_page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_records_per_page(mut self, value: Option<i64>) -> Self {
+        self.records_per_page = value;
         self
     }
     /// The call this request makes.
@@ -8522,10 +8792,22 @@ impl ListGoalsRequest {
         self.page = Some(value);
         self
     }
+    /// Sets `page` when given `Some`, as [`page`](Self::page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
+        self
+    }
     /// Sets `records_per_page`.
     #[must_use]
     pub fn records_per_page(mut self, value: i64) -> Self {
         self.records_per_page = Some(value);
+        self
+    }
+    /// Sets `records_per_page` when given `Some`, as [`records_per_page`](Self::records_per_page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_records_per_page(mut self, value: Option<i64>) -> Self {
+        self.records_per_page = value;
         self
     }
     /// The call this request makes.
@@ -8728,10 +9010,22 @@ impl ListInsightsByAccountRequest {
         self.page = Some(value);
         self
     }
+    /// Sets `page` when given `Some`, as [`page`](Self::page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
+        self
+    }
     /// Sets `records_per_page`.
     #[must_use]
     pub fn records_per_page(mut self, value: i64) -> Self {
         self.records_per_page = Some(value);
+        self
+    }
+    /// Sets `records_per_page` when given `Some`, as [`records_per_page`](Self::records_per_page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_records_per_page(mut self, value: Option<i64>) -> Self {
+        self.records_per_page = value;
         self
     }
     /// The call this request makes.
@@ -8784,10 +9078,22 @@ impl ListInsightsUserRequest {
         self.page = Some(value);
         self
     }
+    /// Sets `page` when given `Some`, as [`page`](Self::page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
+        self
+    }
     /// Sets `records_per_page`.
     #[must_use]
     pub fn records_per_page(mut self, value: i64) -> Self {
         self.records_per_page = Some(value);
+        self
+    }
+    /// Sets `records_per_page` when given `Some`, as [`records_per_page`](Self::records_per_page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_records_per_page(mut self, value: Option<i64>) -> Self {
+        self.records_per_page = value;
         self
     }
     /// The call this request makes.
@@ -8842,10 +9148,22 @@ impl ListCategoriesInsightRequest {
         self.page = Some(value);
         self
     }
+    /// Sets `page` when given `Some`, as [`page`](Self::page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
+        self
+    }
     /// Sets `records_per_page`.
     #[must_use]
     pub fn records_per_page(mut self, value: i64) -> Self {
         self.records_per_page = Some(value);
+        self
+    }
+    /// Sets `records_per_page` when given `Some`, as [`records_per_page`](Self::records_per_page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_records_per_page(mut self, value: Option<i64>) -> Self {
+        self.records_per_page = value;
         self
     }
     /// The call this request makes.
@@ -8901,10 +9219,22 @@ impl ListAccountsInsightRequest {
         self.page = Some(value);
         self
     }
+    /// Sets `page` when given `Some`, as [`page`](Self::page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
+        self
+    }
     /// Sets `records_per_page`.
     #[must_use]
     pub fn records_per_page(mut self, value: i64) -> Self {
         self.records_per_page = Some(value);
+        self
+    }
+    /// Sets `records_per_page` when given `Some`, as [`records_per_page`](Self::records_per_page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_records_per_page(mut self, value: Option<i64>) -> Self {
+        self.records_per_page = value;
         self
     }
     /// The call this request makes.
@@ -8960,10 +9290,22 @@ impl ListMerchantsInsightRequest {
         self.page = Some(value);
         self
     }
+    /// Sets `page` when given `Some`, as [`page`](Self::page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
+        self
+    }
     /// Sets `records_per_page`.
     #[must_use]
     pub fn records_per_page(mut self, value: i64) -> Self {
         self.records_per_page = Some(value);
+        self
+    }
+    /// Sets `records_per_page` when given `Some`, as [`records_per_page`](Self::records_per_page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_records_per_page(mut self, value: Option<i64>) -> Self {
+        self.records_per_page = value;
         self
     }
     /// The call this request makes.
@@ -9019,10 +9361,22 @@ impl ListScheduledPaymentsInsightRequest {
         self.page = Some(value);
         self
     }
+    /// Sets `page` when given `Some`, as [`page`](Self::page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
+        self
+    }
     /// Sets `records_per_page`.
     #[must_use]
     pub fn records_per_page(mut self, value: i64) -> Self {
         self.records_per_page = Some(value);
+        self
+    }
+    /// Sets `records_per_page` when given `Some`, as [`records_per_page`](Self::records_per_page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_records_per_page(mut self, value: Option<i64>) -> Self {
+        self.records_per_page = value;
         self
     }
     /// The call this request makes.
@@ -9078,10 +9432,22 @@ impl ListTransactionsInsightRequest {
         self.page = Some(value);
         self
     }
+    /// Sets `page` when given `Some`, as [`page`](Self::page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
+        self
+    }
     /// Sets `records_per_page`.
     #[must_use]
     pub fn records_per_page(mut self, value: i64) -> Self {
         self.records_per_page = Some(value);
+        self
+    }
+    /// Sets `records_per_page` when given `Some`, as [`records_per_page`](Self::records_per_page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_records_per_page(mut self, value: Option<i64>) -> Self {
+        self.records_per_page = value;
         self
     }
     /// The call this request makes.
@@ -9218,10 +9584,22 @@ impl ListInsightsByTransactionRequest {
         self.page = Some(value);
         self
     }
+    /// Sets `page` when given `Some`, as [`page`](Self::page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
+        self
+    }
     /// Sets `records_per_page`.
     #[must_use]
     pub fn records_per_page(mut self, value: i64) -> Self {
         self.records_per_page = Some(value);
+        self
+    }
+    /// Sets `records_per_page` when given `Some`, as [`records_per_page`](Self::records_per_page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_records_per_page(mut self, value: Option<i64>) -> Self {
+        self.records_per_page = value;
         self
     }
     /// The call this request makes.
@@ -9280,10 +9658,22 @@ impl ListInstitutionsRequest {
         self.name = Some(value.into());
         self
     }
+    /// Sets `name` when given `Some`, as [`name`](Self::name) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.name = value;
+        self
+    }
     /// Sets `iso_country_code`.
     #[must_use]
     pub fn iso_country_code(mut self, value: Vec<String>) -> Self {
         self.iso_country_code = Some(value);
+        self
+    }
+    /// Sets `iso_country_code` when given `Some`, as [`iso_country_code`](Self::iso_country_code) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_iso_country_code(mut self, value: Option<Vec<String>>) -> Self {
+        self.iso_country_code = value;
         self
     }
     /// Sets `page`.
@@ -9292,10 +9682,22 @@ impl ListInstitutionsRequest {
         self.page = Some(value);
         self
     }
+    /// Sets `page` when given `Some`, as [`page`](Self::page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
+        self
+    }
     /// Sets `records_per_page`.
     #[must_use]
     pub fn records_per_page(mut self, value: i64) -> Self {
         self.records_per_page = Some(value);
+        self
+    }
+    /// Sets `records_per_page` when given `Some`, as [`records_per_page`](Self::records_per_page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_records_per_page(mut self, value: Option<i64>) -> Self {
+        self.records_per_page = value;
         self
     }
     /// Sets `supported_products`.
@@ -9305,6 +9707,15 @@ impl ListInstitutionsRequest {
         value: Vec<ListInstitutionsSupportedProductsItem>,
     ) -> Self {
         self.supported_products = Some(value);
+        self
+    }
+    /// Sets `supported_products` when given `Some`, as [`supported_products`](Self::supported_products) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_supported_products(
+        mut self,
+        value: Option<Vec<ListInstitutionsSupportedProductsItem>>,
+    ) -> Self {
+        self.supported_products = value;
         self
     }
     /// The call this request makes.
@@ -9364,16 +9775,34 @@ impl ListFavoriteInstitutionsRequest {
         self.iso_country_code = Some(value);
         self
     }
+    /// Sets `iso_country_code` when given `Some`, as [`iso_country_code`](Self::iso_country_code) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_iso_country_code(mut self, value: Option<Vec<String>>) -> Self {
+        self.iso_country_code = value;
+        self
+    }
     /// Sets `page`.
     #[must_use]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
     }
+    /// Sets `page` when given `Some`, as [`page`](Self::page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
+        self
+    }
     /// Sets `records_per_page`.
     #[must_use]
     pub fn records_per_page(mut self, value: i64) -> Self {
         self.records_per_page = Some(value);
+        self
+    }
+    /// Sets `records_per_page` when given `Some`, as [`records_per_page`](Self::records_per_page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_records_per_page(mut self, value: Option<i64>) -> Self {
+        self.records_per_page = value;
         self
     }
     /// The call this request makes.
@@ -9458,10 +9887,22 @@ impl ListInstitutionCredentialsRequest {
         self.page = Some(value);
         self
     }
+    /// Sets `page` when given `Some`, as [`page`](Self::page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
+        self
+    }
     /// Sets `records_per_page`.
     #[must_use]
     pub fn records_per_page(mut self, value: i64) -> Self {
         self.records_per_page = Some(value);
+        self
+    }
+    /// Sets `records_per_page` when given `Some`, as [`records_per_page`](Self::records_per_page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_records_per_page(mut self, value: Option<i64>) -> Self {
+        self.records_per_page = value;
         self
     }
     /// The call this request makes.
@@ -9516,10 +9957,22 @@ impl ListHoldingsByMemberRequest {
         self.page = Some(value);
         self
     }
+    /// Sets `page` when given `Some`, as [`page`](Self::page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
+        self
+    }
     /// Sets `records_per_page`.
     #[must_use]
     pub fn records_per_page(mut self, value: i64) -> Self {
         self.records_per_page = Some(value);
+        self
+    }
+    /// Sets `records_per_page` when given `Some`, as [`records_per_page`](Self::records_per_page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_records_per_page(mut self, value: Option<i64>) -> Self {
+        self.records_per_page = value;
         self
     }
     /// The call this request makes.
@@ -9572,10 +10025,22 @@ impl ListHoldingsRequest {
         self.page = Some(value);
         self
     }
+    /// Sets `page` when given `Some`, as [`page`](Self::page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
+        self
+    }
     /// Sets `records_per_page`.
     #[must_use]
     pub fn records_per_page(mut self, value: i64) -> Self {
         self.records_per_page = Some(value);
+        self
+    }
+    /// Sets `records_per_page` when given `Some`, as [`records_per_page`](Self::records_per_page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_records_per_page(mut self, value: Option<i64>) -> Self {
+        self.records_per_page = value;
         self
     }
     /// The call this request makes.
@@ -9665,10 +10130,22 @@ impl ListHoldingsByAccountRequest {
         self.page = Some(value);
         self
     }
+    /// Sets `page` when given `Some`, as [`page`](Self::page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
+        self
+    }
     /// Sets `records_per_page`.
     #[must_use]
     pub fn records_per_page(mut self, value: i64) -> Self {
         self.records_per_page = Some(value);
+        self
+    }
+    /// Sets `records_per_page` when given `Some`, as [`records_per_page`](Self::records_per_page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_records_per_page(mut self, value: Option<i64>) -> Self {
+        self.records_per_page = value;
         self
     }
     /// The call this request makes.
@@ -9749,10 +10226,22 @@ impl ListManagedInstitutionsRequest {
         self.page = Some(value);
         self
     }
+    /// Sets `page` when given `Some`, as [`page`](Self::page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
+        self
+    }
     /// Sets `records_per_page`.
     #[must_use]
     pub fn records_per_page(mut self, value: i64) -> Self {
         self.records_per_page = Some(value);
+        self
+    }
+    /// Sets `records_per_page` when given `Some`, as [`records_per_page`](Self::records_per_page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_records_per_page(mut self, value: Option<i64>) -> Self {
+        self.records_per_page = value;
         self
     }
     /// The call this request makes.
@@ -9803,10 +10292,22 @@ impl ListManagedMembersRequest {
         self.page = Some(value);
         self
     }
+    /// Sets `page` when given `Some`, as [`page`](Self::page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
+        self
+    }
     /// Sets `records_per_page`.
     #[must_use]
     pub fn records_per_page(mut self, value: i64) -> Self {
         self.records_per_page = Some(value);
+        self
+    }
+    /// Sets `records_per_page` when given `Some`, as [`records_per_page`](Self::records_per_page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_records_per_page(mut self, value: Option<i64>) -> Self {
+        self.records_per_page = value;
         self
     }
     /// The call this request makes.
@@ -10012,10 +10513,22 @@ impl ListManagedAccountsRequest {
         self.page = Some(value);
         self
     }
+    /// Sets `page` when given `Some`, as [`page`](Self::page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
+        self
+    }
     /// Sets `records_per_page`.
     #[must_use]
     pub fn records_per_page(mut self, value: i64) -> Self {
         self.records_per_page = Some(value);
+        self
+    }
+    /// Sets `records_per_page` when given `Some`, as [`records_per_page`](Self::records_per_page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_records_per_page(mut self, value: Option<i64>) -> Self {
+        self.records_per_page = value;
         self
     }
     /// The call this request makes.
@@ -10261,10 +10774,22 @@ impl ListManagedTransactionsRequest {
         self.page = Some(value);
         self
     }
+    /// Sets `page` when given `Some`, as [`page`](Self::page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
+        self
+    }
     /// Sets `from_date`.
     #[must_use]
     pub fn from_date(mut self, value: impl Into<String>) -> Self {
         self.from_date = Some(value.into());
+        self
+    }
+    /// Sets `from_date` when given `Some`, as [`from_date`](Self::from_date) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_from_date(mut self, value: Option<String>) -> Self {
+        self.from_date = value;
         self
     }
     /// Sets `to_date`.
@@ -10273,10 +10798,22 @@ impl ListManagedTransactionsRequest {
         self.to_date = Some(value.into());
         self
     }
+    /// Sets `to_date` when given `Some`, as [`to_date`](Self::to_date) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_to_date(mut self, value: Option<String>) -> Self {
+        self.to_date = value;
+        self
+    }
     /// Sets `records_per_page`.
     #[must_use]
     pub fn records_per_page(mut self, value: i64) -> Self {
         self.records_per_page = Some(value);
+        self
+    }
+    /// Sets `records_per_page` when given `Some`, as [`records_per_page`](Self::records_per_page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_records_per_page(mut self, value: Option<i64>) -> Self {
+        self.records_per_page = value;
         self
     }
     /// The call this request makes.
@@ -10536,16 +11073,34 @@ impl ListMembersRequest {
         self.page = Some(value);
         self
     }
+    /// Sets `page` when given `Some`, as [`page`](Self::page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
+        self
+    }
     /// Sets `records_per_page`.
     #[must_use]
     pub fn records_per_page(mut self, value: i64) -> Self {
         self.records_per_page = Some(value);
         self
     }
+    /// Sets `records_per_page` when given `Some`, as [`records_per_page`](Self::records_per_page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_records_per_page(mut self, value: Option<i64>) -> Self {
+        self.records_per_page = value;
+        self
+    }
     /// Sets `use_case`.
     #[must_use]
     pub fn use_case(mut self, value: impl Into<String>) -> Self {
         self.use_case = Some(value.into());
+        self
+    }
+    /// Sets `use_case` when given `Some`, as [`use_case`](Self::use_case) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_use_case(mut self, value: Option<String>) -> Self {
+        self.use_case = value;
         self
     }
     /// The call this request makes.
@@ -10602,6 +11157,12 @@ impl CreateMemberRequest {
     #[must_use]
     pub fn x_callback_payload(mut self, value: impl Into<String>) -> Self {
         self.x_callback_payload = Some(value.into());
+        self
+    }
+    /// Sets `X-CALLBACK-PAYLOAD` when given `Some`, as [`x_callback_payload`](Self::x_callback_payload) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_x_callback_payload(mut self, value: Option<String>) -> Self {
+        self.x_callback_payload = value;
         self
     }
     /// The call this request makes.
@@ -10735,6 +11296,12 @@ impl UpdateMemberRequest {
         self.x_callback_payload = Some(value.into());
         self
     }
+    /// Sets `X-CALLBACK-PAYLOAD` when given `Some`, as [`x_callback_payload`](Self::x_callback_payload) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_x_callback_payload(mut self, value: Option<String>) -> Self {
+        self.x_callback_payload = value;
+        self
+    }
     /// The call this request makes.
     fn to_call(&self) -> ::linkspec_runtime::Call {
         #[allow(unused_mut)]
@@ -10785,6 +11352,12 @@ impl AggregateMemberRequest {
     #[must_use]
     pub fn x_callback_payload(mut self, value: impl Into<String>) -> Self {
         self.x_callback_payload = Some(value.into());
+        self
+    }
+    /// Sets `X-CALLBACK-PAYLOAD` when given `Some`, as [`x_callback_payload`](Self::x_callback_payload) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_x_callback_payload(mut self, value: Option<String>) -> Self {
+        self.x_callback_payload = value;
         self
     }
     /// The call this request makes.
@@ -10840,10 +11413,22 @@ impl ListMemberChallengesRequest {
         self.page = Some(value);
         self
     }
+    /// Sets `page` when given `Some`, as [`page`](Self::page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
+        self
+    }
     /// Sets `records_per_page`.
     #[must_use]
     pub fn records_per_page(mut self, value: i64) -> Self {
         self.records_per_page = Some(value);
+        self
+    }
+    /// Sets `records_per_page` when given `Some`, as [`records_per_page`](Self::records_per_page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_records_per_page(mut self, value: Option<i64>) -> Self {
+        self.records_per_page = value;
         self
     }
     /// The call this request makes.
@@ -10940,10 +11525,22 @@ impl ListMemberCredentialsRequest {
         self.page = Some(value);
         self
     }
+    /// Sets `page` when given `Some`, as [`page`](Self::page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
+        self
+    }
     /// Sets `records_per_page`.
     #[must_use]
     pub fn records_per_page(mut self, value: i64) -> Self {
         self.records_per_page = Some(value);
+        self
+    }
+    /// Sets `records_per_page` when given `Some`, as [`records_per_page`](Self::records_per_page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_records_per_page(mut self, value: Option<i64>) -> Self {
+        self.records_per_page = value;
         self
     }
     /// The call this request makes.
@@ -11119,6 +11716,12 @@ impl VerifyMemberRequest {
         self.x_callback_payload = Some(value.into());
         self
     }
+    /// Sets `X-CALLBACK-PAYLOAD` when given `Some`, as [`x_callback_payload`](Self::x_callback_payload) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_x_callback_payload(mut self, value: Option<String>) -> Self {
+        self.x_callback_payload = value;
+        self
+    }
     /// The call this request makes.
     fn to_call(&self) -> ::linkspec_runtime::Call {
         #[allow(unused_mut)]
@@ -11197,16 +11800,34 @@ impl ListMerchantsRequest {
         self.name = Some(value.into());
         self
     }
+    /// Sets `name` when given `Some`, as [`name`](Self::name) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.name = value;
+        self
+    }
     /// Sets `page`.
     #[must_use]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
     }
+    /// Sets `page` when given `Some`, as [`page`](Self::page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
+        self
+    }
     /// Sets `records_per_page`.
     #[must_use]
     pub fn records_per_page(mut self, value: i64) -> Self {
         self.records_per_page = Some(value);
+        self
+    }
+    /// Sets `records_per_page` when given `Some`, as [`records_per_page`](Self::records_per_page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_records_per_page(mut self, value: Option<i64>) -> Self {
+        self.records_per_page = value;
         self
     }
     /// The call this request makes.
@@ -11430,6 +12051,12 @@ impl VerifyMicrodepositRequest {
         self.body = Some(body);
         self
     }
+    /// Sets the body when given `Some`; `None` sends none.
+    #[must_use]
+    pub fn set_body(mut self, body: Option<MicrodepositVerifyRequestBody>) -> Self {
+        self.body = body;
+        self
+    }
     /// The call this request makes.
     fn to_call(&self) -> ::linkspec_runtime::Call {
         #[allow(unused_mut)]
@@ -11611,10 +12238,22 @@ impl ListNotificationsRequest {
         self.page = Some(value);
         self
     }
+    /// Sets `page` when given `Some`, as [`page`](Self::page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
+        self
+    }
     /// Sets `records_per_page`.
     #[must_use]
     pub fn records_per_page(mut self, value: i64) -> Self {
         self.records_per_page = Some(value);
+        self
+    }
+    /// Sets `records_per_page` when given `Some`, as [`records_per_page`](Self::records_per_page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_records_per_page(mut self, value: Option<i64>) -> Self {
+        self.records_per_page = value;
         self
     }
     /// The call this request makes.
@@ -11729,6 +12368,12 @@ impl ListTokensRequest {
     #[must_use]
     pub fn body(mut self, body: TokenRequestBody) -> Self {
         self.body = Some(body);
+        self
+    }
+    /// Sets the body when given `Some`; `None` sends none.
+    #[must_use]
+    pub fn set_body(mut self, body: Option<TokenRequestBody>) -> Self {
+        self.body = body;
         self
     }
     /// The call this request makes.
@@ -12076,10 +12721,22 @@ impl ListSpendingPlanIterationItemsRequest {
         self.page = Some(value);
         self
     }
+    /// Sets `page` when given `Some`, as [`page`](Self::page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
+        self
+    }
     /// Sets `records_per_page`.
     #[must_use]
     pub fn records_per_page(mut self, value: i64) -> Self {
         self.records_per_page = Some(value);
+        self
+    }
+    /// Sets `records_per_page` when given `Some`, as [`records_per_page`](Self::records_per_page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_records_per_page(mut self, value: Option<i64>) -> Self {
+        self.records_per_page = value;
         self
     }
     /// The call this request makes.
@@ -12165,10 +12822,22 @@ impl ListSpendingPlansRequest {
         self.page = Some(value);
         self
     }
+    /// Sets `page` when given `Some`, as [`page`](Self::page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
+        self
+    }
     /// Sets `records_per_page`.
     #[must_use]
     pub fn records_per_page(mut self, value: i64) -> Self {
         self.records_per_page = Some(value);
+        self
+    }
+    /// Sets `records_per_page` when given `Some`, as [`records_per_page`](Self::records_per_page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_records_per_page(mut self, value: Option<i64>) -> Self {
+        self.records_per_page = value;
         self
     }
     /// The call this request makes.
@@ -12273,10 +12942,22 @@ impl ReadSpendingPlanAccountRequest {
         self.page = Some(value);
         self
     }
+    /// Sets `page` when given `Some`, as [`page`](Self::page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
+        self
+    }
     /// Sets `records_per_page`.
     #[must_use]
     pub fn records_per_page(mut self, value: i64) -> Self {
         self.records_per_page = Some(value);
+        self
+    }
+    /// Sets `records_per_page` when given `Some`, as [`records_per_page`](Self::records_per_page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_records_per_page(mut self, value: Option<i64>) -> Self {
+        self.records_per_page = value;
         self
     }
     /// The call this request makes.
@@ -12385,10 +13066,22 @@ impl ReadSpendingPlanIterationItemRequest {
         self.page = Some(value);
         self
     }
+    /// Sets `page` when given `Some`, as [`page`](Self::page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
+        self
+    }
     /// Sets `records_per_page`.
     #[must_use]
     pub fn records_per_page(mut self, value: i64) -> Self {
         self.records_per_page = Some(value);
+        self
+    }
+    /// Sets `records_per_page` when given `Some`, as [`records_per_page`](Self::records_per_page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_records_per_page(mut self, value: Option<i64>) -> Self {
+        self.records_per_page = value;
         self
     }
     /// The call this request makes.
@@ -12536,10 +13229,22 @@ impl ReadSpendingPlanUserRequest {
         self.page = Some(value);
         self
     }
+    /// Sets `page` when given `Some`, as [`page`](Self::page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
+        self
+    }
     /// Sets `records_per_page`.
     #[must_use]
     pub fn records_per_page(mut self, value: i64) -> Self {
         self.records_per_page = Some(value);
+        self
+    }
+    /// Sets `records_per_page` when given `Some`, as [`records_per_page`](Self::records_per_page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_records_per_page(mut self, value: Option<i64>) -> Self {
+        self.records_per_page = value;
         self
     }
     /// The call this request makes.
@@ -12598,10 +13303,22 @@ impl ListSpendingPlanAccountsRequest {
         self.page = Some(value);
         self
     }
+    /// Sets `page` when given `Some`, as [`page`](Self::page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
+        self
+    }
     /// Sets `records_per_page`.
     #[must_use]
     pub fn records_per_page(mut self, value: i64) -> Self {
         self.records_per_page = Some(value);
+        self
+    }
+    /// Sets `records_per_page` when given `Some`, as [`records_per_page`](Self::records_per_page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_records_per_page(mut self, value: Option<i64>) -> Self {
+        self.records_per_page = value;
         self
     }
     /// The call this request makes.
@@ -12660,10 +13377,22 @@ impl ListSpendingPlanIterationsRequest {
         self.page = Some(value);
         self
     }
+    /// Sets `page` when given `Some`, as [`page`](Self::page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
+        self
+    }
     /// Sets `records_per_page`.
     #[must_use]
     pub fn records_per_page(mut self, value: i64) -> Self {
         self.records_per_page = Some(value);
+        self
+    }
+    /// Sets `records_per_page` when given `Some`, as [`records_per_page`](Self::records_per_page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_records_per_page(mut self, value: Option<i64>) -> Self {
+        self.records_per_page = value;
         self
     }
     /// The call this request makes.
@@ -12722,10 +13451,22 @@ impl ReadCurrentSpendingPlanIterationRequest {
         self.page = Some(value);
         self
     }
+    /// Sets `page` when given `Some`, as [`page`](Self::page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
+        self
+    }
     /// Sets `records_per_page`.
     #[must_use]
     pub fn records_per_page(mut self, value: i64) -> Self {
         self.records_per_page = Some(value);
+        self
+    }
+    /// Sets `records_per_page` when given `Some`, as [`records_per_page`](Self::records_per_page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_records_per_page(mut self, value: Option<i64>) -> Self {
+        self.records_per_page = value;
         self
     }
     /// The call this request makes.
@@ -12790,10 +13531,22 @@ impl ReadSpendingPlanIterationRequest {
         self.page = Some(value);
         self
     }
+    /// Sets `page` when given `Some`, as [`page`](Self::page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
+        self
+    }
     /// Sets `records_per_page`.
     #[must_use]
     pub fn records_per_page(mut self, value: i64) -> Self {
         self.records_per_page = Some(value);
+        self
+    }
+    /// Sets `records_per_page` when given `Some`, as [`records_per_page`](Self::records_per_page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_records_per_page(mut self, value: Option<i64>) -> Self {
+        self.records_per_page = value;
         self
     }
     /// The call this request makes.
@@ -12888,10 +13641,22 @@ impl ListStatementsByMemberRequest {
         self.page = Some(value);
         self
     }
+    /// Sets `page` when given `Some`, as [`page`](Self::page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
+        self
+    }
     /// Sets `records_per_page`.
     #[must_use]
     pub fn records_per_page(mut self, value: i64) -> Self {
         self.records_per_page = Some(value);
+        self
+    }
+    /// Sets `records_per_page` when given `Some`, as [`records_per_page`](Self::records_per_page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_records_per_page(mut self, value: Option<i64>) -> Self {
+        self.records_per_page = value;
         self
     }
     /// The call this request makes.
@@ -13031,10 +13796,22 @@ impl ListTaggingsRequest {
         self.page = Some(value);
         self
     }
+    /// Sets `page` when given `Some`, as [`page`](Self::page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
+        self
+    }
     /// Sets `records_per_page`.
     #[must_use]
     pub fn records_per_page(mut self, value: i64) -> Self {
         self.records_per_page = Some(value);
+        self
+    }
+    /// Sets `records_per_page` when given `Some`, as [`records_per_page`](Self::records_per_page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_records_per_page(mut self, value: Option<i64>) -> Self {
+        self.records_per_page = value;
         self
     }
     /// The call this request makes.
@@ -13234,10 +14011,22 @@ impl ListTagsRequest {
         self.page = Some(value);
         self
     }
+    /// Sets `page` when given `Some`, as [`page`](Self::page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
+        self
+    }
     /// Sets `records_per_page`.
     #[must_use]
     pub fn records_per_page(mut self, value: i64) -> Self {
         self.records_per_page = Some(value);
+        self
+    }
+    /// Sets `records_per_page` when given `Some`, as [`records_per_page`](Self::records_per_page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_records_per_page(mut self, value: Option<i64>) -> Self {
+        self.records_per_page = value;
         self
     }
     /// The call this request makes.
@@ -13437,10 +14226,22 @@ impl ListTransactionRulesRequest {
         self.page = Some(value);
         self
     }
+    /// Sets `page` when given `Some`, as [`page`](Self::page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
+        self
+    }
     /// Sets `records_per_page`.
     #[must_use]
     pub fn records_per_page(mut self, value: i64) -> Self {
         self.records_per_page = Some(value);
+        self
+    }
+    /// Sets `records_per_page` when given `Some`, as [`records_per_page`](Self::records_per_page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_records_per_page(mut self, value: Option<i64>) -> Self {
+        self.records_per_page = value;
         self
     }
     /// The call this request makes.
@@ -13713,10 +14514,22 @@ impl ListTransactionsByAccountRequest {
         self.page = Some(value);
         self
     }
+    /// Sets `page` when given `Some`, as [`page`](Self::page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
+        self
+    }
     /// Sets `records_per_page`.
     #[must_use]
     pub fn records_per_page(mut self, value: i64) -> Self {
         self.records_per_page = Some(value);
+        self
+    }
+    /// Sets `records_per_page` when given `Some`, as [`records_per_page`](Self::records_per_page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_records_per_page(mut self, value: Option<i64>) -> Self {
+        self.records_per_page = value;
         self
     }
     /// Sets `from_date`.
@@ -13725,10 +14538,22 @@ impl ListTransactionsByAccountRequest {
         self.from_date = Some(value.into());
         self
     }
+    /// Sets `from_date` when given `Some`, as [`from_date`](Self::from_date) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_from_date(mut self, value: Option<String>) -> Self {
+        self.from_date = value;
+        self
+    }
     /// Sets `to_date`.
     #[must_use]
     pub fn to_date(mut self, value: impl Into<String>) -> Self {
         self.to_date = Some(value.into());
+        self
+    }
+    /// Sets `to_date` when given `Some`, as [`to_date`](Self::to_date) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_to_date(mut self, value: Option<String>) -> Self {
+        self.to_date = value;
         self
     }
     /// Sets `from_created_at`.
@@ -13737,10 +14562,22 @@ impl ListTransactionsByAccountRequest {
         self.from_created_at = Some(value.into());
         self
     }
+    /// Sets `from_created_at` when given `Some`, as [`from_created_at`](Self::from_created_at) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_from_created_at(mut self, value: Option<String>) -> Self {
+        self.from_created_at = value;
+        self
+    }
     /// Sets `to_created_at`.
     #[must_use]
     pub fn to_created_at(mut self, value: impl Into<String>) -> Self {
         self.to_created_at = Some(value.into());
+        self
+    }
+    /// Sets `to_created_at` when given `Some`, as [`to_created_at`](Self::to_created_at) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_to_created_at(mut self, value: Option<String>) -> Self {
+        self.to_created_at = value;
         self
     }
     /// Sets `from_updated_at`.
@@ -13749,16 +14586,34 @@ impl ListTransactionsByAccountRequest {
         self.from_updated_at = Some(value.into());
         self
     }
+    /// Sets `from_updated_at` when given `Some`, as [`from_updated_at`](Self::from_updated_at) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_from_updated_at(mut self, value: Option<String>) -> Self {
+        self.from_updated_at = value;
+        self
+    }
     /// Sets `to_updated_at`.
     #[must_use]
     pub fn to_updated_at(mut self, value: impl Into<String>) -> Self {
         self.to_updated_at = Some(value.into());
         self
     }
+    /// Sets `to_updated_at` when given `Some`, as [`to_updated_at`](Self::to_updated_at) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_to_updated_at(mut self, value: Option<String>) -> Self {
+        self.to_updated_at = value;
+        self
+    }
     /// Sets `includes`.
     #[must_use]
     pub fn includes(mut self, value: impl Into<String>) -> Self {
         self.includes = Some(value.into());
+        self
+    }
+    /// Sets `includes` when given `Some`, as [`includes`](Self::includes) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_includes(mut self, value: Option<String>) -> Self {
+        self.includes = value;
         self
     }
     /// The call this request makes.
@@ -13863,10 +14718,22 @@ impl ListTransactionsByAccountPerMemberRequest {
         self.page = Some(value);
         self
     }
+    /// Sets `page` when given `Some`, as [`page`](Self::page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
+        self
+    }
     /// Sets `records_per_page`.
     #[must_use]
     pub fn records_per_page(mut self, value: i64) -> Self {
         self.records_per_page = Some(value);
+        self
+    }
+    /// Sets `records_per_page` when given `Some`, as [`records_per_page`](Self::records_per_page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_records_per_page(mut self, value: Option<i64>) -> Self {
+        self.records_per_page = value;
         self
     }
     /// Sets `from_date`.
@@ -13875,10 +14742,22 @@ impl ListTransactionsByAccountPerMemberRequest {
         self.from_date = Some(value.into());
         self
     }
+    /// Sets `from_date` when given `Some`, as [`from_date`](Self::from_date) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_from_date(mut self, value: Option<String>) -> Self {
+        self.from_date = value;
+        self
+    }
     /// Sets `to_date`.
     #[must_use]
     pub fn to_date(mut self, value: impl Into<String>) -> Self {
         self.to_date = Some(value.into());
+        self
+    }
+    /// Sets `to_date` when given `Some`, as [`to_date`](Self::to_date) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_to_date(mut self, value: Option<String>) -> Self {
+        self.to_date = value;
         self
     }
     /// Sets `from_created_at`.
@@ -13887,10 +14766,22 @@ impl ListTransactionsByAccountPerMemberRequest {
         self.from_created_at = Some(value.into());
         self
     }
+    /// Sets `from_created_at` when given `Some`, as [`from_created_at`](Self::from_created_at) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_from_created_at(mut self, value: Option<String>) -> Self {
+        self.from_created_at = value;
+        self
+    }
     /// Sets `to_created_at`.
     #[must_use]
     pub fn to_created_at(mut self, value: impl Into<String>) -> Self {
         self.to_created_at = Some(value.into());
+        self
+    }
+    /// Sets `to_created_at` when given `Some`, as [`to_created_at`](Self::to_created_at) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_to_created_at(mut self, value: Option<String>) -> Self {
+        self.to_created_at = value;
         self
     }
     /// Sets `from_updated_at`.
@@ -13899,16 +14790,34 @@ impl ListTransactionsByAccountPerMemberRequest {
         self.from_updated_at = Some(value.into());
         self
     }
+    /// Sets `from_updated_at` when given `Some`, as [`from_updated_at`](Self::from_updated_at) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_from_updated_at(mut self, value: Option<String>) -> Self {
+        self.from_updated_at = value;
+        self
+    }
     /// Sets `to_updated_at`.
     #[must_use]
     pub fn to_updated_at(mut self, value: impl Into<String>) -> Self {
         self.to_updated_at = Some(value.into());
         self
     }
+    /// Sets `to_updated_at` when given `Some`, as [`to_updated_at`](Self::to_updated_at) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_to_updated_at(mut self, value: Option<String>) -> Self {
+        self.to_updated_at = value;
+        self
+    }
     /// Sets `includes`.
     #[must_use]
     pub fn includes(mut self, value: impl Into<String>) -> Self {
         self.includes = Some(value.into());
+        self
+    }
+    /// Sets `includes` when given `Some`, as [`includes`](Self::includes) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_includes(mut self, value: Option<String>) -> Self {
+        self.includes = value;
         self
     }
     /// The call this request makes.
@@ -14056,10 +14965,22 @@ impl ListTransactionsByMemberRequest {
         self.page = Some(value);
         self
     }
+    /// Sets `page` when given `Some`, as [`page`](Self::page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
+        self
+    }
     /// Sets `records_per_page`.
     #[must_use]
     pub fn records_per_page(mut self, value: i64) -> Self {
         self.records_per_page = Some(value);
+        self
+    }
+    /// Sets `records_per_page` when given `Some`, as [`records_per_page`](Self::records_per_page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_records_per_page(mut self, value: Option<i64>) -> Self {
+        self.records_per_page = value;
         self
     }
     /// Sets `from_date`.
@@ -14068,10 +14989,22 @@ impl ListTransactionsByMemberRequest {
         self.from_date = Some(value.into());
         self
     }
+    /// Sets `from_date` when given `Some`, as [`from_date`](Self::from_date) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_from_date(mut self, value: Option<String>) -> Self {
+        self.from_date = value;
+        self
+    }
     /// Sets `to_date`.
     #[must_use]
     pub fn to_date(mut self, value: impl Into<String>) -> Self {
         self.to_date = Some(value.into());
+        self
+    }
+    /// Sets `to_date` when given `Some`, as [`to_date`](Self::to_date) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_to_date(mut self, value: Option<String>) -> Self {
+        self.to_date = value;
         self
     }
     /// Sets `from_created_at`.
@@ -14080,10 +15013,22 @@ impl ListTransactionsByMemberRequest {
         self.from_created_at = Some(value.into());
         self
     }
+    /// Sets `from_created_at` when given `Some`, as [`from_created_at`](Self::from_created_at) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_from_created_at(mut self, value: Option<String>) -> Self {
+        self.from_created_at = value;
+        self
+    }
     /// Sets `to_created_at`.
     #[must_use]
     pub fn to_created_at(mut self, value: impl Into<String>) -> Self {
         self.to_created_at = Some(value.into());
+        self
+    }
+    /// Sets `to_created_at` when given `Some`, as [`to_created_at`](Self::to_created_at) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_to_created_at(mut self, value: Option<String>) -> Self {
+        self.to_created_at = value;
         self
     }
     /// Sets `from_timestamp`.
@@ -14092,10 +15037,22 @@ impl ListTransactionsByMemberRequest {
         self.from_timestamp = Some(value.into());
         self
     }
+    /// Sets `from_timestamp` when given `Some`, as [`from_timestamp`](Self::from_timestamp) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_from_timestamp(mut self, value: Option<String>) -> Self {
+        self.from_timestamp = value;
+        self
+    }
     /// Sets `to_timestamp`.
     #[must_use]
     pub fn to_timestamp(mut self, value: impl Into<String>) -> Self {
         self.to_timestamp = Some(value.into());
+        self
+    }
+    /// Sets `to_timestamp` when given `Some`, as [`to_timestamp`](Self::to_timestamp) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_to_timestamp(mut self, value: Option<String>) -> Self {
+        self.to_timestamp = value;
         self
     }
     /// Sets `from_updated_at`.
@@ -14104,16 +15061,34 @@ impl ListTransactionsByMemberRequest {
         self.from_updated_at = Some(value.into());
         self
     }
+    /// Sets `from_updated_at` when given `Some`, as [`from_updated_at`](Self::from_updated_at) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_from_updated_at(mut self, value: Option<String>) -> Self {
+        self.from_updated_at = value;
+        self
+    }
     /// Sets `to_updated_at`.
     #[must_use]
     pub fn to_updated_at(mut self, value: impl Into<String>) -> Self {
         self.to_updated_at = Some(value.into());
         self
     }
+    /// Sets `to_updated_at` when given `Some`, as [`to_updated_at`](Self::to_updated_at) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_to_updated_at(mut self, value: Option<String>) -> Self {
+        self.to_updated_at = value;
+        self
+    }
     /// Sets `includes`.
     #[must_use]
     pub fn includes(mut self, value: impl Into<String>) -> Self {
         self.includes = Some(value.into());
+        self
+    }
+    /// Sets `includes` when given `Some`, as [`includes`](Self::includes) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_includes(mut self, value: Option<String>) -> Self {
+        self.includes = value;
         self
     }
     /// The call this request makes.
@@ -14217,10 +15192,22 @@ impl ListTransactionsByTagRequest {
         self.page = Some(value);
         self
     }
+    /// Sets `page` when given `Some`, as [`page`](Self::page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
+        self
+    }
     /// Sets `records_per_page`.
     #[must_use]
     pub fn records_per_page(mut self, value: i64) -> Self {
         self.records_per_page = Some(value);
+        self
+    }
+    /// Sets `records_per_page` when given `Some`, as [`records_per_page`](Self::records_per_page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_records_per_page(mut self, value: Option<i64>) -> Self {
+        self.records_per_page = value;
         self
     }
     /// Sets `from_date`.
@@ -14229,10 +15216,22 @@ impl ListTransactionsByTagRequest {
         self.from_date = Some(value.into());
         self
     }
+    /// Sets `from_date` when given `Some`, as [`from_date`](Self::from_date) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_from_date(mut self, value: Option<String>) -> Self {
+        self.from_date = value;
+        self
+    }
     /// Sets `to_date`.
     #[must_use]
     pub fn to_date(mut self, value: impl Into<String>) -> Self {
         self.to_date = Some(value.into());
+        self
+    }
+    /// Sets `to_date` when given `Some`, as [`to_date`](Self::to_date) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_to_date(mut self, value: Option<String>) -> Self {
+        self.to_date = value;
         self
     }
     /// Sets `from_created_at`.
@@ -14241,10 +15240,22 @@ impl ListTransactionsByTagRequest {
         self.from_created_at = Some(value.into());
         self
     }
+    /// Sets `from_created_at` when given `Some`, as [`from_created_at`](Self::from_created_at) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_from_created_at(mut self, value: Option<String>) -> Self {
+        self.from_created_at = value;
+        self
+    }
     /// Sets `to_created_at`.
     #[must_use]
     pub fn to_created_at(mut self, value: impl Into<String>) -> Self {
         self.to_created_at = Some(value.into());
+        self
+    }
+    /// Sets `to_created_at` when given `Some`, as [`to_created_at`](Self::to_created_at) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_to_created_at(mut self, value: Option<String>) -> Self {
+        self.to_created_at = value;
         self
     }
     /// Sets `from_updated_at`.
@@ -14253,16 +15264,34 @@ impl ListTransactionsByTagRequest {
         self.from_updated_at = Some(value.into());
         self
     }
+    /// Sets `from_updated_at` when given `Some`, as [`from_updated_at`](Self::from_updated_at) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_from_updated_at(mut self, value: Option<String>) -> Self {
+        self.from_updated_at = value;
+        self
+    }
     /// Sets `to_updated_at`.
     #[must_use]
     pub fn to_updated_at(mut self, value: impl Into<String>) -> Self {
         self.to_updated_at = Some(value.into());
         self
     }
+    /// Sets `to_updated_at` when given `Some`, as [`to_updated_at`](Self::to_updated_at) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_to_updated_at(mut self, value: Option<String>) -> Self {
+        self.to_updated_at = value;
+        self
+    }
     /// Sets `includes`.
     #[must_use]
     pub fn includes(mut self, value: impl Into<String>) -> Self {
         self.includes = Some(value.into());
+        self
+    }
+    /// Sets `includes` when given `Some`, as [`includes`](Self::includes) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_includes(mut self, value: Option<String>) -> Self {
+        self.includes = value;
         self
     }
     /// The call this request makes.
@@ -14398,10 +15427,22 @@ impl ListTransactionsRequest {
         self.page = Some(value);
         self
     }
+    /// Sets `page` when given `Some`, as [`page`](Self::page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
+        self
+    }
     /// Sets `records_per_page`.
     #[must_use]
     pub fn records_per_page(mut self, value: i64) -> Self {
         self.records_per_page = Some(value);
+        self
+    }
+    /// Sets `records_per_page` when given `Some`, as [`records_per_page`](Self::records_per_page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_records_per_page(mut self, value: Option<i64>) -> Self {
+        self.records_per_page = value;
         self
     }
     /// Sets `from_date`.
@@ -14410,10 +15451,22 @@ impl ListTransactionsRequest {
         self.from_date = Some(value.into());
         self
     }
+    /// Sets `from_date` when given `Some`, as [`from_date`](Self::from_date) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_from_date(mut self, value: Option<String>) -> Self {
+        self.from_date = value;
+        self
+    }
     /// Sets `to_date`.
     #[must_use]
     pub fn to_date(mut self, value: impl Into<String>) -> Self {
         self.to_date = Some(value.into());
+        self
+    }
+    /// Sets `to_date` when given `Some`, as [`to_date`](Self::to_date) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_to_date(mut self, value: Option<String>) -> Self {
+        self.to_date = value;
         self
     }
     /// Sets `from_created_at`.
@@ -14422,10 +15475,22 @@ impl ListTransactionsRequest {
         self.from_created_at = Some(value.into());
         self
     }
+    /// Sets `from_created_at` when given `Some`, as [`from_created_at`](Self::from_created_at) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_from_created_at(mut self, value: Option<String>) -> Self {
+        self.from_created_at = value;
+        self
+    }
     /// Sets `to_created_at`.
     #[must_use]
     pub fn to_created_at(mut self, value: impl Into<String>) -> Self {
         self.to_created_at = Some(value.into());
+        self
+    }
+    /// Sets `to_created_at` when given `Some`, as [`to_created_at`](Self::to_created_at) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_to_created_at(mut self, value: Option<String>) -> Self {
+        self.to_created_at = value;
         self
     }
     /// Sets `from_updated_at`.
@@ -14434,10 +15499,22 @@ impl ListTransactionsRequest {
         self.from_updated_at = Some(value.into());
         self
     }
+    /// Sets `from_updated_at` when given `Some`, as [`from_updated_at`](Self::from_updated_at) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_from_updated_at(mut self, value: Option<String>) -> Self {
+        self.from_updated_at = value;
+        self
+    }
     /// Sets `to_updated_at`.
     #[must_use]
     pub fn to_updated_at(mut self, value: impl Into<String>) -> Self {
         self.to_updated_at = Some(value.into());
+        self
+    }
+    /// Sets `to_updated_at` when given `Some`, as [`to_updated_at`](Self::to_updated_at) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_to_updated_at(mut self, value: Option<String>) -> Self {
+        self.to_updated_at = value;
         self
     }
     /// Sets `use_case`.
@@ -14446,10 +15523,22 @@ impl ListTransactionsRequest {
         self.use_case = Some(value.into());
         self
     }
+    /// Sets `use_case` when given `Some`, as [`use_case`](Self::use_case) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_use_case(mut self, value: Option<String>) -> Self {
+        self.use_case = value;
+        self
+    }
     /// Sets `includes`.
     #[must_use]
     pub fn includes(mut self, value: impl Into<String>) -> Self {
         self.includes = Some(value.into());
+        self
+    }
+    /// Sets `includes` when given `Some`, as [`includes`](Self::includes) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_includes(mut self, value: Option<String>) -> Self {
+        self.includes = value;
         self
     }
     /// The call this request makes.
@@ -14526,6 +15615,12 @@ impl ReadTransactionRequest {
     #[must_use]
     pub fn includes(mut self, value: impl Into<String>) -> Self {
         self.includes = Some(value.into());
+        self
+    }
+    /// Sets `includes` when given `Some`, as [`includes`](Self::includes) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_includes(mut self, value: Option<String>) -> Self {
+        self.includes = value;
         self
     }
     /// The call this request makes.
@@ -14665,6 +15760,12 @@ impl ReadTransactionByAccountRequest {
     #[must_use]
     pub fn includes(mut self, value: impl Into<String>) -> Self {
         self.includes = Some(value.into());
+        self
+    }
+    /// Sets `includes` when given `Some`, as [`includes`](Self::includes) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_includes(mut self, value: Option<String>) -> Self {
+        self.includes = value;
         self
     }
     /// The call this request makes.
@@ -14879,6 +15980,12 @@ impl CreateSplitTransactionsRequest {
         self.body = Some(body);
         self
     }
+    /// Sets the body when given `Some`; `None` sends none.
+    #[must_use]
+    pub fn set_body(mut self, body: Option<SplitTransactionRequestBody>) -> Self {
+        self.body = body;
+        self
+    }
     /// The call this request makes.
     fn to_call(&self) -> ::linkspec_runtime::Call {
         #[allow(unused_mut)]
@@ -14987,6 +16094,12 @@ impl CreateSplitTransactionsByAccountRequest {
         self.body = Some(body);
         self
     }
+    /// Sets the body when given `Some`; `None` sends none.
+    #[must_use]
+    pub fn set_body(mut self, body: Option<SplitTransactionRequestBody>) -> Self {
+        self.body = body;
+        self
+    }
     /// The call this request makes.
     fn to_call(&self) -> ::linkspec_runtime::Call {
         #[allow(unused_mut)]
@@ -15044,10 +16157,22 @@ impl ListUsersRequest {
         self.page = Some(value);
         self
     }
+    /// Sets `page` when given `Some`, as [`page`](Self::page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
+        self
+    }
     /// Sets `records_per_page`.
     #[must_use]
     pub fn records_per_page(mut self, value: i64) -> Self {
         self.records_per_page = Some(value);
+        self
+    }
+    /// Sets `records_per_page` when given `Some`, as [`records_per_page`](Self::records_per_page) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_records_per_page(mut self, value: Option<i64>) -> Self {
+        self.records_per_page = value;
         self
     }
     /// Sets `id`.
@@ -15056,16 +16181,34 @@ impl ListUsersRequest {
         self.id = Some(value.into());
         self
     }
+    /// Sets `id` when given `Some`, as [`id`](Self::id) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.id = value;
+        self
+    }
     /// Sets `email`.
     #[must_use]
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
+    /// Sets `email` when given `Some`, as [`email`](Self::email) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_email(mut self, value: Option<String>) -> Self {
+        self.email = value;
+        self
+    }
     /// Sets `is_disabled`.
     #[must_use]
     pub fn is_disabled(mut self, value: bool) -> Self {
         self.is_disabled = Some(value);
+        self
+    }
+    /// Sets `is_disabled` when given `Some`, as [`is_disabled`](Self::is_disabled) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_is_disabled(mut self, value: Option<bool>) -> Self {
+        self.is_disabled = value;
         self
     }
     /// The call this request makes.
@@ -15332,10 +16475,22 @@ impl GetTransactionsDataRequest {
         self.start_time = Some(value.into());
         self
     }
+    /// Sets `startTime` when given `Some`, as [`start_time`](Self::start_time) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_start_time(mut self, value: Option<String>) -> Self {
+        self.start_time = value;
+        self
+    }
     /// Sets `endTime`.
     #[must_use]
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = Some(value.into());
+        self
+    }
+    /// Sets `endTime` when given `Some`, as [`end_time`](Self::end_time) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_end_time(mut self, value: Option<String>) -> Self {
+        self.end_time = value;
         self
     }
     /// The call this request makes.
@@ -15403,10 +16558,22 @@ impl RequestOAuthWindowUriRequest {
         self.client_redirect_url = Some(value.into());
         self
     }
+    /// Sets `client_redirect_url` when given `Some`, as [`client_redirect_url`](Self::client_redirect_url) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_client_redirect_url(mut self, value: Option<String>) -> Self {
+        self.client_redirect_url = value;
+        self
+    }
     /// Sets `enable_app2app`.
     #[must_use]
     pub fn enable_app2app(mut self, value: impl Into<String>) -> Self {
         self.enable_app2app = Some(value.into());
+        self
+    }
+    /// Sets `enable_app2app` when given `Some`, as [`enable_app2app`](Self::enable_app2app) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_enable_app2app(mut self, value: Option<String>) -> Self {
+        self.enable_app2app = value;
         self
     }
     /// Sets `referral_source`.
@@ -15415,16 +16582,34 @@ impl RequestOAuthWindowUriRequest {
         self.referral_source = Some(value.into());
         self
     }
+    /// Sets `referral_source` when given `Some`, as [`referral_source`](Self::referral_source) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_referral_source(mut self, value: Option<String>) -> Self {
+        self.referral_source = value;
+        self
+    }
     /// Sets `skip_aggregation`.
     #[must_use]
     pub fn skip_aggregation(mut self, value: bool) -> Self {
         self.skip_aggregation = Some(value);
         self
     }
+    /// Sets `skip_aggregation` when given `Some`, as [`skip_aggregation`](Self::skip_aggregation) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_skip_aggregation(mut self, value: Option<bool>) -> Self {
+        self.skip_aggregation = value;
+        self
+    }
     /// Sets `ui_message_webview_url_scheme`.
     #[must_use]
     pub fn ui_message_webview_url_scheme(mut self, value: impl Into<String>) -> Self {
         self.ui_message_webview_url_scheme = Some(value.into());
+        self
+    }
+    /// Sets `ui_message_webview_url_scheme` when given `Some`, as [`ui_message_webview_url_scheme`](Self::ui_message_webview_url_scheme) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_ui_message_webview_url_scheme(mut self, value: Option<String>) -> Self {
+        self.ui_message_webview_url_scheme = value;
         self
     }
     /// The call this request makes.
@@ -15491,10 +16676,22 @@ impl RequestWidgetUrlRequest {
         self.accept_language = Some(value.into());
         self
     }
+    /// Sets `Accept-Language` when given `Some`, as [`accept_language`](Self::accept_language) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_accept_language(mut self, value: Option<String>) -> Self {
+        self.accept_language = value;
+        self
+    }
     /// Sets `X-CALLBACK-PAYLOAD`.
     #[must_use]
     pub fn x_callback_payload(mut self, value: impl Into<String>) -> Self {
         self.x_callback_payload = Some(value.into());
+        self
+    }
+    /// Sets `X-CALLBACK-PAYLOAD` when given `Some`, as [`x_callback_payload`](Self::x_callback_payload) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_x_callback_payload(mut self, value: Option<String>) -> Self {
+        self.x_callback_payload = value;
         self
     }
     /// The call this request makes.

@@ -18,8 +18,14 @@ impl AccountCreateRequestBody {
     }
     /// Sets `account`.
     #[must_use]
-    pub fn with_account(mut self, value: AccountCreateRequest) -> Self {
+    pub fn account(mut self, value: AccountCreateRequest) -> Self {
         self.account = Some(value);
+        self
+    }
+    /// Sets `account` when given `Some`, as [`account`](Self::account) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_account(mut self, value: Option<AccountCreateRequest>) -> Self {
+        self.account = value;
         self
     }
 }
@@ -129,136 +135,265 @@ impl AccountCreateRequest {
             skip_webhook: None,
         }
     }
-    /// Sets `account_subtype` to a value. [`with_account_subtype_null`](Self::with_account_subtype_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `account_subtype` to a value. [`account_subtype_null`](Self::account_subtype_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_account_subtype(mut self, value: impl Into<String>) -> Self {
+    pub fn account_subtype(mut self, value: impl Into<String>) -> Self {
         self.account_subtype = Some(Some(value.into()));
+        self
+    }
+    /// Sets `account_subtype` when given `Some`, as [`account_subtype`](Self::account_subtype) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_account_subtype(mut self, value: Option<String>) -> Self {
+        self.account_subtype = value.map(Some);
         self
     }
     /// Sends `account_subtype` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_account_subtype_null(mut self) -> Self {
+    pub fn account_subtype_null(mut self) -> Self {
         self.account_subtype = Some(None);
         self
     }
     /// Sets `apr`.
     #[must_use]
-    pub fn with_apr(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn apr(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.apr = Some(value);
+        self
+    }
+    /// Sets `apr` when given `Some`, as [`apr`](Self::apr) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_apr(mut self, value: Option<::linkspec_runtime::Decimal>) -> Self {
+        self.apr = value;
         self
     }
     /// Sets `apy`.
     #[must_use]
-    pub fn with_apy(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn apy(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.apy = Some(value);
+        self
+    }
+    /// Sets `apy` when given `Some`, as [`apy`](Self::apy) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_apy(mut self, value: Option<::linkspec_runtime::Decimal>) -> Self {
+        self.apy = value;
         self
     }
     /// Sets `available_balance`.
     #[must_use]
-    pub fn with_available_balance(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn available_balance(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.available_balance = Some(value);
+        self
+    }
+    /// Sets `available_balance` when given `Some`, as [`available_balance`](Self::available_balance) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_available_balance(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.available_balance = value;
         self
     }
     /// Sets `balance`.
     #[must_use]
-    pub fn with_balance(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn balance(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.balance = Some(value);
+        self
+    }
+    /// Sets `balance` when given `Some`, as [`balance`](Self::balance) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_balance(mut self, value: Option<::linkspec_runtime::Decimal>) -> Self {
+        self.balance = value;
         self
     }
     /// Sets `cash_surrender_value`.
     #[must_use]
-    pub fn with_cash_surrender_value(
-        mut self,
-        value: ::linkspec_runtime::Decimal,
-    ) -> Self {
+    pub fn cash_surrender_value(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.cash_surrender_value = Some(value);
+        self
+    }
+    /// Sets `cash_surrender_value` when given `Some`, as [`cash_surrender_value`](Self::cash_surrender_value) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_cash_surrender_value(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.cash_surrender_value = value;
         self
     }
     /// Sets `credit_limit`.
     #[must_use]
-    pub fn with_credit_limit(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn credit_limit(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.credit_limit = Some(value);
         self
     }
-    /// Sets `currency_code` to a value. [`with_currency_code_null`](Self::with_currency_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `credit_limit` when given `Some`, as [`credit_limit`](Self::credit_limit) does; `None` leaves it out.
     #[must_use]
-    pub fn with_currency_code(mut self, value: impl Into<String>) -> Self {
+    pub fn set_credit_limit(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.credit_limit = value;
+        self
+    }
+    /// Sets `currency_code` to a value. [`currency_code_null`](Self::currency_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.currency_code = Some(Some(value.into()));
+        self
+    }
+    /// Sets `currency_code` when given `Some`, as [`currency_code`](Self::currency_code) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_currency_code(mut self, value: Option<String>) -> Self {
+        self.currency_code = value.map(Some);
         self
     }
     /// Sends `currency_code` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_currency_code_null(mut self) -> Self {
+    pub fn currency_code_null(mut self) -> Self {
         self.currency_code = Some(None);
         self
     }
     /// Sets `death_benefit`.
     #[must_use]
-    pub fn with_death_benefit(mut self, value: i64) -> Self {
+    pub fn death_benefit(mut self, value: i64) -> Self {
         self.death_benefit = Some(value);
+        self
+    }
+    /// Sets `death_benefit` when given `Some`, as [`death_benefit`](Self::death_benefit) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_death_benefit(mut self, value: Option<i64>) -> Self {
+        self.death_benefit = value;
         self
     }
     /// Sets `interest_rate`.
     #[must_use]
-    pub fn with_interest_rate(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn interest_rate(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.interest_rate = Some(value);
+        self
+    }
+    /// Sets `interest_rate` when given `Some`, as [`interest_rate`](Self::interest_rate) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_interest_rate(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.interest_rate = value;
         self
     }
     /// Sets `is_business`.
     #[must_use]
-    pub fn with_is_business(mut self, value: bool) -> Self {
+    pub fn is_business(mut self, value: bool) -> Self {
         self.is_business = Some(value);
+        self
+    }
+    /// Sets `is_business` when given `Some`, as [`is_business`](Self::is_business) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_business(mut self, value: Option<bool>) -> Self {
+        self.is_business = value;
         self
     }
     /// Sets `is_closed`.
     #[must_use]
-    pub fn with_is_closed(mut self, value: bool) -> Self {
+    pub fn is_closed(mut self, value: bool) -> Self {
         self.is_closed = Some(value);
+        self
+    }
+    /// Sets `is_closed` when given `Some`, as [`is_closed`](Self::is_closed) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_closed(mut self, value: Option<bool>) -> Self {
+        self.is_closed = value;
         self
     }
     /// Sets `is_hidden`.
     #[must_use]
-    pub fn with_is_hidden(mut self, value: bool) -> Self {
+    pub fn is_hidden(mut self, value: bool) -> Self {
         self.is_hidden = Some(value);
+        self
+    }
+    /// Sets `is_hidden` when given `Some`, as [`is_hidden`](Self::is_hidden) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_hidden(mut self, value: Option<bool>) -> Self {
+        self.is_hidden = value;
         self
     }
     /// Sets `loan_amount`.
     #[must_use]
-    pub fn with_loan_amount(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn loan_amount(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.loan_amount = Some(value);
+        self
+    }
+    /// Sets `loan_amount` when given `Some`, as [`loan_amount`](Self::loan_amount) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_loan_amount(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.loan_amount = value;
         self
     }
     /// Sets `metadata`.
     #[must_use]
-    pub fn with_metadata(mut self, value: impl Into<String>) -> Self {
+    pub fn metadata(mut self, value: impl Into<String>) -> Self {
         self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `metadata` when given `Some`, as [`metadata`](Self::metadata) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_metadata(mut self, value: Option<String>) -> Self {
+        self.metadata = value;
         self
     }
     /// Sets `nickname`.
     #[must_use]
-    pub fn with_nickname(mut self, value: impl Into<String>) -> Self {
+    pub fn nickname(mut self, value: impl Into<String>) -> Self {
         self.nickname = Some(value.into());
+        self
+    }
+    /// Sets `nickname` when given `Some`, as [`nickname`](Self::nickname) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_nickname(mut self, value: Option<String>) -> Self {
+        self.nickname = value;
         self
     }
     /// Sets `original_balance`.
     #[must_use]
-    pub fn with_original_balance(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn original_balance(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.original_balance = Some(value);
+        self
+    }
+    /// Sets `original_balance` when given `Some`, as [`original_balance`](Self::original_balance) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_original_balance(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.original_balance = value;
         self
     }
     /// Sets `property_type`.
     #[must_use]
-    pub fn with_property_type(
-        mut self,
-        value: AccountCreateRequestPropertyType,
-    ) -> Self {
+    pub fn property_type(mut self, value: AccountCreateRequestPropertyType) -> Self {
         self.property_type = Some(value);
+        self
+    }
+    /// Sets `property_type` when given `Some`, as [`property_type`](Self::property_type) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_property_type(
+        mut self,
+        value: Option<AccountCreateRequestPropertyType>,
+    ) -> Self {
+        self.property_type = value;
         self
     }
     /// Sets `skip_webhook`.
     #[must_use]
-    pub fn with_skip_webhook(mut self, value: bool) -> Self {
+    pub fn skip_webhook(mut self, value: bool) -> Self {
         self.skip_webhook = Some(value);
+        self
+    }
+    /// Sets `skip_webhook` when given `Some`, as [`skip_webhook`](Self::skip_webhook) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_skip_webhook(mut self, value: Option<bool>) -> Self {
+        self.skip_webhook = value;
         self
     }
 }
@@ -285,14 +420,29 @@ impl AccountNumbersResponseBody {
     }
     /// Sets `account_numbers`.
     #[must_use]
-    pub fn with_account_numbers(mut self, value: Vec<AccountNumberResponse>) -> Self {
+    pub fn account_numbers(mut self, value: Vec<AccountNumberResponse>) -> Self {
         self.account_numbers = Some(value);
+        self
+    }
+    /// Sets `account_numbers` when given `Some`, as [`account_numbers`](Self::account_numbers) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_account_numbers(
+        mut self,
+        value: Option<Vec<AccountNumberResponse>>,
+    ) -> Self {
+        self.account_numbers = value;
         self
     }
     /// Sets `pagination`.
     #[must_use]
-    pub fn with_pagination(mut self, value: PaginationResponse) -> Self {
+    pub fn pagination(mut self, value: PaginationResponse) -> Self {
         self.pagination = Some(value);
+        self
+    }
+    /// Sets `pagination` when given `Some`, as [`pagination`](Self::pagination) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_pagination(mut self, value: Option<PaginationResponse>) -> Self {
+        self.pagination = value;
         self
     }
 }
@@ -403,139 +553,211 @@ impl AccountNumberResponse {
     }
     /// Sets `account_guid`.
     #[must_use]
-    pub fn with_account_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn account_guid(mut self, value: impl Into<String>) -> Self {
         self.account_guid = Some(value.into());
         self
     }
-    /// Sets `account_number` to a value. [`with_account_number_null`](Self::with_account_number_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `account_guid` when given `Some`, as [`account_guid`](Self::account_guid) does; `None` leaves it out.
     #[must_use]
-    pub fn with_account_number(mut self, value: impl Into<String>) -> Self {
+    pub fn set_account_guid(mut self, value: Option<String>) -> Self {
+        self.account_guid = value;
+        self
+    }
+    /// Sets `account_number` to a value. [`account_number_null`](Self::account_number_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn account_number(mut self, value: impl Into<String>) -> Self {
         self.account_number = Some(Some(value.into()));
+        self
+    }
+    /// Sets `account_number` when given `Some`, as [`account_number`](Self::account_number) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_account_number(mut self, value: Option<String>) -> Self {
+        self.account_number = value.map(Some);
         self
     }
     /// Sends `account_number` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_account_number_null(mut self) -> Self {
+    pub fn account_number_null(mut self) -> Self {
         self.account_number = Some(None);
         self
     }
-    /// Sets `guid` to a value. [`with_guid_null`](Self::with_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `guid` to a value. [`guid_null`](Self::guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn guid(mut self, value: impl Into<String>) -> Self {
         self.guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `guid` when given `Some`, as [`guid`](Self::guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_guid(mut self, value: Option<String>) -> Self {
+        self.guid = value.map(Some);
         self
     }
     /// Sends `guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_guid_null(mut self) -> Self {
+    pub fn guid_null(mut self) -> Self {
         self.guid = Some(None);
         self
     }
-    /// Sets `institution_number` to a value. [`with_institution_number_null`](Self::with_institution_number_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `institution_number` to a value. [`institution_number_null`](Self::institution_number_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_institution_number(mut self, value: impl Into<String>) -> Self {
+    pub fn institution_number(mut self, value: impl Into<String>) -> Self {
         self.institution_number = Some(Some(value.into()));
+        self
+    }
+    /// Sets `institution_number` when given `Some`, as [`institution_number`](Self::institution_number) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_institution_number(mut self, value: Option<String>) -> Self {
+        self.institution_number = value.map(Some);
         self
     }
     /// Sends `institution_number` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_institution_number_null(mut self) -> Self {
+    pub fn institution_number_null(mut self) -> Self {
         self.institution_number = Some(None);
         self
     }
-    /// Sets `loan_guarantor` to a value. [`with_loan_guarantor_null`](Self::with_loan_guarantor_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `loan_guarantor` to a value. [`loan_guarantor_null`](Self::loan_guarantor_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_loan_guarantor(mut self, value: impl Into<String>) -> Self {
+    pub fn loan_guarantor(mut self, value: impl Into<String>) -> Self {
         self.loan_guarantor = Some(Some(value.into()));
+        self
+    }
+    /// Sets `loan_guarantor` when given `Some`, as [`loan_guarantor`](Self::loan_guarantor) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_loan_guarantor(mut self, value: Option<String>) -> Self {
+        self.loan_guarantor = value.map(Some);
         self
     }
     /// Sends `loan_guarantor` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_loan_guarantor_null(mut self) -> Self {
+    pub fn loan_guarantor_null(mut self) -> Self {
         self.loan_guarantor = Some(None);
         self
     }
-    /// Sets `loan_reference_number` to a value. [`with_loan_reference_number_null`](Self::with_loan_reference_number_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `loan_reference_number` to a value. [`loan_reference_number_null`](Self::loan_reference_number_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_loan_reference_number(mut self, value: impl Into<String>) -> Self {
+    pub fn loan_reference_number(mut self, value: impl Into<String>) -> Self {
         self.loan_reference_number = Some(Some(value.into()));
+        self
+    }
+    /// Sets `loan_reference_number` when given `Some`, as [`loan_reference_number`](Self::loan_reference_number) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_loan_reference_number(mut self, value: Option<String>) -> Self {
+        self.loan_reference_number = value.map(Some);
         self
     }
     /// Sends `loan_reference_number` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_loan_reference_number_null(mut self) -> Self {
+    pub fn loan_reference_number_null(mut self) -> Self {
         self.loan_reference_number = Some(None);
         self
     }
-    /// Sets `member_guid` to a value. [`with_member_guid_null`](Self::with_member_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `member_guid` to a value. [`member_guid_null`](Self::member_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_member_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn member_guid(mut self, value: impl Into<String>) -> Self {
         self.member_guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `member_guid` when given `Some`, as [`member_guid`](Self::member_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_member_guid(mut self, value: Option<String>) -> Self {
+        self.member_guid = value.map(Some);
         self
     }
     /// Sends `member_guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_member_guid_null(mut self) -> Self {
+    pub fn member_guid_null(mut self) -> Self {
         self.member_guid = Some(None);
         self
     }
-    /// Sets `passed_validation` to a value. [`with_passed_validation_null`](Self::with_passed_validation_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `passed_validation` to a value. [`passed_validation_null`](Self::passed_validation_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_passed_validation(mut self, value: bool) -> Self {
+    pub fn passed_validation(mut self, value: bool) -> Self {
         self.passed_validation = Some(Some(value));
+        self
+    }
+    /// Sets `passed_validation` when given `Some`, as [`passed_validation`](Self::passed_validation) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_passed_validation(mut self, value: Option<bool>) -> Self {
+        self.passed_validation = value.map(Some);
         self
     }
     /// Sends `passed_validation` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_passed_validation_null(mut self) -> Self {
+    pub fn passed_validation_null(mut self) -> Self {
         self.passed_validation = Some(None);
         self
     }
-    /// Sets `routing_number` to a value. [`with_routing_number_null`](Self::with_routing_number_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `routing_number` to a value. [`routing_number_null`](Self::routing_number_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_routing_number(mut self, value: impl Into<String>) -> Self {
+    pub fn routing_number(mut self, value: impl Into<String>) -> Self {
         self.routing_number = Some(Some(value.into()));
+        self
+    }
+    /// Sets `routing_number` when given `Some`, as [`routing_number`](Self::routing_number) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_routing_number(mut self, value: Option<String>) -> Self {
+        self.routing_number = value.map(Some);
         self
     }
     /// Sends `routing_number` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_routing_number_null(mut self) -> Self {
+    pub fn routing_number_null(mut self) -> Self {
         self.routing_number = Some(None);
         self
     }
-    /// Sets `sequence_number` to a value. [`with_sequence_number_null`](Self::with_sequence_number_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `sequence_number` to a value. [`sequence_number_null`](Self::sequence_number_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_sequence_number(mut self, value: impl Into<String>) -> Self {
+    pub fn sequence_number(mut self, value: impl Into<String>) -> Self {
         self.sequence_number = Some(Some(value.into()));
+        self
+    }
+    /// Sets `sequence_number` when given `Some`, as [`sequence_number`](Self::sequence_number) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_sequence_number(mut self, value: Option<String>) -> Self {
+        self.sequence_number = value.map(Some);
         self
     }
     /// Sends `sequence_number` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_sequence_number_null(mut self) -> Self {
+    pub fn sequence_number_null(mut self) -> Self {
         self.sequence_number = Some(None);
         self
     }
-    /// Sets `transit_number` to a value. [`with_transit_number_null`](Self::with_transit_number_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `transit_number` to a value. [`transit_number_null`](Self::transit_number_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_transit_number(mut self, value: impl Into<String>) -> Self {
+    pub fn transit_number(mut self, value: impl Into<String>) -> Self {
         self.transit_number = Some(Some(value.into()));
+        self
+    }
+    /// Sets `transit_number` when given `Some`, as [`transit_number`](Self::transit_number) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_transit_number(mut self, value: Option<String>) -> Self {
+        self.transit_number = value.map(Some);
         self
     }
     /// Sends `transit_number` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_transit_number_null(mut self) -> Self {
+    pub fn transit_number_null(mut self) -> Self {
         self.transit_number = Some(None);
         self
     }
-    /// Sets `user_guid` to a value. [`with_user_guid_null`](Self::with_user_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `user_guid` to a value. [`user_guid_null`](Self::user_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_user_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn user_guid(mut self, value: impl Into<String>) -> Self {
         self.user_guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `user_guid` when given `Some`, as [`user_guid`](Self::user_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_user_guid(mut self, value: Option<String>) -> Self {
+        self.user_guid = value.map(Some);
         self
     }
     /// Sends `user_guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_user_guid_null(mut self) -> Self {
+    pub fn user_guid_null(mut self) -> Self {
         self.user_guid = Some(None);
         self
     }
@@ -576,8 +798,14 @@ impl AccountsMergeRequestBody {
     }
     /// Sets `account`.
     #[must_use]
-    pub fn with_account(mut self, value: AccountsMergeRequest) -> Self {
+    pub fn account(mut self, value: AccountsMergeRequest) -> Self {
         self.account = Some(value);
+        self
+    }
+    /// Sets `account` when given `Some`, as [`account`](Self::account) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_account(mut self, value: Option<AccountsMergeRequest>) -> Self {
+        self.account = value;
         self
     }
 }
@@ -619,14 +847,29 @@ impl AccountOwnersResponseBody {
     }
     /// Sets `account_owners`.
     #[must_use]
-    pub fn with_account_owners(mut self, value: Vec<AccountOwnerResponse>) -> Self {
+    pub fn account_owners(mut self, value: Vec<AccountOwnerResponse>) -> Self {
         self.account_owners = Some(value);
+        self
+    }
+    /// Sets `account_owners` when given `Some`, as [`account_owners`](Self::account_owners) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_account_owners(
+        mut self,
+        value: Option<Vec<AccountOwnerResponse>>,
+    ) -> Self {
+        self.account_owners = value;
         self
     }
     /// Sets `pagination`.
     #[must_use]
-    pub fn with_pagination(mut self, value: PaginationResponse) -> Self {
+    pub fn pagination(mut self, value: PaginationResponse) -> Self {
         self.pagination = Some(value);
+        self
+    }
+    /// Sets `pagination` when given `Some`, as [`pagination`](Self::pagination) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_pagination(mut self, value: Option<PaginationResponse>) -> Self {
+        self.pagination = value;
         self
     }
 }
@@ -749,157 +992,241 @@ impl AccountOwnerResponse {
     }
     /// Sets `account_guid`.
     #[must_use]
-    pub fn with_account_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn account_guid(mut self, value: impl Into<String>) -> Self {
         self.account_guid = Some(value.into());
         self
     }
-    /// Sets `address` to a value. [`with_address_null`](Self::with_address_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `account_guid` when given `Some`, as [`account_guid`](Self::account_guid) does; `None` leaves it out.
     #[must_use]
-    pub fn with_address(mut self, value: impl Into<String>) -> Self {
+    pub fn set_account_guid(mut self, value: Option<String>) -> Self {
+        self.account_guid = value;
+        self
+    }
+    /// Sets `address` to a value. [`address_null`](Self::address_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn address(mut self, value: impl Into<String>) -> Self {
         self.address = Some(Some(value.into()));
+        self
+    }
+    /// Sets `address` when given `Some`, as [`address`](Self::address) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_address(mut self, value: Option<String>) -> Self {
+        self.address = value.map(Some);
         self
     }
     /// Sends `address` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_address_null(mut self) -> Self {
+    pub fn address_null(mut self) -> Self {
         self.address = Some(None);
         self
     }
-    /// Sets `city` to a value. [`with_city_null`](Self::with_city_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `city` to a value. [`city_null`](Self::city_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_city(mut self, value: impl Into<String>) -> Self {
+    pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(Some(value.into()));
+        self
+    }
+    /// Sets `city` when given `Some`, as [`city`](Self::city) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_city(mut self, value: Option<String>) -> Self {
+        self.city = value.map(Some);
         self
     }
     /// Sends `city` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_city_null(mut self) -> Self {
+    pub fn city_null(mut self) -> Self {
         self.city = Some(None);
         self
     }
-    /// Sets `country` to a value. [`with_country_null`](Self::with_country_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `country` to a value. [`country_null`](Self::country_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_country(mut self, value: impl Into<String>) -> Self {
+    pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(Some(value.into()));
+        self
+    }
+    /// Sets `country` when given `Some`, as [`country`](Self::country) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_country(mut self, value: Option<String>) -> Self {
+        self.country = value.map(Some);
         self
     }
     /// Sends `country` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_country_null(mut self) -> Self {
+    pub fn country_null(mut self) -> Self {
         self.country = Some(None);
         self
     }
     /// Sets `email`.
     #[must_use]
-    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+    pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `first_name` to a value. [`with_first_name_null`](Self::with_first_name_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `email` when given `Some`, as [`email`](Self::email) does; `None` leaves it out.
     #[must_use]
-    pub fn with_first_name(mut self, value: impl Into<String>) -> Self {
+    pub fn set_email(mut self, value: Option<String>) -> Self {
+        self.email = value;
+        self
+    }
+    /// Sets `first_name` to a value. [`first_name_null`](Self::first_name_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(Some(value.into()));
+        self
+    }
+    /// Sets `first_name` when given `Some`, as [`first_name`](Self::first_name) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_first_name(mut self, value: Option<String>) -> Self {
+        self.first_name = value.map(Some);
         self
     }
     /// Sends `first_name` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_first_name_null(mut self) -> Self {
+    pub fn first_name_null(mut self) -> Self {
         self.first_name = Some(None);
         self
     }
-    /// Sets `guid` to a value. [`with_guid_null`](Self::with_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `guid` to a value. [`guid_null`](Self::guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn guid(mut self, value: impl Into<String>) -> Self {
         self.guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `guid` when given `Some`, as [`guid`](Self::guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_guid(mut self, value: Option<String>) -> Self {
+        self.guid = value.map(Some);
         self
     }
     /// Sends `guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_guid_null(mut self) -> Self {
+    pub fn guid_null(mut self) -> Self {
         self.guid = Some(None);
         self
     }
-    /// Sets `last_name` to a value. [`with_last_name_null`](Self::with_last_name_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `last_name` to a value. [`last_name_null`](Self::last_name_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_last_name(mut self, value: impl Into<String>) -> Self {
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(Some(value.into()));
+        self
+    }
+    /// Sets `last_name` when given `Some`, as [`last_name`](Self::last_name) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_last_name(mut self, value: Option<String>) -> Self {
+        self.last_name = value.map(Some);
         self
     }
     /// Sends `last_name` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_last_name_null(mut self) -> Self {
+    pub fn last_name_null(mut self) -> Self {
         self.last_name = Some(None);
         self
     }
-    /// Sets `member_guid` to a value. [`with_member_guid_null`](Self::with_member_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `member_guid` to a value. [`member_guid_null`](Self::member_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_member_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn member_guid(mut self, value: impl Into<String>) -> Self {
         self.member_guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `member_guid` when given `Some`, as [`member_guid`](Self::member_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_member_guid(mut self, value: Option<String>) -> Self {
+        self.member_guid = value.map(Some);
         self
     }
     /// Sends `member_guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_member_guid_null(mut self) -> Self {
+    pub fn member_guid_null(mut self) -> Self {
         self.member_guid = Some(None);
         self
     }
-    /// Sets `owner_name` to a value. [`with_owner_name_null`](Self::with_owner_name_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `owner_name` to a value. [`owner_name_null`](Self::owner_name_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_owner_name(mut self, value: impl Into<String>) -> Self {
+    pub fn owner_name(mut self, value: impl Into<String>) -> Self {
         self.owner_name = Some(Some(value.into()));
+        self
+    }
+    /// Sets `owner_name` when given `Some`, as [`owner_name`](Self::owner_name) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_owner_name(mut self, value: Option<String>) -> Self {
+        self.owner_name = value.map(Some);
         self
     }
     /// Sends `owner_name` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_owner_name_null(mut self) -> Self {
+    pub fn owner_name_null(mut self) -> Self {
         self.owner_name = Some(None);
         self
     }
-    /// Sets `phone` to a value. [`with_phone_null`](Self::with_phone_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `phone` to a value. [`phone_null`](Self::phone_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_phone(mut self, value: impl Into<String>) -> Self {
+    pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(Some(value.into()));
+        self
+    }
+    /// Sets `phone` when given `Some`, as [`phone`](Self::phone) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_phone(mut self, value: Option<String>) -> Self {
+        self.phone = value.map(Some);
         self
     }
     /// Sends `phone` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_phone_null(mut self) -> Self {
+    pub fn phone_null(mut self) -> Self {
         self.phone = Some(None);
         self
     }
-    /// Sets `postal_code` to a value. [`with_postal_code_null`](Self::with_postal_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `postal_code` to a value. [`postal_code_null`](Self::postal_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_postal_code(mut self, value: impl Into<String>) -> Self {
+    pub fn postal_code(mut self, value: impl Into<String>) -> Self {
         self.postal_code = Some(Some(value.into()));
+        self
+    }
+    /// Sets `postal_code` when given `Some`, as [`postal_code`](Self::postal_code) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_postal_code(mut self, value: Option<String>) -> Self {
+        self.postal_code = value.map(Some);
         self
     }
     /// Sends `postal_code` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_postal_code_null(mut self) -> Self {
+    pub fn postal_code_null(mut self) -> Self {
         self.postal_code = Some(None);
         self
     }
-    /// Sets `state` to a value. [`with_state_null`](Self::with_state_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `state` to a value. [`state_null`](Self::state_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_state(mut self, value: impl Into<String>) -> Self {
+    pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(Some(value.into()));
+        self
+    }
+    /// Sets `state` when given `Some`, as [`state`](Self::state) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_state(mut self, value: Option<String>) -> Self {
+        self.state = value.map(Some);
         self
     }
     /// Sends `state` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_state_null(mut self) -> Self {
+    pub fn state_null(mut self) -> Self {
         self.state = Some(None);
         self
     }
-    /// Sets `user_guid` to a value. [`with_user_guid_null`](Self::with_user_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `user_guid` to a value. [`user_guid_null`](Self::user_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_user_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn user_guid(mut self, value: impl Into<String>) -> Self {
         self.user_guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `user_guid` when given `Some`, as [`user_guid`](Self::user_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_user_guid(mut self, value: Option<String>) -> Self {
+        self.user_guid = value.map(Some);
         self
     }
     /// Sends `user_guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_user_guid_null(mut self) -> Self {
+    pub fn user_guid_null(mut self) -> Self {
         self.user_guid = Some(None);
         self
     }
@@ -921,8 +1248,14 @@ impl AccountUpdateRequestBody {
     }
     /// Sets `account`.
     #[must_use]
-    pub fn with_account(mut self, value: AccountUpdateRequest) -> Self {
+    pub fn account(mut self, value: AccountUpdateRequest) -> Self {
         self.account = Some(value);
+        self
+    }
+    /// Sets `account` when given `Some`, as [`account`](Self::account) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_account(mut self, value: Option<AccountUpdateRequest>) -> Self {
+        self.account = value;
         self
     }
 }
@@ -1043,163 +1376,307 @@ impl AccountUpdateRequest {
             skip_webhook: None,
         }
     }
-    /// Sets `account_subtype` to a value. [`with_account_subtype_null`](Self::with_account_subtype_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `account_subtype` to a value. [`account_subtype_null`](Self::account_subtype_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_account_subtype(mut self, value: impl Into<String>) -> Self {
+    pub fn account_subtype(mut self, value: impl Into<String>) -> Self {
         self.account_subtype = Some(Some(value.into()));
+        self
+    }
+    /// Sets `account_subtype` when given `Some`, as [`account_subtype`](Self::account_subtype) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_account_subtype(mut self, value: Option<String>) -> Self {
+        self.account_subtype = value.map(Some);
         self
     }
     /// Sends `account_subtype` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_account_subtype_null(mut self) -> Self {
+    pub fn account_subtype_null(mut self) -> Self {
         self.account_subtype = Some(None);
         self
     }
-    /// Sets `account_type` to a value. [`with_account_type_null`](Self::with_account_type_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `account_type` to a value. [`account_type_null`](Self::account_type_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_account_type(mut self, value: AccountUpdateRequestAccountType) -> Self {
+    pub fn account_type(mut self, value: AccountUpdateRequestAccountType) -> Self {
         self.account_type = Some(Some(value));
+        self
+    }
+    /// Sets `account_type` when given `Some`, as [`account_type`](Self::account_type) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_account_type(
+        mut self,
+        value: Option<AccountUpdateRequestAccountType>,
+    ) -> Self {
+        self.account_type = value.map(Some);
         self
     }
     /// Sends `account_type` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_account_type_null(mut self) -> Self {
+    pub fn account_type_null(mut self) -> Self {
         self.account_type = Some(None);
         self
     }
-    /// Sets `apr` to a value. [`with_apr_null`](Self::with_apr_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `apr` to a value. [`apr_null`](Self::apr_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_apr(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn apr(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.apr = Some(Some(value));
+        self
+    }
+    /// Sets `apr` when given `Some`, as [`apr`](Self::apr) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_apr(mut self, value: Option<::linkspec_runtime::Decimal>) -> Self {
+        self.apr = value.map(Some);
         self
     }
     /// Sends `apr` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_apr_null(mut self) -> Self {
+    pub fn apr_null(mut self) -> Self {
         self.apr = Some(None);
         self
     }
     /// Sets `apy`.
     #[must_use]
-    pub fn with_apy(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn apy(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.apy = Some(value);
+        self
+    }
+    /// Sets `apy` when given `Some`, as [`apy`](Self::apy) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_apy(mut self, value: Option<::linkspec_runtime::Decimal>) -> Self {
+        self.apy = value;
         self
     }
     /// Sets `available_balance`.
     #[must_use]
-    pub fn with_available_balance(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn available_balance(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.available_balance = Some(value);
+        self
+    }
+    /// Sets `available_balance` when given `Some`, as [`available_balance`](Self::available_balance) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_available_balance(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.available_balance = value;
         self
     }
     /// Sets `balance`.
     #[must_use]
-    pub fn with_balance(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn balance(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.balance = Some(value);
+        self
+    }
+    /// Sets `balance` when given `Some`, as [`balance`](Self::balance) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_balance(mut self, value: Option<::linkspec_runtime::Decimal>) -> Self {
+        self.balance = value;
         self
     }
     /// Sets `cash_surrender_value`.
     #[must_use]
-    pub fn with_cash_surrender_value(
-        mut self,
-        value: ::linkspec_runtime::Decimal,
-    ) -> Self {
+    pub fn cash_surrender_value(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.cash_surrender_value = Some(value);
         self
     }
-    /// Sets `credit_limit` to a value. [`with_credit_limit_null`](Self::with_credit_limit_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `cash_surrender_value` when given `Some`, as [`cash_surrender_value`](Self::cash_surrender_value) does; `None` leaves it out.
     #[must_use]
-    pub fn with_credit_limit(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn set_cash_surrender_value(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.cash_surrender_value = value;
+        self
+    }
+    /// Sets `credit_limit` to a value. [`credit_limit_null`](Self::credit_limit_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn credit_limit(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.credit_limit = Some(Some(value));
+        self
+    }
+    /// Sets `credit_limit` when given `Some`, as [`credit_limit`](Self::credit_limit) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_credit_limit(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.credit_limit = value.map(Some);
         self
     }
     /// Sends `credit_limit` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_credit_limit_null(mut self) -> Self {
+    pub fn credit_limit_null(mut self) -> Self {
         self.credit_limit = Some(None);
         self
     }
-    /// Sets `currency_code` to a value. [`with_currency_code_null`](Self::with_currency_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `currency_code` to a value. [`currency_code_null`](Self::currency_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_currency_code(mut self, value: impl Into<String>) -> Self {
+    pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.currency_code = Some(Some(value.into()));
+        self
+    }
+    /// Sets `currency_code` when given `Some`, as [`currency_code`](Self::currency_code) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_currency_code(mut self, value: Option<String>) -> Self {
+        self.currency_code = value.map(Some);
         self
     }
     /// Sends `currency_code` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_currency_code_null(mut self) -> Self {
+    pub fn currency_code_null(mut self) -> Self {
         self.currency_code = Some(None);
         self
     }
     /// Sets `death_benefit`.
     #[must_use]
-    pub fn with_death_benefit(mut self, value: i64) -> Self {
+    pub fn death_benefit(mut self, value: i64) -> Self {
         self.death_benefit = Some(value);
+        self
+    }
+    /// Sets `death_benefit` when given `Some`, as [`death_benefit`](Self::death_benefit) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_death_benefit(mut self, value: Option<i64>) -> Self {
+        self.death_benefit = value;
         self
     }
     /// Sets `interest_rate`.
     #[must_use]
-    pub fn with_interest_rate(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn interest_rate(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.interest_rate = Some(value);
+        self
+    }
+    /// Sets `interest_rate` when given `Some`, as [`interest_rate`](Self::interest_rate) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_interest_rate(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.interest_rate = value;
         self
     }
     /// Sets `is_business`.
     #[must_use]
-    pub fn with_is_business(mut self, value: bool) -> Self {
+    pub fn is_business(mut self, value: bool) -> Self {
         self.is_business = Some(value);
+        self
+    }
+    /// Sets `is_business` when given `Some`, as [`is_business`](Self::is_business) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_business(mut self, value: Option<bool>) -> Self {
+        self.is_business = value;
         self
     }
     /// Sets `is_closed`.
     #[must_use]
-    pub fn with_is_closed(mut self, value: bool) -> Self {
+    pub fn is_closed(mut self, value: bool) -> Self {
         self.is_closed = Some(value);
+        self
+    }
+    /// Sets `is_closed` when given `Some`, as [`is_closed`](Self::is_closed) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_closed(mut self, value: Option<bool>) -> Self {
+        self.is_closed = value;
         self
     }
     /// Sets `is_hidden`.
     #[must_use]
-    pub fn with_is_hidden(mut self, value: bool) -> Self {
+    pub fn is_hidden(mut self, value: bool) -> Self {
         self.is_hidden = Some(value);
+        self
+    }
+    /// Sets `is_hidden` when given `Some`, as [`is_hidden`](Self::is_hidden) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_hidden(mut self, value: Option<bool>) -> Self {
+        self.is_hidden = value;
         self
     }
     /// Sets `loan_amount`.
     #[must_use]
-    pub fn with_loan_amount(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn loan_amount(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.loan_amount = Some(value);
+        self
+    }
+    /// Sets `loan_amount` when given `Some`, as [`loan_amount`](Self::loan_amount) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_loan_amount(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.loan_amount = value;
         self
     }
     /// Sets `metadata`.
     #[must_use]
-    pub fn with_metadata(mut self, value: impl Into<String>) -> Self {
+    pub fn metadata(mut self, value: impl Into<String>) -> Self {
         self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `metadata` when given `Some`, as [`metadata`](Self::metadata) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_metadata(mut self, value: Option<String>) -> Self {
+        self.metadata = value;
         self
     }
     /// Sets `name`.
     #[must_use]
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
+        self
+    }
+    /// Sets `name` when given `Some`, as [`name`](Self::name) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.name = value;
         self
     }
     /// Sets `nickname`.
     #[must_use]
-    pub fn with_nickname(mut self, value: impl Into<String>) -> Self {
+    pub fn nickname(mut self, value: impl Into<String>) -> Self {
         self.nickname = Some(value.into());
+        self
+    }
+    /// Sets `nickname` when given `Some`, as [`nickname`](Self::nickname) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_nickname(mut self, value: Option<String>) -> Self {
+        self.nickname = value;
         self
     }
     /// Sets `original_balance`.
     #[must_use]
-    pub fn with_original_balance(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn original_balance(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.original_balance = Some(value);
+        self
+    }
+    /// Sets `original_balance` when given `Some`, as [`original_balance`](Self::original_balance) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_original_balance(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.original_balance = value;
         self
     }
     /// Sets `property_type`.
     #[must_use]
-    pub fn with_property_type(mut self, value: impl Into<String>) -> Self {
+    pub fn property_type(mut self, value: impl Into<String>) -> Self {
         self.property_type = Some(value.into());
+        self
+    }
+    /// Sets `property_type` when given `Some`, as [`property_type`](Self::property_type) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_property_type(mut self, value: Option<String>) -> Self {
+        self.property_type = value;
         self
     }
     /// Sets `skip_webhook`.
     #[must_use]
-    pub fn with_skip_webhook(mut self, value: bool) -> Self {
+    pub fn skip_webhook(mut self, value: bool) -> Self {
         self.skip_webhook = Some(value);
+        self
+    }
+    /// Sets `skip_webhook` when given `Some`, as [`skip_webhook`](Self::skip_webhook) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_skip_webhook(mut self, value: Option<bool>) -> Self {
+        self.skip_webhook = value;
         self
     }
 }
@@ -1220,8 +1697,14 @@ impl AchReturnResponseBody {
     }
     /// Sets `ach_return`.
     #[must_use]
-    pub fn with_ach_return(mut self, value: AchResponse) -> Self {
+    pub fn ach_return(mut self, value: AchResponse) -> Self {
         self.ach_return = Some(value);
+        self
+    }
+    /// Sets `ach_return` when given `Some`, as [`ach_return`](Self::ach_return) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_ach_return(mut self, value: Option<AchResponse>) -> Self {
+        self.ach_return = value;
         self
     }
 }
@@ -1432,293 +1915,467 @@ impl AchResponse {
     }
     /// Sets `account_guid`.
     #[must_use]
-    pub fn with_account_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn account_guid(mut self, value: impl Into<String>) -> Self {
         self.account_guid = Some(value.into());
         self
     }
-    /// Sets `account_number_last_four` to a value. [`with_account_number_last_four_null`](Self::with_account_number_last_four_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `account_guid` when given `Some`, as [`account_guid`](Self::account_guid) does; `None` leaves it out.
     #[must_use]
-    pub fn with_account_number_last_four(mut self, value: impl Into<String>) -> Self {
+    pub fn set_account_guid(mut self, value: Option<String>) -> Self {
+        self.account_guid = value;
+        self
+    }
+    /// Sets `account_number_last_four` to a value. [`account_number_last_four_null`](Self::account_number_last_four_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn account_number_last_four(mut self, value: impl Into<String>) -> Self {
         self.account_number_last_four = Some(Some(value.into()));
+        self
+    }
+    /// Sets `account_number_last_four` when given `Some`, as [`account_number_last_four`](Self::account_number_last_four) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_account_number_last_four(mut self, value: Option<String>) -> Self {
+        self.account_number_last_four = value.map(Some);
         self
     }
     /// Sends `account_number_last_four` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_account_number_last_four_null(mut self) -> Self {
+    pub fn account_number_last_four_null(mut self) -> Self {
         self.account_number_last_four = Some(None);
         self
     }
-    /// Sets `account_type` to a value. [`with_account_type_null`](Self::with_account_type_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `account_type` to a value. [`account_type_null`](Self::account_type_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_account_type(mut self, value: AchResponseAccountType) -> Self {
+    pub fn account_type(mut self, value: AchResponseAccountType) -> Self {
         self.account_type = Some(Some(value));
+        self
+    }
+    /// Sets `account_type` when given `Some`, as [`account_type`](Self::account_type) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_account_type(mut self, value: Option<AchResponseAccountType>) -> Self {
+        self.account_type = value.map(Some);
         self
     }
     /// Sends `account_type` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_account_type_null(mut self) -> Self {
+    pub fn account_type_null(mut self) -> Self {
         self.account_type = Some(None);
         self
     }
-    /// Sets `ach_initiated_at` to a value. [`with_ach_initiated_at_null`](Self::with_ach_initiated_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `ach_initiated_at` to a value. [`ach_initiated_at_null`](Self::ach_initiated_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_ach_initiated_at(mut self, value: impl Into<String>) -> Self {
+    pub fn ach_initiated_at(mut self, value: impl Into<String>) -> Self {
         self.ach_initiated_at = Some(Some(value.into()));
+        self
+    }
+    /// Sets `ach_initiated_at` when given `Some`, as [`ach_initiated_at`](Self::ach_initiated_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_ach_initiated_at(mut self, value: Option<String>) -> Self {
+        self.ach_initiated_at = value.map(Some);
         self
     }
     /// Sends `ach_initiated_at` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_ach_initiated_at_null(mut self) -> Self {
+    pub fn ach_initiated_at_null(mut self) -> Self {
         self.ach_initiated_at = Some(None);
         self
     }
     /// Sets `client_guid`.
     #[must_use]
-    pub fn with_client_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn client_guid(mut self, value: impl Into<String>) -> Self {
         self.client_guid = Some(value.into());
         self
     }
-    /// Sets `corrected_account_number` to a value. [`with_corrected_account_number_null`](Self::with_corrected_account_number_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `client_guid` when given `Some`, as [`client_guid`](Self::client_guid) does; `None` leaves it out.
     #[must_use]
-    pub fn with_corrected_account_number(mut self, value: impl Into<String>) -> Self {
+    pub fn set_client_guid(mut self, value: Option<String>) -> Self {
+        self.client_guid = value;
+        self
+    }
+    /// Sets `corrected_account_number` to a value. [`corrected_account_number_null`](Self::corrected_account_number_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn corrected_account_number(mut self, value: impl Into<String>) -> Self {
         self.corrected_account_number = Some(Some(value.into()));
+        self
+    }
+    /// Sets `corrected_account_number` when given `Some`, as [`corrected_account_number`](Self::corrected_account_number) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_corrected_account_number(mut self, value: Option<String>) -> Self {
+        self.corrected_account_number = value.map(Some);
         self
     }
     /// Sends `corrected_account_number` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_corrected_account_number_null(mut self) -> Self {
+    pub fn corrected_account_number_null(mut self) -> Self {
         self.corrected_account_number = Some(None);
         self
     }
-    /// Sets `corrected_routing_number` to a value. [`with_corrected_routing_number_null`](Self::with_corrected_routing_number_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `corrected_routing_number` to a value. [`corrected_routing_number_null`](Self::corrected_routing_number_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_corrected_routing_number(mut self, value: impl Into<String>) -> Self {
+    pub fn corrected_routing_number(mut self, value: impl Into<String>) -> Self {
         self.corrected_routing_number = Some(Some(value.into()));
+        self
+    }
+    /// Sets `corrected_routing_number` when given `Some`, as [`corrected_routing_number`](Self::corrected_routing_number) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_corrected_routing_number(mut self, value: Option<String>) -> Self {
+        self.corrected_routing_number = value.map(Some);
         self
     }
     /// Sends `corrected_routing_number` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_corrected_routing_number_null(mut self) -> Self {
+    pub fn corrected_routing_number_null(mut self) -> Self {
         self.corrected_routing_number = Some(None);
         self
     }
     /// Sets `created_at`.
     #[must_use]
-    pub fn with_created_at(mut self, value: impl Into<String>) -> Self {
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `created_at` when given `Some`, as [`created_at`](Self::created_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.created_at = value;
         self
     }
     /// Sets `guid`.
     #[must_use]
-    pub fn with_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn guid(mut self, value: impl Into<String>) -> Self {
         self.guid = Some(value.into());
+        self
+    }
+    /// Sets `guid` when given `Some`, as [`guid`](Self::guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_guid(mut self, value: Option<String>) -> Self {
+        self.guid = value;
         self
     }
     /// Sets `id`.
     #[must_use]
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+    pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
+        self
+    }
+    /// Sets `id` when given `Some`, as [`id`](Self::id) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.id = value;
         self
     }
     /// Sets `institution_guid`.
     #[must_use]
-    pub fn with_institution_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn institution_guid(mut self, value: impl Into<String>) -> Self {
         self.institution_guid = Some(value.into());
         self
     }
-    /// Sets `investigation_notes` to a value. [`with_investigation_notes_null`](Self::with_investigation_notes_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `institution_guid` when given `Some`, as [`institution_guid`](Self::institution_guid) does; `None` leaves it out.
     #[must_use]
-    pub fn with_investigation_notes(mut self, value: impl Into<String>) -> Self {
+    pub fn set_institution_guid(mut self, value: Option<String>) -> Self {
+        self.institution_guid = value;
+        self
+    }
+    /// Sets `investigation_notes` to a value. [`investigation_notes_null`](Self::investigation_notes_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn investigation_notes(mut self, value: impl Into<String>) -> Self {
         self.investigation_notes = Some(Some(value.into()));
+        self
+    }
+    /// Sets `investigation_notes` when given `Some`, as [`investigation_notes`](Self::investigation_notes) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_investigation_notes(mut self, value: Option<String>) -> Self {
+        self.investigation_notes = value.map(Some);
         self
     }
     /// Sends `investigation_notes` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_investigation_notes_null(mut self) -> Self {
+    pub fn investigation_notes_null(mut self) -> Self {
         self.investigation_notes = Some(None);
         self
     }
     /// Sets `member_guid`.
     #[must_use]
-    pub fn with_member_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn member_guid(mut self, value: impl Into<String>) -> Self {
         self.member_guid = Some(value.into());
         self
     }
-    /// Sets `processing_errors` to a value. [`with_processing_errors_null`](Self::with_processing_errors_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `member_guid` when given `Some`, as [`member_guid`](Self::member_guid) does; `None` leaves it out.
     #[must_use]
-    pub fn with_processing_errors(mut self, value: impl Into<String>) -> Self {
+    pub fn set_member_guid(mut self, value: Option<String>) -> Self {
+        self.member_guid = value;
+        self
+    }
+    /// Sets `processing_errors` to a value. [`processing_errors_null`](Self::processing_errors_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn processing_errors(mut self, value: impl Into<String>) -> Self {
         self.processing_errors = Some(Some(value.into()));
+        self
+    }
+    /// Sets `processing_errors` when given `Some`, as [`processing_errors`](Self::processing_errors) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_processing_errors(mut self, value: Option<String>) -> Self {
+        self.processing_errors = value.map(Some);
         self
     }
     /// Sends `processing_errors` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_processing_errors_null(mut self) -> Self {
+    pub fn processing_errors_null(mut self) -> Self {
         self.processing_errors = Some(None);
         self
     }
-    /// Sets `resolution_code` to a value. [`with_resolution_code_null`](Self::with_resolution_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `resolution_code` to a value. [`resolution_code_null`](Self::resolution_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_resolution_code(mut self, value: impl Into<String>) -> Self {
+    pub fn resolution_code(mut self, value: impl Into<String>) -> Self {
         self.resolution_code = Some(Some(value.into()));
+        self
+    }
+    /// Sets `resolution_code` when given `Some`, as [`resolution_code`](Self::resolution_code) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_resolution_code(mut self, value: Option<String>) -> Self {
+        self.resolution_code = value.map(Some);
         self
     }
     /// Sends `resolution_code` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_resolution_code_null(mut self) -> Self {
+    pub fn resolution_code_null(mut self) -> Self {
         self.resolution_code = Some(None);
         self
     }
-    /// Sets `resolution_detail` to a value. [`with_resolution_detail_null`](Self::with_resolution_detail_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `resolution_detail` to a value. [`resolution_detail_null`](Self::resolution_detail_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_resolution_detail(mut self, value: impl Into<String>) -> Self {
+    pub fn resolution_detail(mut self, value: impl Into<String>) -> Self {
         self.resolution_detail = Some(Some(value.into()));
+        self
+    }
+    /// Sets `resolution_detail` when given `Some`, as [`resolution_detail`](Self::resolution_detail) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_resolution_detail(mut self, value: Option<String>) -> Self {
+        self.resolution_detail = value.map(Some);
         self
     }
     /// Sends `resolution_detail` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_resolution_detail_null(mut self) -> Self {
+    pub fn resolution_detail_null(mut self) -> Self {
         self.resolution_detail = Some(None);
         self
     }
-    /// Sets `resolved_status_at` to a value. [`with_resolved_status_at_null`](Self::with_resolved_status_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `resolved_status_at` to a value. [`resolved_status_at_null`](Self::resolved_status_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_resolved_status_at(mut self, value: impl Into<String>) -> Self {
+    pub fn resolved_status_at(mut self, value: impl Into<String>) -> Self {
         self.resolved_status_at = Some(Some(value.into()));
+        self
+    }
+    /// Sets `resolved_status_at` when given `Some`, as [`resolved_status_at`](Self::resolved_status_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_resolved_status_at(mut self, value: Option<String>) -> Self {
+        self.resolved_status_at = value.map(Some);
         self
     }
     /// Sends `resolved_status_at` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_resolved_status_at_null(mut self) -> Self {
+    pub fn resolved_status_at_null(mut self) -> Self {
         self.resolved_status_at = Some(None);
         self
     }
     /// Sets `return_code`.
     #[must_use]
-    pub fn with_return_code(mut self, value: impl Into<String>) -> Self {
+    pub fn return_code(mut self, value: impl Into<String>) -> Self {
         self.return_code = Some(value.into());
         self
     }
-    /// Sets `return_notes` to a value. [`with_return_notes_null`](Self::with_return_notes_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `return_code` when given `Some`, as [`return_code`](Self::return_code) does; `None` leaves it out.
     #[must_use]
-    pub fn with_return_notes(mut self, value: impl Into<String>) -> Self {
+    pub fn set_return_code(mut self, value: Option<String>) -> Self {
+        self.return_code = value;
+        self
+    }
+    /// Sets `return_notes` to a value. [`return_notes_null`](Self::return_notes_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn return_notes(mut self, value: impl Into<String>) -> Self {
         self.return_notes = Some(Some(value.into()));
+        self
+    }
+    /// Sets `return_notes` when given `Some`, as [`return_notes`](Self::return_notes) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_return_notes(mut self, value: Option<String>) -> Self {
+        self.return_notes = value.map(Some);
         self
     }
     /// Sends `return_notes` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_return_notes_null(mut self) -> Self {
+    pub fn return_notes_null(mut self) -> Self {
         self.return_notes = Some(None);
         self
     }
-    /// Sets `return_account_number` to a value. [`with_return_account_number_null`](Self::with_return_account_number_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `return_account_number` to a value. [`return_account_number_null`](Self::return_account_number_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_return_account_number(mut self, value: impl Into<String>) -> Self {
+    pub fn return_account_number(mut self, value: impl Into<String>) -> Self {
         self.return_account_number = Some(Some(value.into()));
+        self
+    }
+    /// Sets `return_account_number` when given `Some`, as [`return_account_number`](Self::return_account_number) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_return_account_number(mut self, value: Option<String>) -> Self {
+        self.return_account_number = value.map(Some);
         self
     }
     /// Sends `return_account_number` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_return_account_number_null(mut self) -> Self {
+    pub fn return_account_number_null(mut self) -> Self {
         self.return_account_number = Some(None);
         self
     }
-    /// Sets `return_routing_number` to a value. [`with_return_routing_number_null`](Self::with_return_routing_number_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `return_routing_number` to a value. [`return_routing_number_null`](Self::return_routing_number_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_return_routing_number(mut self, value: impl Into<String>) -> Self {
+    pub fn return_routing_number(mut self, value: impl Into<String>) -> Self {
         self.return_routing_number = Some(Some(value.into()));
+        self
+    }
+    /// Sets `return_routing_number` when given `Some`, as [`return_routing_number`](Self::return_routing_number) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_return_routing_number(mut self, value: Option<String>) -> Self {
+        self.return_routing_number = value.map(Some);
         self
     }
     /// Sends `return_routing_number` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_return_routing_number_null(mut self) -> Self {
+    pub fn return_routing_number_null(mut self) -> Self {
         self.return_routing_number = Some(None);
         self
     }
-    /// Sets `return_status` to a value. [`with_return_status_null`](Self::with_return_status_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `return_status` to a value. [`return_status_null`](Self::return_status_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_return_status(mut self, value: impl Into<String>) -> Self {
+    pub fn return_status(mut self, value: impl Into<String>) -> Self {
         self.return_status = Some(Some(value.into()));
+        self
+    }
+    /// Sets `return_status` when given `Some`, as [`return_status`](Self::return_status) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_return_status(mut self, value: Option<String>) -> Self {
+        self.return_status = value.map(Some);
         self
     }
     /// Sends `return_status` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_return_status_null(mut self) -> Self {
+    pub fn return_status_null(mut self) -> Self {
         self.return_status = Some(None);
         self
     }
-    /// Sets `returned_at` to a value. [`with_returned_at_null`](Self::with_returned_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `returned_at` to a value. [`returned_at_null`](Self::returned_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_returned_at(mut self, value: impl Into<String>) -> Self {
+    pub fn returned_at(mut self, value: impl Into<String>) -> Self {
         self.returned_at = Some(Some(value.into()));
+        self
+    }
+    /// Sets `returned_at` when given `Some`, as [`returned_at`](Self::returned_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_returned_at(mut self, value: Option<String>) -> Self {
+        self.returned_at = value.map(Some);
         self
     }
     /// Sends `returned_at` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_returned_at_null(mut self) -> Self {
+    pub fn returned_at_null(mut self) -> Self {
         self.returned_at = Some(None);
         self
     }
-    /// Sets `sec_code` to a value. [`with_sec_code_null`](Self::with_sec_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `sec_code` to a value. [`sec_code_null`](Self::sec_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_sec_code(mut self, value: impl Into<String>) -> Self {
+    pub fn sec_code(mut self, value: impl Into<String>) -> Self {
         self.sec_code = Some(Some(value.into()));
+        self
+    }
+    /// Sets `sec_code` when given `Some`, as [`sec_code`](Self::sec_code) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_sec_code(mut self, value: Option<String>) -> Self {
+        self.sec_code = value.map(Some);
         self
     }
     /// Sends `sec_code` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_sec_code_null(mut self) -> Self {
+    pub fn sec_code_null(mut self) -> Self {
         self.sec_code = Some(None);
         self
     }
-    /// Sets `started_processing_at` to a value. [`with_started_processing_at_null`](Self::with_started_processing_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `started_processing_at` to a value. [`started_processing_at_null`](Self::started_processing_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_started_processing_at(mut self, value: impl Into<String>) -> Self {
+    pub fn started_processing_at(mut self, value: impl Into<String>) -> Self {
         self.started_processing_at = Some(Some(value.into()));
+        self
+    }
+    /// Sets `started_processing_at` when given `Some`, as [`started_processing_at`](Self::started_processing_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_started_processing_at(mut self, value: Option<String>) -> Self {
+        self.started_processing_at = value.map(Some);
         self
     }
     /// Sends `started_processing_at` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_started_processing_at_null(mut self) -> Self {
+    pub fn started_processing_at_null(mut self) -> Self {
         self.started_processing_at = Some(None);
         self
     }
-    /// Sets `submitted_at` to a value. [`with_submitted_at_null`](Self::with_submitted_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `submitted_at` to a value. [`submitted_at_null`](Self::submitted_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_submitted_at(mut self, value: impl Into<String>) -> Self {
+    pub fn submitted_at(mut self, value: impl Into<String>) -> Self {
         self.submitted_at = Some(Some(value.into()));
+        self
+    }
+    /// Sets `submitted_at` when given `Some`, as [`submitted_at`](Self::submitted_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_submitted_at(mut self, value: Option<String>) -> Self {
+        self.submitted_at = value.map(Some);
         self
     }
     /// Sends `submitted_at` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_submitted_at_null(mut self) -> Self {
+    pub fn submitted_at_null(mut self) -> Self {
         self.submitted_at = Some(None);
         self
     }
-    /// Sets `transaction_amount` to a value. [`with_transaction_amount_null`](Self::with_transaction_amount_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `transaction_amount` to a value. [`transaction_amount_null`](Self::transaction_amount_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_transaction_amount(
-        mut self,
-        value: ::linkspec_runtime::Decimal,
-    ) -> Self {
+    pub fn transaction_amount(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.transaction_amount = Some(Some(value));
+        self
+    }
+    /// Sets `transaction_amount` when given `Some`, as [`transaction_amount`](Self::transaction_amount) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_transaction_amount(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.transaction_amount = value.map(Some);
         self
     }
     /// Sends `transaction_amount` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_transaction_amount_null(mut self) -> Self {
+    pub fn transaction_amount_null(mut self) -> Self {
         self.transaction_amount = Some(None);
         self
     }
     /// Sets `updated_at`.
     #[must_use]
-    pub fn with_updated_at(mut self, value: impl Into<String>) -> Self {
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.updated_at = Some(value.into());
+        self
+    }
+    /// Sets `updated_at` when given `Some`, as [`updated_at`](Self::updated_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_updated_at(mut self, value: Option<String>) -> Self {
+        self.updated_at = value;
         self
     }
     /// Sets `user_guid`.
     #[must_use]
-    pub fn with_user_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn user_guid(mut self, value: impl Into<String>) -> Self {
         self.user_guid = Some(value.into());
+        self
+    }
+    /// Sets `user_guid` when given `Some`, as [`user_guid`](Self::user_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_user_guid(mut self, value: Option<String>) -> Self {
+        self.user_guid = value;
         self
     }
 }
@@ -1781,14 +2438,26 @@ impl AchReturnsResponseBody {
     }
     /// Sets `ach_returns`.
     #[must_use]
-    pub fn with_ach_returns(mut self, value: Vec<AchResponse>) -> Self {
+    pub fn ach_returns(mut self, value: Vec<AchResponse>) -> Self {
         self.ach_returns = Some(value);
+        self
+    }
+    /// Sets `ach_returns` when given `Some`, as [`ach_returns`](Self::ach_returns) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_ach_returns(mut self, value: Option<Vec<AchResponse>>) -> Self {
+        self.ach_returns = value;
         self
     }
     /// Sets `pagination`.
     #[must_use]
-    pub fn with_pagination(mut self, value: PaginationResponse) -> Self {
+    pub fn pagination(mut self, value: PaginationResponse) -> Self {
         self.pagination = Some(value);
+        self
+    }
+    /// Sets `pagination` when given `Some`, as [`pagination`](Self::pagination) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_pagination(mut self, value: Option<PaginationResponse>) -> Self {
+        self.pagination = value;
         self
     }
 }
@@ -1809,8 +2478,14 @@ impl AchReturnCreateRequestBody {
     }
     /// Sets `ach_return`.
     #[must_use]
-    pub fn with_ach_return(mut self, value: AchReturnCreateRequest) -> Self {
+    pub fn ach_return(mut self, value: AchReturnCreateRequest) -> Self {
         self.ach_return = Some(value);
+        self
+    }
+    /// Sets `ach_return` when given `Some`, as [`ach_return`](Self::ach_return) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_ach_return(mut self, value: Option<AchReturnCreateRequest>) -> Self {
+        self.ach_return = value;
         self
     }
 }
@@ -1908,100 +2583,169 @@ impl AchReturnCreateRequest {
             user_guid: user_guid.into(),
         }
     }
-    /// Sets `account_number_last_four` to a value. [`with_account_number_last_four_null`](Self::with_account_number_last_four_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `account_number_last_four` to a value. [`account_number_last_four_null`](Self::account_number_last_four_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_account_number_last_four(mut self, value: impl Into<String>) -> Self {
+    pub fn account_number_last_four(mut self, value: impl Into<String>) -> Self {
         self.account_number_last_four = Some(Some(value.into()));
+        self
+    }
+    /// Sets `account_number_last_four` when given `Some`, as [`account_number_last_four`](Self::account_number_last_four) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_account_number_last_four(mut self, value: Option<String>) -> Self {
+        self.account_number_last_four = value.map(Some);
         self
     }
     /// Sends `account_number_last_four` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_account_number_last_four_null(mut self) -> Self {
+    pub fn account_number_last_four_null(mut self) -> Self {
         self.account_number_last_four = Some(None);
         self
     }
-    /// Sets `ach_initiated_at` to a value. [`with_ach_initiated_at_null`](Self::with_ach_initiated_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `ach_initiated_at` to a value. [`ach_initiated_at_null`](Self::ach_initiated_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_ach_initiated_at(mut self, value: impl Into<String>) -> Self {
+    pub fn ach_initiated_at(mut self, value: impl Into<String>) -> Self {
         self.ach_initiated_at = Some(Some(value.into()));
+        self
+    }
+    /// Sets `ach_initiated_at` when given `Some`, as [`ach_initiated_at`](Self::ach_initiated_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_ach_initiated_at(mut self, value: Option<String>) -> Self {
+        self.ach_initiated_at = value.map(Some);
         self
     }
     /// Sends `ach_initiated_at` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_ach_initiated_at_null(mut self) -> Self {
+    pub fn ach_initiated_at_null(mut self) -> Self {
         self.ach_initiated_at = Some(None);
         self
     }
-    /// Sets `corrected_account_number` to a value. [`with_corrected_account_number_null`](Self::with_corrected_account_number_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `corrected_account_number` to a value. [`corrected_account_number_null`](Self::corrected_account_number_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_corrected_account_number(mut self, value: impl Into<String>) -> Self {
+    pub fn corrected_account_number(mut self, value: impl Into<String>) -> Self {
         self.corrected_account_number = Some(Some(value.into()));
+        self
+    }
+    /// Sets `corrected_account_number` when given `Some`, as [`corrected_account_number`](Self::corrected_account_number) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_corrected_account_number(mut self, value: Option<String>) -> Self {
+        self.corrected_account_number = value.map(Some);
         self
     }
     /// Sends `corrected_account_number` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_corrected_account_number_null(mut self) -> Self {
+    pub fn corrected_account_number_null(mut self) -> Self {
         self.corrected_account_number = Some(None);
         self
     }
-    /// Sets `corrected_routing_number` to a value. [`with_corrected_routing_number_null`](Self::with_corrected_routing_number_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `corrected_routing_number` to a value. [`corrected_routing_number_null`](Self::corrected_routing_number_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_corrected_routing_number(mut self, value: impl Into<String>) -> Self {
+    pub fn corrected_routing_number(mut self, value: impl Into<String>) -> Self {
         self.corrected_routing_number = Some(Some(value.into()));
+        self
+    }
+    /// Sets `corrected_routing_number` when given `Some`, as [`corrected_routing_number`](Self::corrected_routing_number) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_corrected_routing_number(mut self, value: Option<String>) -> Self {
+        self.corrected_routing_number = value.map(Some);
         self
     }
     /// Sends `corrected_routing_number` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_corrected_routing_number_null(mut self) -> Self {
+    pub fn corrected_routing_number_null(mut self) -> Self {
         self.corrected_routing_number = Some(None);
         self
     }
     /// Sets `return_account_number`.
     #[must_use]
-    pub fn with_return_account_number(mut self, value: impl Into<String>) -> Self {
+    pub fn return_account_number(mut self, value: impl Into<String>) -> Self {
         self.return_account_number = Some(value.into());
+        self
+    }
+    /// Sets `return_account_number` when given `Some`, as [`return_account_number`](Self::return_account_number) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_return_account_number(mut self, value: Option<String>) -> Self {
+        self.return_account_number = value;
         self
     }
     /// Sets `return_notes`.
     #[must_use]
-    pub fn with_return_notes(mut self, value: impl Into<String>) -> Self {
+    pub fn return_notes(mut self, value: impl Into<String>) -> Self {
         self.return_notes = Some(value.into());
+        self
+    }
+    /// Sets `return_notes` when given `Some`, as [`return_notes`](Self::return_notes) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_return_notes(mut self, value: Option<String>) -> Self {
+        self.return_notes = value;
         self
     }
     /// Sets `return_routing_number`.
     #[must_use]
-    pub fn with_return_routing_number(mut self, value: impl Into<String>) -> Self {
+    pub fn return_routing_number(mut self, value: impl Into<String>) -> Self {
         self.return_routing_number = Some(value.into());
+        self
+    }
+    /// Sets `return_routing_number` when given `Some`, as [`return_routing_number`](Self::return_routing_number) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_return_routing_number(mut self, value: Option<String>) -> Self {
+        self.return_routing_number = value;
         self
     }
     /// Sets `returned_at`.
     #[must_use]
-    pub fn with_returned_at(mut self, value: impl Into<String>) -> Self {
+    pub fn returned_at(mut self, value: impl Into<String>) -> Self {
         self.returned_at = Some(value.into());
+        self
+    }
+    /// Sets `returned_at` when given `Some`, as [`returned_at`](Self::returned_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_returned_at(mut self, value: Option<String>) -> Self {
+        self.returned_at = value;
         self
     }
     /// Sets `sec_code`.
     #[must_use]
-    pub fn with_sec_code(mut self, value: impl Into<String>) -> Self {
+    pub fn sec_code(mut self, value: impl Into<String>) -> Self {
         self.sec_code = Some(value.into());
+        self
+    }
+    /// Sets `sec_code` when given `Some`, as [`sec_code`](Self::sec_code) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_sec_code(mut self, value: Option<String>) -> Self {
+        self.sec_code = value;
         self
     }
     /// Sets `transaction_amount`.
     #[must_use]
-    pub fn with_transaction_amount(
-        mut self,
-        value: ::linkspec_runtime::Decimal,
-    ) -> Self {
+    pub fn transaction_amount(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.transaction_amount = Some(value);
+        self
+    }
+    /// Sets `transaction_amount` when given `Some`, as [`transaction_amount`](Self::transaction_amount) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_transaction_amount(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.transaction_amount = value;
         self
     }
     /// Sets `transaction_amount_range`.
     #[must_use]
-    pub fn with_transaction_amount_range(
+    pub fn transaction_amount_range(
         mut self,
         value: ::linkspec_runtime::Decimal,
     ) -> Self {
         self.transaction_amount_range = Some(value);
+        self
+    }
+    /// Sets `transaction_amount_range` when given `Some`, as [`transaction_amount_range`](Self::transaction_amount_range) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_transaction_amount_range(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.transaction_amount_range = value;
         self
     }
 }
@@ -2045,8 +2789,14 @@ impl BudgetResponseBody {
     }
     /// Sets `budget`.
     #[must_use]
-    pub fn with_budget(mut self, value: BudgetResponse) -> Self {
+    pub fn budget(mut self, value: BudgetResponse) -> Self {
         self.budget = Some(value);
+        self
+    }
+    /// Sets `budget` when given `Some`, as [`budget`](Self::budget) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_budget(mut self, value: Option<BudgetResponse>) -> Self {
+        self.budget = value;
         self
     }
 }
@@ -2149,134 +2899,233 @@ impl BudgetResponse {
     }
     /// Sets `amount`.
     #[must_use]
-    pub fn with_amount(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn amount(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.amount = Some(value);
+        self
+    }
+    /// Sets `amount` when given `Some`, as [`amount`](Self::amount) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_amount(mut self, value: Option<::linkspec_runtime::Decimal>) -> Self {
+        self.amount = value;
         self
     }
     /// Sets `category_guid`.
     #[must_use]
-    pub fn with_category_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn category_guid(mut self, value: impl Into<String>) -> Self {
         self.category_guid = Some(value.into());
+        self
+    }
+    /// Sets `category_guid` when given `Some`, as [`category_guid`](Self::category_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_category_guid(mut self, value: Option<String>) -> Self {
+        self.category_guid = value;
         self
     }
     /// Sets `created_at`.
     #[must_use]
-    pub fn with_created_at(mut self, value: impl Into<String>) -> Self {
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `created_at` when given `Some`, as [`created_at`](Self::created_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.created_at = value;
         self
     }
     /// Sets `guid`.
     #[must_use]
-    pub fn with_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn guid(mut self, value: impl Into<String>) -> Self {
         self.guid = Some(value.into());
+        self
+    }
+    /// Sets `guid` when given `Some`, as [`guid`](Self::guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_guid(mut self, value: Option<String>) -> Self {
+        self.guid = value;
         self
     }
     /// Sets `is_exceeded`.
     #[must_use]
-    pub fn with_is_exceeded(mut self, value: bool) -> Self {
+    pub fn is_exceeded(mut self, value: bool) -> Self {
         self.is_exceeded = Some(value);
+        self
+    }
+    /// Sets `is_exceeded` when given `Some`, as [`is_exceeded`](Self::is_exceeded) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_exceeded(mut self, value: Option<bool>) -> Self {
+        self.is_exceeded = value;
         self
     }
     /// Sets `is_off_track`.
     #[must_use]
-    pub fn with_is_off_track(mut self, value: bool) -> Self {
+    pub fn is_off_track(mut self, value: bool) -> Self {
         self.is_off_track = Some(value);
         self
     }
-    /// Sets `metadata` to a value. [`with_metadata_null`](Self::with_metadata_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `is_off_track` when given `Some`, as [`is_off_track`](Self::is_off_track) does; `None` leaves it out.
     #[must_use]
-    pub fn with_metadata(mut self, value: impl Into<String>) -> Self {
+    pub fn set_is_off_track(mut self, value: Option<bool>) -> Self {
+        self.is_off_track = value;
+        self
+    }
+    /// Sets `metadata` to a value. [`metadata_null`](Self::metadata_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn metadata(mut self, value: impl Into<String>) -> Self {
         self.metadata = Some(Some(value.into()));
+        self
+    }
+    /// Sets `metadata` when given `Some`, as [`metadata`](Self::metadata) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_metadata(mut self, value: Option<String>) -> Self {
+        self.metadata = value.map(Some);
         self
     }
     /// Sends `metadata` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_metadata_null(mut self) -> Self {
+    pub fn metadata_null(mut self) -> Self {
         self.metadata = Some(None);
         self
     }
-    /// Sets `name` to a value. [`with_name_null`](Self::with_name_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `name` to a value. [`name_null`](Self::name_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(Some(value.into()));
+        self
+    }
+    /// Sets `name` when given `Some`, as [`name`](Self::name) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.name = value.map(Some);
         self
     }
     /// Sends `name` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_name_null(mut self) -> Self {
+    pub fn name_null(mut self) -> Self {
         self.name = Some(None);
         self
     }
-    /// Sets `off_track_percentage` to a value. [`with_off_track_percentage_null`](Self::with_off_track_percentage_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `off_track_percentage` to a value. [`off_track_percentage_null`](Self::off_track_percentage_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_off_track_percentage(
-        mut self,
-        value: ::linkspec_runtime::Decimal,
-    ) -> Self {
+    pub fn off_track_percentage(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.off_track_percentage = Some(Some(value));
+        self
+    }
+    /// Sets `off_track_percentage` when given `Some`, as [`off_track_percentage`](Self::off_track_percentage) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_off_track_percentage(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.off_track_percentage = value.map(Some);
         self
     }
     /// Sends `off_track_percentage` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_off_track_percentage_null(mut self) -> Self {
+    pub fn off_track_percentage_null(mut self) -> Self {
         self.off_track_percentage = Some(None);
         self
     }
-    /// Sets `parent_guid` to a value. [`with_parent_guid_null`](Self::with_parent_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `parent_guid` to a value. [`parent_guid_null`](Self::parent_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_parent_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn parent_guid(mut self, value: impl Into<String>) -> Self {
         self.parent_guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `parent_guid` when given `Some`, as [`parent_guid`](Self::parent_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_parent_guid(mut self, value: Option<String>) -> Self {
+        self.parent_guid = value.map(Some);
         self
     }
     /// Sends `parent_guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_parent_guid_null(mut self) -> Self {
+    pub fn parent_guid_null(mut self) -> Self {
         self.parent_guid = Some(None);
         self
     }
-    /// Sets `percent_spent` to a value. [`with_percent_spent_null`](Self::with_percent_spent_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `percent_spent` to a value. [`percent_spent_null`](Self::percent_spent_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_percent_spent(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn percent_spent(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.percent_spent = Some(Some(value));
+        self
+    }
+    /// Sets `percent_spent` when given `Some`, as [`percent_spent`](Self::percent_spent) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_percent_spent(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.percent_spent = value.map(Some);
         self
     }
     /// Sends `percent_spent` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_percent_spent_null(mut self) -> Self {
+    pub fn percent_spent_null(mut self) -> Self {
         self.percent_spent = Some(None);
         self
     }
     /// Sets `projected_spending`.
     #[must_use]
-    pub fn with_projected_spending(
-        mut self,
-        value: ::linkspec_runtime::Decimal,
-    ) -> Self {
+    pub fn projected_spending(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.projected_spending = Some(value);
+        self
+    }
+    /// Sets `projected_spending` when given `Some`, as [`projected_spending`](Self::projected_spending) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_projected_spending(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.projected_spending = value;
         self
     }
     /// Sets `revision`.
     #[must_use]
-    pub fn with_revision(mut self, value: i64) -> Self {
+    pub fn revision(mut self, value: i64) -> Self {
         self.revision = Some(value);
+        self
+    }
+    /// Sets `revision` when given `Some`, as [`revision`](Self::revision) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_revision(mut self, value: Option<i64>) -> Self {
+        self.revision = value;
         self
     }
     /// Sets `transaction_total`.
     #[must_use]
-    pub fn with_transaction_total(mut self, value: ::serde_json::Value) -> Self {
+    pub fn transaction_total(mut self, value: ::serde_json::Value) -> Self {
         self.transaction_total = Some(value);
+        self
+    }
+    /// Sets `transaction_total` when given `Some`, as [`transaction_total`](Self::transaction_total) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_transaction_total(mut self, value: Option<::serde_json::Value>) -> Self {
+        self.transaction_total = value;
         self
     }
     /// Sets `updated_at`.
     #[must_use]
-    pub fn with_updated_at(mut self, value: ::serde_json::Value) -> Self {
+    pub fn updated_at(mut self, value: ::serde_json::Value) -> Self {
         self.updated_at = Some(value);
+        self
+    }
+    /// Sets `updated_at` when given `Some`, as [`updated_at`](Self::updated_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_updated_at(mut self, value: Option<::serde_json::Value>) -> Self {
+        self.updated_at = value;
         self
     }
     /// Sets `user_guid`.
     #[must_use]
-    pub fn with_user_guid(mut self, value: ::serde_json::Value) -> Self {
+    pub fn user_guid(mut self, value: ::serde_json::Value) -> Self {
         self.user_guid = Some(value);
+        self
+    }
+    /// Sets `user_guid` when given `Some`, as [`user_guid`](Self::user_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_user_guid(mut self, value: Option<::serde_json::Value>) -> Self {
+        self.user_guid = value;
         self
     }
 }
@@ -2297,8 +3146,14 @@ impl BudgetCreateRequestBody {
     }
     /// Sets `budget`.
     #[must_use]
-    pub fn with_budget(mut self, value: BudgetCreateRequest) -> Self {
+    pub fn budget(mut self, value: BudgetCreateRequest) -> Self {
         self.budget = Some(value);
+        self
+    }
+    /// Sets `budget` when given `Some`, as [`budget`](Self::budget) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_budget(mut self, value: Option<BudgetCreateRequest>) -> Self {
+        self.budget = value;
         self
     }
 }
@@ -2338,20 +3193,38 @@ impl BudgetCreateRequest {
     }
     /// Sets `amount`.
     #[must_use]
-    pub fn with_amount(mut self, value: i64) -> Self {
+    pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
+        self
+    }
+    /// Sets `amount` when given `Some`, as [`amount`](Self::amount) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_amount(mut self, value: Option<i64>) -> Self {
+        self.amount = value;
         self
     }
     /// Sets `metadata`.
     #[must_use]
-    pub fn with_metadata(mut self, value: impl Into<String>) -> Self {
+    pub fn metadata(mut self, value: impl Into<String>) -> Self {
         self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `metadata` when given `Some`, as [`metadata`](Self::metadata) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_metadata(mut self, value: Option<String>) -> Self {
+        self.metadata = value;
         self
     }
     /// Sets `skip_webhook`.
     #[must_use]
-    pub fn with_skip_webhook(mut self, value: bool) -> Self {
+    pub fn skip_webhook(mut self, value: bool) -> Self {
         self.skip_webhook = Some(value);
+        self
+    }
+    /// Sets `skip_webhook` when given `Some`, as [`skip_webhook`](Self::skip_webhook) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_skip_webhook(mut self, value: Option<bool>) -> Self {
+        self.skip_webhook = value;
         self
     }
 }
@@ -2372,8 +3245,14 @@ impl BudgetUpdateRequestBody {
     }
     /// Sets `budget`.
     #[must_use]
-    pub fn with_budget(mut self, value: BudgetUpdateRequest) -> Self {
+    pub fn budget(mut self, value: BudgetUpdateRequest) -> Self {
         self.budget = Some(value);
+        self
+    }
+    /// Sets `budget` when given `Some`, as [`budget`](Self::budget) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_budget(mut self, value: Option<BudgetUpdateRequest>) -> Self {
+        self.budget = value;
         self
     }
 }
@@ -2404,20 +3283,38 @@ impl BudgetUpdateRequest {
     }
     /// Sets `amount`.
     #[must_use]
-    pub fn with_amount(mut self, value: i64) -> Self {
+    pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
+        self
+    }
+    /// Sets `amount` when given `Some`, as [`amount`](Self::amount) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_amount(mut self, value: Option<i64>) -> Self {
+        self.amount = value;
         self
     }
     /// Sets `metadata`.
     #[must_use]
-    pub fn with_metadata(mut self, value: impl Into<String>) -> Self {
+    pub fn metadata(mut self, value: impl Into<String>) -> Self {
         self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `metadata` when given `Some`, as [`metadata`](Self::metadata) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_metadata(mut self, value: Option<String>) -> Self {
+        self.metadata = value;
         self
     }
     /// Sets `skip_webhook`.
     #[must_use]
-    pub fn with_skip_webhook(mut self, value: bool) -> Self {
+    pub fn skip_webhook(mut self, value: bool) -> Self {
         self.skip_webhook = Some(value);
+        self
+    }
+    /// Sets `skip_webhook` when given `Some`, as [`skip_webhook`](Self::skip_webhook) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_skip_webhook(mut self, value: Option<bool>) -> Self {
+        self.skip_webhook = value;
         self
     }
 }
@@ -2438,8 +3335,14 @@ impl CategoryResponseBody {
     }
     /// Sets `category`.
     #[must_use]
-    pub fn with_category(mut self, value: CategoryResponse) -> Self {
+    pub fn category(mut self, value: CategoryResponse) -> Self {
         self.category = Some(value);
+        self
+    }
+    /// Sets `category` when given `Some`, as [`category`](Self::category) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_category(mut self, value: Option<CategoryResponse>) -> Self {
+        self.category = value;
         self
     }
 }
@@ -2460,8 +3363,14 @@ impl CategoryCreateRequestBody {
     }
     /// Sets `category`.
     #[must_use]
-    pub fn with_category(mut self, value: CategoryCreateRequest) -> Self {
+    pub fn category(mut self, value: CategoryCreateRequest) -> Self {
         self.category = Some(value);
+        self
+    }
+    /// Sets `category` when given `Some`, as [`category`](Self::category) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_category(mut self, value: Option<CategoryCreateRequest>) -> Self {
+        self.category = value;
         self
     }
 }
@@ -2490,8 +3399,14 @@ impl CategoryCreateRequest {
     }
     /// Sets `metadata`.
     #[must_use]
-    pub fn with_metadata(mut self, value: impl Into<String>) -> Self {
+    pub fn metadata(mut self, value: impl Into<String>) -> Self {
         self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `metadata` when given `Some`, as [`metadata`](Self::metadata) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_metadata(mut self, value: Option<String>) -> Self {
+        self.metadata = value;
         self
     }
 }
@@ -2512,8 +3427,14 @@ impl CategoryUpdateRequestBody {
     }
     /// Sets `category`.
     #[must_use]
-    pub fn with_category(mut self, value: CategoryUpdateRequest) -> Self {
+    pub fn category(mut self, value: CategoryUpdateRequest) -> Self {
         self.category = Some(value);
+        self
+    }
+    /// Sets `category` when given `Some`, as [`category`](Self::category) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_category(mut self, value: Option<CategoryUpdateRequest>) -> Self {
+        self.category = value;
         self
     }
 }
@@ -2537,14 +3458,26 @@ impl CategoryUpdateRequest {
     }
     /// Sets `metadata`.
     #[must_use]
-    pub fn with_metadata(mut self, value: impl Into<String>) -> Self {
+    pub fn metadata(mut self, value: impl Into<String>) -> Self {
         self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `metadata` when given `Some`, as [`metadata`](Self::metadata) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_metadata(mut self, value: Option<String>) -> Self {
+        self.metadata = value;
         self
     }
     /// Sets `name`.
     #[must_use]
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
+        self
+    }
+    /// Sets `name` when given `Some`, as [`name`](Self::name) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.name = value;
         self
     }
 }
@@ -2565,8 +3498,14 @@ impl GoalRequestBody {
     }
     /// Sets `goal`.
     #[must_use]
-    pub fn with_goal(mut self, value: GoalRequest) -> Self {
+    pub fn goal(mut self, value: GoalRequest) -> Self {
         self.goal = Some(value);
+        self
+    }
+    /// Sets `goal` when given `Some`, as [`goal`](Self::goal) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_goal(mut self, value: Option<GoalRequest>) -> Self {
+        self.goal = value;
         self
     }
 }
@@ -2630,38 +3569,74 @@ impl GoalRequest {
     }
     /// Sets `completed_at`.
     #[must_use]
-    pub fn with_completed_at(mut self, value: impl Into<String>) -> Self {
+    pub fn completed_at(mut self, value: impl Into<String>) -> Self {
         self.completed_at = Some(value.into());
+        self
+    }
+    /// Sets `completed_at` when given `Some`, as [`completed_at`](Self::completed_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_completed_at(mut self, value: Option<String>) -> Self {
+        self.completed_at = value;
         self
     }
     /// Sets `has_been_spent`.
     #[must_use]
-    pub fn with_has_been_spent(mut self, value: bool) -> Self {
+    pub fn has_been_spent(mut self, value: bool) -> Self {
         self.has_been_spent = Some(value);
+        self
+    }
+    /// Sets `has_been_spent` when given `Some`, as [`has_been_spent`](Self::has_been_spent) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_has_been_spent(mut self, value: Option<bool>) -> Self {
+        self.has_been_spent = value;
         self
     }
     /// Sets `is_complete`.
     #[must_use]
-    pub fn with_is_complete(mut self, value: bool) -> Self {
+    pub fn is_complete(mut self, value: bool) -> Self {
         self.is_complete = Some(value);
+        self
+    }
+    /// Sets `is_complete` when given `Some`, as [`is_complete`](Self::is_complete) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_complete(mut self, value: Option<bool>) -> Self {
+        self.is_complete = value;
         self
     }
     /// Sets `metadata`.
     #[must_use]
-    pub fn with_metadata(mut self, value: impl Into<String>) -> Self {
+    pub fn metadata(mut self, value: impl Into<String>) -> Self {
         self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `metadata` when given `Some`, as [`metadata`](Self::metadata) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_metadata(mut self, value: Option<String>) -> Self {
+        self.metadata = value;
         self
     }
     /// Sets `position`.
     #[must_use]
-    pub fn with_position(mut self, value: i64) -> Self {
+    pub fn position(mut self, value: i64) -> Self {
         self.position = Some(value);
+        self
+    }
+    /// Sets `position` when given `Some`, as [`position`](Self::position) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_position(mut self, value: Option<i64>) -> Self {
+        self.position = value;
         self
     }
     /// Sets `targeted_to_complete_at`.
     #[must_use]
-    pub fn with_targeted_to_complete_at(mut self, value: impl Into<String>) -> Self {
+    pub fn targeted_to_complete_at(mut self, value: impl Into<String>) -> Self {
         self.targeted_to_complete_at = Some(value.into());
+        self
+    }
+    /// Sets `targeted_to_complete_at` when given `Some`, as [`targeted_to_complete_at`](Self::targeted_to_complete_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_targeted_to_complete_at(mut self, value: Option<String>) -> Self {
+        self.targeted_to_complete_at = value;
         self
     }
 }
@@ -2682,8 +3657,14 @@ impl GoalResponseBody {
     }
     /// Sets `goal`.
     #[must_use]
-    pub fn with_goal(mut self, value: GoalResponse) -> Self {
+    pub fn goal(mut self, value: GoalResponse) -> Self {
         self.goal = Some(value);
+        self
+    }
+    /// Sets `goal` when given `Some`, as [`goal`](Self::goal) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_goal(mut self, value: Option<GoalResponse>) -> Self {
+        self.goal = value;
         self
     }
 }
@@ -2770,104 +3751,209 @@ impl GoalResponse {
     }
     /// Sets `account_guid`.
     #[must_use]
-    pub fn with_account_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn account_guid(mut self, value: impl Into<String>) -> Self {
         self.account_guid = Some(value.into());
+        self
+    }
+    /// Sets `account_guid` when given `Some`, as [`account_guid`](Self::account_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_account_guid(mut self, value: Option<String>) -> Self {
+        self.account_guid = value;
         self
     }
     /// Sets `amount`.
     #[must_use]
-    pub fn with_amount(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn amount(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.amount = Some(value);
+        self
+    }
+    /// Sets `amount` when given `Some`, as [`amount`](Self::amount) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_amount(mut self, value: Option<::linkspec_runtime::Decimal>) -> Self {
+        self.amount = value;
         self
     }
     /// Sets `completed_at`.
     #[must_use]
-    pub fn with_completed_at(mut self, value: impl Into<String>) -> Self {
+    pub fn completed_at(mut self, value: impl Into<String>) -> Self {
         self.completed_at = Some(value.into());
+        self
+    }
+    /// Sets `completed_at` when given `Some`, as [`completed_at`](Self::completed_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_completed_at(mut self, value: Option<String>) -> Self {
+        self.completed_at = value;
         self
     }
     /// Sets `current_amount`.
     #[must_use]
-    pub fn with_current_amount(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn current_amount(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.current_amount = Some(value);
         self
     }
-    /// Sets `goal_type_name` to a value. [`with_goal_type_name_null`](Self::with_goal_type_name_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `current_amount` when given `Some`, as [`current_amount`](Self::current_amount) does; `None` leaves it out.
     #[must_use]
-    pub fn with_goal_type_name(mut self, value: GoalResponseGoalTypeName) -> Self {
+    pub fn set_current_amount(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.current_amount = value;
+        self
+    }
+    /// Sets `goal_type_name` to a value. [`goal_type_name_null`](Self::goal_type_name_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn goal_type_name(mut self, value: GoalResponseGoalTypeName) -> Self {
         self.goal_type_name = Some(Some(value));
+        self
+    }
+    /// Sets `goal_type_name` when given `Some`, as [`goal_type_name`](Self::goal_type_name) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_goal_type_name(
+        mut self,
+        value: Option<GoalResponseGoalTypeName>,
+    ) -> Self {
+        self.goal_type_name = value.map(Some);
         self
     }
     /// Sends `goal_type_name` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_goal_type_name_null(mut self) -> Self {
+    pub fn goal_type_name_null(mut self) -> Self {
         self.goal_type_name = Some(None);
         self
     }
     /// Sets `guid`.
     #[must_use]
-    pub fn with_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn guid(mut self, value: impl Into<String>) -> Self {
         self.guid = Some(value.into());
+        self
+    }
+    /// Sets `guid` when given `Some`, as [`guid`](Self::guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_guid(mut self, value: Option<String>) -> Self {
+        self.guid = value;
         self
     }
     /// Sets `has_been_spent`.
     #[must_use]
-    pub fn with_has_been_spent(mut self, value: bool) -> Self {
+    pub fn has_been_spent(mut self, value: bool) -> Self {
         self.has_been_spent = Some(value);
+        self
+    }
+    /// Sets `has_been_spent` when given `Some`, as [`has_been_spent`](Self::has_been_spent) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_has_been_spent(mut self, value: Option<bool>) -> Self {
+        self.has_been_spent = value;
         self
     }
     /// Sets `is_complete`.
     #[must_use]
-    pub fn with_is_complete(mut self, value: bool) -> Self {
+    pub fn is_complete(mut self, value: bool) -> Self {
         self.is_complete = Some(value);
+        self
+    }
+    /// Sets `is_complete` when given `Some`, as [`is_complete`](Self::is_complete) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_complete(mut self, value: Option<bool>) -> Self {
+        self.is_complete = value;
         self
     }
     /// Sets `metadata`.
     #[must_use]
-    pub fn with_metadata(mut self, value: impl Into<String>) -> Self {
+    pub fn metadata(mut self, value: impl Into<String>) -> Self {
         self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `metadata` when given `Some`, as [`metadata`](Self::metadata) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_metadata(mut self, value: Option<String>) -> Self {
+        self.metadata = value;
         self
     }
     /// Sets `meta_type_name`.
     #[must_use]
-    pub fn with_meta_type_name(mut self, value: impl Into<String>) -> Self {
+    pub fn meta_type_name(mut self, value: impl Into<String>) -> Self {
         self.meta_type_name = Some(value.into());
+        self
+    }
+    /// Sets `meta_type_name` when given `Some`, as [`meta_type_name`](Self::meta_type_name) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_meta_type_name(mut self, value: Option<String>) -> Self {
+        self.meta_type_name = value;
         self
     }
     /// Sets `name`.
     #[must_use]
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
+        self
+    }
+    /// Sets `name` when given `Some`, as [`name`](Self::name) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.name = value;
         self
     }
     /// Sets `position`.
     #[must_use]
-    pub fn with_position(mut self, value: i64) -> Self {
+    pub fn position(mut self, value: i64) -> Self {
         self.position = Some(value);
+        self
+    }
+    /// Sets `position` when given `Some`, as [`position`](Self::position) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_position(mut self, value: Option<i64>) -> Self {
+        self.position = value;
         self
     }
     /// Sets `projected_to_complete_at`.
     #[must_use]
-    pub fn with_projected_to_complete_at(mut self, value: impl Into<String>) -> Self {
+    pub fn projected_to_complete_at(mut self, value: impl Into<String>) -> Self {
         self.projected_to_complete_at = Some(value.into());
+        self
+    }
+    /// Sets `projected_to_complete_at` when given `Some`, as [`projected_to_complete_at`](Self::projected_to_complete_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_projected_to_complete_at(mut self, value: Option<String>) -> Self {
+        self.projected_to_complete_at = value;
         self
     }
     /// Sets `targeted_to_complete_at`.
     #[must_use]
-    pub fn with_targeted_to_complete_at(mut self, value: impl Into<String>) -> Self {
+    pub fn targeted_to_complete_at(mut self, value: impl Into<String>) -> Self {
         self.targeted_to_complete_at = Some(value.into());
+        self
+    }
+    /// Sets `targeted_to_complete_at` when given `Some`, as [`targeted_to_complete_at`](Self::targeted_to_complete_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_targeted_to_complete_at(mut self, value: Option<String>) -> Self {
+        self.targeted_to_complete_at = value;
         self
     }
     /// Sets `track_type_name`.
     #[must_use]
-    pub fn with_track_type_name(mut self, value: GoalResponseTrackTypeName) -> Self {
+    pub fn track_type_name(mut self, value: GoalResponseTrackTypeName) -> Self {
         self.track_type_name = Some(value);
+        self
+    }
+    /// Sets `track_type_name` when given `Some`, as [`track_type_name`](Self::track_type_name) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_track_type_name(
+        mut self,
+        value: Option<GoalResponseTrackTypeName>,
+    ) -> Self {
+        self.track_type_name = value;
         self
     }
     /// Sets `user_guid`.
     #[must_use]
-    pub fn with_user_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn user_guid(mut self, value: impl Into<String>) -> Self {
         self.user_guid = Some(value.into());
+        self
+    }
+    /// Sets `user_guid` when given `Some`, as [`user_guid`](Self::user_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_user_guid(mut self, value: Option<String>) -> Self {
+        self.user_guid = value;
         self
     }
 }
@@ -2894,14 +3980,26 @@ impl GoalsResponseBody {
     }
     /// Sets `goals`.
     #[must_use]
-    pub fn with_goals(mut self, value: Vec<GoalsResponse>) -> Self {
+    pub fn goals(mut self, value: Vec<GoalsResponse>) -> Self {
         self.goals = Some(value);
+        self
+    }
+    /// Sets `goals` when given `Some`, as [`goals`](Self::goals) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_goals(mut self, value: Option<Vec<GoalsResponse>>) -> Self {
+        self.goals = value;
         self
     }
     /// Sets `pagination`.
     #[must_use]
-    pub fn with_pagination(mut self, value: PaginationResponse) -> Self {
+    pub fn pagination(mut self, value: PaginationResponse) -> Self {
         self.pagination = Some(value);
+        self
+    }
+    /// Sets `pagination` when given `Some`, as [`pagination`](Self::pagination) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_pagination(mut self, value: Option<PaginationResponse>) -> Self {
+        self.pagination = value;
         self
     }
 }
@@ -2988,104 +4086,209 @@ impl GoalsResponse {
     }
     /// Sets `account_guid`.
     #[must_use]
-    pub fn with_account_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn account_guid(mut self, value: impl Into<String>) -> Self {
         self.account_guid = Some(value.into());
+        self
+    }
+    /// Sets `account_guid` when given `Some`, as [`account_guid`](Self::account_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_account_guid(mut self, value: Option<String>) -> Self {
+        self.account_guid = value;
         self
     }
     /// Sets `amount`.
     #[must_use]
-    pub fn with_amount(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn amount(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.amount = Some(value);
+        self
+    }
+    /// Sets `amount` when given `Some`, as [`amount`](Self::amount) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_amount(mut self, value: Option<::linkspec_runtime::Decimal>) -> Self {
+        self.amount = value;
         self
     }
     /// Sets `current_amount`.
     #[must_use]
-    pub fn with_current_amount(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn current_amount(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.current_amount = Some(value);
+        self
+    }
+    /// Sets `current_amount` when given `Some`, as [`current_amount`](Self::current_amount) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_current_amount(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.current_amount = value;
         self
     }
     /// Sets `guid`.
     #[must_use]
-    pub fn with_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn guid(mut self, value: impl Into<String>) -> Self {
         self.guid = Some(value.into());
         self
     }
-    /// Sets `goal_type_name` to a value. [`with_goal_type_name_null`](Self::with_goal_type_name_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `guid` when given `Some`, as [`guid`](Self::guid) does; `None` leaves it out.
     #[must_use]
-    pub fn with_goal_type_name(mut self, value: GoalsResponseGoalTypeName) -> Self {
+    pub fn set_guid(mut self, value: Option<String>) -> Self {
+        self.guid = value;
+        self
+    }
+    /// Sets `goal_type_name` to a value. [`goal_type_name_null`](Self::goal_type_name_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn goal_type_name(mut self, value: GoalsResponseGoalTypeName) -> Self {
         self.goal_type_name = Some(Some(value));
+        self
+    }
+    /// Sets `goal_type_name` when given `Some`, as [`goal_type_name`](Self::goal_type_name) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_goal_type_name(
+        mut self,
+        value: Option<GoalsResponseGoalTypeName>,
+    ) -> Self {
+        self.goal_type_name = value.map(Some);
         self
     }
     /// Sends `goal_type_name` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_goal_type_name_null(mut self) -> Self {
+    pub fn goal_type_name_null(mut self) -> Self {
         self.goal_type_name = Some(None);
         self
     }
     /// Sets `meta_type_name`.
     #[must_use]
-    pub fn with_meta_type_name(mut self, value: impl Into<String>) -> Self {
+    pub fn meta_type_name(mut self, value: impl Into<String>) -> Self {
         self.meta_type_name = Some(value.into());
+        self
+    }
+    /// Sets `meta_type_name` when given `Some`, as [`meta_type_name`](Self::meta_type_name) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_meta_type_name(mut self, value: Option<String>) -> Self {
+        self.meta_type_name = value;
         self
     }
     /// Sets `name`.
     #[must_use]
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
+        self
+    }
+    /// Sets `name` when given `Some`, as [`name`](Self::name) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.name = value;
         self
     }
     /// Sets `completed_at`.
     #[must_use]
-    pub fn with_completed_at(mut self, value: impl Into<String>) -> Self {
+    pub fn completed_at(mut self, value: impl Into<String>) -> Self {
         self.completed_at = Some(value.into());
+        self
+    }
+    /// Sets `completed_at` when given `Some`, as [`completed_at`](Self::completed_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_completed_at(mut self, value: Option<String>) -> Self {
+        self.completed_at = value;
         self
     }
     /// Sets `has_been_spent`.
     #[must_use]
-    pub fn with_has_been_spent(mut self, value: bool) -> Self {
+    pub fn has_been_spent(mut self, value: bool) -> Self {
         self.has_been_spent = Some(value);
+        self
+    }
+    /// Sets `has_been_spent` when given `Some`, as [`has_been_spent`](Self::has_been_spent) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_has_been_spent(mut self, value: Option<bool>) -> Self {
+        self.has_been_spent = value;
         self
     }
     /// Sets `is_complete`.
     #[must_use]
-    pub fn with_is_complete(mut self, value: bool) -> Self {
+    pub fn is_complete(mut self, value: bool) -> Self {
         self.is_complete = Some(value);
+        self
+    }
+    /// Sets `is_complete` when given `Some`, as [`is_complete`](Self::is_complete) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_complete(mut self, value: Option<bool>) -> Self {
+        self.is_complete = value;
         self
     }
     /// Sets `metadata`.
     #[must_use]
-    pub fn with_metadata(mut self, value: impl Into<String>) -> Self {
+    pub fn metadata(mut self, value: impl Into<String>) -> Self {
         self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `metadata` when given `Some`, as [`metadata`](Self::metadata) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_metadata(mut self, value: Option<String>) -> Self {
+        self.metadata = value;
         self
     }
     /// Sets `position`.
     #[must_use]
-    pub fn with_position(mut self, value: i64) -> Self {
+    pub fn position(mut self, value: i64) -> Self {
         self.position = Some(value);
+        self
+    }
+    /// Sets `position` when given `Some`, as [`position`](Self::position) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_position(mut self, value: Option<i64>) -> Self {
+        self.position = value;
         self
     }
     /// Sets `projected_to_complete_at`.
     #[must_use]
-    pub fn with_projected_to_complete_at(mut self, value: impl Into<String>) -> Self {
+    pub fn projected_to_complete_at(mut self, value: impl Into<String>) -> Self {
         self.projected_to_complete_at = Some(value.into());
+        self
+    }
+    /// Sets `projected_to_complete_at` when given `Some`, as [`projected_to_complete_at`](Self::projected_to_complete_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_projected_to_complete_at(mut self, value: Option<String>) -> Self {
+        self.projected_to_complete_at = value;
         self
     }
     /// Sets `targeted_to_complete_at`.
     #[must_use]
-    pub fn with_targeted_to_complete_at(mut self, value: impl Into<String>) -> Self {
+    pub fn targeted_to_complete_at(mut self, value: impl Into<String>) -> Self {
         self.targeted_to_complete_at = Some(value.into());
+        self
+    }
+    /// Sets `targeted_to_complete_at` when given `Some`, as [`targeted_to_complete_at`](Self::targeted_to_complete_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_targeted_to_complete_at(mut self, value: Option<String>) -> Self {
+        self.targeted_to_complete_at = value;
         self
     }
     /// Sets `track_type_name`.
     #[must_use]
-    pub fn with_track_type_name(mut self, value: GoalsResponseTrackTypeName) -> Self {
+    pub fn track_type_name(mut self, value: GoalsResponseTrackTypeName) -> Self {
         self.track_type_name = Some(value);
+        self
+    }
+    /// Sets `track_type_name` when given `Some`, as [`track_type_name`](Self::track_type_name) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_track_type_name(
+        mut self,
+        value: Option<GoalsResponseTrackTypeName>,
+    ) -> Self {
+        self.track_type_name = value;
         self
     }
     /// Sets `user_guid`.
     #[must_use]
-    pub fn with_user_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn user_guid(mut self, value: impl Into<String>) -> Self {
         self.user_guid = Some(value.into());
+        self
+    }
+    /// Sets `user_guid` when given `Some`, as [`user_guid`](Self::user_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_user_guid(mut self, value: Option<String>) -> Self {
+        self.user_guid = value;
         self
     }
 }
@@ -3106,8 +4309,14 @@ impl UpdateGoalRequestBody {
     }
     /// Sets `goal`.
     #[must_use]
-    pub fn with_goal(mut self, value: UpdateGoalBody) -> Self {
+    pub fn goal(mut self, value: UpdateGoalBody) -> Self {
         self.goal = Some(value);
+        self
+    }
+    /// Sets `goal` when given `Some`, as [`goal`](Self::goal) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_goal(mut self, value: Option<UpdateGoalBody>) -> Self {
+        self.goal = value;
         self
     }
 }
@@ -3174,74 +4383,143 @@ impl UpdateGoalBody {
     }
     /// Sets `account_guid`.
     #[must_use]
-    pub fn with_account_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn account_guid(mut self, value: impl Into<String>) -> Self {
         self.account_guid = Some(value.into());
+        self
+    }
+    /// Sets `account_guid` when given `Some`, as [`account_guid`](Self::account_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_account_guid(mut self, value: Option<String>) -> Self {
+        self.account_guid = value;
         self
     }
     /// Sets `amount`.
     #[must_use]
-    pub fn with_amount(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn amount(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.amount = Some(value);
         self
     }
-    /// Sets `goal_type_name` to a value. [`with_goal_type_name_null`](Self::with_goal_type_name_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `amount` when given `Some`, as [`amount`](Self::amount) does; `None` leaves it out.
     #[must_use]
-    pub fn with_goal_type_name(mut self, value: UpdateGoalBodyGoalTypeName) -> Self {
+    pub fn set_amount(mut self, value: Option<::linkspec_runtime::Decimal>) -> Self {
+        self.amount = value;
+        self
+    }
+    /// Sets `goal_type_name` to a value. [`goal_type_name_null`](Self::goal_type_name_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn goal_type_name(mut self, value: UpdateGoalBodyGoalTypeName) -> Self {
         self.goal_type_name = Some(Some(value));
+        self
+    }
+    /// Sets `goal_type_name` when given `Some`, as [`goal_type_name`](Self::goal_type_name) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_goal_type_name(
+        mut self,
+        value: Option<UpdateGoalBodyGoalTypeName>,
+    ) -> Self {
+        self.goal_type_name = value.map(Some);
         self
     }
     /// Sends `goal_type_name` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_goal_type_name_null(mut self) -> Self {
+    pub fn goal_type_name_null(mut self) -> Self {
         self.goal_type_name = Some(None);
         self
     }
     /// Sets `meta_type_name`.
     #[must_use]
-    pub fn with_meta_type_name(mut self, value: impl Into<String>) -> Self {
+    pub fn meta_type_name(mut self, value: impl Into<String>) -> Self {
         self.meta_type_name = Some(value.into());
+        self
+    }
+    /// Sets `meta_type_name` when given `Some`, as [`meta_type_name`](Self::meta_type_name) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_meta_type_name(mut self, value: Option<String>) -> Self {
+        self.meta_type_name = value;
         self
     }
     /// Sets `name`.
     #[must_use]
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
+        self
+    }
+    /// Sets `name` when given `Some`, as [`name`](Self::name) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.name = value;
         self
     }
     /// Sets `completed_at`.
     #[must_use]
-    pub fn with_completed_at(mut self, value: impl Into<String>) -> Self {
+    pub fn completed_at(mut self, value: impl Into<String>) -> Self {
         self.completed_at = Some(value.into());
+        self
+    }
+    /// Sets `completed_at` when given `Some`, as [`completed_at`](Self::completed_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_completed_at(mut self, value: Option<String>) -> Self {
+        self.completed_at = value;
         self
     }
     /// Sets `has_been_spent`.
     #[must_use]
-    pub fn with_has_been_spent(mut self, value: bool) -> Self {
+    pub fn has_been_spent(mut self, value: bool) -> Self {
         self.has_been_spent = Some(value);
+        self
+    }
+    /// Sets `has_been_spent` when given `Some`, as [`has_been_spent`](Self::has_been_spent) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_has_been_spent(mut self, value: Option<bool>) -> Self {
+        self.has_been_spent = value;
         self
     }
     /// Sets `is_complete`.
     #[must_use]
-    pub fn with_is_complete(mut self, value: bool) -> Self {
+    pub fn is_complete(mut self, value: bool) -> Self {
         self.is_complete = Some(value);
+        self
+    }
+    /// Sets `is_complete` when given `Some`, as [`is_complete`](Self::is_complete) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_complete(mut self, value: Option<bool>) -> Self {
+        self.is_complete = value;
         self
     }
     /// Sets `metadata`.
     #[must_use]
-    pub fn with_metadata(mut self, value: impl Into<String>) -> Self {
+    pub fn metadata(mut self, value: impl Into<String>) -> Self {
         self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `metadata` when given `Some`, as [`metadata`](Self::metadata) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_metadata(mut self, value: Option<String>) -> Self {
+        self.metadata = value;
         self
     }
     /// Sets `position`.
     #[must_use]
-    pub fn with_position(mut self, value: i64) -> Self {
+    pub fn position(mut self, value: i64) -> Self {
         self.position = Some(value);
+        self
+    }
+    /// Sets `position` when given `Some`, as [`position`](Self::position) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_position(mut self, value: Option<i64>) -> Self {
+        self.position = value;
         self
     }
     /// Sets `targeted_to_complete_at`.
     #[must_use]
-    pub fn with_targeted_to_complete_at(mut self, value: impl Into<String>) -> Self {
+    pub fn targeted_to_complete_at(mut self, value: impl Into<String>) -> Self {
         self.targeted_to_complete_at = Some(value.into());
+        self
+    }
+    /// Sets `targeted_to_complete_at` when given `Some`, as [`targeted_to_complete_at`](Self::targeted_to_complete_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_targeted_to_complete_at(mut self, value: Option<String>) -> Self {
+        self.targeted_to_complete_at = value;
         self
     }
 }
@@ -3262,8 +4540,14 @@ impl RepositionRequestBody {
     }
     /// Sets `goals`.
     #[must_use]
-    pub fn with_goals(mut self, value: Vec<RepositionRequest>) -> Self {
+    pub fn goals(mut self, value: Vec<RepositionRequest>) -> Self {
         self.goals = Some(value);
+        self
+    }
+    /// Sets `goals` when given `Some`, as [`goals`](Self::goals) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_goals(mut self, value: Option<Vec<RepositionRequest>>) -> Self {
+        self.goals = value;
         self
     }
 }
@@ -3304,8 +4588,14 @@ impl RepositionResponseBody {
     }
     /// Sets `goals`.
     #[must_use]
-    pub fn with_goals(mut self, value: Vec<GoalsResponse>) -> Self {
+    pub fn goals(mut self, value: Vec<GoalsResponse>) -> Self {
         self.goals = Some(value);
+        self
+    }
+    /// Sets `goals` when given `Some`, as [`goals`](Self::goals) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_goals(mut self, value: Option<Vec<GoalsResponse>>) -> Self {
+        self.goals = value;
         self
     }
 }
@@ -3332,14 +4622,26 @@ impl InsightsResponseBody {
     }
     /// Sets `insights`.
     #[must_use]
-    pub fn with_insights(mut self, value: Vec<InsightResponse>) -> Self {
+    pub fn insights(mut self, value: Vec<InsightResponse>) -> Self {
         self.insights = Some(value);
+        self
+    }
+    /// Sets `insights` when given `Some`, as [`insights`](Self::insights) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_insights(mut self, value: Option<Vec<InsightResponse>>) -> Self {
+        self.insights = value;
         self
     }
     /// Sets `pagination`.
     #[must_use]
-    pub fn with_pagination(mut self, value: PaginationResponse) -> Self {
+    pub fn pagination(mut self, value: PaginationResponse) -> Self {
         self.pagination = Some(value);
+        self
+    }
+    /// Sets `pagination` when given `Some`, as [`pagination`](Self::pagination) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_pagination(mut self, value: Option<PaginationResponse>) -> Self {
+        self.pagination = value;
         self
     }
 }
@@ -3512,238 +4814,364 @@ impl InsightResponse {
             user_id: None,
         }
     }
-    /// Sets `active_at` to a value. [`with_active_at_null`](Self::with_active_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `active_at` to a value. [`active_at_null`](Self::active_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_active_at(mut self, value: impl Into<String>) -> Self {
+    pub fn active_at(mut self, value: impl Into<String>) -> Self {
         self.active_at = Some(Some(value.into()));
+        self
+    }
+    /// Sets `active_at` when given `Some`, as [`active_at`](Self::active_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_active_at(mut self, value: Option<String>) -> Self {
+        self.active_at = value.map(Some);
         self
     }
     /// Sends `active_at` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_active_at_null(mut self) -> Self {
+    pub fn active_at_null(mut self) -> Self {
         self.active_at = Some(None);
         self
     }
     /// Sets `client_guid`.
     #[must_use]
-    pub fn with_client_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn client_guid(mut self, value: impl Into<String>) -> Self {
         self.client_guid = Some(value.into());
         self
     }
-    /// Sets `created_at` to a value. [`with_created_at_null`](Self::with_created_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `client_guid` when given `Some`, as [`client_guid`](Self::client_guid) does; `None` leaves it out.
     #[must_use]
-    pub fn with_created_at(mut self, value: impl Into<String>) -> Self {
+    pub fn set_client_guid(mut self, value: Option<String>) -> Self {
+        self.client_guid = value;
+        self
+    }
+    /// Sets `created_at` to a value. [`created_at_null`](Self::created_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(Some(value.into()));
+        self
+    }
+    /// Sets `created_at` when given `Some`, as [`created_at`](Self::created_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.created_at = value.map(Some);
         self
     }
     /// Sends `created_at` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_created_at_null(mut self) -> Self {
+    pub fn created_at_null(mut self) -> Self {
         self.created_at = Some(None);
         self
     }
-    /// Sets `cta_clicked_at` to a value. [`with_cta_clicked_at_null`](Self::with_cta_clicked_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `cta_clicked_at` to a value. [`cta_clicked_at_null`](Self::cta_clicked_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_cta_clicked_at(mut self, value: impl Into<String>) -> Self {
+    pub fn cta_clicked_at(mut self, value: impl Into<String>) -> Self {
         self.cta_clicked_at = Some(Some(value.into()));
+        self
+    }
+    /// Sets `cta_clicked_at` when given `Some`, as [`cta_clicked_at`](Self::cta_clicked_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_cta_clicked_at(mut self, value: Option<String>) -> Self {
+        self.cta_clicked_at = value.map(Some);
         self
     }
     /// Sends `cta_clicked_at` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_cta_clicked_at_null(mut self) -> Self {
+    pub fn cta_clicked_at_null(mut self) -> Self {
         self.cta_clicked_at = Some(None);
         self
     }
-    /// Sets `description` to a value. [`with_description_null`](Self::with_description_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `description` to a value. [`description_null`](Self::description_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+    pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(Some(value.into()));
+        self
+    }
+    /// Sets `description` when given `Some`, as [`description`](Self::description) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.description = value.map(Some);
         self
     }
     /// Sends `description` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_description_null(mut self) -> Self {
+    pub fn description_null(mut self) -> Self {
         self.description = Some(None);
         self
     }
-    /// Sets `guid` to a value. [`with_guid_null`](Self::with_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `guid` to a value. [`guid_null`](Self::guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn guid(mut self, value: impl Into<String>) -> Self {
         self.guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `guid` when given `Some`, as [`guid`](Self::guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_guid(mut self, value: Option<String>) -> Self {
+        self.guid = value.map(Some);
         self
     }
     /// Sends `guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_guid_null(mut self) -> Self {
+    pub fn guid_null(mut self) -> Self {
         self.guid = Some(None);
         self
     }
-    /// Sets `has_associated_accounts` to a value. [`with_has_associated_accounts_null`](Self::with_has_associated_accounts_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `has_associated_accounts` to a value. [`has_associated_accounts_null`](Self::has_associated_accounts_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_has_associated_accounts(mut self, value: bool) -> Self {
+    pub fn has_associated_accounts(mut self, value: bool) -> Self {
         self.has_associated_accounts = Some(Some(value));
+        self
+    }
+    /// Sets `has_associated_accounts` when given `Some`, as [`has_associated_accounts`](Self::has_associated_accounts) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_has_associated_accounts(mut self, value: Option<bool>) -> Self {
+        self.has_associated_accounts = value.map(Some);
         self
     }
     /// Sends `has_associated_accounts` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_has_associated_accounts_null(mut self) -> Self {
+    pub fn has_associated_accounts_null(mut self) -> Self {
         self.has_associated_accounts = Some(None);
         self
     }
-    /// Sets `has_associated_categories` to a value. [`with_has_associated_categories_null`](Self::with_has_associated_categories_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `has_associated_categories` to a value. [`has_associated_categories_null`](Self::has_associated_categories_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_has_associated_categories(mut self, value: bool) -> Self {
+    pub fn has_associated_categories(mut self, value: bool) -> Self {
         self.has_associated_categories = Some(Some(value));
+        self
+    }
+    /// Sets `has_associated_categories` when given `Some`, as [`has_associated_categories`](Self::has_associated_categories) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_has_associated_categories(mut self, value: Option<bool>) -> Self {
+        self.has_associated_categories = value.map(Some);
         self
     }
     /// Sends `has_associated_categories` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_has_associated_categories_null(mut self) -> Self {
+    pub fn has_associated_categories_null(mut self) -> Self {
         self.has_associated_categories = Some(None);
         self
     }
-    /// Sets `has_associated_merchants` to a value. [`with_has_associated_merchants_null`](Self::with_has_associated_merchants_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `has_associated_merchants` to a value. [`has_associated_merchants_null`](Self::has_associated_merchants_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_has_associated_merchants(mut self, value: bool) -> Self {
+    pub fn has_associated_merchants(mut self, value: bool) -> Self {
         self.has_associated_merchants = Some(Some(value));
+        self
+    }
+    /// Sets `has_associated_merchants` when given `Some`, as [`has_associated_merchants`](Self::has_associated_merchants) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_has_associated_merchants(mut self, value: Option<bool>) -> Self {
+        self.has_associated_merchants = value.map(Some);
         self
     }
     /// Sends `has_associated_merchants` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_has_associated_merchants_null(mut self) -> Self {
+    pub fn has_associated_merchants_null(mut self) -> Self {
         self.has_associated_merchants = Some(None);
         self
     }
-    /// Sets `has_associated_scheduled_payments` to a value. [`with_has_associated_scheduled_payments_null`](Self::with_has_associated_scheduled_payments_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `has_associated_scheduled_payments` to a value. [`has_associated_scheduled_payments_null`](Self::has_associated_scheduled_payments_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_has_associated_scheduled_payments(mut self, value: bool) -> Self {
+    pub fn has_associated_scheduled_payments(mut self, value: bool) -> Self {
         self.has_associated_scheduled_payments = Some(Some(value));
+        self
+    }
+    /// Sets `has_associated_scheduled_payments` when given `Some`, as [`has_associated_scheduled_payments`](Self::has_associated_scheduled_payments) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_has_associated_scheduled_payments(mut self, value: Option<bool>) -> Self {
+        self.has_associated_scheduled_payments = value.map(Some);
         self
     }
     /// Sends `has_associated_scheduled_payments` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_has_associated_scheduled_payments_null(mut self) -> Self {
+    pub fn has_associated_scheduled_payments_null(mut self) -> Self {
         self.has_associated_scheduled_payments = Some(None);
         self
     }
-    /// Sets `has_associated_transactions` to a value. [`with_has_associated_transactions_null`](Self::with_has_associated_transactions_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `has_associated_transactions` to a value. [`has_associated_transactions_null`](Self::has_associated_transactions_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_has_associated_transactions(mut self, value: bool) -> Self {
+    pub fn has_associated_transactions(mut self, value: bool) -> Self {
         self.has_associated_transactions = Some(Some(value));
+        self
+    }
+    /// Sets `has_associated_transactions` when given `Some`, as [`has_associated_transactions`](Self::has_associated_transactions) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_has_associated_transactions(mut self, value: Option<bool>) -> Self {
+        self.has_associated_transactions = value.map(Some);
         self
     }
     /// Sends `has_associated_transactions` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_has_associated_transactions_null(mut self) -> Self {
+    pub fn has_associated_transactions_null(mut self) -> Self {
         self.has_associated_transactions = Some(None);
         self
     }
-    /// Sets `has_been_displayed` to a value. [`with_has_been_displayed_null`](Self::with_has_been_displayed_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `has_been_displayed` to a value. [`has_been_displayed_null`](Self::has_been_displayed_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_has_been_displayed(mut self, value: bool) -> Self {
+    pub fn has_been_displayed(mut self, value: bool) -> Self {
         self.has_been_displayed = Some(Some(value));
+        self
+    }
+    /// Sets `has_been_displayed` when given `Some`, as [`has_been_displayed`](Self::has_been_displayed) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_has_been_displayed(mut self, value: Option<bool>) -> Self {
+        self.has_been_displayed = value.map(Some);
         self
     }
     /// Sends `has_been_displayed` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_has_been_displayed_null(mut self) -> Self {
+    pub fn has_been_displayed_null(mut self) -> Self {
         self.has_been_displayed = Some(None);
         self
     }
-    /// Sets `is_dismissed` to a value. [`with_is_dismissed_null`](Self::with_is_dismissed_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `is_dismissed` to a value. [`is_dismissed_null`](Self::is_dismissed_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_is_dismissed(mut self, value: bool) -> Self {
+    pub fn is_dismissed(mut self, value: bool) -> Self {
         self.is_dismissed = Some(Some(value));
+        self
+    }
+    /// Sets `is_dismissed` when given `Some`, as [`is_dismissed`](Self::is_dismissed) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_dismissed(mut self, value: Option<bool>) -> Self {
+        self.is_dismissed = value.map(Some);
         self
     }
     /// Sends `is_dismissed` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_is_dismissed_null(mut self) -> Self {
+    pub fn is_dismissed_null(mut self) -> Self {
         self.is_dismissed = Some(None);
         self
     }
-    /// Sets `micro_call_to_action` to a value. [`with_micro_call_to_action_null`](Self::with_micro_call_to_action_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `micro_call_to_action` to a value. [`micro_call_to_action_null`](Self::micro_call_to_action_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_micro_call_to_action(mut self, value: impl Into<String>) -> Self {
+    pub fn micro_call_to_action(mut self, value: impl Into<String>) -> Self {
         self.micro_call_to_action = Some(Some(value.into()));
+        self
+    }
+    /// Sets `micro_call_to_action` when given `Some`, as [`micro_call_to_action`](Self::micro_call_to_action) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_micro_call_to_action(mut self, value: Option<String>) -> Self {
+        self.micro_call_to_action = value.map(Some);
         self
     }
     /// Sends `micro_call_to_action` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_micro_call_to_action_null(mut self) -> Self {
+    pub fn micro_call_to_action_null(mut self) -> Self {
         self.micro_call_to_action = Some(None);
         self
     }
-    /// Sets `micro_description` to a value. [`with_micro_description_null`](Self::with_micro_description_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `micro_description` to a value. [`micro_description_null`](Self::micro_description_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_micro_description(mut self, value: impl Into<String>) -> Self {
+    pub fn micro_description(mut self, value: impl Into<String>) -> Self {
         self.micro_description = Some(Some(value.into()));
+        self
+    }
+    /// Sets `micro_description` when given `Some`, as [`micro_description`](Self::micro_description) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_micro_description(mut self, value: Option<String>) -> Self {
+        self.micro_description = value.map(Some);
         self
     }
     /// Sends `micro_description` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_micro_description_null(mut self) -> Self {
+    pub fn micro_description_null(mut self) -> Self {
         self.micro_description = Some(None);
         self
     }
-    /// Sets `micro_title` to a value. [`with_micro_title_null`](Self::with_micro_title_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `micro_title` to a value. [`micro_title_null`](Self::micro_title_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_micro_title(mut self, value: impl Into<String>) -> Self {
+    pub fn micro_title(mut self, value: impl Into<String>) -> Self {
         self.micro_title = Some(Some(value.into()));
+        self
+    }
+    /// Sets `micro_title` when given `Some`, as [`micro_title`](Self::micro_title) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_micro_title(mut self, value: Option<String>) -> Self {
+        self.micro_title = value.map(Some);
         self
     }
     /// Sends `micro_title` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_micro_title_null(mut self) -> Self {
+    pub fn micro_title_null(mut self) -> Self {
         self.micro_title = Some(None);
         self
     }
-    /// Sets `template` to a value. [`with_template_null`](Self::with_template_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `template` to a value. [`template_null`](Self::template_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_template(mut self, value: impl Into<String>) -> Self {
+    pub fn template(mut self, value: impl Into<String>) -> Self {
         self.template = Some(Some(value.into()));
+        self
+    }
+    /// Sets `template` when given `Some`, as [`template`](Self::template) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_template(mut self, value: Option<String>) -> Self {
+        self.template = value.map(Some);
         self
     }
     /// Sends `template` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_template_null(mut self) -> Self {
+    pub fn template_null(mut self) -> Self {
         self.template = Some(None);
         self
     }
-    /// Sets `title` to a value. [`with_title_null`](Self::with_title_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `title` to a value. [`title_null`](Self::title_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_title(mut self, value: impl Into<String>) -> Self {
+    pub fn title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(Some(value.into()));
+        self
+    }
+    /// Sets `title` when given `Some`, as [`title`](Self::title) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_title(mut self, value: Option<String>) -> Self {
+        self.title = value.map(Some);
         self
     }
     /// Sends `title` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_title_null(mut self) -> Self {
+    pub fn title_null(mut self) -> Self {
         self.title = Some(None);
         self
     }
-    /// Sets `updated_at` to a value. [`with_updated_at_null`](Self::with_updated_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `updated_at` to a value. [`updated_at_null`](Self::updated_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_updated_at(mut self, value: impl Into<String>) -> Self {
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.updated_at = Some(Some(value.into()));
+        self
+    }
+    /// Sets `updated_at` when given `Some`, as [`updated_at`](Self::updated_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_updated_at(mut self, value: Option<String>) -> Self {
+        self.updated_at = value.map(Some);
         self
     }
     /// Sends `updated_at` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_updated_at_null(mut self) -> Self {
+    pub fn updated_at_null(mut self) -> Self {
         self.updated_at = Some(None);
         self
     }
     /// Sets `user_guid`.
     #[must_use]
-    pub fn with_user_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn user_guid(mut self, value: impl Into<String>) -> Self {
         self.user_guid = Some(value.into());
+        self
+    }
+    /// Sets `user_guid` when given `Some`, as [`user_guid`](Self::user_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_user_guid(mut self, value: Option<String>) -> Self {
+        self.user_guid = value;
         self
     }
     /// Sets `user_id`.
     #[must_use]
-    pub fn with_user_id(mut self, value: impl Into<String>) -> Self {
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
+        self
+    }
+    /// Sets `user_id` when given `Some`, as [`user_id`](Self::user_id) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_user_id(mut self, value: Option<String>) -> Self {
+        self.user_id = value;
         self
     }
 }
@@ -3770,17 +5198,29 @@ impl ScheduledPaymentsResponseBody {
     }
     /// Sets `scheduled_payments`.
     #[must_use]
-    pub fn with_scheduled_payments(
-        mut self,
-        value: Vec<ScheduledPaymentResponse>,
-    ) -> Self {
+    pub fn scheduled_payments(mut self, value: Vec<ScheduledPaymentResponse>) -> Self {
         self.scheduled_payments = Some(value);
+        self
+    }
+    /// Sets `scheduled_payments` when given `Some`, as [`scheduled_payments`](Self::scheduled_payments) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_scheduled_payments(
+        mut self,
+        value: Option<Vec<ScheduledPaymentResponse>>,
+    ) -> Self {
+        self.scheduled_payments = value;
         self
     }
     /// Sets `pagination`.
     #[must_use]
-    pub fn with_pagination(mut self, value: PaginationResponse) -> Self {
+    pub fn pagination(mut self, value: PaginationResponse) -> Self {
         self.pagination = Some(value);
+        self
+    }
+    /// Sets `pagination` when given `Some`, as [`pagination`](Self::pagination) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_pagination(mut self, value: Option<PaginationResponse>) -> Self {
+        self.pagination = value;
         self
     }
 }
@@ -3851,83 +5291,164 @@ impl ScheduledPaymentResponse {
     }
     /// Sets `amount`.
     #[must_use]
-    pub fn with_amount(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn amount(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.amount = Some(value);
+        self
+    }
+    /// Sets `amount` when given `Some`, as [`amount`](Self::amount) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_amount(mut self, value: Option<::linkspec_runtime::Decimal>) -> Self {
+        self.amount = value;
         self
     }
     /// Sets `created_at`.
     #[must_use]
-    pub fn with_created_at(mut self, value: impl Into<String>) -> Self {
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `created_at` when given `Some`, as [`created_at`](Self::created_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.created_at = value;
         self
     }
     /// Sets `description`.
     #[must_use]
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+    pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
+        self
+    }
+    /// Sets `description` when given `Some`, as [`description`](Self::description) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.description = value;
         self
     }
     /// Sets `guid`.
     #[must_use]
-    pub fn with_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn guid(mut self, value: impl Into<String>) -> Self {
         self.guid = Some(value.into());
+        self
+    }
+    /// Sets `guid` when given `Some`, as [`guid`](Self::guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_guid(mut self, value: Option<String>) -> Self {
+        self.guid = value;
         self
     }
     /// Sets `is_completed`.
     #[must_use]
-    pub fn with_is_completed(mut self, value: bool) -> Self {
+    pub fn is_completed(mut self, value: bool) -> Self {
         self.is_completed = Some(value);
+        self
+    }
+    /// Sets `is_completed` when given `Some`, as [`is_completed`](Self::is_completed) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_completed(mut self, value: Option<bool>) -> Self {
+        self.is_completed = value;
         self
     }
     /// Sets `is_recurring`.
     #[must_use]
-    pub fn with_is_recurring(mut self, value: bool) -> Self {
+    pub fn is_recurring(mut self, value: bool) -> Self {
         self.is_recurring = Some(value);
+        self
+    }
+    /// Sets `is_recurring` when given `Some`, as [`is_recurring`](Self::is_recurring) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_recurring(mut self, value: Option<bool>) -> Self {
+        self.is_recurring = value;
         self
     }
     /// Sets `merchant_guid`.
     #[must_use]
-    pub fn with_merchant_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn merchant_guid(mut self, value: impl Into<String>) -> Self {
         self.merchant_guid = Some(value.into());
+        self
+    }
+    /// Sets `merchant_guid` when given `Some`, as [`merchant_guid`](Self::merchant_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_merchant_guid(mut self, value: Option<String>) -> Self {
+        self.merchant_guid = value;
         self
     }
     /// Sets `occurs_on`.
     #[must_use]
-    pub fn with_occurs_on(mut self, value: impl Into<String>) -> Self {
+    pub fn occurs_on(mut self, value: impl Into<String>) -> Self {
         self.occurs_on = Some(value.into());
+        self
+    }
+    /// Sets `occurs_on` when given `Some`, as [`occurs_on`](Self::occurs_on) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_occurs_on(mut self, value: Option<String>) -> Self {
+        self.occurs_on = value;
         self
     }
     /// Sets `recurrence_day`.
     #[must_use]
-    pub fn with_recurrence_day(mut self, value: i64) -> Self {
+    pub fn recurrence_day(mut self, value: i64) -> Self {
         self.recurrence_day = Some(value);
+        self
+    }
+    /// Sets `recurrence_day` when given `Some`, as [`recurrence_day`](Self::recurrence_day) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_recurrence_day(mut self, value: Option<i64>) -> Self {
+        self.recurrence_day = value;
         self
     }
     /// Sets `recurrence_type`.
     #[must_use]
-    pub fn with_recurrence_type(mut self, value: impl Into<String>) -> Self {
+    pub fn recurrence_type(mut self, value: impl Into<String>) -> Self {
         self.recurrence_type = Some(value.into());
+        self
+    }
+    /// Sets `recurrence_type` when given `Some`, as [`recurrence_type`](Self::recurrence_type) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_recurrence_type(mut self, value: Option<String>) -> Self {
+        self.recurrence_type = value;
         self
     }
     /// Sets `transaction_type`.
     #[must_use]
-    pub fn with_transaction_type(
+    pub fn transaction_type(
         mut self,
         value: ScheduledPaymentResponseTransactionType,
     ) -> Self {
         self.transaction_type = Some(value);
         self
     }
+    /// Sets `transaction_type` when given `Some`, as [`transaction_type`](Self::transaction_type) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_transaction_type(
+        mut self,
+        value: Option<ScheduledPaymentResponseTransactionType>,
+    ) -> Self {
+        self.transaction_type = value;
+        self
+    }
     /// Sets `updated_at`.
     #[must_use]
-    pub fn with_updated_at(mut self, value: impl Into<String>) -> Self {
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.updated_at = Some(value.into());
+        self
+    }
+    /// Sets `updated_at` when given `Some`, as [`updated_at`](Self::updated_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_updated_at(mut self, value: Option<String>) -> Self {
+        self.updated_at = value;
         self
     }
     /// Sets `user_guid`.
     #[must_use]
-    pub fn with_user_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn user_guid(mut self, value: impl Into<String>) -> Self {
         self.user_guid = Some(value.into());
+        self
+    }
+    /// Sets `user_guid` when given `Some`, as [`user_guid`](Self::user_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_user_guid(mut self, value: Option<String>) -> Self {
+        self.user_guid = value;
         self
     }
 }
@@ -3948,8 +5469,14 @@ impl InsightResponseBody {
     }
     /// Sets `insight`.
     #[must_use]
-    pub fn with_insight(mut self, value: InsightResponse) -> Self {
+    pub fn insight(mut self, value: InsightResponse) -> Self {
         self.insight = Some(value);
+        self
+    }
+    /// Sets `insight` when given `Some`, as [`insight`](Self::insight) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_insight(mut self, value: Option<InsightResponse>) -> Self {
+        self.insight = value;
         self
     }
 }
@@ -3970,8 +5497,14 @@ impl InsightUpdateRequestBody {
     }
     /// Sets `insight`.
     #[must_use]
-    pub fn with_insight(mut self, value: InsightUpdateRequest) -> Self {
+    pub fn insight(mut self, value: InsightUpdateRequest) -> Self {
         self.insight = Some(value);
+        self
+    }
+    /// Sets `insight` when given `Some`, as [`insight`](Self::insight) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_insight(mut self, value: Option<InsightUpdateRequest>) -> Self {
+        self.insight = value;
         self
     }
 }
@@ -3998,14 +5531,26 @@ impl InsightUpdateRequest {
     }
     /// Sets `has_been_displayed`.
     #[must_use]
-    pub fn with_has_been_displayed(mut self, value: bool) -> Self {
+    pub fn has_been_displayed(mut self, value: bool) -> Self {
         self.has_been_displayed = Some(value);
+        self
+    }
+    /// Sets `has_been_displayed` when given `Some`, as [`has_been_displayed`](Self::has_been_displayed) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_has_been_displayed(mut self, value: Option<bool>) -> Self {
+        self.has_been_displayed = value;
         self
     }
     /// Sets `is_dismissed`.
     #[must_use]
-    pub fn with_is_dismissed(mut self, value: bool) -> Self {
+    pub fn is_dismissed(mut self, value: bool) -> Self {
         self.is_dismissed = Some(value);
+        self
+    }
+    /// Sets `is_dismissed` when given `Some`, as [`is_dismissed`](Self::is_dismissed) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_dismissed(mut self, value: Option<bool>) -> Self {
+        self.is_dismissed = value;
         self
     }
 }
@@ -4026,8 +5571,14 @@ impl InstitutionResponseBody {
     }
     /// Sets `institution`.
     #[must_use]
-    pub fn with_institution(mut self, value: InstitutionResponse) -> Self {
+    pub fn institution(mut self, value: InstitutionResponse) -> Self {
         self.institution = Some(value);
+        self
+    }
+    /// Sets `institution` when given `Some`, as [`institution`](Self::institution) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_institution(mut self, value: Option<InstitutionResponse>) -> Self {
+        self.institution = value;
         self
     }
 }
@@ -4054,17 +5605,29 @@ impl InvestmentHoldingsResponseBody {
     }
     /// Sets `investment_holdings`.
     #[must_use]
-    pub fn with_investment_holdings(
-        mut self,
-        value: Vec<InvestmentHoldingResponse>,
-    ) -> Self {
+    pub fn investment_holdings(mut self, value: Vec<InvestmentHoldingResponse>) -> Self {
         self.investment_holdings = Some(value);
+        self
+    }
+    /// Sets `investment_holdings` when given `Some`, as [`investment_holdings`](Self::investment_holdings) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_investment_holdings(
+        mut self,
+        value: Option<Vec<InvestmentHoldingResponse>>,
+    ) -> Self {
+        self.investment_holdings = value;
         self
     }
     /// Sets `pagination`.
     #[must_use]
-    pub fn with_pagination(mut self, value: PaginationResponse) -> Self {
+    pub fn pagination(mut self, value: PaginationResponse) -> Self {
         self.pagination = Some(value);
+        self
+    }
+    /// Sets `pagination` when given `Some`, as [`pagination`](Self::pagination) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_pagination(mut self, value: Option<PaginationResponse>) -> Self {
+        self.pagination = value;
         self
     }
 }
@@ -4375,445 +5938,703 @@ impl InvestmentHoldingResponse {
     }
     /// Sets `account_guid`.
     #[must_use]
-    pub fn with_account_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn account_guid(mut self, value: impl Into<String>) -> Self {
         self.account_guid = Some(value.into());
         self
     }
-    /// Sets `cost_basis` to a value. [`with_cost_basis_null`](Self::with_cost_basis_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `account_guid` when given `Some`, as [`account_guid`](Self::account_guid) does; `None` leaves it out.
     #[must_use]
-    pub fn with_cost_basis(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn set_account_guid(mut self, value: Option<String>) -> Self {
+        self.account_guid = value;
+        self
+    }
+    /// Sets `cost_basis` to a value. [`cost_basis_null`](Self::cost_basis_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn cost_basis(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.cost_basis = Some(Some(value));
+        self
+    }
+    /// Sets `cost_basis` when given `Some`, as [`cost_basis`](Self::cost_basis) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_cost_basis(mut self, value: Option<::linkspec_runtime::Decimal>) -> Self {
+        self.cost_basis = value.map(Some);
         self
     }
     /// Sends `cost_basis` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_cost_basis_null(mut self) -> Self {
+    pub fn cost_basis_null(mut self) -> Self {
         self.cost_basis = Some(None);
         self
     }
-    /// Sets `coupon_yield` to a value. [`with_coupon_yield_null`](Self::with_coupon_yield_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `coupon_yield` to a value. [`coupon_yield_null`](Self::coupon_yield_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_coupon_yield(mut self, value: impl Into<String>) -> Self {
+    pub fn coupon_yield(mut self, value: impl Into<String>) -> Self {
         self.coupon_yield = Some(Some(value.into()));
+        self
+    }
+    /// Sets `coupon_yield` when given `Some`, as [`coupon_yield`](Self::coupon_yield) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_coupon_yield(mut self, value: Option<String>) -> Self {
+        self.coupon_yield = value.map(Some);
         self
     }
     /// Sends `coupon_yield` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_coupon_yield_null(mut self) -> Self {
+    pub fn coupon_yield_null(mut self) -> Self {
         self.coupon_yield = Some(None);
         self
     }
-    /// Sets `currency_code` to a value. [`with_currency_code_null`](Self::with_currency_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `currency_code` to a value. [`currency_code_null`](Self::currency_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_currency_code(mut self, value: impl Into<String>) -> Self {
+    pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.currency_code = Some(Some(value.into()));
+        self
+    }
+    /// Sets `currency_code` when given `Some`, as [`currency_code`](Self::currency_code) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_currency_code(mut self, value: Option<String>) -> Self {
+        self.currency_code = value.map(Some);
         self
     }
     /// Sends `currency_code` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_currency_code_null(mut self) -> Self {
+    pub fn currency_code_null(mut self) -> Self {
         self.currency_code = Some(None);
         self
     }
-    /// Sets `current_price` to a value. [`with_current_price_null`](Self::with_current_price_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `current_price` to a value. [`current_price_null`](Self::current_price_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_current_price(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn current_price(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.current_price = Some(Some(value));
+        self
+    }
+    /// Sets `current_price` when given `Some`, as [`current_price`](Self::current_price) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_current_price(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.current_price = value.map(Some);
         self
     }
     /// Sends `current_price` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_current_price_null(mut self) -> Self {
+    pub fn current_price_null(mut self) -> Self {
         self.current_price = Some(None);
         self
     }
-    /// Sets `daily_change` to a value. [`with_daily_change_null`](Self::with_daily_change_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `daily_change` to a value. [`daily_change_null`](Self::daily_change_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_daily_change(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn daily_change(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.daily_change = Some(Some(value));
+        self
+    }
+    /// Sets `daily_change` when given `Some`, as [`daily_change`](Self::daily_change) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_daily_change(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.daily_change = value.map(Some);
         self
     }
     /// Sends `daily_change` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_daily_change_null(mut self) -> Self {
+    pub fn daily_change_null(mut self) -> Self {
         self.daily_change = Some(None);
         self
     }
-    /// Sets `description` to a value. [`with_description_null`](Self::with_description_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `description` to a value. [`description_null`](Self::description_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+    pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(Some(value.into()));
+        self
+    }
+    /// Sets `description` when given `Some`, as [`description`](Self::description) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.description = value.map(Some);
         self
     }
     /// Sends `description` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_description_null(mut self) -> Self {
+    pub fn description_null(mut self) -> Self {
         self.description = Some(None);
         self
     }
-    /// Sets `expiration` to a value. [`with_expiration_null`](Self::with_expiration_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `expiration` to a value. [`expiration_null`](Self::expiration_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_expiration(mut self, value: impl Into<String>) -> Self {
+    pub fn expiration(mut self, value: impl Into<String>) -> Self {
         self.expiration = Some(Some(value.into()));
+        self
+    }
+    /// Sets `expiration` when given `Some`, as [`expiration`](Self::expiration) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_expiration(mut self, value: Option<String>) -> Self {
+        self.expiration = value.map(Some);
         self
     }
     /// Sends `expiration` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_expiration_null(mut self) -> Self {
+    pub fn expiration_null(mut self) -> Self {
         self.expiration = Some(None);
         self
     }
-    /// Sets `face_value` to a value. [`with_face_value_null`](Self::with_face_value_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `face_value` to a value. [`face_value_null`](Self::face_value_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_face_value(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn face_value(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.face_value = Some(Some(value));
+        self
+    }
+    /// Sets `face_value` when given `Some`, as [`face_value`](Self::face_value) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_face_value(mut self, value: Option<::linkspec_runtime::Decimal>) -> Self {
+        self.face_value = value.map(Some);
         self
     }
     /// Sends `face_value` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_face_value_null(mut self) -> Self {
+    pub fn face_value_null(mut self) -> Self {
         self.face_value = Some(None);
         self
     }
-    /// Sets `frequency` to a value. [`with_frequency_null`](Self::with_frequency_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `frequency` to a value. [`frequency_null`](Self::frequency_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_frequency(mut self, value: impl Into<String>) -> Self {
+    pub fn frequency(mut self, value: impl Into<String>) -> Self {
         self.frequency = Some(Some(value.into()));
+        self
+    }
+    /// Sets `frequency` when given `Some`, as [`frequency`](Self::frequency) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_frequency(mut self, value: Option<String>) -> Self {
+        self.frequency = value.map(Some);
         self
     }
     /// Sends `frequency` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_frequency_null(mut self) -> Self {
+    pub fn frequency_null(mut self) -> Self {
         self.frequency = Some(None);
         self
     }
-    /// Sets `guid` to a value. [`with_guid_null`](Self::with_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `guid` to a value. [`guid_null`](Self::guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn guid(mut self, value: impl Into<String>) -> Self {
         self.guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `guid` when given `Some`, as [`guid`](Self::guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_guid(mut self, value: Option<String>) -> Self {
+        self.guid = value.map(Some);
         self
     }
     /// Sends `guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_guid_null(mut self) -> Self {
+    pub fn guid_null(mut self) -> Self {
         self.guid = Some(None);
         self
     }
-    /// Sets `market_value` to a value. [`with_market_value_null`](Self::with_market_value_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `market_value` to a value. [`market_value_null`](Self::market_value_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_market_value(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn market_value(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.market_value = Some(Some(value));
+        self
+    }
+    /// Sets `market_value` when given `Some`, as [`market_value`](Self::market_value) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_market_value(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.market_value = value.map(Some);
         self
     }
     /// Sends `market_value` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_market_value_null(mut self) -> Self {
+    pub fn market_value_null(mut self) -> Self {
         self.market_value = Some(None);
         self
     }
-    /// Sets `maturity_date` to a value. [`with_maturity_date_null`](Self::with_maturity_date_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `maturity_date` to a value. [`maturity_date_null`](Self::maturity_date_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_maturity_date(mut self, value: impl Into<String>) -> Self {
+    pub fn maturity_date(mut self, value: impl Into<String>) -> Self {
         self.maturity_date = Some(Some(value.into()));
+        self
+    }
+    /// Sets `maturity_date` when given `Some`, as [`maturity_date`](Self::maturity_date) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_maturity_date(mut self, value: Option<String>) -> Self {
+        self.maturity_date = value.map(Some);
         self
     }
     /// Sends `maturity_date` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_maturity_date_null(mut self) -> Self {
+    pub fn maturity_date_null(mut self) -> Self {
         self.maturity_date = Some(None);
         self
     }
-    /// Sets `percentage_change` to a value. [`with_percentage_change_null`](Self::with_percentage_change_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `percentage_change` to a value. [`percentage_change_null`](Self::percentage_change_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_percentage_change(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn percentage_change(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.percentage_change = Some(Some(value));
+        self
+    }
+    /// Sets `percentage_change` when given `Some`, as [`percentage_change`](Self::percentage_change) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_percentage_change(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.percentage_change = value.map(Some);
         self
     }
     /// Sends `percentage_change` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_percentage_change_null(mut self) -> Self {
+    pub fn percentage_change_null(mut self) -> Self {
         self.percentage_change = Some(None);
         self
     }
-    /// Sets `purchase_price` to a value. [`with_purchase_price_null`](Self::with_purchase_price_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `purchase_price` to a value. [`purchase_price_null`](Self::purchase_price_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_purchase_price(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn purchase_price(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.purchase_price = Some(Some(value));
+        self
+    }
+    /// Sets `purchase_price` when given `Some`, as [`purchase_price`](Self::purchase_price) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_purchase_price(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.purchase_price = value.map(Some);
         self
     }
     /// Sends `purchase_price` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_purchase_price_null(mut self) -> Self {
+    pub fn purchase_price_null(mut self) -> Self {
         self.purchase_price = Some(None);
         self
     }
-    /// Sets `quantity` to a value. [`with_quantity_null`](Self::with_quantity_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `quantity` to a value. [`quantity_null`](Self::quantity_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_quantity(mut self, value: impl Into<String>) -> Self {
+    pub fn quantity(mut self, value: impl Into<String>) -> Self {
         self.quantity = Some(Some(value.into()));
+        self
+    }
+    /// Sets `quantity` when given `Some`, as [`quantity`](Self::quantity) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_quantity(mut self, value: Option<String>) -> Self {
+        self.quantity = value.map(Some);
         self
     }
     /// Sends `quantity` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_quantity_null(mut self) -> Self {
+    pub fn quantity_null(mut self) -> Self {
         self.quantity = Some(None);
         self
     }
-    /// Sets `rate` to a value. [`with_rate_null`](Self::with_rate_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `rate` to a value. [`rate_null`](Self::rate_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_rate(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn rate(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.rate = Some(Some(value));
+        self
+    }
+    /// Sets `rate` when given `Some`, as [`rate`](Self::rate) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_rate(mut self, value: Option<::linkspec_runtime::Decimal>) -> Self {
+        self.rate = value.map(Some);
         self
     }
     /// Sends `rate` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_rate_null(mut self) -> Self {
+    pub fn rate_null(mut self) -> Self {
         self.rate = Some(None);
         self
     }
-    /// Sets `strike_price` to a value. [`with_strike_price_null`](Self::with_strike_price_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `strike_price` to a value. [`strike_price_null`](Self::strike_price_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_strike_price(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn strike_price(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.strike_price = Some(Some(value));
+        self
+    }
+    /// Sets `strike_price` when given `Some`, as [`strike_price`](Self::strike_price) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_strike_price(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.strike_price = value.map(Some);
         self
     }
     /// Sends `strike_price` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_strike_price_null(mut self) -> Self {
+    pub fn strike_price_null(mut self) -> Self {
         self.strike_price = Some(None);
         self
     }
-    /// Sets `symbol` to a value. [`with_symbol_null`](Self::with_symbol_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `symbol` to a value. [`symbol_null`](Self::symbol_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_symbol(mut self, value: impl Into<String>) -> Self {
+    pub fn symbol(mut self, value: impl Into<String>) -> Self {
         self.symbol = Some(Some(value.into()));
+        self
+    }
+    /// Sets `symbol` when given `Some`, as [`symbol`](Self::symbol) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_symbol(mut self, value: Option<String>) -> Self {
+        self.symbol = value.map(Some);
         self
     }
     /// Sends `symbol` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_symbol_null(mut self) -> Self {
+    pub fn symbol_null(mut self) -> Self {
         self.symbol = Some(None);
         self
     }
-    /// Sets `term` to a value. [`with_term_null`](Self::with_term_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `term` to a value. [`term_null`](Self::term_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_term(mut self, value: impl Into<String>) -> Self {
+    pub fn term(mut self, value: impl Into<String>) -> Self {
         self.term = Some(Some(value.into()));
+        self
+    }
+    /// Sets `term` when given `Some`, as [`term`](Self::term) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_term(mut self, value: Option<String>) -> Self {
+        self.term = value.map(Some);
         self
     }
     /// Sends `term` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_term_null(mut self) -> Self {
+    pub fn term_null(mut self) -> Self {
         self.term = Some(None);
         self
     }
-    /// Sets `today_ugl_amount` to a value. [`with_today_ugl_amount_null`](Self::with_today_ugl_amount_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `today_ugl_amount` to a value. [`today_ugl_amount_null`](Self::today_ugl_amount_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_today_ugl_amount(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn today_ugl_amount(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.today_ugl_amount = Some(Some(value));
+        self
+    }
+    /// Sets `today_ugl_amount` when given `Some`, as [`today_ugl_amount`](Self::today_ugl_amount) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_today_ugl_amount(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.today_ugl_amount = value.map(Some);
         self
     }
     /// Sends `today_ugl_amount` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_today_ugl_amount_null(mut self) -> Self {
+    pub fn today_ugl_amount_null(mut self) -> Self {
         self.today_ugl_amount = Some(None);
         self
     }
-    /// Sets `today_ugl_percentage` to a value. [`with_today_ugl_percentage_null`](Self::with_today_ugl_percentage_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `today_ugl_percentage` to a value. [`today_ugl_percentage_null`](Self::today_ugl_percentage_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_today_ugl_percentage(
-        mut self,
-        value: ::linkspec_runtime::Decimal,
-    ) -> Self {
+    pub fn today_ugl_percentage(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.today_ugl_percentage = Some(Some(value));
+        self
+    }
+    /// Sets `today_ugl_percentage` when given `Some`, as [`today_ugl_percentage`](Self::today_ugl_percentage) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_today_ugl_percentage(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.today_ugl_percentage = value.map(Some);
         self
     }
     /// Sends `today_ugl_percentage` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_today_ugl_percentage_null(mut self) -> Self {
+    pub fn today_ugl_percentage_null(mut self) -> Self {
         self.today_ugl_percentage = Some(None);
         self
     }
-    /// Sets `total_ugl_amount` to a value. [`with_total_ugl_amount_null`](Self::with_total_ugl_amount_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `total_ugl_amount` to a value. [`total_ugl_amount_null`](Self::total_ugl_amount_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_total_ugl_amount(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn total_ugl_amount(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.total_ugl_amount = Some(Some(value));
+        self
+    }
+    /// Sets `total_ugl_amount` when given `Some`, as [`total_ugl_amount`](Self::total_ugl_amount) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_total_ugl_amount(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.total_ugl_amount = value.map(Some);
         self
     }
     /// Sends `total_ugl_amount` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_total_ugl_amount_null(mut self) -> Self {
+    pub fn total_ugl_amount_null(mut self) -> Self {
         self.total_ugl_amount = Some(None);
         self
     }
-    /// Sets `total_ugl_percentage` to a value. [`with_total_ugl_percentage_null`](Self::with_total_ugl_percentage_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `total_ugl_percentage` to a value. [`total_ugl_percentage_null`](Self::total_ugl_percentage_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_total_ugl_percentage(
-        mut self,
-        value: ::linkspec_runtime::Decimal,
-    ) -> Self {
+    pub fn total_ugl_percentage(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.total_ugl_percentage = Some(Some(value));
+        self
+    }
+    /// Sets `total_ugl_percentage` when given `Some`, as [`total_ugl_percentage`](Self::total_ugl_percentage) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_total_ugl_percentage(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.total_ugl_percentage = value.map(Some);
         self
     }
     /// Sends `total_ugl_percentage` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_total_ugl_percentage_null(mut self) -> Self {
+    pub fn total_ugl_percentage_null(mut self) -> Self {
         self.total_ugl_percentage = Some(None);
         self
     }
-    /// Sets `unvested_quantity` to a value. [`with_unvested_quantity_null`](Self::with_unvested_quantity_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `unvested_quantity` to a value. [`unvested_quantity_null`](Self::unvested_quantity_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_unvested_quantity(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn unvested_quantity(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.unvested_quantity = Some(Some(value));
+        self
+    }
+    /// Sets `unvested_quantity` when given `Some`, as [`unvested_quantity`](Self::unvested_quantity) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_unvested_quantity(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.unvested_quantity = value.map(Some);
         self
     }
     /// Sends `unvested_quantity` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_unvested_quantity_null(mut self) -> Self {
+    pub fn unvested_quantity_null(mut self) -> Self {
         self.unvested_quantity = Some(None);
         self
     }
-    /// Sets `unvested_value` to a value. [`with_unvested_value_null`](Self::with_unvested_value_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `unvested_value` to a value. [`unvested_value_null`](Self::unvested_value_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_unvested_value(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn unvested_value(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.unvested_value = Some(Some(value));
+        self
+    }
+    /// Sets `unvested_value` when given `Some`, as [`unvested_value`](Self::unvested_value) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_unvested_value(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.unvested_value = value.map(Some);
         self
     }
     /// Sends `unvested_value` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_unvested_value_null(mut self) -> Self {
+    pub fn unvested_value_null(mut self) -> Self {
         self.unvested_value = Some(None);
         self
     }
-    /// Sets `user_guid` to a value. [`with_user_guid_null`](Self::with_user_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `user_guid` to a value. [`user_guid_null`](Self::user_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_user_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn user_guid(mut self, value: impl Into<String>) -> Self {
         self.user_guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `user_guid` when given `Some`, as [`user_guid`](Self::user_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_user_guid(mut self, value: Option<String>) -> Self {
+        self.user_guid = value.map(Some);
         self
     }
     /// Sends `user_guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_user_guid_null(mut self) -> Self {
+    pub fn user_guid_null(mut self) -> Self {
         self.user_guid = Some(None);
         self
     }
-    /// Sets `vested_quantity` to a value. [`with_vested_quantity_null`](Self::with_vested_quantity_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `vested_quantity` to a value. [`vested_quantity_null`](Self::vested_quantity_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_vested_quantity(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn vested_quantity(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.vested_quantity = Some(Some(value));
+        self
+    }
+    /// Sets `vested_quantity` when given `Some`, as [`vested_quantity`](Self::vested_quantity) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_vested_quantity(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.vested_quantity = value.map(Some);
         self
     }
     /// Sends `vested_quantity` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_vested_quantity_null(mut self) -> Self {
+    pub fn vested_quantity_null(mut self) -> Self {
         self.vested_quantity = Some(None);
         self
     }
-    /// Sets `vested_value` to a value. [`with_vested_value_null`](Self::with_vested_value_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `vested_value` to a value. [`vested_value_null`](Self::vested_value_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_vested_value(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn vested_value(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.vested_value = Some(Some(value));
+        self
+    }
+    /// Sets `vested_value` when given `Some`, as [`vested_value`](Self::vested_value) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_vested_value(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.vested_value = value.map(Some);
         self
     }
     /// Sends `vested_value` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_vested_value_null(mut self) -> Self {
+    pub fn vested_value_null(mut self) -> Self {
         self.vested_value = Some(None);
         self
     }
-    /// Sets `created_at` to a value. [`with_created_at_null`](Self::with_created_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `created_at` to a value. [`created_at_null`](Self::created_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_created_at(mut self, value: impl Into<String>) -> Self {
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(Some(value.into()));
+        self
+    }
+    /// Sets `created_at` when given `Some`, as [`created_at`](Self::created_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.created_at = value.map(Some);
         self
     }
     /// Sends `created_at` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_created_at_null(mut self) -> Self {
+    pub fn created_at_null(mut self) -> Self {
         self.created_at = Some(None);
         self
     }
-    /// Sets `current_price_as_of` to a value. [`with_current_price_as_of_null`](Self::with_current_price_as_of_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `current_price_as_of` to a value. [`current_price_as_of_null`](Self::current_price_as_of_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_current_price_as_of(mut self, value: impl Into<String>) -> Self {
+    pub fn current_price_as_of(mut self, value: impl Into<String>) -> Self {
         self.current_price_as_of = Some(Some(value.into()));
+        self
+    }
+    /// Sets `current_price_as_of` when given `Some`, as [`current_price_as_of`](Self::current_price_as_of) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_current_price_as_of(mut self, value: Option<String>) -> Self {
+        self.current_price_as_of = value.map(Some);
         self
     }
     /// Sends `current_price_as_of` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_current_price_as_of_null(mut self) -> Self {
+    pub fn current_price_as_of_null(mut self) -> Self {
         self.current_price_as_of = Some(None);
         self
     }
-    /// Sets `issue_date` to a value. [`with_issue_date_null`](Self::with_issue_date_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `issue_date` to a value. [`issue_date_null`](Self::issue_date_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_issue_date(mut self, value: impl Into<String>) -> Self {
+    pub fn issue_date(mut self, value: impl Into<String>) -> Self {
         self.issue_date = Some(Some(value.into()));
+        self
+    }
+    /// Sets `issue_date` when given `Some`, as [`issue_date`](Self::issue_date) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_issue_date(mut self, value: Option<String>) -> Self {
+        self.issue_date = value.map(Some);
         self
     }
     /// Sends `issue_date` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_issue_date_null(mut self) -> Self {
+    pub fn issue_date_null(mut self) -> Self {
         self.issue_date = Some(None);
         self
     }
-    /// Sets `vesting_start_date` to a value. [`with_vesting_start_date_null`](Self::with_vesting_start_date_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `vesting_start_date` to a value. [`vesting_start_date_null`](Self::vesting_start_date_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_vesting_start_date(mut self, value: impl Into<String>) -> Self {
+    pub fn vesting_start_date(mut self, value: impl Into<String>) -> Self {
         self.vesting_start_date = Some(Some(value.into()));
+        self
+    }
+    /// Sets `vesting_start_date` when given `Some`, as [`vesting_start_date`](Self::vesting_start_date) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_vesting_start_date(mut self, value: Option<String>) -> Self {
+        self.vesting_start_date = value.map(Some);
         self
     }
     /// Sends `vesting_start_date` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_vesting_start_date_null(mut self) -> Self {
+    pub fn vesting_start_date_null(mut self) -> Self {
         self.vesting_start_date = Some(None);
         self
     }
-    /// Sets `vesting_end_date` to a value. [`with_vesting_end_date_null`](Self::with_vesting_end_date_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `vesting_end_date` to a value. [`vesting_end_date_null`](Self::vesting_end_date_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_vesting_end_date(mut self, value: impl Into<String>) -> Self {
+    pub fn vesting_end_date(mut self, value: impl Into<String>) -> Self {
         self.vesting_end_date = Some(Some(value.into()));
+        self
+    }
+    /// Sets `vesting_end_date` when given `Some`, as [`vesting_end_date`](Self::vesting_end_date) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_vesting_end_date(mut self, value: Option<String>) -> Self {
+        self.vesting_end_date = value.map(Some);
         self
     }
     /// Sends `vesting_end_date` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_vesting_end_date_null(mut self) -> Self {
+    pub fn vesting_end_date_null(mut self) -> Self {
         self.vesting_end_date = Some(None);
         self
     }
-    /// Sets `put_or_call` to a value. [`with_put_or_call_null`](Self::with_put_or_call_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `put_or_call` to a value. [`put_or_call_null`](Self::put_or_call_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_put_or_call(mut self, value: impl Into<String>) -> Self {
+    pub fn put_or_call(mut self, value: impl Into<String>) -> Self {
         self.put_or_call = Some(Some(value.into()));
+        self
+    }
+    /// Sets `put_or_call` when given `Some`, as [`put_or_call`](Self::put_or_call) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_put_or_call(mut self, value: Option<String>) -> Self {
+        self.put_or_call = value.map(Some);
         self
     }
     /// Sends `put_or_call` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_put_or_call_null(mut self) -> Self {
+    pub fn put_or_call_null(mut self) -> Self {
         self.put_or_call = Some(None);
         self
     }
-    /// Sets `holding_type` to a value. [`with_holding_type_null`](Self::with_holding_type_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `holding_type` to a value. [`holding_type_null`](Self::holding_type_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_holding_type(mut self, value: impl Into<String>) -> Self {
+    pub fn holding_type(mut self, value: impl Into<String>) -> Self {
         self.holding_type = Some(Some(value.into()));
+        self
+    }
+    /// Sets `holding_type` when given `Some`, as [`holding_type`](Self::holding_type) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_holding_type(mut self, value: Option<String>) -> Self {
+        self.holding_type = value.map(Some);
         self
     }
     /// Sends `holding_type` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_holding_type_null(mut self) -> Self {
+    pub fn holding_type_null(mut self) -> Self {
         self.holding_type = Some(None);
         self
     }
-    /// Sets `term_unit` to a value. [`with_term_unit_null`](Self::with_term_unit_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `term_unit` to a value. [`term_unit_null`](Self::term_unit_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_term_unit(mut self, value: impl Into<String>) -> Self {
+    pub fn term_unit(mut self, value: impl Into<String>) -> Self {
         self.term_unit = Some(Some(value.into()));
+        self
+    }
+    /// Sets `term_unit` when given `Some`, as [`term_unit`](Self::term_unit) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_term_unit(mut self, value: Option<String>) -> Self {
+        self.term_unit = value.map(Some);
         self
     }
     /// Sends `term_unit` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_term_unit_null(mut self) -> Self {
+    pub fn term_unit_null(mut self) -> Self {
         self.term_unit = Some(None);
         self
     }
@@ -4835,8 +6656,17 @@ impl InvestmentHoldingResponseBody {
     }
     /// Sets `investment_holding`.
     #[must_use]
-    pub fn with_investment_holding(mut self, value: InvestmentHoldingResponse) -> Self {
+    pub fn investment_holding(mut self, value: InvestmentHoldingResponse) -> Self {
         self.investment_holding = Some(value);
+        self
+    }
+    /// Sets `investment_holding` when given `Some`, as [`investment_holding`](Self::investment_holding) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_investment_holding(
+        mut self,
+        value: Option<InvestmentHoldingResponse>,
+    ) -> Self {
+        self.investment_holding = value;
         self
     }
 }
@@ -4863,14 +6693,26 @@ impl InvestmentHoldingsDeactivation {
     }
     /// Sets `message`.
     #[must_use]
-    pub fn with_message(mut self, value: ::serde_json::Value) -> Self {
+    pub fn message(mut self, value: ::serde_json::Value) -> Self {
         self.message = Some(value);
+        self
+    }
+    /// Sets `message` when given `Some`, as [`message`](Self::message) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_message(mut self, value: Option<::serde_json::Value>) -> Self {
+        self.message = value;
         self
     }
     /// Sets `status`.
     #[must_use]
-    pub fn with_status(mut self, value: ::serde_json::Value) -> Self {
+    pub fn status(mut self, value: ::serde_json::Value) -> Self {
         self.status = Some(value);
+        self
+    }
+    /// Sets `status` when given `Some`, as [`status`](Self::status) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_status(mut self, value: Option<::serde_json::Value>) -> Self {
+        self.status = value;
         self
     }
 }
@@ -4891,8 +6733,14 @@ impl ManagedMemberCreateRequestBody {
     }
     /// Sets `member`.
     #[must_use]
-    pub fn with_member(mut self, value: ManagedMemberCreateRequest) -> Self {
+    pub fn member(mut self, value: ManagedMemberCreateRequest) -> Self {
         self.member = Some(value);
+        self
+    }
+    /// Sets `member` when given `Some`, as [`member`](Self::member) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_member(mut self, value: Option<ManagedMemberCreateRequest>) -> Self {
+        self.member = value;
         self
     }
 }
@@ -4926,20 +6774,38 @@ impl ManagedMemberCreateRequest {
     }
     /// Sets `id`.
     #[must_use]
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+    pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
+        self
+    }
+    /// Sets `id` when given `Some`, as [`id`](Self::id) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.id = value;
         self
     }
     /// Sets `metadata`.
     #[must_use]
-    pub fn with_metadata(mut self, value: impl Into<String>) -> Self {
+    pub fn metadata(mut self, value: impl Into<String>) -> Self {
         self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `metadata` when given `Some`, as [`metadata`](Self::metadata) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_metadata(mut self, value: Option<String>) -> Self {
+        self.metadata = value;
         self
     }
     /// Sets `name`.
     #[must_use]
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
+        self
+    }
+    /// Sets `name` when given `Some`, as [`name`](Self::name) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.name = value;
         self
     }
 }
@@ -4960,8 +6826,14 @@ impl ManagedMemberUpdateRequestBody {
     }
     /// Sets `member`.
     #[must_use]
-    pub fn with_member(mut self, value: ManagedMemberUpdateRequest) -> Self {
+    pub fn member(mut self, value: ManagedMemberUpdateRequest) -> Self {
         self.member = Some(value);
+        self
+    }
+    /// Sets `member` when given `Some`, as [`member`](Self::member) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_member(mut self, value: Option<ManagedMemberUpdateRequest>) -> Self {
+        self.member = value;
         self
     }
 }
@@ -4992,20 +6864,38 @@ impl ManagedMemberUpdateRequest {
     }
     /// Sets `id`.
     #[must_use]
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+    pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
+        self
+    }
+    /// Sets `id` when given `Some`, as [`id`](Self::id) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.id = value;
         self
     }
     /// Sets `metadata`.
     #[must_use]
-    pub fn with_metadata(mut self, value: impl Into<String>) -> Self {
+    pub fn metadata(mut self, value: impl Into<String>) -> Self {
         self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `metadata` when given `Some`, as [`metadata`](Self::metadata) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_metadata(mut self, value: Option<String>) -> Self {
+        self.metadata = value;
         self
     }
     /// Sets `name`.
     #[must_use]
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
+        self
+    }
+    /// Sets `name` when given `Some`, as [`name`](Self::name) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.name = value;
         self
     }
 }
@@ -5026,8 +6916,14 @@ impl ManagedAccountCreateRequestBody {
     }
     /// Sets `account`.
     #[must_use]
-    pub fn with_account(mut self, value: ManagedAccountCreateRequest) -> Self {
+    pub fn account(mut self, value: ManagedAccountCreateRequest) -> Self {
         self.account = Some(value);
+        self
+    }
+    /// Sets `account` when given `Some`, as [`account`](Self::account) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_account(mut self, value: Option<ManagedAccountCreateRequest>) -> Self {
+        self.account = value;
         self
     }
 }
@@ -5184,185 +7080,377 @@ impl ManagedAccountCreateRequest {
     }
     /// Sets `account_number`.
     #[must_use]
-    pub fn with_account_number(mut self, value: impl Into<String>) -> Self {
+    pub fn account_number(mut self, value: impl Into<String>) -> Self {
         self.account_number = Some(value.into());
+        self
+    }
+    /// Sets `account_number` when given `Some`, as [`account_number`](Self::account_number) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_account_number(mut self, value: Option<String>) -> Self {
+        self.account_number = value;
         self
     }
     /// Sets `apr`.
     #[must_use]
-    pub fn with_apr(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn apr(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.apr = Some(value);
+        self
+    }
+    /// Sets `apr` when given `Some`, as [`apr`](Self::apr) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_apr(mut self, value: Option<::linkspec_runtime::Decimal>) -> Self {
+        self.apr = value;
         self
     }
     /// Sets `apy`.
     #[must_use]
-    pub fn with_apy(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn apy(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.apy = Some(value);
+        self
+    }
+    /// Sets `apy` when given `Some`, as [`apy`](Self::apy) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_apy(mut self, value: Option<::linkspec_runtime::Decimal>) -> Self {
+        self.apy = value;
         self
     }
     /// Sets `available_balance`.
     #[must_use]
-    pub fn with_available_balance(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn available_balance(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.available_balance = Some(value);
         self
     }
-    /// Sets `available_credit` to a value. [`with_available_credit_null`](Self::with_available_credit_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `available_balance` when given `Some`, as [`available_balance`](Self::available_balance) does; `None` leaves it out.
     #[must_use]
-    pub fn with_available_credit(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn set_available_balance(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.available_balance = value;
+        self
+    }
+    /// Sets `available_credit` to a value. [`available_credit_null`](Self::available_credit_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn available_credit(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.available_credit = Some(Some(value));
+        self
+    }
+    /// Sets `available_credit` when given `Some`, as [`available_credit`](Self::available_credit) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_available_credit(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.available_credit = value.map(Some);
         self
     }
     /// Sends `available_credit` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_available_credit_null(mut self) -> Self {
+    pub fn available_credit_null(mut self) -> Self {
         self.available_credit = Some(None);
         self
     }
     /// Sets `cash_surrender_value`.
     #[must_use]
-    pub fn with_cash_surrender_value(
-        mut self,
-        value: ::linkspec_runtime::Decimal,
-    ) -> Self {
+    pub fn cash_surrender_value(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.cash_surrender_value = Some(value);
+        self
+    }
+    /// Sets `cash_surrender_value` when given `Some`, as [`cash_surrender_value`](Self::cash_surrender_value) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_cash_surrender_value(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.cash_surrender_value = value;
         self
     }
     /// Sets `credit_limit`.
     #[must_use]
-    pub fn with_credit_limit(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn credit_limit(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.credit_limit = Some(value);
         self
     }
-    /// Sets `currency_code` to a value. [`with_currency_code_null`](Self::with_currency_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `credit_limit` when given `Some`, as [`credit_limit`](Self::credit_limit) does; `None` leaves it out.
     #[must_use]
-    pub fn with_currency_code(mut self, value: impl Into<String>) -> Self {
+    pub fn set_credit_limit(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.credit_limit = value;
+        self
+    }
+    /// Sets `currency_code` to a value. [`currency_code_null`](Self::currency_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.currency_code = Some(Some(value.into()));
+        self
+    }
+    /// Sets `currency_code` when given `Some`, as [`currency_code`](Self::currency_code) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_currency_code(mut self, value: Option<String>) -> Self {
+        self.currency_code = value.map(Some);
         self
     }
     /// Sends `currency_code` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_currency_code_null(mut self) -> Self {
+    pub fn currency_code_null(mut self) -> Self {
         self.currency_code = Some(None);
         self
     }
-    /// Sets `day_payment_is_due` to a value. [`with_day_payment_is_due_null`](Self::with_day_payment_is_due_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `day_payment_is_due` to a value. [`day_payment_is_due_null`](Self::day_payment_is_due_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_day_payment_is_due(mut self, value: i64) -> Self {
+    pub fn day_payment_is_due(mut self, value: i64) -> Self {
         self.day_payment_is_due = Some(Some(value));
+        self
+    }
+    /// Sets `day_payment_is_due` when given `Some`, as [`day_payment_is_due`](Self::day_payment_is_due) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_day_payment_is_due(mut self, value: Option<i64>) -> Self {
+        self.day_payment_is_due = value.map(Some);
         self
     }
     /// Sends `day_payment_is_due` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_day_payment_is_due_null(mut self) -> Self {
+    pub fn day_payment_is_due_null(mut self) -> Self {
         self.day_payment_is_due = Some(None);
         self
     }
     /// Sets `death_benefit`.
     #[must_use]
-    pub fn with_death_benefit(mut self, value: i64) -> Self {
+    pub fn death_benefit(mut self, value: i64) -> Self {
         self.death_benefit = Some(value);
+        self
+    }
+    /// Sets `death_benefit` when given `Some`, as [`death_benefit`](Self::death_benefit) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_death_benefit(mut self, value: Option<i64>) -> Self {
+        self.death_benefit = value;
         self
     }
     /// Sets `interest_rate`.
     #[must_use]
-    pub fn with_interest_rate(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn interest_rate(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.interest_rate = Some(value);
+        self
+    }
+    /// Sets `interest_rate` when given `Some`, as [`interest_rate`](Self::interest_rate) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_interest_rate(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.interest_rate = value;
         self
     }
     /// Sets `is_closed`.
     #[must_use]
-    pub fn with_is_closed(mut self, value: bool) -> Self {
+    pub fn is_closed(mut self, value: bool) -> Self {
         self.is_closed = Some(value);
+        self
+    }
+    /// Sets `is_closed` when given `Some`, as [`is_closed`](Self::is_closed) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_closed(mut self, value: Option<bool>) -> Self {
+        self.is_closed = value;
         self
     }
     /// Sets `is_hidden`.
     #[must_use]
-    pub fn with_is_hidden(mut self, value: bool) -> Self {
+    pub fn is_hidden(mut self, value: bool) -> Self {
         self.is_hidden = Some(value);
+        self
+    }
+    /// Sets `is_hidden` when given `Some`, as [`is_hidden`](Self::is_hidden) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_hidden(mut self, value: Option<bool>) -> Self {
+        self.is_hidden = value;
         self
     }
     /// Sets `last_payment`.
     #[must_use]
-    pub fn with_last_payment(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn last_payment(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.last_payment = Some(value);
+        self
+    }
+    /// Sets `last_payment` when given `Some`, as [`last_payment`](Self::last_payment) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_last_payment(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.last_payment = value;
         self
     }
     /// Sets `last_payment_at`.
     #[must_use]
-    pub fn with_last_payment_at(mut self, value: impl Into<String>) -> Self {
+    pub fn last_payment_at(mut self, value: impl Into<String>) -> Self {
         self.last_payment_at = Some(value.into());
+        self
+    }
+    /// Sets `last_payment_at` when given `Some`, as [`last_payment_at`](Self::last_payment_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_last_payment_at(mut self, value: Option<String>) -> Self {
+        self.last_payment_at = value;
         self
     }
     /// Sets `loan_amount`.
     #[must_use]
-    pub fn with_loan_amount(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn loan_amount(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.loan_amount = Some(value);
+        self
+    }
+    /// Sets `loan_amount` when given `Some`, as [`loan_amount`](Self::loan_amount) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_loan_amount(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.loan_amount = value;
         self
     }
     /// Sets `matures_on`.
     #[must_use]
-    pub fn with_matures_on(mut self, value: impl Into<String>) -> Self {
+    pub fn matures_on(mut self, value: impl Into<String>) -> Self {
         self.matures_on = Some(value.into());
+        self
+    }
+    /// Sets `matures_on` when given `Some`, as [`matures_on`](Self::matures_on) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_matures_on(mut self, value: Option<String>) -> Self {
+        self.matures_on = value;
         self
     }
     /// Sets `metadata`.
     #[must_use]
-    pub fn with_metadata(mut self, value: impl Into<String>) -> Self {
+    pub fn metadata(mut self, value: impl Into<String>) -> Self {
         self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `metadata` when given `Some`, as [`metadata`](Self::metadata) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_metadata(mut self, value: Option<String>) -> Self {
+        self.metadata = value;
         self
     }
     /// Sets `minimum_balance`.
     #[must_use]
-    pub fn with_minimum_balance(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn minimum_balance(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.minimum_balance = Some(value);
+        self
+    }
+    /// Sets `minimum_balance` when given `Some`, as [`minimum_balance`](Self::minimum_balance) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_minimum_balance(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.minimum_balance = value;
         self
     }
     /// Sets `minimum_payment`.
     #[must_use]
-    pub fn with_minimum_payment(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn minimum_payment(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.minimum_payment = Some(value);
+        self
+    }
+    /// Sets `minimum_payment` when given `Some`, as [`minimum_payment`](Self::minimum_payment) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_minimum_payment(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.minimum_payment = value;
         self
     }
     /// Sets `nickname`.
     #[must_use]
-    pub fn with_nickname(mut self, value: impl Into<String>) -> Self {
+    pub fn nickname(mut self, value: impl Into<String>) -> Self {
         self.nickname = Some(value.into());
+        self
+    }
+    /// Sets `nickname` when given `Some`, as [`nickname`](Self::nickname) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_nickname(mut self, value: Option<String>) -> Self {
+        self.nickname = value;
         self
     }
     /// Sets `original_balance`.
     #[must_use]
-    pub fn with_original_balance(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn original_balance(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.original_balance = Some(value);
+        self
+    }
+    /// Sets `original_balance` when given `Some`, as [`original_balance`](Self::original_balance) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_original_balance(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.original_balance = value;
         self
     }
     /// Sets `payment_due_at`.
     #[must_use]
-    pub fn with_payment_due_at(mut self, value: impl Into<String>) -> Self {
+    pub fn payment_due_at(mut self, value: impl Into<String>) -> Self {
         self.payment_due_at = Some(value.into());
+        self
+    }
+    /// Sets `payment_due_at` when given `Some`, as [`payment_due_at`](Self::payment_due_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_payment_due_at(mut self, value: Option<String>) -> Self {
+        self.payment_due_at = value;
         self
     }
     /// Sets `payoff_balance`.
     #[must_use]
-    pub fn with_payoff_balance(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn payoff_balance(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.payoff_balance = Some(value);
+        self
+    }
+    /// Sets `payoff_balance` when given `Some`, as [`payoff_balance`](Self::payoff_balance) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_payoff_balance(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.payoff_balance = value;
         self
     }
     /// Sets `routing_number`.
     #[must_use]
-    pub fn with_routing_number(mut self, value: impl Into<String>) -> Self {
+    pub fn routing_number(mut self, value: impl Into<String>) -> Self {
         self.routing_number = Some(value.into());
+        self
+    }
+    /// Sets `routing_number` when given `Some`, as [`routing_number`](Self::routing_number) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_routing_number(mut self, value: Option<String>) -> Self {
+        self.routing_number = value;
         self
     }
     /// Sets `started_on`.
     #[must_use]
-    pub fn with_started_on(mut self, value: impl Into<String>) -> Self {
+    pub fn started_on(mut self, value: impl Into<String>) -> Self {
         self.started_on = Some(value.into());
+        self
+    }
+    /// Sets `started_on` when given `Some`, as [`started_on`](Self::started_on) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_started_on(mut self, value: Option<String>) -> Self {
+        self.started_on = value;
         self
     }
     /// Sets `subtype`.
     #[must_use]
-    pub fn with_subtype(mut self, value: impl Into<String>) -> Self {
+    pub fn subtype(mut self, value: impl Into<String>) -> Self {
         self.subtype = Some(value.into());
+        self
+    }
+    /// Sets `subtype` when given `Some`, as [`subtype`](Self::subtype) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_subtype(mut self, value: Option<String>) -> Self {
+        self.subtype = value;
         self
     }
 }
@@ -5421,8 +7509,14 @@ impl ManagedAccountUpdateRequestBody {
     }
     /// Sets `account`.
     #[must_use]
-    pub fn with_account(mut self, value: ManagedAccountUpdateRequest) -> Self {
+    pub fn account(mut self, value: ManagedAccountUpdateRequest) -> Self {
         self.account = Some(value);
+        self
+    }
+    /// Sets `account` when given `Some`, as [`account`](Self::account) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_account(mut self, value: Option<ManagedAccountUpdateRequest>) -> Self {
+        self.account = value;
         self
     }
 }
@@ -5581,215 +7675,431 @@ impl ManagedAccountUpdateRequest {
     }
     /// Sets `account_number`.
     #[must_use]
-    pub fn with_account_number(mut self, value: impl Into<String>) -> Self {
+    pub fn account_number(mut self, value: impl Into<String>) -> Self {
         self.account_number = Some(value.into());
+        self
+    }
+    /// Sets `account_number` when given `Some`, as [`account_number`](Self::account_number) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_account_number(mut self, value: Option<String>) -> Self {
+        self.account_number = value;
         self
     }
     /// Sets `apr`.
     #[must_use]
-    pub fn with_apr(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn apr(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.apr = Some(value);
+        self
+    }
+    /// Sets `apr` when given `Some`, as [`apr`](Self::apr) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_apr(mut self, value: Option<::linkspec_runtime::Decimal>) -> Self {
+        self.apr = value;
         self
     }
     /// Sets `apy`.
     #[must_use]
-    pub fn with_apy(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn apy(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.apy = Some(value);
+        self
+    }
+    /// Sets `apy` when given `Some`, as [`apy`](Self::apy) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_apy(mut self, value: Option<::linkspec_runtime::Decimal>) -> Self {
+        self.apy = value;
         self
     }
     /// Sets `available_balance`.
     #[must_use]
-    pub fn with_available_balance(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn available_balance(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.available_balance = Some(value);
         self
     }
-    /// Sets `available_credit` to a value. [`with_available_credit_null`](Self::with_available_credit_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `available_balance` when given `Some`, as [`available_balance`](Self::available_balance) does; `None` leaves it out.
     #[must_use]
-    pub fn with_available_credit(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn set_available_balance(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.available_balance = value;
+        self
+    }
+    /// Sets `available_credit` to a value. [`available_credit_null`](Self::available_credit_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn available_credit(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.available_credit = Some(Some(value));
+        self
+    }
+    /// Sets `available_credit` when given `Some`, as [`available_credit`](Self::available_credit) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_available_credit(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.available_credit = value.map(Some);
         self
     }
     /// Sends `available_credit` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_available_credit_null(mut self) -> Self {
+    pub fn available_credit_null(mut self) -> Self {
         self.available_credit = Some(None);
         self
     }
-    /// Sets `balance` to a value. [`with_balance_null`](Self::with_balance_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `balance` to a value. [`balance_null`](Self::balance_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_balance(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn balance(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.balance = Some(Some(value));
+        self
+    }
+    /// Sets `balance` when given `Some`, as [`balance`](Self::balance) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_balance(mut self, value: Option<::linkspec_runtime::Decimal>) -> Self {
+        self.balance = value.map(Some);
         self
     }
     /// Sends `balance` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_balance_null(mut self) -> Self {
+    pub fn balance_null(mut self) -> Self {
         self.balance = Some(None);
         self
     }
     /// Sets `cash_surrender_value`.
     #[must_use]
-    pub fn with_cash_surrender_value(
-        mut self,
-        value: ::linkspec_runtime::Decimal,
-    ) -> Self {
+    pub fn cash_surrender_value(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.cash_surrender_value = Some(value);
+        self
+    }
+    /// Sets `cash_surrender_value` when given `Some`, as [`cash_surrender_value`](Self::cash_surrender_value) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_cash_surrender_value(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.cash_surrender_value = value;
         self
     }
     /// Sets `credit_limit`.
     #[must_use]
-    pub fn with_credit_limit(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn credit_limit(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.credit_limit = Some(value);
         self
     }
-    /// Sets `currency_code` to a value. [`with_currency_code_null`](Self::with_currency_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `credit_limit` when given `Some`, as [`credit_limit`](Self::credit_limit) does; `None` leaves it out.
     #[must_use]
-    pub fn with_currency_code(mut self, value: impl Into<String>) -> Self {
+    pub fn set_credit_limit(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.credit_limit = value;
+        self
+    }
+    /// Sets `currency_code` to a value. [`currency_code_null`](Self::currency_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.currency_code = Some(Some(value.into()));
+        self
+    }
+    /// Sets `currency_code` when given `Some`, as [`currency_code`](Self::currency_code) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_currency_code(mut self, value: Option<String>) -> Self {
+        self.currency_code = value.map(Some);
         self
     }
     /// Sends `currency_code` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_currency_code_null(mut self) -> Self {
+    pub fn currency_code_null(mut self) -> Self {
         self.currency_code = Some(None);
         self
     }
-    /// Sets `day_payment_is_due` to a value. [`with_day_payment_is_due_null`](Self::with_day_payment_is_due_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `day_payment_is_due` to a value. [`day_payment_is_due_null`](Self::day_payment_is_due_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_day_payment_is_due(mut self, value: i64) -> Self {
+    pub fn day_payment_is_due(mut self, value: i64) -> Self {
         self.day_payment_is_due = Some(Some(value));
+        self
+    }
+    /// Sets `day_payment_is_due` when given `Some`, as [`day_payment_is_due`](Self::day_payment_is_due) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_day_payment_is_due(mut self, value: Option<i64>) -> Self {
+        self.day_payment_is_due = value.map(Some);
         self
     }
     /// Sends `day_payment_is_due` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_day_payment_is_due_null(mut self) -> Self {
+    pub fn day_payment_is_due_null(mut self) -> Self {
         self.day_payment_is_due = Some(None);
         self
     }
     /// Sets `death_benefit`.
     #[must_use]
-    pub fn with_death_benefit(mut self, value: i64) -> Self {
+    pub fn death_benefit(mut self, value: i64) -> Self {
         self.death_benefit = Some(value);
+        self
+    }
+    /// Sets `death_benefit` when given `Some`, as [`death_benefit`](Self::death_benefit) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_death_benefit(mut self, value: Option<i64>) -> Self {
+        self.death_benefit = value;
         self
     }
     /// Sets `id`.
     #[must_use]
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+    pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
+        self
+    }
+    /// Sets `id` when given `Some`, as [`id`](Self::id) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.id = value;
         self
     }
     /// Sets `interest_rate`.
     #[must_use]
-    pub fn with_interest_rate(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn interest_rate(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.interest_rate = Some(value);
+        self
+    }
+    /// Sets `interest_rate` when given `Some`, as [`interest_rate`](Self::interest_rate) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_interest_rate(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.interest_rate = value;
         self
     }
     /// Sets `is_closed`.
     #[must_use]
-    pub fn with_is_closed(mut self, value: bool) -> Self {
+    pub fn is_closed(mut self, value: bool) -> Self {
         self.is_closed = Some(value);
+        self
+    }
+    /// Sets `is_closed` when given `Some`, as [`is_closed`](Self::is_closed) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_closed(mut self, value: Option<bool>) -> Self {
+        self.is_closed = value;
         self
     }
     /// Sets `is_hidden`.
     #[must_use]
-    pub fn with_is_hidden(mut self, value: bool) -> Self {
+    pub fn is_hidden(mut self, value: bool) -> Self {
         self.is_hidden = Some(value);
+        self
+    }
+    /// Sets `is_hidden` when given `Some`, as [`is_hidden`](Self::is_hidden) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_hidden(mut self, value: Option<bool>) -> Self {
+        self.is_hidden = value;
         self
     }
     /// Sets `last_payment`.
     #[must_use]
-    pub fn with_last_payment(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn last_payment(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.last_payment = Some(value);
+        self
+    }
+    /// Sets `last_payment` when given `Some`, as [`last_payment`](Self::last_payment) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_last_payment(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.last_payment = value;
         self
     }
     /// Sets `last_payment_at`.
     #[must_use]
-    pub fn with_last_payment_at(mut self, value: impl Into<String>) -> Self {
+    pub fn last_payment_at(mut self, value: impl Into<String>) -> Self {
         self.last_payment_at = Some(value.into());
+        self
+    }
+    /// Sets `last_payment_at` when given `Some`, as [`last_payment_at`](Self::last_payment_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_last_payment_at(mut self, value: Option<String>) -> Self {
+        self.last_payment_at = value;
         self
     }
     /// Sets `loan_amount`.
     #[must_use]
-    pub fn with_loan_amount(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn loan_amount(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.loan_amount = Some(value);
+        self
+    }
+    /// Sets `loan_amount` when given `Some`, as [`loan_amount`](Self::loan_amount) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_loan_amount(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.loan_amount = value;
         self
     }
     /// Sets `matures_on`.
     #[must_use]
-    pub fn with_matures_on(mut self, value: impl Into<String>) -> Self {
+    pub fn matures_on(mut self, value: impl Into<String>) -> Self {
         self.matures_on = Some(value.into());
+        self
+    }
+    /// Sets `matures_on` when given `Some`, as [`matures_on`](Self::matures_on) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_matures_on(mut self, value: Option<String>) -> Self {
+        self.matures_on = value;
         self
     }
     /// Sets `metadata`.
     #[must_use]
-    pub fn with_metadata(mut self, value: impl Into<String>) -> Self {
+    pub fn metadata(mut self, value: impl Into<String>) -> Self {
         self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `metadata` when given `Some`, as [`metadata`](Self::metadata) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_metadata(mut self, value: Option<String>) -> Self {
+        self.metadata = value;
         self
     }
     /// Sets `minimum_balance`.
     #[must_use]
-    pub fn with_minimum_balance(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn minimum_balance(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.minimum_balance = Some(value);
+        self
+    }
+    /// Sets `minimum_balance` when given `Some`, as [`minimum_balance`](Self::minimum_balance) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_minimum_balance(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.minimum_balance = value;
         self
     }
     /// Sets `minimum_payment`.
     #[must_use]
-    pub fn with_minimum_payment(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn minimum_payment(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.minimum_payment = Some(value);
+        self
+    }
+    /// Sets `minimum_payment` when given `Some`, as [`minimum_payment`](Self::minimum_payment) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_minimum_payment(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.minimum_payment = value;
         self
     }
     /// Sets `name`.
     #[must_use]
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
+        self
+    }
+    /// Sets `name` when given `Some`, as [`name`](Self::name) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.name = value;
         self
     }
     /// Sets `nickname`.
     #[must_use]
-    pub fn with_nickname(mut self, value: impl Into<String>) -> Self {
+    pub fn nickname(mut self, value: impl Into<String>) -> Self {
         self.nickname = Some(value.into());
+        self
+    }
+    /// Sets `nickname` when given `Some`, as [`nickname`](Self::nickname) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_nickname(mut self, value: Option<String>) -> Self {
+        self.nickname = value;
         self
     }
     /// Sets `original_balance`.
     #[must_use]
-    pub fn with_original_balance(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn original_balance(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.original_balance = Some(value);
+        self
+    }
+    /// Sets `original_balance` when given `Some`, as [`original_balance`](Self::original_balance) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_original_balance(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.original_balance = value;
         self
     }
     /// Sets `payment_due_at`.
     #[must_use]
-    pub fn with_payment_due_at(mut self, value: impl Into<String>) -> Self {
+    pub fn payment_due_at(mut self, value: impl Into<String>) -> Self {
         self.payment_due_at = Some(value.into());
+        self
+    }
+    /// Sets `payment_due_at` when given `Some`, as [`payment_due_at`](Self::payment_due_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_payment_due_at(mut self, value: Option<String>) -> Self {
+        self.payment_due_at = value;
         self
     }
     /// Sets `payoff_balance`.
     #[must_use]
-    pub fn with_payoff_balance(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn payoff_balance(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.payoff_balance = Some(value);
+        self
+    }
+    /// Sets `payoff_balance` when given `Some`, as [`payoff_balance`](Self::payoff_balance) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_payoff_balance(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.payoff_balance = value;
         self
     }
     /// Sets `routing_number`.
     #[must_use]
-    pub fn with_routing_number(mut self, value: impl Into<String>) -> Self {
+    pub fn routing_number(mut self, value: impl Into<String>) -> Self {
         self.routing_number = Some(value.into());
+        self
+    }
+    /// Sets `routing_number` when given `Some`, as [`routing_number`](Self::routing_number) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_routing_number(mut self, value: Option<String>) -> Self {
+        self.routing_number = value;
         self
     }
     /// Sets `started_on`.
     #[must_use]
-    pub fn with_started_on(mut self, value: impl Into<String>) -> Self {
+    pub fn started_on(mut self, value: impl Into<String>) -> Self {
         self.started_on = Some(value.into());
+        self
+    }
+    /// Sets `started_on` when given `Some`, as [`started_on`](Self::started_on) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_started_on(mut self, value: Option<String>) -> Self {
+        self.started_on = value;
         self
     }
     /// Sets `subtype`.
     #[must_use]
-    pub fn with_subtype(mut self, value: impl Into<String>) -> Self {
+    pub fn subtype(mut self, value: impl Into<String>) -> Self {
         self.subtype = Some(value.into());
+        self
+    }
+    /// Sets `subtype` when given `Some`, as [`subtype`](Self::subtype) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_subtype(mut self, value: Option<String>) -> Self {
+        self.subtype = value;
         self
     }
     /// Sets `type_`.
     #[must_use]
-    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+    pub fn type_(mut self, value: impl Into<String>) -> Self {
         self.type_ = Some(value.into());
+        self
+    }
+    /// Sets `type_` when given `Some`, as [`type_`](Self::type_) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_type(mut self, value: Option<String>) -> Self {
+        self.type_ = value;
         self
     }
 }
@@ -5848,8 +8158,17 @@ impl ManagedTransactionCreateRequestBody {
     }
     /// Sets `transaction`.
     #[must_use]
-    pub fn with_transaction(mut self, value: ManagedTransactionCreateRequest) -> Self {
+    pub fn transaction(mut self, value: ManagedTransactionCreateRequest) -> Self {
         self.transaction = Some(value);
+        self
+    }
+    /// Sets `transaction` when given `Some`, as [`transaction`](Self::transaction) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_transaction(
+        mut self,
+        value: Option<ManagedTransactionCreateRequest>,
+    ) -> Self {
+        self.transaction = value;
         self
     }
 }
@@ -5960,106 +8279,190 @@ impl ManagedTransactionCreateRequest {
             type_,
         }
     }
-    /// Sets `category` to a value. [`with_category_null`](Self::with_category_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `category` to a value. [`category_null`](Self::category_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_category(mut self, value: impl Into<String>) -> Self {
+    pub fn category(mut self, value: impl Into<String>) -> Self {
         self.category = Some(Some(value.into()));
+        self
+    }
+    /// Sets `category` when given `Some`, as [`category`](Self::category) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_category(mut self, value: Option<String>) -> Self {
+        self.category = value.map(Some);
         self
     }
     /// Sends `category` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_category_null(mut self) -> Self {
+    pub fn category_null(mut self) -> Self {
         self.category = Some(None);
         self
     }
-    /// Sets `check_number_string` to a value. [`with_check_number_string_null`](Self::with_check_number_string_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `check_number_string` to a value. [`check_number_string_null`](Self::check_number_string_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_check_number_string(mut self, value: impl Into<String>) -> Self {
+    pub fn check_number_string(mut self, value: impl Into<String>) -> Self {
         self.check_number_string = Some(Some(value.into()));
+        self
+    }
+    /// Sets `check_number_string` when given `Some`, as [`check_number_string`](Self::check_number_string) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_check_number_string(mut self, value: Option<String>) -> Self {
+        self.check_number_string = value.map(Some);
         self
     }
     /// Sends `check_number_string` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_check_number_string_null(mut self) -> Self {
+    pub fn check_number_string_null(mut self) -> Self {
         self.check_number_string = Some(None);
         self
     }
-    /// Sets `currency_code` to a value. [`with_currency_code_null`](Self::with_currency_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `currency_code` to a value. [`currency_code_null`](Self::currency_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_currency_code(mut self, value: impl Into<String>) -> Self {
+    pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.currency_code = Some(Some(value.into()));
+        self
+    }
+    /// Sets `currency_code` when given `Some`, as [`currency_code`](Self::currency_code) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_currency_code(mut self, value: Option<String>) -> Self {
+        self.currency_code = value.map(Some);
         self
     }
     /// Sends `currency_code` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_currency_code_null(mut self) -> Self {
+    pub fn currency_code_null(mut self) -> Self {
         self.currency_code = Some(None);
         self
     }
     /// Sets `id`.
     #[must_use]
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+    pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
+        self
+    }
+    /// Sets `id` when given `Some`, as [`id`](Self::id) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.id = value;
         self
     }
     /// Sets `is_international`.
     #[must_use]
-    pub fn with_is_international(mut self, value: bool) -> Self {
+    pub fn is_international(mut self, value: bool) -> Self {
         self.is_international = Some(value);
+        self
+    }
+    /// Sets `is_international` when given `Some`, as [`is_international`](Self::is_international) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_international(mut self, value: Option<bool>) -> Self {
+        self.is_international = value;
         self
     }
     /// Sets `latitude`.
     #[must_use]
-    pub fn with_latitude(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn latitude(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.latitude = Some(value);
+        self
+    }
+    /// Sets `latitude` when given `Some`, as [`latitude`](Self::latitude) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_latitude(mut self, value: Option<::linkspec_runtime::Decimal>) -> Self {
+        self.latitude = value;
         self
     }
     /// Sets `localized_description`.
     #[must_use]
-    pub fn with_localized_description(mut self, value: impl Into<String>) -> Self {
+    pub fn localized_description(mut self, value: impl Into<String>) -> Self {
         self.localized_description = Some(value.into());
+        self
+    }
+    /// Sets `localized_description` when given `Some`, as [`localized_description`](Self::localized_description) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_localized_description(mut self, value: Option<String>) -> Self {
+        self.localized_description = value;
         self
     }
     /// Sets `localized_memo`.
     #[must_use]
-    pub fn with_localized_memo(mut self, value: impl Into<String>) -> Self {
+    pub fn localized_memo(mut self, value: impl Into<String>) -> Self {
         self.localized_memo = Some(value.into());
+        self
+    }
+    /// Sets `localized_memo` when given `Some`, as [`localized_memo`](Self::localized_memo) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_localized_memo(mut self, value: Option<String>) -> Self {
+        self.localized_memo = value;
         self
     }
     /// Sets `longitude`.
     #[must_use]
-    pub fn with_longitude(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn longitude(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.longitude = Some(value);
+        self
+    }
+    /// Sets `longitude` when given `Some`, as [`longitude`](Self::longitude) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_longitude(mut self, value: Option<::linkspec_runtime::Decimal>) -> Self {
+        self.longitude = value;
         self
     }
     /// Sets `memo`.
     #[must_use]
-    pub fn with_memo(mut self, value: impl Into<String>) -> Self {
+    pub fn memo(mut self, value: impl Into<String>) -> Self {
         self.memo = Some(value.into());
+        self
+    }
+    /// Sets `memo` when given `Some`, as [`memo`](Self::memo) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_memo(mut self, value: Option<String>) -> Self {
+        self.memo = value;
         self
     }
     /// Sets `merchant_category_code`.
     #[must_use]
-    pub fn with_merchant_category_code(mut self, value: i64) -> Self {
+    pub fn merchant_category_code(mut self, value: i64) -> Self {
         self.merchant_category_code = Some(value);
+        self
+    }
+    /// Sets `merchant_category_code` when given `Some`, as [`merchant_category_code`](Self::merchant_category_code) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_merchant_category_code(mut self, value: Option<i64>) -> Self {
+        self.merchant_category_code = value;
         self
     }
     /// Sets `merchant_guid`.
     #[must_use]
-    pub fn with_merchant_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn merchant_guid(mut self, value: impl Into<String>) -> Self {
         self.merchant_guid = Some(value.into());
+        self
+    }
+    /// Sets `merchant_guid` when given `Some`, as [`merchant_guid`](Self::merchant_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_merchant_guid(mut self, value: Option<String>) -> Self {
+        self.merchant_guid = value;
         self
     }
     /// Sets `merchant_location_guid`.
     #[must_use]
-    pub fn with_merchant_location_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn merchant_location_guid(mut self, value: impl Into<String>) -> Self {
         self.merchant_location_guid = Some(value.into());
+        self
+    }
+    /// Sets `merchant_location_guid` when given `Some`, as [`merchant_location_guid`](Self::merchant_location_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_merchant_location_guid(mut self, value: Option<String>) -> Self {
+        self.merchant_location_guid = value;
         self
     }
     /// Sets `metadata`.
     #[must_use]
-    pub fn with_metadata(mut self, value: impl Into<String>) -> Self {
+    pub fn metadata(mut self, value: impl Into<String>) -> Self {
         self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `metadata` when given `Some`, as [`metadata`](Self::metadata) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_metadata(mut self, value: Option<String>) -> Self {
+        self.metadata = value;
         self
     }
 }
@@ -6080,8 +8483,17 @@ impl ManagedTransactionUpdateRequestBody {
     }
     /// Sets `transaction`.
     #[must_use]
-    pub fn with_transaction(mut self, value: ManagedTransactionUpdateRequest) -> Self {
+    pub fn transaction(mut self, value: ManagedTransactionUpdateRequest) -> Self {
         self.transaction = Some(value);
+        self
+    }
+    /// Sets `transaction` when given `Some`, as [`transaction`](Self::transaction) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_transaction(
+        mut self,
+        value: Option<ManagedTransactionUpdateRequest>,
+    ) -> Self {
+        self.transaction = value;
         self
     }
 }
@@ -6194,148 +8606,274 @@ impl ManagedTransactionUpdateRequest {
             type_: None,
         }
     }
-    /// Sets `amount` to a value. [`with_amount_null`](Self::with_amount_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `amount` to a value. [`amount_null`](Self::amount_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_amount(mut self, value: impl Into<String>) -> Self {
+    pub fn amount(mut self, value: impl Into<String>) -> Self {
         self.amount = Some(Some(value.into()));
+        self
+    }
+    /// Sets `amount` when given `Some`, as [`amount`](Self::amount) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_amount(mut self, value: Option<String>) -> Self {
+        self.amount = value.map(Some);
         self
     }
     /// Sends `amount` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_amount_null(mut self) -> Self {
+    pub fn amount_null(mut self) -> Self {
         self.amount = Some(None);
         self
     }
-    /// Sets `category` to a value. [`with_category_null`](Self::with_category_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `category` to a value. [`category_null`](Self::category_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_category(mut self, value: impl Into<String>) -> Self {
+    pub fn category(mut self, value: impl Into<String>) -> Self {
         self.category = Some(Some(value.into()));
+        self
+    }
+    /// Sets `category` when given `Some`, as [`category`](Self::category) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_category(mut self, value: Option<String>) -> Self {
+        self.category = value.map(Some);
         self
     }
     /// Sends `category` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_category_null(mut self) -> Self {
+    pub fn category_null(mut self) -> Self {
         self.category = Some(None);
         self
     }
-    /// Sets `check_number_string` to a value. [`with_check_number_string_null`](Self::with_check_number_string_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `check_number_string` to a value. [`check_number_string_null`](Self::check_number_string_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_check_number_string(mut self, value: impl Into<String>) -> Self {
+    pub fn check_number_string(mut self, value: impl Into<String>) -> Self {
         self.check_number_string = Some(Some(value.into()));
+        self
+    }
+    /// Sets `check_number_string` when given `Some`, as [`check_number_string`](Self::check_number_string) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_check_number_string(mut self, value: Option<String>) -> Self {
+        self.check_number_string = value.map(Some);
         self
     }
     /// Sends `check_number_string` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_check_number_string_null(mut self) -> Self {
+    pub fn check_number_string_null(mut self) -> Self {
         self.check_number_string = Some(None);
         self
     }
-    /// Sets `currency_code` to a value. [`with_currency_code_null`](Self::with_currency_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `currency_code` to a value. [`currency_code_null`](Self::currency_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_currency_code(mut self, value: impl Into<String>) -> Self {
+    pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.currency_code = Some(Some(value.into()));
+        self
+    }
+    /// Sets `currency_code` when given `Some`, as [`currency_code`](Self::currency_code) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_currency_code(mut self, value: Option<String>) -> Self {
+        self.currency_code = value.map(Some);
         self
     }
     /// Sends `currency_code` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_currency_code_null(mut self) -> Self {
+    pub fn currency_code_null(mut self) -> Self {
         self.currency_code = Some(None);
         self
     }
     /// Sets `description`.
     #[must_use]
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+    pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
+        self
+    }
+    /// Sets `description` when given `Some`, as [`description`](Self::description) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.description = value;
         self
     }
     /// Sets `id`.
     #[must_use]
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+    pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
+        self
+    }
+    /// Sets `id` when given `Some`, as [`id`](Self::id) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.id = value;
         self
     }
     /// Sets `is_international`.
     #[must_use]
-    pub fn with_is_international(mut self, value: bool) -> Self {
+    pub fn is_international(mut self, value: bool) -> Self {
         self.is_international = Some(value);
+        self
+    }
+    /// Sets `is_international` when given `Some`, as [`is_international`](Self::is_international) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_international(mut self, value: Option<bool>) -> Self {
+        self.is_international = value;
         self
     }
     /// Sets `latitude`.
     #[must_use]
-    pub fn with_latitude(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn latitude(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.latitude = Some(value);
+        self
+    }
+    /// Sets `latitude` when given `Some`, as [`latitude`](Self::latitude) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_latitude(mut self, value: Option<::linkspec_runtime::Decimal>) -> Self {
+        self.latitude = value;
         self
     }
     /// Sets `localized_description`.
     #[must_use]
-    pub fn with_localized_description(mut self, value: impl Into<String>) -> Self {
+    pub fn localized_description(mut self, value: impl Into<String>) -> Self {
         self.localized_description = Some(value.into());
+        self
+    }
+    /// Sets `localized_description` when given `Some`, as [`localized_description`](Self::localized_description) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_localized_description(mut self, value: Option<String>) -> Self {
+        self.localized_description = value;
         self
     }
     /// Sets `localized_memo`.
     #[must_use]
-    pub fn with_localized_memo(mut self, value: impl Into<String>) -> Self {
+    pub fn localized_memo(mut self, value: impl Into<String>) -> Self {
         self.localized_memo = Some(value.into());
+        self
+    }
+    /// Sets `localized_memo` when given `Some`, as [`localized_memo`](Self::localized_memo) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_localized_memo(mut self, value: Option<String>) -> Self {
+        self.localized_memo = value;
         self
     }
     /// Sets `longitude`.
     #[must_use]
-    pub fn with_longitude(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn longitude(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.longitude = Some(value);
+        self
+    }
+    /// Sets `longitude` when given `Some`, as [`longitude`](Self::longitude) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_longitude(mut self, value: Option<::linkspec_runtime::Decimal>) -> Self {
+        self.longitude = value;
         self
     }
     /// Sets `memo`.
     #[must_use]
-    pub fn with_memo(mut self, value: impl Into<String>) -> Self {
+    pub fn memo(mut self, value: impl Into<String>) -> Self {
         self.memo = Some(value.into());
+        self
+    }
+    /// Sets `memo` when given `Some`, as [`memo`](Self::memo) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_memo(mut self, value: Option<String>) -> Self {
+        self.memo = value;
         self
     }
     /// Sets `merchant_category_code`.
     #[must_use]
-    pub fn with_merchant_category_code(mut self, value: i64) -> Self {
+    pub fn merchant_category_code(mut self, value: i64) -> Self {
         self.merchant_category_code = Some(value);
+        self
+    }
+    /// Sets `merchant_category_code` when given `Some`, as [`merchant_category_code`](Self::merchant_category_code) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_merchant_category_code(mut self, value: Option<i64>) -> Self {
+        self.merchant_category_code = value;
         self
     }
     /// Sets `merchant_guid`.
     #[must_use]
-    pub fn with_merchant_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn merchant_guid(mut self, value: impl Into<String>) -> Self {
         self.merchant_guid = Some(value.into());
+        self
+    }
+    /// Sets `merchant_guid` when given `Some`, as [`merchant_guid`](Self::merchant_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_merchant_guid(mut self, value: Option<String>) -> Self {
+        self.merchant_guid = value;
         self
     }
     /// Sets `merchant_location_guid`.
     #[must_use]
-    pub fn with_merchant_location_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn merchant_location_guid(mut self, value: impl Into<String>) -> Self {
         self.merchant_location_guid = Some(value.into());
+        self
+    }
+    /// Sets `merchant_location_guid` when given `Some`, as [`merchant_location_guid`](Self::merchant_location_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_merchant_location_guid(mut self, value: Option<String>) -> Self {
+        self.merchant_location_guid = value;
         self
     }
     /// Sets `metadata`.
     #[must_use]
-    pub fn with_metadata(mut self, value: impl Into<String>) -> Self {
+    pub fn metadata(mut self, value: impl Into<String>) -> Self {
         self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `metadata` when given `Some`, as [`metadata`](Self::metadata) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_metadata(mut self, value: Option<String>) -> Self {
+        self.metadata = value;
         self
     }
     /// Sets `posted_at`.
     #[must_use]
-    pub fn with_posted_at(mut self, value: impl Into<String>) -> Self {
+    pub fn posted_at(mut self, value: impl Into<String>) -> Self {
         self.posted_at = Some(value.into());
+        self
+    }
+    /// Sets `posted_at` when given `Some`, as [`posted_at`](Self::posted_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_posted_at(mut self, value: Option<String>) -> Self {
+        self.posted_at = value;
         self
     }
     /// Sets `status`.
     #[must_use]
-    pub fn with_status(mut self, value: ManagedTransactionUpdateRequestStatus) -> Self {
+    pub fn status(mut self, value: ManagedTransactionUpdateRequestStatus) -> Self {
         self.status = Some(value);
+        self
+    }
+    /// Sets `status` when given `Some`, as [`status`](Self::status) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_status(
+        mut self,
+        value: Option<ManagedTransactionUpdateRequestStatus>,
+    ) -> Self {
+        self.status = value;
         self
     }
     /// Sets `transacted_at`.
     #[must_use]
-    pub fn with_transacted_at(mut self, value: impl Into<String>) -> Self {
+    pub fn transacted_at(mut self, value: impl Into<String>) -> Self {
         self.transacted_at = Some(value.into());
+        self
+    }
+    /// Sets `transacted_at` when given `Some`, as [`transacted_at`](Self::transacted_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_transacted_at(mut self, value: Option<String>) -> Self {
+        self.transacted_at = value;
         self
     }
     /// Sets `type_`.
     #[must_use]
-    pub fn with_type(mut self, value: ManagedTransactionUpdateRequestType) -> Self {
+    pub fn type_(mut self, value: ManagedTransactionUpdateRequestType) -> Self {
         self.type_ = Some(value);
+        self
+    }
+    /// Sets `type_` when given `Some`, as [`type_`](Self::type_) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_type(
+        mut self,
+        value: Option<ManagedTransactionUpdateRequestType>,
+    ) -> Self {
+        self.type_ = value;
         self
     }
 }
@@ -6378,41 +8916,74 @@ impl MemberCreateRequestBody {
     }
     /// Sets `client_redirect_url`.
     #[must_use]
-    pub fn with_client_redirect_url(mut self, value: impl Into<String>) -> Self {
+    pub fn client_redirect_url(mut self, value: impl Into<String>) -> Self {
         self.client_redirect_url = Some(value.into());
+        self
+    }
+    /// Sets `client_redirect_url` when given `Some`, as [`client_redirect_url`](Self::client_redirect_url) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_client_redirect_url(mut self, value: Option<String>) -> Self {
+        self.client_redirect_url = value;
         self
     }
     /// Sets `data_request`.
     #[must_use]
-    pub fn with_data_request(mut self, value: DataRequest) -> Self {
+    pub fn data_request(mut self, value: DataRequest) -> Self {
         self.data_request = Some(value);
+        self
+    }
+    /// Sets `data_request` when given `Some`, as [`data_request`](Self::data_request) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_data_request(mut self, value: Option<DataRequest>) -> Self {
+        self.data_request = value;
         self
     }
     /// Sets `enable_app2app`.
     #[must_use]
-    pub fn with_enable_app2app(mut self, value: bool) -> Self {
+    pub fn enable_app2app(mut self, value: bool) -> Self {
         self.enable_app2app = Some(value);
+        self
+    }
+    /// Sets `enable_app2app` when given `Some`, as [`enable_app2app`](Self::enable_app2app) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_enable_app2app(mut self, value: Option<bool>) -> Self {
+        self.enable_app2app = value;
         self
     }
     /// Sets `member`.
     #[must_use]
-    pub fn with_member(mut self, value: MemberCreateRequest) -> Self {
+    pub fn member(mut self, value: MemberCreateRequest) -> Self {
         self.member = Some(value);
+        self
+    }
+    /// Sets `member` when given `Some`, as [`member`](Self::member) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_member(mut self, value: Option<MemberCreateRequest>) -> Self {
+        self.member = value;
         self
     }
     /// Sets `referral_source`.
     #[must_use]
-    pub fn with_referral_source(mut self, value: impl Into<String>) -> Self {
+    pub fn referral_source(mut self, value: impl Into<String>) -> Self {
         self.referral_source = Some(value.into());
+        self
+    }
+    /// Sets `referral_source` when given `Some`, as [`referral_source`](Self::referral_source) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_referral_source(mut self, value: Option<String>) -> Self {
+        self.referral_source = value;
         self
     }
     /// Sets `ui_message_webview_url_scheme`.
     #[must_use]
-    pub fn with_ui_message_webview_url_scheme(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
+    pub fn ui_message_webview_url_scheme(mut self, value: impl Into<String>) -> Self {
         self.ui_message_webview_url_scheme = Some(value.into());
+        self
+    }
+    /// Sets `ui_message_webview_url_scheme` when given `Some`, as [`ui_message_webview_url_scheme`](Self::ui_message_webview_url_scheme) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_ui_message_webview_url_scheme(mut self, value: Option<String>) -> Self {
+        self.ui_message_webview_url_scheme = value;
         self
     }
 }
@@ -6460,35 +9031,68 @@ impl MemberCreateRequest {
     }
     /// Sets `background_aggregation_is_disabled`.
     #[must_use]
-    pub fn with_background_aggregation_is_disabled(mut self, value: bool) -> Self {
+    pub fn background_aggregation_is_disabled(mut self, value: bool) -> Self {
         self.background_aggregation_is_disabled = Some(value);
+        self
+    }
+    /// Sets `background_aggregation_is_disabled` when given `Some`, as [`background_aggregation_is_disabled`](Self::background_aggregation_is_disabled) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_background_aggregation_is_disabled(
+        mut self,
+        value: Option<bool>,
+    ) -> Self {
+        self.background_aggregation_is_disabled = value;
         self
     }
     /// Sets `id`.
     #[must_use]
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+    pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
+        self
+    }
+    /// Sets `id` when given `Some`, as [`id`](Self::id) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.id = value;
         self
     }
     /// Sets `is_oauth`.
     #[must_use]
-    pub fn with_is_oauth(mut self, value: bool) -> Self {
+    pub fn is_oauth(mut self, value: bool) -> Self {
         self.is_oauth = Some(value);
+        self
+    }
+    /// Sets `is_oauth` when given `Some`, as [`is_oauth`](Self::is_oauth) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_oauth(mut self, value: Option<bool>) -> Self {
+        self.is_oauth = value;
         self
     }
     /// Sets `metadata`.
     #[must_use]
-    pub fn with_metadata(mut self, value: impl Into<String>) -> Self {
+    pub fn metadata(mut self, value: impl Into<String>) -> Self {
         self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `metadata` when given `Some`, as [`metadata`](Self::metadata) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_metadata(mut self, value: Option<String>) -> Self {
+        self.metadata = value;
         self
     }
     /// Sets `use_cases`.
     #[must_use]
-    pub fn with_use_cases(
-        mut self,
-        value: Vec<MemberCreateRequestUseCasesItem>,
-    ) -> Self {
+    pub fn use_cases(mut self, value: Vec<MemberCreateRequestUseCasesItem>) -> Self {
         self.use_cases = Some(value);
+        self
+    }
+    /// Sets `use_cases` when given `Some`, as [`use_cases`](Self::use_cases) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_use_cases(
+        mut self,
+        value: Option<Vec<MemberCreateRequestUseCasesItem>>,
+    ) -> Self {
+        self.use_cases = value;
         self
     }
 }
@@ -6512,14 +9116,26 @@ impl CredentialRequest {
     }
     /// Sets `guid`.
     #[must_use]
-    pub fn with_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn guid(mut self, value: impl Into<String>) -> Self {
         self.guid = Some(value.into());
+        self
+    }
+    /// Sets `guid` when given `Some`, as [`guid`](Self::guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_guid(mut self, value: Option<String>) -> Self {
+        self.guid = value;
         self
     }
     /// Sets `value`.
     #[must_use]
-    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+    pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
+        self
+    }
+    /// Sets `value` when given `Some`, as [`value`](Self::value) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_value(mut self, value: Option<String>) -> Self {
+        self.value = value;
         self
     }
 }
@@ -6540,8 +9156,14 @@ impl MemberUpdateRequestBody {
     }
     /// Sets `member`.
     #[must_use]
-    pub fn with_member(mut self, value: MemberUpdateRequest) -> Self {
+    pub fn member(mut self, value: MemberUpdateRequest) -> Self {
         self.member = Some(value);
+        self
+    }
+    /// Sets `member` when given `Some`, as [`member`](Self::member) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_member(mut self, value: Option<MemberUpdateRequest>) -> Self {
+        self.member = value;
         self
     }
 }
@@ -6580,35 +9202,68 @@ impl MemberUpdateRequest {
     }
     /// Sets `background_aggregation_is_disabled`.
     #[must_use]
-    pub fn with_background_aggregation_is_disabled(mut self, value: bool) -> Self {
+    pub fn background_aggregation_is_disabled(mut self, value: bool) -> Self {
         self.background_aggregation_is_disabled = Some(value);
+        self
+    }
+    /// Sets `background_aggregation_is_disabled` when given `Some`, as [`background_aggregation_is_disabled`](Self::background_aggregation_is_disabled) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_background_aggregation_is_disabled(
+        mut self,
+        value: Option<bool>,
+    ) -> Self {
+        self.background_aggregation_is_disabled = value;
         self
     }
     /// Sets `credentials`.
     #[must_use]
-    pub fn with_credentials(mut self, value: Vec<CredentialRequest>) -> Self {
+    pub fn credentials(mut self, value: Vec<CredentialRequest>) -> Self {
         self.credentials = Some(value);
+        self
+    }
+    /// Sets `credentials` when given `Some`, as [`credentials`](Self::credentials) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_credentials(mut self, value: Option<Vec<CredentialRequest>>) -> Self {
+        self.credentials = value;
         self
     }
     /// Sets `id`.
     #[must_use]
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+    pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
+        self
+    }
+    /// Sets `id` when given `Some`, as [`id`](Self::id) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.id = value;
         self
     }
     /// Sets `metadata`.
     #[must_use]
-    pub fn with_metadata(mut self, value: impl Into<String>) -> Self {
+    pub fn metadata(mut self, value: impl Into<String>) -> Self {
         self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `metadata` when given `Some`, as [`metadata`](Self::metadata) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_metadata(mut self, value: Option<String>) -> Self {
+        self.metadata = value;
         self
     }
     /// Sets `use_cases`.
     #[must_use]
-    pub fn with_use_cases(
-        mut self,
-        value: Vec<MemberUpdateRequestUseCasesItem>,
-    ) -> Self {
+    pub fn use_cases(mut self, value: Vec<MemberUpdateRequestUseCasesItem>) -> Self {
         self.use_cases = Some(value);
+        self
+    }
+    /// Sets `use_cases` when given `Some`, as [`use_cases`](Self::use_cases) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_use_cases(
+        mut self,
+        value: Option<Vec<MemberUpdateRequestUseCasesItem>>,
+    ) -> Self {
+        self.use_cases = value;
         self
     }
 }
@@ -6635,14 +9290,26 @@ impl ChallengesResponseBody {
     }
     /// Sets `challenges`.
     #[must_use]
-    pub fn with_challenges(mut self, value: Vec<ChallengeResponse>) -> Self {
+    pub fn challenges(mut self, value: Vec<ChallengeResponse>) -> Self {
         self.challenges = Some(value);
+        self
+    }
+    /// Sets `challenges` when given `Some`, as [`challenges`](Self::challenges) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_challenges(mut self, value: Option<Vec<ChallengeResponse>>) -> Self {
+        self.challenges = value;
         self
     }
     /// Sets `pagination`.
     #[must_use]
-    pub fn with_pagination(mut self, value: PaginationResponse) -> Self {
+    pub fn pagination(mut self, value: PaginationResponse) -> Self {
         self.pagination = Some(value);
+        self
+    }
+    /// Sets `pagination` when given `Some`, as [`pagination`](Self::pagination) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_pagination(mut self, value: Option<PaginationResponse>) -> Self {
+        self.pagination = value;
         self
     }
 }
@@ -6708,75 +9375,117 @@ impl ChallengeResponse {
             type_: None,
         }
     }
-    /// Sets `field_name` to a value. [`with_field_name_null`](Self::with_field_name_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `field_name` to a value. [`field_name_null`](Self::field_name_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_field_name(mut self, value: impl Into<String>) -> Self {
+    pub fn field_name(mut self, value: impl Into<String>) -> Self {
         self.field_name = Some(Some(value.into()));
+        self
+    }
+    /// Sets `field_name` when given `Some`, as [`field_name`](Self::field_name) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_field_name(mut self, value: Option<String>) -> Self {
+        self.field_name = value.map(Some);
         self
     }
     /// Sends `field_name` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_field_name_null(mut self) -> Self {
+    pub fn field_name_null(mut self) -> Self {
         self.field_name = Some(None);
         self
     }
-    /// Sets `guid` to a value. [`with_guid_null`](Self::with_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `guid` to a value. [`guid_null`](Self::guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn guid(mut self, value: impl Into<String>) -> Self {
         self.guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `guid` when given `Some`, as [`guid`](Self::guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_guid(mut self, value: Option<String>) -> Self {
+        self.guid = value.map(Some);
         self
     }
     /// Sends `guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_guid_null(mut self) -> Self {
+    pub fn guid_null(mut self) -> Self {
         self.guid = Some(None);
         self
     }
-    /// Sets `image_data` to a value. [`with_image_data_null`](Self::with_image_data_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `image_data` to a value. [`image_data_null`](Self::image_data_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_image_data(mut self, value: impl Into<String>) -> Self {
+    pub fn image_data(mut self, value: impl Into<String>) -> Self {
         self.image_data = Some(Some(value.into()));
+        self
+    }
+    /// Sets `image_data` when given `Some`, as [`image_data`](Self::image_data) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_image_data(mut self, value: Option<String>) -> Self {
+        self.image_data = value.map(Some);
         self
     }
     /// Sends `image_data` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_image_data_null(mut self) -> Self {
+    pub fn image_data_null(mut self) -> Self {
         self.image_data = Some(None);
         self
     }
     /// Sets `image_options`.
     #[must_use]
-    pub fn with_image_options(mut self, value: Vec<ImageOptionResponse>) -> Self {
+    pub fn image_options(mut self, value: Vec<ImageOptionResponse>) -> Self {
         self.image_options = Some(value);
         self
     }
-    /// Sets `label` to a value. [`with_label_null`](Self::with_label_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `image_options` when given `Some`, as [`image_options`](Self::image_options) does; `None` leaves it out.
     #[must_use]
-    pub fn with_label(mut self, value: impl Into<String>) -> Self {
+    pub fn set_image_options(mut self, value: Option<Vec<ImageOptionResponse>>) -> Self {
+        self.image_options = value;
+        self
+    }
+    /// Sets `label` to a value. [`label_null`](Self::label_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(Some(value.into()));
+        self
+    }
+    /// Sets `label` when given `Some`, as [`label`](Self::label) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_label(mut self, value: Option<String>) -> Self {
+        self.label = value.map(Some);
         self
     }
     /// Sends `label` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_label_null(mut self) -> Self {
+    pub fn label_null(mut self) -> Self {
         self.label = Some(None);
         self
     }
     /// Sets `options`.
     #[must_use]
-    pub fn with_options(mut self, value: Vec<OptionResponse>) -> Self {
+    pub fn options(mut self, value: Vec<OptionResponse>) -> Self {
         self.options = Some(value);
         self
     }
-    /// Sets `type_` to a value. [`with_type_null`](Self::with_type_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `options` when given `Some`, as [`options`](Self::options) does; `None` leaves it out.
     #[must_use]
-    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+    pub fn set_options(mut self, value: Option<Vec<OptionResponse>>) -> Self {
+        self.options = value;
+        self
+    }
+    /// Sets `type_` to a value. [`type_null`](Self::type_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn type_(mut self, value: impl Into<String>) -> Self {
         self.type_ = Some(Some(value.into()));
+        self
+    }
+    /// Sets `type_` when given `Some`, as [`type_`](Self::type_) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_type(mut self, value: Option<String>) -> Self {
+        self.type_ = value.map(Some);
         self
     }
     /// Sends `type` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_type_null(mut self) -> Self {
+    pub fn type_null(mut self) -> Self {
         self.type_ = Some(None);
         self
     }
@@ -6826,51 +9535,75 @@ impl ImageOptionResponse {
             value: None,
         }
     }
-    /// Sets `data_uri` to a value. [`with_data_uri_null`](Self::with_data_uri_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `data_uri` to a value. [`data_uri_null`](Self::data_uri_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_data_uri(mut self, value: impl Into<String>) -> Self {
+    pub fn data_uri(mut self, value: impl Into<String>) -> Self {
         self.data_uri = Some(Some(value.into()));
+        self
+    }
+    /// Sets `data_uri` when given `Some`, as [`data_uri`](Self::data_uri) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_data_uri(mut self, value: Option<String>) -> Self {
+        self.data_uri = value.map(Some);
         self
     }
     /// Sends `data_uri` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_data_uri_null(mut self) -> Self {
+    pub fn data_uri_null(mut self) -> Self {
         self.data_uri = Some(None);
         self
     }
-    /// Sets `guid` to a value. [`with_guid_null`](Self::with_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `guid` to a value. [`guid_null`](Self::guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn guid(mut self, value: impl Into<String>) -> Self {
         self.guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `guid` when given `Some`, as [`guid`](Self::guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_guid(mut self, value: Option<String>) -> Self {
+        self.guid = value.map(Some);
         self
     }
     /// Sends `guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_guid_null(mut self) -> Self {
+    pub fn guid_null(mut self) -> Self {
         self.guid = Some(None);
         self
     }
-    /// Sets `label` to a value. [`with_label_null`](Self::with_label_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `label` to a value. [`label_null`](Self::label_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_label(mut self, value: impl Into<String>) -> Self {
+    pub fn label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(Some(value.into()));
+        self
+    }
+    /// Sets `label` when given `Some`, as [`label`](Self::label) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_label(mut self, value: Option<String>) -> Self {
+        self.label = value.map(Some);
         self
     }
     /// Sends `label` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_label_null(mut self) -> Self {
+    pub fn label_null(mut self) -> Self {
         self.label = Some(None);
         self
     }
-    /// Sets `value` to a value. [`with_value_null`](Self::with_value_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `value` to a value. [`value_null`](Self::value_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+    pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(Some(value.into()));
+        self
+    }
+    /// Sets `value` when given `Some`, as [`value`](Self::value) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_value(mut self, value: Option<String>) -> Self {
+        self.value = value.map(Some);
         self
     }
     /// Sends `value` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_value_null(mut self) -> Self {
+    pub fn value_null(mut self) -> Self {
         self.value = Some(None);
         self
     }
@@ -6912,39 +9645,57 @@ impl OptionResponse {
             value: None,
         }
     }
-    /// Sets `guid` to a value. [`with_guid_null`](Self::with_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `guid` to a value. [`guid_null`](Self::guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn guid(mut self, value: impl Into<String>) -> Self {
         self.guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `guid` when given `Some`, as [`guid`](Self::guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_guid(mut self, value: Option<String>) -> Self {
+        self.guid = value.map(Some);
         self
     }
     /// Sends `guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_guid_null(mut self) -> Self {
+    pub fn guid_null(mut self) -> Self {
         self.guid = Some(None);
         self
     }
-    /// Sets `label` to a value. [`with_label_null`](Self::with_label_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `label` to a value. [`label_null`](Self::label_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_label(mut self, value: impl Into<String>) -> Self {
+    pub fn label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(Some(value.into()));
+        self
+    }
+    /// Sets `label` when given `Some`, as [`label`](Self::label) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_label(mut self, value: Option<String>) -> Self {
+        self.label = value.map(Some);
         self
     }
     /// Sends `label` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_label_null(mut self) -> Self {
+    pub fn label_null(mut self) -> Self {
         self.label = Some(None);
         self
     }
-    /// Sets `value` to a value. [`with_value_null`](Self::with_value_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `value` to a value. [`value_null`](Self::value_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+    pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(Some(value.into()));
+        self
+    }
+    /// Sets `value` when given `Some`, as [`value`](Self::value) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_value(mut self, value: Option<String>) -> Self {
+        self.value = value.map(Some);
         self
     }
     /// Sends `value` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_value_null(mut self) -> Self {
+    pub fn value_null(mut self) -> Self {
         self.value = Some(None);
         self
     }
@@ -6966,8 +9717,14 @@ impl MemberResumeRequestBody {
     }
     /// Sets `member`.
     #[must_use]
-    pub fn with_member(mut self, value: MemberResumeRequest) -> Self {
+    pub fn member(mut self, value: MemberResumeRequest) -> Self {
         self.member = Some(value);
+        self
+    }
+    /// Sets `member` when given `Some`, as [`member`](Self::member) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_member(mut self, value: Option<MemberResumeRequest>) -> Self {
+        self.member = value;
         self
     }
 }
@@ -6988,8 +9745,14 @@ impl MemberResumeRequest {
     }
     /// Sets `challenges`.
     #[must_use]
-    pub fn with_challenges(mut self, value: Vec<CredentialRequest>) -> Self {
+    pub fn challenges(mut self, value: Vec<CredentialRequest>) -> Self {
         self.challenges = Some(value);
+        self
+    }
+    /// Sets `challenges` when given `Some`, as [`challenges`](Self::challenges) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_challenges(mut self, value: Option<Vec<CredentialRequest>>) -> Self {
+        self.challenges = value;
         self
     }
 }
@@ -7010,8 +9773,14 @@ impl MemberStatusResponseBody {
     }
     /// Sets `member`.
     #[must_use]
-    pub fn with_member(mut self, value: MemberStatusResponse) -> Self {
+    pub fn member(mut self, value: MemberStatusResponse) -> Self {
         self.member = Some(value);
+        self
+    }
+    /// Sets `member` when given `Some`, as [`member`](Self::member) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_member(mut self, value: Option<MemberStatusResponse>) -> Self {
+        self.member = value;
         self
     }
 }
@@ -7104,120 +9873,183 @@ impl MemberStatusResponse {
             successfully_aggregated_at: None,
         }
     }
-    /// Sets `aggregated_at` to a value. [`with_aggregated_at_null`](Self::with_aggregated_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `aggregated_at` to a value. [`aggregated_at_null`](Self::aggregated_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_aggregated_at(mut self, value: impl Into<String>) -> Self {
+    pub fn aggregated_at(mut self, value: impl Into<String>) -> Self {
         self.aggregated_at = Some(Some(value.into()));
+        self
+    }
+    /// Sets `aggregated_at` when given `Some`, as [`aggregated_at`](Self::aggregated_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_aggregated_at(mut self, value: Option<String>) -> Self {
+        self.aggregated_at = value.map(Some);
         self
     }
     /// Sends `aggregated_at` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_aggregated_at_null(mut self) -> Self {
+    pub fn aggregated_at_null(mut self) -> Self {
         self.aggregated_at = Some(None);
         self
     }
     /// Sets `challenges`.
     #[must_use]
-    pub fn with_challenges(mut self, value: Vec<ChallengeResponse>) -> Self {
+    pub fn challenges(mut self, value: Vec<ChallengeResponse>) -> Self {
         self.challenges = Some(value);
         self
     }
-    /// Sets `connection_status` to a value. [`with_connection_status_null`](Self::with_connection_status_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `challenges` when given `Some`, as [`challenges`](Self::challenges) does; `None` leaves it out.
     #[must_use]
-    pub fn with_connection_status(
+    pub fn set_challenges(mut self, value: Option<Vec<ChallengeResponse>>) -> Self {
+        self.challenges = value;
+        self
+    }
+    /// Sets `connection_status` to a value. [`connection_status_null`](Self::connection_status_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn connection_status(
         mut self,
         value: MemberStatusResponseConnectionStatus,
     ) -> Self {
         self.connection_status = Some(Some(value));
         self
     }
+    /// Sets `connection_status` when given `Some`, as [`connection_status`](Self::connection_status) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_connection_status(
+        mut self,
+        value: Option<MemberStatusResponseConnectionStatus>,
+    ) -> Self {
+        self.connection_status = value.map(Some);
+        self
+    }
     /// Sends `connection_status` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_connection_status_null(mut self) -> Self {
+    pub fn connection_status_null(mut self) -> Self {
         self.connection_status = Some(None);
         self
     }
-    /// Sets `guid` to a value. [`with_guid_null`](Self::with_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `guid` to a value. [`guid_null`](Self::guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn guid(mut self, value: impl Into<String>) -> Self {
         self.guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `guid` when given `Some`, as [`guid`](Self::guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_guid(mut self, value: Option<String>) -> Self {
+        self.guid = value.map(Some);
         self
     }
     /// Sends `guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_guid_null(mut self) -> Self {
+    pub fn guid_null(mut self) -> Self {
         self.guid = Some(None);
         self
     }
-    /// Sets `has_processed_account_numbers` to a value. [`with_has_processed_account_numbers_null`](Self::with_has_processed_account_numbers_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `has_processed_account_numbers` to a value. [`has_processed_account_numbers_null`](Self::has_processed_account_numbers_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_has_processed_account_numbers(mut self, value: bool) -> Self {
+    pub fn has_processed_account_numbers(mut self, value: bool) -> Self {
         self.has_processed_account_numbers = Some(Some(value));
+        self
+    }
+    /// Sets `has_processed_account_numbers` when given `Some`, as [`has_processed_account_numbers`](Self::has_processed_account_numbers) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_has_processed_account_numbers(mut self, value: Option<bool>) -> Self {
+        self.has_processed_account_numbers = value.map(Some);
         self
     }
     /// Sends `has_processed_account_numbers` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_has_processed_account_numbers_null(mut self) -> Self {
+    pub fn has_processed_account_numbers_null(mut self) -> Self {
         self.has_processed_account_numbers = Some(None);
         self
     }
-    /// Sets `has_processed_accounts` to a value. [`with_has_processed_accounts_null`](Self::with_has_processed_accounts_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `has_processed_accounts` to a value. [`has_processed_accounts_null`](Self::has_processed_accounts_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_has_processed_accounts(mut self, value: bool) -> Self {
+    pub fn has_processed_accounts(mut self, value: bool) -> Self {
         self.has_processed_accounts = Some(Some(value));
+        self
+    }
+    /// Sets `has_processed_accounts` when given `Some`, as [`has_processed_accounts`](Self::has_processed_accounts) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_has_processed_accounts(mut self, value: Option<bool>) -> Self {
+        self.has_processed_accounts = value.map(Some);
         self
     }
     /// Sends `has_processed_accounts` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_has_processed_accounts_null(mut self) -> Self {
+    pub fn has_processed_accounts_null(mut self) -> Self {
         self.has_processed_accounts = Some(None);
         self
     }
-    /// Sets `has_processed_transactions` to a value. [`with_has_processed_transactions_null`](Self::with_has_processed_transactions_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `has_processed_transactions` to a value. [`has_processed_transactions_null`](Self::has_processed_transactions_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_has_processed_transactions(mut self, value: bool) -> Self {
+    pub fn has_processed_transactions(mut self, value: bool) -> Self {
         self.has_processed_transactions = Some(Some(value));
+        self
+    }
+    /// Sets `has_processed_transactions` when given `Some`, as [`has_processed_transactions`](Self::has_processed_transactions) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_has_processed_transactions(mut self, value: Option<bool>) -> Self {
+        self.has_processed_transactions = value.map(Some);
         self
     }
     /// Sends `has_processed_transactions` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_has_processed_transactions_null(mut self) -> Self {
+    pub fn has_processed_transactions_null(mut self) -> Self {
         self.has_processed_transactions = Some(None);
         self
     }
-    /// Sets `is_authenticated` to a value. [`with_is_authenticated_null`](Self::with_is_authenticated_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `is_authenticated` to a value. [`is_authenticated_null`](Self::is_authenticated_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_is_authenticated(mut self, value: bool) -> Self {
+    pub fn is_authenticated(mut self, value: bool) -> Self {
         self.is_authenticated = Some(Some(value));
+        self
+    }
+    /// Sets `is_authenticated` when given `Some`, as [`is_authenticated`](Self::is_authenticated) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_authenticated(mut self, value: Option<bool>) -> Self {
+        self.is_authenticated = value.map(Some);
         self
     }
     /// Sends `is_authenticated` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_is_authenticated_null(mut self) -> Self {
+    pub fn is_authenticated_null(mut self) -> Self {
         self.is_authenticated = Some(None);
         self
     }
-    /// Sets `is_being_aggregated` to a value. [`with_is_being_aggregated_null`](Self::with_is_being_aggregated_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `is_being_aggregated` to a value. [`is_being_aggregated_null`](Self::is_being_aggregated_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_is_being_aggregated(mut self, value: bool) -> Self {
+    pub fn is_being_aggregated(mut self, value: bool) -> Self {
         self.is_being_aggregated = Some(Some(value));
+        self
+    }
+    /// Sets `is_being_aggregated` when given `Some`, as [`is_being_aggregated`](Self::is_being_aggregated) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_being_aggregated(mut self, value: Option<bool>) -> Self {
+        self.is_being_aggregated = value.map(Some);
         self
     }
     /// Sends `is_being_aggregated` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_is_being_aggregated_null(mut self) -> Self {
+    pub fn is_being_aggregated_null(mut self) -> Self {
         self.is_being_aggregated = Some(None);
         self
     }
-    /// Sets `successfully_aggregated_at` to a value. [`with_successfully_aggregated_at_null`](Self::with_successfully_aggregated_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `successfully_aggregated_at` to a value. [`successfully_aggregated_at_null`](Self::successfully_aggregated_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_successfully_aggregated_at(mut self, value: impl Into<String>) -> Self {
+    pub fn successfully_aggregated_at(mut self, value: impl Into<String>) -> Self {
         self.successfully_aggregated_at = Some(Some(value.into()));
+        self
+    }
+    /// Sets `successfully_aggregated_at` when given `Some`, as [`successfully_aggregated_at`](Self::successfully_aggregated_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_successfully_aggregated_at(mut self, value: Option<String>) -> Self {
+        self.successfully_aggregated_at = value.map(Some);
         self
     }
     /// Sends `successfully_aggregated_at` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_successfully_aggregated_at_null(mut self) -> Self {
+    pub fn successfully_aggregated_at_null(mut self) -> Self {
         self.successfully_aggregated_at = Some(None);
         self
     }
@@ -7239,8 +10071,17 @@ impl MerchantLocationResponseBody {
     }
     /// Sets `merchant_location`.
     #[must_use]
-    pub fn with_merchant_location(mut self, value: MerchantLocationResponse) -> Self {
+    pub fn merchant_location(mut self, value: MerchantLocationResponse) -> Self {
         self.merchant_location = Some(value);
+        self
+    }
+    /// Sets `merchant_location` when given `Some`, as [`merchant_location`](Self::merchant_location) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_merchant_location(
+        mut self,
+        value: Option<MerchantLocationResponse>,
+    ) -> Self {
+        self.merchant_location = value;
         self
     }
 }
@@ -7353,147 +10194,219 @@ impl MerchantLocationResponse {
             updated_at: None,
         }
     }
-    /// Sets `city` to a value. [`with_city_null`](Self::with_city_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `city` to a value. [`city_null`](Self::city_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_city(mut self, value: impl Into<String>) -> Self {
+    pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(Some(value.into()));
+        self
+    }
+    /// Sets `city` when given `Some`, as [`city`](Self::city) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_city(mut self, value: Option<String>) -> Self {
+        self.city = value.map(Some);
         self
     }
     /// Sends `city` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_city_null(mut self) -> Self {
+    pub fn city_null(mut self) -> Self {
         self.city = Some(None);
         self
     }
-    /// Sets `country` to a value. [`with_country_null`](Self::with_country_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `country` to a value. [`country_null`](Self::country_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_country(mut self, value: impl Into<String>) -> Self {
+    pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(Some(value.into()));
+        self
+    }
+    /// Sets `country` when given `Some`, as [`country`](Self::country) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_country(mut self, value: Option<String>) -> Self {
+        self.country = value.map(Some);
         self
     }
     /// Sends `country` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_country_null(mut self) -> Self {
+    pub fn country_null(mut self) -> Self {
         self.country = Some(None);
         self
     }
-    /// Sets `created_at` to a value. [`with_created_at_null`](Self::with_created_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `created_at` to a value. [`created_at_null`](Self::created_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_created_at(mut self, value: impl Into<String>) -> Self {
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(Some(value.into()));
+        self
+    }
+    /// Sets `created_at` when given `Some`, as [`created_at`](Self::created_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.created_at = value.map(Some);
         self
     }
     /// Sends `created_at` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_created_at_null(mut self) -> Self {
+    pub fn created_at_null(mut self) -> Self {
         self.created_at = Some(None);
         self
     }
-    /// Sets `guid` to a value. [`with_guid_null`](Self::with_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `guid` to a value. [`guid_null`](Self::guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn guid(mut self, value: impl Into<String>) -> Self {
         self.guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `guid` when given `Some`, as [`guid`](Self::guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_guid(mut self, value: Option<String>) -> Self {
+        self.guid = value.map(Some);
         self
     }
     /// Sends `guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_guid_null(mut self) -> Self {
+    pub fn guid_null(mut self) -> Self {
         self.guid = Some(None);
         self
     }
-    /// Sets `latitude` to a value. [`with_latitude_null`](Self::with_latitude_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `latitude` to a value. [`latitude_null`](Self::latitude_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_latitude(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn latitude(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.latitude = Some(Some(value));
+        self
+    }
+    /// Sets `latitude` when given `Some`, as [`latitude`](Self::latitude) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_latitude(mut self, value: Option<::linkspec_runtime::Decimal>) -> Self {
+        self.latitude = value.map(Some);
         self
     }
     /// Sends `latitude` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_latitude_null(mut self) -> Self {
+    pub fn latitude_null(mut self) -> Self {
         self.latitude = Some(None);
         self
     }
-    /// Sets `longitude` to a value. [`with_longitude_null`](Self::with_longitude_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `longitude` to a value. [`longitude_null`](Self::longitude_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_longitude(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn longitude(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.longitude = Some(Some(value));
+        self
+    }
+    /// Sets `longitude` when given `Some`, as [`longitude`](Self::longitude) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_longitude(mut self, value: Option<::linkspec_runtime::Decimal>) -> Self {
+        self.longitude = value.map(Some);
         self
     }
     /// Sends `longitude` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_longitude_null(mut self) -> Self {
+    pub fn longitude_null(mut self) -> Self {
         self.longitude = Some(None);
         self
     }
-    /// Sets `merchant_guid` to a value. [`with_merchant_guid_null`](Self::with_merchant_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `merchant_guid` to a value. [`merchant_guid_null`](Self::merchant_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_merchant_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn merchant_guid(mut self, value: impl Into<String>) -> Self {
         self.merchant_guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `merchant_guid` when given `Some`, as [`merchant_guid`](Self::merchant_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_merchant_guid(mut self, value: Option<String>) -> Self {
+        self.merchant_guid = value.map(Some);
         self
     }
     /// Sends `merchant_guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_merchant_guid_null(mut self) -> Self {
+    pub fn merchant_guid_null(mut self) -> Self {
         self.merchant_guid = Some(None);
         self
     }
-    /// Sets `phone_number` to a value. [`with_phone_number_null`](Self::with_phone_number_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `phone_number` to a value. [`phone_number_null`](Self::phone_number_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_phone_number(mut self, value: impl Into<String>) -> Self {
+    pub fn phone_number(mut self, value: impl Into<String>) -> Self {
         self.phone_number = Some(Some(value.into()));
+        self
+    }
+    /// Sets `phone_number` when given `Some`, as [`phone_number`](Self::phone_number) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_phone_number(mut self, value: Option<String>) -> Self {
+        self.phone_number = value.map(Some);
         self
     }
     /// Sends `phone_number` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_phone_number_null(mut self) -> Self {
+    pub fn phone_number_null(mut self) -> Self {
         self.phone_number = Some(None);
         self
     }
-    /// Sets `postal_code` to a value. [`with_postal_code_null`](Self::with_postal_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `postal_code` to a value. [`postal_code_null`](Self::postal_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_postal_code(mut self, value: impl Into<String>) -> Self {
+    pub fn postal_code(mut self, value: impl Into<String>) -> Self {
         self.postal_code = Some(Some(value.into()));
+        self
+    }
+    /// Sets `postal_code` when given `Some`, as [`postal_code`](Self::postal_code) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_postal_code(mut self, value: Option<String>) -> Self {
+        self.postal_code = value.map(Some);
         self
     }
     /// Sends `postal_code` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_postal_code_null(mut self) -> Self {
+    pub fn postal_code_null(mut self) -> Self {
         self.postal_code = Some(None);
         self
     }
-    /// Sets `state` to a value. [`with_state_null`](Self::with_state_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `state` to a value. [`state_null`](Self::state_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_state(mut self, value: impl Into<String>) -> Self {
+    pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(Some(value.into()));
+        self
+    }
+    /// Sets `state` when given `Some`, as [`state`](Self::state) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_state(mut self, value: Option<String>) -> Self {
+        self.state = value.map(Some);
         self
     }
     /// Sends `state` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_state_null(mut self) -> Self {
+    pub fn state_null(mut self) -> Self {
         self.state = Some(None);
         self
     }
-    /// Sets `street_address` to a value. [`with_street_address_null`](Self::with_street_address_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `street_address` to a value. [`street_address_null`](Self::street_address_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_street_address(mut self, value: impl Into<String>) -> Self {
+    pub fn street_address(mut self, value: impl Into<String>) -> Self {
         self.street_address = Some(Some(value.into()));
+        self
+    }
+    /// Sets `street_address` when given `Some`, as [`street_address`](Self::street_address) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_street_address(mut self, value: Option<String>) -> Self {
+        self.street_address = value.map(Some);
         self
     }
     /// Sends `street_address` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_street_address_null(mut self) -> Self {
+    pub fn street_address_null(mut self) -> Self {
         self.street_address = Some(None);
         self
     }
-    /// Sets `updated_at` to a value. [`with_updated_at_null`](Self::with_updated_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `updated_at` to a value. [`updated_at_null`](Self::updated_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_updated_at(mut self, value: impl Into<String>) -> Self {
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.updated_at = Some(Some(value.into()));
+        self
+    }
+    /// Sets `updated_at` when given `Some`, as [`updated_at`](Self::updated_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_updated_at(mut self, value: Option<String>) -> Self {
+        self.updated_at = value.map(Some);
         self
     }
     /// Sends `updated_at` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_updated_at_null(mut self) -> Self {
+    pub fn updated_at_null(mut self) -> Self {
         self.updated_at = Some(None);
         self
     }
@@ -7515,8 +10428,14 @@ impl MerchantResponseBody {
     }
     /// Sets `merchant`.
     #[must_use]
-    pub fn with_merchant(mut self, value: MerchantResponse) -> Self {
+    pub fn merchant(mut self, value: MerchantResponse) -> Self {
         self.merchant = Some(value);
+        self
+    }
+    /// Sets `merchant` when given `Some`, as [`merchant`](Self::merchant) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_merchant(mut self, value: Option<MerchantResponse>) -> Self {
+        self.merchant = value;
         self
     }
 }
@@ -7543,14 +10462,29 @@ impl MicrodepositsResponseBody {
     }
     /// Sets `micro_deposits`.
     #[must_use]
-    pub fn with_micro_deposits(mut self, value: Vec<MicrodepositResponse>) -> Self {
+    pub fn micro_deposits(mut self, value: Vec<MicrodepositResponse>) -> Self {
         self.micro_deposits = Some(value);
+        self
+    }
+    /// Sets `micro_deposits` when given `Some`, as [`micro_deposits`](Self::micro_deposits) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_micro_deposits(
+        mut self,
+        value: Option<Vec<MicrodepositResponse>>,
+    ) -> Self {
+        self.micro_deposits = value;
         self
     }
     /// Sets `pagination`.
     #[must_use]
-    pub fn with_pagination(mut self, value: PaginationResponse) -> Self {
+    pub fn pagination(mut self, value: PaginationResponse) -> Self {
         self.pagination = Some(value);
+        self
+    }
+    /// Sets `pagination` when given `Some`, as [`pagination`](Self::pagination) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_pagination(mut self, value: Option<PaginationResponse>) -> Self {
+        self.pagination = value;
         self
     }
 }
@@ -7603,57 +10537,99 @@ impl MicrodepositResponse {
             verified_at: None,
         }
     }
-    /// Sets `error_message` to a value. [`with_error_message_null`](Self::with_error_message_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `error_message` to a value. [`error_message_null`](Self::error_message_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_error_message(mut self, value: impl Into<String>) -> Self {
+    pub fn error_message(mut self, value: impl Into<String>) -> Self {
         self.error_message = Some(Some(value.into()));
+        self
+    }
+    /// Sets `error_message` when given `Some`, as [`error_message`](Self::error_message) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_error_message(mut self, value: Option<String>) -> Self {
+        self.error_message = value.map(Some);
         self
     }
     /// Sends `error_message` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_error_message_null(mut self) -> Self {
+    pub fn error_message_null(mut self) -> Self {
         self.error_message = Some(None);
         self
     }
     /// Sets `guid`.
     #[must_use]
-    pub fn with_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn guid(mut self, value: impl Into<String>) -> Self {
         self.guid = Some(value.into());
+        self
+    }
+    /// Sets `guid` when given `Some`, as [`guid`](Self::guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_guid(mut self, value: Option<String>) -> Self {
+        self.guid = value;
         self
     }
     /// Sets `institution_code`.
     #[must_use]
-    pub fn with_institution_code(mut self, value: impl Into<String>) -> Self {
+    pub fn institution_code(mut self, value: impl Into<String>) -> Self {
         self.institution_code = Some(value.into());
+        self
+    }
+    /// Sets `institution_code` when given `Some`, as [`institution_code`](Self::institution_code) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_institution_code(mut self, value: Option<String>) -> Self {
+        self.institution_code = value;
         self
     }
     /// Sets `institution_name`.
     #[must_use]
-    pub fn with_institution_name(mut self, value: impl Into<String>) -> Self {
+    pub fn institution_name(mut self, value: impl Into<String>) -> Self {
         self.institution_name = Some(value.into());
+        self
+    }
+    /// Sets `institution_name` when given `Some`, as [`institution_name`](Self::institution_name) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_institution_name(mut self, value: Option<String>) -> Self {
+        self.institution_name = value;
         self
     }
     /// Sets `status`.
     #[must_use]
-    pub fn with_status(mut self, value: impl Into<String>) -> Self {
+    pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
+        self
+    }
+    /// Sets `status` when given `Some`, as [`status`](Self::status) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.status = value;
         self
     }
     /// Sets `updated_at`.
     #[must_use]
-    pub fn with_updated_at(mut self, value: impl Into<String>) -> Self {
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.updated_at = Some(value.into());
         self
     }
-    /// Sets `verified_at` to a value. [`with_verified_at_null`](Self::with_verified_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `updated_at` when given `Some`, as [`updated_at`](Self::updated_at) does; `None` leaves it out.
     #[must_use]
-    pub fn with_verified_at(mut self, value: impl Into<String>) -> Self {
+    pub fn set_updated_at(mut self, value: Option<String>) -> Self {
+        self.updated_at = value;
+        self
+    }
+    /// Sets `verified_at` to a value. [`verified_at_null`](Self::verified_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn verified_at(mut self, value: impl Into<String>) -> Self {
         self.verified_at = Some(Some(value.into()));
+        self
+    }
+    /// Sets `verified_at` when given `Some`, as [`verified_at`](Self::verified_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_verified_at(mut self, value: Option<String>) -> Self {
+        self.verified_at = value.map(Some);
         self
     }
     /// Sends `verified_at` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_verified_at_null(mut self) -> Self {
+    pub fn verified_at_null(mut self) -> Self {
         self.verified_at = Some(None);
         self
     }
@@ -7675,8 +10651,14 @@ impl MicrodepositRequestBody {
     }
     /// Sets `micro_deposit`.
     #[must_use]
-    pub fn with_micro_deposit(mut self, value: MicrodepositElements) -> Self {
+    pub fn micro_deposit(mut self, value: MicrodepositElements) -> Self {
         self.micro_deposit = Some(value);
+        self
+    }
+    /// Sets `micro_deposit` when given `Some`, as [`micro_deposit`](Self::micro_deposit) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_micro_deposit(mut self, value: Option<MicrodepositElements>) -> Self {
+        self.micro_deposit = value;
         self
     }
 }
@@ -7724,26 +10706,50 @@ impl MicrodepositElements {
     }
     /// Sets `account_name`.
     #[must_use]
-    pub fn with_account_name(mut self, value: impl Into<String>) -> Self {
+    pub fn account_name(mut self, value: impl Into<String>) -> Self {
         self.account_name = Some(value.into());
+        self
+    }
+    /// Sets `account_name` when given `Some`, as [`account_name`](Self::account_name) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_account_name(mut self, value: Option<String>) -> Self {
+        self.account_name = value;
         self
     }
     /// Sets `email`.
     #[must_use]
-    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+    pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
+        self
+    }
+    /// Sets `email` when given `Some`, as [`email`](Self::email) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_email(mut self, value: Option<String>) -> Self {
+        self.email = value;
         self
     }
     /// Sets `first_name`.
     #[must_use]
-    pub fn with_first_name(mut self, value: impl Into<String>) -> Self {
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
+        self
+    }
+    /// Sets `first_name` when given `Some`, as [`first_name`](Self::first_name) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_first_name(mut self, value: Option<String>) -> Self {
+        self.first_name = value;
         self
     }
     /// Sets `last_name`.
     #[must_use]
-    pub fn with_last_name(mut self, value: impl Into<String>) -> Self {
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
+        self
+    }
+    /// Sets `last_name` when given `Some`, as [`last_name`](Self::last_name) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_last_name(mut self, value: Option<String>) -> Self {
+        self.last_name = value;
         self
     }
 }
@@ -7778,11 +10784,20 @@ impl MicrodepositResponseBody {
     }
     /// Sets `micro_deposit`.
     #[must_use]
-    pub fn with_micro_deposit(
+    pub fn micro_deposit(
         mut self,
         value: Vec<MicrodepositResponseBodyMicroDepositItem>,
     ) -> Self {
         self.micro_deposit = Some(value);
+        self
+    }
+    /// Sets `micro_deposit` when given `Some`, as [`micro_deposit`](Self::micro_deposit) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_micro_deposit(
+        mut self,
+        value: Option<Vec<MicrodepositResponseBodyMicroDepositItem>>,
+    ) -> Self {
+        self.micro_deposit = value;
         self
     }
 }
@@ -7866,79 +10881,145 @@ impl MicrodepositResponseBodyMicroDepositItem {
     }
     /// Sets `account_name`.
     #[must_use]
-    pub fn with_account_name(mut self, value: impl Into<String>) -> Self {
+    pub fn account_name(mut self, value: impl Into<String>) -> Self {
         self.account_name = Some(value.into());
+        self
+    }
+    /// Sets `account_name` when given `Some`, as [`account_name`](Self::account_name) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_account_name(mut self, value: Option<String>) -> Self {
+        self.account_name = value;
         self
     }
     /// Sets `email`.
     #[must_use]
-    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+    pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
+        self
+    }
+    /// Sets `email` when given `Some`, as [`email`](Self::email) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_email(mut self, value: Option<String>) -> Self {
+        self.email = value;
         self
     }
     /// Sets `first_name`.
     #[must_use]
-    pub fn with_first_name(mut self, value: impl Into<String>) -> Self {
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
+        self
+    }
+    /// Sets `first_name` when given `Some`, as [`first_name`](Self::first_name) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_first_name(mut self, value: Option<String>) -> Self {
+        self.first_name = value;
         self
     }
     /// Sets `last_name`.
     #[must_use]
-    pub fn with_last_name(mut self, value: impl Into<String>) -> Self {
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `error_message` to a value. [`with_error_message_null`](Self::with_error_message_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `last_name` when given `Some`, as [`last_name`](Self::last_name) does; `None` leaves it out.
     #[must_use]
-    pub fn with_error_message(mut self, value: impl Into<String>) -> Self {
+    pub fn set_last_name(mut self, value: Option<String>) -> Self {
+        self.last_name = value;
+        self
+    }
+    /// Sets `error_message` to a value. [`error_message_null`](Self::error_message_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn error_message(mut self, value: impl Into<String>) -> Self {
         self.error_message = Some(Some(value.into()));
+        self
+    }
+    /// Sets `error_message` when given `Some`, as [`error_message`](Self::error_message) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_error_message(mut self, value: Option<String>) -> Self {
+        self.error_message = value.map(Some);
         self
     }
     /// Sends `error_message` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_error_message_null(mut self) -> Self {
+    pub fn error_message_null(mut self) -> Self {
         self.error_message = Some(None);
         self
     }
     /// Sets `guid`.
     #[must_use]
-    pub fn with_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn guid(mut self, value: impl Into<String>) -> Self {
         self.guid = Some(value.into());
+        self
+    }
+    /// Sets `guid` when given `Some`, as [`guid`](Self::guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_guid(mut self, value: Option<String>) -> Self {
+        self.guid = value;
         self
     }
     /// Sets `institution_code`.
     #[must_use]
-    pub fn with_institution_code(mut self, value: impl Into<String>) -> Self {
+    pub fn institution_code(mut self, value: impl Into<String>) -> Self {
         self.institution_code = Some(value.into());
+        self
+    }
+    /// Sets `institution_code` when given `Some`, as [`institution_code`](Self::institution_code) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_institution_code(mut self, value: Option<String>) -> Self {
+        self.institution_code = value;
         self
     }
     /// Sets `institution_name`.
     #[must_use]
-    pub fn with_institution_name(mut self, value: impl Into<String>) -> Self {
+    pub fn institution_name(mut self, value: impl Into<String>) -> Self {
         self.institution_name = Some(value.into());
+        self
+    }
+    /// Sets `institution_name` when given `Some`, as [`institution_name`](Self::institution_name) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_institution_name(mut self, value: Option<String>) -> Self {
+        self.institution_name = value;
         self
     }
     /// Sets `status`.
     #[must_use]
-    pub fn with_status(mut self, value: impl Into<String>) -> Self {
+    pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
+        self
+    }
+    /// Sets `status` when given `Some`, as [`status`](Self::status) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.status = value;
         self
     }
     /// Sets `updated_at`.
     #[must_use]
-    pub fn with_updated_at(mut self, value: impl Into<String>) -> Self {
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.updated_at = Some(value.into());
         self
     }
-    /// Sets `verified_at` to a value. [`with_verified_at_null`](Self::with_verified_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `updated_at` when given `Some`, as [`updated_at`](Self::updated_at) does; `None` leaves it out.
     #[must_use]
-    pub fn with_verified_at(mut self, value: impl Into<String>) -> Self {
+    pub fn set_updated_at(mut self, value: Option<String>) -> Self {
+        self.updated_at = value;
+        self
+    }
+    /// Sets `verified_at` to a value. [`verified_at_null`](Self::verified_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn verified_at(mut self, value: impl Into<String>) -> Self {
         self.verified_at = Some(Some(value.into()));
+        self
+    }
+    /// Sets `verified_at` when given `Some`, as [`verified_at`](Self::verified_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_verified_at(mut self, value: Option<String>) -> Self {
+        self.verified_at = value.map(Some);
         self
     }
     /// Sends `verified_at` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_verified_at_null(mut self) -> Self {
+    pub fn verified_at_null(mut self) -> Self {
         self.verified_at = Some(None);
         self
     }
@@ -7981,8 +11062,17 @@ impl MicrodepositVerifyRequestBody {
     }
     /// Sets `micro_deposit`.
     #[must_use]
-    pub fn with_micro_deposit(mut self, value: MicrodepositVerifyRequest) -> Self {
+    pub fn micro_deposit(mut self, value: MicrodepositVerifyRequest) -> Self {
         self.micro_deposit = Some(value);
+        self
+    }
+    /// Sets `micro_deposit` when given `Some`, as [`micro_deposit`](Self::micro_deposit) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_micro_deposit(
+        mut self,
+        value: Option<MicrodepositVerifyRequest>,
+    ) -> Self {
+        self.micro_deposit = value;
         self
     }
 }
@@ -8009,14 +11099,32 @@ impl MicrodepositVerifyRequest {
     }
     /// Sets `deposit_amount_1`.
     #[must_use]
-    pub fn with_deposit_amount_1(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn deposit_amount_1(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.deposit_amount_1 = Some(value);
+        self
+    }
+    /// Sets `deposit_amount_1` when given `Some`, as [`deposit_amount_1`](Self::deposit_amount_1) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_deposit_amount_1(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.deposit_amount_1 = value;
         self
     }
     /// Sets `deposit_amount_2`.
     #[must_use]
-    pub fn with_deposit_amount_2(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn deposit_amount_2(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.deposit_amount_2 = Some(value);
+        self
+    }
+    /// Sets `deposit_amount_2` when given `Some`, as [`deposit_amount_2`](Self::deposit_amount_2) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_deposit_amount_2(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.deposit_amount_2 = value;
         self
     }
 }
@@ -8039,11 +11147,17 @@ impl MonthlyCashFlowResponseBody {
     }
     /// Sets `monthly_cash_flow_profile`.
     #[must_use]
-    pub fn with_monthly_cash_flow_profile(
-        mut self,
-        value: MonthlyCashFlowResponse,
-    ) -> Self {
+    pub fn monthly_cash_flow_profile(mut self, value: MonthlyCashFlowResponse) -> Self {
         self.monthly_cash_flow_profile = Some(value);
+        self
+    }
+    /// Sets `monthly_cash_flow_profile` when given `Some`, as [`monthly_cash_flow_profile`](Self::monthly_cash_flow_profile) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_monthly_cash_flow_profile(
+        mut self,
+        value: Option<MonthlyCashFlowResponse>,
+    ) -> Self {
+        self.monthly_cash_flow_profile = value;
         self
     }
 }
@@ -8094,56 +11208,107 @@ impl MonthlyCashFlowResponse {
     }
     /// Sets `guid`.
     #[must_use]
-    pub fn with_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn guid(mut self, value: impl Into<String>) -> Self {
         self.guid = Some(value.into());
+        self
+    }
+    /// Sets `guid` when given `Some`, as [`guid`](Self::guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_guid(mut self, value: Option<String>) -> Self {
+        self.guid = value;
         self
     }
     /// Sets `user_guid`.
     #[must_use]
-    pub fn with_user_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn user_guid(mut self, value: impl Into<String>) -> Self {
         self.user_guid = Some(value.into());
+        self
+    }
+    /// Sets `user_guid` when given `Some`, as [`user_guid`](Self::user_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_user_guid(mut self, value: Option<String>) -> Self {
+        self.user_guid = value;
         self
     }
     /// Sets `budgeted_income`.
     #[must_use]
-    pub fn with_budgeted_income(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn budgeted_income(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.budgeted_income = Some(value);
+        self
+    }
+    /// Sets `budgeted_income` when given `Some`, as [`budgeted_income`](Self::budgeted_income) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_budgeted_income(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.budgeted_income = value;
         self
     }
     /// Sets `budgeted_expenses`.
     #[must_use]
-    pub fn with_budgeted_expenses(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn budgeted_expenses(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.budgeted_expenses = Some(value);
+        self
+    }
+    /// Sets `budgeted_expenses` when given `Some`, as [`budgeted_expenses`](Self::budgeted_expenses) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_budgeted_expenses(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.budgeted_expenses = value;
         self
     }
     /// Sets `goals_contribution`.
     #[must_use]
-    pub fn with_goals_contribution(
-        mut self,
-        value: ::linkspec_runtime::Decimal,
-    ) -> Self {
+    pub fn goals_contribution(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.goals_contribution = Some(value);
         self
     }
-    /// Sets `estimated_goals_contribution` to a value. [`with_estimated_goals_contribution_null`](Self::with_estimated_goals_contribution_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `goals_contribution` when given `Some`, as [`goals_contribution`](Self::goals_contribution) does; `None` leaves it out.
     #[must_use]
-    pub fn with_estimated_goals_contribution(
+    pub fn set_goals_contribution(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.goals_contribution = value;
+        self
+    }
+    /// Sets `estimated_goals_contribution` to a value. [`estimated_goals_contribution_null`](Self::estimated_goals_contribution_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn estimated_goals_contribution(
         mut self,
         value: ::linkspec_runtime::Decimal,
     ) -> Self {
         self.estimated_goals_contribution = Some(Some(value));
         self
     }
+    /// Sets `estimated_goals_contribution` when given `Some`, as [`estimated_goals_contribution`](Self::estimated_goals_contribution) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_estimated_goals_contribution(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.estimated_goals_contribution = value.map(Some);
+        self
+    }
     /// Sends `estimated_goals_contribution` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_estimated_goals_contribution_null(mut self) -> Self {
+    pub fn estimated_goals_contribution_null(mut self) -> Self {
         self.estimated_goals_contribution = Some(None);
         self
     }
     /// Sets `uses_estimated_goals_contribution`.
     #[must_use]
-    pub fn with_uses_estimated_goals_contribution(mut self, value: bool) -> Self {
+    pub fn uses_estimated_goals_contribution(mut self, value: bool) -> Self {
         self.uses_estimated_goals_contribution = Some(value);
+        self
+    }
+    /// Sets `uses_estimated_goals_contribution` when given `Some`, as [`uses_estimated_goals_contribution`](Self::uses_estimated_goals_contribution) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_uses_estimated_goals_contribution(mut self, value: Option<bool>) -> Self {
+        self.uses_estimated_goals_contribution = value;
         self
     }
 }
@@ -8166,11 +11331,20 @@ impl MonthlyCashFlowProfileRequestBody {
     }
     /// Sets `monthly_cash_flow_profile`.
     #[must_use]
-    pub fn with_monthly_cash_flow_profile(
+    pub fn monthly_cash_flow_profile(
         mut self,
         value: MonthlyCashFlowProfileRequest,
     ) -> Self {
         self.monthly_cash_flow_profile = Some(value);
+        self
+    }
+    /// Sets `monthly_cash_flow_profile` when given `Some`, as [`monthly_cash_flow_profile`](Self::monthly_cash_flow_profile) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_monthly_cash_flow_profile(
+        mut self,
+        value: Option<MonthlyCashFlowProfileRequest>,
+    ) -> Self {
+        self.monthly_cash_flow_profile = value;
         self
     }
 }
@@ -8197,17 +11371,29 @@ impl MonthlyCashFlowProfileRequest {
     }
     /// Sets `goals_contribution`.
     #[must_use]
-    pub fn with_goals_contribution(
-        mut self,
-        value: ::linkspec_runtime::Decimal,
-    ) -> Self {
+    pub fn goals_contribution(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.goals_contribution = Some(value);
+        self
+    }
+    /// Sets `goals_contribution` when given `Some`, as [`goals_contribution`](Self::goals_contribution) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_goals_contribution(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.goals_contribution = value;
         self
     }
     /// Sets `uses_estimated_goals_contribution`.
     #[must_use]
-    pub fn with_uses_estimated_goals_contribution(mut self, value: bool) -> Self {
+    pub fn uses_estimated_goals_contribution(mut self, value: bool) -> Self {
         self.uses_estimated_goals_contribution = Some(value);
+        self
+    }
+    /// Sets `uses_estimated_goals_contribution` when given `Some`, as [`uses_estimated_goals_contribution`](Self::uses_estimated_goals_contribution) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_uses_estimated_goals_contribution(mut self, value: Option<bool>) -> Self {
+        self.uses_estimated_goals_contribution = value;
         self
     }
 }
@@ -8239,20 +11425,38 @@ impl MxPlatformError {
     }
     /// Sets `error`.
     #[must_use]
-    pub fn with_error(mut self, value: MxPlatformErrorDetail) -> Self {
+    pub fn error(mut self, value: MxPlatformErrorDetail) -> Self {
         self.error = Some(value);
+        self
+    }
+    /// Sets `error` when given `Some`, as [`error`](Self::error) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_error(mut self, value: Option<MxPlatformErrorDetail>) -> Self {
+        self.error = value;
         self
     }
     /// Sets `code`.
     #[must_use]
-    pub fn with_code(mut self, value: impl Into<String>) -> Self {
+    pub fn code(mut self, value: impl Into<String>) -> Self {
         self.code = Some(value.into());
+        self
+    }
+    /// Sets `code` when given `Some`, as [`code`](Self::code) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_code(mut self, value: Option<String>) -> Self {
+        self.code = value;
         self
     }
     /// Sets `message`.
     #[must_use]
-    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+    pub fn message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
+        self
+    }
+    /// Sets `message` when given `Some`, as [`message`](Self::message) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_message(mut self, value: Option<String>) -> Self {
+        self.message = value;
         self
     }
 }
@@ -8279,14 +11483,26 @@ impl MxPlatformErrorDetail {
     }
     /// Sets `message`.
     #[must_use]
-    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+    pub fn message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
+        self
+    }
+    /// Sets `message` when given `Some`, as [`message`](Self::message) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_message(mut self, value: Option<String>) -> Self {
+        self.message = value;
         self
     }
     /// Sets `status`.
     #[must_use]
-    pub fn with_status(mut self, value: impl Into<String>) -> Self {
+    pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
+        self
+    }
+    /// Sets `status` when given `Some`, as [`status`](Self::status) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.status = value;
         self
     }
 }
@@ -8307,8 +11523,14 @@ impl NotificationRequestBody {
     }
     /// Sets `notification`.
     #[must_use]
-    pub fn with_notification(mut self, value: NotificationRequest) -> Self {
+    pub fn notification(mut self, value: NotificationRequest) -> Self {
         self.notification = Some(value);
+        self
+    }
+    /// Sets `notification` when given `Some`, as [`notification`](Self::notification) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_notification(mut self, value: Option<NotificationRequest>) -> Self {
+        self.notification = value;
         self
     }
 }
@@ -8349,8 +11571,14 @@ impl NotificationResponseBody {
     }
     /// Sets `notification`.
     #[must_use]
-    pub fn with_notification(mut self, value: NotificationResponse) -> Self {
+    pub fn notification(mut self, value: NotificationResponse) -> Self {
         self.notification = Some(value);
+        self
+    }
+    /// Sets `notification` when given `Some`, as [`notification`](Self::notification) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_notification(mut self, value: Option<NotificationResponse>) -> Self {
+        self.notification = value;
         self
     }
 }
@@ -8419,82 +11647,154 @@ impl NotificationResponse {
             threshold: None,
         }
     }
-    /// Sets `channel` to a value. [`with_channel_null`](Self::with_channel_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `channel` to a value. [`channel_null`](Self::channel_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_channel(mut self, value: NotificationResponseChannel) -> Self {
+    pub fn channel(mut self, value: NotificationResponseChannel) -> Self {
         self.channel = Some(Some(value));
+        self
+    }
+    /// Sets `channel` when given `Some`, as [`channel`](Self::channel) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_channel(mut self, value: Option<NotificationResponseChannel>) -> Self {
+        self.channel = value.map(Some);
         self
     }
     /// Sends `channel` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_channel_null(mut self) -> Self {
+    pub fn channel_null(mut self) -> Self {
         self.channel = Some(None);
         self
     }
     /// Sets `content`.
     #[must_use]
-    pub fn with_content(mut self, value: impl Into<String>) -> Self {
+    pub fn content(mut self, value: impl Into<String>) -> Self {
         self.content = Some(value.into());
+        self
+    }
+    /// Sets `content` when given `Some`, as [`content`](Self::content) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_content(mut self, value: Option<String>) -> Self {
+        self.content = value;
         self
     }
     /// Sets `created_at`.
     #[must_use]
-    pub fn with_created_at(mut self, value: impl Into<String>) -> Self {
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `created_at` when given `Some`, as [`created_at`](Self::created_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.created_at = value;
         self
     }
     /// Sets `deep_link_guid`.
     #[must_use]
-    pub fn with_deep_link_guid(mut self, value: ::serde_json::Value) -> Self {
+    pub fn deep_link_guid(mut self, value: ::serde_json::Value) -> Self {
         self.deep_link_guid = Some(value);
+        self
+    }
+    /// Sets `deep_link_guid` when given `Some`, as [`deep_link_guid`](Self::deep_link_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_deep_link_guid(mut self, value: Option<::serde_json::Value>) -> Self {
+        self.deep_link_guid = value;
         self
     }
     /// Sets `delivered_at`.
     #[must_use]
-    pub fn with_delivered_at(mut self, value: ::serde_json::Value) -> Self {
+    pub fn delivered_at(mut self, value: ::serde_json::Value) -> Self {
         self.delivered_at = Some(value);
+        self
+    }
+    /// Sets `delivered_at` when given `Some`, as [`delivered_at`](Self::delivered_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_delivered_at(mut self, value: Option<::serde_json::Value>) -> Self {
+        self.delivered_at = value;
         self
     }
     /// Sets `entity_guid`.
     #[must_use]
-    pub fn with_entity_guid(mut self, value: ::serde_json::Value) -> Self {
+    pub fn entity_guid(mut self, value: ::serde_json::Value) -> Self {
         self.entity_guid = Some(value);
+        self
+    }
+    /// Sets `entity_guid` when given `Some`, as [`entity_guid`](Self::entity_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_entity_guid(mut self, value: Option<::serde_json::Value>) -> Self {
+        self.entity_guid = value;
         self
     }
     /// Sets `guid`.
     #[must_use]
-    pub fn with_guid(mut self, value: ::serde_json::Value) -> Self {
+    pub fn guid(mut self, value: ::serde_json::Value) -> Self {
         self.guid = Some(value);
+        self
+    }
+    /// Sets `guid` when given `Some`, as [`guid`](Self::guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_guid(mut self, value: Option<::serde_json::Value>) -> Self {
+        self.guid = value;
         self
     }
     /// Sets `has_been_delivered`.
     #[must_use]
-    pub fn with_has_been_delivered(mut self, value: ::serde_json::Value) -> Self {
+    pub fn has_been_delivered(mut self, value: ::serde_json::Value) -> Self {
         self.has_been_delivered = Some(value);
+        self
+    }
+    /// Sets `has_been_delivered` when given `Some`, as [`has_been_delivered`](Self::has_been_delivered) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_has_been_delivered(mut self, value: Option<::serde_json::Value>) -> Self {
+        self.has_been_delivered = value;
         self
     }
     /// Sets `has_been_viewed`.
     #[must_use]
-    pub fn with_has_been_viewed(mut self, value: ::serde_json::Value) -> Self {
+    pub fn has_been_viewed(mut self, value: ::serde_json::Value) -> Self {
         self.has_been_viewed = Some(value);
+        self
+    }
+    /// Sets `has_been_viewed` when given `Some`, as [`has_been_viewed`](Self::has_been_viewed) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_has_been_viewed(mut self, value: Option<::serde_json::Value>) -> Self {
+        self.has_been_viewed = value;
         self
     }
     /// Sets `notification_type`.
     #[must_use]
-    pub fn with_notification_type(mut self, value: ::serde_json::Value) -> Self {
+    pub fn notification_type(mut self, value: ::serde_json::Value) -> Self {
         self.notification_type = Some(value);
+        self
+    }
+    /// Sets `notification_type` when given `Some`, as [`notification_type`](Self::notification_type) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_notification_type(mut self, value: Option<::serde_json::Value>) -> Self {
+        self.notification_type = value;
         self
     }
     /// Sets `subject`.
     #[must_use]
-    pub fn with_subject(mut self, value: ::serde_json::Value) -> Self {
+    pub fn subject(mut self, value: ::serde_json::Value) -> Self {
         self.subject = Some(value);
+        self
+    }
+    /// Sets `subject` when given `Some`, as [`subject`](Self::subject) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_subject(mut self, value: Option<::serde_json::Value>) -> Self {
+        self.subject = value;
         self
     }
     /// Sets `threshold`.
     #[must_use]
-    pub fn with_threshold(mut self, value: ::serde_json::Value) -> Self {
+    pub fn threshold(mut self, value: ::serde_json::Value) -> Self {
         self.threshold = Some(value);
+        self
+    }
+    /// Sets `threshold` when given `Some`, as [`threshold`](Self::threshold) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_threshold(mut self, value: Option<::serde_json::Value>) -> Self {
+        self.threshold = value;
         self
     }
 }
@@ -8515,8 +11815,17 @@ impl NotificationsResponseBody {
     }
     /// Sets `notifications`.
     #[must_use]
-    pub fn with_notifications(mut self, value: Vec<NotificationResponse>) -> Self {
+    pub fn notifications(mut self, value: Vec<NotificationResponse>) -> Self {
         self.notifications = Some(value);
+        self
+    }
+    /// Sets `notifications` when given `Some`, as [`notifications`](Self::notifications) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_notifications(
+        mut self,
+        value: Option<Vec<NotificationResponse>>,
+    ) -> Self {
+        self.notifications = value;
         self
     }
 }
@@ -8537,8 +11846,17 @@ impl AuthorizationCodeRequestBody {
     }
     /// Sets `authorization_code`.
     #[must_use]
-    pub fn with_authorization_code(mut self, value: AuthorizationCodeRequest) -> Self {
+    pub fn authorization_code(mut self, value: AuthorizationCodeRequest) -> Self {
         self.authorization_code = Some(value);
+        self
+    }
+    /// Sets `authorization_code` when given `Some`, as [`authorization_code`](Self::authorization_code) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_authorization_code(
+        mut self,
+        value: Option<AuthorizationCodeRequest>,
+    ) -> Self {
+        self.authorization_code = value;
         self
     }
 }
@@ -8561,15 +11879,21 @@ impl AuthorizationCodeRequest {
     pub fn new() -> Self {
         Self { scope: None }
     }
-    /// Sets `scope` to a value. [`with_scope_null`](Self::with_scope_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `scope` to a value. [`scope_null`](Self::scope_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_scope(mut self, value: impl Into<String>) -> Self {
+    pub fn scope(mut self, value: impl Into<String>) -> Self {
         self.scope = Some(Some(value.into()));
+        self
+    }
+    /// Sets `scope` when given `Some`, as [`scope`](Self::scope) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_scope(mut self, value: Option<String>) -> Self {
+        self.scope = value.map(Some);
         self
     }
     /// Sends `scope` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_scope_null(mut self) -> Self {
+    pub fn scope_null(mut self) -> Self {
         self.scope = Some(None);
         self
     }
@@ -8591,8 +11915,17 @@ impl AuthorizationCodeResponseBody {
     }
     /// Sets `authorization_code`.
     #[must_use]
-    pub fn with_authorization_code(mut self, value: AuthorizationCodeResponse) -> Self {
+    pub fn authorization_code(mut self, value: AuthorizationCodeResponse) -> Self {
         self.authorization_code = Some(value);
+        self
+    }
+    /// Sets `authorization_code` when given `Some`, as [`authorization_code`](Self::authorization_code) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_authorization_code(
+        mut self,
+        value: Option<AuthorizationCodeResponse>,
+    ) -> Self {
+        self.authorization_code = value;
         self
     }
 }
@@ -8615,15 +11948,21 @@ impl AuthorizationCodeResponse {
     pub fn new() -> Self {
         Self { code: None }
     }
-    /// Sets `code` to a value. [`with_code_null`](Self::with_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `code` to a value. [`code_null`](Self::code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_code(mut self, value: impl Into<String>) -> Self {
+    pub fn code(mut self, value: impl Into<String>) -> Self {
         self.code = Some(Some(value.into()));
+        self
+    }
+    /// Sets `code` when given `Some`, as [`code`](Self::code) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_code(mut self, value: Option<String>) -> Self {
+        self.code = value.map(Some);
         self
     }
     /// Sends `code` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_code_null(mut self) -> Self {
+    pub fn code_null(mut self) -> Self {
         self.code = Some(None);
         self
     }
@@ -8645,8 +11984,14 @@ impl TokenRequestBody {
     }
     /// Sets `scope`.
     #[must_use]
-    pub fn with_scope(mut self, value: MemberElements) -> Self {
+    pub fn scope(mut self, value: MemberElements) -> Self {
         self.scope = Some(value);
+        self
+    }
+    /// Sets `scope` when given `Some`, as [`scope`](Self::scope) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_scope(mut self, value: Option<MemberElements>) -> Self {
+        self.scope = value;
         self
     }
 }
@@ -8677,20 +12022,38 @@ impl MemberElements {
     }
     /// Sets `account_guid`.
     #[must_use]
-    pub fn with_account_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn account_guid(mut self, value: impl Into<String>) -> Self {
         self.account_guid = Some(value.into());
+        self
+    }
+    /// Sets `account_guid` when given `Some`, as [`account_guid`](Self::account_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_account_guid(mut self, value: Option<String>) -> Self {
+        self.account_guid = value;
         self
     }
     /// Sets `member_guid`.
     #[must_use]
-    pub fn with_member_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn member_guid(mut self, value: impl Into<String>) -> Self {
         self.member_guid = Some(value.into());
+        self
+    }
+    /// Sets `member_guid` when given `Some`, as [`member_guid`](Self::member_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_member_guid(mut self, value: Option<String>) -> Self {
+        self.member_guid = value;
         self
     }
     /// Sets `user_guid`.
     #[must_use]
-    pub fn with_user_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn user_guid(mut self, value: impl Into<String>) -> Self {
         self.user_guid = Some(value.into());
+        self
+    }
+    /// Sets `user_guid` when given `Some`, as [`user_guid`](Self::user_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_user_guid(mut self, value: Option<String>) -> Self {
+        self.user_guid = value;
         self
     }
 }
@@ -8711,8 +12074,14 @@ impl TokenResponseBody {
     }
     /// Sets `tokens`.
     #[must_use]
-    pub fn with_tokens(mut self, value: Vec<TokenResponse>) -> Self {
+    pub fn tokens(mut self, value: Vec<TokenResponse>) -> Self {
         self.tokens = Some(value);
+        self
+    }
+    /// Sets `tokens` when given `Some`, as [`tokens`](Self::tokens) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_tokens(mut self, value: Option<Vec<TokenResponse>>) -> Self {
+        self.tokens = value;
         self
     }
 }
@@ -8751,32 +12120,56 @@ impl TokenResponse {
     }
     /// Sets `payment_processor_guid`.
     #[must_use]
-    pub fn with_payment_processor_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn payment_processor_guid(mut self, value: impl Into<String>) -> Self {
         self.payment_processor_guid = Some(value.into());
+        self
+    }
+    /// Sets `payment_processor_guid` when given `Some`, as [`payment_processor_guid`](Self::payment_processor_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_payment_processor_guid(mut self, value: Option<String>) -> Self {
+        self.payment_processor_guid = value;
         self
     }
     /// Sets `expires_at`.
     #[must_use]
-    pub fn with_expires_at(mut self, value: impl Into<String>) -> Self {
+    pub fn expires_at(mut self, value: impl Into<String>) -> Self {
         self.expires_at = Some(value.into());
         self
     }
-    /// Sets `access_token` to a value. [`with_access_token_null`](Self::with_access_token_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `expires_at` when given `Some`, as [`expires_at`](Self::expires_at) does; `None` leaves it out.
     #[must_use]
-    pub fn with_access_token(mut self, value: impl Into<String>) -> Self {
+    pub fn set_expires_at(mut self, value: Option<String>) -> Self {
+        self.expires_at = value;
+        self
+    }
+    /// Sets `access_token` to a value. [`access_token_null`](Self::access_token_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn access_token(mut self, value: impl Into<String>) -> Self {
         self.access_token = Some(Some(value.into()));
+        self
+    }
+    /// Sets `access_token` when given `Some`, as [`access_token`](Self::access_token) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_access_token(mut self, value: Option<String>) -> Self {
+        self.access_token = value.map(Some);
         self
     }
     /// Sends `access_token` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_access_token_null(mut self) -> Self {
+    pub fn access_token_null(mut self) -> Self {
         self.access_token = Some(None);
         self
     }
     /// Sets `active`.
     #[must_use]
-    pub fn with_active(mut self, value: bool) -> Self {
+    pub fn active(mut self, value: bool) -> Self {
         self.active = Some(value);
+        self
+    }
+    /// Sets `active` when given `Some`, as [`active`](Self::active) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_active(mut self, value: Option<bool>) -> Self {
+        self.active = value;
         self
     }
 }
@@ -8808,11 +12201,20 @@ impl ProcessorAccountNumberBody {
     }
     /// Sets `account_numbers`.
     #[must_use]
-    pub fn with_account_numbers(
+    pub fn account_numbers(
         mut self,
         value: Vec<ProcessorAccountNumberBodyAccountNumbersItem>,
     ) -> Self {
         self.account_numbers = Some(value);
+        self
+    }
+    /// Sets `account_numbers` when given `Some`, as [`account_numbers`](Self::account_numbers) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_account_numbers(
+        mut self,
+        value: Option<Vec<ProcessorAccountNumberBodyAccountNumbersItem>>,
+    ) -> Self {
+        self.account_numbers = value;
         self
     }
 }
@@ -8879,74 +12281,149 @@ impl ProcessorAccountNumberBodyAccountNumbersItem {
     }
     /// Sets `account_guid`.
     #[must_use]
-    pub fn with_account_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn account_guid(mut self, value: impl Into<String>) -> Self {
         self.account_guid = Some(value.into());
+        self
+    }
+    /// Sets `account_guid` when given `Some`, as [`account_guid`](Self::account_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_account_guid(mut self, value: Option<String>) -> Self {
+        self.account_guid = value;
         self
     }
     /// Sets `member_guid`.
     #[must_use]
-    pub fn with_member_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn member_guid(mut self, value: impl Into<String>) -> Self {
         self.member_guid = Some(value.into());
+        self
+    }
+    /// Sets `member_guid` when given `Some`, as [`member_guid`](Self::member_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_member_guid(mut self, value: Option<String>) -> Self {
+        self.member_guid = value;
         self
     }
     /// Sets `user_guid`.
     #[must_use]
-    pub fn with_user_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn user_guid(mut self, value: impl Into<String>) -> Self {
         self.user_guid = Some(value.into());
+        self
+    }
+    /// Sets `user_guid` when given `Some`, as [`user_guid`](Self::user_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_user_guid(mut self, value: Option<String>) -> Self {
+        self.user_guid = value;
         self
     }
     /// Sets `account_number`.
     #[must_use]
-    pub fn with_account_number(mut self, value: i64) -> Self {
+    pub fn account_number(mut self, value: i64) -> Self {
         self.account_number = Some(value);
+        self
+    }
+    /// Sets `account_number` when given `Some`, as [`account_number`](Self::account_number) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_account_number(mut self, value: Option<i64>) -> Self {
+        self.account_number = value;
         self
     }
     /// Sets `guid`.
     #[must_use]
-    pub fn with_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn guid(mut self, value: impl Into<String>) -> Self {
         self.guid = Some(value.into());
+        self
+    }
+    /// Sets `guid` when given `Some`, as [`guid`](Self::guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_guid(mut self, value: Option<String>) -> Self {
+        self.guid = value;
         self
     }
     /// Sets `institution_number`.
     #[must_use]
-    pub fn with_institution_number(mut self, value: ::serde_json::Value) -> Self {
+    pub fn institution_number(mut self, value: ::serde_json::Value) -> Self {
         self.institution_number = Some(value);
+        self
+    }
+    /// Sets `institution_number` when given `Some`, as [`institution_number`](Self::institution_number) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_institution_number(mut self, value: Option<::serde_json::Value>) -> Self {
+        self.institution_number = value;
         self
     }
     /// Sets `loan_guarantor`.
     #[must_use]
-    pub fn with_loan_guarantor(mut self, value: ::serde_json::Value) -> Self {
+    pub fn loan_guarantor(mut self, value: ::serde_json::Value) -> Self {
         self.loan_guarantor = Some(value);
+        self
+    }
+    /// Sets `loan_guarantor` when given `Some`, as [`loan_guarantor`](Self::loan_guarantor) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_loan_guarantor(mut self, value: Option<::serde_json::Value>) -> Self {
+        self.loan_guarantor = value;
         self
     }
     /// Sets `loan_reference_number`.
     #[must_use]
-    pub fn with_loan_reference_number(mut self, value: ::serde_json::Value) -> Self {
+    pub fn loan_reference_number(mut self, value: ::serde_json::Value) -> Self {
         self.loan_reference_number = Some(value);
+        self
+    }
+    /// Sets `loan_reference_number` when given `Some`, as [`loan_reference_number`](Self::loan_reference_number) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_loan_reference_number(
+        mut self,
+        value: Option<::serde_json::Value>,
+    ) -> Self {
+        self.loan_reference_number = value;
         self
     }
     /// Sets `passed_validation`.
     #[must_use]
-    pub fn with_passed_validation(mut self, value: ::serde_json::Value) -> Self {
+    pub fn passed_validation(mut self, value: ::serde_json::Value) -> Self {
         self.passed_validation = Some(value);
+        self
+    }
+    /// Sets `passed_validation` when given `Some`, as [`passed_validation`](Self::passed_validation) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_passed_validation(mut self, value: Option<::serde_json::Value>) -> Self {
+        self.passed_validation = value;
         self
     }
     /// Sets `routing_number`.
     #[must_use]
-    pub fn with_routing_number(mut self, value: i64) -> Self {
+    pub fn routing_number(mut self, value: i64) -> Self {
         self.routing_number = Some(value);
+        self
+    }
+    /// Sets `routing_number` when given `Some`, as [`routing_number`](Self::routing_number) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_routing_number(mut self, value: Option<i64>) -> Self {
+        self.routing_number = value;
         self
     }
     /// Sets `sequence_number`.
     #[must_use]
-    pub fn with_sequence_number(mut self, value: ::serde_json::Value) -> Self {
+    pub fn sequence_number(mut self, value: ::serde_json::Value) -> Self {
         self.sequence_number = Some(value);
+        self
+    }
+    /// Sets `sequence_number` when given `Some`, as [`sequence_number`](Self::sequence_number) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_sequence_number(mut self, value: Option<::serde_json::Value>) -> Self {
+        self.sequence_number = value;
         self
     }
     /// Sets `transit_number`.
     #[must_use]
-    pub fn with_transit_number(mut self, value: ::serde_json::Value) -> Self {
+    pub fn transit_number(mut self, value: ::serde_json::Value) -> Self {
         self.transit_number = Some(value);
+        self
+    }
+    /// Sets `transit_number` when given `Some`, as [`transit_number`](Self::transit_number) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_transit_number(mut self, value: Option<::serde_json::Value>) -> Self {
+        self.transit_number = value;
         self
     }
 }
@@ -8986,11 +12463,17 @@ impl PaymentAccountBody {
     }
     /// Sets `payment_account`.
     #[must_use]
-    pub fn with_payment_account(
-        mut self,
-        value: PaymentAccountBodyPaymentAccount,
-    ) -> Self {
+    pub fn payment_account(mut self, value: PaymentAccountBodyPaymentAccount) -> Self {
         self.payment_account = Some(value);
+        self
+    }
+    /// Sets `payment_account` when given `Some`, as [`payment_account`](Self::payment_account) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_payment_account(
+        mut self,
+        value: Option<PaymentAccountBodyPaymentAccount>,
+    ) -> Self {
+        self.payment_account = value;
         self
     }
 }
@@ -9065,88 +12548,166 @@ impl PaymentAccountBodyPaymentAccount {
     }
     /// Sets `account_guid`.
     #[must_use]
-    pub fn with_account_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn account_guid(mut self, value: impl Into<String>) -> Self {
         self.account_guid = Some(value.into());
+        self
+    }
+    /// Sets `account_guid` when given `Some`, as [`account_guid`](Self::account_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_account_guid(mut self, value: Option<String>) -> Self {
+        self.account_guid = value;
         self
     }
     /// Sets `member_guid`.
     #[must_use]
-    pub fn with_member_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn member_guid(mut self, value: impl Into<String>) -> Self {
         self.member_guid = Some(value.into());
+        self
+    }
+    /// Sets `member_guid` when given `Some`, as [`member_guid`](Self::member_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_member_guid(mut self, value: Option<String>) -> Self {
+        self.member_guid = value;
         self
     }
     /// Sets `user_guid`.
     #[must_use]
-    pub fn with_user_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn user_guid(mut self, value: impl Into<String>) -> Self {
         self.user_guid = Some(value.into());
+        self
+    }
+    /// Sets `user_guid` when given `Some`, as [`user_guid`](Self::user_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_user_guid(mut self, value: Option<String>) -> Self {
+        self.user_guid = value;
         self
     }
     /// Sets `account_name`.
     #[must_use]
-    pub fn with_account_name(mut self, value: impl Into<String>) -> Self {
+    pub fn account_name(mut self, value: impl Into<String>) -> Self {
         self.account_name = Some(value.into());
+        self
+    }
+    /// Sets `account_name` when given `Some`, as [`account_name`](Self::account_name) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_account_name(mut self, value: Option<String>) -> Self {
+        self.account_name = value;
         self
     }
     /// Sets `account_number`.
     #[must_use]
-    pub fn with_account_number(mut self, value: ::serde_json::Value) -> Self {
+    pub fn account_number(mut self, value: ::serde_json::Value) -> Self {
         self.account_number = Some(value);
         self
     }
-    /// Sets `account_type` to a value. [`with_account_type_null`](Self::with_account_type_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `account_number` when given `Some`, as [`account_number`](Self::account_number) does; `None` leaves it out.
     #[must_use]
-    pub fn with_account_type(
+    pub fn set_account_number(mut self, value: Option<::serde_json::Value>) -> Self {
+        self.account_number = value;
+        self
+    }
+    /// Sets `account_type` to a value. [`account_type_null`](Self::account_type_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn account_type(
         mut self,
         value: PaymentAccountBodyPaymentAccountAccountType,
     ) -> Self {
         self.account_type = Some(Some(value));
         self
     }
+    /// Sets `account_type` when given `Some`, as [`account_type`](Self::account_type) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_account_type(
+        mut self,
+        value: Option<PaymentAccountBodyPaymentAccountAccountType>,
+    ) -> Self {
+        self.account_type = value.map(Some);
+        self
+    }
     /// Sends `account_type` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_account_type_null(mut self) -> Self {
+    pub fn account_type_null(mut self) -> Self {
         self.account_type = Some(None);
         self
     }
     /// Sets `available_balance`.
     #[must_use]
-    pub fn with_available_balance(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn available_balance(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.available_balance = Some(value);
+        self
+    }
+    /// Sets `available_balance` when given `Some`, as [`available_balance`](Self::available_balance) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_available_balance(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.available_balance = value;
         self
     }
     /// Sets `balance`.
     #[must_use]
-    pub fn with_balance(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn balance(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.balance = Some(value);
+        self
+    }
+    /// Sets `balance` when given `Some`, as [`balance`](Self::balance) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_balance(mut self, value: Option<::linkspec_runtime::Decimal>) -> Self {
+        self.balance = value;
         self
     }
     /// Sets `created_at`.
     #[must_use]
-    pub fn with_created_at(mut self, value: impl Into<String>) -> Self {
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `created_at` when given `Some`, as [`created_at`](Self::created_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.created_at = value;
         self
     }
     /// Sets `routing_number`.
     #[must_use]
-    pub fn with_routing_number(mut self, value: ::serde_json::Value) -> Self {
+    pub fn routing_number(mut self, value: ::serde_json::Value) -> Self {
         self.routing_number = Some(value);
+        self
+    }
+    /// Sets `routing_number` when given `Some`, as [`routing_number`](Self::routing_number) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_routing_number(mut self, value: Option<::serde_json::Value>) -> Self {
+        self.routing_number = value;
         self
     }
     /// Sets `transit_number`.
     #[must_use]
-    pub fn with_transit_number(mut self, value: ::serde_json::Value) -> Self {
+    pub fn transit_number(mut self, value: ::serde_json::Value) -> Self {
         self.transit_number = Some(value);
         self
     }
-    /// Sets `updated_at` to a value. [`with_updated_at_null`](Self::with_updated_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `transit_number` when given `Some`, as [`transit_number`](Self::transit_number) does; `None` leaves it out.
     #[must_use]
-    pub fn with_updated_at(mut self, value: impl Into<String>) -> Self {
+    pub fn set_transit_number(mut self, value: Option<::serde_json::Value>) -> Self {
+        self.transit_number = value;
+        self
+    }
+    /// Sets `updated_at` to a value. [`updated_at_null`](Self::updated_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.updated_at = Some(Some(value.into()));
+        self
+    }
+    /// Sets `updated_at` when given `Some`, as [`updated_at`](Self::updated_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_updated_at(mut self, value: Option<String>) -> Self {
+        self.updated_at = value.map(Some);
         self
     }
     /// Sends `updated_at` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_updated_at_null(mut self) -> Self {
+    pub fn updated_at_null(mut self) -> Self {
         self.updated_at = Some(None);
         self
     }
@@ -9193,17 +12754,32 @@ impl ProcessorOwnerBody {
     }
     /// Sets `account_owners`.
     #[must_use]
-    pub fn with_account_owners(
+    pub fn account_owners(
         mut self,
         value: Vec<ProcessorOwnerBodyAccountOwnersItem>,
     ) -> Self {
         self.account_owners = Some(value);
         self
     }
+    /// Sets `account_owners` when given `Some`, as [`account_owners`](Self::account_owners) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_account_owners(
+        mut self,
+        value: Option<Vec<ProcessorOwnerBodyAccountOwnersItem>>,
+    ) -> Self {
+        self.account_owners = value;
+        self
+    }
     /// Sets `pagination`.
     #[must_use]
-    pub fn with_pagination(mut self, value: PaginationResponse) -> Self {
+    pub fn pagination(mut self, value: PaginationResponse) -> Self {
         self.pagination = Some(value);
+        self
+    }
+    /// Sets `pagination` when given `Some`, as [`pagination`](Self::pagination) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_pagination(mut self, value: Option<PaginationResponse>) -> Self {
+        self.pagination = value;
         self
     }
 }
@@ -9274,80 +12850,152 @@ impl ProcessorOwnerBodyAccountOwnersItem {
     }
     /// Sets `account_guid`.
     #[must_use]
-    pub fn with_account_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn account_guid(mut self, value: impl Into<String>) -> Self {
         self.account_guid = Some(value.into());
+        self
+    }
+    /// Sets `account_guid` when given `Some`, as [`account_guid`](Self::account_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_account_guid(mut self, value: Option<String>) -> Self {
+        self.account_guid = value;
         self
     }
     /// Sets `member_guid`.
     #[must_use]
-    pub fn with_member_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn member_guid(mut self, value: impl Into<String>) -> Self {
         self.member_guid = Some(value.into());
+        self
+    }
+    /// Sets `member_guid` when given `Some`, as [`member_guid`](Self::member_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_member_guid(mut self, value: Option<String>) -> Self {
+        self.member_guid = value;
         self
     }
     /// Sets `user_guid`.
     #[must_use]
-    pub fn with_user_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn user_guid(mut self, value: impl Into<String>) -> Self {
         self.user_guid = Some(value.into());
+        self
+    }
+    /// Sets `user_guid` when given `Some`, as [`user_guid`](Self::user_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_user_guid(mut self, value: Option<String>) -> Self {
+        self.user_guid = value;
         self
     }
     /// Sets `guid`.
     #[must_use]
-    pub fn with_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn guid(mut self, value: impl Into<String>) -> Self {
         self.guid = Some(value.into());
+        self
+    }
+    /// Sets `guid` when given `Some`, as [`guid`](Self::guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_guid(mut self, value: Option<String>) -> Self {
+        self.guid = value;
         self
     }
     /// Sets `owner_name`.
     #[must_use]
-    pub fn with_owner_name(mut self, value: impl Into<String>) -> Self {
+    pub fn owner_name(mut self, value: impl Into<String>) -> Self {
         self.owner_name = Some(value.into());
+        self
+    }
+    /// Sets `owner_name` when given `Some`, as [`owner_name`](Self::owner_name) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_owner_name(mut self, value: Option<String>) -> Self {
+        self.owner_name = value;
         self
     }
     /// Sets `address`.
     #[must_use]
-    pub fn with_address(mut self, value: impl Into<String>) -> Self {
+    pub fn address(mut self, value: impl Into<String>) -> Self {
         self.address = Some(value.into());
+        self
+    }
+    /// Sets `address` when given `Some`, as [`address`](Self::address) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_address(mut self, value: Option<String>) -> Self {
+        self.address = value;
         self
     }
     /// Sets `city`.
     #[must_use]
-    pub fn with_city(mut self, value: impl Into<String>) -> Self {
+    pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
+        self
+    }
+    /// Sets `city` when given `Some`, as [`city`](Self::city) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_city(mut self, value: Option<String>) -> Self {
+        self.city = value;
         self
     }
     /// Sets `state`.
     #[must_use]
-    pub fn with_state(mut self, value: impl Into<String>) -> Self {
+    pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
+        self
+    }
+    /// Sets `state` when given `Some`, as [`state`](Self::state) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_state(mut self, value: Option<String>) -> Self {
+        self.state = value;
         self
     }
     /// Sets `postal_code`.
     #[must_use]
-    pub fn with_postal_code(mut self, value: impl Into<String>) -> Self {
+    pub fn postal_code(mut self, value: impl Into<String>) -> Self {
         self.postal_code = Some(value.into());
         self
     }
-    /// Sets `country` to a value. [`with_country_null`](Self::with_country_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `postal_code` when given `Some`, as [`postal_code`](Self::postal_code) does; `None` leaves it out.
     #[must_use]
-    pub fn with_country(mut self, value: impl Into<String>) -> Self {
+    pub fn set_postal_code(mut self, value: Option<String>) -> Self {
+        self.postal_code = value;
+        self
+    }
+    /// Sets `country` to a value. [`country_null`](Self::country_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(Some(value.into()));
+        self
+    }
+    /// Sets `country` when given `Some`, as [`country`](Self::country) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_country(mut self, value: Option<String>) -> Self {
+        self.country = value.map(Some);
         self
     }
     /// Sends `country` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_country_null(mut self) -> Self {
+    pub fn country_null(mut self) -> Self {
         self.country = Some(None);
         self
     }
     /// Sets `email`.
     #[must_use]
-    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+    pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
+        self
+    }
+    /// Sets `email` when given `Some`, as [`email`](Self::email) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_email(mut self, value: Option<String>) -> Self {
+        self.email = value;
         self
     }
     /// Sets `phone`.
     #[must_use]
-    pub fn with_phone(mut self, value: impl Into<String>) -> Self {
+    pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
+        self
+    }
+    /// Sets `phone` when given `Some`, as [`phone`](Self::phone) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_phone(mut self, value: Option<String>) -> Self {
+        self.phone = value;
         self
     }
 }
@@ -9374,14 +13022,29 @@ impl RewardsResponseBody {
     }
     /// Sets `rewards`.
     #[must_use]
-    pub fn with_rewards(mut self, value: Vec<RewardsResponseBodyRewardsItem>) -> Self {
+    pub fn rewards(mut self, value: Vec<RewardsResponseBodyRewardsItem>) -> Self {
         self.rewards = Some(value);
+        self
+    }
+    /// Sets `rewards` when given `Some`, as [`rewards`](Self::rewards) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_rewards(
+        mut self,
+        value: Option<Vec<RewardsResponseBodyRewardsItem>>,
+    ) -> Self {
+        self.rewards = value;
         self
     }
     /// Sets `pagination`.
     #[must_use]
-    pub fn with_pagination(mut self, value: PaginationResponse) -> Self {
+    pub fn pagination(mut self, value: PaginationResponse) -> Self {
         self.pagination = Some(value);
+        self
+    }
+    /// Sets `pagination` when given `Some`, as [`pagination`](Self::pagination) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_pagination(mut self, value: Option<PaginationResponse>) -> Self {
+        self.pagination = value;
         self
     }
 }
@@ -9444,68 +13107,134 @@ impl RewardsResponseBodyRewardsItem {
     }
     /// Sets `account_guid`.
     #[must_use]
-    pub fn with_account_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn account_guid(mut self, value: impl Into<String>) -> Self {
         self.account_guid = Some(value.into());
+        self
+    }
+    /// Sets `account_guid` when given `Some`, as [`account_guid`](Self::account_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_account_guid(mut self, value: Option<String>) -> Self {
+        self.account_guid = value;
         self
     }
     /// Sets `member_guid`.
     #[must_use]
-    pub fn with_member_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn member_guid(mut self, value: impl Into<String>) -> Self {
         self.member_guid = Some(value.into());
+        self
+    }
+    /// Sets `member_guid` when given `Some`, as [`member_guid`](Self::member_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_member_guid(mut self, value: Option<String>) -> Self {
+        self.member_guid = value;
         self
     }
     /// Sets `user_guid`.
     #[must_use]
-    pub fn with_user_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn user_guid(mut self, value: impl Into<String>) -> Self {
         self.user_guid = Some(value.into());
+        self
+    }
+    /// Sets `user_guid` when given `Some`, as [`user_guid`](Self::user_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_user_guid(mut self, value: Option<String>) -> Self {
+        self.user_guid = value;
         self
     }
     /// Sets `balance_type`.
     #[must_use]
-    pub fn with_balance_type(mut self, value: impl Into<String>) -> Self {
+    pub fn balance_type(mut self, value: impl Into<String>) -> Self {
         self.balance_type = Some(value.into());
+        self
+    }
+    /// Sets `balance_type` when given `Some`, as [`balance_type`](Self::balance_type) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_balance_type(mut self, value: Option<String>) -> Self {
+        self.balance_type = value;
         self
     }
     /// Sets `balance`.
     #[must_use]
-    pub fn with_balance(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn balance(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.balance = Some(value);
+        self
+    }
+    /// Sets `balance` when given `Some`, as [`balance`](Self::balance) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_balance(mut self, value: Option<::linkspec_runtime::Decimal>) -> Self {
+        self.balance = value;
         self
     }
     /// Sets `created_at`.
     #[must_use]
-    pub fn with_created_at(mut self, value: impl Into<String>) -> Self {
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `created_at` when given `Some`, as [`created_at`](Self::created_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.created_at = value;
         self
     }
     /// Sets `description`.
     #[must_use]
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+    pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
+        self
+    }
+    /// Sets `description` when given `Some`, as [`description`](Self::description) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.description = value;
         self
     }
     /// Sets `expires_on`.
     #[must_use]
-    pub fn with_expires_on(mut self, value: impl Into<String>) -> Self {
+    pub fn expires_on(mut self, value: impl Into<String>) -> Self {
         self.expires_on = Some(value.into());
+        self
+    }
+    /// Sets `expires_on` when given `Some`, as [`expires_on`](Self::expires_on) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_expires_on(mut self, value: Option<String>) -> Self {
+        self.expires_on = value;
         self
     }
     /// Sets `guid`.
     #[must_use]
-    pub fn with_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn guid(mut self, value: impl Into<String>) -> Self {
         self.guid = Some(value.into());
+        self
+    }
+    /// Sets `guid` when given `Some`, as [`guid`](Self::guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_guid(mut self, value: Option<String>) -> Self {
+        self.guid = value;
         self
     }
     /// Sets `unit_type`.
     #[must_use]
-    pub fn with_unit_type(mut self, value: impl Into<String>) -> Self {
+    pub fn unit_type(mut self, value: impl Into<String>) -> Self {
         self.unit_type = Some(value.into());
+        self
+    }
+    /// Sets `unit_type` when given `Some`, as [`unit_type`](Self::unit_type) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_unit_type(mut self, value: Option<String>) -> Self {
+        self.unit_type = value;
         self
     }
     /// Sets `updated_at`.
     #[must_use]
-    pub fn with_updated_at(mut self, value: impl Into<String>) -> Self {
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.updated_at = Some(value.into());
+        self
+    }
+    /// Sets `updated_at` when given `Some`, as [`updated_at`](Self::updated_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_updated_at(mut self, value: Option<String>) -> Self {
+        self.updated_at = value;
         self
     }
 }
@@ -9526,8 +13255,14 @@ impl RewardResponseBody {
     }
     /// Sets `reward`.
     #[must_use]
-    pub fn with_reward(mut self, value: RewardResponseBodyReward) -> Self {
+    pub fn reward(mut self, value: RewardResponseBodyReward) -> Self {
         self.reward = Some(value);
+        self
+    }
+    /// Sets `reward` when given `Some`, as [`reward`](Self::reward) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_reward(mut self, value: Option<RewardResponseBodyReward>) -> Self {
+        self.reward = value;
         self
     }
 }
@@ -9590,68 +13325,134 @@ impl RewardResponseBodyReward {
     }
     /// Sets `account_guid`.
     #[must_use]
-    pub fn with_account_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn account_guid(mut self, value: impl Into<String>) -> Self {
         self.account_guid = Some(value.into());
+        self
+    }
+    /// Sets `account_guid` when given `Some`, as [`account_guid`](Self::account_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_account_guid(mut self, value: Option<String>) -> Self {
+        self.account_guid = value;
         self
     }
     /// Sets `member_guid`.
     #[must_use]
-    pub fn with_member_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn member_guid(mut self, value: impl Into<String>) -> Self {
         self.member_guid = Some(value.into());
+        self
+    }
+    /// Sets `member_guid` when given `Some`, as [`member_guid`](Self::member_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_member_guid(mut self, value: Option<String>) -> Self {
+        self.member_guid = value;
         self
     }
     /// Sets `user_guid`.
     #[must_use]
-    pub fn with_user_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn user_guid(mut self, value: impl Into<String>) -> Self {
         self.user_guid = Some(value.into());
+        self
+    }
+    /// Sets `user_guid` when given `Some`, as [`user_guid`](Self::user_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_user_guid(mut self, value: Option<String>) -> Self {
+        self.user_guid = value;
         self
     }
     /// Sets `balance_type`.
     #[must_use]
-    pub fn with_balance_type(mut self, value: impl Into<String>) -> Self {
+    pub fn balance_type(mut self, value: impl Into<String>) -> Self {
         self.balance_type = Some(value.into());
+        self
+    }
+    /// Sets `balance_type` when given `Some`, as [`balance_type`](Self::balance_type) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_balance_type(mut self, value: Option<String>) -> Self {
+        self.balance_type = value;
         self
     }
     /// Sets `balance`.
     #[must_use]
-    pub fn with_balance(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn balance(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.balance = Some(value);
+        self
+    }
+    /// Sets `balance` when given `Some`, as [`balance`](Self::balance) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_balance(mut self, value: Option<::linkspec_runtime::Decimal>) -> Self {
+        self.balance = value;
         self
     }
     /// Sets `created_at`.
     #[must_use]
-    pub fn with_created_at(mut self, value: impl Into<String>) -> Self {
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `created_at` when given `Some`, as [`created_at`](Self::created_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.created_at = value;
         self
     }
     /// Sets `description`.
     #[must_use]
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+    pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
+        self
+    }
+    /// Sets `description` when given `Some`, as [`description`](Self::description) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.description = value;
         self
     }
     /// Sets `expires_on`.
     #[must_use]
-    pub fn with_expires_on(mut self, value: impl Into<String>) -> Self {
+    pub fn expires_on(mut self, value: impl Into<String>) -> Self {
         self.expires_on = Some(value.into());
+        self
+    }
+    /// Sets `expires_on` when given `Some`, as [`expires_on`](Self::expires_on) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_expires_on(mut self, value: Option<String>) -> Self {
+        self.expires_on = value;
         self
     }
     /// Sets `guid`.
     #[must_use]
-    pub fn with_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn guid(mut self, value: impl Into<String>) -> Self {
         self.guid = Some(value.into());
+        self
+    }
+    /// Sets `guid` when given `Some`, as [`guid`](Self::guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_guid(mut self, value: Option<String>) -> Self {
+        self.guid = value;
         self
     }
     /// Sets `unit_type`.
     #[must_use]
-    pub fn with_unit_type(mut self, value: impl Into<String>) -> Self {
+    pub fn unit_type(mut self, value: impl Into<String>) -> Self {
         self.unit_type = Some(value.into());
+        self
+    }
+    /// Sets `unit_type` when given `Some`, as [`unit_type`](Self::unit_type) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_unit_type(mut self, value: Option<String>) -> Self {
+        self.unit_type = value;
         self
     }
     /// Sets `updated_at`.
     #[must_use]
-    pub fn with_updated_at(mut self, value: impl Into<String>) -> Self {
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.updated_at = Some(value.into());
+        self
+    }
+    /// Sets `updated_at` when given `Some`, as [`updated_at`](Self::updated_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_updated_at(mut self, value: Option<String>) -> Self {
+        self.updated_at = value;
         self
     }
 }
@@ -9672,8 +13473,14 @@ impl CreditCardProductResponse {
     }
     /// Sets `credit_card_product`.
     #[must_use]
-    pub fn with_credit_card_product(mut self, value: CreditCardProduct) -> Self {
+    pub fn credit_card_product(mut self, value: CreditCardProduct) -> Self {
         self.credit_card_product = Some(value);
+        self
+    }
+    /// Sets `credit_card_product` when given `Some`, as [`credit_card_product`](Self::credit_card_product) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_credit_card_product(mut self, value: Option<CreditCardProduct>) -> Self {
+        self.credit_card_product = value;
         self
     }
 }
@@ -9756,109 +13563,200 @@ impl CreditCardProduct {
     }
     /// Sets `annual_fee`.
     #[must_use]
-    pub fn with_annual_fee(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn annual_fee(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.annual_fee = Some(value);
         self
     }
-    /// Sets `duration_of_introductory_rate_on_balance_transfer` to a value. [`with_duration_of_introductory_rate_on_balance_transfer_null`](Self::with_duration_of_introductory_rate_on_balance_transfer_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `annual_fee` when given `Some`, as [`annual_fee`](Self::annual_fee) does; `None` leaves it out.
     #[must_use]
-    pub fn with_duration_of_introductory_rate_on_balance_transfer(
+    pub fn set_annual_fee(mut self, value: Option<::linkspec_runtime::Decimal>) -> Self {
+        self.annual_fee = value;
+        self
+    }
+    /// Sets `duration_of_introductory_rate_on_balance_transfer` to a value. [`duration_of_introductory_rate_on_balance_transfer_null`](Self::duration_of_introductory_rate_on_balance_transfer_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn duration_of_introductory_rate_on_balance_transfer(
         mut self,
         value: i64,
     ) -> Self {
         self.duration_of_introductory_rate_on_balance_transfer = Some(Some(value));
         self
     }
+    /// Sets `duration_of_introductory_rate_on_balance_transfer` when given `Some`, as [`duration_of_introductory_rate_on_balance_transfer`](Self::duration_of_introductory_rate_on_balance_transfer) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_duration_of_introductory_rate_on_balance_transfer(
+        mut self,
+        value: Option<i64>,
+    ) -> Self {
+        self.duration_of_introductory_rate_on_balance_transfer = value.map(Some);
+        self
+    }
     /// Sends `duration_of_introductory_rate_on_balance_transfer` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_duration_of_introductory_rate_on_balance_transfer_null(
-        mut self,
-    ) -> Self {
+    pub fn duration_of_introductory_rate_on_balance_transfer_null(mut self) -> Self {
         self.duration_of_introductory_rate_on_balance_transfer = Some(None);
         self
     }
-    /// Sets `duration_of_introductory_rate_on_purchases` to a value. [`with_duration_of_introductory_rate_on_purchases_null`](Self::with_duration_of_introductory_rate_on_purchases_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `duration_of_introductory_rate_on_purchases` to a value. [`duration_of_introductory_rate_on_purchases_null`](Self::duration_of_introductory_rate_on_purchases_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_duration_of_introductory_rate_on_purchases(
-        mut self,
-        value: i64,
-    ) -> Self {
+    pub fn duration_of_introductory_rate_on_purchases(mut self, value: i64) -> Self {
         self.duration_of_introductory_rate_on_purchases = Some(Some(value));
+        self
+    }
+    /// Sets `duration_of_introductory_rate_on_purchases` when given `Some`, as [`duration_of_introductory_rate_on_purchases`](Self::duration_of_introductory_rate_on_purchases) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_duration_of_introductory_rate_on_purchases(
+        mut self,
+        value: Option<i64>,
+    ) -> Self {
+        self.duration_of_introductory_rate_on_purchases = value.map(Some);
         self
     }
     /// Sends `duration_of_introductory_rate_on_purchases` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_duration_of_introductory_rate_on_purchases_null(mut self) -> Self {
+    pub fn duration_of_introductory_rate_on_purchases_null(mut self) -> Self {
         self.duration_of_introductory_rate_on_purchases = Some(None);
         self
     }
     /// Sets `guid`.
     #[must_use]
-    pub fn with_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn guid(mut self, value: impl Into<String>) -> Self {
         self.guid = Some(value.into());
+        self
+    }
+    /// Sets `guid` when given `Some`, as [`guid`](Self::guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_guid(mut self, value: Option<String>) -> Self {
+        self.guid = value;
         self
     }
     /// Sets `has_cashback_rewards`.
     #[must_use]
-    pub fn with_has_cashback_rewards(mut self, value: bool) -> Self {
+    pub fn has_cashback_rewards(mut self, value: bool) -> Self {
         self.has_cashback_rewards = Some(value);
+        self
+    }
+    /// Sets `has_cashback_rewards` when given `Some`, as [`has_cashback_rewards`](Self::has_cashback_rewards) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_has_cashback_rewards(mut self, value: Option<bool>) -> Self {
+        self.has_cashback_rewards = value;
         self
     }
     /// Sets `has_other_rewards`.
     #[must_use]
-    pub fn with_has_other_rewards(mut self, value: bool) -> Self {
+    pub fn has_other_rewards(mut self, value: bool) -> Self {
         self.has_other_rewards = Some(value);
+        self
+    }
+    /// Sets `has_other_rewards` when given `Some`, as [`has_other_rewards`](Self::has_other_rewards) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_has_other_rewards(mut self, value: Option<bool>) -> Self {
+        self.has_other_rewards = value;
         self
     }
     /// Sets `has_travel_rewards`.
     #[must_use]
-    pub fn with_has_travel_rewards(mut self, value: bool) -> Self {
+    pub fn has_travel_rewards(mut self, value: bool) -> Self {
         self.has_travel_rewards = Some(value);
+        self
+    }
+    /// Sets `has_travel_rewards` when given `Some`, as [`has_travel_rewards`](Self::has_travel_rewards) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_has_travel_rewards(mut self, value: Option<bool>) -> Self {
+        self.has_travel_rewards = value;
         self
     }
     /// Sets `has_zero_introductory_annual_fee`.
     #[must_use]
-    pub fn with_has_zero_introductory_annual_fee(mut self, value: bool) -> Self {
+    pub fn has_zero_introductory_annual_fee(mut self, value: bool) -> Self {
         self.has_zero_introductory_annual_fee = Some(value);
+        self
+    }
+    /// Sets `has_zero_introductory_annual_fee` when given `Some`, as [`has_zero_introductory_annual_fee`](Self::has_zero_introductory_annual_fee) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_has_zero_introductory_annual_fee(mut self, value: Option<bool>) -> Self {
+        self.has_zero_introductory_annual_fee = value;
         self
     }
     /// Sets `has_zero_percent_introductory_rate`.
     #[must_use]
-    pub fn with_has_zero_percent_introductory_rate(mut self, value: bool) -> Self {
+    pub fn has_zero_percent_introductory_rate(mut self, value: bool) -> Self {
         self.has_zero_percent_introductory_rate = Some(value);
+        self
+    }
+    /// Sets `has_zero_percent_introductory_rate` when given `Some`, as [`has_zero_percent_introductory_rate`](Self::has_zero_percent_introductory_rate) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_has_zero_percent_introductory_rate(
+        mut self,
+        value: Option<bool>,
+    ) -> Self {
+        self.has_zero_percent_introductory_rate = value;
         self
     }
     /// Sets `has_zero_percent_introductory_rate_on_balance_transfer`.
     #[must_use]
-    pub fn with_has_zero_percent_introductory_rate_on_balance_transfer(
+    pub fn has_zero_percent_introductory_rate_on_balance_transfer(
         mut self,
         value: bool,
     ) -> Self {
         self.has_zero_percent_introductory_rate_on_balance_transfer = Some(value);
         self
     }
+    /// Sets `has_zero_percent_introductory_rate_on_balance_transfer` when given `Some`, as [`has_zero_percent_introductory_rate_on_balance_transfer`](Self::has_zero_percent_introductory_rate_on_balance_transfer) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_has_zero_percent_introductory_rate_on_balance_transfer(
+        mut self,
+        value: Option<bool>,
+    ) -> Self {
+        self.has_zero_percent_introductory_rate_on_balance_transfer = value;
+        self
+    }
     /// Sets `is_accepting_applicants`.
     #[must_use]
-    pub fn with_is_accepting_applicants(mut self, value: bool) -> Self {
+    pub fn is_accepting_applicants(mut self, value: bool) -> Self {
         self.is_accepting_applicants = Some(value);
+        self
+    }
+    /// Sets `is_accepting_applicants` when given `Some`, as [`is_accepting_applicants`](Self::is_accepting_applicants) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_accepting_applicants(mut self, value: Option<bool>) -> Self {
+        self.is_accepting_applicants = value;
         self
     }
     /// Sets `is_active_credit_card_product`.
     #[must_use]
-    pub fn with_is_active_credit_card_product(mut self, value: bool) -> Self {
+    pub fn is_active_credit_card_product(mut self, value: bool) -> Self {
         self.is_active_credit_card_product = Some(value);
+        self
+    }
+    /// Sets `is_active_credit_card_product` when given `Some`, as [`is_active_credit_card_product`](Self::is_active_credit_card_product) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_active_credit_card_product(mut self, value: Option<bool>) -> Self {
+        self.is_active_credit_card_product = value;
         self
     }
     /// Sets `is_small_business_card`.
     #[must_use]
-    pub fn with_is_small_business_card(mut self, value: bool) -> Self {
+    pub fn is_small_business_card(mut self, value: bool) -> Self {
         self.is_small_business_card = Some(value);
+        self
+    }
+    /// Sets `is_small_business_card` when given `Some`, as [`is_small_business_card`](Self::is_small_business_card) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_small_business_card(mut self, value: Option<bool>) -> Self {
+        self.is_small_business_card = value;
         self
     }
     /// Sets `name`.
     #[must_use]
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
+        self
+    }
+    /// Sets `name` when given `Some`, as [`name`](Self::name) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.name = value;
         self
     }
 }
@@ -9893,26 +13791,50 @@ impl PaginationResponse {
     }
     /// Sets `current_page`.
     #[must_use]
-    pub fn with_current_page(mut self, value: i64) -> Self {
+    pub fn current_page(mut self, value: i64) -> Self {
         self.current_page = Some(value);
+        self
+    }
+    /// Sets `current_page` when given `Some`, as [`current_page`](Self::current_page) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_current_page(mut self, value: Option<i64>) -> Self {
+        self.current_page = value;
         self
     }
     /// Sets `per_page`.
     #[must_use]
-    pub fn with_per_page(mut self, value: i64) -> Self {
+    pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
+        self
+    }
+    /// Sets `per_page` when given `Some`, as [`per_page`](Self::per_page) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_per_page(mut self, value: Option<i64>) -> Self {
+        self.per_page = value;
         self
     }
     /// Sets `total_entries`.
     #[must_use]
-    pub fn with_total_entries(mut self, value: i64) -> Self {
+    pub fn total_entries(mut self, value: i64) -> Self {
         self.total_entries = Some(value);
+        self
+    }
+    /// Sets `total_entries` when given `Some`, as [`total_entries`](Self::total_entries) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_total_entries(mut self, value: Option<i64>) -> Self {
+        self.total_entries = value;
         self
     }
     /// Sets `total_pages`.
     #[must_use]
-    pub fn with_total_pages(mut self, value: i64) -> Self {
+    pub fn total_pages(mut self, value: i64) -> Self {
         self.total_pages = Some(value);
+        self
+    }
+    /// Sets `total_pages` when given `Some`, as [`total_pages`](Self::total_pages) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_total_pages(mut self, value: Option<i64>) -> Self {
+        self.total_pages = value;
         self
     }
 }
@@ -9939,14 +13861,26 @@ impl CategoriesResponseBody {
     }
     /// Sets `categories`.
     #[must_use]
-    pub fn with_categories(mut self, value: Vec<CategoryResponse>) -> Self {
+    pub fn categories(mut self, value: Vec<CategoryResponse>) -> Self {
         self.categories = Some(value);
+        self
+    }
+    /// Sets `categories` when given `Some`, as [`categories`](Self::categories) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_categories(mut self, value: Option<Vec<CategoryResponse>>) -> Self {
+        self.categories = value;
         self
     }
     /// Sets `pagination`.
     #[must_use]
-    pub fn with_pagination(mut self, value: PaginationResponse) -> Self {
+    pub fn pagination(mut self, value: PaginationResponse) -> Self {
         self.pagination = Some(value);
+        self
+    }
+    /// Sets `pagination` when given `Some`, as [`pagination`](Self::pagination) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_pagination(mut self, value: Option<PaginationResponse>) -> Self {
+        self.pagination = value;
         self
     }
 }
@@ -10027,99 +13961,147 @@ impl CategoryResponse {
             updated_at: None,
         }
     }
-    /// Sets `created_at` to a value. [`with_created_at_null`](Self::with_created_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `created_at` to a value. [`created_at_null`](Self::created_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_created_at(mut self, value: impl Into<String>) -> Self {
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(Some(value.into()));
+        self
+    }
+    /// Sets `created_at` when given `Some`, as [`created_at`](Self::created_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.created_at = value.map(Some);
         self
     }
     /// Sends `created_at` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_created_at_null(mut self) -> Self {
+    pub fn created_at_null(mut self) -> Self {
         self.created_at = Some(None);
         self
     }
-    /// Sets `guid` to a value. [`with_guid_null`](Self::with_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `guid` to a value. [`guid_null`](Self::guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn guid(mut self, value: impl Into<String>) -> Self {
         self.guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `guid` when given `Some`, as [`guid`](Self::guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_guid(mut self, value: Option<String>) -> Self {
+        self.guid = value.map(Some);
         self
     }
     /// Sends `guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_guid_null(mut self) -> Self {
+    pub fn guid_null(mut self) -> Self {
         self.guid = Some(None);
         self
     }
-    /// Sets `is_default` to a value. [`with_is_default_null`](Self::with_is_default_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `is_default` to a value. [`is_default_null`](Self::is_default_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_is_default(mut self, value: bool) -> Self {
+    pub fn is_default(mut self, value: bool) -> Self {
         self.is_default = Some(Some(value));
+        self
+    }
+    /// Sets `is_default` when given `Some`, as [`is_default`](Self::is_default) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_default(mut self, value: Option<bool>) -> Self {
+        self.is_default = value.map(Some);
         self
     }
     /// Sends `is_default` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_is_default_null(mut self) -> Self {
+    pub fn is_default_null(mut self) -> Self {
         self.is_default = Some(None);
         self
     }
-    /// Sets `is_income` to a value. [`with_is_income_null`](Self::with_is_income_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `is_income` to a value. [`is_income_null`](Self::is_income_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_is_income(mut self, value: bool) -> Self {
+    pub fn is_income(mut self, value: bool) -> Self {
         self.is_income = Some(Some(value));
+        self
+    }
+    /// Sets `is_income` when given `Some`, as [`is_income`](Self::is_income) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_income(mut self, value: Option<bool>) -> Self {
+        self.is_income = value.map(Some);
         self
     }
     /// Sends `is_income` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_is_income_null(mut self) -> Self {
+    pub fn is_income_null(mut self) -> Self {
         self.is_income = Some(None);
         self
     }
-    /// Sets `metadata` to a value. [`with_metadata_null`](Self::with_metadata_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `metadata` to a value. [`metadata_null`](Self::metadata_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_metadata(mut self, value: impl Into<String>) -> Self {
+    pub fn metadata(mut self, value: impl Into<String>) -> Self {
         self.metadata = Some(Some(value.into()));
+        self
+    }
+    /// Sets `metadata` when given `Some`, as [`metadata`](Self::metadata) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_metadata(mut self, value: Option<String>) -> Self {
+        self.metadata = value.map(Some);
         self
     }
     /// Sends `metadata` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_metadata_null(mut self) -> Self {
+    pub fn metadata_null(mut self) -> Self {
         self.metadata = Some(None);
         self
     }
-    /// Sets `name` to a value. [`with_name_null`](Self::with_name_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `name` to a value. [`name_null`](Self::name_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(Some(value.into()));
+        self
+    }
+    /// Sets `name` when given `Some`, as [`name`](Self::name) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.name = value.map(Some);
         self
     }
     /// Sends `name` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_name_null(mut self) -> Self {
+    pub fn name_null(mut self) -> Self {
         self.name = Some(None);
         self
     }
-    /// Sets `parent_guid` to a value. [`with_parent_guid_null`](Self::with_parent_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `parent_guid` to a value. [`parent_guid_null`](Self::parent_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_parent_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn parent_guid(mut self, value: impl Into<String>) -> Self {
         self.parent_guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `parent_guid` when given `Some`, as [`parent_guid`](Self::parent_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_parent_guid(mut self, value: Option<String>) -> Self {
+        self.parent_guid = value.map(Some);
         self
     }
     /// Sends `parent_guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_parent_guid_null(mut self) -> Self {
+    pub fn parent_guid_null(mut self) -> Self {
         self.parent_guid = Some(None);
         self
     }
-    /// Sets `updated_at` to a value. [`with_updated_at_null`](Self::with_updated_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `updated_at` to a value. [`updated_at_null`](Self::updated_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_updated_at(mut self, value: impl Into<String>) -> Self {
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.updated_at = Some(Some(value.into()));
+        self
+    }
+    /// Sets `updated_at` when given `Some`, as [`updated_at`](Self::updated_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_updated_at(mut self, value: Option<String>) -> Self {
+        self.updated_at = value.map(Some);
         self
     }
     /// Sends `updated_at` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_updated_at_null(mut self) -> Self {
+    pub fn updated_at_null(mut self) -> Self {
         self.updated_at = Some(None);
         self
     }
@@ -10147,14 +14129,26 @@ impl InstitutionsResponseBody {
     }
     /// Sets `institutions`.
     #[must_use]
-    pub fn with_institutions(mut self, value: Vec<InstitutionResponse>) -> Self {
+    pub fn institutions(mut self, value: Vec<InstitutionResponse>) -> Self {
         self.institutions = Some(value);
+        self
+    }
+    /// Sets `institutions` when given `Some`, as [`institutions`](Self::institutions) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_institutions(mut self, value: Option<Vec<InstitutionResponse>>) -> Self {
+        self.institutions = value;
         self
     }
     /// Sets `pagination`.
     #[must_use]
-    pub fn with_pagination(mut self, value: PaginationResponse) -> Self {
+    pub fn pagination(mut self, value: PaginationResponse) -> Self {
         self.pagination = Some(value);
+        self
+    }
+    /// Sets `pagination` when given `Some`, as [`pagination`](Self::pagination) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_pagination(mut self, value: Option<PaginationResponse>) -> Self {
+        self.pagination = value;
         self
     }
 }
@@ -10295,192 +14289,303 @@ impl InstitutionResponse {
             url: None,
         }
     }
-    /// Sets `code` to a value. [`with_code_null`](Self::with_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `code` to a value. [`code_null`](Self::code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_code(mut self, value: impl Into<String>) -> Self {
+    pub fn code(mut self, value: impl Into<String>) -> Self {
         self.code = Some(Some(value.into()));
+        self
+    }
+    /// Sets `code` when given `Some`, as [`code`](Self::code) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_code(mut self, value: Option<String>) -> Self {
+        self.code = value.map(Some);
         self
     }
     /// Sends `code` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_code_null(mut self) -> Self {
+    pub fn code_null(mut self) -> Self {
         self.code = Some(None);
         self
     }
     /// Sets `created_at`.
     #[must_use]
-    pub fn with_created_at(mut self, value: impl Into<String>) -> Self {
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(value.into());
         self
     }
-    /// Sets `forgot_password_url` to a value. [`with_forgot_password_url_null`](Self::with_forgot_password_url_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `created_at` when given `Some`, as [`created_at`](Self::created_at) does; `None` leaves it out.
     #[must_use]
-    pub fn with_forgot_password_url(mut self, value: impl Into<String>) -> Self {
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.created_at = value;
+        self
+    }
+    /// Sets `forgot_password_url` to a value. [`forgot_password_url_null`](Self::forgot_password_url_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn forgot_password_url(mut self, value: impl Into<String>) -> Self {
         self.forgot_password_url = Some(Some(value.into()));
+        self
+    }
+    /// Sets `forgot_password_url` when given `Some`, as [`forgot_password_url`](Self::forgot_password_url) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_forgot_password_url(mut self, value: Option<String>) -> Self {
+        self.forgot_password_url = value.map(Some);
         self
     }
     /// Sends `forgot_password_url` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_forgot_password_url_null(mut self) -> Self {
+    pub fn forgot_password_url_null(mut self) -> Self {
         self.forgot_password_url = Some(None);
         self
     }
-    /// Sets `forgot_username_url` to a value. [`with_forgot_username_url_null`](Self::with_forgot_username_url_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `forgot_username_url` to a value. [`forgot_username_url_null`](Self::forgot_username_url_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_forgot_username_url(mut self, value: impl Into<String>) -> Self {
+    pub fn forgot_username_url(mut self, value: impl Into<String>) -> Self {
         self.forgot_username_url = Some(Some(value.into()));
+        self
+    }
+    /// Sets `forgot_username_url` when given `Some`, as [`forgot_username_url`](Self::forgot_username_url) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_forgot_username_url(mut self, value: Option<String>) -> Self {
+        self.forgot_username_url = value.map(Some);
         self
     }
     /// Sends `forgot_username_url` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_forgot_username_url_null(mut self) -> Self {
+    pub fn forgot_username_url_null(mut self) -> Self {
         self.forgot_username_url = Some(None);
         self
     }
     /// Sets `guid`.
     #[must_use]
-    pub fn with_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn guid(mut self, value: impl Into<String>) -> Self {
         self.guid = Some(value.into());
         self
     }
-    /// Sets `instructional_text` to a value. [`with_instructional_text_null`](Self::with_instructional_text_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `guid` when given `Some`, as [`guid`](Self::guid) does; `None` leaves it out.
     #[must_use]
-    pub fn with_instructional_text(mut self, value: impl Into<String>) -> Self {
+    pub fn set_guid(mut self, value: Option<String>) -> Self {
+        self.guid = value;
+        self
+    }
+    /// Sets `instructional_text` to a value. [`instructional_text_null`](Self::instructional_text_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn instructional_text(mut self, value: impl Into<String>) -> Self {
         self.instructional_text = Some(Some(value.into()));
+        self
+    }
+    /// Sets `instructional_text` when given `Some`, as [`instructional_text`](Self::instructional_text) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_instructional_text(mut self, value: Option<String>) -> Self {
+        self.instructional_text = value.map(Some);
         self
     }
     /// Sends `instructional_text` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_instructional_text_null(mut self) -> Self {
+    pub fn instructional_text_null(mut self) -> Self {
         self.instructional_text = Some(None);
         self
     }
-    /// Sets `instructional_text_steps` to a value. [`with_instructional_text_steps_null`](Self::with_instructional_text_steps_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `instructional_text_steps` to a value. [`instructional_text_steps_null`](Self::instructional_text_steps_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_instructional_text_steps(mut self, value: Vec<String>) -> Self {
+    pub fn instructional_text_steps(mut self, value: Vec<String>) -> Self {
         self.instructional_text_steps = Some(Some(value));
+        self
+    }
+    /// Sets `instructional_text_steps` when given `Some`, as [`instructional_text_steps`](Self::instructional_text_steps) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_instructional_text_steps(mut self, value: Option<Vec<String>>) -> Self {
+        self.instructional_text_steps = value.map(Some);
         self
     }
     /// Sends `instructional_text_steps` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_instructional_text_steps_null(mut self) -> Self {
+    pub fn instructional_text_steps_null(mut self) -> Self {
         self.instructional_text_steps = Some(None);
         self
     }
-    /// Sets `is_disabled_by_client` to a value. [`with_is_disabled_by_client_null`](Self::with_is_disabled_by_client_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `is_disabled_by_client` to a value. [`is_disabled_by_client_null`](Self::is_disabled_by_client_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_is_disabled_by_client(mut self, value: bool) -> Self {
+    pub fn is_disabled_by_client(mut self, value: bool) -> Self {
         self.is_disabled_by_client = Some(Some(value));
+        self
+    }
+    /// Sets `is_disabled_by_client` when given `Some`, as [`is_disabled_by_client`](Self::is_disabled_by_client) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_disabled_by_client(mut self, value: Option<bool>) -> Self {
+        self.is_disabled_by_client = value.map(Some);
         self
     }
     /// Sends `is_disabled_by_client` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_is_disabled_by_client_null(mut self) -> Self {
+    pub fn is_disabled_by_client_null(mut self) -> Self {
         self.is_disabled_by_client = Some(None);
         self
     }
     /// Sets `is_hidden`.
     #[must_use]
-    pub fn with_is_hidden(mut self, value: bool) -> Self {
+    pub fn is_hidden(mut self, value: bool) -> Self {
         self.is_hidden = Some(value);
+        self
+    }
+    /// Sets `is_hidden` when given `Some`, as [`is_hidden`](Self::is_hidden) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_hidden(mut self, value: Option<bool>) -> Self {
+        self.is_hidden = value;
         self
     }
     /// Sets `iso_country_code`.
     #[must_use]
-    pub fn with_iso_country_code(
-        mut self,
-        value: InstitutionResponseIsoCountryCode,
-    ) -> Self {
+    pub fn iso_country_code(mut self, value: InstitutionResponseIsoCountryCode) -> Self {
         self.iso_country_code = Some(value);
         self
     }
-    /// Sets `medium_logo_url` to a value. [`with_medium_logo_url_null`](Self::with_medium_logo_url_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `iso_country_code` when given `Some`, as [`iso_country_code`](Self::iso_country_code) does; `None` leaves it out.
     #[must_use]
-    pub fn with_medium_logo_url(mut self, value: impl Into<String>) -> Self {
+    pub fn set_iso_country_code(
+        mut self,
+        value: Option<InstitutionResponseIsoCountryCode>,
+    ) -> Self {
+        self.iso_country_code = value;
+        self
+    }
+    /// Sets `medium_logo_url` to a value. [`medium_logo_url_null`](Self::medium_logo_url_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn medium_logo_url(mut self, value: impl Into<String>) -> Self {
         self.medium_logo_url = Some(Some(value.into()));
+        self
+    }
+    /// Sets `medium_logo_url` when given `Some`, as [`medium_logo_url`](Self::medium_logo_url) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_medium_logo_url(mut self, value: Option<String>) -> Self {
+        self.medium_logo_url = value.map(Some);
         self
     }
     /// Sends `medium_logo_url` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_medium_logo_url_null(mut self) -> Self {
+    pub fn medium_logo_url_null(mut self) -> Self {
         self.medium_logo_url = Some(None);
         self
     }
-    /// Sets `name` to a value. [`with_name_null`](Self::with_name_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `name` to a value. [`name_null`](Self::name_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(Some(value.into()));
+        self
+    }
+    /// Sets `name` when given `Some`, as [`name`](Self::name) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.name = value.map(Some);
         self
     }
     /// Sends `name` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_name_null(mut self) -> Self {
+    pub fn name_null(mut self) -> Self {
         self.name = Some(None);
         self
     }
-    /// Sets `small_logo_url` to a value. [`with_small_logo_url_null`](Self::with_small_logo_url_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `small_logo_url` to a value. [`small_logo_url_null`](Self::small_logo_url_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_small_logo_url(mut self, value: impl Into<String>) -> Self {
+    pub fn small_logo_url(mut self, value: impl Into<String>) -> Self {
         self.small_logo_url = Some(Some(value.into()));
+        self
+    }
+    /// Sets `small_logo_url` when given `Some`, as [`small_logo_url`](Self::small_logo_url) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_small_logo_url(mut self, value: Option<String>) -> Self {
+        self.small_logo_url = value.map(Some);
         self
     }
     /// Sends `small_logo_url` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_small_logo_url_null(mut self) -> Self {
+    pub fn small_logo_url_null(mut self) -> Self {
         self.small_logo_url = Some(None);
         self
     }
     /// Sets `supported_products`.
     #[must_use]
-    pub fn with_supported_products(mut self, value: Vec<SupportedProducts>) -> Self {
+    pub fn supported_products(mut self, value: Vec<SupportedProducts>) -> Self {
         self.supported_products = Some(value);
         self
     }
-    /// Sets `supports_oauth` to a value. [`with_supports_oauth_null`](Self::with_supports_oauth_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `supported_products` when given `Some`, as [`supported_products`](Self::supported_products) does; `None` leaves it out.
     #[must_use]
-    pub fn with_supports_oauth(mut self, value: bool) -> Self {
+    pub fn set_supported_products(
+        mut self,
+        value: Option<Vec<SupportedProducts>>,
+    ) -> Self {
+        self.supported_products = value;
+        self
+    }
+    /// Sets `supports_oauth` to a value. [`supports_oauth_null`](Self::supports_oauth_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn supports_oauth(mut self, value: bool) -> Self {
         self.supports_oauth = Some(Some(value));
+        self
+    }
+    /// Sets `supports_oauth` when given `Some`, as [`supports_oauth`](Self::supports_oauth) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_supports_oauth(mut self, value: Option<bool>) -> Self {
+        self.supports_oauth = value.map(Some);
         self
     }
     /// Sends `supports_oauth` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_supports_oauth_null(mut self) -> Self {
+    pub fn supports_oauth_null(mut self) -> Self {
         self.supports_oauth = Some(None);
         self
     }
-    /// Sets `supports_tax_document` to a value. [`with_supports_tax_document_null`](Self::with_supports_tax_document_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `supports_tax_document` to a value. [`supports_tax_document_null`](Self::supports_tax_document_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_supports_tax_document(mut self, value: bool) -> Self {
+    pub fn supports_tax_document(mut self, value: bool) -> Self {
         self.supports_tax_document = Some(Some(value));
+        self
+    }
+    /// Sets `supports_tax_document` when given `Some`, as [`supports_tax_document`](Self::supports_tax_document) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_supports_tax_document(mut self, value: Option<bool>) -> Self {
+        self.supports_tax_document = value.map(Some);
         self
     }
     /// Sends `supports_tax_document` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_supports_tax_document_null(mut self) -> Self {
+    pub fn supports_tax_document_null(mut self) -> Self {
         self.supports_tax_document = Some(None);
         self
     }
-    /// Sets `trouble_signing_in_url` to a value. [`with_trouble_signing_in_url_null`](Self::with_trouble_signing_in_url_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `trouble_signing_in_url` to a value. [`trouble_signing_in_url_null`](Self::trouble_signing_in_url_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_trouble_signing_in_url(mut self, value: impl Into<String>) -> Self {
+    pub fn trouble_signing_in_url(mut self, value: impl Into<String>) -> Self {
         self.trouble_signing_in_url = Some(Some(value.into()));
+        self
+    }
+    /// Sets `trouble_signing_in_url` when given `Some`, as [`trouble_signing_in_url`](Self::trouble_signing_in_url) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_trouble_signing_in_url(mut self, value: Option<String>) -> Self {
+        self.trouble_signing_in_url = value.map(Some);
         self
     }
     /// Sends `trouble_signing_in_url` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_trouble_signing_in_url_null(mut self) -> Self {
+    pub fn trouble_signing_in_url_null(mut self) -> Self {
         self.trouble_signing_in_url = Some(None);
         self
     }
-    /// Sets `url` to a value. [`with_url_null`](Self::with_url_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `url` to a value. [`url_null`](Self::url_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_url(mut self, value: impl Into<String>) -> Self {
+    pub fn url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(Some(value.into()));
+        self
+    }
+    /// Sets `url` when given `Some`, as [`url`](Self::url) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_url(mut self, value: Option<String>) -> Self {
+        self.url = value.map(Some);
         self
     }
     /// Sends `url` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_url_null(mut self) -> Self {
+    pub fn url_null(mut self) -> Self {
         self.url = Some(None);
         self
     }
@@ -10508,14 +14613,26 @@ impl CredentialsResponseBody {
     }
     /// Sets `credentials`.
     #[must_use]
-    pub fn with_credentials(mut self, value: Vec<CredentialResponse>) -> Self {
+    pub fn credentials(mut self, value: Vec<CredentialResponse>) -> Self {
         self.credentials = Some(value);
+        self
+    }
+    /// Sets `credentials` when given `Some`, as [`credentials`](Self::credentials) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_credentials(mut self, value: Option<Vec<CredentialResponse>>) -> Self {
+        self.credentials = value;
         self
     }
     /// Sets `pagination`.
     #[must_use]
-    pub fn with_pagination(mut self, value: PaginationResponse) -> Self {
+    pub fn pagination(mut self, value: PaginationResponse) -> Self {
         self.pagination = Some(value);
+        self
+    }
+    /// Sets `pagination` when given `Some`, as [`pagination`](Self::pagination) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_pagination(mut self, value: Option<PaginationResponse>) -> Self {
+        self.pagination = value;
         self
     }
 }
@@ -10581,75 +14698,111 @@ impl CredentialResponse {
             type_: None,
         }
     }
-    /// Sets `display_order` to a value. [`with_display_order_null`](Self::with_display_order_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `display_order` to a value. [`display_order_null`](Self::display_order_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_display_order(mut self, value: i64) -> Self {
+    pub fn display_order(mut self, value: i64) -> Self {
         self.display_order = Some(Some(value));
+        self
+    }
+    /// Sets `display_order` when given `Some`, as [`display_order`](Self::display_order) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_display_order(mut self, value: Option<i64>) -> Self {
+        self.display_order = value.map(Some);
         self
     }
     /// Sends `display_order` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_display_order_null(mut self) -> Self {
+    pub fn display_order_null(mut self) -> Self {
         self.display_order = Some(None);
         self
     }
-    /// Sets `field_name` to a value. [`with_field_name_null`](Self::with_field_name_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `field_name` to a value. [`field_name_null`](Self::field_name_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_field_name(mut self, value: impl Into<String>) -> Self {
+    pub fn field_name(mut self, value: impl Into<String>) -> Self {
         self.field_name = Some(Some(value.into()));
+        self
+    }
+    /// Sets `field_name` when given `Some`, as [`field_name`](Self::field_name) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_field_name(mut self, value: Option<String>) -> Self {
+        self.field_name = value.map(Some);
         self
     }
     /// Sends `field_name` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_field_name_null(mut self) -> Self {
+    pub fn field_name_null(mut self) -> Self {
         self.field_name = Some(None);
         self
     }
-    /// Sets `field_type` to a value. [`with_field_type_null`](Self::with_field_type_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `field_type` to a value. [`field_type_null`](Self::field_type_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_field_type(mut self, value: impl Into<String>) -> Self {
+    pub fn field_type(mut self, value: impl Into<String>) -> Self {
         self.field_type = Some(Some(value.into()));
+        self
+    }
+    /// Sets `field_type` when given `Some`, as [`field_type`](Self::field_type) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_field_type(mut self, value: Option<String>) -> Self {
+        self.field_type = value.map(Some);
         self
     }
     /// Sends `field_type` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_field_type_null(mut self) -> Self {
+    pub fn field_type_null(mut self) -> Self {
         self.field_type = Some(None);
         self
     }
-    /// Sets `guid` to a value. [`with_guid_null`](Self::with_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `guid` to a value. [`guid_null`](Self::guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn guid(mut self, value: impl Into<String>) -> Self {
         self.guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `guid` when given `Some`, as [`guid`](Self::guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_guid(mut self, value: Option<String>) -> Self {
+        self.guid = value.map(Some);
         self
     }
     /// Sends `guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_guid_null(mut self) -> Self {
+    pub fn guid_null(mut self) -> Self {
         self.guid = Some(None);
         self
     }
-    /// Sets `label` to a value. [`with_label_null`](Self::with_label_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `label` to a value. [`label_null`](Self::label_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_label(mut self, value: impl Into<String>) -> Self {
+    pub fn label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(Some(value.into()));
+        self
+    }
+    /// Sets `label` when given `Some`, as [`label`](Self::label) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_label(mut self, value: Option<String>) -> Self {
+        self.label = value.map(Some);
         self
     }
     /// Sends `label` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_label_null(mut self) -> Self {
+    pub fn label_null(mut self) -> Self {
         self.label = Some(None);
         self
     }
-    /// Sets `type_` to a value. [`with_type_null`](Self::with_type_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `type_` to a value. [`type_null`](Self::type_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+    pub fn type_(mut self, value: impl Into<String>) -> Self {
         self.type_ = Some(Some(value.into()));
+        self
+    }
+    /// Sets `type_` when given `Some`, as [`type_`](Self::type_) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_type(mut self, value: Option<String>) -> Self {
+        self.type_ = value.map(Some);
         self
     }
     /// Sends `type` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_type_null(mut self) -> Self {
+    pub fn type_null(mut self) -> Self {
         self.type_ = Some(None);
         self
     }
@@ -10677,14 +14830,26 @@ impl MerchantsResponseBody {
     }
     /// Sets `merchants`.
     #[must_use]
-    pub fn with_merchants(mut self, value: Vec<MerchantResponse>) -> Self {
+    pub fn merchants(mut self, value: Vec<MerchantResponse>) -> Self {
         self.merchants = Some(value);
+        self
+    }
+    /// Sets `merchants` when given `Some`, as [`merchants`](Self::merchants) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_merchants(mut self, value: Option<Vec<MerchantResponse>>) -> Self {
+        self.merchants = value;
         self
     }
     /// Sets `pagination`.
     #[must_use]
-    pub fn with_pagination(mut self, value: PaginationResponse) -> Self {
+    pub fn pagination(mut self, value: PaginationResponse) -> Self {
         self.pagination = Some(value);
+        self
+    }
+    /// Sets `pagination` when given `Some`, as [`pagination`](Self::pagination) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_pagination(mut self, value: Option<PaginationResponse>) -> Self {
+        self.pagination = value;
         self
     }
 }
@@ -10749,75 +14914,111 @@ impl MerchantResponse {
             website_url: None,
         }
     }
-    /// Sets `created_at` to a value. [`with_created_at_null`](Self::with_created_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `created_at` to a value. [`created_at_null`](Self::created_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_created_at(mut self, value: impl Into<String>) -> Self {
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(Some(value.into()));
+        self
+    }
+    /// Sets `created_at` when given `Some`, as [`created_at`](Self::created_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.created_at = value.map(Some);
         self
     }
     /// Sends `created_at` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_created_at_null(mut self) -> Self {
+    pub fn created_at_null(mut self) -> Self {
         self.created_at = Some(None);
         self
     }
-    /// Sets `guid` to a value. [`with_guid_null`](Self::with_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `guid` to a value. [`guid_null`](Self::guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn guid(mut self, value: impl Into<String>) -> Self {
         self.guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `guid` when given `Some`, as [`guid`](Self::guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_guid(mut self, value: Option<String>) -> Self {
+        self.guid = value.map(Some);
         self
     }
     /// Sends `guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_guid_null(mut self) -> Self {
+    pub fn guid_null(mut self) -> Self {
         self.guid = Some(None);
         self
     }
-    /// Sets `logo_url` to a value. [`with_logo_url_null`](Self::with_logo_url_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `logo_url` to a value. [`logo_url_null`](Self::logo_url_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_logo_url(mut self, value: impl Into<String>) -> Self {
+    pub fn logo_url(mut self, value: impl Into<String>) -> Self {
         self.logo_url = Some(Some(value.into()));
+        self
+    }
+    /// Sets `logo_url` when given `Some`, as [`logo_url`](Self::logo_url) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_logo_url(mut self, value: Option<String>) -> Self {
+        self.logo_url = value.map(Some);
         self
     }
     /// Sends `logo_url` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_logo_url_null(mut self) -> Self {
+    pub fn logo_url_null(mut self) -> Self {
         self.logo_url = Some(None);
         self
     }
-    /// Sets `name` to a value. [`with_name_null`](Self::with_name_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `name` to a value. [`name_null`](Self::name_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(Some(value.into()));
+        self
+    }
+    /// Sets `name` when given `Some`, as [`name`](Self::name) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.name = value.map(Some);
         self
     }
     /// Sends `name` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_name_null(mut self) -> Self {
+    pub fn name_null(mut self) -> Self {
         self.name = Some(None);
         self
     }
-    /// Sets `updated_at` to a value. [`with_updated_at_null`](Self::with_updated_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `updated_at` to a value. [`updated_at_null`](Self::updated_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_updated_at(mut self, value: impl Into<String>) -> Self {
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.updated_at = Some(Some(value.into()));
+        self
+    }
+    /// Sets `updated_at` when given `Some`, as [`updated_at`](Self::updated_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_updated_at(mut self, value: Option<String>) -> Self {
+        self.updated_at = value.map(Some);
         self
     }
     /// Sends `updated_at` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_updated_at_null(mut self) -> Self {
+    pub fn updated_at_null(mut self) -> Self {
         self.updated_at = Some(None);
         self
     }
-    /// Sets `website_url` to a value. [`with_website_url_null`](Self::with_website_url_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `website_url` to a value. [`website_url_null`](Self::website_url_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_website_url(mut self, value: impl Into<String>) -> Self {
+    pub fn website_url(mut self, value: impl Into<String>) -> Self {
         self.website_url = Some(Some(value.into()));
+        self
+    }
+    /// Sets `website_url` when given `Some`, as [`website_url`](Self::website_url) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_website_url(mut self, value: Option<String>) -> Self {
+        self.website_url = value.map(Some);
         self
     }
     /// Sends `website_url` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_website_url_null(mut self) -> Self {
+    pub fn website_url_null(mut self) -> Self {
         self.website_url = Some(None);
         self
     }
@@ -10845,14 +15046,26 @@ impl AccountsResponseBody {
     }
     /// Sets `accounts`.
     #[must_use]
-    pub fn with_accounts(mut self, value: Vec<AccountResponse>) -> Self {
+    pub fn accounts(mut self, value: Vec<AccountResponse>) -> Self {
         self.accounts = Some(value);
+        self
+    }
+    /// Sets `accounts` when given `Some`, as [`accounts`](Self::accounts) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_accounts(mut self, value: Option<Vec<AccountResponse>>) -> Self {
+        self.accounts = value;
         self
     }
     /// Sets `pagination`.
     #[must_use]
-    pub fn with_pagination(mut self, value: PaginationResponse) -> Self {
+    pub fn pagination(mut self, value: PaginationResponse) -> Self {
         self.pagination = Some(value);
+        self
+    }
+    /// Sets `pagination` when given `Some`, as [`pagination`](Self::pagination) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_pagination(mut self, value: Option<PaginationResponse>) -> Self {
+        self.pagination = value;
         self
     }
 }
@@ -11326,705 +15539,1110 @@ impl AccountResponse {
             user_id: None,
         }
     }
-    /// Sets `account_number` to a value. [`with_account_number_null`](Self::with_account_number_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `account_number` to a value. [`account_number_null`](Self::account_number_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_account_number(mut self, value: impl Into<String>) -> Self {
+    pub fn account_number(mut self, value: impl Into<String>) -> Self {
         self.account_number = Some(Some(value.into()));
+        self
+    }
+    /// Sets `account_number` when given `Some`, as [`account_number`](Self::account_number) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_account_number(mut self, value: Option<String>) -> Self {
+        self.account_number = value.map(Some);
         self
     }
     /// Sends `account_number` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_account_number_null(mut self) -> Self {
+    pub fn account_number_null(mut self) -> Self {
         self.account_number = Some(None);
         self
     }
-    /// Sets `account_ownership` to a value. [`with_account_ownership_null`](Self::with_account_ownership_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `account_ownership` to a value. [`account_ownership_null`](Self::account_ownership_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_account_ownership(
-        mut self,
-        value: AccountResponseAccountOwnership,
-    ) -> Self {
+    pub fn account_ownership(mut self, value: AccountResponseAccountOwnership) -> Self {
         self.account_ownership = Some(Some(value));
+        self
+    }
+    /// Sets `account_ownership` when given `Some`, as [`account_ownership`](Self::account_ownership) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_account_ownership(
+        mut self,
+        value: Option<AccountResponseAccountOwnership>,
+    ) -> Self {
+        self.account_ownership = value.map(Some);
         self
     }
     /// Sends `account_ownership` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_account_ownership_null(mut self) -> Self {
+    pub fn account_ownership_null(mut self) -> Self {
         self.account_ownership = Some(None);
         self
     }
-    /// Sets `annuity_policy_to_date` to a value. [`with_annuity_policy_to_date_null`](Self::with_annuity_policy_to_date_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `annuity_policy_to_date` to a value. [`annuity_policy_to_date_null`](Self::annuity_policy_to_date_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_annuity_policy_to_date(mut self, value: impl Into<String>) -> Self {
+    pub fn annuity_policy_to_date(mut self, value: impl Into<String>) -> Self {
         self.annuity_policy_to_date = Some(Some(value.into()));
+        self
+    }
+    /// Sets `annuity_policy_to_date` when given `Some`, as [`annuity_policy_to_date`](Self::annuity_policy_to_date) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_annuity_policy_to_date(mut self, value: Option<String>) -> Self {
+        self.annuity_policy_to_date = value.map(Some);
         self
     }
     /// Sends `annuity_policy_to_date` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_annuity_policy_to_date_null(mut self) -> Self {
+    pub fn annuity_policy_to_date_null(mut self) -> Self {
         self.annuity_policy_to_date = Some(None);
         self
     }
-    /// Sets `annuity_provider` to a value. [`with_annuity_provider_null`](Self::with_annuity_provider_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `annuity_provider` to a value. [`annuity_provider_null`](Self::annuity_provider_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_annuity_provider(mut self, value: impl Into<String>) -> Self {
+    pub fn annuity_provider(mut self, value: impl Into<String>) -> Self {
         self.annuity_provider = Some(Some(value.into()));
+        self
+    }
+    /// Sets `annuity_provider` when given `Some`, as [`annuity_provider`](Self::annuity_provider) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_annuity_provider(mut self, value: Option<String>) -> Self {
+        self.annuity_provider = value.map(Some);
         self
     }
     /// Sends `annuity_provider` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_annuity_provider_null(mut self) -> Self {
+    pub fn annuity_provider_null(mut self) -> Self {
         self.annuity_provider = Some(None);
         self
     }
-    /// Sets `annuity_term_year` to a value. [`with_annuity_term_year_null`](Self::with_annuity_term_year_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `annuity_term_year` to a value. [`annuity_term_year_null`](Self::annuity_term_year_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_annuity_term_year(mut self, value: i64) -> Self {
+    pub fn annuity_term_year(mut self, value: i64) -> Self {
         self.annuity_term_year = Some(Some(value));
+        self
+    }
+    /// Sets `annuity_term_year` when given `Some`, as [`annuity_term_year`](Self::annuity_term_year) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_annuity_term_year(mut self, value: Option<i64>) -> Self {
+        self.annuity_term_year = value.map(Some);
         self
     }
     /// Sends `annuity_term_year` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_annuity_term_year_null(mut self) -> Self {
+    pub fn annuity_term_year_null(mut self) -> Self {
         self.annuity_term_year = Some(None);
         self
     }
-    /// Sets `apr` to a value. [`with_apr_null`](Self::with_apr_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `apr` to a value. [`apr_null`](Self::apr_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_apr(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn apr(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.apr = Some(Some(value));
+        self
+    }
+    /// Sets `apr` when given `Some`, as [`apr`](Self::apr) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_apr(mut self, value: Option<::linkspec_runtime::Decimal>) -> Self {
+        self.apr = value.map(Some);
         self
     }
     /// Sends `apr` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_apr_null(mut self) -> Self {
+    pub fn apr_null(mut self) -> Self {
         self.apr = Some(None);
         self
     }
-    /// Sets `apy` to a value. [`with_apy_null`](Self::with_apy_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `apy` to a value. [`apy_null`](Self::apy_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_apy(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn apy(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.apy = Some(Some(value));
+        self
+    }
+    /// Sets `apy` when given `Some`, as [`apy`](Self::apy) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_apy(mut self, value: Option<::linkspec_runtime::Decimal>) -> Self {
+        self.apy = value.map(Some);
         self
     }
     /// Sends `apy` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_apy_null(mut self) -> Self {
+    pub fn apy_null(mut self) -> Self {
         self.apy = Some(None);
         self
     }
-    /// Sets `available_balance` to a value. [`with_available_balance_null`](Self::with_available_balance_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `available_balance` to a value. [`available_balance_null`](Self::available_balance_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_available_balance(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn available_balance(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.available_balance = Some(Some(value));
+        self
+    }
+    /// Sets `available_balance` when given `Some`, as [`available_balance`](Self::available_balance) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_available_balance(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.available_balance = value.map(Some);
         self
     }
     /// Sends `available_balance` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_available_balance_null(mut self) -> Self {
+    pub fn available_balance_null(mut self) -> Self {
         self.available_balance = Some(None);
         self
     }
-    /// Sets `available_credit` to a value. [`with_available_credit_null`](Self::with_available_credit_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `available_credit` to a value. [`available_credit_null`](Self::available_credit_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_available_credit(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn available_credit(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.available_credit = Some(Some(value));
+        self
+    }
+    /// Sets `available_credit` when given `Some`, as [`available_credit`](Self::available_credit) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_available_credit(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.available_credit = value.map(Some);
         self
     }
     /// Sends `available_credit` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_available_credit_null(mut self) -> Self {
+    pub fn available_credit_null(mut self) -> Self {
         self.available_credit = Some(None);
         self
     }
-    /// Sets `balance` to a value. [`with_balance_null`](Self::with_balance_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `balance` to a value. [`balance_null`](Self::balance_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_balance(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn balance(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.balance = Some(Some(value));
+        self
+    }
+    /// Sets `balance` when given `Some`, as [`balance`](Self::balance) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_balance(mut self, value: Option<::linkspec_runtime::Decimal>) -> Self {
+        self.balance = value.map(Some);
         self
     }
     /// Sends `balance` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_balance_null(mut self) -> Self {
+    pub fn balance_null(mut self) -> Self {
         self.balance = Some(None);
         self
     }
-    /// Sets `cash_balance` to a value. [`with_cash_balance_null`](Self::with_cash_balance_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `cash_balance` to a value. [`cash_balance_null`](Self::cash_balance_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_cash_balance(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn cash_balance(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.cash_balance = Some(Some(value));
+        self
+    }
+    /// Sets `cash_balance` when given `Some`, as [`cash_balance`](Self::cash_balance) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_cash_balance(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.cash_balance = value.map(Some);
         self
     }
     /// Sends `cash_balance` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_cash_balance_null(mut self) -> Self {
+    pub fn cash_balance_null(mut self) -> Self {
         self.cash_balance = Some(None);
         self
     }
-    /// Sets `cash_surrender_value` to a value. [`with_cash_surrender_value_null`](Self::with_cash_surrender_value_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `cash_surrender_value` to a value. [`cash_surrender_value_null`](Self::cash_surrender_value_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_cash_surrender_value(
-        mut self,
-        value: ::linkspec_runtime::Decimal,
-    ) -> Self {
+    pub fn cash_surrender_value(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.cash_surrender_value = Some(Some(value));
+        self
+    }
+    /// Sets `cash_surrender_value` when given `Some`, as [`cash_surrender_value`](Self::cash_surrender_value) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_cash_surrender_value(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.cash_surrender_value = value.map(Some);
         self
     }
     /// Sends `cash_surrender_value` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_cash_surrender_value_null(mut self) -> Self {
+    pub fn cash_surrender_value_null(mut self) -> Self {
         self.cash_surrender_value = Some(None);
         self
     }
     /// Sets `created_at`.
     #[must_use]
-    pub fn with_created_at(mut self, value: impl Into<String>) -> Self {
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(value.into());
         self
     }
-    /// Sets `credit_limit` to a value. [`with_credit_limit_null`](Self::with_credit_limit_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `created_at` when given `Some`, as [`created_at`](Self::created_at) does; `None` leaves it out.
     #[must_use]
-    pub fn with_credit_limit(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.created_at = value;
+        self
+    }
+    /// Sets `credit_limit` to a value. [`credit_limit_null`](Self::credit_limit_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn credit_limit(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.credit_limit = Some(Some(value));
+        self
+    }
+    /// Sets `credit_limit` when given `Some`, as [`credit_limit`](Self::credit_limit) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_credit_limit(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.credit_limit = value.map(Some);
         self
     }
     /// Sends `credit_limit` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_credit_limit_null(mut self) -> Self {
+    pub fn credit_limit_null(mut self) -> Self {
         self.credit_limit = Some(None);
         self
     }
-    /// Sets `currency_code` to a value. [`with_currency_code_null`](Self::with_currency_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `currency_code` to a value. [`currency_code_null`](Self::currency_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_currency_code(mut self, value: impl Into<String>) -> Self {
+    pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.currency_code = Some(Some(value.into()));
+        self
+    }
+    /// Sets `currency_code` when given `Some`, as [`currency_code`](Self::currency_code) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_currency_code(mut self, value: Option<String>) -> Self {
+        self.currency_code = value.map(Some);
         self
     }
     /// Sends `currency_code` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_currency_code_null(mut self) -> Self {
+    pub fn currency_code_null(mut self) -> Self {
         self.currency_code = Some(None);
         self
     }
-    /// Sets `day_payment_is_due` to a value. [`with_day_payment_is_due_null`](Self::with_day_payment_is_due_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `day_payment_is_due` to a value. [`day_payment_is_due_null`](Self::day_payment_is_due_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_day_payment_is_due(mut self, value: i64) -> Self {
+    pub fn day_payment_is_due(mut self, value: i64) -> Self {
         self.day_payment_is_due = Some(Some(value));
+        self
+    }
+    /// Sets `day_payment_is_due` when given `Some`, as [`day_payment_is_due`](Self::day_payment_is_due) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_day_payment_is_due(mut self, value: Option<i64>) -> Self {
+        self.day_payment_is_due = value.map(Some);
         self
     }
     /// Sends `day_payment_is_due` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_day_payment_is_due_null(mut self) -> Self {
+    pub fn day_payment_is_due_null(mut self) -> Self {
         self.day_payment_is_due = Some(None);
         self
     }
-    /// Sets `death_benefit` to a value. [`with_death_benefit_null`](Self::with_death_benefit_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `death_benefit` to a value. [`death_benefit_null`](Self::death_benefit_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_death_benefit(mut self, value: i64) -> Self {
+    pub fn death_benefit(mut self, value: i64) -> Self {
         self.death_benefit = Some(Some(value));
+        self
+    }
+    /// Sets `death_benefit` when given `Some`, as [`death_benefit`](Self::death_benefit) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_death_benefit(mut self, value: Option<i64>) -> Self {
+        self.death_benefit = value.map(Some);
         self
     }
     /// Sends `death_benefit` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_death_benefit_null(mut self) -> Self {
+    pub fn death_benefit_null(mut self) -> Self {
         self.death_benefit = Some(None);
         self
     }
-    /// Sets `federal_insurance_status` to a value. [`with_federal_insurance_status_null`](Self::with_federal_insurance_status_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `federal_insurance_status` to a value. [`federal_insurance_status_null`](Self::federal_insurance_status_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_federal_insurance_status(
+    pub fn federal_insurance_status(
         mut self,
         value: AccountResponseFederalInsuranceStatus,
     ) -> Self {
         self.federal_insurance_status = Some(Some(value));
         self
     }
+    /// Sets `federal_insurance_status` when given `Some`, as [`federal_insurance_status`](Self::federal_insurance_status) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_federal_insurance_status(
+        mut self,
+        value: Option<AccountResponseFederalInsuranceStatus>,
+    ) -> Self {
+        self.federal_insurance_status = value.map(Some);
+        self
+    }
     /// Sends `federal_insurance_status` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_federal_insurance_status_null(mut self) -> Self {
+    pub fn federal_insurance_status_null(mut self) -> Self {
         self.federal_insurance_status = Some(None);
         self
     }
-    /// Sets `guid` to a value. [`with_guid_null`](Self::with_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `guid` to a value. [`guid_null`](Self::guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn guid(mut self, value: impl Into<String>) -> Self {
         self.guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `guid` when given `Some`, as [`guid`](Self::guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_guid(mut self, value: Option<String>) -> Self {
+        self.guid = value.map(Some);
         self
     }
     /// Sends `guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_guid_null(mut self) -> Self {
+    pub fn guid_null(mut self) -> Self {
         self.guid = Some(None);
         self
     }
-    /// Sets `id` to a value. [`with_id_null`](Self::with_id_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `id` to a value. [`id_null`](Self::id_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+    pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(Some(value.into()));
+        self
+    }
+    /// Sets `id` when given `Some`, as [`id`](Self::id) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.id = value.map(Some);
         self
     }
     /// Sends `id` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_id_null(mut self) -> Self {
+    pub fn id_null(mut self) -> Self {
         self.id = Some(None);
         self
     }
-    /// Sets `imported_at` to a value. [`with_imported_at_null`](Self::with_imported_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `imported_at` to a value. [`imported_at_null`](Self::imported_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_imported_at(mut self, value: impl Into<String>) -> Self {
+    pub fn imported_at(mut self, value: impl Into<String>) -> Self {
         self.imported_at = Some(Some(value.into()));
+        self
+    }
+    /// Sets `imported_at` when given `Some`, as [`imported_at`](Self::imported_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_imported_at(mut self, value: Option<String>) -> Self {
+        self.imported_at = value.map(Some);
         self
     }
     /// Sends `imported_at` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_imported_at_null(mut self) -> Self {
+    pub fn imported_at_null(mut self) -> Self {
         self.imported_at = Some(None);
         self
     }
-    /// Sets `interest_rate` to a value. [`with_interest_rate_null`](Self::with_interest_rate_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `interest_rate` to a value. [`interest_rate_null`](Self::interest_rate_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_interest_rate(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn interest_rate(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.interest_rate = Some(Some(value));
+        self
+    }
+    /// Sets `interest_rate` when given `Some`, as [`interest_rate`](Self::interest_rate) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_interest_rate(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.interest_rate = value.map(Some);
         self
     }
     /// Sends `interest_rate` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_interest_rate_null(mut self) -> Self {
+    pub fn interest_rate_null(mut self) -> Self {
         self.interest_rate = Some(None);
         self
     }
-    /// Sets `institution_code` to a value. [`with_institution_code_null`](Self::with_institution_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `institution_code` to a value. [`institution_code_null`](Self::institution_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_institution_code(mut self, value: impl Into<String>) -> Self {
+    pub fn institution_code(mut self, value: impl Into<String>) -> Self {
         self.institution_code = Some(Some(value.into()));
+        self
+    }
+    /// Sets `institution_code` when given `Some`, as [`institution_code`](Self::institution_code) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_institution_code(mut self, value: Option<String>) -> Self {
+        self.institution_code = value.map(Some);
         self
     }
     /// Sends `institution_code` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_institution_code_null(mut self) -> Self {
+    pub fn institution_code_null(mut self) -> Self {
         self.institution_code = Some(None);
         self
     }
-    /// Sets `insured_name` to a value. [`with_insured_name_null`](Self::with_insured_name_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `insured_name` to a value. [`insured_name_null`](Self::insured_name_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_insured_name(mut self, value: impl Into<String>) -> Self {
+    pub fn insured_name(mut self, value: impl Into<String>) -> Self {
         self.insured_name = Some(Some(value.into()));
+        self
+    }
+    /// Sets `insured_name` when given `Some`, as [`insured_name`](Self::insured_name) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_insured_name(mut self, value: Option<String>) -> Self {
+        self.insured_name = value.map(Some);
         self
     }
     /// Sends `insured_name` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_insured_name_null(mut self) -> Self {
+    pub fn insured_name_null(mut self) -> Self {
         self.insured_name = Some(None);
         self
     }
     /// Sets `is_closed`.
     #[must_use]
-    pub fn with_is_closed(mut self, value: bool) -> Self {
+    pub fn is_closed(mut self, value: bool) -> Self {
         self.is_closed = Some(value);
         self
     }
-    /// Sets `is_hidden` to a value. [`with_is_hidden_null`](Self::with_is_hidden_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `is_closed` when given `Some`, as [`is_closed`](Self::is_closed) does; `None` leaves it out.
     #[must_use]
-    pub fn with_is_hidden(mut self, value: bool) -> Self {
+    pub fn set_is_closed(mut self, value: Option<bool>) -> Self {
+        self.is_closed = value;
+        self
+    }
+    /// Sets `is_hidden` to a value. [`is_hidden_null`](Self::is_hidden_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn is_hidden(mut self, value: bool) -> Self {
         self.is_hidden = Some(Some(value));
+        self
+    }
+    /// Sets `is_hidden` when given `Some`, as [`is_hidden`](Self::is_hidden) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_hidden(mut self, value: Option<bool>) -> Self {
+        self.is_hidden = value.map(Some);
         self
     }
     /// Sends `is_hidden` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_is_hidden_null(mut self) -> Self {
+    pub fn is_hidden_null(mut self) -> Self {
         self.is_hidden = Some(None);
         self
     }
-    /// Sets `is_manual` to a value. [`with_is_manual_null`](Self::with_is_manual_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `is_manual` to a value. [`is_manual_null`](Self::is_manual_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_is_manual(mut self, value: bool) -> Self {
+    pub fn is_manual(mut self, value: bool) -> Self {
         self.is_manual = Some(Some(value));
+        self
+    }
+    /// Sets `is_manual` when given `Some`, as [`is_manual`](Self::is_manual) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_manual(mut self, value: Option<bool>) -> Self {
+        self.is_manual = value.map(Some);
         self
     }
     /// Sends `is_manual` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_is_manual_null(mut self) -> Self {
+    pub fn is_manual_null(mut self) -> Self {
         self.is_manual = Some(None);
         self
     }
-    /// Sets `last_payment` to a value. [`with_last_payment_null`](Self::with_last_payment_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `last_payment` to a value. [`last_payment_null`](Self::last_payment_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_last_payment(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn last_payment(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.last_payment = Some(Some(value));
+        self
+    }
+    /// Sets `last_payment` when given `Some`, as [`last_payment`](Self::last_payment) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_last_payment(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.last_payment = value.map(Some);
         self
     }
     /// Sends `last_payment` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_last_payment_null(mut self) -> Self {
+    pub fn last_payment_null(mut self) -> Self {
         self.last_payment = Some(None);
         self
     }
-    /// Sets `last_payment_at` to a value. [`with_last_payment_at_null`](Self::with_last_payment_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `last_payment_at` to a value. [`last_payment_at_null`](Self::last_payment_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_last_payment_at(mut self, value: impl Into<String>) -> Self {
+    pub fn last_payment_at(mut self, value: impl Into<String>) -> Self {
         self.last_payment_at = Some(Some(value.into()));
+        self
+    }
+    /// Sets `last_payment_at` when given `Some`, as [`last_payment_at`](Self::last_payment_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_last_payment_at(mut self, value: Option<String>) -> Self {
+        self.last_payment_at = value.map(Some);
         self
     }
     /// Sends `last_payment_at` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_last_payment_at_null(mut self) -> Self {
+    pub fn last_payment_at_null(mut self) -> Self {
         self.last_payment_at = Some(None);
         self
     }
-    /// Sets `loan_amount` to a value. [`with_loan_amount_null`](Self::with_loan_amount_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `loan_amount` to a value. [`loan_amount_null`](Self::loan_amount_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_loan_amount(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn loan_amount(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.loan_amount = Some(Some(value));
+        self
+    }
+    /// Sets `loan_amount` when given `Some`, as [`loan_amount`](Self::loan_amount) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_loan_amount(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.loan_amount = value.map(Some);
         self
     }
     /// Sends `loan_amount` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_loan_amount_null(mut self) -> Self {
+    pub fn loan_amount_null(mut self) -> Self {
         self.loan_amount = Some(None);
         self
     }
-    /// Sets `margin_balance` to a value. [`with_margin_balance_null`](Self::with_margin_balance_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `margin_balance` to a value. [`margin_balance_null`](Self::margin_balance_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_margin_balance(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn margin_balance(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.margin_balance = Some(Some(value));
+        self
+    }
+    /// Sets `margin_balance` when given `Some`, as [`margin_balance`](Self::margin_balance) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_margin_balance(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.margin_balance = value.map(Some);
         self
     }
     /// Sends `margin_balance` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_margin_balance_null(mut self) -> Self {
+    pub fn margin_balance_null(mut self) -> Self {
         self.margin_balance = Some(None);
         self
     }
-    /// Sets `matures_on` to a value. [`with_matures_on_null`](Self::with_matures_on_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `matures_on` to a value. [`matures_on_null`](Self::matures_on_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_matures_on(mut self, value: impl Into<String>) -> Self {
+    pub fn matures_on(mut self, value: impl Into<String>) -> Self {
         self.matures_on = Some(Some(value.into()));
+        self
+    }
+    /// Sets `matures_on` when given `Some`, as [`matures_on`](Self::matures_on) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_matures_on(mut self, value: Option<String>) -> Self {
+        self.matures_on = value.map(Some);
         self
     }
     /// Sends `matures_on` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_matures_on_null(mut self) -> Self {
+    pub fn matures_on_null(mut self) -> Self {
         self.matures_on = Some(None);
         self
     }
-    /// Sets `member_guid` to a value. [`with_member_guid_null`](Self::with_member_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `member_guid` to a value. [`member_guid_null`](Self::member_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_member_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn member_guid(mut self, value: impl Into<String>) -> Self {
         self.member_guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `member_guid` when given `Some`, as [`member_guid`](Self::member_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_member_guid(mut self, value: Option<String>) -> Self {
+        self.member_guid = value.map(Some);
         self
     }
     /// Sends `member_guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_member_guid_null(mut self) -> Self {
+    pub fn member_guid_null(mut self) -> Self {
         self.member_guid = Some(None);
         self
     }
-    /// Sets `member_id` to a value. [`with_member_id_null`](Self::with_member_id_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `member_id` to a value. [`member_id_null`](Self::member_id_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_member_id(mut self, value: impl Into<String>) -> Self {
+    pub fn member_id(mut self, value: impl Into<String>) -> Self {
         self.member_id = Some(Some(value.into()));
+        self
+    }
+    /// Sets `member_id` when given `Some`, as [`member_id`](Self::member_id) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_member_id(mut self, value: Option<String>) -> Self {
+        self.member_id = value.map(Some);
         self
     }
     /// Sends `member_id` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_member_id_null(mut self) -> Self {
+    pub fn member_id_null(mut self) -> Self {
         self.member_id = Some(None);
         self
     }
-    /// Sets `member_is_managed_by_user` to a value. [`with_member_is_managed_by_user_null`](Self::with_member_is_managed_by_user_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `member_is_managed_by_user` to a value. [`member_is_managed_by_user_null`](Self::member_is_managed_by_user_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_member_is_managed_by_user(mut self, value: bool) -> Self {
+    pub fn member_is_managed_by_user(mut self, value: bool) -> Self {
         self.member_is_managed_by_user = Some(Some(value));
+        self
+    }
+    /// Sets `member_is_managed_by_user` when given `Some`, as [`member_is_managed_by_user`](Self::member_is_managed_by_user) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_member_is_managed_by_user(mut self, value: Option<bool>) -> Self {
+        self.member_is_managed_by_user = value.map(Some);
         self
     }
     /// Sends `member_is_managed_by_user` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_member_is_managed_by_user_null(mut self) -> Self {
+    pub fn member_is_managed_by_user_null(mut self) -> Self {
         self.member_is_managed_by_user = Some(None);
         self
     }
-    /// Sets `metadata` to a value. [`with_metadata_null`](Self::with_metadata_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `metadata` to a value. [`metadata_null`](Self::metadata_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_metadata(mut self, value: impl Into<String>) -> Self {
+    pub fn metadata(mut self, value: impl Into<String>) -> Self {
         self.metadata = Some(Some(value.into()));
+        self
+    }
+    /// Sets `metadata` when given `Some`, as [`metadata`](Self::metadata) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_metadata(mut self, value: Option<String>) -> Self {
+        self.metadata = value.map(Some);
         self
     }
     /// Sends `metadata` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_metadata_null(mut self) -> Self {
+    pub fn metadata_null(mut self) -> Self {
         self.metadata = Some(None);
         self
     }
-    /// Sets `minimum_balance` to a value. [`with_minimum_balance_null`](Self::with_minimum_balance_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `minimum_balance` to a value. [`minimum_balance_null`](Self::minimum_balance_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_minimum_balance(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn minimum_balance(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.minimum_balance = Some(Some(value));
+        self
+    }
+    /// Sets `minimum_balance` when given `Some`, as [`minimum_balance`](Self::minimum_balance) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_minimum_balance(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.minimum_balance = value.map(Some);
         self
     }
     /// Sends `minimum_balance` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_minimum_balance_null(mut self) -> Self {
+    pub fn minimum_balance_null(mut self) -> Self {
         self.minimum_balance = Some(None);
         self
     }
-    /// Sets `minimum_payment` to a value. [`with_minimum_payment_null`](Self::with_minimum_payment_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `minimum_payment` to a value. [`minimum_payment_null`](Self::minimum_payment_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_minimum_payment(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn minimum_payment(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.minimum_payment = Some(Some(value));
+        self
+    }
+    /// Sets `minimum_payment` when given `Some`, as [`minimum_payment`](Self::minimum_payment) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_minimum_payment(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.minimum_payment = value.map(Some);
         self
     }
     /// Sends `minimum_payment` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_minimum_payment_null(mut self) -> Self {
+    pub fn minimum_payment_null(mut self) -> Self {
         self.minimum_payment = Some(None);
         self
     }
-    /// Sets `name` to a value. [`with_name_null`](Self::with_name_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `name` to a value. [`name_null`](Self::name_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(Some(value.into()));
+        self
+    }
+    /// Sets `name` when given `Some`, as [`name`](Self::name) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.name = value.map(Some);
         self
     }
     /// Sends `name` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_name_null(mut self) -> Self {
+    pub fn name_null(mut self) -> Self {
         self.name = Some(None);
         self
     }
-    /// Sets `nickname` to a value. [`with_nickname_null`](Self::with_nickname_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `nickname` to a value. [`nickname_null`](Self::nickname_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_nickname(mut self, value: impl Into<String>) -> Self {
+    pub fn nickname(mut self, value: impl Into<String>) -> Self {
         self.nickname = Some(Some(value.into()));
+        self
+    }
+    /// Sets `nickname` when given `Some`, as [`nickname`](Self::nickname) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_nickname(mut self, value: Option<String>) -> Self {
+        self.nickname = value.map(Some);
         self
     }
     /// Sends `nickname` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_nickname_null(mut self) -> Self {
+    pub fn nickname_null(mut self) -> Self {
         self.nickname = Some(None);
         self
     }
-    /// Sets `original_balance` to a value. [`with_original_balance_null`](Self::with_original_balance_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `original_balance` to a value. [`original_balance_null`](Self::original_balance_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_original_balance(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn original_balance(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.original_balance = Some(Some(value));
+        self
+    }
+    /// Sets `original_balance` when given `Some`, as [`original_balance`](Self::original_balance) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_original_balance(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.original_balance = value.map(Some);
         self
     }
     /// Sends `original_balance` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_original_balance_null(mut self) -> Self {
+    pub fn original_balance_null(mut self) -> Self {
         self.original_balance = Some(None);
         self
     }
-    /// Sets `pay_out_amount` to a value. [`with_pay_out_amount_null`](Self::with_pay_out_amount_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `pay_out_amount` to a value. [`pay_out_amount_null`](Self::pay_out_amount_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_pay_out_amount(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn pay_out_amount(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.pay_out_amount = Some(Some(value));
+        self
+    }
+    /// Sets `pay_out_amount` when given `Some`, as [`pay_out_amount`](Self::pay_out_amount) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_pay_out_amount(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.pay_out_amount = value.map(Some);
         self
     }
     /// Sends `pay_out_amount` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_pay_out_amount_null(mut self) -> Self {
+    pub fn pay_out_amount_null(mut self) -> Self {
         self.pay_out_amount = Some(None);
         self
     }
-    /// Sets `payment_due_at` to a value. [`with_payment_due_at_null`](Self::with_payment_due_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `payment_due_at` to a value. [`payment_due_at_null`](Self::payment_due_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_payment_due_at(mut self, value: impl Into<String>) -> Self {
+    pub fn payment_due_at(mut self, value: impl Into<String>) -> Self {
         self.payment_due_at = Some(Some(value.into()));
+        self
+    }
+    /// Sets `payment_due_at` when given `Some`, as [`payment_due_at`](Self::payment_due_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_payment_due_at(mut self, value: Option<String>) -> Self {
+        self.payment_due_at = value.map(Some);
         self
     }
     /// Sends `payment_due_at` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_payment_due_at_null(mut self) -> Self {
+    pub fn payment_due_at_null(mut self) -> Self {
         self.payment_due_at = Some(None);
         self
     }
-    /// Sets `payoff_balance` to a value. [`with_payoff_balance_null`](Self::with_payoff_balance_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `payoff_balance` to a value. [`payoff_balance_null`](Self::payoff_balance_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_payoff_balance(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn payoff_balance(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.payoff_balance = Some(Some(value));
+        self
+    }
+    /// Sets `payoff_balance` when given `Some`, as [`payoff_balance`](Self::payoff_balance) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_payoff_balance(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.payoff_balance = value.map(Some);
         self
     }
     /// Sends `payoff_balance` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_payoff_balance_null(mut self) -> Self {
+    pub fn payoff_balance_null(mut self) -> Self {
         self.payoff_balance = Some(None);
         self
     }
-    /// Sets `premium_amount` to a value. [`with_premium_amount_null`](Self::with_premium_amount_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `premium_amount` to a value. [`premium_amount_null`](Self::premium_amount_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_premium_amount(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn premium_amount(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.premium_amount = Some(Some(value));
+        self
+    }
+    /// Sets `premium_amount` when given `Some`, as [`premium_amount`](Self::premium_amount) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_premium_amount(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.premium_amount = value.map(Some);
         self
     }
     /// Sends `premium_amount` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_premium_amount_null(mut self) -> Self {
+    pub fn premium_amount_null(mut self) -> Self {
         self.premium_amount = Some(None);
         self
     }
-    /// Sets `property_type` to a value. [`with_property_type_null`](Self::with_property_type_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `property_type` to a value. [`property_type_null`](Self::property_type_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_property_type(mut self, value: AccountResponsePropertyType) -> Self {
+    pub fn property_type(mut self, value: AccountResponsePropertyType) -> Self {
         self.property_type = Some(Some(value));
+        self
+    }
+    /// Sets `property_type` when given `Some`, as [`property_type`](Self::property_type) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_property_type(
+        mut self,
+        value: Option<AccountResponsePropertyType>,
+    ) -> Self {
+        self.property_type = value.map(Some);
         self
     }
     /// Sends `property_type` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_property_type_null(mut self) -> Self {
+    pub fn property_type_null(mut self) -> Self {
         self.property_type = Some(None);
         self
     }
-    /// Sets `routing_number` to a value. [`with_routing_number_null`](Self::with_routing_number_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `routing_number` to a value. [`routing_number_null`](Self::routing_number_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_routing_number(mut self, value: impl Into<String>) -> Self {
+    pub fn routing_number(mut self, value: impl Into<String>) -> Self {
         self.routing_number = Some(Some(value.into()));
+        self
+    }
+    /// Sets `routing_number` when given `Some`, as [`routing_number`](Self::routing_number) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_routing_number(mut self, value: Option<String>) -> Self {
+        self.routing_number = value.map(Some);
         self
     }
     /// Sends `routing_number` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_routing_number_null(mut self) -> Self {
+    pub fn routing_number_null(mut self) -> Self {
         self.routing_number = Some(None);
         self
     }
-    /// Sets `started_on` to a value. [`with_started_on_null`](Self::with_started_on_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `started_on` to a value. [`started_on_null`](Self::started_on_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_started_on(mut self, value: impl Into<String>) -> Self {
+    pub fn started_on(mut self, value: impl Into<String>) -> Self {
         self.started_on = Some(Some(value.into()));
+        self
+    }
+    /// Sets `started_on` when given `Some`, as [`started_on`](Self::started_on) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_started_on(mut self, value: Option<String>) -> Self {
+        self.started_on = value.map(Some);
         self
     }
     /// Sends `started_on` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_started_on_null(mut self) -> Self {
+    pub fn started_on_null(mut self) -> Self {
         self.started_on = Some(None);
         self
     }
-    /// Sets `statement_balance` to a value. [`with_statement_balance_null`](Self::with_statement_balance_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `statement_balance` to a value. [`statement_balance_null`](Self::statement_balance_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_statement_balance(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn statement_balance(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.statement_balance = Some(Some(value));
+        self
+    }
+    /// Sets `statement_balance` when given `Some`, as [`statement_balance`](Self::statement_balance) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_statement_balance(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.statement_balance = value.map(Some);
         self
     }
     /// Sends `statement_balance` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_statement_balance_null(mut self) -> Self {
+    pub fn statement_balance_null(mut self) -> Self {
         self.statement_balance = Some(None);
         self
     }
-    /// Sets `subtype` to a value. [`with_subtype_null`](Self::with_subtype_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `subtype` to a value. [`subtype_null`](Self::subtype_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_subtype(mut self, value: impl Into<String>) -> Self {
+    pub fn subtype(mut self, value: impl Into<String>) -> Self {
         self.subtype = Some(Some(value.into()));
+        self
+    }
+    /// Sets `subtype` when given `Some`, as [`subtype`](Self::subtype) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_subtype(mut self, value: Option<String>) -> Self {
+        self.subtype = value.map(Some);
         self
     }
     /// Sends `subtype` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_subtype_null(mut self) -> Self {
+    pub fn subtype_null(mut self) -> Self {
         self.subtype = Some(None);
         self
     }
-    /// Sets `today_ugl_amount` to a value. [`with_today_ugl_amount_null`](Self::with_today_ugl_amount_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `today_ugl_amount` to a value. [`today_ugl_amount_null`](Self::today_ugl_amount_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_today_ugl_amount(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn today_ugl_amount(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.today_ugl_amount = Some(Some(value));
+        self
+    }
+    /// Sets `today_ugl_amount` when given `Some`, as [`today_ugl_amount`](Self::today_ugl_amount) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_today_ugl_amount(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.today_ugl_amount = value.map(Some);
         self
     }
     /// Sends `today_ugl_amount` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_today_ugl_amount_null(mut self) -> Self {
+    pub fn today_ugl_amount_null(mut self) -> Self {
         self.today_ugl_amount = Some(None);
         self
     }
-    /// Sets `today_ugl_percentage` to a value. [`with_today_ugl_percentage_null`](Self::with_today_ugl_percentage_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `today_ugl_percentage` to a value. [`today_ugl_percentage_null`](Self::today_ugl_percentage_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_today_ugl_percentage(
-        mut self,
-        value: ::linkspec_runtime::Decimal,
-    ) -> Self {
+    pub fn today_ugl_percentage(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.today_ugl_percentage = Some(Some(value));
+        self
+    }
+    /// Sets `today_ugl_percentage` when given `Some`, as [`today_ugl_percentage`](Self::today_ugl_percentage) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_today_ugl_percentage(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.today_ugl_percentage = value.map(Some);
         self
     }
     /// Sends `today_ugl_percentage` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_today_ugl_percentage_null(mut self) -> Self {
+    pub fn today_ugl_percentage_null(mut self) -> Self {
         self.today_ugl_percentage = Some(None);
         self
     }
-    /// Sets `total_account_value` to a value. [`with_total_account_value_null`](Self::with_total_account_value_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `total_account_value` to a value. [`total_account_value_null`](Self::total_account_value_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_total_account_value(
-        mut self,
-        value: ::linkspec_runtime::Decimal,
-    ) -> Self {
+    pub fn total_account_value(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.total_account_value = Some(Some(value));
+        self
+    }
+    /// Sets `total_account_value` when given `Some`, as [`total_account_value`](Self::total_account_value) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_total_account_value(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.total_account_value = value.map(Some);
         self
     }
     /// Sends `total_account_value` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_total_account_value_null(mut self) -> Self {
+    pub fn total_account_value_null(mut self) -> Self {
         self.total_account_value = Some(None);
         self
     }
-    /// Sets `total_account_value_ugl` to a value. [`with_total_account_value_ugl_null`](Self::with_total_account_value_ugl_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `total_account_value_ugl` to a value. [`total_account_value_ugl_null`](Self::total_account_value_ugl_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_total_account_value_ugl(
+    pub fn total_account_value_ugl(
         mut self,
         value: ::linkspec_runtime::Decimal,
     ) -> Self {
         self.total_account_value_ugl = Some(Some(value));
         self
     }
+    /// Sets `total_account_value_ugl` when given `Some`, as [`total_account_value_ugl`](Self::total_account_value_ugl) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_total_account_value_ugl(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.total_account_value_ugl = value.map(Some);
+        self
+    }
     /// Sends `total_account_value_ugl` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_total_account_value_ugl_null(mut self) -> Self {
+    pub fn total_account_value_ugl_null(mut self) -> Self {
         self.total_account_value_ugl = Some(None);
         self
     }
-    /// Sets `type_` to a value. [`with_type_null`](Self::with_type_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `type_` to a value. [`type_null`](Self::type_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_type(mut self, value: AccountResponseType) -> Self {
+    pub fn type_(mut self, value: AccountResponseType) -> Self {
         self.type_ = Some(Some(value));
+        self
+    }
+    /// Sets `type_` when given `Some`, as [`type_`](Self::type_) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_type(mut self, value: Option<AccountResponseType>) -> Self {
+        self.type_ = value.map(Some);
         self
     }
     /// Sends `type` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_type_null(mut self) -> Self {
+    pub fn type_null(mut self) -> Self {
         self.type_ = Some(None);
         self
     }
-    /// Sets `updated_at` to a value. [`with_updated_at_null`](Self::with_updated_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `updated_at` to a value. [`updated_at_null`](Self::updated_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_updated_at(mut self, value: impl Into<String>) -> Self {
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.updated_at = Some(Some(value.into()));
+        self
+    }
+    /// Sets `updated_at` when given `Some`, as [`updated_at`](Self::updated_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_updated_at(mut self, value: Option<String>) -> Self {
+        self.updated_at = value.map(Some);
         self
     }
     /// Sends `updated_at` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_updated_at_null(mut self) -> Self {
+    pub fn updated_at_null(mut self) -> Self {
         self.updated_at = Some(None);
         self
     }
-    /// Sets `user_guid` to a value. [`with_user_guid_null`](Self::with_user_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `user_guid` to a value. [`user_guid_null`](Self::user_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_user_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn user_guid(mut self, value: impl Into<String>) -> Self {
         self.user_guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `user_guid` when given `Some`, as [`user_guid`](Self::user_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_user_guid(mut self, value: Option<String>) -> Self {
+        self.user_guid = value.map(Some);
         self
     }
     /// Sends `user_guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_user_guid_null(mut self) -> Self {
+    pub fn user_guid_null(mut self) -> Self {
         self.user_guid = Some(None);
         self
     }
-    /// Sets `user_id` to a value. [`with_user_id_null`](Self::with_user_id_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `user_id` to a value. [`user_id_null`](Self::user_id_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_user_id(mut self, value: impl Into<String>) -> Self {
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(Some(value.into()));
+        self
+    }
+    /// Sets `user_id` when given `Some`, as [`user_id`](Self::user_id) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_user_id(mut self, value: Option<String>) -> Self {
+        self.user_id = value.map(Some);
         self
     }
     /// Sends `user_id` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_user_id_null(mut self) -> Self {
+    pub fn user_id_null(mut self) -> Self {
         self.user_id = Some(None);
         self
     }
@@ -12111,8 +16729,14 @@ impl AccountResponseBody {
     }
     /// Sets `account`.
     #[must_use]
-    pub fn with_account(mut self, value: AccountResponse) -> Self {
+    pub fn account(mut self, value: AccountResponse) -> Self {
         self.account = Some(value);
+        self
+    }
+    /// Sets `account` when given `Some`, as [`account`](Self::account) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_account(mut self, value: Option<AccountResponse>) -> Self {
+        self.account = value;
         self
     }
 }
@@ -12139,14 +16763,26 @@ impl TransactionsResponseBody {
     }
     /// Sets `transactions`.
     #[must_use]
-    pub fn with_transactions(mut self, value: Vec<TransactionResponse>) -> Self {
+    pub fn transactions(mut self, value: Vec<TransactionResponse>) -> Self {
         self.transactions = Some(value);
+        self
+    }
+    /// Sets `transactions` when given `Some`, as [`transactions`](Self::transactions) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_transactions(mut self, value: Option<Vec<TransactionResponse>>) -> Self {
+        self.transactions = value;
         self
     }
     /// Sets `pagination`.
     #[must_use]
-    pub fn with_pagination(mut self, value: PaginationResponse) -> Self {
+    pub fn pagination(mut self, value: PaginationResponse) -> Self {
         self.pagination = Some(value);
+        self
+    }
+    /// Sets `pagination` when given `Some`, as [`pagination`](Self::pagination) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_pagination(mut self, value: Option<PaginationResponse>) -> Self {
+        self.pagination = value;
         self
     }
 }
@@ -12510,517 +17146,784 @@ impl TransactionResponse {
     }
     /// Sets `account_guid`.
     #[must_use]
-    pub fn with_account_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn account_guid(mut self, value: impl Into<String>) -> Self {
         self.account_guid = Some(value.into());
         self
     }
-    /// Sets `account_id` to a value. [`with_account_id_null`](Self::with_account_id_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `account_guid` when given `Some`, as [`account_guid`](Self::account_guid) does; `None` leaves it out.
     #[must_use]
-    pub fn with_account_id(mut self, value: impl Into<String>) -> Self {
+    pub fn set_account_guid(mut self, value: Option<String>) -> Self {
+        self.account_guid = value;
+        self
+    }
+    /// Sets `account_id` to a value. [`account_id_null`](Self::account_id_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.account_id = Some(Some(value.into()));
+        self
+    }
+    /// Sets `account_id` when given `Some`, as [`account_id`](Self::account_id) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_account_id(mut self, value: Option<String>) -> Self {
+        self.account_id = value.map(Some);
         self
     }
     /// Sends `account_id` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_account_id_null(mut self) -> Self {
+    pub fn account_id_null(mut self) -> Self {
         self.account_id = Some(None);
         self
     }
-    /// Sets `amount` to a value. [`with_amount_null`](Self::with_amount_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `amount` to a value. [`amount_null`](Self::amount_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_amount(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn amount(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.amount = Some(Some(value));
+        self
+    }
+    /// Sets `amount` when given `Some`, as [`amount`](Self::amount) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_amount(mut self, value: Option<::linkspec_runtime::Decimal>) -> Self {
+        self.amount = value.map(Some);
         self
     }
     /// Sends `amount` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_amount_null(mut self) -> Self {
+    pub fn amount_null(mut self) -> Self {
         self.amount = Some(None);
         self
     }
-    /// Sets `category` to a value. [`with_category_null`](Self::with_category_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `category` to a value. [`category_null`](Self::category_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_category(mut self, value: impl Into<String>) -> Self {
+    pub fn category(mut self, value: impl Into<String>) -> Self {
         self.category = Some(Some(value.into()));
+        self
+    }
+    /// Sets `category` when given `Some`, as [`category`](Self::category) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_category(mut self, value: Option<String>) -> Self {
+        self.category = value.map(Some);
         self
     }
     /// Sends `category` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_category_null(mut self) -> Self {
+    pub fn category_null(mut self) -> Self {
         self.category = Some(None);
         self
     }
-    /// Sets `category_guid` to a value. [`with_category_guid_null`](Self::with_category_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `category_guid` to a value. [`category_guid_null`](Self::category_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_category_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn category_guid(mut self, value: impl Into<String>) -> Self {
         self.category_guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `category_guid` when given `Some`, as [`category_guid`](Self::category_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_category_guid(mut self, value: Option<String>) -> Self {
+        self.category_guid = value.map(Some);
         self
     }
     /// Sends `category_guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_category_guid_null(mut self) -> Self {
+    pub fn category_guid_null(mut self) -> Self {
         self.category_guid = Some(None);
         self
     }
-    /// Sets `check_number_string` to a value. [`with_check_number_string_null`](Self::with_check_number_string_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `check_number_string` to a value. [`check_number_string_null`](Self::check_number_string_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_check_number_string(mut self, value: impl Into<String>) -> Self {
+    pub fn check_number_string(mut self, value: impl Into<String>) -> Self {
         self.check_number_string = Some(Some(value.into()));
+        self
+    }
+    /// Sets `check_number_string` when given `Some`, as [`check_number_string`](Self::check_number_string) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_check_number_string(mut self, value: Option<String>) -> Self {
+        self.check_number_string = value.map(Some);
         self
     }
     /// Sends `check_number_string` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_check_number_string_null(mut self) -> Self {
+    pub fn check_number_string_null(mut self) -> Self {
         self.check_number_string = Some(None);
         self
     }
-    /// Sets `created_at` to a value. [`with_created_at_null`](Self::with_created_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `created_at` to a value. [`created_at_null`](Self::created_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_created_at(mut self, value: impl Into<String>) -> Self {
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(Some(value.into()));
+        self
+    }
+    /// Sets `created_at` when given `Some`, as [`created_at`](Self::created_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.created_at = value.map(Some);
         self
     }
     /// Sends `created_at` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_created_at_null(mut self) -> Self {
+    pub fn created_at_null(mut self) -> Self {
         self.created_at = Some(None);
         self
     }
-    /// Sets `currency_code` to a value. [`with_currency_code_null`](Self::with_currency_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `currency_code` to a value. [`currency_code_null`](Self::currency_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_currency_code(mut self, value: impl Into<String>) -> Self {
+    pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.currency_code = Some(Some(value.into()));
+        self
+    }
+    /// Sets `currency_code` when given `Some`, as [`currency_code`](Self::currency_code) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_currency_code(mut self, value: Option<String>) -> Self {
+        self.currency_code = value.map(Some);
         self
     }
     /// Sends `currency_code` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_currency_code_null(mut self) -> Self {
+    pub fn currency_code_null(mut self) -> Self {
         self.currency_code = Some(None);
         self
     }
-    /// Sets `date` to a value. [`with_date_null`](Self::with_date_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `date` to a value. [`date_null`](Self::date_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_date(mut self, value: impl Into<String>) -> Self {
+    pub fn date(mut self, value: impl Into<String>) -> Self {
         self.date = Some(Some(value.into()));
+        self
+    }
+    /// Sets `date` when given `Some`, as [`date`](Self::date) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_date(mut self, value: Option<String>) -> Self {
+        self.date = value.map(Some);
         self
     }
     /// Sends `date` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_date_null(mut self) -> Self {
+    pub fn date_null(mut self) -> Self {
         self.date = Some(None);
         self
     }
-    /// Sets `description` to a value. [`with_description_null`](Self::with_description_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `description` to a value. [`description_null`](Self::description_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+    pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(Some(value.into()));
+        self
+    }
+    /// Sets `description` when given `Some`, as [`description`](Self::description) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.description = value.map(Some);
         self
     }
     /// Sends `description` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_description_null(mut self) -> Self {
+    pub fn description_null(mut self) -> Self {
         self.description = Some(None);
         self
     }
-    /// Sets `extended_transaction_type` to a value. [`with_extended_transaction_type_null`](Self::with_extended_transaction_type_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `extended_transaction_type` to a value. [`extended_transaction_type_null`](Self::extended_transaction_type_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_extended_transaction_type(mut self, value: impl Into<String>) -> Self {
+    pub fn extended_transaction_type(mut self, value: impl Into<String>) -> Self {
         self.extended_transaction_type = Some(Some(value.into()));
+        self
+    }
+    /// Sets `extended_transaction_type` when given `Some`, as [`extended_transaction_type`](Self::extended_transaction_type) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_extended_transaction_type(mut self, value: Option<String>) -> Self {
+        self.extended_transaction_type = value.map(Some);
         self
     }
     /// Sends `extended_transaction_type` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_extended_transaction_type_null(mut self) -> Self {
+    pub fn extended_transaction_type_null(mut self) -> Self {
         self.extended_transaction_type = Some(None);
         self
     }
-    /// Sets `guid` to a value. [`with_guid_null`](Self::with_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `guid` to a value. [`guid_null`](Self::guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn guid(mut self, value: impl Into<String>) -> Self {
         self.guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `guid` when given `Some`, as [`guid`](Self::guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_guid(mut self, value: Option<String>) -> Self {
+        self.guid = value.map(Some);
         self
     }
     /// Sends `guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_guid_null(mut self) -> Self {
+    pub fn guid_null(mut self) -> Self {
         self.guid = Some(None);
         self
     }
-    /// Sets `id` to a value. [`with_id_null`](Self::with_id_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `id` to a value. [`id_null`](Self::id_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+    pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(Some(value.into()));
+        self
+    }
+    /// Sets `id` when given `Some`, as [`id`](Self::id) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.id = value.map(Some);
         self
     }
     /// Sends `id` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_id_null(mut self) -> Self {
+    pub fn id_null(mut self) -> Self {
         self.id = Some(None);
         self
     }
-    /// Sets `is_bill_pay` to a value. [`with_is_bill_pay_null`](Self::with_is_bill_pay_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `is_bill_pay` to a value. [`is_bill_pay_null`](Self::is_bill_pay_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_is_bill_pay(mut self, value: bool) -> Self {
+    pub fn is_bill_pay(mut self, value: bool) -> Self {
         self.is_bill_pay = Some(Some(value));
+        self
+    }
+    /// Sets `is_bill_pay` when given `Some`, as [`is_bill_pay`](Self::is_bill_pay) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_bill_pay(mut self, value: Option<bool>) -> Self {
+        self.is_bill_pay = value.map(Some);
         self
     }
     /// Sends `is_bill_pay` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_is_bill_pay_null(mut self) -> Self {
+    pub fn is_bill_pay_null(mut self) -> Self {
         self.is_bill_pay = Some(None);
         self
     }
-    /// Sets `is_direct_deposit` to a value. [`with_is_direct_deposit_null`](Self::with_is_direct_deposit_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `is_direct_deposit` to a value. [`is_direct_deposit_null`](Self::is_direct_deposit_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_is_direct_deposit(mut self, value: bool) -> Self {
+    pub fn is_direct_deposit(mut self, value: bool) -> Self {
         self.is_direct_deposit = Some(Some(value));
+        self
+    }
+    /// Sets `is_direct_deposit` when given `Some`, as [`is_direct_deposit`](Self::is_direct_deposit) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_direct_deposit(mut self, value: Option<bool>) -> Self {
+        self.is_direct_deposit = value.map(Some);
         self
     }
     /// Sends `is_direct_deposit` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_is_direct_deposit_null(mut self) -> Self {
+    pub fn is_direct_deposit_null(mut self) -> Self {
         self.is_direct_deposit = Some(None);
         self
     }
-    /// Sets `is_expense` to a value. [`with_is_expense_null`](Self::with_is_expense_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `is_expense` to a value. [`is_expense_null`](Self::is_expense_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_is_expense(mut self, value: bool) -> Self {
+    pub fn is_expense(mut self, value: bool) -> Self {
         self.is_expense = Some(Some(value));
+        self
+    }
+    /// Sets `is_expense` when given `Some`, as [`is_expense`](Self::is_expense) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_expense(mut self, value: Option<bool>) -> Self {
+        self.is_expense = value.map(Some);
         self
     }
     /// Sends `is_expense` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_is_expense_null(mut self) -> Self {
+    pub fn is_expense_null(mut self) -> Self {
         self.is_expense = Some(None);
         self
     }
-    /// Sets `is_fee` to a value. [`with_is_fee_null`](Self::with_is_fee_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `is_fee` to a value. [`is_fee_null`](Self::is_fee_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_is_fee(mut self, value: bool) -> Self {
+    pub fn is_fee(mut self, value: bool) -> Self {
         self.is_fee = Some(Some(value));
+        self
+    }
+    /// Sets `is_fee` when given `Some`, as [`is_fee`](Self::is_fee) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_fee(mut self, value: Option<bool>) -> Self {
+        self.is_fee = value.map(Some);
         self
     }
     /// Sends `is_fee` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_is_fee_null(mut self) -> Self {
+    pub fn is_fee_null(mut self) -> Self {
         self.is_fee = Some(None);
         self
     }
-    /// Sets `is_income` to a value. [`with_is_income_null`](Self::with_is_income_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `is_income` to a value. [`is_income_null`](Self::is_income_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_is_income(mut self, value: bool) -> Self {
+    pub fn is_income(mut self, value: bool) -> Self {
         self.is_income = Some(Some(value));
+        self
+    }
+    /// Sets `is_income` when given `Some`, as [`is_income`](Self::is_income) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_income(mut self, value: Option<bool>) -> Self {
+        self.is_income = value.map(Some);
         self
     }
     /// Sends `is_income` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_is_income_null(mut self) -> Self {
+    pub fn is_income_null(mut self) -> Self {
         self.is_income = Some(None);
         self
     }
     /// Sets `is_international`.
     #[must_use]
-    pub fn with_is_international(mut self, value: bool) -> Self {
+    pub fn is_international(mut self, value: bool) -> Self {
         self.is_international = Some(value);
         self
     }
-    /// Sets `is_manual` to a value. [`with_is_manual_null`](Self::with_is_manual_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `is_international` when given `Some`, as [`is_international`](Self::is_international) does; `None` leaves it out.
     #[must_use]
-    pub fn with_is_manual(mut self, value: bool) -> Self {
+    pub fn set_is_international(mut self, value: Option<bool>) -> Self {
+        self.is_international = value;
+        self
+    }
+    /// Sets `is_manual` to a value. [`is_manual_null`](Self::is_manual_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn is_manual(mut self, value: bool) -> Self {
         self.is_manual = Some(Some(value));
+        self
+    }
+    /// Sets `is_manual` when given `Some`, as [`is_manual`](Self::is_manual) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_manual(mut self, value: Option<bool>) -> Self {
+        self.is_manual = value.map(Some);
         self
     }
     /// Sends `is_manual` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_is_manual_null(mut self) -> Self {
+    pub fn is_manual_null(mut self) -> Self {
         self.is_manual = Some(None);
         self
     }
-    /// Sets `is_overdraft_fee` to a value. [`with_is_overdraft_fee_null`](Self::with_is_overdraft_fee_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `is_overdraft_fee` to a value. [`is_overdraft_fee_null`](Self::is_overdraft_fee_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_is_overdraft_fee(mut self, value: bool) -> Self {
+    pub fn is_overdraft_fee(mut self, value: bool) -> Self {
         self.is_overdraft_fee = Some(Some(value));
+        self
+    }
+    /// Sets `is_overdraft_fee` when given `Some`, as [`is_overdraft_fee`](Self::is_overdraft_fee) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_overdraft_fee(mut self, value: Option<bool>) -> Self {
+        self.is_overdraft_fee = value.map(Some);
         self
     }
     /// Sends `is_overdraft_fee` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_is_overdraft_fee_null(mut self) -> Self {
+    pub fn is_overdraft_fee_null(mut self) -> Self {
         self.is_overdraft_fee = Some(None);
         self
     }
-    /// Sets `is_payroll_advance` to a value. [`with_is_payroll_advance_null`](Self::with_is_payroll_advance_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `is_payroll_advance` to a value. [`is_payroll_advance_null`](Self::is_payroll_advance_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_is_payroll_advance(mut self, value: bool) -> Self {
+    pub fn is_payroll_advance(mut self, value: bool) -> Self {
         self.is_payroll_advance = Some(Some(value));
+        self
+    }
+    /// Sets `is_payroll_advance` when given `Some`, as [`is_payroll_advance`](Self::is_payroll_advance) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_payroll_advance(mut self, value: Option<bool>) -> Self {
+        self.is_payroll_advance = value.map(Some);
         self
     }
     /// Sends `is_payroll_advance` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_is_payroll_advance_null(mut self) -> Self {
+    pub fn is_payroll_advance_null(mut self) -> Self {
         self.is_payroll_advance = Some(None);
         self
     }
-    /// Sets `is_recurring` to a value. [`with_is_recurring_null`](Self::with_is_recurring_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `is_recurring` to a value. [`is_recurring_null`](Self::is_recurring_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_is_recurring(mut self, value: bool) -> Self {
+    pub fn is_recurring(mut self, value: bool) -> Self {
         self.is_recurring = Some(Some(value));
+        self
+    }
+    /// Sets `is_recurring` when given `Some`, as [`is_recurring`](Self::is_recurring) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_recurring(mut self, value: Option<bool>) -> Self {
+        self.is_recurring = value.map(Some);
         self
     }
     /// Sends `is_recurring` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_is_recurring_null(mut self) -> Self {
+    pub fn is_recurring_null(mut self) -> Self {
         self.is_recurring = Some(None);
         self
     }
-    /// Sets `is_subscription` to a value. [`with_is_subscription_null`](Self::with_is_subscription_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `is_subscription` to a value. [`is_subscription_null`](Self::is_subscription_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_is_subscription(mut self, value: bool) -> Self {
+    pub fn is_subscription(mut self, value: bool) -> Self {
         self.is_subscription = Some(Some(value));
+        self
+    }
+    /// Sets `is_subscription` when given `Some`, as [`is_subscription`](Self::is_subscription) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_subscription(mut self, value: Option<bool>) -> Self {
+        self.is_subscription = value.map(Some);
         self
     }
     /// Sends `is_subscription` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_is_subscription_null(mut self) -> Self {
+    pub fn is_subscription_null(mut self) -> Self {
         self.is_subscription = Some(None);
         self
     }
-    /// Sets `latitude` to a value. [`with_latitude_null`](Self::with_latitude_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `latitude` to a value. [`latitude_null`](Self::latitude_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_latitude(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn latitude(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.latitude = Some(Some(value));
+        self
+    }
+    /// Sets `latitude` when given `Some`, as [`latitude`](Self::latitude) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_latitude(mut self, value: Option<::linkspec_runtime::Decimal>) -> Self {
+        self.latitude = value.map(Some);
         self
     }
     /// Sends `latitude` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_latitude_null(mut self) -> Self {
+    pub fn latitude_null(mut self) -> Self {
         self.latitude = Some(None);
         self
     }
-    /// Sets `localized_description` to a value. [`with_localized_description_null`](Self::with_localized_description_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `localized_description` to a value. [`localized_description_null`](Self::localized_description_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_localized_description(mut self, value: impl Into<String>) -> Self {
+    pub fn localized_description(mut self, value: impl Into<String>) -> Self {
         self.localized_description = Some(Some(value.into()));
+        self
+    }
+    /// Sets `localized_description` when given `Some`, as [`localized_description`](Self::localized_description) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_localized_description(mut self, value: Option<String>) -> Self {
+        self.localized_description = value.map(Some);
         self
     }
     /// Sends `localized_description` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_localized_description_null(mut self) -> Self {
+    pub fn localized_description_null(mut self) -> Self {
         self.localized_description = Some(None);
         self
     }
-    /// Sets `localized_memo` to a value. [`with_localized_memo_null`](Self::with_localized_memo_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `localized_memo` to a value. [`localized_memo_null`](Self::localized_memo_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_localized_memo(mut self, value: impl Into<String>) -> Self {
+    pub fn localized_memo(mut self, value: impl Into<String>) -> Self {
         self.localized_memo = Some(Some(value.into()));
+        self
+    }
+    /// Sets `localized_memo` when given `Some`, as [`localized_memo`](Self::localized_memo) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_localized_memo(mut self, value: Option<String>) -> Self {
+        self.localized_memo = value.map(Some);
         self
     }
     /// Sends `localized_memo` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_localized_memo_null(mut self) -> Self {
+    pub fn localized_memo_null(mut self) -> Self {
         self.localized_memo = Some(None);
         self
     }
-    /// Sets `longitude` to a value. [`with_longitude_null`](Self::with_longitude_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `longitude` to a value. [`longitude_null`](Self::longitude_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_longitude(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn longitude(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.longitude = Some(Some(value));
+        self
+    }
+    /// Sets `longitude` when given `Some`, as [`longitude`](Self::longitude) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_longitude(mut self, value: Option<::linkspec_runtime::Decimal>) -> Self {
+        self.longitude = value.map(Some);
         self
     }
     /// Sends `longitude` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_longitude_null(mut self) -> Self {
+    pub fn longitude_null(mut self) -> Self {
         self.longitude = Some(None);
         self
     }
-    /// Sets `member_guid` to a value. [`with_member_guid_null`](Self::with_member_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `member_guid` to a value. [`member_guid_null`](Self::member_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_member_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn member_guid(mut self, value: impl Into<String>) -> Self {
         self.member_guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `member_guid` when given `Some`, as [`member_guid`](Self::member_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_member_guid(mut self, value: Option<String>) -> Self {
+        self.member_guid = value.map(Some);
         self
     }
     /// Sends `member_guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_member_guid_null(mut self) -> Self {
+    pub fn member_guid_null(mut self) -> Self {
         self.member_guid = Some(None);
         self
     }
-    /// Sets `member_is_managed_by_user` to a value. [`with_member_is_managed_by_user_null`](Self::with_member_is_managed_by_user_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `member_is_managed_by_user` to a value. [`member_is_managed_by_user_null`](Self::member_is_managed_by_user_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_member_is_managed_by_user(mut self, value: bool) -> Self {
+    pub fn member_is_managed_by_user(mut self, value: bool) -> Self {
         self.member_is_managed_by_user = Some(Some(value));
+        self
+    }
+    /// Sets `member_is_managed_by_user` when given `Some`, as [`member_is_managed_by_user`](Self::member_is_managed_by_user) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_member_is_managed_by_user(mut self, value: Option<bool>) -> Self {
+        self.member_is_managed_by_user = value.map(Some);
         self
     }
     /// Sends `member_is_managed_by_user` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_member_is_managed_by_user_null(mut self) -> Self {
+    pub fn member_is_managed_by_user_null(mut self) -> Self {
         self.member_is_managed_by_user = Some(None);
         self
     }
-    /// Sets `memo` to a value. [`with_memo_null`](Self::with_memo_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `memo` to a value. [`memo_null`](Self::memo_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_memo(mut self, value: impl Into<String>) -> Self {
+    pub fn memo(mut self, value: impl Into<String>) -> Self {
         self.memo = Some(Some(value.into()));
+        self
+    }
+    /// Sets `memo` when given `Some`, as [`memo`](Self::memo) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_memo(mut self, value: Option<String>) -> Self {
+        self.memo = value.map(Some);
         self
     }
     /// Sends `memo` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_memo_null(mut self) -> Self {
+    pub fn memo_null(mut self) -> Self {
         self.memo = Some(None);
         self
     }
-    /// Sets `merchant_category_code` to a value. [`with_merchant_category_code_null`](Self::with_merchant_category_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `merchant_category_code` to a value. [`merchant_category_code_null`](Self::merchant_category_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_merchant_category_code(mut self, value: i64) -> Self {
+    pub fn merchant_category_code(mut self, value: i64) -> Self {
         self.merchant_category_code = Some(Some(value));
+        self
+    }
+    /// Sets `merchant_category_code` when given `Some`, as [`merchant_category_code`](Self::merchant_category_code) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_merchant_category_code(mut self, value: Option<i64>) -> Self {
+        self.merchant_category_code = value.map(Some);
         self
     }
     /// Sends `merchant_category_code` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_merchant_category_code_null(mut self) -> Self {
+    pub fn merchant_category_code_null(mut self) -> Self {
         self.merchant_category_code = Some(None);
         self
     }
-    /// Sets `merchant_guid` to a value. [`with_merchant_guid_null`](Self::with_merchant_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `merchant_guid` to a value. [`merchant_guid_null`](Self::merchant_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_merchant_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn merchant_guid(mut self, value: impl Into<String>) -> Self {
         self.merchant_guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `merchant_guid` when given `Some`, as [`merchant_guid`](Self::merchant_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_merchant_guid(mut self, value: Option<String>) -> Self {
+        self.merchant_guid = value.map(Some);
         self
     }
     /// Sends `merchant_guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_merchant_guid_null(mut self) -> Self {
+    pub fn merchant_guid_null(mut self) -> Self {
         self.merchant_guid = Some(None);
         self
     }
-    /// Sets `merchant_location_guid` to a value. [`with_merchant_location_guid_null`](Self::with_merchant_location_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `merchant_location_guid` to a value. [`merchant_location_guid_null`](Self::merchant_location_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_merchant_location_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn merchant_location_guid(mut self, value: impl Into<String>) -> Self {
         self.merchant_location_guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `merchant_location_guid` when given `Some`, as [`merchant_location_guid`](Self::merchant_location_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_merchant_location_guid(mut self, value: Option<String>) -> Self {
+        self.merchant_location_guid = value.map(Some);
         self
     }
     /// Sends `merchant_location_guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_merchant_location_guid_null(mut self) -> Self {
+    pub fn merchant_location_guid_null(mut self) -> Self {
         self.merchant_location_guid = Some(None);
         self
     }
-    /// Sets `metadata` to a value. [`with_metadata_null`](Self::with_metadata_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `metadata` to a value. [`metadata_null`](Self::metadata_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_metadata(mut self, value: impl Into<String>) -> Self {
+    pub fn metadata(mut self, value: impl Into<String>) -> Self {
         self.metadata = Some(Some(value.into()));
+        self
+    }
+    /// Sets `metadata` when given `Some`, as [`metadata`](Self::metadata) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_metadata(mut self, value: Option<String>) -> Self {
+        self.metadata = value.map(Some);
         self
     }
     /// Sends `metadata` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_metadata_null(mut self) -> Self {
+    pub fn metadata_null(mut self) -> Self {
         self.metadata = Some(None);
         self
     }
-    /// Sets `original_description` to a value. [`with_original_description_null`](Self::with_original_description_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `original_description` to a value. [`original_description_null`](Self::original_description_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_original_description(mut self, value: impl Into<String>) -> Self {
+    pub fn original_description(mut self, value: impl Into<String>) -> Self {
         self.original_description = Some(Some(value.into()));
+        self
+    }
+    /// Sets `original_description` when given `Some`, as [`original_description`](Self::original_description) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_original_description(mut self, value: Option<String>) -> Self {
+        self.original_description = value.map(Some);
         self
     }
     /// Sends `original_description` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_original_description_null(mut self) -> Self {
+    pub fn original_description_null(mut self) -> Self {
         self.original_description = Some(None);
         self
     }
-    /// Sets `posted_at` to a value. [`with_posted_at_null`](Self::with_posted_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `posted_at` to a value. [`posted_at_null`](Self::posted_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_posted_at(mut self, value: impl Into<String>) -> Self {
+    pub fn posted_at(mut self, value: impl Into<String>) -> Self {
         self.posted_at = Some(Some(value.into()));
+        self
+    }
+    /// Sets `posted_at` when given `Some`, as [`posted_at`](Self::posted_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_posted_at(mut self, value: Option<String>) -> Self {
+        self.posted_at = value.map(Some);
         self
     }
     /// Sends `posted_at` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_posted_at_null(mut self) -> Self {
+    pub fn posted_at_null(mut self) -> Self {
         self.posted_at = Some(None);
         self
     }
-    /// Sets `status` to a value. [`with_status_null`](Self::with_status_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `status` to a value. [`status_null`](Self::status_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_status(mut self, value: TransactionIncludesResponseStatus) -> Self {
+    pub fn status(mut self, value: TransactionIncludesResponseStatus) -> Self {
         self.status = Some(Some(value));
+        self
+    }
+    /// Sets `status` when given `Some`, as [`status`](Self::status) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_status(
+        mut self,
+        value: Option<TransactionIncludesResponseStatus>,
+    ) -> Self {
+        self.status = value.map(Some);
         self
     }
     /// Sends `status` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_status_null(mut self) -> Self {
+    pub fn status_null(mut self) -> Self {
         self.status = Some(None);
         self
     }
-    /// Sets `top_level_category` to a value. [`with_top_level_category_null`](Self::with_top_level_category_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `top_level_category` to a value. [`top_level_category_null`](Self::top_level_category_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_top_level_category(mut self, value: impl Into<String>) -> Self {
+    pub fn top_level_category(mut self, value: impl Into<String>) -> Self {
         self.top_level_category = Some(Some(value.into()));
+        self
+    }
+    /// Sets `top_level_category` when given `Some`, as [`top_level_category`](Self::top_level_category) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_top_level_category(mut self, value: Option<String>) -> Self {
+        self.top_level_category = value.map(Some);
         self
     }
     /// Sends `top_level_category` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_top_level_category_null(mut self) -> Self {
+    pub fn top_level_category_null(mut self) -> Self {
         self.top_level_category = Some(None);
         self
     }
-    /// Sets `transacted_at` to a value. [`with_transacted_at_null`](Self::with_transacted_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `transacted_at` to a value. [`transacted_at_null`](Self::transacted_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_transacted_at(mut self, value: impl Into<String>) -> Self {
+    pub fn transacted_at(mut self, value: impl Into<String>) -> Self {
         self.transacted_at = Some(Some(value.into()));
+        self
+    }
+    /// Sets `transacted_at` when given `Some`, as [`transacted_at`](Self::transacted_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_transacted_at(mut self, value: Option<String>) -> Self {
+        self.transacted_at = value.map(Some);
         self
     }
     /// Sends `transacted_at` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_transacted_at_null(mut self) -> Self {
+    pub fn transacted_at_null(mut self) -> Self {
         self.transacted_at = Some(None);
         self
     }
-    /// Sets `type_` to a value. [`with_type_null`](Self::with_type_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `type_` to a value. [`type_null`](Self::type_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_type(mut self, value: TransactionIncludesResponseType) -> Self {
+    pub fn type_(mut self, value: TransactionIncludesResponseType) -> Self {
         self.type_ = Some(Some(value));
+        self
+    }
+    /// Sets `type_` when given `Some`, as [`type_`](Self::type_) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_type(mut self, value: Option<TransactionIncludesResponseType>) -> Self {
+        self.type_ = value.map(Some);
         self
     }
     /// Sends `type` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_type_null(mut self) -> Self {
+    pub fn type_null(mut self) -> Self {
         self.type_ = Some(None);
         self
     }
-    /// Sets `updated_at` to a value. [`with_updated_at_null`](Self::with_updated_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `updated_at` to a value. [`updated_at_null`](Self::updated_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_updated_at(mut self, value: impl Into<String>) -> Self {
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.updated_at = Some(Some(value.into()));
+        self
+    }
+    /// Sets `updated_at` when given `Some`, as [`updated_at`](Self::updated_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_updated_at(mut self, value: Option<String>) -> Self {
+        self.updated_at = value.map(Some);
         self
     }
     /// Sends `updated_at` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_updated_at_null(mut self) -> Self {
+    pub fn updated_at_null(mut self) -> Self {
         self.updated_at = Some(None);
         self
     }
-    /// Sets `user_guid` to a value. [`with_user_guid_null`](Self::with_user_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `user_guid` to a value. [`user_guid_null`](Self::user_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_user_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn user_guid(mut self, value: impl Into<String>) -> Self {
         self.user_guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `user_guid` when given `Some`, as [`user_guid`](Self::user_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_user_guid(mut self, value: Option<String>) -> Self {
+        self.user_guid = value.map(Some);
         self
     }
     /// Sends `user_guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_user_guid_null(mut self) -> Self {
+    pub fn user_guid_null(mut self) -> Self {
         self.user_guid = Some(None);
         self
     }
-    /// Sets `user_id` to a value. [`with_user_id_null`](Self::with_user_id_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `user_id` to a value. [`user_id_null`](Self::user_id_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_user_id(mut self, value: impl Into<String>) -> Self {
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(Some(value.into()));
+        self
+    }
+    /// Sets `user_id` when given `Some`, as [`user_id`](Self::user_id) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_user_id(mut self, value: Option<String>) -> Self {
+        self.user_id = value.map(Some);
         self
     }
     /// Sends `user_id` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_user_id_null(mut self) -> Self {
+    pub fn user_id_null(mut self) -> Self {
         self.user_id = Some(None);
         self
     }
@@ -13048,14 +17951,26 @@ impl MembersResponseBody {
     }
     /// Sets `members`.
     #[must_use]
-    pub fn with_members(mut self, value: Vec<MemberResponse>) -> Self {
+    pub fn members(mut self, value: Vec<MemberResponse>) -> Self {
         self.members = Some(value);
+        self
+    }
+    /// Sets `members` when given `Some`, as [`members`](Self::members) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_members(mut self, value: Option<Vec<MemberResponse>>) -> Self {
+        self.members = value;
         self
     }
     /// Sets `pagination`.
     #[must_use]
-    pub fn with_pagination(mut self, value: PaginationResponse) -> Self {
+    pub fn pagination(mut self, value: PaginationResponse) -> Self {
         self.pagination = Some(value);
+        self
+    }
+    /// Sets `pagination` when given `Some`, as [`pagination`](Self::pagination) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_pagination(mut self, value: Option<PaginationResponse>) -> Self {
+        self.pagination = value;
         self
     }
 }
@@ -13244,264 +18159,408 @@ impl MemberResponse {
             user_id: None,
         }
     }
-    /// Sets `aggregated_at` to a value. [`with_aggregated_at_null`](Self::with_aggregated_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `aggregated_at` to a value. [`aggregated_at_null`](Self::aggregated_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_aggregated_at(mut self, value: impl Into<String>) -> Self {
+    pub fn aggregated_at(mut self, value: impl Into<String>) -> Self {
         self.aggregated_at = Some(Some(value.into()));
+        self
+    }
+    /// Sets `aggregated_at` when given `Some`, as [`aggregated_at`](Self::aggregated_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_aggregated_at(mut self, value: Option<String>) -> Self {
+        self.aggregated_at = value.map(Some);
         self
     }
     /// Sends `aggregated_at` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_aggregated_at_null(mut self) -> Self {
+    pub fn aggregated_at_null(mut self) -> Self {
         self.aggregated_at = Some(None);
         self
     }
     /// Sets `background_aggregation_is_disabled`.
     #[must_use]
-    pub fn with_background_aggregation_is_disabled(mut self, value: bool) -> Self {
+    pub fn background_aggregation_is_disabled(mut self, value: bool) -> Self {
         self.background_aggregation_is_disabled = Some(value);
         self
     }
-    /// Sets `connection_status` to a value. [`with_connection_status_null`](Self::with_connection_status_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `background_aggregation_is_disabled` when given `Some`, as [`background_aggregation_is_disabled`](Self::background_aggregation_is_disabled) does; `None` leaves it out.
     #[must_use]
-    pub fn with_connection_status(
+    pub fn set_background_aggregation_is_disabled(
         mut self,
-        value: MemberResponseConnectionStatus,
+        value: Option<bool>,
     ) -> Self {
+        self.background_aggregation_is_disabled = value;
+        self
+    }
+    /// Sets `connection_status` to a value. [`connection_status_null`](Self::connection_status_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn connection_status(mut self, value: MemberResponseConnectionStatus) -> Self {
         self.connection_status = Some(Some(value));
+        self
+    }
+    /// Sets `connection_status` when given `Some`, as [`connection_status`](Self::connection_status) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_connection_status(
+        mut self,
+        value: Option<MemberResponseConnectionStatus>,
+    ) -> Self {
+        self.connection_status = value.map(Some);
         self
     }
     /// Sends `connection_status` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_connection_status_null(mut self) -> Self {
+    pub fn connection_status_null(mut self) -> Self {
         self.connection_status = Some(None);
         self
     }
-    /// Sets `connection_status_message` to a value. [`with_connection_status_message_null`](Self::with_connection_status_message_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `connection_status_message` to a value. [`connection_status_message_null`](Self::connection_status_message_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_connection_status_message(mut self, value: impl Into<String>) -> Self {
+    pub fn connection_status_message(mut self, value: impl Into<String>) -> Self {
         self.connection_status_message = Some(Some(value.into()));
+        self
+    }
+    /// Sets `connection_status_message` when given `Some`, as [`connection_status_message`](Self::connection_status_message) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_connection_status_message(mut self, value: Option<String>) -> Self {
+        self.connection_status_message = value.map(Some);
         self
     }
     /// Sends `connection_status_message` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_connection_status_message_null(mut self) -> Self {
+    pub fn connection_status_message_null(mut self) -> Self {
         self.connection_status_message = Some(None);
         self
     }
-    /// Sets `guid` to a value. [`with_guid_null`](Self::with_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `guid` to a value. [`guid_null`](Self::guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn guid(mut self, value: impl Into<String>) -> Self {
         self.guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `guid` when given `Some`, as [`guid`](Self::guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_guid(mut self, value: Option<String>) -> Self {
+        self.guid = value.map(Some);
         self
     }
     /// Sends `guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_guid_null(mut self) -> Self {
+    pub fn guid_null(mut self) -> Self {
         self.guid = Some(None);
         self
     }
-    /// Sets `id` to a value. [`with_id_null`](Self::with_id_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `id` to a value. [`id_null`](Self::id_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+    pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(Some(value.into()));
+        self
+    }
+    /// Sets `id` when given `Some`, as [`id`](Self::id) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.id = value.map(Some);
         self
     }
     /// Sends `id` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_id_null(mut self) -> Self {
+    pub fn id_null(mut self) -> Self {
         self.id = Some(None);
         self
     }
-    /// Sets `institution_code` to a value. [`with_institution_code_null`](Self::with_institution_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `institution_code` to a value. [`institution_code_null`](Self::institution_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_institution_code(mut self, value: impl Into<String>) -> Self {
+    pub fn institution_code(mut self, value: impl Into<String>) -> Self {
         self.institution_code = Some(Some(value.into()));
+        self
+    }
+    /// Sets `institution_code` when given `Some`, as [`institution_code`](Self::institution_code) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_institution_code(mut self, value: Option<String>) -> Self {
+        self.institution_code = value.map(Some);
         self
     }
     /// Sends `institution_code` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_institution_code_null(mut self) -> Self {
+    pub fn institution_code_null(mut self) -> Self {
         self.institution_code = Some(None);
         self
     }
     /// Sets `institution_guid`.
     #[must_use]
-    pub fn with_institution_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn institution_guid(mut self, value: impl Into<String>) -> Self {
         self.institution_guid = Some(value.into());
         self
     }
-    /// Sets `is_being_aggregated` to a value. [`with_is_being_aggregated_null`](Self::with_is_being_aggregated_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `institution_guid` when given `Some`, as [`institution_guid`](Self::institution_guid) does; `None` leaves it out.
     #[must_use]
-    pub fn with_is_being_aggregated(mut self, value: bool) -> Self {
+    pub fn set_institution_guid(mut self, value: Option<String>) -> Self {
+        self.institution_guid = value;
+        self
+    }
+    /// Sets `is_being_aggregated` to a value. [`is_being_aggregated_null`](Self::is_being_aggregated_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn is_being_aggregated(mut self, value: bool) -> Self {
         self.is_being_aggregated = Some(Some(value));
+        self
+    }
+    /// Sets `is_being_aggregated` when given `Some`, as [`is_being_aggregated`](Self::is_being_aggregated) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_being_aggregated(mut self, value: Option<bool>) -> Self {
+        self.is_being_aggregated = value.map(Some);
         self
     }
     /// Sends `is_being_aggregated` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_is_being_aggregated_null(mut self) -> Self {
+    pub fn is_being_aggregated_null(mut self) -> Self {
         self.is_being_aggregated = Some(None);
         self
     }
-    /// Sets `is_managed_by_user` to a value. [`with_is_managed_by_user_null`](Self::with_is_managed_by_user_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `is_managed_by_user` to a value. [`is_managed_by_user_null`](Self::is_managed_by_user_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_is_managed_by_user(mut self, value: bool) -> Self {
+    pub fn is_managed_by_user(mut self, value: bool) -> Self {
         self.is_managed_by_user = Some(Some(value));
+        self
+    }
+    /// Sets `is_managed_by_user` when given `Some`, as [`is_managed_by_user`](Self::is_managed_by_user) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_managed_by_user(mut self, value: Option<bool>) -> Self {
+        self.is_managed_by_user = value.map(Some);
         self
     }
     /// Sends `is_managed_by_user` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_is_managed_by_user_null(mut self) -> Self {
+    pub fn is_managed_by_user_null(mut self) -> Self {
         self.is_managed_by_user = Some(None);
         self
     }
-    /// Sets `is_manual` to a value. [`with_is_manual_null`](Self::with_is_manual_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `is_manual` to a value. [`is_manual_null`](Self::is_manual_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_is_manual(mut self, value: bool) -> Self {
+    pub fn is_manual(mut self, value: bool) -> Self {
         self.is_manual = Some(Some(value));
+        self
+    }
+    /// Sets `is_manual` when given `Some`, as [`is_manual`](Self::is_manual) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_manual(mut self, value: Option<bool>) -> Self {
+        self.is_manual = value.map(Some);
         self
     }
     /// Sends `is_manual` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_is_manual_null(mut self) -> Self {
+    pub fn is_manual_null(mut self) -> Self {
         self.is_manual = Some(None);
         self
     }
-    /// Sets `is_oauth` to a value. [`with_is_oauth_null`](Self::with_is_oauth_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `is_oauth` to a value. [`is_oauth_null`](Self::is_oauth_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_is_oauth(mut self, value: bool) -> Self {
+    pub fn is_oauth(mut self, value: bool) -> Self {
         self.is_oauth = Some(Some(value));
+        self
+    }
+    /// Sets `is_oauth` when given `Some`, as [`is_oauth`](Self::is_oauth) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_oauth(mut self, value: Option<bool>) -> Self {
+        self.is_oauth = value.map(Some);
         self
     }
     /// Sends `is_oauth` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_is_oauth_null(mut self) -> Self {
+    pub fn is_oauth_null(mut self) -> Self {
         self.is_oauth = Some(None);
         self
     }
-    /// Sets `metadata` to a value. [`with_metadata_null`](Self::with_metadata_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `metadata` to a value. [`metadata_null`](Self::metadata_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_metadata(mut self, value: impl Into<String>) -> Self {
+    pub fn metadata(mut self, value: impl Into<String>) -> Self {
         self.metadata = Some(Some(value.into()));
+        self
+    }
+    /// Sets `metadata` when given `Some`, as [`metadata`](Self::metadata) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_metadata(mut self, value: Option<String>) -> Self {
+        self.metadata = value.map(Some);
         self
     }
     /// Sends `metadata` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_metadata_null(mut self) -> Self {
+    pub fn metadata_null(mut self) -> Self {
         self.metadata = Some(None);
         self
     }
-    /// Sets `most_recent_job_detail_code` to a value. [`with_most_recent_job_detail_code_null`](Self::with_most_recent_job_detail_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `most_recent_job_detail_code` to a value. [`most_recent_job_detail_code_null`](Self::most_recent_job_detail_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_most_recent_job_detail_code(mut self, value: i64) -> Self {
+    pub fn most_recent_job_detail_code(mut self, value: i64) -> Self {
         self.most_recent_job_detail_code = Some(Some(value));
+        self
+    }
+    /// Sets `most_recent_job_detail_code` when given `Some`, as [`most_recent_job_detail_code`](Self::most_recent_job_detail_code) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_most_recent_job_detail_code(mut self, value: Option<i64>) -> Self {
+        self.most_recent_job_detail_code = value.map(Some);
         self
     }
     /// Sends `most_recent_job_detail_code` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_most_recent_job_detail_code_null(mut self) -> Self {
+    pub fn most_recent_job_detail_code_null(mut self) -> Self {
         self.most_recent_job_detail_code = Some(None);
         self
     }
-    /// Sets `most_recent_job_detail_text` to a value. [`with_most_recent_job_detail_text_null`](Self::with_most_recent_job_detail_text_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `most_recent_job_detail_text` to a value. [`most_recent_job_detail_text_null`](Self::most_recent_job_detail_text_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_most_recent_job_detail_text(mut self, value: bool) -> Self {
+    pub fn most_recent_job_detail_text(mut self, value: bool) -> Self {
         self.most_recent_job_detail_text = Some(Some(value));
+        self
+    }
+    /// Sets `most_recent_job_detail_text` when given `Some`, as [`most_recent_job_detail_text`](Self::most_recent_job_detail_text) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_most_recent_job_detail_text(mut self, value: Option<bool>) -> Self {
+        self.most_recent_job_detail_text = value.map(Some);
         self
     }
     /// Sends `most_recent_job_detail_text` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_most_recent_job_detail_text_null(mut self) -> Self {
+    pub fn most_recent_job_detail_text_null(mut self) -> Self {
         self.most_recent_job_detail_text = Some(None);
         self
     }
-    /// Sets `most_recent_job_guid` to a value. [`with_most_recent_job_guid_null`](Self::with_most_recent_job_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `most_recent_job_guid` to a value. [`most_recent_job_guid_null`](Self::most_recent_job_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_most_recent_job_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn most_recent_job_guid(mut self, value: impl Into<String>) -> Self {
         self.most_recent_job_guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `most_recent_job_guid` when given `Some`, as [`most_recent_job_guid`](Self::most_recent_job_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_most_recent_job_guid(mut self, value: Option<String>) -> Self {
+        self.most_recent_job_guid = value.map(Some);
         self
     }
     /// Sends `most_recent_job_guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_most_recent_job_guid_null(mut self) -> Self {
+    pub fn most_recent_job_guid_null(mut self) -> Self {
         self.most_recent_job_guid = Some(None);
         self
     }
-    /// Sets `name` to a value. [`with_name_null`](Self::with_name_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `name` to a value. [`name_null`](Self::name_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(Some(value.into()));
+        self
+    }
+    /// Sets `name` when given `Some`, as [`name`](Self::name) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.name = value.map(Some);
         self
     }
     /// Sends `name` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_name_null(mut self) -> Self {
+    pub fn name_null(mut self) -> Self {
         self.name = Some(None);
         self
     }
-    /// Sets `needs_updated_credentials` to a value. [`with_needs_updated_credentials_null`](Self::with_needs_updated_credentials_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `needs_updated_credentials` to a value. [`needs_updated_credentials_null`](Self::needs_updated_credentials_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_needs_updated_credentials(mut self, value: bool) -> Self {
+    pub fn needs_updated_credentials(mut self, value: bool) -> Self {
         self.needs_updated_credentials = Some(Some(value));
+        self
+    }
+    /// Sets `needs_updated_credentials` when given `Some`, as [`needs_updated_credentials`](Self::needs_updated_credentials) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_needs_updated_credentials(mut self, value: Option<bool>) -> Self {
+        self.needs_updated_credentials = value.map(Some);
         self
     }
     /// Sends `needs_updated_credentials` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_needs_updated_credentials_null(mut self) -> Self {
+    pub fn needs_updated_credentials_null(mut self) -> Self {
         self.needs_updated_credentials = Some(None);
         self
     }
-    /// Sets `oauth_window_uri` to a value. [`with_oauth_window_uri_null`](Self::with_oauth_window_uri_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `oauth_window_uri` to a value. [`oauth_window_uri_null`](Self::oauth_window_uri_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_oauth_window_uri(mut self, value: impl Into<String>) -> Self {
+    pub fn oauth_window_uri(mut self, value: impl Into<String>) -> Self {
         self.oauth_window_uri = Some(Some(value.into()));
+        self
+    }
+    /// Sets `oauth_window_uri` when given `Some`, as [`oauth_window_uri`](Self::oauth_window_uri) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_oauth_window_uri(mut self, value: Option<String>) -> Self {
+        self.oauth_window_uri = value.map(Some);
         self
     }
     /// Sends `oauth_window_uri` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_oauth_window_uri_null(mut self) -> Self {
+    pub fn oauth_window_uri_null(mut self) -> Self {
         self.oauth_window_uri = Some(None);
         self
     }
-    /// Sets `successfully_aggregated_at` to a value. [`with_successfully_aggregated_at_null`](Self::with_successfully_aggregated_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `successfully_aggregated_at` to a value. [`successfully_aggregated_at_null`](Self::successfully_aggregated_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_successfully_aggregated_at(mut self, value: impl Into<String>) -> Self {
+    pub fn successfully_aggregated_at(mut self, value: impl Into<String>) -> Self {
         self.successfully_aggregated_at = Some(Some(value.into()));
+        self
+    }
+    /// Sets `successfully_aggregated_at` when given `Some`, as [`successfully_aggregated_at`](Self::successfully_aggregated_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_successfully_aggregated_at(mut self, value: Option<String>) -> Self {
+        self.successfully_aggregated_at = value.map(Some);
         self
     }
     /// Sends `successfully_aggregated_at` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_successfully_aggregated_at_null(mut self) -> Self {
+    pub fn successfully_aggregated_at_null(mut self) -> Self {
         self.successfully_aggregated_at = Some(None);
         self
     }
     /// Sets `use_cases`.
     #[must_use]
-    pub fn with_use_cases(mut self, value: Vec<MemberResponseUseCasesItem>) -> Self {
+    pub fn use_cases(mut self, value: Vec<MemberResponseUseCasesItem>) -> Self {
         self.use_cases = Some(value);
         self
     }
-    /// Sets `user_guid` to a value. [`with_user_guid_null`](Self::with_user_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `use_cases` when given `Some`, as [`use_cases`](Self::use_cases) does; `None` leaves it out.
     #[must_use]
-    pub fn with_user_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn set_use_cases(
+        mut self,
+        value: Option<Vec<MemberResponseUseCasesItem>>,
+    ) -> Self {
+        self.use_cases = value;
+        self
+    }
+    /// Sets `user_guid` to a value. [`user_guid_null`](Self::user_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn user_guid(mut self, value: impl Into<String>) -> Self {
         self.user_guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `user_guid` when given `Some`, as [`user_guid`](Self::user_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_user_guid(mut self, value: Option<String>) -> Self {
+        self.user_guid = value.map(Some);
         self
     }
     /// Sends `user_guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_user_guid_null(mut self) -> Self {
+    pub fn user_guid_null(mut self) -> Self {
         self.user_guid = Some(None);
         self
     }
-    /// Sets `user_id` to a value. [`with_user_id_null`](Self::with_user_id_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `user_id` to a value. [`user_id_null`](Self::user_id_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_user_id(mut self, value: impl Into<String>) -> Self {
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(Some(value.into()));
+        self
+    }
+    /// Sets `user_id` when given `Some`, as [`user_id`](Self::user_id) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_user_id(mut self, value: Option<String>) -> Self {
+        self.user_id = value.map(Some);
         self
     }
     /// Sends `user_id` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_user_id_null(mut self) -> Self {
+    pub fn user_id_null(mut self) -> Self {
         self.user_id = Some(None);
         self
     }
@@ -13523,8 +18582,14 @@ impl MemberResponseBody {
     }
     /// Sets `member`.
     #[must_use]
-    pub fn with_member(mut self, value: MemberResponse) -> Self {
+    pub fn member(mut self, value: MemberResponse) -> Self {
         self.member = Some(value);
+        self
+    }
+    /// Sets `member` when given `Some`, as [`member`](Self::member) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_member(mut self, value: Option<MemberResponse>) -> Self {
+        self.member = value;
         self
     }
 }
@@ -13545,8 +18610,14 @@ impl TransactionResponseBody {
     }
     /// Sets `transaction`.
     #[must_use]
-    pub fn with_transaction(mut self, value: TransactionResponse) -> Self {
+    pub fn transaction(mut self, value: TransactionResponse) -> Self {
         self.transaction = Some(value);
+        self
+    }
+    /// Sets `transaction` when given `Some`, as [`transaction`](Self::transaction) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_transaction(mut self, value: Option<TransactionResponse>) -> Self {
+        self.transaction = value;
         self
     }
 }
@@ -13599,26 +18670,50 @@ impl SpendingPlanIterationItemCreateRequestBody {
     }
     /// Sets `category_guid`.
     #[must_use]
-    pub fn with_category_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn category_guid(mut self, value: impl Into<String>) -> Self {
         self.category_guid = Some(value.into());
+        self
+    }
+    /// Sets `category_guid` when given `Some`, as [`category_guid`](Self::category_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_category_guid(mut self, value: Option<String>) -> Self {
+        self.category_guid = value;
         self
     }
     /// Sets `item_type`.
     #[must_use]
-    pub fn with_item_type(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn item_type(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.item_type = Some(value);
+        self
+    }
+    /// Sets `item_type` when given `Some`, as [`item_type`](Self::item_type) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_item_type(mut self, value: Option<::linkspec_runtime::Decimal>) -> Self {
+        self.item_type = value;
         self
     }
     /// Sets `scheduled_payment_guid`.
     #[must_use]
-    pub fn with_scheduled_payment_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn scheduled_payment_guid(mut self, value: impl Into<String>) -> Self {
         self.scheduled_payment_guid = Some(value.into());
+        self
+    }
+    /// Sets `scheduled_payment_guid` when given `Some`, as [`scheduled_payment_guid`](Self::scheduled_payment_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_scheduled_payment_guid(mut self, value: Option<String>) -> Self {
+        self.scheduled_payment_guid = value;
         self
     }
     /// Sets `top_level_category_guid`.
     #[must_use]
-    pub fn with_top_level_category_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn top_level_category_guid(mut self, value: impl Into<String>) -> Self {
         self.top_level_category_guid = Some(value.into());
+        self
+    }
+    /// Sets `top_level_category_guid` when given `Some`, as [`top_level_category_guid`](Self::top_level_category_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_top_level_category_guid(mut self, value: Option<String>) -> Self {
+        self.top_level_category_guid = value;
         self
     }
 }
@@ -13727,147 +18822,225 @@ impl SpendingPlanIterationItemResponse {
             user_guid: None,
         }
     }
-    /// Sets `actual_amount` to a value. [`with_actual_amount_null`](Self::with_actual_amount_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `actual_amount` to a value. [`actual_amount_null`](Self::actual_amount_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_actual_amount(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn actual_amount(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.actual_amount = Some(Some(value));
+        self
+    }
+    /// Sets `actual_amount` when given `Some`, as [`actual_amount`](Self::actual_amount) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_actual_amount(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.actual_amount = value.map(Some);
         self
     }
     /// Sends `actual_amount` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_actual_amount_null(mut self) -> Self {
+    pub fn actual_amount_null(mut self) -> Self {
         self.actual_amount = Some(None);
         self
     }
-    /// Sets `category_guid` to a value. [`with_category_guid_null`](Self::with_category_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `category_guid` to a value. [`category_guid_null`](Self::category_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_category_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn category_guid(mut self, value: impl Into<String>) -> Self {
         self.category_guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `category_guid` when given `Some`, as [`category_guid`](Self::category_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_category_guid(mut self, value: Option<String>) -> Self {
+        self.category_guid = value.map(Some);
         self
     }
     /// Sends `category_guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_category_guid_null(mut self) -> Self {
+    pub fn category_guid_null(mut self) -> Self {
         self.category_guid = Some(None);
         self
     }
-    /// Sets `created_at` to a value. [`with_created_at_null`](Self::with_created_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `created_at` to a value. [`created_at_null`](Self::created_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_created_at(mut self, value: impl Into<String>) -> Self {
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(Some(value.into()));
+        self
+    }
+    /// Sets `created_at` when given `Some`, as [`created_at`](Self::created_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.created_at = value.map(Some);
         self
     }
     /// Sends `created_at` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_created_at_null(mut self) -> Self {
+    pub fn created_at_null(mut self) -> Self {
         self.created_at = Some(None);
         self
     }
-    /// Sets `guid` to a value. [`with_guid_null`](Self::with_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `guid` to a value. [`guid_null`](Self::guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn guid(mut self, value: impl Into<String>) -> Self {
         self.guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `guid` when given `Some`, as [`guid`](Self::guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_guid(mut self, value: Option<String>) -> Self {
+        self.guid = value.map(Some);
         self
     }
     /// Sends `guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_guid_null(mut self) -> Self {
+    pub fn guid_null(mut self) -> Self {
         self.guid = Some(None);
         self
     }
-    /// Sets `item_type` to a value. [`with_item_type_null`](Self::with_item_type_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `item_type` to a value. [`item_type_null`](Self::item_type_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_item_type(
+    pub fn item_type(
         mut self,
         value: SpendingPlanIterationItemResponseItemType,
     ) -> Self {
         self.item_type = Some(Some(value));
         self
     }
+    /// Sets `item_type` when given `Some`, as [`item_type`](Self::item_type) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_item_type(
+        mut self,
+        value: Option<SpendingPlanIterationItemResponseItemType>,
+    ) -> Self {
+        self.item_type = value.map(Some);
+        self
+    }
     /// Sends `item_type` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_item_type_null(mut self) -> Self {
+    pub fn item_type_null(mut self) -> Self {
         self.item_type = Some(None);
         self
     }
-    /// Sets `planned_amount` to a value. [`with_planned_amount_null`](Self::with_planned_amount_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `planned_amount` to a value. [`planned_amount_null`](Self::planned_amount_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_planned_amount(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn planned_amount(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.planned_amount = Some(Some(value));
+        self
+    }
+    /// Sets `planned_amount` when given `Some`, as [`planned_amount`](Self::planned_amount) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_planned_amount(
+        mut self,
+        value: Option<::linkspec_runtime::Decimal>,
+    ) -> Self {
+        self.planned_amount = value.map(Some);
         self
     }
     /// Sends `planned_amount` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_planned_amount_null(mut self) -> Self {
+    pub fn planned_amount_null(mut self) -> Self {
         self.planned_amount = Some(None);
         self
     }
-    /// Sets `scheduled_payment_guid` to a value. [`with_scheduled_payment_guid_null`](Self::with_scheduled_payment_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `scheduled_payment_guid` to a value. [`scheduled_payment_guid_null`](Self::scheduled_payment_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_scheduled_payment_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn scheduled_payment_guid(mut self, value: impl Into<String>) -> Self {
         self.scheduled_payment_guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `scheduled_payment_guid` when given `Some`, as [`scheduled_payment_guid`](Self::scheduled_payment_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_scheduled_payment_guid(mut self, value: Option<String>) -> Self {
+        self.scheduled_payment_guid = value.map(Some);
         self
     }
     /// Sends `scheduled_payment_guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_scheduled_payment_guid_null(mut self) -> Self {
+    pub fn scheduled_payment_guid_null(mut self) -> Self {
         self.scheduled_payment_guid = Some(None);
         self
     }
-    /// Sets `spending_plan_iteration_guid` to a value. [`with_spending_plan_iteration_guid_null`](Self::with_spending_plan_iteration_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `spending_plan_iteration_guid` to a value. [`spending_plan_iteration_guid_null`](Self::spending_plan_iteration_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_spending_plan_iteration_guid(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
+    pub fn spending_plan_iteration_guid(mut self, value: impl Into<String>) -> Self {
         self.spending_plan_iteration_guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `spending_plan_iteration_guid` when given `Some`, as [`spending_plan_iteration_guid`](Self::spending_plan_iteration_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_spending_plan_iteration_guid(mut self, value: Option<String>) -> Self {
+        self.spending_plan_iteration_guid = value.map(Some);
         self
     }
     /// Sends `spending_plan_iteration_guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_spending_plan_iteration_guid_null(mut self) -> Self {
+    pub fn spending_plan_iteration_guid_null(mut self) -> Self {
         self.spending_plan_iteration_guid = Some(None);
         self
     }
-    /// Sets `top_level_category_guid` to a value. [`with_top_level_category_guid_null`](Self::with_top_level_category_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `top_level_category_guid` to a value. [`top_level_category_guid_null`](Self::top_level_category_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_top_level_category_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn top_level_category_guid(mut self, value: impl Into<String>) -> Self {
         self.top_level_category_guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `top_level_category_guid` when given `Some`, as [`top_level_category_guid`](Self::top_level_category_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_top_level_category_guid(mut self, value: Option<String>) -> Self {
+        self.top_level_category_guid = value.map(Some);
         self
     }
     /// Sends `top_level_category_guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_top_level_category_guid_null(mut self) -> Self {
+    pub fn top_level_category_guid_null(mut self) -> Self {
         self.top_level_category_guid = Some(None);
         self
     }
     /// Sets `transaction_guids`.
     #[must_use]
-    pub fn with_transaction_guids(mut self, value: Vec<Option<String>>) -> Self {
+    pub fn transaction_guids(mut self, value: Vec<Option<String>>) -> Self {
         self.transaction_guids = Some(value);
         self
     }
-    /// Sets `updated_at` to a value. [`with_updated_at_null`](Self::with_updated_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `transaction_guids` when given `Some`, as [`transaction_guids`](Self::transaction_guids) does; `None` leaves it out.
     #[must_use]
-    pub fn with_updated_at(mut self, value: impl Into<String>) -> Self {
+    pub fn set_transaction_guids(mut self, value: Option<Vec<Option<String>>>) -> Self {
+        self.transaction_guids = value;
+        self
+    }
+    /// Sets `updated_at` to a value. [`updated_at_null`](Self::updated_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.updated_at = Some(Some(value.into()));
+        self
+    }
+    /// Sets `updated_at` when given `Some`, as [`updated_at`](Self::updated_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_updated_at(mut self, value: Option<String>) -> Self {
+        self.updated_at = value.map(Some);
         self
     }
     /// Sends `updated_at` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_updated_at_null(mut self) -> Self {
+    pub fn updated_at_null(mut self) -> Self {
         self.updated_at = Some(None);
         self
     }
-    /// Sets `user_guid` to a value. [`with_user_guid_null`](Self::with_user_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `user_guid` to a value. [`user_guid_null`](Self::user_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_user_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn user_guid(mut self, value: impl Into<String>) -> Self {
         self.user_guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `user_guid` when given `Some`, as [`user_guid`](Self::user_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_user_guid(mut self, value: Option<String>) -> Self {
+        self.user_guid = value.map(Some);
         self
     }
     /// Sends `user_guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_user_guid_null(mut self) -> Self {
+    pub fn user_guid_null(mut self) -> Self {
         self.user_guid = Some(None);
         self
     }
@@ -13895,17 +19068,32 @@ impl SpendingPlanIterationItemsResponseBody {
     }
     /// Sets `iteration_items`.
     #[must_use]
-    pub fn with_iteration_items(
+    pub fn iteration_items(
         mut self,
         value: Vec<SpendingPlanIterationItemResponse>,
     ) -> Self {
         self.iteration_items = Some(value);
         self
     }
+    /// Sets `iteration_items` when given `Some`, as [`iteration_items`](Self::iteration_items) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_iteration_items(
+        mut self,
+        value: Option<Vec<SpendingPlanIterationItemResponse>>,
+    ) -> Self {
+        self.iteration_items = value;
+        self
+    }
     /// Sets `pagination`.
     #[must_use]
-    pub fn with_pagination(mut self, value: PaginationResponse) -> Self {
+    pub fn pagination(mut self, value: PaginationResponse) -> Self {
         self.pagination = Some(value);
+        self
+    }
+    /// Sets `pagination` when given `Some`, as [`pagination`](Self::pagination) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_pagination(mut self, value: Option<PaginationResponse>) -> Self {
+        self.pagination = value;
         self
     }
 }
@@ -13962,63 +19150,93 @@ impl SpendingPlanResponse {
             user_guid: None,
         }
     }
-    /// Sets `created_at` to a value. [`with_created_at_null`](Self::with_created_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `created_at` to a value. [`created_at_null`](Self::created_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_created_at(mut self, value: impl Into<String>) -> Self {
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(Some(value.into()));
+        self
+    }
+    /// Sets `created_at` when given `Some`, as [`created_at`](Self::created_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.created_at = value.map(Some);
         self
     }
     /// Sends `created_at` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_created_at_null(mut self) -> Self {
+    pub fn created_at_null(mut self) -> Self {
         self.created_at = Some(None);
         self
     }
-    /// Sets `current_iteration_number` to a value. [`with_current_iteration_number_null`](Self::with_current_iteration_number_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `current_iteration_number` to a value. [`current_iteration_number_null`](Self::current_iteration_number_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_current_iteration_number(mut self, value: i64) -> Self {
+    pub fn current_iteration_number(mut self, value: i64) -> Self {
         self.current_iteration_number = Some(Some(value));
+        self
+    }
+    /// Sets `current_iteration_number` when given `Some`, as [`current_iteration_number`](Self::current_iteration_number) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_current_iteration_number(mut self, value: Option<i64>) -> Self {
+        self.current_iteration_number = value.map(Some);
         self
     }
     /// Sends `current_iteration_number` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_current_iteration_number_null(mut self) -> Self {
+    pub fn current_iteration_number_null(mut self) -> Self {
         self.current_iteration_number = Some(None);
         self
     }
-    /// Sets `guid` to a value. [`with_guid_null`](Self::with_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `guid` to a value. [`guid_null`](Self::guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn guid(mut self, value: impl Into<String>) -> Self {
         self.guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `guid` when given `Some`, as [`guid`](Self::guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_guid(mut self, value: Option<String>) -> Self {
+        self.guid = value.map(Some);
         self
     }
     /// Sends `guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_guid_null(mut self) -> Self {
+    pub fn guid_null(mut self) -> Self {
         self.guid = Some(None);
         self
     }
-    /// Sets `updated_at` to a value. [`with_updated_at_null`](Self::with_updated_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `updated_at` to a value. [`updated_at_null`](Self::updated_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_updated_at(mut self, value: impl Into<String>) -> Self {
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.updated_at = Some(Some(value.into()));
+        self
+    }
+    /// Sets `updated_at` when given `Some`, as [`updated_at`](Self::updated_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_updated_at(mut self, value: Option<String>) -> Self {
+        self.updated_at = value.map(Some);
         self
     }
     /// Sends `updated_at` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_updated_at_null(mut self) -> Self {
+    pub fn updated_at_null(mut self) -> Self {
         self.updated_at = Some(None);
         self
     }
-    /// Sets `user_guid` to a value. [`with_user_guid_null`](Self::with_user_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `user_guid` to a value. [`user_guid_null`](Self::user_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_user_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn user_guid(mut self, value: impl Into<String>) -> Self {
         self.user_guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `user_guid` when given `Some`, as [`user_guid`](Self::user_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_user_guid(mut self, value: Option<String>) -> Self {
+        self.user_guid = value.map(Some);
         self
     }
     /// Sends `user_guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_user_guid_null(mut self) -> Self {
+    pub fn user_guid_null(mut self) -> Self {
         self.user_guid = Some(None);
         self
     }
@@ -14046,14 +19264,29 @@ impl SpendingPlansResponseBody {
     }
     /// Sets `spending_plans`.
     #[must_use]
-    pub fn with_spending_plans(mut self, value: Vec<SpendingPlanResponse>) -> Self {
+    pub fn spending_plans(mut self, value: Vec<SpendingPlanResponse>) -> Self {
         self.spending_plans = Some(value);
+        self
+    }
+    /// Sets `spending_plans` when given `Some`, as [`spending_plans`](Self::spending_plans) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_spending_plans(
+        mut self,
+        value: Option<Vec<SpendingPlanResponse>>,
+    ) -> Self {
+        self.spending_plans = value;
         self
     }
     /// Sets `pagination`.
     #[must_use]
-    pub fn with_pagination(mut self, value: PaginationResponse) -> Self {
+    pub fn pagination(mut self, value: PaginationResponse) -> Self {
         self.pagination = Some(value);
+        self
+    }
+    /// Sets `pagination` when given `Some`, as [`pagination`](Self::pagination) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_pagination(mut self, value: Option<PaginationResponse>) -> Self {
+        self.pagination = value;
         self
     }
 }
@@ -14100,44 +19333,86 @@ impl SpendingPlanAccountResponse {
     }
     /// Sets `account_guid`.
     #[must_use]
-    pub fn with_account_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn account_guid(mut self, value: impl Into<String>) -> Self {
         self.account_guid = Some(value.into());
+        self
+    }
+    /// Sets `account_guid` when given `Some`, as [`account_guid`](Self::account_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_account_guid(mut self, value: Option<String>) -> Self {
+        self.account_guid = value;
         self
     }
     /// Sets `client_guid`.
     #[must_use]
-    pub fn with_client_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn client_guid(mut self, value: impl Into<String>) -> Self {
         self.client_guid = Some(value.into());
+        self
+    }
+    /// Sets `client_guid` when given `Some`, as [`client_guid`](Self::client_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_client_guid(mut self, value: Option<String>) -> Self {
+        self.client_guid = value;
         self
     }
     /// Sets `created_at`.
     #[must_use]
-    pub fn with_created_at(mut self, value: impl Into<String>) -> Self {
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `created_at` when given `Some`, as [`created_at`](Self::created_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.created_at = value;
         self
     }
     /// Sets `guid`.
     #[must_use]
-    pub fn with_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn guid(mut self, value: impl Into<String>) -> Self {
         self.guid = Some(value.into());
+        self
+    }
+    /// Sets `guid` when given `Some`, as [`guid`](Self::guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_guid(mut self, value: Option<String>) -> Self {
+        self.guid = value;
         self
     }
     /// Sets `spending_plan_guid`.
     #[must_use]
-    pub fn with_spending_plan_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn spending_plan_guid(mut self, value: impl Into<String>) -> Self {
         self.spending_plan_guid = Some(value.into());
+        self
+    }
+    /// Sets `spending_plan_guid` when given `Some`, as [`spending_plan_guid`](Self::spending_plan_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_spending_plan_guid(mut self, value: Option<String>) -> Self {
+        self.spending_plan_guid = value;
         self
     }
     /// Sets `updated_at`.
     #[must_use]
-    pub fn with_updated_at(mut self, value: impl Into<String>) -> Self {
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.updated_at = Some(value.into());
+        self
+    }
+    /// Sets `updated_at` when given `Some`, as [`updated_at`](Self::updated_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_updated_at(mut self, value: Option<String>) -> Self {
+        self.updated_at = value;
         self
     }
     /// Sets `user_guid`.
     #[must_use]
-    pub fn with_user_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn user_guid(mut self, value: impl Into<String>) -> Self {
         self.user_guid = Some(value.into());
+        self
+    }
+    /// Sets `user_guid` when given `Some`, as [`user_guid`](Self::user_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_user_guid(mut self, value: Option<String>) -> Self {
+        self.user_guid = value;
         self
     }
 }
@@ -14164,17 +19439,32 @@ impl SpendingPlanAccountsResponse {
     }
     /// Sets `spending_plan_accounts`.
     #[must_use]
-    pub fn with_spending_plan_accounts(
+    pub fn spending_plan_accounts(
         mut self,
         value: Vec<SpendingPlanAccountResponse>,
     ) -> Self {
         self.spending_plan_accounts = Some(value);
         self
     }
+    /// Sets `spending_plan_accounts` when given `Some`, as [`spending_plan_accounts`](Self::spending_plan_accounts) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_spending_plan_accounts(
+        mut self,
+        value: Option<Vec<SpendingPlanAccountResponse>>,
+    ) -> Self {
+        self.spending_plan_accounts = value;
+        self
+    }
     /// Sets `pagination`.
     #[must_use]
-    pub fn with_pagination(mut self, value: PaginationResponse) -> Self {
+    pub fn pagination(mut self, value: PaginationResponse) -> Self {
         self.pagination = Some(value);
+        self
+    }
+    /// Sets `pagination` when given `Some`, as [`pagination`](Self::pagination) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_pagination(mut self, value: Option<PaginationResponse>) -> Self {
+        self.pagination = value;
         self
     }
 }
@@ -14201,14 +19491,29 @@ impl SpendingPlanIterationsResponse {
     }
     /// Sets `iterations`.
     #[must_use]
-    pub fn with_iterations(mut self, value: Vec<SpendingPlanIterationResponse>) -> Self {
+    pub fn iterations(mut self, value: Vec<SpendingPlanIterationResponse>) -> Self {
         self.iterations = Some(value);
+        self
+    }
+    /// Sets `iterations` when given `Some`, as [`iterations`](Self::iterations) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_iterations(
+        mut self,
+        value: Option<Vec<SpendingPlanIterationResponse>>,
+    ) -> Self {
+        self.iterations = value;
         self
     }
     /// Sets `pagination`.
     #[must_use]
-    pub fn with_pagination(mut self, value: PaginationResponse) -> Self {
+    pub fn pagination(mut self, value: PaginationResponse) -> Self {
         self.pagination = Some(value);
+        self
+    }
+    /// Sets `pagination` when given `Some`, as [`pagination`](Self::pagination) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_pagination(mut self, value: Option<PaginationResponse>) -> Self {
+        self.pagination = value;
         self
     }
 }
@@ -14289,99 +19594,147 @@ impl SpendingPlanIterationResponse {
             user_guid: None,
         }
     }
-    /// Sets `created_at` to a value. [`with_created_at_null`](Self::with_created_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `created_at` to a value. [`created_at_null`](Self::created_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_created_at(mut self, value: impl Into<String>) -> Self {
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(Some(value.into()));
+        self
+    }
+    /// Sets `created_at` when given `Some`, as [`created_at`](Self::created_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.created_at = value.map(Some);
         self
     }
     /// Sends `created_at` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_created_at_null(mut self) -> Self {
+    pub fn created_at_null(mut self) -> Self {
         self.created_at = Some(None);
         self
     }
-    /// Sets `end_on` to a value. [`with_end_on_null`](Self::with_end_on_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `end_on` to a value. [`end_on_null`](Self::end_on_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_end_on(mut self, value: impl Into<String>) -> Self {
+    pub fn end_on(mut self, value: impl Into<String>) -> Self {
         self.end_on = Some(Some(value.into()));
+        self
+    }
+    /// Sets `end_on` when given `Some`, as [`end_on`](Self::end_on) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_end_on(mut self, value: Option<String>) -> Self {
+        self.end_on = value.map(Some);
         self
     }
     /// Sends `end_on` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_end_on_null(mut self) -> Self {
+    pub fn end_on_null(mut self) -> Self {
         self.end_on = Some(None);
         self
     }
-    /// Sets `guid` to a value. [`with_guid_null`](Self::with_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `guid` to a value. [`guid_null`](Self::guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn guid(mut self, value: impl Into<String>) -> Self {
         self.guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `guid` when given `Some`, as [`guid`](Self::guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_guid(mut self, value: Option<String>) -> Self {
+        self.guid = value.map(Some);
         self
     }
     /// Sends `guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_guid_null(mut self) -> Self {
+    pub fn guid_null(mut self) -> Self {
         self.guid = Some(None);
         self
     }
-    /// Sets `iteration_number` to a value. [`with_iteration_number_null`](Self::with_iteration_number_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `iteration_number` to a value. [`iteration_number_null`](Self::iteration_number_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_iteration_number(mut self, value: i64) -> Self {
+    pub fn iteration_number(mut self, value: i64) -> Self {
         self.iteration_number = Some(Some(value));
+        self
+    }
+    /// Sets `iteration_number` when given `Some`, as [`iteration_number`](Self::iteration_number) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_iteration_number(mut self, value: Option<i64>) -> Self {
+        self.iteration_number = value.map(Some);
         self
     }
     /// Sends `iteration_number` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_iteration_number_null(mut self) -> Self {
+    pub fn iteration_number_null(mut self) -> Self {
         self.iteration_number = Some(None);
         self
     }
-    /// Sets `spending_plan_guid` to a value. [`with_spending_plan_guid_null`](Self::with_spending_plan_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `spending_plan_guid` to a value. [`spending_plan_guid_null`](Self::spending_plan_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_spending_plan_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn spending_plan_guid(mut self, value: impl Into<String>) -> Self {
         self.spending_plan_guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `spending_plan_guid` when given `Some`, as [`spending_plan_guid`](Self::spending_plan_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_spending_plan_guid(mut self, value: Option<String>) -> Self {
+        self.spending_plan_guid = value.map(Some);
         self
     }
     /// Sends `spending_plan_guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_spending_plan_guid_null(mut self) -> Self {
+    pub fn spending_plan_guid_null(mut self) -> Self {
         self.spending_plan_guid = Some(None);
         self
     }
-    /// Sets `start_on` to a value. [`with_start_on_null`](Self::with_start_on_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `start_on` to a value. [`start_on_null`](Self::start_on_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_start_on(mut self, value: impl Into<String>) -> Self {
+    pub fn start_on(mut self, value: impl Into<String>) -> Self {
         self.start_on = Some(Some(value.into()));
+        self
+    }
+    /// Sets `start_on` when given `Some`, as [`start_on`](Self::start_on) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_start_on(mut self, value: Option<String>) -> Self {
+        self.start_on = value.map(Some);
         self
     }
     /// Sends `start_on` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_start_on_null(mut self) -> Self {
+    pub fn start_on_null(mut self) -> Self {
         self.start_on = Some(None);
         self
     }
-    /// Sets `updated_at` to a value. [`with_updated_at_null`](Self::with_updated_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `updated_at` to a value. [`updated_at_null`](Self::updated_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_updated_at(mut self, value: impl Into<String>) -> Self {
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.updated_at = Some(Some(value.into()));
+        self
+    }
+    /// Sets `updated_at` when given `Some`, as [`updated_at`](Self::updated_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_updated_at(mut self, value: Option<String>) -> Self {
+        self.updated_at = value.map(Some);
         self
     }
     /// Sends `updated_at` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_updated_at_null(mut self) -> Self {
+    pub fn updated_at_null(mut self) -> Self {
         self.updated_at = Some(None);
         self
     }
-    /// Sets `user_guid` to a value. [`with_user_guid_null`](Self::with_user_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `user_guid` to a value. [`user_guid_null`](Self::user_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_user_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn user_guid(mut self, value: impl Into<String>) -> Self {
         self.user_guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `user_guid` when given `Some`, as [`user_guid`](Self::user_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_user_guid(mut self, value: Option<String>) -> Self {
+        self.user_guid = value.map(Some);
         self
     }
     /// Sends `user_guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_user_guid_null(mut self) -> Self {
+    pub fn user_guid_null(mut self) -> Self {
         self.user_guid = Some(None);
         self
     }
@@ -14409,14 +19762,26 @@ impl StatementsResponseBody {
     }
     /// Sets `statements`.
     #[must_use]
-    pub fn with_statements(mut self, value: Vec<StatementResponse>) -> Self {
+    pub fn statements(mut self, value: Vec<StatementResponse>) -> Self {
         self.statements = Some(value);
+        self
+    }
+    /// Sets `statements` when given `Some`, as [`statements`](Self::statements) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_statements(mut self, value: Option<Vec<StatementResponse>>) -> Self {
+        self.statements = value;
         self
     }
     /// Sets `pagination`.
     #[must_use]
-    pub fn with_pagination(mut self, value: PaginationResponse) -> Self {
+    pub fn pagination(mut self, value: PaginationResponse) -> Self {
         self.pagination = Some(value);
+        self
+    }
+    /// Sets `pagination` when given `Some`, as [`pagination`](Self::pagination) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_pagination(mut self, value: Option<PaginationResponse>) -> Self {
+        self.pagination = value;
         self
     }
 }
@@ -14495,91 +19860,139 @@ impl StatementResponse {
     }
     /// Sets `account_guid`.
     #[must_use]
-    pub fn with_account_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn account_guid(mut self, value: impl Into<String>) -> Self {
         self.account_guid = Some(value.into());
         self
     }
-    /// Sets `content_hash` to a value. [`with_content_hash_null`](Self::with_content_hash_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `account_guid` when given `Some`, as [`account_guid`](Self::account_guid) does; `None` leaves it out.
     #[must_use]
-    pub fn with_content_hash(mut self, value: impl Into<String>) -> Self {
+    pub fn set_account_guid(mut self, value: Option<String>) -> Self {
+        self.account_guid = value;
+        self
+    }
+    /// Sets `content_hash` to a value. [`content_hash_null`](Self::content_hash_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn content_hash(mut self, value: impl Into<String>) -> Self {
         self.content_hash = Some(Some(value.into()));
+        self
+    }
+    /// Sets `content_hash` when given `Some`, as [`content_hash`](Self::content_hash) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_content_hash(mut self, value: Option<String>) -> Self {
+        self.content_hash = value.map(Some);
         self
     }
     /// Sends `content_hash` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_content_hash_null(mut self) -> Self {
+    pub fn content_hash_null(mut self) -> Self {
         self.content_hash = Some(None);
         self
     }
-    /// Sets `created_at` to a value. [`with_created_at_null`](Self::with_created_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `created_at` to a value. [`created_at_null`](Self::created_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_created_at(mut self, value: impl Into<String>) -> Self {
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(Some(value.into()));
+        self
+    }
+    /// Sets `created_at` when given `Some`, as [`created_at`](Self::created_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.created_at = value.map(Some);
         self
     }
     /// Sends `created_at` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_created_at_null(mut self) -> Self {
+    pub fn created_at_null(mut self) -> Self {
         self.created_at = Some(None);
         self
     }
-    /// Sets `guid` to a value. [`with_guid_null`](Self::with_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `guid` to a value. [`guid_null`](Self::guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn guid(mut self, value: impl Into<String>) -> Self {
         self.guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `guid` when given `Some`, as [`guid`](Self::guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_guid(mut self, value: Option<String>) -> Self {
+        self.guid = value.map(Some);
         self
     }
     /// Sends `guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_guid_null(mut self) -> Self {
+    pub fn guid_null(mut self) -> Self {
         self.guid = Some(None);
         self
     }
-    /// Sets `member_guid` to a value. [`with_member_guid_null`](Self::with_member_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `member_guid` to a value. [`member_guid_null`](Self::member_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_member_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn member_guid(mut self, value: impl Into<String>) -> Self {
         self.member_guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `member_guid` when given `Some`, as [`member_guid`](Self::member_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_member_guid(mut self, value: Option<String>) -> Self {
+        self.member_guid = value.map(Some);
         self
     }
     /// Sends `member_guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_member_guid_null(mut self) -> Self {
+    pub fn member_guid_null(mut self) -> Self {
         self.member_guid = Some(None);
         self
     }
-    /// Sets `updated_at` to a value. [`with_updated_at_null`](Self::with_updated_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `updated_at` to a value. [`updated_at_null`](Self::updated_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_updated_at(mut self, value: impl Into<String>) -> Self {
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.updated_at = Some(Some(value.into()));
+        self
+    }
+    /// Sets `updated_at` when given `Some`, as [`updated_at`](Self::updated_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_updated_at(mut self, value: Option<String>) -> Self {
+        self.updated_at = value.map(Some);
         self
     }
     /// Sends `updated_at` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_updated_at_null(mut self) -> Self {
+    pub fn updated_at_null(mut self) -> Self {
         self.updated_at = Some(None);
         self
     }
-    /// Sets `uri` to a value. [`with_uri_null`](Self::with_uri_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `uri` to a value. [`uri_null`](Self::uri_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_uri(mut self, value: impl Into<String>) -> Self {
+    pub fn uri(mut self, value: impl Into<String>) -> Self {
         self.uri = Some(Some(value.into()));
+        self
+    }
+    /// Sets `uri` when given `Some`, as [`uri`](Self::uri) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_uri(mut self, value: Option<String>) -> Self {
+        self.uri = value.map(Some);
         self
     }
     /// Sends `uri` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_uri_null(mut self) -> Self {
+    pub fn uri_null(mut self) -> Self {
         self.uri = Some(None);
         self
     }
-    /// Sets `user_guid` to a value. [`with_user_guid_null`](Self::with_user_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `user_guid` to a value. [`user_guid_null`](Self::user_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_user_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn user_guid(mut self, value: impl Into<String>) -> Self {
         self.user_guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `user_guid` when given `Some`, as [`user_guid`](Self::user_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_user_guid(mut self, value: Option<String>) -> Self {
+        self.user_guid = value.map(Some);
         self
     }
     /// Sends `user_guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_user_guid_null(mut self) -> Self {
+    pub fn user_guid_null(mut self) -> Self {
         self.user_guid = Some(None);
         self
     }
@@ -14601,8 +20014,14 @@ impl StatementResponseBody {
     }
     /// Sets `statement`.
     #[must_use]
-    pub fn with_statement(mut self, value: StatementResponse) -> Self {
+    pub fn statement(mut self, value: StatementResponse) -> Self {
         self.statement = Some(value);
+        self
+    }
+    /// Sets `statement` when given `Some`, as [`statement`](Self::statement) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_statement(mut self, value: Option<StatementResponse>) -> Self {
+        self.statement = value;
         self
     }
 }
@@ -14629,14 +20048,26 @@ impl TaggingsResponseBody {
     }
     /// Sets `taggings`.
     #[must_use]
-    pub fn with_taggings(mut self, value: Vec<TaggingResponse>) -> Self {
+    pub fn taggings(mut self, value: Vec<TaggingResponse>) -> Self {
         self.taggings = Some(value);
+        self
+    }
+    /// Sets `taggings` when given `Some`, as [`taggings`](Self::taggings) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_taggings(mut self, value: Option<Vec<TaggingResponse>>) -> Self {
+        self.taggings = value;
         self
     }
     /// Sets `pagination`.
     #[must_use]
-    pub fn with_pagination(mut self, value: PaginationResponse) -> Self {
+    pub fn pagination(mut self, value: PaginationResponse) -> Self {
         self.pagination = Some(value);
+        self
+    }
+    /// Sets `pagination` when given `Some`, as [`pagination`](Self::pagination) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_pagination(mut self, value: Option<PaginationResponse>) -> Self {
+        self.pagination = value;
         self
     }
 }
@@ -14693,63 +20124,93 @@ impl TaggingResponse {
             user_guid: None,
         }
     }
-    /// Sets `guid` to a value. [`with_guid_null`](Self::with_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `guid` to a value. [`guid_null`](Self::guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn guid(mut self, value: impl Into<String>) -> Self {
         self.guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `guid` when given `Some`, as [`guid`](Self::guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_guid(mut self, value: Option<String>) -> Self {
+        self.guid = value.map(Some);
         self
     }
     /// Sends `guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_guid_null(mut self) -> Self {
+    pub fn guid_null(mut self) -> Self {
         self.guid = Some(None);
         self
     }
-    /// Sets `member_is_managed_by_user` to a value. [`with_member_is_managed_by_user_null`](Self::with_member_is_managed_by_user_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `member_is_managed_by_user` to a value. [`member_is_managed_by_user_null`](Self::member_is_managed_by_user_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_member_is_managed_by_user(mut self, value: bool) -> Self {
+    pub fn member_is_managed_by_user(mut self, value: bool) -> Self {
         self.member_is_managed_by_user = Some(Some(value));
+        self
+    }
+    /// Sets `member_is_managed_by_user` when given `Some`, as [`member_is_managed_by_user`](Self::member_is_managed_by_user) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_member_is_managed_by_user(mut self, value: Option<bool>) -> Self {
+        self.member_is_managed_by_user = value.map(Some);
         self
     }
     /// Sends `member_is_managed_by_user` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_member_is_managed_by_user_null(mut self) -> Self {
+    pub fn member_is_managed_by_user_null(mut self) -> Self {
         self.member_is_managed_by_user = Some(None);
         self
     }
-    /// Sets `tag_guid` to a value. [`with_tag_guid_null`](Self::with_tag_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `tag_guid` to a value. [`tag_guid_null`](Self::tag_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_tag_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn tag_guid(mut self, value: impl Into<String>) -> Self {
         self.tag_guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `tag_guid` when given `Some`, as [`tag_guid`](Self::tag_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_tag_guid(mut self, value: Option<String>) -> Self {
+        self.tag_guid = value.map(Some);
         self
     }
     /// Sends `tag_guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_tag_guid_null(mut self) -> Self {
+    pub fn tag_guid_null(mut self) -> Self {
         self.tag_guid = Some(None);
         self
     }
-    /// Sets `transaction_guid` to a value. [`with_transaction_guid_null`](Self::with_transaction_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `transaction_guid` to a value. [`transaction_guid_null`](Self::transaction_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_transaction_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn transaction_guid(mut self, value: impl Into<String>) -> Self {
         self.transaction_guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `transaction_guid` when given `Some`, as [`transaction_guid`](Self::transaction_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_transaction_guid(mut self, value: Option<String>) -> Self {
+        self.transaction_guid = value.map(Some);
         self
     }
     /// Sends `transaction_guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_transaction_guid_null(mut self) -> Self {
+    pub fn transaction_guid_null(mut self) -> Self {
         self.transaction_guid = Some(None);
         self
     }
-    /// Sets `user_guid` to a value. [`with_user_guid_null`](Self::with_user_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `user_guid` to a value. [`user_guid_null`](Self::user_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_user_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn user_guid(mut self, value: impl Into<String>) -> Self {
         self.user_guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `user_guid` when given `Some`, as [`user_guid`](Self::user_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_user_guid(mut self, value: Option<String>) -> Self {
+        self.user_guid = value.map(Some);
         self
     }
     /// Sends `user_guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_user_guid_null(mut self) -> Self {
+    pub fn user_guid_null(mut self) -> Self {
         self.user_guid = Some(None);
         self
     }
@@ -14771,8 +20232,14 @@ impl TaggingCreateRequestBody {
     }
     /// Sets `tagging`.
     #[must_use]
-    pub fn with_tagging(mut self, value: TaggingCreateRequest) -> Self {
+    pub fn tagging(mut self, value: TaggingCreateRequest) -> Self {
         self.tagging = Some(value);
+        self
+    }
+    /// Sets `tagging` when given `Some`, as [`tagging`](Self::tagging) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_tagging(mut self, value: Option<TaggingCreateRequest>) -> Self {
+        self.tagging = value;
         self
     }
 }
@@ -14816,8 +20283,14 @@ impl TaggingResponseBody {
     }
     /// Sets `tagging`.
     #[must_use]
-    pub fn with_tagging(mut self, value: TaggingResponse) -> Self {
+    pub fn tagging(mut self, value: TaggingResponse) -> Self {
         self.tagging = Some(value);
+        self
+    }
+    /// Sets `tagging` when given `Some`, as [`tagging`](Self::tagging) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_tagging(mut self, value: Option<TaggingResponse>) -> Self {
+        self.tagging = value;
         self
     }
 }
@@ -14838,8 +20311,14 @@ impl TaggingUpdateRequestBody {
     }
     /// Sets `tagging`.
     #[must_use]
-    pub fn with_tagging(mut self, value: TaggingUpdateRequest) -> Self {
+    pub fn tagging(mut self, value: TaggingUpdateRequest) -> Self {
         self.tagging = Some(value);
+        self
+    }
+    /// Sets `tagging` when given `Some`, as [`tagging`](Self::tagging) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_tagging(mut self, value: Option<TaggingUpdateRequest>) -> Self {
+        self.tagging = value;
         self
     }
 }
@@ -14881,14 +20360,26 @@ impl TagsResponseBody {
     }
     /// Sets `tags`.
     #[must_use]
-    pub fn with_tags(mut self, value: Vec<TagResponse>) -> Self {
+    pub fn tags(mut self, value: Vec<TagResponse>) -> Self {
         self.tags = Some(value);
+        self
+    }
+    /// Sets `tags` when given `Some`, as [`tags`](Self::tags) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_tags(mut self, value: Option<Vec<TagResponse>>) -> Self {
+        self.tags = value;
         self
     }
     /// Sets `pagination`.
     #[must_use]
-    pub fn with_pagination(mut self, value: PaginationResponse) -> Self {
+    pub fn pagination(mut self, value: PaginationResponse) -> Self {
         self.pagination = Some(value);
+        self
+    }
+    /// Sets `pagination` when given `Some`, as [`pagination`](Self::pagination) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_pagination(mut self, value: Option<PaginationResponse>) -> Self {
+        self.pagination = value;
         self
     }
 }
@@ -14929,39 +20420,57 @@ impl TagResponse {
             user_guid: None,
         }
     }
-    /// Sets `guid` to a value. [`with_guid_null`](Self::with_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `guid` to a value. [`guid_null`](Self::guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn guid(mut self, value: impl Into<String>) -> Self {
         self.guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `guid` when given `Some`, as [`guid`](Self::guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_guid(mut self, value: Option<String>) -> Self {
+        self.guid = value.map(Some);
         self
     }
     /// Sends `guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_guid_null(mut self) -> Self {
+    pub fn guid_null(mut self) -> Self {
         self.guid = Some(None);
         self
     }
-    /// Sets `name` to a value. [`with_name_null`](Self::with_name_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `name` to a value. [`name_null`](Self::name_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(Some(value.into()));
+        self
+    }
+    /// Sets `name` when given `Some`, as [`name`](Self::name) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.name = value.map(Some);
         self
     }
     /// Sends `name` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_name_null(mut self) -> Self {
+    pub fn name_null(mut self) -> Self {
         self.name = Some(None);
         self
     }
-    /// Sets `user_guid` to a value. [`with_user_guid_null`](Self::with_user_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `user_guid` to a value. [`user_guid_null`](Self::user_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_user_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn user_guid(mut self, value: impl Into<String>) -> Self {
         self.user_guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `user_guid` when given `Some`, as [`user_guid`](Self::user_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_user_guid(mut self, value: Option<String>) -> Self {
+        self.user_guid = value.map(Some);
         self
     }
     /// Sends `user_guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_user_guid_null(mut self) -> Self {
+    pub fn user_guid_null(mut self) -> Self {
         self.user_guid = Some(None);
         self
     }
@@ -14983,8 +20492,14 @@ impl TagCreateRequestBody {
     }
     /// Sets `tag`.
     #[must_use]
-    pub fn with_tag(mut self, value: TagCreateRequest) -> Self {
+    pub fn tag(mut self, value: TagCreateRequest) -> Self {
         self.tag = Some(value);
+        self
+    }
+    /// Sets `tag` when given `Some`, as [`tag`](Self::tag) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_tag(mut self, value: Option<TagCreateRequest>) -> Self {
+        self.tag = value;
         self
     }
 }
@@ -15020,8 +20535,14 @@ impl TagResponseBody {
     }
     /// Sets `tag`.
     #[must_use]
-    pub fn with_tag(mut self, value: TagResponse) -> Self {
+    pub fn tag(mut self, value: TagResponse) -> Self {
         self.tag = Some(value);
+        self
+    }
+    /// Sets `tag` when given `Some`, as [`tag`](Self::tag) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_tag(mut self, value: Option<TagResponse>) -> Self {
+        self.tag = value;
         self
     }
 }
@@ -15042,8 +20563,14 @@ impl TagUpdateRequestBody {
     }
     /// Sets `tag`.
     #[must_use]
-    pub fn with_tag(mut self, value: TagUpdateRequest) -> Self {
+    pub fn tag(mut self, value: TagUpdateRequest) -> Self {
         self.tag = Some(value);
+        self
+    }
+    /// Sets `tag` when given `Some`, as [`tag`](Self::tag) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_tag(mut self, value: Option<TagUpdateRequest>) -> Self {
+        self.tag = value;
         self
     }
 }
@@ -15085,17 +20612,29 @@ impl TransactionRulesResponseBody {
     }
     /// Sets `transaction_rules`.
     #[must_use]
-    pub fn with_transaction_rules(
-        mut self,
-        value: Vec<TransactionRuleResponse>,
-    ) -> Self {
+    pub fn transaction_rules(mut self, value: Vec<TransactionRuleResponse>) -> Self {
         self.transaction_rules = Some(value);
+        self
+    }
+    /// Sets `transaction_rules` when given `Some`, as [`transaction_rules`](Self::transaction_rules) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_transaction_rules(
+        mut self,
+        value: Option<Vec<TransactionRuleResponse>>,
+    ) -> Self {
+        self.transaction_rules = value;
         self
     }
     /// Sets `pagination`.
     #[must_use]
-    pub fn with_pagination(mut self, value: PaginationResponse) -> Self {
+    pub fn pagination(mut self, value: PaginationResponse) -> Self {
         self.pagination = Some(value);
+        self
+    }
+    /// Sets `pagination` when given `Some`, as [`pagination`](Self::pagination) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_pagination(mut self, value: Option<PaginationResponse>) -> Self {
+        self.pagination = value;
         self
     }
 }
@@ -15168,87 +20707,129 @@ impl TransactionRuleResponse {
             user_guid: None,
         }
     }
-    /// Sets `category_guid` to a value. [`with_category_guid_null`](Self::with_category_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `category_guid` to a value. [`category_guid_null`](Self::category_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_category_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn category_guid(mut self, value: impl Into<String>) -> Self {
         self.category_guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `category_guid` when given `Some`, as [`category_guid`](Self::category_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_category_guid(mut self, value: Option<String>) -> Self {
+        self.category_guid = value.map(Some);
         self
     }
     /// Sends `category_guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_category_guid_null(mut self) -> Self {
+    pub fn category_guid_null(mut self) -> Self {
         self.category_guid = Some(None);
         self
     }
-    /// Sets `created_at` to a value. [`with_created_at_null`](Self::with_created_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `created_at` to a value. [`created_at_null`](Self::created_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_created_at(mut self, value: impl Into<String>) -> Self {
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(Some(value.into()));
+        self
+    }
+    /// Sets `created_at` when given `Some`, as [`created_at`](Self::created_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.created_at = value.map(Some);
         self
     }
     /// Sends `created_at` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_created_at_null(mut self) -> Self {
+    pub fn created_at_null(mut self) -> Self {
         self.created_at = Some(None);
         self
     }
-    /// Sets `description` to a value. [`with_description_null`](Self::with_description_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `description` to a value. [`description_null`](Self::description_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+    pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(Some(value.into()));
+        self
+    }
+    /// Sets `description` when given `Some`, as [`description`](Self::description) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.description = value.map(Some);
         self
     }
     /// Sends `description` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_description_null(mut self) -> Self {
+    pub fn description_null(mut self) -> Self {
         self.description = Some(None);
         self
     }
-    /// Sets `guid` to a value. [`with_guid_null`](Self::with_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `guid` to a value. [`guid_null`](Self::guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn guid(mut self, value: impl Into<String>) -> Self {
         self.guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `guid` when given `Some`, as [`guid`](Self::guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_guid(mut self, value: Option<String>) -> Self {
+        self.guid = value.map(Some);
         self
     }
     /// Sends `guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_guid_null(mut self) -> Self {
+    pub fn guid_null(mut self) -> Self {
         self.guid = Some(None);
         self
     }
-    /// Sets `match_description` to a value. [`with_match_description_null`](Self::with_match_description_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `match_description` to a value. [`match_description_null`](Self::match_description_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_match_description(mut self, value: impl Into<String>) -> Self {
+    pub fn match_description(mut self, value: impl Into<String>) -> Self {
         self.match_description = Some(Some(value.into()));
+        self
+    }
+    /// Sets `match_description` when given `Some`, as [`match_description`](Self::match_description) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_match_description(mut self, value: Option<String>) -> Self {
+        self.match_description = value.map(Some);
         self
     }
     /// Sends `match_description` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_match_description_null(mut self) -> Self {
+    pub fn match_description_null(mut self) -> Self {
         self.match_description = Some(None);
         self
     }
-    /// Sets `updated_at` to a value. [`with_updated_at_null`](Self::with_updated_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `updated_at` to a value. [`updated_at_null`](Self::updated_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_updated_at(mut self, value: impl Into<String>) -> Self {
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.updated_at = Some(Some(value.into()));
+        self
+    }
+    /// Sets `updated_at` when given `Some`, as [`updated_at`](Self::updated_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_updated_at(mut self, value: Option<String>) -> Self {
+        self.updated_at = value.map(Some);
         self
     }
     /// Sends `updated_at` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_updated_at_null(mut self) -> Self {
+    pub fn updated_at_null(mut self) -> Self {
         self.updated_at = Some(None);
         self
     }
-    /// Sets `user_guid` to a value. [`with_user_guid_null`](Self::with_user_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `user_guid` to a value. [`user_guid_null`](Self::user_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_user_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn user_guid(mut self, value: impl Into<String>) -> Self {
         self.user_guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `user_guid` when given `Some`, as [`user_guid`](Self::user_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_user_guid(mut self, value: Option<String>) -> Self {
+        self.user_guid = value.map(Some);
         self
     }
     /// Sends `user_guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_user_guid_null(mut self) -> Self {
+    pub fn user_guid_null(mut self) -> Self {
         self.user_guid = Some(None);
         self
     }
@@ -15270,8 +20851,17 @@ impl TransactionRuleCreateRequestBody {
     }
     /// Sets `transaction_rule`.
     #[must_use]
-    pub fn with_transaction_rule(mut self, value: TransactionRuleCreateRequest) -> Self {
+    pub fn transaction_rule(mut self, value: TransactionRuleCreateRequest) -> Self {
         self.transaction_rule = Some(value);
+        self
+    }
+    /// Sets `transaction_rule` when given `Some`, as [`transaction_rule`](Self::transaction_rule) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_transaction_rule(
+        mut self,
+        value: Option<TransactionRuleCreateRequest>,
+    ) -> Self {
+        self.transaction_rule = value;
         self
     }
 }
@@ -15303,8 +20893,14 @@ impl TransactionRuleCreateRequest {
     }
     /// Sets `description`.
     #[must_use]
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+    pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
+        self
+    }
+    /// Sets `description` when given `Some`, as [`description`](Self::description) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.description = value;
         self
     }
 }
@@ -15325,8 +20921,17 @@ impl TransactionRuleResponseBody {
     }
     /// Sets `transaction_rule`.
     #[must_use]
-    pub fn with_transaction_rule(mut self, value: TransactionRuleResponse) -> Self {
+    pub fn transaction_rule(mut self, value: TransactionRuleResponse) -> Self {
         self.transaction_rule = Some(value);
+        self
+    }
+    /// Sets `transaction_rule` when given `Some`, as [`transaction_rule`](Self::transaction_rule) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_transaction_rule(
+        mut self,
+        value: Option<TransactionRuleResponse>,
+    ) -> Self {
+        self.transaction_rule = value;
         self
     }
 }
@@ -15347,8 +20952,17 @@ impl TransactionRuleUpdateRequestBody {
     }
     /// Sets `transaction_rule`.
     #[must_use]
-    pub fn with_transaction_rule(mut self, value: TransactionRuleUpdateRequest) -> Self {
+    pub fn transaction_rule(mut self, value: TransactionRuleUpdateRequest) -> Self {
         self.transaction_rule = Some(value);
+        self
+    }
+    /// Sets `transaction_rule` when given `Some`, as [`transaction_rule`](Self::transaction_rule) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_transaction_rule(
+        mut self,
+        value: Option<TransactionRuleUpdateRequest>,
+    ) -> Self {
+        self.transaction_rule = value;
         self
     }
 }
@@ -15381,28 +20995,46 @@ impl TransactionRuleUpdateRequest {
             match_description: None,
         }
     }
-    /// Sets `category_guid` to a value. [`with_category_guid_null`](Self::with_category_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `category_guid` to a value. [`category_guid_null`](Self::category_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_category_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn category_guid(mut self, value: impl Into<String>) -> Self {
         self.category_guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `category_guid` when given `Some`, as [`category_guid`](Self::category_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_category_guid(mut self, value: Option<String>) -> Self {
+        self.category_guid = value.map(Some);
         self
     }
     /// Sends `category_guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_category_guid_null(mut self) -> Self {
+    pub fn category_guid_null(mut self) -> Self {
         self.category_guid = Some(None);
         self
     }
     /// Sets `description`.
     #[must_use]
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+    pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
+        self
+    }
+    /// Sets `description` when given `Some`, as [`description`](Self::description) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.description = value;
         self
     }
     /// Sets `match_description`.
     #[must_use]
-    pub fn with_match_description(mut self, value: impl Into<String>) -> Self {
+    pub fn match_description(mut self, value: impl Into<String>) -> Self {
         self.match_description = Some(value.into());
+        self
+    }
+    /// Sets `match_description` when given `Some`, as [`match_description`](Self::match_description) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_match_description(mut self, value: Option<String>) -> Self {
+        self.match_description = value;
         self
     }
 }
@@ -15423,8 +21055,17 @@ impl EnhanceTransactionsRequestBody {
     }
     /// Sets `transactions`.
     #[must_use]
-    pub fn with_transactions(mut self, value: Vec<EnhanceTransactionsBody>) -> Self {
+    pub fn transactions(mut self, value: Vec<EnhanceTransactionsBody>) -> Self {
         self.transactions = Some(value);
+        self
+    }
+    /// Sets `transactions` when given `Some`, as [`transactions`](Self::transactions) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_transactions(
+        mut self,
+        value: Option<Vec<EnhanceTransactionsBody>>,
+    ) -> Self {
+        self.transactions = value;
         self
     }
 }
@@ -15471,40 +21112,70 @@ impl EnhanceTransactionsBody {
             type_: None,
         }
     }
-    /// Sets `amount` to a value. [`with_amount_null`](Self::with_amount_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `amount` to a value. [`amount_null`](Self::amount_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_amount(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn amount(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.amount = Some(Some(value));
+        self
+    }
+    /// Sets `amount` when given `Some`, as [`amount`](Self::amount) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_amount(mut self, value: Option<::linkspec_runtime::Decimal>) -> Self {
+        self.amount = value.map(Some);
         self
     }
     /// Sends `amount` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_amount_null(mut self) -> Self {
+    pub fn amount_null(mut self) -> Self {
         self.amount = Some(None);
         self
     }
     /// Sets `extended_transaction_type`.
     #[must_use]
-    pub fn with_extended_transaction_type(mut self, value: impl Into<String>) -> Self {
+    pub fn extended_transaction_type(mut self, value: impl Into<String>) -> Self {
         self.extended_transaction_type = Some(value.into());
+        self
+    }
+    /// Sets `extended_transaction_type` when given `Some`, as [`extended_transaction_type`](Self::extended_transaction_type) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_extended_transaction_type(mut self, value: Option<String>) -> Self {
+        self.extended_transaction_type = value;
         self
     }
     /// Sets `memo`.
     #[must_use]
-    pub fn with_memo(mut self, value: impl Into<String>) -> Self {
+    pub fn memo(mut self, value: impl Into<String>) -> Self {
         self.memo = Some(value.into());
+        self
+    }
+    /// Sets `memo` when given `Some`, as [`memo`](Self::memo) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_memo(mut self, value: Option<String>) -> Self {
+        self.memo = value;
         self
     }
     /// Sets `merchant_category_code`.
     #[must_use]
-    pub fn with_merchant_category_code(mut self, value: i64) -> Self {
+    pub fn merchant_category_code(mut self, value: i64) -> Self {
         self.merchant_category_code = Some(value);
+        self
+    }
+    /// Sets `merchant_category_code` when given `Some`, as [`merchant_category_code`](Self::merchant_category_code) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_merchant_category_code(mut self, value: Option<i64>) -> Self {
+        self.merchant_category_code = value;
         self
     }
     /// Sets `type_`.
     #[must_use]
-    pub fn with_type(mut self, value: EnhanceTransactionsBodyType) -> Self {
+    pub fn type_(mut self, value: EnhanceTransactionsBodyType) -> Self {
         self.type_ = Some(value);
+        self
+    }
+    /// Sets `type_` when given `Some`, as [`type_`](Self::type_) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_type(mut self, value: Option<EnhanceTransactionsBodyType>) -> Self {
+        self.type_ = value;
         self
     }
 }
@@ -15525,8 +21196,17 @@ impl EnhanceTransactionsResponseBody {
     }
     /// Sets `transactions`.
     #[must_use]
-    pub fn with_transactions(mut self, value: Vec<EnhanceTransactionResponse>) -> Self {
+    pub fn transactions(mut self, value: Vec<EnhanceTransactionResponse>) -> Self {
         self.transactions = Some(value);
+        self
+    }
+    /// Sets `transactions` when given `Some`, as [`transactions`](Self::transactions) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_transactions(
+        mut self,
+        value: Option<Vec<EnhanceTransactionResponse>>,
+    ) -> Self {
+        self.transactions = value;
         self
     }
 }
@@ -15740,297 +21420,447 @@ impl EnhanceTransactionResponse {
             user_guid: None,
         }
     }
-    /// Sets `amount` to a value. [`with_amount_null`](Self::with_amount_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `amount` to a value. [`amount_null`](Self::amount_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_amount(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn amount(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.amount = Some(Some(value));
+        self
+    }
+    /// Sets `amount` when given `Some`, as [`amount`](Self::amount) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_amount(mut self, value: Option<::linkspec_runtime::Decimal>) -> Self {
+        self.amount = value.map(Some);
         self
     }
     /// Sends `amount` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_amount_null(mut self) -> Self {
+    pub fn amount_null(mut self) -> Self {
         self.amount = Some(None);
         self
     }
-    /// Sets `categorized_by` to a value. [`with_categorized_by_null`](Self::with_categorized_by_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `categorized_by` to a value. [`categorized_by_null`](Self::categorized_by_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_categorized_by(mut self, value: i64) -> Self {
+    pub fn categorized_by(mut self, value: i64) -> Self {
         self.categorized_by = Some(Some(value));
+        self
+    }
+    /// Sets `categorized_by` when given `Some`, as [`categorized_by`](Self::categorized_by) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_categorized_by(mut self, value: Option<i64>) -> Self {
+        self.categorized_by = value.map(Some);
         self
     }
     /// Sends `categorized_by` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_categorized_by_null(mut self) -> Self {
+    pub fn categorized_by_null(mut self) -> Self {
         self.categorized_by = Some(None);
         self
     }
-    /// Sets `category` to a value. [`with_category_null`](Self::with_category_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `category` to a value. [`category_null`](Self::category_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_category(mut self, value: impl Into<String>) -> Self {
+    pub fn category(mut self, value: impl Into<String>) -> Self {
         self.category = Some(Some(value.into()));
+        self
+    }
+    /// Sets `category` when given `Some`, as [`category`](Self::category) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_category(mut self, value: Option<String>) -> Self {
+        self.category = value.map(Some);
         self
     }
     /// Sends `category` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_category_null(mut self) -> Self {
+    pub fn category_null(mut self) -> Self {
         self.category = Some(None);
         self
     }
-    /// Sets `category_guid` to a value. [`with_category_guid_null`](Self::with_category_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `category_guid` to a value. [`category_guid_null`](Self::category_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_category_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn category_guid(mut self, value: impl Into<String>) -> Self {
         self.category_guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `category_guid` when given `Some`, as [`category_guid`](Self::category_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_category_guid(mut self, value: Option<String>) -> Self {
+        self.category_guid = value.map(Some);
         self
     }
     /// Sends `category_guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_category_guid_null(mut self) -> Self {
+    pub fn category_guid_null(mut self) -> Self {
         self.category_guid = Some(None);
         self
     }
-    /// Sets `described_by` to a value. [`with_described_by_null`](Self::with_described_by_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `described_by` to a value. [`described_by_null`](Self::described_by_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_described_by(mut self, value: i64) -> Self {
+    pub fn described_by(mut self, value: i64) -> Self {
         self.described_by = Some(Some(value));
+        self
+    }
+    /// Sets `described_by` when given `Some`, as [`described_by`](Self::described_by) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_described_by(mut self, value: Option<i64>) -> Self {
+        self.described_by = value.map(Some);
         self
     }
     /// Sends `described_by` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_described_by_null(mut self) -> Self {
+    pub fn described_by_null(mut self) -> Self {
         self.described_by = Some(None);
         self
     }
-    /// Sets `description` to a value. [`with_description_null`](Self::with_description_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `description` to a value. [`description_null`](Self::description_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+    pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(Some(value.into()));
+        self
+    }
+    /// Sets `description` when given `Some`, as [`description`](Self::description) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.description = value.map(Some);
         self
     }
     /// Sends `description` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_description_null(mut self) -> Self {
+    pub fn description_null(mut self) -> Self {
         self.description = Some(None);
         self
     }
-    /// Sets `extended_transaction_type` to a value. [`with_extended_transaction_type_null`](Self::with_extended_transaction_type_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `extended_transaction_type` to a value. [`extended_transaction_type_null`](Self::extended_transaction_type_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_extended_transaction_type(mut self, value: impl Into<String>) -> Self {
+    pub fn extended_transaction_type(mut self, value: impl Into<String>) -> Self {
         self.extended_transaction_type = Some(Some(value.into()));
+        self
+    }
+    /// Sets `extended_transaction_type` when given `Some`, as [`extended_transaction_type`](Self::extended_transaction_type) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_extended_transaction_type(mut self, value: Option<String>) -> Self {
+        self.extended_transaction_type = value.map(Some);
         self
     }
     /// Sends `extended_transaction_type` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_extended_transaction_type_null(mut self) -> Self {
+    pub fn extended_transaction_type_null(mut self) -> Self {
         self.extended_transaction_type = Some(None);
         self
     }
-    /// Sets `id` to a value. [`with_id_null`](Self::with_id_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `id` to a value. [`id_null`](Self::id_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+    pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(Some(value.into()));
+        self
+    }
+    /// Sets `id` when given `Some`, as [`id`](Self::id) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.id = value.map(Some);
         self
     }
     /// Sends `id` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_id_null(mut self) -> Self {
+    pub fn id_null(mut self) -> Self {
         self.id = Some(None);
         self
     }
-    /// Sets `is_bill_pay` to a value. [`with_is_bill_pay_null`](Self::with_is_bill_pay_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `is_bill_pay` to a value. [`is_bill_pay_null`](Self::is_bill_pay_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_is_bill_pay(mut self, value: bool) -> Self {
+    pub fn is_bill_pay(mut self, value: bool) -> Self {
         self.is_bill_pay = Some(Some(value));
+        self
+    }
+    /// Sets `is_bill_pay` when given `Some`, as [`is_bill_pay`](Self::is_bill_pay) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_bill_pay(mut self, value: Option<bool>) -> Self {
+        self.is_bill_pay = value.map(Some);
         self
     }
     /// Sends `is_bill_pay` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_is_bill_pay_null(mut self) -> Self {
+    pub fn is_bill_pay_null(mut self) -> Self {
         self.is_bill_pay = Some(None);
         self
     }
-    /// Sets `is_direct_deposit` to a value. [`with_is_direct_deposit_null`](Self::with_is_direct_deposit_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `is_direct_deposit` to a value. [`is_direct_deposit_null`](Self::is_direct_deposit_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_is_direct_deposit(mut self, value: bool) -> Self {
+    pub fn is_direct_deposit(mut self, value: bool) -> Self {
         self.is_direct_deposit = Some(Some(value));
+        self
+    }
+    /// Sets `is_direct_deposit` when given `Some`, as [`is_direct_deposit`](Self::is_direct_deposit) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_direct_deposit(mut self, value: Option<bool>) -> Self {
+        self.is_direct_deposit = value.map(Some);
         self
     }
     /// Sends `is_direct_deposit` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_is_direct_deposit_null(mut self) -> Self {
+    pub fn is_direct_deposit_null(mut self) -> Self {
         self.is_direct_deposit = Some(None);
         self
     }
-    /// Sets `is_expense` to a value. [`with_is_expense_null`](Self::with_is_expense_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `is_expense` to a value. [`is_expense_null`](Self::is_expense_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_is_expense(mut self, value: bool) -> Self {
+    pub fn is_expense(mut self, value: bool) -> Self {
         self.is_expense = Some(Some(value));
+        self
+    }
+    /// Sets `is_expense` when given `Some`, as [`is_expense`](Self::is_expense) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_expense(mut self, value: Option<bool>) -> Self {
+        self.is_expense = value.map(Some);
         self
     }
     /// Sends `is_expense` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_is_expense_null(mut self) -> Self {
+    pub fn is_expense_null(mut self) -> Self {
         self.is_expense = Some(None);
         self
     }
-    /// Sets `is_fee` to a value. [`with_is_fee_null`](Self::with_is_fee_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `is_fee` to a value. [`is_fee_null`](Self::is_fee_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_is_fee(mut self, value: bool) -> Self {
+    pub fn is_fee(mut self, value: bool) -> Self {
         self.is_fee = Some(Some(value));
+        self
+    }
+    /// Sets `is_fee` when given `Some`, as [`is_fee`](Self::is_fee) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_fee(mut self, value: Option<bool>) -> Self {
+        self.is_fee = value.map(Some);
         self
     }
     /// Sends `is_fee` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_is_fee_null(mut self) -> Self {
+    pub fn is_fee_null(mut self) -> Self {
         self.is_fee = Some(None);
         self
     }
-    /// Sets `is_income` to a value. [`with_is_income_null`](Self::with_is_income_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `is_income` to a value. [`is_income_null`](Self::is_income_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_is_income(mut self, value: bool) -> Self {
+    pub fn is_income(mut self, value: bool) -> Self {
         self.is_income = Some(Some(value));
+        self
+    }
+    /// Sets `is_income` when given `Some`, as [`is_income`](Self::is_income) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_income(mut self, value: Option<bool>) -> Self {
+        self.is_income = value.map(Some);
         self
     }
     /// Sends `is_income` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_is_income_null(mut self) -> Self {
+    pub fn is_income_null(mut self) -> Self {
         self.is_income = Some(None);
         self
     }
     /// Sets `is_international`.
     #[must_use]
-    pub fn with_is_international(mut self, value: bool) -> Self {
+    pub fn is_international(mut self, value: bool) -> Self {
         self.is_international = Some(value);
         self
     }
-    /// Sets `is_overdraft_fee` to a value. [`with_is_overdraft_fee_null`](Self::with_is_overdraft_fee_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `is_international` when given `Some`, as [`is_international`](Self::is_international) does; `None` leaves it out.
     #[must_use]
-    pub fn with_is_overdraft_fee(mut self, value: bool) -> Self {
+    pub fn set_is_international(mut self, value: Option<bool>) -> Self {
+        self.is_international = value;
+        self
+    }
+    /// Sets `is_overdraft_fee` to a value. [`is_overdraft_fee_null`](Self::is_overdraft_fee_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn is_overdraft_fee(mut self, value: bool) -> Self {
         self.is_overdraft_fee = Some(Some(value));
+        self
+    }
+    /// Sets `is_overdraft_fee` when given `Some`, as [`is_overdraft_fee`](Self::is_overdraft_fee) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_overdraft_fee(mut self, value: Option<bool>) -> Self {
+        self.is_overdraft_fee = value.map(Some);
         self
     }
     /// Sends `is_overdraft_fee` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_is_overdraft_fee_null(mut self) -> Self {
+    pub fn is_overdraft_fee_null(mut self) -> Self {
         self.is_overdraft_fee = Some(None);
         self
     }
-    /// Sets `is_payroll_advance` to a value. [`with_is_payroll_advance_null`](Self::with_is_payroll_advance_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `is_payroll_advance` to a value. [`is_payroll_advance_null`](Self::is_payroll_advance_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_is_payroll_advance(mut self, value: bool) -> Self {
+    pub fn is_payroll_advance(mut self, value: bool) -> Self {
         self.is_payroll_advance = Some(Some(value));
+        self
+    }
+    /// Sets `is_payroll_advance` when given `Some`, as [`is_payroll_advance`](Self::is_payroll_advance) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_payroll_advance(mut self, value: Option<bool>) -> Self {
+        self.is_payroll_advance = value.map(Some);
         self
     }
     /// Sends `is_payroll_advance` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_is_payroll_advance_null(mut self) -> Self {
+    pub fn is_payroll_advance_null(mut self) -> Self {
         self.is_payroll_advance = Some(None);
         self
     }
-    /// Sets `is_subscription` to a value. [`with_is_subscription_null`](Self::with_is_subscription_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `is_subscription` to a value. [`is_subscription_null`](Self::is_subscription_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_is_subscription(mut self, value: bool) -> Self {
+    pub fn is_subscription(mut self, value: bool) -> Self {
         self.is_subscription = Some(Some(value));
+        self
+    }
+    /// Sets `is_subscription` when given `Some`, as [`is_subscription`](Self::is_subscription) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_subscription(mut self, value: Option<bool>) -> Self {
+        self.is_subscription = value.map(Some);
         self
     }
     /// Sends `is_subscription` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_is_subscription_null(mut self) -> Self {
+    pub fn is_subscription_null(mut self) -> Self {
         self.is_subscription = Some(None);
         self
     }
-    /// Sets `memo` to a value. [`with_memo_null`](Self::with_memo_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `memo` to a value. [`memo_null`](Self::memo_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_memo(mut self, value: impl Into<String>) -> Self {
+    pub fn memo(mut self, value: impl Into<String>) -> Self {
         self.memo = Some(Some(value.into()));
+        self
+    }
+    /// Sets `memo` when given `Some`, as [`memo`](Self::memo) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_memo(mut self, value: Option<String>) -> Self {
+        self.memo = value.map(Some);
         self
     }
     /// Sends `memo` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_memo_null(mut self) -> Self {
+    pub fn memo_null(mut self) -> Self {
         self.memo = Some(None);
         self
     }
-    /// Sets `merchant_category_code` to a value. [`with_merchant_category_code_null`](Self::with_merchant_category_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `merchant_category_code` to a value. [`merchant_category_code_null`](Self::merchant_category_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_merchant_category_code(mut self, value: i64) -> Self {
+    pub fn merchant_category_code(mut self, value: i64) -> Self {
         self.merchant_category_code = Some(Some(value));
+        self
+    }
+    /// Sets `merchant_category_code` when given `Some`, as [`merchant_category_code`](Self::merchant_category_code) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_merchant_category_code(mut self, value: Option<i64>) -> Self {
+        self.merchant_category_code = value.map(Some);
         self
     }
     /// Sends `merchant_category_code` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_merchant_category_code_null(mut self) -> Self {
+    pub fn merchant_category_code_null(mut self) -> Self {
         self.merchant_category_code = Some(None);
         self
     }
-    /// Sets `merchant_guid` to a value. [`with_merchant_guid_null`](Self::with_merchant_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `merchant_guid` to a value. [`merchant_guid_null`](Self::merchant_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_merchant_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn merchant_guid(mut self, value: impl Into<String>) -> Self {
         self.merchant_guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `merchant_guid` when given `Some`, as [`merchant_guid`](Self::merchant_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_merchant_guid(mut self, value: Option<String>) -> Self {
+        self.merchant_guid = value.map(Some);
         self
     }
     /// Sends `merchant_guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_merchant_guid_null(mut self) -> Self {
+    pub fn merchant_guid_null(mut self) -> Self {
         self.merchant_guid = Some(None);
         self
     }
-    /// Sets `merchant_location_guid` to a value. [`with_merchant_location_guid_null`](Self::with_merchant_location_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `merchant_location_guid` to a value. [`merchant_location_guid_null`](Self::merchant_location_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_merchant_location_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn merchant_location_guid(mut self, value: impl Into<String>) -> Self {
         self.merchant_location_guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `merchant_location_guid` when given `Some`, as [`merchant_location_guid`](Self::merchant_location_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_merchant_location_guid(mut self, value: Option<String>) -> Self {
+        self.merchant_location_guid = value.map(Some);
         self
     }
     /// Sends `merchant_location_guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_merchant_location_guid_null(mut self) -> Self {
+    pub fn merchant_location_guid_null(mut self) -> Self {
         self.merchant_location_guid = Some(None);
         self
     }
-    /// Sets `original_description` to a value. [`with_original_description_null`](Self::with_original_description_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `original_description` to a value. [`original_description_null`](Self::original_description_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_original_description(mut self, value: impl Into<String>) -> Self {
+    pub fn original_description(mut self, value: impl Into<String>) -> Self {
         self.original_description = Some(Some(value.into()));
+        self
+    }
+    /// Sets `original_description` when given `Some`, as [`original_description`](Self::original_description) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_original_description(mut self, value: Option<String>) -> Self {
+        self.original_description = value.map(Some);
         self
     }
     /// Sends `original_description` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_original_description_null(mut self) -> Self {
+    pub fn original_description_null(mut self) -> Self {
         self.original_description = Some(None);
         self
     }
-    /// Sets `top_level_category_guid` to a value. [`with_top_level_category_guid_null`](Self::with_top_level_category_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `top_level_category_guid` to a value. [`top_level_category_guid_null`](Self::top_level_category_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_top_level_category_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn top_level_category_guid(mut self, value: impl Into<String>) -> Self {
         self.top_level_category_guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `top_level_category_guid` when given `Some`, as [`top_level_category_guid`](Self::top_level_category_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_top_level_category_guid(mut self, value: Option<String>) -> Self {
+        self.top_level_category_guid = value.map(Some);
         self
     }
     /// Sends `top_level_category_guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_top_level_category_guid_null(mut self) -> Self {
+    pub fn top_level_category_guid_null(mut self) -> Self {
         self.top_level_category_guid = Some(None);
         self
     }
-    /// Sets `type_` to a value. [`with_type_null`](Self::with_type_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `type_` to a value. [`type_null`](Self::type_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_type(mut self, value: EnhanceTransactionResponseType) -> Self {
+    pub fn type_(mut self, value: EnhanceTransactionResponseType) -> Self {
         self.type_ = Some(Some(value));
+        self
+    }
+    /// Sets `type_` when given `Some`, as [`type_`](Self::type_) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_type(mut self, value: Option<EnhanceTransactionResponseType>) -> Self {
+        self.type_ = value.map(Some);
         self
     }
     /// Sends `type` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_type_null(mut self) -> Self {
+    pub fn type_null(mut self) -> Self {
         self.type_ = Some(None);
         self
     }
-    /// Sets `user_guid` to a value. [`with_user_guid_null`](Self::with_user_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `user_guid` to a value. [`user_guid_null`](Self::user_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_user_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn user_guid(mut self, value: impl Into<String>) -> Self {
         self.user_guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `user_guid` when given `Some`, as [`user_guid`](Self::user_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_user_guid(mut self, value: Option<String>) -> Self {
+        self.user_guid = value.map(Some);
         self
     }
     /// Sends `user_guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_user_guid_null(mut self) -> Self {
+    pub fn user_guid_null(mut self) -> Self {
         self.user_guid = Some(None);
         self
     }
@@ -16052,8 +21882,14 @@ impl TransactionCreateRequestBody {
     }
     /// Sets `transaction`.
     #[must_use]
-    pub fn with_transaction(mut self, value: TransactionCreateRequest) -> Self {
+    pub fn transaction(mut self, value: TransactionCreateRequest) -> Self {
         self.transaction = Some(value);
+        self
+    }
+    /// Sets `transaction` when given `Some`, as [`transaction`](Self::transaction) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_transaction(mut self, value: Option<TransactionCreateRequest>) -> Self {
+        self.transaction = value;
         self
     }
 }
@@ -16128,64 +21964,112 @@ impl TransactionCreateRequest {
             skip_webhook: None,
         }
     }
-    /// Sets `category_guid` to a value. [`with_category_guid_null`](Self::with_category_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `category_guid` to a value. [`category_guid_null`](Self::category_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_category_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn category_guid(mut self, value: impl Into<String>) -> Self {
         self.category_guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `category_guid` when given `Some`, as [`category_guid`](Self::category_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_category_guid(mut self, value: Option<String>) -> Self {
+        self.category_guid = value.map(Some);
         self
     }
     /// Sends `category_guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_category_guid_null(mut self) -> Self {
+    pub fn category_guid_null(mut self) -> Self {
         self.category_guid = Some(None);
         self
     }
-    /// Sets `currency_code` to a value. [`with_currency_code_null`](Self::with_currency_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `currency_code` to a value. [`currency_code_null`](Self::currency_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_currency_code(mut self, value: impl Into<String>) -> Self {
+    pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.currency_code = Some(Some(value.into()));
+        self
+    }
+    /// Sets `currency_code` when given `Some`, as [`currency_code`](Self::currency_code) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_currency_code(mut self, value: Option<String>) -> Self {
+        self.currency_code = value.map(Some);
         self
     }
     /// Sends `currency_code` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_currency_code_null(mut self) -> Self {
+    pub fn currency_code_null(mut self) -> Self {
         self.currency_code = Some(None);
         self
     }
     /// Sets `has_been_viewed`.
     #[must_use]
-    pub fn with_has_been_viewed(mut self, value: bool) -> Self {
+    pub fn has_been_viewed(mut self, value: bool) -> Self {
         self.has_been_viewed = Some(value);
+        self
+    }
+    /// Sets `has_been_viewed` when given `Some`, as [`has_been_viewed`](Self::has_been_viewed) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_has_been_viewed(mut self, value: Option<bool>) -> Self {
+        self.has_been_viewed = value;
         self
     }
     /// Sets `is_hidden`.
     #[must_use]
-    pub fn with_is_hidden(mut self, value: bool) -> Self {
+    pub fn is_hidden(mut self, value: bool) -> Self {
         self.is_hidden = Some(value);
+        self
+    }
+    /// Sets `is_hidden` when given `Some`, as [`is_hidden`](Self::is_hidden) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_hidden(mut self, value: Option<bool>) -> Self {
+        self.is_hidden = value;
         self
     }
     /// Sets `is_international`.
     #[must_use]
-    pub fn with_is_international(mut self, value: bool) -> Self {
+    pub fn is_international(mut self, value: bool) -> Self {
         self.is_international = Some(value);
+        self
+    }
+    /// Sets `is_international` when given `Some`, as [`is_international`](Self::is_international) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_international(mut self, value: Option<bool>) -> Self {
+        self.is_international = value;
         self
     }
     /// Sets `memo`.
     #[must_use]
-    pub fn with_memo(mut self, value: impl Into<String>) -> Self {
+    pub fn memo(mut self, value: impl Into<String>) -> Self {
         self.memo = Some(value.into());
+        self
+    }
+    /// Sets `memo` when given `Some`, as [`memo`](Self::memo) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_memo(mut self, value: Option<String>) -> Self {
+        self.memo = value;
         self
     }
     /// Sets `metadata`.
     #[must_use]
-    pub fn with_metadata(mut self, value: impl Into<String>) -> Self {
+    pub fn metadata(mut self, value: impl Into<String>) -> Self {
         self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `metadata` when given `Some`, as [`metadata`](Self::metadata) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_metadata(mut self, value: Option<String>) -> Self {
+        self.metadata = value;
         self
     }
     /// Sets `skip_webhook`.
     #[must_use]
-    pub fn with_skip_webhook(mut self, value: bool) -> Self {
+    pub fn skip_webhook(mut self, value: bool) -> Self {
         self.skip_webhook = Some(value);
+        self
+    }
+    /// Sets `skip_webhook` when given `Some`, as [`skip_webhook`](Self::skip_webhook) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_skip_webhook(mut self, value: Option<bool>) -> Self {
+        self.skip_webhook = value;
         self
     }
 }
@@ -16540,505 +22424,772 @@ impl TransactionCreateResponseBody {
     }
     /// Sets `account_guid`.
     #[must_use]
-    pub fn with_account_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn account_guid(mut self, value: impl Into<String>) -> Self {
         self.account_guid = Some(value.into());
         self
     }
-    /// Sets `account_id` to a value. [`with_account_id_null`](Self::with_account_id_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `account_guid` when given `Some`, as [`account_guid`](Self::account_guid) does; `None` leaves it out.
     #[must_use]
-    pub fn with_account_id(mut self, value: impl Into<String>) -> Self {
+    pub fn set_account_guid(mut self, value: Option<String>) -> Self {
+        self.account_guid = value;
+        self
+    }
+    /// Sets `account_id` to a value. [`account_id_null`](Self::account_id_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.account_id = Some(Some(value.into()));
+        self
+    }
+    /// Sets `account_id` when given `Some`, as [`account_id`](Self::account_id) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_account_id(mut self, value: Option<String>) -> Self {
+        self.account_id = value.map(Some);
         self
     }
     /// Sends `account_id` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_account_id_null(mut self) -> Self {
+    pub fn account_id_null(mut self) -> Self {
         self.account_id = Some(None);
         self
     }
     /// Sets `amount`.
     #[must_use]
-    pub fn with_amount(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn amount(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.amount = Some(value);
         self
     }
-    /// Sets `category` to a value. [`with_category_null`](Self::with_category_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `amount` when given `Some`, as [`amount`](Self::amount) does; `None` leaves it out.
     #[must_use]
-    pub fn with_category(mut self, value: impl Into<String>) -> Self {
+    pub fn set_amount(mut self, value: Option<::linkspec_runtime::Decimal>) -> Self {
+        self.amount = value;
+        self
+    }
+    /// Sets `category` to a value. [`category_null`](Self::category_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn category(mut self, value: impl Into<String>) -> Self {
         self.category = Some(Some(value.into()));
+        self
+    }
+    /// Sets `category` when given `Some`, as [`category`](Self::category) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_category(mut self, value: Option<String>) -> Self {
+        self.category = value.map(Some);
         self
     }
     /// Sends `category` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_category_null(mut self) -> Self {
+    pub fn category_null(mut self) -> Self {
         self.category = Some(None);
         self
     }
-    /// Sets `category_guid` to a value. [`with_category_guid_null`](Self::with_category_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `category_guid` to a value. [`category_guid_null`](Self::category_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_category_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn category_guid(mut self, value: impl Into<String>) -> Self {
         self.category_guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `category_guid` when given `Some`, as [`category_guid`](Self::category_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_category_guid(mut self, value: Option<String>) -> Self {
+        self.category_guid = value.map(Some);
         self
     }
     /// Sends `category_guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_category_guid_null(mut self) -> Self {
+    pub fn category_guid_null(mut self) -> Self {
         self.category_guid = Some(None);
         self
     }
-    /// Sets `check_number_string` to a value. [`with_check_number_string_null`](Self::with_check_number_string_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `check_number_string` to a value. [`check_number_string_null`](Self::check_number_string_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_check_number_string(mut self, value: impl Into<String>) -> Self {
+    pub fn check_number_string(mut self, value: impl Into<String>) -> Self {
         self.check_number_string = Some(Some(value.into()));
+        self
+    }
+    /// Sets `check_number_string` when given `Some`, as [`check_number_string`](Self::check_number_string) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_check_number_string(mut self, value: Option<String>) -> Self {
+        self.check_number_string = value.map(Some);
         self
     }
     /// Sends `check_number_string` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_check_number_string_null(mut self) -> Self {
+    pub fn check_number_string_null(mut self) -> Self {
         self.check_number_string = Some(None);
         self
     }
-    /// Sets `created_at` to a value. [`with_created_at_null`](Self::with_created_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `created_at` to a value. [`created_at_null`](Self::created_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_created_at(mut self, value: impl Into<String>) -> Self {
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(Some(value.into()));
+        self
+    }
+    /// Sets `created_at` when given `Some`, as [`created_at`](Self::created_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.created_at = value.map(Some);
         self
     }
     /// Sends `created_at` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_created_at_null(mut self) -> Self {
+    pub fn created_at_null(mut self) -> Self {
         self.created_at = Some(None);
         self
     }
-    /// Sets `currency_code` to a value. [`with_currency_code_null`](Self::with_currency_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `currency_code` to a value. [`currency_code_null`](Self::currency_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_currency_code(mut self, value: impl Into<String>) -> Self {
+    pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.currency_code = Some(Some(value.into()));
+        self
+    }
+    /// Sets `currency_code` when given `Some`, as [`currency_code`](Self::currency_code) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_currency_code(mut self, value: Option<String>) -> Self {
+        self.currency_code = value.map(Some);
         self
     }
     /// Sends `currency_code` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_currency_code_null(mut self) -> Self {
+    pub fn currency_code_null(mut self) -> Self {
         self.currency_code = Some(None);
         self
     }
-    /// Sets `date` to a value. [`with_date_null`](Self::with_date_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `date` to a value. [`date_null`](Self::date_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_date(mut self, value: impl Into<String>) -> Self {
+    pub fn date(mut self, value: impl Into<String>) -> Self {
         self.date = Some(Some(value.into()));
+        self
+    }
+    /// Sets `date` when given `Some`, as [`date`](Self::date) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_date(mut self, value: Option<String>) -> Self {
+        self.date = value.map(Some);
         self
     }
     /// Sends `date` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_date_null(mut self) -> Self {
+    pub fn date_null(mut self) -> Self {
         self.date = Some(None);
         self
     }
-    /// Sets `description` to a value. [`with_description_null`](Self::with_description_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `description` to a value. [`description_null`](Self::description_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+    pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(Some(value.into()));
+        self
+    }
+    /// Sets `description` when given `Some`, as [`description`](Self::description) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.description = value.map(Some);
         self
     }
     /// Sends `description` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_description_null(mut self) -> Self {
+    pub fn description_null(mut self) -> Self {
         self.description = Some(None);
         self
     }
-    /// Sets `extended_transaction_type` to a value. [`with_extended_transaction_type_null`](Self::with_extended_transaction_type_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `extended_transaction_type` to a value. [`extended_transaction_type_null`](Self::extended_transaction_type_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_extended_transaction_type(mut self, value: impl Into<String>) -> Self {
+    pub fn extended_transaction_type(mut self, value: impl Into<String>) -> Self {
         self.extended_transaction_type = Some(Some(value.into()));
+        self
+    }
+    /// Sets `extended_transaction_type` when given `Some`, as [`extended_transaction_type`](Self::extended_transaction_type) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_extended_transaction_type(mut self, value: Option<String>) -> Self {
+        self.extended_transaction_type = value.map(Some);
         self
     }
     /// Sends `extended_transaction_type` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_extended_transaction_type_null(mut self) -> Self {
+    pub fn extended_transaction_type_null(mut self) -> Self {
         self.extended_transaction_type = Some(None);
         self
     }
-    /// Sets `guid` to a value. [`with_guid_null`](Self::with_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `guid` to a value. [`guid_null`](Self::guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn guid(mut self, value: impl Into<String>) -> Self {
         self.guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `guid` when given `Some`, as [`guid`](Self::guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_guid(mut self, value: Option<String>) -> Self {
+        self.guid = value.map(Some);
         self
     }
     /// Sends `guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_guid_null(mut self) -> Self {
+    pub fn guid_null(mut self) -> Self {
         self.guid = Some(None);
         self
     }
-    /// Sets `id` to a value. [`with_id_null`](Self::with_id_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `id` to a value. [`id_null`](Self::id_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+    pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(Some(value.into()));
+        self
+    }
+    /// Sets `id` when given `Some`, as [`id`](Self::id) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.id = value.map(Some);
         self
     }
     /// Sends `id` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_id_null(mut self) -> Self {
+    pub fn id_null(mut self) -> Self {
         self.id = Some(None);
         self
     }
-    /// Sets `is_bill_pay` to a value. [`with_is_bill_pay_null`](Self::with_is_bill_pay_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `is_bill_pay` to a value. [`is_bill_pay_null`](Self::is_bill_pay_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_is_bill_pay(mut self, value: bool) -> Self {
+    pub fn is_bill_pay(mut self, value: bool) -> Self {
         self.is_bill_pay = Some(Some(value));
+        self
+    }
+    /// Sets `is_bill_pay` when given `Some`, as [`is_bill_pay`](Self::is_bill_pay) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_bill_pay(mut self, value: Option<bool>) -> Self {
+        self.is_bill_pay = value.map(Some);
         self
     }
     /// Sends `is_bill_pay` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_is_bill_pay_null(mut self) -> Self {
+    pub fn is_bill_pay_null(mut self) -> Self {
         self.is_bill_pay = Some(None);
         self
     }
-    /// Sets `is_direct_deposit` to a value. [`with_is_direct_deposit_null`](Self::with_is_direct_deposit_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `is_direct_deposit` to a value. [`is_direct_deposit_null`](Self::is_direct_deposit_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_is_direct_deposit(mut self, value: bool) -> Self {
+    pub fn is_direct_deposit(mut self, value: bool) -> Self {
         self.is_direct_deposit = Some(Some(value));
+        self
+    }
+    /// Sets `is_direct_deposit` when given `Some`, as [`is_direct_deposit`](Self::is_direct_deposit) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_direct_deposit(mut self, value: Option<bool>) -> Self {
+        self.is_direct_deposit = value.map(Some);
         self
     }
     /// Sends `is_direct_deposit` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_is_direct_deposit_null(mut self) -> Self {
+    pub fn is_direct_deposit_null(mut self) -> Self {
         self.is_direct_deposit = Some(None);
         self
     }
-    /// Sets `is_expense` to a value. [`with_is_expense_null`](Self::with_is_expense_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `is_expense` to a value. [`is_expense_null`](Self::is_expense_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_is_expense(mut self, value: bool) -> Self {
+    pub fn is_expense(mut self, value: bool) -> Self {
         self.is_expense = Some(Some(value));
+        self
+    }
+    /// Sets `is_expense` when given `Some`, as [`is_expense`](Self::is_expense) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_expense(mut self, value: Option<bool>) -> Self {
+        self.is_expense = value.map(Some);
         self
     }
     /// Sends `is_expense` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_is_expense_null(mut self) -> Self {
+    pub fn is_expense_null(mut self) -> Self {
         self.is_expense = Some(None);
         self
     }
-    /// Sets `is_fee` to a value. [`with_is_fee_null`](Self::with_is_fee_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `is_fee` to a value. [`is_fee_null`](Self::is_fee_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_is_fee(mut self, value: bool) -> Self {
+    pub fn is_fee(mut self, value: bool) -> Self {
         self.is_fee = Some(Some(value));
+        self
+    }
+    /// Sets `is_fee` when given `Some`, as [`is_fee`](Self::is_fee) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_fee(mut self, value: Option<bool>) -> Self {
+        self.is_fee = value.map(Some);
         self
     }
     /// Sends `is_fee` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_is_fee_null(mut self) -> Self {
+    pub fn is_fee_null(mut self) -> Self {
         self.is_fee = Some(None);
         self
     }
-    /// Sets `is_income` to a value. [`with_is_income_null`](Self::with_is_income_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `is_income` to a value. [`is_income_null`](Self::is_income_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_is_income(mut self, value: bool) -> Self {
+    pub fn is_income(mut self, value: bool) -> Self {
         self.is_income = Some(Some(value));
+        self
+    }
+    /// Sets `is_income` when given `Some`, as [`is_income`](Self::is_income) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_income(mut self, value: Option<bool>) -> Self {
+        self.is_income = value.map(Some);
         self
     }
     /// Sends `is_income` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_is_income_null(mut self) -> Self {
+    pub fn is_income_null(mut self) -> Self {
         self.is_income = Some(None);
         self
     }
-    /// Sets `is_international` to a value. [`with_is_international_null`](Self::with_is_international_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `is_international` to a value. [`is_international_null`](Self::is_international_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_is_international(mut self, value: bool) -> Self {
+    pub fn is_international(mut self, value: bool) -> Self {
         self.is_international = Some(Some(value));
+        self
+    }
+    /// Sets `is_international` when given `Some`, as [`is_international`](Self::is_international) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_international(mut self, value: Option<bool>) -> Self {
+        self.is_international = value.map(Some);
         self
     }
     /// Sends `is_international` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_is_international_null(mut self) -> Self {
+    pub fn is_international_null(mut self) -> Self {
         self.is_international = Some(None);
         self
     }
-    /// Sets `is_manual` to a value. [`with_is_manual_null`](Self::with_is_manual_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `is_manual` to a value. [`is_manual_null`](Self::is_manual_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_is_manual(mut self, value: bool) -> Self {
+    pub fn is_manual(mut self, value: bool) -> Self {
         self.is_manual = Some(Some(value));
+        self
+    }
+    /// Sets `is_manual` when given `Some`, as [`is_manual`](Self::is_manual) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_manual(mut self, value: Option<bool>) -> Self {
+        self.is_manual = value.map(Some);
         self
     }
     /// Sends `is_manual` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_is_manual_null(mut self) -> Self {
+    pub fn is_manual_null(mut self) -> Self {
         self.is_manual = Some(None);
         self
     }
-    /// Sets `is_overdraft_fee` to a value. [`with_is_overdraft_fee_null`](Self::with_is_overdraft_fee_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `is_overdraft_fee` to a value. [`is_overdraft_fee_null`](Self::is_overdraft_fee_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_is_overdraft_fee(mut self, value: bool) -> Self {
+    pub fn is_overdraft_fee(mut self, value: bool) -> Self {
         self.is_overdraft_fee = Some(Some(value));
+        self
+    }
+    /// Sets `is_overdraft_fee` when given `Some`, as [`is_overdraft_fee`](Self::is_overdraft_fee) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_overdraft_fee(mut self, value: Option<bool>) -> Self {
+        self.is_overdraft_fee = value.map(Some);
         self
     }
     /// Sends `is_overdraft_fee` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_is_overdraft_fee_null(mut self) -> Self {
+    pub fn is_overdraft_fee_null(mut self) -> Self {
         self.is_overdraft_fee = Some(None);
         self
     }
-    /// Sets `is_payroll_advance` to a value. [`with_is_payroll_advance_null`](Self::with_is_payroll_advance_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `is_payroll_advance` to a value. [`is_payroll_advance_null`](Self::is_payroll_advance_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_is_payroll_advance(mut self, value: bool) -> Self {
+    pub fn is_payroll_advance(mut self, value: bool) -> Self {
         self.is_payroll_advance = Some(Some(value));
+        self
+    }
+    /// Sets `is_payroll_advance` when given `Some`, as [`is_payroll_advance`](Self::is_payroll_advance) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_payroll_advance(mut self, value: Option<bool>) -> Self {
+        self.is_payroll_advance = value.map(Some);
         self
     }
     /// Sends `is_payroll_advance` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_is_payroll_advance_null(mut self) -> Self {
+    pub fn is_payroll_advance_null(mut self) -> Self {
         self.is_payroll_advance = Some(None);
         self
     }
-    /// Sets `is_recurring` to a value. [`with_is_recurring_null`](Self::with_is_recurring_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `is_recurring` to a value. [`is_recurring_null`](Self::is_recurring_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_is_recurring(mut self, value: bool) -> Self {
+    pub fn is_recurring(mut self, value: bool) -> Self {
         self.is_recurring = Some(Some(value));
+        self
+    }
+    /// Sets `is_recurring` when given `Some`, as [`is_recurring`](Self::is_recurring) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_recurring(mut self, value: Option<bool>) -> Self {
+        self.is_recurring = value.map(Some);
         self
     }
     /// Sends `is_recurring` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_is_recurring_null(mut self) -> Self {
+    pub fn is_recurring_null(mut self) -> Self {
         self.is_recurring = Some(None);
         self
     }
-    /// Sets `is_subscription` to a value. [`with_is_subscription_null`](Self::with_is_subscription_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `is_subscription` to a value. [`is_subscription_null`](Self::is_subscription_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_is_subscription(mut self, value: bool) -> Self {
+    pub fn is_subscription(mut self, value: bool) -> Self {
         self.is_subscription = Some(Some(value));
+        self
+    }
+    /// Sets `is_subscription` when given `Some`, as [`is_subscription`](Self::is_subscription) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_subscription(mut self, value: Option<bool>) -> Self {
+        self.is_subscription = value.map(Some);
         self
     }
     /// Sends `is_subscription` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_is_subscription_null(mut self) -> Self {
+    pub fn is_subscription_null(mut self) -> Self {
         self.is_subscription = Some(None);
         self
     }
-    /// Sets `latitude` to a value. [`with_latitude_null`](Self::with_latitude_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `latitude` to a value. [`latitude_null`](Self::latitude_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_latitude(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn latitude(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.latitude = Some(Some(value));
+        self
+    }
+    /// Sets `latitude` when given `Some`, as [`latitude`](Self::latitude) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_latitude(mut self, value: Option<::linkspec_runtime::Decimal>) -> Self {
+        self.latitude = value.map(Some);
         self
     }
     /// Sends `latitude` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_latitude_null(mut self) -> Self {
+    pub fn latitude_null(mut self) -> Self {
         self.latitude = Some(None);
         self
     }
-    /// Sets `localized_description` to a value. [`with_localized_description_null`](Self::with_localized_description_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `localized_description` to a value. [`localized_description_null`](Self::localized_description_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_localized_description(mut self, value: impl Into<String>) -> Self {
+    pub fn localized_description(mut self, value: impl Into<String>) -> Self {
         self.localized_description = Some(Some(value.into()));
+        self
+    }
+    /// Sets `localized_description` when given `Some`, as [`localized_description`](Self::localized_description) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_localized_description(mut self, value: Option<String>) -> Self {
+        self.localized_description = value.map(Some);
         self
     }
     /// Sends `localized_description` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_localized_description_null(mut self) -> Self {
+    pub fn localized_description_null(mut self) -> Self {
         self.localized_description = Some(None);
         self
     }
-    /// Sets `localized_memo` to a value. [`with_localized_memo_null`](Self::with_localized_memo_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `localized_memo` to a value. [`localized_memo_null`](Self::localized_memo_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_localized_memo(mut self, value: impl Into<String>) -> Self {
+    pub fn localized_memo(mut self, value: impl Into<String>) -> Self {
         self.localized_memo = Some(Some(value.into()));
+        self
+    }
+    /// Sets `localized_memo` when given `Some`, as [`localized_memo`](Self::localized_memo) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_localized_memo(mut self, value: Option<String>) -> Self {
+        self.localized_memo = value.map(Some);
         self
     }
     /// Sends `localized_memo` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_localized_memo_null(mut self) -> Self {
+    pub fn localized_memo_null(mut self) -> Self {
         self.localized_memo = Some(None);
         self
     }
-    /// Sets `longitude` to a value. [`with_longitude_null`](Self::with_longitude_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `longitude` to a value. [`longitude_null`](Self::longitude_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_longitude(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn longitude(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.longitude = Some(Some(value));
+        self
+    }
+    /// Sets `longitude` when given `Some`, as [`longitude`](Self::longitude) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_longitude(mut self, value: Option<::linkspec_runtime::Decimal>) -> Self {
+        self.longitude = value.map(Some);
         self
     }
     /// Sends `longitude` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_longitude_null(mut self) -> Self {
+    pub fn longitude_null(mut self) -> Self {
         self.longitude = Some(None);
         self
     }
-    /// Sets `member_guid` to a value. [`with_member_guid_null`](Self::with_member_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `member_guid` to a value. [`member_guid_null`](Self::member_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_member_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn member_guid(mut self, value: impl Into<String>) -> Self {
         self.member_guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `member_guid` when given `Some`, as [`member_guid`](Self::member_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_member_guid(mut self, value: Option<String>) -> Self {
+        self.member_guid = value.map(Some);
         self
     }
     /// Sends `member_guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_member_guid_null(mut self) -> Self {
+    pub fn member_guid_null(mut self) -> Self {
         self.member_guid = Some(None);
         self
     }
-    /// Sets `member_is_managed_by_user` to a value. [`with_member_is_managed_by_user_null`](Self::with_member_is_managed_by_user_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `member_is_managed_by_user` to a value. [`member_is_managed_by_user_null`](Self::member_is_managed_by_user_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_member_is_managed_by_user(mut self, value: bool) -> Self {
+    pub fn member_is_managed_by_user(mut self, value: bool) -> Self {
         self.member_is_managed_by_user = Some(Some(value));
+        self
+    }
+    /// Sets `member_is_managed_by_user` when given `Some`, as [`member_is_managed_by_user`](Self::member_is_managed_by_user) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_member_is_managed_by_user(mut self, value: Option<bool>) -> Self {
+        self.member_is_managed_by_user = value.map(Some);
         self
     }
     /// Sends `member_is_managed_by_user` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_member_is_managed_by_user_null(mut self) -> Self {
+    pub fn member_is_managed_by_user_null(mut self) -> Self {
         self.member_is_managed_by_user = Some(None);
         self
     }
-    /// Sets `memo` to a value. [`with_memo_null`](Self::with_memo_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `memo` to a value. [`memo_null`](Self::memo_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_memo(mut self, value: impl Into<String>) -> Self {
+    pub fn memo(mut self, value: impl Into<String>) -> Self {
         self.memo = Some(Some(value.into()));
+        self
+    }
+    /// Sets `memo` when given `Some`, as [`memo`](Self::memo) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_memo(mut self, value: Option<String>) -> Self {
+        self.memo = value.map(Some);
         self
     }
     /// Sends `memo` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_memo_null(mut self) -> Self {
+    pub fn memo_null(mut self) -> Self {
         self.memo = Some(None);
         self
     }
-    /// Sets `merchant_category_code` to a value. [`with_merchant_category_code_null`](Self::with_merchant_category_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `merchant_category_code` to a value. [`merchant_category_code_null`](Self::merchant_category_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_merchant_category_code(mut self, value: i64) -> Self {
+    pub fn merchant_category_code(mut self, value: i64) -> Self {
         self.merchant_category_code = Some(Some(value));
+        self
+    }
+    /// Sets `merchant_category_code` when given `Some`, as [`merchant_category_code`](Self::merchant_category_code) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_merchant_category_code(mut self, value: Option<i64>) -> Self {
+        self.merchant_category_code = value.map(Some);
         self
     }
     /// Sends `merchant_category_code` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_merchant_category_code_null(mut self) -> Self {
+    pub fn merchant_category_code_null(mut self) -> Self {
         self.merchant_category_code = Some(None);
         self
     }
-    /// Sets `merchant_guid` to a value. [`with_merchant_guid_null`](Self::with_merchant_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `merchant_guid` to a value. [`merchant_guid_null`](Self::merchant_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_merchant_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn merchant_guid(mut self, value: impl Into<String>) -> Self {
         self.merchant_guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `merchant_guid` when given `Some`, as [`merchant_guid`](Self::merchant_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_merchant_guid(mut self, value: Option<String>) -> Self {
+        self.merchant_guid = value.map(Some);
         self
     }
     /// Sends `merchant_guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_merchant_guid_null(mut self) -> Self {
+    pub fn merchant_guid_null(mut self) -> Self {
         self.merchant_guid = Some(None);
         self
     }
-    /// Sets `merchant_location_guid` to a value. [`with_merchant_location_guid_null`](Self::with_merchant_location_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `merchant_location_guid` to a value. [`merchant_location_guid_null`](Self::merchant_location_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_merchant_location_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn merchant_location_guid(mut self, value: impl Into<String>) -> Self {
         self.merchant_location_guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `merchant_location_guid` when given `Some`, as [`merchant_location_guid`](Self::merchant_location_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_merchant_location_guid(mut self, value: Option<String>) -> Self {
+        self.merchant_location_guid = value.map(Some);
         self
     }
     /// Sends `merchant_location_guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_merchant_location_guid_null(mut self) -> Self {
+    pub fn merchant_location_guid_null(mut self) -> Self {
         self.merchant_location_guid = Some(None);
         self
     }
-    /// Sets `metadata` to a value. [`with_metadata_null`](Self::with_metadata_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `metadata` to a value. [`metadata_null`](Self::metadata_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_metadata(mut self, value: impl Into<String>) -> Self {
+    pub fn metadata(mut self, value: impl Into<String>) -> Self {
         self.metadata = Some(Some(value.into()));
+        self
+    }
+    /// Sets `metadata` when given `Some`, as [`metadata`](Self::metadata) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_metadata(mut self, value: Option<String>) -> Self {
+        self.metadata = value.map(Some);
         self
     }
     /// Sends `metadata` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_metadata_null(mut self) -> Self {
+    pub fn metadata_null(mut self) -> Self {
         self.metadata = Some(None);
         self
     }
-    /// Sets `original_description` to a value. [`with_original_description_null`](Self::with_original_description_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `original_description` to a value. [`original_description_null`](Self::original_description_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_original_description(mut self, value: impl Into<String>) -> Self {
+    pub fn original_description(mut self, value: impl Into<String>) -> Self {
         self.original_description = Some(Some(value.into()));
+        self
+    }
+    /// Sets `original_description` when given `Some`, as [`original_description`](Self::original_description) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_original_description(mut self, value: Option<String>) -> Self {
+        self.original_description = value.map(Some);
         self
     }
     /// Sends `original_description` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_original_description_null(mut self) -> Self {
+    pub fn original_description_null(mut self) -> Self {
         self.original_description = Some(None);
         self
     }
-    /// Sets `posted_at` to a value. [`with_posted_at_null`](Self::with_posted_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `posted_at` to a value. [`posted_at_null`](Self::posted_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_posted_at(mut self, value: impl Into<String>) -> Self {
+    pub fn posted_at(mut self, value: impl Into<String>) -> Self {
         self.posted_at = Some(Some(value.into()));
+        self
+    }
+    /// Sets `posted_at` when given `Some`, as [`posted_at`](Self::posted_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_posted_at(mut self, value: Option<String>) -> Self {
+        self.posted_at = value.map(Some);
         self
     }
     /// Sends `posted_at` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_posted_at_null(mut self) -> Self {
+    pub fn posted_at_null(mut self) -> Self {
         self.posted_at = Some(None);
         self
     }
-    /// Sets `status` to a value. [`with_status_null`](Self::with_status_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `status` to a value. [`status_null`](Self::status_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_status(mut self, value: TransactionCreateResponseBodyStatus) -> Self {
+    pub fn status(mut self, value: TransactionCreateResponseBodyStatus) -> Self {
         self.status = Some(Some(value));
+        self
+    }
+    /// Sets `status` when given `Some`, as [`status`](Self::status) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_status(
+        mut self,
+        value: Option<TransactionCreateResponseBodyStatus>,
+    ) -> Self {
+        self.status = value.map(Some);
         self
     }
     /// Sends `status` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_status_null(mut self) -> Self {
+    pub fn status_null(mut self) -> Self {
         self.status = Some(None);
         self
     }
-    /// Sets `top_level_category` to a value. [`with_top_level_category_null`](Self::with_top_level_category_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `top_level_category` to a value. [`top_level_category_null`](Self::top_level_category_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_top_level_category(mut self, value: impl Into<String>) -> Self {
+    pub fn top_level_category(mut self, value: impl Into<String>) -> Self {
         self.top_level_category = Some(Some(value.into()));
+        self
+    }
+    /// Sets `top_level_category` when given `Some`, as [`top_level_category`](Self::top_level_category) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_top_level_category(mut self, value: Option<String>) -> Self {
+        self.top_level_category = value.map(Some);
         self
     }
     /// Sends `top_level_category` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_top_level_category_null(mut self) -> Self {
+    pub fn top_level_category_null(mut self) -> Self {
         self.top_level_category = Some(None);
         self
     }
-    /// Sets `transacted_at` to a value. [`with_transacted_at_null`](Self::with_transacted_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `transacted_at` to a value. [`transacted_at_null`](Self::transacted_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_transacted_at(mut self, value: impl Into<String>) -> Self {
+    pub fn transacted_at(mut self, value: impl Into<String>) -> Self {
         self.transacted_at = Some(Some(value.into()));
+        self
+    }
+    /// Sets `transacted_at` when given `Some`, as [`transacted_at`](Self::transacted_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_transacted_at(mut self, value: Option<String>) -> Self {
+        self.transacted_at = value.map(Some);
         self
     }
     /// Sends `transacted_at` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_transacted_at_null(mut self) -> Self {
+    pub fn transacted_at_null(mut self) -> Self {
         self.transacted_at = Some(None);
         self
     }
     /// Sets `type_`.
     #[must_use]
-    pub fn with_type(mut self, value: TransactionCreateResponseBodyType) -> Self {
+    pub fn type_(mut self, value: TransactionCreateResponseBodyType) -> Self {
         self.type_ = Some(value);
+        self
+    }
+    /// Sets `type_` when given `Some`, as [`type_`](Self::type_) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_type(mut self, value: Option<TransactionCreateResponseBodyType>) -> Self {
+        self.type_ = value;
         self
     }
     /// Sets `updated_at`.
     #[must_use]
-    pub fn with_updated_at(mut self, value: impl Into<String>) -> Self {
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.updated_at = Some(value.into());
         self
     }
-    /// Sets `user_guid` to a value. [`with_user_guid_null`](Self::with_user_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `updated_at` when given `Some`, as [`updated_at`](Self::updated_at) does; `None` leaves it out.
     #[must_use]
-    pub fn with_user_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn set_updated_at(mut self, value: Option<String>) -> Self {
+        self.updated_at = value;
+        self
+    }
+    /// Sets `user_guid` to a value. [`user_guid_null`](Self::user_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn user_guid(mut self, value: impl Into<String>) -> Self {
         self.user_guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `user_guid` when given `Some`, as [`user_guid`](Self::user_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_user_guid(mut self, value: Option<String>) -> Self {
+        self.user_guid = value.map(Some);
         self
     }
     /// Sends `user_guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_user_guid_null(mut self) -> Self {
+    pub fn user_guid_null(mut self) -> Self {
         self.user_guid = Some(None);
         self
     }
-    /// Sets `user_id` to a value. [`with_user_id_null`](Self::with_user_id_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `user_id` to a value. [`user_id_null`](Self::user_id_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_user_id(mut self, value: impl Into<String>) -> Self {
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(Some(value.into()));
+        self
+    }
+    /// Sets `user_id` when given `Some`, as [`user_id`](Self::user_id) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_user_id(mut self, value: Option<String>) -> Self {
+        self.user_id = value.map(Some);
         self
     }
     /// Sends `user_id` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_user_id_null(mut self) -> Self {
+    pub fn user_id_null(mut self) -> Self {
         self.user_id = Some(None);
         self
     }
@@ -17066,14 +23217,29 @@ impl TransactionsResponseBodyIncludes {
     }
     /// Sets `transactions`.
     #[must_use]
-    pub fn with_transactions(mut self, value: Vec<TransactionIncludesResponse>) -> Self {
+    pub fn transactions(mut self, value: Vec<TransactionIncludesResponse>) -> Self {
         self.transactions = Some(value);
+        self
+    }
+    /// Sets `transactions` when given `Some`, as [`transactions`](Self::transactions) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_transactions(
+        mut self,
+        value: Option<Vec<TransactionIncludesResponse>>,
+    ) -> Self {
+        self.transactions = value;
         self
     }
     /// Sets `pagination`.
     #[must_use]
-    pub fn with_pagination(mut self, value: PaginationResponse) -> Self {
+    pub fn pagination(mut self, value: PaginationResponse) -> Self {
         self.pagination = Some(value);
+        self
+    }
+    /// Sets `pagination` when given `Some`, as [`pagination`](Self::pagination) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_pagination(mut self, value: Option<PaginationResponse>) -> Self {
+        self.pagination = value;
         self
     }
 }
@@ -17471,574 +23637,874 @@ impl TransactionIncludesResponse {
     }
     /// Sets `account_guid`.
     #[must_use]
-    pub fn with_account_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn account_guid(mut self, value: impl Into<String>) -> Self {
         self.account_guid = Some(value.into());
         self
     }
-    /// Sets `account_id` to a value. [`with_account_id_null`](Self::with_account_id_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `account_guid` when given `Some`, as [`account_guid`](Self::account_guid) does; `None` leaves it out.
     #[must_use]
-    pub fn with_account_id(mut self, value: impl Into<String>) -> Self {
+    pub fn set_account_guid(mut self, value: Option<String>) -> Self {
+        self.account_guid = value;
+        self
+    }
+    /// Sets `account_id` to a value. [`account_id_null`](Self::account_id_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.account_id = Some(Some(value.into()));
+        self
+    }
+    /// Sets `account_id` when given `Some`, as [`account_id`](Self::account_id) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_account_id(mut self, value: Option<String>) -> Self {
+        self.account_id = value.map(Some);
         self
     }
     /// Sends `account_id` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_account_id_null(mut self) -> Self {
+    pub fn account_id_null(mut self) -> Self {
         self.account_id = Some(None);
         self
     }
-    /// Sets `amount` to a value. [`with_amount_null`](Self::with_amount_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `amount` to a value. [`amount_null`](Self::amount_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_amount(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn amount(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.amount = Some(Some(value));
+        self
+    }
+    /// Sets `amount` when given `Some`, as [`amount`](Self::amount) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_amount(mut self, value: Option<::linkspec_runtime::Decimal>) -> Self {
+        self.amount = value.map(Some);
         self
     }
     /// Sends `amount` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_amount_null(mut self) -> Self {
+    pub fn amount_null(mut self) -> Self {
         self.amount = Some(None);
         self
     }
-    /// Sets `category` to a value. [`with_category_null`](Self::with_category_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `category` to a value. [`category_null`](Self::category_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_category(mut self, value: impl Into<String>) -> Self {
+    pub fn category(mut self, value: impl Into<String>) -> Self {
         self.category = Some(Some(value.into()));
+        self
+    }
+    /// Sets `category` when given `Some`, as [`category`](Self::category) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_category(mut self, value: Option<String>) -> Self {
+        self.category = value.map(Some);
         self
     }
     /// Sends `category` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_category_null(mut self) -> Self {
+    pub fn category_null(mut self) -> Self {
         self.category = Some(None);
         self
     }
-    /// Sets `category_guid` to a value. [`with_category_guid_null`](Self::with_category_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `category_guid` to a value. [`category_guid_null`](Self::category_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_category_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn category_guid(mut self, value: impl Into<String>) -> Self {
         self.category_guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `category_guid` when given `Some`, as [`category_guid`](Self::category_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_category_guid(mut self, value: Option<String>) -> Self {
+        self.category_guid = value.map(Some);
         self
     }
     /// Sends `category_guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_category_guid_null(mut self) -> Self {
+    pub fn category_guid_null(mut self) -> Self {
         self.category_guid = Some(None);
         self
     }
-    /// Sets `check_number_string` to a value. [`with_check_number_string_null`](Self::with_check_number_string_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `check_number_string` to a value. [`check_number_string_null`](Self::check_number_string_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_check_number_string(mut self, value: impl Into<String>) -> Self {
+    pub fn check_number_string(mut self, value: impl Into<String>) -> Self {
         self.check_number_string = Some(Some(value.into()));
+        self
+    }
+    /// Sets `check_number_string` when given `Some`, as [`check_number_string`](Self::check_number_string) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_check_number_string(mut self, value: Option<String>) -> Self {
+        self.check_number_string = value.map(Some);
         self
     }
     /// Sends `check_number_string` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_check_number_string_null(mut self) -> Self {
+    pub fn check_number_string_null(mut self) -> Self {
         self.check_number_string = Some(None);
         self
     }
-    /// Sets `created_at` to a value. [`with_created_at_null`](Self::with_created_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `created_at` to a value. [`created_at_null`](Self::created_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_created_at(mut self, value: impl Into<String>) -> Self {
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(Some(value.into()));
+        self
+    }
+    /// Sets `created_at` when given `Some`, as [`created_at`](Self::created_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.created_at = value.map(Some);
         self
     }
     /// Sends `created_at` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_created_at_null(mut self) -> Self {
+    pub fn created_at_null(mut self) -> Self {
         self.created_at = Some(None);
         self
     }
-    /// Sets `currency_code` to a value. [`with_currency_code_null`](Self::with_currency_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `currency_code` to a value. [`currency_code_null`](Self::currency_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_currency_code(mut self, value: impl Into<String>) -> Self {
+    pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.currency_code = Some(Some(value.into()));
+        self
+    }
+    /// Sets `currency_code` when given `Some`, as [`currency_code`](Self::currency_code) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_currency_code(mut self, value: Option<String>) -> Self {
+        self.currency_code = value.map(Some);
         self
     }
     /// Sends `currency_code` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_currency_code_null(mut self) -> Self {
+    pub fn currency_code_null(mut self) -> Self {
         self.currency_code = Some(None);
         self
     }
-    /// Sets `date` to a value. [`with_date_null`](Self::with_date_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `date` to a value. [`date_null`](Self::date_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_date(mut self, value: impl Into<String>) -> Self {
+    pub fn date(mut self, value: impl Into<String>) -> Self {
         self.date = Some(Some(value.into()));
+        self
+    }
+    /// Sets `date` when given `Some`, as [`date`](Self::date) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_date(mut self, value: Option<String>) -> Self {
+        self.date = value.map(Some);
         self
     }
     /// Sends `date` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_date_null(mut self) -> Self {
+    pub fn date_null(mut self) -> Self {
         self.date = Some(None);
         self
     }
-    /// Sets `description` to a value. [`with_description_null`](Self::with_description_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `description` to a value. [`description_null`](Self::description_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+    pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(Some(value.into()));
+        self
+    }
+    /// Sets `description` when given `Some`, as [`description`](Self::description) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.description = value.map(Some);
         self
     }
     /// Sends `description` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_description_null(mut self) -> Self {
+    pub fn description_null(mut self) -> Self {
         self.description = Some(None);
         self
     }
-    /// Sets `extended_transaction_type` to a value. [`with_extended_transaction_type_null`](Self::with_extended_transaction_type_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `extended_transaction_type` to a value. [`extended_transaction_type_null`](Self::extended_transaction_type_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_extended_transaction_type(mut self, value: impl Into<String>) -> Self {
+    pub fn extended_transaction_type(mut self, value: impl Into<String>) -> Self {
         self.extended_transaction_type = Some(Some(value.into()));
+        self
+    }
+    /// Sets `extended_transaction_type` when given `Some`, as [`extended_transaction_type`](Self::extended_transaction_type) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_extended_transaction_type(mut self, value: Option<String>) -> Self {
+        self.extended_transaction_type = value.map(Some);
         self
     }
     /// Sends `extended_transaction_type` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_extended_transaction_type_null(mut self) -> Self {
+    pub fn extended_transaction_type_null(mut self) -> Self {
         self.extended_transaction_type = Some(None);
         self
     }
-    /// Sets `guid` to a value. [`with_guid_null`](Self::with_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `guid` to a value. [`guid_null`](Self::guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn guid(mut self, value: impl Into<String>) -> Self {
         self.guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `guid` when given `Some`, as [`guid`](Self::guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_guid(mut self, value: Option<String>) -> Self {
+        self.guid = value.map(Some);
         self
     }
     /// Sends `guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_guid_null(mut self) -> Self {
+    pub fn guid_null(mut self) -> Self {
         self.guid = Some(None);
         self
     }
-    /// Sets `id` to a value. [`with_id_null`](Self::with_id_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `id` to a value. [`id_null`](Self::id_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+    pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(Some(value.into()));
+        self
+    }
+    /// Sets `id` when given `Some`, as [`id`](Self::id) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.id = value.map(Some);
         self
     }
     /// Sends `id` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_id_null(mut self) -> Self {
+    pub fn id_null(mut self) -> Self {
         self.id = Some(None);
         self
     }
-    /// Sets `is_bill_pay` to a value. [`with_is_bill_pay_null`](Self::with_is_bill_pay_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `is_bill_pay` to a value. [`is_bill_pay_null`](Self::is_bill_pay_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_is_bill_pay(mut self, value: bool) -> Self {
+    pub fn is_bill_pay(mut self, value: bool) -> Self {
         self.is_bill_pay = Some(Some(value));
+        self
+    }
+    /// Sets `is_bill_pay` when given `Some`, as [`is_bill_pay`](Self::is_bill_pay) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_bill_pay(mut self, value: Option<bool>) -> Self {
+        self.is_bill_pay = value.map(Some);
         self
     }
     /// Sends `is_bill_pay` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_is_bill_pay_null(mut self) -> Self {
+    pub fn is_bill_pay_null(mut self) -> Self {
         self.is_bill_pay = Some(None);
         self
     }
-    /// Sets `is_direct_deposit` to a value. [`with_is_direct_deposit_null`](Self::with_is_direct_deposit_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `is_direct_deposit` to a value. [`is_direct_deposit_null`](Self::is_direct_deposit_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_is_direct_deposit(mut self, value: bool) -> Self {
+    pub fn is_direct_deposit(mut self, value: bool) -> Self {
         self.is_direct_deposit = Some(Some(value));
+        self
+    }
+    /// Sets `is_direct_deposit` when given `Some`, as [`is_direct_deposit`](Self::is_direct_deposit) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_direct_deposit(mut self, value: Option<bool>) -> Self {
+        self.is_direct_deposit = value.map(Some);
         self
     }
     /// Sends `is_direct_deposit` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_is_direct_deposit_null(mut self) -> Self {
+    pub fn is_direct_deposit_null(mut self) -> Self {
         self.is_direct_deposit = Some(None);
         self
     }
-    /// Sets `is_expense` to a value. [`with_is_expense_null`](Self::with_is_expense_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `is_expense` to a value. [`is_expense_null`](Self::is_expense_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_is_expense(mut self, value: bool) -> Self {
+    pub fn is_expense(mut self, value: bool) -> Self {
         self.is_expense = Some(Some(value));
+        self
+    }
+    /// Sets `is_expense` when given `Some`, as [`is_expense`](Self::is_expense) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_expense(mut self, value: Option<bool>) -> Self {
+        self.is_expense = value.map(Some);
         self
     }
     /// Sends `is_expense` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_is_expense_null(mut self) -> Self {
+    pub fn is_expense_null(mut self) -> Self {
         self.is_expense = Some(None);
         self
     }
-    /// Sets `is_fee` to a value. [`with_is_fee_null`](Self::with_is_fee_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `is_fee` to a value. [`is_fee_null`](Self::is_fee_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_is_fee(mut self, value: bool) -> Self {
+    pub fn is_fee(mut self, value: bool) -> Self {
         self.is_fee = Some(Some(value));
+        self
+    }
+    /// Sets `is_fee` when given `Some`, as [`is_fee`](Self::is_fee) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_fee(mut self, value: Option<bool>) -> Self {
+        self.is_fee = value.map(Some);
         self
     }
     /// Sends `is_fee` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_is_fee_null(mut self) -> Self {
+    pub fn is_fee_null(mut self) -> Self {
         self.is_fee = Some(None);
         self
     }
-    /// Sets `is_income` to a value. [`with_is_income_null`](Self::with_is_income_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `is_income` to a value. [`is_income_null`](Self::is_income_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_is_income(mut self, value: bool) -> Self {
+    pub fn is_income(mut self, value: bool) -> Self {
         self.is_income = Some(Some(value));
+        self
+    }
+    /// Sets `is_income` when given `Some`, as [`is_income`](Self::is_income) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_income(mut self, value: Option<bool>) -> Self {
+        self.is_income = value.map(Some);
         self
     }
     /// Sends `is_income` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_is_income_null(mut self) -> Self {
+    pub fn is_income_null(mut self) -> Self {
         self.is_income = Some(None);
         self
     }
     /// Sets `is_international`.
     #[must_use]
-    pub fn with_is_international(mut self, value: bool) -> Self {
+    pub fn is_international(mut self, value: bool) -> Self {
         self.is_international = Some(value);
         self
     }
-    /// Sets `is_manual` to a value. [`with_is_manual_null`](Self::with_is_manual_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `is_international` when given `Some`, as [`is_international`](Self::is_international) does; `None` leaves it out.
     #[must_use]
-    pub fn with_is_manual(mut self, value: bool) -> Self {
+    pub fn set_is_international(mut self, value: Option<bool>) -> Self {
+        self.is_international = value;
+        self
+    }
+    /// Sets `is_manual` to a value. [`is_manual_null`](Self::is_manual_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn is_manual(mut self, value: bool) -> Self {
         self.is_manual = Some(Some(value));
+        self
+    }
+    /// Sets `is_manual` when given `Some`, as [`is_manual`](Self::is_manual) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_manual(mut self, value: Option<bool>) -> Self {
+        self.is_manual = value.map(Some);
         self
     }
     /// Sends `is_manual` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_is_manual_null(mut self) -> Self {
+    pub fn is_manual_null(mut self) -> Self {
         self.is_manual = Some(None);
         self
     }
-    /// Sets `is_overdraft_fee` to a value. [`with_is_overdraft_fee_null`](Self::with_is_overdraft_fee_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `is_overdraft_fee` to a value. [`is_overdraft_fee_null`](Self::is_overdraft_fee_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_is_overdraft_fee(mut self, value: bool) -> Self {
+    pub fn is_overdraft_fee(mut self, value: bool) -> Self {
         self.is_overdraft_fee = Some(Some(value));
+        self
+    }
+    /// Sets `is_overdraft_fee` when given `Some`, as [`is_overdraft_fee`](Self::is_overdraft_fee) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_overdraft_fee(mut self, value: Option<bool>) -> Self {
+        self.is_overdraft_fee = value.map(Some);
         self
     }
     /// Sends `is_overdraft_fee` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_is_overdraft_fee_null(mut self) -> Self {
+    pub fn is_overdraft_fee_null(mut self) -> Self {
         self.is_overdraft_fee = Some(None);
         self
     }
-    /// Sets `is_payroll_advance` to a value. [`with_is_payroll_advance_null`](Self::with_is_payroll_advance_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `is_payroll_advance` to a value. [`is_payroll_advance_null`](Self::is_payroll_advance_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_is_payroll_advance(mut self, value: bool) -> Self {
+    pub fn is_payroll_advance(mut self, value: bool) -> Self {
         self.is_payroll_advance = Some(Some(value));
+        self
+    }
+    /// Sets `is_payroll_advance` when given `Some`, as [`is_payroll_advance`](Self::is_payroll_advance) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_payroll_advance(mut self, value: Option<bool>) -> Self {
+        self.is_payroll_advance = value.map(Some);
         self
     }
     /// Sends `is_payroll_advance` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_is_payroll_advance_null(mut self) -> Self {
+    pub fn is_payroll_advance_null(mut self) -> Self {
         self.is_payroll_advance = Some(None);
         self
     }
-    /// Sets `is_recurring` to a value. [`with_is_recurring_null`](Self::with_is_recurring_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `is_recurring` to a value. [`is_recurring_null`](Self::is_recurring_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_is_recurring(mut self, value: bool) -> Self {
+    pub fn is_recurring(mut self, value: bool) -> Self {
         self.is_recurring = Some(Some(value));
+        self
+    }
+    /// Sets `is_recurring` when given `Some`, as [`is_recurring`](Self::is_recurring) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_recurring(mut self, value: Option<bool>) -> Self {
+        self.is_recurring = value.map(Some);
         self
     }
     /// Sends `is_recurring` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_is_recurring_null(mut self) -> Self {
+    pub fn is_recurring_null(mut self) -> Self {
         self.is_recurring = Some(None);
         self
     }
-    /// Sets `is_subscription` to a value. [`with_is_subscription_null`](Self::with_is_subscription_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `is_subscription` to a value. [`is_subscription_null`](Self::is_subscription_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_is_subscription(mut self, value: bool) -> Self {
+    pub fn is_subscription(mut self, value: bool) -> Self {
         self.is_subscription = Some(Some(value));
+        self
+    }
+    /// Sets `is_subscription` when given `Some`, as [`is_subscription`](Self::is_subscription) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_subscription(mut self, value: Option<bool>) -> Self {
+        self.is_subscription = value.map(Some);
         self
     }
     /// Sends `is_subscription` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_is_subscription_null(mut self) -> Self {
+    pub fn is_subscription_null(mut self) -> Self {
         self.is_subscription = Some(None);
         self
     }
-    /// Sets `latitude` to a value. [`with_latitude_null`](Self::with_latitude_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `latitude` to a value. [`latitude_null`](Self::latitude_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_latitude(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn latitude(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.latitude = Some(Some(value));
+        self
+    }
+    /// Sets `latitude` when given `Some`, as [`latitude`](Self::latitude) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_latitude(mut self, value: Option<::linkspec_runtime::Decimal>) -> Self {
+        self.latitude = value.map(Some);
         self
     }
     /// Sends `latitude` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_latitude_null(mut self) -> Self {
+    pub fn latitude_null(mut self) -> Self {
         self.latitude = Some(None);
         self
     }
-    /// Sets `localized_description` to a value. [`with_localized_description_null`](Self::with_localized_description_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `localized_description` to a value. [`localized_description_null`](Self::localized_description_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_localized_description(mut self, value: impl Into<String>) -> Self {
+    pub fn localized_description(mut self, value: impl Into<String>) -> Self {
         self.localized_description = Some(Some(value.into()));
+        self
+    }
+    /// Sets `localized_description` when given `Some`, as [`localized_description`](Self::localized_description) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_localized_description(mut self, value: Option<String>) -> Self {
+        self.localized_description = value.map(Some);
         self
     }
     /// Sends `localized_description` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_localized_description_null(mut self) -> Self {
+    pub fn localized_description_null(mut self) -> Self {
         self.localized_description = Some(None);
         self
     }
-    /// Sets `localized_memo` to a value. [`with_localized_memo_null`](Self::with_localized_memo_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `localized_memo` to a value. [`localized_memo_null`](Self::localized_memo_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_localized_memo(mut self, value: impl Into<String>) -> Self {
+    pub fn localized_memo(mut self, value: impl Into<String>) -> Self {
         self.localized_memo = Some(Some(value.into()));
+        self
+    }
+    /// Sets `localized_memo` when given `Some`, as [`localized_memo`](Self::localized_memo) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_localized_memo(mut self, value: Option<String>) -> Self {
+        self.localized_memo = value.map(Some);
         self
     }
     /// Sends `localized_memo` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_localized_memo_null(mut self) -> Self {
+    pub fn localized_memo_null(mut self) -> Self {
         self.localized_memo = Some(None);
         self
     }
-    /// Sets `longitude` to a value. [`with_longitude_null`](Self::with_longitude_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `longitude` to a value. [`longitude_null`](Self::longitude_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_longitude(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn longitude(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.longitude = Some(Some(value));
+        self
+    }
+    /// Sets `longitude` when given `Some`, as [`longitude`](Self::longitude) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_longitude(mut self, value: Option<::linkspec_runtime::Decimal>) -> Self {
+        self.longitude = value.map(Some);
         self
     }
     /// Sends `longitude` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_longitude_null(mut self) -> Self {
+    pub fn longitude_null(mut self) -> Self {
         self.longitude = Some(None);
         self
     }
-    /// Sets `member_guid` to a value. [`with_member_guid_null`](Self::with_member_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `member_guid` to a value. [`member_guid_null`](Self::member_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_member_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn member_guid(mut self, value: impl Into<String>) -> Self {
         self.member_guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `member_guid` when given `Some`, as [`member_guid`](Self::member_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_member_guid(mut self, value: Option<String>) -> Self {
+        self.member_guid = value.map(Some);
         self
     }
     /// Sends `member_guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_member_guid_null(mut self) -> Self {
+    pub fn member_guid_null(mut self) -> Self {
         self.member_guid = Some(None);
         self
     }
-    /// Sets `member_is_managed_by_user` to a value. [`with_member_is_managed_by_user_null`](Self::with_member_is_managed_by_user_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `member_is_managed_by_user` to a value. [`member_is_managed_by_user_null`](Self::member_is_managed_by_user_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_member_is_managed_by_user(mut self, value: bool) -> Self {
+    pub fn member_is_managed_by_user(mut self, value: bool) -> Self {
         self.member_is_managed_by_user = Some(Some(value));
+        self
+    }
+    /// Sets `member_is_managed_by_user` when given `Some`, as [`member_is_managed_by_user`](Self::member_is_managed_by_user) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_member_is_managed_by_user(mut self, value: Option<bool>) -> Self {
+        self.member_is_managed_by_user = value.map(Some);
         self
     }
     /// Sends `member_is_managed_by_user` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_member_is_managed_by_user_null(mut self) -> Self {
+    pub fn member_is_managed_by_user_null(mut self) -> Self {
         self.member_is_managed_by_user = Some(None);
         self
     }
-    /// Sets `memo` to a value. [`with_memo_null`](Self::with_memo_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `memo` to a value. [`memo_null`](Self::memo_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_memo(mut self, value: impl Into<String>) -> Self {
+    pub fn memo(mut self, value: impl Into<String>) -> Self {
         self.memo = Some(Some(value.into()));
+        self
+    }
+    /// Sets `memo` when given `Some`, as [`memo`](Self::memo) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_memo(mut self, value: Option<String>) -> Self {
+        self.memo = value.map(Some);
         self
     }
     /// Sends `memo` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_memo_null(mut self) -> Self {
+    pub fn memo_null(mut self) -> Self {
         self.memo = Some(None);
         self
     }
-    /// Sets `merchant_category_code` to a value. [`with_merchant_category_code_null`](Self::with_merchant_category_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `merchant_category_code` to a value. [`merchant_category_code_null`](Self::merchant_category_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_merchant_category_code(mut self, value: i64) -> Self {
+    pub fn merchant_category_code(mut self, value: i64) -> Self {
         self.merchant_category_code = Some(Some(value));
+        self
+    }
+    /// Sets `merchant_category_code` when given `Some`, as [`merchant_category_code`](Self::merchant_category_code) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_merchant_category_code(mut self, value: Option<i64>) -> Self {
+        self.merchant_category_code = value.map(Some);
         self
     }
     /// Sends `merchant_category_code` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_merchant_category_code_null(mut self) -> Self {
+    pub fn merchant_category_code_null(mut self) -> Self {
         self.merchant_category_code = Some(None);
         self
     }
-    /// Sets `merchant_guid` to a value. [`with_merchant_guid_null`](Self::with_merchant_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `merchant_guid` to a value. [`merchant_guid_null`](Self::merchant_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_merchant_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn merchant_guid(mut self, value: impl Into<String>) -> Self {
         self.merchant_guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `merchant_guid` when given `Some`, as [`merchant_guid`](Self::merchant_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_merchant_guid(mut self, value: Option<String>) -> Self {
+        self.merchant_guid = value.map(Some);
         self
     }
     /// Sends `merchant_guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_merchant_guid_null(mut self) -> Self {
+    pub fn merchant_guid_null(mut self) -> Self {
         self.merchant_guid = Some(None);
         self
     }
-    /// Sets `merchant_location_guid` to a value. [`with_merchant_location_guid_null`](Self::with_merchant_location_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `merchant_location_guid` to a value. [`merchant_location_guid_null`](Self::merchant_location_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_merchant_location_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn merchant_location_guid(mut self, value: impl Into<String>) -> Self {
         self.merchant_location_guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `merchant_location_guid` when given `Some`, as [`merchant_location_guid`](Self::merchant_location_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_merchant_location_guid(mut self, value: Option<String>) -> Self {
+        self.merchant_location_guid = value.map(Some);
         self
     }
     /// Sends `merchant_location_guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_merchant_location_guid_null(mut self) -> Self {
+    pub fn merchant_location_guid_null(mut self) -> Self {
         self.merchant_location_guid = Some(None);
         self
     }
-    /// Sets `metadata` to a value. [`with_metadata_null`](Self::with_metadata_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `metadata` to a value. [`metadata_null`](Self::metadata_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_metadata(mut self, value: impl Into<String>) -> Self {
+    pub fn metadata(mut self, value: impl Into<String>) -> Self {
         self.metadata = Some(Some(value.into()));
+        self
+    }
+    /// Sets `metadata` when given `Some`, as [`metadata`](Self::metadata) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_metadata(mut self, value: Option<String>) -> Self {
+        self.metadata = value.map(Some);
         self
     }
     /// Sends `metadata` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_metadata_null(mut self) -> Self {
+    pub fn metadata_null(mut self) -> Self {
         self.metadata = Some(None);
         self
     }
-    /// Sets `original_description` to a value. [`with_original_description_null`](Self::with_original_description_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `original_description` to a value. [`original_description_null`](Self::original_description_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_original_description(mut self, value: impl Into<String>) -> Self {
+    pub fn original_description(mut self, value: impl Into<String>) -> Self {
         self.original_description = Some(Some(value.into()));
+        self
+    }
+    /// Sets `original_description` when given `Some`, as [`original_description`](Self::original_description) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_original_description(mut self, value: Option<String>) -> Self {
+        self.original_description = value.map(Some);
         self
     }
     /// Sends `original_description` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_original_description_null(mut self) -> Self {
+    pub fn original_description_null(mut self) -> Self {
         self.original_description = Some(None);
         self
     }
-    /// Sets `posted_at` to a value. [`with_posted_at_null`](Self::with_posted_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `posted_at` to a value. [`posted_at_null`](Self::posted_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_posted_at(mut self, value: impl Into<String>) -> Self {
+    pub fn posted_at(mut self, value: impl Into<String>) -> Self {
         self.posted_at = Some(Some(value.into()));
+        self
+    }
+    /// Sets `posted_at` when given `Some`, as [`posted_at`](Self::posted_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_posted_at(mut self, value: Option<String>) -> Self {
+        self.posted_at = value.map(Some);
         self
     }
     /// Sends `posted_at` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_posted_at_null(mut self) -> Self {
+    pub fn posted_at_null(mut self) -> Self {
         self.posted_at = Some(None);
         self
     }
-    /// Sets `status` to a value. [`with_status_null`](Self::with_status_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `status` to a value. [`status_null`](Self::status_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_status(mut self, value: TransactionIncludesResponseStatus) -> Self {
+    pub fn status(mut self, value: TransactionIncludesResponseStatus) -> Self {
         self.status = Some(Some(value));
+        self
+    }
+    /// Sets `status` when given `Some`, as [`status`](Self::status) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_status(
+        mut self,
+        value: Option<TransactionIncludesResponseStatus>,
+    ) -> Self {
+        self.status = value.map(Some);
         self
     }
     /// Sends `status` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_status_null(mut self) -> Self {
+    pub fn status_null(mut self) -> Self {
         self.status = Some(None);
         self
     }
-    /// Sets `top_level_category` to a value. [`with_top_level_category_null`](Self::with_top_level_category_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `top_level_category` to a value. [`top_level_category_null`](Self::top_level_category_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_top_level_category(mut self, value: impl Into<String>) -> Self {
+    pub fn top_level_category(mut self, value: impl Into<String>) -> Self {
         self.top_level_category = Some(Some(value.into()));
+        self
+    }
+    /// Sets `top_level_category` when given `Some`, as [`top_level_category`](Self::top_level_category) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_top_level_category(mut self, value: Option<String>) -> Self {
+        self.top_level_category = value.map(Some);
         self
     }
     /// Sends `top_level_category` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_top_level_category_null(mut self) -> Self {
+    pub fn top_level_category_null(mut self) -> Self {
         self.top_level_category = Some(None);
         self
     }
-    /// Sets `transacted_at` to a value. [`with_transacted_at_null`](Self::with_transacted_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `transacted_at` to a value. [`transacted_at_null`](Self::transacted_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_transacted_at(mut self, value: impl Into<String>) -> Self {
+    pub fn transacted_at(mut self, value: impl Into<String>) -> Self {
         self.transacted_at = Some(Some(value.into()));
+        self
+    }
+    /// Sets `transacted_at` when given `Some`, as [`transacted_at`](Self::transacted_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_transacted_at(mut self, value: Option<String>) -> Self {
+        self.transacted_at = value.map(Some);
         self
     }
     /// Sends `transacted_at` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_transacted_at_null(mut self) -> Self {
+    pub fn transacted_at_null(mut self) -> Self {
         self.transacted_at = Some(None);
         self
     }
-    /// Sets `type_` to a value. [`with_type_null`](Self::with_type_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `type_` to a value. [`type_null`](Self::type_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_type(mut self, value: TransactionIncludesResponseType) -> Self {
+    pub fn type_(mut self, value: TransactionIncludesResponseType) -> Self {
         self.type_ = Some(Some(value));
+        self
+    }
+    /// Sets `type_` when given `Some`, as [`type_`](Self::type_) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_type(mut self, value: Option<TransactionIncludesResponseType>) -> Self {
+        self.type_ = value.map(Some);
         self
     }
     /// Sends `type` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_type_null(mut self) -> Self {
+    pub fn type_null(mut self) -> Self {
         self.type_ = Some(None);
         self
     }
-    /// Sets `updated_at` to a value. [`with_updated_at_null`](Self::with_updated_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `updated_at` to a value. [`updated_at_null`](Self::updated_at_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_updated_at(mut self, value: impl Into<String>) -> Self {
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.updated_at = Some(Some(value.into()));
+        self
+    }
+    /// Sets `updated_at` when given `Some`, as [`updated_at`](Self::updated_at) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_updated_at(mut self, value: Option<String>) -> Self {
+        self.updated_at = value.map(Some);
         self
     }
     /// Sends `updated_at` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_updated_at_null(mut self) -> Self {
+    pub fn updated_at_null(mut self) -> Self {
         self.updated_at = Some(None);
         self
     }
-    /// Sets `user_guid` to a value. [`with_user_guid_null`](Self::with_user_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `user_guid` to a value. [`user_guid_null`](Self::user_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_user_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn user_guid(mut self, value: impl Into<String>) -> Self {
         self.user_guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `user_guid` when given `Some`, as [`user_guid`](Self::user_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_user_guid(mut self, value: Option<String>) -> Self {
+        self.user_guid = value.map(Some);
         self
     }
     /// Sends `user_guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_user_guid_null(mut self) -> Self {
+    pub fn user_guid_null(mut self) -> Self {
         self.user_guid = Some(None);
         self
     }
-    /// Sets `user_id` to a value. [`with_user_id_null`](Self::with_user_id_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `user_id` to a value. [`user_id_null`](Self::user_id_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_user_id(mut self, value: impl Into<String>) -> Self {
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(Some(value.into()));
+        self
+    }
+    /// Sets `user_id` when given `Some`, as [`user_id`](Self::user_id) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_user_id(mut self, value: Option<String>) -> Self {
+        self.user_id = value.map(Some);
         self
     }
     /// Sends `user_id` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_user_id_null(mut self) -> Self {
+    pub fn user_id_null(mut self) -> Self {
         self.user_id = Some(None);
         self
     }
-    /// Sets `classification` to a value. [`with_classification_null`](Self::with_classification_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `classification` to a value. [`classification_null`](Self::classification_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_classification(
+    pub fn classification(
         mut self,
         value: TransactionIncludesResponseClassification,
     ) -> Self {
         self.classification = Some(Some(value));
         self
     }
+    /// Sets `classification` when given `Some`, as [`classification`](Self::classification) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_classification(
+        mut self,
+        value: Option<TransactionIncludesResponseClassification>,
+    ) -> Self {
+        self.classification = value.map(Some);
+        self
+    }
     /// Sends `classification` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_classification_null(mut self) -> Self {
+    pub fn classification_null(mut self) -> Self {
         self.classification = Some(None);
         self
     }
-    /// Sets `geolocation` to a value. [`with_geolocation_null`](Self::with_geolocation_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `geolocation` to a value. [`geolocation_null`](Self::geolocation_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_geolocation(
-        mut self,
-        value: TransactionIncludesResponseGeolocation,
-    ) -> Self {
+    pub fn geolocation(mut self, value: TransactionIncludesResponseGeolocation) -> Self {
         self.geolocation = Some(Some(value));
+        self
+    }
+    /// Sets `geolocation` when given `Some`, as [`geolocation`](Self::geolocation) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_geolocation(
+        mut self,
+        value: Option<TransactionIncludesResponseGeolocation>,
+    ) -> Self {
+        self.geolocation = value.map(Some);
         self
     }
     /// Sends `geolocation` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_geolocation_null(mut self) -> Self {
+    pub fn geolocation_null(mut self) -> Self {
         self.geolocation = Some(None);
         self
     }
-    /// Sets `merchant` to a value. [`with_merchant_null`](Self::with_merchant_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `merchant` to a value. [`merchant_null`](Self::merchant_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_merchant(mut self, value: TransactionIncludesResponseMerchant) -> Self {
+    pub fn merchant(mut self, value: TransactionIncludesResponseMerchant) -> Self {
         self.merchant = Some(Some(value));
+        self
+    }
+    /// Sets `merchant` when given `Some`, as [`merchant`](Self::merchant) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_merchant(
+        mut self,
+        value: Option<TransactionIncludesResponseMerchant>,
+    ) -> Self {
+        self.merchant = value.map(Some);
         self
     }
     /// Sends `merchant` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_merchant_null(mut self) -> Self {
+    pub fn merchant_null(mut self) -> Self {
         self.merchant = Some(None);
         self
     }
-    /// Sets `repeating_transaction` to a value. [`with_repeating_transaction_null`](Self::with_repeating_transaction_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `repeating_transaction` to a value. [`repeating_transaction_null`](Self::repeating_transaction_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_repeating_transaction(
+    pub fn repeating_transaction(
         mut self,
         value: TransactionIncludesResponseRepeatingTransaction,
     ) -> Self {
         self.repeating_transaction = Some(Some(value));
         self
     }
+    /// Sets `repeating_transaction` when given `Some`, as [`repeating_transaction`](Self::repeating_transaction) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_repeating_transaction(
+        mut self,
+        value: Option<TransactionIncludesResponseRepeatingTransaction>,
+    ) -> Self {
+        self.repeating_transaction = value.map(Some);
+        self
+    }
     /// Sends `repeating_transaction` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_repeating_transaction_null(mut self) -> Self {
+    pub fn repeating_transaction_null(mut self) -> Self {
         self.repeating_transaction = Some(None);
         self
     }
@@ -18066,17 +24532,32 @@ impl TransactionIncludesResponseClassification {
     }
     /// Sets `parent_class`.
     #[must_use]
-    pub fn with_parent_class(
+    pub fn parent_class(
         mut self,
         value: TransactionIncludesResponseClassificationParentClass,
     ) -> Self {
         self.parent_class = Some(value);
         self
     }
+    /// Sets `parent_class` when given `Some`, as [`parent_class`](Self::parent_class) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_parent_class(
+        mut self,
+        value: Option<TransactionIncludesResponseClassificationParentClass>,
+    ) -> Self {
+        self.parent_class = value;
+        self
+    }
     /// Sets `guid`.
     #[must_use]
-    pub fn with_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn guid(mut self, value: impl Into<String>) -> Self {
         self.guid = Some(value.into());
+        self
+    }
+    /// Sets `guid` when given `Some`, as [`guid`](Self::guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_guid(mut self, value: Option<String>) -> Self {
+        self.guid = value;
         self
     }
 }
@@ -18117,40 +24598,64 @@ impl TransactionIncludesResponseGeolocation {
             postal_code: None,
         }
     }
-    /// Sets `country` to a value. [`with_country_null`](Self::with_country_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `country` to a value. [`country_null`](Self::country_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_country(mut self, value: impl Into<String>) -> Self {
+    pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(Some(value.into()));
+        self
+    }
+    /// Sets `country` when given `Some`, as [`country`](Self::country) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_country(mut self, value: Option<String>) -> Self {
+        self.country = value.map(Some);
         self
     }
     /// Sends `country` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_country_null(mut self) -> Self {
+    pub fn country_null(mut self) -> Self {
         self.country = Some(None);
         self
     }
     /// Sets `state`.
     #[must_use]
-    pub fn with_state(mut self, value: impl Into<String>) -> Self {
+    pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `city` to a value. [`with_city_null`](Self::with_city_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `state` when given `Some`, as [`state`](Self::state) does; `None` leaves it out.
     #[must_use]
-    pub fn with_city(mut self, value: impl Into<String>) -> Self {
+    pub fn set_state(mut self, value: Option<String>) -> Self {
+        self.state = value;
+        self
+    }
+    /// Sets `city` to a value. [`city_null`](Self::city_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(Some(value.into()));
+        self
+    }
+    /// Sets `city` when given `Some`, as [`city`](Self::city) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_city(mut self, value: Option<String>) -> Self {
+        self.city = value.map(Some);
         self
     }
     /// Sends `city` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_city_null(mut self) -> Self {
+    pub fn city_null(mut self) -> Self {
         self.city = Some(None);
         self
     }
     /// Sets `postal_code`.
     #[must_use]
-    pub fn with_postal_code(mut self, value: impl Into<String>) -> Self {
+    pub fn postal_code(mut self, value: impl Into<String>) -> Self {
         self.postal_code = Some(value.into());
+        self
+    }
+    /// Sets `postal_code` when given `Some`, as [`postal_code`](Self::postal_code) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_postal_code(mut self, value: Option<String>) -> Self {
+        self.postal_code = value;
         self
     }
 }
@@ -18185,26 +24690,50 @@ impl TransactionIncludesResponseMerchant {
     }
     /// Sets `name`.
     #[must_use]
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+    pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
+        self
+    }
+    /// Sets `name` when given `Some`, as [`name`](Self::name) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.name = value;
         self
     }
     /// Sets `guid`.
     #[must_use]
-    pub fn with_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn guid(mut self, value: impl Into<String>) -> Self {
         self.guid = Some(value.into());
+        self
+    }
+    /// Sets `guid` when given `Some`, as [`guid`](Self::guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_guid(mut self, value: Option<String>) -> Self {
+        self.guid = value;
         self
     }
     /// Sets `logo_url`.
     #[must_use]
-    pub fn with_logo_url(mut self, value: impl Into<String>) -> Self {
+    pub fn logo_url(mut self, value: impl Into<String>) -> Self {
         self.logo_url = Some(value.into());
+        self
+    }
+    /// Sets `logo_url` when given `Some`, as [`logo_url`](Self::logo_url) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_logo_url(mut self, value: Option<String>) -> Self {
+        self.logo_url = value;
         self
     }
     /// Sets `website_url`.
     #[must_use]
-    pub fn with_website_url(mut self, value: impl Into<String>) -> Self {
+    pub fn website_url(mut self, value: impl Into<String>) -> Self {
         self.website_url = Some(value.into());
+        self
+    }
+    /// Sets `website_url` when given `Some`, as [`website_url`](Self::website_url) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_website_url(mut self, value: Option<String>) -> Self {
+        self.website_url = value;
         self
     }
 }
@@ -18239,26 +24768,52 @@ impl TransactionIncludesResponseRepeatingTransaction {
     }
     /// Sets `repeating_transaction_type`.
     #[must_use]
-    pub fn with_repeating_transaction_type(
+    pub fn repeating_transaction_type(
         mut self,
         value: TransactionIncludesResponseRepeatingTransactionRepeatingTransactionType,
     ) -> Self {
         self.repeating_transaction_type = Some(value);
         self
     }
+    /// Sets `repeating_transaction_type` when given `Some`, as [`repeating_transaction_type`](Self::repeating_transaction_type) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_repeating_transaction_type(
+        mut self,
+        value: Option<
+            TransactionIncludesResponseRepeatingTransactionRepeatingTransactionType,
+        >,
+    ) -> Self {
+        self.repeating_transaction_type = value;
+        self
+    }
     /// Sets `recurrence_type`.
     #[must_use]
-    pub fn with_recurrence_type(
+    pub fn recurrence_type(
         mut self,
         value: TransactionIncludesResponseRepeatingTransactionRecurrenceType,
     ) -> Self {
         self.recurrence_type = Some(value);
         self
     }
+    /// Sets `recurrence_type` when given `Some`, as [`recurrence_type`](Self::recurrence_type) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_recurrence_type(
+        mut self,
+        value: Option<TransactionIncludesResponseRepeatingTransactionRecurrenceType>,
+    ) -> Self {
+        self.recurrence_type = value;
+        self
+    }
     /// Sets `guid`.
     #[must_use]
-    pub fn with_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn guid(mut self, value: impl Into<String>) -> Self {
         self.guid = Some(value.into());
+        self
+    }
+    /// Sets `guid` when given `Some`, as [`guid`](Self::guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_guid(mut self, value: Option<String>) -> Self {
+        self.guid = value;
         self
     }
 }
@@ -18279,8 +24834,14 @@ impl TransactionUpdateRequestBody {
     }
     /// Sets `transaction`.
     #[must_use]
-    pub fn with_transaction(mut self, value: TransactionUpdateRequest) -> Self {
+    pub fn transaction(mut self, value: TransactionUpdateRequest) -> Self {
         self.transaction = Some(value);
+        self
+    }
+    /// Sets `transaction` when given `Some`, as [`transaction`](Self::transaction) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_transaction(mut self, value: Option<TransactionUpdateRequest>) -> Self {
+        self.transaction = value;
         self
     }
 }
@@ -18320,11 +24881,20 @@ impl RepeatingTransactionsResponseBody {
     }
     /// Sets `repeating_transactions`.
     #[must_use]
-    pub fn with_repeating_transactions(
+    pub fn repeating_transactions(
         mut self,
         value: Vec<RepeatingTransactionResponse>,
     ) -> Self {
         self.repeating_transactions = Some(value);
+        self
+    }
+    /// Sets `repeating_transactions` when given `Some`, as [`repeating_transactions`](Self::repeating_transactions) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_repeating_transactions(
+        mut self,
+        value: Option<Vec<RepeatingTransactionResponse>>,
+    ) -> Self {
+        self.repeating_transactions = value;
         self
     }
 }
@@ -18397,86 +24967,164 @@ impl RepeatingTransactionResponse {
     }
     /// Sets `account_guid`.
     #[must_use]
-    pub fn with_account_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn account_guid(mut self, value: impl Into<String>) -> Self {
         self.account_guid = Some(value.into());
         self
     }
-    /// Sets `amount` to a value. [`with_amount_null`](Self::with_amount_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `account_guid` when given `Some`, as [`account_guid`](Self::account_guid) does; `None` leaves it out.
     #[must_use]
-    pub fn with_amount(mut self, value: ::linkspec_runtime::Decimal) -> Self {
+    pub fn set_account_guid(mut self, value: Option<String>) -> Self {
+        self.account_guid = value;
+        self
+    }
+    /// Sets `amount` to a value. [`amount_null`](Self::amount_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn amount(mut self, value: ::linkspec_runtime::Decimal) -> Self {
         self.amount = Some(Some(value));
+        self
+    }
+    /// Sets `amount` when given `Some`, as [`amount`](Self::amount) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_amount(mut self, value: Option<::linkspec_runtime::Decimal>) -> Self {
+        self.amount = value.map(Some);
         self
     }
     /// Sends `amount` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_amount_null(mut self) -> Self {
+    pub fn amount_null(mut self) -> Self {
         self.amount = Some(None);
         self
     }
     /// Sets `description`.
     #[must_use]
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+    pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
+        self
+    }
+    /// Sets `description` when given `Some`, as [`description`](Self::description) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.description = value;
         self
     }
     /// Sets `guid`.
     #[must_use]
-    pub fn with_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn guid(mut self, value: impl Into<String>) -> Self {
         self.guid = Some(value.into());
+        self
+    }
+    /// Sets `guid` when given `Some`, as [`guid`](Self::guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_guid(mut self, value: Option<String>) -> Self {
+        self.guid = value;
         self
     }
     /// Sets `member_guid`.
     #[must_use]
-    pub fn with_member_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn member_guid(mut self, value: impl Into<String>) -> Self {
         self.member_guid = Some(value.into());
+        self
+    }
+    /// Sets `member_guid` when given `Some`, as [`member_guid`](Self::member_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_member_guid(mut self, value: Option<String>) -> Self {
+        self.member_guid = value;
         self
     }
     /// Sets `merchant_guid`.
     #[must_use]
-    pub fn with_merchant_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn merchant_guid(mut self, value: impl Into<String>) -> Self {
         self.merchant_guid = Some(value.into());
+        self
+    }
+    /// Sets `merchant_guid` when given `Some`, as [`merchant_guid`](Self::merchant_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_merchant_guid(mut self, value: Option<String>) -> Self {
+        self.merchant_guid = value;
         self
     }
     /// Sets `last_posted_date`.
     #[must_use]
-    pub fn with_last_posted_date(mut self, value: impl Into<String>) -> Self {
+    pub fn last_posted_date(mut self, value: impl Into<String>) -> Self {
         self.last_posted_date = Some(value.into());
+        self
+    }
+    /// Sets `last_posted_date` when given `Some`, as [`last_posted_date`](Self::last_posted_date) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_last_posted_date(mut self, value: Option<String>) -> Self {
+        self.last_posted_date = value;
         self
     }
     /// Sets `predicted_occurs_on`.
     #[must_use]
-    pub fn with_predicted_occurs_on(mut self, value: impl Into<String>) -> Self {
+    pub fn predicted_occurs_on(mut self, value: impl Into<String>) -> Self {
         self.predicted_occurs_on = Some(value.into());
+        self
+    }
+    /// Sets `predicted_occurs_on` when given `Some`, as [`predicted_occurs_on`](Self::predicted_occurs_on) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_predicted_occurs_on(mut self, value: Option<String>) -> Self {
+        self.predicted_occurs_on = value;
         self
     }
     /// Sets `recurrence_type`.
     #[must_use]
-    pub fn with_recurrence_type(mut self, value: impl Into<String>) -> Self {
+    pub fn recurrence_type(mut self, value: impl Into<String>) -> Self {
         self.recurrence_type = Some(value.into());
+        self
+    }
+    /// Sets `recurrence_type` when given `Some`, as [`recurrence_type`](Self::recurrence_type) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_recurrence_type(mut self, value: Option<String>) -> Self {
+        self.recurrence_type = value;
         self
     }
     /// Sets `user_guid`.
     #[must_use]
-    pub fn with_user_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn user_guid(mut self, value: impl Into<String>) -> Self {
         self.user_guid = Some(value.into());
+        self
+    }
+    /// Sets `user_guid` when given `Some`, as [`user_guid`](Self::user_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_user_guid(mut self, value: Option<String>) -> Self {
+        self.user_guid = value;
         self
     }
     /// Sets `repeating_transaction_type`.
     #[must_use]
-    pub fn with_repeating_transaction_type(
+    pub fn repeating_transaction_type(
         mut self,
         value: RepeatingTransactionResponseRepeatingTransactionType,
     ) -> Self {
         self.repeating_transaction_type = Some(value);
         self
     }
+    /// Sets `repeating_transaction_type` when given `Some`, as [`repeating_transaction_type`](Self::repeating_transaction_type) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_repeating_transaction_type(
+        mut self,
+        value: Option<RepeatingTransactionResponseRepeatingTransactionType>,
+    ) -> Self {
+        self.repeating_transaction_type = value;
+        self
+    }
     /// Sets `transaction_type`.
     #[must_use]
-    pub fn with_transaction_type(
+    pub fn transaction_type(
         mut self,
         value: RepeatingTransactionResponseTransactionType,
     ) -> Self {
         self.transaction_type = Some(value);
+        self
+    }
+    /// Sets `transaction_type` when given `Some`, as [`transaction_type`](Self::transaction_type) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_transaction_type(
+        mut self,
+        value: Option<RepeatingTransactionResponseTransactionType>,
+    ) -> Self {
+        self.transaction_type = value;
         self
     }
 }
@@ -18529,26 +25177,44 @@ impl SplitTransactionRequest {
     }
     /// Sets `description`.
     #[must_use]
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+    pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
-    /// Sets `category_guid` to a value. [`with_category_guid_null`](Self::with_category_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `description` when given `Some`, as [`description`](Self::description) does; `None` leaves it out.
     #[must_use]
-    pub fn with_category_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.description = value;
+        self
+    }
+    /// Sets `category_guid` to a value. [`category_guid_null`](Self::category_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn category_guid(mut self, value: impl Into<String>) -> Self {
         self.category_guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `category_guid` when given `Some`, as [`category_guid`](Self::category_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_category_guid(mut self, value: Option<String>) -> Self {
+        self.category_guid = value.map(Some);
         self
     }
     /// Sends `category_guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_category_guid_null(mut self) -> Self {
+    pub fn category_guid_null(mut self) -> Self {
         self.category_guid = Some(None);
         self
     }
     /// Sets `memo`.
     #[must_use]
-    pub fn with_memo(mut self, value: impl Into<String>) -> Self {
+    pub fn memo(mut self, value: impl Into<String>) -> Self {
         self.memo = Some(value.into());
+        self
+    }
+    /// Sets `memo` when given `Some`, as [`memo`](Self::memo) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_memo(mut self, value: Option<String>) -> Self {
+        self.memo = value;
         self
     }
 }
@@ -18569,8 +25235,14 @@ impl SplitTransactionsResponseBody {
     }
     /// Sets `transactions`.
     #[must_use]
-    pub fn with_transactions(mut self, value: Vec<TransactionResponse>) -> Self {
+    pub fn transactions(mut self, value: Vec<TransactionResponse>) -> Self {
         self.transactions = Some(value);
+        self
+    }
+    /// Sets `transactions` when given `Some`, as [`transactions`](Self::transactions) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_transactions(mut self, value: Option<Vec<TransactionResponse>>) -> Self {
+        self.transactions = value;
         self
     }
 }
@@ -18597,14 +25269,26 @@ impl UsersResponseBody {
     }
     /// Sets `users`.
     #[must_use]
-    pub fn with_users(mut self, value: Vec<UserResponse>) -> Self {
+    pub fn users(mut self, value: Vec<UserResponse>) -> Self {
         self.users = Some(value);
+        self
+    }
+    /// Sets `users` when given `Some`, as [`users`](Self::users) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_users(mut self, value: Option<Vec<UserResponse>>) -> Self {
+        self.users = value;
         self
     }
     /// Sets `pagination`.
     #[must_use]
-    pub fn with_pagination(mut self, value: PaginationResponse) -> Self {
+    pub fn pagination(mut self, value: PaginationResponse) -> Self {
         self.pagination = Some(value);
+        self
+    }
+    /// Sets `pagination` when given `Some`, as [`pagination`](Self::pagination) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_pagination(mut self, value: Option<PaginationResponse>) -> Self {
+        self.pagination = value;
         self
     }
 }
@@ -18659,55 +25343,85 @@ impl UserResponse {
     }
     /// Sets `email`.
     #[must_use]
-    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+    pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `guid` to a value. [`with_guid_null`](Self::with_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `email` when given `Some`, as [`email`](Self::email) does; `None` leaves it out.
     #[must_use]
-    pub fn with_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn set_email(mut self, value: Option<String>) -> Self {
+        self.email = value;
+        self
+    }
+    /// Sets `guid` to a value. [`guid_null`](Self::guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn guid(mut self, value: impl Into<String>) -> Self {
         self.guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `guid` when given `Some`, as [`guid`](Self::guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_guid(mut self, value: Option<String>) -> Self {
+        self.guid = value.map(Some);
         self
     }
     /// Sends `guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_guid_null(mut self) -> Self {
+    pub fn guid_null(mut self) -> Self {
         self.guid = Some(None);
         self
     }
-    /// Sets `id` to a value. [`with_id_null`](Self::with_id_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `id` to a value. [`id_null`](Self::id_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+    pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(Some(value.into()));
+        self
+    }
+    /// Sets `id` when given `Some`, as [`id`](Self::id) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.id = value.map(Some);
         self
     }
     /// Sends `id` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_id_null(mut self) -> Self {
+    pub fn id_null(mut self) -> Self {
         self.id = Some(None);
         self
     }
-    /// Sets `is_disabled` to a value. [`with_is_disabled_null`](Self::with_is_disabled_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `is_disabled` to a value. [`is_disabled_null`](Self::is_disabled_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_is_disabled(mut self, value: bool) -> Self {
+    pub fn is_disabled(mut self, value: bool) -> Self {
         self.is_disabled = Some(Some(value));
+        self
+    }
+    /// Sets `is_disabled` when given `Some`, as [`is_disabled`](Self::is_disabled) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_disabled(mut self, value: Option<bool>) -> Self {
+        self.is_disabled = value.map(Some);
         self
     }
     /// Sends `is_disabled` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_is_disabled_null(mut self) -> Self {
+    pub fn is_disabled_null(mut self) -> Self {
         self.is_disabled = Some(None);
         self
     }
-    /// Sets `metadata` to a value. [`with_metadata_null`](Self::with_metadata_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `metadata` to a value. [`metadata_null`](Self::metadata_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_metadata(mut self, value: impl Into<String>) -> Self {
+    pub fn metadata(mut self, value: impl Into<String>) -> Self {
         self.metadata = Some(Some(value.into()));
+        self
+    }
+    /// Sets `metadata` when given `Some`, as [`metadata`](Self::metadata) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_metadata(mut self, value: Option<String>) -> Self {
+        self.metadata = value.map(Some);
         self
     }
     /// Sends `metadata` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_metadata_null(mut self) -> Self {
+    pub fn metadata_null(mut self) -> Self {
         self.metadata = Some(None);
         self
     }
@@ -18729,8 +25443,14 @@ impl UserCreateRequestBody {
     }
     /// Sets `user`.
     #[must_use]
-    pub fn with_user(mut self, value: UserCreateRequest) -> Self {
+    pub fn user(mut self, value: UserCreateRequest) -> Self {
         self.user = Some(value);
+        self
+    }
+    /// Sets `user` when given `Some`, as [`user`](Self::user) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_user(mut self, value: Option<UserCreateRequest>) -> Self {
+        self.user = value;
         self
     }
 }
@@ -18765,26 +25485,50 @@ impl UserCreateRequest {
     }
     /// Sets `email`.
     #[must_use]
-    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+    pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
+        self
+    }
+    /// Sets `email` when given `Some`, as [`email`](Self::email) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_email(mut self, value: Option<String>) -> Self {
+        self.email = value;
         self
     }
     /// Sets `id`.
     #[must_use]
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+    pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
+        self
+    }
+    /// Sets `id` when given `Some`, as [`id`](Self::id) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.id = value;
         self
     }
     /// Sets `is_disabled`.
     #[must_use]
-    pub fn with_is_disabled(mut self, value: bool) -> Self {
+    pub fn is_disabled(mut self, value: bool) -> Self {
         self.is_disabled = Some(value);
+        self
+    }
+    /// Sets `is_disabled` when given `Some`, as [`is_disabled`](Self::is_disabled) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_disabled(mut self, value: Option<bool>) -> Self {
+        self.is_disabled = value;
         self
     }
     /// Sets `metadata`.
     #[must_use]
-    pub fn with_metadata(mut self, value: impl Into<String>) -> Self {
+    pub fn metadata(mut self, value: impl Into<String>) -> Self {
         self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `metadata` when given `Some`, as [`metadata`](Self::metadata) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_metadata(mut self, value: Option<String>) -> Self {
+        self.metadata = value;
         self
     }
 }
@@ -18805,8 +25549,14 @@ impl UserResponseBody {
     }
     /// Sets `user`.
     #[must_use]
-    pub fn with_user(mut self, value: UserResponse) -> Self {
+    pub fn user(mut self, value: UserResponse) -> Self {
         self.user = Some(value);
+        self
+    }
+    /// Sets `user` when given `Some`, as [`user`](Self::user) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_user(mut self, value: Option<UserResponse>) -> Self {
+        self.user = value;
         self
     }
 }
@@ -18827,8 +25577,14 @@ impl UserUpdateRequestBody {
     }
     /// Sets `user`.
     #[must_use]
-    pub fn with_user(mut self, value: UserUpdateRequest) -> Self {
+    pub fn user(mut self, value: UserUpdateRequest) -> Self {
         self.user = Some(value);
+        self
+    }
+    /// Sets `user` when given `Some`, as [`user`](Self::user) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_user(mut self, value: Option<UserUpdateRequest>) -> Self {
+        self.user = value;
         self
     }
 }
@@ -18863,26 +25619,50 @@ impl UserUpdateRequest {
     }
     /// Sets `email`.
     #[must_use]
-    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+    pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
+        self
+    }
+    /// Sets `email` when given `Some`, as [`email`](Self::email) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_email(mut self, value: Option<String>) -> Self {
+        self.email = value;
         self
     }
     /// Sets `id`.
     #[must_use]
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+    pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
+        self
+    }
+    /// Sets `id` when given `Some`, as [`id`](Self::id) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.id = value;
         self
     }
     /// Sets `is_disabled`.
     #[must_use]
-    pub fn with_is_disabled(mut self, value: bool) -> Self {
+    pub fn is_disabled(mut self, value: bool) -> Self {
         self.is_disabled = Some(value);
+        self
+    }
+    /// Sets `is_disabled` when given `Some`, as [`is_disabled`](Self::is_disabled) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_is_disabled(mut self, value: Option<bool>) -> Self {
+        self.is_disabled = value;
         self
     }
     /// Sets `metadata`.
     #[must_use]
-    pub fn with_metadata(mut self, value: impl Into<String>) -> Self {
+    pub fn metadata(mut self, value: impl Into<String>) -> Self {
         self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `metadata` when given `Some`, as [`metadata`](Self::metadata) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_metadata(mut self, value: Option<String>) -> Self {
+        self.metadata = value;
         self
     }
 }
@@ -18909,8 +25689,14 @@ impl VcResponse {
     }
     /// Sets `verifiable_credential`.
     #[must_use]
-    pub fn with_verifiable_credential(mut self, value: impl Into<String>) -> Self {
+    pub fn verifiable_credential(mut self, value: impl Into<String>) -> Self {
         self.verifiable_credential = Some(value.into());
+        self
+    }
+    /// Sets `verifiable_credential` when given `Some`, as [`verifiable_credential`](Self::verifiable_credential) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_verifiable_credential(mut self, value: Option<String>) -> Self {
+        self.verifiable_credential = value;
         self
     }
 }
@@ -18931,8 +25717,14 @@ impl OAuthWindowResponseBody {
     }
     /// Sets `member`.
     #[must_use]
-    pub fn with_member(mut self, value: OAuthWindowResponse) -> Self {
+    pub fn member(mut self, value: OAuthWindowResponse) -> Self {
         self.member = Some(value);
+        self
+    }
+    /// Sets `member` when given `Some`, as [`member`](Self::member) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_member(mut self, value: Option<OAuthWindowResponse>) -> Self {
+        self.member = value;
         self
     }
 }
@@ -18965,27 +25757,39 @@ impl OAuthWindowResponse {
             oauth_window_uri: None,
         }
     }
-    /// Sets `guid` to a value. [`with_guid_null`](Self::with_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `guid` to a value. [`guid_null`](Self::guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn guid(mut self, value: impl Into<String>) -> Self {
         self.guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `guid` when given `Some`, as [`guid`](Self::guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_guid(mut self, value: Option<String>) -> Self {
+        self.guid = value.map(Some);
         self
     }
     /// Sends `guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_guid_null(mut self) -> Self {
+    pub fn guid_null(mut self) -> Self {
         self.guid = Some(None);
         self
     }
-    /// Sets `oauth_window_uri` to a value. [`with_oauth_window_uri_null`](Self::with_oauth_window_uri_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `oauth_window_uri` to a value. [`oauth_window_uri_null`](Self::oauth_window_uri_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_oauth_window_uri(mut self, value: impl Into<String>) -> Self {
+    pub fn oauth_window_uri(mut self, value: impl Into<String>) -> Self {
         self.oauth_window_uri = Some(Some(value.into()));
+        self
+    }
+    /// Sets `oauth_window_uri` when given `Some`, as [`oauth_window_uri`](Self::oauth_window_uri) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_oauth_window_uri(mut self, value: Option<String>) -> Self {
+        self.oauth_window_uri = value.map(Some);
         self
     }
     /// Sends `oauth_window_uri` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_oauth_window_uri_null(mut self) -> Self {
+    pub fn oauth_window_uri_null(mut self) -> Self {
         self.oauth_window_uri = Some(None);
         self
     }
@@ -19007,8 +25811,14 @@ impl RequestWidgetUrlBody {
     }
     /// Sets `widget_url`.
     #[must_use]
-    pub fn with_widget_url(mut self, value: WidgetRequest) -> Self {
+    pub fn widget_url(mut self, value: WidgetRequest) -> Self {
         self.widget_url = Some(value);
+        self
+    }
+    /// Sets `widget_url` when given `Some`, as [`widget_url`](Self::widget_url) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_widget_url(mut self, value: Option<WidgetRequest>) -> Self {
+        self.widget_url = value;
         self
     }
 }
@@ -19154,191 +25964,341 @@ impl WidgetRequest {
     }
     /// Sets `client_redirect_url`.
     #[must_use]
-    pub fn with_client_redirect_url(mut self, value: impl Into<String>) -> Self {
+    pub fn client_redirect_url(mut self, value: impl Into<String>) -> Self {
         self.client_redirect_url = Some(value.into());
         self
     }
-    /// Sets `color_scheme` to a value. [`with_color_scheme_null`](Self::with_color_scheme_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `client_redirect_url` when given `Some`, as [`client_redirect_url`](Self::client_redirect_url) does; `None` leaves it out.
     #[must_use]
-    pub fn with_color_scheme(mut self, value: WidgetRequestColorScheme) -> Self {
+    pub fn set_client_redirect_url(mut self, value: Option<String>) -> Self {
+        self.client_redirect_url = value;
+        self
+    }
+    /// Sets `color_scheme` to a value. [`color_scheme_null`](Self::color_scheme_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn color_scheme(mut self, value: WidgetRequestColorScheme) -> Self {
         self.color_scheme = Some(Some(value));
+        self
+    }
+    /// Sets `color_scheme` when given `Some`, as [`color_scheme`](Self::color_scheme) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_color_scheme(mut self, value: Option<WidgetRequestColorScheme>) -> Self {
+        self.color_scheme = value.map(Some);
         self
     }
     /// Sends `color_scheme` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_color_scheme_null(mut self) -> Self {
+    pub fn color_scheme_null(mut self) -> Self {
         self.color_scheme = Some(None);
         self
     }
-    /// Sets `current_institution_code` to a value. [`with_current_institution_code_null`](Self::with_current_institution_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `current_institution_code` to a value. [`current_institution_code_null`](Self::current_institution_code_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_current_institution_code(mut self, value: impl Into<String>) -> Self {
+    pub fn current_institution_code(mut self, value: impl Into<String>) -> Self {
         self.current_institution_code = Some(Some(value.into()));
+        self
+    }
+    /// Sets `current_institution_code` when given `Some`, as [`current_institution_code`](Self::current_institution_code) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_current_institution_code(mut self, value: Option<String>) -> Self {
+        self.current_institution_code = value.map(Some);
         self
     }
     /// Sends `current_institution_code` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_current_institution_code_null(mut self) -> Self {
+    pub fn current_institution_code_null(mut self) -> Self {
         self.current_institution_code = Some(None);
         self
     }
     /// Sets `current_institution_guid`.
     #[must_use]
-    pub fn with_current_institution_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn current_institution_guid(mut self, value: impl Into<String>) -> Self {
         self.current_institution_guid = Some(value.into());
         self
     }
-    /// Sets `current_member_guid` to a value. [`with_current_member_guid_null`](Self::with_current_member_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `current_institution_guid` when given `Some`, as [`current_institution_guid`](Self::current_institution_guid) does; `None` leaves it out.
     #[must_use]
-    pub fn with_current_member_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn set_current_institution_guid(mut self, value: Option<String>) -> Self {
+        self.current_institution_guid = value;
+        self
+    }
+    /// Sets `current_member_guid` to a value. [`current_member_guid_null`](Self::current_member_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn current_member_guid(mut self, value: impl Into<String>) -> Self {
         self.current_member_guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `current_member_guid` when given `Some`, as [`current_member_guid`](Self::current_member_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_current_member_guid(mut self, value: Option<String>) -> Self {
+        self.current_member_guid = value.map(Some);
         self
     }
     /// Sends `current_member_guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_current_member_guid_null(mut self) -> Self {
+    pub fn current_member_guid_null(mut self) -> Self {
         self.current_member_guid = Some(None);
         self
     }
     /// Sets `current_microdeposit_guid`.
     #[must_use]
-    pub fn with_current_microdeposit_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn current_microdeposit_guid(mut self, value: impl Into<String>) -> Self {
         self.current_microdeposit_guid = Some(value.into());
+        self
+    }
+    /// Sets `current_microdeposit_guid` when given `Some`, as [`current_microdeposit_guid`](Self::current_microdeposit_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_current_microdeposit_guid(mut self, value: Option<String>) -> Self {
+        self.current_microdeposit_guid = value;
         self
     }
     /// Sets `data_request`.
     #[must_use]
-    pub fn with_data_request(mut self, value: DataRequest) -> Self {
+    pub fn data_request(mut self, value: DataRequest) -> Self {
         self.data_request = Some(value);
+        self
+    }
+    /// Sets `data_request` when given `Some`, as [`data_request`](Self::data_request) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_data_request(mut self, value: Option<DataRequest>) -> Self {
+        self.data_request = value;
         self
     }
     /// Sets `deep_link_params`.
     #[must_use]
-    pub fn with_deep_link_params(mut self, value: DeepLinkParams) -> Self {
+    pub fn deep_link_params(mut self, value: DeepLinkParams) -> Self {
         self.deep_link_params = Some(value);
+        self
+    }
+    /// Sets `deep_link_params` when given `Some`, as [`deep_link_params`](Self::deep_link_params) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_deep_link_params(mut self, value: Option<DeepLinkParams>) -> Self {
+        self.deep_link_params = value;
         self
     }
     /// Sets `disable_background_agg`.
     #[must_use]
-    pub fn with_disable_background_agg(mut self, value: bool) -> Self {
+    pub fn disable_background_agg(mut self, value: bool) -> Self {
         self.disable_background_agg = Some(value);
         self
     }
-    /// Sets `disable_institution_search` to a value. [`with_disable_institution_search_null`](Self::with_disable_institution_search_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `disable_background_agg` when given `Some`, as [`disable_background_agg`](Self::disable_background_agg) does; `None` leaves it out.
     #[must_use]
-    pub fn with_disable_institution_search(mut self, value: bool) -> Self {
+    pub fn set_disable_background_agg(mut self, value: Option<bool>) -> Self {
+        self.disable_background_agg = value;
+        self
+    }
+    /// Sets `disable_institution_search` to a value. [`disable_institution_search_null`](Self::disable_institution_search_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn disable_institution_search(mut self, value: bool) -> Self {
         self.disable_institution_search = Some(Some(value));
+        self
+    }
+    /// Sets `disable_institution_search` when given `Some`, as [`disable_institution_search`](Self::disable_institution_search) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_disable_institution_search(mut self, value: Option<bool>) -> Self {
+        self.disable_institution_search = value.map(Some);
         self
     }
     /// Sends `disable_institution_search` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_disable_institution_search_null(mut self) -> Self {
+    pub fn disable_institution_search_null(mut self) -> Self {
         self.disable_institution_search = Some(None);
         self
     }
     /// Sets `enable_app2app`.
     #[must_use]
-    pub fn with_enable_app2app(mut self, value: bool) -> Self {
+    pub fn enable_app2app(mut self, value: bool) -> Self {
         self.enable_app2app = Some(value);
+        self
+    }
+    /// Sets `enable_app2app` when given `Some`, as [`enable_app2app`](Self::enable_app2app) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_enable_app2app(mut self, value: Option<bool>) -> Self {
+        self.enable_app2app = value;
         self
     }
     /// Sets `include_identity`.
     #[must_use]
-    pub fn with_include_identity(mut self, value: bool) -> Self {
+    pub fn include_identity(mut self, value: bool) -> Self {
         self.include_identity = Some(value);
+        self
+    }
+    /// Sets `include_identity` when given `Some`, as [`include_identity`](Self::include_identity) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_include_identity(mut self, value: Option<bool>) -> Self {
+        self.include_identity = value;
         self
     }
     /// Sets `include_transactions`.
     #[must_use]
-    pub fn with_include_transactions(mut self, value: bool) -> Self {
+    pub fn include_transactions(mut self, value: bool) -> Self {
         self.include_transactions = Some(value);
         self
     }
-    /// Sets `insight_guid` to a value. [`with_insight_guid_null`](Self::with_insight_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `include_transactions` when given `Some`, as [`include_transactions`](Self::include_transactions) does; `None` leaves it out.
     #[must_use]
-    pub fn with_insight_guid(mut self, value: impl Into<String>) -> Self {
+    pub fn set_include_transactions(mut self, value: Option<bool>) -> Self {
+        self.include_transactions = value;
+        self
+    }
+    /// Sets `insight_guid` to a value. [`insight_guid_null`](Self::insight_guid_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn insight_guid(mut self, value: impl Into<String>) -> Self {
         self.insight_guid = Some(Some(value.into()));
+        self
+    }
+    /// Sets `insight_guid` when given `Some`, as [`insight_guid`](Self::insight_guid) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_insight_guid(mut self, value: Option<String>) -> Self {
+        self.insight_guid = value.map(Some);
         self
     }
     /// Sends `insight_guid` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_insight_guid_null(mut self) -> Self {
+    pub fn insight_guid_null(mut self) -> Self {
         self.insight_guid = Some(None);
         self
     }
     /// Sets `iso_country_code`.
     #[must_use]
-    pub fn with_iso_country_code(mut self, value: Vec<String>) -> Self {
+    pub fn iso_country_code(mut self, value: Vec<String>) -> Self {
         self.iso_country_code = Some(value);
+        self
+    }
+    /// Sets `iso_country_code` when given `Some`, as [`iso_country_code`](Self::iso_country_code) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_iso_country_code(mut self, value: Option<Vec<String>>) -> Self {
+        self.iso_country_code = value;
         self
     }
     /// Sets `is_mobile_webview`.
     #[must_use]
-    pub fn with_is_mobile_webview(mut self, value: bool) -> Self {
+    pub fn is_mobile_webview(mut self, value: bool) -> Self {
         self.is_mobile_webview = Some(value);
         self
     }
-    /// Sets `microwidget_instance_id` to a value. [`with_microwidget_instance_id_null`](Self::with_microwidget_instance_id_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `is_mobile_webview` when given `Some`, as [`is_mobile_webview`](Self::is_mobile_webview) does; `None` leaves it out.
     #[must_use]
-    pub fn with_microwidget_instance_id(mut self, value: impl Into<String>) -> Self {
+    pub fn set_is_mobile_webview(mut self, value: Option<bool>) -> Self {
+        self.is_mobile_webview = value;
+        self
+    }
+    /// Sets `microwidget_instance_id` to a value. [`microwidget_instance_id_null`](Self::microwidget_instance_id_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    #[must_use]
+    pub fn microwidget_instance_id(mut self, value: impl Into<String>) -> Self {
         self.microwidget_instance_id = Some(Some(value.into()));
+        self
+    }
+    /// Sets `microwidget_instance_id` when given `Some`, as [`microwidget_instance_id`](Self::microwidget_instance_id) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_microwidget_instance_id(mut self, value: Option<String>) -> Self {
+        self.microwidget_instance_id = value.map(Some);
         self
     }
     /// Sends `microwidget_instance_id` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_microwidget_instance_id_null(mut self) -> Self {
+    pub fn microwidget_instance_id_null(mut self) -> Self {
         self.microwidget_instance_id = Some(None);
         self
     }
     /// Sets `locale`.
     #[must_use]
-    pub fn with_locale(mut self, value: impl Into<String>) -> Self {
+    pub fn locale(mut self, value: impl Into<String>) -> Self {
         self.locale = Some(value.into());
+        self
+    }
+    /// Sets `locale` when given `Some`, as [`locale`](Self::locale) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_locale(mut self, value: Option<String>) -> Self {
+        self.locale = value;
         self
     }
     /// Sets `mode`.
     #[must_use]
-    pub fn with_mode(mut self, value: impl Into<String>) -> Self {
+    pub fn mode(mut self, value: impl Into<String>) -> Self {
         self.mode = Some(value.into());
+        self
+    }
+    /// Sets `mode` when given `Some`, as [`mode`](Self::mode) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_mode(mut self, value: Option<String>) -> Self {
+        self.mode = value;
         self
     }
     /// Sets `oauth_referral_source`.
     #[must_use]
-    pub fn with_oauth_referral_source(mut self, value: impl Into<String>) -> Self {
+    pub fn oauth_referral_source(mut self, value: impl Into<String>) -> Self {
         self.oauth_referral_source = Some(value.into());
+        self
+    }
+    /// Sets `oauth_referral_source` when given `Some`, as [`oauth_referral_source`](Self::oauth_referral_source) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_oauth_referral_source(mut self, value: Option<String>) -> Self {
+        self.oauth_referral_source = value;
         self
     }
     /// Sets `style`.
     #[must_use]
-    pub fn with_style(mut self, value: Style) -> Self {
+    pub fn style(mut self, value: Style) -> Self {
         self.style = Some(value);
+        self
+    }
+    /// Sets `style` when given `Some`, as [`style`](Self::style) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_style(mut self, value: Option<Style>) -> Self {
+        self.style = value;
         self
     }
     /// Sets `ui_message_version`.
     #[must_use]
-    pub fn with_ui_message_version(mut self, value: i64) -> Self {
+    pub fn ui_message_version(mut self, value: i64) -> Self {
         self.ui_message_version = Some(value);
+        self
+    }
+    /// Sets `ui_message_version` when given `Some`, as [`ui_message_version`](Self::ui_message_version) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_ui_message_version(mut self, value: Option<i64>) -> Self {
+        self.ui_message_version = value;
         self
     }
     /// Sets `ui_message_webview_url_scheme`.
     #[must_use]
-    pub fn with_ui_message_webview_url_scheme(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
+    pub fn ui_message_webview_url_scheme(mut self, value: impl Into<String>) -> Self {
         self.ui_message_webview_url_scheme = Some(value.into());
+        self
+    }
+    /// Sets `ui_message_webview_url_scheme` when given `Some`, as [`ui_message_webview_url_scheme`](Self::ui_message_webview_url_scheme) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_ui_message_webview_url_scheme(mut self, value: Option<String>) -> Self {
+        self.ui_message_webview_url_scheme = value;
         self
     }
     /// Sets `update_credentials`.
     #[must_use]
-    pub fn with_update_credentials(mut self, value: bool) -> Self {
+    pub fn update_credentials(mut self, value: bool) -> Self {
         self.update_credentials = Some(value);
+        self
+    }
+    /// Sets `update_credentials` when given `Some`, as [`update_credentials`](Self::update_credentials) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_update_credentials(mut self, value: Option<bool>) -> Self {
+        self.update_credentials = value;
         self
     }
     /// Sets `use_cases`.
     #[must_use]
-    pub fn with_use_cases(mut self, value: Vec<WidgetRequestUseCasesItem>) -> Self {
+    pub fn use_cases(mut self, value: Vec<WidgetRequestUseCasesItem>) -> Self {
         self.use_cases = Some(value);
+        self
+    }
+    /// Sets `use_cases` when given `Some`, as [`use_cases`](Self::use_cases) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_use_cases(
+        mut self,
+        value: Option<Vec<WidgetRequestUseCasesItem>>,
+    ) -> Self {
+        self.use_cases = value;
         self
     }
 }
@@ -19359,8 +26319,14 @@ impl DeepLinkParams {
     }
     /// Sets `launch_integration`.
     #[must_use]
-    pub fn with_launch_integration(mut self, value: impl Into<String>) -> Self {
+    pub fn launch_integration(mut self, value: impl Into<String>) -> Self {
         self.launch_integration = Some(value.into());
+        self
+    }
+    /// Sets `launch_integration` when given `Some`, as [`launch_integration`](Self::launch_integration) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_launch_integration(mut self, value: Option<String>) -> Self {
+        self.launch_integration = value;
         self
     }
 }
@@ -19398,8 +26364,14 @@ impl WidgetResponseBody {
     }
     /// Sets `widget_url`.
     #[must_use]
-    pub fn with_widget_url(mut self, value: WidgetResponse) -> Self {
+    pub fn widget_url(mut self, value: WidgetResponse) -> Self {
         self.widget_url = Some(value);
+        self
+    }
+    /// Sets `widget_url` when given `Some`, as [`widget_url`](Self::widget_url) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_widget_url(mut self, value: Option<WidgetResponse>) -> Self {
+        self.widget_url = value;
         self
     }
 }
@@ -19441,39 +26413,57 @@ impl WidgetResponse {
             user_id: None,
         }
     }
-    /// Sets `type_` to a value. [`with_type_null`](Self::with_type_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `type_` to a value. [`type_null`](Self::type_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_type(mut self, value: WidgetResponseType) -> Self {
+    pub fn type_(mut self, value: WidgetResponseType) -> Self {
         self.type_ = Some(Some(value));
+        self
+    }
+    /// Sets `type_` when given `Some`, as [`type_`](Self::type_) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_type(mut self, value: Option<WidgetResponseType>) -> Self {
+        self.type_ = value.map(Some);
         self
     }
     /// Sends `type` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_type_null(mut self) -> Self {
+    pub fn type_null(mut self) -> Self {
         self.type_ = Some(None);
         self
     }
-    /// Sets `url` to a value. [`with_url_null`](Self::with_url_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `url` to a value. [`url_null`](Self::url_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_url(mut self, value: impl Into<String>) -> Self {
+    pub fn url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(Some(value.into()));
+        self
+    }
+    /// Sets `url` when given `Some`, as [`url`](Self::url) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_url(mut self, value: Option<String>) -> Self {
+        self.url = value.map(Some);
         self
     }
     /// Sends `url` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_url_null(mut self) -> Self {
+    pub fn url_null(mut self) -> Self {
         self.url = Some(None);
         self
     }
-    /// Sets `user_id` to a value. [`with_user_id_null`](Self::with_user_id_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
+    /// Sets `user_id` to a value. [`user_id_null`](Self::user_id_null) sends an explicit `null` instead; a field set by neither is left out of the JSON.
     #[must_use]
-    pub fn with_user_id(mut self, value: impl Into<String>) -> Self {
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(Some(value.into()));
+        self
+    }
+    /// Sets `user_id` when given `Some`, as [`user_id`](Self::user_id) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_user_id(mut self, value: Option<String>) -> Self {
+        self.user_id = value.map(Some);
         self
     }
     /// Sends `user_id` as an explicit `null` (`Some(None)`), which the provider may read differently from leaving it out.
     #[must_use]
-    pub fn with_user_id_null(mut self) -> Self {
+    pub fn user_id_null(mut self) -> Self {
         self.user_id = Some(None);
         self
     }

@@ -273,6 +273,124 @@ impl ClientBuilder {
         self.transport = self.transport.http_client(client);
         self
     }
+    /// [`environment`](Self::environment) with the value when given `Some`; `None` leaves the setting as it was (a value a config may or may not hold, without an `if let`).
+    #[must_use]
+    pub fn set_environment(self, value: Option<Environment>) -> Self {
+        match value {
+            Some(value) => self.environment(value),
+            None => self,
+        }
+    }
+    /// [`base_url`](Self::base_url) with the value when given `Some`; `None` leaves the setting as it was (a value a config may or may not hold, without an `if let`).
+    #[must_use]
+    pub fn set_base_url(self, value: Option<String>) -> Self {
+        match value {
+            Some(value) => self.base_url(value),
+            None => self,
+        }
+    }
+    /// [`region`](Self::region) with the value when given `Some`; `None` leaves the setting as it was (a value a config may or may not hold, without an `if let`).
+    #[must_use]
+    pub fn set_region(self, value: Option<Region>) -> Self {
+        match value {
+            Some(value) => self.region(value),
+            None => self,
+        }
+    }
+    /// [`access_token`](Self::access_token) with the value when given `Some`; `None` leaves the setting as it was (a value a config may or may not hold, without an `if let`).
+    #[must_use]
+    pub fn set_access_token(self, value: Option<String>) -> Self {
+        match value {
+            Some(value) => self.access_token(value),
+            None => self,
+        }
+    }
+    /// [`environment_id`](Self::environment_id) with the value when given `Some`; `None` leaves the setting as it was (a value a config may or may not hold, without an `if let`).
+    #[must_use]
+    pub fn set_environment_id(self, value: Option<String>) -> Self {
+        match value {
+            Some(value) => self.environment_id(value),
+            None => self,
+        }
+    }
+    /// [`client_id`](Self::client_id) with the value when given `Some`; `None` leaves the setting as it was (a value a config may or may not hold, without an `if let`).
+    #[must_use]
+    pub fn set_client_id(self, value: Option<String>) -> Self {
+        match value {
+            Some(value) => self.client_id(value),
+            None => self,
+        }
+    }
+    /// [`client_secret`](Self::client_secret) with the value when given `Some`; `None` leaves the setting as it was (a value a config may or may not hold, without an `if let`).
+    #[must_use]
+    pub fn set_client_secret(self, value: Option<String>) -> Self {
+        match value {
+            Some(value) => self.client_secret(value),
+            None => self,
+        }
+    }
+    /// [`auth_url`](Self::auth_url) with the value when given `Some`; `None` leaves the setting as it was (a value a config may or may not hold, without an `if let`).
+    #[must_use]
+    pub fn set_auth_url(self, value: Option<String>) -> Self {
+        match value {
+            Some(value) => self.auth_url(value),
+            None => self,
+        }
+    }
+    /// [`retry`](Self::retry) with the value when given `Some`; `None` leaves the setting as it was (a value a config may or may not hold, without an `if let`).
+    #[must_use]
+    pub fn set_retry(self, value: Option<::linkspec_runtime::RetryPolicy>) -> Self {
+        match value {
+            Some(value) => self.retry(value),
+            None => self,
+        }
+    }
+    /// [`clock`](Self::clock) with the value when given `Some`; `None` leaves the setting as it was (a value a config may or may not hold, without an `if let`).
+    #[must_use]
+    pub fn set_clock(
+        self,
+        value: Option<::std::sync::Arc<dyn ::linkspec_runtime::Clock>>,
+    ) -> Self {
+        match value {
+            Some(value) => self.clock(value),
+            None => self,
+        }
+    }
+    /// [`timeout`](Self::timeout) with the value when given `Some`; `None` leaves the setting as it was (a value a config may or may not hold, without an `if let`).
+    #[must_use]
+    pub fn set_timeout(self, value: Option<::std::time::Duration>) -> Self {
+        match value {
+            Some(value) => self.timeout(value),
+            None => self,
+        }
+    }
+    /// [`connect_timeout`](Self::connect_timeout) with the value when given `Some`; `None` leaves the setting as it was (a value a config may or may not hold, without an `if let`).
+    #[must_use]
+    pub fn set_connect_timeout(self, value: Option<::std::time::Duration>) -> Self {
+        match value {
+            Some(value) => self.connect_timeout(value),
+            None => self,
+        }
+    }
+    /// [`max_body_bytes`](Self::max_body_bytes) with the value when given `Some`; `None` leaves the setting as it was (a value a config may or may not hold, without an `if let`).
+    #[must_use]
+    pub fn set_max_body_bytes(self, value: Option<usize>) -> Self {
+        match value {
+            Some(value) => self.max_body_bytes(value),
+            None => self,
+        }
+    }
+    /// [`http_client`](Self::http_client) with the value when given `Some`; `None` leaves the setting as it was (a value a config may or may not hold, without an `if let`).
+    #[must_use]
+    pub fn set_http_client(
+        self,
+        value: Option<::linkspec_runtime::reqwest::Client>,
+    ) -> Self {
+        match value {
+            Some(value) => self.http_client(value),
+            None => self,
+        }
+    }
     /// Applies settings given as data (a config file, a test case): environment or base
     /// URL, placeholders, headers, credentials, timeouts. Names the spec does not declare
     /// are refused.
@@ -712,10 +830,22 @@ impl ReadLinkedAccountsRequest {
         self.filter = Some(value.into());
         self
     }
+    /// Sets `filter` when given `Some`, as [`filter`](Self::filter) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_filter(mut self, value: Option<String>) -> Self {
+        self.filter = value;
+        self
+    }
     /// Sets `limit`.
     #[must_use]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
+        self
+    }
+    /// Sets `limit` when given `Some`, as [`limit`](Self::limit) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
         self
     }
     /// Sets `expand`.
@@ -724,10 +854,22 @@ impl ReadLinkedAccountsRequest {
         self.expand = Some(value);
         self
     }
+    /// Sets `expand` when given `Some`, as [`expand`](Self::expand) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_expand(mut self, value: Option<LinkedAccountExpand>) -> Self {
+        self.expand = value;
+        self
+    }
     /// Sets `order`.
     #[must_use]
     pub fn order(mut self, value: impl Into<String>) -> Self {
         self.order = Some(value.into());
+        self
+    }
+    /// Sets `order` when given `Some`, as [`order`](Self::order) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_order(mut self, value: Option<String>) -> Self {
+        self.order = value;
         self
     }
     /// The call this request makes.
@@ -794,6 +936,12 @@ impl ReadLinkedAccountRequest {
     #[must_use]
     pub fn expand(mut self, value: LinkedAccountExpand) -> Self {
         self.expand = Some(value);
+        self
+    }
+    /// Sets `expand` when given `Some`, as [`expand`](Self::expand) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_expand(mut self, value: Option<LinkedAccountExpand>) -> Self {
+        self.expand = value;
         self
     }
     /// The call this request makes.

@@ -23,8 +23,14 @@ impl AccessTokenForm {
     }
     /// Sets `scope`.
     #[must_use]
-    pub fn with_scope(mut self, value: impl Into<String>) -> Self {
+    pub fn scope(mut self, value: impl Into<String>) -> Self {
         self.scope = Some(value.into());
+        self
+    }
+    /// Sets `scope` when given `Some`, as [`scope`](Self::scope) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_scope(mut self, value: Option<String>) -> Self {
+        self.scope = value;
         self
     }
 }
@@ -60,8 +66,14 @@ impl AccessToken {
     }
     /// Sets `scope`.
     #[must_use]
-    pub fn with_scope(mut self, value: impl Into<String>) -> Self {
+    pub fn scope(mut self, value: impl Into<String>) -> Self {
         self.scope = Some(value.into());
+        self
+    }
+    /// Sets `scope` when given `Some`, as [`scope`](Self::scope) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_scope(mut self, value: Option<String>) -> Self {
+        self.scope = value;
         self
     }
 }
@@ -102,14 +114,26 @@ impl OAuthError {
     }
     /// Sets `error_description`.
     #[must_use]
-    pub fn with_error_description(mut self, value: impl Into<String>) -> Self {
+    pub fn error_description(mut self, value: impl Into<String>) -> Self {
         self.error_description = Some(value.into());
+        self
+    }
+    /// Sets `error_description` when given `Some`, as [`error_description`](Self::error_description) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_error_description(mut self, value: Option<String>) -> Self {
+        self.error_description = value;
         self
     }
     /// Sets `error_uri`.
     #[must_use]
-    pub fn with_error_uri(mut self, value: impl Into<String>) -> Self {
+    pub fn error_uri(mut self, value: impl Into<String>) -> Self {
         self.error_uri = Some(value.into());
+        self
+    }
+    /// Sets `error_uri` when given `Some`, as [`error_uri`](Self::error_uri) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_error_uri(mut self, value: Option<String>) -> Self {
+        self.error_uri = value;
         self
     }
 }
@@ -147,8 +171,14 @@ impl LinkedAccountList {
     }
     /// Sets `count`.
     #[must_use]
-    pub fn with_count(mut self, value: i64) -> Self {
+    pub fn count(mut self, value: i64) -> Self {
         self.count = Some(value);
+        self
+    }
+    /// Sets `count` when given `Some`, as [`count`](Self::count) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_count(mut self, value: Option<i64>) -> Self {
+        self.count = value;
         self
     }
 }
@@ -172,8 +202,14 @@ impl LinkedAccountListLinks {
     }
     /// Sets `next`.
     #[must_use]
-    pub fn with_next(mut self, value: HalLink) -> Self {
+    pub fn next(mut self, value: HalLink) -> Self {
         self.next = Some(value);
+        self
+    }
+    /// Sets `next` when given `Some`, as [`next`](Self::next) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_next(mut self, value: Option<HalLink>) -> Self {
+        self.next = value;
         self
     }
 }
@@ -322,8 +358,14 @@ impl PingOneError {
     }
     /// Sets `details`.
     #[must_use]
-    pub fn with_details(mut self, value: Vec<PingOneErrorDetail>) -> Self {
+    pub fn details(mut self, value: Vec<PingOneErrorDetail>) -> Self {
         self.details = Some(value);
+        self
+    }
+    /// Sets `details` when given `Some`, as [`details`](Self::details) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_details(mut self, value: Option<Vec<PingOneErrorDetail>>) -> Self {
+        self.details = value;
         self
     }
 }
@@ -356,14 +398,26 @@ impl PingOneErrorDetail {
     }
     /// Sets `target`.
     #[must_use]
-    pub fn with_target(mut self, value: impl Into<String>) -> Self {
+    pub fn target(mut self, value: impl Into<String>) -> Self {
         self.target = Some(value.into());
+        self
+    }
+    /// Sets `target` when given `Some`, as [`target`](Self::target) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_target(mut self, value: Option<String>) -> Self {
+        self.target = value;
         self
     }
     /// Sets `inner_error`.
     #[must_use]
-    pub fn with_inner_error(mut self, value: ::serde_json::Value) -> Self {
+    pub fn inner_error(mut self, value: ::serde_json::Value) -> Self {
         self.inner_error = Some(value);
+        self
+    }
+    /// Sets `inner_error` when given `Some`, as [`inner_error`](Self::inner_error) does; `None` leaves it out.
+    #[must_use]
+    pub fn set_inner_error(mut self, value: Option<::serde_json::Value>) -> Self {
+        self.inner_error = value;
         self
     }
 }

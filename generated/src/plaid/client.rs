@@ -488,6 +488,119 @@ impl ClientBuilder {
         self.transport = self.transport.http_client(client);
         self
     }
+    /// [`environment`](Self::environment) with the value when given `Some`; `None` leaves the setting as it was (a value a config may or may not hold, without an `if let`).
+    #[must_use]
+    pub fn set_environment(self, value: Option<Environment>) -> Self {
+        match value {
+            Some(value) => self.environment(value),
+            None => self,
+        }
+    }
+    /// [`base_url`](Self::base_url) with the value when given `Some`; `None` leaves the setting as it was (a value a config may or may not hold, without an `if let`).
+    #[must_use]
+    pub fn set_base_url(self, value: Option<String>) -> Self {
+        match value {
+            Some(value) => self.base_url(value),
+            None => self,
+        }
+    }
+    /// [`client_id`](Self::client_id) with the value when given `Some`; `None` leaves the setting as it was (a value a config may or may not hold, without an `if let`).
+    #[must_use]
+    pub fn set_client_id(self, value: Option<String>) -> Self {
+        match value {
+            Some(value) => self.client_id(value),
+            None => self,
+        }
+    }
+    /// [`secret`](Self::secret) with the value when given `Some`; `None` leaves the setting as it was (a value a config may or may not hold, without an `if let`).
+    #[must_use]
+    pub fn set_secret(self, value: Option<String>) -> Self {
+        match value {
+            Some(value) => self.secret(value),
+            None => self,
+        }
+    }
+    /// [`credentials_in`](Self::credentials_in) with the value when given `Some`; `None` leaves the setting as it was (a value a config may or may not hold, without an `if let`).
+    #[must_use]
+    pub fn set_credentials_in(
+        self,
+        value: Option<::linkspec_runtime::KeyPairPlacement>,
+    ) -> Self {
+        match value {
+            Some(value) => self.credentials_in(value),
+            None => self,
+        }
+    }
+    /// [`plaid_version`](Self::plaid_version) with the value when given `Some`; `None` leaves the setting as it was (a value a config may or may not hold, without an `if let`).
+    #[must_use]
+    pub fn set_plaid_version(self, value: Option<String>) -> Self {
+        match value {
+            Some(value) => self.plaid_version(value),
+            None => self,
+        }
+    }
+    /// [`new_user_api_enabled`](Self::new_user_api_enabled) with the value when given `Some`; `None` leaves the setting as it was (a value a config may or may not hold, without an `if let`).
+    #[must_use]
+    pub fn set_new_user_api_enabled(self, value: Option<String>) -> Self {
+        match value {
+            Some(value) => self.new_user_api_enabled(value),
+            None => self,
+        }
+    }
+    /// [`retry`](Self::retry) with the value when given `Some`; `None` leaves the setting as it was (a value a config may or may not hold, without an `if let`).
+    #[must_use]
+    pub fn set_retry(self, value: Option<::linkspec_runtime::RetryPolicy>) -> Self {
+        match value {
+            Some(value) => self.retry(value),
+            None => self,
+        }
+    }
+    /// [`clock`](Self::clock) with the value when given `Some`; `None` leaves the setting as it was (a value a config may or may not hold, without an `if let`).
+    #[must_use]
+    pub fn set_clock(
+        self,
+        value: Option<::std::sync::Arc<dyn ::linkspec_runtime::Clock>>,
+    ) -> Self {
+        match value {
+            Some(value) => self.clock(value),
+            None => self,
+        }
+    }
+    /// [`timeout`](Self::timeout) with the value when given `Some`; `None` leaves the setting as it was (a value a config may or may not hold, without an `if let`).
+    #[must_use]
+    pub fn set_timeout(self, value: Option<::std::time::Duration>) -> Self {
+        match value {
+            Some(value) => self.timeout(value),
+            None => self,
+        }
+    }
+    /// [`connect_timeout`](Self::connect_timeout) with the value when given `Some`; `None` leaves the setting as it was (a value a config may or may not hold, without an `if let`).
+    #[must_use]
+    pub fn set_connect_timeout(self, value: Option<::std::time::Duration>) -> Self {
+        match value {
+            Some(value) => self.connect_timeout(value),
+            None => self,
+        }
+    }
+    /// [`max_body_bytes`](Self::max_body_bytes) with the value when given `Some`; `None` leaves the setting as it was (a value a config may or may not hold, without an `if let`).
+    #[must_use]
+    pub fn set_max_body_bytes(self, value: Option<usize>) -> Self {
+        match value {
+            Some(value) => self.max_body_bytes(value),
+            None => self,
+        }
+    }
+    /// [`http_client`](Self::http_client) with the value when given `Some`; `None` leaves the setting as it was (a value a config may or may not hold, without an `if let`).
+    #[must_use]
+    pub fn set_http_client(
+        self,
+        value: Option<::linkspec_runtime::reqwest::Client>,
+    ) -> Self {
+        match value {
+            Some(value) => self.http_client(value),
+            None => self,
+        }
+    }
     /// Applies settings given as data (a config file, a test case): environment or base
     /// URL, placeholders, headers, credentials, timeouts. Names the spec does not declare
     /// are refused.
@@ -15860,6 +15973,12 @@ impl GetRecipientRequest {
         self.oauth_state_id = Some(value.into());
         self
     }
+    /// Sets `OAUTH-STATE-ID` when given `Some`, as [`oauth_state_id`](Self::oauth_state_id) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_oauth_state_id(mut self, value: Option<String>) -> Self {
+        self.oauth_state_id = value;
+        self
+    }
     /// The call this request makes.
     fn to_call(&self) -> ::linkspec_runtime::Call {
         #[allow(unused_mut)]
@@ -22567,6 +22686,12 @@ impl UserGetRequest {
         self.plaid_new_user_api_enabled = Some(value);
         self
     }
+    /// Sets `Plaid-New-User-API-Enabled` when given `Some`, as [`plaid_new_user_api_enabled`](Self::plaid_new_user_api_enabled) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_plaid_new_user_api_enabled(mut self, value: Option<bool>) -> Self {
+        self.plaid_new_user_api_enabled = value;
+        self
+    }
     /// The call this request makes.
     fn to_call(&self) -> ::linkspec_runtime::Call {
         #[allow(unused_mut)]
@@ -22609,6 +22734,12 @@ impl UserIdentityRemoveRequest {
     #[must_use]
     pub fn plaid_new_user_api_enabled(mut self, value: bool) -> Self {
         self.plaid_new_user_api_enabled = Some(value);
+        self
+    }
+    /// Sets `Plaid-New-User-API-Enabled` when given `Some`, as [`plaid_new_user_api_enabled`](Self::plaid_new_user_api_enabled) does; `None` leaves it unset.
+    #[must_use]
+    pub fn set_plaid_new_user_api_enabled(mut self, value: Option<bool>) -> Self {
+        self.plaid_new_user_api_enabled = value;
         self
     }
     /// The call this request makes.
