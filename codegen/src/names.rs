@@ -46,6 +46,14 @@ pub fn option_setter(setter: &str) -> String {
     format!("set_{}", setter.trim_end_matches('_'))
 }
 
+/// Names of standard trait methods that clippy's `should_implement_trait` flags on a setter of
+/// the same shape (`fn sub(self, v) -> Self`): such a setter carries an `allow`.
+pub const TRAIT_METHOD_NAMES: &[&str] = &[
+    "add", "as_mut", "as_ref", "bitand", "bitor", "bitxor", "borrow", "borrow_mut", "clone", "cmp", "default", "deref",
+    "deref_mut", "div", "drop", "eq", "from_iter", "from_str", "hash", "index", "index_mut", "into_iter", "mul", "neg",
+    "next", "not", "partial_cmp", "rem", "shl", "shr", "sub",
+];
+
 /// Methods every model has besides its setters: a field whose setter would take one of these
 /// names needs `rust:`.
 pub const MODEL_METHODS: &[&str] = &["new"];

@@ -823,8 +823,14 @@ fn request_type(op: &ir::Operation) -> TokenStream {
             "Sets `{}` when given `Some`, as [`{}`](Self::{}) does; `None` leaves it unset.",
             param.wire, param.rust, param.rust
         ));
+        let allow = if names::TRAIT_METHOD_NAMES.contains(&param.rust.as_str()) {
+            quote! { #[allow(clippy::should_implement_trait)] }
+        } else {
+            quote! {}
+        };
         quote! {
             #[doc = #doc]
+            #allow
             #[must_use]
             pub fn #fname(mut self, value: #arg) -> Self {
                 self.#fname = Some(#value);

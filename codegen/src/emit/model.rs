@@ -195,7 +195,10 @@ fn constructor(m: &ir::Model) -> TokenStream {
             (false, true) => quote! { value.map(Some) },
             (true, true) => quote! { value.map(|v| Some(Box::new(v))) },
         };
-        let deprecated = deprecated_attr(f.deprecated.as_ref());
+        let mut deprecated = deprecated_attr(f.deprecated.as_ref());
+        if names::TRAIT_METHOD_NAMES.contains(&names::model_setter(&f.rust).as_str()) {
+            deprecated = quote! { #deprecated #[allow(clippy::should_implement_trait)] };
+        }
         let option_doc = doc_lines(&format!(
             "Sets `{}` when given `Some`, as [`{setter}`](Self::{setter}) does; `None` leaves it out.",
             f.rust

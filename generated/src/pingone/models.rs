@@ -201,12 +201,14 @@ impl LinkedAccountListLinks {
         Self { self_, next: None }
     }
     /// Sets `next`.
+    #[allow(clippy::should_implement_trait)]
     #[must_use]
     pub fn next(mut self, value: HalLink) -> Self {
         self.next = Some(value);
         self
     }
     /// Sets `next` when given `Some`, as [`next`](Self::next) does; `None` leaves it out.
+    #[allow(clippy::should_implement_trait)]
     #[must_use]
     pub fn set_next(mut self, value: Option<HalLink>) -> Self {
         self.next = value;
