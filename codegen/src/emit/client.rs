@@ -1,7 +1,7 @@
 //! The client of a provider: environments, builder, one request type and one method per
 //! operation, all calling the runtime.
 
-use super::{allow_deprecated, deprecated_attr, doc_lines, doc_or, ident, redacting_debug, summary, type_tokens};
+use super::{allow_deprecated, allow_trait_name, deprecated_attr, doc_lines, doc_or, ident, redacting_debug, summary, type_tokens};
 use crate::ir::{self, ParamLocation, TypeRef};
 use crate::names;
 use super::meta::{meta_ident, operation_defaults, operation_meta, provider_meta, recording_meta};
@@ -823,11 +823,7 @@ fn request_type(op: &ir::Operation) -> TokenStream {
             "Sets `{}` when given `Some`, as [`{}`](Self::{}) does; `None` leaves it unset.",
             param.wire, param.rust, param.rust
         ));
-        let allow = if names::TRAIT_METHOD_NAMES.contains(&param.rust.as_str()) {
-            quote! { #[allow(clippy::should_implement_trait)] }
-        } else {
-            quote! {}
-        };
+        let allow = allow_trait_name(&param.rust);
         quote! {
             #[doc = #doc]
             #allow

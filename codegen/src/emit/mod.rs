@@ -75,6 +75,16 @@ pub fn deprecated_attr(deprecated: Option<&ir::Deprecated>) -> TokenStream {
     }
 }
 
+/// `#[allow(clippy::should_implement_trait)]` on a setter named like a standard trait method
+/// (a field `sub`), which clippy would otherwise take for a wrong `Sub::sub`.
+pub fn allow_trait_name(setter: &str) -> TokenStream {
+    if crate::names::TRAIT_METHOD_NAMES.contains(&setter) {
+        quote! { #[allow(clippy::should_implement_trait)] }
+    } else {
+        quote! {}
+    }
+}
+
 /// `#[allow(deprecated)]` for generated code that touches a deprecated item itself, so the
 /// crate builds under `-D warnings` while a user's use still warns.
 pub fn allow_deprecated(touches: bool) -> TokenStream {

@@ -1,6 +1,6 @@
 //! Models and enums: serde types with docs, redacting Debug, enums that keep unknown values.
 
-use super::{allow_deprecated, deprecated_attr, doc_lines, eq_models, ident, redacting_debug, type_tokens};
+use super::{allow_deprecated, allow_trait_name, deprecated_attr, doc_lines, eq_models, ident, redacting_debug, type_tokens};
 use crate::ir::{self, TypeRef};
 use crate::lower::CATCH_ALL;
 use crate::names;
@@ -195,10 +195,8 @@ fn constructor(m: &ir::Model) -> TokenStream {
             (false, true) => quote! { value.map(Some) },
             (true, true) => quote! { value.map(|v| Some(Box::new(v))) },
         };
-        let mut deprecated = deprecated_attr(f.deprecated.as_ref());
-        if names::TRAIT_METHOD_NAMES.contains(&names::model_setter(&f.rust).as_str()) {
-            deprecated = quote! { #deprecated #[allow(clippy::should_implement_trait)] };
-        }
+        let deprecated = deprecated_attr(f.deprecated.as_ref());
+        let allow = allow_trait_name(&names::model_setter(&f.rust));
         let option_doc = doc_lines(&format!(
             "Sets `{}` when given `Some`, as [`{setter}`](Self::{setter}) does; `None` leaves it out.",
             f.rust
@@ -217,6 +215,7 @@ fn constructor(m: &ir::Model) -> TokenStream {
             return quote! {
                 #[doc = #doc]
                 #deprecated
+                #allow
                 #[must_use]
                 pub fn #setter(mut self, value: #arg_ty) -> Self {
                     self.#fname = Some(#value);
@@ -240,6 +239,7 @@ fn constructor(m: &ir::Model) -> TokenStream {
         quote! {
             #doc
             #deprecated
+            #allow
             #[must_use]
             pub fn #setter(mut self, value: #arg_ty) -> Self {
                 self.#fname = Some(Some(#value));

@@ -242,12 +242,10 @@ pub(super) fn lower_params(lw: &mut Lowerer, path: &Sp<String>, params: &spec::E
             lw.error("LS0304", Loc::at(wire), format!("parameters `{other}` and `{}` both become `{rust}` in Rust", wire.value), "add `rust: <other_name>` to one of them");
             continue;
         }
-        // An optional parameter also has `set_<rust>`, taking an `Option`: it must not be the
-        // setter of another parameter (`set_limit` next to an optional `limit`).
-        let mut mine = vec![rust.clone()];
-        if !required {
-            mine.push(names::option_setter(&rust));
-        }
+        // An optional parameter has two setters, `<rust>` and `set_<rust>` (taking an
+        // `Option`): neither may be another one's (`set_limit` next to an optional `limit`).
+        // A required one goes to `new` and has none.
+        let mine = if required { vec![] } else { vec![rust.clone(), names::option_setter(&rust)] };
         if let Some((setter, other)) = mine.iter().find_map(|m| setter_owner.get(m).map(|o| (m.clone(), o.clone()))) {
             lw.error(
                 "LS0304",

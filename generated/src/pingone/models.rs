@@ -208,7 +208,6 @@ impl LinkedAccountListLinks {
         self
     }
     /// Sets `next` when given `Some`, as [`next`](Self::next) does; `None` leaves it out.
-    #[allow(clippy::should_implement_trait)]
     #[must_use]
     pub fn set_next(mut self, value: Option<HalLink>) -> Self {
         self.next = value;
