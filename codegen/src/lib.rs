@@ -59,12 +59,41 @@ pub struct Config {
     pub package: String,
     /// The specs it is made from, as its crate-level files' headers name them.
     pub specs: String,
+    /// Recorded calls (the conformance cassettes), which the docs' examples are made from: each
+    /// operation's example shows the first success case of it by case name, and one with none
+    /// gets placeholder values. The caller reads them; this crate reads no file.
+    pub recorded: Vec<RecordedCall>,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Config { out_dir: "generated".into(), package: "linkspec-clients".into(), specs: "specs/*.yaml".into() }
+        Config { out_dir: "generated".into(), package: "linkspec-clients".into(), specs: "specs/*.yaml".into(), recorded: Vec::new() }
     }
+}
+
+/// One recorded call, as the docs' examples read it: a conformance case
+/// (`conformance/cassettes/<provider>/<case>.yaml`) reduced to what an example shows. Its
+/// credentials are never read: examples take them from the environment.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RecordedCall {
+    /// Provider module (the cassette's directory).
+    pub provider: String,
+    /// Case name (the file stem).
+    pub case: String,
+    /// The operation called.
+    pub operation: String,
+    /// The call's arguments: parameters by wire name, the body under `body`.
+    pub args: serde_json::Value,
+    /// The provider headers the case sets (`settings.headers`), by wire name.
+    pub headers: Vec<(String, String)>,
+    /// The call ended as the case expects a success to (its `outcome`, or a 2xx last answer).
+    pub success: bool,
+    /// The case calls a view's method, not the operation itself (its `args` are the view's).
+    pub view: bool,
+    /// The case is marked `known_failure`.
+    pub known_failure: bool,
+    /// The last answer's body, when it is JSON.
+    pub answer: Option<serde_json::Value>,
 }
 
 impl Config {
@@ -75,6 +104,7 @@ impl Config {
             out_dir: "generated/fixtures".into(),
             package: "linkspec-fixture-clients".into(),
             specs: "codegen/tests/fixtures/*.yaml".into(),
+            recorded: Vec::new(),
         }
     }
 }
@@ -256,7 +286,14 @@ fn provider_files(p: &ir::Provider, views: &[ir::View], config: &Config) -> Resu
         doc.push_str("\n\n");
         doc.push_str(d.trim_end());
     }
-    let doc = emit::docs::markdown(&doc);
+    let examples = emit::example::Examples::new(p, &config.package, &config.recorded);
+    let mut doc = emit::docs::markdown(&doc);
+    // The example is compiled as written: it does not go through the Markdown rewrite.
+    let page = examples.provider_page(p);
+    if !page.is_empty() {
+        doc.push_str("\n\n");
+        doc.push_str(&page);
+    }
     let doc_attrs = doc.lines().map(|l| {
         let l = if l.trim().is_empty() { String::new() } else { format!(" {l}") };
         quote! { #![doc = #l] }
@@ -282,7 +319,7 @@ fn provider_files(p: &ir::Provider, views: &[ir::View], config: &Config) -> Resu
             #![doc = #doc]
             use super::models::*;
         });
-        render::rust_file_pieces(&p.source, std::iter::once(head).chain(emit::client::client_file(p)))
+        render::rust_file_pieces(&p.source, std::iter::once(head).chain(emit::client::client_file(p, &examples)))
     };
     // The two big files are made on two threads (tokens are per thread; the IR is shared), which
     // nearly halves the wall time of a large provider on a machine with two cores or more. Each

@@ -35,6 +35,12 @@ pub fn model_setter(rust: &str) -> String {
     rust.to_owned()
 }
 
+/// The setter of an optional request parameter: the parameter's Rust name, as model setters
+/// are named (`.limit(10)`).
+pub fn request_setter(rust: &str) -> String {
+    rust.to_owned()
+}
+
 /// The setter that sends an explicit `null` for an optional, nullable model field: `<field>_null`.
 pub fn model_null_setter(rust: &str) -> String {
     format!("{}_null", rust.trim_end_matches('_'))

@@ -13,7 +13,7 @@ pub mod workspace;
 use anyhow::{Context, Result, bail};
 use linkspec_codegen::diag::{Diagnostic, Diagnostics, Loc};
 use linkspec_codegen::{Config, Output, ProviderSource, SpecSource};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 pub use workspace::{compiled_root, current_root, find_root};
@@ -336,6 +336,75 @@ pub fn recorded_answers(root: &Path) -> Result<std::collections::BTreeMap<String
     Ok(out)
 }
 
+/// Every recorded conformance case (`conformance/cassettes/<provider>/<case>.yaml`), by
+/// provider and case name, as the docs' examples read them ([`linkspec_codegen::RecordedCall`]):
+/// the operation, the arguments, the provider headers, how the call ended and the last answer.
+/// The credentials in `settings` are never read. A file that does not read as a case is
+/// skipped here; the conformance suite reports it.
+pub fn recorded_calls(root: &Path) -> Result<Vec<linkspec_codegen::RecordedCall>> {
+    #[derive(serde::Deserialize)]
+    struct Cassette {
+        operation: String,
+        #[serde(default)]
+        settings: Settings,
+        #[serde(default)]
+        view: Option<String>,
+        #[serde(default)]
+        args: serde_json::Value,
+        #[serde(default)]
+        outcome: Option<String>,
+        #[serde(default)]
+        known_failure: Option<String>,
+        exchanges: Vec<Exchange>,
+    }
+    #[derive(serde::Deserialize, Default)]
+    struct Settings {
+        #[serde(default)]
+        headers: BTreeMap<String, String>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Exchange {
+        response: Response,
+    }
+    #[derive(serde::Deserialize)]
+    struct Response {
+        status: u16,
+        #[serde(default)]
+        body: String,
+    }
+    let mut out = Vec::new();
+    let dir = root.join("conformance/cassettes");
+    if !dir.exists() {
+        return Ok(out);
+    }
+    for file in existing_files(root, &dir)? {
+        let Some((provider, case)) = file.strip_prefix("conformance/cassettes/").and_then(|rest| rest.split_once('/')) else {
+            continue;
+        };
+        let Some(case) = case.strip_suffix(".yaml").filter(|c| !c.contains('/')) else { continue };
+        let text = std::fs::read_to_string(root.join(&file)).with_context(|| format!("reading {file}"))?;
+        let Ok(cassette) = serde_saphyr::from_str::<Cassette>(&text) else { continue };
+        let Some(last) = cassette.exchanges.last() else { continue };
+        let success = match cassette.outcome.as_deref() {
+            Some(outcome) => outcome == "success",
+            None => (200..300).contains(&last.response.status),
+        };
+        out.push(linkspec_codegen::RecordedCall {
+            provider: provider.to_owned(),
+            case: case.to_owned(),
+            operation: cassette.operation,
+            args: cassette.args,
+            headers: cassette.settings.headers.into_iter().collect(),
+            success,
+            view: cassette.view.is_some(),
+            known_failure: cassette.known_failure.is_some(),
+            answer: serde_json::from_str(&last.response.body).ok(),
+        });
+    }
+    out.sort_by(|a, b| (&a.provider, &a.case).cmp(&(&b.provider, &b.case)));
+    Ok(out)
+}
+
 /// Warnings the recorded answers give about the specs (see `linkspec_codegen::evidence`).
 /// `providers` are the specs as lowered by the run that generated them.
 pub fn evidence_warnings(
@@ -381,7 +450,7 @@ pub fn generate(root: &Path, check: bool, out: &mut dyn std::io::Write, err: &mu
     let dir = read_spec_dir(root)?;
     let providers = dir.providers();
     let source_of = |name: &str| dir.files().chain(&dir.lossy).find(|s| s.name == name).map(|s| s.text.as_str());
-    let config = Config::default();
+    let config = Config { recorded: recorded_calls(root)?, ..Config::default() };
     for problem in &dir.refused {
         writeln!(err, "error: {problem}")?;
     }

@@ -4,6 +4,7 @@
 use super::{allow_deprecated, allow_trait_name, deprecated_attr, doc_lines, doc_or, ident, redacting_debug, summary, type_tokens};
 use crate::ir::{self, ParamLocation, TypeRef};
 use crate::names;
+use super::example::{Examples, raw_doc_lines};
 use super::meta::{meta_ident, operation_defaults, operation_meta, provider_meta, recording_meta};
 use crate::render::Piece;
 use proc_macro2::TokenStream;
@@ -11,7 +12,7 @@ use quote::{format_ident, quote, ToTokens};
 
 /// The client file of a provider, made lazily piece by piece (see [`Piece`]): the per-operation
 /// parts are made as they are printed.
-pub fn client_file(provider: &ir::Provider) -> impl Iterator<Item = Piece<'_>> + '_ {
+pub fn client_file<'a>(provider: &'a ir::Provider, examples: &'a Examples<'a>) -> impl Iterator<Item = Piece<'a>> + 'a {
     let meta = provider_meta(provider);
     let recording = recording_meta(provider);
     let environments = environments(provider);
@@ -33,7 +34,7 @@ pub fn client_file(provider: &ir::Provider) -> impl Iterator<Item = Piece<'_>> +
         #builder
     };
     let requests = provider.operations.iter().map(request_type).map(Piece::Items);
-    std::iter::once(Piece::Items(head)).chain(client(provider)).chain(requests)
+    std::iter::once(Piece::Items(head)).chain(client(provider, examples)).chain(requests)
 }
 
 fn environments(p: &ir::Provider) -> TokenStream {
@@ -423,8 +424,8 @@ fn credential_setters(auth: &ir::Auth) -> TokenStream {
     }
 }
 
-fn client(p: &ir::Provider) -> impl Iterator<Item = Piece<'_>> + '_ {
-    let methods = p.operations.iter().map(|op| operation_method(p, op));
+fn client<'a>(p: &'a ir::Provider, examples: &'a Examples<'a>) -> impl Iterator<Item = Piece<'a>> + 'a {
+    let methods = p.operations.iter().map(move |op| operation_method(p, op, examples));
     let metas = std::iter::once(Piece::Items(operation_defaults(p)))
         .chain(p.operations.iter().map(|op| Piece::Items(operation_meta(op))));
     let doc = doc_lines(&format!(
@@ -563,7 +564,7 @@ fn call_json(p: &ir::Provider) -> TokenStream {
     }
 }
 
-fn operation_method(p: &ir::Provider, op: &ir::Operation) -> TokenStream {
+fn operation_method(p: &ir::Provider, op: &ir::Operation, examples: &Examples<'_>) -> TokenStream {
     let method_name = ident(&op.name);
     let request = ident(&op.request_type);
     let mut text = op.doc.as_deref().map(|d| d.trim_end().to_owned()).unwrap_or_else(|| format!("Calls `{} {}`.", op.method.as_str(), op.path));
@@ -591,6 +592,9 @@ fn operation_method(p: &ir::Provider, op: &ir::Operation) -> TokenStream {
         None => quote! { Error },
     };
     let doc = doc_lines(&text);
+    // The example is compiled as written: it does not go through the Markdown rewrite.
+    let example = raw_doc_lines(&format!("\n{}", examples.operation(p, op)));
+    let doc = quote! { #doc #example };
     let deprecated = deprecated_attr(op.deprecated.as_ref());
     let to_call = ident(names::REQUEST_TO_CALL);
     let (ret, send) = match (&op.response, &op.binary) {
@@ -719,7 +723,7 @@ fn request_type(op: &ir::Operation) -> TokenStream {
     let method_name = &op.name;
     let summary = summary(op.doc.as_deref()).unwrap_or_else(|| format!("`{} {}`", op.method.as_str(), op.path));
     let doc = doc_lines(&format!(
-        "Arguments of [`Client::{method_name}`]: {summary}\n\nRequired arguments go to `new`; optional ones have setters."
+        "Arguments of [`Client::{method_name}`]: {summary}\n\nRequired arguments go to `new`; optional ones have setters. [`Client::{method_name}`] shows an example."
     ));
     let fields = op.params.iter().map(|param| {
         let fname = ident(&param.rust);
@@ -812,23 +816,25 @@ fn request_type(op: &ir::Operation) -> TokenStream {
     let all_inits: Vec<TokenStream> = inits.chain(body_init).collect();
     let setters = op.params.iter().filter(|p| !p.required).map(|param| {
         let fname = ident(&param.rust);
+        let setter_name = names::request_setter(&param.rust);
+        let setter = ident(&setter_name);
         let doc = format!(" Sets `{}`.", param.wire);
         let (arg, value) = match param.ty {
             TypeRef::String => (quote! { impl Into<String> }, quote! { value.into() }),
             _ => (type_tokens(&param.ty), quote! { value }),
         };
-        let twin = ident(&names::option_setter(&param.rust));
+        let twin = ident(&names::option_setter(&setter_name));
         let plain = type_tokens(&param.ty);
         let twin_doc = doc_lines(&format!(
             "Sets `{}` when given `Some`, as [`{}`](Self::{}) does; `None` leaves it unset.",
-            param.wire, param.rust, param.rust
+            param.wire, setter_name, setter_name
         ));
-        let allow = allow_trait_name(&param.rust);
+        let allow = allow_trait_name(&setter_name);
         quote! {
             #[doc = #doc]
             #allow
             #[must_use]
-            pub fn #fname(mut self, value: #arg) -> Self {
+            pub fn #setter(mut self, value: #arg) -> Self {
                 self.#fname = Some(#value);
                 self
             }

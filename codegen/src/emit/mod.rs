@@ -2,6 +2,7 @@
 
 pub mod client;
 pub mod docs;
+pub mod example;
 mod meta;
 pub mod model;
 pub mod roundtrip;

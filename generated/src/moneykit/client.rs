@@ -485,6 +485,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MoneyKitError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `moneykit/create_access_token`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::moneykit;
+    ///
+    /// let client = moneykit::Client::builder()
+    ///     .client_id(std::env::var("MONEYKIT_CLIENT_ID")?)
+    ///     .client_secret(std::env::var("MONEYKIT_CLIENT_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = moneykit::AccessTokenForm::new("client_credentials");
+    /// let request = moneykit::CreateAccessTokenRequest::new(body);
+    /// let response = client.create_access_token(request).await?;
+    /// println!("{:?}", response.token_type);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_access_token(
         &self,
         request: impl Into<CreateAccessTokenRequest>,
@@ -498,6 +519,26 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MoneyKitError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `moneykit/get_user_links_acquires_token`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::moneykit;
+    ///
+    /// let client = moneykit::Client::builder()
+    ///     .client_id(std::env::var("MONEYKIT_CLIENT_ID")?)
+    ///     .client_secret(std::env::var("MONEYKIT_CLIENT_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let request = moneykit::GetUserLinksRequest::new("MyUser1234");
+    /// let response = client.get_user_links(request).await?;
+    /// println!("{:?}", response.links);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn get_user_links(
         &self,
         request: impl Into<GetUserLinksRequest>,
@@ -513,6 +554,26 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MoneyKitError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `moneykit/get_link`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::moneykit;
+    ///
+    /// let client = moneykit::Client::builder()
+    ///     .client_id(std::env::var("MONEYKIT_CLIENT_ID")?)
+    ///     .client_secret(std::env::var("MONEYKIT_CLIENT_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let request = moneykit::GetLinkRequest::new("mk_eqkWN34UEoa2NxyALG8pcV");
+    /// let response = client.get_link(request).await?;
+    /// println!("{:?}", response.link_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn get_link(
         &self,
         request: impl Into<GetLinkRequest>,
@@ -528,6 +589,25 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MoneyKitError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `moneykit/delete_link`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::moneykit;
+    ///
+    /// let client = moneykit::Client::builder()
+    ///     .client_id(std::env::var("MONEYKIT_CLIENT_ID")?)
+    ///     .client_secret(std::env::var("MONEYKIT_CLIENT_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let request = moneykit::DeleteLinkRequest::new("mk_eqkWN34UEoa2NxyALG8pcV");
+    /// client.delete_link(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn delete_link(
         &self,
         request: impl Into<DeleteLinkRequest>,
@@ -547,6 +627,26 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MoneyKitError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `moneykit/list_links_all_pages`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::moneykit;
+    ///
+    /// let client = moneykit::Client::builder()
+    ///     .client_id(std::env::var("MONEYKIT_CLIENT_ID")?)
+    ///     .client_secret(std::env::var("MONEYKIT_CLIENT_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let request = moneykit::ListLinksRequest::new().limit(2);
+    /// let response = client.list_links(request).await?;
+    /// println!("{:?}", response.links);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_links(
         &self,
         request: impl Into<ListLinksRequest>,
@@ -589,6 +689,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MoneyKitError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `moneykit/get_user_accounts`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::moneykit;
+    ///
+    /// let client = moneykit::Client::builder()
+    ///     .client_id(std::env::var("MONEYKIT_CLIENT_ID")?)
+    ///     .client_secret(std::env::var("MONEYKIT_CLIENT_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let request = moneykit::GetUserAccountsRequest::new("MyUser1234")
+    ///     .institution_id(vec!["chase".to_owned(), "wells_fargo".to_owned()]);
+    /// let response = client.get_user_accounts(request).await?;
+    /// println!("{:?}", response.links);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn get_user_accounts(
         &self,
         request: impl Into<GetUserAccountsRequest>,
@@ -605,6 +726,31 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MoneyKitError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `moneykit/request_link_products`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::moneykit;
+    ///
+    /// let client = moneykit::Client::builder()
+    ///     .client_id(std::env::var("MONEYKIT_CLIENT_ID")?)
+    ///     .client_secret(std::env::var("MONEYKIT_CLIENT_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = moneykit::RequestLinkProductsBody::new(
+    ///     vec![moneykit::Product::Transactions, moneykit::Product::Accounts],
+    /// );
+    /// let request = moneykit::RequestLinkProductsRequest::new(
+    ///     "mk_eqkWN34UEoa2NxyALG8pcV",
+    ///     body,
+    /// );
+    /// client.request_link_products(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn request_link_products(
         &self,
         request: impl Into<RequestLinkProductsRequest>,
@@ -763,7 +909,7 @@ impl Client {
 
 /// Arguments of [`Client::create_access_token`]: Issues an access token for the client credentials grant.
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::create_access_token`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -798,7 +944,7 @@ impl From<AccessTokenForm> for CreateAccessTokenRequest {
 
 /// Arguments of [`Client::get_user_links`]: Fetches all links belonging to a user, as a dictionary keyed by link id.
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::get_user_links`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -831,7 +977,7 @@ impl GetUserLinksRequest {
 
 /// Arguments of [`Client::get_link`]: Reads one link: its institution, state, provider and the refresh state of each product.
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::get_link`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -860,7 +1006,7 @@ impl GetLinkRequest {
 
 /// Arguments of [`Client::delete_link`]: Deletes a link and disables its access token; the link id can no longer be used to read any of its data.
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::delete_link`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -889,7 +1035,7 @@ impl DeleteLinkRequest {
 
 /// Arguments of [`Client::list_links`]: Lists the links of your application, a page at a time.
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::list_links`] shows an example.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(
     feature = "dispatch",
@@ -949,7 +1095,7 @@ impl ListLinksRequest {
 
 /// Arguments of [`Client::get_user_accounts`]: Fetches the accounts of every link of a user, grouped by link id: `{link_id: {accounts, last_synced_at}}`.
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::get_user_accounts`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -1016,7 +1162,7 @@ impl GetUserAccountsRequest {
 
 /// Arguments of [`Client::request_link_products`]: Asks MoneyKit to refresh the given products of a link.
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::request_link_products`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",

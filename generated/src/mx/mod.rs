@@ -11,6 +11,56 @@
 //! (`MD-API-TOKEN`). A session token is valid for 30 minutes, and every call extends it; an
 //! expired one answers error code 4011. Both Accept and Content-Type are
 //! `application/vnd.mx.nexus.v1+json`.
+//!
+//! # Example
+//!
+//! The common path with the MX client: build it, call an operation, handle its errors, follow pages. Each operation's method shows its own example.
+//!
+//! ```rust,no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! use linkspec_clients::mx;
+//! use linkspec_clients::runtime::ErrorClass;
+//!
+//! // Build a client once and share it (clones share connections).
+//! let client = mx::Client::builder()
+//!     .client_id(std::env::var("MX_CLIENT_ID")?)
+//!     .api_key(std::env::var("MX_API_KEY")?)
+//!     .user_id(std::env::var("MX_USER_ID")?)
+//!     .build()?;
+//!
+//! // Call `aggregate_members`, and tell its errors apart by class.
+//! let body = mx::AggregateMembersBody::new();
+//! let request = mx::AggregateMembersRequest::new(body);
+//! match client.aggregate_members(request).await {
+//!     Ok(response) => {
+//!         println!("{:?}", response.members);
+//!     }
+//!     Err(error) => {
+//!         match error.class() {
+//!             Some(ErrorClass::RateLimited) => {
+//!                 println!("rate limited, try later: {error}")
+//!             }
+//!             Some(ErrorClass::NotFound | ErrorClass::Gone) => {
+//!                 println!("no such resource: {error}")
+//!             }
+//!             Some(ErrorClass::AuthRejected) => {
+//!                 println!("credentials refused: {error}")
+//!             }
+//!             _ => return Err(error.into()),
+//!         }
+//!     }
+//! }
+//!
+//! // Follow every page of `list_members`: its items, across pages, as they are asked for.
+//! let request = mx::ListMembersRequest::new().page(1).records_per_page(25);
+//! let mut items = client.list_members_items(request);
+//! while let Some(item) = items.next().await {
+//!     let item = item?;
+//!     println!("{item:?}");
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 mod client;
 

@@ -2044,6 +2044,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_list_user_accounts`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ListUserAccountsRequest::new(
+    ///     "placeholder-user-identifier",
+    /// );
+    /// let response = client.list_user_accounts(request).await?;
+    /// println!("{:?}", response.accounts);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_user_accounts(
         &self,
         request: impl Into<ListUserAccountsRequest>,
@@ -2067,6 +2089,36 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_create_manual_account`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let body = mx_platform::AccountCreateRequestBody::new()
+    ///     .account(
+    ///         mx_platform::AccountCreateRequest::new(
+    ///             Some(mx_platform::AccountCreateRequestAccountType::Checking),
+    ///             "Test account 2",
+    ///         ),
+    ///     );
+    /// let request = mx_platform::CreateManualAccountRequest::new(
+    ///     "placeholder-user-identifier",
+    ///     body,
+    /// );
+    /// let response = client.create_manual_account(request).await?;
+    /// println!("{:?}", response.account);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_manual_account(
         &self,
         request: impl Into<CreateManualAccountRequest>,
@@ -2080,6 +2132,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_read_account`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ReadAccountRequest::new(
+    ///     "ACT-06d7f44b-caae-0f6e-1384-01f52e75dcb1",
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    /// );
+    /// let response = client.read_account(request).await?;
+    /// println!("{:?}", response.account);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn read_account(
         &self,
         request: impl Into<ReadAccountRequest>,
@@ -2093,6 +2168,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_delete_manual_account`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::DeleteManualAccountRequest::new(
+    ///     "ACT-06d7f44b-caae-0f6e-1384-01f52e75dcb1",
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    /// );
+    /// client.delete_manual_account(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn delete_manual_account(
         &self,
         request: impl Into<DeleteManualAccountRequest>,
@@ -2106,6 +2203,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_list_account_numbers_by_account`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ListAccountNumbersByAccountRequest::new(
+    ///     "placeholder-account-identifier",
+    ///     "placeholder-user-identifier",
+    /// );
+    /// let response = client.list_account_numbers_by_account(request).await?;
+    /// println!("{:?}", response.account_numbers);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_account_numbers_by_account(
         &self,
         request: impl Into<ListAccountNumbersByAccountRequest>,
@@ -2129,6 +2249,38 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_merge_accounts`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let body = mx_platform::AccountsMergeRequestBody::new()
+    ///     .account(
+    ///         mx_platform::AccountsMergeRequest::new(
+    ///             vec![
+    ///                 "ACT-06d7f44b-caae-0f6e-1384-01f52e75dcb1".to_owned(),
+    ///                 "ACT-e1b1e9e7-9436-4720-a1b5-f02373433bd4".to_owned()
+    ///             ],
+    ///         ),
+    ///     );
+    /// let request = mx_platform::MergeAccountsRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     body,
+    /// );
+    /// let response = client.merge_accounts(request).await?;
+    /// println!("{:?}", response.account);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn merge_accounts(
         &self,
         request: impl Into<MergeAccountsRequest>,
@@ -2142,6 +2294,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_list_account_numbers_by_member`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ListAccountNumbersByMemberRequest::new(
+    ///     "MBR-7c6f361b-e582-15b6-60c0-358f12466b4b",
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    /// );
+    /// let response = client.list_account_numbers_by_member(request).await?;
+    /// println!("{:?}", response.account_numbers);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_account_numbers_by_member(
         &self,
         request: impl Into<ListAccountNumbersByMemberRequest>,
@@ -2165,6 +2340,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_list_account_owners_by_member`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ListAccountOwnersByMemberRequest::new(
+    ///     "placeholder-member-identifier",
+    ///     "placeholder-user-identifier",
+    /// );
+    /// let response = client.list_account_owners_by_member(request).await?;
+    /// println!("{:?}", response.account_owners);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_account_owners_by_member(
         &self,
         request: impl Into<ListAccountOwnersByMemberRequest>,
@@ -2188,6 +2386,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_list_member_accounts`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ListMemberAccountsRequest::new(
+    ///     "placeholder-user-identifier",
+    ///     "placeholder-member-identifier",
+    /// );
+    /// let response = client.list_member_accounts(request).await?;
+    /// println!("{:?}", response.accounts);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_member_accounts(
         &self,
         request: impl Into<ListMemberAccountsRequest>,
@@ -2211,6 +2432,30 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_read_account_by_member`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ReadAccountByMemberRequest::new(
+    ///     "placeholder-account-identifier",
+    ///     "placeholder-member-identifier",
+    ///     "placeholder-user-identifier",
+    /// );
+    /// let response = client.read_account_by_member(request).await?;
+    /// println!("{:?}", response.account);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn read_account_by_member(
         &self,
         request: impl Into<ReadAccountByMemberRequest>,
@@ -2224,6 +2469,33 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_update_account_by_member`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let body = mx_platform::AccountUpdateRequestBody::new()
+    ///     .account(mx_platform::AccountUpdateRequest::new());
+    /// let request = mx_platform::UpdateAccountByMemberRequest::new(
+    ///     "placeholder-account-identifier",
+    ///     "placeholder-member-identifier",
+    ///     "placeholder-user-identifier",
+    ///     body,
+    /// );
+    /// let response = client.update_account_by_member(request).await?;
+    /// println!("{:?}", response.account);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn update_account_by_member(
         &self,
         request: impl Into<UpdateAccountByMemberRequest>,
@@ -2237,6 +2509,26 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_read_ach_retrun`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ReadAchRetrunRequest::new("placeholder-ach-return-guid");
+    /// let response = client.read_ach_retrun(request).await?;
+    /// println!("{:?}", response.ach_return);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn read_ach_retrun(
         &self,
         request: impl Into<ReadAchRetrunRequest>,
@@ -2250,6 +2542,26 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_list_ach_retruns`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ListAchRetrunsRequest::new();
+    /// let response = client.list_ach_retruns(request).await?;
+    /// println!("{:?}", response.ach_returns);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_ach_retruns(
         &self,
         request: impl Into<ListAchRetrunsRequest>,
@@ -2273,6 +2585,36 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_create_ach_return`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let body = mx_platform::AchReturnCreateRequestBody::new()
+    ///     .ach_return(
+    ///         mx_platform::AchReturnCreateRequest::new(
+    ///             "ACT-06d7f44b-caae-0f6e-1384-01f52e75dcb1",
+    ///             "client_ach_id_1234",
+    ///             "MBR-7c6f361b-e582-15b6-60c0-358f12466b4b",
+    ///             "R01",
+    ///             "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///         ),
+    ///     );
+    /// let request = mx_platform::CreateAchReturnRequest::new(body);
+    /// let response = client.create_ach_return(request).await?;
+    /// println!("{:?}", response.ach_return);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_ach_return(
         &self,
         request: impl Into<CreateAchReturnRequest>,
@@ -2286,6 +2628,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_auto_generate_budgets`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::AutoGenerateBudgetsRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    /// );
+    /// let response = client.auto_generate_budgets(request).await?;
+    /// println!("{:?}", response.budget);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn auto_generate_budgets(
         &self,
         request: impl Into<AutoGenerateBudgetsRequest>,
@@ -2299,6 +2663,36 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_create_budget`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let body = mx_platform::BudgetCreateRequestBody::new()
+    ///     .budget(
+    ///         mx_platform::BudgetCreateRequest::new(
+    ///             "CAT-b6d61a19-30a7-e852-2703-bdfb4072289e",
+    ///             "BGT-6be44a91-e105-f68a-4770-8c7c0a5c9778",
+    ///         ),
+    ///     );
+    /// let request = mx_platform::CreateBudgetRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     body,
+    /// );
+    /// let response = client.create_budget(request).await?;
+    /// println!("{:?}", response.budget);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_budget(
         &self,
         request: impl Into<CreateBudgetRequest>,
@@ -2312,6 +2706,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_list_all_budgets`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ListAllBudgetsRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    /// );
+    /// let response = client.list_all_budgets(request).await?;
+    /// println!("{:?}", response.budget);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_all_budgets(
         &self,
         request: impl Into<ListAllBudgetsRequest>,
@@ -2325,6 +2741,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_read_specific_budget`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ReadSpecificBudgetRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     "placeholder-budget-guid",
+    /// );
+    /// let response = client.read_specific_budget(request).await?;
+    /// println!("{:?}", response.budget);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn read_specific_budget(
         &self,
         request: impl Into<ReadSpecificBudgetRequest>,
@@ -2338,6 +2777,32 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_update_specific_budget`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let body = mx_platform::BudgetUpdateRequestBody::new()
+    ///     .budget(mx_platform::BudgetUpdateRequest::new());
+    /// let request = mx_platform::UpdateSpecificBudgetRequest::new(
+    ///         "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///         "placeholder-budget-guid",
+    ///     )
+    ///     .body(body);
+    /// let response = client.update_specific_budget(request).await?;
+    /// println!("{:?}", response.budget);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn update_specific_budget(
         &self,
         request: impl Into<UpdateSpecificBudgetRequest>,
@@ -2351,6 +2816,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_delete_budget`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::DeleteBudgetRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     "placeholder-budget-guid",
+    /// );
+    /// client.delete_budget(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn delete_budget(
         &self,
         request: impl Into<DeleteBudgetRequest>,
@@ -2364,6 +2851,26 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_list_default_categories`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ListDefaultCategoriesRequest::new();
+    /// let response = client.list_default_categories(request).await?;
+    /// println!("{:?}", response.categories);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_default_categories(
         &self,
         request: impl Into<ListDefaultCategoriesRequest>,
@@ -2387,6 +2894,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_read_default_category`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ReadDefaultCategoryRequest::new(
+    ///     "CAT-7829f71c-2e8c-afa5-2f55-fa3634b89874",
+    /// );
+    /// let response = client.read_default_category(request).await?;
+    /// println!("{:?}", response.category);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn read_default_category(
         &self,
         request: impl Into<ReadDefaultCategoryRequest>,
@@ -2400,6 +2929,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_list_categories`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ListCategoriesRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    /// );
+    /// let response = client.list_categories(request).await?;
+    /// println!("{:?}", response.categories);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_categories(
         &self,
         request: impl Into<ListCategoriesRequest>,
@@ -2423,6 +2974,36 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_create_category`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let body = mx_platform::CategoryCreateRequestBody::new()
+    ///     .category(
+    ///         mx_platform::CategoryCreateRequest::new(
+    ///             "Online Shopping",
+    ///             "CAT-aad51b46-d6f7-3da5-fd6e-492328b3023f",
+    ///         ),
+    ///     );
+    /// let request = mx_platform::CreateCategoryRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     body,
+    /// );
+    /// let response = client.create_category(request).await?;
+    /// println!("{:?}", response.category);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_category(
         &self,
         request: impl Into<CreateCategoryRequest>,
@@ -2436,6 +3017,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_list_default_categories_by_user`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ListDefaultCategoriesByUserRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    /// );
+    /// let response = client.list_default_categories_by_user(request).await?;
+    /// println!("{:?}", response.categories);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_default_categories_by_user(
         &self,
         request: impl Into<ListDefaultCategoriesByUserRequest>,
@@ -2459,6 +3062,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_delete_category`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::DeleteCategoryRequest::new(
+    ///     "CAT-7829f71c-2e8c-afa5-2f55-fa3634b89874",
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    /// );
+    /// client.delete_category(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn delete_category(
         &self,
         request: impl Into<DeleteCategoryRequest>,
@@ -2472,6 +3097,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_read_category`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ReadCategoryRequest::new(
+    ///     "CAT-7829f71c-2e8c-afa5-2f55-fa3634b89874",
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    /// );
+    /// let response = client.read_category(request).await?;
+    /// println!("{:?}", response.category);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn read_category(
         &self,
         request: impl Into<ReadCategoryRequest>,
@@ -2485,6 +3133,32 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_update_category`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let body = mx_platform::CategoryUpdateRequestBody::new()
+    ///     .category(mx_platform::CategoryUpdateRequest::new());
+    /// let request = mx_platform::UpdateCategoryRequest::new(
+    ///     "CAT-7829f71c-2e8c-afa5-2f55-fa3634b89874",
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     body,
+    /// );
+    /// let response = client.update_category(request).await?;
+    /// println!("{:?}", response.category);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn update_category(
         &self,
         request: impl Into<UpdateCategoryRequest>,
@@ -2498,6 +3172,40 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_create_goal`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    /// use linkspec_clients::runtime;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let body = mx_platform::GoalRequestBody::new()
+    ///     .goal(
+    ///         mx_platform::GoalRequest::new(
+    ///             "ACT-06d7f44b-caae-0f6e-1384-01f52e75dcb1",
+    ///             runtime::Decimal::from(4500),
+    ///             Some(mx_platform::GoalRequestGoalTypeName::SaveAmount),
+    ///             "VACATION",
+    ///             "Save for Europe",
+    ///         ),
+    ///     );
+    /// let request = mx_platform::CreateGoalRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     body,
+    /// );
+    /// let response = client.create_goal(request).await?;
+    /// println!("{:?}", response.goal);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_goal(
         &self,
         request: impl Into<CreateGoalRequest>,
@@ -2511,6 +3219,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_list_goals`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ListGoalsRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    /// );
+    /// let response = client.list_goals(request).await?;
+    /// println!("{:?}", response.goals);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_goals(
         &self,
         request: impl Into<ListGoalsRequest>,
@@ -2534,6 +3264,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_delete_goal`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::DeleteGoalRequest::new(
+    ///     "placeholder-goal-guid",
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    /// );
+    /// client.delete_goal(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn delete_goal(
         &self,
         request: impl Into<DeleteGoalRequest>,
@@ -2547,6 +3299,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_read_goal`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ReadGoalRequest::new(
+    ///     "placeholder-goal-guid",
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    /// );
+    /// let response = client.read_goal(request).await?;
+    /// println!("{:?}", response.goal);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn read_goal(
         &self,
         request: impl Into<ReadGoalRequest>,
@@ -2560,6 +3335,32 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_update_goal`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let body = mx_platform::UpdateGoalRequestBody::new()
+    ///     .goal(mx_platform::UpdateGoalBody::new());
+    /// let request = mx_platform::UpdateGoalRequest::new(
+    ///     "placeholder-goal-guid",
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     body,
+    /// );
+    /// let response = client.update_goal(request).await?;
+    /// println!("{:?}", response.goal);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn update_goal(
         &self,
         request: impl Into<UpdateGoalRequest>,
@@ -2573,6 +3374,36 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_reposition_goals`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let body = mx_platform::RepositionRequestBody::new()
+    ///     .goals(
+    ///         vec![
+    ///             mx_platform::RepositionRequest::new("GOL-97665947-235c-b213-ca25-8cf0174774f5",
+    ///             1)
+    ///         ],
+    ///     );
+    /// let request = mx_platform::RepositionGoalsRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     body,
+    /// );
+    /// let response = client.reposition_goals(request).await?;
+    /// println!("{:?}", response.goals);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn reposition_goals(
         &self,
         request: impl Into<RepositionGoalsRequest>,
@@ -2586,6 +3417,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_list_insights_by_account`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ListInsightsByAccountRequest::new(
+    ///     "ACT-06d7f44b-caae-0f6e-1384-01f52e75dcb1",
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    /// );
+    /// let response = client.list_insights_by_account(request).await?;
+    /// println!("{:?}", response.insights);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_insights_by_account(
         &self,
         request: impl Into<ListInsightsByAccountRequest>,
@@ -2609,6 +3463,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_list_insights_user`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ListInsightsUserRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    /// );
+    /// let response = client.list_insights_user(request).await?;
+    /// println!("{:?}", response.insights);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_insights_user(
         &self,
         request: impl Into<ListInsightsUserRequest>,
@@ -2632,6 +3508,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_list_categories_insight`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ListCategoriesInsightRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     "BET-1234-abcd",
+    /// );
+    /// let response = client.list_categories_insight(request).await?;
+    /// println!("{:?}", response.categories);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_categories_insight(
         &self,
         request: impl Into<ListCategoriesInsightRequest>,
@@ -2655,6 +3554,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_list_accounts_insight`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ListAccountsInsightRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     "BET-1234-abcd",
+    /// );
+    /// let response = client.list_accounts_insight(request).await?;
+    /// println!("{:?}", response.accounts);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_accounts_insight(
         &self,
         request: impl Into<ListAccountsInsightRequest>,
@@ -2678,6 +3600,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_list_merchants_insight`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ListMerchantsInsightRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     "BET-1234-abcd",
+    /// );
+    /// let response = client.list_merchants_insight(request).await?;
+    /// println!("{:?}", response.merchants);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_merchants_insight(
         &self,
         request: impl Into<ListMerchantsInsightRequest>,
@@ -2701,6 +3646,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_list_scheduled_payments_insight`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ListScheduledPaymentsInsightRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     "BET-1234-abcd",
+    /// );
+    /// let response = client.list_scheduled_payments_insight(request).await?;
+    /// println!("{:?}", response.scheduled_payments);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_scheduled_payments_insight(
         &self,
         request: impl Into<ListScheduledPaymentsInsightRequest>,
@@ -2724,6 +3692,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_list_transactions_insight`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ListTransactionsInsightRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     "BET-1234-abcd",
+    /// );
+    /// let response = client.list_transactions_insight(request).await?;
+    /// println!("{:?}", response.transactions);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_transactions_insight(
         &self,
         request: impl Into<ListTransactionsInsightRequest>,
@@ -2747,6 +3738,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_read_insight_user`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ReadInsightUserRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     "BET-1234-abcd",
+    /// );
+    /// let response = client.read_insight_user(request).await?;
+    /// println!("{:?}", response.insight);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn read_insight_user(
         &self,
         request: impl Into<ReadInsightUserRequest>,
@@ -2760,6 +3774,32 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_update_insight`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let body = mx_platform::InsightUpdateRequestBody::new()
+    ///     .insight(mx_platform::InsightUpdateRequest::new());
+    /// let request = mx_platform::UpdateInsightRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     "BET-1234-abcd",
+    ///     body,
+    /// );
+    /// let response = client.update_insight(request).await?;
+    /// println!("{:?}", response.active_at);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn update_insight(
         &self,
         request: impl Into<UpdateInsightRequest>,
@@ -2773,6 +3813,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_list_insights_by_transaction`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ListInsightsByTransactionRequest::new(
+    ///     "TRN-810828b0-5210-4878-9bd3-f4ce514f90c4",
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    /// );
+    /// let response = client.list_insights_by_transaction(request).await?;
+    /// println!("{:?}", response.insights);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_insights_by_transaction(
         &self,
         request: impl Into<ListInsightsByTransactionRequest>,
@@ -2796,6 +3859,26 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_list_institutions`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ListInstitutionsRequest::new();
+    /// let response = client.list_institutions(request).await?;
+    /// println!("{:?}", response.institutions);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_institutions(
         &self,
         request: impl Into<ListInstitutionsRequest>,
@@ -2819,6 +3902,26 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_list_favorite_institutions`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ListFavoriteInstitutionsRequest::new();
+    /// let response = client.list_favorite_institutions(request).await?;
+    /// println!("{:?}", response.institutions);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_favorite_institutions(
         &self,
         request: impl Into<ListFavoriteInstitutionsRequest>,
@@ -2842,6 +3945,26 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_read_institution`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ReadInstitutionRequest::new("mxbank");
+    /// let response = client.read_institution(request).await?;
+    /// println!("{:?}", response.institution);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn read_institution(
         &self,
         request: impl Into<ReadInstitutionRequest>,
@@ -2855,6 +3978,26 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_list_institution_credentials`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ListInstitutionCredentialsRequest::new("mxbank");
+    /// let response = client.list_institution_credentials(request).await?;
+    /// println!("{:?}", response.credentials);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_institution_credentials(
         &self,
         request: impl Into<ListInstitutionCredentialsRequest>,
@@ -2878,6 +4021,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_list_holdings_by_member`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ListHoldingsByMemberRequest::new(
+    ///     "MBR-7c6f361b-e582-15b6-60c0-358f12466b4b",
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    /// );
+    /// let response = client.list_holdings_by_member(request).await?;
+    /// println!("{:?}", response.investment_holdings);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_holdings_by_member(
         &self,
         request: impl Into<ListHoldingsByMemberRequest>,
@@ -2901,6 +4067,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_list_holdings`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ListHoldingsRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    /// );
+    /// let response = client.list_holdings(request).await?;
+    /// println!("{:?}", response.investment_holdings);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_holdings(
         &self,
         request: impl Into<ListHoldingsRequest>,
@@ -2924,6 +4112,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_read_holding`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ReadHoldingRequest::new(
+    ///     "HOL-d65683e8-9eab-26bb-bcfd-ced159c9abe2",
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    /// );
+    /// let response = client.read_holding(request).await?;
+    /// println!("{:?}", response.investment_holding);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn read_holding(
         &self,
         request: impl Into<ReadHoldingRequest>,
@@ -2937,6 +4148,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_list_holdings_by_account`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ListHoldingsByAccountRequest::new(
+    ///     "ACT-06d7f44b-caae-0f6e-1384-01f52e75dcb1",
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    /// );
+    /// let response = client.list_holdings_by_account(request).await?;
+    /// println!("{:?}", response.investment_holdings);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_holdings_by_account(
         &self,
         request: impl Into<ListHoldingsByAccountRequest>,
@@ -2960,6 +4194,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_deactivate_user`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::DeactivateUserRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    /// );
+    /// let response = client.deactivate_user(request).await?;
+    /// println!("{:?}", response.message);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn deactivate_user(
         &self,
         request: impl Into<DeactivateUserRequest>,
@@ -2973,6 +4229,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_list_managed_institutions`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ListManagedInstitutionsRequest::new();
+    /// let response = client.list_managed_institutions(request).await?;
+    /// println!("{:?}", response.institutions);
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn list_managed_institutions(
         &self,
@@ -2998,6 +4275,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_list_managed_members`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ListManagedMembersRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    /// );
+    /// let response = client.list_managed_members(request).await?;
+    /// println!("{:?}", response.members);
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn list_managed_members(
         &self,
@@ -3023,6 +4323,32 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_create_managed_member`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let body = mx_platform::ManagedMemberCreateRequestBody::new()
+    ///     .member(mx_platform::ManagedMemberCreateRequest::new("mxbank"));
+    /// let request = mx_platform::CreateManagedMemberRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     body,
+    /// );
+    /// let response = client.create_managed_member(request).await?;
+    /// println!("{:?}", response.member);
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn create_managed_member(
         &self,
@@ -3037,6 +4363,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_delete_managed_member`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::DeleteManagedMemberRequest::new(
+    ///     "MBR-7c6f361b-e582-15b6-60c0-358f12466b4b",
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    /// );
+    /// client.delete_managed_member(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn delete_managed_member(
         &self,
@@ -3051,6 +4400,30 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_read_managed_member`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ReadManagedMemberRequest::new(
+    ///     "MBR-7c6f361b-e582-15b6-60c0-358f12466b4b",
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    /// );
+    /// let response = client.read_managed_member(request).await?;
+    /// println!("{:?}", response.member);
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn read_managed_member(
         &self,
@@ -3065,6 +4438,33 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_update_managed_member`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let body = mx_platform::ManagedMemberUpdateRequestBody::new()
+    ///     .member(mx_platform::ManagedMemberUpdateRequest::new());
+    /// let request = mx_platform::UpdateManagedMemberRequest::new(
+    ///     "MBR-7c6f361b-e582-15b6-60c0-358f12466b4b",
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     body,
+    /// );
+    /// let response = client.update_managed_member(request).await?;
+    /// println!("{:?}", response.member);
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn update_managed_member(
         &self,
@@ -3079,6 +4479,30 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_list_managed_accounts`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ListManagedAccountsRequest::new(
+    ///     "MBR-7c6f361b-e582-15b6-60c0-358f12466b4b",
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    /// );
+    /// let response = client.list_managed_accounts(request).await?;
+    /// println!("{:?}", response.accounts);
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn list_managed_accounts(
         &self,
@@ -3104,6 +4528,41 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_create_managed_account`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    /// use linkspec_clients::runtime;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let body = mx_platform::ManagedAccountCreateRequestBody::new()
+    ///     .account(
+    ///         mx_platform::ManagedAccountCreateRequest::new(
+    ///             runtime::Decimal::from(1000),
+    ///             "1040434698",
+    ///             "Test account 2",
+    ///             "SAVINGS",
+    ///         ),
+    ///     );
+    /// let request = mx_platform::CreateManagedAccountRequest::new(
+    ///     "MBR-7c6f361b-e582-15b6-60c0-358f12466b4b",
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     body,
+    /// );
+    /// let response = client.create_managed_account(request).await?;
+    /// println!("{:?}", response.account);
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn create_managed_account(
         &self,
@@ -3118,6 +4577,30 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_delete_managed_account`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::DeleteManagedAccountRequest::new(
+    ///     "ACT-06d7f44b-caae-0f6e-1384-01f52e75dcb1",
+    ///     "MBR-7c6f361b-e582-15b6-60c0-358f12466b4b",
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    /// );
+    /// client.delete_managed_account(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn delete_managed_account(
         &self,
@@ -3132,6 +4615,31 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_read_managed_account`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ReadManagedAccountRequest::new(
+    ///     "ACT-06d7f44b-caae-0f6e-1384-01f52e75dcb1",
+    ///     "MBR-7c6f361b-e582-15b6-60c0-358f12466b4b",
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    /// );
+    /// let response = client.read_managed_account(request).await?;
+    /// println!("{:?}", response.account);
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn read_managed_account(
         &self,
@@ -3146,6 +4654,34 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_update_managed_account`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let body = mx_platform::ManagedAccountUpdateRequestBody::new()
+    ///     .account(mx_platform::ManagedAccountUpdateRequest::new());
+    /// let request = mx_platform::UpdateManagedAccountRequest::new(
+    ///     "ACT-06d7f44b-caae-0f6e-1384-01f52e75dcb1",
+    ///     "MBR-7c6f361b-e582-15b6-60c0-358f12466b4b",
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     body,
+    /// );
+    /// let response = client.update_managed_account(request).await?;
+    /// println!("{:?}", response.account);
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn update_managed_account(
         &self,
@@ -3160,6 +4696,31 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_list_managed_transactions`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ListManagedTransactionsRequest::new(
+    ///     "ACT-06d7f44b-caae-0f6e-1384-01f52e75dcb1",
+    ///     "MBR-7c6f361b-e582-15b6-60c0-358f12466b4b",
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    /// );
+    /// let response = client.list_managed_transactions(request).await?;
+    /// println!("{:?}", response.transactions);
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn list_managed_transactions(
         &self,
@@ -3185,6 +4746,43 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_create_managed_transaction`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let body = mx_platform::ManagedTransactionCreateRequestBody::new()
+    ///     .transaction(
+    ///         mx_platform::ManagedTransactionCreateRequest::new(
+    ///             "61.11",
+    ///             "Whole Foods",
+    ///             "2016-10-07T06:00:00.000Z",
+    ///             mx_platform::ManagedTransactionCreateRequestStatus::Posted,
+    ///             "2016-10-06T13:00:00.000Z",
+    ///             mx_platform::ManagedTransactionCreateRequestType::Debit,
+    ///         ),
+    ///     );
+    /// let request = mx_platform::CreateManagedTransactionRequest::new(
+    ///     "ACT-06d7f44b-caae-0f6e-1384-01f52e75dcb1",
+    ///     "MBR-7c6f361b-e582-15b6-60c0-358f12466b4b",
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     body,
+    /// );
+    /// let response = client.create_managed_transaction(request).await?;
+    /// println!("{:?}", response.transaction);
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn create_managed_transaction(
         &self,
@@ -3199,6 +4797,31 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_delete_managed_transaction`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::DeleteManagedTransactionRequest::new(
+    ///     "ACT-06d7f44b-caae-0f6e-1384-01f52e75dcb1",
+    ///     "MBR-7c6f361b-e582-15b6-60c0-358f12466b4b",
+    ///     "TRN-810828b0-5210-4878-9bd3-f4ce514f90c4",
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    /// );
+    /// client.delete_managed_transaction(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn delete_managed_transaction(
         &self,
@@ -3213,6 +4836,32 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_read_managed_transaction`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ReadManagedTransactionRequest::new(
+    ///     "ACT-06d7f44b-caae-0f6e-1384-01f52e75dcb1",
+    ///     "MBR-7c6f361b-e582-15b6-60c0-358f12466b4b",
+    ///     "TRN-810828b0-5210-4878-9bd3-f4ce514f90c4",
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    /// );
+    /// let response = client.read_managed_transaction(request).await?;
+    /// println!("{:?}", response.transaction);
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn read_managed_transaction(
         &self,
@@ -3227,6 +4876,35 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_update_managed_transaction`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let body = mx_platform::ManagedTransactionUpdateRequestBody::new()
+    ///     .transaction(mx_platform::ManagedTransactionUpdateRequest::new());
+    /// let request = mx_platform::UpdateManagedTransactionRequest::new(
+    ///     "ACT-06d7f44b-caae-0f6e-1384-01f52e75dcb1",
+    ///     "MBR-7c6f361b-e582-15b6-60c0-358f12466b4b",
+    ///     "TRN-810828b0-5210-4878-9bd3-f4ce514f90c4",
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     body,
+    /// );
+    /// let response = client.update_managed_transaction(request).await?;
+    /// println!("{:?}", response.transaction);
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn update_managed_transaction(
         &self,
@@ -3241,6 +4919,26 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_list_members`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ListMembersRequest::new("placeholder-user-identifier");
+    /// let response = client.list_members(request).await?;
+    /// println!("{:?}", response.members);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_members(
         &self,
         request: impl Into<ListMembersRequest>,
@@ -3264,6 +4962,36 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_create_member`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let body = mx_platform::MemberCreateRequestBody::new()
+    ///     .client_redirect_url("https://{yoursite.com}")
+    ///     .data_request(
+    ///         mx_platform::DataRequest::new(
+    ///             vec![mx_platform::SupportedProducts::AccountVerification],
+    ///         ),
+    ///     );
+    /// let request = mx_platform::CreateMemberRequest::new(
+    ///     "placeholder-user-identifier",
+    ///     body,
+    /// );
+    /// let response = client.create_member(request).await?;
+    /// println!("{:?}", response.member);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_member(
         &self,
         request: impl Into<CreateMemberRequest>,
@@ -3277,6 +5005,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_delete_member`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::DeleteMemberRequest::new(
+    ///     "placeholder-member-identifier",
+    ///     "placeholder-user-identifier",
+    /// );
+    /// client.delete_member(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn delete_member(
         &self,
         request: impl Into<DeleteMemberRequest>,
@@ -3290,6 +5040,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_read_member`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ReadMemberRequest::new(
+    ///     "placeholder-member-identifier",
+    ///     "placeholder-user-identifier",
+    /// );
+    /// let response = client.read_member(request).await?;
+    /// println!("{:?}", response.member);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn read_member(
         &self,
         request: impl Into<ReadMemberRequest>,
@@ -3303,6 +5076,32 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_update_member`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let body = mx_platform::MemberUpdateRequestBody::new()
+    ///     .member(mx_platform::MemberUpdateRequest::new());
+    /// let request = mx_platform::UpdateMemberRequest::new(
+    ///     "placeholder-member-identifier",
+    ///     "placeholder-user-identifier",
+    ///     body,
+    /// );
+    /// let response = client.update_member(request).await?;
+    /// println!("{:?}", response.member);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn update_member(
         &self,
         request: impl Into<UpdateMemberRequest>,
@@ -3316,6 +5115,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_aggregate_member`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::AggregateMemberRequest::new(
+    ///     "placeholder-member-identifier",
+    ///     "placeholder-user-identifier",
+    /// );
+    /// let response = client.aggregate_member(request).await?;
+    /// println!("{:?}", response.member);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn aggregate_member(
         &self,
         request: impl Into<AggregateMemberRequest>,
@@ -3329,6 +5151,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_list_member_challenges`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ListMemberChallengesRequest::new(
+    ///     "placeholder-member-identifier",
+    ///     "placeholder-user-identifier",
+    /// );
+    /// let response = client.list_member_challenges(request).await?;
+    /// println!("{:?}", response.challenges);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_member_challenges(
         &self,
         request: impl Into<ListMemberChallengesRequest>,
@@ -3352,6 +5197,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_check_balances`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::CheckBalancesRequest::new(
+    ///     "placeholder-member-identifier",
+    ///     "placeholder-user-identifier",
+    /// );
+    /// let response = client.check_balances(request).await?;
+    /// println!("{:?}", response.member);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn check_balances(
         &self,
         request: impl Into<CheckBalancesRequest>,
@@ -3365,6 +5233,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_list_member_credentials`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ListMemberCredentialsRequest::new(
+    ///     "placeholder-member-identifier",
+    ///     "placeholder-user-identifier",
+    /// );
+    /// let response = client.list_member_credentials(request).await?;
+    /// println!("{:?}", response.credentials);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_member_credentials(
         &self,
         request: impl Into<ListMemberCredentialsRequest>,
@@ -3388,6 +5279,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_identify_member`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::IdentifyMemberRequest::new(
+    ///     "placeholder-member-identifier",
+    ///     "placeholder-user-identifier",
+    /// );
+    /// let response = client.identify_member(request).await?;
+    /// println!("{:?}", response.member);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn identify_member(
         &self,
         request: impl Into<IdentifyMemberRequest>,
@@ -3401,6 +5315,32 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_resume_aggregation`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let body = mx_platform::MemberResumeRequestBody::new()
+    ///     .member(mx_platform::MemberResumeRequest::new());
+    /// let request = mx_platform::ResumeAggregationRequest::new(
+    ///     "placeholder-member-identifier",
+    ///     "placeholder-user-identifier",
+    ///     body,
+    /// );
+    /// let response = client.resume_aggregation(request).await?;
+    /// println!("{:?}", response.member);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn resume_aggregation(
         &self,
         request: impl Into<ResumeAggregationRequest>,
@@ -3414,6 +5354,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_read_member_status`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ReadMemberStatusRequest::new(
+    ///     "placeholder-member-identifier",
+    ///     "placeholder-user-identifier",
+    /// );
+    /// let response = client.read_member_status(request).await?;
+    /// println!("{:?}", response.member);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn read_member_status(
         &self,
         request: impl Into<ReadMemberStatusRequest>,
@@ -3427,6 +5390,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_verify_member`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::VerifyMemberRequest::new(
+    ///     "placeholder-member-identifier",
+    ///     "placeholder-user-identifier",
+    /// );
+    /// let response = client.verify_member(request).await?;
+    /// println!("{:?}", response.member);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn verify_member(
         &self,
         request: impl Into<VerifyMemberRequest>,
@@ -3440,6 +5426,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_read_merchant_location`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ReadMerchantLocationRequest::new(
+    ///     "MCH-09466f0a-fb58-9d1a-bae2-2af0afbea621",
+    /// );
+    /// let response = client.read_merchant_location(request).await?;
+    /// println!("{:?}", response.merchant_location);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn read_merchant_location(
         &self,
         request: impl Into<ReadMerchantLocationRequest>,
@@ -3453,6 +5461,26 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_list_merchants`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ListMerchantsRequest::new();
+    /// let response = client.list_merchants(request).await?;
+    /// println!("{:?}", response.merchants);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_merchants(
         &self,
         request: impl Into<ListMerchantsRequest>,
@@ -3476,6 +5504,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_read_merchant`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ReadMerchantRequest::new(
+    ///     "MCH-7ed79542-884d-2b1b-dd74-501c5cc9d25b",
+    /// );
+    /// let response = client.read_merchant(request).await?;
+    /// println!("{:?}", response.merchant);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn read_merchant(
         &self,
         request: impl Into<ReadMerchantRequest>,
@@ -3489,6 +5539,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_list_user_microdeposits`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ListUserMicrodepositsRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    /// );
+    /// let response = client.list_user_microdeposits(request).await?;
+    /// println!("{:?}", response.micro_deposits);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_user_microdeposits(
         &self,
         request: impl Into<ListUserMicrodepositsRequest>,
@@ -3502,6 +5574,37 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_create_microdeposit`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let body = mx_platform::MicrodepositRequestBody::new()
+    ///     .micro_deposit(
+    ///         mx_platform::MicrodepositElements::new(
+    ///             "<account_number>",
+    ///             Some(mx_platform::MicrodepositElementsAccountType::Checking),
+    ///             "<routing_number>",
+    ///         ),
+    ///     );
+    /// let request = mx_platform::CreateMicrodepositRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     body,
+    /// );
+    /// let response = client.create_microdeposit(request).await?;
+    /// println!("{:?}", response.micro_deposit);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_microdeposit(
         &self,
         request: impl Into<CreateMicrodepositRequest>,
@@ -3515,6 +5618,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_delete_microdeposit`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::DeleteMicrodepositRequest::new(
+    ///     "MIC-09ba578e-8448-4f7f-89e1-b62ff2517edb",
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    /// );
+    /// client.delete_microdeposit(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn delete_microdeposit(
         &self,
         request: impl Into<DeleteMicrodepositRequest>,
@@ -3528,6 +5653,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_read_user_microdeposit`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ReadUserMicrodepositRequest::new(
+    ///     "MIC-09ba578e-8448-4f7f-89e1-b62ff2517edb",
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    /// );
+    /// let response = client.read_user_microdeposit(request).await?;
+    /// println!("{:?}", response.micro_deposit);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn read_user_microdeposit(
         &self,
         request: impl Into<ReadUserMicrodepositRequest>,
@@ -3541,6 +5689,31 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_verify_microdeposit`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let body = mx_platform::MicrodepositVerifyRequestBody::new()
+    ///     .micro_deposit(mx_platform::MicrodepositVerifyRequest::new());
+    /// let request = mx_platform::VerifyMicrodepositRequest::new(
+    ///         "MIC-09ba578e-8448-4f7f-89e1-b62ff2517edb",
+    ///     )
+    ///     .body(body);
+    /// let response = client.verify_microdeposit(request).await?;
+    /// println!("{:?}", response.micro_deposit);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn verify_microdeposit(
         &self,
         request: impl Into<VerifyMicrodepositRequest>,
@@ -3554,6 +5727,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_list_user_verifications`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ListUserVerificationsRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    /// );
+    /// let response = client.list_user_verifications(request).await?;
+    /// println!("{:?}", response.micro_deposit);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_user_verifications(
         &self,
         request: impl Into<ListUserVerificationsRequest>,
@@ -3567,6 +5762,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_read_monthly_cash_flow_profile`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ReadMonthlyCashFlowProfileRequest::new(
+    ///     "placeholder-user-identifier",
+    /// );
+    /// let response = client.read_monthly_cash_flow_profile(request).await?;
+    /// println!("{:?}", response.monthly_cash_flow_profile);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn read_monthly_cash_flow_profile(
         &self,
         request: impl Into<ReadMonthlyCashFlowProfileRequest>,
@@ -3580,6 +5797,31 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_update_monthly_cash_flow_profile`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let body = mx_platform::MonthlyCashFlowProfileRequestBody::new()
+    ///     .monthly_cash_flow_profile(mx_platform::MonthlyCashFlowProfileRequest::new());
+    /// let request = mx_platform::UpdateMonthlyCashFlowProfileRequest::new(
+    ///     "placeholder-user-identifier",
+    ///     body,
+    /// );
+    /// let response = client.update_monthly_cash_flow_profile(request).await?;
+    /// println!("{:?}", response.monthly_cash_flow_profile);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn update_monthly_cash_flow_profile(
         &self,
         request: impl Into<UpdateMonthlyCashFlowProfileRequest>,
@@ -3593,6 +5835,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With placeholder values (no success of this operation is recorded); credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let body = mx_platform::NotificationRequestBody::new();
+    /// let request = mx_platform::CreateNotificationRequest::new("<user_guid>", body);
+    /// let response = client.create_notification(request).await?;
+    /// println!("{:?}", response.notification);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_notification(
         &self,
         request: impl Into<CreateNotificationRequest>,
@@ -3606,6 +5869,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_list_notifications`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ListNotificationsRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    /// );
+    /// let response = client.list_notifications(request).await?;
+    /// println!("{:?}", response.notifications);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_notifications(
         &self,
         request: impl Into<ListNotificationsRequest>,
@@ -3619,6 +5904,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With placeholder values (no success of this operation is recorded); credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ReadNotificationsRequest::new(
+    ///     "<user_guid>",
+    ///     "<notification_guid>",
+    /// );
+    /// let response = client.read_notifications(request).await?;
+    /// println!("{:?}", response.notification);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn read_notifications(
         &self,
         request: impl Into<ReadNotificationsRequest>,
@@ -3632,6 +5940,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_request_authorization_code`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let body = mx_platform::AuthorizationCodeRequestBody::new()
+    ///     .authorization_code(mx_platform::AuthorizationCodeRequest::new());
+    /// let request = mx_platform::RequestAuthorizationCodeRequest::new(body);
+    /// let response = client.request_authorization_code(request).await?;
+    /// println!("{:?}", response.authorization_code);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn request_authorization_code(
         &self,
         request: impl Into<RequestAuthorizationCodeRequest>,
@@ -3645,6 +5975,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_list_tokens`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let body = mx_platform::TokenRequestBody::new()
+    ///     .scope(mx_platform::MemberElements::new());
+    /// let request = mx_platform::ListTokensRequest::new().body(body);
+    /// let response = client.list_tokens(request).await?;
+    /// println!("{:?}", response.tokens);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_tokens(
         &self,
         request: impl Into<ListTokensRequest>,
@@ -3658,6 +6010,25 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_request_account_number`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .processor_token(std::env::var("MX_PLATFORM_PROCESSOR_TOKEN")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::RequestAccountNumberRequest::new();
+    /// let response = client.request_account_number(request).await?;
+    /// println!("{:?}", response.account_numbers);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn request_account_number(
         &self,
         request: impl Into<RequestAccountNumberRequest>,
@@ -3671,6 +6042,25 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_check_real_time_account_balance`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .processor_token(std::env::var("MX_PLATFORM_PROCESSOR_TOKEN")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::CheckRealTimeAccountBalanceRequest::new();
+    /// let response = client.check_real_time_account_balance(request).await?;
+    /// println!("{:?}", response.member);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn check_real_time_account_balance(
         &self,
         request: impl Into<CheckRealTimeAccountBalanceRequest>,
@@ -3684,6 +6074,25 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With placeholder values (no success of this operation is recorded); credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .processor_token(std::env::var("MX_PLATFORM_PROCESSOR_TOKEN")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ReadAccountBalanceRequest::new();
+    /// let response = client.read_account_balance(request).await?;
+    /// println!("{:?}", response.payment_account);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn read_account_balance(
         &self,
         request: impl Into<ReadAccountBalanceRequest>,
@@ -3697,6 +6106,25 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_get_account_owner_info`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .processor_token(std::env::var("MX_PLATFORM_PROCESSOR_TOKEN")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::GetAccountOwnerInfoRequest::new();
+    /// let response = client.get_account_owner_info(request).await?;
+    /// println!("{:?}", response.pagination);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn get_account_owner_info(
         &self,
         request: impl Into<GetAccountOwnerInfoRequest>,
@@ -3710,6 +6138,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_fetch_rewards`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::FetchRewardsRequest::new(
+    ///     "placeholder-user-identifier",
+    ///     "placeholder-member-identifier",
+    /// );
+    /// let response = client.fetch_rewards(request).await?;
+    /// println!("{:?}", response.member);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn fetch_rewards(
         &self,
         request: impl Into<FetchRewardsRequest>,
@@ -3723,6 +6174,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_list_rewards`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ListRewardsRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     "MBR-7c6f361b-e582-15b6-60c0-358f12466b4b",
+    /// );
+    /// let response = client.list_rewards(request).await?;
+    /// println!("{:?}", response.rewards);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_rewards(
         &self,
         request: impl Into<ListRewardsRequest>,
@@ -3736,6 +6210,30 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_read_rewards`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ReadRewardsRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     "MBR-7c6f361b-e582-15b6-60c0-358f12466b4b",
+    ///     "RWD-fa7537f3-48aa-a683-a02a-b324322f54",
+    /// );
+    /// let response = client.read_rewards(request).await?;
+    /// println!("{:?}", response.reward);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn read_rewards(
         &self,
         request: impl Into<ReadRewardsRequest>,
@@ -3749,6 +6247,26 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_credit_card`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::CreditCardRequest::new("credit_card_product_guid");
+    /// let response = client.credit_card(request).await?;
+    /// println!("{:?}", response.credit_card_product);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn credit_card(
         &self,
         request: impl Into<CreditCardRequest>,
@@ -3762,6 +6280,36 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_create_spending_plan_iteration_item`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    /// use linkspec_clients::runtime;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let body = mx_platform::SpendingPlanIterationItemCreateRequestBody::new(
+    ///         "61.11".parse::<runtime::Decimal>()?,
+    ///     )
+    ///     .category_guid("CAT-b6d61a19-30a7-e852-2703-bdfb4072289e")
+    ///     .item_type(runtime::Decimal::from(1));
+    /// let request = mx_platform::CreateSpendingPlanIterationItemRequest::new(
+    ///     "SPL-e5f9a5bd-c5b3-4901-bdc0-62119b9db262",
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     body,
+    /// );
+    /// let response = client.create_spending_plan_iteration_item(request).await?;
+    /// println!("{:?}", response.actual_amount);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_spending_plan_iteration_item(
         &self,
         request: impl Into<CreateSpendingPlanIterationItemRequest>,
@@ -3775,6 +6323,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_list_spending_plan_iteration_items`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ListSpendingPlanIterationItemsRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     "SPL-e5f9a5bd-c5b3-4901-bdc0-62119b9db262",
+    /// );
+    /// let response = client.list_spending_plan_iteration_items(request).await?;
+    /// println!("{:?}", response.iteration_items);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_spending_plan_iteration_items(
         &self,
         request: impl Into<ListSpendingPlanIterationItemsRequest>,
@@ -3801,6 +6372,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_create_spending_plan`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::CreateSpendingPlanRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    /// );
+    /// let response = client.create_spending_plan(request).await?;
+    /// println!("{:?}", response.created_at);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_spending_plan(
         &self,
         request: impl Into<CreateSpendingPlanRequest>,
@@ -3814,6 +6407,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_list_spending_plans`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ListSpendingPlansRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    /// );
+    /// let response = client.list_spending_plans(request).await?;
+    /// println!("{:?}", response.spending_plans);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_spending_plans(
         &self,
         request: impl Into<ListSpendingPlansRequest>,
@@ -3837,6 +6452,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_delete_spending_plan_account`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::DeleteSpendingPlanAccountRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     "SPL-e5f9a5bd-c5b3-4901-bdc0-62119b9db262",
+    ///     "ACT-e9f80fee-84da-7s7r-9a5e-0346g4279b4c",
+    /// );
+    /// client.delete_spending_plan_account(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn delete_spending_plan_account(
         &self,
         request: impl Into<DeleteSpendingPlanAccountRequest>,
@@ -3850,6 +6488,30 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_read_spending_plan_account`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ReadSpendingPlanAccountRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     "SPL-e5f9a5bd-c5b3-4901-bdc0-62119b9db262",
+    ///     "ACT-e9f80fee-84da-7s7r-9a5e-0346g4279b4c",
+    /// );
+    /// let response = client.read_spending_plan_account(request).await?;
+    /// println!("{:?}", response.account_guid);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn read_spending_plan_account(
         &self,
         request: impl Into<ReadSpendingPlanAccountRequest>,
@@ -3863,6 +6525,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_delete_spending_plan_iteration_item`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::DeleteSpendingPlanIterationItemRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     "SPL-e5f9a5bd-c5b3-4901-bdc0-62119b9db262",
+    ///     "SII-a4dc1549-da28-1245-9c9c-53eee4cdfbe3",
+    /// );
+    /// client.delete_spending_plan_iteration_item(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn delete_spending_plan_iteration_item(
         &self,
         request: impl Into<DeleteSpendingPlanIterationItemRequest>,
@@ -3876,6 +6561,30 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_read_spending_plan_iteration_item`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ReadSpendingPlanIterationItemRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     "SPL-e5f9a5bd-c5b3-4901-bdc0-62119b9db262",
+    ///     "SII-a4dc1549-da28-1245-9c9c-53eee4cdfbe3",
+    /// );
+    /// let response = client.read_spending_plan_iteration_item(request).await?;
+    /// println!("{:?}", response.actual_amount);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn read_spending_plan_iteration_item(
         &self,
         request: impl Into<ReadSpendingPlanIterationItemRequest>,
@@ -3889,6 +6598,37 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_update_spending_plan_iteration_item`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    /// use linkspec_clients::runtime;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let body = mx_platform::SpendingPlanIterationItemCreateRequestBody::new(
+    ///         "61.11".parse::<runtime::Decimal>()?,
+    ///     )
+    ///     .category_guid("CAT-b6d61a19-30a7-e852-2703-bdfb4072289e")
+    ///     .item_type(runtime::Decimal::from(1));
+    /// let request = mx_platform::UpdateSpendingPlanIterationItemRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     "SPL-e5f9a5bd-c5b3-4901-bdc0-62119b9db262",
+    ///     "SII-a4dc1549-da28-1245-9c9c-53eee4cdfbe3",
+    ///     body,
+    /// );
+    /// let response = client.update_spending_plan_iteration_item(request).await?;
+    /// println!("{:?}", response.actual_amount);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn update_spending_plan_iteration_item(
         &self,
         request: impl Into<UpdateSpendingPlanIterationItemRequest>,
@@ -3902,6 +6642,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_delete_spending_plan`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::DeleteSpendingPlanRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     "SPL-e5f9a5bd-c5b3-4901-bdc0-62119b9db262",
+    /// );
+    /// client.delete_spending_plan(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn delete_spending_plan(
         &self,
         request: impl Into<DeleteSpendingPlanRequest>,
@@ -3915,6 +6677,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_read_spending_plan_user`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ReadSpendingPlanUserRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     "SPL-e5f9a5bd-c5b3-4901-bdc0-62119b9db262",
+    /// );
+    /// let response = client.read_spending_plan_user(request).await?;
+    /// println!("{:?}", response.created_at);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn read_spending_plan_user(
         &self,
         request: impl Into<ReadSpendingPlanUserRequest>,
@@ -3928,6 +6713,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_list_spending_plan_accounts`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ListSpendingPlanAccountsRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     "SPL-e5f9a5bd-c5b3-4901-bdc0-62119b9db262",
+    /// );
+    /// let response = client.list_spending_plan_accounts(request).await?;
+    /// println!("{:?}", response.spending_plan_accounts);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_spending_plan_accounts(
         &self,
         request: impl Into<ListSpendingPlanAccountsRequest>,
@@ -3951,6 +6759,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_list_spending_plan_iterations`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ListSpendingPlanIterationsRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     "SPL-e5f9a5bd-c5b3-4901-bdc0-62119b9db262",
+    /// );
+    /// let response = client.list_spending_plan_iterations(request).await?;
+    /// println!("{:?}", response.iterations);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_spending_plan_iterations(
         &self,
         request: impl Into<ListSpendingPlanIterationsRequest>,
@@ -3974,6 +6805,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_read_current_spending_plan_iteration`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ReadCurrentSpendingPlanIterationRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     "SPL-e5f9a5bd-c5b3-4901-bdc0-62119b9db262",
+    /// );
+    /// let response = client.read_current_spending_plan_iteration(request).await?;
+    /// println!("{:?}", response.created_at);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn read_current_spending_plan_iteration(
         &self,
         request: impl Into<ReadCurrentSpendingPlanIterationRequest>,
@@ -3987,6 +6841,30 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_read_spending_plan_iteration`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ReadSpendingPlanIterationRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     "SPL-e5f9a5bd-c5b3-4901-bdc0-62119b9db262",
+    ///     1,
+    /// );
+    /// let response = client.read_spending_plan_iteration(request).await?;
+    /// println!("{:?}", response.created_at);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn read_spending_plan_iteration(
         &self,
         request: impl Into<ReadSpendingPlanIterationRequest>,
@@ -4000,6 +6878,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_fetch_statements`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::FetchStatementsRequest::new(
+    ///     "placeholder-member-identifier",
+    ///     "placeholder-user-identifier",
+    /// );
+    /// let response = client.fetch_statements(request).await?;
+    /// println!("{:?}", response.member);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn fetch_statements(
         &self,
         request: impl Into<FetchStatementsRequest>,
@@ -4013,6 +6914,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_list_statements_by_member`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ListStatementsByMemberRequest::new(
+    ///     "MBR-7c6f361b-e582-15b6-60c0-358f12466b4b",
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    /// );
+    /// let response = client.list_statements_by_member(request).await?;
+    /// println!("{:?}", response.statements);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_statements_by_member(
         &self,
         request: impl Into<ListStatementsByMemberRequest>,
@@ -4036,6 +6960,30 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_read_statement_by_member`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ReadStatementByMemberRequest::new(
+    ///     "MBR-7c6f361b-e582-15b6-60c0-358f12466b4b",
+    ///     "STA-737a344b-caae-0f6e-1384-01f52e75dcb1",
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    /// );
+    /// let response = client.read_statement_by_member(request).await?;
+    /// println!("{:?}", response.statement);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn read_statement_by_member(
         &self,
         request: impl Into<ReadStatementByMemberRequest>,
@@ -4051,6 +6999,30 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_download_statement_pdf`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::DownloadStatementPdfRequest::new(
+    ///     "MBR-7c6f361b-e582-15b6-60c0-358f12466b4b",
+    ///     "STA-737a344b-caae-0f6e-1384-01f52e75dcb1",
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    /// );
+    /// let response = client.download_statement_pdf(request).await?;
+    /// println!("{} bytes of {}", response.bytes.len(), response.content_type);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn download_statement_pdf(
         &self,
         request: impl Into<DownloadStatementPdfRequest>,
@@ -4064,6 +7036,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_list_taggings`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ListTaggingsRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    /// );
+    /// let response = client.list_taggings(request).await?;
+    /// println!("{:?}", response.taggings);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_taggings(
         &self,
         request: impl Into<ListTaggingsRequest>,
@@ -4087,6 +7081,36 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_create_tagging`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let body = mx_platform::TaggingCreateRequestBody::new()
+    ///     .tagging(
+    ///         mx_platform::TaggingCreateRequest::new(
+    ///             "TAG-40faf068-abb4-405c-8f6a-e883ed541fff",
+    ///             "TRN-810828b0-5210-4878-9bd3-f4ce514f90c4",
+    ///         ),
+    ///     );
+    /// let request = mx_platform::CreateTaggingRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     body,
+    /// );
+    /// let response = client.create_tagging(request).await?;
+    /// println!("{:?}", response.tagging);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_tagging(
         &self,
         request: impl Into<CreateTaggingRequest>,
@@ -4100,6 +7124,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_delete_tagging`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::DeleteTaggingRequest::new(
+    ///     "TGN-007f5486-17e1-45fc-8b87-8f03984430fe",
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    /// );
+    /// client.delete_tagging(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn delete_tagging(
         &self,
         request: impl Into<DeleteTaggingRequest>,
@@ -4113,6 +7159,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_read_tagging`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ReadTaggingRequest::new(
+    ///     "TGN-007f5486-17e1-45fc-8b87-8f03984430fe",
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    /// );
+    /// let response = client.read_tagging(request).await?;
+    /// println!("{:?}", response.tagging);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn read_tagging(
         &self,
         request: impl Into<ReadTaggingRequest>,
@@ -4126,6 +7195,36 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_update_tagging`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let body = mx_platform::TaggingUpdateRequestBody::new()
+    ///     .tagging(
+    ///         mx_platform::TaggingUpdateRequest::new(
+    ///             "TAG-40faf068-abb4-405c-8f6a-e883ed541fff",
+    ///         ),
+    ///     );
+    /// let request = mx_platform::UpdateTaggingRequest::new(
+    ///     "TGN-007f5486-17e1-45fc-8b87-8f03984430fe",
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     body,
+    /// );
+    /// let response = client.update_tagging(request).await?;
+    /// println!("{:?}", response.tagging);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn update_tagging(
         &self,
         request: impl Into<UpdateTaggingRequest>,
@@ -4139,6 +7238,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_list_tags`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ListTagsRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    /// );
+    /// let response = client.list_tags(request).await?;
+    /// println!("{:?}", response.tags);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_tags(
         &self,
         request: impl Into<ListTagsRequest>,
@@ -4162,6 +7283,31 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_create_tag`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let body = mx_platform::TagCreateRequestBody::new()
+    ///     .tag(mx_platform::TagCreateRequest::new("MY TAG"));
+    /// let request = mx_platform::CreateTagRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     body,
+    /// );
+    /// let response = client.create_tag(request).await?;
+    /// println!("{:?}", response.tag);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_tag(
         &self,
         request: impl Into<CreateTagRequest>,
@@ -4175,6 +7321,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_delete_tag`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::DeleteTagRequest::new(
+    ///     "TAG-aef36e72-6294-4c38-844d-e573e80aed52",
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    /// );
+    /// client.delete_tag(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn delete_tag(
         &self,
         request: impl Into<DeleteTagRequest>,
@@ -4188,6 +7356,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_read_tag`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ReadTagRequest::new(
+    ///     "TAG-aef36e72-6294-4c38-844d-e573e80aed52",
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    /// );
+    /// let response = client.read_tag(request).await?;
+    /// println!("{:?}", response.tag);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn read_tag(
         &self,
         request: impl Into<ReadTagRequest>,
@@ -4201,6 +7392,32 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_update_tag`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let body = mx_platform::TagUpdateRequestBody::new()
+    ///     .tag(mx_platform::TagUpdateRequest::new("MY TAG"));
+    /// let request = mx_platform::UpdateTagRequest::new(
+    ///     "TAG-aef36e72-6294-4c38-844d-e573e80aed52",
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     body,
+    /// );
+    /// let response = client.update_tag(request).await?;
+    /// println!("{:?}", response.tag);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn update_tag(
         &self,
         request: impl Into<UpdateTagRequest>,
@@ -4214,6 +7431,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_list_transaction_rules`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ListTransactionRulesRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    /// );
+    /// let response = client.list_transaction_rules(request).await?;
+    /// println!("{:?}", response.transaction_rules);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_transaction_rules(
         &self,
         request: impl Into<ListTransactionRulesRequest>,
@@ -4237,6 +7476,36 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_create_transaction_rule`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let body = mx_platform::TransactionRuleCreateRequestBody::new()
+    ///     .transaction_rule(
+    ///         mx_platform::TransactionRuleCreateRequest::new(
+    ///             Some("CAT-b6d61a19-30a7-e852-2703-bdfb4072289e".to_owned()),
+    ///             "Wal-mart",
+    ///         ),
+    ///     );
+    /// let request = mx_platform::CreateTransactionRuleRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     body,
+    /// );
+    /// let response = client.create_transaction_rule(request).await?;
+    /// println!("{:?}", response.transaction_rule);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_transaction_rule(
         &self,
         request: impl Into<CreateTransactionRuleRequest>,
@@ -4250,6 +7519,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_read_transaction_rule`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ReadTransactionRuleRequest::new(
+    ///     "TXR-a080e0f9-a2d4-4d6f-9e03-672cc357a4d3",
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    /// );
+    /// let response = client.read_transaction_rule(request).await?;
+    /// println!("{:?}", response.transaction_rule);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn read_transaction_rule(
         &self,
         request: impl Into<ReadTransactionRuleRequest>,
@@ -4263,6 +7555,32 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_update_transaction_rule`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let body = mx_platform::TransactionRuleUpdateRequestBody::new()
+    ///     .transaction_rule(mx_platform::TransactionRuleUpdateRequest::new());
+    /// let request = mx_platform::UpdateTransactionRuleRequest::new(
+    ///     "TXR-a080e0f9-a2d4-4d6f-9e03-672cc357a4d3",
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     body,
+    /// );
+    /// let response = client.update_transaction_rule(request).await?;
+    /// println!("{:?}", response.transaction_rule);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn update_transaction_rule(
         &self,
         request: impl Into<UpdateTransactionRuleRequest>,
@@ -4276,6 +7594,33 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_enhance_transactions`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let body = mx_platform::EnhanceTransactionsRequestBody::new()
+    ///     .transactions(
+    ///         vec![
+    ///             mx_platform::EnhanceTransactionsBody::new("ubr* pending.uber.com",
+    ///             "ID-123")
+    ///         ],
+    ///     );
+    /// let request = mx_platform::EnhanceTransactionsRequest::new(body);
+    /// let response = client.enhance_transactions(request).await?;
+    /// println!("{:?}", response.transactions);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn enhance_transactions(
         &self,
         request: impl Into<EnhanceTransactionsRequest>,
@@ -4289,6 +7634,40 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_create_manual_transaction`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    /// use linkspec_clients::runtime;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let body = mx_platform::TransactionCreateRequestBody::new()
+    ///     .transaction(
+    ///         mx_platform::TransactionCreateRequest::new(
+    ///             Some("61.11".parse::<runtime::Decimal>()?),
+    ///             "2016-10-06",
+    ///             "Whole foods",
+    ///             mx_platform::TransactionCreateRequestType::Debit,
+    ///         ),
+    ///     );
+    /// let request = mx_platform::CreateManualTransactionRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     "ACT-06d7f44b-caae-0f6e-1384-01f52e75dcb1",
+    ///     body,
+    /// );
+    /// let response = client.create_manual_transaction(request).await?;
+    /// println!("{:?}", response.account_guid);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_manual_transaction(
         &self,
         request: impl Into<CreateManualTransactionRequest>,
@@ -4302,6 +7681,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_list_transactions_by_account`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ListTransactionsByAccountRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     "ACT-06d7f44b-caae-0f6e-1384-01f52e75dcb1",
+    /// );
+    /// let response = client.list_transactions_by_account(request).await?;
+    /// println!("{:?}", response.transactions);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_transactions_by_account(
         &self,
         request: impl Into<ListTransactionsByAccountRequest>,
@@ -4325,6 +7727,30 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_list_transactions_by_account_per_member`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ListTransactionsByAccountPerMemberRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     "ACT-06d7f44b-caae-0f6e-1384-01f52e75dcb1",
+    ///     "MBR-7c6f361b-e582-15b6-60c0-358f12466b4b",
+    /// );
+    /// let response = client.list_transactions_by_account_per_member(request).await?;
+    /// println!("{:?}", response.transactions);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_transactions_by_account_per_member(
         &self,
         request: impl Into<ListTransactionsByAccountPerMemberRequest>,
@@ -4348,6 +7774,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_extend_history`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ExtendHistoryRequest::new(
+    ///     "placeholder-member-identifier",
+    ///     "placeholder-user-identifier",
+    /// );
+    /// let response = client.extend_history(request).await?;
+    /// println!("{:?}", response.member);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn extend_history(
         &self,
         request: impl Into<ExtendHistoryRequest>,
@@ -4361,6 +7810,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_list_transactions_by_member`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ListTransactionsByMemberRequest::new(
+    ///     "placeholder-user-identifier",
+    ///     "placeholder-member-identifier",
+    /// );
+    /// let response = client.list_transactions_by_member(request).await?;
+    /// println!("{:?}", response.transactions);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_transactions_by_member(
         &self,
         request: impl Into<ListTransactionsByMemberRequest>,
@@ -4384,6 +7856,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_list_transactions_by_tag`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ListTransactionsByTagRequest::new(
+    ///     "placeholder-user-identifier",
+    ///     "TAG-aef36e72-6294-4c38-844d-e573e80aed52",
+    /// );
+    /// let response = client.list_transactions_by_tag(request).await?;
+    /// println!("{:?}", response.transactions);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_transactions_by_tag(
         &self,
         request: impl Into<ListTransactionsByTagRequest>,
@@ -4407,6 +7902,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_delete_transaction_rule`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::DeleteTransactionRuleRequest::new(
+    ///     "TXR-a080e0f9-a2d4-4d6f-9e03-672cc357a4d3",
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    /// );
+    /// client.delete_transaction_rule(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn delete_transaction_rule(
         &self,
         request: impl Into<DeleteTransactionRuleRequest>,
@@ -4420,6 +7937,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_list_transactions`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ListTransactionsRequest::new(
+    ///     "placeholder-user-identifier",
+    /// );
+    /// let response = client.list_transactions(request).await?;
+    /// println!("{:?}", response.transactions);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_transactions(
         &self,
         request: impl Into<ListTransactionsRequest>,
@@ -4443,6 +7982,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_read_transaction`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ReadTransactionRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     "TRN-810828b0-5210-4878-9bd3-f4ce514f90c4",
+    /// );
+    /// let response = client.read_transaction(request).await?;
+    /// println!("{:?}", response.transactions);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn read_transaction(
         &self,
         request: impl Into<ReadTransactionRequest>,
@@ -4456,6 +8018,32 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_update_transaction`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let body = mx_platform::TransactionUpdateRequestBody::new()
+    ///     .transaction(mx_platform::TransactionUpdateRequest::new("new description"));
+    /// let request = mx_platform::UpdateTransactionRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     "TRN-810828b0-5210-4878-9bd3-f4ce514f90c4",
+    ///     body,
+    /// );
+    /// let response = client.update_transaction(request).await?;
+    /// println!("{:?}", response.transaction);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn update_transaction(
         &self,
         request: impl Into<UpdateTransactionRequest>,
@@ -4469,6 +8057,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_delete_manual_transactions`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::DeleteManualTransactionsRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     "TRN-810828b0-5210-4878-9bd3-f4ce514f90c4",
+    /// );
+    /// client.delete_manual_transactions(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn delete_manual_transactions(
         &self,
         request: impl Into<DeleteManualTransactionsRequest>,
@@ -4482,6 +8092,31 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_read_transaction_by_account`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ReadTransactionByAccountRequest::new(
+    ///     "placeholder-user-identifier",
+    ///     "placeholder-member-identifier",
+    ///     "placeholder-account-identifier",
+    ///     "placeholder-transaction-identifier",
+    /// );
+    /// let response = client.read_transaction_by_account(request).await?;
+    /// println!("{:?}", response.transactions);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn read_transaction_by_account(
         &self,
         request: impl Into<ReadTransactionByAccountRequest>,
@@ -4495,6 +8130,34 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_update_transaction_by_account`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let body = mx_platform::TransactionUpdateRequestBody::new()
+    ///     .transaction(mx_platform::TransactionUpdateRequest::new("new description"));
+    /// let request = mx_platform::UpdateTransactionByAccountRequest::new(
+    ///     "placeholder-user-identifier",
+    ///     "placeholder-member-identifier",
+    ///     "placeholder-account-identifier",
+    ///     "placeholder-transaction-identifier",
+    ///     body,
+    /// );
+    /// let response = client.update_transaction_by_account(request).await?;
+    /// println!("{:?}", response.transaction);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn update_transaction_by_account(
         &self,
         request: impl Into<UpdateTransactionByAccountRequest>,
@@ -4508,6 +8171,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_repeating_transactions`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::RepeatingTransactionsRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    /// );
+    /// let response = client.repeating_transactions(request).await?;
+    /// println!("{:?}", response.repeating_transactions);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn repeating_transactions(
         &self,
         request: impl Into<RepeatingTransactionsRequest>,
@@ -4521,6 +8206,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_specific_repeating_transaction`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::SpecificRepeatingTransactionRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     "TRN-810828b0-5210-4878-9bd3-f4ce514f90c4",
+    /// );
+    /// let response = client.specific_repeating_transaction(request).await?;
+    /// println!("{:?}", response.repeating_transactions);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn specific_repeating_transaction(
         &self,
         request: impl Into<SpecificRepeatingTransactionRequest>,
@@ -4534,6 +8242,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_delete_split_transactions`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::DeleteSplitTransactionsRequest::new(
+    ///     "TRN-810828b0-5210-4878-9bd3-f4ce514f90c4",
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    /// );
+    /// client.delete_split_transactions(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn delete_split_transactions(
         &self,
         request: impl Into<DeleteSplitTransactionsRequest>,
@@ -4547,6 +8277,34 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_create_split_transactions`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    /// use linkspec_clients::runtime;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let body = mx_platform::SplitTransactionRequestBody::new(
+    ///     mx_platform::SplitTransactionRequest::new("61.11".parse::<runtime::Decimal>()?),
+    /// );
+    /// let request = mx_platform::CreateSplitTransactionsRequest::new(
+    ///         "TRN-810828b0-5210-4878-9bd3-f4ce514f90c4",
+    ///         "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     )
+    ///     .body(body);
+    /// let response = client.create_split_transactions(request).await?;
+    /// println!("{:?}", response.transactions);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_split_transactions(
         &self,
         request: impl Into<CreateSplitTransactionsRequest>,
@@ -4560,6 +8318,30 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_delete_split_transaction_by_account`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::DeleteSplitTransactionByAccountRequest::new(
+    ///     "placeholder-transaction-identifier",
+    ///     "placeholder-user-identifier",
+    ///     "placeholder-member-identifier",
+    ///     "placeholder-account-identifier",
+    /// );
+    /// client.delete_split_transaction_by_account(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn delete_split_transaction_by_account(
         &self,
         request: impl Into<DeleteSplitTransactionByAccountRequest>,
@@ -4573,6 +8355,36 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_create_split_transactions_by_account`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    /// use linkspec_clients::runtime;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let body = mx_platform::SplitTransactionRequestBody::new(
+    ///     mx_platform::SplitTransactionRequest::new("61.11".parse::<runtime::Decimal>()?),
+    /// );
+    /// let request = mx_platform::CreateSplitTransactionsByAccountRequest::new(
+    ///         "placeholder-transaction-identifier",
+    ///         "placeholder-user-identifier",
+    ///         "placeholder-member-identifier",
+    ///         "placeholder-account-identifier",
+    ///     )
+    ///     .body(body);
+    /// let response = client.create_split_transactions_by_account(request).await?;
+    /// println!("{:?}", response.transactions);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_split_transactions_by_account(
         &self,
         request: impl Into<CreateSplitTransactionsByAccountRequest>,
@@ -4586,6 +8398,26 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_list_users`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ListUsersRequest::new();
+    /// let response = client.list_users(request).await?;
+    /// println!("{:?}", response.users);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_users(
         &self,
         request: impl Into<ListUsersRequest>,
@@ -4609,6 +8441,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_create_user`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let body = mx_platform::UserCreateRequestBody::new()
+    ///     .user(mx_platform::UserCreateRequest::new());
+    /// let request = mx_platform::CreateUserRequest::new(body);
+    /// let response = client.create_user(request).await?;
+    /// println!("{:?}", response.user);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_user(
         &self,
         request: impl Into<CreateUserRequest>,
@@ -4622,6 +8476,25 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_delete_user`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::DeleteUserRequest::new("placeholder-user-identifier");
+    /// client.delete_user(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn delete_user(
         &self,
         request: impl Into<DeleteUserRequest>,
@@ -4635,6 +8508,26 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_read_user`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::ReadUserRequest::new("placeholder-user-identifier");
+    /// let response = client.read_user(request).await?;
+    /// println!("{:?}", response.user);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn read_user(
         &self,
         request: impl Into<ReadUserRequest>,
@@ -4648,6 +8541,31 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_update_user`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let body = mx_platform::UserUpdateRequestBody::new()
+    ///     .user(mx_platform::UserUpdateRequest::new());
+    /// let request = mx_platform::UpdateUserRequest::new(
+    ///     "placeholder-user-identifier",
+    ///     body,
+    /// );
+    /// let response = client.update_user(request).await?;
+    /// println!("{:?}", response.user);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn update_user(
         &self,
         request: impl Into<UpdateUserRequest>,
@@ -4661,6 +8579,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_get_identity_data`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::GetIdentityDataRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     "MBR-7c6f361b-e582-15b6-60c0-358f12466b4b",
+    /// );
+    /// let response = client.get_identity_data(request).await?;
+    /// println!("{:?}", response.verifiable_credential);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn get_identity_data(
         &self,
         request: impl Into<GetIdentityDataRequest>,
@@ -4674,6 +8615,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_get_accounts_data`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::GetAccountsDataRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     "MBR-7c6f361b-e582-15b6-60c0-358f12466b4b",
+    /// );
+    /// let response = client.get_accounts_data(request).await?;
+    /// println!("{:?}", response.verifiable_credential);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn get_accounts_data(
         &self,
         request: impl Into<GetAccountsDataRequest>,
@@ -4687,6 +8651,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_get_transactions_data`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::GetTransactionsDataRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     "ACT-06d7f44b-caae-0f6e-1384-01f52e75dcb1",
+    /// );
+    /// let response = client.get_transactions_data(request).await?;
+    /// println!("{:?}", response.verifiable_credential);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn get_transactions_data(
         &self,
         request: impl Into<GetTransactionsDataRequest>,
@@ -4700,6 +8687,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_request_o_auth_window_uri`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let request = mx_platform::RequestOAuthWindowUriRequest::new(
+    ///     "placeholder-member-identifier",
+    ///     "placeholder-user-identifier",
+    /// );
+    /// let response = client.request_o_auth_window_uri(request).await?;
+    /// println!("{:?}", response.member);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn request_o_auth_window_uri(
         &self,
         request: impl Into<RequestOAuthWindowUriRequest>,
@@ -4713,6 +8723,31 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`MxPlatformError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `mx_platform/example_request_widget_url`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::mx_platform;
+    ///
+    /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+    ///     .build()?;
+    ///
+    /// let body = mx_platform::RequestWidgetUrlBody::new()
+    ///     .widget_url(mx_platform::WidgetRequest::new("connect_widget"));
+    /// let request = mx_platform::RequestWidgetUrlRequest::new(
+    ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///     body,
+    /// );
+    /// let response = client.request_widget_url(request).await?;
+    /// println!("{:?}", response.widget_url);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn request_widget_url(
         &self,
         request: impl Into<RequestWidgetUrlRequest>,
@@ -7244,7 +11279,7 @@ impl Client {
 
 /// Arguments of [`Client::list_user_accounts`]: `GET /users/{user_identifier}/accounts` (`listUserAccounts`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::list_user_accounts`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -7365,7 +11400,7 @@ impl ListUserAccountsRequest {
 
 /// Arguments of [`Client::create_manual_account`]: `POST /users/{user_identifier}/accounts` (`createManualAccount`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::create_manual_account`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -7403,7 +11438,7 @@ impl CreateManualAccountRequest {
 
 /// Arguments of [`Client::read_account`]: `GET /users/{user_guid}/accounts/{account_guid}` (`readAccount`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::read_account`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -7438,7 +11473,7 @@ impl ReadAccountRequest {
 
 /// Arguments of [`Client::delete_manual_account`]: `DELETE /users/{user_guid}/accounts/{account_guid}` (`deleteManualAccount`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::delete_manual_account`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -7473,7 +11508,7 @@ impl DeleteManualAccountRequest {
 
 /// Arguments of [`Client::list_account_numbers_by_account`]: `GET /users/{user_identifier}/accounts/{account_identifier}/account_numbers` (`listAccountNumbersByAccount`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::list_account_numbers_by_account`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -7547,7 +11582,7 @@ impl ListAccountNumbersByAccountRequest {
 
 /// Arguments of [`Client::merge_accounts`]: `POST /users/{user_guid}/accounts/merge` (`mergeAccounts`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::merge_accounts`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -7582,7 +11617,7 @@ impl MergeAccountsRequest {
 
 /// Arguments of [`Client::list_account_numbers_by_member`]: `GET /users/{user_guid}/members/{member_guid}/account_numbers` (`listAccountNumbersByMember`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::list_account_numbers_by_member`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -7653,7 +11688,7 @@ impl ListAccountNumbersByMemberRequest {
 
 /// Arguments of [`Client::list_account_owners_by_member`]: `GET /users/{user_identifier}/members/{member_identifier}/account_owners` (`listAccountOwnersByMember`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::list_account_owners_by_member`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -7727,7 +11762,7 @@ impl ListAccountOwnersByMemberRequest {
 
 /// Arguments of [`Client::list_member_accounts`]: `GET /users/{user_identifier}/members/{member_identifier}/accounts` (`listMemberAccounts`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::list_member_accounts`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -7819,7 +11854,7 @@ impl ListMemberAccountsRequest {
 
 /// Arguments of [`Client::read_account_by_member`]: `GET /users/{user_identifier}/members/{member_identifier}/accounts/{account_identifier}` (`readAccountByMember`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::read_account_by_member`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -7862,7 +11897,7 @@ impl ReadAccountByMemberRequest {
 
 /// Arguments of [`Client::update_account_by_member`]: `PUT /users/{user_identifier}/members/{member_identifier}/accounts/{account_identifier}` (`updateAccountByMember`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::update_account_by_member`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -7910,7 +11945,7 @@ impl UpdateAccountByMemberRequest {
 
 /// Arguments of [`Client::read_ach_retrun`]: `GET /ach_returns/{ach_return_guid}` (`readACHRetrun`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::read_ach_retrun`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -7941,7 +11976,7 @@ impl ReadAchRetrunRequest {
 
 /// Arguments of [`Client::list_ach_retruns`]: `GET /ach_returns` (`listACHRetruns`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::list_ach_retruns`] shows an example.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(
     feature = "dispatch",
@@ -8094,7 +12129,7 @@ impl ListAchRetrunsRequest {
 
 /// Arguments of [`Client::create_ach_return`]: `POST /ach_returns` (`createACHReturn`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::create_ach_return`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -8129,7 +12164,7 @@ impl From<AchReturnCreateRequestBody> for CreateAchReturnRequest {
 
 /// Arguments of [`Client::auto_generate_budgets`]: `POST /users/{user_guid}/budgets/generate` (`autoGenerateBudgets`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::auto_generate_budgets`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -8160,7 +12195,7 @@ impl AutoGenerateBudgetsRequest {
 
 /// Arguments of [`Client::create_budget`]: `POST /users/{user_guid}/budgets` (`createBudget`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::create_budget`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -8195,7 +12230,7 @@ impl CreateBudgetRequest {
 
 /// Arguments of [`Client::list_all_budgets`]: `GET /users/{user_guid}/budgets` (`listAllBudgets`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::list_all_budgets`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -8226,7 +12261,7 @@ impl ListAllBudgetsRequest {
 
 /// Arguments of [`Client::read_specific_budget`]: `GET /users/{user_guid}/budgets/{budget_guid}` (`readSpecificBudget`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::read_specific_budget`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -8261,7 +12296,7 @@ impl ReadSpecificBudgetRequest {
 
 /// Arguments of [`Client::update_specific_budget`]: `PUT /users/{user_guid}/budgets/{budget_guid}` (`updateSpecificBudget`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::update_specific_budget`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -8314,7 +12349,7 @@ impl UpdateSpecificBudgetRequest {
 
 /// Arguments of [`Client::delete_budget`]: `DELETE /users/{user_guid}/budgets/{budget_guid}` (`deleteBudget`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::delete_budget`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -8349,7 +12384,7 @@ impl DeleteBudgetRequest {
 
 /// Arguments of [`Client::list_default_categories`]: `GET /categories/default` (`listDefaultCategories`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::list_default_categories`] shows an example.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(
     feature = "dispatch",
@@ -8412,7 +12447,7 @@ impl ListDefaultCategoriesRequest {
 
 /// Arguments of [`Client::read_default_category`]: `GET /categories/{category_guid}` (`readDefaultCategory`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::read_default_category`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -8443,7 +12478,7 @@ impl ReadDefaultCategoryRequest {
 
 /// Arguments of [`Client::list_categories`]: `GET /users/{user_guid}/categories` (`listCategories`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::list_categories`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -8510,7 +12545,7 @@ impl ListCategoriesRequest {
 
 /// Arguments of [`Client::create_category`]: `POST /users/{user_guid}/categories` (`createCategory`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::create_category`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -8545,7 +12580,7 @@ impl CreateCategoryRequest {
 
 /// Arguments of [`Client::list_default_categories_by_user`]: `GET /users/{user_guid}/categories/default` (`listDefaultCategoriesByUser`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::list_default_categories_by_user`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -8612,7 +12647,7 @@ impl ListDefaultCategoriesByUserRequest {
 
 /// Arguments of [`Client::delete_category`]: `DELETE /users/{user_guid}/categories/{category_guid}` (`deleteCategory`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::delete_category`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -8647,7 +12682,7 @@ impl DeleteCategoryRequest {
 
 /// Arguments of [`Client::read_category`]: `GET /users/{user_guid}/categories/{category_guid}` (`readCategory`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::read_category`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -8682,7 +12717,7 @@ impl ReadCategoryRequest {
 
 /// Arguments of [`Client::update_category`]: `PUT /users/{user_guid}/categories/{category_guid}` (`updateCategory`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::update_category`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -8725,7 +12760,7 @@ impl UpdateCategoryRequest {
 
 /// Arguments of [`Client::create_goal`]: `POST /users/{user_guid}/goals` (`createGoal`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::create_goal`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -8760,7 +12795,7 @@ impl CreateGoalRequest {
 
 /// Arguments of [`Client::list_goals`]: `GET /users/{user_guid}/goals` (`listGoals`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::list_goals`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -8827,7 +12862,7 @@ impl ListGoalsRequest {
 
 /// Arguments of [`Client::delete_goal`]: `DELETE /users/{user_guid}/goals/{goal_guid}` (`deleteGoal`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::delete_goal`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -8862,7 +12897,7 @@ impl DeleteGoalRequest {
 
 /// Arguments of [`Client::read_goal`]: `GET /users/{user_guid}/goals/{goal_guid}` (`readGoal`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::read_goal`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -8897,7 +12932,7 @@ impl ReadGoalRequest {
 
 /// Arguments of [`Client::update_goal`]: `PUT /users/{user_guid}/goals/{goal_guid}` (`updateGoal`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::update_goal`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -8940,7 +12975,7 @@ impl UpdateGoalRequest {
 
 /// Arguments of [`Client::reposition_goals`]: `PUT /users/{user_guid}/goals/reposition` (`repositionGoals`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::reposition_goals`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -8975,7 +13010,7 @@ impl RepositionGoalsRequest {
 
 /// Arguments of [`Client::list_insights_by_account`]: `GET /users/{user_guid}/accounts/{account_guid}/insights` (`listInsightsByAccount`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::list_insights_by_account`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -9046,7 +13081,7 @@ impl ListInsightsByAccountRequest {
 
 /// Arguments of [`Client::list_insights_user`]: `GET /users/{user_guid}/insights` (`listInsightsUser`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::list_insights_user`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -9113,7 +13148,7 @@ impl ListInsightsUserRequest {
 
 /// Arguments of [`Client::list_categories_insight`]: `GET /users/{user_guid}/insights/{insight_guid}/categories` (`listCategoriesInsight`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::list_categories_insight`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -9184,7 +13219,7 @@ impl ListCategoriesInsightRequest {
 
 /// Arguments of [`Client::list_accounts_insight`]: `GET /users/{user_guid}/insights/{insight_guid}/accounts` (`listAccountsInsight`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::list_accounts_insight`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -9255,7 +13290,7 @@ impl ListAccountsInsightRequest {
 
 /// Arguments of [`Client::list_merchants_insight`]: `GET /users/{user_guid}/insights/{insight_guid}/merchants` (`listMerchantsInsight`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::list_merchants_insight`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -9326,7 +13361,7 @@ impl ListMerchantsInsightRequest {
 
 /// Arguments of [`Client::list_scheduled_payments_insight`]: `GET /users/{user_guid}/insights/{insight_guid}/scheduled_payments` (`listScheduledPaymentsInsight`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::list_scheduled_payments_insight`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -9397,7 +13432,7 @@ impl ListScheduledPaymentsInsightRequest {
 
 /// Arguments of [`Client::list_transactions_insight`]: `GET /users/{user_guid}/insights/{insight_guid}/transactions` (`listTransactionsInsight`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::list_transactions_insight`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -9468,7 +13503,7 @@ impl ListTransactionsInsightRequest {
 
 /// Arguments of [`Client::read_insight_user`]: `GET /users/{user_guid}/insights/{insight_guid}` (`readInsightUser`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::read_insight_user`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -9503,7 +13538,7 @@ impl ReadInsightUserRequest {
 
 /// Arguments of [`Client::update_insight`]: `PUT /users/{user_guid}/insights/{insight_guid}` (`updateInsight`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::update_insight`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -9546,7 +13581,7 @@ impl UpdateInsightRequest {
 
 /// Arguments of [`Client::list_insights_by_transaction`]: `GET /users/{user_guid}/transactions/{transaction_guid}/insights` (`listInsightsByTransaction`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::list_insights_by_transaction`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -9620,7 +13655,7 @@ impl ListInsightsByTransactionRequest {
 
 /// Arguments of [`Client::list_institutions`]: `GET /institutions` (`listInstitutions`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::list_institutions`] shows an example.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(
     feature = "dispatch",
@@ -9743,7 +13778,7 @@ impl ListInstitutionsRequest {
 
 /// Arguments of [`Client::list_favorite_institutions`]: `GET /institutions/favorites` (`listFavoriteInstitutions`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::list_favorite_institutions`] shows an example.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(
     feature = "dispatch",
@@ -9824,7 +13859,7 @@ impl ListFavoriteInstitutionsRequest {
 
 /// Arguments of [`Client::read_institution`]: `GET /institutions/{institution_code}` (`readInstitution`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::read_institution`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -9855,7 +13890,7 @@ impl ReadInstitutionRequest {
 
 /// Arguments of [`Client::list_institution_credentials`]: `GET /institutions/{institution_identifier}/credentials` (`listInstitutionCredentials`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::list_institution_credentials`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -9922,7 +13957,7 @@ impl ListInstitutionCredentialsRequest {
 
 /// Arguments of [`Client::list_holdings_by_member`]: `GET /users/{user_guid}/members/{member_guid}/investment_holdings` (`listHoldingsByMember`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::list_holdings_by_member`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -9993,7 +14028,7 @@ impl ListHoldingsByMemberRequest {
 
 /// Arguments of [`Client::list_holdings`]: `GET /users/{user_guid}/investment_holdings` (`listHoldings`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::list_holdings`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -10060,7 +14095,7 @@ impl ListHoldingsRequest {
 
 /// Arguments of [`Client::read_holding`]: `GET /users/{user_guid}/investment_holdings/{holding_guid}` (`readHolding`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::read_holding`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -10095,7 +14130,7 @@ impl ReadHoldingRequest {
 
 /// Arguments of [`Client::list_holdings_by_account`]: `GET /users/{user_guid}/accounts/{account_guid}/investment_holdings` (`listHoldingsByAccount`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::list_holdings_by_account`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -10166,7 +14201,7 @@ impl ListHoldingsByAccountRequest {
 
 /// Arguments of [`Client::deactivate_user`]: `GET /users/{user_guid}/investment_holdings_deactivate` (`deactivateUser`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::deactivate_user`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -10197,7 +14232,7 @@ impl DeactivateUserRequest {
 
 /// Arguments of [`Client::list_managed_institutions`]: `GET /managed_institutions` (`listManagedInstitutions`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::list_managed_institutions`] shows an example.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(
     feature = "dispatch",
@@ -10260,7 +14295,7 @@ impl ListManagedInstitutionsRequest {
 
 /// Arguments of [`Client::list_managed_members`]: `GET /users/{user_guid}/managed_members` (`listManagedMembers`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::list_managed_members`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -10327,7 +14362,7 @@ impl ListManagedMembersRequest {
 
 /// Arguments of [`Client::create_managed_member`]: `POST /users/{user_guid}/managed_members` (`createManagedMember`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::create_managed_member`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -10365,7 +14400,7 @@ impl CreateManagedMemberRequest {
 
 /// Arguments of [`Client::delete_managed_member`]: `DELETE /users/{user_guid}/managed_members/{member_guid}` (`deleteManagedMember`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::delete_managed_member`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -10400,7 +14435,7 @@ impl DeleteManagedMemberRequest {
 
 /// Arguments of [`Client::read_managed_member`]: `GET /users/{user_guid}/managed_members/{member_guid}` (`readManagedMember`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::read_managed_member`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -10435,7 +14470,7 @@ impl ReadManagedMemberRequest {
 
 /// Arguments of [`Client::update_managed_member`]: `PUT /users/{user_guid}/managed_members/{member_guid}` (`updateManagedMember`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::update_managed_member`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -10478,7 +14513,7 @@ impl UpdateManagedMemberRequest {
 
 /// Arguments of [`Client::list_managed_accounts`]: `GET /users/{user_guid}/managed_members/{member_guid}/accounts` (`listManagedAccounts`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::list_managed_accounts`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -10549,7 +14584,7 @@ impl ListManagedAccountsRequest {
 
 /// Arguments of [`Client::create_managed_account`]: `POST /users/{user_guid}/managed_members/{member_guid}/accounts` (`createManagedAccount`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::create_managed_account`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -10592,7 +14627,7 @@ impl CreateManagedAccountRequest {
 
 /// Arguments of [`Client::delete_managed_account`]: `DELETE /users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}` (`deleteManagedAccount`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::delete_managed_account`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -10635,7 +14670,7 @@ impl DeleteManagedAccountRequest {
 
 /// Arguments of [`Client::read_managed_account`]: `GET /users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}` (`readManagedAccount`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::read_managed_account`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -10678,7 +14713,7 @@ impl ReadManagedAccountRequest {
 
 /// Arguments of [`Client::update_managed_account`]: `PUT /users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}` (`updateManagedAccount`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::update_managed_account`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -10726,7 +14761,7 @@ impl UpdateManagedAccountRequest {
 
 /// Arguments of [`Client::list_managed_transactions`]: `GET /users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions` (`listManagedTransactions`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::list_managed_transactions`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -10841,7 +14876,7 @@ impl ListManagedTransactionsRequest {
 
 /// Arguments of [`Client::create_managed_transaction`]: `POST /users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions` (`createManagedTransaction`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::create_managed_transaction`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -10889,7 +14924,7 @@ impl CreateManagedTransactionRequest {
 
 /// Arguments of [`Client::delete_managed_transaction`]: `DELETE /users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions/{transaction_guid}` (`deleteManagedTransaction`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::delete_managed_transaction`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -10937,7 +14972,7 @@ impl DeleteManagedTransactionRequest {
 
 /// Arguments of [`Client::read_managed_transaction`]: `GET /users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions/{transaction_guid}` (`readManagedTransaction`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::read_managed_transaction`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -10985,7 +15020,7 @@ impl ReadManagedTransactionRequest {
 
 /// Arguments of [`Client::update_managed_transaction`]: `PUT /users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions/{transaction_guid}` (`updateManagedTransaction`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::update_managed_transaction`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -11038,7 +15073,7 @@ impl UpdateManagedTransactionRequest {
 
 /// Arguments of [`Client::list_members`]: `GET /users/{user_identifier}/members` (`listMembers`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::list_members`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -11123,7 +15158,7 @@ impl ListMembersRequest {
 
 /// Arguments of [`Client::create_member`]: `POST /users/{user_identifier}/members` (`createMember`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::create_member`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -11180,7 +15215,7 @@ impl CreateMemberRequest {
 
 /// Arguments of [`Client::delete_member`]: `DELETE /users/{user_identifier}/members/{member_identifier}` (`deleteMember`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::delete_member`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -11218,7 +15253,7 @@ impl DeleteMemberRequest {
 
 /// Arguments of [`Client::read_member`]: `GET /users/{user_identifier}/members/{member_identifier}` (`readMember`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::read_member`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -11256,7 +15291,7 @@ impl ReadMemberRequest {
 
 /// Arguments of [`Client::update_member`]: `PUT /users/{user_identifier}/members/{member_identifier}` (`updateMember`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::update_member`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -11318,7 +15353,7 @@ impl UpdateMemberRequest {
 
 /// Arguments of [`Client::aggregate_member`]: `POST /users/{user_identifier}/members/{member_identifier}/aggregate` (`aggregateMember`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::aggregate_member`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -11375,7 +15410,7 @@ impl AggregateMemberRequest {
 
 /// Arguments of [`Client::list_member_challenges`]: `GET /users/{user_identifier}/members/{member_identifier}/challenges` (`listMemberChallenges`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::list_member_challenges`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -11449,7 +15484,7 @@ impl ListMemberChallengesRequest {
 
 /// Arguments of [`Client::check_balances`]: `POST /users/{user_identifier}/members/{member_identifier}/check_balance` (`checkBalances`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::check_balances`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -11487,7 +15522,7 @@ impl CheckBalancesRequest {
 
 /// Arguments of [`Client::list_member_credentials`]: `GET /users/{user_identifier}/members/{member_identifier}/credentials` (`listMemberCredentials`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::list_member_credentials`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -11561,7 +15596,7 @@ impl ListMemberCredentialsRequest {
 
 /// Arguments of [`Client::identify_member`]: `POST /users/{user_identifier}/members/{member_identifier}/identify` (`identifyMember`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::identify_member`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -11599,7 +15634,7 @@ impl IdentifyMemberRequest {
 
 /// Arguments of [`Client::resume_aggregation`]: `PUT /users/{user_identifier}/members/{member_identifier}/resume` (`resumeAggregation`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::resume_aggregation`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -11642,7 +15677,7 @@ impl ResumeAggregationRequest {
 
 /// Arguments of [`Client::read_member_status`]: `GET /users/{user_identifier}/members/{member_identifier}/status` (`readMemberStatus`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::read_member_status`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -11680,7 +15715,7 @@ impl ReadMemberStatusRequest {
 
 /// Arguments of [`Client::verify_member`]: `POST /users/{user_identifier}/members/{member_identifier}/verify` (`verifyMember`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::verify_member`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -11737,7 +15772,7 @@ impl VerifyMemberRequest {
 
 /// Arguments of [`Client::read_merchant_location`]: `GET /merchant_locations/{merchant_location_guid}` (`readMerchantLocation`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::read_merchant_location`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -11768,7 +15803,7 @@ impl ReadMerchantLocationRequest {
 
 /// Arguments of [`Client::list_merchants`]: `GET /merchants` (`listMerchants`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::list_merchants`] shows an example.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(
     feature = "dispatch",
@@ -11849,7 +15884,7 @@ impl ListMerchantsRequest {
 
 /// Arguments of [`Client::read_merchant`]: `GET /merchants/{merchant_guid}` (`readMerchant`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::read_merchant`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -11880,7 +15915,7 @@ impl ReadMerchantRequest {
 
 /// Arguments of [`Client::list_user_microdeposits`]: `GET /users/{user_guid}/micro_deposits` (`listUserMicrodeposits`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::list_user_microdeposits`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -11911,7 +15946,7 @@ impl ListUserMicrodepositsRequest {
 
 /// Arguments of [`Client::create_microdeposit`]: `POST /users/{user_guid}/micro_deposits` (`createMicrodeposit`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::create_microdeposit`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -11946,7 +15981,7 @@ impl CreateMicrodepositRequest {
 
 /// Arguments of [`Client::delete_microdeposit`]: `DELETE /users/{user_guid}/micro_deposits/{micro_deposit_guid}` (`deleteMicrodeposit`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::delete_microdeposit`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -11984,7 +16019,7 @@ impl DeleteMicrodepositRequest {
 
 /// Arguments of [`Client::read_user_microdeposit`]: `GET /users/{user_guid}/micro_deposits/{micro_deposit_guid}` (`readUserMicrodeposit`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::read_user_microdeposit`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -12022,7 +16057,7 @@ impl ReadUserMicrodepositRequest {
 
 /// Arguments of [`Client::verify_microdeposit`]: `PUT /micro_deposits/{micro_deposit_guid}/verify` (`verifyMicrodeposit`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::verify_microdeposit`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -12071,7 +16106,7 @@ impl VerifyMicrodepositRequest {
 
 /// Arguments of [`Client::list_user_verifications`]: `GET /users/{user_guid}/account_verifications` (`listUserVerifications`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::list_user_verifications`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -12102,7 +16137,7 @@ impl ListUserVerificationsRequest {
 
 /// Arguments of [`Client::read_monthly_cash_flow_profile`]: `GET /users/{user_identifier}/monthly_cash_flow_profile` (`readMonthlyCashFlowProfile`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::read_monthly_cash_flow_profile`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -12133,7 +16168,7 @@ impl ReadMonthlyCashFlowProfileRequest {
 
 /// Arguments of [`Client::update_monthly_cash_flow_profile`]: `PUT /users/{user_identifier}/monthly_cash_flow_profile` (`updateMonthlyCashFlowProfile`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::update_monthly_cash_flow_profile`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -12171,7 +16206,7 @@ impl UpdateMonthlyCashFlowProfileRequest {
 
 /// Arguments of [`Client::create_notification`]: `POST /users/{user_guid}/notifications` (`createNotification`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::create_notification`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -12206,7 +16241,7 @@ impl CreateNotificationRequest {
 
 /// Arguments of [`Client::list_notifications`]: `GET /users/{user_guid}/notifications` (`listNotifications`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::list_notifications`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -12273,7 +16308,7 @@ impl ListNotificationsRequest {
 
 /// Arguments of [`Client::read_notifications`]: `GET /users/{user_guid}/notifications/{notification_guid}` (`readNotifications`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::read_notifications`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -12311,7 +16346,7 @@ impl ReadNotificationsRequest {
 
 /// Arguments of [`Client::request_authorization_code`]: `POST /authorization_code` (`requestAuthorizationCode`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::request_authorization_code`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -12346,7 +16381,7 @@ impl From<AuthorizationCodeRequestBody> for RequestAuthorizationCodeRequest {
 
 /// Arguments of [`Client::list_tokens`]: `GET /tokens` (`listTokens`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::list_tokens`] shows an example.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(
     feature = "dispatch",
@@ -12395,7 +16430,7 @@ impl From<TokenRequestBody> for ListTokensRequest {
 
 /// Arguments of [`Client::request_account_number`]: `GET /account/account_numbers` (`requestAccountNumber`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::request_account_number`] shows an example.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(
     feature = "dispatch",
@@ -12419,7 +16454,7 @@ impl RequestAccountNumberRequest {
 
 /// Arguments of [`Client::check_real_time_account_balance`]: `POST /account/check_balance` (`checkRealTimeAccountBalance`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::check_real_time_account_balance`] shows an example.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(
     feature = "dispatch",
@@ -12443,7 +16478,7 @@ impl CheckRealTimeAccountBalanceRequest {
 
 /// Arguments of [`Client::read_account_balance`]: `GET /payment_account` (`readAccountBalance`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::read_account_balance`] shows an example.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(
     feature = "dispatch",
@@ -12467,7 +16502,7 @@ impl ReadAccountBalanceRequest {
 
 /// Arguments of [`Client::get_account_owner_info`]: `GET /account/transactions` (`getAccountOwnerInfo`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::get_account_owner_info`] shows an example.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(
     feature = "dispatch",
@@ -12491,7 +16526,7 @@ impl GetAccountOwnerInfoRequest {
 
 /// Arguments of [`Client::fetch_rewards`]: `POST /users/{user_identifier}/members/{member_identifier}/fetch_rewards` (`fetchRewards`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::fetch_rewards`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -12529,7 +16564,7 @@ impl FetchRewardsRequest {
 
 /// Arguments of [`Client::list_rewards`]: `GET /users/{user_guid}/members/{member_guid}/rewards` (`listRewards`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::list_rewards`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -12564,7 +16599,7 @@ impl ListRewardsRequest {
 
 /// Arguments of [`Client::read_rewards`]: `GET /users/{user_guid}/members/{member_guid}/rewards/{reward_guid}` (`readRewards`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::read_rewards`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -12607,7 +16642,7 @@ impl ReadRewardsRequest {
 
 /// Arguments of [`Client::credit_card`]: `GET /credit_card_products/{credit_card_product_guid}` (`creditCard`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::credit_card`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -12638,7 +16673,7 @@ impl CreditCardRequest {
 
 /// Arguments of [`Client::create_spending_plan_iteration_item`]: `POST /users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items` (`createSpendingPlanIterationItem`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::create_spending_plan_iteration_item`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -12683,7 +16718,7 @@ impl CreateSpendingPlanIterationItemRequest {
 
 /// Arguments of [`Client::list_spending_plan_iteration_items`]: `GET /users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items` (`listSpendingPlanIterationItems`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::list_spending_plan_iteration_items`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -12759,7 +16794,7 @@ impl ListSpendingPlanIterationItemsRequest {
 
 /// Arguments of [`Client::create_spending_plan`]: `POST /users/{user_guid}/spending_plans` (`createSpendingPlan`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::create_spending_plan`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -12790,7 +16825,7 @@ impl CreateSpendingPlanRequest {
 
 /// Arguments of [`Client::list_spending_plans`]: `GET /users/{user_guid}/spending_plans` (`listSpendingPlans`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::list_spending_plans`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -12857,7 +16892,7 @@ impl ListSpendingPlansRequest {
 
 /// Arguments of [`Client::delete_spending_plan_account`]: `DELETE /users/{user_guid}/spending_plans/{spending_plan_guid}/spending_plan_accounts/{spending_plan_account_guid}` (`deleteSpendingPlanAccount`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::delete_spending_plan_account`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -12900,7 +16935,7 @@ impl DeleteSpendingPlanAccountRequest {
 
 /// Arguments of [`Client::read_spending_plan_account`]: `GET /users/{user_guid}/spending_plans/{spending_plan_guid}/spending_plan_accounts/{spending_plan_account_guid}` (`readSpendingPlanAccount`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::read_spending_plan_account`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -12979,7 +17014,7 @@ impl ReadSpendingPlanAccountRequest {
 
 /// Arguments of [`Client::delete_spending_plan_iteration_item`]: `DELETE /users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items/{iteration_item_guid}` (`deleteSpendingPlanIterationItem`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::delete_spending_plan_iteration_item`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -13024,7 +17059,7 @@ impl DeleteSpendingPlanIterationItemRequest {
 
 /// Arguments of [`Client::read_spending_plan_iteration_item`]: `GET /users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items/{iteration_item_guid}` (`readSpendingPlanIterationItem`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::read_spending_plan_iteration_item`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -13103,7 +17138,7 @@ impl ReadSpendingPlanIterationItemRequest {
 
 /// Arguments of [`Client::update_spending_plan_iteration_item`]: `PUT /users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items/{iteration_item_guid}` (`updateSpendingPlanIterationItem`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::update_spending_plan_iteration_item`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -13153,7 +17188,7 @@ impl UpdateSpendingPlanIterationItemRequest {
 
 /// Arguments of [`Client::delete_spending_plan`]: `DELETE /users/{user_guid}/spending_plans/{spending_plan_guid}` (`deleteSpendingPlan`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::delete_spending_plan`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -13191,7 +17226,7 @@ impl DeleteSpendingPlanRequest {
 
 /// Arguments of [`Client::read_spending_plan_user`]: `GET /users/{user_guid}/spending_plans/{spending_plan_guid}` (`readSpendingPlanUser`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::read_spending_plan_user`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -13265,7 +17300,7 @@ impl ReadSpendingPlanUserRequest {
 
 /// Arguments of [`Client::list_spending_plan_accounts`]: `GET /users/{user_guid}/spending_plans/{spending_plan_guid}/spending_plan_accounts` (`listSpendingPlanAccounts`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::list_spending_plan_accounts`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -13339,7 +17374,7 @@ impl ListSpendingPlanAccountsRequest {
 
 /// Arguments of [`Client::list_spending_plan_iterations`]: `GET /users/{user_guid}/spending_plans/{spending_plan_guid}/iterations` (`listSpendingPlanIterations`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::list_spending_plan_iterations`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -13413,7 +17448,7 @@ impl ListSpendingPlanIterationsRequest {
 
 /// Arguments of [`Client::read_current_spending_plan_iteration`]: `GET /users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current` (`readCurrentSpendingPlanIteration`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::read_current_spending_plan_iteration`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -13489,7 +17524,7 @@ impl ReadCurrentSpendingPlanIterationRequest {
 
 /// Arguments of [`Client::read_spending_plan_iteration`]: `GET /users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/{iteration_number}` (`readSpendingPlanIteration`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::read_spending_plan_iteration`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -13568,7 +17603,7 @@ impl ReadSpendingPlanIterationRequest {
 
 /// Arguments of [`Client::fetch_statements`]: `POST /users/{user_identifier}/members/{member_identifier}/fetch_statements` (`fetchStatements`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::fetch_statements`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -13606,7 +17641,7 @@ impl FetchStatementsRequest {
 
 /// Arguments of [`Client::list_statements_by_member`]: `GET /users/{user_guid}/members/{member_guid}/statements` (`listStatementsByMember`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::list_statements_by_member`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -13677,7 +17712,7 @@ impl ListStatementsByMemberRequest {
 
 /// Arguments of [`Client::read_statement_by_member`]: `GET /users/{user_guid}/members/{member_guid}/statements/{statement_guid}` (`readStatementByMember`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::read_statement_by_member`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -13720,7 +17755,7 @@ impl ReadStatementByMemberRequest {
 
 /// Arguments of [`Client::download_statement_pdf`]: `GET /users/{user_guid}/members/{member_guid}/statements/{statement_guid}.pdf` (`downloadStatementPDF`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::download_statement_pdf`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -13764,7 +17799,7 @@ impl DownloadStatementPdfRequest {
 
 /// Arguments of [`Client::list_taggings`]: `GET /users/{user_guid}/taggings` (`listTaggings`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::list_taggings`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -13831,7 +17866,7 @@ impl ListTaggingsRequest {
 
 /// Arguments of [`Client::create_tagging`]: `POST /users/{user_guid}/taggings` (`createTagging`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::create_tagging`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -13866,7 +17901,7 @@ impl CreateTaggingRequest {
 
 /// Arguments of [`Client::delete_tagging`]: `DELETE /users/{user_guid}/taggings/{tagging_guid}` (`deleteTagging`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::delete_tagging`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -13901,7 +17936,7 @@ impl DeleteTaggingRequest {
 
 /// Arguments of [`Client::read_tagging`]: `GET /users/{user_guid}/taggings/{tagging_guid}` (`readTagging`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::read_tagging`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -13936,7 +17971,7 @@ impl ReadTaggingRequest {
 
 /// Arguments of [`Client::update_tagging`]: `PUT /users/{user_guid}/taggings/{tagging_guid}` (`updateTagging`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::update_tagging`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -13979,7 +18014,7 @@ impl UpdateTaggingRequest {
 
 /// Arguments of [`Client::list_tags`]: `GET /users/{user_guid}/tags` (`listTags`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::list_tags`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -14046,7 +18081,7 @@ impl ListTagsRequest {
 
 /// Arguments of [`Client::create_tag`]: `POST /users/{user_guid}/tags` (`createTag`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::create_tag`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -14081,7 +18116,7 @@ impl CreateTagRequest {
 
 /// Arguments of [`Client::delete_tag`]: `DELETE /users/{user_guid}/tags/{tag_guid}` (`deleteTag`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::delete_tag`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -14116,7 +18151,7 @@ impl DeleteTagRequest {
 
 /// Arguments of [`Client::read_tag`]: `GET /users/{user_guid}/tags/{tag_guid}` (`readTag`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::read_tag`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -14151,7 +18186,7 @@ impl ReadTagRequest {
 
 /// Arguments of [`Client::update_tag`]: `PUT /users/{user_guid}/tags/{tag_guid}` (`updateTag`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::update_tag`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -14194,7 +18229,7 @@ impl UpdateTagRequest {
 
 /// Arguments of [`Client::list_transaction_rules`]: `GET /users/{user_guid}/transaction_rules` (`listTransactionRules`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::list_transaction_rules`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -14261,7 +18296,7 @@ impl ListTransactionRulesRequest {
 
 /// Arguments of [`Client::create_transaction_rule`]: `POST /users/{user_guid}/transaction_rules` (`createTransactionRule`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::create_transaction_rule`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -14299,7 +18334,7 @@ impl CreateTransactionRuleRequest {
 
 /// Arguments of [`Client::read_transaction_rule`]: `GET /users/{user_guid}/transaction_rules/{transaction_rule_guid}` (`readTransactionRule`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::read_transaction_rule`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -14337,7 +18372,7 @@ impl ReadTransactionRuleRequest {
 
 /// Arguments of [`Client::update_transaction_rule`]: `PUT /users/{user_guid}/transaction_rules/{transaction_rule_guid}` (`updateTransactionRule`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::update_transaction_rule`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -14380,7 +18415,7 @@ impl UpdateTransactionRuleRequest {
 
 /// Arguments of [`Client::enhance_transactions`]: `POST /transactions/enhance` (`enhanceTransactions`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::enhance_transactions`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -14415,7 +18450,7 @@ impl From<EnhanceTransactionsRequestBody> for EnhanceTransactionsRequest {
 
 /// Arguments of [`Client::create_manual_transaction`]: `POST /users/{user_guid}/accounts/{account_guid}/transactions` (`createManualTransaction`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::create_manual_transaction`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -14458,7 +18493,7 @@ impl CreateManualTransactionRequest {
 
 /// Arguments of [`Client::list_transactions_by_account`]: `GET /users/{user_guid}/accounts/{account_guid}/transactions` (`listTransactionsByAccount`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::list_transactions_by_account`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -14655,7 +18690,7 @@ impl ListTransactionsByAccountRequest {
 
 /// Arguments of [`Client::list_transactions_by_account_per_member`]: `GET /users/{user_guid}/members/{member_guid}/accounts/{account_guid}/transactions` (`listTransactionsByAccountPerMember`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::list_transactions_by_account_per_member`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -14862,7 +18897,7 @@ impl ListTransactionsByAccountPerMemberRequest {
 
 /// Arguments of [`Client::extend_history`]: `POST /users/{user_identifier}/members/{member_identifier}/extend_history` (`extendHistory`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::extend_history`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -14900,7 +18935,7 @@ impl ExtendHistoryRequest {
 
 /// Arguments of [`Client::list_transactions_by_member`]: `GET /users/{user_identifier}/members/{member_identifier}/transactions` (`listTransactionsByMember`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::list_transactions_by_member`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -15136,7 +19171,7 @@ impl ListTransactionsByMemberRequest {
 
 /// Arguments of [`Client::list_transactions_by_tag`]: `GET /users/{user_identifier}/tags/{tag_guid}/transactions` (`listTransactionsByTag`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::list_transactions_by_tag`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -15333,7 +19368,7 @@ impl ListTransactionsByTagRequest {
 
 /// Arguments of [`Client::delete_transaction_rule`]: `DELETE /users/{user_guid}/transaction_rules/{transaction_rule_guid}` (`deleteTransactionRule`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::delete_transaction_rule`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -15371,7 +19406,7 @@ impl DeleteTransactionRuleRequest {
 
 /// Arguments of [`Client::list_transactions`]: `GET /users/{user_identifier}/transactions` (`listTransactions`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::list_transactions`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -15582,7 +19617,7 @@ impl ListTransactionsRequest {
 
 /// Arguments of [`Client::read_transaction`]: `GET /users/{user_guid}/transactions/{transaction_guid}` (`readTransaction`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::read_transaction`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -15638,7 +19673,7 @@ impl ReadTransactionRequest {
 
 /// Arguments of [`Client::update_transaction`]: `PUT /users/{user_guid}/transactions/{transaction_guid}` (`updateTransaction`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::update_transaction`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -15681,7 +19716,7 @@ impl UpdateTransactionRequest {
 
 /// Arguments of [`Client::delete_manual_transactions`]: `DELETE /users/{user_guid}/transactions/{transaction_guid}` (`deleteManualTransactions`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::delete_manual_transactions`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -15719,7 +19754,7 @@ impl DeleteManualTransactionsRequest {
 
 /// Arguments of [`Client::read_transaction_by_account`]: `GET /users/{user_identifier}/members/{member_identifier}/accounts/{account_identifier}/transactions/{transaction_identifier}` (`readTransactionByAccount`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::read_transaction_by_account`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -15785,7 +19820,7 @@ impl ReadTransactionByAccountRequest {
 
 /// Arguments of [`Client::update_transaction_by_account`]: `PUT /users/{user_identifier}/members/{member_identifier}/accounts/{account_identifier}/transactions/{transaction_identifier}` (`updateTransactionByAccount`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::update_transaction_by_account`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -15838,7 +19873,7 @@ impl UpdateTransactionByAccountRequest {
 
 /// Arguments of [`Client::repeating_transactions`]: `GET /users/{user_guid}/repeating_transactions` (`repeatingTransactions`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::repeating_transactions`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -15869,7 +19904,7 @@ impl RepeatingTransactionsRequest {
 
 /// Arguments of [`Client::specific_repeating_transaction`]: `GET /users/{user_guid}/repeating_transactions/{repeating_transaction_guid}` (`specificRepeatingTransaction`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::specific_repeating_transaction`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -15907,7 +19942,7 @@ impl SpecificRepeatingTransactionRequest {
 
 /// Arguments of [`Client::delete_split_transactions`]: `DELETE /users/{user_guid}/transactions/{transaction_guid}/split` (`deleteSplitTransactions`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::delete_split_transactions`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -15945,7 +19980,7 @@ impl DeleteSplitTransactionsRequest {
 
 /// Arguments of [`Client::create_split_transactions`]: `POST /users/{user_guid}/transactions/{transaction_guid}/split` (`createSplitTransactions`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::create_split_transactions`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -16001,7 +20036,7 @@ impl CreateSplitTransactionsRequest {
 
 /// Arguments of [`Client::delete_split_transaction_by_account`]: `DELETE /users/{user_identifier}/members/{member_identifier}/accounts/{account_identifier}/transactions/{transaction_identifier}/split` (`deleteSplitTransactionByAccount`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::delete_split_transaction_by_account`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -16051,7 +20086,7 @@ impl DeleteSplitTransactionByAccountRequest {
 
 /// Arguments of [`Client::create_split_transactions_by_account`]: `POST /users/{user_identifier}/members/{member_identifier}/accounts/{account_identifier}/transactions/{transaction_identifier}/split` (`createSplitTransactionsByAccount`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::create_split_transactions_by_account`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -16119,7 +20154,7 @@ impl CreateSplitTransactionsByAccountRequest {
 
 /// Arguments of [`Client::list_users`]: `GET /users` (`listUsers`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::list_users`] shows an example.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(
     feature = "dispatch",
@@ -16236,7 +20271,7 @@ impl ListUsersRequest {
 
 /// Arguments of [`Client::create_user`]: `POST /users` (`createUser`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::create_user`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -16271,7 +20306,7 @@ impl From<UserCreateRequestBody> for CreateUserRequest {
 
 /// Arguments of [`Client::delete_user`]: `DELETE /users/{user_identifier}` (`deleteUser`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::delete_user`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -16302,7 +20337,7 @@ impl DeleteUserRequest {
 
 /// Arguments of [`Client::read_user`]: `GET /users/{user_identifier}` (`readUser`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::read_user`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -16333,7 +20368,7 @@ impl ReadUserRequest {
 
 /// Arguments of [`Client::update_user`]: `PUT /users/{user_identifier}` (`updateUser`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::update_user`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -16368,7 +20403,7 @@ impl UpdateUserRequest {
 
 /// Arguments of [`Client::get_identity_data`]: `GET /vc/users/{user_guid}/members/{member_guid}/customers` (`getIdentityData`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::get_identity_data`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -16403,7 +20438,7 @@ impl GetIdentityDataRequest {
 
 /// Arguments of [`Client::get_accounts_data`]: `GET /vc/users/{user_guid}/members/{member_guid}/accounts` (`getAccountsData`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::get_accounts_data`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -16438,7 +20473,7 @@ impl GetAccountsDataRequest {
 
 /// Arguments of [`Client::get_transactions_data`]: `GET /vc/users/{user_guid}/accounts/{account_guid}/transactions` (`getTransactionsData`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::get_transactions_data`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -16511,7 +20546,7 @@ impl GetTransactionsDataRequest {
 
 /// Arguments of [`Client::request_o_auth_window_uri`]: `GET /users/{user_identifier}/members/{member_identifier}/oauth_window_uri` (`requestOAuthWindowURI`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::request_o_auth_window_uri`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -16639,7 +20674,7 @@ impl RequestOAuthWindowUriRequest {
 
 /// Arguments of [`Client::request_widget_url`]: `POST /users/{user_guid}/widget_urls` (`requestWidgetURL`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::request_widget_url`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",

@@ -9,6 +9,58 @@
 //!
 //! Imported from MX's OpenAPI document `mx-platform-v20250224.yml` by `cargo xtask import
 //! openapi`; see <https://docs.mx.com/api-reference/platform-api/overview> for the reference.
+//!
+//! # Example
+//!
+//! The common path with the MX Platform client: build it, call an operation, handle its errors, follow pages. Each operation's method shows its own example.
+//!
+//! ```rust,no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! use linkspec_clients::mx_platform;
+//! use linkspec_clients::runtime::ErrorClass;
+//!
+//! // Build a client once and share it (clones share connections).
+//! let client = mx_platform::Client::builder()
+//!     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+//!     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
+//!     .build()?;
+//!
+//! // Call `list_user_accounts`, and tell its errors apart by class.
+//! let request = mx_platform::ListUserAccountsRequest::new(
+//!     "placeholder-user-identifier",
+//! );
+//! match client.list_user_accounts(request).await {
+//!     Ok(response) => {
+//!         println!("{:?}", response.accounts);
+//!     }
+//!     Err(error) => {
+//!         match error.class() {
+//!             Some(ErrorClass::RateLimited) => {
+//!                 println!("rate limited, try later: {error}")
+//!             }
+//!             Some(ErrorClass::NotFound | ErrorClass::Gone) => {
+//!                 println!("no such resource: {error}")
+//!             }
+//!             Some(ErrorClass::AuthRejected) => {
+//!                 println!("credentials refused: {error}")
+//!             }
+//!             _ => return Err(error.into()),
+//!         }
+//!     }
+//! }
+//!
+//! // Follow every page of `list_user_accounts`: one page per `next()`.
+//! let request = mx_platform::ListUserAccountsRequest::new(
+//!     "placeholder-user-identifier",
+//! );
+//! let mut pages = client.list_user_accounts_pages(request);
+//! while let Some(page) = pages.next().await {
+//!     let page = page?;
+//!     println!("{page:?}");
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 mod client;
 

@@ -532,6 +532,32 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`OAuthError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `pingone/create_access_token`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::pingone;
+    ///
+    /// let client = pingone::Client::builder()
+    ///     .environment_id(std::env::var("PINGONE_ENVIRONMENT_ID")?)
+    ///     .client_id(std::env::var("PINGONE_CLIENT_ID")?)
+    ///     .client_secret(std::env::var("PINGONE_CLIENT_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = pingone::AccessTokenForm::new("client_credentials");
+    /// let request = pingone::CreateAccessTokenRequest::new(
+    ///     "<envID>",
+    ///     "<Authorization>",
+    ///     body,
+    /// );
+    /// let response = client.create_access_token(request).await?;
+    /// println!("{:?}", response.token_type);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_access_token(
         &self,
         request: impl Into<CreateAccessTokenRequest>,
@@ -550,6 +576,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PingOneError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `pingone/read_linked_accounts_acquires_token`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::pingone;
+    ///
+    /// let client = pingone::Client::builder()
+    ///     .environment_id(std::env::var("PINGONE_ENVIRONMENT_ID")?)
+    ///     .client_id(std::env::var("PINGONE_CLIENT_ID")?)
+    ///     .client_secret(std::env::var("PINGONE_CLIENT_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let request = pingone::ReadLinkedAccountsRequest::new("env-1", "user-2");
+    /// let response = client.read_linked_accounts(request).await?;
+    /// println!("{:?}", response.links);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn read_linked_accounts(
         &self,
         request: impl Into<ReadLinkedAccountsRequest>,
@@ -589,6 +636,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PingOneError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `pingone/read_linked_account`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::pingone;
+    ///
+    /// let client = pingone::Client::builder()
+    ///     .environment_id(std::env::var("PINGONE_ENVIRONMENT_ID")?)
+    ///     .client_id(std::env::var("PINGONE_CLIENT_ID")?)
+    ///     .client_secret(std::env::var("PINGONE_CLIENT_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let request = pingone::ReadLinkedAccountRequest::new("env-1", "user-1", "la-1")
+    ///     .expand(pingone::LinkedAccountExpand::IdentityProviders);
+    /// let response = client.read_linked_account(request).await?;
+    /// println!("{:?}", response.links);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn read_linked_account(
         &self,
         request: impl Into<ReadLinkedAccountRequest>,
@@ -603,6 +672,26 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PingOneError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `pingone/delete_linked_account`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::pingone;
+    ///
+    /// let client = pingone::Client::builder()
+    ///     .environment_id(std::env::var("PINGONE_ENVIRONMENT_ID")?)
+    ///     .client_id(std::env::var("PINGONE_CLIENT_ID")?)
+    ///     .client_secret(std::env::var("PINGONE_CLIENT_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let request = pingone::DeleteLinkedAccountRequest::new("env-1", "user-1", "la-2");
+    /// client.delete_linked_account(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn delete_linked_account(
         &self,
         request: impl Into<DeleteLinkedAccountRequest>,
@@ -732,7 +821,7 @@ impl Client {
 
 /// Arguments of [`Client::create_access_token`]: Issues an access token (a JWT, valid one hour, no refresh token) to a worker application with the client credentials grant, authenticated with HTTP Basic.
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::create_access_token`] shows an example.
 #[derive(Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -787,7 +876,7 @@ impl ::std::fmt::Debug for CreateAccessTokenRequest {
 
 /// Arguments of [`Client::read_linked_accounts`]: Returns the linked accounts of the user with the given ID.
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::read_linked_accounts`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -896,7 +985,7 @@ impl ReadLinkedAccountsRequest {
 
 /// Arguments of [`Client::read_linked_account`]: Returns one linked account of a user.
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::read_linked_account`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -960,7 +1049,7 @@ impl ReadLinkedAccountRequest {
 
 /// Arguments of [`Client::delete_linked_account`]: Deletes one linked account of a user, which unlinks the user from that external identity provider.
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::delete_linked_account`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",

@@ -10,6 +10,55 @@
 //! `https://auth.pingone.<region>/<envID>/as/token` and valid for one hour (no refresh token).
 //! Responses are HAL: collections list their items under `_embedded` and link to the next page
 //! under `_links.next`; `limit` is not always honoured, so always follow `_links.next`.
+//!
+//! # Example
+//!
+//! The common path with the PingOne client: build it, call an operation, handle its errors, follow pages. Each operation's method shows its own example.
+//!
+//! ```rust,no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! use linkspec_clients::pingone;
+//! use linkspec_clients::runtime::ErrorClass;
+//!
+//! // Build a client once and share it (clones share connections).
+//! let client = pingone::Client::builder()
+//!     .environment_id(std::env::var("PINGONE_ENVIRONMENT_ID")?)
+//!     .client_id(std::env::var("PINGONE_CLIENT_ID")?)
+//!     .client_secret(std::env::var("PINGONE_CLIENT_SECRET")?)
+//!     .build()?;
+//!
+//! // Call `read_linked_accounts`, and tell its errors apart by class.
+//! let request = pingone::ReadLinkedAccountsRequest::new("env-1", "user-2");
+//! match client.read_linked_accounts(request).await {
+//!     Ok(response) => {
+//!         println!("{:?}", response.links);
+//!     }
+//!     Err(error) => {
+//!         match error.class() {
+//!             Some(ErrorClass::RateLimited) => {
+//!                 println!("rate limited, try later: {error}")
+//!             }
+//!             Some(ErrorClass::NotFound | ErrorClass::Gone) => {
+//!                 println!("no such resource: {error}")
+//!             }
+//!             Some(ErrorClass::AuthRejected) => {
+//!                 println!("credentials refused: {error}")
+//!             }
+//!             _ => return Err(error.into()),
+//!         }
+//!     }
+//! }
+//!
+//! // Follow every page of `read_linked_accounts`: its items, across pages, as they are asked for.
+//! let request = pingone::ReadLinkedAccountsRequest::new("env-1", "user-2");
+//! let mut items = client.read_linked_accounts_items(request);
+//! while let Some(item) = items.next().await {
+//!     let item = item?;
+//!     println!("{item:?}");
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 mod client;
 

@@ -3657,6 +3657,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_accounts_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::AccountsGetBody::new("<access_token>")
+    ///     .options(plaid::AccountsGetRequestOptions::new());
+    /// let request = plaid::AccountsGetRequest::new(body);
+    /// let response = client.accounts_get(request).await?;
+    /// println!("{:?}", response.accounts);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn accounts_get(
         &self,
         request: impl Into<AccountsGetRequest>,
@@ -3670,6 +3692,31 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_application_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::ApplicationGetBody::new(
+    ///     "placeholder-client-id",
+    ///     "<secret>",
+    ///     "string",
+    /// );
+    /// let request = plaid::ApplicationGetRequest::new(body);
+    /// let response = client.application_get(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn application_get(
         &self,
         request: impl Into<ApplicationGetRequest>,
@@ -3685,6 +3732,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_asset_report_create`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::AssetReportCreateBody::new(1)
+    ///     .access_tokens(Vec::new())
+    ///     .options(plaid::AssetReportCreateRequestOptions::new());
+    /// let request = plaid::AssetReportCreateRequest::new(body);
+    /// let response = client.asset_report_create(request).await?;
+    /// println!("{:?}", response.asset_report_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn asset_report_create(
         &self,
         request: impl Into<AssetReportCreateRequest>,
@@ -3700,6 +3770,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_asset_report_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::AssetReportGetBody::new()
+    ///     .options(plaid::AssetReportGetRequestOptions::new());
+    /// let request = plaid::AssetReportGetRequest::new(body);
+    /// let response = client.asset_report_get(request).await?;
+    /// println!("{:?}", response.report);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn asset_report_get(
         &self,
         request: impl Into<AssetReportGetRequest>,
@@ -3715,6 +3807,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_asset_report_refresh`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::AssetReportRefreshBody::new("<asset_report_token>")
+    ///     .options(plaid::AssetReportRefreshRequestOptions::new());
+    /// let request = plaid::AssetReportRefreshRequest::new(body);
+    /// let response = client.asset_report_refresh(request).await?;
+    /// println!("{:?}", response.asset_report_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn asset_report_refresh(
         &self,
         request: impl Into<AssetReportRefreshRequest>,
@@ -3730,6 +3844,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_asset_report_filter`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::AssetReportFilterBody::new("<asset_report_token>", Vec::new());
+    /// let request = plaid::AssetReportFilterRequest::new(body);
+    /// let response = client.asset_report_filter(request).await?;
+    /// println!("{:?}", response.asset_report_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn asset_report_filter(
         &self,
         request: impl Into<AssetReportFilterRequest>,
@@ -3745,6 +3880,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_asset_report_remove`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::AssetReportRemoveBody::new("<asset_report_token>");
+    /// let request = plaid::AssetReportRemoveRequest::new(body);
+    /// let response = client.asset_report_remove(request).await?;
+    /// println!("{:?}", response.removed);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn asset_report_remove(
         &self,
         request: impl Into<AssetReportRemoveRequest>,
@@ -3760,6 +3916,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_asset_report_audit_copy_create`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::AssetReportAuditCopyCreateBody::new("<asset_report_token>");
+    /// let request = plaid::AssetReportAuditCopyCreateRequest::new(body);
+    /// let response = client.asset_report_audit_copy_create(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn asset_report_audit_copy_create(
         &self,
         request: impl Into<AssetReportAuditCopyCreateRequest>,
@@ -3775,6 +3952,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With placeholder values (no success of this operation is recorded); credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::AssetReportAuditCopyGetBody::new("<audit_copy_token>");
+    /// let request = plaid::AssetReportAuditCopyGetRequest::new(body);
+    /// let response = client.asset_report_audit_copy_get(request).await?;
+    /// println!("{:?}", response.report);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn asset_report_audit_copy_get(
         &self,
         request: impl Into<AssetReportAuditCopyGetRequest>,
@@ -3792,6 +3990,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_asset_report_audit_copy_pdf_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::AssetReportAuditCopyPdfGetBody::new("<audit_copy_token>")
+    ///     .options(plaid::AssetReportPdfGetRequestOptions::new());
+    /// let request = plaid::AssetReportAuditCopyPdfGetRequest::new(body);
+    /// let response = client.asset_report_audit_copy_pdf_get(request).await?;
+    /// println!("{} bytes of {}", response.bytes.len(), response.content_type);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn asset_report_audit_copy_pdf_get(
         &self,
         request: impl Into<AssetReportAuditCopyPdfGetRequest>,
@@ -3807,6 +4027,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_asset_report_audit_copy_remove`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::AssetReportAuditCopyRemoveBody::new("<audit_copy_token>");
+    /// let request = plaid::AssetReportAuditCopyRemoveRequest::new(body);
+    /// let response = client.asset_report_audit_copy_remove(request).await?;
+    /// println!("{:?}", response.removed);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn asset_report_audit_copy_remove(
         &self,
         request: impl Into<AssetReportAuditCopyRemoveRequest>,
@@ -3822,6 +4063,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_auth_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::AuthGetBody::new("<access_token>")
+    ///     .options(plaid::AuthGetRequestOptions::new());
+    /// let request = plaid::AuthGetRequest::new(body);
+    /// let response = client.auth_get(request).await?;
+    /// println!("{:?}", response.accounts);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn auth_get(
         &self,
         request: impl Into<AuthGetRequest>,
@@ -3837,6 +4100,31 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_auth_verify`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::AuthVerifyBody::new(
+    ///     plaid::AuthVerifyRequestNumbers::new(
+    ///         plaid::AuthVerifyNumbersAch::new("string", "string"),
+    ///     ),
+    /// );
+    /// let request = plaid::AuthVerifyRequest::new(body);
+    /// let response = client.auth_verify(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn auth_verify(
         &self,
         request: impl Into<AuthVerifyRequest>,
@@ -3852,6 +4140,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_bank_transfer_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::BankTransferGetBody::new("string");
+    /// let request = plaid::BankTransferGetRequest::new(body);
+    /// let response = client.bank_transfer_get(request).await?;
+    /// println!("{:?}", response.bank_transfer);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn bank_transfer_get(
         &self,
         request: impl Into<BankTransferGetRequest>,
@@ -3867,6 +4176,38 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_bank_transfer_create`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::BankTransferCreateBody::new(
+    ///         "string",
+    ///         "<access_token>",
+    ///         "string",
+    ///         plaid::BankTransferType::Debit,
+    ///         plaid::BankTransferNetwork::Ach,
+    ///         "string",
+    ///         "string",
+    ///         "string",
+    ///         plaid::BankTransferUser::new("string"),
+    ///     )
+    ///     .ach_class(plaid::AchClass::Ccd);
+    /// let request = plaid::BankTransferCreateRequest::new(body);
+    /// let response = client.bank_transfer_create(request).await?;
+    /// println!("{:?}", response.bank_transfer);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn bank_transfer_create(
         &self,
         request: impl Into<BankTransferCreateRequest>,
@@ -3882,6 +4223,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_bank_transfer_list`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::BankTransferListBody::new()
+    ///     .direction(plaid::BankTransferDirection::Outbound);
+    /// let request = plaid::BankTransferListRequest::new(body);
+    /// let response = client.bank_transfer_list(request).await?;
+    /// println!("{:?}", response.bank_transfers);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn bank_transfer_list(
         &self,
         request: impl Into<BankTransferListRequest>,
@@ -3897,6 +4260,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_bank_transfer_cancel`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::BankTransferCancelBody::new("string");
+    /// let request = plaid::BankTransferCancelRequest::new(body);
+    /// let response = client.bank_transfer_cancel(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn bank_transfer_cancel(
         &self,
         request: impl Into<BankTransferCancelRequest>,
@@ -3912,6 +4296,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_bank_transfer_event_list`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::BankTransferEventListBody::new()
+    ///     .bank_transfer_type(plaid::BankTransferEventListBankTransferType::Debit)
+    ///     .event_types(vec![plaid::BankTransferEventType::Pending]);
+    /// let request = plaid::BankTransferEventListRequest::new(body);
+    /// let response = client.bank_transfer_event_list(request).await?;
+    /// println!("{:?}", response.bank_transfer_events);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn bank_transfer_event_list(
         &self,
         request: impl Into<BankTransferEventListRequest>,
@@ -3927,6 +4334,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_bank_transfer_event_sync`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::BankTransferEventSyncBody::new(1);
+    /// let request = plaid::BankTransferEventSyncRequest::new(body);
+    /// let response = client.bank_transfer_event_sync(request).await?;
+    /// println!("{:?}", response.bank_transfer_events);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn bank_transfer_event_sync(
         &self,
         request: impl Into<BankTransferEventSyncRequest>,
@@ -3942,6 +4370,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_bank_transfer_sweep_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::BankTransferSweepGetBody::new("string");
+    /// let request = plaid::BankTransferSweepGetRequest::new(body);
+    /// let response = client.bank_transfer_sweep_get(request).await?;
+    /// println!("{:?}", response.sweep);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn bank_transfer_sweep_get(
         &self,
         request: impl Into<BankTransferSweepGetRequest>,
@@ -3957,6 +4406,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_bank_transfer_sweep_list`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::BankTransferSweepListBody::new();
+    /// let request = plaid::BankTransferSweepListRequest::new(body);
+    /// let response = client.bank_transfer_sweep_list(request).await?;
+    /// println!("{:?}", response.sweeps);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn bank_transfer_sweep_list(
         &self,
         request: impl Into<BankTransferSweepListRequest>,
@@ -3972,6 +4442,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_bank_transfer_balance_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::BankTransferBalanceGetBody::new();
+    /// let request = plaid::BankTransferBalanceGetRequest::new(body);
+    /// let response = client.bank_transfer_balance_get(request).await?;
+    /// println!("{:?}", response.balance);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn bank_transfer_balance_get(
         &self,
         request: impl Into<BankTransferBalanceGetRequest>,
@@ -3987,6 +4478,31 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_bank_transfer_migrate_account`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::BankTransferMigrateAccountBody::new(
+    ///     "<account_number>",
+    ///     "<routing_number>",
+    ///     "string",
+    /// );
+    /// let request = plaid::BankTransferMigrateAccountRequest::new(body);
+    /// let response = client.bank_transfer_migrate_account(request).await?;
+    /// println!("{:?}", response.account_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn bank_transfer_migrate_account(
         &self,
         request: impl Into<BankTransferMigrateAccountRequest>,
@@ -4002,6 +4518,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_beacon_account_risk_evaluate`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::BeaconAccountRiskEvaluateBody::new()
+    ///     .options(plaid::BeaconAccountRiskEvaluateRequestOptions::new())
+    ///     .evaluation_reason(plaid::BeaconAccountRiskEvaluateEvaluationReason::Onboarding);
+    /// let request = plaid::BeaconAccountRiskEvaluateRequest::new(body);
+    /// let response = client.beacon_account_risk_evaluate(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn beacon_account_risk_evaluate(
         &self,
         request: impl Into<BeaconAccountRiskEvaluateRequest>,
@@ -4017,6 +4556,34 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_beacon_user_create`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::BeaconUserCreateBody::new(
+    ///         "becprg_11111111111111",
+    ///         "your-db-id-3b24110",
+    ///         plaid::BeaconUserRequestData::new(
+    ///             plaid::BeaconUserName::new("Leslie", "Knope"),
+    ///         ),
+    ///     )
+    ///     .access_tokens(Vec::new());
+    /// let request = plaid::BeaconUserCreateRequest::new(body);
+    /// let response = client.beacon_user_create(request).await?;
+    /// println!("{:?}", response.item_ids);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn beacon_user_create(
         &self,
         request: impl Into<BeaconUserCreateRequest>,
@@ -4032,6 +4599,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_beacon_user_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::BeaconUserGetBody::new("becusr_42cF1MNo42r9Xj");
+    /// let request = plaid::BeaconUserGetRequest::new(body);
+    /// let response = client.beacon_user_get(request).await?;
+    /// println!("{:?}", response.item_ids);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn beacon_user_get(
         &self,
         request: impl Into<BeaconUserGetRequest>,
@@ -4047,6 +4635,30 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_beacon_user_review`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::BeaconUserReviewBody::new(
+    ///     "becusr_42cF1MNo42r9Xj",
+    ///     plaid::BeaconUserStatus::Cleared,
+    /// );
+    /// let request = plaid::BeaconUserReviewRequest::new(body);
+    /// let response = client.beacon_user_review(request).await?;
+    /// println!("{:?}", response.item_ids);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn beacon_user_review(
         &self,
         request: impl Into<BeaconUserReviewRequest>,
@@ -4062,6 +4674,38 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_beacon_report_create`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    /// use linkspec_clients::runtime;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::BeaconReportCreateBody::new(
+    ///         "becusr_42cF1MNo42r9Xj",
+    ///         plaid::BeaconReportCreateType::FirstParty,
+    ///         "1990-05-29".parse::<runtime::time::Date>()?,
+    ///     )
+    ///     .fraud_amount(
+    ///         plaid::FraudAmount::new(
+    ///             plaid::IsoCurrencyCode::Usd,
+    ///             runtime::Decimal::from(100),
+    ///         ),
+    ///     );
+    /// let request = plaid::BeaconReportCreateRequest::new(body);
+    /// let response = client.beacon_report_create(request).await?;
+    /// println!("{:?}", response.id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn beacon_report_create(
         &self,
         request: impl Into<BeaconReportCreateRequest>,
@@ -4077,6 +4721,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_beacon_report_list`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::BeaconReportListBody::new("becusr_42cF1MNo42r9Xj")
+    ///     .cursor("eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM");
+    /// let request = plaid::BeaconReportListRequest::new(body);
+    /// let response = client.beacon_report_list(request).await?;
+    /// println!("{:?}", response.beacon_reports);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn beacon_report_list(
         &self,
         request: impl Into<BeaconReportListRequest>,
@@ -4092,6 +4758,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_beacon_report_syndication_list`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::BeaconReportSyndicationListBody::new("becusr_42cF1MNo42r9Xj")
+    ///     .cursor("eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM");
+    /// let request = plaid::BeaconReportSyndicationListRequest::new(body);
+    /// let response = client.beacon_report_syndication_list(request).await?;
+    /// println!("{:?}", response.beacon_report_syndications);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn beacon_report_syndication_list(
         &self,
         request: impl Into<BeaconReportSyndicationListRequest>,
@@ -4107,6 +4795,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_beacon_report_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::BeaconReportGetBody::new("becrpt_11111111111111");
+    /// let request = plaid::BeaconReportGetRequest::new(body);
+    /// let response = client.beacon_report_get(request).await?;
+    /// println!("{:?}", response.id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn beacon_report_get(
         &self,
         request: impl Into<BeaconReportGetRequest>,
@@ -4122,6 +4831,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_beacon_report_syndication_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::BeaconReportSyndicationGetBody::new("becrsn_11111111111111");
+    /// let request = plaid::BeaconReportSyndicationGetRequest::new(body);
+    /// let response = client.beacon_report_syndication_get(request).await?;
+    /// println!("{:?}", response.id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn beacon_report_syndication_get(
         &self,
         request: impl Into<BeaconReportSyndicationGetRequest>,
@@ -4137,6 +4867,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_beacon_user_update`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::BeaconUserUpdateBody::new("becusr_42cF1MNo42r9Xj")
+    ///     .user(plaid::BeaconUserUpdateRequestData::new())
+    ///     .access_tokens(Vec::new());
+    /// let request = plaid::BeaconUserUpdateRequest::new(body);
+    /// let response = client.beacon_user_update(request).await?;
+    /// println!("{:?}", response.item_ids);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn beacon_user_update(
         &self,
         request: impl Into<BeaconUserUpdateRequest>,
@@ -4152,6 +4905,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_beacon_duplicate_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::BeaconDuplicateGetBody::new("becdup_11111111111111");
+    /// let request = plaid::BeaconDuplicateGetRequest::new(body);
+    /// let response = client.beacon_duplicate_get(request).await?;
+    /// println!("{:?}", response.id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn beacon_duplicate_get(
         &self,
         request: impl Into<BeaconDuplicateGetRequest>,
@@ -4167,6 +4941,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_beacon_user_history_list`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::BeaconUserHistoryListBody::new("becusr_42cF1MNo42r9Xj")
+    ///     .cursor("eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM");
+    /// let request = plaid::BeaconUserHistoryListRequest::new(body);
+    /// let response = client.beacon_user_history_list(request).await?;
+    /// println!("{:?}", response.beacon_users);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn beacon_user_history_list(
         &self,
         request: impl Into<BeaconUserHistoryListRequest>,
@@ -4182,6 +4978,30 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_beacon_user_account_insights_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::BeaconUserAccountInsightsGetBody::new(
+    ///     "becusr_42cF1MNo42r9Xj",
+    ///     "<access_token>",
+    /// );
+    /// let request = plaid::BeaconUserAccountInsightsGetRequest::new(body);
+    /// let response = client.beacon_user_account_insights_get(request).await?;
+    /// println!("{:?}", response.beacon_user_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn beacon_user_account_insights_get(
         &self,
         request: impl Into<BeaconUserAccountInsightsGetRequest>,
@@ -4197,6 +5017,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_credit_bank_employment_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::CreditBankEmploymentGetBody::new("<user_token>");
+    /// let request = plaid::CreditBankEmploymentGetRequest::new(body);
+    /// let response = client.credit_bank_employment_get(request).await?;
+    /// println!("{:?}", response.bank_employment_reports);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn credit_bank_employment_get(
         &self,
         request: impl Into<CreditBankEmploymentGetRequest>,
@@ -4210,6 +5051,34 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_transactions_enhance`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    /// use linkspec_clients::runtime;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::TransactionsEnhanceGetRequest::new(
+    ///     "string",
+    ///     vec![
+    ///         plaid::ClientProvidedRawTransaction::new("string", "string", "1.5".parse:: <
+    ///         runtime::Decimal > () ?, "string")
+    ///     ],
+    /// );
+    /// let request = plaid::TransactionsEnhanceRequest::new(body);
+    /// let response = client.transactions_enhance(request).await?;
+    /// println!("{:?}", response.enhanced_transactions);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn transactions_enhance(
         &self,
         request: impl Into<TransactionsEnhanceRequest>,
@@ -4223,6 +5092,36 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_transactions_rules_create`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::TransactionsRulesCreateBody::new(
+    ///     "your-client-user-id",
+    ///     "FOOD_AND_DRINK",
+    ///     "FOOD_AND_DRINK_FAST_FOOD",
+    ///     plaid::TransactionsRuleDetails::new(
+    ///         plaid::TransactionsRuleField::MerchantName,
+    ///         plaid::TransactionsRuleType::SubstringMatch,
+    ///         "Burger Shack",
+    ///     ),
+    /// );
+    /// let request = plaid::TransactionsRulesCreateRequest::new(body);
+    /// let response = client.transactions_rules_create(request).await?;
+    /// println!("{:?}", response.rule);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn transactions_rules_create(
         &self,
         request: impl Into<TransactionsRulesCreateRequest>,
@@ -4236,6 +5135,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_transactions_rules_list`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::TransactionsRulesListBody::new("your-client-user-id");
+    /// let request = plaid::TransactionsRulesListRequest::new(body);
+    /// let response = client.transactions_rules_list(request).await?;
+    /// println!("{:?}", response.rules);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn transactions_rules_list(
         &self,
         request: impl Into<TransactionsRulesListRequest>,
@@ -4249,6 +5169,30 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_transactions_rules_remove`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::TransactionsRulesRemoveBody::new(
+    ///     "your-client-user-id",
+    ///     "eVBnVMp7zdTJLkRNr33Rs6zr7KNJqBF",
+    /// );
+    /// let request = plaid::TransactionsRulesRemoveRequest::new(body);
+    /// let response = client.transactions_rules_remove(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn transactions_rules_remove(
         &self,
         request: impl Into<TransactionsRulesRemoveRequest>,
@@ -4264,6 +5208,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_transactions_user_insights_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::TransactionsUserInsightsGetBody::new("string");
+    /// let request = plaid::TransactionsUserInsightsGetRequest::new(body);
+    /// let response = client.transactions_user_insights_get(request).await?;
+    /// println!("{:?}", response.user_data_overview);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn transactions_user_insights_get(
         &self,
         request: impl Into<TransactionsUserInsightsGetRequest>,
@@ -4279,6 +5244,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_beta_ewa_report_v1_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::BetaEwaReportV1GetBody::new("<access_token>");
+    /// let request = plaid::BetaEwaReportV1GetRequest::new(body);
+    /// let response = client.beta_ewa_report_v1_get(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn beta_ewa_report_v1_get(
         &self,
         request: impl Into<BetaEwaReportV1GetRequest>,
@@ -4294,6 +5280,35 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_beta_partner_customer_v1_create`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::BetaPartnerCustomerV1CreateBody::new(
+    ///         "Plaid",
+    ///         "plaid.com",
+    ///         "Plaid",
+    ///         plaid::PartnerEndCustomerCustomerSupportInfo::new(),
+    ///         plaid::PartnerEndCustomerAddress::new(),
+    ///     )
+    ///     .products(vec![plaid::Products::Auth, plaid::Products::Identity])
+    ///     .create_link_customization(true);
+    /// let request = plaid::BetaPartnerCustomerV1CreateRequest::new(body);
+    /// let response = client.beta_partner_customer_v1_create(request).await?;
+    /// println!("{:?}", response.end_customer);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn beta_partner_customer_v1_create(
         &self,
         request: impl Into<BetaPartnerCustomerV1CreateRequest>,
@@ -4309,6 +5324,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_beta_partner_customer_v1_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::BetaPartnerCustomerV1GetBody::new("634758733ebb4f00134b85ea");
+    /// let request = plaid::BetaPartnerCustomerV1GetRequest::new(body);
+    /// let response = client.beta_partner_customer_v1_get(request).await?;
+    /// println!("{:?}", response.end_customer);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn beta_partner_customer_v1_get(
         &self,
         request: impl Into<BetaPartnerCustomerV1GetRequest>,
@@ -4324,6 +5360,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_beta_partner_customer_v1_update`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::BetaPartnerCustomerV1UpdateBody::new("634758733ebb4f00134b85ea")
+    ///     .bank_addendum_acceptance(plaid::PartnerEndCustomerBankAddendumAcceptance::new())
+    ///     .questionnaires(plaid::PartnerEndCustomerQuestionnaires::new());
+    /// let request = plaid::BetaPartnerCustomerV1UpdateRequest::new(body);
+    /// let response = client.beta_partner_customer_v1_update(request).await?;
+    /// println!("{:?}", response.end_customer);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn beta_partner_customer_v1_update(
         &self,
         request: impl Into<BetaPartnerCustomerV1UpdateRequest>,
@@ -4339,6 +5398,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_beta_partner_customer_v1_enable`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::BetaPartnerCustomerV1EnableBody::new("634758733ebb4f00134b85ea")
+    ///     .products(vec![plaid::Products::Auth]);
+    /// let request = plaid::BetaPartnerCustomerV1EnableRequest::new(body);
+    /// let response = client.beta_partner_customer_v1_enable(request).await?;
+    /// println!("{:?}", response.end_customer_client_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn beta_partner_customer_v1_enable(
         &self,
         request: impl Into<BetaPartnerCustomerV1EnableRequest>,
@@ -4354,6 +5435,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_business_verification_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::BusinessVerificationGetBody::new("busver_52xR9LKo77r1Np");
+    /// let request = plaid::BusinessVerificationGetRequest::new(body);
+    /// let response = client.business_verification_get(request).await?;
+    /// println!("{:?}", response.id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn business_verification_get(
         &self,
         request: impl Into<BusinessVerificationGetRequest>,
@@ -4369,6 +5471,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_business_verification_create`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::BusinessVerificationCreateBody::new("your-db-id-3b24110")
+    ///     .business(plaid::BusinessVerificationCreateRequestBusiness::new());
+    /// let request = plaid::BusinessVerificationCreateRequest::new(body);
+    /// let response = client.business_verification_create(request).await?;
+    /// println!("{:?}", response.id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn business_verification_create(
         &self,
         request: impl Into<BusinessVerificationCreateRequest>,
@@ -4384,6 +5508,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_cashflow_report_refresh`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::CashflowReportRefreshBody::new("<access_token>", 1);
+    /// let request = plaid::CashflowReportRefreshRequest::new(body);
+    /// let response = client.cashflow_report_refresh(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn cashflow_report_refresh(
         &self,
         request: impl Into<CashflowReportRefreshRequest>,
@@ -4399,6 +5544,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_cashflow_report_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::CashflowReportGetBody::new("<access_token>", 1)
+    ///     .options(plaid::CashflowReportGetRequestOptions::new());
+    /// let request = plaid::CashflowReportGetRequest::new(body);
+    /// let response = client.cashflow_report_get(request).await?;
+    /// println!("{:?}", response.accounts);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn cashflow_report_get(
         &self,
         request: impl Into<CashflowReportGetRequest>,
@@ -4414,6 +5581,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_cashflow_report_transactions_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::CashflowReportTransactionsGetBody::new("<access_token>")
+    ///     .options(plaid::CashflowReportTransactionsGetRequestOptions::new());
+    /// let request = plaid::CashflowReportTransactionsGetRequest::new(body);
+    /// let response = client.cashflow_report_transactions_get(request).await?;
+    /// println!("{:?}", response.accounts);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn cashflow_report_transactions_get(
         &self,
         request: impl Into<CashflowReportTransactionsGetRequest>,
@@ -4429,6 +5618,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_cashflow_report_insights_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::CashflowReportInsightsGetBody::new("<access_token>");
+    /// let request = plaid::CashflowReportInsightsGetRequest::new(body);
+    /// let response = client.cashflow_report_insights_get(request).await?;
+    /// println!("{:?}", response.item);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn cashflow_report_insights_get(
         &self,
         request: impl Into<CashflowReportInsightsGetRequest>,
@@ -4444,6 +5654,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_categories_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::CategoriesGetBody::new();
+    /// let request = plaid::CategoriesGetRequest::new(body);
+    /// let response = client.categories_get(request).await?;
+    /// println!("{:?}", response.categories);
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn categories_get(
         &self,
@@ -4460,6 +5692,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_consent_events_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::ConsentEventsGetBody::new("<access_token>");
+    /// let request = plaid::ConsentEventsGetRequest::new(body);
+    /// let response = client.consent_events_get(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn consent_events_get(
         &self,
         request: impl Into<ConsentEventsGetRequest>,
@@ -4477,6 +5730,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_consumer_report_pdf_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::ConsumerReportPdfGetBody::new("<user_token>");
+    /// let request = plaid::ConsumerReportPdfGetRequest::new(body);
+    /// let response = client.consumer_report_pdf_get(request).await?;
+    /// println!("{} bytes of {}", response.bytes.len(), response.content_type);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn consumer_report_pdf_get(
         &self,
         request: impl Into<ConsumerReportPdfGetRequest>,
@@ -4492,6 +5766,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_cra_monitoring_insights_subscribe`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::CraMonitoringInsightsSubscribeBody::new("string")
+    ///     .income_categories(vec![plaid::CreditBankIncomeCategory::Salary]);
+    /// let request = plaid::CraMonitoringInsightsSubscribeRequest::new(body);
+    /// let response = client.cra_monitoring_insights_subscribe(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn cra_monitoring_insights_subscribe(
         &self,
         request: impl Into<CraMonitoringInsightsSubscribeRequest>,
@@ -4507,6 +5803,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_cra_monitoring_insights_unsubscribe`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::CraMonitoringInsightsUnsubscribeBody::new("string");
+    /// let request = plaid::CraMonitoringInsightsUnsubscribeRequest::new(body);
+    /// let response = client.cra_monitoring_insights_unsubscribe(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn cra_monitoring_insights_unsubscribe(
         &self,
         request: impl Into<CraMonitoringInsightsUnsubscribeRequest>,
@@ -4522,6 +5839,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_cra_monitoring_insights_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::CraMonitoringInsightsGetBody::new(
+    ///     plaid::MonitoringConsumerReportPermissiblePurpose::AccountReviewCredit,
+    /// );
+    /// let request = plaid::CraMonitoringInsightsGetRequest::new(body);
+    /// let response = client.cra_monitoring_insights_get(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn cra_monitoring_insights_get(
         &self,
         request: impl Into<CraMonitoringInsightsGetRequest>,
@@ -4537,6 +5877,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_cra_partner_insights_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::CraPartnerInsightsGetBody::new("<user_token>")
+    ///     .user_tier(plaid::CraUserTier::Free);
+    /// let request = plaid::CraPartnerInsightsGetRequest::new(body);
+    /// let response = client.cra_partner_insights_get(request).await?;
+    /// println!("{:?}", response.report);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn cra_partner_insights_get(
         &self,
         request: impl Into<CraPartnerInsightsGetRequest>,
@@ -4552,6 +5914,32 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_cra_check_report_income_insights_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::CraCheckReportIncomeInsightsGetBody::new()
+    ///     .options(
+    ///         plaid::CraCheckReportIncomeInsightsGetOptions::new(
+    ///             Some(plaid::IncomeInsightsVersion::Ii2),
+    ///         ),
+    ///     );
+    /// let request = plaid::CraCheckReportIncomeInsightsGetRequest::new(body);
+    /// let response = client.cra_check_report_income_insights_get(request).await?;
+    /// println!("{:?}", response.report);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn cra_check_report_income_insights_get(
         &self,
         request: impl Into<CraCheckReportIncomeInsightsGetRequest>,
@@ -4567,6 +5955,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_cra_check_report_base_report_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::CraCheckReportBaseReportGetBody::new()
+    ///     .item_ids(Vec::new())
+    ///     .user_tier(plaid::CraUserTier::Free);
+    /// let request = plaid::CraCheckReportBaseReportGetRequest::new(body);
+    /// let response = client.cra_check_report_base_report_get(request).await?;
+    /// println!("{:?}", response.report);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn cra_check_report_base_report_get(
         &self,
         request: impl Into<CraCheckReportBaseReportGetRequest>,
@@ -4584,6 +5995,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_cra_check_report_pdf_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::CraCheckReportPdfGetBody::new()
+    ///     .add_ons(vec![plaid::CraPdfAddOns::CraIncomeInsights]);
+    /// let request = plaid::CraCheckReportPdfGetRequest::new(body);
+    /// let response = client.cra_check_report_pdf_get(request).await?;
+    /// println!("{} bytes of {}", response.bytes.len(), response.content_type);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn cra_check_report_pdf_get(
         &self,
         request: impl Into<CraCheckReportPdfGetRequest>,
@@ -4599,6 +6032,33 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_cra_check_report_create`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::CraCheckReportCreateBody::new(
+    ///         "string",
+    ///         1,
+    ///         plaid::ConsumerReportPermissiblePurpose::AccountReviewCredit,
+    ///     )
+    ///     .products(vec![plaid::Products::Assets])
+    ///     .base_report(plaid::CraCheckReportCreateBaseReportOptions::new());
+    /// let request = plaid::CraCheckReportCreateRequest::new(body);
+    /// let response = client.cra_check_report_create(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn cra_check_report_create(
         &self,
         request: impl Into<CraCheckReportCreateRequest>,
@@ -4614,6 +6074,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_cra_check_report_partner_insights_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::CraCheckReportPartnerInsightsGetBody::new()
+    ///     .user_tier(plaid::CraUserTier::Free)
+    ///     .partner_insights(plaid::CraCheckReportPartnerInsightsGetPartnerInsights::new());
+    /// let request = plaid::CraCheckReportPartnerInsightsGetRequest::new(body);
+    /// let response = client.cra_check_report_partner_insights_get(request).await?;
+    /// println!("{:?}", response.report);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn cra_check_report_partner_insights_get(
         &self,
         request: impl Into<CraCheckReportPartnerInsightsGetRequest>,
@@ -4629,6 +6112,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_cra_check_report_cashflow_insights_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::CraCheckReportCashflowInsightsGetBody::new()
+    ///     .options(plaid::CraCheckReportCashflowInsightsGetOptions::new());
+    /// let request = plaid::CraCheckReportCashflowInsightsGetRequest::new(body);
+    /// let response = client.cra_check_report_cashflow_insights_get(request).await?;
+    /// println!("{:?}", response.report);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn cra_check_report_cashflow_insights_get(
         &self,
         request: impl Into<CraCheckReportCashflowInsightsGetRequest>,
@@ -4644,6 +6149,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_cra_check_report_lend_score_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::CraCheckReportLendScoreGetBody::new()
+    ///     .options(plaid::CraCheckReportLendScoreGetOptions::new());
+    /// let request = plaid::CraCheckReportLendScoreGetRequest::new(body);
+    /// let response = client.cra_check_report_lend_score_get(request).await?;
+    /// println!("{:?}", response.report);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn cra_check_report_lend_score_get(
         &self,
         request: impl Into<CraCheckReportLendScoreGetRequest>,
@@ -4659,6 +6186,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_cra_check_report_network_insights_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::CraCheckReportNetworkInsightsGetBody::new()
+    ///     .options(plaid::CraCheckReportNetworkInsightsGetOptions::new());
+    /// let request = plaid::CraCheckReportNetworkInsightsGetRequest::new(body);
+    /// let response = client.cra_check_report_network_insights_get(request).await?;
+    /// println!("{:?}", response.report);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn cra_check_report_network_insights_get(
         &self,
         request: impl Into<CraCheckReportNetworkInsightsGetRequest>,
@@ -4674,6 +6223,32 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_cra_check_report_verification_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::CraCheckReportVerificationGetBody::new(
+    ///         vec![plaid::CraCheckReportVerificationGetReportType::Voa],
+    ///     )
+    ///     .employment_refresh_options(
+    ///         plaid::CraCheckReportVerificationGetEmploymentRefreshOptions::new(1),
+    ///     );
+    /// let request = plaid::CraCheckReportVerificationGetRequest::new(body);
+    /// let response = client.cra_check_report_verification_get(request).await?;
+    /// println!("{:?}", response.report);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn cra_check_report_verification_get(
         &self,
         request: impl Into<CraCheckReportVerificationGetRequest>,
@@ -4691,6 +6266,30 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_cra_check_report_verification_pdf_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::CraCheckReportVerificationPdfGetBody::new()
+    ///     .report_requested(plaid::CraCheckReportVerificationPdfReportType::Voa)
+    ///     .reports_requested(vec![plaid::CraCheckReportVerificationPdfReportType::Voa]);
+    /// let request = plaid::CraCheckReportVerificationPdfGetRequest::new(body);
+    /// let response = client.cra_check_report_verification_pdf_get(request).await?;
+    /// println!("{} bytes of {}", response.bytes.len(), response.content_type);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn cra_check_report_verification_pdf_get(
         &self,
         request: impl Into<CraCheckReportVerificationPdfGetRequest>,
@@ -4706,6 +6305,32 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_cra_loans_applications_register`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::CraLoansApplicationsRegisterBody::new(
+    ///     vec![
+    ///         plaid::CraLoanApplication::new("<user_token>", "string",
+    ///         plaid::CraLoanType::Personal, plaid::CraLoanApplicationDecision::Approved)
+    ///     ],
+    /// );
+    /// let request = plaid::CraLoansApplicationsRegisterRequest::new(body);
+    /// let response = client.cra_loans_applications_register(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn cra_loans_applications_register(
         &self,
         request: impl Into<CraLoansApplicationsRegisterRequest>,
@@ -4721,6 +6346,36 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_cra_loans_register`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    /// use linkspec_clients::runtime;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::CraLoansRegisterBody::new(
+    ///     vec![
+    ///         plaid::CraLoanRegister::new("<user_token>", "string",
+    ///         plaid::CraLoanType::Personal, plaid::CraLoanPaymentSchedule::Daily,
+    ///         "2024-01-01".parse:: < runtime::time::Date > () ?,
+    ///         plaid::CraLoanOpenedStatus::new(plaid::CraLoanStatus::Approved, "2024-01-01"
+    ///         .parse:: < runtime::time::Date > () ?))
+    ///     ],
+    /// );
+    /// let request = plaid::CraLoansRegisterRequest::new(body);
+    /// let response = client.cra_loans_register(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn cra_loans_register(
         &self,
         request: impl Into<CraLoansRegisterRequest>,
@@ -4736,6 +6391,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_cra_loans_update`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::CraLoansUpdateBody::new(vec![plaid::CraLoanUpdate::new()]);
+    /// let request = plaid::CraLoansUpdateRequest::new(body);
+    /// let response = client.cra_loans_update(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn cra_loans_update(
         &self,
         request: impl Into<CraLoansUpdateRequest>,
@@ -4751,6 +6427,34 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_cra_loans_unregister`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    /// use linkspec_clients::runtime;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::CraLoansUnregisterBody::new(
+    ///     vec![
+    ///         plaid::CraLoanUnregister::new("string",
+    ///         plaid::CraLoanClosedStatus::new(plaid::CraLoanStatus::Approved, "2024-01-01"
+    ///         .parse:: < runtime::time::Date > () ?))
+    ///     ],
+    /// );
+    /// let request = plaid::CraLoansUnregisterRequest::new(body);
+    /// let response = client.cra_loans_unregister(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn cra_loans_unregister(
         &self,
         request: impl Into<CraLoansUnregisterRequest>,
@@ -4766,6 +6470,34 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_cra_credit_profile_report_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::CraCreditProfileReportGetBody::new(
+    ///     "string",
+    ///     plaid::ConsumerReportPermissiblePurpose::AccountReviewCredit,
+    ///     "string",
+    ///     plaid::CraCreditProfileReportType::Qualify,
+    ///     plaid::CraCreditProfileInquiryType::SoftInquiry,
+    ///     plaid::CraCreditProfileReportVersion::V1,
+    /// );
+    /// let request = plaid::CraCreditProfileReportGetRequest::new(body);
+    /// let response = client.cra_credit_profile_report_get(request).await?;
+    /// println!("{:?}", response.report);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn cra_credit_profile_report_get(
         &self,
         request: impl Into<CraCreditProfileReportGetRequest>,
@@ -4781,6 +6513,30 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_credit_audit_copy_token_update`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::CreditAuditCopyTokenUpdateBody::new(
+    ///     "<audit_copy_token>",
+    ///     Vec::new(),
+    /// );
+    /// let request = plaid::CreditAuditCopyTokenUpdateRequest::new(body);
+    /// let response = client.credit_audit_copy_token_update(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn credit_audit_copy_token_update(
         &self,
         request: impl Into<CreditAuditCopyTokenUpdateRequest>,
@@ -4796,6 +6552,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_credit_sessions_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::CreditSessionsGetBody::new("<user_token>");
+    /// let request = plaid::CreditSessionsGetRequest::new(body);
+    /// let response = client.credit_sessions_get(request).await?;
+    /// println!("{:?}", response.sessions);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn credit_sessions_get(
         &self,
         request: impl Into<CreditSessionsGetRequest>,
@@ -4811,6 +6588,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_credit_audit_copy_token_create`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::CreditAuditCopyTokenCreateBody::new(Vec::new());
+    /// let request = plaid::CreditAuditCopyTokenCreateRequest::new(body);
+    /// let response = client.credit_audit_copy_token_create(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn credit_audit_copy_token_create(
         &self,
         request: impl Into<CreditAuditCopyTokenCreateRequest>,
@@ -4826,6 +6624,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_credit_report_audit_copy_remove`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::CreditAuditCopyTokenRemoveRequest::new("<audit_copy_token>");
+    /// let request = plaid::CreditReportAuditCopyRemoveRequest::new(body);
+    /// let response = client.credit_report_audit_copy_remove(request).await?;
+    /// println!("{:?}", response.removed);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn credit_report_audit_copy_remove(
         &self,
         request: impl Into<CreditReportAuditCopyRemoveRequest>,
@@ -4841,6 +6660,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_credit_asset_report_freddie_mac_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::AssetReportFreddieGetRequest::new("<audit_copy_token>");
+    /// let request = plaid::CreditAssetReportFreddieMacGetRequest::new(body);
+    /// let response = client.credit_asset_report_freddie_mac_get(request).await?;
+    /// println!("{:?}", response.deal);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn credit_asset_report_freddie_mac_get(
         &self,
         request: impl Into<CreditAssetReportFreddieMacGetRequest>,
@@ -4856,6 +6696,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_credit_freddie_mac_reports_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::CreditFreddieMacReportsGetBody::new("<audit_copy_token>");
+    /// let request = plaid::CreditFreddieMacReportsGetRequest::new(body);
+    /// let response = client.credit_freddie_mac_reports_get(request).await?;
+    /// println!("{:?}", response.deal);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn credit_freddie_mac_reports_get(
         &self,
         request: impl Into<CreditFreddieMacReportsGetRequest>,
@@ -4871,6 +6732,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_credit_bank_income_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::CreditBankIncomeGetBody::new()
+    ///     .options(plaid::CreditBankIncomeGetRequestOptions::new());
+    /// let request = plaid::CreditBankIncomeGetRequest::new(body);
+    /// let response = client.credit_bank_income_get(request).await?;
+    /// println!("{:?}", response.bank_income);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn credit_bank_income_get(
         &self,
         request: impl Into<CreditBankIncomeGetRequest>,
@@ -4888,6 +6771,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_credit_bank_income_pdf_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::CreditBankIncomePdfGetBody::new("<user_token>");
+    /// let request = plaid::CreditBankIncomePdfGetRequest::new(body);
+    /// let response = client.credit_bank_income_pdf_get(request).await?;
+    /// println!("{} bytes of {}", response.bytes.len(), response.content_type);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn credit_bank_income_pdf_get(
         &self,
         request: impl Into<CreditBankIncomePdfGetRequest>,
@@ -4903,6 +6807,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_credit_bank_income_refresh`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::CreditBankIncomeRefreshBody::new("<user_token>")
+    ///     .options(plaid::CreditBankIncomeRefreshRequestOptions::new());
+    /// let request = plaid::CreditBankIncomeRefreshRequest::new(body);
+    /// let response = client.credit_bank_income_refresh(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn credit_bank_income_refresh(
         &self,
@@ -4919,6 +6846,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_credit_bank_income_webhook_update`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::CreditBankIncomeWebhookUpdateBody::new("<user_token>", true);
+    /// let request = plaid::CreditBankIncomeWebhookUpdateRequest::new(body);
+    /// let response = client.credit_bank_income_webhook_update(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn credit_bank_income_webhook_update(
         &self,
         request: impl Into<CreditBankIncomeWebhookUpdateRequest>,
@@ -4934,6 +6882,30 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_credit_payroll_income_parsing_config_update`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::CreditPayrollIncomeParsingConfigUpdateBody::new(
+    ///     "<user_token>",
+    ///     vec![plaid::IncomeVerificationDocParsingConfig::Ocr],
+    /// );
+    /// let request = plaid::CreditPayrollIncomeParsingConfigUpdateRequest::new(body);
+    /// let response = client.credit_payroll_income_parsing_config_update(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn credit_payroll_income_parsing_config_update(
         &self,
         request: impl Into<CreditPayrollIncomeParsingConfigUpdateRequest>,
@@ -4949,6 +6921,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_credit_bank_statements_uploads_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::CreditBankStatementsUploadsGetBody::new("<user_token>")
+    ///     .options(plaid::CreditBankStatementsUploadsGetRequestOptions::new());
+    /// let request = plaid::CreditBankStatementsUploadsGetRequest::new(body);
+    /// let response = client.credit_bank_statements_uploads_get(request).await?;
+    /// println!("{:?}", response.items);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn credit_bank_statements_uploads_get(
         &self,
         request: impl Into<CreditBankStatementsUploadsGetRequest>,
@@ -4964,6 +6958,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_credit_payroll_income_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::CreditPayrollIncomeGetBody::new()
+    ///     .options(plaid::CreditPayrollIncomeGetRequestOptions::new());
+    /// let request = plaid::CreditPayrollIncomeGetRequest::new(body);
+    /// let response = client.credit_payroll_income_get(request).await?;
+    /// println!("{:?}", response.items);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn credit_payroll_income_get(
         &self,
         request: impl Into<CreditPayrollIncomeGetRequest>,
@@ -4979,6 +6995,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_credit_payroll_income_risk_signals_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::CreditPayrollIncomeRiskSignalsGetBody::new();
+    /// let request = plaid::CreditPayrollIncomeRiskSignalsGetRequest::new(body);
+    /// let response = client.credit_payroll_income_risk_signals_get(request).await?;
+    /// println!("{:?}", response.items);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn credit_payroll_income_risk_signals_get(
         &self,
         request: impl Into<CreditPayrollIncomeRiskSignalsGetRequest>,
@@ -4994,6 +7031,30 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_credit_payroll_income_precheck`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::CreditPayrollIncomePrecheckBody::new()
+    ///     .access_tokens(Vec::new())
+    ///     .employer(plaid::IncomeVerificationPrecheckEmployer::new());
+    /// let request = plaid::CreditPayrollIncomePrecheckRequest::new(body);
+    /// let response = client.credit_payroll_income_precheck(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn credit_payroll_income_precheck(
         &self,
@@ -5010,6 +7071,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_credit_employment_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::CreditEmploymentGetBody::new("<user_token>");
+    /// let request = plaid::CreditEmploymentGetRequest::new(body);
+    /// let response = client.credit_employment_get(request).await?;
+    /// println!("{:?}", response.items);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn credit_employment_get(
         &self,
         request: impl Into<CreditEmploymentGetRequest>,
@@ -5025,6 +7107,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_credit_payroll_income_refresh`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::CreditPayrollIncomeRefreshBody::new("<user_token>")
+    ///     .options(plaid::CreditPayrollIncomeRefreshRequestOptions::new());
+    /// let request = plaid::CreditPayrollIncomeRefreshRequest::new(body);
+    /// let response = client.credit_payroll_income_refresh(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn credit_payroll_income_refresh(
         &self,
         request: impl Into<CreditPayrollIncomeRefreshRequest>,
@@ -5040,6 +7144,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_credit_relay_create`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::CreditRelayCreateBody::new(Vec::new(), "string");
+    /// let request = plaid::CreditRelayCreateRequest::new(body);
+    /// let response = client.credit_relay_create(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn credit_relay_create(
         &self,
         request: impl Into<CreditRelayCreateRequest>,
@@ -5055,6 +7180,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_credit_relay_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::CreditRelayGetBody::new("<relay_token>", plaid::ReportType::Asset);
+    /// let request = plaid::CreditRelayGetRequest::new(body);
+    /// let response = client.credit_relay_get(request).await?;
+    /// println!("{:?}", response.report);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn credit_relay_get(
         &self,
         request: impl Into<CreditRelayGetRequest>,
@@ -5072,6 +7218,30 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_credit_relay_pdf_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::CreditRelayPdfGetBody::new(
+    ///     "<relay_token>",
+    ///     plaid::ReportType::Asset,
+    /// );
+    /// let request = plaid::CreditRelayPdfGetRequest::new(body);
+    /// let response = client.credit_relay_pdf_get(request).await?;
+    /// println!("{} bytes of {}", response.bytes.len(), response.content_type);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn credit_relay_pdf_get(
         &self,
         request: impl Into<CreditRelayPdfGetRequest>,
@@ -5087,6 +7257,30 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_credit_relay_refresh`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::CreditRelayRefreshBody::new(
+    ///     "<relay_token>",
+    ///     plaid::ReportType::Asset,
+    /// );
+    /// let request = plaid::CreditRelayRefreshRequest::new(body);
+    /// let response = client.credit_relay_refresh(request).await?;
+    /// println!("{:?}", response.asset_report_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn credit_relay_refresh(
         &self,
         request: impl Into<CreditRelayRefreshRequest>,
@@ -5102,6 +7296,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_credit_relay_remove`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::CreditRelayRemoveBody::new("<relay_token>");
+    /// let request = plaid::CreditRelayRemoveRequest::new(body);
+    /// let response = client.credit_relay_remove(request).await?;
+    /// println!("{:?}", response.removed);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn credit_relay_remove(
         &self,
         request: impl Into<CreditRelayRemoveRequest>,
@@ -5117,6 +7332,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_dashboard_user_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::DashboardUserGetBody::new("54350110fedcbaf01234ffee");
+    /// let request = plaid::DashboardUserGetRequest::new(body);
+    /// let response = client.dashboard_user_get(request).await?;
+    /// println!("{:?}", response.id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn dashboard_user_get(
         &self,
         request: impl Into<DashboardUserGetRequest>,
@@ -5132,6 +7368,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_dashboard_user_list`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::DashboardUserListBody::new()
+    ///     .cursor("eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM");
+    /// let request = plaid::DashboardUserListRequest::new(body);
+    /// let response = client.dashboard_user_list(request).await?;
+    /// println!("{:?}", response.dashboard_users);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn dashboard_user_list(
         &self,
         request: impl Into<DashboardUserListRequest>,
@@ -5147,6 +7405,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_employers_search`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::EmployersSearchBody::new("string", Vec::new());
+    /// let request = plaid::EmployersSearchRequest::new(body);
+    /// let response = client.employers_search(request).await?;
+    /// println!("{:?}", response.employers);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn employers_search(
         &self,
         request: impl Into<EmployersSearchRequest>,
@@ -5162,6 +7441,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_employment_verification_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::EmploymentVerificationGetBody::new("<access_token>");
+    /// let request = plaid::EmploymentVerificationGetRequest::new(body);
+    /// let response = client.employment_verification_get(request).await?;
+    /// println!("{:?}", response.employments);
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn employment_verification_get(
         &self,
@@ -5178,6 +7479,35 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_fdx_notifications`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    /// use linkspec_clients::runtime;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::FdxNotification::new(
+    ///         "string",
+    ///         plaid::FdxNotificationType::AccountTakeover,
+    ///         "2021-07-15T14:46:41.375Z".parse::<runtime::time::Timestamp>()?,
+    ///         plaid::FdxNotificationCategory::Security,
+    ///         plaid::FdxNotificationPayload::new(),
+    ///     )
+    ///     .severity(plaid::FdxNotificationSeverity::Emergency)
+    ///     .priority(plaid::FdxNotificationPriority::High);
+    /// let request = plaid::FdxNotificationsRequest::new(body);
+    /// client.fdx_notifications(request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn fdx_notifications(
         &self,
         request: impl Into<FdxNotificationsRequest>,
@@ -5191,6 +7521,26 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_get_recipients`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let request = plaid::GetRecipientsRequest::new();
+    /// let response = client.get_recipients(request).await?;
+    /// println!("{:?}", response.recipients);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn get_recipients(
         &self,
         request: impl Into<GetRecipientsRequest>,
@@ -5204,6 +7554,26 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_fdx_consent_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let request = plaid::FdxConsentGetRequest::new("placeholder-consent-id");
+    /// let response = client.fdx_consent_get(request).await?;
+    /// println!("{:?}", response.id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn fdx_consent_get(
         &self,
         request: impl Into<FdxConsentGetRequest>,
@@ -5217,6 +7587,26 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_get_recipient`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let request = plaid::GetRecipientRequest::new("placeholder-recipient-id");
+    /// let response = client.get_recipient(request).await?;
+    /// println!("{:?}", response.recipient_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn get_recipient(
         &self,
         request: impl Into<GetRecipientRequest>,
@@ -5232,6 +7622,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_identity_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::IdentityGetBody::new("<access_token>")
+    ///     .options(plaid::IdentityGetRequestOptions::new());
+    /// let request = plaid::IdentityGetRequest::new(body);
+    /// let response = client.identity_get(request).await?;
+    /// println!("{:?}", response.accounts);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn identity_get(
         &self,
         request: impl Into<IdentityGetRequest>,
@@ -5247,6 +7659,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_identity_documents_uploads_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::IdentityDocumentsUploadsGetBody::new("<access_token>")
+    ///     .options(plaid::IdentityDocumentsUploadsGetRequestOptions::new());
+    /// let request = plaid::IdentityDocumentsUploadsGetRequest::new(body);
+    /// let response = client.identity_documents_uploads_get(request).await?;
+    /// println!("{:?}", response.accounts);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn identity_documents_uploads_get(
         &self,
         request: impl Into<IdentityDocumentsUploadsGetRequest>,
@@ -5262,6 +7696,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_identity_match`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::IdentityMatchBody::new("<access_token>")
+    ///     .user(plaid::IdentityMatchUser::new())
+    ///     .options(plaid::IdentityMatchRequestOptions::new());
+    /// let request = plaid::IdentityMatchRequest::new(body);
+    /// let response = client.identity_match(request).await?;
+    /// println!("{:?}", response.accounts);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn identity_match(
         &self,
         request: impl Into<IdentityMatchRequest>,
@@ -5277,6 +7734,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_identity_refresh`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::IdentityRefreshBody::new("<access_token>");
+    /// let request = plaid::IdentityRefreshRequest::new(body);
+    /// let response = client.identity_refresh(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn identity_refresh(
         &self,
         request: impl Into<IdentityRefreshRequest>,
@@ -5292,6 +7770,33 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_identity_verification_create`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::IdentityVerificationCreateBody::new(
+    ///         true,
+    ///         "idvtmp_4FrXJvfQU3zGUR",
+    ///         true,
+    ///     )
+    ///     .client_user_id("your-db-id-3b24110")
+    ///     .user_id("usr_dddAs9ewdcDQQQ");
+    /// let request = plaid::IdentityVerificationCreateRequest::new(body);
+    /// let response = client.identity_verification_create(request).await?;
+    /// println!("{:?}", response.id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn identity_verification_create(
         &self,
         request: impl Into<IdentityVerificationCreateRequest>,
@@ -5307,6 +7812,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_identity_verification_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::IdentityVerificationGetBody::new("idv_52xR9LKo77r1Np");
+    /// let request = plaid::IdentityVerificationGetRequest::new(body);
+    /// let response = client.identity_verification_get(request).await?;
+    /// println!("{:?}", response.id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn identity_verification_get(
         &self,
         request: impl Into<IdentityVerificationGetRequest>,
@@ -5322,6 +7848,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_identity_verification_list`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::IdentityVerificationListBody::new("idvtmp_4FrXJvfQU3zGUR")
+    ///     .client_user_id("your-db-id-3b24110")
+    ///     .user_id("usr_dddAs9ewdcDQQQ");
+    /// let request = plaid::IdentityVerificationListRequest::new(body);
+    /// let response = client.identity_verification_list(request).await?;
+    /// println!("{:?}", response.identity_verifications);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn identity_verification_list(
         &self,
         request: impl Into<IdentityVerificationListRequest>,
@@ -5337,6 +7886,40 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_identity_verification_retry`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::IdentityVerificationRetryBody::new(
+    ///         "your-db-id-3b24110",
+    ///         "idvtmp_4FrXJvfQU3zGUR",
+    ///         plaid::Strategy::Reset,
+    ///     )
+    ///     .user(plaid::IdentityVerificationRequestUser::new())
+    ///     .steps(
+    ///         plaid::IdentityVerificationRetryRequestStepsObject::new(
+    ///             true,
+    ///             true,
+    ///             true,
+    ///             true,
+    ///         ),
+    ///     );
+    /// let request = plaid::IdentityVerificationRetryRequest::new(body);
+    /// let response = client.identity_verification_retry(request).await?;
+    /// println!("{:?}", response.id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn identity_verification_retry(
         &self,
         request: impl Into<IdentityVerificationRetryRequest>,
@@ -5352,6 +7935,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_identity_verification_autofill_create`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::IdentityVerificationAutofillCreateBody::new(
+    ///     "flwses_42cF1MNo42r9Xj",
+    /// );
+    /// let request = plaid::IdentityVerificationAutofillCreateRequest::new(body);
+    /// let response = client.identity_verification_autofill_create(request).await?;
+    /// println!("{:?}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn identity_verification_autofill_create(
         &self,
         request: impl Into<IdentityVerificationAutofillCreateRequest>,
@@ -5367,6 +7973,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_income_verification_create`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::IncomeVerificationCreateBody::new("string")
+    ///     .options(plaid::IncomeVerificationCreateRequestOptions::new());
+    /// let request = plaid::IncomeVerificationCreateRequest::new(body);
+    /// let response = client.income_verification_create(request).await?;
+    /// println!("{:?}", response.income_verification_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn income_verification_create(
         &self,
@@ -5383,6 +8012,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_income_verification_paystubs_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::IncomeVerificationPaystubsGetBody::new();
+    /// let request = plaid::IncomeVerificationPaystubsGetRequest::new(body);
+    /// let response = client.income_verification_paystubs_get(request).await?;
+    /// println!("{:?}", response.document_metadata);
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn income_verification_paystubs_get(
         &self,
@@ -5401,6 +8052,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_income_verification_documents_download`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::IncomeVerificationDocumentsDownloadBody::new();
+    /// let request = plaid::IncomeVerificationDocumentsDownloadRequest::new(body);
+    /// let response = client.income_verification_documents_download(request).await?;
+    /// println!("{} bytes of {}", response.bytes.len(), response.content_type);
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn income_verification_documents_download(
         &self,
@@ -5417,6 +8090,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_income_verification_taxforms_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::IncomeVerificationTaxformsGetBody::new();
+    /// let request = plaid::IncomeVerificationTaxformsGetRequest::new(body);
+    /// let response = client.income_verification_taxforms_get(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn income_verification_taxforms_get(
         &self,
@@ -5433,6 +8128,30 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_income_verification_precheck`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::IncomeVerificationPrecheckBody::new()
+    ///     .user(plaid::IncomeVerificationPrecheckUser::new())
+    ///     .employer(plaid::IncomeVerificationPrecheckEmployer::new());
+    /// let request = plaid::IncomeVerificationPrecheckRequest::new(body);
+    /// let response = client.income_verification_precheck(request).await?;
+    /// println!("{:?}", response.precheck_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn income_verification_precheck(
         &self,
@@ -5449,6 +8168,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_institutions_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::InstitutionsGetBody::new(1, 1, vec![plaid::CountryCode::Us])
+    ///     .options(plaid::InstitutionsGetRequestOptions::new());
+    /// let request = plaid::InstitutionsGetRequest::new(body);
+    /// let response = client.institutions_get(request).await?;
+    /// println!("{:?}", response.institutions);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn institutions_get(
         &self,
         request: impl Into<InstitutionsGetRequest>,
@@ -5464,6 +8205,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_institutions_search`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::InstitutionsSearchBody::new("string", vec![plaid::CountryCode::Us])
+    ///     .products(vec![plaid::Products::Assets])
+    ///     .options(plaid::InstitutionsSearchRequestOptions::new());
+    /// let request = plaid::InstitutionsSearchRequest::new(body);
+    /// let response = client.institutions_search(request).await?;
+    /// println!("{:?}", response.institutions);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn institutions_search(
         &self,
         request: impl Into<InstitutionsSearchRequest>,
@@ -5479,6 +8243,31 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_institutions_get_by_id`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::InstitutionsGetByIdBody::new(
+    ///         "string",
+    ///         vec![plaid::CountryCode::Us],
+    ///     )
+    ///     .options(plaid::InstitutionsGetByIdRequestOptions::new());
+    /// let request = plaid::InstitutionsGetByIdRequest::new(body);
+    /// let response = client.institutions_get_by_id(request).await?;
+    /// println!("{:?}", response.institution);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn institutions_get_by_id(
         &self,
         request: impl Into<InstitutionsGetByIdRequest>,
@@ -5494,6 +8283,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_investments_holdings_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::InvestmentsHoldingsGetBody::new("<access_token>")
+    ///     .options(plaid::InvestmentHoldingsGetRequestOptions::new());
+    /// let request = plaid::InvestmentsHoldingsGetRequest::new(body);
+    /// let response = client.investments_holdings_get(request).await?;
+    /// println!("{:?}", response.accounts);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn investments_holdings_get(
         &self,
         request: impl Into<InvestmentsHoldingsGetRequest>,
@@ -5509,6 +8320,33 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_investments_transactions_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    /// use linkspec_clients::runtime;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::InvestmentsTransactionsGetBody::new(
+    ///         "<access_token>",
+    ///         "2024-01-01".parse::<runtime::time::Date>()?,
+    ///         "2024-01-01".parse::<runtime::time::Date>()?,
+    ///     )
+    ///     .options(plaid::InvestmentsTransactionsGetRequestOptions::new());
+    /// let request = plaid::InvestmentsTransactionsGetRequest::new(body);
+    /// let response = client.investments_transactions_get(request).await?;
+    /// println!("{:?}", response.item);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn investments_transactions_get(
         &self,
         request: impl Into<InvestmentsTransactionsGetRequest>,
@@ -5524,6 +8362,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_investments_refresh`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::InvestmentsRefreshBody::new("<access_token>");
+    /// let request = plaid::InvestmentsRefreshRequest::new(body);
+    /// let response = client.investments_refresh(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn investments_refresh(
         &self,
         request: impl Into<InvestmentsRefreshRequest>,
@@ -5539,6 +8398,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_investments_auth_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::InvestmentsAuthGetBody::new("<access_token>")
+    ///     .options(plaid::InvestmentsAuthGetRequestOptions::new());
+    /// let request = plaid::InvestmentsAuthGetRequest::new(body);
+    /// let response = client.investments_auth_get(request).await?;
+    /// println!("{:?}", response.accounts);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn investments_auth_get(
         &self,
         request: impl Into<InvestmentsAuthGetRequest>,
@@ -5554,6 +8435,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_issues_search`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::IssuesSearchBody::new();
+    /// let request = plaid::IssuesSearchRequest::new(body);
+    /// let response = client.issues_search(request).await?;
+    /// println!("{:?}", response.issues);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn issues_search(
         &self,
         request: impl Into<IssuesSearchRequest>,
@@ -5569,6 +8471,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_issues_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::IssuesGetBody::new("string");
+    /// let request = plaid::IssuesGetRequest::new(body);
+    /// let response = client.issues_get(request).await?;
+    /// println!("{:?}", response.issue);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn issues_get(
         &self,
         request: impl Into<IssuesGetRequest>,
@@ -5584,6 +8507,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_issues_subscribe`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::IssuesSubscribeBody::new("string", "string");
+    /// let request = plaid::IssuesSubscribeRequest::new(body);
+    /// let response = client.issues_subscribe(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn issues_subscribe(
         &self,
         request: impl Into<IssuesSubscribeRequest>,
@@ -5597,6 +8541,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_item_activity_list`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::ItemActivityListBody::new();
+    /// let request = plaid::ItemActivityListRequest::new(body);
+    /// let response = client.item_activity_list(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn item_activity_list(
         &self,
         request: impl Into<ItemActivityListRequest>,
@@ -5610,6 +8575,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_item_application_list`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::ItemApplicationListBody::new();
+    /// let request = plaid::ItemApplicationListRequest::new(body);
+    /// let response = client.item_application_list(request).await?;
+    /// println!("{:?}", response.applications);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn item_application_list(
         &self,
         request: impl Into<ItemApplicationListRequest>,
@@ -5625,6 +8611,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_item_application_unlink`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::ItemApplicationUnlinkBody::new("<access_token>", "string");
+    /// let request = plaid::ItemApplicationUnlinkRequest::new(body);
+    /// let response = client.item_application_unlink(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn item_application_unlink(
         &self,
         request: impl Into<ItemApplicationUnlinkRequest>,
@@ -5638,6 +8645,32 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_item_application_scopes_update`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::ItemApplicationScopesUpdateBody::new(
+    ///     "<access_token>",
+    ///     "string",
+    ///     plaid::Scopes::new(),
+    ///     plaid::ScopesContext::Enrollment,
+    /// );
+    /// let request = plaid::ItemApplicationScopesUpdateRequest::new(body);
+    /// let response = client.item_application_scopes_update(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn item_application_scopes_update(
         &self,
         request: impl Into<ItemApplicationScopesUpdateRequest>,
@@ -5653,6 +8686,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_item_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::ItemGetBody::new("<access_token>");
+    /// let request = plaid::ItemGetRequest::new(body);
+    /// let response = client.item_get(request).await?;
+    /// println!("{:?}", response.item);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn item_get(
         &self,
         request: impl Into<ItemGetRequest>,
@@ -5668,6 +8722,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_item_remove`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::ItemRemoveBody::new("<access_token>")
+    ///     .reason_code(plaid::ItemRemoveReasonCode::FraudFirstParty);
+    /// let request = plaid::ItemRemoveRequest::new(body);
+    /// let response = client.item_remove(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn item_remove(
         &self,
         request: impl Into<ItemRemoveRequest>,
@@ -5683,6 +8759,30 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_item_products_terminate`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::ItemProductsTerminateBody::new(
+    ///     "<access_token>",
+    ///     plaid::ProductsTerminateReasonCode::FraudFirstParty,
+    /// );
+    /// let request = plaid::ItemProductsTerminateRequest::new(body);
+    /// let response = client.item_products_terminate(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn item_products_terminate(
         &self,
         request: impl Into<ItemProductsTerminateRequest>,
@@ -5698,6 +8798,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_item_webhook_update`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::ItemWebhookUpdateBody::new("<access_token>");
+    /// let request = plaid::ItemWebhookUpdateRequest::new(body);
+    /// let response = client.item_webhook_update(request).await?;
+    /// println!("{:?}", response.item);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn item_webhook_update(
         &self,
         request: impl Into<ItemWebhookUpdateRequest>,
@@ -5713,6 +8834,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_item_access_token_invalidate`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::ItemAccessTokenInvalidateBody::new("<access_token>");
+    /// let request = plaid::ItemAccessTokenInvalidateRequest::new(body);
+    /// let response = client.item_access_token_invalidate(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn item_access_token_invalidate(
         &self,
         request: impl Into<ItemAccessTokenInvalidateRequest>,
@@ -5728,6 +8870,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_item_public_token_exchange`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::ItemPublicTokenExchangeBody::new("<public_token>");
+    /// let request = plaid::ItemPublicTokenExchangeRequest::new(body);
+    /// let response = client.item_public_token_exchange(request).await?;
+    /// println!("{:?}", response.item_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn item_public_token_exchange(
         &self,
         request: impl Into<ItemPublicTokenExchangeRequest>,
@@ -5743,6 +8906,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_item_create_public_token`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::ItemPublicTokenCreateRequest::new("<access_token>");
+    /// let request = plaid::ItemCreatePublicTokenRequest::new(body);
+    /// let response = client.item_create_public_token(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn item_create_public_token(
         &self,
         request: impl Into<ItemCreatePublicTokenRequest>,
@@ -5756,6 +8940,31 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_item_import`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::ItemImportBody::new(
+    ///         vec![plaid::Products::Assets],
+    ///         plaid::ItemImportRequestUserAuth::new("string", "<auth_token>"),
+    ///     )
+    ///     .options(plaid::ItemImportRequestOptions::new());
+    /// let request = plaid::ItemImportRequest::new(body);
+    /// let response = client.item_import(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn item_import(
         &self,
         request: impl Into<ItemImportRequest>,
@@ -5771,6 +8980,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_liabilities_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::LiabilitiesGetBody::new("<access_token>")
+    ///     .options(plaid::LiabilitiesGetRequestOptions::new());
+    /// let request = plaid::LiabilitiesGetRequest::new(body);
+    /// let response = client.liabilities_get(request).await?;
+    /// println!("{:?}", response.accounts);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn liabilities_get(
         &self,
         request: impl Into<LiabilitiesGetRequest>,
@@ -5786,6 +9017,33 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_link_token_create`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::LinkTokenCreateBody::new(
+    ///         "string",
+    ///         "string",
+    ///         vec![plaid::CountryCode::Us],
+    ///     )
+    ///     .user(plaid::LinkTokenCreateRequestUser::new("string"))
+    ///     .products(vec![plaid::Products::Assets]);
+    /// let request = plaid::LinkTokenCreateRequest::new(body);
+    /// let response = client.link_token_create(request).await?;
+    /// println!("{:?}", response.expiration);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn link_token_create(
         &self,
         request: impl Into<LinkTokenCreateRequest>,
@@ -5801,6 +9059,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_link_token_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::LinkTokenGetBody::new("<link_token>");
+    /// let request = plaid::LinkTokenGetRequest::new(body);
+    /// let response = client.link_token_get(request).await?;
+    /// println!("{:?}", response.created_at);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn link_token_get(
         &self,
         request: impl Into<LinkTokenGetRequest>,
@@ -5816,6 +9095,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_link_oauth_correlation_id_exchange`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::LinkOAuthCorrelationIdExchangeRequest::new("string");
+    /// let request = plaid::LinkOauthCorrelationIdExchangeRequest::new(body);
+    /// let response = client.link_oauth_correlation_id_exchange(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn link_oauth_correlation_id_exchange(
         &self,
         request: impl Into<LinkOauthCorrelationIdExchangeRequest>,
@@ -5831,6 +9131,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_link_delivery_create`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::LinkDeliveryCreateBody::new("<link_token>")
+    ///     .options(plaid::LinkDeliveryOptions::new());
+    /// let request = plaid::LinkDeliveryCreateRequest::new(body);
+    /// let response = client.link_delivery_create(request).await?;
+    /// println!("{:?}", response.link_delivery_url);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn link_delivery_create(
         &self,
         request: impl Into<LinkDeliveryCreateRequest>,
@@ -5846,6 +9168,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_link_delivery_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::LinkDeliveryGetBody::new("string");
+    /// let request = plaid::LinkDeliveryGetRequest::new(body);
+    /// let response = client.link_delivery_get(request).await?;
+    /// println!("{:?}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn link_delivery_get(
         &self,
         request: impl Into<LinkDeliveryGetRequest>,
@@ -5861,6 +9204,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_network_status_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::NetworkStatusGetBody::new(
+    ///     plaid::NetworkStatusGetUser::new("string"),
+    /// );
+    /// let request = plaid::NetworkStatusGetRequest::new(body);
+    /// let response = client.network_status_get(request).await?;
+    /// println!("{:?}", response.network_status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn network_status_get(
         &self,
         request: impl Into<NetworkStatusGetRequest>,
@@ -5876,6 +9242,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_oauth_token`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::OAuthTokenRequest::new(plaid::OAuthGrantType::RefreshToken)
+    ///     .scope("user:read user:write exchange")
+    ///     .resource("https://production.plaid.com");
+    /// let request = plaid::OauthTokenRequest::new(body);
+    /// let response = client.oauth_token(request).await?;
+    /// println!("{:?}", response.token_type);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn oauth_token(
         &self,
         request: impl Into<OauthTokenRequest>,
@@ -5891,6 +9280,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_oauth_introspect`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::OAuthIntrospectRequest::new("<token>");
+    /// let request = plaid::OauthIntrospectRequest::new(body);
+    /// let response = client.oauth_introspect(request).await?;
+    /// println!("{:?}", response.active);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn oauth_introspect(
         &self,
         request: impl Into<OauthIntrospectRequest>,
@@ -5906,6 +9316,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_oauth_revoke`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::OAuthRevokeRequest::new("<token>");
+    /// let request = plaid::OauthRevokeRequest::new(body);
+    /// let response = client.oauth_revoke(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn oauth_revoke(
         &self,
         request: impl Into<OauthRevokeRequest>,
@@ -5921,6 +9352,37 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_partner_customer_create`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::PartnerCustomerCreateBody::new(
+    ///         "Plaid",
+    ///         true,
+    ///         "Plaid",
+    ///         "plaid.com",
+    ///         "Plaid",
+    ///         plaid::PartnerEndCustomerAddress::new(),
+    ///         true,
+    ///     )
+    ///     .products(vec![plaid::Products::Auth, plaid::Products::Identity])
+    ///     .create_link_customization(true);
+    /// let request = plaid::PartnerCustomerCreateRequest::new(body);
+    /// let response = client.partner_customer_create(request).await?;
+    /// println!("{:?}", response.end_customer);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn partner_customer_create(
         &self,
         request: impl Into<PartnerCustomerCreateRequest>,
@@ -5936,6 +9398,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_partner_customer_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::PartnerCustomerGetBody::new("7f57eb3d2a9j6480121fx361");
+    /// let request = plaid::PartnerCustomerGetRequest::new(body);
+    /// let response = client.partner_customer_get(request).await?;
+    /// println!("{:?}", response.end_customer);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn partner_customer_get(
         &self,
         request: impl Into<PartnerCustomerGetRequest>,
@@ -5951,6 +9434,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_partner_customer_enable`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::PartnerCustomerEnableBody::new("7f57eb3d2a9j6480121fx361");
+    /// let request = plaid::PartnerCustomerEnableRequest::new(body);
+    /// let response = client.partner_customer_enable(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn partner_customer_enable(
         &self,
         request: impl Into<PartnerCustomerEnableRequest>,
@@ -5966,6 +9470,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_partner_customer_remove`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::PartnerCustomerRemoveBody::new("7f57eb3d2a9j6480121fx361");
+    /// let request = plaid::PartnerCustomerRemoveRequest::new(body);
+    /// let response = client.partner_customer_remove(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn partner_customer_remove(
         &self,
         request: impl Into<PartnerCustomerRemoveRequest>,
@@ -5981,6 +9506,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_partner_customer_oauth_institutions_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::PartnerCustomerOAuthInstitutionsGetRequest::new(
+    ///     "7f57eb3d2a9j6480121fx361",
+    /// );
+    /// let request = plaid::PartnerCustomerOauthInstitutionsGetRequest::new(body);
+    /// let response = client.partner_customer_oauth_institutions_get(request).await?;
+    /// println!("{:?}", response.flowdown_status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn partner_customer_oauth_institutions_get(
         &self,
         request: impl Into<PartnerCustomerOauthInstitutionsGetRequest>,
@@ -5996,6 +9544,36 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_payment_initiation_recipient_create`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::PaymentInitiationRecipientCreateBody::new("string")
+    ///     .bacs(plaid::RecipientBacsNullable::new())
+    ///     .address(
+    ///         plaid::PaymentInitiationAddress::new(
+    ///             Vec::new(),
+    ///             "string",
+    ///             "string",
+    ///             "string",
+    ///         ),
+    ///     );
+    /// let request = plaid::PaymentInitiationRecipientCreateRequest::new(body);
+    /// let response = client.payment_initiation_recipient_create(request).await?;
+    /// println!("{:?}", response.recipient_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn payment_initiation_recipient_create(
         &self,
         request: impl Into<PaymentInitiationRecipientCreateRequest>,
@@ -6011,6 +9589,46 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_payment_initiation_payment_reverse`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    /// use linkspec_clients::runtime;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::PaymentInitiationPaymentReverseBody::new(
+    ///         "string",
+    ///         "string",
+    ///         "string",
+    ///     )
+    ///     .amount(
+    ///         plaid::PaymentAmountNullable::new(
+    ///             plaid::PaymentAmountCurrency::Gbp,
+    ///             "1.5".parse::<runtime::Decimal>()?,
+    ///         ),
+    ///     )
+    ///     .counterparty_address(
+    ///         plaid::PaymentInitiationAddress::new(
+    ///             Vec::new(),
+    ///             "string",
+    ///             "string",
+    ///             "string",
+    ///         ),
+    ///     );
+    /// let request = plaid::PaymentInitiationPaymentReverseRequest::new(body);
+    /// let response = client.payment_initiation_payment_reverse(request).await?;
+    /// println!("{:?}", response.refund_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn payment_initiation_payment_reverse(
         &self,
         request: impl Into<PaymentInitiationPaymentReverseRequest>,
@@ -6026,6 +9644,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_payment_initiation_recipient_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::PaymentInitiationRecipientGetBody::new("string");
+    /// let request = plaid::PaymentInitiationRecipientGetRequest::new(body);
+    /// let response = client.payment_initiation_recipient_get(request).await?;
+    /// println!("{:?}", response.recipient_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn payment_initiation_recipient_get(
         &self,
         request: impl Into<PaymentInitiationRecipientGetRequest>,
@@ -6041,6 +9680,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_payment_initiation_recipient_list`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::PaymentInitiationRecipientListBody::new();
+    /// let request = plaid::PaymentInitiationRecipientListRequest::new(body);
+    /// let response = client.payment_initiation_recipient_list(request).await?;
+    /// println!("{:?}", response.recipients);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn payment_initiation_recipient_list(
         &self,
         request: impl Into<PaymentInitiationRecipientListRequest>,
@@ -6056,6 +9716,37 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_payment_initiation_payment_create`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    /// use linkspec_clients::runtime;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::PaymentInitiationPaymentCreateBody::new(
+    ///         "string",
+    ///         "string",
+    ///         plaid::PaymentAmount::new(
+    ///             plaid::PaymentAmountCurrency::Gbp,
+    ///             "1.5".parse::<runtime::Decimal>()?,
+    ///         ),
+    ///     )
+    ///     .schedule(plaid::ExternalPaymentScheduleBase::new())
+    ///     .options(plaid::ExternalPaymentOptions::new());
+    /// let request = plaid::PaymentInitiationPaymentCreateRequest::new(body);
+    /// let response = client.payment_initiation_payment_create(request).await?;
+    /// println!("{:?}", response.payment_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn payment_initiation_payment_create(
         &self,
         request: impl Into<PaymentInitiationPaymentCreateRequest>,
@@ -6071,6 +9762,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_create_payment_token`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::PaymentInitiationPaymentTokenCreateRequest::new("string");
+    /// let request = plaid::CreatePaymentTokenRequest::new(body);
+    /// let response = client.create_payment_token(request).await?;
+    /// println!("{:?}", response.payment_token_expiration_time);
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn create_payment_token(
         &self,
@@ -6087,6 +9800,46 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_payment_initiation_consent_create`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    /// use linkspec_clients::runtime;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::PaymentInitiationConsentCreateBody::new(
+    ///         "string",
+    ///         "string",
+    ///         plaid::PaymentInitiationConsentConstraints::new(
+    ///             plaid::PaymentAmount::new(
+    ///                 plaid::PaymentAmountCurrency::Gbp,
+    ///                 "1.5".parse::<runtime::Decimal>()?,
+    ///             ),
+    ///             vec![
+    ///                 plaid::PaymentConsentPeriodicAmount::new(plaid::PaymentAmount::new(plaid::PaymentAmountCurrency::Gbp,
+    ///                 "1.5".parse:: < runtime::Decimal > () ?),
+    ///                 plaid::PaymentConsentPeriodicInterval::Day,
+    ///                 plaid::PaymentConsentPeriodicAlignment::Calendar)
+    ///             ],
+    ///         ),
+    ///     )
+    ///     .scopes(vec![plaid::PaymentInitiationConsentScope::MeToMe])
+    ///     .type_(plaid::PaymentInitiationConsentType::Sweeping);
+    /// let request = plaid::PaymentInitiationConsentCreateRequest::new(body);
+    /// let response = client.payment_initiation_consent_create(request).await?;
+    /// println!("{:?}", response.consent_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn payment_initiation_consent_create(
         &self,
         request: impl Into<PaymentInitiationConsentCreateRequest>,
@@ -6102,6 +9855,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_payment_initiation_consent_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::PaymentInitiationConsentGetBody::new("string");
+    /// let request = plaid::PaymentInitiationConsentGetRequest::new(body);
+    /// let response = client.payment_initiation_consent_get(request).await?;
+    /// println!("{:?}", response.consent_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn payment_initiation_consent_get(
         &self,
         request: impl Into<PaymentInitiationConsentGetRequest>,
@@ -6117,6 +9891,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_payment_initiation_consent_revoke`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::PaymentInitiationConsentRevokeBody::new("string");
+    /// let request = plaid::PaymentInitiationConsentRevokeRequest::new(body);
+    /// let response = client.payment_initiation_consent_revoke(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn payment_initiation_consent_revoke(
         &self,
         request: impl Into<PaymentInitiationConsentRevokeRequest>,
@@ -6132,6 +9927,38 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_payment_initiation_consent_payment_execute`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    /// use linkspec_clients::runtime;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::PaymentInitiationConsentPaymentExecuteBody::new(
+    ///         "string",
+    ///         plaid::PaymentAmount::new(
+    ///             plaid::PaymentAmountCurrency::Gbp,
+    ///             "1.5".parse::<runtime::Decimal>()?,
+    ///         ),
+    ///         "string",
+    ///     )
+    ///     .scope(plaid::PaymentInitiationConsentScope::MeToMe)
+    ///     .processing_mode(plaid::PaymentInitiationConsentProcessingMode::Async);
+    /// let request = plaid::PaymentInitiationConsentPaymentExecuteRequest::new(body);
+    /// let response = client.payment_initiation_consent_payment_execute(request).await?;
+    /// println!("{:?}", response.payment_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn payment_initiation_consent_payment_execute(
         &self,
         request: impl Into<PaymentInitiationConsentPaymentExecuteRequest>,
@@ -6147,6 +9974,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_payment_initiation_payment_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::PaymentInitiationPaymentGetBody::new("string");
+    /// let request = plaid::PaymentInitiationPaymentGetRequest::new(body);
+    /// let response = client.payment_initiation_payment_get(request).await?;
+    /// println!("{:?}", response.payment_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn payment_initiation_payment_get(
         &self,
         request: impl Into<PaymentInitiationPaymentGetRequest>,
@@ -6162,6 +10010,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_payment_initiation_payment_list`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::PaymentInitiationPaymentListBody::new();
+    /// let request = plaid::PaymentInitiationPaymentListRequest::new(body);
+    /// let response = client.payment_initiation_payment_list(request).await?;
+    /// println!("{:?}", response.payments);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn payment_initiation_payment_list(
         &self,
         request: impl Into<PaymentInitiationPaymentListRequest>,
@@ -6177,6 +10046,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_payment_profile_create`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::PaymentProfileCreateBody::new();
+    /// let request = plaid::PaymentProfileCreateRequest::new(body);
+    /// let response = client.payment_profile_create(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn payment_profile_create(
         &self,
@@ -6193,6 +10084,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_payment_profile_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::PaymentProfileGetBody::new("<payment_profile_token>");
+    /// let request = plaid::PaymentProfileGetRequest::new(body);
+    /// let response = client.payment_profile_get(request).await?;
+    /// println!("{:?}", response.updated_at);
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn payment_profile_get(
         &self,
@@ -6209,6 +10122,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_payment_profile_remove`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::PaymentProfileRemoveBody::new("<payment_profile_token>");
+    /// let request = plaid::PaymentProfileRemoveRequest::new(body);
+    /// let response = client.payment_profile_remove(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn payment_profile_remove(
         &self,
@@ -6234,6 +10169,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_user_create_1_200`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::UserCreateBody::new("string");
+    /// let request = plaid::UserCreateRequest::new(body);
+    /// let response = client.user_create(request).await?;
+    /// println!("{:?}", response.user_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn user_create(
         &self,
         request: impl Into<UserCreateRequest>,
@@ -6249,6 +10205,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_user_update`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::UserUpdateBody::new();
+    /// let request = plaid::UserUpdateRequest::new(body);
+    /// let response = client.user_update(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn user_update(
         &self,
         request: impl Into<UserUpdateRequest>,
@@ -6264,6 +10241,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_user_remove`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::UserRemoveBody::new();
+    /// let request = plaid::UserRemoveRequest::new(body);
+    /// let response = client.user_remove(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn user_remove(
         &self,
         request: impl Into<UserRemoveRequest>,
@@ -6278,6 +10276,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_user_items_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::UserItemsGetBody::new();
+    /// let request = plaid::UserItemsGetRequest::new(body);
+    /// let response = client.user_items_get(request).await?;
+    /// println!("{:?}", response.items);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn user_items_get(
         &self,
         request: impl Into<UserItemsGetRequest>,
@@ -6293,6 +10312,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_sandbox_user_reset_login`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::SandboxUserResetLoginBody::new().item_ids(Vec::new());
+    /// let request = plaid::SandboxUserResetLoginRequest::new(body);
+    /// let response = client.sandbox_user_reset_login(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn sandbox_user_reset_login(
         &self,
         request: impl Into<SandboxUserResetLoginRequest>,
@@ -6308,6 +10348,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/accounts_balance_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::AccountsBalanceGetBody::new("<access_token>");
+    /// let request = plaid::AccountsBalanceGetRequest::new(body);
+    /// let response = client.accounts_balance_get(request).await?;
+    /// println!("{:?}", response.accounts);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn accounts_balance_get(
         &self,
         request: impl Into<AccountsBalanceGetRequest>,
@@ -6326,6 +10387,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/asset_report_pdf_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::AssetReportPdfGetBody::new("<asset_report_token>");
+    /// let request = plaid::AssetReportPdfGetRequest::new(body);
+    /// let response = client.asset_report_pdf_get(request).await?;
+    /// println!("{} bytes of {}", response.bytes.len(), response.content_type);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn asset_report_pdf_get(
         &self,
         request: impl Into<AssetReportPdfGetRequest>,
@@ -6341,6 +10423,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_processor_auth_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::ProcessorAuthGetBody::new("<processor_token>");
+    /// let request = plaid::ProcessorAuthGetRequest::new(body);
+    /// let response = client.processor_auth_get(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn processor_auth_get(
         &self,
         request: impl Into<ProcessorAuthGetRequest>,
@@ -6356,6 +10459,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_processor_account_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::ProcessorAccountGetBody::new("<processor_token>");
+    /// let request = plaid::ProcessorAccountGetRequest::new(body);
+    /// let response = client.processor_account_get(request).await?;
+    /// println!("{:?}", response.account);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn processor_account_get(
         &self,
         request: impl Into<ProcessorAccountGetRequest>,
@@ -6371,6 +10495,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_processor_investments_holdings_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::ProcessorInvestmentsHoldingsGetBody::new("<processor_token>");
+    /// let request = plaid::ProcessorInvestmentsHoldingsGetRequest::new(body);
+    /// let response = client.processor_investments_holdings_get(request).await?;
+    /// println!("{:?}", response.account);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn processor_investments_holdings_get(
         &self,
         request: impl Into<ProcessorInvestmentsHoldingsGetRequest>,
@@ -6386,6 +10531,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_processor_investments_auth_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::ProcessorInvestmentsAuthGetBody::new("<processor_token>");
+    /// let request = plaid::ProcessorInvestmentsAuthGetRequest::new(body);
+    /// let response = client.processor_investments_auth_get(request).await?;
+    /// println!("{:?}", response.account);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn processor_investments_auth_get(
         &self,
         request: impl Into<ProcessorInvestmentsAuthGetRequest>,
@@ -6401,6 +10567,33 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_processor_investments_transactions_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    /// use linkspec_clients::runtime;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::ProcessorInvestmentsTransactionsGetBody::new(
+    ///         "<processor_token>",
+    ///         "2024-01-01".parse::<runtime::time::Date>()?,
+    ///         "2024-01-01".parse::<runtime::time::Date>()?,
+    ///     )
+    ///     .options(plaid::InvestmentsTransactionsGetRequestOptions::new());
+    /// let request = plaid::ProcessorInvestmentsTransactionsGetRequest::new(body);
+    /// let response = client.processor_investments_transactions_get(request).await?;
+    /// println!("{:?}", response.account);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn processor_investments_transactions_get(
         &self,
         request: impl Into<ProcessorInvestmentsTransactionsGetRequest>,
@@ -6416,6 +10609,33 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_processor_transactions_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    /// use linkspec_clients::runtime;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::ProcessorTransactionsGetBody::new(
+    ///         "<processor_token>",
+    ///         "2024-01-01".parse::<runtime::time::Date>()?,
+    ///         "2024-01-01".parse::<runtime::time::Date>()?,
+    ///     )
+    ///     .options(plaid::ProcessorTransactionsGetRequestOptions::new());
+    /// let request = plaid::ProcessorTransactionsGetRequest::new(body);
+    /// let response = client.processor_transactions_get(request).await?;
+    /// println!("{:?}", response.account);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn processor_transactions_get(
         &self,
         request: impl Into<ProcessorTransactionsGetRequest>,
@@ -6431,6 +10651,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_processor_transactions_sync`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::ProcessorTransactionsSyncBody::new("<processor_token>")
+    ///     .options(plaid::TransactionsSyncRequestOptions::new());
+    /// let request = plaid::ProcessorTransactionsSyncRequest::new(body);
+    /// let response = client.processor_transactions_sync(request).await?;
+    /// println!("{:?}", response.transactions_update_status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn processor_transactions_sync(
         &self,
         request: impl Into<ProcessorTransactionsSyncRequest>,
@@ -6446,6 +10688,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_processor_transactions_refresh`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::ProcessorTransactionsRefreshBody::new("<processor_token>");
+    /// let request = plaid::ProcessorTransactionsRefreshRequest::new(body);
+    /// let response = client.processor_transactions_refresh(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn processor_transactions_refresh(
         &self,
         request: impl Into<ProcessorTransactionsRefreshRequest>,
@@ -6461,6 +10724,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_processor_transactions_recurring_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::ProcessorTransactionsRecurringGetBody::new("<processor_token>")
+    ///     .options(plaid::TransactionsRecurringGetRequestOptions::new());
+    /// let request = plaid::ProcessorTransactionsRecurringGetRequest::new(body);
+    /// let response = client.processor_transactions_recurring_get(request).await?;
+    /// println!("{:?}", response.inflow_streams);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn processor_transactions_recurring_get(
         &self,
         request: impl Into<ProcessorTransactionsRecurringGetRequest>,
@@ -6476,6 +10761,32 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With placeholder values (no success of this operation is recorded); credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    /// use linkspec_clients::runtime;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::ProcessorSignalEvaluateBody::new(
+    ///     "<processor_token>",
+    ///     "<client_transaction_id>",
+    ///     "1.00".parse::<runtime::Decimal>()?,
+    /// );
+    /// let request = plaid::ProcessorSignalEvaluateRequest::new(body);
+    /// let response = client.processor_signal_evaluate(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn processor_signal_evaluate(
         &self,
         request: impl Into<ProcessorSignalEvaluateRequest>,
@@ -6491,6 +10802,33 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_processor_signal_decision_report`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::ProcessorSignalDecisionReportBody::new(
+    ///         "<processor_token>",
+    ///         "string",
+    ///         true,
+    ///     )
+    ///     .decision_outcome(plaid::SignalDecisionOutcome::Approve)
+    ///     .payment_method(plaid::SignalPaymentMethod::SameDayAch);
+    /// let request = plaid::ProcessorSignalDecisionReportRequest::new(body);
+    /// let response = client.processor_signal_decision_report(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn processor_signal_decision_report(
         &self,
         request: impl Into<ProcessorSignalDecisionReportRequest>,
@@ -6506,6 +10844,31 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_processor_signal_return_report`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::ProcessorSignalReturnReportBody::new(
+    ///     "<processor_token>",
+    ///     "string",
+    ///     "string",
+    /// );
+    /// let request = plaid::ProcessorSignalReturnReportRequest::new(body);
+    /// let response = client.processor_signal_return_report(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn processor_signal_return_report(
         &self,
         request: impl Into<ProcessorSignalReturnReportRequest>,
@@ -6521,6 +10884,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_processor_signal_prepare`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::ProcessorSignalPrepareBody::new("<processor_token>");
+    /// let request = plaid::ProcessorSignalPrepareRequest::new(body);
+    /// let response = client.processor_signal_prepare(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn processor_signal_prepare(
         &self,
         request: impl Into<ProcessorSignalPrepareRequest>,
@@ -6536,6 +10920,37 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_processor_bank_transfer_create`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::ProcessorBankTransferCreateBody::new(
+    ///         "string",
+    ///         "<processor_token>",
+    ///         plaid::BankTransferType::Debit,
+    ///         plaid::BankTransferNetwork::Ach,
+    ///         "string",
+    ///         "string",
+    ///         "string",
+    ///         plaid::BankTransferUser::new("string"),
+    ///     )
+    ///     .ach_class(plaid::AchClass::Ccd);
+    /// let request = plaid::ProcessorBankTransferCreateRequest::new(body);
+    /// let response = client.processor_bank_transfer_create(request).await?;
+    /// println!("{:?}", response.bank_transfer);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn processor_bank_transfer_create(
         &self,
         request: impl Into<ProcessorBankTransferCreateRequest>,
@@ -6551,6 +10966,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_processor_liabilities_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::ProcessorLiabilitiesGetBody::new("<processor_token>");
+    /// let request = plaid::ProcessorLiabilitiesGetRequest::new(body);
+    /// let response = client.processor_liabilities_get(request).await?;
+    /// println!("{:?}", response.account);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn processor_liabilities_get(
         &self,
         request: impl Into<ProcessorLiabilitiesGetRequest>,
@@ -6566,6 +11002,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_processor_identity_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::ProcessorIdentityGetBody::new("<processor_token>");
+    /// let request = plaid::ProcessorIdentityGetRequest::new(body);
+    /// let response = client.processor_identity_get(request).await?;
+    /// println!("{:?}", response.account);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn processor_identity_get(
         &self,
         request: impl Into<ProcessorIdentityGetRequest>,
@@ -6581,6 +11038,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_processor_identity_match`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::ProcessorIdentityMatchBody::new("<processor_token>")
+    ///     .user(plaid::IdentityMatchUser::new());
+    /// let request = plaid::ProcessorIdentityMatchRequest::new(body);
+    /// let response = client.processor_identity_match(request).await?;
+    /// println!("{:?}", response.account);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn processor_identity_match(
         &self,
         request: impl Into<ProcessorIdentityMatchRequest>,
@@ -6596,6 +11075,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_processor_balance_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::ProcessorBalanceGetBody::new("<processor_token>")
+    ///     .options(plaid::ProcessorBalanceGetRequestOptions::new());
+    /// let request = plaid::ProcessorBalanceGetRequest::new(body);
+    /// let response = client.processor_balance_get(request).await?;
+    /// println!("{:?}", response.account);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn processor_balance_get(
         &self,
         request: impl Into<ProcessorBalanceGetRequest>,
@@ -6611,6 +11112,31 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_processor_token_create`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::ProcessorTokenCreateBody::new(
+    ///     "<access_token>",
+    ///     "string",
+    ///     plaid::ProcessorTokenCreateBodyProcessor::Dwolla,
+    /// );
+    /// let request = plaid::ProcessorTokenCreateRequest::new(body);
+    /// let response = client.processor_token_create(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn processor_token_create(
         &self,
         request: impl Into<ProcessorTokenCreateRequest>,
@@ -6626,6 +11152,30 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_processor_token_permissions_set`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::ProcessorTokenPermissionsSetBody::new(
+    ///     "<processor_token>",
+    ///     vec![plaid::Products::Assets],
+    /// );
+    /// let request = plaid::ProcessorTokenPermissionsSetRequest::new(body);
+    /// let response = client.processor_token_permissions_set(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn processor_token_permissions_set(
         &self,
         request: impl Into<ProcessorTokenPermissionsSetRequest>,
@@ -6641,6 +11191,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_processor_token_permissions_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::ProcessorTokenPermissionsGetBody::new("<processor_token>");
+    /// let request = plaid::ProcessorTokenPermissionsGetRequest::new(body);
+    /// let response = client.processor_token_permissions_get(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn processor_token_permissions_get(
         &self,
         request: impl Into<ProcessorTokenPermissionsGetRequest>,
@@ -6656,6 +11227,30 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_processor_token_webhook_update`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::ProcessorTokenWebhookUpdateBody::new(
+    ///     "<processor_token>",
+    ///     Some("string".to_owned()),
+    /// );
+    /// let request = plaid::ProcessorTokenWebhookUpdateRequest::new(body);
+    /// let response = client.processor_token_webhook_update(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn processor_token_webhook_update(
         &self,
         request: impl Into<ProcessorTokenWebhookUpdateRequest>,
@@ -6671,6 +11266,30 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_processor_stripe_bank_account_token_create`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::ProcessorStripeBankAccountTokenCreateBody::new(
+    ///     "<access_token>",
+    ///     "string",
+    /// );
+    /// let request = plaid::ProcessorStripeBankAccountTokenCreateRequest::new(body);
+    /// let response = client.processor_stripe_bank_account_token_create(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn processor_stripe_bank_account_token_create(
         &self,
         request: impl Into<ProcessorStripeBankAccountTokenCreateRequest>,
@@ -6686,6 +11305,30 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_processor_apex_processor_token_create`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::ProcessorApexProcessorTokenCreateBody::new(
+    ///     "<access_token>",
+    ///     "string",
+    /// );
+    /// let request = plaid::ProcessorApexProcessorTokenCreateRequest::new(body);
+    /// let response = client.processor_apex_processor_token_create(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn processor_apex_processor_token_create(
         &self,
         request: impl Into<ProcessorApexProcessorTokenCreateRequest>,
@@ -6701,6 +11344,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_profile_network_status_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::ProfileNetworkStatusGetBody::new(
+    ///     plaid::NetworkStatusGetUser::new("string"),
+    /// );
+    /// let request = plaid::ProfileNetworkStatusGetRequest::new(body);
+    /// let response = client.profile_network_status_get(request).await?;
+    /// println!("{:?}", response.network_status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn profile_network_status_get(
         &self,
         request: impl Into<ProfileNetworkStatusGetRequest>,
@@ -6716,6 +11382,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_protect_user_insights_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::ProtectUserInsightsGetBody::new();
+    /// let request = plaid::ProtectUserInsightsGetRequest::new(body);
+    /// let response = client.protect_user_insights_get(request).await?;
+    /// println!("{:?}", response.user_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn protect_user_insights_get(
         &self,
         request: impl Into<ProtectUserInsightsGetRequest>,
@@ -6731,6 +11418,33 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_protect_report_create`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::ProtectReportCreateBody::new(
+    ///         plaid::ProtectReportConfidence::Confirmed,
+    ///         plaid::ProtectReportType::UserAccountTakeover,
+    ///         plaid::ProtectReportSource::InternalReview,
+    ///     )
+    ///     .incident_event(plaid::ProtectIncidentEvent::new())
+    ///     .bank_account(plaid::ProtectBankAccount::new());
+    /// let request = plaid::ProtectReportCreateRequest::new(body);
+    /// let response = client.protect_report_create(request).await?;
+    /// println!("{:?}", response.report_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn protect_report_create(
         &self,
         request: impl Into<ProtectReportCreateRequest>,
@@ -6746,6 +11460,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_protect_compute`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::ProtectComputeBody::new("string", plaid::ProtectUser::new())
+    ///     .model_inputs(plaid::ProtectModelInputs::new());
+    /// let request = plaid::ProtectComputeRequest::new(body);
+    /// let response = client.protect_compute(request).await?;
+    /// println!("{:?}", response.score);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn protect_compute(
         &self,
         request: impl Into<ProtectComputeRequest>,
@@ -6761,6 +11497,35 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_protect_event_send`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    /// use linkspec_clients::runtime;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::ProtectEventSendBody::new(
+    ///     Some(
+    ///         plaid::ProtectEvent::new(
+    ///             "2024-01-01T00:00:00Z".parse::<runtime::time::Timestamp>()?,
+    ///         ),
+    ///     ),
+    /// );
+    /// let request = plaid::ProtectEventSendRequest::new(body);
+    /// let response = client.protect_event_send(request).await?;
+    /// println!("{:?}", response.event_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn protect_event_send(
         &self,
@@ -6777,6 +11542,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_protect_event_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::ProtectEventGetBody::new("string");
+    /// let request = plaid::ProtectEventGetRequest::new(body);
+    /// let response = client.protect_event_get(request).await?;
+    /// println!("{:?}", response.event_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn protect_event_get(
         &self,
@@ -6793,6 +11580,35 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_sandbox_transactions_create_1`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    /// use linkspec_clients::runtime;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::SandboxTransactionsCreateBody::new(
+    ///     "<access_token>",
+    ///     vec![
+    ///         plaid::CustomSandboxTransaction::new("2024-01-01".parse:: <
+    ///         runtime::time::Date > () ?, "2024-01-01".parse:: < runtime::time::Date > ()
+    ///         ?, "1.5".parse:: < runtime::Decimal > () ?, "string")
+    ///     ],
+    /// );
+    /// let request = plaid::SandboxTransactionsCreateRequest::new(body);
+    /// let response = client.sandbox_transactions_create(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn sandbox_transactions_create(
         &self,
         request: impl Into<SandboxTransactionsCreateRequest>,
@@ -6808,6 +11624,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_sandbox_processor_token_create`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::SandboxProcessorTokenCreateBody::new("string")
+    ///     .options(plaid::SandboxProcessorTokenCreateRequestOptions::new());
+    /// let request = plaid::SandboxProcessorTokenCreateRequest::new(body);
+    /// let response = client.sandbox_processor_token_create(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn sandbox_processor_token_create(
         &self,
         request: impl Into<SandboxProcessorTokenCreateRequest>,
@@ -6823,6 +11661,31 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_sandbox_public_token_create`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::SandboxPublicTokenCreateBody::new(
+    ///         "string",
+    ///         vec![plaid::Products::Assets],
+    ///     )
+    ///     .options(plaid::SandboxPublicTokenCreateRequestOptions::new());
+    /// let request = plaid::SandboxPublicTokenCreateRequest::new(body);
+    /// let response = client.sandbox_public_token_create(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn sandbox_public_token_create(
         &self,
         request: impl Into<SandboxPublicTokenCreateRequest>,
@@ -6838,6 +11701,31 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_sandbox_item_fire_webhook`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::SandboxItemFireWebhookBody::new(
+    ///         "<access_token>",
+    ///         plaid::SandboxItemFireWebhookBodyWebhookCode::DefaultUpdate,
+    ///     )
+    ///     .webhook_type(plaid::WebhookType::Auth);
+    /// let request = plaid::SandboxItemFireWebhookRequest::new(body);
+    /// let response = client.sandbox_item_fire_webhook(request).await?;
+    /// println!("{:?}", response.webhook_fired);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn sandbox_item_fire_webhook(
         &self,
         request: impl Into<SandboxItemFireWebhookRequest>,
@@ -6853,6 +11741,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_sandbox_item_reset_login`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::SandboxItemResetLoginBody::new("<access_token>");
+    /// let request = plaid::SandboxItemResetLoginRequest::new(body);
+    /// let response = client.sandbox_item_reset_login(request).await?;
+    /// println!("{:?}", response.reset_login);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn sandbox_item_reset_login(
         &self,
         request: impl Into<SandboxItemResetLoginRequest>,
@@ -6866,6 +11775,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_sandbox_item_application_seed`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::SandboxItemApplicationSeedBody::new("<access_token>", "string");
+    /// let request = plaid::SandboxItemApplicationSeedRequest::new(body);
+    /// let response = client.sandbox_item_application_seed(request).await?;
+    /// println!("{:?}", response.item_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn sandbox_item_application_seed(
         &self,
         request: impl Into<SandboxItemApplicationSeedRequest>,
@@ -6881,6 +11811,31 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_sandbox_item_set_verification_status`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::SandboxItemSetVerificationStatusBody::new(
+    ///     "<access_token>",
+    ///     "string",
+    ///     plaid::SandboxItemSetVerificationStatusBodyVerificationStatus::AutomaticallyVerified,
+    /// );
+    /// let request = plaid::SandboxItemSetVerificationStatusRequest::new(body);
+    /// let response = client.sandbox_item_set_verification_status(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn sandbox_item_set_verification_status(
         &self,
         request: impl Into<SandboxItemSetVerificationStatusRequest>,
@@ -6896,6 +11851,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_sandbox_bank_transfer_simulate`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::SandboxBankTransferSimulateBody::new("string", "string")
+    ///     .failure_reason(plaid::BankTransferFailure::new());
+    /// let request = plaid::SandboxBankTransferSimulateRequest::new(body);
+    /// let response = client.sandbox_bank_transfer_simulate(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn sandbox_bank_transfer_simulate(
         &self,
         request: impl Into<SandboxBankTransferSimulateRequest>,
@@ -6911,6 +11888,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_sandbox_transfer_sweep_simulate`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::SandboxTransferSweepSimulateBody::new();
+    /// let request = plaid::SandboxTransferSweepSimulateRequest::new(body);
+    /// let response = client.sandbox_transfer_sweep_simulate(request).await?;
+    /// println!("{:?}", response.sweep);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn sandbox_transfer_sweep_simulate(
         &self,
         request: impl Into<SandboxTransferSweepSimulateRequest>,
@@ -6926,6 +11924,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_sandbox_transfer_simulate`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::SandboxTransferSimulateBody::new("string", "string")
+    ///     .failure_reason(plaid::TransferFailure::new());
+    /// let request = plaid::SandboxTransferSimulateRequest::new(body);
+    /// let response = client.sandbox_transfer_simulate(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn sandbox_transfer_simulate(
         &self,
         request: impl Into<SandboxTransferSimulateRequest>,
@@ -6941,6 +11961,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_sandbox_transfer_refund_simulate`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::SandboxTransferRefundSimulateBody::new("string", "string")
+    ///     .failure_reason(plaid::TransferFailure::new());
+    /// let request = plaid::SandboxTransferRefundSimulateRequest::new(body);
+    /// let response = client.sandbox_transfer_refund_simulate(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn sandbox_transfer_refund_simulate(
         &self,
         request: impl Into<SandboxTransferRefundSimulateRequest>,
@@ -6956,6 +11998,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_sandbox_transfer_ledger_simulate_available`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::SandboxTransferLedgerSimulateAvailableBody::new();
+    /// let request = plaid::SandboxTransferLedgerSimulateAvailableRequest::new(body);
+    /// let response = client.sandbox_transfer_ledger_simulate_available(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn sandbox_transfer_ledger_simulate_available(
         &self,
         request: impl Into<SandboxTransferLedgerSimulateAvailableRequest>,
@@ -6971,6 +12034,31 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_sandbox_transfer_ledger_deposit_simulate`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::SandboxTransferLedgerDepositSimulateBody::new(
+    ///         "string",
+    ///         plaid::TransferLedgerSweepSimulateEventType::SweepPosted,
+    ///     )
+    ///     .failure_reason(plaid::TransferFailure::new());
+    /// let request = plaid::SandboxTransferLedgerDepositSimulateRequest::new(body);
+    /// let response = client.sandbox_transfer_ledger_deposit_simulate(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn sandbox_transfer_ledger_deposit_simulate(
         &self,
         request: impl Into<SandboxTransferLedgerDepositSimulateRequest>,
@@ -6986,6 +12074,31 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_sandbox_transfer_ledger_withdraw_simulate`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::SandboxTransferLedgerWithdrawSimulateBody::new(
+    ///         "string",
+    ///         plaid::TransferLedgerSweepSimulateEventType::SweepPosted,
+    ///     )
+    ///     .failure_reason(plaid::TransferFailure::new());
+    /// let request = plaid::SandboxTransferLedgerWithdrawSimulateRequest::new(body);
+    /// let response = client.sandbox_transfer_ledger_withdraw_simulate(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn sandbox_transfer_ledger_withdraw_simulate(
         &self,
         request: impl Into<SandboxTransferLedgerWithdrawSimulateRequest>,
@@ -7001,6 +12114,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_sandbox_transfer_repayment_simulate`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::SandboxTransferRepaymentSimulateBody::new();
+    /// let request = plaid::SandboxTransferRepaymentSimulateRequest::new(body);
+    /// let response = client.sandbox_transfer_repayment_simulate(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn sandbox_transfer_repayment_simulate(
         &self,
         request: impl Into<SandboxTransferRepaymentSimulateRequest>,
@@ -7016,6 +12150,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_sandbox_transfer_fire_webhook`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::SandboxTransferFireWebhookBody::new("string");
+    /// let request = plaid::SandboxTransferFireWebhookRequest::new(body);
+    /// let response = client.sandbox_transfer_fire_webhook(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn sandbox_transfer_fire_webhook(
         &self,
         request: impl Into<SandboxTransferFireWebhookRequest>,
@@ -7031,6 +12186,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_sandbox_transfer_test_clock_create`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::SandboxTransferTestClockCreateBody::new();
+    /// let request = plaid::SandboxTransferTestClockCreateRequest::new(body);
+    /// let response = client.sandbox_transfer_test_clock_create(request).await?;
+    /// println!("{:?}", response.test_clock);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn sandbox_transfer_test_clock_create(
         &self,
         request: impl Into<SandboxTransferTestClockCreateRequest>,
@@ -7046,6 +12222,31 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_sandbox_transfer_test_clock_advance`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    /// use linkspec_clients::runtime;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::SandboxTransferTestClockAdvanceBody::new(
+    ///     "string",
+    ///     "2024-01-01T00:00:00Z".parse::<runtime::time::Timestamp>()?,
+    /// );
+    /// let request = plaid::SandboxTransferTestClockAdvanceRequest::new(body);
+    /// let response = client.sandbox_transfer_test_clock_advance(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn sandbox_transfer_test_clock_advance(
         &self,
         request: impl Into<SandboxTransferTestClockAdvanceRequest>,
@@ -7061,6 +12262,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_sandbox_transfer_test_clock_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::SandboxTransferTestClockGetBody::new("string");
+    /// let request = plaid::SandboxTransferTestClockGetRequest::new(body);
+    /// let response = client.sandbox_transfer_test_clock_get(request).await?;
+    /// println!("{:?}", response.test_clock);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn sandbox_transfer_test_clock_get(
         &self,
         request: impl Into<SandboxTransferTestClockGetRequest>,
@@ -7076,6 +12298,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_sandbox_transfer_test_clock_list`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::SandboxTransferTestClockListBody::new();
+    /// let request = plaid::SandboxTransferTestClockListRequest::new(body);
+    /// let response = client.sandbox_transfer_test_clock_list(request).await?;
+    /// println!("{:?}", response.test_clocks);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn sandbox_transfer_test_clock_list(
         &self,
         request: impl Into<SandboxTransferTestClockListRequest>,
@@ -7091,6 +12334,30 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_sandbox_payment_profile_reset_login`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::SandboxPaymentProfileResetLoginBody::new(
+    ///     "<payment_profile_token>",
+    /// );
+    /// let request = plaid::SandboxPaymentProfileResetLoginRequest::new(body);
+    /// let response = client.sandbox_payment_profile_reset_login(request).await?;
+    /// println!("{:?}", response.reset_login);
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn sandbox_payment_profile_reset_login(
         &self,
@@ -7107,6 +12374,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_sandbox_payment_simulate`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::SandboxPaymentSimulateBody::new("string", "string", "string");
+    /// let request = plaid::SandboxPaymentSimulateRequest::new(body);
+    /// let response = client.sandbox_payment_simulate(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn sandbox_payment_simulate(
         &self,
         request: impl Into<SandboxPaymentSimulateRequest>,
@@ -7122,6 +12410,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_sandbox_bank_transfer_fire_webhook`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::SandboxBankTransferFireWebhookBody::new("string");
+    /// let request = plaid::SandboxBankTransferFireWebhookRequest::new(body);
+    /// let response = client.sandbox_bank_transfer_fire_webhook(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn sandbox_bank_transfer_fire_webhook(
         &self,
         request: impl Into<SandboxBankTransferFireWebhookRequest>,
@@ -7137,6 +12446,34 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_sandbox_income_fire_webhook`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::SandboxIncomeFireWebhookBody::new(
+    ///         "string",
+    ///         "string",
+    ///         plaid::SandboxIncomeWebhookFireRequestWebhookCode::IncomeVerification,
+    ///     )
+    ///     .verification_status(
+    ///         plaid::SandboxIncomeFireWebhookBodyVerificationStatus::VerificationStatusProcessingComplete,
+    ///     );
+    /// let request = plaid::SandboxIncomeFireWebhookRequest::new(body);
+    /// let response = client.sandbox_income_fire_webhook(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn sandbox_income_fire_webhook(
         &self,
         request: impl Into<SandboxIncomeFireWebhookRequest>,
@@ -7152,6 +12489,30 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_sandbox_bank_income_fire_webhook`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::SandboxBankIncomeFireWebhookBody::new(
+    ///     plaid::SandboxBankIncomeWebhookFireRequestWebhookCode::BankIncomeRefreshUpdate,
+    ///     plaid::SandboxBankIncomeWebhookFireRequestWebhookFields::new("string"),
+    /// );
+    /// let request = plaid::SandboxBankIncomeFireWebhookRequest::new(body);
+    /// let response = client.sandbox_bank_income_fire_webhook(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn sandbox_bank_income_fire_webhook(
         &self,
         request: impl Into<SandboxBankIncomeFireWebhookRequest>,
@@ -7167,6 +12528,30 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_sandbox_cra_cashflow_updates_update`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::SandboxCraCashflowUpdatesUpdateBody::new()
+    ///     .webhook_codes(
+    ///         vec![plaid::CashFlowUpdatesEventWebhookCodes::LargeDepositDetected],
+    ///     );
+    /// let request = plaid::SandboxCraCashflowUpdatesUpdateRequest::new(body);
+    /// let response = client.sandbox_cra_cashflow_updates_update(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn sandbox_cra_cashflow_updates_update(
         &self,
         request: impl Into<SandboxCraCashflowUpdatesUpdateRequest>,
@@ -7180,6 +12565,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_sandbox_oauth_select_accounts`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::SandboxOauthSelectAccountsBody::new("string", Vec::new());
+    /// let request = plaid::SandboxOauthSelectAccountsRequest::new(body);
+    /// let response = client.sandbox_oauth_select_accounts(request).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn sandbox_oauth_select_accounts(
         &self,
         request: impl Into<SandboxOauthSelectAccountsRequest>,
@@ -7195,6 +12601,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_session_token_create`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::SessionTokenCreateBody::new("string")
+    ///     .user(plaid::SessionTokenCreateRequestUser::new("string"));
+    /// let request = plaid::SessionTokenCreateRequest::new(body);
+    /// let response = client.session_token_create(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn session_token_create(
         &self,
         request: impl Into<SessionTokenCreateRequest>,
@@ -7210,6 +12638,33 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With placeholder values (no success of this operation is recorded); credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    /// use linkspec_clients::runtime;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::SignalEvaluateBody::new(
+    ///     "<access_token>",
+    ///     "<account_id>",
+    ///     "<client_transaction_id>",
+    ///     "1.00".parse::<runtime::Decimal>()?,
+    /// );
+    /// let request = plaid::SignalEvaluateRequest::new(body);
+    /// let response = client.signal_evaluate(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn signal_evaluate(
         &self,
         request: impl Into<SignalEvaluateRequest>,
@@ -7225,6 +12680,34 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_signal_schedule`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    /// use linkspec_clients::runtime;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::SignalScheduleBody::new(
+    ///         "<access_token>",
+    ///         "string",
+    ///         "string",
+    ///         "1.5".parse::<runtime::Decimal>()?,
+    ///     )
+    ///     .default_payment_method(plaid::SignalScheduleDefaultPaymentMethod::SameDayAch);
+    /// let request = plaid::SignalScheduleRequest::new(body);
+    /// let response = client.signal_schedule(request).await?;
+    /// println!("{:?}", response.optimal_date);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn signal_schedule(
         &self,
         request: impl Into<SignalScheduleRequest>,
@@ -7240,6 +12723,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_signal_decision_report`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::SignalDecisionReportBody::new("string", true)
+    ///     .decision_outcome(plaid::SignalDecisionOutcome::Approve)
+    ///     .payment_method(plaid::SignalPaymentMethod::SameDayAch);
+    /// let request = plaid::SignalDecisionReportRequest::new(body);
+    /// let response = client.signal_decision_report(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn signal_decision_report(
         &self,
         request: impl Into<SignalDecisionReportRequest>,
@@ -7255,6 +12761,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_signal_return_report`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::SignalReturnReportBody::new("string", "string");
+    /// let request = plaid::SignalReturnReportRequest::new(body);
+    /// let response = client.signal_return_report(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn signal_return_report(
         &self,
         request: impl Into<SignalReturnReportRequest>,
@@ -7270,6 +12797,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_signal_prepare`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::SignalPrepareBody::new("<access_token>");
+    /// let request = plaid::SignalPrepareRequest::new(body);
+    /// let response = client.signal_prepare(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn signal_prepare(
         &self,
         request: impl Into<SignalPrepareRequest>,
@@ -7285,6 +12833,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_statements_list`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::StatementsListBody::new("<access_token>");
+    /// let request = plaid::StatementsListRequest::new(body);
+    /// let response = client.statements_list(request).await?;
+    /// println!("{:?}", response.accounts);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn statements_list(
         &self,
         request: impl Into<StatementsListRequest>,
@@ -7302,6 +12871,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_statements_download`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::StatementsDownloadBody::new("<access_token>", "string");
+    /// let request = plaid::StatementsDownloadRequest::new(body);
+    /// let response = client.statements_download(request).await?;
+    /// println!("{} bytes of {}", response.bytes.len(), response.content_type);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn statements_download(
         &self,
         request: impl Into<StatementsDownloadRequest>,
@@ -7317,6 +12907,32 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_statements_refresh`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    /// use linkspec_clients::runtime;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::StatementsRefreshBody::new(
+    ///     "<access_token>",
+    ///     "2024-01-01".parse::<runtime::time::Date>()?,
+    ///     "2024-01-01".parse::<runtime::time::Date>()?,
+    /// );
+    /// let request = plaid::StatementsRefreshRequest::new(body);
+    /// let response = client.statements_refresh(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn statements_refresh(
         &self,
         request: impl Into<StatementsRefreshRequest>,
@@ -7332,6 +12948,33 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_transactions_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    /// use linkspec_clients::runtime;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::TransactionsGetBody::new(
+    ///         "<access_token>",
+    ///         "2024-01-01".parse::<runtime::time::Date>()?,
+    ///         "2024-01-01".parse::<runtime::time::Date>()?,
+    ///     )
+    ///     .options(plaid::TransactionsGetRequestOptions::new());
+    /// let request = plaid::TransactionsGetRequest::new(body);
+    /// let response = client.transactions_get(request).await?;
+    /// println!("{:?}", response.accounts);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn transactions_get(
         &self,
         request: impl Into<TransactionsGetRequest>,
@@ -7347,6 +12990,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_transactions_refresh`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::TransactionsRefreshBody::new("<access_token>");
+    /// let request = plaid::TransactionsRefreshRequest::new(body);
+    /// let response = client.transactions_refresh(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn transactions_refresh(
         &self,
         request: impl Into<TransactionsRefreshRequest>,
@@ -7362,6 +13026,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_transactions_recurring_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::TransactionsRecurringGetBody::new("<access_token>")
+    ///     .options(plaid::TransactionsRecurringGetRequestOptions::new())
+    ///     .account_ids(Vec::new());
+    /// let request = plaid::TransactionsRecurringGetRequest::new(body);
+    /// let response = client.transactions_recurring_get(request).await?;
+    /// println!("{:?}", response.inflow_streams);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn transactions_recurring_get(
         &self,
         request: impl Into<TransactionsRecurringGetRequest>,
@@ -7377,6 +13064,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_transactions_sync`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::TransactionsSyncBody::new("<access_token>")
+    ///     .options(plaid::TransactionsSyncRequestOptions::new());
+    /// let request = plaid::TransactionsSyncRequest::new(body);
+    /// let response = client.transactions_sync(request).await?;
+    /// println!("{:?}", response.transactions_update_status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn transactions_sync(
         &self,
         request: impl Into<TransactionsSyncRequest>,
@@ -7392,6 +13101,36 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_transactions_enrich`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    /// use linkspec_clients::runtime;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::TransactionsEnrichBody::new(
+    ///         "string",
+    ///         vec![
+    ///             plaid::ClientProvidedTransaction::new("string", "string", "1.5".parse:: <
+    ///             runtime::Decimal > () ?, plaid::EnrichTransactionDirection::Inflow,
+    ///             "string")
+    ///         ],
+    ///     )
+    ///     .options(plaid::TransactionsEnrichRequestOptions::new());
+    /// let request = plaid::TransactionsEnrichRequest::new(body);
+    /// let response = client.transactions_enrich(request).await?;
+    /// println!("{:?}", response.enriched_transactions);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn transactions_enrich(
         &self,
         request: impl Into<TransactionsEnrichRequest>,
@@ -7407,6 +13146,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_transfer_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::TransferGetBody::new();
+    /// let request = plaid::TransferGetRequest::new(body);
+    /// let response = client.transfer_get(request).await?;
+    /// println!("{:?}", response.transfer);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn transfer_get(
         &self,
         request: impl Into<TransferGetRequest>,
@@ -7422,6 +13182,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_transfer_recurring_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::TransferRecurringGetBody::new("string");
+    /// let request = plaid::TransferRecurringGetRequest::new(body);
+    /// let response = client.transfer_recurring_get(request).await?;
+    /// println!("{:?}", response.recurring_transfer);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn transfer_recurring_get(
         &self,
         request: impl Into<TransferRecurringGetRequest>,
@@ -7437,6 +13218,36 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_transfer_authorization_create`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::TransferAuthorizationCreateBody::new(
+    ///         "<access_token>",
+    ///         "string",
+    ///         plaid::TransferType::Debit,
+    ///         plaid::TransferNetwork::Ach,
+    ///         "string",
+    ///         plaid::TransferAuthorizationUserInRequest::new("string"),
+    ///     )
+    ///     .ach_class(plaid::AchClass::Ccd)
+    ///     .wire_details(plaid::TransferWireDetails::new());
+    /// let request = plaid::TransferAuthorizationCreateRequest::new(body);
+    /// let response = client.transfer_authorization_create(request).await?;
+    /// println!("{:?}", response.authorization);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn transfer_authorization_create(
         &self,
         request: impl Into<TransferAuthorizationCreateRequest>,
@@ -7452,6 +13263,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_transfer_authorization_cancel`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::TransferAuthorizationCancelBody::new("string");
+    /// let request = plaid::TransferAuthorizationCancelRequest::new(body);
+    /// let response = client.transfer_authorization_cancel(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn transfer_authorization_cancel(
         &self,
         request: impl Into<TransferAuthorizationCancelRequest>,
@@ -7467,6 +13299,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_transfer_balance_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::TransferBalanceGetBody::new()
+    ///     .type_(plaid::TransferBalanceType::PrefundedRtpCredits);
+    /// let request = plaid::TransferBalanceGetRequest::new(body);
+    /// let response = client.transfer_balance_get(request).await?;
+    /// println!("{:?}", response.balance);
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn transfer_balance_get(
         &self,
@@ -7483,6 +13338,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_transfer_capabilities_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::TransferCapabilitiesGetBody::new("<access_token>", "string");
+    /// let request = plaid::TransferCapabilitiesGetRequest::new(body);
+    /// let response = client.transfer_capabilities_get(request).await?;
+    /// println!("{:?}", response.institution_supported_networks);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn transfer_capabilities_get(
         &self,
         request: impl Into<TransferCapabilitiesGetRequest>,
@@ -7498,6 +13374,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_transfer_configuration_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::TransferConfigurationGetBody::new();
+    /// let request = plaid::TransferConfigurationGetRequest::new(body);
+    /// let response = client.transfer_configuration_get(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn transfer_configuration_get(
         &self,
         request: impl Into<TransferConfigurationGetRequest>,
@@ -7513,6 +13410,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_transfer_ledger_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::TransferLedgerGetBody::new();
+    /// let request = plaid::TransferLedgerGetRequest::new(body);
+    /// let response = client.transfer_ledger_get(request).await?;
+    /// println!("{:?}", response.ledger_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn transfer_ledger_get(
         &self,
         request: impl Into<TransferLedgerGetRequest>,
@@ -7528,6 +13446,32 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_transfer_ledger_distribute`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::TransferLedgerDistributeBody::new(
+    ///     "string",
+    ///     "string",
+    ///     "string",
+    ///     "string",
+    /// );
+    /// let request = plaid::TransferLedgerDistributeRequest::new(body);
+    /// let response = client.transfer_ledger_distribute(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn transfer_ledger_distribute(
         &self,
         request: impl Into<TransferLedgerDistributeRequest>,
@@ -7543,6 +13487,31 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_transfer_ledger_deposit`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::TransferLedgerDepositBody::new(
+    ///     "string",
+    ///     "string",
+    ///     plaid::TransferAchNetwork::Ach,
+    /// );
+    /// let request = plaid::TransferLedgerDepositRequest::new(body);
+    /// let response = client.transfer_ledger_deposit(request).await?;
+    /// println!("{:?}", response.sweep);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn transfer_ledger_deposit(
         &self,
         request: impl Into<TransferLedgerDepositRequest>,
@@ -7558,6 +13527,31 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_transfer_ledger_withdraw`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::TransferLedgerWithdrawBody::new(
+    ///     "string",
+    ///     "string",
+    ///     plaid::TransferNetwork::Ach,
+    /// );
+    /// let request = plaid::TransferLedgerWithdrawRequest::new(body);
+    /// let response = client.transfer_ledger_withdraw(request).await?;
+    /// println!("{:?}", response.sweep);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn transfer_ledger_withdraw(
         &self,
         request: impl Into<TransferLedgerWithdrawRequest>,
@@ -7573,6 +13567,30 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_transfer_originator_funding_account_update`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::TransferOriginatorFundingAccountUpdateBody::new(
+    ///     "string",
+    ///     plaid::TransferFundingAccount::new("<access_token>", "string"),
+    /// );
+    /// let request = plaid::TransferOriginatorFundingAccountUpdateRequest::new(body);
+    /// let response = client.transfer_originator_funding_account_update(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn transfer_originator_funding_account_update(
         &self,
         request: impl Into<TransferOriginatorFundingAccountUpdateRequest>,
@@ -7588,6 +13606,30 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_transfer_originator_funding_account_create`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::TransferOriginatorFundingAccountCreateBody::new(
+    ///     "string",
+    ///     plaid::TransferFundingAccountWithDisplayName::new("<access_token>", "string"),
+    /// );
+    /// let request = plaid::TransferOriginatorFundingAccountCreateRequest::new(body);
+    /// let response = client.transfer_originator_funding_account_create(request).await?;
+    /// println!("{:?}", response.funding_account_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn transfer_originator_funding_account_create(
         &self,
         request: impl Into<TransferOriginatorFundingAccountCreateRequest>,
@@ -7603,6 +13645,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_transfer_metrics_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::TransferMetricsGetBody::new();
+    /// let request = plaid::TransferMetricsGetRequest::new(body);
+    /// let response = client.transfer_metrics_get(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn transfer_metrics_get(
         &self,
         request: impl Into<TransferMetricsGetRequest>,
@@ -7618,6 +13681,35 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_transfer_create`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::TransferCreateBody::new(
+    ///         "<access_token>",
+    ///         "string",
+    ///         "string",
+    ///         "string",
+    ///     )
+    ///     .type_(plaid::TransferType::Debit)
+    ///     .network(plaid::TransferNetwork::Ach);
+    /// let request = plaid::TransferCreateRequest::new(body);
+    /// let response = client.transfer_create(request).await?;
+    /// println!("{:?}", response.transfer);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn transfer_create(
         &self,
         request: impl Into<TransferCreateRequest>,
@@ -7633,6 +13725,45 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_transfer_recurring_create`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    /// use linkspec_clients::runtime;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::TransferRecurringCreateBody::new(
+    ///         "<access_token>",
+    ///         "string",
+    ///         "string",
+    ///         plaid::TransferType::Debit,
+    ///         plaid::TransferRecurringNetwork::Ach,
+    ///         "string",
+    ///         "string",
+    ///         plaid::TransferRecurringSchedule::new(
+    ///             plaid::TransferScheduleIntervalUnit::Week,
+    ///             1,
+    ///             1,
+    ///             "2024-01-01".parse::<runtime::time::Date>()?,
+    ///         ),
+    ///         plaid::TransferUserInRequest::new("string"),
+    ///     )
+    ///     .ach_class(plaid::AchClass::Ccd)
+    ///     .device(plaid::TransferDevice::new("string", "string"));
+    /// let request = plaid::TransferRecurringCreateRequest::new(body);
+    /// let response = client.transfer_recurring_create(request).await?;
+    /// println!("{:?}", response.recurring_transfer);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn transfer_recurring_create(
         &self,
         request: impl Into<TransferRecurringCreateRequest>,
@@ -7648,6 +13779,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_transfer_list`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::TransferListBody::new();
+    /// let request = plaid::TransferListRequest::new(body);
+    /// let response = client.transfer_list(request).await?;
+    /// println!("{:?}", response.transfers);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn transfer_list(
         &self,
         request: impl Into<TransferListRequest>,
@@ -7663,6 +13815,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_transfer_recurring_list`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::TransferRecurringListBody::new();
+    /// let request = plaid::TransferRecurringListRequest::new(body);
+    /// let response = client.transfer_recurring_list(request).await?;
+    /// println!("{:?}", response.recurring_transfers);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn transfer_recurring_list(
         &self,
         request: impl Into<TransferRecurringListRequest>,
@@ -7678,6 +13851,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_transfer_cancel`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::TransferCancelBody::new("string")
+    ///     .reason_code(plaid::ReasonCode::Ac03);
+    /// let request = plaid::TransferCancelRequest::new(body);
+    /// let response = client.transfer_cancel(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn transfer_cancel(
         &self,
         request: impl Into<TransferCancelRequest>,
@@ -7693,6 +13888,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_transfer_recurring_cancel`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::TransferRecurringCancelBody::new("string");
+    /// let request = plaid::TransferRecurringCancelRequest::new(body);
+    /// let response = client.transfer_recurring_cancel(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn transfer_recurring_cancel(
         &self,
         request: impl Into<TransferRecurringCancelRequest>,
@@ -7708,6 +13924,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_transfer_event_list`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::TransferEventListBody::new()
+    ///     .transfer_type(plaid::TransferEventListTransferType::Debit)
+    ///     .event_types(vec![plaid::TransferEventType::Pending]);
+    /// let request = plaid::TransferEventListRequest::new(body);
+    /// let response = client.transfer_event_list(request).await?;
+    /// println!("{:?}", response.transfer_events);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn transfer_event_list(
         &self,
         request: impl Into<TransferEventListRequest>,
@@ -7723,6 +13962,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_transfer_ledger_event_list`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::TransferLedgerEventListBody::new()
+    ///     .source_type(plaid::LedgerEventSourceType::Transfer);
+    /// let request = plaid::TransferLedgerEventListRequest::new(body);
+    /// let response = client.transfer_ledger_event_list(request).await?;
+    /// println!("{:?}", response.ledger_events);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn transfer_ledger_event_list(
         &self,
         request: impl Into<TransferLedgerEventListRequest>,
@@ -7738,6 +13999,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_transfer_event_sync`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::TransferEventSyncBody::new(1);
+    /// let request = plaid::TransferEventSyncRequest::new(body);
+    /// let response = client.transfer_event_sync(request).await?;
+    /// println!("{:?}", response.transfer_events);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn transfer_event_sync(
         &self,
         request: impl Into<TransferEventSyncRequest>,
@@ -7753,6 +14035,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_transfer_sweep_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::TransferSweepGetBody::new("string");
+    /// let request = plaid::TransferSweepGetRequest::new(body);
+    /// let response = client.transfer_sweep_get(request).await?;
+    /// println!("{:?}", response.sweep);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn transfer_sweep_get(
         &self,
         request: impl Into<TransferSweepGetRequest>,
@@ -7768,6 +14071,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_transfer_sweep_list`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::TransferSweepListBody::new()
+    ///     .status(plaid::SweepStatus::Pending)
+    ///     .trigger(plaid::SweepTrigger::Manual);
+    /// let request = plaid::TransferSweepListRequest::new(body);
+    /// let response = client.transfer_sweep_list(request).await?;
+    /// println!("{:?}", response.sweeps);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn transfer_sweep_list(
         &self,
         request: impl Into<TransferSweepListRequest>,
@@ -7783,6 +14109,31 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_transfer_migrate_account`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::TransferMigrateAccountBody::new(
+    ///     "<account_number>",
+    ///     "<routing_number>",
+    ///     "string",
+    /// );
+    /// let request = plaid::TransferMigrateAccountRequest::new(body);
+    /// let response = client.transfer_migrate_account(request).await?;
+    /// println!("{:?}", response.account_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn transfer_migrate_account(
         &self,
         request: impl Into<TransferMigrateAccountRequest>,
@@ -7798,6 +14149,34 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_transfer_intent_create`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::TransferIntentCreateBody::new(
+    ///         plaid::TransferIntentCreateMode::Payment,
+    ///         "string",
+    ///         "string",
+    ///         plaid::TransferUserInRequest::new("string"),
+    ///     )
+    ///     .network(plaid::TransferIntentCreateNetwork::Ach)
+    ///     .ach_class(plaid::AchClass::Ccd);
+    /// let request = plaid::TransferIntentCreateRequest::new(body);
+    /// let response = client.transfer_intent_create(request).await?;
+    /// println!("{:?}", response.transfer_intent);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn transfer_intent_create(
         &self,
         request: impl Into<TransferIntentCreateRequest>,
@@ -7813,6 +14192,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_transfer_intent_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::TransferIntentGetBody::new("string");
+    /// let request = plaid::TransferIntentGetRequest::new(body);
+    /// let response = client.transfer_intent_get(request).await?;
+    /// println!("{:?}", response.transfer_intent);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn transfer_intent_get(
         &self,
         request: impl Into<TransferIntentGetRequest>,
@@ -7828,6 +14228,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With placeholder values (no success of this operation is recorded); credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::TransferRepaymentListBody::new();
+    /// let request = plaid::TransferRepaymentListRequest::new(body);
+    /// let response = client.transfer_repayment_list(request).await?;
+    /// println!("{:?}", response.repayments);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn transfer_repayment_list(
         &self,
         request: impl Into<TransferRepaymentListRequest>,
@@ -7843,6 +14264,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With placeholder values (no success of this operation is recorded); credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::TransferRepaymentReturnListBody::new("<repayment_id>");
+    /// let request = plaid::TransferRepaymentReturnListRequest::new(body);
+    /// let response = client.transfer_repayment_return_list(request).await?;
+    /// println!("{:?}", response.repayment_returns);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn transfer_repayment_return_list(
         &self,
         request: impl Into<TransferRepaymentReturnListRequest>,
@@ -7858,6 +14300,30 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_transfer_platform_requirement_submit`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::TransferPlatformRequirementSubmitBody::new(
+    ///     "string",
+    ///     vec![plaid::TransferPlatformRequirementSubmission::new("string", "string")],
+    /// );
+    /// let request = plaid::TransferPlatformRequirementSubmitRequest::new(body);
+    /// let response = client.transfer_platform_requirement_submit(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn transfer_platform_requirement_submit(
         &self,
         request: impl Into<TransferPlatformRequirementSubmitRequest>,
@@ -7873,6 +14339,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_transfer_originator_create`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::TransferOriginatorCreateBody::new("string");
+    /// let request = plaid::TransferOriginatorCreateRequest::new(body);
+    /// let response = client.transfer_originator_create(request).await?;
+    /// println!("{:?}", response.originator_client_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn transfer_originator_create(
         &self,
         request: impl Into<TransferOriginatorCreateRequest>,
@@ -7888,6 +14375,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_transfer_questionnaire_create`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::TransferQuestionnaireCreateBody::new("string", "string");
+    /// let request = plaid::TransferQuestionnaireCreateRequest::new(body);
+    /// let response = client.transfer_questionnaire_create(request).await?;
+    /// println!("{:?}", response.onboarding_url);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn transfer_questionnaire_create(
         &self,
         request: impl Into<TransferQuestionnaireCreateRequest>,
@@ -7903,6 +14411,43 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_transfer_diligence_submit`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::TransferDiligenceSubmitBody::new(
+    ///     "string",
+    ///     plaid::TransferOriginatorDiligence::new(
+    ///         "string",
+    ///         "string",
+    ///         plaid::TransferOriginatorAddress::new(
+    ///             "string",
+    ///             "string",
+    ///             "string",
+    ///             "string",
+    ///             "string",
+    ///         ),
+    ///         "string",
+    ///         "string",
+    ///         plaid::TransferFundingAccount::new("<access_token>", "string"),
+    ///     ),
+    /// );
+    /// let request = plaid::TransferDiligenceSubmitRequest::new(body);
+    /// let response = client.transfer_diligence_submit(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn transfer_diligence_submit(
         &self,
         request: impl Into<TransferDiligenceSubmitRequest>,
@@ -7918,6 +14463,31 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_transfer_diligence_document_upload`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::TransferDiligenceDocumentUploadBody::new(
+    ///     "string",
+    ///     "string",
+    ///     plaid::TransferDocumentPurpose::DueDiligence,
+    /// );
+    /// let request = plaid::TransferDiligenceDocumentUploadRequest::new(body);
+    /// let response = client.transfer_diligence_document_upload(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn transfer_diligence_document_upload(
         &self,
         request: impl Into<TransferDiligenceDocumentUploadRequest>,
@@ -7933,6 +14503,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_transfer_originator_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::TransferOriginatorGetBody::new("string");
+    /// let request = plaid::TransferOriginatorGetRequest::new(body);
+    /// let response = client.transfer_originator_get(request).await?;
+    /// println!("{:?}", response.originator);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn transfer_originator_get(
         &self,
         request: impl Into<TransferOriginatorGetRequest>,
@@ -7948,6 +14539,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_transfer_originator_list`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::TransferOriginatorListBody::new();
+    /// let request = plaid::TransferOriginatorListRequest::new(body);
+    /// let response = client.transfer_originator_list(request).await?;
+    /// println!("{:?}", response.originators);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn transfer_originator_list(
         &self,
         request: impl Into<TransferOriginatorListRequest>,
@@ -7963,6 +14575,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_transfer_refund_create`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::TransferRefundCreateBody::new("string", "string", "string");
+    /// let request = plaid::TransferRefundCreateRequest::new(body);
+    /// let response = client.transfer_refund_create(request).await?;
+    /// println!("{:?}", response.refund);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn transfer_refund_create(
         &self,
         request: impl Into<TransferRefundCreateRequest>,
@@ -7978,6 +14611,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_transfer_refund_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::TransferRefundGetBody::new("string");
+    /// let request = plaid::TransferRefundGetRequest::new(body);
+    /// let response = client.transfer_refund_get(request).await?;
+    /// println!("{:?}", response.refund);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn transfer_refund_get(
         &self,
         request: impl Into<TransferRefundGetRequest>,
@@ -7993,6 +14647,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_transfer_refund_cancel`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::TransferRefundCancelBody::new("string");
+    /// let request = plaid::TransferRefundCancelRequest::new(body);
+    /// let response = client.transfer_refund_cancel(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn transfer_refund_cancel(
         &self,
         request: impl Into<TransferRefundCancelRequest>,
@@ -8008,6 +14683,36 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_transfer_platform_originator_create`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    /// use linkspec_clients::runtime;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::TransferPlatformOriginatorCreateBody::new(
+    ///     "string",
+    ///     plaid::TransferPlatformTosAcceptanceMetadata::new(
+    ///         true,
+    ///         "string",
+    ///         "2024-01-01T00:00:00Z".parse::<runtime::time::Timestamp>()?,
+    ///     ),
+    ///     "2024-01-01T00:00:00Z".parse::<runtime::time::Timestamp>()?,
+    /// );
+    /// let request = plaid::TransferPlatformOriginatorCreateRequest::new(body);
+    /// let response = client.transfer_platform_originator_create(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn transfer_platform_originator_create(
         &self,
         request: impl Into<TransferPlatformOriginatorCreateRequest>,
@@ -8023,6 +14728,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_transfer_platform_person_create`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::TransferPlatformPersonCreateBody::new("string")
+    ///     .name(plaid::TransferPlatformPersonName::new("Leslie", "Knope"))
+    ///     .email_address("user@example.com");
+    /// let request = plaid::TransferPlatformPersonCreateRequest::new(body);
+    /// let response = client.transfer_platform_person_create(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn transfer_platform_person_create(
         &self,
         request: impl Into<TransferPlatformPersonCreateRequest>,
@@ -8038,6 +14766,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_user_transactions_refresh`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::UserTransactionsRefreshBody::new("usr_8c3ZbDBYjaqUXZ");
+    /// let request = plaid::UserTransactionsRefreshRequest::new(body);
+    /// let response = client.user_transactions_refresh(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn user_transactions_refresh(
         &self,
         request: impl Into<UserTransactionsRefreshRequest>,
@@ -8053,6 +14802,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_user_financial_data_refresh`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::UserFinancialDataRefreshBody::new("usr_8c3ZbDBYjaqUXZ");
+    /// let request = plaid::UserFinancialDataRefreshRequest::new(body);
+    /// let response = client.user_financial_data_refresh(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn user_financial_data_refresh(
         &self,
         request: impl Into<UserFinancialDataRefreshRequest>,
@@ -8068,6 +14838,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_user_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::UserGetBody::new("string");
+    /// let request = plaid::UserGetRequest::new(body);
+    /// let response = client.user_get(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn user_get(
         &self,
         request: impl Into<UserGetRequest>,
@@ -8083,6 +14874,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_user_identity_remove`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::UserIdentityRemoveBody::new("string");
+    /// let request = plaid::UserIdentityRemoveRequest::new(body);
+    /// let response = client.user_identity_remove(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn user_identity_remove(
         &self,
         request: impl Into<UserIdentityRemoveRequest>,
@@ -8098,6 +14910,31 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_user_products_terminate_1`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::UserProductsTerminateBody::new(
+    ///         "usr_8c3ZbDBYjaqUXZ",
+    ///         plaid::ProductsTerminateReasonCode::ConsumerAccountClosed,
+    ///     )
+    ///     .reason_note("User closed account with client.");
+    /// let request = plaid::UserProductsTerminateRequest::new(body);
+    /// let response = client.user_products_terminate(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn user_products_terminate(
         &self,
         request: impl Into<UserProductsTerminateRequest>,
@@ -8113,6 +14950,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_user_items_associate`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::UserItemsAssociateBody::new("string", Vec::new());
+    /// let request = plaid::UserItemsAssociateRequest::new(body);
+    /// let response = client.user_items_associate(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn user_items_associate(
         &self,
         request: impl Into<UserItemsAssociateRequest>,
@@ -8128,6 +14986,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_user_items_remove`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::UserItemsRemoveBody::new(Vec::new());
+    /// let request = plaid::UserItemsRemoveRequest::new(body);
+    /// let response = client.user_items_remove(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn user_items_remove(
         &self,
         request: impl Into<UserItemsRemoveRequest>,
@@ -8143,6 +15022,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_user_third_party_token_create`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::UserThirdPartyTokenCreateBody::new("string");
+    /// let request = plaid::UserThirdPartyTokenCreateRequest::new(body);
+    /// let response = client.user_third_party_token_create(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn user_third_party_token_create(
         &self,
         request: impl Into<UserThirdPartyTokenCreateRequest>,
@@ -8158,6 +15058,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_user_third_party_token_remove`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::UserThirdPartyTokenRemoveBody::new("<third_party_user_token>");
+    /// let request = plaid::UserThirdPartyTokenRemoveRequest::new(body);
+    /// let response = client.user_third_party_token_remove(request).await?;
+    /// println!("{:?}", response.removed);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn user_third_party_token_remove(
         &self,
         request: impl Into<UserThirdPartyTokenRemoveRequest>,
@@ -8173,6 +15094,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_user_account_session_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::UserAccountSessionGetBody::new("<public_token>");
+    /// let request = plaid::UserAccountSessionGetRequest::new(body);
+    /// let response = client.user_account_session_get(request).await?;
+    /// println!("{:?}", response.identity);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn user_account_session_get(
         &self,
         request: impl Into<UserAccountSessionGetRequest>,
@@ -8188,6 +15130,34 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_user_account_session_event_send`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    /// use linkspec_clients::runtime;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::UserAccountSessionEventSendBody::new(
+    ///     "string",
+    ///     plaid::UserAccountSessionEvent::new(
+    ///         "string",
+    ///         "2024-01-01T00:00:00Z".parse::<runtime::time::Timestamp>()?,
+    ///     ),
+    /// );
+    /// let request = plaid::UserAccountSessionEventSendRequest::new(body);
+    /// let response = client.user_account_session_event_send(request).await?;
+    /// println!("{:?}", response.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn user_account_session_event_send(
         &self,
         request: impl Into<UserAccountSessionEventSendRequest>,
@@ -8203,6 +15173,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_wallet_create`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::WalletCreateBody::new(plaid::WalletIsoCurrencyCode::Gbp);
+    /// let request = plaid::WalletCreateRequest::new(body);
+    /// let response = client.wallet_create(request).await?;
+    /// println!("{:?}", response.wallet_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn wallet_create(
         &self,
         request: impl Into<WalletCreateRequest>,
@@ -8218,6 +15209,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_wallet_get_1`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::WalletGetBody::new("string");
+    /// let request = plaid::WalletGetRequest::new(body);
+    /// let response = client.wallet_get(request).await?;
+    /// println!("{:?}", response.wallet_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn wallet_get(
         &self,
         request: impl Into<WalletGetRequest>,
@@ -8233,6 +15245,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_wallet_list`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::WalletListBody::new()
+    ///     .iso_currency_code(plaid::WalletIsoCurrencyCode::Gbp);
+    /// let request = plaid::WalletListRequest::new(body);
+    /// let response = client.wallet_list(request).await?;
+    /// println!("{:?}", response.wallets);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn wallet_list(
         &self,
         request: impl Into<WalletListRequest>,
@@ -8248,6 +15282,55 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_wallet_transaction_execute`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    /// use linkspec_clients::runtime;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::WalletTransactionExecuteBody::new(
+    ///         "string",
+    ///         "string",
+    ///         plaid::WalletTransactionCounterparty::new(
+    ///             "string",
+    ///             plaid::WalletTransactionCounterpartyNumbers::new(),
+    ///         ),
+    ///         plaid::WalletTransactionAmount::new(
+    ///             plaid::WalletIsoCurrencyCode::Gbp,
+    ///             "1.5".parse::<runtime::Decimal>()?,
+    ///         ),
+    ///         "string",
+    ///     )
+    ///     .originating_fund_source(
+    ///         plaid::OriginatingFundSource::new(
+    ///             "string",
+    ///             Some(
+    ///                 plaid::PaymentInitiationAddress::new(
+    ///                     Vec::new(),
+    ///                     "string",
+    ///                     "string",
+    ///                     "string",
+    ///                 ),
+    ///             ),
+    ///             "<account_number>",
+    ///             "string",
+    ///         ),
+    ///     );
+    /// let request = plaid::WalletTransactionExecuteRequest::new(body);
+    /// let response = client.wallet_transaction_execute(request).await?;
+    /// println!("{:?}", response.transaction_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn wallet_transaction_execute(
         &self,
         request: impl Into<WalletTransactionExecuteRequest>,
@@ -8263,6 +15346,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_wallet_transaction_get_1`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::WalletTransactionGetBody::new("string");
+    /// let request = plaid::WalletTransactionGetRequest::new(body);
+    /// let response = client.wallet_transaction_get(request).await?;
+    /// println!("{:?}", response.transaction_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn wallet_transaction_get(
         &self,
         request: impl Into<WalletTransactionGetRequest>,
@@ -8278,6 +15382,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_wallet_transaction_list`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::WalletTransactionListBody::new("string")
+    ///     .options(plaid::WalletTransactionListRequestOptions::new());
+    /// let request = plaid::WalletTransactionListRequest::new(body);
+    /// let response = client.wallet_transaction_list(request).await?;
+    /// println!("{:?}", response.transactions);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn wallet_transaction_list(
         &self,
         request: impl Into<WalletTransactionListRequest>,
@@ -8293,6 +15419,30 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_watchlist_screening_entity_create`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::WatchlistScreeningEntityCreateBody::new(
+    ///         plaid::EntityWatchlistSearchTerms::new("entprg_2eRPsDnL66rZ7H", "Al-Qaida"),
+    ///     )
+    ///     .client_user_id("your-db-id-3b24110");
+    /// let request = plaid::WatchlistScreeningEntityCreateRequest::new(body);
+    /// let response = client.watchlist_screening_entity_create(request).await?;
+    /// println!("{:?}", response.id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn watchlist_screening_entity_create(
         &self,
         request: impl Into<WatchlistScreeningEntityCreateRequest>,
@@ -8308,6 +15458,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_watchlist_screening_entity_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::WatchlistScreeningEntityGetBody::new("entscr_52xR9LKo77r1Np");
+    /// let request = plaid::WatchlistScreeningEntityGetRequest::new(body);
+    /// let response = client.watchlist_screening_entity_get(request).await?;
+    /// println!("{:?}", response.id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn watchlist_screening_entity_get(
         &self,
         request: impl Into<WatchlistScreeningEntityGetRequest>,
@@ -8323,6 +15494,30 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_watchlist_screening_entity_history_list`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::WatchlistScreeningEntityHistoryListBody::new(
+    ///         "entscr_52xR9LKo77r1Np",
+    ///     )
+    ///     .cursor("eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM");
+    /// let request = plaid::WatchlistScreeningEntityHistoryListRequest::new(body);
+    /// let response = client.watchlist_screening_entity_history_list(request).await?;
+    /// println!("{:?}", response.entity_watchlist_screenings);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn watchlist_screening_entity_history_list(
         &self,
         request: impl Into<WatchlistScreeningEntityHistoryListRequest>,
@@ -8338,6 +15533,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_watchlist_screening_entity_hit_list`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::WatchlistScreeningEntityHitListBody::new("entscr_52xR9LKo77r1Np")
+    ///     .cursor("eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM");
+    /// let request = plaid::WatchlistScreeningEntityHitListRequest::new(body);
+    /// let response = client.watchlist_screening_entity_hit_list(request).await?;
+    /// println!("{:?}", response.entity_watchlist_screening_hits);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn watchlist_screening_entity_hit_list(
         &self,
         request: impl Into<WatchlistScreeningEntityHitListRequest>,
@@ -8353,6 +15570,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_watchlist_screening_entity_list`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::WatchlistScreeningEntityListBody::new("entprg_2eRPsDnL66rZ7H")
+    ///     .client_user_id("your-db-id-3b24110")
+    ///     .status(plaid::WatchlistScreeningStatus::Cleared);
+    /// let request = plaid::WatchlistScreeningEntityListRequest::new(body);
+    /// let response = client.watchlist_screening_entity_list(request).await?;
+    /// println!("{:?}", response.entity_watchlist_screenings);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn watchlist_screening_entity_list(
         &self,
         request: impl Into<WatchlistScreeningEntityListRequest>,
@@ -8368,6 +15608,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_watchlist_screening_entity_program_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::WatchlistScreeningEntityProgramGetBody::new(
+    ///     "entprg_2eRPsDnL66rZ7H",
+    /// );
+    /// let request = plaid::WatchlistScreeningEntityProgramGetRequest::new(body);
+    /// let response = client.watchlist_screening_entity_program_get(request).await?;
+    /// println!("{:?}", response.id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn watchlist_screening_entity_program_get(
         &self,
         request: impl Into<WatchlistScreeningEntityProgramGetRequest>,
@@ -8383,6 +15646,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_watchlist_screening_entity_program_list`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::WatchlistScreeningEntityProgramListBody::new()
+    ///     .cursor("eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM");
+    /// let request = plaid::WatchlistScreeningEntityProgramListRequest::new(body);
+    /// let response = client.watchlist_screening_entity_program_list(request).await?;
+    /// println!("{:?}", response.entity_watchlist_programs);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn watchlist_screening_entity_program_list(
         &self,
         request: impl Into<WatchlistScreeningEntityProgramListRequest>,
@@ -8398,6 +15683,32 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_watchlist_screening_entity_review_create`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::WatchlistScreeningEntityReviewCreateBody::new(
+    ///         vec!["enthit_52xR9LKo77r1Np".to_owned()],
+    ///         vec!["enthit_52xR9LKo77r1Np".to_owned()],
+    ///         "entscr_52xR9LKo77r1Np",
+    ///     )
+    ///     .comment("These look like legitimate matches, rejecting the customer.");
+    /// let request = plaid::WatchlistScreeningEntityReviewCreateRequest::new(body);
+    /// let response = client.watchlist_screening_entity_review_create(request).await?;
+    /// println!("{:?}", response.id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn watchlist_screening_entity_review_create(
         &self,
         request: impl Into<WatchlistScreeningEntityReviewCreateRequest>,
@@ -8413,6 +15724,30 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_watchlist_screening_entity_review_list`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::WatchlistScreeningEntityReviewListBody::new(
+    ///         "entscr_52xR9LKo77r1Np",
+    ///     )
+    ///     .cursor("eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM");
+    /// let request = plaid::WatchlistScreeningEntityReviewListRequest::new(body);
+    /// let response = client.watchlist_screening_entity_review_list(request).await?;
+    /// println!("{:?}", response.entity_watchlist_screening_reviews);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn watchlist_screening_entity_review_list(
         &self,
         request: impl Into<WatchlistScreeningEntityReviewListRequest>,
@@ -8428,6 +15763,31 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_watchlist_screening_entity_update`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::WatchlistScreeningEntityUpdateBody::new("entscr_52xR9LKo77r1Np")
+    ///     .search_terms(
+    ///         plaid::UpdateEntityScreeningRequestSearchTerms::new("entprg_2eRPsDnL66rZ7H"),
+    ///     )
+    ///     .assignee("54350110fedcbaf01234ffee");
+    /// let request = plaid::WatchlistScreeningEntityUpdateRequest::new(body);
+    /// let response = client.watchlist_screening_entity_update(request).await?;
+    /// println!("{:?}", response.id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn watchlist_screening_entity_update(
         &self,
         request: impl Into<WatchlistScreeningEntityUpdateRequest>,
@@ -8443,6 +15803,33 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_watchlist_screening_individual_create`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::WatchlistScreeningIndividualCreateBody::new(
+    ///         plaid::WatchlistScreeningRequestSearchTerms::new(
+    ///             "prg_2eRPsDnL66rZ7H",
+    ///             "Aleksey Potemkin",
+    ///         ),
+    ///     )
+    ///     .client_user_id("your-db-id-3b24110");
+    /// let request = plaid::WatchlistScreeningIndividualCreateRequest::new(body);
+    /// let response = client.watchlist_screening_individual_create(request).await?;
+    /// println!("{:?}", response.id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn watchlist_screening_individual_create(
         &self,
         request: impl Into<WatchlistScreeningIndividualCreateRequest>,
@@ -8458,6 +15845,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_watchlist_screening_individual_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::WatchlistScreeningIndividualGetBody::new("scr_52xR9LKo77r1Np");
+    /// let request = plaid::WatchlistScreeningIndividualGetRequest::new(body);
+    /// let response = client.watchlist_screening_individual_get(request).await?;
+    /// println!("{:?}", response.id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn watchlist_screening_individual_get(
         &self,
         request: impl Into<WatchlistScreeningIndividualGetRequest>,
@@ -8473,6 +15881,30 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_watchlist_screening_individual_history_list`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::WatchlistScreeningIndividualHistoryListBody::new(
+    ///         "scr_52xR9LKo77r1Np",
+    ///     )
+    ///     .cursor("eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM");
+    /// let request = plaid::WatchlistScreeningIndividualHistoryListRequest::new(body);
+    /// let response = client.watchlist_screening_individual_history_list(request).await?;
+    /// println!("{:?}", response.watchlist_screenings);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn watchlist_screening_individual_history_list(
         &self,
         request: impl Into<WatchlistScreeningIndividualHistoryListRequest>,
@@ -8488,6 +15920,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_watchlist_screening_individual_hit_list`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::WatchlistScreeningIndividualHitListBody::new("scr_52xR9LKo77r1Np")
+    ///     .cursor("eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM");
+    /// let request = plaid::WatchlistScreeningIndividualHitListRequest::new(body);
+    /// let response = client.watchlist_screening_individual_hit_list(request).await?;
+    /// println!("{:?}", response.watchlist_screening_hits);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn watchlist_screening_individual_hit_list(
         &self,
         request: impl Into<WatchlistScreeningIndividualHitListRequest>,
@@ -8503,6 +15957,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_watchlist_screening_individual_list`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::WatchlistScreeningIndividualListBody::new("prg_2eRPsDnL66rZ7H")
+    ///     .client_user_id("your-db-id-3b24110")
+    ///     .status(plaid::WatchlistScreeningStatus::Cleared);
+    /// let request = plaid::WatchlistScreeningIndividualListRequest::new(body);
+    /// let response = client.watchlist_screening_individual_list(request).await?;
+    /// println!("{:?}", response.watchlist_screenings);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn watchlist_screening_individual_list(
         &self,
         request: impl Into<WatchlistScreeningIndividualListRequest>,
@@ -8518,6 +15995,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_watchlist_screening_individual_program_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::WatchlistScreeningIndividualProgramGetBody::new(
+    ///     "prg_2eRPsDnL66rZ7H",
+    /// );
+    /// let request = plaid::WatchlistScreeningIndividualProgramGetRequest::new(body);
+    /// let response = client.watchlist_screening_individual_program_get(request).await?;
+    /// println!("{:?}", response.id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn watchlist_screening_individual_program_get(
         &self,
         request: impl Into<WatchlistScreeningIndividualProgramGetRequest>,
@@ -8533,6 +16033,28 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_watchlist_screening_individual_program_list`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::WatchlistScreeningIndividualProgramListBody::new()
+    ///     .cursor("eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM");
+    /// let request = plaid::WatchlistScreeningIndividualProgramListRequest::new(body);
+    /// let response = client.watchlist_screening_individual_program_list(request).await?;
+    /// println!("{:?}", response.watchlist_programs);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn watchlist_screening_individual_program_list(
         &self,
         request: impl Into<WatchlistScreeningIndividualProgramListRequest>,
@@ -8548,6 +16070,32 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_watchlist_screening_individual_review_create`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::WatchlistScreeningIndividualReviewCreateBody::new(
+    ///         vec!["scrhit_52xR9LKo77r1Np".to_owned()],
+    ///         vec!["scrhit_52xR9LKo77r1Np".to_owned()],
+    ///         "scr_52xR9LKo77r1Np",
+    ///     )
+    ///     .comment("These look like legitimate matches, rejecting the customer.");
+    /// let request = plaid::WatchlistScreeningIndividualReviewCreateRequest::new(body);
+    /// let response = client.watchlist_screening_individual_review_create(request).await?;
+    /// println!("{:?}", response.id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn watchlist_screening_individual_review_create(
         &self,
         request: impl Into<WatchlistScreeningIndividualReviewCreateRequest>,
@@ -8563,6 +16111,30 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_watchlist_screening_individual_review_list`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::WatchlistScreeningIndividualReviewListBody::new(
+    ///         "scr_52xR9LKo77r1Np",
+    ///     )
+    ///     .cursor("eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM");
+    /// let request = plaid::WatchlistScreeningIndividualReviewListRequest::new(body);
+    /// let response = client.watchlist_screening_individual_review_list(request).await?;
+    /// println!("{:?}", response.watchlist_screening_reviews);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn watchlist_screening_individual_review_list(
         &self,
         request: impl Into<WatchlistScreeningIndividualReviewListRequest>,
@@ -8578,6 +16150,29 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_watchlist_screening_individual_update`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::WatchlistScreeningIndividualUpdateBody::new("scr_52xR9LKo77r1Np")
+    ///     .search_terms(plaid::UpdateIndividualScreeningRequestSearchTerms::new())
+    ///     .assignee("54350110fedcbaf01234ffee");
+    /// let request = plaid::WatchlistScreeningIndividualUpdateRequest::new(body);
+    /// let response = client.watchlist_screening_individual_update(request).await?;
+    /// println!("{:?}", response.id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn watchlist_screening_individual_update(
         &self,
         request: impl Into<WatchlistScreeningIndividualUpdateRequest>,
@@ -8593,6 +16188,27 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::runtime::Error::Api) with a [`PlaidError`] when the provider answers with an error status; the other variants for transport failures, timeouts, credentials and bodies that do not decode.
+    ///
+    /// # Example
+    ///
+    /// With the values of the recorded case `plaid/example_webhook_verification_key_get`; credentials come from the environment.
+    ///
+    /// ```rust,no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use linkspec_clients::plaid;
+    ///
+    /// let client = plaid::Client::builder()
+    ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+    ///     .secret(std::env::var("PLAID_SECRET")?)
+    ///     .build()?;
+    ///
+    /// let body = plaid::WebhookVerificationKeyGetBody::new("string");
+    /// let request = plaid::WebhookVerificationKeyGetRequest::new(body);
+    /// let response = client.webhook_verification_key_get(request).await?;
+    /// println!("{:?}", response.key);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn webhook_verification_key_get(
         &self,
         request: impl Into<WebhookVerificationKeyGetRequest>,
@@ -12282,7 +19898,7 @@ impl Client {
 
 /// Arguments of [`Client::accounts_get`]: `POST /accounts/get` (`accountsGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::accounts_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -12317,7 +19933,7 @@ impl From<AccountsGetBody> for AccountsGetRequest {
 
 /// Arguments of [`Client::application_get`]: `POST /application/get` (`applicationGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::application_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -12352,7 +19968,7 @@ impl From<ApplicationGetBody> for ApplicationGetRequest {
 
 /// Arguments of [`Client::asset_report_create`]: `POST /asset_report/create` (`assetReportCreate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::asset_report_create`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -12387,7 +20003,7 @@ impl From<AssetReportCreateBody> for AssetReportCreateRequest {
 
 /// Arguments of [`Client::asset_report_get`]: `POST /asset_report/get` (`assetReportGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::asset_report_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -12422,7 +20038,7 @@ impl From<AssetReportGetBody> for AssetReportGetRequest {
 
 /// Arguments of [`Client::asset_report_refresh`]: `POST /asset_report/refresh` (`assetReportRefresh`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::asset_report_refresh`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -12457,7 +20073,7 @@ impl From<AssetReportRefreshBody> for AssetReportRefreshRequest {
 
 /// Arguments of [`Client::asset_report_filter`]: `POST /asset_report/filter` (`assetReportFilter`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::asset_report_filter`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -12492,7 +20108,7 @@ impl From<AssetReportFilterBody> for AssetReportFilterRequest {
 
 /// Arguments of [`Client::asset_report_remove`]: `POST /asset_report/remove` (`assetReportRemove`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::asset_report_remove`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -12527,7 +20143,7 @@ impl From<AssetReportRemoveBody> for AssetReportRemoveRequest {
 
 /// Arguments of [`Client::asset_report_audit_copy_create`]: `POST /asset_report/audit_copy/create` (`assetReportAuditCopyCreate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::asset_report_audit_copy_create`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -12562,7 +20178,7 @@ impl From<AssetReportAuditCopyCreateBody> for AssetReportAuditCopyCreateRequest 
 
 /// Arguments of [`Client::asset_report_audit_copy_get`]: `POST /asset_report/audit_copy/get` (`assetReportAuditCopyGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::asset_report_audit_copy_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -12597,7 +20213,7 @@ impl From<AssetReportAuditCopyGetBody> for AssetReportAuditCopyGetRequest {
 
 /// Arguments of [`Client::asset_report_audit_copy_pdf_get`]: `POST /asset_report/audit_copy/pdf/get` (`assetReportAuditCopyPdfGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::asset_report_audit_copy_pdf_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -12633,7 +20249,7 @@ impl From<AssetReportAuditCopyPdfGetBody> for AssetReportAuditCopyPdfGetRequest 
 
 /// Arguments of [`Client::asset_report_audit_copy_remove`]: `POST /asset_report/audit_copy/remove` (`assetReportAuditCopyRemove`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::asset_report_audit_copy_remove`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -12668,7 +20284,7 @@ impl From<AssetReportAuditCopyRemoveBody> for AssetReportAuditCopyRemoveRequest 
 
 /// Arguments of [`Client::auth_get`]: `POST /auth/get` (`authGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::auth_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -12703,7 +20319,7 @@ impl From<AuthGetBody> for AuthGetRequest {
 
 /// Arguments of [`Client::auth_verify`]: `POST /auth/verify` (`authVerify`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::auth_verify`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -12738,7 +20354,7 @@ impl From<AuthVerifyBody> for AuthVerifyRequest {
 
 /// Arguments of [`Client::bank_transfer_get`]: `POST /bank_transfer/get` (`bankTransferGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::bank_transfer_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -12773,7 +20389,7 @@ impl From<BankTransferGetBody> for BankTransferGetRequest {
 
 /// Arguments of [`Client::bank_transfer_create`]: `POST /bank_transfer/create` (`bankTransferCreate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::bank_transfer_create`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -12808,7 +20424,7 @@ impl From<BankTransferCreateBody> for BankTransferCreateRequest {
 
 /// Arguments of [`Client::bank_transfer_list`]: `POST /bank_transfer/list` (`bankTransferList`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::bank_transfer_list`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -12843,7 +20459,7 @@ impl From<BankTransferListBody> for BankTransferListRequest {
 
 /// Arguments of [`Client::bank_transfer_cancel`]: `POST /bank_transfer/cancel` (`bankTransferCancel`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::bank_transfer_cancel`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -12878,7 +20494,7 @@ impl From<BankTransferCancelBody> for BankTransferCancelRequest {
 
 /// Arguments of [`Client::bank_transfer_event_list`]: `POST /bank_transfer/event/list` (`bankTransferEventList`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::bank_transfer_event_list`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -12913,7 +20529,7 @@ impl From<BankTransferEventListBody> for BankTransferEventListRequest {
 
 /// Arguments of [`Client::bank_transfer_event_sync`]: `POST /bank_transfer/event/sync` (`bankTransferEventSync`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::bank_transfer_event_sync`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -12948,7 +20564,7 @@ impl From<BankTransferEventSyncBody> for BankTransferEventSyncRequest {
 
 /// Arguments of [`Client::bank_transfer_sweep_get`]: `POST /bank_transfer/sweep/get` (`bankTransferSweepGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::bank_transfer_sweep_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -12983,7 +20599,7 @@ impl From<BankTransferSweepGetBody> for BankTransferSweepGetRequest {
 
 /// Arguments of [`Client::bank_transfer_sweep_list`]: `POST /bank_transfer/sweep/list` (`bankTransferSweepList`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::bank_transfer_sweep_list`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -13018,7 +20634,7 @@ impl From<BankTransferSweepListBody> for BankTransferSweepListRequest {
 
 /// Arguments of [`Client::bank_transfer_balance_get`]: `POST /bank_transfer/balance/get` (`bankTransferBalanceGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::bank_transfer_balance_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -13053,7 +20669,7 @@ impl From<BankTransferBalanceGetBody> for BankTransferBalanceGetRequest {
 
 /// Arguments of [`Client::bank_transfer_migrate_account`]: `POST /bank_transfer/migrate_account` (`bankTransferMigrateAccount`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::bank_transfer_migrate_account`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -13088,7 +20704,7 @@ impl From<BankTransferMigrateAccountBody> for BankTransferMigrateAccountRequest 
 
 /// Arguments of [`Client::beacon_account_risk_evaluate`]: `POST /beacon/account_risk/v1/evaluate` (`beaconAccountRiskEvaluate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::beacon_account_risk_evaluate`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -13123,7 +20739,7 @@ impl From<BeaconAccountRiskEvaluateBody> for BeaconAccountRiskEvaluateRequest {
 
 /// Arguments of [`Client::beacon_user_create`]: `POST /beacon/user/create` (`beaconUserCreate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::beacon_user_create`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -13158,7 +20774,7 @@ impl From<BeaconUserCreateBody> for BeaconUserCreateRequest {
 
 /// Arguments of [`Client::beacon_user_get`]: `POST /beacon/user/get` (`beaconUserGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::beacon_user_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -13193,7 +20809,7 @@ impl From<BeaconUserGetBody> for BeaconUserGetRequest {
 
 /// Arguments of [`Client::beacon_user_review`]: `POST /beacon/user/review` (`beaconUserReview`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::beacon_user_review`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -13228,7 +20844,7 @@ impl From<BeaconUserReviewBody> for BeaconUserReviewRequest {
 
 /// Arguments of [`Client::beacon_report_create`]: `POST /beacon/report/create` (`beaconReportCreate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::beacon_report_create`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -13263,7 +20879,7 @@ impl From<BeaconReportCreateBody> for BeaconReportCreateRequest {
 
 /// Arguments of [`Client::beacon_report_list`]: `POST /beacon/report/list` (`beaconReportList`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::beacon_report_list`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -13298,7 +20914,7 @@ impl From<BeaconReportListBody> for BeaconReportListRequest {
 
 /// Arguments of [`Client::beacon_report_syndication_list`]: `POST /beacon/report_syndication/list` (`beaconReportSyndicationList`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::beacon_report_syndication_list`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -13333,7 +20949,7 @@ impl From<BeaconReportSyndicationListBody> for BeaconReportSyndicationListReques
 
 /// Arguments of [`Client::beacon_report_get`]: `POST /beacon/report/get` (`beaconReportGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::beacon_report_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -13368,7 +20984,7 @@ impl From<BeaconReportGetBody> for BeaconReportGetRequest {
 
 /// Arguments of [`Client::beacon_report_syndication_get`]: `POST /beacon/report_syndication/get` (`beaconReportSyndicationGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::beacon_report_syndication_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -13403,7 +21019,7 @@ impl From<BeaconReportSyndicationGetBody> for BeaconReportSyndicationGetRequest 
 
 /// Arguments of [`Client::beacon_user_update`]: `POST /beacon/user/update` (`beaconUserUpdate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::beacon_user_update`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -13438,7 +21054,7 @@ impl From<BeaconUserUpdateBody> for BeaconUserUpdateRequest {
 
 /// Arguments of [`Client::beacon_duplicate_get`]: `POST /beacon/duplicate/get` (`beaconDuplicateGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::beacon_duplicate_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -13473,7 +21089,7 @@ impl From<BeaconDuplicateGetBody> for BeaconDuplicateGetRequest {
 
 /// Arguments of [`Client::beacon_user_history_list`]: `POST /beacon/user/history/list` (`beaconUserHistoryList`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::beacon_user_history_list`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -13508,7 +21124,7 @@ impl From<BeaconUserHistoryListBody> for BeaconUserHistoryListRequest {
 
 /// Arguments of [`Client::beacon_user_account_insights_get`]: `POST /beacon/user/account_insights/get` (`beaconUserAccountInsightsGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::beacon_user_account_insights_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -13543,7 +21159,7 @@ impl From<BeaconUserAccountInsightsGetBody> for BeaconUserAccountInsightsGetRequ
 
 /// Arguments of [`Client::credit_bank_employment_get`]: `POST /beta/credit/v1/bank_employment/get` (`creditBankEmploymentGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::credit_bank_employment_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -13578,7 +21194,7 @@ impl From<CreditBankEmploymentGetBody> for CreditBankEmploymentGetRequest {
 
 /// Arguments of [`Client::transactions_enhance`]: `POST /beta/transactions/v1/enhance` (`transactionsEnhance`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::transactions_enhance`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -13613,7 +21229,7 @@ impl From<TransactionsEnhanceGetRequest> for TransactionsEnhanceRequest {
 
 /// Arguments of [`Client::transactions_rules_create`]: `POST /beta/transactions/rules/v1/create` (`transactionsRulesCreate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::transactions_rules_create`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -13648,7 +21264,7 @@ impl From<TransactionsRulesCreateBody> for TransactionsRulesCreateRequest {
 
 /// Arguments of [`Client::transactions_rules_list`]: `POST /beta/transactions/rules/v1/list` (`transactionsRulesList`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::transactions_rules_list`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -13683,7 +21299,7 @@ impl From<TransactionsRulesListBody> for TransactionsRulesListRequest {
 
 /// Arguments of [`Client::transactions_rules_remove`]: `POST /beta/transactions/rules/v1/remove` (`transactionsRulesRemove`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::transactions_rules_remove`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -13718,7 +21334,7 @@ impl From<TransactionsRulesRemoveBody> for TransactionsRulesRemoveRequest {
 
 /// Arguments of [`Client::transactions_user_insights_get`]: `POST /beta/transactions/user_insights/v1/get` (`transactionsUserInsightsGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::transactions_user_insights_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -13753,7 +21369,7 @@ impl From<TransactionsUserInsightsGetBody> for TransactionsUserInsightsGetReques
 
 /// Arguments of [`Client::beta_ewa_report_v1_get`]: `POST /beta/ewa_report/v1/get` (`betaEwaReportV1Get`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::beta_ewa_report_v1_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -13788,7 +21404,7 @@ impl From<BetaEwaReportV1GetBody> for BetaEwaReportV1GetRequest {
 
 /// Arguments of [`Client::beta_partner_customer_v1_create`]: `POST /beta/partner/customer/v1/create` (`betaPartnerCustomerV1Create`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::beta_partner_customer_v1_create`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -13823,7 +21439,7 @@ impl From<BetaPartnerCustomerV1CreateBody> for BetaPartnerCustomerV1CreateReques
 
 /// Arguments of [`Client::beta_partner_customer_v1_get`]: `POST /beta/partner/customer/v1/get` (`betaPartnerCustomerV1Get`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::beta_partner_customer_v1_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -13858,7 +21474,7 @@ impl From<BetaPartnerCustomerV1GetBody> for BetaPartnerCustomerV1GetRequest {
 
 /// Arguments of [`Client::beta_partner_customer_v1_update`]: `POST /beta/partner/customer/v1/update` (`betaPartnerCustomerV1Update`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::beta_partner_customer_v1_update`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -13893,7 +21509,7 @@ impl From<BetaPartnerCustomerV1UpdateBody> for BetaPartnerCustomerV1UpdateReques
 
 /// Arguments of [`Client::beta_partner_customer_v1_enable`]: `POST /beta/partner/customer/v1/enable` (`betaPartnerCustomerV1Enable`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::beta_partner_customer_v1_enable`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -13928,7 +21544,7 @@ impl From<BetaPartnerCustomerV1EnableBody> for BetaPartnerCustomerV1EnableReques
 
 /// Arguments of [`Client::business_verification_get`]: `POST /business_verification/get` (`businessVerificationGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::business_verification_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -13963,7 +21579,7 @@ impl From<BusinessVerificationGetBody> for BusinessVerificationGetRequest {
 
 /// Arguments of [`Client::business_verification_create`]: `POST /business_verification/create` (`businessVerificationCreate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::business_verification_create`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -13998,7 +21614,7 @@ impl From<BusinessVerificationCreateBody> for BusinessVerificationCreateRequest 
 
 /// Arguments of [`Client::cashflow_report_refresh`]: `POST /cashflow_report/refresh` (`cashflowReportRefresh`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::cashflow_report_refresh`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -14033,7 +21649,7 @@ impl From<CashflowReportRefreshBody> for CashflowReportRefreshRequest {
 
 /// Arguments of [`Client::cashflow_report_get`]: `POST /cashflow_report/get` (`cashflowReportGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::cashflow_report_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -14068,7 +21684,7 @@ impl From<CashflowReportGetBody> for CashflowReportGetRequest {
 
 /// Arguments of [`Client::cashflow_report_transactions_get`]: `POST /cashflow_report/transactions/get` (`cashflowReportTransactionsGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::cashflow_report_transactions_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -14103,7 +21719,7 @@ impl From<CashflowReportTransactionsGetBody> for CashflowReportTransactionsGetRe
 
 /// Arguments of [`Client::cashflow_report_insights_get`]: `POST /cashflow_report/insights/get` (`cashflowReportInsightsGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::cashflow_report_insights_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -14138,7 +21754,7 @@ impl From<CashflowReportInsightsGetBody> for CashflowReportInsightsGetRequest {
 
 /// Arguments of [`Client::categories_get`]: `POST /categories/get` (`categoriesGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::categories_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -14173,7 +21789,7 @@ impl From<CategoriesGetBody> for CategoriesGetRequest {
 
 /// Arguments of [`Client::consent_events_get`]: `POST /consent/events/get` (`consentEventsGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::consent_events_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -14208,7 +21824,7 @@ impl From<ConsentEventsGetBody> for ConsentEventsGetRequest {
 
 /// Arguments of [`Client::consumer_report_pdf_get`]: `POST /consumer_report/pdf/get` (`consumerReportPdfGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::consumer_report_pdf_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -14244,7 +21860,7 @@ impl From<ConsumerReportPdfGetBody> for ConsumerReportPdfGetRequest {
 
 /// Arguments of [`Client::cra_monitoring_insights_subscribe`]: `POST /cra/monitoring_insights/subscribe` (`craMonitoringInsightsSubscribe`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::cra_monitoring_insights_subscribe`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -14279,7 +21895,7 @@ impl From<CraMonitoringInsightsSubscribeBody> for CraMonitoringInsightsSubscribe
 
 /// Arguments of [`Client::cra_monitoring_insights_unsubscribe`]: `POST /cra/monitoring_insights/unsubscribe` (`craMonitoringInsightsUnsubscribe`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::cra_monitoring_insights_unsubscribe`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -14317,7 +21933,7 @@ for CraMonitoringInsightsUnsubscribeRequest {
 
 /// Arguments of [`Client::cra_monitoring_insights_get`]: `POST /cra/monitoring_insights/get` (`craMonitoringInsightsGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::cra_monitoring_insights_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -14352,7 +21968,7 @@ impl From<CraMonitoringInsightsGetBody> for CraMonitoringInsightsGetRequest {
 
 /// Arguments of [`Client::cra_partner_insights_get`]: `POST /cra/partner_insights/get` (`craPartnerInsightsGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::cra_partner_insights_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -14387,7 +22003,7 @@ impl From<CraPartnerInsightsGetBody> for CraPartnerInsightsGetRequest {
 
 /// Arguments of [`Client::cra_check_report_income_insights_get`]: `POST /cra/check_report/income_insights/get` (`craCheckReportIncomeInsightsGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::cra_check_report_income_insights_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -14425,7 +22041,7 @@ for CraCheckReportIncomeInsightsGetRequest {
 
 /// Arguments of [`Client::cra_check_report_base_report_get`]: `POST /cra/check_report/base_report/get` (`craCheckReportBaseReportGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::cra_check_report_base_report_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -14460,7 +22076,7 @@ impl From<CraCheckReportBaseReportGetBody> for CraCheckReportBaseReportGetReques
 
 /// Arguments of [`Client::cra_check_report_pdf_get`]: `POST /cra/check_report/pdf/get` (`craCheckReportPdfGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::cra_check_report_pdf_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -14496,7 +22112,7 @@ impl From<CraCheckReportPdfGetBody> for CraCheckReportPdfGetRequest {
 
 /// Arguments of [`Client::cra_check_report_create`]: `POST /cra/check_report/create` (`craCheckReportCreate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::cra_check_report_create`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -14531,7 +22147,7 @@ impl From<CraCheckReportCreateBody> for CraCheckReportCreateRequest {
 
 /// Arguments of [`Client::cra_check_report_partner_insights_get`]: `POST /cra/check_report/partner_insights/get` (`craCheckReportPartnerInsightsGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::cra_check_report_partner_insights_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -14569,7 +22185,7 @@ for CraCheckReportPartnerInsightsGetRequest {
 
 /// Arguments of [`Client::cra_check_report_cashflow_insights_get`]: `POST /cra/check_report/cashflow_insights/get` (`craCheckReportCashflowInsightsGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::cra_check_report_cashflow_insights_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -14607,7 +22223,7 @@ for CraCheckReportCashflowInsightsGetRequest {
 
 /// Arguments of [`Client::cra_check_report_lend_score_get`]: `POST /cra/check_report/lend_score/get` (`craCheckReportLendScoreGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::cra_check_report_lend_score_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -14642,7 +22258,7 @@ impl From<CraCheckReportLendScoreGetBody> for CraCheckReportLendScoreGetRequest 
 
 /// Arguments of [`Client::cra_check_report_network_insights_get`]: `POST /cra/check_report/network_insights/get` (`craCheckReportNetworkInsightsGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::cra_check_report_network_insights_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -14680,7 +22296,7 @@ for CraCheckReportNetworkInsightsGetRequest {
 
 /// Arguments of [`Client::cra_check_report_verification_get`]: `POST /cra/check_report/verification/get` (`craCheckReportVerificationGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::cra_check_report_verification_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -14715,7 +22331,7 @@ impl From<CraCheckReportVerificationGetBody> for CraCheckReportVerificationGetRe
 
 /// Arguments of [`Client::cra_check_report_verification_pdf_get`]: `POST /cra/check_report/verification/pdf/get` (`craCheckReportVerificationPdfGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::cra_check_report_verification_pdf_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -14754,7 +22370,7 @@ for CraCheckReportVerificationPdfGetRequest {
 
 /// Arguments of [`Client::cra_loans_applications_register`]: `POST /cra/loans/applications/register` (`craLoansApplicationsRegister`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::cra_loans_applications_register`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -14789,7 +22405,7 @@ impl From<CraLoansApplicationsRegisterBody> for CraLoansApplicationsRegisterRequ
 
 /// Arguments of [`Client::cra_loans_register`]: `POST /cra/loans/register` (`craLoansRegister`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::cra_loans_register`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -14824,7 +22440,7 @@ impl From<CraLoansRegisterBody> for CraLoansRegisterRequest {
 
 /// Arguments of [`Client::cra_loans_update`]: `POST /cra/loans/update` (`craLoansUpdate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::cra_loans_update`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -14859,7 +22475,7 @@ impl From<CraLoansUpdateBody> for CraLoansUpdateRequest {
 
 /// Arguments of [`Client::cra_loans_unregister`]: `POST /cra/loans/unregister` (`craLoansUnregister`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::cra_loans_unregister`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -14894,7 +22510,7 @@ impl From<CraLoansUnregisterBody> for CraLoansUnregisterRequest {
 
 /// Arguments of [`Client::cra_credit_profile_report_get`]: `POST /cra/credit_profile/report/get` (`craCreditProfileReportGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::cra_credit_profile_report_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -14929,7 +22545,7 @@ impl From<CraCreditProfileReportGetBody> for CraCreditProfileReportGetRequest {
 
 /// Arguments of [`Client::credit_audit_copy_token_update`]: `POST /credit/audit_copy_token/update` (`creditAuditCopyTokenUpdate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::credit_audit_copy_token_update`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -14964,7 +22580,7 @@ impl From<CreditAuditCopyTokenUpdateBody> for CreditAuditCopyTokenUpdateRequest 
 
 /// Arguments of [`Client::credit_sessions_get`]: `POST /credit/sessions/get` (`creditSessionsGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::credit_sessions_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -14999,7 +22615,7 @@ impl From<CreditSessionsGetBody> for CreditSessionsGetRequest {
 
 /// Arguments of [`Client::credit_audit_copy_token_create`]: `POST /credit/audit_copy_token/create` (`creditAuditCopyTokenCreate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::credit_audit_copy_token_create`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -15034,7 +22650,7 @@ impl From<CreditAuditCopyTokenCreateBody> for CreditAuditCopyTokenCreateRequest 
 
 /// Arguments of [`Client::credit_report_audit_copy_remove`]: `POST /credit/audit_copy_token/remove` (`creditReportAuditCopyRemove`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::credit_report_audit_copy_remove`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -15069,7 +22685,7 @@ impl From<CreditAuditCopyTokenRemoveRequest> for CreditReportAuditCopyRemoveRequ
 
 /// Arguments of [`Client::credit_asset_report_freddie_mac_get`]: `POST /credit/asset_report/freddie_mac/get` (`creditAssetReportFreddieMacGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::credit_asset_report_freddie_mac_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -15106,7 +22722,7 @@ impl From<AssetReportFreddieGetRequest> for CreditAssetReportFreddieMacGetReques
 
 /// Arguments of [`Client::credit_freddie_mac_reports_get`]: `POST /credit/freddie_mac/reports/get` (`creditFreddieMacReportsGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::credit_freddie_mac_reports_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -15141,7 +22757,7 @@ impl From<CreditFreddieMacReportsGetBody> for CreditFreddieMacReportsGetRequest 
 
 /// Arguments of [`Client::credit_bank_income_get`]: `POST /credit/bank_income/get` (`creditBankIncomeGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::credit_bank_income_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -15176,7 +22792,7 @@ impl From<CreditBankIncomeGetBody> for CreditBankIncomeGetRequest {
 
 /// Arguments of [`Client::credit_bank_income_pdf_get`]: `POST /credit/bank_income/pdf/get` (`creditBankIncomePdfGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::credit_bank_income_pdf_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -15212,7 +22828,7 @@ impl From<CreditBankIncomePdfGetBody> for CreditBankIncomePdfGetRequest {
 
 /// Arguments of [`Client::credit_bank_income_refresh`]: `POST /credit/bank_income/refresh` (`creditBankIncomeRefresh`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::credit_bank_income_refresh`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -15247,7 +22863,7 @@ impl From<CreditBankIncomeRefreshBody> for CreditBankIncomeRefreshRequest {
 
 /// Arguments of [`Client::credit_bank_income_webhook_update`]: `POST /credit/bank_income/webhook/update` (`creditBankIncomeWebhookUpdate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::credit_bank_income_webhook_update`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -15282,7 +22898,7 @@ impl From<CreditBankIncomeWebhookUpdateBody> for CreditBankIncomeWebhookUpdateRe
 
 /// Arguments of [`Client::credit_payroll_income_parsing_config_update`]: `POST /credit/payroll_income/parsing_config/update` (`creditPayrollIncomeParsingConfigUpdate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::credit_payroll_income_parsing_config_update`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -15320,7 +22936,7 @@ for CreditPayrollIncomeParsingConfigUpdateRequest {
 
 /// Arguments of [`Client::credit_bank_statements_uploads_get`]: `POST /credit/bank_statements/uploads/get` (`creditBankStatementsUploadsGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::credit_bank_statements_uploads_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -15357,7 +22973,7 @@ impl From<CreditBankStatementsUploadsGetBody> for CreditBankStatementsUploadsGet
 
 /// Arguments of [`Client::credit_payroll_income_get`]: `POST /credit/payroll_income/get` (`creditPayrollIncomeGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::credit_payroll_income_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -15392,7 +23008,7 @@ impl From<CreditPayrollIncomeGetBody> for CreditPayrollIncomeGetRequest {
 
 /// Arguments of [`Client::credit_payroll_income_risk_signals_get`]: `POST /credit/payroll_income/risk_signals/get` (`creditPayrollIncomeRiskSignalsGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::credit_payroll_income_risk_signals_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -15430,7 +23046,7 @@ for CreditPayrollIncomeRiskSignalsGetRequest {
 
 /// Arguments of [`Client::credit_payroll_income_precheck`]: `POST /credit/payroll_income/precheck` (`creditPayrollIncomePrecheck`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::credit_payroll_income_precheck`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -15465,7 +23081,7 @@ impl From<CreditPayrollIncomePrecheckBody> for CreditPayrollIncomePrecheckReques
 
 /// Arguments of [`Client::credit_employment_get`]: `POST /credit/employment/get` (`creditEmploymentGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::credit_employment_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -15500,7 +23116,7 @@ impl From<CreditEmploymentGetBody> for CreditEmploymentGetRequest {
 
 /// Arguments of [`Client::credit_payroll_income_refresh`]: `POST /credit/payroll_income/refresh` (`creditPayrollIncomeRefresh`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::credit_payroll_income_refresh`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -15535,7 +23151,7 @@ impl From<CreditPayrollIncomeRefreshBody> for CreditPayrollIncomeRefreshRequest 
 
 /// Arguments of [`Client::credit_relay_create`]: `POST /credit/relay/create` (`creditRelayCreate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::credit_relay_create`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -15570,7 +23186,7 @@ impl From<CreditRelayCreateBody> for CreditRelayCreateRequest {
 
 /// Arguments of [`Client::credit_relay_get`]: `POST /credit/relay/get` (`creditRelayGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::credit_relay_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -15605,7 +23221,7 @@ impl From<CreditRelayGetBody> for CreditRelayGetRequest {
 
 /// Arguments of [`Client::credit_relay_pdf_get`]: `POST /credit/relay/pdf/get` (`creditRelayPdfGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::credit_relay_pdf_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -15641,7 +23257,7 @@ impl From<CreditRelayPdfGetBody> for CreditRelayPdfGetRequest {
 
 /// Arguments of [`Client::credit_relay_refresh`]: `POST /credit/relay/refresh` (`creditRelayRefresh`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::credit_relay_refresh`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -15676,7 +23292,7 @@ impl From<CreditRelayRefreshBody> for CreditRelayRefreshRequest {
 
 /// Arguments of [`Client::credit_relay_remove`]: `POST /credit/relay/remove` (`creditRelayRemove`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::credit_relay_remove`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -15711,7 +23327,7 @@ impl From<CreditRelayRemoveBody> for CreditRelayRemoveRequest {
 
 /// Arguments of [`Client::dashboard_user_get`]: `POST /dashboard_user/get` (`dashboardUserGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::dashboard_user_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -15746,7 +23362,7 @@ impl From<DashboardUserGetBody> for DashboardUserGetRequest {
 
 /// Arguments of [`Client::dashboard_user_list`]: `POST /dashboard_user/list` (`dashboardUserList`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::dashboard_user_list`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -15781,7 +23397,7 @@ impl From<DashboardUserListBody> for DashboardUserListRequest {
 
 /// Arguments of [`Client::employers_search`]: `POST /employers/search` (`employersSearch`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::employers_search`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -15816,7 +23432,7 @@ impl From<EmployersSearchBody> for EmployersSearchRequest {
 
 /// Arguments of [`Client::employment_verification_get`]: `POST /employment/verification/get` (`employmentVerificationGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::employment_verification_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -15851,7 +23467,7 @@ impl From<EmploymentVerificationGetBody> for EmploymentVerificationGetRequest {
 
 /// Arguments of [`Client::fdx_notifications`]: `POST /fdx/notifications` (`fdxNotifications`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::fdx_notifications`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -15886,7 +23502,7 @@ impl From<FdxNotification> for FdxNotificationsRequest {
 
 /// Arguments of [`Client::get_recipients`]: `GET /fdx/recipients` (`getRecipients`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::get_recipients`] shows an example.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(
     feature = "dispatch",
@@ -15910,7 +23526,7 @@ impl GetRecipientsRequest {
 
 /// Arguments of [`Client::fdx_consent_get`]: `GET /fdx/consents/{consentId}` (`fdxConsentGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::fdx_consent_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -15942,7 +23558,7 @@ impl FdxConsentGetRequest {
 
 /// Arguments of [`Client::get_recipient`]: `GET /fdx/recipient/{recipientId}` (`getRecipient`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::get_recipient`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -15993,7 +23609,7 @@ impl GetRecipientRequest {
 
 /// Arguments of [`Client::identity_get`]: `POST /identity/get` (`identityGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::identity_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -16028,7 +23644,7 @@ impl From<IdentityGetBody> for IdentityGetRequest {
 
 /// Arguments of [`Client::identity_documents_uploads_get`]: `POST /identity/documents/uploads/get` (`identityDocumentsUploadsGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::identity_documents_uploads_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -16063,7 +23679,7 @@ impl From<IdentityDocumentsUploadsGetBody> for IdentityDocumentsUploadsGetReques
 
 /// Arguments of [`Client::identity_match`]: `POST /identity/match` (`identityMatch`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::identity_match`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -16098,7 +23714,7 @@ impl From<IdentityMatchBody> for IdentityMatchRequest {
 
 /// Arguments of [`Client::identity_refresh`]: `POST /identity/refresh` (`identityRefresh`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::identity_refresh`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -16133,7 +23749,7 @@ impl From<IdentityRefreshBody> for IdentityRefreshRequest {
 
 /// Arguments of [`Client::identity_verification_create`]: `POST /identity_verification/create` (`identityVerificationCreate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::identity_verification_create`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -16168,7 +23784,7 @@ impl From<IdentityVerificationCreateBody> for IdentityVerificationCreateRequest 
 
 /// Arguments of [`Client::identity_verification_get`]: `POST /identity_verification/get` (`identityVerificationGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::identity_verification_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -16203,7 +23819,7 @@ impl From<IdentityVerificationGetBody> for IdentityVerificationGetRequest {
 
 /// Arguments of [`Client::identity_verification_list`]: `POST /identity_verification/list` (`identityVerificationList`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::identity_verification_list`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -16238,7 +23854,7 @@ impl From<IdentityVerificationListBody> for IdentityVerificationListRequest {
 
 /// Arguments of [`Client::identity_verification_retry`]: `POST /identity_verification/retry` (`identityVerificationRetry`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::identity_verification_retry`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -16273,7 +23889,7 @@ impl From<IdentityVerificationRetryBody> for IdentityVerificationRetryRequest {
 
 /// Arguments of [`Client::identity_verification_autofill_create`]: `POST /identity_verification/autofill/create` (`identityVerificationAutofillCreate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::identity_verification_autofill_create`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -16311,7 +23927,7 @@ for IdentityVerificationAutofillCreateRequest {
 
 /// Arguments of [`Client::income_verification_create`]: `POST /income/verification/create` (`incomeVerificationCreate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::income_verification_create`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -16346,7 +23962,7 @@ impl From<IncomeVerificationCreateBody> for IncomeVerificationCreateRequest {
 
 /// Arguments of [`Client::income_verification_paystubs_get`]: `POST /income/verification/paystubs/get` (`incomeVerificationPaystubsGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::income_verification_paystubs_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -16381,7 +23997,7 @@ impl From<IncomeVerificationPaystubsGetBody> for IncomeVerificationPaystubsGetRe
 
 /// Arguments of [`Client::income_verification_documents_download`]: `POST /income/verification/documents/download` (`incomeVerificationDocumentsDownload`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::income_verification_documents_download`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -16420,7 +24036,7 @@ for IncomeVerificationDocumentsDownloadRequest {
 
 /// Arguments of [`Client::income_verification_taxforms_get`]: `POST /income/verification/taxforms/get` (`incomeVerificationTaxformsGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::income_verification_taxforms_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -16455,7 +24071,7 @@ impl From<IncomeVerificationTaxformsGetBody> for IncomeVerificationTaxformsGetRe
 
 /// Arguments of [`Client::income_verification_precheck`]: `POST /income/verification/precheck` (`incomeVerificationPrecheck`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::income_verification_precheck`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -16490,7 +24106,7 @@ impl From<IncomeVerificationPrecheckBody> for IncomeVerificationPrecheckRequest 
 
 /// Arguments of [`Client::institutions_get`]: `POST /institutions/get` (`institutionsGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::institutions_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -16525,7 +24141,7 @@ impl From<InstitutionsGetBody> for InstitutionsGetRequest {
 
 /// Arguments of [`Client::institutions_search`]: `POST /institutions/search` (`institutionsSearch`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::institutions_search`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -16560,7 +24176,7 @@ impl From<InstitutionsSearchBody> for InstitutionsSearchRequest {
 
 /// Arguments of [`Client::institutions_get_by_id`]: `POST /institutions/get_by_id` (`institutionsGetById`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::institutions_get_by_id`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -16595,7 +24211,7 @@ impl From<InstitutionsGetByIdBody> for InstitutionsGetByIdRequest {
 
 /// Arguments of [`Client::investments_holdings_get`]: `POST /investments/holdings/get` (`investmentsHoldingsGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::investments_holdings_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -16630,7 +24246,7 @@ impl From<InvestmentsHoldingsGetBody> for InvestmentsHoldingsGetRequest {
 
 /// Arguments of [`Client::investments_transactions_get`]: `POST /investments/transactions/get` (`investmentsTransactionsGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::investments_transactions_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -16665,7 +24281,7 @@ impl From<InvestmentsTransactionsGetBody> for InvestmentsTransactionsGetRequest 
 
 /// Arguments of [`Client::investments_refresh`]: `POST /investments/refresh` (`investmentsRefresh`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::investments_refresh`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -16700,7 +24316,7 @@ impl From<InvestmentsRefreshBody> for InvestmentsRefreshRequest {
 
 /// Arguments of [`Client::investments_auth_get`]: `POST /investments/auth/get` (`investmentsAuthGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::investments_auth_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -16735,7 +24351,7 @@ impl From<InvestmentsAuthGetBody> for InvestmentsAuthGetRequest {
 
 /// Arguments of [`Client::issues_search`]: `POST /issues/search` (`issuesSearch`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::issues_search`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -16770,7 +24386,7 @@ impl From<IssuesSearchBody> for IssuesSearchRequest {
 
 /// Arguments of [`Client::issues_get`]: `POST /issues/get` (`issuesGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::issues_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -16805,7 +24421,7 @@ impl From<IssuesGetBody> for IssuesGetRequest {
 
 /// Arguments of [`Client::issues_subscribe`]: `POST /issues/subscribe` (`issuesSubscribe`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::issues_subscribe`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -16840,7 +24456,7 @@ impl From<IssuesSubscribeBody> for IssuesSubscribeRequest {
 
 /// Arguments of [`Client::item_activity_list`]: `POST /item/activity/list` (`itemActivityList`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::item_activity_list`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -16875,7 +24491,7 @@ impl From<ItemActivityListBody> for ItemActivityListRequest {
 
 /// Arguments of [`Client::item_application_list`]: `POST /item/application/list` (`itemApplicationList`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::item_application_list`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -16910,7 +24526,7 @@ impl From<ItemApplicationListBody> for ItemApplicationListRequest {
 
 /// Arguments of [`Client::item_application_unlink`]: `POST /item/application/unlink` (`itemApplicationUnlink`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::item_application_unlink`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -16945,7 +24561,7 @@ impl From<ItemApplicationUnlinkBody> for ItemApplicationUnlinkRequest {
 
 /// Arguments of [`Client::item_application_scopes_update`]: `POST /item/application/scopes/update` (`itemApplicationScopesUpdate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::item_application_scopes_update`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -16980,7 +24596,7 @@ impl From<ItemApplicationScopesUpdateBody> for ItemApplicationScopesUpdateReques
 
 /// Arguments of [`Client::item_get`]: `POST /item/get` (`itemGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::item_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -17015,7 +24631,7 @@ impl From<ItemGetBody> for ItemGetRequest {
 
 /// Arguments of [`Client::item_remove`]: `POST /item/remove` (`itemRemove`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::item_remove`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -17050,7 +24666,7 @@ impl From<ItemRemoveBody> for ItemRemoveRequest {
 
 /// Arguments of [`Client::item_products_terminate`]: `POST /item/products/terminate` (`itemProductsTerminate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::item_products_terminate`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -17085,7 +24701,7 @@ impl From<ItemProductsTerminateBody> for ItemProductsTerminateRequest {
 
 /// Arguments of [`Client::item_webhook_update`]: `POST /item/webhook/update` (`itemWebhookUpdate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::item_webhook_update`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -17120,7 +24736,7 @@ impl From<ItemWebhookUpdateBody> for ItemWebhookUpdateRequest {
 
 /// Arguments of [`Client::item_access_token_invalidate`]: `POST /item/access_token/invalidate` (`itemAccessTokenInvalidate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::item_access_token_invalidate`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -17155,7 +24771,7 @@ impl From<ItemAccessTokenInvalidateBody> for ItemAccessTokenInvalidateRequest {
 
 /// Arguments of [`Client::item_public_token_exchange`]: `POST /item/public_token/exchange` (`itemPublicTokenExchange`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::item_public_token_exchange`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -17190,7 +24806,7 @@ impl From<ItemPublicTokenExchangeBody> for ItemPublicTokenExchangeRequest {
 
 /// Arguments of [`Client::item_create_public_token`]: `POST /item/public_token/create` (`itemCreatePublicToken`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::item_create_public_token`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -17225,7 +24841,7 @@ impl From<ItemPublicTokenCreateRequest> for ItemCreatePublicTokenRequest {
 
 /// Arguments of [`Client::item_import`]: `POST /item/import` (`itemImport`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::item_import`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -17260,7 +24876,7 @@ impl From<ItemImportBody> for ItemImportRequest {
 
 /// Arguments of [`Client::liabilities_get`]: `POST /liabilities/get` (`liabilitiesGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::liabilities_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -17295,7 +24911,7 @@ impl From<LiabilitiesGetBody> for LiabilitiesGetRequest {
 
 /// Arguments of [`Client::link_token_create`]: `POST /link/token/create` (`linkTokenCreate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::link_token_create`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -17330,7 +24946,7 @@ impl From<LinkTokenCreateBody> for LinkTokenCreateRequest {
 
 /// Arguments of [`Client::link_token_get`]: `POST /link/token/get` (`linkTokenGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::link_token_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -17365,7 +24981,7 @@ impl From<LinkTokenGetBody> for LinkTokenGetRequest {
 
 /// Arguments of [`Client::link_oauth_correlation_id_exchange`]: `POST /link/oauth/correlation_id/exchange` (`linkOauthCorrelationIdExchange`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::link_oauth_correlation_id_exchange`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -17403,7 +25019,7 @@ for LinkOauthCorrelationIdExchangeRequest {
 
 /// Arguments of [`Client::link_delivery_create`]: `POST /link_delivery/create` (`linkDeliveryCreate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::link_delivery_create`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -17438,7 +25054,7 @@ impl From<LinkDeliveryCreateBody> for LinkDeliveryCreateRequest {
 
 /// Arguments of [`Client::link_delivery_get`]: `POST /link_delivery/get` (`linkDeliveryGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::link_delivery_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -17473,7 +25089,7 @@ impl From<LinkDeliveryGetBody> for LinkDeliveryGetRequest {
 
 /// Arguments of [`Client::network_status_get`]: `POST /network/status/get` (`networkStatusGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::network_status_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -17508,7 +25124,7 @@ impl From<NetworkStatusGetBody> for NetworkStatusGetRequest {
 
 /// Arguments of [`Client::oauth_token`]: `POST /oauth/token` (`oauthToken`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::oauth_token`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -17543,7 +25159,7 @@ impl From<OAuthTokenRequest> for OauthTokenRequest {
 
 /// Arguments of [`Client::oauth_introspect`]: `POST /oauth/introspect` (`oauthIntrospect`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::oauth_introspect`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -17578,7 +25194,7 @@ impl From<OAuthIntrospectRequest> for OauthIntrospectRequest {
 
 /// Arguments of [`Client::oauth_revoke`]: `POST /oauth/revoke` (`oauthRevoke`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::oauth_revoke`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -17613,7 +25229,7 @@ impl From<OAuthRevokeRequest> for OauthRevokeRequest {
 
 /// Arguments of [`Client::partner_customer_create`]: `POST /partner/customer/create` (`partnerCustomerCreate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::partner_customer_create`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -17648,7 +25264,7 @@ impl From<PartnerCustomerCreateBody> for PartnerCustomerCreateRequest {
 
 /// Arguments of [`Client::partner_customer_get`]: `POST /partner/customer/get` (`partnerCustomerGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::partner_customer_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -17683,7 +25299,7 @@ impl From<PartnerCustomerGetBody> for PartnerCustomerGetRequest {
 
 /// Arguments of [`Client::partner_customer_enable`]: `POST /partner/customer/enable` (`partnerCustomerEnable`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::partner_customer_enable`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -17718,7 +25334,7 @@ impl From<PartnerCustomerEnableBody> for PartnerCustomerEnableRequest {
 
 /// Arguments of [`Client::partner_customer_remove`]: `POST /partner/customer/remove` (`partnerCustomerRemove`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::partner_customer_remove`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -17753,7 +25369,7 @@ impl From<PartnerCustomerRemoveBody> for PartnerCustomerRemoveRequest {
 
 /// Arguments of [`Client::partner_customer_oauth_institutions_get`]: `POST /partner/customer/oauth_institutions/get` (`partnerCustomerOauthInstitutionsGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::partner_customer_oauth_institutions_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -17791,7 +25407,7 @@ for PartnerCustomerOauthInstitutionsGetRequest {
 
 /// Arguments of [`Client::payment_initiation_recipient_create`]: `POST /payment_initiation/recipient/create` (`paymentInitiationRecipientCreate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::payment_initiation_recipient_create`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -17829,7 +25445,7 @@ for PaymentInitiationRecipientCreateRequest {
 
 /// Arguments of [`Client::payment_initiation_payment_reverse`]: `POST /payment_initiation/payment/reverse` (`paymentInitiationPaymentReverse`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::payment_initiation_payment_reverse`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -17867,7 +25483,7 @@ for PaymentInitiationPaymentReverseRequest {
 
 /// Arguments of [`Client::payment_initiation_recipient_get`]: `POST /payment_initiation/recipient/get` (`paymentInitiationRecipientGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::payment_initiation_recipient_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -17902,7 +25518,7 @@ impl From<PaymentInitiationRecipientGetBody> for PaymentInitiationRecipientGetRe
 
 /// Arguments of [`Client::payment_initiation_recipient_list`]: `POST /payment_initiation/recipient/list` (`paymentInitiationRecipientList`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::payment_initiation_recipient_list`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -17937,7 +25553,7 @@ impl From<PaymentInitiationRecipientListBody> for PaymentInitiationRecipientList
 
 /// Arguments of [`Client::payment_initiation_payment_create`]: `POST /payment_initiation/payment/create` (`paymentInitiationPaymentCreate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::payment_initiation_payment_create`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -17972,7 +25588,7 @@ impl From<PaymentInitiationPaymentCreateBody> for PaymentInitiationPaymentCreate
 
 /// Arguments of [`Client::create_payment_token`]: `POST /payment_initiation/payment/token/create` (`createPaymentToken`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::create_payment_token`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -18007,7 +25623,7 @@ impl From<PaymentInitiationPaymentTokenCreateRequest> for CreatePaymentTokenRequ
 
 /// Arguments of [`Client::payment_initiation_consent_create`]: `POST /payment_initiation/consent/create` (`paymentInitiationConsentCreate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::payment_initiation_consent_create`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -18042,7 +25658,7 @@ impl From<PaymentInitiationConsentCreateBody> for PaymentInitiationConsentCreate
 
 /// Arguments of [`Client::payment_initiation_consent_get`]: `POST /payment_initiation/consent/get` (`paymentInitiationConsentGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::payment_initiation_consent_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -18077,7 +25693,7 @@ impl From<PaymentInitiationConsentGetBody> for PaymentInitiationConsentGetReques
 
 /// Arguments of [`Client::payment_initiation_consent_revoke`]: `POST /payment_initiation/consent/revoke` (`paymentInitiationConsentRevoke`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::payment_initiation_consent_revoke`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -18112,7 +25728,7 @@ impl From<PaymentInitiationConsentRevokeBody> for PaymentInitiationConsentRevoke
 
 /// Arguments of [`Client::payment_initiation_consent_payment_execute`]: `POST /payment_initiation/consent/payment/execute` (`paymentInitiationConsentPaymentExecute`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::payment_initiation_consent_payment_execute`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -18150,7 +25766,7 @@ for PaymentInitiationConsentPaymentExecuteRequest {
 
 /// Arguments of [`Client::payment_initiation_payment_get`]: `POST /payment_initiation/payment/get` (`paymentInitiationPaymentGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::payment_initiation_payment_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -18185,7 +25801,7 @@ impl From<PaymentInitiationPaymentGetBody> for PaymentInitiationPaymentGetReques
 
 /// Arguments of [`Client::payment_initiation_payment_list`]: `POST /payment_initiation/payment/list` (`paymentInitiationPaymentList`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::payment_initiation_payment_list`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -18220,7 +25836,7 @@ impl From<PaymentInitiationPaymentListBody> for PaymentInitiationPaymentListRequ
 
 /// Arguments of [`Client::payment_profile_create`]: `POST /payment_profile/create` (`paymentProfileCreate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::payment_profile_create`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -18255,7 +25871,7 @@ impl From<PaymentProfileCreateBody> for PaymentProfileCreateRequest {
 
 /// Arguments of [`Client::payment_profile_get`]: `POST /payment_profile/get` (`paymentProfileGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::payment_profile_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -18290,7 +25906,7 @@ impl From<PaymentProfileGetBody> for PaymentProfileGetRequest {
 
 /// Arguments of [`Client::payment_profile_remove`]: `POST /payment_profile/remove` (`paymentProfileRemove`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::payment_profile_remove`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -18325,7 +25941,7 @@ impl From<PaymentProfileRemoveBody> for PaymentProfileRemoveRequest {
 
 /// Arguments of [`Client::user_create`]: Creates a user.
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::user_create`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -18360,7 +25976,7 @@ impl From<UserCreateBody> for UserCreateRequest {
 
 /// Arguments of [`Client::user_update`]: Updates the identity of an existing user (`user_id` or `user_token`), e.g. to add the fields a Consumer Report needs.
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::user_update`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -18395,7 +26011,7 @@ impl From<UserUpdateBody> for UserUpdateRequest {
 
 /// Arguments of [`Client::user_remove`]: Deletes a user (`user_id` or `user_token`) and associated information, including any Items associated with it.
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::user_remove`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -18430,7 +26046,7 @@ impl From<UserRemoveBody> for UserRemoveRequest {
 
 /// Arguments of [`Client::user_items_get`]: Returns the Items associated with a user, along with their statuses.
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::user_items_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -18465,7 +26081,7 @@ impl From<UserItemsGetBody> for UserItemsGetRequest {
 
 /// Arguments of [`Client::sandbox_user_reset_login`]: Sandbox only: forces the Items of a user into an `ITEM_LOGIN_REQUIRED` state, to test Link's update mode.
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::sandbox_user_reset_login`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -18500,7 +26116,7 @@ impl From<SandboxUserResetLoginBody> for SandboxUserResetLoginRequest {
 
 /// Arguments of [`Client::accounts_balance_get`]: Returns each account of an Item with its balances freshly fetched from the institution (other endpoints may return cached balances).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::accounts_balance_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -18535,7 +26151,7 @@ impl From<AccountsBalanceGetBody> for AccountsBalanceGetRequest {
 
 /// Arguments of [`Client::asset_report_pdf_get`]: Retrieves an Asset Report as a PDF.
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::asset_report_pdf_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -18572,7 +26188,7 @@ impl From<AssetReportPdfGetBody> for AssetReportPdfGetRequest {
 
 /// Arguments of [`Client::processor_auth_get`]: `POST /processor/auth/get` (`processorAuthGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::processor_auth_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -18607,7 +26223,7 @@ impl From<ProcessorAuthGetBody> for ProcessorAuthGetRequest {
 
 /// Arguments of [`Client::processor_account_get`]: `POST /processor/account/get` (`processorAccountGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::processor_account_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -18642,7 +26258,7 @@ impl From<ProcessorAccountGetBody> for ProcessorAccountGetRequest {
 
 /// Arguments of [`Client::processor_investments_holdings_get`]: `POST /processor/investments/holdings/get` (`processorInvestmentsHoldingsGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::processor_investments_holdings_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -18680,7 +26296,7 @@ for ProcessorInvestmentsHoldingsGetRequest {
 
 /// Arguments of [`Client::processor_investments_auth_get`]: `POST /processor/investments/auth/get` (`processorInvestmentsAuthGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::processor_investments_auth_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -18715,7 +26331,7 @@ impl From<ProcessorInvestmentsAuthGetBody> for ProcessorInvestmentsAuthGetReques
 
 /// Arguments of [`Client::processor_investments_transactions_get`]: `POST /processor/investments/transactions/get` (`processorInvestmentsTransactionsGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::processor_investments_transactions_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -18753,7 +26369,7 @@ for ProcessorInvestmentsTransactionsGetRequest {
 
 /// Arguments of [`Client::processor_transactions_get`]: `POST /processor/transactions/get` (`processorTransactionsGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::processor_transactions_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -18788,7 +26404,7 @@ impl From<ProcessorTransactionsGetBody> for ProcessorTransactionsGetRequest {
 
 /// Arguments of [`Client::processor_transactions_sync`]: `POST /processor/transactions/sync` (`processorTransactionsSync`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::processor_transactions_sync`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -18823,7 +26439,7 @@ impl From<ProcessorTransactionsSyncBody> for ProcessorTransactionsSyncRequest {
 
 /// Arguments of [`Client::processor_transactions_refresh`]: `POST /processor/transactions/refresh` (`processorTransactionsRefresh`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::processor_transactions_refresh`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -18858,7 +26474,7 @@ impl From<ProcessorTransactionsRefreshBody> for ProcessorTransactionsRefreshRequ
 
 /// Arguments of [`Client::processor_transactions_recurring_get`]: `POST /processor/transactions/recurring/get` (`processorTransactionsRecurringGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::processor_transactions_recurring_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -18896,7 +26512,7 @@ for ProcessorTransactionsRecurringGetRequest {
 
 /// Arguments of [`Client::processor_signal_evaluate`]: `POST /processor/signal/evaluate` (`processorSignalEvaluate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::processor_signal_evaluate`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -18931,7 +26547,7 @@ impl From<ProcessorSignalEvaluateBody> for ProcessorSignalEvaluateRequest {
 
 /// Arguments of [`Client::processor_signal_decision_report`]: `POST /processor/signal/decision/report` (`processorSignalDecisionReport`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::processor_signal_decision_report`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -18966,7 +26582,7 @@ impl From<ProcessorSignalDecisionReportBody> for ProcessorSignalDecisionReportRe
 
 /// Arguments of [`Client::processor_signal_return_report`]: `POST /processor/signal/return/report` (`processorSignalReturnReport`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::processor_signal_return_report`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -19001,7 +26617,7 @@ impl From<ProcessorSignalReturnReportBody> for ProcessorSignalReturnReportReques
 
 /// Arguments of [`Client::processor_signal_prepare`]: `POST /processor/signal/prepare` (`processorSignalPrepare`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::processor_signal_prepare`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -19036,7 +26652,7 @@ impl From<ProcessorSignalPrepareBody> for ProcessorSignalPrepareRequest {
 
 /// Arguments of [`Client::processor_bank_transfer_create`]: `POST /processor/bank_transfer/create` (`processorBankTransferCreate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::processor_bank_transfer_create`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -19071,7 +26687,7 @@ impl From<ProcessorBankTransferCreateBody> for ProcessorBankTransferCreateReques
 
 /// Arguments of [`Client::processor_liabilities_get`]: `POST /processor/liabilities/get` (`processorLiabilitiesGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::processor_liabilities_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -19106,7 +26722,7 @@ impl From<ProcessorLiabilitiesGetBody> for ProcessorLiabilitiesGetRequest {
 
 /// Arguments of [`Client::processor_identity_get`]: `POST /processor/identity/get` (`processorIdentityGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::processor_identity_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -19141,7 +26757,7 @@ impl From<ProcessorIdentityGetBody> for ProcessorIdentityGetRequest {
 
 /// Arguments of [`Client::processor_identity_match`]: `POST /processor/identity/match` (`processorIdentityMatch`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::processor_identity_match`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -19176,7 +26792,7 @@ impl From<ProcessorIdentityMatchBody> for ProcessorIdentityMatchRequest {
 
 /// Arguments of [`Client::processor_balance_get`]: `POST /processor/balance/get` (`processorBalanceGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::processor_balance_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -19211,7 +26827,7 @@ impl From<ProcessorBalanceGetBody> for ProcessorBalanceGetRequest {
 
 /// Arguments of [`Client::processor_token_create`]: `POST /processor/token/create` (`processorTokenCreate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::processor_token_create`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -19246,7 +26862,7 @@ impl From<ProcessorTokenCreateBody> for ProcessorTokenCreateRequest {
 
 /// Arguments of [`Client::processor_token_permissions_set`]: `POST /processor/token/permissions/set` (`processorTokenPermissionsSet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::processor_token_permissions_set`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -19281,7 +26897,7 @@ impl From<ProcessorTokenPermissionsSetBody> for ProcessorTokenPermissionsSetRequ
 
 /// Arguments of [`Client::processor_token_permissions_get`]: `POST /processor/token/permissions/get` (`processorTokenPermissionsGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::processor_token_permissions_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -19316,7 +26932,7 @@ impl From<ProcessorTokenPermissionsGetBody> for ProcessorTokenPermissionsGetRequ
 
 /// Arguments of [`Client::processor_token_webhook_update`]: `POST /processor/token/webhook/update` (`processorTokenWebhookUpdate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::processor_token_webhook_update`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -19351,7 +26967,7 @@ impl From<ProcessorTokenWebhookUpdateBody> for ProcessorTokenWebhookUpdateReques
 
 /// Arguments of [`Client::processor_stripe_bank_account_token_create`]: `POST /processor/stripe/bank_account_token/create` (`processorStripeBankAccountTokenCreate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::processor_stripe_bank_account_token_create`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -19389,7 +27005,7 @@ for ProcessorStripeBankAccountTokenCreateRequest {
 
 /// Arguments of [`Client::processor_apex_processor_token_create`]: `POST /processor/apex/processor_token/create` (`processorApexProcessorTokenCreate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::processor_apex_processor_token_create`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -19427,7 +27043,7 @@ for ProcessorApexProcessorTokenCreateRequest {
 
 /// Arguments of [`Client::profile_network_status_get`]: `POST /profile/network_status/get` (`profileNetworkStatusGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::profile_network_status_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -19462,7 +27078,7 @@ impl From<ProfileNetworkStatusGetBody> for ProfileNetworkStatusGetRequest {
 
 /// Arguments of [`Client::protect_user_insights_get`]: `POST /protect/user/insights/get` (`protectUserInsightsGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::protect_user_insights_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -19497,7 +27113,7 @@ impl From<ProtectUserInsightsGetBody> for ProtectUserInsightsGetRequest {
 
 /// Arguments of [`Client::protect_report_create`]: `POST /protect/report/create` (`protectReportCreate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::protect_report_create`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -19532,7 +27148,7 @@ impl From<ProtectReportCreateBody> for ProtectReportCreateRequest {
 
 /// Arguments of [`Client::protect_compute`]: `POST /protect/compute` (`protectCompute`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::protect_compute`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -19567,7 +27183,7 @@ impl From<ProtectComputeBody> for ProtectComputeRequest {
 
 /// Arguments of [`Client::protect_event_send`]: `POST /protect/event/send` (`protectEventSend`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::protect_event_send`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -19602,7 +27218,7 @@ impl From<ProtectEventSendBody> for ProtectEventSendRequest {
 
 /// Arguments of [`Client::protect_event_get`]: `POST /protect/event/get` (`protectEventGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::protect_event_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -19637,7 +27253,7 @@ impl From<ProtectEventGetBody> for ProtectEventGetRequest {
 
 /// Arguments of [`Client::sandbox_transactions_create`]: `POST /sandbox/transactions/create` (`sandboxTransactionsCreate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::sandbox_transactions_create`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -19672,7 +27288,7 @@ impl From<SandboxTransactionsCreateBody> for SandboxTransactionsCreateRequest {
 
 /// Arguments of [`Client::sandbox_processor_token_create`]: `POST /sandbox/processor_token/create` (`sandboxProcessorTokenCreate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::sandbox_processor_token_create`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -19707,7 +27323,7 @@ impl From<SandboxProcessorTokenCreateBody> for SandboxProcessorTokenCreateReques
 
 /// Arguments of [`Client::sandbox_public_token_create`]: `POST /sandbox/public_token/create` (`sandboxPublicTokenCreate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::sandbox_public_token_create`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -19742,7 +27358,7 @@ impl From<SandboxPublicTokenCreateBody> for SandboxPublicTokenCreateRequest {
 
 /// Arguments of [`Client::sandbox_item_fire_webhook`]: `POST /sandbox/item/fire_webhook` (`sandboxItemFireWebhook`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::sandbox_item_fire_webhook`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -19777,7 +27393,7 @@ impl From<SandboxItemFireWebhookBody> for SandboxItemFireWebhookRequest {
 
 /// Arguments of [`Client::sandbox_item_reset_login`]: `POST /sandbox/item/reset_login` (`sandboxItemResetLogin`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::sandbox_item_reset_login`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -19812,7 +27428,7 @@ impl From<SandboxItemResetLoginBody> for SandboxItemResetLoginRequest {
 
 /// Arguments of [`Client::sandbox_item_application_seed`]: `POST /sandbox/item/application/seed` (`sandboxItemApplicationSeed`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::sandbox_item_application_seed`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -19847,7 +27463,7 @@ impl From<SandboxItemApplicationSeedBody> for SandboxItemApplicationSeedRequest 
 
 /// Arguments of [`Client::sandbox_item_set_verification_status`]: `POST /sandbox/item/set_verification_status` (`sandboxItemSetVerificationStatus`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::sandbox_item_set_verification_status`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -19885,7 +27501,7 @@ for SandboxItemSetVerificationStatusRequest {
 
 /// Arguments of [`Client::sandbox_bank_transfer_simulate`]: `POST /sandbox/bank_transfer/simulate` (`sandboxBankTransferSimulate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::sandbox_bank_transfer_simulate`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -19920,7 +27536,7 @@ impl From<SandboxBankTransferSimulateBody> for SandboxBankTransferSimulateReques
 
 /// Arguments of [`Client::sandbox_transfer_sweep_simulate`]: `POST /sandbox/transfer/sweep/simulate` (`sandboxTransferSweepSimulate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::sandbox_transfer_sweep_simulate`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -19955,7 +27571,7 @@ impl From<SandboxTransferSweepSimulateBody> for SandboxTransferSweepSimulateRequ
 
 /// Arguments of [`Client::sandbox_transfer_simulate`]: `POST /sandbox/transfer/simulate` (`sandboxTransferSimulate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::sandbox_transfer_simulate`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -19990,7 +27606,7 @@ impl From<SandboxTransferSimulateBody> for SandboxTransferSimulateRequest {
 
 /// Arguments of [`Client::sandbox_transfer_refund_simulate`]: `POST /sandbox/transfer/refund/simulate` (`sandboxTransferRefundSimulate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::sandbox_transfer_refund_simulate`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -20025,7 +27641,7 @@ impl From<SandboxTransferRefundSimulateBody> for SandboxTransferRefundSimulateRe
 
 /// Arguments of [`Client::sandbox_transfer_ledger_simulate_available`]: `POST /sandbox/transfer/ledger/simulate_available` (`sandboxTransferLedgerSimulateAvailable`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::sandbox_transfer_ledger_simulate_available`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -20063,7 +27679,7 @@ for SandboxTransferLedgerSimulateAvailableRequest {
 
 /// Arguments of [`Client::sandbox_transfer_ledger_deposit_simulate`]: `POST /sandbox/transfer/ledger/deposit/simulate` (`sandboxTransferLedgerDepositSimulate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::sandbox_transfer_ledger_deposit_simulate`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -20101,7 +27717,7 @@ for SandboxTransferLedgerDepositSimulateRequest {
 
 /// Arguments of [`Client::sandbox_transfer_ledger_withdraw_simulate`]: `POST /sandbox/transfer/ledger/withdraw/simulate` (`sandboxTransferLedgerWithdrawSimulate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::sandbox_transfer_ledger_withdraw_simulate`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -20139,7 +27755,7 @@ for SandboxTransferLedgerWithdrawSimulateRequest {
 
 /// Arguments of [`Client::sandbox_transfer_repayment_simulate`]: `POST /sandbox/transfer/repayment/simulate` (`sandboxTransferRepaymentSimulate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::sandbox_transfer_repayment_simulate`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -20177,7 +27793,7 @@ for SandboxTransferRepaymentSimulateRequest {
 
 /// Arguments of [`Client::sandbox_transfer_fire_webhook`]: `POST /sandbox/transfer/fire_webhook` (`sandboxTransferFireWebhook`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::sandbox_transfer_fire_webhook`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -20212,7 +27828,7 @@ impl From<SandboxTransferFireWebhookBody> for SandboxTransferFireWebhookRequest 
 
 /// Arguments of [`Client::sandbox_transfer_test_clock_create`]: `POST /sandbox/transfer/test_clock/create` (`sandboxTransferTestClockCreate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::sandbox_transfer_test_clock_create`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -20249,7 +27865,7 @@ impl From<SandboxTransferTestClockCreateBody> for SandboxTransferTestClockCreate
 
 /// Arguments of [`Client::sandbox_transfer_test_clock_advance`]: `POST /sandbox/transfer/test_clock/advance` (`sandboxTransferTestClockAdvance`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::sandbox_transfer_test_clock_advance`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -20287,7 +27903,7 @@ for SandboxTransferTestClockAdvanceRequest {
 
 /// Arguments of [`Client::sandbox_transfer_test_clock_get`]: `POST /sandbox/transfer/test_clock/get` (`sandboxTransferTestClockGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::sandbox_transfer_test_clock_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -20322,7 +27938,7 @@ impl From<SandboxTransferTestClockGetBody> for SandboxTransferTestClockGetReques
 
 /// Arguments of [`Client::sandbox_transfer_test_clock_list`]: `POST /sandbox/transfer/test_clock/list` (`sandboxTransferTestClockList`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::sandbox_transfer_test_clock_list`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -20357,7 +27973,7 @@ impl From<SandboxTransferTestClockListBody> for SandboxTransferTestClockListRequ
 
 /// Arguments of [`Client::sandbox_payment_profile_reset_login`]: `POST /sandbox/payment_profile/reset_login` (`sandboxPaymentProfileResetLogin`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::sandbox_payment_profile_reset_login`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -20395,7 +28011,7 @@ for SandboxPaymentProfileResetLoginRequest {
 
 /// Arguments of [`Client::sandbox_payment_simulate`]: `POST /sandbox/payment/simulate` (`sandboxPaymentSimulate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::sandbox_payment_simulate`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -20430,7 +28046,7 @@ impl From<SandboxPaymentSimulateBody> for SandboxPaymentSimulateRequest {
 
 /// Arguments of [`Client::sandbox_bank_transfer_fire_webhook`]: `POST /sandbox/bank_transfer/fire_webhook` (`sandboxBankTransferFireWebhook`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::sandbox_bank_transfer_fire_webhook`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -20467,7 +28083,7 @@ impl From<SandboxBankTransferFireWebhookBody> for SandboxBankTransferFireWebhook
 
 /// Arguments of [`Client::sandbox_income_fire_webhook`]: `POST /sandbox/income/fire_webhook` (`sandboxIncomeFireWebhook`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::sandbox_income_fire_webhook`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -20502,7 +28118,7 @@ impl From<SandboxIncomeFireWebhookBody> for SandboxIncomeFireWebhookRequest {
 
 /// Arguments of [`Client::sandbox_bank_income_fire_webhook`]: `POST /sandbox/bank_income/fire_webhook` (`sandboxBankIncomeFireWebhook`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::sandbox_bank_income_fire_webhook`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -20537,7 +28153,7 @@ impl From<SandboxBankIncomeFireWebhookBody> for SandboxBankIncomeFireWebhookRequ
 
 /// Arguments of [`Client::sandbox_cra_cashflow_updates_update`]: `POST /sandbox/cra/cashflow_updates/update` (`sandboxCraCashflowUpdatesUpdate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::sandbox_cra_cashflow_updates_update`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -20575,7 +28191,7 @@ for SandboxCraCashflowUpdatesUpdateRequest {
 
 /// Arguments of [`Client::sandbox_oauth_select_accounts`]: `POST /sandbox/oauth/select_accounts` (`sandboxOauthSelectAccounts`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::sandbox_oauth_select_accounts`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -20610,7 +28226,7 @@ impl From<SandboxOauthSelectAccountsBody> for SandboxOauthSelectAccountsRequest 
 
 /// Arguments of [`Client::session_token_create`]: `POST /session/token/create` (`sessionTokenCreate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::session_token_create`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -20645,7 +28261,7 @@ impl From<SessionTokenCreateBody> for SessionTokenCreateRequest {
 
 /// Arguments of [`Client::signal_evaluate`]: `POST /signal/evaluate` (`signalEvaluate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::signal_evaluate`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -20680,7 +28296,7 @@ impl From<SignalEvaluateBody> for SignalEvaluateRequest {
 
 /// Arguments of [`Client::signal_schedule`]: `POST /signal/schedule` (`signalSchedule`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::signal_schedule`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -20715,7 +28331,7 @@ impl From<SignalScheduleBody> for SignalScheduleRequest {
 
 /// Arguments of [`Client::signal_decision_report`]: `POST /signal/decision/report` (`signalDecisionReport`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::signal_decision_report`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -20750,7 +28366,7 @@ impl From<SignalDecisionReportBody> for SignalDecisionReportRequest {
 
 /// Arguments of [`Client::signal_return_report`]: `POST /signal/return/report` (`signalReturnReport`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::signal_return_report`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -20785,7 +28401,7 @@ impl From<SignalReturnReportBody> for SignalReturnReportRequest {
 
 /// Arguments of [`Client::signal_prepare`]: `POST /signal/prepare` (`signalPrepare`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::signal_prepare`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -20820,7 +28436,7 @@ impl From<SignalPrepareBody> for SignalPrepareRequest {
 
 /// Arguments of [`Client::statements_list`]: `POST /statements/list` (`statementsList`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::statements_list`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -20855,7 +28471,7 @@ impl From<StatementsListBody> for StatementsListRequest {
 
 /// Arguments of [`Client::statements_download`]: `POST /statements/download` (`statementsDownload`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::statements_download`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -20891,7 +28507,7 @@ impl From<StatementsDownloadBody> for StatementsDownloadRequest {
 
 /// Arguments of [`Client::statements_refresh`]: `POST /statements/refresh` (`statementsRefresh`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::statements_refresh`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -20926,7 +28542,7 @@ impl From<StatementsRefreshBody> for StatementsRefreshRequest {
 
 /// Arguments of [`Client::transactions_get`]: `POST /transactions/get` (`transactionsGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::transactions_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -20961,7 +28577,7 @@ impl From<TransactionsGetBody> for TransactionsGetRequest {
 
 /// Arguments of [`Client::transactions_refresh`]: `POST /transactions/refresh` (`transactionsRefresh`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::transactions_refresh`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -20996,7 +28612,7 @@ impl From<TransactionsRefreshBody> for TransactionsRefreshRequest {
 
 /// Arguments of [`Client::transactions_recurring_get`]: `POST /transactions/recurring/get` (`transactionsRecurringGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::transactions_recurring_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -21031,7 +28647,7 @@ impl From<TransactionsRecurringGetBody> for TransactionsRecurringGetRequest {
 
 /// Arguments of [`Client::transactions_sync`]: `POST /transactions/sync` (`transactionsSync`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::transactions_sync`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -21066,7 +28682,7 @@ impl From<TransactionsSyncBody> for TransactionsSyncRequest {
 
 /// Arguments of [`Client::transactions_enrich`]: `POST /transactions/enrich` (`transactionsEnrich`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::transactions_enrich`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -21101,7 +28717,7 @@ impl From<TransactionsEnrichBody> for TransactionsEnrichRequest {
 
 /// Arguments of [`Client::transfer_get`]: `POST /transfer/get` (`transferGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::transfer_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -21136,7 +28752,7 @@ impl From<TransferGetBody> for TransferGetRequest {
 
 /// Arguments of [`Client::transfer_recurring_get`]: `POST /transfer/recurring/get` (`transferRecurringGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::transfer_recurring_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -21171,7 +28787,7 @@ impl From<TransferRecurringGetBody> for TransferRecurringGetRequest {
 
 /// Arguments of [`Client::transfer_authorization_create`]: `POST /transfer/authorization/create` (`transferAuthorizationCreate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::transfer_authorization_create`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -21206,7 +28822,7 @@ impl From<TransferAuthorizationCreateBody> for TransferAuthorizationCreateReques
 
 /// Arguments of [`Client::transfer_authorization_cancel`]: `POST /transfer/authorization/cancel` (`transferAuthorizationCancel`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::transfer_authorization_cancel`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -21241,7 +28857,7 @@ impl From<TransferAuthorizationCancelBody> for TransferAuthorizationCancelReques
 
 /// Arguments of [`Client::transfer_balance_get`]: `POST /transfer/balance/get` (`transferBalanceGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::transfer_balance_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -21276,7 +28892,7 @@ impl From<TransferBalanceGetBody> for TransferBalanceGetRequest {
 
 /// Arguments of [`Client::transfer_capabilities_get`]: `POST /transfer/capabilities/get` (`transferCapabilitiesGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::transfer_capabilities_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -21311,7 +28927,7 @@ impl From<TransferCapabilitiesGetBody> for TransferCapabilitiesGetRequest {
 
 /// Arguments of [`Client::transfer_configuration_get`]: `POST /transfer/configuration/get` (`transferConfigurationGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::transfer_configuration_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -21346,7 +28962,7 @@ impl From<TransferConfigurationGetBody> for TransferConfigurationGetRequest {
 
 /// Arguments of [`Client::transfer_ledger_get`]: `POST /transfer/ledger/get` (`transferLedgerGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::transfer_ledger_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -21381,7 +28997,7 @@ impl From<TransferLedgerGetBody> for TransferLedgerGetRequest {
 
 /// Arguments of [`Client::transfer_ledger_distribute`]: `POST /transfer/ledger/distribute` (`transferLedgerDistribute`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::transfer_ledger_distribute`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -21416,7 +29032,7 @@ impl From<TransferLedgerDistributeBody> for TransferLedgerDistributeRequest {
 
 /// Arguments of [`Client::transfer_ledger_deposit`]: `POST /transfer/ledger/deposit` (`transferLedgerDeposit`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::transfer_ledger_deposit`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -21451,7 +29067,7 @@ impl From<TransferLedgerDepositBody> for TransferLedgerDepositRequest {
 
 /// Arguments of [`Client::transfer_ledger_withdraw`]: `POST /transfer/ledger/withdraw` (`transferLedgerWithdraw`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::transfer_ledger_withdraw`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -21486,7 +29102,7 @@ impl From<TransferLedgerWithdrawBody> for TransferLedgerWithdrawRequest {
 
 /// Arguments of [`Client::transfer_originator_funding_account_update`]: `POST /transfer/originator/funding_account/update` (`transferOriginatorFundingAccountUpdate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::transfer_originator_funding_account_update`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -21524,7 +29140,7 @@ for TransferOriginatorFundingAccountUpdateRequest {
 
 /// Arguments of [`Client::transfer_originator_funding_account_create`]: `POST /transfer/originator/funding_account/create` (`transferOriginatorFundingAccountCreate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::transfer_originator_funding_account_create`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -21562,7 +29178,7 @@ for TransferOriginatorFundingAccountCreateRequest {
 
 /// Arguments of [`Client::transfer_metrics_get`]: `POST /transfer/metrics/get` (`transferMetricsGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::transfer_metrics_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -21597,7 +29213,7 @@ impl From<TransferMetricsGetBody> for TransferMetricsGetRequest {
 
 /// Arguments of [`Client::transfer_create`]: `POST /transfer/create` (`transferCreate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::transfer_create`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -21632,7 +29248,7 @@ impl From<TransferCreateBody> for TransferCreateRequest {
 
 /// Arguments of [`Client::transfer_recurring_create`]: `POST /transfer/recurring/create` (`transferRecurringCreate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::transfer_recurring_create`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -21667,7 +29283,7 @@ impl From<TransferRecurringCreateBody> for TransferRecurringCreateRequest {
 
 /// Arguments of [`Client::transfer_list`]: `POST /transfer/list` (`transferList`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::transfer_list`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -21702,7 +29318,7 @@ impl From<TransferListBody> for TransferListRequest {
 
 /// Arguments of [`Client::transfer_recurring_list`]: `POST /transfer/recurring/list` (`transferRecurringList`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::transfer_recurring_list`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -21737,7 +29353,7 @@ impl From<TransferRecurringListBody> for TransferRecurringListRequest {
 
 /// Arguments of [`Client::transfer_cancel`]: `POST /transfer/cancel` (`transferCancel`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::transfer_cancel`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -21772,7 +29388,7 @@ impl From<TransferCancelBody> for TransferCancelRequest {
 
 /// Arguments of [`Client::transfer_recurring_cancel`]: `POST /transfer/recurring/cancel` (`transferRecurringCancel`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::transfer_recurring_cancel`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -21807,7 +29423,7 @@ impl From<TransferRecurringCancelBody> for TransferRecurringCancelRequest {
 
 /// Arguments of [`Client::transfer_event_list`]: `POST /transfer/event/list` (`transferEventList`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::transfer_event_list`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -21842,7 +29458,7 @@ impl From<TransferEventListBody> for TransferEventListRequest {
 
 /// Arguments of [`Client::transfer_ledger_event_list`]: `POST /transfer/ledger/event/list` (`transferLedgerEventList`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::transfer_ledger_event_list`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -21877,7 +29493,7 @@ impl From<TransferLedgerEventListBody> for TransferLedgerEventListRequest {
 
 /// Arguments of [`Client::transfer_event_sync`]: `POST /transfer/event/sync` (`transferEventSync`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::transfer_event_sync`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -21912,7 +29528,7 @@ impl From<TransferEventSyncBody> for TransferEventSyncRequest {
 
 /// Arguments of [`Client::transfer_sweep_get`]: `POST /transfer/sweep/get` (`transferSweepGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::transfer_sweep_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -21947,7 +29563,7 @@ impl From<TransferSweepGetBody> for TransferSweepGetRequest {
 
 /// Arguments of [`Client::transfer_sweep_list`]: `POST /transfer/sweep/list` (`transferSweepList`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::transfer_sweep_list`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -21982,7 +29598,7 @@ impl From<TransferSweepListBody> for TransferSweepListRequest {
 
 /// Arguments of [`Client::transfer_migrate_account`]: `POST /transfer/migrate_account` (`transferMigrateAccount`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::transfer_migrate_account`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -22017,7 +29633,7 @@ impl From<TransferMigrateAccountBody> for TransferMigrateAccountRequest {
 
 /// Arguments of [`Client::transfer_intent_create`]: `POST /transfer/intent/create` (`transferIntentCreate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::transfer_intent_create`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -22052,7 +29668,7 @@ impl From<TransferIntentCreateBody> for TransferIntentCreateRequest {
 
 /// Arguments of [`Client::transfer_intent_get`]: `POST /transfer/intent/get` (`transferIntentGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::transfer_intent_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -22087,7 +29703,7 @@ impl From<TransferIntentGetBody> for TransferIntentGetRequest {
 
 /// Arguments of [`Client::transfer_repayment_list`]: `POST /transfer/repayment/list` (`transferRepaymentList`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::transfer_repayment_list`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -22122,7 +29738,7 @@ impl From<TransferRepaymentListBody> for TransferRepaymentListRequest {
 
 /// Arguments of [`Client::transfer_repayment_return_list`]: `POST /transfer/repayment/return/list` (`transferRepaymentReturnList`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::transfer_repayment_return_list`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -22157,7 +29773,7 @@ impl From<TransferRepaymentReturnListBody> for TransferRepaymentReturnListReques
 
 /// Arguments of [`Client::transfer_platform_requirement_submit`]: `POST /transfer/platform/requirement/submit` (`transferPlatformRequirementSubmit`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::transfer_platform_requirement_submit`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -22195,7 +29811,7 @@ for TransferPlatformRequirementSubmitRequest {
 
 /// Arguments of [`Client::transfer_originator_create`]: `POST /transfer/originator/create` (`transferOriginatorCreate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::transfer_originator_create`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -22230,7 +29846,7 @@ impl From<TransferOriginatorCreateBody> for TransferOriginatorCreateRequest {
 
 /// Arguments of [`Client::transfer_questionnaire_create`]: `POST /transfer/questionnaire/create` (`transferQuestionnaireCreate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::transfer_questionnaire_create`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -22265,7 +29881,7 @@ impl From<TransferQuestionnaireCreateBody> for TransferQuestionnaireCreateReques
 
 /// Arguments of [`Client::transfer_diligence_submit`]: `POST /transfer/diligence/submit` (`transferDiligenceSubmit`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::transfer_diligence_submit`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -22300,7 +29916,7 @@ impl From<TransferDiligenceSubmitBody> for TransferDiligenceSubmitRequest {
 
 /// Arguments of [`Client::transfer_diligence_document_upload`]: `POST /transfer/diligence/document/upload` (`transferDiligenceDocumentUpload`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::transfer_diligence_document_upload`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -22338,7 +29954,7 @@ for TransferDiligenceDocumentUploadRequest {
 
 /// Arguments of [`Client::transfer_originator_get`]: `POST /transfer/originator/get` (`transferOriginatorGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::transfer_originator_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -22373,7 +29989,7 @@ impl From<TransferOriginatorGetBody> for TransferOriginatorGetRequest {
 
 /// Arguments of [`Client::transfer_originator_list`]: `POST /transfer/originator/list` (`transferOriginatorList`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::transfer_originator_list`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -22408,7 +30024,7 @@ impl From<TransferOriginatorListBody> for TransferOriginatorListRequest {
 
 /// Arguments of [`Client::transfer_refund_create`]: `POST /transfer/refund/create` (`transferRefundCreate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::transfer_refund_create`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -22443,7 +30059,7 @@ impl From<TransferRefundCreateBody> for TransferRefundCreateRequest {
 
 /// Arguments of [`Client::transfer_refund_get`]: `POST /transfer/refund/get` (`transferRefundGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::transfer_refund_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -22478,7 +30094,7 @@ impl From<TransferRefundGetBody> for TransferRefundGetRequest {
 
 /// Arguments of [`Client::transfer_refund_cancel`]: `POST /transfer/refund/cancel` (`transferRefundCancel`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::transfer_refund_cancel`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -22513,7 +30129,7 @@ impl From<TransferRefundCancelBody> for TransferRefundCancelRequest {
 
 /// Arguments of [`Client::transfer_platform_originator_create`]: `POST /transfer/platform/originator/create` (`transferPlatformOriginatorCreate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::transfer_platform_originator_create`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -22551,7 +30167,7 @@ for TransferPlatformOriginatorCreateRequest {
 
 /// Arguments of [`Client::transfer_platform_person_create`]: `POST /transfer/platform/person/create` (`transferPlatformPersonCreate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::transfer_platform_person_create`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -22586,7 +30202,7 @@ impl From<TransferPlatformPersonCreateBody> for TransferPlatformPersonCreateRequ
 
 /// Arguments of [`Client::user_transactions_refresh`]: `POST /user/transactions/refresh` (`userTransactionsRefresh`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::user_transactions_refresh`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -22621,7 +30237,7 @@ impl From<UserTransactionsRefreshBody> for UserTransactionsRefreshRequest {
 
 /// Arguments of [`Client::user_financial_data_refresh`]: `POST /user/financial_data/refresh` (`userFinancialDataRefresh`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::user_financial_data_refresh`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -22656,7 +30272,7 @@ impl From<UserFinancialDataRefreshBody> for UserFinancialDataRefreshRequest {
 
 /// Arguments of [`Client::user_get`]: `POST /user/get` (`userGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::user_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -22706,7 +30322,7 @@ impl UserGetRequest {
 
 /// Arguments of [`Client::user_identity_remove`]: `POST /user/identity/remove` (`userIdentityRemove`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::user_identity_remove`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -22756,7 +30372,7 @@ impl UserIdentityRemoveRequest {
 
 /// Arguments of [`Client::user_products_terminate`]: `POST /user/products/terminate` (`userProductsTerminate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::user_products_terminate`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -22791,7 +30407,7 @@ impl From<UserProductsTerminateBody> for UserProductsTerminateRequest {
 
 /// Arguments of [`Client::user_items_associate`]: `POST /user/items/associate` (`userItemsAssociate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::user_items_associate`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -22826,7 +30442,7 @@ impl From<UserItemsAssociateBody> for UserItemsAssociateRequest {
 
 /// Arguments of [`Client::user_items_remove`]: `POST /user/items/remove` (`userItemsRemove`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::user_items_remove`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -22861,7 +30477,7 @@ impl From<UserItemsRemoveBody> for UserItemsRemoveRequest {
 
 /// Arguments of [`Client::user_third_party_token_create`]: `POST /user/third_party_token/create` (`userThirdPartyTokenCreate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::user_third_party_token_create`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -22896,7 +30512,7 @@ impl From<UserThirdPartyTokenCreateBody> for UserThirdPartyTokenCreateRequest {
 
 /// Arguments of [`Client::user_third_party_token_remove`]: `POST /user/third_party_token/remove` (`userThirdPartyTokenRemove`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::user_third_party_token_remove`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -22931,7 +30547,7 @@ impl From<UserThirdPartyTokenRemoveBody> for UserThirdPartyTokenRemoveRequest {
 
 /// Arguments of [`Client::user_account_session_get`]: `POST /user_account/session/get` (`userAccountSessionGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::user_account_session_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -22966,7 +30582,7 @@ impl From<UserAccountSessionGetBody> for UserAccountSessionGetRequest {
 
 /// Arguments of [`Client::user_account_session_event_send`]: `POST /user_account/session/event/send` (`userAccountSessionEventSend`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::user_account_session_event_send`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -23001,7 +30617,7 @@ impl From<UserAccountSessionEventSendBody> for UserAccountSessionEventSendReques
 
 /// Arguments of [`Client::wallet_create`]: `POST /wallet/create` (`walletCreate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::wallet_create`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -23036,7 +30652,7 @@ impl From<WalletCreateBody> for WalletCreateRequest {
 
 /// Arguments of [`Client::wallet_get`]: `POST /wallet/get` (`walletGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::wallet_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -23071,7 +30687,7 @@ impl From<WalletGetBody> for WalletGetRequest {
 
 /// Arguments of [`Client::wallet_list`]: `POST /wallet/list` (`walletList`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::wallet_list`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -23106,7 +30722,7 @@ impl From<WalletListBody> for WalletListRequest {
 
 /// Arguments of [`Client::wallet_transaction_execute`]: `POST /wallet/transaction/execute` (`walletTransactionExecute`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::wallet_transaction_execute`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -23141,7 +30757,7 @@ impl From<WalletTransactionExecuteBody> for WalletTransactionExecuteRequest {
 
 /// Arguments of [`Client::wallet_transaction_get`]: `POST /wallet/transaction/get` (`walletTransactionGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::wallet_transaction_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -23176,7 +30792,7 @@ impl From<WalletTransactionGetBody> for WalletTransactionGetRequest {
 
 /// Arguments of [`Client::wallet_transaction_list`]: `POST /wallet/transaction/list` (`walletTransactionList`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::wallet_transaction_list`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -23211,7 +30827,7 @@ impl From<WalletTransactionListBody> for WalletTransactionListRequest {
 
 /// Arguments of [`Client::watchlist_screening_entity_create`]: `POST /watchlist_screening/entity/create` (`watchlistScreeningEntityCreate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::watchlist_screening_entity_create`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -23246,7 +30862,7 @@ impl From<WatchlistScreeningEntityCreateBody> for WatchlistScreeningEntityCreate
 
 /// Arguments of [`Client::watchlist_screening_entity_get`]: `POST /watchlist_screening/entity/get` (`watchlistScreeningEntityGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::watchlist_screening_entity_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -23281,7 +30897,7 @@ impl From<WatchlistScreeningEntityGetBody> for WatchlistScreeningEntityGetReques
 
 /// Arguments of [`Client::watchlist_screening_entity_history_list`]: `POST /watchlist_screening/entity/history/list` (`watchlistScreeningEntityHistoryList`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::watchlist_screening_entity_history_list`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -23319,7 +30935,7 @@ for WatchlistScreeningEntityHistoryListRequest {
 
 /// Arguments of [`Client::watchlist_screening_entity_hit_list`]: `POST /watchlist_screening/entity/hit/list` (`watchlistScreeningEntityHitList`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::watchlist_screening_entity_hit_list`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -23357,7 +30973,7 @@ for WatchlistScreeningEntityHitListRequest {
 
 /// Arguments of [`Client::watchlist_screening_entity_list`]: `POST /watchlist_screening/entity/list` (`watchlistScreeningEntityList`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::watchlist_screening_entity_list`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -23392,7 +31008,7 @@ impl From<WatchlistScreeningEntityListBody> for WatchlistScreeningEntityListRequ
 
 /// Arguments of [`Client::watchlist_screening_entity_program_get`]: `POST /watchlist_screening/entity/program/get` (`watchlistScreeningEntityProgramGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::watchlist_screening_entity_program_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -23430,7 +31046,7 @@ for WatchlistScreeningEntityProgramGetRequest {
 
 /// Arguments of [`Client::watchlist_screening_entity_program_list`]: `POST /watchlist_screening/entity/program/list` (`watchlistScreeningEntityProgramList`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::watchlist_screening_entity_program_list`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -23468,7 +31084,7 @@ for WatchlistScreeningEntityProgramListRequest {
 
 /// Arguments of [`Client::watchlist_screening_entity_review_create`]: `POST /watchlist_screening/entity/review/create` (`watchlistScreeningEntityReviewCreate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::watchlist_screening_entity_review_create`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -23506,7 +31122,7 @@ for WatchlistScreeningEntityReviewCreateRequest {
 
 /// Arguments of [`Client::watchlist_screening_entity_review_list`]: `POST /watchlist_screening/entity/review/list` (`watchlistScreeningEntityReviewList`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::watchlist_screening_entity_review_list`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -23544,7 +31160,7 @@ for WatchlistScreeningEntityReviewListRequest {
 
 /// Arguments of [`Client::watchlist_screening_entity_update`]: `POST /watchlist_screening/entity/update` (`watchlistScreeningEntityUpdate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::watchlist_screening_entity_update`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -23579,7 +31195,7 @@ impl From<WatchlistScreeningEntityUpdateBody> for WatchlistScreeningEntityUpdate
 
 /// Arguments of [`Client::watchlist_screening_individual_create`]: `POST /watchlist_screening/individual/create` (`watchlistScreeningIndividualCreate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::watchlist_screening_individual_create`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -23617,7 +31233,7 @@ for WatchlistScreeningIndividualCreateRequest {
 
 /// Arguments of [`Client::watchlist_screening_individual_get`]: `POST /watchlist_screening/individual/get` (`watchlistScreeningIndividualGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::watchlist_screening_individual_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -23655,7 +31271,7 @@ for WatchlistScreeningIndividualGetRequest {
 
 /// Arguments of [`Client::watchlist_screening_individual_history_list`]: `POST /watchlist_screening/individual/history/list` (`watchlistScreeningIndividualHistoryList`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::watchlist_screening_individual_history_list`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -23693,7 +31309,7 @@ for WatchlistScreeningIndividualHistoryListRequest {
 
 /// Arguments of [`Client::watchlist_screening_individual_hit_list`]: `POST /watchlist_screening/individual/hit/list` (`watchlistScreeningIndividualHitList`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::watchlist_screening_individual_hit_list`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -23731,7 +31347,7 @@ for WatchlistScreeningIndividualHitListRequest {
 
 /// Arguments of [`Client::watchlist_screening_individual_list`]: `POST /watchlist_screening/individual/list` (`watchlistScreeningIndividualList`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::watchlist_screening_individual_list`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -23769,7 +31385,7 @@ for WatchlistScreeningIndividualListRequest {
 
 /// Arguments of [`Client::watchlist_screening_individual_program_get`]: `POST /watchlist_screening/individual/program/get` (`watchlistScreeningIndividualProgramGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::watchlist_screening_individual_program_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -23807,7 +31423,7 @@ for WatchlistScreeningIndividualProgramGetRequest {
 
 /// Arguments of [`Client::watchlist_screening_individual_program_list`]: `POST /watchlist_screening/individual/program/list` (`watchlistScreeningIndividualProgramList`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::watchlist_screening_individual_program_list`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -23845,7 +31461,7 @@ for WatchlistScreeningIndividualProgramListRequest {
 
 /// Arguments of [`Client::watchlist_screening_individual_review_create`]: `POST /watchlist_screening/individual/review/create` (`watchlistScreeningIndividualReviewCreate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::watchlist_screening_individual_review_create`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -23883,7 +31499,7 @@ for WatchlistScreeningIndividualReviewCreateRequest {
 
 /// Arguments of [`Client::watchlist_screening_individual_review_list`]: `POST /watchlist_screening/individual/review/list` (`watchlistScreeningIndividualReviewList`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::watchlist_screening_individual_review_list`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -23921,7 +31537,7 @@ for WatchlistScreeningIndividualReviewListRequest {
 
 /// Arguments of [`Client::watchlist_screening_individual_update`]: `POST /watchlist_screening/individual/update` (`watchlistScreeningIndividualUpdate`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::watchlist_screening_individual_update`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -23959,7 +31575,7 @@ for WatchlistScreeningIndividualUpdateRequest {
 
 /// Arguments of [`Client::webhook_verification_key_get`]: `POST /webhook_verification_key/get` (`webhookVerificationKeyGet`).
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. [`Client::webhook_verification_key_get`] shows an example.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",

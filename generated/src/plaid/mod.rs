@@ -14,6 +14,48 @@
 //! send `user_id` (`usr_...`) and an `identity` object; older ones keep using `user_token` and
 //! `consumer_report_user_identity`. Request bodies here carry both, each optional: set the pair
 //! that matches your integration, not both.
+//!
+//! # Example
+//!
+//! The common path with the Plaid client: build it, call an operation, handle its errors. Each operation's method shows its own example.
+//!
+//! ```rust,no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! use linkspec_clients::plaid;
+//! use linkspec_clients::runtime::ErrorClass;
+//!
+//! // Build a client once and share it (clones share connections).
+//! let client = plaid::Client::builder()
+//!     .client_id(std::env::var("PLAID_CLIENT_ID")?)
+//!     .secret(std::env::var("PLAID_SECRET")?)
+//!     .build()?;
+//!
+//! // Call `accounts_get`, and tell its errors apart by class.
+//! let body = plaid::AccountsGetBody::new("<access_token>")
+//!     .options(plaid::AccountsGetRequestOptions::new());
+//! let request = plaid::AccountsGetRequest::new(body);
+//! match client.accounts_get(request).await {
+//!     Ok(response) => {
+//!         println!("{:?}", response.accounts);
+//!     }
+//!     Err(error) => {
+//!         match error.class() {
+//!             Some(ErrorClass::RateLimited) => {
+//!                 println!("rate limited, try later: {error}")
+//!             }
+//!             Some(ErrorClass::NotFound | ErrorClass::Gone) => {
+//!                 println!("no such resource: {error}")
+//!             }
+//!             Some(ErrorClass::AuthRejected) => {
+//!                 println!("credentials refused: {error}")
+//!             }
+//!             _ => return Err(error.into()),
+//!         }
+//!     }
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 mod client;
 
