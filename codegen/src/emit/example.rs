@@ -438,8 +438,9 @@ impl<'a> Writer<'a> {
                 _ => quote! { None },
             },
             TypeRef::Model(name) => {
-                let mut none = 0;
-                self.model(name, json, depth, &mut none)
+                // A nested object shows at most one of its optional fields.
+                let mut one = 1;
+                self.model(name, json, depth, &mut one)
             }
             TypeRef::Enum(name) => self.enum_value(name, json, hint),
         }
@@ -482,7 +483,7 @@ impl<'a> Writer<'a> {
             if *budget == 0 {
                 break;
             }
-            let Some(value) = field_json(f).filter(|v| !v.is_null() && fits(&f.ty, v)) else { continue };
+            let Some(value) = field_json(f).filter(|v| !v.is_null() && !is_empty(v) && fits(&f.ty, v)) else { continue };
             let setter = ident(&names::model_setter(&f.rust));
             let arg = match (&f.ty, f.boxed) {
                 (TypeRef::String, false) => string_literal(Some(value), &f.wire),
@@ -546,6 +547,11 @@ impl<'a> Writer<'a> {
 fn string_literal(json: Option<&Value>, hint: &str) -> TokenStream {
     let text = json.and_then(Value::as_str).map(str::to_owned).unwrap_or_else(|| format!("<{hint}>"));
     quote! { #text }
+}
+
+/// An empty list or object: nothing worth a setter in an example.
+fn is_empty(v: &Value) -> bool {
+    v.as_array().is_some_and(Vec::is_empty) || v.as_object().is_some_and(serde_json::Map::is_empty)
 }
 
 /// True when a recorded value has the shape of the type (a model or enum is checked as it is

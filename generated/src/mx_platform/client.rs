@@ -2106,9 +2106,10 @@ impl Client {
     /// let body = mx_platform::AccountCreateRequestBody::new()
     ///     .account(
     ///         mx_platform::AccountCreateRequest::new(
-    ///             Some(mx_platform::AccountCreateRequestAccountType::Checking),
-    ///             "Test account 2",
-    ///         ),
+    ///                 Some(mx_platform::AccountCreateRequestAccountType::Checking),
+    ///                 "Test account 2",
+    ///             )
+    ///             .account_subtype("CHECKING"),
     ///     );
     /// let request = mx_platform::CreateManualAccountRequest::new(
     ///     "placeholder-user-identifier",
@@ -2484,7 +2485,7 @@ impl Client {
     ///     .build()?;
     ///
     /// let body = mx_platform::AccountUpdateRequestBody::new()
-    ///     .account(mx_platform::AccountUpdateRequest::new());
+    ///     .account(mx_platform::AccountUpdateRequest::new().account_subtype("PERSONAL"));
     /// let request = mx_platform::UpdateAccountByMemberRequest::new(
     ///     "placeholder-account-identifier",
     ///     "placeholder-member-identifier",
@@ -2602,12 +2603,13 @@ impl Client {
     /// let body = mx_platform::AchReturnCreateRequestBody::new()
     ///     .ach_return(
     ///         mx_platform::AchReturnCreateRequest::new(
-    ///             "ACT-06d7f44b-caae-0f6e-1384-01f52e75dcb1",
-    ///             "client_ach_id_1234",
-    ///             "MBR-7c6f361b-e582-15b6-60c0-358f12466b4b",
-    ///             "R01",
-    ///             "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
-    ///         ),
+    ///                 "ACT-06d7f44b-caae-0f6e-1384-01f52e75dcb1",
+    ///                 "client_ach_id_1234",
+    ///                 "MBR-7c6f361b-e582-15b6-60c0-358f12466b4b",
+    ///                 "R01",
+    ///                 "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
+    ///             )
+    ///             .account_number_last_four("1234"),
     ///     );
     /// let request = mx_platform::CreateAchReturnRequest::new(body);
     /// let response = client.create_ach_return(request).await?;
@@ -2680,9 +2682,10 @@ impl Client {
     /// let body = mx_platform::BudgetCreateRequestBody::new()
     ///     .budget(
     ///         mx_platform::BudgetCreateRequest::new(
-    ///             "CAT-b6d61a19-30a7-e852-2703-bdfb4072289e",
-    ///             "BGT-6be44a91-e105-f68a-4770-8c7c0a5c9778",
-    ///         ),
+    ///                 "CAT-b6d61a19-30a7-e852-2703-bdfb4072289e",
+    ///                 "BGT-6be44a91-e105-f68a-4770-8c7c0a5c9778",
+    ///             )
+    ///             .amount(1000),
     ///     );
     /// let request = mx_platform::CreateBudgetRequest::new(
     ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
@@ -2792,7 +2795,7 @@ impl Client {
     ///     .build()?;
     ///
     /// let body = mx_platform::BudgetUpdateRequestBody::new()
-    ///     .budget(mx_platform::BudgetUpdateRequest::new());
+    ///     .budget(mx_platform::BudgetUpdateRequest::new().amount(1000));
     /// let request = mx_platform::UpdateSpecificBudgetRequest::new(
     ///         "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
     ///         "placeholder-budget-guid",
@@ -2991,9 +2994,10 @@ impl Client {
     /// let body = mx_platform::CategoryCreateRequestBody::new()
     ///     .category(
     ///         mx_platform::CategoryCreateRequest::new(
-    ///             "Online Shopping",
-    ///             "CAT-aad51b46-d6f7-3da5-fd6e-492328b3023f",
-    ///         ),
+    ///                 "Online Shopping",
+    ///                 "CAT-aad51b46-d6f7-3da5-fd6e-492328b3023f",
+    ///             )
+    ///             .metadata("some metadata"),
     ///     );
     /// let request = mx_platform::CreateCategoryRequest::new(
     ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
@@ -3148,7 +3152,7 @@ impl Client {
     ///     .build()?;
     ///
     /// let body = mx_platform::CategoryUpdateRequestBody::new()
-    ///     .category(mx_platform::CategoryUpdateRequest::new());
+    ///     .category(mx_platform::CategoryUpdateRequest::new().metadata("some metadata"));
     /// let request = mx_platform::UpdateCategoryRequest::new(
     ///     "CAT-7829f71c-2e8c-afa5-2f55-fa3634b89874",
     ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
@@ -3190,12 +3194,13 @@ impl Client {
     /// let body = mx_platform::GoalRequestBody::new()
     ///     .goal(
     ///         mx_platform::GoalRequest::new(
-    ///             "ACT-06d7f44b-caae-0f6e-1384-01f52e75dcb1",
-    ///             runtime::Decimal::from(4500),
-    ///             Some(mx_platform::GoalRequestGoalTypeName::SaveAmount),
-    ///             "VACATION",
-    ///             "Save for Europe",
-    ///         ),
+    ///                 "ACT-06d7f44b-caae-0f6e-1384-01f52e75dcb1",
+    ///                 runtime::Decimal::from(4500),
+    ///                 Some(mx_platform::GoalRequestGoalTypeName::SaveAmount),
+    ///                 "VACATION",
+    ///                 "Save for Europe",
+    ///             )
+    ///             .completed_at("2025-08-15T10:30:00+00:00"),
     ///     );
     /// let request = mx_platform::CreateGoalRequest::new(
     ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
@@ -3350,7 +3355,10 @@ impl Client {
     ///     .build()?;
     ///
     /// let body = mx_platform::UpdateGoalRequestBody::new()
-    ///     .goal(mx_platform::UpdateGoalBody::new());
+    ///     .goal(
+    ///         mx_platform::UpdateGoalBody::new()
+    ///             .account_guid("ACT-06d7f44b-caae-0f6e-1384-01f52e75dcb1"),
+    ///     );
     /// let request = mx_platform::UpdateGoalRequest::new(
     ///     "placeholder-goal-guid",
     ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
@@ -3789,7 +3797,7 @@ impl Client {
     ///     .build()?;
     ///
     /// let body = mx_platform::InsightUpdateRequestBody::new()
-    ///     .insight(mx_platform::InsightUpdateRequest::new());
+    ///     .insight(mx_platform::InsightUpdateRequest::new().has_been_displayed(false));
     /// let request = mx_platform::UpdateInsightRequest::new(
     ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
     ///     "BET-1234-abcd",
@@ -4339,7 +4347,7 @@ impl Client {
     ///     .build()?;
     ///
     /// let body = mx_platform::ManagedMemberCreateRequestBody::new()
-    ///     .member(mx_platform::ManagedMemberCreateRequest::new("mxbank"));
+    ///     .member(mx_platform::ManagedMemberCreateRequest::new("mxbank").id("member123"));
     /// let request = mx_platform::CreateManagedMemberRequest::new(
     ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
     ///     body,
@@ -4454,7 +4462,7 @@ impl Client {
     ///     .build()?;
     ///
     /// let body = mx_platform::ManagedMemberUpdateRequestBody::new()
-    ///     .member(mx_platform::ManagedMemberUpdateRequest::new());
+    ///     .member(mx_platform::ManagedMemberUpdateRequest::new().id("member123"));
     /// let request = mx_platform::UpdateManagedMemberRequest::new(
     ///     "MBR-7c6f361b-e582-15b6-60c0-358f12466b4b",
     ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
@@ -4547,11 +4555,12 @@ impl Client {
     /// let body = mx_platform::ManagedAccountCreateRequestBody::new()
     ///     .account(
     ///         mx_platform::ManagedAccountCreateRequest::new(
-    ///             runtime::Decimal::from(1000),
-    ///             "1040434698",
-    ///             "Test account 2",
-    ///             "SAVINGS",
-    ///         ),
+    ///                 runtime::Decimal::from(1000),
+    ///                 "1040434698",
+    ///                 "Test account 2",
+    ///                 "SAVINGS",
+    ///             )
+    ///             .apr("5.25".parse::<runtime::Decimal>()?),
     ///     );
     /// let request = mx_platform::CreateManagedAccountRequest::new(
     ///     "MBR-7c6f361b-e582-15b6-60c0-358f12466b4b",
@@ -4663,6 +4672,7 @@ impl Client {
     /// # #[allow(deprecated)]
     /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
     /// use linkspec_clients::mx_platform;
+    /// use linkspec_clients::runtime;
     ///
     /// let client = mx_platform::Client::builder()
     ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
@@ -4670,7 +4680,10 @@ impl Client {
     ///     .build()?;
     ///
     /// let body = mx_platform::ManagedAccountUpdateRequestBody::new()
-    ///     .account(mx_platform::ManagedAccountUpdateRequest::new());
+    ///     .account(
+    ///         mx_platform::ManagedAccountUpdateRequest::new()
+    ///             .apr("5.25".parse::<runtime::Decimal>()?),
+    ///     );
     /// let request = mx_platform::UpdateManagedAccountRequest::new(
     ///     "ACT-06d7f44b-caae-0f6e-1384-01f52e75dcb1",
     ///     "MBR-7c6f361b-e582-15b6-60c0-358f12466b4b",
@@ -4764,13 +4777,14 @@ impl Client {
     /// let body = mx_platform::ManagedTransactionCreateRequestBody::new()
     ///     .transaction(
     ///         mx_platform::ManagedTransactionCreateRequest::new(
-    ///             "61.11",
-    ///             "Whole Foods",
-    ///             "2016-10-07T06:00:00.000Z",
-    ///             mx_platform::ManagedTransactionCreateRequestStatus::Posted,
-    ///             "2016-10-06T13:00:00.000Z",
-    ///             mx_platform::ManagedTransactionCreateRequestType::Debit,
-    ///         ),
+    ///                 "61.11",
+    ///                 "Whole Foods",
+    ///                 "2016-10-07T06:00:00.000Z",
+    ///                 mx_platform::ManagedTransactionCreateRequestStatus::Posted,
+    ///                 "2016-10-06T13:00:00.000Z",
+    ///                 mx_platform::ManagedTransactionCreateRequestType::Debit,
+    ///             )
+    ///             .category("Groceries"),
     ///     );
     /// let request = mx_platform::CreateManagedTransactionRequest::new(
     ///     "ACT-06d7f44b-caae-0f6e-1384-01f52e75dcb1",
@@ -4892,7 +4906,9 @@ impl Client {
     ///     .build()?;
     ///
     /// let body = mx_platform::ManagedTransactionUpdateRequestBody::new()
-    ///     .transaction(mx_platform::ManagedTransactionUpdateRequest::new());
+    ///     .transaction(
+    ///         mx_platform::ManagedTransactionUpdateRequest::new().amount("61.11"),
+    ///     );
     /// let request = mx_platform::UpdateManagedTransactionRequest::new(
     ///     "ACT-06d7f44b-caae-0f6e-1384-01f52e75dcb1",
     ///     "MBR-7c6f361b-e582-15b6-60c0-358f12466b4b",
@@ -5091,7 +5107,10 @@ impl Client {
     ///     .build()?;
     ///
     /// let body = mx_platform::MemberUpdateRequestBody::new()
-    ///     .member(mx_platform::MemberUpdateRequest::new());
+    ///     .member(
+    ///         mx_platform::MemberUpdateRequest::new()
+    ///             .background_aggregation_is_disabled(false),
+    ///     );
     /// let request = mx_platform::UpdateMemberRequest::new(
     ///     "placeholder-member-identifier",
     ///     "placeholder-user-identifier",
@@ -5330,7 +5349,15 @@ impl Client {
     ///     .build()?;
     ///
     /// let body = mx_platform::MemberResumeRequestBody::new()
-    ///     .member(mx_platform::MemberResumeRequest::new());
+    ///     .member(
+    ///         mx_platform::MemberResumeRequest::new()
+    ///             .challenges(
+    ///                 vec![
+    ///                     mx_platform::CredentialRequest::new()
+    ///                     .guid("CRD-27d0edb8-1d50-5b90-bcbc-be270ca42b9f")
+    ///                 ],
+    ///             ),
+    ///     );
     /// let request = mx_platform::ResumeAggregationRequest::new(
     ///     "placeholder-member-identifier",
     ///     "placeholder-user-identifier",
@@ -5591,10 +5618,11 @@ impl Client {
     /// let body = mx_platform::MicrodepositRequestBody::new()
     ///     .micro_deposit(
     ///         mx_platform::MicrodepositElements::new(
-    ///             "<account_number>",
-    ///             Some(mx_platform::MicrodepositElementsAccountType::Checking),
-    ///             "<routing_number>",
-    ///         ),
+    ///                 "<account_number>",
+    ///                 Some(mx_platform::MicrodepositElementsAccountType::Checking),
+    ///                 "<routing_number>",
+    ///             )
+    ///             .account_name("My test account"),
     ///     );
     /// let request = mx_platform::CreateMicrodepositRequest::new(
     ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
@@ -5697,6 +5725,7 @@ impl Client {
     /// ```rust,no_run
     /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
     /// use linkspec_clients::mx_platform;
+    /// use linkspec_clients::runtime;
     ///
     /// let client = mx_platform::Client::builder()
     ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
@@ -5704,7 +5733,10 @@ impl Client {
     ///     .build()?;
     ///
     /// let body = mx_platform::MicrodepositVerifyRequestBody::new()
-    ///     .micro_deposit(mx_platform::MicrodepositVerifyRequest::new());
+    ///     .micro_deposit(
+    ///         mx_platform::MicrodepositVerifyRequest::new()
+    ///             .deposit_amount_1("0.12".parse::<runtime::Decimal>()?),
+    ///     );
     /// let request = mx_platform::VerifyMicrodepositRequest::new(
     ///         "MIC-09ba578e-8448-4f7f-89e1-b62ff2517edb",
     ///     )
@@ -5805,6 +5837,7 @@ impl Client {
     /// ```rust,no_run
     /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
     /// use linkspec_clients::mx_platform;
+    /// use linkspec_clients::runtime;
     ///
     /// let client = mx_platform::Client::builder()
     ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
@@ -5812,7 +5845,10 @@ impl Client {
     ///     .build()?;
     ///
     /// let body = mx_platform::MonthlyCashFlowProfileRequestBody::new()
-    ///     .monthly_cash_flow_profile(mx_platform::MonthlyCashFlowProfileRequest::new());
+    ///     .monthly_cash_flow_profile(
+    ///         mx_platform::MonthlyCashFlowProfileRequest::new()
+    ///             .goals_contribution(runtime::Decimal::from(500)),
+    ///     );
     /// let request = mx_platform::UpdateMonthlyCashFlowProfileRequest::new(
     ///     "placeholder-user-identifier",
     ///     body,
@@ -5955,7 +5991,12 @@ impl Client {
     ///     .build()?;
     ///
     /// let body = mx_platform::AuthorizationCodeRequestBody::new()
-    ///     .authorization_code(mx_platform::AuthorizationCodeRequest::new());
+    ///     .authorization_code(
+    ///         mx_platform::AuthorizationCodeRequest::new()
+    ///             .scope(
+    ///                 "user-guid:USR-101ad774-288b-44ed-ad16-da87d522ea20 member-guid:MBR-54feffb9-8474-47bd-8442-de003910113a account-guid:ACT-32a64160-582a-4f00-ab34-5f49cc35ed35 read-protected",
+    ///             ),
+    ///     );
     /// let request = mx_platform::RequestAuthorizationCodeRequest::new(body);
     /// let response = client.request_authorization_code(request).await?;
     /// println!("{:?}", response.authorization_code);
@@ -5990,7 +6031,10 @@ impl Client {
     ///     .build()?;
     ///
     /// let body = mx_platform::TokenRequestBody::new()
-    ///     .scope(mx_platform::MemberElements::new());
+    ///     .scope(
+    ///         mx_platform::MemberElements::new()
+    ///             .account_guid("ACT-06d7f44b-caae-0f6e-1384-01f52e75dcb1"),
+    ///     );
     /// let request = mx_platform::ListTokensRequest::new().body(body);
     /// let response = client.list_tokens(request).await?;
     /// println!("{:?}", response.tokens);
@@ -7493,9 +7537,10 @@ impl Client {
     /// let body = mx_platform::TransactionRuleCreateRequestBody::new()
     ///     .transaction_rule(
     ///         mx_platform::TransactionRuleCreateRequest::new(
-    ///             Some("CAT-b6d61a19-30a7-e852-2703-bdfb4072289e".to_owned()),
-    ///             "Wal-mart",
-    ///         ),
+    ///                 Some("CAT-b6d61a19-30a7-e852-2703-bdfb4072289e".to_owned()),
+    ///                 "Wal-mart",
+    ///             )
+    ///             .description("Wal-mart food storage"),
     ///     );
     /// let request = mx_platform::CreateTransactionRuleRequest::new(
     ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
@@ -7570,7 +7615,10 @@ impl Client {
     ///     .build()?;
     ///
     /// let body = mx_platform::TransactionRuleUpdateRequestBody::new()
-    ///     .transaction_rule(mx_platform::TransactionRuleUpdateRequest::new());
+    ///     .transaction_rule(
+    ///         mx_platform::TransactionRuleUpdateRequest::new()
+    ///             .category_guid("CAT-b6d61a19-30a7-e852-2703-bdfb4072289e"),
+    ///     );
     /// let request = mx_platform::UpdateTransactionRuleRequest::new(
     ///     "TXR-a080e0f9-a2d4-4d6f-9e03-672cc357a4d3",
     ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
@@ -7602,6 +7650,7 @@ impl Client {
     /// ```rust,no_run
     /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
     /// use linkspec_clients::mx_platform;
+    /// use linkspec_clients::runtime;
     ///
     /// let client = mx_platform::Client::builder()
     ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
@@ -7612,7 +7661,7 @@ impl Client {
     ///     .transactions(
     ///         vec![
     ///             mx_platform::EnhanceTransactionsBody::new("ubr* pending.uber.com",
-    ///             "ID-123")
+    ///             "ID-123").amount("61.11".parse:: < runtime::Decimal > () ?)
     ///         ],
     ///     );
     /// let request = mx_platform::EnhanceTransactionsRequest::new(body);
@@ -7652,11 +7701,12 @@ impl Client {
     /// let body = mx_platform::TransactionCreateRequestBody::new()
     ///     .transaction(
     ///         mx_platform::TransactionCreateRequest::new(
-    ///             Some("61.11".parse::<runtime::Decimal>()?),
-    ///             "2016-10-06",
-    ///             "Whole foods",
-    ///             mx_platform::TransactionCreateRequestType::Debit,
-    ///         ),
+    ///                 Some("61.11".parse::<runtime::Decimal>()?),
+    ///                 "2016-10-06",
+    ///                 "Whole foods",
+    ///                 mx_platform::TransactionCreateRequestType::Debit,
+    ///             )
+    ///             .category_guid("CAT-b6d61a19-30a7-e852-2703-bdfb4072289e"),
     ///     );
     /// let request = mx_platform::CreateManualTransactionRequest::new(
     ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
@@ -8293,7 +8343,8 @@ impl Client {
     ///     .build()?;
     ///
     /// let body = mx_platform::SplitTransactionRequestBody::new(
-    ///     mx_platform::SplitTransactionRequest::new("61.11".parse::<runtime::Decimal>()?),
+    ///     mx_platform::SplitTransactionRequest::new("61.11".parse::<runtime::Decimal>()?)
+    ///         .description("Chevron Gas"),
     /// );
     /// let request = mx_platform::CreateSplitTransactionsRequest::new(
     ///         "TRN-810828b0-5210-4878-9bd3-f4ce514f90c4",
@@ -8371,7 +8422,8 @@ impl Client {
     ///     .build()?;
     ///
     /// let body = mx_platform::SplitTransactionRequestBody::new(
-    ///     mx_platform::SplitTransactionRequest::new("61.11".parse::<runtime::Decimal>()?),
+    ///     mx_platform::SplitTransactionRequest::new("61.11".parse::<runtime::Decimal>()?)
+    ///         .description("Chevron Gas"),
     /// );
     /// let request = mx_platform::CreateSplitTransactionsByAccountRequest::new(
     ///         "placeholder-transaction-identifier",
@@ -8456,7 +8508,7 @@ impl Client {
     ///     .build()?;
     ///
     /// let body = mx_platform::UserCreateRequestBody::new()
-    ///     .user(mx_platform::UserCreateRequest::new());
+    ///     .user(mx_platform::UserCreateRequest::new().email("example@example.com"));
     /// let request = mx_platform::CreateUserRequest::new(body);
     /// let response = client.create_user(request).await?;
     /// println!("{:?}", response.user);
@@ -8556,7 +8608,7 @@ impl Client {
     ///     .build()?;
     ///
     /// let body = mx_platform::UserUpdateRequestBody::new()
-    ///     .user(mx_platform::UserUpdateRequest::new());
+    ///     .user(mx_platform::UserUpdateRequest::new().email("example@example.com"));
     /// let request = mx_platform::UpdateUserRequest::new(
     ///     "placeholder-user-identifier",
     ///     body,
@@ -8738,7 +8790,10 @@ impl Client {
     ///     .build()?;
     ///
     /// let body = mx_platform::RequestWidgetUrlBody::new()
-    ///     .widget_url(mx_platform::WidgetRequest::new("connect_widget"));
+    ///     .widget_url(
+    ///         mx_platform::WidgetRequest::new("connect_widget")
+    ///             .client_redirect_url("https://{yoursite.com}"),
+    ///     );
     /// let request = mx_platform::RequestWidgetUrlRequest::new(
     ///     "USR-fa7537f3-48aa-a683-a02a-b18940482f54",
     ///     body,

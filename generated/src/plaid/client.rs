@@ -3672,7 +3672,10 @@ impl Client {
     ///     .build()?;
     ///
     /// let body = plaid::AccountsGetBody::new("<access_token>")
-    ///     .options(plaid::AccountsGetRequestOptions::new());
+    ///     .options(
+    ///         plaid::AccountsGetRequestOptions::new()
+    ///             .account_ids(vec!["string".to_owned()]),
+    ///     );
     /// let request = plaid::AccountsGetRequest::new(body);
     /// let response = client.accounts_get(request).await?;
     /// println!("{:?}", response.accounts);
@@ -3747,8 +3750,10 @@ impl Client {
     ///     .build()?;
     ///
     /// let body = plaid::AssetReportCreateBody::new(1)
-    ///     .access_tokens(Vec::new())
-    ///     .options(plaid::AssetReportCreateRequestOptions::new());
+    ///     .options(
+    ///         plaid::AssetReportCreateRequestOptions::new()
+    ///             .add_ons(vec![plaid::AssetReportAddOns::Investments]),
+    ///     );
     /// let request = plaid::AssetReportCreateRequest::new(body);
     /// let response = client.asset_report_create(request).await?;
     /// println!("{:?}", response.asset_report_id);
@@ -3784,8 +3789,7 @@ impl Client {
     ///     .secret(std::env::var("PLAID_SECRET")?)
     ///     .build()?;
     ///
-    /// let body = plaid::AssetReportGetBody::new()
-    ///     .options(plaid::AssetReportGetRequestOptions::new());
+    /// let body = plaid::AssetReportGetBody::new();
     /// let request = plaid::AssetReportGetRequest::new(body);
     /// let response = client.asset_report_get(request).await?;
     /// println!("{:?}", response.report);
@@ -4004,8 +4008,7 @@ impl Client {
     ///     .secret(std::env::var("PLAID_SECRET")?)
     ///     .build()?;
     ///
-    /// let body = plaid::AssetReportAuditCopyPdfGetBody::new("<audit_copy_token>")
-    ///     .options(plaid::AssetReportPdfGetRequestOptions::new());
+    /// let body = plaid::AssetReportAuditCopyPdfGetBody::new("<audit_copy_token>");
     /// let request = plaid::AssetReportAuditCopyPdfGetRequest::new(body);
     /// let response = client.asset_report_audit_copy_pdf_get(request).await?;
     /// println!("{} bytes of {}", response.bytes.len(), response.content_type);
@@ -4571,13 +4574,14 @@ impl Client {
     ///     .build()?;
     ///
     /// let body = plaid::BeaconUserCreateBody::new(
-    ///         "becprg_11111111111111",
-    ///         "your-db-id-3b24110",
-    ///         plaid::BeaconUserRequestData::new(
-    ///             plaid::BeaconUserName::new("Leslie", "Knope"),
+    ///     "becprg_11111111111111",
+    ///     "your-db-id-3b24110",
+    ///     plaid::BeaconUserRequestData::new(plaid::BeaconUserName::new("Leslie", "Knope"))
+    ///         .address(
+    ///             plaid::BeaconUserRequestAddress::new("123 Main St.", "Pawnee", "US")
+    ///                 .street2("Unit 42"),
     ///         ),
-    ///     )
-    ///     .access_tokens(Vec::new());
+    /// );
     /// let request = plaid::BeaconUserCreateRequest::new(body);
     /// let response = client.beacon_user_create(request).await?;
     /// println!("{:?}", response.item_ids);
@@ -4882,8 +4886,10 @@ impl Client {
     ///     .build()?;
     ///
     /// let body = plaid::BeaconUserUpdateBody::new("becusr_42cF1MNo42r9Xj")
-    ///     .user(plaid::BeaconUserUpdateRequestData::new())
-    ///     .access_tokens(Vec::new());
+    ///     .user(
+    ///         plaid::BeaconUserUpdateRequestData::new()
+    ///             .name(plaid::BeaconUserNameNullable::new("Leslie", "Knope")),
+    ///     );
     /// let request = plaid::BeaconUserUpdateRequest::new(body);
     /// let response = client.beacon_user_update(request).await?;
     /// println!("{:?}", response.item_ids);
@@ -5298,8 +5304,9 @@ impl Client {
     ///         "Plaid",
     ///         "plaid.com",
     ///         "Plaid",
-    ///         plaid::PartnerEndCustomerCustomerSupportInfo::new(),
-    ///         plaid::PartnerEndCustomerAddress::new(),
+    ///         plaid::PartnerEndCustomerCustomerSupportInfo::new()
+    ///             .email("support@example.com"),
+    ///         plaid::PartnerEndCustomerAddress::new().city("New York"),
     ///     )
     ///     .products(vec![plaid::Products::Auth, plaid::Products::Identity])
     ///     .create_link_customization(true);
@@ -5375,8 +5382,28 @@ impl Client {
     ///     .build()?;
     ///
     /// let body = plaid::BetaPartnerCustomerV1UpdateBody::new("634758733ebb4f00134b85ea")
-    ///     .bank_addendum_acceptance(plaid::PartnerEndCustomerBankAddendumAcceptance::new())
-    ///     .questionnaires(plaid::PartnerEndCustomerQuestionnaires::new());
+    ///     .bank_addendum_acceptance(
+    ///         plaid::PartnerEndCustomerBankAddendumAcceptance::new()
+    ///             .customer_accepted(true),
+    ///     )
+    ///     .questionnaires(
+    ///         plaid::PartnerEndCustomerQuestionnaires::new()
+    ///             .cra(
+    ///                 plaid::PartnerEndCustomerCraQuestionnaire::new()
+    ///                     .purposes(
+    ///                         plaid::PartnerEndCustomerCraPurposes::new()
+    ///                             .written_instruction(
+    ///                                 plaid::PartnerEndCustomerCraUseCases::new()
+    ///                                     .use_cases(
+    ///                                         vec![
+    ///                                             plaid::PartnerEndCustomerCraUseCase::CreditUnderwriting,
+    ///                                             plaid::PartnerEndCustomerCraUseCase::TenantScreening
+    ///                                         ],
+    ///                                     ),
+    ///                             ),
+    ///                     ),
+    ///             ),
+    ///     );
     /// let request = plaid::BetaPartnerCustomerV1UpdateRequest::new(body);
     /// let response = client.beta_partner_customer_v1_update(request).await?;
     /// println!("{:?}", response.end_customer);
@@ -5486,7 +5513,10 @@ impl Client {
     ///     .build()?;
     ///
     /// let body = plaid::BusinessVerificationCreateBody::new("your-db-id-3b24110")
-    ///     .business(plaid::BusinessVerificationCreateRequestBusiness::new());
+    ///     .business(
+    ///         plaid::BusinessVerificationCreateRequestBusiness::new()
+    ///             .name("Acme Corporation"),
+    ///     );
     /// let request = plaid::BusinessVerificationCreateRequest::new(body);
     /// let response = client.business_verification_create(request).await?;
     /// println!("{:?}", response.id);
@@ -5931,8 +5961,9 @@ impl Client {
     /// let body = plaid::CraCheckReportIncomeInsightsGetBody::new()
     ///     .options(
     ///         plaid::CraCheckReportIncomeInsightsGetOptions::new(
-    ///             Some(plaid::IncomeInsightsVersion::Ii2),
-    ///         ),
+    ///                 Some(plaid::IncomeInsightsVersion::Ii2),
+    ///             )
+    ///             .income_insights_filter(plaid::IncomeInsightsFilter::new(Vec::new())),
     ///     );
     /// let request = plaid::CraCheckReportIncomeInsightsGetRequest::new(body);
     /// let response = client.cra_check_report_income_insights_get(request).await?;
@@ -5970,7 +6001,6 @@ impl Client {
     ///     .build()?;
     ///
     /// let body = plaid::CraCheckReportBaseReportGetBody::new()
-    ///     .item_ids(Vec::new())
     ///     .user_tier(plaid::CraUserTier::Free);
     /// let request = plaid::CraCheckReportBaseReportGetRequest::new(body);
     /// let response = client.cra_check_report_base_report_get(request).await?;
@@ -6052,7 +6082,12 @@ impl Client {
     ///         plaid::ConsumerReportPermissiblePurpose::AccountReviewCredit,
     ///     )
     ///     .products(vec![plaid::Products::Assets])
-    ///     .base_report(plaid::CraCheckReportCreateBaseReportOptions::new());
+    ///     .base_report(
+    ///         plaid::CraCheckReportCreateBaseReportOptions::new()
+    ///             .gse_options(
+    ///                 plaid::CraCheckReportGseOptions::new(vec![plaid::GseReportType::Voa]),
+    ///             ),
+    ///     );
     /// let request = plaid::CraCheckReportCreateRequest::new(body);
     /// let response = client.cra_check_report_create(request).await?;
     /// println!("{:?}", response.request_id);
@@ -6090,7 +6125,13 @@ impl Client {
     ///
     /// let body = plaid::CraCheckReportPartnerInsightsGetBody::new()
     ///     .user_tier(plaid::CraUserTier::Free)
-    ///     .partner_insights(plaid::CraCheckReportPartnerInsightsGetPartnerInsights::new());
+    ///     .partner_insights(
+    ///         plaid::CraCheckReportPartnerInsightsGetPartnerInsights::new()
+    ///             .prism_versions(
+    ///                 plaid::PrismVersions::new()
+    ///                     .firstdetect(plaid::PrismFirstDetectVersion::V3),
+    ///             ),
+    ///     );
     /// let request = plaid::CraCheckReportPartnerInsightsGetRequest::new(body);
     /// let response = client.cra_check_report_partner_insights_get(request).await?;
     /// println!("{:?}", response.report);
@@ -6127,7 +6168,10 @@ impl Client {
     ///     .build()?;
     ///
     /// let body = plaid::CraCheckReportCashflowInsightsGetBody::new()
-    ///     .options(plaid::CraCheckReportCashflowInsightsGetOptions::new());
+    ///     .options(
+    ///         plaid::CraCheckReportCashflowInsightsGetOptions::new()
+    ///             .attributes_version(plaid::CashflowAttributesVersion::V10),
+    ///     );
     /// let request = plaid::CraCheckReportCashflowInsightsGetRequest::new(body);
     /// let response = client.cra_check_report_cashflow_insights_get(request).await?;
     /// println!("{:?}", response.report);
@@ -6164,7 +6208,10 @@ impl Client {
     ///     .build()?;
     ///
     /// let body = plaid::CraCheckReportLendScoreGetBody::new()
-    ///     .options(plaid::CraCheckReportLendScoreGetOptions::new());
+    ///     .options(
+    ///         plaid::CraCheckReportLendScoreGetOptions::new()
+    ///             .lend_score_version(plaid::PlaidLendScoreVersion::V10),
+    ///     );
     /// let request = plaid::CraCheckReportLendScoreGetRequest::new(body);
     /// let response = client.cra_check_report_lend_score_get(request).await?;
     /// println!("{:?}", response.report);
@@ -6201,7 +6248,10 @@ impl Client {
     ///     .build()?;
     ///
     /// let body = plaid::CraCheckReportNetworkInsightsGetBody::new()
-    ///     .options(plaid::CraCheckReportNetworkInsightsGetOptions::new());
+    ///     .options(
+    ///         plaid::CraCheckReportNetworkInsightsGetOptions::new()
+    ///             .network_insights_version(plaid::NetworkInsightsVersion::Ni1),
+    ///     );
     /// let request = plaid::CraCheckReportNetworkInsightsGetRequest::new(body);
     /// let response = client.cra_check_report_network_insights_get(request).await?;
     /// println!("{:?}", response.report);
@@ -6399,13 +6449,20 @@ impl Client {
     /// ```rust,no_run
     /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
     /// use linkspec_clients::plaid;
+    /// use linkspec_clients::runtime;
     ///
     /// let client = plaid::Client::builder()
     ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
     ///     .secret(std::env::var("PLAID_SECRET")?)
     ///     .build()?;
     ///
-    /// let body = plaid::CraLoansUpdateBody::new(vec![plaid::CraLoanUpdate::new()]);
+    /// let body = plaid::CraLoansUpdateBody::new(
+    ///     vec![
+    ///         plaid::CraLoanUpdate::new()
+    ///         .status_history(vec![plaid::CraLoanStatusHistoryUpdate::new(plaid::CraLoanStatus::Approved,
+    ///         "2024-01-01".parse:: < runtime::time::Date > () ?)])
+    ///     ],
+    /// );
     /// let request = plaid::CraLoansUpdateRequest::new(body);
     /// let response = client.cra_loans_update(request).await?;
     /// println!("{:?}", response.request_id);
@@ -6746,8 +6803,7 @@ impl Client {
     ///     .secret(std::env::var("PLAID_SECRET")?)
     ///     .build()?;
     ///
-    /// let body = plaid::CreditBankIncomeGetBody::new()
-    ///     .options(plaid::CreditBankIncomeGetRequestOptions::new());
+    /// let body = plaid::CreditBankIncomeGetBody::new();
     /// let request = plaid::CreditBankIncomeGetRequest::new(body);
     /// let response = client.credit_bank_income_get(request).await?;
     /// println!("{:?}", response.bank_income);
@@ -6822,8 +6878,7 @@ impl Client {
     ///     .secret(std::env::var("PLAID_SECRET")?)
     ///     .build()?;
     ///
-    /// let body = plaid::CreditBankIncomeRefreshBody::new("<user_token>")
-    ///     .options(plaid::CreditBankIncomeRefreshRequestOptions::new());
+    /// let body = plaid::CreditBankIncomeRefreshBody::new("<user_token>");
     /// let request = plaid::CreditBankIncomeRefreshRequest::new(body);
     /// let response = client.credit_bank_income_refresh(request).await?;
     /// println!("{:?}", response.request_id);
@@ -7047,7 +7102,6 @@ impl Client {
     ///     .build()?;
     ///
     /// let body = plaid::CreditPayrollIncomePrecheckBody::new()
-    ///     .access_tokens(Vec::new())
     ///     .employer(plaid::IncomeVerificationPrecheckEmployer::new());
     /// let request = plaid::CreditPayrollIncomePrecheckRequest::new(body);
     /// let response = client.credit_payroll_income_precheck(request).await?;
@@ -7499,7 +7553,8 @@ impl Client {
     ///         plaid::FdxNotificationType::AccountTakeover,
     ///         "2021-07-15T14:46:41.375Z".parse::<runtime::time::Timestamp>()?,
     ///         plaid::FdxNotificationCategory::Security,
-    ///         plaid::FdxNotificationPayload::new(),
+    ///         plaid::FdxNotificationPayload::new()
+    ///             .id_type(plaid::FdxNotificationPayloadIdType::Account),
     ///     )
     ///     .severity(plaid::FdxNotificationSeverity::Emergency)
     ///     .priority(plaid::FdxNotificationPriority::High);
@@ -7905,7 +7960,10 @@ impl Client {
     ///         "idvtmp_4FrXJvfQU3zGUR",
     ///         plaid::Strategy::Reset,
     ///     )
-    ///     .user(plaid::IdentityVerificationRequestUser::new())
+    ///     .user(
+    ///         plaid::IdentityVerificationRequestUser::new()
+    ///             .email_address("user@example.com"),
+    ///     )
     ///     .steps(
     ///         plaid::IdentityVerificationRetryRequestStepsObject::new(
     ///             true,
@@ -8183,7 +8241,10 @@ impl Client {
     ///     .build()?;
     ///
     /// let body = plaid::InstitutionsGetBody::new(1, 1, vec![plaid::CountryCode::Us])
-    ///     .options(plaid::InstitutionsGetRequestOptions::new());
+    ///     .options(
+    ///         plaid::InstitutionsGetRequestOptions::new()
+    ///             .products(vec![plaid::Products::Assets]),
+    ///     );
     /// let request = plaid::InstitutionsGetRequest::new(body);
     /// let response = client.institutions_get(request).await?;
     /// println!("{:?}", response.institutions);
@@ -8258,10 +8319,9 @@ impl Client {
     ///     .build()?;
     ///
     /// let body = plaid::InstitutionsGetByIdBody::new(
-    ///         "string",
-    ///         vec![plaid::CountryCode::Us],
-    ///     )
-    ///     .options(plaid::InstitutionsGetByIdRequestOptions::new());
+    ///     "string",
+    ///     vec![plaid::CountryCode::Us],
+    /// );
     /// let request = plaid::InstitutionsGetByIdRequest::new(body);
     /// let response = client.institutions_get_by_id(request).await?;
     /// println!("{:?}", response.institution);
@@ -8662,7 +8722,7 @@ impl Client {
     /// let body = plaid::ItemApplicationScopesUpdateBody::new(
     ///     "<access_token>",
     ///     "string",
-    ///     plaid::Scopes::new(),
+    ///     plaid::Scopes::new().accounts(vec![plaid::AccountAccess::new("string")]),
     ///     plaid::ScopesContext::Enrollment,
     /// );
     /// let request = plaid::ItemApplicationScopesUpdateRequest::new(body);
@@ -8955,10 +9015,9 @@ impl Client {
     ///     .build()?;
     ///
     /// let body = plaid::ItemImportBody::new(
-    ///         vec![plaid::Products::Assets],
-    ///         plaid::ItemImportRequestUserAuth::new("string", "<auth_token>"),
-    ///     )
-    ///     .options(plaid::ItemImportRequestOptions::new());
+    ///     vec![plaid::Products::Assets],
+    ///     plaid::ItemImportRequestUserAuth::new("string", "<auth_token>"),
+    /// );
     /// let request = plaid::ItemImportRequest::new(body);
     /// let response = client.item_import(request).await?;
     /// println!("{:?}", response.request_id);
@@ -9036,7 +9095,10 @@ impl Client {
     ///         "string",
     ///         vec![plaid::CountryCode::Us],
     ///     )
-    ///     .user(plaid::LinkTokenCreateRequestUser::new("string"))
+    ///     .user(
+    ///         plaid::LinkTokenCreateRequestUser::new("string")
+    ///             .name(plaid::IdentityVerificationRequestUserName::new("Leslie", "Knope")),
+    ///     )
     ///     .products(vec![plaid::Products::Assets]);
     /// let request = plaid::LinkTokenCreateRequest::new(body);
     /// let response = client.link_token_create(request).await?;
@@ -9146,7 +9208,18 @@ impl Client {
     ///     .build()?;
     ///
     /// let body = plaid::LinkDeliveryCreateBody::new("<link_token>")
-    ///     .options(plaid::LinkDeliveryOptions::new());
+    ///     .options(
+    ///         plaid::LinkDeliveryOptions::new()
+    ///             .recipient(
+    ///                 plaid::LinkDeliveryRecipient::new()
+    ///                     .communication_methods(
+    ///                         vec![
+    ///                             plaid::LinkDeliveryCommunicationMethod::new()
+    ///                             .method(plaid::LinkDeliveryDeliveryMethod::Sms)
+    ///                         ],
+    ///                     ),
+    ///             ),
+    ///     );
     /// let request = plaid::LinkDeliveryCreateRequest::new(body);
     /// let response = client.link_delivery_create(request).await?;
     /// println!("{:?}", response.link_delivery_url);
@@ -9372,7 +9445,7 @@ impl Client {
     ///         "Plaid",
     ///         "plaid.com",
     ///         "Plaid",
-    ///         plaid::PartnerEndCustomerAddress::new(),
+    ///         plaid::PartnerEndCustomerAddress::new().city("New York"),
     ///         true,
     ///     )
     ///     .products(vec![plaid::Products::Auth, plaid::Products::Identity])
@@ -9559,7 +9632,6 @@ impl Client {
     ///     .build()?;
     ///
     /// let body = plaid::PaymentInitiationRecipientCreateBody::new("string")
-    ///     .bacs(plaid::RecipientBacsNullable::new())
     ///     .address(
     ///         plaid::PaymentInitiationAddress::new(
     ///             Vec::new(),
@@ -9739,8 +9811,14 @@ impl Client {
     ///             "1.5".parse::<runtime::Decimal>()?,
     ///         ),
     ///     )
-    ///     .schedule(plaid::ExternalPaymentScheduleBase::new())
-    ///     .options(plaid::ExternalPaymentOptions::new());
+    ///     .schedule(
+    ///         plaid::ExternalPaymentScheduleBase::new()
+    ///             .interval(plaid::PaymentScheduleInterval::Weekly),
+    ///     )
+    ///     .options(
+    ///         plaid::ExternalPaymentOptions::new()
+    ///             .scheme(plaid::PaymentScheme::LocalDefault),
+    ///     );
     /// let request = plaid::PaymentInitiationPaymentCreateRequest::new(body);
     /// let response = client.payment_initiation_payment_create(request).await?;
     /// println!("{:?}", response.payment_id);
@@ -10326,7 +10404,7 @@ impl Client {
     ///     .secret(std::env::var("PLAID_SECRET")?)
     ///     .build()?;
     ///
-    /// let body = plaid::SandboxUserResetLoginBody::new().item_ids(Vec::new());
+    /// let body = plaid::SandboxUserResetLoginBody::new();
     /// let request = plaid::SandboxUserResetLoginRequest::new(body);
     /// let response = client.sandbox_user_reset_login(request).await?;
     /// println!("{:?}", response.request_id);
@@ -10625,11 +10703,10 @@ impl Client {
     ///     .build()?;
     ///
     /// let body = plaid::ProcessorTransactionsGetBody::new(
-    ///         "<processor_token>",
-    ///         "2024-01-01".parse::<runtime::time::Date>()?,
-    ///         "2024-01-01".parse::<runtime::time::Date>()?,
-    ///     )
-    ///     .options(plaid::ProcessorTransactionsGetRequestOptions::new());
+    ///     "<processor_token>",
+    ///     "2024-01-01".parse::<runtime::time::Date>()?,
+    ///     "2024-01-01".parse::<runtime::time::Date>()?,
+    /// );
     /// let request = plaid::ProcessorTransactionsGetRequest::new(body);
     /// let response = client.processor_transactions_get(request).await?;
     /// println!("{:?}", response.account);
@@ -10666,7 +10743,12 @@ impl Client {
     ///     .build()?;
     ///
     /// let body = plaid::ProcessorTransactionsSyncBody::new("<processor_token>")
-    ///     .options(plaid::TransactionsSyncRequestOptions::new());
+    ///     .options(
+    ///         plaid::TransactionsSyncRequestOptions::new()
+    ///             .personal_finance_category_version(
+    ///                 plaid::PersonalFinanceCategoryVersion::V1,
+    ///             ),
+    ///     );
     /// let request = plaid::ProcessorTransactionsSyncRequest::new(body);
     /// let response = client.processor_transactions_sync(request).await?;
     /// println!("{:?}", response.transactions_update_status);
@@ -10739,7 +10821,12 @@ impl Client {
     ///     .build()?;
     ///
     /// let body = plaid::ProcessorTransactionsRecurringGetBody::new("<processor_token>")
-    ///     .options(plaid::TransactionsRecurringGetRequestOptions::new());
+    ///     .options(
+    ///         plaid::TransactionsRecurringGetRequestOptions::new()
+    ///             .personal_finance_category_version(
+    ///                 plaid::PersonalFinanceCategoryVersion::V1,
+    ///             ),
+    ///     );
     /// let request = plaid::ProcessorTransactionsRecurringGetRequest::new(body);
     /// let response = client.processor_transactions_recurring_get(request).await?;
     /// println!("{:?}", response.inflow_streams);
@@ -11089,8 +11176,7 @@ impl Client {
     ///     .secret(std::env::var("PLAID_SECRET")?)
     ///     .build()?;
     ///
-    /// let body = plaid::ProcessorBalanceGetBody::new("<processor_token>")
-    ///     .options(plaid::ProcessorBalanceGetRequestOptions::new());
+    /// let body = plaid::ProcessorBalanceGetBody::new("<processor_token>");
     /// let request = plaid::ProcessorBalanceGetRequest::new(body);
     /// let response = client.processor_balance_get(request).await?;
     /// println!("{:?}", response.account);
@@ -11426,6 +11512,7 @@ impl Client {
     /// ```rust,no_run
     /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
     /// use linkspec_clients::plaid;
+    /// use linkspec_clients::runtime;
     ///
     /// let client = plaid::Client::builder()
     ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
@@ -11437,8 +11524,12 @@ impl Client {
     ///         plaid::ProtectReportType::UserAccountTakeover,
     ///         plaid::ProtectReportSource::InternalReview,
     ///     )
-    ///     .incident_event(plaid::ProtectIncidentEvent::new())
-    ///     .bank_account(plaid::ProtectBankAccount::new());
+    ///     .incident_event(
+    ///         plaid::ProtectIncidentEvent::new()
+    ///             .amount(
+    ///                 plaid::ProtectIncidentAmount::new("1.5".parse::<runtime::Decimal>()?),
+    ///             ),
+    ///     );
     /// let request = plaid::ProtectReportCreateRequest::new(body);
     /// let response = client.protect_report_create(request).await?;
     /// println!("{:?}", response.report_id);
@@ -11475,7 +11566,10 @@ impl Client {
     ///     .build()?;
     ///
     /// let body = plaid::ProtectComputeBody::new("string", plaid::ProtectUser::new())
-    ///     .model_inputs(plaid::ProtectModelInputs::new());
+    ///     .model_inputs(
+    ///         plaid::ProtectModelInputs::new()
+    ///             .link(plaid::ProtectLinkModelInputs::new("string")),
+    ///     );
     /// let request = plaid::ProtectComputeRequest::new(body);
     /// let response = client.protect_compute(request).await?;
     /// println!("{:?}", response.score);
@@ -11638,8 +11732,7 @@ impl Client {
     ///     .secret(std::env::var("PLAID_SECRET")?)
     ///     .build()?;
     ///
-    /// let body = plaid::SandboxProcessorTokenCreateBody::new("string")
-    ///     .options(plaid::SandboxProcessorTokenCreateRequestOptions::new());
+    /// let body = plaid::SandboxProcessorTokenCreateBody::new("string");
     /// let request = plaid::SandboxProcessorTokenCreateRequest::new(body);
     /// let response = client.sandbox_processor_token_create(request).await?;
     /// println!("{:?}", response.request_id);
@@ -11669,6 +11762,7 @@ impl Client {
     /// ```rust,no_run
     /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
     /// use linkspec_clients::plaid;
+    /// use linkspec_clients::runtime;
     ///
     /// let client = plaid::Client::builder()
     ///     .client_id(std::env::var("PLAID_CLIENT_ID")?)
@@ -11679,7 +11773,15 @@ impl Client {
     ///         "string",
     ///         vec![plaid::Products::Assets],
     ///     )
-    ///     .options(plaid::SandboxPublicTokenCreateRequestOptions::new());
+    ///     .options(
+    ///         plaid::SandboxPublicTokenCreateRequestOptions::new()
+    ///             .statements(
+    ///                 plaid::SandboxPublicTokenCreateRequestOptionsStatements::new(
+    ///                     "2024-01-01".parse::<runtime::time::Date>()?,
+    ///                     "2024-01-01".parse::<runtime::time::Date>()?,
+    ///                 ),
+    ///             ),
+    ///     );
     /// let request = plaid::SandboxPublicTokenCreateRequest::new(body);
     /// let response = client.sandbox_public_token_create(request).await?;
     /// println!("{:?}", response.request_id);
@@ -11865,8 +11967,7 @@ impl Client {
     ///     .secret(std::env::var("PLAID_SECRET")?)
     ///     .build()?;
     ///
-    /// let body = plaid::SandboxBankTransferSimulateBody::new("string", "string")
-    ///     .failure_reason(plaid::BankTransferFailure::new());
+    /// let body = plaid::SandboxBankTransferSimulateBody::new("string", "string");
     /// let request = plaid::SandboxBankTransferSimulateRequest::new(body);
     /// let response = client.sandbox_bank_transfer_simulate(request).await?;
     /// println!("{:?}", response.request_id);
@@ -11938,8 +12039,7 @@ impl Client {
     ///     .secret(std::env::var("PLAID_SECRET")?)
     ///     .build()?;
     ///
-    /// let body = plaid::SandboxTransferSimulateBody::new("string", "string")
-    ///     .failure_reason(plaid::TransferFailure::new());
+    /// let body = plaid::SandboxTransferSimulateBody::new("string", "string");
     /// let request = plaid::SandboxTransferSimulateRequest::new(body);
     /// let response = client.sandbox_transfer_simulate(request).await?;
     /// println!("{:?}", response.request_id);
@@ -11975,8 +12075,7 @@ impl Client {
     ///     .secret(std::env::var("PLAID_SECRET")?)
     ///     .build()?;
     ///
-    /// let body = plaid::SandboxTransferRefundSimulateBody::new("string", "string")
-    ///     .failure_reason(plaid::TransferFailure::new());
+    /// let body = plaid::SandboxTransferRefundSimulateBody::new("string", "string");
     /// let request = plaid::SandboxTransferRefundSimulateRequest::new(body);
     /// let response = client.sandbox_transfer_refund_simulate(request).await?;
     /// println!("{:?}", response.request_id);
@@ -12049,10 +12148,9 @@ impl Client {
     ///     .build()?;
     ///
     /// let body = plaid::SandboxTransferLedgerDepositSimulateBody::new(
-    ///         "string",
-    ///         plaid::TransferLedgerSweepSimulateEventType::SweepPosted,
-    ///     )
-    ///     .failure_reason(plaid::TransferFailure::new());
+    ///     "string",
+    ///     plaid::TransferLedgerSweepSimulateEventType::SweepPosted,
+    /// );
     /// let request = plaid::SandboxTransferLedgerDepositSimulateRequest::new(body);
     /// let response = client.sandbox_transfer_ledger_deposit_simulate(request).await?;
     /// println!("{:?}", response.request_id);
@@ -12089,10 +12187,9 @@ impl Client {
     ///     .build()?;
     ///
     /// let body = plaid::SandboxTransferLedgerWithdrawSimulateBody::new(
-    ///         "string",
-    ///         plaid::TransferLedgerSweepSimulateEventType::SweepPosted,
-    ///     )
-    ///     .failure_reason(plaid::TransferFailure::new());
+    ///     "string",
+    ///     plaid::TransferLedgerSweepSimulateEventType::SweepPosted,
+    /// );
     /// let request = plaid::SandboxTransferLedgerWithdrawSimulateRequest::new(body);
     /// let response = client.sandbox_transfer_ledger_withdraw_simulate(request).await?;
     /// println!("{:?}", response.request_id);
@@ -12505,7 +12602,10 @@ impl Client {
     ///
     /// let body = plaid::SandboxBankIncomeFireWebhookBody::new(
     ///     plaid::SandboxBankIncomeWebhookFireRequestWebhookCode::BankIncomeRefreshUpdate,
-    ///     plaid::SandboxBankIncomeWebhookFireRequestWebhookFields::new("string"),
+    ///     plaid::SandboxBankIncomeWebhookFireRequestWebhookFields::new("string")
+    ///         .bank_income_refresh_complete_result(
+    ///             plaid::BankIncomeRefreshCompleteResult::Success,
+    ///         ),
     /// );
     /// let request = plaid::SandboxBankIncomeFireWebhookRequest::new(body);
     /// let response = client.sandbox_bank_income_fire_webhook(request).await?;
@@ -12968,7 +13068,12 @@ impl Client {
     ///         "2024-01-01".parse::<runtime::time::Date>()?,
     ///         "2024-01-01".parse::<runtime::time::Date>()?,
     ///     )
-    ///     .options(plaid::TransactionsGetRequestOptions::new());
+    ///     .options(
+    ///         plaid::TransactionsGetRequestOptions::new()
+    ///             .personal_finance_category_version(
+    ///                 plaid::PersonalFinanceCategoryVersion::V1,
+    ///             ),
+    ///     );
     /// let request = plaid::TransactionsGetRequest::new(body);
     /// let response = client.transactions_get(request).await?;
     /// println!("{:?}", response.accounts);
@@ -13041,8 +13146,12 @@ impl Client {
     ///     .build()?;
     ///
     /// let body = plaid::TransactionsRecurringGetBody::new("<access_token>")
-    ///     .options(plaid::TransactionsRecurringGetRequestOptions::new())
-    ///     .account_ids(Vec::new());
+    ///     .options(
+    ///         plaid::TransactionsRecurringGetRequestOptions::new()
+    ///             .personal_finance_category_version(
+    ///                 plaid::PersonalFinanceCategoryVersion::V1,
+    ///             ),
+    ///     );
     /// let request = plaid::TransactionsRecurringGetRequest::new(body);
     /// let response = client.transactions_recurring_get(request).await?;
     /// println!("{:?}", response.inflow_streams);
@@ -13079,7 +13188,12 @@ impl Client {
     ///     .build()?;
     ///
     /// let body = plaid::TransactionsSyncBody::new("<access_token>")
-    ///     .options(plaid::TransactionsSyncRequestOptions::new());
+    ///     .options(
+    ///         plaid::TransactionsSyncRequestOptions::new()
+    ///             .personal_finance_category_version(
+    ///                 plaid::PersonalFinanceCategoryVersion::V1,
+    ///             ),
+    ///     );
     /// let request = plaid::TransactionsSyncRequest::new(body);
     /// let response = client.transactions_sync(request).await?;
     /// println!("{:?}", response.transactions_update_status);
@@ -13124,7 +13238,12 @@ impl Client {
     ///             "string")
     ///         ],
     ///     )
-    ///     .options(plaid::TransactionsEnrichRequestOptions::new());
+    ///     .options(
+    ///         plaid::TransactionsEnrichRequestOptions::new()
+    ///             .personal_finance_category_version(
+    ///                 plaid::PersonalFinanceCategoryVersion::V1,
+    ///             ),
+    ///     );
     /// let request = plaid::TransactionsEnrichRequest::new(body);
     /// let response = client.transactions_enrich(request).await?;
     /// println!("{:?}", response.enriched_transactions);
@@ -13224,6 +13343,7 @@ impl Client {
     /// With the values of the recorded case `plaid/example_transfer_authorization_create`; credentials come from the environment.
     ///
     /// ```rust,no_run
+    /// # #[allow(deprecated)]
     /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
     /// use linkspec_clients::plaid;
     ///
@@ -13241,7 +13361,7 @@ impl Client {
     ///         plaid::TransferAuthorizationUserInRequest::new("string"),
     ///     )
     ///     .ach_class(plaid::AchClass::Ccd)
-    ///     .wire_details(plaid::TransferWireDetails::new());
+    ///     .credit_funds_source(plaid::TransferCreditFundsSource::Sweep);
     /// let request = plaid::TransferAuthorizationCreateRequest::new(body);
     /// let response = client.transfer_authorization_create(request).await?;
     /// println!("{:?}", response.authorization);
@@ -14428,19 +14548,28 @@ impl Client {
     /// let body = plaid::TransferDiligenceSubmitBody::new(
     ///     "string",
     ///     plaid::TransferOriginatorDiligence::new(
-    ///         "string",
-    ///         "string",
-    ///         plaid::TransferOriginatorAddress::new(
     ///             "string",
     ///             "string",
+    ///             plaid::TransferOriginatorAddress::new(
+    ///                 "string",
+    ///                 "string",
+    ///                 "string",
+    ///                 "string",
+    ///                 "string",
+    ///             ),
     ///             "string",
     ///             "string",
-    ///             "string",
+    ///             plaid::TransferFundingAccount::new("<access_token>", "string"),
+    ///         )
+    ///         .credit_usage_configuration(
+    ///             plaid::TransferCreditUsageConfiguration::new(
+    ///                 plaid::OriginatorExpectedTransferFrequency::OncePerMonth,
+    ///                 "string",
+    ///                 "string",
+    ///                 "string",
+    ///                 vec![plaid::CreditAchClass::Ccd],
+    ///             ),
     ///         ),
-    ///         "string",
-    ///         "string",
-    ///         plaid::TransferFundingAccount::new("<access_token>", "string"),
-    ///     ),
     /// );
     /// let request = plaid::TransferDiligenceSubmitRequest::new(body);
     /// let response = client.transfer_diligence_submit(request).await?;
@@ -15301,9 +15430,17 @@ impl Client {
     ///         "string",
     ///         "string",
     ///         plaid::WalletTransactionCounterparty::new(
-    ///             "string",
-    ///             plaid::WalletTransactionCounterpartyNumbers::new(),
-    ///         ),
+    ///                 "string",
+    ///                 plaid::WalletTransactionCounterpartyNumbers::new(),
+    ///             )
+    ///             .address(
+    ///                 plaid::PaymentInitiationAddress::new(
+    ///                     Vec::new(),
+    ///                     "string",
+    ///                     "string",
+    ///                     "string",
+    ///                 ),
+    ///             ),
     ///         plaid::WalletTransactionAmount::new(
     ///             plaid::WalletIsoCurrencyCode::Gbp,
     ///             "1.5".parse::<runtime::Decimal>()?,
@@ -15396,8 +15533,7 @@ impl Client {
     ///     .secret(std::env::var("PLAID_SECRET")?)
     ///     .build()?;
     ///
-    /// let body = plaid::WalletTransactionListBody::new("string")
-    ///     .options(plaid::WalletTransactionListRequestOptions::new());
+    /// let body = plaid::WalletTransactionListBody::new("string");
     /// let request = plaid::WalletTransactionListRequest::new(body);
     /// let response = client.wallet_transaction_list(request).await?;
     /// println!("{:?}", response.transactions);
@@ -15434,7 +15570,8 @@ impl Client {
     ///     .build()?;
     ///
     /// let body = plaid::WatchlistScreeningEntityCreateBody::new(
-    ///         plaid::EntityWatchlistSearchTerms::new("entprg_2eRPsDnL66rZ7H", "Al-Qaida"),
+    ///         plaid::EntityWatchlistSearchTerms::new("entprg_2eRPsDnL66rZ7H", "Al-Qaida")
+    ///             .document_number("C31195855"),
     ///     )
     ///     .client_user_id("your-db-id-3b24110");
     /// let request = plaid::WatchlistScreeningEntityCreateRequest::new(body);
@@ -15779,7 +15916,8 @@ impl Client {
     ///
     /// let body = plaid::WatchlistScreeningEntityUpdateBody::new("entscr_52xR9LKo77r1Np")
     ///     .search_terms(
-    ///         plaid::UpdateEntityScreeningRequestSearchTerms::new("entprg_2eRPsDnL66rZ7H"),
+    ///         plaid::UpdateEntityScreeningRequestSearchTerms::new("entprg_2eRPsDnL66rZ7H")
+    ///             .legal_name("Al-Qaida"),
     ///     )
     ///     .assignee("54350110fedcbaf01234ffee");
     /// let request = plaid::WatchlistScreeningEntityUpdateRequest::new(body);
@@ -15819,9 +15957,10 @@ impl Client {
     ///
     /// let body = plaid::WatchlistScreeningIndividualCreateBody::new(
     ///         plaid::WatchlistScreeningRequestSearchTerms::new(
-    ///             "prg_2eRPsDnL66rZ7H",
-    ///             "Aleksey Potemkin",
-    ///         ),
+    ///                 "prg_2eRPsDnL66rZ7H",
+    ///                 "Aleksey Potemkin",
+    ///             )
+    ///             .document_number("C31195855"),
     ///     )
     ///     .client_user_id("your-db-id-3b24110");
     /// let request = plaid::WatchlistScreeningIndividualCreateRequest::new(body);
@@ -16165,7 +16304,10 @@ impl Client {
     ///     .build()?;
     ///
     /// let body = plaid::WatchlistScreeningIndividualUpdateBody::new("scr_52xR9LKo77r1Np")
-    ///     .search_terms(plaid::UpdateIndividualScreeningRequestSearchTerms::new())
+    ///     .search_terms(
+    ///         plaid::UpdateIndividualScreeningRequestSearchTerms::new()
+    ///             .watchlist_program_id("prg_2eRPsDnL66rZ7H"),
+    ///     )
     ///     .assignee("54350110fedcbaf01234ffee");
     /// let request = plaid::WatchlistScreeningIndividualUpdateRequest::new(body);
     /// let response = client.watchlist_screening_individual_update(request).await?;

@@ -32,7 +32,10 @@
 //!
 //! // Call `accounts_get`, and tell its errors apart by class.
 //! let body = plaid::AccountsGetBody::new("<access_token>")
-//!     .options(plaid::AccountsGetRequestOptions::new());
+//!     .options(
+//!         plaid::AccountsGetRequestOptions::new()
+//!             .account_ids(vec!["string".to_owned()]),
+//!     );
 //! let request = plaid::AccountsGetRequest::new(body);
 //! match client.accounts_get(request).await {
 //!     Ok(response) => {

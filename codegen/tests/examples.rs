@@ -1,0 +1,106 @@
+//! The examples in the generated docs: made from the recorded case given in `Config::recorded`,
+//! with the setter names the emitter gives, and placeholders where no case is recorded. (That
+//! they compile is checked by `cargo test --doc` on the generated crates.)
+
+use linkspec_codegen::{Config, RecordedCall, SpecSource, generate, names};
+use serde_json::json;
+
+fn fixture(file: &str) -> SpecSource {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(file);
+    SpecSource { name: format!("fixtures/{file}"), text: std::fs::read_to_string(path).expect("fixture is readable") }
+}
+
+/// The generated client file of the fixture, with `recorded` as the cases.
+fn client_of(file: &str, module: &str, recorded: Vec<RecordedCall>) -> String {
+    let config = Config { recorded, ..Config::default() };
+    let out = generate(&[fixture(file)], &config).expect("fixture generates");
+    let path = format!("generated/src/{module}/client.rs");
+    out.files.into_iter().find(|f| f.path == path).expect("client file").contents
+}
+
+/// The `# Example` section of one method's doc, as its doc lines without `/// `.
+fn example_of(client: &str, method: &str) -> String {
+    let lines: Vec<&str> = client.lines().collect();
+    let at = lines.iter().position(|l| l.trim_start().starts_with(&format!("pub async fn {method}("))).expect("method");
+    let start = (0..at).rev().find(|&i| lines[i].trim() == "/// # Example").expect("an example section");
+    lines[start..at].iter().map(|l| l.trim_start().trim_start_matches("///").strip_prefix(' ').unwrap_or("")).collect::<Vec<_>>().join("\n")
+}
+
+fn case(provider: &str, name: &str, operation: &str, args: serde_json::Value, answer: serde_json::Value) -> RecordedCall {
+    RecordedCall {
+        provider: provider.into(),
+        case: name.into(),
+        operation: operation.into(),
+        args,
+        success: true,
+        answer: Some(answer),
+        ..RecordedCall::default()
+    }
+}
+
+#[test]
+fn an_example_uses_the_first_success_case_and_the_emitters_setter_names() {
+    let args = json!({"envID": "env-7", "userID": "u-9", "limit": 25, "X-Trace": "trace-1"});
+    let answer = json!({"externalId": "ext-1"});
+    let mut failed = case("renames", "a_failure", "read_accounts", json!({"envID": "env-bad", "userID": "u-bad"}), json!({}));
+    failed.success = false;
+    let later = case("renames", "z_later", "read_accounts", json!({"envID": "env-late", "userID": "u-late"}), json!({}));
+    let client = client_of("renamed_fields.yaml", "renames", vec![later, failed, case("renames", "m_first", "read_accounts", args, answer)]);
+    let example = example_of(&client, "read_accounts");
+    assert!(example.contains("recorded case `renames/m_first`"), "{example}");
+    assert!(example.contains("```rust,no_run"), "{example}");
+    assert!(example.contains(r#"renames::ReadAccountsRequest::new("env-7", "u-9")"#), "{example}");
+    // The optional parameters' setters, named as the emitter names them (`X-Trace` is `x_trace`).
+    for (setter, value) in [(names::request_setter("limit"), "25"), (names::request_setter("x_trace"), r#""trace-1""#)] {
+        assert!(example.contains(&format!(".{setter}({value})")), "no .{setter}({value}) in:\n{example}");
+    }
+    assert!(client.contains(&format!("pub fn {}(mut self", names::request_setter("x_trace"))));
+    // The first field the recorded answer has, by its Rust name.
+    assert!(example.contains("println!(\"{:?}\", response.external_id);"), "{example}");
+    // Credentials from the environment, and the call awaited.
+    assert!(example.contains(r#".bearer_token(std::env::var("RENAMES_BEARER_TOKEN")?)"#), "{example}");
+    assert!(example.contains("client.read_accounts(request).await?;"), "{example}");
+    assert!(!example.contains("env-late") && !example.contains("env-bad"), "{example}");
+}
+
+#[test]
+fn sensitive_values_and_credentials_never_come_from_a_case() {
+    let args = json!({"body": {"client_user_id": "app-user-42", "ssn": "078-05-1120", "emails": ["someone@example.com"]}});
+    let answer = json!({"user_token": "user-token-secret", "request_id": "req-1"});
+    let mut call = case("secrets", "user_create", "user_create", args, answer);
+    call.headers = vec![("Example-Version".into(), "2020-09-14".into())];
+    let client = client_of("sensitive.yaml", "secrets", vec![call]);
+    let example = example_of(&client, "user_create");
+    assert!(example.contains(r#"let body = secrets::UserCreateBody::new("app-user-42");"#), "{example}");
+    assert!(example.contains("secrets::UserCreateRequest::new(body)"), "{example}");
+    assert!(!example.contains("078-05-1120") && !example.contains("someone@example.com"), "{example}");
+    assert!(!example.contains("user_token"), "a sensitive field is not the one read:\n{example}");
+    assert!(example.contains("response.request_id"), "{example}");
+    assert!(example.contains(r#".client_id(std::env::var("SECRETS_CLIENT_ID")?)"#), "{example}");
+    assert!(example.contains(r#".secret(std::env::var("SECRETS_SECRET")?)"#), "{example}");
+    // A provider header the case sets goes to its builder setter.
+    assert!(example.contains(r#".example_version("2020-09-14")"#), "{example}");
+}
+
+#[test]
+fn without_a_case_the_example_has_placeholders_of_the_right_types() {
+    let client = client_of("renamed_fields.yaml", "renames", Vec::new());
+    let example = example_of(&client, "read_accounts");
+    assert!(example.contains("no success of this operation is recorded"), "{example}");
+    assert!(example.contains(r#"renames::ReadAccountsRequest::new("<envID>", "<userID>")"#), "{example}");
+    assert!(example.contains(".limit(1)"), "one optional setter, with a placeholder integer:\n{example}");
+    let again = client_of("renamed_fields.yaml", "renames", Vec::new());
+    assert_eq!(client, again, "examples are deterministic");
+}
+
+#[test]
+fn a_provider_module_shows_the_common_path() {
+    let config = Config::default();
+    let out = generate(&[fixture("renamed_fields.yaml")], &config).expect("fixture generates");
+    let module = out.files.iter().find(|f| f.path == "generated/src/renames/mod.rs").expect("mod.rs");
+    let text = &module.contents;
+    assert!(text.contains("//! # Example"), "{text}");
+    assert!(text.contains("//! use linkspec_clients::runtime::ErrorClass;"), "{text}");
+    assert!(text.contains("//!     Err(error) => {") || text.contains("//!     Err(error) => match"), "{text}");
+    assert!(text.contains("Some(ErrorClass::RateLimited)"), "{text}");
+}
