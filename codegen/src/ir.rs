@@ -487,6 +487,8 @@ pub enum TimestampFormat {
     Rfc3339,
     /// No offset (`2023-02-16T09:14:11`).
     Naive,
+    /// No offset, and the provider says the zone is UTC: an instant.
+    NaiveUtc,
 }
 
 /// A type expression, resolved.

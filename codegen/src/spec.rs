@@ -205,6 +205,10 @@ pub struct Spec {
     #[serde(default)]
     #[schemars(schema_with = "optional_timestamps_schema")]
     pub timestamps: Option<Sp<String>>,
+    /// The zone the provider's date-times without an offset are in: `utc`. With it, every
+    /// `naive` date-time of the provider is an instant (`UtcTimestamp`).
+    #[serde(default)]
+    pub naive_zone: Option<Sp<String>>,
     /// Headers sent on every call (a default, or only when the user sets one).
     #[serde(default)]
     pub headers: Entries<Sp<HeaderSpec>>,

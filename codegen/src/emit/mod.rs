@@ -46,6 +46,7 @@ pub fn type_tokens(ty: &TypeRef) -> TokenStream {
         TypeRef::Date => quote! { ::linkspec_runtime::time::Date },
         TypeRef::DateTime(TimestampFormat::Rfc3339) => quote! { ::linkspec_runtime::time::Timestamp },
         TypeRef::DateTime(TimestampFormat::Naive) => quote! { ::linkspec_runtime::time::NaiveTimestamp },
+        TypeRef::DateTime(TimestampFormat::NaiveUtc) => quote! { ::linkspec_runtime::time::UtcTimestamp },
         TypeRef::Json => quote! { ::serde_json::Value },
         TypeRef::List(inner) => {
             let inner = type_tokens(inner);

@@ -49,6 +49,8 @@ struct Lowerer<'a> {
     models: BTreeSet<String>,
     enums: BTreeMap<String, bool>,
     timestamps: ir::TimestampFormat,
+    /// The provider's `naive_zone` is `utc`: its naive date-times are instants.
+    naive_utc: bool,
 }
 
 impl Lowerer<'_> {
@@ -81,6 +83,7 @@ pub fn lower(file: &str, spec: &spec::Spec, diags: &mut Vec<Diagnostic>) -> Opti
             .map(|(k, v)| (k.value.clone(), v.value.values.iter().any(|x| matches!(x.value, spec::EnumValueSpec::Plain(None)))))
             .collect(),
         timestamps: ir::TimestampFormat::Rfc3339,
+        naive_utc: false,
     };
 
     let module = spec.provider.value.clone();
@@ -102,6 +105,12 @@ pub fn lower(file: &str, spec: &spec::Spec, diags: &mut Vec<Diagnostic>) -> Opti
     }
     if let Some(ts) = &spec.timestamps {
         lw.timestamps = timestamp_format(&mut lw, ts).unwrap_or(ir::TimestampFormat::Rfc3339);
+    }
+    if let Some(zone) = &spec.naive_zone {
+        match naive_zone(zone) {
+            Ok(utc) => lw.naive_utc = utc,
+            Err((message, help)) => lw.error("LS0108", Loc::at(zone), message, help),
+        }
     }
     let media_type = match &spec.media_type {
         Some(mt) => {
@@ -185,6 +194,19 @@ fn timestamp_format(lw: &mut Lowerer, value: &Sp<String>) -> Option<ir::Timestam
             );
             None
         }
+    }
+}
+
+/// Whether a `naive_zone` is `utc`, the one zone linkspec reads offset-less date-times in
+/// (a zone with daylight saving would need a time-zone database and has ambiguous hours).
+/// Otherwise the problem and what to do, for the caller's diagnostic.
+pub(crate) fn naive_zone(zone: &Sp<String>) -> Result<bool, (String, &'static str)> {
+    match zone.value.as_str() {
+        "utc" => Ok(true),
+        other => Err((
+            format!("unknown zone `{other}`"),
+            "`utc` is the zone linkspec reads offset-less date-times in; for another, leave `naive_zone` out and convert the `NaiveTimestamp` in your code",
+        )),
     }
 }
 
