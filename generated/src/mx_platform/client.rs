@@ -3403,6 +3403,7 @@ impl Client {
     }
     /// Every item of [`Client::list_managed_institutions`] across its pages (at `/institutions/*` of each page), fetched as they are asked for: `next()`, or a `Stream`. [`collect`](crate::runtime::Items::collect) fails rather than return a listing cut short.
     #[deprecated]
+    #[allow(deprecated)]
     pub fn list_managed_institutions_items(
         &self,
         request: impl Into<ListManagedInstitutionsRequest>,
@@ -3448,6 +3449,7 @@ impl Client {
     }
     /// Every item of [`Client::list_managed_members`] across its pages (at `/members/*` of each page), fetched as they are asked for: `next()`, or a `Stream`. [`collect`](crate::runtime::Items::collect) fails rather than return a listing cut short.
     #[deprecated]
+    #[allow(deprecated)]
     pub fn list_managed_members_items(
         &self,
         request: impl Into<ListManagedMembersRequest>,
@@ -3546,6 +3548,7 @@ impl Client {
     }
     /// Every item of [`Client::list_managed_accounts`] across its pages (at `/accounts/*` of each page), fetched as they are asked for: `next()`, or a `Stream`. [`collect`](crate::runtime::Items::collect) fails rather than return a listing cut short.
     #[deprecated]
+    #[allow(deprecated)]
     pub fn list_managed_accounts_items(
         &self,
         request: impl Into<ListManagedAccountsRequest>,
@@ -3644,6 +3647,7 @@ impl Client {
     }
     /// Every item of [`Client::list_managed_transactions`] across its pages (at `/transactions/*` of each page), fetched as they are asked for: `next()`, or a `Stream`. [`collect`](crate::runtime::Items::collect) fails rather than return a listing cut short.
     #[deprecated]
+    #[allow(deprecated)]
     pub fn list_managed_transactions_items(
         &self,
         request: impl Into<ListManagedTransactionsRequest>,
