@@ -4,6 +4,7 @@
 
 use linkspec_clients::runtime::Error;
 use linkspec_clients::{moneykit, mx, pingone, plaid};
+use linkspec_fixture_clients::reports;
 use serde_json::json;
 use wiremock::matchers::path;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -117,6 +118,25 @@ async fn an_operations_own_envelope_has_its_own_code_enum() {
     assert_eq!(err.code().as_deref(), Some("invalid_client"));
 }
 
+/// A listed category (the fixture `reports` lists its categories: no bundled provider needs to)
+/// is its own enum, and a numeric code given a Rust name matches by its text.
+#[tokio::test]
+async fn listed_categories_are_an_enum_too() {
+    let server = MockServer::start().await;
+    Mock::given(path("/asset_report/pdf/get"))
+        .respond_with(json_answer(404, json!({"error_code": "4040", "error_message": "No such report.", "error_type": "ASSET_REPORT_ERROR"})))
+        .mount(&server)
+        .await;
+    let client = reports::Client::builder().base_url(server.uri()).client_id("i").secret("s").build().expect("builds");
+    let err = client.asset_report_pdf_get(reports::AssetReportPdfGetBody::new("t")).await.expect_err("404");
+    assert_eq!(err.typed_code(), Some(reports::ReportErrorCode::ReportMissing));
+    assert_eq!(err.typed_category(), Some(reports::ReportErrorCategory::AssetReportError));
+    assert_eq!(err.category().as_deref(), Some("ASSET_REPORT_ERROR"));
+    assert!(err.is_not_found());
+    assert_eq!(reports::ReportErrorCategory::from("SOMETHING_ELSE").as_str(), "SOMETHING_ELSE");
+    assert_eq!(reports::ReportErrorCode::from("INVALID_INPUT.FIELD"), reports::ReportErrorCode::InvalidInputField);
+}
+
 /// Every listed code converts to its variant and back to the same text.
 #[test]
 fn listed_codes_round_trip_through_text() {
@@ -132,5 +152,7 @@ fn listed_codes_round_trip_through_text() {
     check(moneykit::MoneyKitErrorCode::KNOWN);
     check(pingone::PingOneErrorCode::KNOWN);
     check(pingone::OAuthErrorCode::KNOWN);
+    check(reports::ReportErrorCode::KNOWN);
+    check(reports::ReportErrorCategory::KNOWN);
     assert_eq!("4001".parse::<mx::MxErrorCode>(), Ok(mx::MxErrorCode::V4001));
 }

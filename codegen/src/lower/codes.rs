@@ -53,21 +53,16 @@ pub(super) fn lower_code_list(lw: &mut Lowerer, model: &str, list: &CodeListSpec
         );
     }
     let taken = if lw.models.contains(&name) {
-        Some("a model")
+        Some(("a model", format!("rename the model `{name}`")))
     } else if lw.enums.contains_key(&name) {
-        Some("an enum")
+        Some(("an enum", format!("rename the enum `{name}`")))
     } else if names::RESERVED_TYPES.contains(&name.as_str()) || names::PRELUDE_TYPES.contains(&name.as_str()) {
-        Some("a type the generated code uses")
+        Some(("a type the generated code uses", format!("rename the model `{model}`")))
     } else {
         None
     };
-    if let Some(what) = taken {
-        lw.error(
-            "LS0124",
-            Loc::at(list),
-            format!("the {} of `{model}` become the enum `{name}`, which is already {what}", which.key()),
-            &format!("rename the {what} `{name}`"),
-        );
+    if let Some((what, help)) = taken {
+        lw.error("LS0124", Loc::at(list), format!("the {} of `{model}` become the enum `{name}`, which is already {what}", which.key()), &help);
     }
     let mut by_code: BTreeMap<&str, Loc> = BTreeMap::new();
     let mut by_variant: BTreeMap<String, String> = BTreeMap::new();
@@ -152,7 +147,7 @@ pub(super) fn check_categories_readable(lw: &mut Lowerer, model: &str, category:
         lw.error(
             "LS0125",
             Loc::at(list),
-            format!("`categories` are listed, but the envelope `{model}` says no `category` field to read them from"),
+            format!("`categories` are listed, but this envelope of `{model}` has no `category` to read them from"),
             "add `category:` (the field with the broader class, e.g. `category: error_type`), or remove `categories`",
         );
     }
