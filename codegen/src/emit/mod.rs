@@ -1,6 +1,7 @@
 //! IR -> token streams. One module per kind of output; helpers shared by all live here.
 
 pub mod client;
+mod codes;
 pub mod docs;
 mod meta;
 pub mod model;

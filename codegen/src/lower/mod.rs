@@ -6,6 +6,7 @@
 mod acquire;
 mod auth;
 mod binary;
+mod codes;
 mod collisions;
 mod deprecation;
 mod enums;
@@ -129,9 +130,9 @@ pub fn lower(file: &str, spec: &spec::Spec, diags: &mut Vec<Diagnostic>) -> Opti
     let mut models = lower_models(&mut lw, &spec.models);
     lower_unknown_keys(&mut lw, spec, &mut models);
     box_recursive_fields(&mut models);
-    let errors = lower_errors(&mut lw, &spec.errors, &models);
+    let errors = lower_errors(&mut lw, &spec.errors, &models, &enums);
     let mut operations = lower_operations(&mut lw, &spec.operations);
-    lower_operation_envelopes(&mut lw, spec, &mut operations, errors.as_ref(), &models);
+    lower_operation_envelopes(&mut lw, spec, &mut operations, errors.as_ref(), &models, &enums);
     lower_paging(&mut lw, spec, &mut operations);
     let hosts = lower_hosts(&mut lw, &spec.servers, &environments, &variables);
     check_operation_hosts(&mut lw, spec, &hosts);

@@ -1618,7 +1618,90 @@ impl<'de> ::serde::Deserialize<'de> for Product {
     }
 }
 
+/// The codes the provider documents for [`MoneyKitError`], to match on: `typed_code()` of an error.
+///
+/// A code this version of the client does not list is `Unknown` with its text kept; match with a wildcard arm, since the provider may add more.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MoneyKitErrorCode {
+    /// `api_error.auth.expired_access_token`: The access token has expired (401); the client fetches a new one once and repeats the call.
+    AccessTokenExpired,
+    /// `api_error.rate_limit_exceeded`: Too many requests; wait before trying again (429, usually with `Retry-After`).
+    RateLimitExceeded,
+    /// `link_error.not_found`: No link with that id exists (404).
+    LinkNotFound,
+    /// `link_error.deleted`: The link existed but was deleted (410).
+    LinkDeleted,
+    /// `link_error.bad_state`: The link is in a state that does not allow the call, such as a refresh of a link in error (422); `link_error_code` says more.
+    LinkBadState,
+    /// A code this version of the client does not list, as the provider sent it.
+    Unknown(String),
+}
+
+impl MoneyKitErrorCode {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: &'static [MoneyKitErrorCode] = &[
+        Self::AccessTokenExpired,
+        Self::RateLimitExceeded,
+        Self::LinkNotFound,
+        Self::LinkDeleted,
+        Self::LinkBadState,
+    ];
+    /// The code as the provider sends it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AccessTokenExpired => "api_error.auth.expired_access_token",
+            Self::RateLimitExceeded => "api_error.rate_limit_exceeded",
+            Self::LinkNotFound => "link_error.not_found",
+            Self::LinkDeleted => "link_error.deleted",
+            Self::LinkBadState => "link_error.bad_state",
+            Self::Unknown(text) => text,
+        }
+    }
+    /// True for a value the spec does not list.
+    pub fn is_unknown(&self) -> bool {
+        ::std::matches!(self, Self::Unknown(_))
+    }
+}
+
+impl ::std::fmt::Display for MoneyKitErrorCode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::std::convert::From<&str> for MoneyKitErrorCode {
+    fn from(text: &str) -> Self {
+        match text {
+            "api_error.auth.expired_access_token" => Self::AccessTokenExpired,
+            "api_error.rate_limit_exceeded" => Self::RateLimitExceeded,
+            "link_error.not_found" => Self::LinkNotFound,
+            "link_error.deleted" => Self::LinkDeleted,
+            "link_error.bad_state" => Self::LinkBadState,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<String> for MoneyKitErrorCode {
+    fn from(text: String) -> Self {
+        match Self::from(text.as_str()) {
+            Self::Unknown(_) => Self::Unknown(text),
+            known => known,
+        }
+    }
+}
+
+impl ::std::str::FromStr for MoneyKitErrorCode {
+    type Err = ::std::convert::Infallible;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(text))
+    }
+}
+
 impl ::linkspec_runtime::ErrorEnvelope for MoneyKitError {
+    type Code = MoneyKitErrorCode;
+    type Category = String;
     fn code(&self) -> Option<String> {
         Some(ToString::to_string(&self.error_code))
     }
