@@ -113,10 +113,11 @@ async fn pingone_read_linked_accounts_with_every_query_parameter() {
     let client = pingone::Client::builder()
         .region(pingone::Region::Eu)
         .base_url(server.uri())
+        .environment_id("env-1")
         .access_token("jwt-1")
         .build()
         .expect("builds");
-    let request = pingone::ReadLinkedAccountsRequest::new("env-1", "user-1")
+    let request = pingone::ReadLinkedAccountsRequest::new(pingone::UserId::new("user-1"))
         .filter("externalId eq \"1\"")
         .limit(10)
         .expand(pingone::LinkedAccountExpand::IdentityProviders)
@@ -132,6 +133,7 @@ async fn pingone_read_linked_accounts_with_every_query_parameter() {
 async fn pingone_region_selects_the_api_and_auth_hosts() {
     let client = pingone::Client::builder()
         .region(pingone::Region::ComAu)
+        .environment_id("env-1")
         .access_token("jwt-1")
         .build()
         .expect("builds");
@@ -299,8 +301,8 @@ async fn each_provider_error_decodes_into_its_typed_envelope() {
         }
         other => panic!("expected MoneyKit's envelope, got {other:?}"),
     }
-    let p1 = pingone::Client::builder().base_url(server.uri()).access_token("t").build().expect("builds");
-    let err = p1.read_linked_accounts(pingone::ReadLinkedAccountsRequest::new("e", "u")).await.expect_err("404");
+    let p1 = pingone::Client::builder().base_url(server.uri()).environment_id("e").access_token("t").build().expect("builds");
+    let err = p1.read_linked_accounts(pingone::ReadLinkedAccountsRequest::new("u")).await.expect_err("404");
     assert!(err.is_not_found());
     assert_eq!(err.request_id(), Some("err-1"), "the envelope's id wins over the correlation header");
     let detail = &err.api().and_then(|a| a.envelope.as_ref()).expect("envelope").details.as_ref().expect("details")[0];
@@ -399,7 +401,7 @@ fn debug_never_shows_credentials_or_personal_data() {
     ];
     let mk = moneykit::Client::builder().client_id("mk-id").client_secret("s3cr3t-moneykit");
     let pl = plaid::Client::builder().client_id("plaid-id").secret("plaid-s3cret");
-    let p1 = pingone::Client::builder().access_token("jwt-static-0a9b8c");
+    let p1 = pingone::Client::builder().environment_id("env-1").access_token("jwt-static-0a9b8c");
     let m = mx::Client::builder().session_token("session-7f6e5d").client_id("c").api_key("sso-api-key-1234").user_id("u");
     let mut texts = vec![format!("{mk:?}"), format!("{pl:?}"), format!("{p1:?}"), format!("{m:?}")];
     texts.push(format!("{:?}", mk.build().expect("builds")));
@@ -451,8 +453,8 @@ async fn pingone_pages_follow_the_next_link_on_the_clients_own_origin() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = pingone::Client::builder().base_url(server.uri()).access_token("jwt-1").build().expect("builds");
-    let pages = client.read_linked_accounts_pages(pingone::ReadLinkedAccountsRequest::new("env-1", "user-1").limit(1));
+    let client = pingone::Client::builder().base_url(server.uri()).environment_id("env-1").access_token("jwt-1").build().expect("builds");
+    let pages = client.read_linked_accounts_pages(pingone::ReadLinkedAccountsRequest::new("user-1").limit(1));
     let all = pages.collect(10).await.expect("two pages");
     let ids: Vec<&str> = all.iter().flat_map(|p| p.embedded.linked_accounts.iter().map(|a| a.id.as_str())).collect();
     assert_eq!(ids, ["la-1", "la-2"]);
@@ -473,7 +475,7 @@ async fn pingone_token_failures_are_read_with_the_oauth_envelope() {
         .client_secret("wrong-secret-value")
         .build()
         .expect("builds");
-    match client.read_linked_accounts(pingone::ReadLinkedAccountsRequest::new("env-1", "u")).await {
+    match client.read_linked_accounts(pingone::ReadLinkedAccountsRequest::new("u")).await {
         Err(Error::Auth(e)) => {
             assert_eq!((e.step, e.status), ("create_access_token", Some(401)));
             assert_eq!(e.message, "invalid_client: Request denied: Invalid client credentials");

@@ -2,6 +2,7 @@
 
 pub mod client;
 pub mod docs;
+pub mod ids;
 mod meta;
 pub mod model;
 pub mod roundtrip;
@@ -59,7 +60,7 @@ pub fn type_tokens(ty: &TypeRef) -> TokenStream {
             let inner = type_tokens(inner);
             quote! { Option<#inner> }
         }
-        TypeRef::Model(name) | TypeRef::Enum(name) => {
+        TypeRef::Model(name) | TypeRef::Enum(name) | TypeRef::Id(name, _) => {
             let name = ident(name);
             quote! { #name }
         }

@@ -315,6 +315,7 @@ pub(super) fn describe(ty: &ir::TypeRef) -> String {
         ir::TypeRef::Nullable(inner) => format!("{} or null", describe(inner)),
         ir::TypeRef::Model(name) => format!("the model `{name}`"),
         ir::TypeRef::Enum(name) => format!("the enum `{name}`"),
+        ir::TypeRef::Id(name, _) => format!("the id `{name}`"),
     }
 }
 
