@@ -627,3 +627,76 @@ async fn option_setters_set_some_and_leave_none_out_on_builders_requests_and_mod
     let body = plaid::UserCreateBody::new("c0").set_consumer_report_user_identity(None);
     assert!(serde_json::to_value(&body).expect("encodes").get("consumer_report_user_identity").is_none());
 }
+
+/// PingOne's environment id is a setting of the client, not an argument of each request: the
+/// request takes the user's id alone (a `UserId`, not a bare string), and the path carries the
+/// client's environment. The ids that come back are typed too and go straight into the next
+/// request.
+#[tokio::test]
+async fn pingone_fills_the_environment_into_the_path_and_ids_flow_between_calls() {
+    let server = MockServer::start().await;
+    let linked = |id: &str| {
+        json!({
+            "_links": {"self": {"href": "https://x/la"}, "environment": {"href": "https://x/e"}, "user": {"href": "https://x/u"}},
+            "id": id, "environment": {"id": "env-7"}, "user": {"id": "user-1"}, "identityProvider": {"id": "idp"}, "externalId": "ext-1"
+        })
+    };
+    Mock::given(method("GET"))
+        .and(path("/environments/env-7/users/user-1/linkedAccounts"))
+        .respond_with(json_answer(200, json!({
+            "_links": {"self": {"href": "https://api.pingone.com/v1/environments/env-7/users/user-1/linkedAccounts"}},
+            "_embedded": {"linkedAccounts": [linked("la-1")]}, "size": 1
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/environments/env-7/users/user-1/linkedAccounts/la-1"))
+        .respond_with(json_answer(200, linked("la-1")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path("/environments/env-7/users/user-1/linkedAccounts/la-1"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = pingone::Client::builder().base_url(server.uri()).environment_id("env-7").access_token("jwt-1").build().expect("builds");
+    let user = pingone::UserId::new("user-1");
+    let list = client.read_linked_accounts(pingone::ReadLinkedAccountsRequest::new(user.clone())).await.expect("the list");
+    let account = &list.embedded.linked_accounts[0];
+    assert_eq!(account.id, "la-1");
+    assert_eq!(account.environment.id, pingone::EnvironmentId::new("env-7"));
+    let one = client.read_linked_account(pingone::ReadLinkedAccountRequest::new(account.user.id.clone(), account.id.clone())).await.expect("one");
+    assert_eq!(one.id.as_str(), "la-1");
+    client.delete_linked_account(pingone::DeleteLinkedAccountRequest::new(user, one.id)).await.expect("204");
+}
+
+/// A client built with a ready token but no environment id cannot fill PingOne's paths: the
+/// builder refuses it and says which setting is missing and why, before any call.
+#[test]
+fn pingone_without_an_environment_id_is_refused_at_build_time() {
+    let err = pingone::Client::builder().access_token("jwt-1").build().expect_err("the environment id is missing");
+    let text = err.to_string();
+    assert!(matches!(err, linkspec_clients::runtime::BuildError::MissingSetting { setting: "environment_id", .. }), "{err:?}");
+    assert!(text.contains("`environment_id`") && text.contains("read_linked_accounts") && text.contains("{envID}"), "{text}");
+    assert!(!text.contains("jwt-1"), "no secret in the message: {text}");
+}
+
+/// Id types are serde-transparent (plain JSON strings), compare with their text, and an id read
+/// from one answer is the argument of the next request as it is.
+#[test]
+fn ids_are_plain_json_and_go_from_answers_into_requests() {
+    let member: mx::Member = serde_json::from_value(json!({
+        "guid": "MBR-1", "institution_code": "chase", "institution_guid": "INS-1", "is_being_aggregated": false,
+        "is_managed_by_user": true, "is_oauth": false, "is_user_created": true, "name": "Chase", "user_guid": "USR-1",
+        "aggregated_at": null, "background_aggregation_is_disabled": false, "connection_status": "CONNECTED",
+        "external_guid": null, "most_recent_job_guid": null, "metadata": null, "successfully_aggregated_at": null
+    }))
+    .expect("decodes");
+    assert_eq!((member.guid.as_str(), member.user_guid.to_string()), ("MBR-1", "USR-1".to_owned()));
+    assert_eq!(serde_json::to_value(&member.guid).expect("encodes"), json!("MBR-1"));
+    let request = mx::ReadMemberRequest::new(member.guid.clone());
+    assert_eq!(request.member_guid, member.guid);
+}

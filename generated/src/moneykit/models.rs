@@ -17,7 +17,7 @@
 /// assert_eq!(id.to_string(), "id-1");
 /// ```
 ///
-/// Ids of different things are different types: a `UserId` is not a `LinkId`.
+/// Ids of different things are different types, so this does not compile (`UserId` is not `LinkId`):
 ///
 /// ```compile_fail
 /// use linkspec_clients::moneykit::{LinkId, UserId};

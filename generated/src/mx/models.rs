@@ -17,7 +17,7 @@
 /// assert_eq!(id.to_string(), "id-1");
 /// ```
 ///
-/// Ids of different things are different types: a `UserGuid` is not a `MemberGuid`.
+/// Ids of different things are different types, so this does not compile (`UserGuid` is not `MemberGuid`):
 ///
 /// ```compile_fail
 /// use linkspec_clients::mx::{MemberGuid, UserGuid};

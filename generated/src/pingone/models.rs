@@ -17,7 +17,7 @@
 /// assert_eq!(id.to_string(), "id-1");
 /// ```
 ///
-/// Ids of different things are different types: a `UserId` is not a `EnvironmentId`.
+/// Ids of different things are different types, so this does not compile (`UserId` is not `EnvironmentId`):
 ///
 /// ```compile_fail
 /// use linkspec_clients::pingone::{EnvironmentId, UserId};
