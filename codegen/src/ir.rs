@@ -314,6 +314,24 @@ pub struct ErrorEnvelope {
     pub request_id: Option<FieldRead>,
     /// Where a broader error class is (Plaid's `error_type`).
     pub category: Option<FieldRead>,
+    /// The documented codes: the `<Model>Code` enum of the spec's list, or the enum the code
+    /// field already has; `None`: codes are plain text.
+    pub codes: Option<CodeList>,
+    /// The documented categories, the same way (`<Model>Category`, or the field's enum).
+    pub categories: Option<CodeList>,
+}
+
+/// The documented error codes (or categories) of an envelope, as an enum that keeps any other
+/// value in its fallback variant.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CodeList {
+    /// The enum's name (`PlaidErrorCode`).
+    pub name: String,
+    /// One variant each, in the spec's order; `wire` is the code's text.
+    pub values: Vec<EnumValue>,
+    /// True for an enum made from a `codes:`/`categories:` list, which the envelope's impl
+    /// emits; false for a string enum of the spec that the field already has.
+    pub emit: bool,
 }
 
 /// Where an error model keeps one of its parts: alternatives tried in order, the first
@@ -491,6 +509,8 @@ pub enum TimestampFormat {
     Rfc3339,
     /// No offset (`2023-02-16T09:14:11`).
     Naive,
+    /// No offset, and the provider says the zone is UTC: an instant.
+    NaiveUtc,
 }
 
 /// A type expression, resolved.

@@ -230,6 +230,8 @@ pub fn check_with_views(sources: &[ProviderSource<'_>], view_files: Option<&[Spe
                 );
             }
         }
+        // The checks after `lower` (paging items, view mappings) can fail a provider too.
+        blocked |= found.iter().any(|d| d.severity == diag::Severity::Error);
         match &lines {
             Some(lines) => diags.extend(found.into_iter().map(|d| lines.place(d))),
             None => diags.extend(found),

@@ -8,6 +8,7 @@
 //! The same types derive the JSON Schema that editors use ([`json_schema()`]), and [`shape`]
 //! checks a file against that schema to report every structural problem at once.
 
+pub mod codes;
 pub mod part;
 pub mod shape;
 pub mod view;
@@ -214,6 +215,10 @@ pub struct Spec {
     #[serde(default)]
     #[schemars(schema_with = "optional_timestamps_schema")]
     pub timestamps: Option<Sp<String>>,
+    /// The zone the provider's date-times without an offset are in: `utc`. With it, every
+    /// `naive` date-time of the provider is an instant (`UtcTimestamp`).
+    #[serde(default)]
+    pub naive_zone: Option<Sp<String>>,
     /// Headers sent on every call (a default, or only when the user sets one).
     #[serde(default)]
     pub headers: Entries<Sp<HeaderSpec>>,
@@ -447,7 +452,7 @@ pub struct ExpiredSpec {
     pub status: Vec<Sp<u16>>,
     /// Error codes; any code when absent.
     #[serde(default)]
-    pub codes: Vec<String>,
+    pub codes: Vec<Sp<String>>,
 }
 
 /// The two places a key of a key pair may travel; the client's user picks one.
@@ -480,24 +485,31 @@ pub struct ErrorsSpec {
     /// Where it holds a broader class of errors, matched like codes (Plaid's `error_type`).
     #[serde(default)]
     pub category: Option<Sp<FieldPath>>,
+    /// The error codes the provider documents: each becomes a variant of the generated
+    /// `<Model>Code` enum, which keeps any other code in `Unknown`.
+    #[serde(default)]
+    pub codes: Option<Sp<Vec<Sp<codes::CodeSpec>>>>,
+    /// The categories the provider documents (needs `category`): the `<Model>Category` enum.
+    #[serde(default)]
+    pub categories: Option<Sp<Vec<Sp<codes::CodeSpec>>>>,
     /// Which answers mean the credentials expired: re-acquired once, then the call retried.
     /// Absent: no answer means that (static keys cannot be renewed).
     #[serde(default)]
     pub expired: Option<Sp<ExpiredSpec>>,
     /// Codes (or categories) that mean "rate limited": retried like a 429.
     #[serde(default)]
-    pub rate_limited: Vec<String>,
+    pub rate_limited: Vec<Sp<String>>,
     /// Codes (or categories) that mean the credentials were refused: wrong or revoked keys,
     /// which no renewal fixes (a 401 that is not an expiry means this too).
     #[serde(default)]
-    pub rejected: Vec<String>,
+    pub rejected: Vec<Sp<String>>,
     /// Codes (or categories) that mean "gone": the resource existed and was removed (a 410
     /// means this too).
     #[serde(default)]
-    pub gone: Vec<String>,
+    pub gone: Vec<Sp<String>>,
     /// Codes (or categories) that mean "not found" (a 404 means this too).
     #[serde(default)]
-    pub not_found: Vec<String>,
+    pub not_found: Vec<Sp<String>>,
     /// Response headers that carry the request id when the body does not (PingOne's
     /// `correlation-id`), in order of preference.
     #[serde(default)]
@@ -522,6 +534,12 @@ pub struct EnvelopeSpec {
     /// Where it holds a broader class of errors.
     #[serde(default)]
     pub category: Option<Sp<FieldPath>>,
+    /// The error codes documented for this envelope (the `<Model>Code` enum).
+    #[serde(default)]
+    pub codes: Option<Sp<Vec<Sp<codes::CodeSpec>>>>,
+    /// The categories documented for this envelope (needs `category`).
+    #[serde(default)]
+    pub categories: Option<Sp<Vec<Sp<codes::CodeSpec>>>>,
 }
 
 /// Where an error model keeps one of its parts: `code` (a top-level field, by wire name),

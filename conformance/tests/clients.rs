@@ -57,6 +57,13 @@ async fn moneykit_get_user_links() {
     let accounts = link.products.accounts.as_ref().expect("accounts state");
     assert_eq!(accounts.refreshed_at.as_ref().map(ToString::to_string).as_deref(), Some("2023-02-16T09:14:11"));
     assert_eq!(accounts.error_code, Some(Some(moneykit::ProductErrorCode::RateLimit)));
+    // MoneyKit's offset-less timestamps are UTC (`naive_zone: utc`): instants, no assume_utc().
+    let refreshed = accounts.refreshed_at.expect("refreshed");
+    let utc: linkspec_runtime::time::Timestamp = "2023-02-16T09:14:11Z".parse().unwrap();
+    assert_eq!(refreshed.instant(), utc.instant());
+    assert_eq!(refreshed.to_timestamp(), utc);
+    let attempted = accounts.last_attempted_at.expect("attempted");
+    assert!(attempted >= refreshed, "ordered by instant: {attempted} vs {refreshed}");
 }
 
 #[tokio::test]

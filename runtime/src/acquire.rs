@@ -141,6 +141,8 @@ pub(crate) fn renewal_margin(margin: Duration, lifetime_seconds: u64) -> Duratio
 pub(crate) struct StepError(serde_json::Value);
 
 impl ErrorEnvelope for StepError {
+    type Code = String;
+    type Category = String;
     fn code(&self) -> Option<String> {
         None
     }

@@ -6,7 +6,14 @@ use std::time::Duration;
 /// What generated error envelopes tell the runtime: the provider's code, message and request id.
 /// Generated from the spec's `errors:` section.
 pub trait ErrorEnvelope: fmt::Debug + Send + Sync + 'static {
-    /// The provider's error code (`INVALID_API_KEYS`, `api_error.auth.expired_access_token`, `4011`).
+    /// The codes as a type: the enum generated from the spec's `codes:` list (`PlaidErrorCode`,
+    /// with `Unknown(String)` for a code the list does not name), or `String` for an envelope
+    /// whose spec lists none.
+    type Code: for<'a> From<&'a str> + fmt::Debug + Clone + PartialEq + Send + Sync + 'static;
+    /// The categories as a type: the enum generated from `categories:`, or `String`.
+    type Category: for<'a> From<&'a str> + fmt::Debug + Clone + PartialEq + Send + Sync + 'static;
+    /// The provider's error code as text (`INVALID_API_KEYS`,
+    /// `api_error.auth.expired_access_token`, `4011`: a numeric code is its decimal text).
     fn code(&self) -> Option<String>;
     /// The human-readable message.
     fn message(&self) -> Option<String>;
@@ -15,6 +22,14 @@ pub trait ErrorEnvelope: fmt::Debug + Send + Sync + 'static {
     /// A broader class the provider puts errors in (Plaid's `error_type`), when it has one.
     fn category(&self) -> Option<String> {
         None
+    }
+    /// The provider's error code as [`Self::Code`], to match on.
+    fn typed_code(&self) -> Option<Self::Code> {
+        self.code().map(|c| Self::Code::from(c.as_str()))
+    }
+    /// The category as [`Self::Category`], to match on.
+    fn typed_category(&self) -> Option<Self::Category> {
+        self.category().map(|c| Self::Category::from(c.as_str()))
     }
 }
 
@@ -84,6 +99,24 @@ impl<E: ErrorEnvelope> Error<E> {
     /// The provider's error code, when it answered with one.
     pub fn code(&self) -> Option<String> {
         self.api().and_then(ApiError::code)
+    }
+
+    /// The provider's error code as its envelope's code type, to match on: the generated enum
+    /// when the spec lists the codes (`Some(PlaidErrorCode::ItemNotFound)`, or `Unknown` with
+    /// the text for one it does not list), the text otherwise.
+    pub fn typed_code(&self) -> Option<E::Code> {
+        self.api().and_then(ApiError::typed_code)
+    }
+
+    /// The provider's broader class of the error (Plaid's `error_type`), when it sends one.
+    pub fn category(&self) -> Option<String> {
+        self.api().and_then(ApiError::category)
+    }
+
+    /// The category as its envelope's category type (the generated enum when the spec lists
+    /// the categories).
+    pub fn typed_category(&self) -> Option<E::Category> {
+        self.api().and_then(ApiError::typed_category)
     }
 
     /// The provider's request id (from the error body or a request-id header), when known.
@@ -202,6 +235,8 @@ impl fmt::Debug for Erased {
 }
 
 impl ErrorEnvelope for Erased {
+    type Code = String;
+    type Category = String;
     fn code(&self) -> Option<String> {
         None
     }
@@ -331,6 +366,30 @@ impl<E> ApiError<E> {
         E: ErrorEnvelope,
     {
         self.envelope.as_ref().and_then(ErrorEnvelope::code)
+    }
+
+    /// The provider's error code as the envelope's code type (see [`Error::typed_code`]).
+    pub fn typed_code(&self) -> Option<E::Code>
+    where
+        E: ErrorEnvelope,
+    {
+        self.envelope.as_ref().and_then(ErrorEnvelope::typed_code)
+    }
+
+    /// The provider's broader class of the error, when the envelope has one.
+    pub fn category(&self) -> Option<String>
+    where
+        E: ErrorEnvelope,
+    {
+        self.envelope.as_ref().and_then(ErrorEnvelope::category)
+    }
+
+    /// The category as the envelope's category type (see [`Error::typed_category`]).
+    pub fn typed_category(&self) -> Option<E::Category>
+    where
+        E: ErrorEnvelope,
+    {
+        self.envelope.as_ref().and_then(ErrorEnvelope::typed_category)
     }
 
     /// The provider's message, when the body was its envelope and had one.

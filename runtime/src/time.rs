@@ -1,5 +1,5 @@
-//! Lossless timestamp and date types for API clients: [`Timestamp`], [`NaiveTimestamp`] and
-//! [`Date`] parse the wire text strictly and print it back byte for byte.
+//! Lossless timestamp and date types for API clients: [`Timestamp`], [`NaiveTimestamp`],
+//! [`UtcTimestamp`] and [`Date`] parse the wire text strictly and print it back byte for byte.
 //!
 //! Accepted is the RFC 3339 profile of ISO 8601: a 4-digit year, zero-padded fields, an
 //! uppercase `T`, seconds always present, optionally `.` and 1 to 9 fractional digits, and
@@ -20,6 +20,8 @@ const NAIVE_EXPECTED: &str = "a date-time without a UTC offset (format `naive`),
     like 2023-02-16T09:14:11 or 2023-02-16T09:14:11.5";
 const NO_OFFSET: &str =
     "the text has no UTC offset; for date-times without one use NaiveTimestamp (format `naive`)";
+const UTC_NAIVE_EXPECTED: &str = "a date-time without a UTC offset, read as UTC (`naive_zone: utc`), \
+    like 2023-02-16T09:14:11";
 const DATE_EXPECTED: &str = "a calendar date YYYY-MM-DD, like 1987-01-31";
 
 /// A rejected timestamp or date: the input, what was expected, and what was wrong with it.
@@ -270,6 +272,105 @@ fn parse_naive(c: &mut Cursor<'_>) -> Result<NaiveTimestamp, String> {
     Ok(NaiveTimestamp { datetime, frac_digits })
 }
 
+/// An instant that the provider writes without a UTC offset and means as UTC (a spec's
+/// `naive_zone: utc`): `2023-02-16T09:14:11` on the wire is 09:14:11Z.
+///
+/// It is an instant like [`Timestamp`] (ordered, convertible to `jiff` types and to a
+/// [`Timestamp`]), but reads and writes the provider's offset-less text, so Display and
+/// serde reproduce what was received, fractional digits included. Text with an offset is
+/// rejected: the provider never sends one, and one that did would be a different format.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct UtcTimestamp {
+    instant: jiff::Timestamp,
+    /// Fractional digits written, 0..=9; always enough to hold the nanoseconds exactly.
+    frac_digits: u8,
+}
+
+impl UtcTimestamp {
+    /// An instant, written with the fewest of 0, 3, 6 or 9 fractional digits that hold it.
+    pub fn from_jiff(ts: jiff::Timestamp) -> Self {
+        Self { instant: ts, frac_digits: exact_precision(ts.subsec_nanosecond()) }
+    }
+
+    /// The instant.
+    pub fn instant(&self) -> jiff::Timestamp {
+        self.instant
+    }
+
+    /// The same instant as a [`Timestamp`] written in UTC with `Z` and the same fractional
+    /// digits (what to compare with other providers' timestamps, or to send where an offset
+    /// is required).
+    pub fn to_timestamp(&self) -> Timestamp {
+        let (offset, style, frac_digits) = (Offset::UTC, OffsetStyle::Zulu, self.frac_digits);
+        Timestamp { instant: self.instant, offset, style, frac_digits }
+    }
+
+    /// The wire value as a civil date-time (the UTC wall clock), with the same digits.
+    pub fn to_naive(&self) -> NaiveTimestamp {
+        NaiveTimestamp { datetime: Offset::UTC.to_datetime(self.instant), frac_digits: self.frac_digits }
+    }
+}
+
+/// Chronological; the same instant written with more fractional digits sorts after, so that
+/// `cmp` is `Equal` exactly when `==` holds.
+impl Ord for UtcTimestamp {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.instant, self.frac_digits).cmp(&(other.instant, other.frac_digits))
+    }
+}
+
+impl PartialOrd for UtcTimestamp {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl From<jiff::Timestamp> for UtcTimestamp {
+    /// As [`UtcTimestamp::from_jiff`].
+    fn from(ts: jiff::Timestamp) -> Self {
+        Self::from_jiff(ts)
+    }
+}
+
+impl From<Timestamp> for UtcTimestamp {
+    /// The same instant, whatever offset it was written in, keeping its fractional digits.
+    fn from(ts: Timestamp) -> Self {
+        Self { instant: ts.instant, frac_digits: ts.frac_digits }
+    }
+}
+
+impl From<UtcTimestamp> for jiff::Timestamp {
+    fn from(ts: UtcTimestamp) -> Self {
+        ts.instant
+    }
+}
+
+impl From<UtcTimestamp> for Timestamp {
+    /// As [`UtcTimestamp::to_timestamp`].
+    fn from(ts: UtcTimestamp) -> Self {
+        ts.to_timestamp()
+    }
+}
+
+impl From<UtcTimestamp> for jiff::Zoned {
+    /// The instant in UTC.
+    fn from(ts: UtcTimestamp) -> Self {
+        ts.instant.to_zoned(jiff::tz::TimeZone::UTC)
+    }
+}
+
+impl fmt::Display for UtcTimestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_datetime(f, Offset::UTC.to_datetime(self.instant), self.frac_digits)
+    }
+}
+
+fn parse_utc_naive(c: &mut Cursor<'_>) -> Result<UtcTimestamp, String> {
+    let naive = parse_naive(c)?;
+    let instant = Offset::UTC.to_timestamp(naive.datetime).map_err(|e| format!("out of range: {e}"))?;
+    Ok(UtcTimestamp { instant, frac_digits: naive.frac_digits })
+}
+
 /// A calendar date written exactly `YYYY-MM-DD`, e.g. `1987-01-31`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Date(civil::Date);
@@ -467,6 +568,7 @@ macro_rules! wire_text {
 
 wire_text!(Timestamp, parse_timestamp, TIMESTAMP_EXPECTED);
 wire_text!(NaiveTimestamp, parse_naive, NAIVE_EXPECTED);
+wire_text!(UtcTimestamp, parse_utc_naive, UTC_NAIVE_EXPECTED);
 wire_text!(Date, |c: &mut Cursor<'_>| parse_date(c).map(Date), DATE_EXPECTED);
 
 /// Deserialises a `T` from a string via its `FromStr`.
@@ -572,6 +674,42 @@ mod tests {
         let naive: NaiveTimestamp = "2023-02-16T09:14:11.5".parse().unwrap();
         assert_eq!(naive.civil(), civil::date(2023, 2, 16).at(9, 14, 11, 500_000_000));
         assert_eq!(format!("{naive:?}"), "NaiveTimestamp(\"2023-02-16T09:14:11.5\")");
+    }
+
+    #[test]
+    fn utc_naive_text_is_an_instant_that_writes_back_as_received() {
+        NAIVES.iter().for_each(|t| round_trip::<UtcTimestamp>(t));
+        let t: UtcTimestamp = "2023-02-16T09:14:11.5".parse().unwrap();
+        assert_eq!(t.instant(), "2023-02-16T09:14:11.5Z".parse::<jiff::Timestamp>().unwrap());
+        assert_eq!(t.to_timestamp().to_string(), "2023-02-16T09:14:11.5Z");
+        assert_eq!(t.to_naive().to_string(), "2023-02-16T09:14:11.5");
+        assert_eq!(format!("{t:?}"), "UtcTimestamp(\"2023-02-16T09:14:11.5\")");
+        let zoned: jiff::Zoned = t.into();
+        assert_eq!((zoned.timestamp(), zoned.offset()), (t.instant(), Offset::UTC));
+        // From an instant written elsewhere: the UTC wall clock, digits kept.
+        let other: Timestamp = "2023-02-16T11:14:11.500+02:00".parse().unwrap();
+        assert_eq!(UtcTimestamp::from(other).to_string(), "2023-02-16T09:14:11.500");
+        assert_eq!(UtcTimestamp::from_jiff(t.instant()).to_string(), "2023-02-16T09:14:11.500");
+        // Ordered by instant; more digits of the same instant after, agreeing with ==.
+        let p = |s: &str| s.parse::<UtcTimestamp>().unwrap();
+        let mut v = [p("2023-02-16T09:14:12"), p("2023-02-16T09:14:11.0"), p("2023-02-16T09:14:11")];
+        v.sort();
+        let shown: Vec<String> = v.iter().map(ToString::to_string).collect();
+        assert_eq!(shown, ["2023-02-16T09:14:11", "2023-02-16T09:14:11.0", "2023-02-16T09:14:12"]);
+        assert!(p("2023-02-16T09:14:11") != p("2023-02-16T09:14:11.0"));
+    }
+
+    #[test]
+    fn utc_naive_text_refuses_an_offset_and_the_end_of_the_range() {
+        for text in ["2023-02-16T09:14:11Z", "2023-02-16T09:14:11+00:00", "2023-02-16"] {
+            let err = text.parse::<UtcTimestamp>().unwrap_err();
+            assert_eq!(err.expected, UTC_NAIVE_EXPECTED, "{text}");
+        }
+        // jiff's instants end late on 9999-12-30 UTC; the wall clock goes a day further.
+        let err = "9999-12-31T23:00:00".parse::<UtcTimestamp>().unwrap_err();
+        assert!(err.problem.starts_with("out of range"), "{err}");
+        let m = serde_json::from_str::<UtcTimestamp>("\"2031-05-07T03:04:05Z\"").unwrap_err().to_string();
+        assert!(!m.contains("2031") && !m.contains("03:04"), "decode errors quote no part of the value: {m}");
     }
 
     #[test]

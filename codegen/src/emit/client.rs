@@ -657,9 +657,12 @@ fn operation_method(p: &ir::Provider, op: &ir::Operation) -> TokenStream {
                     op.name, access.pointer
                 );
                 let items_of = super::view::owned_iter(access, quote! { page });
+                // A deprecated operation's items call its (as deprecated) pages.
+                let allow = allow_deprecated(op.deprecated.is_some());
                 quote! {
                     #[doc = #doc]
                     #deprecated
+                    #allow
                     pub fn #items_name(&self, request: impl Into<#request>) -> ::linkspec_runtime::Items<#ty, #item, #model> {
                         ::linkspec_runtime::Items::new(self.#pages_name(request), |page: #ty| #items_of.collect())
                     }

@@ -1,6 +1,7 @@
 //! IR -> token streams. One module per kind of output; helpers shared by all live here.
 
 pub mod client;
+mod codes;
 pub mod docs;
 pub mod ids;
 mod meta;
@@ -47,6 +48,7 @@ pub fn type_tokens(ty: &TypeRef) -> TokenStream {
         TypeRef::Date => quote! { ::linkspec_runtime::time::Date },
         TypeRef::DateTime(TimestampFormat::Rfc3339) => quote! { ::linkspec_runtime::time::Timestamp },
         TypeRef::DateTime(TimestampFormat::Naive) => quote! { ::linkspec_runtime::time::NaiveTimestamp },
+        TypeRef::DateTime(TimestampFormat::NaiveUtc) => quote! { ::linkspec_runtime::time::UtcTimestamp },
         TypeRef::Json => quote! { ::serde_json::Value },
         TypeRef::List(inner) => {
             let inner = type_tokens(inner);

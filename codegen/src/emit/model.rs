@@ -563,8 +563,12 @@ fn error_envelope(env: &ir::ErrorEnvelope) -> TokenStream {
         }
         None => quote! {},
     };
+    let (types, enums) = super::codes::code_types(env);
     quote! {
+        #enums
+
         impl ::linkspec_runtime::ErrorEnvelope for #name {
+            #types
             fn code(&self) -> Option<String> {
                 #code
             }

@@ -90,7 +90,7 @@ fn example(p: &ir::Provider, ty: &TypeRef) -> Value {
         TypeRef::Boolean => Value::from(false),
         TypeRef::Date => Value::from("2024-01-31"),
         TypeRef::DateTime(TimestampFormat::Rfc3339) => Value::from("2024-01-31T12:00:00Z"),
-        TypeRef::DateTime(TimestampFormat::Naive) => Value::from("2024-01-31T12:00:00"),
+        TypeRef::DateTime(TimestampFormat::Naive | TimestampFormat::NaiveUtc) => Value::from("2024-01-31T12:00:00"),
         TypeRef::Json => Value::Null,
         TypeRef::List(_) => Value::Array(Vec::new()),
         TypeRef::Map(_) => Value::Object(serde_json::Map::new()),

@@ -4,6 +4,7 @@ use crate::diag::Loc;
 use crate::ir;
 use crate::spec::{self, Sp};
 use super::headers::is_header_name;
+use super::codes::{check_categories_readable, check_rule_codes, enum_of_field, lower_code_list, CodeListSpec, Which};
 use super::parse::suggest;
 use super::Lowerer;
 
@@ -14,9 +15,11 @@ pub(super) struct EnvelopeParts<'a> {
     message: Option<&'a Sp<spec::FieldPath>>,
     request_id: Option<&'a Sp<spec::FieldPath>>,
     category: Option<&'a Sp<spec::FieldPath>>,
+    codes: Option<&'a CodeListSpec>,
+    categories: Option<&'a CodeListSpec>,
 }
 
-pub(super) fn lower_errors(lw: &mut Lowerer, errors: &Sp<spec::ErrorsSpec>, models: &[ir::Model]) -> Option<ir::ErrorEnvelope> {
+pub(super) fn lower_errors(lw: &mut Lowerer, errors: &Sp<spec::ErrorsSpec>, models: &[ir::Model], enums: &[ir::Enum]) -> Option<ir::ErrorEnvelope> {
     let e = &errors.value;
     let parts = EnvelopeParts {
         model: &e.model,
@@ -24,8 +27,12 @@ pub(super) fn lower_errors(lw: &mut Lowerer, errors: &Sp<spec::ErrorsSpec>, mode
         message: e.message.as_ref(),
         request_id: e.request_id.as_ref(),
         category: e.category.as_ref(),
+        codes: e.codes.as_ref(),
+        categories: e.categories.as_ref(),
     };
-    lower_envelope(lw, &parts, models)
+    let envelope = lower_envelope(lw, &parts, models, enums)?;
+    check_rule_codes(lw, e, &envelope);
+    Some(envelope)
 }
 
 /// Operation-level envelopes: each is checked like the provider's, and one model may not be read
@@ -36,6 +43,7 @@ pub(super) fn lower_operation_envelopes(
     operations: &mut [ir::Operation],
     provider: Option<&ir::ErrorEnvelope>,
     models: &[ir::Model],
+    enums: &[ir::Enum],
 ) {
     let mut seen: Vec<ir::ErrorEnvelope> = provider.into_iter().cloned().collect();
     for (op, (_, op_spec)) in operations.iter_mut().zip(&spec.operations.value.0) {
@@ -46,14 +54,16 @@ pub(super) fn lower_operation_envelopes(
             message: e.value.message.as_ref(),
             request_id: e.value.request_id.as_ref(),
             category: e.value.category.as_ref(),
+            codes: e.value.codes.as_ref(),
+            categories: e.value.categories.as_ref(),
         };
-        let Some(envelope) = lower_envelope(lw, &parts, models) else { continue };
+        let Some(envelope) = lower_envelope(lw, &parts, models, enums) else { continue };
         match seen.iter().find(|s| s.model == envelope.model) {
             Some(other) if *other != envelope => lw.error(
                 "LS0122",
                 Loc::at(&e.value.model),
-                format!("model `{}` is already an error envelope read with other fields", envelope.model),
-                "name the same `code`, `message`, `request_id` and `category` fields everywhere the model is an envelope",
+                format!("model `{}` is already an error envelope read with other fields or other code lists", envelope.model),
+                "name the same `code`, `message`, `request_id` and `category` fields, and list the same `codes` and `categories`, everywhere the model is an envelope",
             ),
             Some(_) => {}
             None => seen.push(envelope.clone()),
@@ -62,7 +72,7 @@ pub(super) fn lower_operation_envelopes(
     }
 }
 
-pub(super) fn lower_envelope(lw: &mut Lowerer, e: &EnvelopeParts<'_>, models: &[ir::Model]) -> Option<ir::ErrorEnvelope> {
+pub(super) fn lower_envelope(lw: &mut Lowerer, e: &EnvelopeParts<'_>, models: &[ir::Model], enums: &[ir::Enum]) -> Option<ir::ErrorEnvelope> {
     let Some(model) = models.iter().find(|m| m.name == e.model.value) else {
         if !lw.models.contains(&e.model.value) {
             let hint = match suggest(&e.model.value, lw.models.iter().map(String::as_str)) {
@@ -94,12 +104,19 @@ pub(super) fn lower_envelope(lw: &mut Lowerer, e: &EnvelopeParts<'_>, models: &[
     let message = e.message.map(|m| field(lw, "message", m));
     let request_id = e.request_id.map(|m| field(lw, "request_id", m));
     let category = e.category.map(|m| field(lw, "category", m));
+    check_categories_readable(lw, &model.name, e.category, e.categories);
+    let codes = e.codes.map(|list| lower_code_list(lw, &model.name, list, Which::Codes)).transpose();
+    let categories = e.categories.map(|list| lower_code_list(lw, &model.name, list, Which::Categories)).transpose();
+    let (code, category) = (code?, category.map(|m| m.ok_or(())).transpose().ok()?);
+    let (codes, categories) = (codes.ok()?, categories.ok()?);
     Some(ir::ErrorEnvelope {
         model: model.name.clone(),
-        code: code?,
+        codes: codes.or_else(|| enum_of_field(&code, enums)),
+        categories: categories.or_else(|| category.as_ref().and_then(|c| enum_of_field(c, enums))),
+        code,
         message: message.map(|m| m.ok_or(())).transpose().ok()?,
         request_id: request_id.map(|m| m.ok_or(())).transpose().ok()?,
-        category: category.map(|m| m.ok_or(())).transpose().ok()?,
+        category,
     })
 }
 
@@ -167,7 +184,7 @@ pub(super) fn lower_rules(lw: &mut Lowerer, errors: &Sp<spec::ErrorsSpec>) -> ir
         if statuses.is_empty() {
             statuses.push(401);
         }
-        codes = x.value.codes.clone();
+        codes = texts(&x.value.codes);
     }
     let mut request_id_headers = Vec::new();
     for h in &e.request_id_headers {
@@ -180,10 +197,14 @@ pub(super) fn lower_rules(lw: &mut Lowerer, errors: &Sp<spec::ErrorsSpec>) -> ir
     ir::Rules {
         expired_statuses: statuses,
         expired_codes: codes,
-        rate_limit_codes: e.rate_limited.clone(),
-        rejected_codes: e.rejected.clone(),
-        gone_codes: e.gone.clone(),
-        not_found_codes: e.not_found.clone(),
+        rate_limit_codes: texts(&e.rate_limited),
+        rejected_codes: texts(&e.rejected),
+        gone_codes: texts(&e.gone),
+        not_found_codes: texts(&e.not_found),
         request_id_headers,
     }
+}
+
+fn texts(list: &[Sp<String>]) -> Vec<String> {
+    list.iter().map(|s| s.value.clone()).collect()
 }

@@ -6,6 +6,7 @@
 mod acquire;
 mod auth;
 mod binary;
+mod codes;
 mod collisions;
 mod deprecation;
 mod enums;
@@ -52,6 +53,8 @@ struct Lowerer<'a> {
     /// Id types by name, with their wire type.
     ids: BTreeMap<String, ir::IdWire>,
     timestamps: ir::TimestampFormat,
+    /// The provider's `naive_zone` is `utc`: its naive date-times are instants.
+    naive_utc: bool,
 }
 
 impl Lowerer<'_> {
@@ -85,6 +88,7 @@ pub fn lower(file: &str, spec: &spec::Spec, diags: &mut Vec<Diagnostic>) -> Opti
             .collect(),
         ids: ids::id_wires(spec),
         timestamps: ir::TimestampFormat::Rfc3339,
+        naive_utc: false,
     };
 
     let module = spec.provider.value.clone();
@@ -107,6 +111,12 @@ pub fn lower(file: &str, spec: &spec::Spec, diags: &mut Vec<Diagnostic>) -> Opti
     if let Some(ts) = &spec.timestamps {
         lw.timestamps = timestamp_format(&mut lw, ts).unwrap_or(ir::TimestampFormat::Rfc3339);
     }
+    if let Some(zone) = &spec.naive_zone {
+        match naive_zone(zone) {
+            Ok(utc) => lw.naive_utc = utc,
+            Err((message, help)) => lw.error("LS0108", Loc::at(zone), message, help),
+        }
+    }
     let media_type = match &spec.media_type {
         Some(mt) => {
             check_media_type(&mut lw, mt);
@@ -125,9 +135,9 @@ pub fn lower(file: &str, spec: &spec::Spec, diags: &mut Vec<Diagnostic>) -> Opti
     let mut models = lower_models(&mut lw, &spec.models);
     lower_unknown_keys(&mut lw, spec, &mut models);
     box_recursive_fields(&mut models);
-    let errors = lower_errors(&mut lw, &spec.errors, &models);
+    let errors = lower_errors(&mut lw, &spec.errors, &models, &enums);
     let mut operations = lower_operations(&mut lw, &spec.operations);
-    lower_operation_envelopes(&mut lw, spec, &mut operations, errors.as_ref(), &models);
+    lower_operation_envelopes(&mut lw, spec, &mut operations, errors.as_ref(), &models, &enums);
     lower_paging(&mut lw, spec, &mut operations);
     let hosts = lower_hosts(&mut lw, &spec.servers, &environments, &variables);
     check_operation_hosts(&mut lw, spec, &hosts);
@@ -192,6 +202,19 @@ fn timestamp_format(lw: &mut Lowerer, value: &Sp<String>) -> Option<ir::Timestam
             );
             None
         }
+    }
+}
+
+/// Whether a `naive_zone` is `utc`, the one zone linkspec reads offset-less date-times in
+/// (a zone with daylight saving would need a time-zone database and has ambiguous hours).
+/// Otherwise the problem and what to do, for the caller's diagnostic.
+pub(crate) fn naive_zone(zone: &Sp<String>) -> Result<bool, (String, &'static str)> {
+    match zone.value.as_str() {
+        "utc" => Ok(true),
+        other => Err((
+            format!("unknown zone `{other}`"),
+            "`utc` is the zone linkspec reads offset-less date-times in; for another, leave `naive_zone` out and convert the `NaiveTimestamp` in your code",
+        )),
     }
 }
 

@@ -70,7 +70,10 @@ pub(super) fn parse_type_text(lw: &mut Lowerer, expr: &Sp<String>, text: &str, f
         "decimal" => ir::TypeRef::Decimal,
         "boolean" => ir::TypeRef::Boolean,
         "date" => ir::TypeRef::Date,
-        "datetime" => ir::TypeRef::DateTime(format.unwrap_or(lw.timestamps)),
+        "datetime" => ir::TypeRef::DateTime(match format.unwrap_or(lw.timestamps) {
+            ir::TimestampFormat::Naive if lw.naive_utc => ir::TimestampFormat::NaiveUtc,
+            other => other,
+        }),
         "json" => ir::TypeRef::Json,
         name if lw.models.contains(name) => ir::TypeRef::Model(name.to_owned()),
         name if lw.enums.contains_key(name) => ir::TypeRef::Enum(name.to_owned()),

@@ -284,11 +284,10 @@ impl Cx<'_> {
             None => None,
         };
         let naive_utc = match &m.naive_zone {
-            Some(z) if z.value == "utc" => true,
-            Some(z) => {
-                self.error("LS0404", Loc::at(z), format!("unknown zone `{}`", z.value), "`utc` is the zone linkspec reads offset-less date-times in");
+            Some(z) => crate::lower::naive_zone(z).unwrap_or_else(|(message, help)| {
+                self.error("LS0404", Loc::at(z), message, help);
                 false
-            }
+            }),
             None => false,
         };
         let mut fields = Vec::new();

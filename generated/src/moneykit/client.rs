@@ -456,7 +456,8 @@ pub const OPERATIONS: &[&str] = &[
 ///
 /// Calls carry `Authorization: Bearer <access token>`. The token comes from `POST /auth/token`
 /// (client credentials) and lasts about an hour; an expired one answers 401 with error code
-/// `api_error.auth.expired_access_token`. Timestamps have no UTC offset (`2023-02-16T09:14:11`).
+/// `api_error.auth.expired_access_token`. Timestamps carry no UTC offset and are UTC
+/// (`2023-02-16T09:14:11`); the client reads them as instants (`UtcTimestamp`).
 #[derive(Debug, Clone)]
 pub struct Client {
     transport: ::linkspec_runtime::Transport,

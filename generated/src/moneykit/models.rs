@@ -2,173 +2,6 @@
 
 //! MoneyKit models: request and response bodies, enums, the error envelope.
 
-/// The unique ID of a MoneyKit link, e.g. `mk_eqkWN34UEoa2NxyALG8pcV`.
-///
-/// An id type: the provider's text, held as it is and sent back unchanged (JSON: a string). Build one with `LinkId::new(..)` or `From` a `String` or `&str`; `as_str()` and `Display` give the text, and it compares equal to its text (`id == "..."`).
-///
-/// # Examples
-///
-/// ```
-/// use linkspec_clients::moneykit::LinkId;
-///
-/// let id = LinkId::new("id-1");
-/// assert_eq!(id.as_str(), "id-1");
-/// assert_eq!(id, LinkId::from("id-1"));
-/// assert_eq!(id.to_string(), "id-1");
-/// ```
-///
-/// Ids of different things are different types, so this does not compile (`UserId` is not `LinkId`):
-///
-/// ```compile_fail
-/// use linkspec_clients::moneykit::{LinkId, UserId};
-///
-/// let id: LinkId = UserId::new("id-1");
-/// ```
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-#[serde(transparent)]
-pub struct LinkId(String);
-
-impl LinkId {
-    /// The id with this text.
-    pub fn new(id: impl Into<String>) -> Self {
-        Self(id.into())
-    }
-    /// The id's text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-    /// The id's text, owned.
-    pub fn into_string(self) -> String {
-        self.0
-    }
-}
-
-impl ::std::fmt::Display for LinkId {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl ::std::convert::AsRef<str> for LinkId {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl From<String> for LinkId {
-    fn from(id: String) -> Self {
-        Self(id)
-    }
-}
-
-impl From<&str> for LinkId {
-    fn from(id: &str) -> Self {
-        Self(id.to_owned())
-    }
-}
-
-impl From<LinkId> for String {
-    fn from(id: LinkId) -> Self {
-        id.0
-    }
-}
-
-impl PartialEq<str> for LinkId {
-    fn eq(&self, other: &str) -> bool {
-        self.0 == other
-    }
-}
-
-impl PartialEq<&str> for LinkId {
-    fn eq(&self, other: &&str) -> bool {
-        self.0 == *other
-    }
-}
-
-/// Your ID for an end user, the one given to link-session when the user's links were made, e.g. `MyUser1234`.
-///
-/// An id type: the provider's text, held as it is and sent back unchanged (JSON: a string). Build one with `UserId::new(..)` or `From` a `String` or `&str`; `as_str()` and `Display` give the text, and it compares equal to its text (`id == "..."`).
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-#[serde(transparent)]
-pub struct UserId(String);
-
-impl UserId {
-    /// The id with this text.
-    pub fn new(id: impl Into<String>) -> Self {
-        Self(id.into())
-    }
-    /// The id's text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-    /// The id's text, owned.
-    pub fn into_string(self) -> String {
-        self.0
-    }
-}
-
-impl ::std::fmt::Display for UserId {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl ::std::convert::AsRef<str> for UserId {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl From<String> for UserId {
-    fn from(id: String) -> Self {
-        Self(id)
-    }
-}
-
-impl From<&str> for UserId {
-    fn from(id: &str) -> Self {
-        Self(id.to_owned())
-    }
-}
-
-impl From<UserId> for String {
-    fn from(id: UserId) -> Self {
-        id.0
-    }
-}
-
-impl PartialEq<str> for UserId {
-    fn eq(&self, other: &str) -> bool {
-        self.0 == other
-    }
-}
-
-impl PartialEq<&str> for UserId {
-    fn eq(&self, other: &&str) -> bool {
-        self.0 == *other
-    }
-}
-
 /// The form of an OAuth2 client credentials token request.
 #[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -304,7 +137,7 @@ impl GetUserLinksResponse {
 #[non_exhaustive]
 pub struct Link {
     /// The unique ID for this link, e.g. `mk_eqkWN34UEoa2NxyALG8pcV`.
-    pub link_id: LinkId,
+    pub link_id: String,
     /// The unique ID for the institution this link is connected to, e.g. `chase`.
     pub institution_id: String,
     /// The institution name this link is connected to.
@@ -356,7 +189,7 @@ pub struct Link {
 impl Link {
     /// Builds a `Link` from its required fields; optional fields start absent.
     pub fn new(
-        link_id: impl Into<LinkId>,
+        link_id: impl Into<String>,
         institution_id: impl Into<String>,
         institution_name: impl Into<String>,
         state: LinkState,
@@ -566,10 +399,10 @@ impl LinkProducts {
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProductState {
-    /// The last time that the product was updated (no UTC offset); null if never. (may be null)
-    pub refreshed_at: Option<::linkspec_runtime::time::NaiveTimestamp>,
-    /// The last time that the product was attempted (no UTC offset); null if never. (may be null)
-    pub last_attempted_at: Option<::linkspec_runtime::time::NaiveTimestamp>,
+    /// The last time that the product was updated (UTC, sent without an offset); null if never. (may be null)
+    pub refreshed_at: Option<::linkspec_runtime::time::UtcTimestamp>,
+    /// The last time that the product was attempted (UTC, sent without an offset); null if never. (may be null)
+    pub last_attempted_at: Option<::linkspec_runtime::time::UtcTimestamp>,
     /// Why the last refresh failed, e.g. `rate_limit`; null when it did not fail. (may be absent (`None`) or null (`Some(None)`))
     #[serde(
         default,
@@ -599,8 +432,8 @@ pub struct ProductState {
 impl ProductState {
     /// Builds a `ProductState` from its required fields; optional fields start absent.
     pub fn new(
-        refreshed_at: Option<::linkspec_runtime::time::NaiveTimestamp>,
-        last_attempted_at: Option<::linkspec_runtime::time::NaiveTimestamp>,
+        refreshed_at: Option<::linkspec_runtime::time::UtcTimestamp>,
+        last_attempted_at: Option<::linkspec_runtime::time::UtcTimestamp>,
     ) -> Self {
         Self {
             refreshed_at,
@@ -703,9 +536,9 @@ impl ListLinksResponse {
 #[non_exhaustive]
 pub struct ListedLink {
     /// The unique ID for this link.
-    pub link_id: LinkId,
-    /// When the link was made (no UTC offset).
-    pub created_at: ::linkspec_runtime::time::NaiveTimestamp,
+    pub link_id: String,
+    /// When the link was made (UTC, sent without an offset).
+    pub created_at: ::linkspec_runtime::time::UtcTimestamp,
     /// Keys the provider sent that the spec does not declare, with their values, in the order
     /// received; sent back after the declared fields. `Debug` shows their names only.
     #[serde(flatten)]
@@ -715,8 +548,8 @@ pub struct ListedLink {
 impl ListedLink {
     /// Builds a `ListedLink` from its required fields; optional fields start absent.
     pub fn new(
-        link_id: impl Into<LinkId>,
-        created_at: ::linkspec_runtime::time::NaiveTimestamp,
+        link_id: impl Into<String>,
+        created_at: ::linkspec_runtime::time::UtcTimestamp,
     ) -> Self {
         Self {
             link_id: link_id.into(),
@@ -747,13 +580,13 @@ impl GetUserAccountsResponse {
 pub struct AccountGroup {
     /// The link's accounts.
     pub accounts: Vec<Account>,
-    /// When the accounts were last brought up to date (no UTC offset). (may be absent (`None`) or null (`Some(None)`))
+    /// When the accounts were last brought up to date (UTC, sent without an offset). (may be absent (`None`) or null (`Some(None)`))
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "::linkspec_runtime::serde_util::double_option"
     )]
-    pub last_synced_at: Option<Option<::linkspec_runtime::time::NaiveTimestamp>>,
+    pub last_synced_at: Option<Option<::linkspec_runtime::time::UtcTimestamp>>,
 }
 
 impl AccountGroup {
@@ -768,7 +601,7 @@ impl AccountGroup {
     #[must_use]
     pub fn last_synced_at(
         mut self,
-        value: ::linkspec_runtime::time::NaiveTimestamp,
+        value: ::linkspec_runtime::time::UtcTimestamp,
     ) -> Self {
         self.last_synced_at = Some(Some(value));
         self
@@ -777,7 +610,7 @@ impl AccountGroup {
     #[must_use]
     pub fn set_last_synced_at(
         mut self,
-        value: Option<::linkspec_runtime::time::NaiveTimestamp>,
+        value: Option<::linkspec_runtime::time::UtcTimestamp>,
     ) -> Self {
         self.last_synced_at = value.map(Some);
         self
@@ -889,7 +722,7 @@ pub struct AccountBalances {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "::linkspec_runtime::serde_util::double_option"
     )]
-    pub balance_date: Option<Option<::linkspec_runtime::time::NaiveTimestamp>>,
+    pub balance_date: Option<Option<::linkspec_runtime::time::UtcTimestamp>>,
 }
 
 impl AccountBalances {
@@ -973,7 +806,7 @@ impl AccountBalances {
     #[must_use]
     pub fn balance_date(
         mut self,
-        value: ::linkspec_runtime::time::NaiveTimestamp,
+        value: ::linkspec_runtime::time::UtcTimestamp,
     ) -> Self {
         self.balance_date = Some(Some(value));
         self
@@ -982,7 +815,7 @@ impl AccountBalances {
     #[must_use]
     pub fn set_balance_date(
         mut self,
-        value: Option<::linkspec_runtime::time::NaiveTimestamp>,
+        value: Option<::linkspec_runtime::time::UtcTimestamp>,
     ) -> Self {
         self.balance_date = value.map(Some);
         self
@@ -1785,7 +1618,90 @@ impl<'de> ::serde::Deserialize<'de> for Product {
     }
 }
 
+/// The codes the provider documents for [`MoneyKitError`], to match on: `typed_code()` of an error.
+///
+/// A code this version of the client does not list is `Unknown` with its text kept; match with a wildcard arm, since the provider may add more.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MoneyKitErrorCode {
+    /// `api_error.auth.expired_access_token`: The access token has expired (401); the client fetches a new one once and repeats the call.
+    AccessTokenExpired,
+    /// `api_error.rate_limit_exceeded`: Too many requests; wait before trying again (429, usually with `Retry-After`).
+    RateLimitExceeded,
+    /// `link_error.not_found`: No link with that id exists (404).
+    LinkNotFound,
+    /// `link_error.deleted`: The link existed but was deleted (410).
+    LinkDeleted,
+    /// `link_error.bad_state`: The link is in a state that does not allow the call, such as a refresh of a link in error (422); `link_error_code` says more.
+    LinkBadState,
+    /// A code this version of the client does not list, as the provider sent it.
+    Unknown(String),
+}
+
+impl MoneyKitErrorCode {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: &'static [MoneyKitErrorCode] = &[
+        Self::AccessTokenExpired,
+        Self::RateLimitExceeded,
+        Self::LinkNotFound,
+        Self::LinkDeleted,
+        Self::LinkBadState,
+    ];
+    /// The code as the provider sends it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AccessTokenExpired => "api_error.auth.expired_access_token",
+            Self::RateLimitExceeded => "api_error.rate_limit_exceeded",
+            Self::LinkNotFound => "link_error.not_found",
+            Self::LinkDeleted => "link_error.deleted",
+            Self::LinkBadState => "link_error.bad_state",
+            Self::Unknown(text) => text,
+        }
+    }
+    /// True for a value the spec does not list.
+    pub fn is_unknown(&self) -> bool {
+        ::std::matches!(self, Self::Unknown(_))
+    }
+}
+
+impl ::std::fmt::Display for MoneyKitErrorCode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::std::convert::From<&str> for MoneyKitErrorCode {
+    fn from(text: &str) -> Self {
+        match text {
+            "api_error.auth.expired_access_token" => Self::AccessTokenExpired,
+            "api_error.rate_limit_exceeded" => Self::RateLimitExceeded,
+            "link_error.not_found" => Self::LinkNotFound,
+            "link_error.deleted" => Self::LinkDeleted,
+            "link_error.bad_state" => Self::LinkBadState,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<String> for MoneyKitErrorCode {
+    fn from(text: String) -> Self {
+        match Self::from(text.as_str()) {
+            Self::Unknown(_) => Self::Unknown(text),
+            known => known,
+        }
+    }
+}
+
+impl ::std::str::FromStr for MoneyKitErrorCode {
+    type Err = ::std::convert::Infallible;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(text))
+    }
+}
+
 impl ::linkspec_runtime::ErrorEnvelope for MoneyKitError {
+    type Code = MoneyKitErrorCode;
+    type Category = String;
     fn code(&self) -> Option<String> {
         Some(ToString::to_string(&self.error_code))
     }

@@ -192,7 +192,6 @@ fn connections_item(record: Link) -> (crate::connections::Connection, Option<usi
                     .flatten()
             })
             .filter_map(|v| v.refreshed_at.as_ref())
-            .filter_map(|t| t.assume_utc().ok())
             .map(|t| ::linkspec_runtime::time::Timestamp::from_jiff(t.instant()))
             .max(),
         user_action_due_at: None,

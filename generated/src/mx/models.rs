@@ -869,7 +869,85 @@ impl<'de> ::serde::Deserialize<'de> for UseCase {
     }
 }
 
+/// The codes the provider documents for [`MxError`], to match on: `typed_code()` of an error.
+///
+/// A code this version of the client does not list is `Unknown` with its text kept; match with a wildcard arm, since the provider may add more.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MxErrorCode {
+    /// `4001`
+    V4001,
+    /// `4002`
+    V4002,
+    /// `4011`: The session token has expired; the client acquires a new session once and repeats the call.
+    SessionExpired,
+    /// `4220`
+    V4220,
+    /// A code this version of the client does not list, as the provider sent it.
+    Unknown(String),
+}
+
+impl MxErrorCode {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: &'static [MxErrorCode] = &[
+        Self::V4001,
+        Self::V4002,
+        Self::SessionExpired,
+        Self::V4220,
+    ];
+    /// The code as the provider sends it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::V4001 => "4001",
+            Self::V4002 => "4002",
+            Self::SessionExpired => "4011",
+            Self::V4220 => "4220",
+            Self::Unknown(text) => text,
+        }
+    }
+    /// True for a value the spec does not list.
+    pub fn is_unknown(&self) -> bool {
+        ::std::matches!(self, Self::Unknown(_))
+    }
+}
+
+impl ::std::fmt::Display for MxErrorCode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::std::convert::From<&str> for MxErrorCode {
+    fn from(text: &str) -> Self {
+        match text {
+            "4001" => Self::V4001,
+            "4002" => Self::V4002,
+            "4011" => Self::SessionExpired,
+            "4220" => Self::V4220,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<String> for MxErrorCode {
+    fn from(text: String) -> Self {
+        match Self::from(text.as_str()) {
+            Self::Unknown(_) => Self::Unknown(text),
+            known => known,
+        }
+    }
+}
+
+impl ::std::str::FromStr for MxErrorCode {
+    type Err = ::std::convert::Infallible;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(text))
+    }
+}
+
 impl ::linkspec_runtime::ErrorEnvelope for MxError {
+    type Code = MxErrorCode;
+    type Category = String;
     fn code(&self) -> Option<String> {
         self.error
             .as_ref()

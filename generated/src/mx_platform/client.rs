@@ -2060,6 +2060,22 @@ impl Client {
             request.into().to_call(),
         )
     }
+    /// Every item of [`Client::list_user_accounts`] across its pages (at `/accounts/*` of each page), fetched as they are asked for: `next()`, or a `Stream`. [`collect`](crate::runtime::Items::collect) fails rather than return a listing cut short.
+    pub fn list_user_accounts_items(
+        &self,
+        request: impl Into<ListUserAccountsRequest>,
+    ) -> ::linkspec_runtime::Items<
+        AccountsResponseBody,
+        AccountResponse,
+        MxPlatformError,
+    > {
+        ::linkspec_runtime::Items::new(
+            self.list_user_accounts_pages(request),
+            |page: AccountsResponseBody| {
+                ::std::iter::once(page).filter_map(|v| v.accounts).flatten().collect()
+            },
+        )
+    }
     /// `POST /users/{user_identifier}/accounts` (`createManualAccount`).
     ///
     /// `POST /users/{user_identifier}/accounts`; success: 200.
@@ -2122,6 +2138,25 @@ impl Client {
             request.into().to_call(),
         )
     }
+    /// Every item of [`Client::list_account_numbers_by_account`] across its pages (at `/account_numbers/*` of each page), fetched as they are asked for: `next()`, or a `Stream`. [`collect`](crate::runtime::Items::collect) fails rather than return a listing cut short.
+    pub fn list_account_numbers_by_account_items(
+        &self,
+        request: impl Into<ListAccountNumbersByAccountRequest>,
+    ) -> ::linkspec_runtime::Items<
+        AccountNumbersResponseBody,
+        AccountNumberResponse,
+        MxPlatformError,
+    > {
+        ::linkspec_runtime::Items::new(
+            self.list_account_numbers_by_account_pages(request),
+            |page: AccountNumbersResponseBody| {
+                ::std::iter::once(page)
+                    .filter_map(|v| v.account_numbers)
+                    .flatten()
+                    .collect()
+            },
+        )
+    }
     /// `POST /users/{user_guid}/accounts/merge` (`mergeAccounts`).
     ///
     /// `POST /users/{user_guid}/accounts/merge`; success: 200.
@@ -2158,6 +2193,25 @@ impl Client {
             request.into().to_call(),
         )
     }
+    /// Every item of [`Client::list_account_numbers_by_member`] across its pages (at `/account_numbers/*` of each page), fetched as they are asked for: `next()`, or a `Stream`. [`collect`](crate::runtime::Items::collect) fails rather than return a listing cut short.
+    pub fn list_account_numbers_by_member_items(
+        &self,
+        request: impl Into<ListAccountNumbersByMemberRequest>,
+    ) -> ::linkspec_runtime::Items<
+        AccountNumbersResponseBody,
+        AccountNumberResponse,
+        MxPlatformError,
+    > {
+        ::linkspec_runtime::Items::new(
+            self.list_account_numbers_by_member_pages(request),
+            |page: AccountNumbersResponseBody| {
+                ::std::iter::once(page)
+                    .filter_map(|v| v.account_numbers)
+                    .flatten()
+                    .collect()
+            },
+        )
+    }
     /// `GET /users/{user_identifier}/members/{member_identifier}/account_owners` (`listAccountOwnersByMember`).
     ///
     /// `GET /users/{user_identifier}/members/{member_identifier}/account_owners`; success: 200.
@@ -2181,6 +2235,25 @@ impl Client {
             request.into().to_call(),
         )
     }
+    /// Every item of [`Client::list_account_owners_by_member`] across its pages (at `/account_owners/*` of each page), fetched as they are asked for: `next()`, or a `Stream`. [`collect`](crate::runtime::Items::collect) fails rather than return a listing cut short.
+    pub fn list_account_owners_by_member_items(
+        &self,
+        request: impl Into<ListAccountOwnersByMemberRequest>,
+    ) -> ::linkspec_runtime::Items<
+        AccountOwnersResponseBody,
+        AccountOwnerResponse,
+        MxPlatformError,
+    > {
+        ::linkspec_runtime::Items::new(
+            self.list_account_owners_by_member_pages(request),
+            |page: AccountOwnersResponseBody| {
+                ::std::iter::once(page)
+                    .filter_map(|v| v.account_owners)
+                    .flatten()
+                    .collect()
+            },
+        )
+    }
     /// `GET /users/{user_identifier}/members/{member_identifier}/accounts` (`listMemberAccounts`).
     ///
     /// `GET /users/{user_identifier}/members/{member_identifier}/accounts`; success: 200.
@@ -2202,6 +2275,22 @@ impl Client {
         ::linkspec_runtime::Pages::new(
             ::std::clone::Clone::clone(&self.transport),
             request.into().to_call(),
+        )
+    }
+    /// Every item of [`Client::list_member_accounts`] across its pages (at `/accounts/*` of each page), fetched as they are asked for: `next()`, or a `Stream`. [`collect`](crate::runtime::Items::collect) fails rather than return a listing cut short.
+    pub fn list_member_accounts_items(
+        &self,
+        request: impl Into<ListMemberAccountsRequest>,
+    ) -> ::linkspec_runtime::Items<
+        AccountsResponseBody,
+        AccountResponse,
+        MxPlatformError,
+    > {
+        ::linkspec_runtime::Items::new(
+            self.list_member_accounts_pages(request),
+            |page: AccountsResponseBody| {
+                ::std::iter::once(page).filter_map(|v| v.accounts).flatten().collect()
+            },
         )
     }
     /// `GET /users/{user_identifier}/members/{member_identifier}/accounts/{account_identifier}` (`readAccountByMember`).
@@ -2264,6 +2353,22 @@ impl Client {
         ::linkspec_runtime::Pages::new(
             ::std::clone::Clone::clone(&self.transport),
             request.into().to_call(),
+        )
+    }
+    /// Every item of [`Client::list_ach_retruns`] across its pages (at `/ach_returns/*` of each page), fetched as they are asked for: `next()`, or a `Stream`. [`collect`](crate::runtime::Items::collect) fails rather than return a listing cut short.
+    pub fn list_ach_retruns_items(
+        &self,
+        request: impl Into<ListAchRetrunsRequest>,
+    ) -> ::linkspec_runtime::Items<
+        AchReturnsResponseBody,
+        AchResponse,
+        MxPlatformError,
+    > {
+        ::linkspec_runtime::Items::new(
+            self.list_ach_retruns_pages(request),
+            |page: AchReturnsResponseBody| {
+                ::std::iter::once(page).filter_map(|v| v.ach_returns).flatten().collect()
+            },
         )
     }
     /// `POST /ach_returns` (`createACHReturn`).
@@ -2380,6 +2485,22 @@ impl Client {
             request.into().to_call(),
         )
     }
+    /// Every item of [`Client::list_default_categories`] across its pages (at `/categories/*` of each page), fetched as they are asked for: `next()`, or a `Stream`. [`collect`](crate::runtime::Items::collect) fails rather than return a listing cut short.
+    pub fn list_default_categories_items(
+        &self,
+        request: impl Into<ListDefaultCategoriesRequest>,
+    ) -> ::linkspec_runtime::Items<
+        CategoriesResponseBody,
+        CategoryResponse,
+        MxPlatformError,
+    > {
+        ::linkspec_runtime::Items::new(
+            self.list_default_categories_pages(request),
+            |page: CategoriesResponseBody| {
+                ::std::iter::once(page).filter_map(|v| v.categories).flatten().collect()
+            },
+        )
+    }
     /// `GET /categories/{category_guid}` (`readDefaultCategory`).
     ///
     /// `GET /categories/{category_guid}`; success: 200.
@@ -2416,6 +2537,22 @@ impl Client {
             request.into().to_call(),
         )
     }
+    /// Every item of [`Client::list_categories`] across its pages (at `/categories/*` of each page), fetched as they are asked for: `next()`, or a `Stream`. [`collect`](crate::runtime::Items::collect) fails rather than return a listing cut short.
+    pub fn list_categories_items(
+        &self,
+        request: impl Into<ListCategoriesRequest>,
+    ) -> ::linkspec_runtime::Items<
+        CategoriesResponseBody,
+        CategoryResponse,
+        MxPlatformError,
+    > {
+        ::linkspec_runtime::Items::new(
+            self.list_categories_pages(request),
+            |page: CategoriesResponseBody| {
+                ::std::iter::once(page).filter_map(|v| v.categories).flatten().collect()
+            },
+        )
+    }
     /// `POST /users/{user_guid}/categories` (`createCategory`).
     ///
     /// `POST /users/{user_guid}/categories`; success: 200.
@@ -2450,6 +2587,22 @@ impl Client {
         ::linkspec_runtime::Pages::new(
             ::std::clone::Clone::clone(&self.transport),
             request.into().to_call(),
+        )
+    }
+    /// Every item of [`Client::list_default_categories_by_user`] across its pages (at `/categories/*` of each page), fetched as they are asked for: `next()`, or a `Stream`. [`collect`](crate::runtime::Items::collect) fails rather than return a listing cut short.
+    pub fn list_default_categories_by_user_items(
+        &self,
+        request: impl Into<ListDefaultCategoriesByUserRequest>,
+    ) -> ::linkspec_runtime::Items<
+        CategoriesResponseBody,
+        CategoryResponse,
+        MxPlatformError,
+    > {
+        ::linkspec_runtime::Items::new(
+            self.list_default_categories_by_user_pages(request),
+            |page: CategoriesResponseBody| {
+                ::std::iter::once(page).filter_map(|v| v.categories).flatten().collect()
+            },
         )
     }
     /// `DELETE /users/{user_guid}/categories/{category_guid}` (`deleteCategory`).
@@ -2527,6 +2680,18 @@ impl Client {
             request.into().to_call(),
         )
     }
+    /// Every item of [`Client::list_goals`] across its pages (at `/goals/*` of each page), fetched as they are asked for: `next()`, or a `Stream`. [`collect`](crate::runtime::Items::collect) fails rather than return a listing cut short.
+    pub fn list_goals_items(
+        &self,
+        request: impl Into<ListGoalsRequest>,
+    ) -> ::linkspec_runtime::Items<GoalsResponseBody, GoalsResponse, MxPlatformError> {
+        ::linkspec_runtime::Items::new(
+            self.list_goals_pages(request),
+            |page: GoalsResponseBody| {
+                ::std::iter::once(page).filter_map(|v| v.goals).flatten().collect()
+            },
+        )
+    }
     /// `DELETE /users/{user_guid}/goals/{goal_guid}` (`deleteGoal`).
     ///
     /// `DELETE /users/{user_guid}/goals/{goal_guid}`; success: 204.
@@ -2602,6 +2767,22 @@ impl Client {
             request.into().to_call(),
         )
     }
+    /// Every item of [`Client::list_insights_by_account`] across its pages (at `/insights/*` of each page), fetched as they are asked for: `next()`, or a `Stream`. [`collect`](crate::runtime::Items::collect) fails rather than return a listing cut short.
+    pub fn list_insights_by_account_items(
+        &self,
+        request: impl Into<ListInsightsByAccountRequest>,
+    ) -> ::linkspec_runtime::Items<
+        InsightsResponseBody,
+        InsightResponse,
+        MxPlatformError,
+    > {
+        ::linkspec_runtime::Items::new(
+            self.list_insights_by_account_pages(request),
+            |page: InsightsResponseBody| {
+                ::std::iter::once(page).filter_map(|v| v.insights).flatten().collect()
+            },
+        )
+    }
     /// `GET /users/{user_guid}/insights` (`listInsightsUser`).
     ///
     /// `GET /users/{user_guid}/insights`; success: 200.
@@ -2623,6 +2804,22 @@ impl Client {
         ::linkspec_runtime::Pages::new(
             ::std::clone::Clone::clone(&self.transport),
             request.into().to_call(),
+        )
+    }
+    /// Every item of [`Client::list_insights_user`] across its pages (at `/insights/*` of each page), fetched as they are asked for: `next()`, or a `Stream`. [`collect`](crate::runtime::Items::collect) fails rather than return a listing cut short.
+    pub fn list_insights_user_items(
+        &self,
+        request: impl Into<ListInsightsUserRequest>,
+    ) -> ::linkspec_runtime::Items<
+        InsightsResponseBody,
+        InsightResponse,
+        MxPlatformError,
+    > {
+        ::linkspec_runtime::Items::new(
+            self.list_insights_user_pages(request),
+            |page: InsightsResponseBody| {
+                ::std::iter::once(page).filter_map(|v| v.insights).flatten().collect()
+            },
         )
     }
     /// `GET /users/{user_guid}/insights/{insight_guid}/categories` (`listCategoriesInsight`).
@@ -2648,6 +2845,22 @@ impl Client {
             request.into().to_call(),
         )
     }
+    /// Every item of [`Client::list_categories_insight`] across its pages (at `/categories/*` of each page), fetched as they are asked for: `next()`, or a `Stream`. [`collect`](crate::runtime::Items::collect) fails rather than return a listing cut short.
+    pub fn list_categories_insight_items(
+        &self,
+        request: impl Into<ListCategoriesInsightRequest>,
+    ) -> ::linkspec_runtime::Items<
+        CategoriesResponseBody,
+        CategoryResponse,
+        MxPlatformError,
+    > {
+        ::linkspec_runtime::Items::new(
+            self.list_categories_insight_pages(request),
+            |page: CategoriesResponseBody| {
+                ::std::iter::once(page).filter_map(|v| v.categories).flatten().collect()
+            },
+        )
+    }
     /// `GET /users/{user_guid}/insights/{insight_guid}/accounts` (`listAccountsInsight`).
     ///
     /// `GET /users/{user_guid}/insights/{insight_guid}/accounts`; success: 200.
@@ -2669,6 +2882,22 @@ impl Client {
         ::linkspec_runtime::Pages::new(
             ::std::clone::Clone::clone(&self.transport),
             request.into().to_call(),
+        )
+    }
+    /// Every item of [`Client::list_accounts_insight`] across its pages (at `/accounts/*` of each page), fetched as they are asked for: `next()`, or a `Stream`. [`collect`](crate::runtime::Items::collect) fails rather than return a listing cut short.
+    pub fn list_accounts_insight_items(
+        &self,
+        request: impl Into<ListAccountsInsightRequest>,
+    ) -> ::linkspec_runtime::Items<
+        AccountsResponseBody,
+        AccountResponse,
+        MxPlatformError,
+    > {
+        ::linkspec_runtime::Items::new(
+            self.list_accounts_insight_pages(request),
+            |page: AccountsResponseBody| {
+                ::std::iter::once(page).filter_map(|v| v.accounts).flatten().collect()
+            },
         )
     }
     /// `GET /users/{user_guid}/insights/{insight_guid}/merchants` (`listMerchantsInsight`).
@@ -2694,6 +2923,22 @@ impl Client {
             request.into().to_call(),
         )
     }
+    /// Every item of [`Client::list_merchants_insight`] across its pages (at `/merchants/*` of each page), fetched as they are asked for: `next()`, or a `Stream`. [`collect`](crate::runtime::Items::collect) fails rather than return a listing cut short.
+    pub fn list_merchants_insight_items(
+        &self,
+        request: impl Into<ListMerchantsInsightRequest>,
+    ) -> ::linkspec_runtime::Items<
+        MerchantsResponseBody,
+        MerchantResponse,
+        MxPlatformError,
+    > {
+        ::linkspec_runtime::Items::new(
+            self.list_merchants_insight_pages(request),
+            |page: MerchantsResponseBody| {
+                ::std::iter::once(page).filter_map(|v| v.merchants).flatten().collect()
+            },
+        )
+    }
     /// `GET /users/{user_guid}/insights/{insight_guid}/scheduled_payments` (`listScheduledPaymentsInsight`).
     ///
     /// `GET /users/{user_guid}/insights/{insight_guid}/scheduled_payments`; success: 200.
@@ -2717,6 +2962,25 @@ impl Client {
             request.into().to_call(),
         )
     }
+    /// Every item of [`Client::list_scheduled_payments_insight`] across its pages (at `/scheduled_payments/*` of each page), fetched as they are asked for: `next()`, or a `Stream`. [`collect`](crate::runtime::Items::collect) fails rather than return a listing cut short.
+    pub fn list_scheduled_payments_insight_items(
+        &self,
+        request: impl Into<ListScheduledPaymentsInsightRequest>,
+    ) -> ::linkspec_runtime::Items<
+        ScheduledPaymentsResponseBody,
+        ScheduledPaymentResponse,
+        MxPlatformError,
+    > {
+        ::linkspec_runtime::Items::new(
+            self.list_scheduled_payments_insight_pages(request),
+            |page: ScheduledPaymentsResponseBody| {
+                ::std::iter::once(page)
+                    .filter_map(|v| v.scheduled_payments)
+                    .flatten()
+                    .collect()
+            },
+        )
+    }
     /// `GET /users/{user_guid}/insights/{insight_guid}/transactions` (`listTransactionsInsight`).
     ///
     /// `GET /users/{user_guid}/insights/{insight_guid}/transactions`; success: 200.
@@ -2738,6 +3002,25 @@ impl Client {
         ::linkspec_runtime::Pages::new(
             ::std::clone::Clone::clone(&self.transport),
             request.into().to_call(),
+        )
+    }
+    /// Every item of [`Client::list_transactions_insight`] across its pages (at `/transactions/*` of each page), fetched as they are asked for: `next()`, or a `Stream`. [`collect`](crate::runtime::Items::collect) fails rather than return a listing cut short.
+    pub fn list_transactions_insight_items(
+        &self,
+        request: impl Into<ListTransactionsInsightRequest>,
+    ) -> ::linkspec_runtime::Items<
+        TransactionsResponseBody,
+        TransactionResponse,
+        MxPlatformError,
+    > {
+        ::linkspec_runtime::Items::new(
+            self.list_transactions_insight_pages(request),
+            |page: TransactionsResponseBody| {
+                ::std::iter::once(page)
+                    .filter_map(|v| v.transactions)
+                    .flatten()
+                    .collect()
+            },
         )
     }
     /// `GET /users/{user_guid}/insights/{insight_guid}` (`readInsightUser`).
@@ -2789,6 +3072,22 @@ impl Client {
             request.into().to_call(),
         )
     }
+    /// Every item of [`Client::list_insights_by_transaction`] across its pages (at `/insights/*` of each page), fetched as they are asked for: `next()`, or a `Stream`. [`collect`](crate::runtime::Items::collect) fails rather than return a listing cut short.
+    pub fn list_insights_by_transaction_items(
+        &self,
+        request: impl Into<ListInsightsByTransactionRequest>,
+    ) -> ::linkspec_runtime::Items<
+        InsightsResponseBody,
+        InsightResponse,
+        MxPlatformError,
+    > {
+        ::linkspec_runtime::Items::new(
+            self.list_insights_by_transaction_pages(request),
+            |page: InsightsResponseBody| {
+                ::std::iter::once(page).filter_map(|v| v.insights).flatten().collect()
+            },
+        )
+    }
     /// `GET /institutions` (`listInstitutions`).
     ///
     /// `GET /institutions`; success: 200.
@@ -2812,6 +3111,25 @@ impl Client {
             request.into().to_call(),
         )
     }
+    /// Every item of [`Client::list_institutions`] across its pages (at `/institutions/*` of each page), fetched as they are asked for: `next()`, or a `Stream`. [`collect`](crate::runtime::Items::collect) fails rather than return a listing cut short.
+    pub fn list_institutions_items(
+        &self,
+        request: impl Into<ListInstitutionsRequest>,
+    ) -> ::linkspec_runtime::Items<
+        InstitutionsResponseBody,
+        InstitutionResponse,
+        MxPlatformError,
+    > {
+        ::linkspec_runtime::Items::new(
+            self.list_institutions_pages(request),
+            |page: InstitutionsResponseBody| {
+                ::std::iter::once(page)
+                    .filter_map(|v| v.institutions)
+                    .flatten()
+                    .collect()
+            },
+        )
+    }
     /// `GET /institutions/favorites` (`listFavoriteInstitutions`).
     ///
     /// `GET /institutions/favorites`; success: 200.
@@ -2833,6 +3151,25 @@ impl Client {
         ::linkspec_runtime::Pages::new(
             ::std::clone::Clone::clone(&self.transport),
             request.into().to_call(),
+        )
+    }
+    /// Every item of [`Client::list_favorite_institutions`] across its pages (at `/institutions/*` of each page), fetched as they are asked for: `next()`, or a `Stream`. [`collect`](crate::runtime::Items::collect) fails rather than return a listing cut short.
+    pub fn list_favorite_institutions_items(
+        &self,
+        request: impl Into<ListFavoriteInstitutionsRequest>,
+    ) -> ::linkspec_runtime::Items<
+        InstitutionsResponseBody,
+        InstitutionResponse,
+        MxPlatformError,
+    > {
+        ::linkspec_runtime::Items::new(
+            self.list_favorite_institutions_pages(request),
+            |page: InstitutionsResponseBody| {
+                ::std::iter::once(page)
+                    .filter_map(|v| v.institutions)
+                    .flatten()
+                    .collect()
+            },
         )
     }
     /// `GET /institutions/{institution_code}` (`readInstitution`).
@@ -2871,6 +3208,22 @@ impl Client {
             request.into().to_call(),
         )
     }
+    /// Every item of [`Client::list_institution_credentials`] across its pages (at `/credentials/*` of each page), fetched as they are asked for: `next()`, or a `Stream`. [`collect`](crate::runtime::Items::collect) fails rather than return a listing cut short.
+    pub fn list_institution_credentials_items(
+        &self,
+        request: impl Into<ListInstitutionCredentialsRequest>,
+    ) -> ::linkspec_runtime::Items<
+        CredentialsResponseBody,
+        CredentialResponse,
+        MxPlatformError,
+    > {
+        ::linkspec_runtime::Items::new(
+            self.list_institution_credentials_pages(request),
+            |page: CredentialsResponseBody| {
+                ::std::iter::once(page).filter_map(|v| v.credentials).flatten().collect()
+            },
+        )
+    }
     /// `GET /users/{user_guid}/members/{member_guid}/investment_holdings` (`listHoldingsByMember`).
     ///
     /// `GET /users/{user_guid}/members/{member_guid}/investment_holdings`; success: 200.
@@ -2894,6 +3247,25 @@ impl Client {
             request.into().to_call(),
         )
     }
+    /// Every item of [`Client::list_holdings_by_member`] across its pages (at `/investment_holdings/*` of each page), fetched as they are asked for: `next()`, or a `Stream`. [`collect`](crate::runtime::Items::collect) fails rather than return a listing cut short.
+    pub fn list_holdings_by_member_items(
+        &self,
+        request: impl Into<ListHoldingsByMemberRequest>,
+    ) -> ::linkspec_runtime::Items<
+        InvestmentHoldingsResponseBody,
+        InvestmentHoldingResponse,
+        MxPlatformError,
+    > {
+        ::linkspec_runtime::Items::new(
+            self.list_holdings_by_member_pages(request),
+            |page: InvestmentHoldingsResponseBody| {
+                ::std::iter::once(page)
+                    .filter_map(|v| v.investment_holdings)
+                    .flatten()
+                    .collect()
+            },
+        )
+    }
     /// `GET /users/{user_guid}/investment_holdings` (`listHoldings`).
     ///
     /// `GET /users/{user_guid}/investment_holdings`; success: 200.
@@ -2915,6 +3287,25 @@ impl Client {
         ::linkspec_runtime::Pages::new(
             ::std::clone::Clone::clone(&self.transport),
             request.into().to_call(),
+        )
+    }
+    /// Every item of [`Client::list_holdings`] across its pages (at `/investment_holdings/*` of each page), fetched as they are asked for: `next()`, or a `Stream`. [`collect`](crate::runtime::Items::collect) fails rather than return a listing cut short.
+    pub fn list_holdings_items(
+        &self,
+        request: impl Into<ListHoldingsRequest>,
+    ) -> ::linkspec_runtime::Items<
+        InvestmentHoldingsResponseBody,
+        InvestmentHoldingResponse,
+        MxPlatformError,
+    > {
+        ::linkspec_runtime::Items::new(
+            self.list_holdings_pages(request),
+            |page: InvestmentHoldingsResponseBody| {
+                ::std::iter::once(page)
+                    .filter_map(|v| v.investment_holdings)
+                    .flatten()
+                    .collect()
+            },
         )
     }
     /// `GET /users/{user_guid}/investment_holdings/{holding_guid}` (`readHolding`).
@@ -2951,6 +3342,25 @@ impl Client {
         ::linkspec_runtime::Pages::new(
             ::std::clone::Clone::clone(&self.transport),
             request.into().to_call(),
+        )
+    }
+    /// Every item of [`Client::list_holdings_by_account`] across its pages (at `/investment_holdings/*` of each page), fetched as they are asked for: `next()`, or a `Stream`. [`collect`](crate::runtime::Items::collect) fails rather than return a listing cut short.
+    pub fn list_holdings_by_account_items(
+        &self,
+        request: impl Into<ListHoldingsByAccountRequest>,
+    ) -> ::linkspec_runtime::Items<
+        InvestmentHoldingsResponseBody,
+        InvestmentHoldingResponse,
+        MxPlatformError,
+    > {
+        ::linkspec_runtime::Items::new(
+            self.list_holdings_by_account_pages(request),
+            |page: InvestmentHoldingsResponseBody| {
+                ::std::iter::once(page)
+                    .filter_map(|v| v.investment_holdings)
+                    .flatten()
+                    .collect()
+            },
         )
     }
     /// `GET /users/{user_guid}/investment_holdings_deactivate` (`deactivateUser`).
@@ -2991,6 +3401,27 @@ impl Client {
             request.into().to_call(),
         )
     }
+    /// Every item of [`Client::list_managed_institutions`] across its pages (at `/institutions/*` of each page), fetched as they are asked for: `next()`, or a `Stream`. [`collect`](crate::runtime::Items::collect) fails rather than return a listing cut short.
+    #[deprecated]
+    #[allow(deprecated)]
+    pub fn list_managed_institutions_items(
+        &self,
+        request: impl Into<ListManagedInstitutionsRequest>,
+    ) -> ::linkspec_runtime::Items<
+        InstitutionsResponseBody,
+        InstitutionResponse,
+        MxPlatformError,
+    > {
+        ::linkspec_runtime::Items::new(
+            self.list_managed_institutions_pages(request),
+            |page: InstitutionsResponseBody| {
+                ::std::iter::once(page)
+                    .filter_map(|v| v.institutions)
+                    .flatten()
+                    .collect()
+            },
+        )
+    }
     /// `GET /users/{user_guid}/managed_members` (`listManagedMembers`).
     ///
     /// `GET /users/{user_guid}/managed_members`; success: 200.
@@ -3014,6 +3445,24 @@ impl Client {
         ::linkspec_runtime::Pages::new(
             ::std::clone::Clone::clone(&self.transport),
             request.into().to_call(),
+        )
+    }
+    /// Every item of [`Client::list_managed_members`] across its pages (at `/members/*` of each page), fetched as they are asked for: `next()`, or a `Stream`. [`collect`](crate::runtime::Items::collect) fails rather than return a listing cut short.
+    #[deprecated]
+    #[allow(deprecated)]
+    pub fn list_managed_members_items(
+        &self,
+        request: impl Into<ListManagedMembersRequest>,
+    ) -> ::linkspec_runtime::Items<
+        MembersResponseBody,
+        MemberResponse,
+        MxPlatformError,
+    > {
+        ::linkspec_runtime::Items::new(
+            self.list_managed_members_pages(request),
+            |page: MembersResponseBody| {
+                ::std::iter::once(page).filter_map(|v| v.members).flatten().collect()
+            },
         )
     }
     /// `POST /users/{user_guid}/managed_members` (`createManagedMember`).
@@ -3097,6 +3546,24 @@ impl Client {
             request.into().to_call(),
         )
     }
+    /// Every item of [`Client::list_managed_accounts`] across its pages (at `/accounts/*` of each page), fetched as they are asked for: `next()`, or a `Stream`. [`collect`](crate::runtime::Items::collect) fails rather than return a listing cut short.
+    #[deprecated]
+    #[allow(deprecated)]
+    pub fn list_managed_accounts_items(
+        &self,
+        request: impl Into<ListManagedAccountsRequest>,
+    ) -> ::linkspec_runtime::Items<
+        AccountsResponseBody,
+        AccountResponse,
+        MxPlatformError,
+    > {
+        ::linkspec_runtime::Items::new(
+            self.list_managed_accounts_pages(request),
+            |page: AccountsResponseBody| {
+                ::std::iter::once(page).filter_map(|v| v.accounts).flatten().collect()
+            },
+        )
+    }
     /// `POST /users/{user_guid}/managed_members/{member_guid}/accounts` (`createManagedAccount`).
     ///
     /// `POST /users/{user_guid}/managed_members/{member_guid}/accounts`; success: 200.
@@ -3178,6 +3645,27 @@ impl Client {
             request.into().to_call(),
         )
     }
+    /// Every item of [`Client::list_managed_transactions`] across its pages (at `/transactions/*` of each page), fetched as they are asked for: `next()`, or a `Stream`. [`collect`](crate::runtime::Items::collect) fails rather than return a listing cut short.
+    #[deprecated]
+    #[allow(deprecated)]
+    pub fn list_managed_transactions_items(
+        &self,
+        request: impl Into<ListManagedTransactionsRequest>,
+    ) -> ::linkspec_runtime::Items<
+        TransactionsResponseBody,
+        TransactionResponse,
+        MxPlatformError,
+    > {
+        ::linkspec_runtime::Items::new(
+            self.list_managed_transactions_pages(request),
+            |page: TransactionsResponseBody| {
+                ::std::iter::once(page)
+                    .filter_map(|v| v.transactions)
+                    .flatten()
+                    .collect()
+            },
+        )
+    }
     /// `POST /users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions` (`createManagedTransaction`).
     ///
     /// `POST /users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions`; success: 200.
@@ -3255,6 +3743,22 @@ impl Client {
         ::linkspec_runtime::Pages::new(
             ::std::clone::Clone::clone(&self.transport),
             request.into().to_call(),
+        )
+    }
+    /// Every item of [`Client::list_members`] across its pages (at `/members/*` of each page), fetched as they are asked for: `next()`, or a `Stream`. [`collect`](crate::runtime::Items::collect) fails rather than return a listing cut short.
+    pub fn list_members_items(
+        &self,
+        request: impl Into<ListMembersRequest>,
+    ) -> ::linkspec_runtime::Items<
+        MembersResponseBody,
+        MemberResponse,
+        MxPlatformError,
+    > {
+        ::linkspec_runtime::Items::new(
+            self.list_members_pages(request),
+            |page: MembersResponseBody| {
+                ::std::iter::once(page).filter_map(|v| v.members).flatten().collect()
+            },
         )
     }
     /// `POST /users/{user_identifier}/members` (`createMember`).
@@ -3345,6 +3849,22 @@ impl Client {
             request.into().to_call(),
         )
     }
+    /// Every item of [`Client::list_member_challenges`] across its pages (at `/challenges/*` of each page), fetched as they are asked for: `next()`, or a `Stream`. [`collect`](crate::runtime::Items::collect) fails rather than return a listing cut short.
+    pub fn list_member_challenges_items(
+        &self,
+        request: impl Into<ListMemberChallengesRequest>,
+    ) -> ::linkspec_runtime::Items<
+        ChallengesResponseBody,
+        ChallengeResponse,
+        MxPlatformError,
+    > {
+        ::linkspec_runtime::Items::new(
+            self.list_member_challenges_pages(request),
+            |page: ChallengesResponseBody| {
+                ::std::iter::once(page).filter_map(|v| v.challenges).flatten().collect()
+            },
+        )
+    }
     /// `POST /users/{user_identifier}/members/{member_identifier}/check_balance` (`checkBalances`).
     ///
     /// `POST /users/{user_identifier}/members/{member_identifier}/check_balance`; success: 202.
@@ -3379,6 +3899,22 @@ impl Client {
         ::linkspec_runtime::Pages::new(
             ::std::clone::Clone::clone(&self.transport),
             request.into().to_call(),
+        )
+    }
+    /// Every item of [`Client::list_member_credentials`] across its pages (at `/credentials/*` of each page), fetched as they are asked for: `next()`, or a `Stream`. [`collect`](crate::runtime::Items::collect) fails rather than return a listing cut short.
+    pub fn list_member_credentials_items(
+        &self,
+        request: impl Into<ListMemberCredentialsRequest>,
+    ) -> ::linkspec_runtime::Items<
+        CredentialsResponseBody,
+        CredentialResponse,
+        MxPlatformError,
+    > {
+        ::linkspec_runtime::Items::new(
+            self.list_member_credentials_pages(request),
+            |page: CredentialsResponseBody| {
+                ::std::iter::once(page).filter_map(|v| v.credentials).flatten().collect()
+            },
         )
     }
     /// `POST /users/{user_identifier}/members/{member_identifier}/identify` (`identifyMember`).
@@ -3467,6 +4003,22 @@ impl Client {
         ::linkspec_runtime::Pages::new(
             ::std::clone::Clone::clone(&self.transport),
             request.into().to_call(),
+        )
+    }
+    /// Every item of [`Client::list_merchants`] across its pages (at `/merchants/*` of each page), fetched as they are asked for: `next()`, or a `Stream`. [`collect`](crate::runtime::Items::collect) fails rather than return a listing cut short.
+    pub fn list_merchants_items(
+        &self,
+        request: impl Into<ListMerchantsRequest>,
+    ) -> ::linkspec_runtime::Items<
+        MerchantsResponseBody,
+        MerchantResponse,
+        MxPlatformError,
+    > {
+        ::linkspec_runtime::Items::new(
+            self.list_merchants_pages(request),
+            |page: MerchantsResponseBody| {
+                ::std::iter::once(page).filter_map(|v| v.merchants).flatten().collect()
+            },
         )
     }
     /// `GET /merchants/{merchant_guid}` (`readMerchant`).
@@ -3794,6 +4346,25 @@ impl Client {
             request.into().to_call(),
         )
     }
+    /// Every item of [`Client::list_spending_plan_iteration_items`] across its pages (at `/iteration_items/*` of each page), fetched as they are asked for: `next()`, or a `Stream`. [`collect`](crate::runtime::Items::collect) fails rather than return a listing cut short.
+    pub fn list_spending_plan_iteration_items_items(
+        &self,
+        request: impl Into<ListSpendingPlanIterationItemsRequest>,
+    ) -> ::linkspec_runtime::Items<
+        SpendingPlanIterationItemsResponseBody,
+        SpendingPlanIterationItemResponse,
+        MxPlatformError,
+    > {
+        ::linkspec_runtime::Items::new(
+            self.list_spending_plan_iteration_items_pages(request),
+            |page: SpendingPlanIterationItemsResponseBody| {
+                ::std::iter::once(page)
+                    .filter_map(|v| v.iteration_items)
+                    .flatten()
+                    .collect()
+            },
+        )
+    }
     /// `POST /users/{user_guid}/spending_plans` (`createSpendingPlan`).
     ///
     /// `POST /users/{user_guid}/spending_plans`; success: 200.
@@ -3828,6 +4399,25 @@ impl Client {
         ::linkspec_runtime::Pages::new(
             ::std::clone::Clone::clone(&self.transport),
             request.into().to_call(),
+        )
+    }
+    /// Every item of [`Client::list_spending_plans`] across its pages (at `/spending_plans/*` of each page), fetched as they are asked for: `next()`, or a `Stream`. [`collect`](crate::runtime::Items::collect) fails rather than return a listing cut short.
+    pub fn list_spending_plans_items(
+        &self,
+        request: impl Into<ListSpendingPlansRequest>,
+    ) -> ::linkspec_runtime::Items<
+        SpendingPlansResponseBody,
+        SpendingPlanResponse,
+        MxPlatformError,
+    > {
+        ::linkspec_runtime::Items::new(
+            self.list_spending_plans_pages(request),
+            |page: SpendingPlansResponseBody| {
+                ::std::iter::once(page)
+                    .filter_map(|v| v.spending_plans)
+                    .flatten()
+                    .collect()
+            },
         )
     }
     /// `DELETE /users/{user_guid}/spending_plans/{spending_plan_guid}/spending_plan_accounts/{spending_plan_account_guid}` (`deleteSpendingPlanAccount`).
@@ -3944,6 +4534,25 @@ impl Client {
             request.into().to_call(),
         )
     }
+    /// Every item of [`Client::list_spending_plan_accounts`] across its pages (at `/spending_plan_accounts/*` of each page), fetched as they are asked for: `next()`, or a `Stream`. [`collect`](crate::runtime::Items::collect) fails rather than return a listing cut short.
+    pub fn list_spending_plan_accounts_items(
+        &self,
+        request: impl Into<ListSpendingPlanAccountsRequest>,
+    ) -> ::linkspec_runtime::Items<
+        SpendingPlanAccountsResponse,
+        SpendingPlanAccountResponse,
+        MxPlatformError,
+    > {
+        ::linkspec_runtime::Items::new(
+            self.list_spending_plan_accounts_pages(request),
+            |page: SpendingPlanAccountsResponse| {
+                ::std::iter::once(page)
+                    .filter_map(|v| v.spending_plan_accounts)
+                    .flatten()
+                    .collect()
+            },
+        )
+    }
     /// `GET /users/{user_guid}/spending_plans/{spending_plan_guid}/iterations` (`listSpendingPlanIterations`).
     ///
     /// `GET /users/{user_guid}/spending_plans/{spending_plan_guid}/iterations`; success: 200.
@@ -3965,6 +4574,22 @@ impl Client {
         ::linkspec_runtime::Pages::new(
             ::std::clone::Clone::clone(&self.transport),
             request.into().to_call(),
+        )
+    }
+    /// Every item of [`Client::list_spending_plan_iterations`] across its pages (at `/iterations/*` of each page), fetched as they are asked for: `next()`, or a `Stream`. [`collect`](crate::runtime::Items::collect) fails rather than return a listing cut short.
+    pub fn list_spending_plan_iterations_items(
+        &self,
+        request: impl Into<ListSpendingPlanIterationsRequest>,
+    ) -> ::linkspec_runtime::Items<
+        SpendingPlanIterationsResponse,
+        SpendingPlanIterationResponse,
+        MxPlatformError,
+    > {
+        ::linkspec_runtime::Items::new(
+            self.list_spending_plan_iterations_pages(request),
+            |page: SpendingPlanIterationsResponse| {
+                ::std::iter::once(page).filter_map(|v| v.iterations).flatten().collect()
+            },
         )
     }
     /// `GET /users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current` (`readCurrentSpendingPlanIteration`).
@@ -4029,6 +4654,22 @@ impl Client {
             request.into().to_call(),
         )
     }
+    /// Every item of [`Client::list_statements_by_member`] across its pages (at `/statements/*` of each page), fetched as they are asked for: `next()`, or a `Stream`. [`collect`](crate::runtime::Items::collect) fails rather than return a listing cut short.
+    pub fn list_statements_by_member_items(
+        &self,
+        request: impl Into<ListStatementsByMemberRequest>,
+    ) -> ::linkspec_runtime::Items<
+        StatementsResponseBody,
+        StatementResponse,
+        MxPlatformError,
+    > {
+        ::linkspec_runtime::Items::new(
+            self.list_statements_by_member_pages(request),
+            |page: StatementsResponseBody| {
+                ::std::iter::once(page).filter_map(|v| v.statements).flatten().collect()
+            },
+        )
+    }
     /// `GET /users/{user_guid}/members/{member_guid}/statements/{statement_guid}` (`readStatementByMember`).
     ///
     /// `GET /users/{user_guid}/members/{member_guid}/statements/{statement_guid}`; success: 200.
@@ -4078,6 +4719,22 @@ impl Client {
         ::linkspec_runtime::Pages::new(
             ::std::clone::Clone::clone(&self.transport),
             request.into().to_call(),
+        )
+    }
+    /// Every item of [`Client::list_taggings`] across its pages (at `/taggings/*` of each page), fetched as they are asked for: `next()`, or a `Stream`. [`collect`](crate::runtime::Items::collect) fails rather than return a listing cut short.
+    pub fn list_taggings_items(
+        &self,
+        request: impl Into<ListTaggingsRequest>,
+    ) -> ::linkspec_runtime::Items<
+        TaggingsResponseBody,
+        TaggingResponse,
+        MxPlatformError,
+    > {
+        ::linkspec_runtime::Items::new(
+            self.list_taggings_pages(request),
+            |page: TaggingsResponseBody| {
+                ::std::iter::once(page).filter_map(|v| v.taggings).flatten().collect()
+            },
         )
     }
     /// `POST /users/{user_guid}/taggings` (`createTagging`).
@@ -4155,6 +4812,18 @@ impl Client {
             request.into().to_call(),
         )
     }
+    /// Every item of [`Client::list_tags`] across its pages (at `/tags/*` of each page), fetched as they are asked for: `next()`, or a `Stream`. [`collect`](crate::runtime::Items::collect) fails rather than return a listing cut short.
+    pub fn list_tags_items(
+        &self,
+        request: impl Into<ListTagsRequest>,
+    ) -> ::linkspec_runtime::Items<TagsResponseBody, TagResponse, MxPlatformError> {
+        ::linkspec_runtime::Items::new(
+            self.list_tags_pages(request),
+            |page: TagsResponseBody| {
+                ::std::iter::once(page).filter_map(|v| v.tags).flatten().collect()
+            },
+        )
+    }
     /// `POST /users/{user_guid}/tags` (`createTag`).
     ///
     /// `POST /users/{user_guid}/tags`; success: 200.
@@ -4228,6 +4897,25 @@ impl Client {
         ::linkspec_runtime::Pages::new(
             ::std::clone::Clone::clone(&self.transport),
             request.into().to_call(),
+        )
+    }
+    /// Every item of [`Client::list_transaction_rules`] across its pages (at `/transaction_rules/*` of each page), fetched as they are asked for: `next()`, or a `Stream`. [`collect`](crate::runtime::Items::collect) fails rather than return a listing cut short.
+    pub fn list_transaction_rules_items(
+        &self,
+        request: impl Into<ListTransactionRulesRequest>,
+    ) -> ::linkspec_runtime::Items<
+        TransactionRulesResponseBody,
+        TransactionRuleResponse,
+        MxPlatformError,
+    > {
+        ::linkspec_runtime::Items::new(
+            self.list_transaction_rules_pages(request),
+            |page: TransactionRulesResponseBody| {
+                ::std::iter::once(page)
+                    .filter_map(|v| v.transaction_rules)
+                    .flatten()
+                    .collect()
+            },
         )
     }
     /// `POST /users/{user_guid}/transaction_rules` (`createTransactionRule`).
@@ -4318,6 +5006,25 @@ impl Client {
             request.into().to_call(),
         )
     }
+    /// Every item of [`Client::list_transactions_by_account`] across its pages (at `/transactions/*` of each page), fetched as they are asked for: `next()`, or a `Stream`. [`collect`](crate::runtime::Items::collect) fails rather than return a listing cut short.
+    pub fn list_transactions_by_account_items(
+        &self,
+        request: impl Into<ListTransactionsByAccountRequest>,
+    ) -> ::linkspec_runtime::Items<
+        TransactionsResponseBodyIncludes,
+        TransactionIncludesResponse,
+        MxPlatformError,
+    > {
+        ::linkspec_runtime::Items::new(
+            self.list_transactions_by_account_pages(request),
+            |page: TransactionsResponseBodyIncludes| {
+                ::std::iter::once(page)
+                    .filter_map(|v| v.transactions)
+                    .flatten()
+                    .collect()
+            },
+        )
+    }
     /// `GET /users/{user_guid}/members/{member_guid}/accounts/{account_guid}/transactions` (`listTransactionsByAccountPerMember`).
     ///
     /// `GET /users/{user_guid}/members/{member_guid}/accounts/{account_guid}/transactions`; success: 200.
@@ -4339,6 +5046,25 @@ impl Client {
         ::linkspec_runtime::Pages::new(
             ::std::clone::Clone::clone(&self.transport),
             request.into().to_call(),
+        )
+    }
+    /// Every item of [`Client::list_transactions_by_account_per_member`] across its pages (at `/transactions/*` of each page), fetched as they are asked for: `next()`, or a `Stream`. [`collect`](crate::runtime::Items::collect) fails rather than return a listing cut short.
+    pub fn list_transactions_by_account_per_member_items(
+        &self,
+        request: impl Into<ListTransactionsByAccountPerMemberRequest>,
+    ) -> ::linkspec_runtime::Items<
+        TransactionsResponseBodyIncludes,
+        TransactionIncludesResponse,
+        MxPlatformError,
+    > {
+        ::linkspec_runtime::Items::new(
+            self.list_transactions_by_account_per_member_pages(request),
+            |page: TransactionsResponseBodyIncludes| {
+                ::std::iter::once(page)
+                    .filter_map(|v| v.transactions)
+                    .flatten()
+                    .collect()
+            },
         )
     }
     /// `POST /users/{user_identifier}/members/{member_identifier}/extend_history` (`extendHistory`).
@@ -4377,6 +5103,25 @@ impl Client {
             request.into().to_call(),
         )
     }
+    /// Every item of [`Client::list_transactions_by_member`] across its pages (at `/transactions/*` of each page), fetched as they are asked for: `next()`, or a `Stream`. [`collect`](crate::runtime::Items::collect) fails rather than return a listing cut short.
+    pub fn list_transactions_by_member_items(
+        &self,
+        request: impl Into<ListTransactionsByMemberRequest>,
+    ) -> ::linkspec_runtime::Items<
+        TransactionsResponseBodyIncludes,
+        TransactionIncludesResponse,
+        MxPlatformError,
+    > {
+        ::linkspec_runtime::Items::new(
+            self.list_transactions_by_member_pages(request),
+            |page: TransactionsResponseBodyIncludes| {
+                ::std::iter::once(page)
+                    .filter_map(|v| v.transactions)
+                    .flatten()
+                    .collect()
+            },
+        )
+    }
     /// `GET /users/{user_identifier}/tags/{tag_guid}/transactions` (`listTransactionsByTag`).
     ///
     /// `GET /users/{user_identifier}/tags/{tag_guid}/transactions`; success: 200.
@@ -4398,6 +5143,25 @@ impl Client {
         ::linkspec_runtime::Pages::new(
             ::std::clone::Clone::clone(&self.transport),
             request.into().to_call(),
+        )
+    }
+    /// Every item of [`Client::list_transactions_by_tag`] across its pages (at `/transactions/*` of each page), fetched as they are asked for: `next()`, or a `Stream`. [`collect`](crate::runtime::Items::collect) fails rather than return a listing cut short.
+    pub fn list_transactions_by_tag_items(
+        &self,
+        request: impl Into<ListTransactionsByTagRequest>,
+    ) -> ::linkspec_runtime::Items<
+        TransactionsResponseBodyIncludes,
+        TransactionIncludesResponse,
+        MxPlatformError,
+    > {
+        ::linkspec_runtime::Items::new(
+            self.list_transactions_by_tag_pages(request),
+            |page: TransactionsResponseBodyIncludes| {
+                ::std::iter::once(page)
+                    .filter_map(|v| v.transactions)
+                    .flatten()
+                    .collect()
+            },
         )
     }
     /// `DELETE /users/{user_guid}/transaction_rules/{transaction_rule_guid}` (`deleteTransactionRule`).
@@ -4434,6 +5198,25 @@ impl Client {
         ::linkspec_runtime::Pages::new(
             ::std::clone::Clone::clone(&self.transport),
             request.into().to_call(),
+        )
+    }
+    /// Every item of [`Client::list_transactions`] across its pages (at `/transactions/*` of each page), fetched as they are asked for: `next()`, or a `Stream`. [`collect`](crate::runtime::Items::collect) fails rather than return a listing cut short.
+    pub fn list_transactions_items(
+        &self,
+        request: impl Into<ListTransactionsRequest>,
+    ) -> ::linkspec_runtime::Items<
+        TransactionsResponseBodyIncludes,
+        TransactionIncludesResponse,
+        MxPlatformError,
+    > {
+        ::linkspec_runtime::Items::new(
+            self.list_transactions_pages(request),
+            |page: TransactionsResponseBodyIncludes| {
+                ::std::iter::once(page)
+                    .filter_map(|v| v.transactions)
+                    .flatten()
+                    .collect()
+            },
         )
     }
     /// `GET /users/{user_guid}/transactions/{transaction_guid}` (`readTransaction`).
@@ -4600,6 +5383,18 @@ impl Client {
         ::linkspec_runtime::Pages::new(
             ::std::clone::Clone::clone(&self.transport),
             request.into().to_call(),
+        )
+    }
+    /// Every item of [`Client::list_users`] across its pages (at `/users/*` of each page), fetched as they are asked for: `next()`, or a `Stream`. [`collect`](crate::runtime::Items::collect) fails rather than return a listing cut short.
+    pub fn list_users_items(
+        &self,
+        request: impl Into<ListUsersRequest>,
+    ) -> ::linkspec_runtime::Items<UsersResponseBody, UserResponse, MxPlatformError> {
+        ::linkspec_runtime::Items::new(
+            self.list_users_pages(request),
+            |page: UsersResponseBody| {
+                ::std::iter::once(page).filter_map(|v| v.users).flatten().collect()
+            },
         )
     }
     /// `POST /users` (`createUser`).

@@ -31355,6 +31355,8 @@ impl<'de> ::serde::Deserialize<'de> for WidgetResponseType {
 }
 
 impl ::linkspec_runtime::ErrorEnvelope for MxPlatformError {
+    type Code = String;
+    type Category = String;
     fn code(&self) -> Option<String> {
         self.error
             .as_ref()

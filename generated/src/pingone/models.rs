@@ -773,7 +773,85 @@ impl<'de> ::serde::Deserialize<'de> for LinkedAccountExpand {
     }
 }
 
+/// The codes the provider documents for [`PingOneError`], to match on: `typed_code()` of an error.
+///
+/// A code this version of the client does not list is `Unknown` with its text kept; match with a wildcard arm, since the provider may add more.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PingOneErrorCode {
+    /// `ACCESS_FAILED`: The request was not authorized, e.g. an expired or invalid access token (401; the detail code says which, e.g. `INVALID_TOKEN`).
+    AccessFailed,
+    /// `REQUEST_LIMITED`: Too many requests; wait for the `Retry-After` seconds before trying again (429).
+    RequestLimited,
+    /// `NOT_FOUND`: The resource named in the path does not exist (404).
+    NotFound,
+    /// `INVALID_DATA`: The request holds values PingOne does not accept; `details` names the fields.
+    InvalidData,
+    /// A code this version of the client does not list, as the provider sent it.
+    Unknown(String),
+}
+
+impl PingOneErrorCode {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: &'static [PingOneErrorCode] = &[
+        Self::AccessFailed,
+        Self::RequestLimited,
+        Self::NotFound,
+        Self::InvalidData,
+    ];
+    /// The code as the provider sends it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AccessFailed => "ACCESS_FAILED",
+            Self::RequestLimited => "REQUEST_LIMITED",
+            Self::NotFound => "NOT_FOUND",
+            Self::InvalidData => "INVALID_DATA",
+            Self::Unknown(text) => text,
+        }
+    }
+    /// True for a value the spec does not list.
+    pub fn is_unknown(&self) -> bool {
+        ::std::matches!(self, Self::Unknown(_))
+    }
+}
+
+impl ::std::fmt::Display for PingOneErrorCode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::std::convert::From<&str> for PingOneErrorCode {
+    fn from(text: &str) -> Self {
+        match text {
+            "ACCESS_FAILED" => Self::AccessFailed,
+            "REQUEST_LIMITED" => Self::RequestLimited,
+            "NOT_FOUND" => Self::NotFound,
+            "INVALID_DATA" => Self::InvalidData,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<String> for PingOneErrorCode {
+    fn from(text: String) -> Self {
+        match Self::from(text.as_str()) {
+            Self::Unknown(_) => Self::Unknown(text),
+            known => known,
+        }
+    }
+}
+
+impl ::std::str::FromStr for PingOneErrorCode {
+    type Err = ::std::convert::Infallible;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(text))
+    }
+}
+
 impl ::linkspec_runtime::ErrorEnvelope for PingOneError {
+    type Code = PingOneErrorCode;
+    type Category = String;
     fn code(&self) -> Option<String> {
         Some(ToString::to_string(&self.code))
     }
@@ -785,7 +863,95 @@ impl ::linkspec_runtime::ErrorEnvelope for PingOneError {
     }
 }
 
+/// The codes the provider documents for [`OAuthError`], to match on: `typed_code()` of an error.
+///
+/// A code this version of the client does not list is `Unknown` with its text kept; match with a wildcard arm, since the provider may add more.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OAuthErrorCode {
+    /// `invalid_request`: The request misses a parameter, repeats one, or is malformed.
+    InvalidRequest,
+    /// `invalid_client`: The client could not be authenticated (unknown client or wrong secret).
+    InvalidClient,
+    /// `invalid_grant`: The grant given is invalid, expired or revoked.
+    InvalidGrant,
+    /// `unauthorized_client`: The client may not use this grant type.
+    UnauthorizedClient,
+    /// `unsupported_grant_type`: The authorization server does not support this grant type.
+    UnsupportedGrantType,
+    /// `invalid_scope`: The scope asked for is invalid, unknown or beyond what the client may have.
+    InvalidScope,
+    /// A code this version of the client does not list, as the provider sent it.
+    Unknown(String),
+}
+
+impl OAuthErrorCode {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: &'static [OAuthErrorCode] = &[
+        Self::InvalidRequest,
+        Self::InvalidClient,
+        Self::InvalidGrant,
+        Self::UnauthorizedClient,
+        Self::UnsupportedGrantType,
+        Self::InvalidScope,
+    ];
+    /// The code as the provider sends it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InvalidRequest => "invalid_request",
+            Self::InvalidClient => "invalid_client",
+            Self::InvalidGrant => "invalid_grant",
+            Self::UnauthorizedClient => "unauthorized_client",
+            Self::UnsupportedGrantType => "unsupported_grant_type",
+            Self::InvalidScope => "invalid_scope",
+            Self::Unknown(text) => text,
+        }
+    }
+    /// True for a value the spec does not list.
+    pub fn is_unknown(&self) -> bool {
+        ::std::matches!(self, Self::Unknown(_))
+    }
+}
+
+impl ::std::fmt::Display for OAuthErrorCode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::std::convert::From<&str> for OAuthErrorCode {
+    fn from(text: &str) -> Self {
+        match text {
+            "invalid_request" => Self::InvalidRequest,
+            "invalid_client" => Self::InvalidClient,
+            "invalid_grant" => Self::InvalidGrant,
+            "unauthorized_client" => Self::UnauthorizedClient,
+            "unsupported_grant_type" => Self::UnsupportedGrantType,
+            "invalid_scope" => Self::InvalidScope,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<String> for OAuthErrorCode {
+    fn from(text: String) -> Self {
+        match Self::from(text.as_str()) {
+            Self::Unknown(_) => Self::Unknown(text),
+            known => known,
+        }
+    }
+}
+
+impl ::std::str::FromStr for OAuthErrorCode {
+    type Err = ::std::convert::Infallible;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(text))
+    }
+}
+
 impl ::linkspec_runtime::ErrorEnvelope for OAuthError {
+    type Code = OAuthErrorCode;
+    type Category = String;
     fn code(&self) -> Option<String> {
         Some(ToString::to_string(&self.error))
     }

@@ -101,6 +101,8 @@ pub struct TestError {
 }
 
 impl ErrorEnvelope for TestError {
+    type Code = String;
+    type Category = String;
     fn code(&self) -> Option<String> {
         Some(self.code.clone())
     }

@@ -806,7 +806,7 @@ fn param_value(provider: &ir::Provider, ty: &TypeRef, example: Option<&Json>, wi
         TypeRef::Date => Json::Str(scalar.filter(|s| s.len() == 10).unwrap_or_else(|| "2024-01-01".into())),
         TypeRef::DateTime(format) => Json::Str(scalar.unwrap_or_else(|| match format {
             ir::TimestampFormat::Rfc3339 => "2024-01-01T00:00:00Z".into(),
-            ir::TimestampFormat::Naive => "2024-01-01T00:00:00".into(),
+            ir::TimestampFormat::Naive | ir::TimestampFormat::NaiveUtc => "2024-01-01T00:00:00".into(),
         })),
         TypeRef::Integer | TypeRef::Id(_, ir::IdWire::Integer) => number(scalar, true).unwrap_or_else(|| Json::Number("1".into())),
         TypeRef::Number | TypeRef::Decimal => number(scalar, false).unwrap_or_else(|| Json::Number("1".into())),
