@@ -104,3 +104,22 @@ fn a_provider_module_shows_the_common_path() {
     assert!(text.contains("//!     Err(error) => {") || text.contains("//!     Err(error) => match"), "{text}");
     assert!(text.contains("Some(ErrorClass::RateLimited)"), "{text}");
 }
+
+#[test]
+fn ids_are_built_as_their_types_and_a_parameter_from_a_setting_is_the_clients() {
+    let args = json!({"account": "acc-3", "after": 41, "also": ["acc-4", "acc-5"]});
+    let answer = json!({"id": "acc-3", "tenant": "t-1", "linked": [], "last_change": 41});
+    let client = client_of("ids.yaml", "ids", vec![case("ids", "get_account", "get_account", args, answer)]);
+    let example = example_of(&client, "get_account");
+    // The tenant is a setting of the client (from its input), not an argument of the request.
+    assert!(example.contains(r#".tenant_id(std::env::var("IDS_TENANT_ID")?)"#), "{example}");
+    assert!(example.contains(r#"ids::GetAccountRequest::new("acc-3")"#), "{example}");
+    // A numeric id is built with its constructor; a list of text ids item by item.
+    let after = names::request_setter("after");
+    assert!(example.contains(&format!(".{after}(ids::Sequence::new(41))")), "{example}");
+    let also = names::request_setter("also");
+    assert!(
+        example.contains(&format!(r#".{also}(vec![ids::AccountId::new("acc-4"), ids::AccountId::new("acc-5")])"#)),
+        "{example}"
+    );
+}

@@ -95,10 +95,11 @@ async fn moneykit_and_pingone_codes_match_as_enums() {
     let p1 = pingone::Client::builder()
         .base_url(server.uri())
         .access_token("t")
+        .environment_id("e")
         .retry(linkspec_clients::runtime::RetryPolicy::never())
         .build()
         .expect("builds");
-    let err = p1.read_linked_accounts(pingone::ReadLinkedAccountsRequest::new("e", "u")).await.expect_err("429");
+    let err = p1.read_linked_accounts(pingone::ReadLinkedAccountsRequest::new("u")).await.expect_err("429");
     assert_eq!(err.typed_code(), Some(pingone::PingOneErrorCode::RequestLimited));
     assert!(err.is_rate_limited());
 }

@@ -194,13 +194,15 @@ impl<'a> Writer<'a> {
         let withheld = self.withheld.clone();
         let arg = |wire: &str| args.and_then(|a| a.get(wire)).filter(|_| !withheld.iter().any(|w| w == wire));
         let mut budget = OPTIONAL_SETTERS;
-        let required = op.params.iter().filter(|param| param.required).map(|param| {
+        // A parameter the client fills from its settings (`from:`) is not the request's.
+        let own = || op.params.iter().filter(|param| param.from.is_none());
+        let required = own().filter(|param| param.required).map(|param| {
             let value = if param.sensitive { None } else { arg(&param.wire) };
             self.argument(&param.ty, value, &param.wire, 0)
         });
         let mut new_args: Vec<TokenStream> = required.collect();
         let mut setters = Vec::new();
-        for param in op.params.iter().filter(|p| !p.required && !p.sensitive) {
+        for param in own().filter(|p| !p.required && !p.sensitive) {
             if budget == 0 {
                 break;
             }
@@ -343,11 +345,12 @@ impl<'a> Writer<'a> {
         }
     }
 
-    /// A value passed where the generated code takes `impl Into<String>` for text (required
-    /// parameters, setters): a string literal for text, any other value as [`Self::value`].
+    /// A value passed where the generated code takes `impl Into<String>` for text, or
+    /// `impl Into<Id>` for a text id (required parameters, setters): a string literal for
+    /// those, any other value as [`Self::value`].
     fn argument(&mut self, ty: &TypeRef, json: Option<&Value>, hint: &str, depth: usize) -> TokenStream {
         match ty {
-            TypeRef::String => string_literal(json, hint),
+            TypeRef::String | TypeRef::Id(_, ir::IdWire::String) => string_literal(json.filter(|v| v.is_string()), hint),
             _ => self.value(ty, json, hint, depth),
         }
     }
@@ -400,6 +403,23 @@ impl<'a> Writer<'a> {
                 self.runtime = true;
                 let text = json.and_then(Value::as_str).unwrap_or("2024-01-31T12:00:00");
                 quote! { #text.parse::<runtime::time::NaiveTimestamp>()? }
+            }
+            TypeRef::DateTime(ir::TimestampFormat::NaiveUtc) => {
+                self.runtime = true;
+                let text = json.and_then(Value::as_str).unwrap_or("2024-01-31T12:00:00");
+                quote! { #text.parse::<runtime::time::UtcTimestamp>()? }
+            }
+            TypeRef::Id(name, wire) => {
+                let module = &self.module;
+                let type_name = ident(name);
+                let inner = match wire {
+                    ir::IdWire::String => string_literal(json, hint),
+                    ir::IdWire::Integer => {
+                        let n = Literal::i64_unsuffixed(json.and_then(Value::as_i64).unwrap_or(1));
+                        quote! { #n }
+                    }
+                };
+                quote! { #module::#type_name::new(#inner) }
             }
             TypeRef::Json => match json {
                 Some(v) => {
@@ -558,8 +578,8 @@ fn is_empty(v: &Value) -> bool {
 /// built).
 fn fits(ty: &TypeRef, v: &Value) -> bool {
     match ty {
-        TypeRef::String | TypeRef::Date | TypeRef::DateTime(_) => v.is_string(),
-        TypeRef::Integer => v.is_i64(),
+        TypeRef::String | TypeRef::Date | TypeRef::DateTime(_) | TypeRef::Id(_, ir::IdWire::String) => v.is_string(),
+        TypeRef::Integer | TypeRef::Id(_, ir::IdWire::Integer) => v.is_i64(),
         TypeRef::Number | TypeRef::Decimal => v.is_number(),
         TypeRef::Boolean => v.is_boolean(),
         TypeRef::List(_) => v.is_array(),

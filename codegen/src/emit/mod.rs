@@ -4,6 +4,7 @@ pub mod client;
 mod codes;
 pub mod docs;
 pub mod example;
+pub mod ids;
 mod meta;
 pub mod model;
 pub mod roundtrip;
@@ -62,7 +63,7 @@ pub fn type_tokens(ty: &TypeRef) -> TokenStream {
             let inner = type_tokens(inner);
             quote! { Option<#inner> }
         }
-        TypeRef::Model(name) | TypeRef::Enum(name) => {
+        TypeRef::Model(name) | TypeRef::Enum(name) | TypeRef::Id(name, _) => {
             let name = ident(name);
             quote! { #name }
         }

@@ -11,6 +11,54 @@
 //! (client credentials) and lasts about an hour; an expired one answers 401 with error code
 //! `api_error.auth.expired_access_token`. Timestamps carry no UTC offset and are UTC
 //! (`2023-02-16T09:14:11`); the client reads them as instants (`UtcTimestamp`).
+//!
+//! # Example
+//!
+//! The common path with the MoneyKit client: build it, call an operation, handle its errors, follow pages. Each operation's method shows its own example.
+//!
+//! ```rust,no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! use linkspec_clients::moneykit;
+//! use linkspec_clients::runtime::ErrorClass;
+//!
+//! // Build a client once and share it (clones share connections).
+//! let client = moneykit::Client::builder()
+//!     .client_id(std::env::var("MONEYKIT_CLIENT_ID")?)
+//!     .client_secret(std::env::var("MONEYKIT_CLIENT_SECRET")?)
+//!     .build()?;
+//!
+//! // Call `get_user_links`, and tell its errors apart by class.
+//! let request = moneykit::GetUserLinksRequest::new("MyUser1234");
+//! match client.get_user_links(request).await {
+//!     Ok(response) => {
+//!         println!("{:?}", response.links);
+//!     }
+//!     Err(error) => {
+//!         match error.class() {
+//!             Some(ErrorClass::RateLimited) => {
+//!                 println!("rate limited, try later: {error}")
+//!             }
+//!             Some(ErrorClass::NotFound | ErrorClass::Gone) => {
+//!                 println!("no such resource: {error}")
+//!             }
+//!             Some(ErrorClass::AuthRejected) => {
+//!                 println!("credentials refused: {error}")
+//!             }
+//!             _ => return Err(error.into()),
+//!         }
+//!     }
+//! }
+//!
+//! // Follow every page of `list_links`: its items, across pages, as they are asked for.
+//! let request = moneykit::ListLinksRequest::new().limit(2);
+//! let mut items = client.list_links_items(request);
+//! while let Some(item) = items.next().await {
+//!     let item = item?;
+//!     println!("{item:?}");
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 mod client;
 

@@ -49,14 +49,14 @@
 //!     }
 //! }
 //!
-//! // Follow every page of `list_user_accounts`: one page per `next()`.
+//! // Follow every page of `list_user_accounts`: its items, across pages, as they are asked for.
 //! let request = mx_platform::ListUserAccountsRequest::new(
 //!     "placeholder-user-identifier",
 //! );
-//! let mut pages = client.list_user_accounts_pages(request);
-//! while let Some(page) = pages.next().await {
-//!     let page = page?;
-//!     println!("{page:?}");
+//! let mut items = client.list_user_accounts_items(request);
+//! while let Some(item) = items.next().await {
+//!     let item = item?;
+//!     println!("{item:?}");
 //! }
 //! # Ok(())
 //! # }

@@ -28,7 +28,7 @@
 //!     .build()?;
 //!
 //! // Call `read_linked_accounts`, and tell its errors apart by class.
-//! let request = pingone::ReadLinkedAccountsRequest::new("env-1", "user-2");
+//! let request = pingone::ReadLinkedAccountsRequest::new("user-2");
 //! match client.read_linked_accounts(request).await {
 //!     Ok(response) => {
 //!         println!("{:?}", response.links);
@@ -50,7 +50,7 @@
 //! }
 //!
 //! // Follow every page of `read_linked_accounts`: its items, across pages, as they are asked for.
-//! let request = pingone::ReadLinkedAccountsRequest::new("env-1", "user-2");
+//! let request = pingone::ReadLinkedAccountsRequest::new("user-2");
 //! let mut items = client.read_linked_accounts_items(request);
 //! while let Some(item) = items.next().await {
 //!     let item = item?;
