@@ -34,6 +34,8 @@ pub struct Provider {
     pub models: Vec<Model>,
     /// Enums in file order.
     pub enums: Vec<Enum>,
+    /// Id types in file order.
+    pub ids: Vec<IdType>,
     /// Other hosts some operations use, per environment.
     pub hosts: Vec<Host>,
     /// Values the user supplies for acquiring credentials.
@@ -480,6 +482,8 @@ pub struct Param {
     pub sensitive: bool,
     /// How a list query parameter is sent; `None` for a single value.
     pub style: Option<QueryStyle>,
+    /// Filled by the client from this input (`auth.inputs`) rather than by the request.
+    pub from: Option<String>,
 }
 
 /// How a list query parameter is sent.
@@ -538,6 +542,28 @@ pub enum TypeRef {
     Model(String),
     /// An enum by name.
     Enum(String),
+    /// An id type by name, with its wire type.
+    Id(String, IdWire),
+}
+
+/// The JSON type of an id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdWire {
+    /// A string (the default).
+    String,
+    /// A whole number, held as `i64`.
+    Integer,
+}
+
+/// An id type: a newtype over the id's wire value, so ids of different things do not mix.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IdType {
+    /// Type name.
+    pub name: String,
+    /// Doc.
+    pub doc: Option<String>,
+    /// The JSON type.
+    pub wire: IdWire,
 }
 
 /// An object type.

@@ -276,7 +276,8 @@ fn provider_files(p: &ir::Provider, views: &[ir::View], config: &Config) -> Resu
     let models = || {
         let doc = format!(" {} models: request and response bodies, enums, the error envelope.", p.title);
         let head = render::Piece::Items(quote! { #![doc = #doc] });
-        render::rust_file_pieces(&p.source, std::iter::once(head).chain(emit::model::models_file(p)))
+        let ids = render::Piece::Items(emit::ids::id_types(p, &config.package.replace('-', "_")));
+        render::rust_file_pieces(&p.source, [head, ids].into_iter().chain(emit::model::models_file(p)))
     };
     let client = || {
         let doc = format!(" {} client: builder, environments, one method per operation.", p.title);

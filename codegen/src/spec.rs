@@ -108,6 +108,15 @@ fn optional_enum_wire_schema(_: &mut SchemaGenerator) -> Schema {
     json_schema!({ "type": ["string", "null"], "enum": values })
 }
 
+/// The wire types an id type may have.
+pub const ID_WIRES: [&str; 2] = ["string", "integer"];
+
+fn optional_id_wire_schema(_: &mut SchemaGenerator) -> Schema {
+    let mut values: Vec<serde_json::Value> = ID_WIRES.iter().map(|&v| v.into()).collect();
+    values.push(serde_json::Value::Null);
+    json_schema!({ "type": ["string", "null"], "enum": values })
+}
+
 fn optional_unknown_keys_schema(_: &mut SchemaGenerator) -> Schema {
     let mut values: Vec<serde_json::Value> = UNKNOWN_KEYS.iter().map(|&v| v.into()).collect();
     values.push(serde_json::Value::Null);
@@ -227,6 +236,10 @@ pub struct Spec {
     /// String enums, keyed by Rust type name (PascalCase).
     #[serde(default)]
     pub enums: Entries<Sp<EnumSpec>>,
+    /// Id types, keyed by Rust type name (PascalCase): each a newtype over its wire value, so
+    /// ids of different things cannot be swapped. Referenced by name like models and enums.
+    #[serde(default)]
+    pub ids: Entries<Sp<IdSpec>>,
     /// Keys a model does not declare, for every model: `keep` (held, sent back) or `ignore`.
     ///
     /// `keep` holds them in each model's `unknown_keys` and sends them back; `ignore` (the
@@ -699,6 +712,23 @@ pub struct ParamSpec {
     #[serde(default)]
     #[schemars(schema_with = "optional_query_style_schema")]
     pub style: Option<Sp<String>>,
+    /// A path parameter filled by the client from one of its settings (an `auth.inputs` name,
+    /// e.g. `environment_id`) instead of by each request.
+    #[serde(default)]
+    pub from: Option<Sp<String>>,
+}
+
+/// An id type: a newtype over the id's wire value.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IdSpec {
+    /// What the id identifies.
+    #[serde(default)]
+    pub doc: Option<String>,
+    /// The JSON type of the id: `string` (the default) or `integer`.
+    #[serde(default)]
+    #[schemars(schema_with = "optional_id_wire_schema")]
+    pub wire: Option<Sp<String>>,
 }
 
 /// An object type.

@@ -120,10 +120,11 @@ async fn pingone_read_linked_accounts_with_every_query_parameter() {
     let client = pingone::Client::builder()
         .region(pingone::Region::Eu)
         .base_url(server.uri())
+        .environment_id("env-1")
         .access_token("jwt-1")
         .build()
         .expect("builds");
-    let request = pingone::ReadLinkedAccountsRequest::new("env-1", "user-1")
+    let request = pingone::ReadLinkedAccountsRequest::new(pingone::UserId::new("user-1"))
         .filter("externalId eq \"1\"")
         .limit(10)
         .expand(pingone::LinkedAccountExpand::IdentityProviders)
@@ -139,6 +140,7 @@ async fn pingone_read_linked_accounts_with_every_query_parameter() {
 async fn pingone_region_selects_the_api_and_auth_hosts() {
     let client = pingone::Client::builder()
         .region(pingone::Region::ComAu)
+        .environment_id("env-1")
         .access_token("jwt-1")
         .build()
         .expect("builds");
@@ -306,8 +308,8 @@ async fn each_provider_error_decodes_into_its_typed_envelope() {
         }
         other => panic!("expected MoneyKit's envelope, got {other:?}"),
     }
-    let p1 = pingone::Client::builder().base_url(server.uri()).access_token("t").build().expect("builds");
-    let err = p1.read_linked_accounts(pingone::ReadLinkedAccountsRequest::new("e", "u")).await.expect_err("404");
+    let p1 = pingone::Client::builder().base_url(server.uri()).environment_id("e").access_token("t").build().expect("builds");
+    let err = p1.read_linked_accounts(pingone::ReadLinkedAccountsRequest::new("u")).await.expect_err("404");
     assert!(err.is_not_found());
     assert_eq!(err.request_id(), Some("err-1"), "the envelope's id wins over the correlation header");
     let detail = &err.api().and_then(|a| a.envelope.as_ref()).expect("envelope").details.as_ref().expect("details")[0];
@@ -406,7 +408,7 @@ fn debug_never_shows_credentials_or_personal_data() {
     ];
     let mk = moneykit::Client::builder().client_id("mk-id").client_secret("s3cr3t-moneykit");
     let pl = plaid::Client::builder().client_id("plaid-id").secret("plaid-s3cret");
-    let p1 = pingone::Client::builder().access_token("jwt-static-0a9b8c");
+    let p1 = pingone::Client::builder().environment_id("env-1").access_token("jwt-static-0a9b8c");
     let m = mx::Client::builder().session_token("session-7f6e5d").client_id("c").api_key("sso-api-key-1234").user_id("u");
     let mut texts = vec![format!("{mk:?}"), format!("{pl:?}"), format!("{p1:?}"), format!("{m:?}")];
     texts.push(format!("{:?}", mk.build().expect("builds")));
@@ -458,8 +460,8 @@ async fn pingone_pages_follow_the_next_link_on_the_clients_own_origin() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = pingone::Client::builder().base_url(server.uri()).access_token("jwt-1").build().expect("builds");
-    let pages = client.read_linked_accounts_pages(pingone::ReadLinkedAccountsRequest::new("env-1", "user-1").limit(1));
+    let client = pingone::Client::builder().base_url(server.uri()).environment_id("env-1").access_token("jwt-1").build().expect("builds");
+    let pages = client.read_linked_accounts_pages(pingone::ReadLinkedAccountsRequest::new("user-1").limit(1));
     let all = pages.collect(10).await.expect("two pages");
     let ids: Vec<&str> = all.iter().flat_map(|p| p.embedded.linked_accounts.iter().map(|a| a.id.as_str())).collect();
     assert_eq!(ids, ["la-1", "la-2"]);
@@ -480,7 +482,7 @@ async fn pingone_token_failures_are_read_with_the_oauth_envelope() {
         .client_secret("wrong-secret-value")
         .build()
         .expect("builds");
-    match client.read_linked_accounts(pingone::ReadLinkedAccountsRequest::new("env-1", "u")).await {
+    match client.read_linked_accounts(pingone::ReadLinkedAccountsRequest::new("u")).await {
         Err(Error::Auth(e)) => {
             assert_eq!((e.step, e.status), ("create_access_token", Some(401)));
             assert_eq!(e.message, "invalid_client: Request denied: Invalid client credentials");
@@ -631,4 +633,77 @@ async fn option_setters_set_some_and_leave_none_out_on_builders_requests_and_mod
     assert_eq!(text, json!({"grant_type": "client_credentials", "client_id": "id"}));
     let body = plaid::UserCreateBody::new("c0").set_consumer_report_user_identity(None);
     assert!(serde_json::to_value(&body).expect("encodes").get("consumer_report_user_identity").is_none());
+}
+
+/// PingOne's environment id is a setting of the client, not an argument of each request: the
+/// request takes the user's id alone (a `UserId`, not a bare string), and the path carries the
+/// client's environment. The ids that come back are typed too and go straight into the next
+/// request.
+#[tokio::test]
+async fn pingone_fills_the_environment_into_the_path_and_ids_flow_between_calls() {
+    let server = MockServer::start().await;
+    let linked = |id: &str| {
+        json!({
+            "_links": {"self": {"href": "https://x/la"}, "environment": {"href": "https://x/e"}, "user": {"href": "https://x/u"}},
+            "id": id, "environment": {"id": "env-7"}, "user": {"id": "user-1"}, "identityProvider": {"id": "idp"}, "externalId": "ext-1"
+        })
+    };
+    Mock::given(method("GET"))
+        .and(path("/environments/env-7/users/user-1/linkedAccounts"))
+        .respond_with(json_answer(200, json!({
+            "_links": {"self": {"href": "https://api.pingone.com/v1/environments/env-7/users/user-1/linkedAccounts"}},
+            "_embedded": {"linkedAccounts": [linked("la-1")]}, "size": 1
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/environments/env-7/users/user-1/linkedAccounts/la-1"))
+        .respond_with(json_answer(200, linked("la-1")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path("/environments/env-7/users/user-1/linkedAccounts/la-1"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = pingone::Client::builder().base_url(server.uri()).environment_id("env-7").access_token("jwt-1").build().expect("builds");
+    let user = pingone::UserId::new("user-1");
+    let list = client.read_linked_accounts(pingone::ReadLinkedAccountsRequest::new(user.clone())).await.expect("the list");
+    let account = &list.embedded.linked_accounts[0];
+    assert_eq!(account.id, "la-1");
+    assert_eq!(account.environment.id, pingone::EnvironmentId::new("env-7"));
+    let one = client.read_linked_account(pingone::ReadLinkedAccountRequest::new(account.user.id.clone(), account.id.clone())).await.expect("one");
+    assert_eq!(one.id.as_str(), "la-1");
+    client.delete_linked_account(pingone::DeleteLinkedAccountRequest::new(user, one.id)).await.expect("204");
+}
+
+/// A client built with a ready token but no environment id cannot fill PingOne's paths: the
+/// builder refuses it and says which setting is missing and why, before any call.
+#[test]
+fn pingone_without_an_environment_id_is_refused_at_build_time() {
+    let err = pingone::Client::builder().access_token("jwt-1").build().expect_err("the environment id is missing");
+    let text = err.to_string();
+    assert!(matches!(err, linkspec_clients::runtime::BuildError::MissingSetting { setting: "environment_id", .. }), "{err:?}");
+    assert!(text.contains("`environment_id`") && text.contains("read_linked_accounts") && text.contains("{envID}"), "{text}");
+    assert!(!text.contains("jwt-1"), "no secret in the message: {text}");
+}
+
+/// Id types are serde-transparent (plain JSON strings), compare with their text, and an id read
+/// from one answer is the argument of the next request as it is.
+#[test]
+fn ids_are_plain_json_and_go_from_answers_into_requests() {
+    let member: mx::Member = serde_json::from_value(json!({
+        "guid": "MBR-1", "institution_code": "chase", "institution_guid": "INS-1", "is_being_aggregated": false,
+        "is_managed_by_user": true, "is_oauth": false, "is_user_created": true, "name": "Chase", "user_guid": "USR-1",
+        "aggregated_at": null, "background_aggregation_is_disabled": false, "connection_status": "CONNECTED",
+        "external_guid": null, "most_recent_job_guid": null, "metadata": null, "successfully_aggregated_at": null
+    }))
+    .expect("decodes");
+    assert_eq!((member.guid.as_str(), member.user_guid.to_string()), ("MBR-1", "USR-1".to_owned()));
+    assert_eq!(serde_json::to_value(&member.guid).expect("encodes"), json!("MBR-1"));
+    let request = mx::ReadMemberRequest::new(member.guid.clone());
+    assert_eq!(request.member_guid, member.guid);
 }

@@ -56,14 +56,14 @@ async fn one_failing_one_rate_limited_one_slow_never_lose_the_fourth() {
     let moneykit = moneykit::Client::builder().base_url(mk.uri()).bearer_token("placeholder-moneykit-token").build().expect("builds");
     let plaid = plaid::Client::builder().base_url(pl.uri()).client_id("placeholder-client-id").secret("placeholder-secret").build().expect("builds");
     let mx = mx::Client::builder().base_url(mxs.uri()).session_token("placeholder-session-token").build().expect("builds");
-    let pingone = pingone::Client::builder().base_url(po.uri()).access_token("placeholder-pingone-jwt").build().expect("builds");
+    let pingone = pingone::Client::builder().base_url(po.uri()).environment_id("env-1").access_token("placeholder-pingone-jwt").build().expect("builds");
 
     let answers = ConnectionsQuery::new()
         .deadline(Duration::from_secs(3))
         .with(moneykit.list_connections("user-1"))
         .with(plaid.list_connections(["placeholder-access-token"]))
         .with(mx.list_connections())
-        .with(pingone.list_connections("env-1", "user-1"))
+        .with(pingone.list_connections("user-1"))
         .run()
         .await;
     let providers: Vec<&str> = answers.iter().map(|a| a.provider).collect();

@@ -4,7 +4,7 @@
 //! values, list query parameters, optional request bodies, HTTP Basic, named auth schemes and
 //! operations without credentials, deprecated operations and fields.
 
-use linkspec_fixture_clients::{deprecations, enum_wire, optbody, platform, query_lists};
+use linkspec_fixture_clients::{deprecations, enum_wire, ids, optbody, platform, query_lists};
 use serde_json::json;
 use wiremock::matchers::{body_json, body_string, header, header_exists, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -135,4 +135,30 @@ async fn deprecated_operations_and_fields_still_work() {
     assert_eq!((items.items.as_slice(), items.old_count), (["i1".to_owned()].as_slice(), 1));
     let source = include_str!("../../generated/fixtures/src/deprecations/client.rs");
     assert!(source.contains(r#"#[deprecated(note = "use /user/items/get")]"#), "the spec's note is the attribute's");
+}
+
+/// Id types in paths, queries (one and a list), fields, lists and maps; the tenant filled into
+/// the path from the client's setting; and a sensitive id field still redacted in `Debug`.
+#[tokio::test]
+async fn ids_travel_as_plain_text_and_the_tenant_comes_from_the_client() {
+    let server = MockServer::start().await;
+    let body = r#"{"id":"a-1","tenant":"t-1","card":"4111-secret-card","linked":["a-2"],"by_card":{"c1":"a-3","c2":null},"last_change":42}"#;
+    Mock::given(method("GET"))
+        .and(path("/tenants/t-1/accounts/a-1"))
+        .and(|r: &Request| r.url.query() == Some("after=41&also=a-2,a-3"))
+        .respond_with(answer(200, body))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = ids::Client::builder().base_url(server.uri()).tenant_id("t-1").bearer_token("t").build().expect("builds");
+    let request = ids::GetAccountRequest::new(ids::AccountId::new("a-1")).after(ids::Sequence::new(41)).also(vec!["a-2".into(), ids::AccountId::from("a-3")]);
+    let account = client.get_account(request).await.expect("decodes");
+    assert_eq!((account.id.as_str(), account.tenant.as_str(), account.linked[0].as_str()), ("a-1", "t-1", "a-2"));
+    assert_eq!(account.last_change.map(ids::Sequence::get), Some(42));
+    assert_eq!(serde_json::to_string(&account).expect("encodes"), body, "ids are plain JSON");
+    let shown = format!("{account:?}");
+    assert!(!shown.contains("4111-secret-card") && shown.contains("<redacted>"), "{shown}");
+
+    let err = ids::Client::builder().base_url(server.uri()).bearer_token("t").build().expect_err("no tenant");
+    assert!(err.to_string().contains("`tenant_id`") && err.to_string().contains("`get_account`"), "{err}");
 }

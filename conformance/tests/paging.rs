@@ -43,11 +43,11 @@ async fn three_pages() -> MockServer {
 }
 
 fn client(server: &MockServer) -> pingone::Client {
-    pingone::Client::builder().base_url(server.uri()).access_token("jwt-1").build().expect("builds")
+    pingone::Client::builder().base_url(server.uri()).environment_id("env-1").access_token("jwt-1").build().expect("builds")
 }
 
 fn request() -> pingone::ReadLinkedAccountsRequest {
-    pingone::ReadLinkedAccountsRequest::new("env-1", "user-1")
+    pingone::ReadLinkedAccountsRequest::new("user-1")
 }
 
 #[tokio::test]

@@ -47,9 +47,9 @@ const LIB: &str = r#"//! An application's code: the external ids of a user's lin
 
 use linkspec_clients::pingone;
 
-/// The external id of each account linked to `user`.
-pub async fn external_ids(client: &pingone::Client, env: &str, user: &str) -> Result<Vec<String>, pingone::Error> {
-    let list = client.read_linked_accounts(pingone::ReadLinkedAccountsRequest::new(env, user)).await?;
+/// The external id of each account linked to `user` (in the client's environment).
+pub async fn external_ids(client: &pingone::Client, user: &pingone::UserId) -> Result<Vec<String>, pingone::Error> {
+    let list = client.read_linked_accounts(pingone::ReadLinkedAccountsRequest::new(user.clone())).await?;
     Ok(list.embedded.linked_accounts.into_iter().map(|a| a.external_id).collect())
 }
 "#;
@@ -66,7 +66,7 @@ async fn external_ids_of_a_recorded_user() {
         .await
         .expect("the cassette reads");
     let client = mock.builder::<pingone::ClientBuilder>().expect("settings apply").build().expect("builds");
-    let ids = linkspec_mock_app::external_ids(&client, "env-1", "user-1").await.expect("the recorded answer");
+    let ids = linkspec_mock_app::external_ids(&client, &pingone::UserId::new("user-1")).await.expect("the recorded answer");
     assert_eq!(ids, ["108245012345678901234", "5821944"]);
     mock.verify();
 }
@@ -79,7 +79,7 @@ async fn another_user_is_not_in_the_cassette() {
         .await
         .expect("the cassette reads");
     let client = mock.builder::<pingone::ClientBuilder>().expect("settings apply").build().expect("builds");
-    linkspec_mock_app::external_ids(&client, "env-1", "user-9").await.expect_err("no such exchange");
+    linkspec_mock_app::external_ids(&client, &pingone::UserId::new("user-9")).await.expect_err("no such exchange");
     let report = mock.check().expect_err("reported");
     assert!(report.to_string().contains("path: expected /environments/env-1/users/user-1/linkedAccounts, got /environments/env-1/users/user-9/linkedAccounts"), "{report}");
 }

@@ -30,7 +30,7 @@ async fn an_embedded_cassette_answers_a_success() {
 async fn a_provider_error_comes_back_typed() {
     let mock = ProviderMock::of("pingone").cases_from(cassettes("pingone"), ["read_linked_account_not_found"]).start().await.expect("starts");
     let client = mock.builder::<pingone::ClientBuilder>().expect("configures").build().expect("builds");
-    let err = client.read_linked_account(pingone::ReadLinkedAccountRequest::new("env-1", "user-1", "la-missing")).await.expect_err("404");
+    let err = client.read_linked_account(pingone::ReadLinkedAccountRequest::new("user-1", "la-missing")).await.expect_err("404");
     let Error::Api(api) = err else { panic!("not an API error: {err:?}") };
     assert_eq!((api.status, api.class, api.code().as_deref()), (404, ErrorClass::NotFound, Some("NOT_FOUND")));
     assert_eq!(api.request_id.as_deref(), Some("placeholder-error-id"));
@@ -46,8 +46,8 @@ async fn every_page_of_a_paged_case_is_served_in_order() {
         .await
         .expect("starts");
     let client = mock.builder::<pingone::ClientBuilder>().expect("configures").build().expect("builds");
-    let request = pingone::ReadLinkedAccountsRequest::new("env-1", "user-1").limit(1);
-    let ids: Vec<String> = client.read_linked_accounts_items(request).map_ok(|a| a.id).try_collect().await.expect("two pages");
+    let request = pingone::ReadLinkedAccountsRequest::new("user-1").limit(1);
+    let ids: Vec<String> = client.read_linked_accounts_items(request).map_ok(|a| a.id.into_string()).try_collect().await.expect("two pages");
     assert_eq!(ids, ["la-1", "la-2"]);
     mock.verify();
 }
@@ -64,7 +64,7 @@ async fn a_token_is_acquired_from_the_auth_host_with_the_cassettes_inputs() {
     let settings = mock.settings();
     assert!(settings.hosts.is_empty(), "the cassette names no host: {:?}", settings.hosts);
     let client = mock.builder::<pingone::ClientBuilder>().expect("configures").build().expect("builds");
-    let list = client.read_linked_accounts(pingone::ReadLinkedAccountsRequest::new("env-1", "user-2")).await.expect("token, then the list");
+    let list = client.read_linked_accounts(pingone::ReadLinkedAccountsRequest::new("user-2")).await.expect("token, then the list");
     assert!(list.embedded.linked_accounts.is_empty());
     mock.verify();
 }
@@ -88,7 +88,7 @@ async fn waits_the_client_asks_for_pass_on_the_mocks_clock() {
     let mock = ProviderMock::of("pingone").cases_from(cassettes("pingone"), ["read_linked_accounts_retry_after"]).start().await.expect("starts");
     let client = mock.builder::<pingone::ClientBuilder>().expect("configures").build().expect("builds");
     let started = std::time::Instant::now();
-    client.read_linked_accounts(pingone::ReadLinkedAccountsRequest::new("env-1", "user-2")).await.expect("429, then the list");
+    client.read_linked_accounts(pingone::ReadLinkedAccountsRequest::new("user-2")).await.expect("429, then the list");
     assert_eq!(mock.clock().sleeps(), [std::time::Duration::from_secs(2)]);
     assert!(started.elapsed() < std::time::Duration::from_secs(2), "the wait was real");
     mock.verify();
@@ -105,13 +105,13 @@ async fn the_first_case_whose_next_exchange_matches_answers() {
         // after each call say which case answered it.
         let mut waits = Vec::new();
         for _ in 0..2 {
-            client.read_linked_accounts(pingone::ReadLinkedAccountsRequest::new("env-1", "user-2")).await.expect("a list");
+            client.read_linked_accounts(pingone::ReadLinkedAccountsRequest::new("user-2")).await.expect("a list");
             waits.push(mock.clock().sleeps().len());
         }
         assert_eq!(waits, expected, "order {order:?}");
         mock.verify();
         // Each exchange answers once: a third call matches nothing.
-        let err = client.read_linked_accounts(pingone::ReadLinkedAccountsRequest::new("env-1", "user-2")).await.expect_err("all answered");
+        let err = client.read_linked_accounts(pingone::ReadLinkedAccountsRequest::new("user-2")).await.expect_err("all answered");
         let Error::Api(api) = err else { panic!("{err:?}") };
         assert_eq!(api.status, 599);
         let report = mock.check().expect_err("unmatched");
@@ -168,8 +168,8 @@ async fn an_unmatched_request_is_reported_with_the_closest_exchange_and_each_mis
 #[tokio::test]
 async fn a_request_out_of_order_names_the_exchange_that_comes_first() {
     let mock = ProviderMock::of("pingone").cases_from(cassettes("pingone"), ["read_linked_accounts_acquires_token"]).start().await.expect("starts");
-    let client = pingone::Client::builder().base_url(mock.uri()).access_token("placeholder-pingone-jwt").build().unwrap();
-    client.read_linked_accounts(pingone::ReadLinkedAccountsRequest::new("env-1", "user-2")).await.expect_err("599");
+    let client = pingone::Client::builder().base_url(mock.uri()).environment_id("env-1").access_token("placeholder-pingone-jwt").build().unwrap();
+    client.read_linked_accounts(pingone::ReadLinkedAccountsRequest::new("user-2")).await.expect_err("599");
     let report = mock.check().expect_err("unmatched");
     let closest = report.unmatched[0].closest.clone().expect("closest");
     assert_eq!(closest.exchange, 2);
@@ -196,7 +196,7 @@ async fn unanswered_exchanges_fail_the_check_only_when_every_exchange_is_expecte
         .unwrap();
     let client = strict.builder::<pingone::ClientBuilder>().unwrap().build().unwrap();
     // One page only: the second exchange is never requested.
-    client.read_linked_accounts(pingone::ReadLinkedAccountsRequest::new("env-1", "user-1").limit(1)).await.expect("page 1");
+    client.read_linked_accounts(pingone::ReadLinkedAccountsRequest::new("user-1").limit(1)).await.expect("page 1");
     let report = strict.check().expect_err("page 2 was not fetched");
     assert_eq!(report.unanswered.len(), 1);
     assert!(

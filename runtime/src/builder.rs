@@ -39,6 +39,9 @@ pub struct TransportBuilder {
     retry: RetryPolicy,
     clock: Arc<dyn Clock>,
     http: Option<reqwest::Client>,
+    /// Inputs the client needs whatever its credentials (path parameters come from them),
+    /// each with why.
+    required_inputs: Vec<(&'static str, &'static str)>,
 }
 
 impl TransportBuilder {
@@ -61,6 +64,7 @@ impl TransportBuilder {
             retry: RetryPolicy::default(),
             clock: Arc::new(SystemClock),
             http: None,
+            required_inputs: Vec::new(),
         }
     }
 
@@ -151,6 +155,14 @@ impl TransportBuilder {
     /// An input for acquiring credentials (the spec's `auth.inputs`), by name.
     pub fn input(mut self, name: &'static str, value: String) -> Self {
         self.credentials.inputs.insert(name, SecretString::from(value));
+        self
+    }
+
+    /// Makes `build` require the input `name` (a path parameter of some operation comes
+    /// from it), even when the credentials need no inputs (a token set directly). `why` says
+    /// which operations need it, for the error.
+    pub fn requires_input(mut self, name: &'static str, why: &'static str) -> Self {
+        self.required_inputs.push((name, why));
         self
     }
 
@@ -312,6 +324,9 @@ impl TransportBuilder {
             hosts.push((host.name, self.parse_url(text)?));
         }
         self.check_credentials()?;
+        if let Some((setting, why)) = self.required_inputs.iter().find(|(name, _)| !self.credentials.inputs.contains_key(name)) {
+            return Err(BuildError::MissingSetting { provider, setting, why });
+        }
         let mut headers = HeaderMap::new();
         let bad_header = |name: &str| BuildError::Http { provider, reason: format!("invalid value for header `{name}`") };
         for meta in self.provider.headers {

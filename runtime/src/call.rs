@@ -10,6 +10,8 @@ use std::fmt::Display;
 pub struct Call {
     pub(crate) meta: &'static OperationMeta,
     pub(crate) path_params: Vec<(&'static str, String)>,
+    /// Path parameters the transport fills from the client's inputs: (parameter, input).
+    pub(crate) path_inputs: Vec<(&'static str, &'static str)>,
     pub(crate) query: Vec<(&'static str, QueryValue)>,
     /// Name, value, and whether the value is a secret (kept out of logs and Debug).
     pub(crate) headers: Vec<(&'static str, String, bool)>,
@@ -27,7 +29,7 @@ pub struct Call {
 impl Call {
     /// A call to the operation `meta` describes.
     pub fn new(meta: &'static OperationMeta) -> Self {
-        Call { meta, path_params: Vec::new(), query: Vec::new(), headers: Vec::new(), body: None, url: None, accept: None, max_body: None }
+        Call { meta, path_params: Vec::new(), path_inputs: Vec::new(), query: Vec::new(), headers: Vec::new(), body: None, url: None, accept: None, max_body: None }
     }
 
     /// The operation's description.
@@ -38,6 +40,12 @@ impl Call {
     /// Fills the `{name}` segment of the path; the value is percent-encoded as one segment.
     pub fn path_param(&mut self, name: &'static str, value: &impl Display) {
         self.path_params.push((name, value.to_string()));
+    }
+
+    /// Fills the `{name}` segment of the path from the client's input `input` (a setting of
+    /// its builder, such as an environment id) when the call is sent.
+    pub fn path_input(&mut self, name: &'static str, input: &'static str) {
+        self.path_inputs.push((name, input));
     }
 
     /// Adds a query pair; the value is percent-encoded.
@@ -131,7 +139,7 @@ impl QueryValue {
 impl std::fmt::Debug for Call {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let headers: Vec<&str> = self.headers.iter().map(|(name, _, _)| *name).collect();
-        let path_params: Vec<&str> = self.path_params.iter().map(|(name, _)| *name).collect();
+        let path_params: Vec<&str> = self.path_params.iter().map(|(name, _)| *name).chain(self.path_inputs.iter().map(|(name, _)| *name)).collect();
         let query: Vec<&str> = self.query.iter().map(|(name, _)| *name).collect();
         f.debug_struct("Call")
             .field("operation", &self.meta.name)

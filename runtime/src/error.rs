@@ -608,6 +608,18 @@ pub enum BuildError {
         /// token instead, which makes the inputs unnecessary.
         token_setter: Option<&'static str>,
     },
+    /// A setting every call of some operations needs was not set (a path parameter the
+    /// client fills from it, such as PingOne's environment id), even if the credentials need
+    /// no such input.
+    #[error("{provider}: no {setting} set; call the builder's `{setting}` method: {why}")]
+    MissingSetting {
+        /// Provider.
+        provider: &'static str,
+        /// The builder method that sets it.
+        setting: &'static str,
+        /// Which operations need it, and where.
+        why: &'static str,
+    },
     /// A setting names something the provider does not have, or holds a bad value.
     #[error("{provider}: invalid setting `{setting}`: {reason}")]
     InvalidSetting {

@@ -323,6 +323,23 @@ impl Transport {
         Box::pin(self.acquire())
     }
 
+    /// The call's path parameters with those filled from the client's inputs added. The
+    /// builder refuses to build a client without them, so a missing one is a generator bug or
+    /// a hand-made call.
+    fn path_inputs(&self, call: &Call) -> Result<Vec<(&'static str, String)>, Error<Erased>> {
+        let mut params = call.path_params.clone();
+        for (name, input) in &call.path_inputs {
+            let Some(value) = self.inner.credentials.inputs.get(input) else {
+                return Err(Error::Request {
+                    operation: call.meta.name,
+                    message: format!("the path parameter `{name}` comes from the client's `{input}`, which is not set"),
+                });
+            };
+            params.push((name, value.expose_secret().to_owned()));
+        }
+        Ok(params)
+    }
+
     fn build_url(&self, call: &Call) -> Result<Url, Error<Erased>> {
         let operation = call.meta.name;
         if let Some(url) = &call.url {
@@ -346,9 +363,16 @@ impl Transport {
                 .map_err(|()| Error::Request { operation, message: "the base URL cannot take a path".into() })?;
             segments.pop_if_empty();
             let mut filled = String::new();
+            let from_inputs;
+            let params = if call.path_inputs.is_empty() {
+                &call.path_params
+            } else {
+                from_inputs = self.path_inputs(call)?;
+                &from_inputs
+            };
             for template in call.meta.path.split('/').filter(|s| !s.is_empty()) {
                 let segment = if template.contains('{') {
-                    fill_segment(template, &call.path_params, &mut filled);
+                    fill_segment(template, params, &mut filled);
                     filled.as_str()
                 } else {
                     template

@@ -206,6 +206,8 @@ fn builder(p: &ir::Provider) -> TokenStream {
         }
     });
     let builder_doc = format!(" Configures a {title} [`Client`]: environment or base URL, credentials, retries, timeouts.");
+    let required_inputs = required_inputs(p).into_iter().map(|(input, why)| quote! { .requires_input(#input, #why) });
+    let build_doc = doc_lines(&build_doc(p));
     quote! {
         #[doc = #builder_doc]
         #[derive(Debug)]
@@ -298,9 +300,9 @@ fn builder(p: &ir::Provider) -> TokenStream {
                 Ok(self)
             }
 
-            /// Builds the client, checking the base URL and that credentials are set.
+            #build_doc
             pub fn build(self) -> Result<Client, ::linkspec_runtime::BuildError> {
-                Ok(Client { transport: self.transport.build()? })
+                Ok(Client { transport: self.transport #(#required_inputs)* .build()? })
             }
         }
 
@@ -322,6 +324,46 @@ fn builder(p: &ir::Provider) -> TokenStream {
             }
         }
     }
+}
+
+/// The inputs path parameters are filled from (`from:`), each with why the client needs it:
+/// `build()` refuses to build a client without them.
+fn required_inputs(p: &ir::Provider) -> Vec<(String, String)> {
+    let mut by_input: std::collections::BTreeMap<&str, Vec<(&str, &str)>> = std::collections::BTreeMap::new();
+    for op in &p.operations {
+        for param in &op.params {
+            if let Some(input) = &param.from {
+                by_input.entry(input).or_default().push((&op.name, &param.wire));
+            }
+        }
+    }
+    by_input
+        .into_iter()
+        .map(|(input, uses)| {
+            let mut ops: Vec<String> = uses.iter().map(|(op, _)| format!("`{op}`")).collect();
+            ops.dedup();
+            let mut wires: Vec<String> = uses.iter().map(|(_, wire)| format!("`{{{wire}}}`")).collect();
+            wires.sort();
+            wires.dedup();
+            let ops = match ops.as_slice() {
+                [one] => format!("the path of {one} holds it"),
+                [rest @ .., last] => format!("the paths of {} and {last} hold it", rest.join(", ")),
+                [] => String::new(),
+            };
+            (input.to_owned(), format!("{ops} ({})", wires.join(", ")))
+        })
+        .collect()
+}
+
+/// The doc of `build()`: what it checks, and the settings the paths need.
+fn build_doc(p: &ir::Provider) -> String {
+    let mut text = "Builds the client, checking the base URL and that credentials are set.".to_owned();
+    for (input, why) in required_inputs(p) {
+        text.push_str(&format!(
+            "\n\nAlso needs [`{input}`](Self::{input}), even with a token set directly: {why}. Without it, building fails with [`BuildError::MissingSetting`](crate::runtime::BuildError::MissingSetting)."
+        ));
+    }
+    text
 }
 
 /// The names of the builder methods that take a scheme's credentials, with the type each
@@ -657,6 +699,9 @@ fn to_call(op: &ir::Operation) -> TokenStream {
     let to_call = ident(names::REQUEST_TO_CALL);
     let params = op.params.iter().map(|param| {
         let wire = &param.wire;
+        if let Some(input) = &param.from {
+            return quote! { call.path_input(#wire, #input); };
+        }
         let field = ident(&param.rust);
         let add = match (param.location, param.style) {
             (ParamLocation::Query, Some(ir::QueryStyle::Repeated)) => quote! { query_repeated },
@@ -712,6 +757,11 @@ fn answer_settings(op: &ir::Operation) -> TokenStream {
     quote! { #accept #limit }
 }
 
+/// The parameters a request holds: all but those the client fills from its settings.
+fn own_params(op: &ir::Operation) -> impl Iterator<Item = &ir::Param> {
+    op.params.iter().filter(|p| p.from.is_none())
+}
+
 fn param_type(param: &ir::Param) -> TokenStream {
     let ty = type_tokens(&param.ty);
     if param.required { ty } else { quote! { Option<#ty> } }
@@ -721,10 +771,14 @@ fn request_type(op: &ir::Operation) -> TokenStream {
     let name = ident(&op.request_type);
     let method_name = &op.name;
     let summary = summary(op.doc.as_deref()).unwrap_or_else(|| format!("`{} {}`", op.method.as_str(), op.path));
-    let doc = doc_lines(&format!(
-        "Arguments of [`Client::{method_name}`]: {summary}\n\nRequired arguments go to `new`; optional ones have setters."
-    ));
-    let fields = op.params.iter().map(|param| {
+    let mut text = format!("Arguments of [`Client::{method_name}`]: {summary}\n\nRequired arguments go to `new`; optional ones have setters.");
+    for param in op.params.iter() {
+        if let Some(input) = &param.from {
+            text.push_str(&format!(" The `{{{}}}` path segment is not an argument: the client fills it from its `{input}` setting.", param.wire));
+        }
+    }
+    let doc = doc_lines(&text);
+    let fields = own_params(op).map(|param| {
         let fname = ident(&param.rust);
         let ty = param_type(param);
         let where_ = match param.location {
@@ -768,11 +822,15 @@ fn request_type(op: &ir::Operation) -> TokenStream {
             }
         }
     });
-    let required: Vec<&ir::Param> = op.params.iter().filter(|p| p.required).collect();
+    let required: Vec<&ir::Param> = own_params(op).filter(|p| p.required).collect();
     let args = required.iter().map(|param| {
         let fname = ident(&param.rust);
         match param.ty {
             TypeRef::String => quote! { #fname: impl Into<String> },
+            TypeRef::Id(..) => {
+                let ty = type_tokens(&param.ty);
+                quote! { #fname: impl Into<#ty> }
+            }
             _ => {
                 let ty = type_tokens(&param.ty);
                 quote! { #fname: #ty }
@@ -784,11 +842,11 @@ fn request_type(op: &ir::Operation) -> TokenStream {
         quote! { body: #ty }
     });
     let all_args: Vec<TokenStream> = args.chain(body_arg).collect();
-    let inits = op.params.iter().map(|param| {
+    let inits = own_params(op).map(|param| {
         let fname = ident(&param.rust);
         match (param.required, &param.ty) {
             (false, _) => quote! { #fname: None },
-            (true, TypeRef::String) => quote! { #fname: #fname.into() },
+            (true, TypeRef::String | TypeRef::Id(..)) => quote! { #fname: #fname.into() },
             (true, _) => quote! { #fname },
         }
     });
@@ -818,6 +876,10 @@ fn request_type(op: &ir::Operation) -> TokenStream {
         let doc = format!(" Sets `{}`.", param.wire);
         let (arg, value) = match param.ty {
             TypeRef::String => (quote! { impl Into<String> }, quote! { value.into() }),
+            TypeRef::Id(..) => {
+                let ty = type_tokens(&param.ty);
+                (quote! { impl Into<#ty> }, quote! { value.into() })
+            }
             _ => (type_tokens(&param.ty), quote! { value }),
         };
         let twin = ident(&names::option_setter(&param.rust));
@@ -844,7 +906,7 @@ fn request_type(op: &ir::Operation) -> TokenStream {
         }
     });
     let new = ident(names::REQUEST_NEW);
-    let from_body = match (&op.body, op.params.is_empty()) {
+    let from_body = match (&op.body, own_params(op).next().is_none()) {
         (Some(b), true) => {
             let ty = ident(b);
             let made = if op.body_optional {
@@ -866,10 +928,10 @@ fn request_type(op: &ir::Operation) -> TokenStream {
     let allow = if all_args.len() > 7 { quote! { #[allow(clippy::too_many_arguments)] } } else { quote! {} };
     let to_call = to_call(op);
     let derive_default = if all_args.is_empty() { quote! { Default, } } else { quote! {} };
-    let sensitive = op.params.iter().any(|p| p.sensitive);
+    let sensitive = own_params(op).any(|p| p.sensitive);
     let derive_debug = if sensitive { quote! {} } else { quote! { Debug, } };
     let debug_impl = if sensitive {
-        let fields = op.params.iter().map(|p| (p.rust.as_str(), p.sensitive));
+        let fields = own_params(op).map(|p| (p.rust.as_str(), p.sensitive));
         redacting_debug(&op.request_type, fields.chain(op.body.as_ref().map(|_| ("body", false))))
     } else {
         quote! {}

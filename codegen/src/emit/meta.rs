@@ -318,10 +318,10 @@ pub(super) fn recording_meta(p: &ir::Provider) -> TokenStream {
 /// The runtime's `SensitiveKind` variant for a type.
 fn sensitive_kind(ty: &ir::TypeRef) -> &'static str {
     match ty {
-        ir::TypeRef::String | ir::TypeRef::Enum(_) => "Text",
+        ir::TypeRef::String | ir::TypeRef::Enum(_) | ir::TypeRef::Id(_, ir::IdWire::String) => "Text",
         ir::TypeRef::Date => "Date",
         ir::TypeRef::DateTime(_) => "DateTime",
-        ir::TypeRef::Integer => "Integer",
+        ir::TypeRef::Integer | ir::TypeRef::Id(_, ir::IdWire::Integer) => "Integer",
         ir::TypeRef::Number | ir::TypeRef::Decimal => "Number",
         ir::TypeRef::Boolean => "Boolean",
         ir::TypeRef::Nullable(inner) => sensitive_kind(inner),

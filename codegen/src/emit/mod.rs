@@ -3,6 +3,7 @@
 pub mod client;
 mod codes;
 pub mod docs;
+pub mod ids;
 mod meta;
 pub mod model;
 pub mod roundtrip;
@@ -61,7 +62,7 @@ pub fn type_tokens(ty: &TypeRef) -> TokenStream {
             let inner = type_tokens(inner);
             quote! { Option<#inner> }
         }
-        TypeRef::Model(name) | TypeRef::Enum(name) => {
+        TypeRef::Model(name) | TypeRef::Enum(name) | TypeRef::Id(name, _) => {
             let name = ident(name);
             quote! { #name }
         }

@@ -160,6 +160,10 @@ fn constructor(m: &ir::Model) -> TokenStream {
         let fname = ident(&f.rust);
         match (&f.ty, f.nullable, f.boxed) {
             (TypeRef::String, false, _) => quote! { #fname: impl Into<String> },
+            (TypeRef::Id(..), false, false) => {
+                let ty = type_tokens(&f.ty);
+                quote! { #fname: impl Into<#ty> }
+            }
             _ => {
                 let ty = field_type(f);
                 quote! { #fname: #ty }
@@ -170,7 +174,7 @@ fn constructor(m: &ir::Model) -> TokenStream {
         let fname = ident(&f.rust);
         match (f.optional, &f.ty, f.nullable) {
             (true, _, _) => quote! { #fname: None },
-            (false, TypeRef::String, false) => quote! { #fname: #fname.into() },
+            (false, TypeRef::String | TypeRef::Id(..), false) => quote! { #fname: #fname.into() },
             (false, _, _) => quote! { #fname },
         }
     });
@@ -186,6 +190,7 @@ fn constructor(m: &ir::Model) -> TokenStream {
         let ty = if f.boxed { quote! { Box<#plain> } } else { plain.clone() };
         let (arg_ty, value) = match (&f.ty, f.boxed) {
             (TypeRef::String, false) => (quote! { impl Into<String> }, quote! { value.into() }),
+            (TypeRef::Id(..), false) => (quote! { impl Into<#plain> }, quote! { value.into() }),
             _ => (ty, quote! { value }),
         };
         // `set_x(Option<T>)`: `Some` sets like `x`, `None` leaves the field out.

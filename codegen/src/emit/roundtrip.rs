@@ -83,7 +83,8 @@ fn example_model(p: &ir::Provider, m: &ir::Model) -> Value {
 /// `null`, so the recursion ends.
 fn example(p: &ir::Provider, ty: &TypeRef) -> Value {
     match ty {
-        TypeRef::String => Value::from("x"),
+        TypeRef::String | TypeRef::Id(_, ir::IdWire::String) => Value::from("x"),
+        TypeRef::Id(_, ir::IdWire::Integer) => Value::from(0),
         TypeRef::Integer => Value::from(0),
         TypeRef::Number | TypeRef::Decimal => Value::from(0.5),
         TypeRef::Boolean => Value::from(false),

@@ -516,6 +516,14 @@ pub fn provider_views(p: &ir::Provider, views: &[ir::View]) -> TokenStream {
             match (&a.ty, m.each) {
                 (TypeRef::String, true) => quote! { #name: impl IntoIterator<Item = impl Into<String>> },
                 (TypeRef::String, false) => quote! { #name: impl Into<String> },
+                (TypeRef::Id(..), true) => {
+                    let ty = type_tokens(&a.ty);
+                    quote! { #name: impl IntoIterator<Item = impl Into<#ty>> }
+                }
+                (TypeRef::Id(..), false) => {
+                    let ty = type_tokens(&a.ty);
+                    quote! { #name: impl Into<#ty> }
+                }
                 (ty, _) => {
                     let ty = type_tokens(ty);
                     quote! { #name: #ty }
@@ -529,8 +537,8 @@ pub fn provider_views(p: &ir::Provider, views: &[ir::View]) -> TokenStream {
             .map(|a| {
                 let name = arg_ident(m, a);
                 match (&a.ty, m.each) {
-                    (TypeRef::String, true) => quote! { #name.into_iter().map(Into::into).collect() },
-                    (TypeRef::String, false) => quote! { #name.into() },
+                    (TypeRef::String | TypeRef::Id(..), true) => quote! { #name.into_iter().map(Into::into).collect() },
+                    (TypeRef::String | TypeRef::Id(..), false) => quote! { #name.into() },
                     _ => quote! { #name },
                 }
             })
@@ -540,7 +548,8 @@ pub fn provider_views(p: &ir::Provider, views: &[ir::View]) -> TokenStream {
             .iter()
             .map(|a| {
                 let name = arg_ident(m, a);
-                let ty = if m.each { quote! { Vec<String> } } else { type_tokens(&a.ty) };
+                let ty = type_tokens(&a.ty);
+                let ty = if m.each { quote! { Vec<#ty> } } else { ty };
                 quote! { #name: #ty }
             })
             .collect();
@@ -788,7 +797,7 @@ fn request_expr(p: &ir::Provider, op: &ir::Operation, m: &ir::ViewMapping) -> To
     let mut args: Vec<TokenStream> = op
         .params
         .iter()
-        .filter(|x| x.required)
+        .filter(|x| x.required && x.from.is_none())
         .map(|x| {
             let name = ident(&x.rust);
             quote! { ::std::clone::Clone::clone(&#name) }
@@ -918,6 +927,7 @@ fn as_text(p: &ir::Provider, ty: &TypeRef, v: TokenStream) -> TokenStream {
             Some(ir::EnumWire::String) | None => quote! { #v.as_str().to_owned() },
             Some(_) => quote! { #v.value().to_string() },
         },
+        TypeRef::Id(..) => quote! { #v.to_string() },
         _ => quote! { #v.to_owned() },
     }
 }

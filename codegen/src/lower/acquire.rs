@@ -190,7 +190,9 @@ pub(super) fn lower_acquire(
     // Like unused types, unused inputs next to errors are mostly echoes of a bad binding.
     if lw.errors() == before {
         for (name, _) in &spec.auth.value.inputs.0 {
-            if inputs.iter().any(|i| i.name == name.value) && !used_inputs.contains(&name.value) {
+            // A path parameter filled from the input (`from:`) uses it too.
+            let in_a_path = spec.operations.value.0.iter().flat_map(|(_, o)| &o.value.params.0).any(|(_, p)| p.value.from.as_ref().is_some_and(|f| f.value == name.value));
+            if inputs.iter().any(|i| i.name == name.value) && !used_inputs.contains(&name.value) && !in_a_path {
                 lw.warning("LS1008", Loc::at(name), format!("input `{}` is not used by any step", name.value), "bind it in a step, or remove it");
             }
         }
@@ -315,6 +317,7 @@ pub(super) fn describe(ty: &ir::TypeRef) -> String {
         ir::TypeRef::Nullable(inner) => format!("{} or null", describe(inner)),
         ir::TypeRef::Model(name) => format!("the model `{name}`"),
         ir::TypeRef::Enum(name) => format!("the enum `{name}`"),
+        ir::TypeRef::Id(name, _) => format!("the id `{name}`"),
     }
 }
 

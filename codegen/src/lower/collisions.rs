@@ -23,7 +23,7 @@ pub(super) fn rust_help(name: &str, example: &str) -> String {
 
 pub(super) fn check_type_names(lw: &mut Lowerer, spec: &spec::Spec) {
     let mut seen: BTreeMap<String, Loc> = BTreeMap::new();
-    let all = spec.models.0.iter().map(|(k, _)| k).chain(spec.enums.0.iter().map(|(k, _)| k));
+    let all = spec.models.0.iter().map(|(k, _)| k).chain(spec.enums.0.iter().map(|(k, _)| k)).chain(spec.ids.0.iter().map(|(k, _)| k));
     for name in all {
         if !names::is_type_name(&name.value) {
             let fix = names::type_ident(&name.value).unwrap_or_else(|| "MyType".into());
@@ -40,7 +40,11 @@ pub(super) fn check_type_names(lw: &mut Lowerer, spec: &spec::Spec) {
                 "LS0201",
                 Loc::at(name),
                 format!("`{}` is declared twice (first at line {})", name.value, first.line),
-                "models and enums share one namespace: rename one",
+                if spec.ids.0.iter().any(|(k, _)| k.value == name.value) {
+                    "models, enums and id types share one namespace: rename one"
+                } else {
+                    "models and enums share one namespace: rename one"
+                },
             );
         }
         seen.insert(name.value.clone(), Loc::at(name));
@@ -52,10 +56,14 @@ pub(super) fn check_global_names(
     operations: &[ir::Operation],
     models: &[ir::Model],
     enums: &[ir::Enum],
+    ids: &[ir::IdType],
     variables: &[ir::Variable],
     spec: &spec::Spec,
 ) {
     let mut taken: BTreeMap<String, String> = BTreeMap::new();
+    for id in ids {
+        taken.insert(id.name.clone(), format!("id type `{}`", id.name));
+    }
     for m in models {
         taken.insert(m.name.clone(), format!("model `{}`", m.name));
     }
@@ -65,6 +73,7 @@ pub(super) fn check_global_names(
     let locate = |name: &str| {
         spec.models.0.iter().chain(std::iter::empty()).find(|(k, _)| k.value == name).map(|(k, _)| Loc::at(k))
             .or_else(|| spec.enums.0.iter().find(|(k, _)| k.value == name).map(|(k, _)| Loc::at(k)))
+            .or_else(|| spec.ids.0.iter().find(|(k, _)| k.value == name).map(|(k, _)| Loc::at(k)))
             .unwrap_or_default()
     };
     for &reserved in names::RESERVED_TYPES.iter().chain(names::PRELUDE_TYPES) {

@@ -12,6 +12,7 @@ mod deprecation;
 mod enums;
 mod errors;
 mod headers;
+mod ids;
 pub mod merge;
 mod models;
 pub(crate) mod operations;
@@ -49,6 +50,8 @@ struct Lowerer<'a> {
     diags: &'a mut Vec<Diagnostic>,
     models: BTreeSet<String>,
     enums: BTreeMap<String, bool>,
+    /// Id types by name, with their wire type.
+    ids: BTreeMap<String, ir::IdWire>,
     timestamps: ir::TimestampFormat,
     /// The provider's `naive_zone` is `utc`: its naive date-times are instants.
     naive_utc: bool,
@@ -83,6 +86,7 @@ pub fn lower(file: &str, spec: &spec::Spec, diags: &mut Vec<Diagnostic>) -> Opti
             .iter()
             .map(|(k, v)| (k.value.clone(), v.value.values.iter().any(|x| matches!(x.value, spec::EnumValueSpec::Plain(None)))))
             .collect(),
+        ids: ids::id_wires(spec),
         timestamps: ir::TimestampFormat::Rfc3339,
         naive_utc: false,
     };
@@ -127,6 +131,7 @@ pub fn lower(file: &str, spec: &spec::Spec, diags: &mut Vec<Diagnostic>) -> Opti
 
     check_type_names(&mut lw, spec);
     let enums = lower_enums(&mut lw, &spec.enums);
+    let ids = ids::lower_ids(&mut lw, spec);
     let mut models = lower_models(&mut lw, &spec.models);
     lower_unknown_keys(&mut lw, spec, &mut models);
     box_recursive_fields(&mut models);
@@ -144,8 +149,9 @@ pub fn lower(file: &str, spec: &spec::Spec, diags: &mut Vec<Diagnostic>) -> Opti
         _ => lower_acquire(&mut lw, spec, &inputs, &mut operations, &models),
     };
     lower_operation_auth(&mut lw, spec, &mut operations, auth.as_ref());
+    ids::check_param_bindings(&mut lw, spec, &inputs);
     let rules = lower_rules(&mut lw, &spec.errors);
-    check_global_names(&mut lw, &operations, &models, &enums, &variables, spec);
+    check_global_names(&mut lw, &operations, &models, &enums, &ids, &variables, spec);
     check_client_names(&mut lw, spec, &variables, &headers, auth.as_ref(), &operations);
     check_model_setters(&mut lw, spec, &models);
     check_required_cycles(&mut lw, spec, &models);
@@ -174,6 +180,7 @@ pub fn lower(file: &str, spec: &spec::Spec, diags: &mut Vec<Diagnostic>) -> Opti
         operations,
         models,
         enums,
+        ids,
         hosts,
         inputs,
         acquire,

@@ -260,7 +260,8 @@ pub(super) fn lower_params(lw: &mut Lowerer, path: &Sp<String>, params: &spec::E
         }
         let Some(ty) = parse_type(lw, &pv.ty, None) else { continue };
         let Ok(style) = param_style(lw, pv, location, &ty) else { continue };
-        out.push(ir::Param { wire: wire.value.clone(), rust, location, ty, required, doc: pv.doc.clone(), sensitive: pv.sensitive, style });
+        let from = pv.from.as_ref().map(|f| f.value.clone());
+        out.push(ir::Param { wire: wire.value.clone(), rust, location, ty, required, doc: pv.doc.clone(), sensitive: pv.sensitive, style, from });
     }
     for name in in_path {
         if !params.0.iter().any(|(w, p)| w.value == name && p.value.location.value == "path") {

@@ -9,7 +9,7 @@ use super::Lowerer;
 fn is_scalar(ty: &ir::TypeRef) -> bool {
     matches!(
         ty,
-        ir::TypeRef::String | ir::TypeRef::Integer | ir::TypeRef::Number | ir::TypeRef::Decimal | ir::TypeRef::Boolean | ir::TypeRef::Date | ir::TypeRef::DateTime(_) | ir::TypeRef::Enum(_)
+        ir::TypeRef::String | ir::TypeRef::Integer | ir::TypeRef::Number | ir::TypeRef::Decimal | ir::TypeRef::Boolean | ir::TypeRef::Date | ir::TypeRef::DateTime(_) | ir::TypeRef::Enum(_) | ir::TypeRef::Id(..)
     )
 }
 

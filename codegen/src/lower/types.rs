@@ -77,12 +77,13 @@ pub(super) fn parse_type_text(lw: &mut Lowerer, expr: &Sp<String>, text: &str, f
         "json" => ir::TypeRef::Json,
         name if lw.models.contains(name) => ir::TypeRef::Model(name.to_owned()),
         name if lw.enums.contains_key(name) => ir::TypeRef::Enum(name.to_owned()),
+        name if lw.ids.contains_key(name) => ir::TypeRef::Id(name.to_owned(), lw.ids[name]),
         name => {
             const SCALARS: [&str; 10] = ["string", "integer", "number", "decimal", "boolean", "date", "datetime", "json", "list<T>", "map<T>"];
-            let declared: Vec<String> = lw.models.iter().chain(lw.enums.keys()).cloned().collect();
+            let declared: Vec<String> = lw.models.iter().chain(lw.enums.keys()).chain(lw.ids.keys()).cloned().collect();
             let hint = match suggest(name, declared.iter().map(String::as_str).chain(SCALARS)) {
                 Some(s) => format!("did you mean `{s}`?"),
-                None => format!("declare `{name}` under `models:` or `enums:`, or use one of {}", SCALARS.join(", ")),
+                None => format!("declare `{name}` under `models:`, `enums:` or `ids:`, or use one of {}", SCALARS.join(", ")),
             };
             lw.error("LS0300", Loc::at(expr), format!("unknown type `{name}`"), &hint);
             return None;

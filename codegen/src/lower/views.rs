@@ -353,6 +353,15 @@ impl Cx<'_> {
                 continue;
             }
             match op.params.iter().find(|p| p.wire == arg.value) {
+                Some(ir::Param { from: Some(setting), .. }) => {
+                    self.error(
+                        "LS0405",
+                        Loc::at(arg),
+                        format!("parameter `{}` of `{}` is filled by the client from `{setting}`, not by the request", arg.value, op.name),
+                        &format!("remove `{}` from `args:`", arg.value),
+                    );
+                    ok = false;
+                }
                 Some(p) => out.push(ir::ViewArg { rust: p.rust.clone(), param: true, ty: p.ty.clone() }),
                 None => {
                     let help = match suggest(&arg.value, op.params.iter().map(|p| p.wire.as_str())) {
@@ -364,7 +373,7 @@ impl Cx<'_> {
                 }
             }
         }
-        for p in op.params.iter().filter(|p| p.required) {
+        for p in op.params.iter().filter(|p| p.required && p.from.is_none()) {
             if !m.args.iter().any(|a| a.value == p.wire) {
                 self.error("LS0405", at, format!("`{}` needs parameter `{}`, which no argument gives", op.name, p.wire), &format!("add `{}` to `args:`", p.wire));
                 ok = false;
@@ -393,7 +402,7 @@ impl Cx<'_> {
                 }
             }
         }
-        if each && (out.len() != 1 || !matches!(out.first().map(|a| &a.ty), Some(TypeRef::String))) {
+        if each && (out.len() != 1 || !matches!(out.first().map(|a| &a.ty), Some(TypeRef::String | TypeRef::Id(_, ir::IdWire::String)))) {
             self.error("LS0405", at, "`each` needs exactly one argument, a string".to_owned(), "name the one parameter or body field that takes each value, e.g. `args: [body.access_token]`");
             ok = false;
         }
@@ -421,7 +430,7 @@ impl Cx<'_> {
                 let sp = Sp { value: p.clone(), referenced: source.referenced, defined: source.defined };
                 let Some(access) = self.access(&sp, record, Purpose::Value) else { continue };
                 let fits = match (field.kind, &access.ty) {
-                    (ir::ViewFieldKind::String, TypeRef::String | TypeRef::Enum(_)) => true,
+                    (ir::ViewFieldKind::String, TypeRef::String | TypeRef::Enum(_) | TypeRef::Id(_, ir::IdWire::String)) => true,
                     (ir::ViewFieldKind::Instant, TypeRef::DateTime(fmt)) => {
                         if *fmt == ir::TimestampFormat::Naive && !naive_utc {
                             self.error(
@@ -789,7 +798,7 @@ fn field_list(model: &ir::Model) -> String {
 }
 
 fn is_scalar(ty: &TypeRef) -> bool {
-    matches!(ty, TypeRef::String | TypeRef::Integer | TypeRef::Boolean | TypeRef::Enum(_))
+    matches!(ty, TypeRef::String | TypeRef::Integer | TypeRef::Boolean | TypeRef::Enum(_) | TypeRef::Id(..))
 }
 
 fn describe(ty: &TypeRef) -> String {
@@ -806,5 +815,6 @@ fn describe(ty: &TypeRef) -> String {
         TypeRef::Nullable(t) => describe(t),
         TypeRef::Model(n) => format!("a `{n}` object"),
         TypeRef::Enum(n) => format!("enum `{n}`"),
+        TypeRef::Id(n, _) => format!("id `{n}`"),
     }
 }

@@ -813,12 +813,12 @@ pub struct GetUserLinksRequest {
     ///
     ///
     /// (in path as `id`)
-    pub id: String,
+    pub id: UserId,
 }
 
 impl GetUserLinksRequest {
     /// A request with its required arguments; optional ones start unset.
-    pub fn new(id: impl Into<String>) -> Self {
+    pub fn new(id: impl Into<UserId>) -> Self {
         Self { id: id.into() }
     }
     /// The call this request makes.
@@ -842,12 +842,12 @@ impl GetUserLinksRequest {
 #[non_exhaustive]
 pub struct GetLinkRequest {
     /// The unique ID for this link, e.g. `mk_eqkWN34UEoa2NxyALG8pcV`. (in path as `id`)
-    pub id: String,
+    pub id: LinkId,
 }
 
 impl GetLinkRequest {
     /// A request with its required arguments; optional ones start unset.
-    pub fn new(id: impl Into<String>) -> Self {
+    pub fn new(id: impl Into<LinkId>) -> Self {
         Self { id: id.into() }
     }
     /// The call this request makes.
@@ -871,12 +871,12 @@ impl GetLinkRequest {
 #[non_exhaustive]
 pub struct DeleteLinkRequest {
     /// The unique ID for this link. (in path as `id`)
-    pub id: String,
+    pub id: LinkId,
 }
 
 impl DeleteLinkRequest {
     /// A request with its required arguments; optional ones start unset.
-    pub fn new(id: impl Into<String>) -> Self {
+    pub fn new(id: impl Into<LinkId>) -> Self {
         Self { id: id.into() }
     }
     /// The call this request makes.
@@ -960,7 +960,7 @@ impl ListLinksRequest {
 #[non_exhaustive]
 pub struct GetUserAccountsRequest {
     /// The unique ID for this user, the same ID given to link-session when the user's links were made. (in path as `id`)
-    pub id: String,
+    pub id: UserId,
     /// Only these accounts. Sent `?account_id=a&account_id=b` (the style is unverified). (in query as `account_id`, one pair per item: `account_id=a&account_id=b`; optional)
     pub account_id: Option<Vec<String>>,
     /// Only accounts at these institutions. Sent `?institution_id=a&institution_id=b` (the style is unverified). (in query as `institution_id`, one pair per item: `institution_id=a&institution_id=b`; optional)
@@ -969,7 +969,7 @@ pub struct GetUserAccountsRequest {
 
 impl GetUserAccountsRequest {
     /// A request with its required arguments; optional ones start unset.
-    pub fn new(id: impl Into<String>) -> Self {
+    pub fn new(id: impl Into<UserId>) -> Self {
         Self {
             id: id.into(),
             account_id: None,
@@ -1027,14 +1027,14 @@ impl GetUserAccountsRequest {
 #[non_exhaustive]
 pub struct RequestLinkProductsRequest {
     /// The unique ID for this link. (in path as `id`)
-    pub id: String,
+    pub id: LinkId,
     /// The JSON body.
     pub body: RequestLinkProductsBody,
 }
 
 impl RequestLinkProductsRequest {
     /// A request with its required arguments; optional ones start unset.
-    pub fn new(id: impl Into<String>, body: RequestLinkProductsBody) -> Self {
+    pub fn new(id: impl Into<LinkId>, body: RequestLinkProductsBody) -> Self {
         Self { id: id.into(), body }
     }
     /// The call this request makes.

@@ -2,6 +2,173 @@
 
 //! MoneyKit models: request and response bodies, enums, the error envelope.
 
+/// The unique ID of a MoneyKit link, e.g. `mk_eqkWN34UEoa2NxyALG8pcV`.
+///
+/// An id type: the provider's text, held as it is and sent back unchanged (JSON: a string). Build one with `LinkId::new(..)` or `From` a `String` or `&str`; `as_str()` and `Display` give the text, and it compares equal to its text (`id == "..."`).
+///
+/// # Examples
+///
+/// ```
+/// use linkspec_clients::moneykit::LinkId;
+///
+/// let id = LinkId::new("id-1");
+/// assert_eq!(id.as_str(), "id-1");
+/// assert_eq!(id, LinkId::from("id-1"));
+/// assert_eq!(id.to_string(), "id-1");
+/// ```
+///
+/// Ids of different things are different types, so this does not compile (`UserId` is not `LinkId`):
+///
+/// ```compile_fail
+/// use linkspec_clients::moneykit::{LinkId, UserId};
+///
+/// let id: LinkId = UserId::new("id-1");
+/// ```
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[serde(transparent)]
+pub struct LinkId(String);
+
+impl LinkId {
+    /// The id with this text.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self(id.into())
+    }
+    /// The id's text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The id's text, owned.
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+impl ::std::fmt::Display for LinkId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl ::std::convert::AsRef<str> for LinkId {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for LinkId {
+    fn from(id: String) -> Self {
+        Self(id)
+    }
+}
+
+impl From<&str> for LinkId {
+    fn from(id: &str) -> Self {
+        Self(id.to_owned())
+    }
+}
+
+impl From<LinkId> for String {
+    fn from(id: LinkId) -> Self {
+        id.0
+    }
+}
+
+impl PartialEq<str> for LinkId {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for LinkId {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+/// Your ID for an end user, the one given to link-session when the user's links were made, e.g. `MyUser1234`.
+///
+/// An id type: the provider's text, held as it is and sent back unchanged (JSON: a string). Build one with `UserId::new(..)` or `From` a `String` or `&str`; `as_str()` and `Display` give the text, and it compares equal to its text (`id == "..."`).
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[serde(transparent)]
+pub struct UserId(String);
+
+impl UserId {
+    /// The id with this text.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self(id.into())
+    }
+    /// The id's text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The id's text, owned.
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+impl ::std::fmt::Display for UserId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl ::std::convert::AsRef<str> for UserId {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for UserId {
+    fn from(id: String) -> Self {
+        Self(id)
+    }
+}
+
+impl From<&str> for UserId {
+    fn from(id: &str) -> Self {
+        Self(id.to_owned())
+    }
+}
+
+impl From<UserId> for String {
+    fn from(id: UserId) -> Self {
+        id.0
+    }
+}
+
+impl PartialEq<str> for UserId {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for UserId {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
 /// The form of an OAuth2 client credentials token request.
 #[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -137,7 +304,7 @@ impl GetUserLinksResponse {
 #[non_exhaustive]
 pub struct Link {
     /// The unique ID for this link, e.g. `mk_eqkWN34UEoa2NxyALG8pcV`.
-    pub link_id: String,
+    pub link_id: LinkId,
     /// The unique ID for the institution this link is connected to, e.g. `chase`.
     pub institution_id: String,
     /// The institution name this link is connected to.
@@ -189,7 +356,7 @@ pub struct Link {
 impl Link {
     /// Builds a `Link` from its required fields; optional fields start absent.
     pub fn new(
-        link_id: impl Into<String>,
+        link_id: impl Into<LinkId>,
         institution_id: impl Into<String>,
         institution_name: impl Into<String>,
         state: LinkState,
@@ -536,7 +703,7 @@ impl ListLinksResponse {
 #[non_exhaustive]
 pub struct ListedLink {
     /// The unique ID for this link.
-    pub link_id: String,
+    pub link_id: LinkId,
     /// When the link was made (UTC, sent without an offset).
     pub created_at: ::linkspec_runtime::time::UtcTimestamp,
     /// Keys the provider sent that the spec does not declare, with their values, in the order
@@ -548,7 +715,7 @@ pub struct ListedLink {
 impl ListedLink {
     /// Builds a `ListedLink` from its required fields; optional fields start absent.
     pub fn new(
-        link_id: impl Into<String>,
+        link_id: impl Into<LinkId>,
         created_at: ::linkspec_runtime::time::UtcTimestamp,
     ) -> Self {
         Self {

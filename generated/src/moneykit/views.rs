@@ -40,7 +40,7 @@ impl Client {
     /// The first error of a call ends the listing: this provider's [`Error`].
     pub async fn list_connections(
         &self,
-        id: impl Into<String>,
+        id: impl Into<UserId>,
     ) -> Result<Vec<crate::connections::Connection>, Error> {
         Ok(
             self
@@ -53,7 +53,7 @@ impl Client {
     }
     async fn connections_rows(
         &self,
-        id: String,
+        id: UserId,
     ) -> Result<Vec<(crate::connections::Connection, Option<usize>)>, Error> {
         let answer = self
             .get_user_links(GetUserLinksRequest::new(::std::clone::Clone::clone(&id)))
@@ -86,7 +86,7 @@ impl Client {
                 #[derive(::serde::Deserialize)]
                 #[serde(deny_unknown_fields)]
                 struct Args {
-                    id: String,
+                    id: UserId,
                 }
                 let args: Args = ::linkspec_runtime::dispatch::arguments(
                     "connections",
@@ -174,7 +174,7 @@ fn connections_item(record: Link) -> (crate::connections::Connection, Option<usi
     let r = &record;
     let item = crate::connections::Connection {
         provider: "moneykit",
-        id: r.link_id.to_owned(),
+        id: r.link_id.to_string(),
         institution_id: Some(r.institution_id.to_owned()),
         institution_name: Some(r.institution_name.to_owned()),
         last_refreshed_at: ::std::iter::once(r)

@@ -2,6 +2,173 @@
 
 //! MX models: request and response bodies, enums, the error envelope.
 
+/// The GUID MX gives a member (a user's connection to one institution), e.g. `MBR-...`.
+///
+/// An id type: the provider's text, held as it is and sent back unchanged (JSON: a string). Build one with `MemberGuid::new(..)` or `From` a `String` or `&str`; `as_str()` and `Display` give the text, and it compares equal to its text (`id == "..."`).
+///
+/// # Examples
+///
+/// ```
+/// use linkspec_clients::mx::MemberGuid;
+///
+/// let id = MemberGuid::new("id-1");
+/// assert_eq!(id.as_str(), "id-1");
+/// assert_eq!(id, MemberGuid::from("id-1"));
+/// assert_eq!(id.to_string(), "id-1");
+/// ```
+///
+/// Ids of different things are different types, so this does not compile (`UserGuid` is not `MemberGuid`):
+///
+/// ```compile_fail
+/// use linkspec_clients::mx::{MemberGuid, UserGuid};
+///
+/// let id: MemberGuid = UserGuid::new("id-1");
+/// ```
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[serde(transparent)]
+pub struct MemberGuid(String);
+
+impl MemberGuid {
+    /// The id with this text.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self(id.into())
+    }
+    /// The id's text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The id's text, owned.
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+impl ::std::fmt::Display for MemberGuid {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl ::std::convert::AsRef<str> for MemberGuid {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for MemberGuid {
+    fn from(id: String) -> Self {
+        Self(id)
+    }
+}
+
+impl From<&str> for MemberGuid {
+    fn from(id: &str) -> Self {
+        Self(id.to_owned())
+    }
+}
+
+impl From<MemberGuid> for String {
+    fn from(id: MemberGuid) -> Self {
+        id.0
+    }
+}
+
+impl PartialEq<str> for MemberGuid {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for MemberGuid {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+/// The GUID MX gives a user, e.g. `USR-...`.
+///
+/// An id type: the provider's text, held as it is and sent back unchanged (JSON: a string). Build one with `UserGuid::new(..)` or `From` a `String` or `&str`; `as_str()` and `Display` give the text, and it compares equal to its text (`id == "..."`).
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[serde(transparent)]
+pub struct UserGuid(String);
+
+impl UserGuid {
+    /// The id with this text.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self(id.into())
+    }
+    /// The id's text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The id's text, owned.
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+impl ::std::fmt::Display for UserGuid {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl ::std::convert::AsRef<str> for UserGuid {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for UserGuid {
+    fn from(id: String) -> Self {
+        Self(id)
+    }
+}
+
+impl From<&str> for UserGuid {
+    fn from(id: &str) -> Self {
+        Self(id.to_owned())
+    }
+}
+
+impl From<UserGuid> for String {
+    fn from(id: UserGuid) -> Self {
+        id.0
+    }
+}
+
+impl PartialEq<str> for UserGuid {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for UserGuid {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
 /// The SSO API's answer with a one-time API token.
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -261,7 +428,7 @@ pub struct Member {
     /// An external identifier for the member; null when none is set. (may be null)
     pub external_guid: Option<String>,
     /// The unique identifier for the member, defined by MX, e.g. `MBR-...`.
-    pub guid: String,
+    pub guid: MemberGuid,
     /// The code of the member's institution, e.g. `chase`.
     pub institution_code: String,
     /// The unique identifier for the member's institution, e.g. `INS-...`.
@@ -290,7 +457,7 @@ pub struct Member {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_cases: Option<Vec<UseCase>>,
     /// The unique identifier for the user the member belongs to, e.g. `USR-...`.
-    pub user_guid: String,
+    pub user_guid: UserGuid,
 }
 
 impl Member {
@@ -301,7 +468,7 @@ impl Member {
         background_aggregation_is_disabled: bool,
         connection_status: Option<ConnectionStatus>,
         external_guid: Option<String>,
-        guid: impl Into<String>,
+        guid: impl Into<MemberGuid>,
         institution_code: impl Into<String>,
         institution_guid: impl Into<String>,
         is_being_aggregated: bool,
@@ -312,7 +479,7 @@ impl Member {
         metadata: Option<String>,
         name: impl Into<String>,
         successfully_aggregated_at: Option<::linkspec_runtime::time::Timestamp>,
-        user_guid: impl Into<String>,
+        user_guid: impl Into<UserGuid>,
     ) -> Self {
         Self {
             aggregated_at,

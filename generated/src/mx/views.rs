@@ -175,7 +175,7 @@ fn connections_item(record: Member) -> (crate::connections::Connection, Option<u
     let r = &record;
     let item = crate::connections::Connection {
         provider: "mx",
-        id: r.guid.to_owned(),
+        id: r.guid.to_string(),
         institution_id: Some(r.institution_code.to_owned()),
         institution_name: Some(r.name.to_owned()),
         last_refreshed_at: ::std::iter::once(r)

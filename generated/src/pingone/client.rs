@@ -402,9 +402,17 @@ impl ClientBuilder {
         Ok(self)
     }
     /// Builds the client, checking the base URL and that credentials are set.
+    ///
+    /// Also needs [`environment_id`](Self::environment_id), even with a token set directly: the paths of `read_linked_accounts`, `read_linked_account` and `delete_linked_account` hold it (`{envID}`). Without it, building fails with [`BuildError::MissingSetting`](crate::runtime::BuildError::MissingSetting).
     pub fn build(self) -> Result<Client, ::linkspec_runtime::BuildError> {
         Ok(Client {
-            transport: self.transport.build()?,
+            transport: self
+                .transport
+                .requires_input(
+                    "environment_id",
+                    "the paths of `read_linked_accounts`, `read_linked_account` and `delete_linked_account` hold it (`{envID}`)",
+                )
+                .build()?,
         })
     }
 }
@@ -743,7 +751,7 @@ impl Client {
 pub struct CreateAccessTokenRequest {
     /// The ID of the environment. (in path as `envID`)
     #[cfg_attr(feature = "dispatch", serde(rename = "envID"))]
-    pub env_id: String,
+    pub env_id: EnvironmentId,
     /// `Basic ` and base64 of `client_id:client_secret`. (in header as `Authorization`)
     #[cfg_attr(feature = "dispatch", serde(rename = "Authorization"))]
     pub authorization: String,
@@ -754,7 +762,7 @@ pub struct CreateAccessTokenRequest {
 impl CreateAccessTokenRequest {
     /// A request with its required arguments; optional ones start unset.
     pub fn new(
-        env_id: impl Into<String>,
+        env_id: impl Into<EnvironmentId>,
         authorization: impl Into<String>,
         body: AccessTokenForm,
     ) -> Self {
@@ -787,7 +795,7 @@ impl ::std::fmt::Debug for CreateAccessTokenRequest {
 
 /// Arguments of [`Client::read_linked_accounts`]: Returns the linked accounts of the user with the given ID.
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. The `{envID}` path segment is not an argument: the client fills it from its `environment_id` setting.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -796,12 +804,9 @@ impl ::std::fmt::Debug for CreateAccessTokenRequest {
 )]
 #[non_exhaustive]
 pub struct ReadLinkedAccountsRequest {
-    /// The ID of the environment. (in path as `envID`)
-    #[cfg_attr(feature = "dispatch", serde(rename = "envID"))]
-    pub env_id: String,
     /// The ID of the user. (in path as `userID`)
     #[cfg_attr(feature = "dispatch", serde(rename = "userID"))]
-    pub user_id: String,
+    pub user_id: UserId,
     /// A filter expression; sent as given. (in query as `filter`; optional)
     pub filter: Option<String>,
     /// Maximum number of linked accounts per page; not always honoured, so follow `_links.next`. (in query as `limit`; optional)
@@ -814,9 +819,8 @@ pub struct ReadLinkedAccountsRequest {
 
 impl ReadLinkedAccountsRequest {
     /// A request with its required arguments; optional ones start unset.
-    pub fn new(env_id: impl Into<String>, user_id: impl Into<String>) -> Self {
+    pub fn new(user_id: impl Into<UserId>) -> Self {
         Self {
-            env_id: env_id.into(),
             user_id: user_id.into(),
             filter: None,
             limit: None,
@@ -876,7 +880,7 @@ impl ReadLinkedAccountsRequest {
     fn to_call(&self) -> ::linkspec_runtime::Call {
         #[allow(unused_mut)]
         let mut call = ::linkspec_runtime::Call::new(&READ_LINKED_ACCOUNTS);
-        call.path_param("envID", &self.env_id);
+        call.path_input("envID", "environment_id");
         call.path_param("userID", &self.user_id);
         if let Some(value) = &self.filter {
             call.query("filter", value);
@@ -896,7 +900,7 @@ impl ReadLinkedAccountsRequest {
 
 /// Arguments of [`Client::read_linked_account`]: Returns one linked account of a user.
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. The `{envID}` path segment is not an argument: the client fills it from its `environment_id` setting.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -905,15 +909,12 @@ impl ReadLinkedAccountsRequest {
 )]
 #[non_exhaustive]
 pub struct ReadLinkedAccountRequest {
-    /// The ID of the environment. (in path as `envID`)
-    #[cfg_attr(feature = "dispatch", serde(rename = "envID"))]
-    pub env_id: String,
     /// The ID of the user. (in path as `userID`)
     #[cfg_attr(feature = "dispatch", serde(rename = "userID"))]
-    pub user_id: String,
+    pub user_id: UserId,
     /// The ID of the linked account. (in path as `linkedAccountID`)
     #[cfg_attr(feature = "dispatch", serde(rename = "linkedAccountID"))]
-    pub linked_account_id: String,
+    pub linked_account_id: LinkedAccountId,
     /// Related resources to include; `identityProviders` is the one allowed value. (in query as `expand`; optional)
     pub expand: Option<LinkedAccountExpand>,
 }
@@ -921,12 +922,10 @@ pub struct ReadLinkedAccountRequest {
 impl ReadLinkedAccountRequest {
     /// A request with its required arguments; optional ones start unset.
     pub fn new(
-        env_id: impl Into<String>,
-        user_id: impl Into<String>,
-        linked_account_id: impl Into<String>,
+        user_id: impl Into<UserId>,
+        linked_account_id: impl Into<LinkedAccountId>,
     ) -> Self {
         Self {
-            env_id: env_id.into(),
             user_id: user_id.into(),
             linked_account_id: linked_account_id.into(),
             expand: None,
@@ -948,7 +947,7 @@ impl ReadLinkedAccountRequest {
     fn to_call(&self) -> ::linkspec_runtime::Call {
         #[allow(unused_mut)]
         let mut call = ::linkspec_runtime::Call::new(&READ_LINKED_ACCOUNT);
-        call.path_param("envID", &self.env_id);
+        call.path_input("envID", "environment_id");
         call.path_param("userID", &self.user_id);
         call.path_param("linkedAccountID", &self.linked_account_id);
         if let Some(value) = &self.expand {
@@ -960,7 +959,7 @@ impl ReadLinkedAccountRequest {
 
 /// Arguments of [`Client::delete_linked_account`]: Deletes one linked account of a user, which unlinks the user from that external identity provider.
 ///
-/// Required arguments go to `new`; optional ones have setters.
+/// Required arguments go to `new`; optional ones have setters. The `{envID}` path segment is not an argument: the client fills it from its `environment_id` setting.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(
     feature = "dispatch",
@@ -969,26 +968,21 @@ impl ReadLinkedAccountRequest {
 )]
 #[non_exhaustive]
 pub struct DeleteLinkedAccountRequest {
-    /// The ID of the environment. (in path as `envID`)
-    #[cfg_attr(feature = "dispatch", serde(rename = "envID"))]
-    pub env_id: String,
     /// The ID of the user. (in path as `userID`)
     #[cfg_attr(feature = "dispatch", serde(rename = "userID"))]
-    pub user_id: String,
+    pub user_id: UserId,
     /// The ID of the linked account. (in path as `linkedAccountID`)
     #[cfg_attr(feature = "dispatch", serde(rename = "linkedAccountID"))]
-    pub linked_account_id: String,
+    pub linked_account_id: LinkedAccountId,
 }
 
 impl DeleteLinkedAccountRequest {
     /// A request with its required arguments; optional ones start unset.
     pub fn new(
-        env_id: impl Into<String>,
-        user_id: impl Into<String>,
-        linked_account_id: impl Into<String>,
+        user_id: impl Into<UserId>,
+        linked_account_id: impl Into<LinkedAccountId>,
     ) -> Self {
         Self {
-            env_id: env_id.into(),
             user_id: user_id.into(),
             linked_account_id: linked_account_id.into(),
         }
@@ -997,7 +991,7 @@ impl DeleteLinkedAccountRequest {
     fn to_call(&self) -> ::linkspec_runtime::Call {
         #[allow(unused_mut)]
         let mut call = ::linkspec_runtime::Call::new(&DELETE_LINKED_ACCOUNT);
-        call.path_param("envID", &self.env_id);
+        call.path_input("envID", "environment_id");
         call.path_param("userID", &self.user_id);
         call.path_param("linkedAccountID", &self.linked_account_id);
         call

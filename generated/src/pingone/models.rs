@@ -2,6 +2,247 @@
 
 //! PingOne models: request and response bodies, enums, the error envelope.
 
+/// The ID of a PingOne environment, a UUID.
+///
+/// An id type: the provider's text, held as it is and sent back unchanged (JSON: a string). Build one with `EnvironmentId::new(..)` or `From` a `String` or `&str`; `as_str()` and `Display` give the text, and it compares equal to its text (`id == "..."`).
+///
+/// # Examples
+///
+/// ```
+/// use linkspec_clients::pingone::EnvironmentId;
+///
+/// let id = EnvironmentId::new("id-1");
+/// assert_eq!(id.as_str(), "id-1");
+/// assert_eq!(id, EnvironmentId::from("id-1"));
+/// assert_eq!(id.to_string(), "id-1");
+/// ```
+///
+/// Ids of different things are different types, so this does not compile (`UserId` is not `EnvironmentId`):
+///
+/// ```compile_fail
+/// use linkspec_clients::pingone::{EnvironmentId, UserId};
+///
+/// let id: EnvironmentId = UserId::new("id-1");
+/// ```
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[serde(transparent)]
+pub struct EnvironmentId(String);
+
+impl EnvironmentId {
+    /// The id with this text.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self(id.into())
+    }
+    /// The id's text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The id's text, owned.
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+impl ::std::fmt::Display for EnvironmentId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl ::std::convert::AsRef<str> for EnvironmentId {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for EnvironmentId {
+    fn from(id: String) -> Self {
+        Self(id)
+    }
+}
+
+impl From<&str> for EnvironmentId {
+    fn from(id: &str) -> Self {
+        Self(id.to_owned())
+    }
+}
+
+impl From<EnvironmentId> for String {
+    fn from(id: EnvironmentId) -> Self {
+        id.0
+    }
+}
+
+impl PartialEq<str> for EnvironmentId {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for EnvironmentId {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+/// The ID of a user in a PingOne environment, a UUID.
+///
+/// An id type: the provider's text, held as it is and sent back unchanged (JSON: a string). Build one with `UserId::new(..)` or `From` a `String` or `&str`; `as_str()` and `Display` give the text, and it compares equal to its text (`id == "..."`).
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[serde(transparent)]
+pub struct UserId(String);
+
+impl UserId {
+    /// The id with this text.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self(id.into())
+    }
+    /// The id's text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The id's text, owned.
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+impl ::std::fmt::Display for UserId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl ::std::convert::AsRef<str> for UserId {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for UserId {
+    fn from(id: String) -> Self {
+        Self(id)
+    }
+}
+
+impl From<&str> for UserId {
+    fn from(id: &str) -> Self {
+        Self(id.to_owned())
+    }
+}
+
+impl From<UserId> for String {
+    fn from(id: UserId) -> Self {
+        id.0
+    }
+}
+
+impl PartialEq<str> for UserId {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for UserId {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+/// The ID of a linked account of a PingOne user, a UUID.
+///
+/// An id type: the provider's text, held as it is and sent back unchanged (JSON: a string). Build one with `LinkedAccountId::new(..)` or `From` a `String` or `&str`; `as_str()` and `Display` give the text, and it compares equal to its text (`id == "..."`).
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[serde(transparent)]
+pub struct LinkedAccountId(String);
+
+impl LinkedAccountId {
+    /// The id with this text.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self(id.into())
+    }
+    /// The id's text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The id's text, owned.
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+impl ::std::fmt::Display for LinkedAccountId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl ::std::convert::AsRef<str> for LinkedAccountId {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for LinkedAccountId {
+    fn from(id: String) -> Self {
+        Self(id)
+    }
+}
+
+impl From<&str> for LinkedAccountId {
+    fn from(id: &str) -> Self {
+        Self(id.to_owned())
+    }
+}
+
+impl From<LinkedAccountId> for String {
+    fn from(id: LinkedAccountId) -> Self {
+        id.0
+    }
+}
+
+impl PartialEq<str> for LinkedAccountId {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for LinkedAccountId {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
 /// The form of an OAuth2 client credentials token request.
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -239,11 +480,11 @@ pub struct LinkedAccount {
     #[serde(rename = "_links")]
     pub links: LinkedAccountLinks,
     /// The ID of the linked account.
-    pub id: String,
+    pub id: LinkedAccountId,
     /// The environment the linked account belongs to.
-    pub environment: ResourceRef,
+    pub environment: EnvironmentRef,
     /// The user the linked account belongs to.
-    pub user: ResourceRef,
+    pub user: UserRef,
     /// The external identity provider of the linked account. With `expand=identityProviders`
     /// PingOne adds details about the provider; only its `id` is modelled here.
     ///
@@ -259,9 +500,9 @@ impl LinkedAccount {
     /// Builds a `LinkedAccount` from its required fields; optional fields start absent.
     pub fn new(
         links: LinkedAccountLinks,
-        id: impl Into<String>,
-        environment: ResourceRef,
-        user: ResourceRef,
+        id: impl Into<LinkedAccountId>,
+        environment: EnvironmentRef,
+        user: UserRef,
         identity_provider: ResourceRef,
         external_id: impl Into<String>,
     ) -> Self {
@@ -308,6 +549,36 @@ impl HalLink {
     /// Builds a `HalLink` from its required fields; optional fields start absent.
     pub fn new(href: impl Into<String>) -> Self {
         Self { href: href.into() }
+    }
+}
+
+/// A reference to a PingOne environment by its ID.
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct EnvironmentRef {
+    /// The ID of the environment.
+    pub id: EnvironmentId,
+}
+
+impl EnvironmentRef {
+    /// Builds a `EnvironmentRef` from its required fields; optional fields start absent.
+    pub fn new(id: impl Into<EnvironmentId>) -> Self {
+        Self { id: id.into() }
+    }
+}
+
+/// A reference to a PingOne user by its ID.
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct UserRef {
+    /// The ID of the user.
+    pub id: UserId,
+}
+
+impl UserRef {
+    /// Builds a `UserRef` from its required fields; optional fields start absent.
+    pub fn new(id: impl Into<UserId>) -> Self {
+        Self { id: id.into() }
     }
 }
 

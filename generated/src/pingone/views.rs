@@ -33,12 +33,11 @@ impl Client {
     /// The first error of a call ends the listing: this provider's [`Error`].
     pub async fn list_connections(
         &self,
-        env_id: impl Into<String>,
-        user_id: impl Into<String>,
+        user_id: impl Into<UserId>,
     ) -> Result<Vec<crate::connections::Connection>, Error> {
         Ok(
             self
-                .connections_rows(env_id.into(), user_id.into())
+                .connections_rows(user_id.into())
                 .await?
                 .into_iter()
                 .map(|(item, _)| item)
@@ -47,15 +46,11 @@ impl Client {
     }
     async fn connections_rows(
         &self,
-        env_id: String,
-        user_id: String,
+        user_id: UserId,
     ) -> Result<Vec<(crate::connections::Connection, Option<usize>)>, Error> {
         let mut pages = self
             .read_linked_accounts_pages(
-                ReadLinkedAccountsRequest::new(
-                    ::std::clone::Clone::clone(&env_id),
-                    ::std::clone::Clone::clone(&user_id),
-                ),
+                ReadLinkedAccountsRequest::new(::std::clone::Clone::clone(&user_id)),
             );
         let mut out = Vec::new();
         while let Some(answer) = pages.next().await {
@@ -96,14 +91,13 @@ impl Client {
                 #[derive(::serde::Deserialize)]
                 #[serde(deny_unknown_fields)]
                 struct Args {
-                    env_id: String,
-                    user_id: String,
+                    user_id: UserId,
                 }
                 let args: Args = ::linkspec_runtime::dispatch::arguments(
                     "connections",
                     args,
                 )?;
-                let rows = self.connections_rows(args.env_id, args.user_id).await;
+                let rows = self.connections_rows(args.user_id).await;
                 Ok(
                     ::linkspec_runtime::dispatch::outcome(
                         rows
@@ -146,7 +140,7 @@ fn connections_item(
     let r = &record;
     let item = crate::connections::Connection {
         provider: "pingone",
-        id: r.id.to_owned(),
+        id: r.id.to_string(),
         institution_id: Some(r.identity_provider.id.to_owned()),
         institution_name: None,
         last_refreshed_at: None,

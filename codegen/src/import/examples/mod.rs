@@ -628,6 +628,19 @@ impl Case<'_, '_> {
                 },
                 ParamLocation::Header => headers.push((p.wire.to_ascii_lowercase(), texts.join(","))),
             }
+            // A parameter the client fills from one of its settings is a setting of the case.
+            if let Some(input) = &p.from {
+                if settings.get("inputs").is_none() {
+                    settings.push("inputs", Y::map());
+                }
+                if let Y::Map(entries) = &mut settings
+                    && let Some((_, inputs)) = entries.iter_mut().find(|(k, _)| k == "inputs")
+                    && inputs.get(input).is_none()
+                {
+                    inputs.push(input.clone(), Y::s(param_text(&value)));
+                }
+                continue;
+            }
             args.set(&p.wire, value);
         }
 
@@ -789,13 +802,13 @@ fn param_value(provider: &ir::Provider, ty: &TypeRef, example: Option<&Json>, wi
             other => Json::Seq(vec![param_value(provider, inner, other, wire)]),
         },
         TypeRef::Nullable(inner) => param_value(provider, inner, example, wire),
-        TypeRef::String => Json::Str(scalar.unwrap_or_else(|| format!("placeholder-{}", wire.to_snake_case().replace('_', "-")))),
+        TypeRef::String | TypeRef::Id(_, ir::IdWire::String) => Json::Str(scalar.unwrap_or_else(|| format!("placeholder-{}", wire.to_snake_case().replace('_', "-")))),
         TypeRef::Date => Json::Str(scalar.filter(|s| s.len() == 10).unwrap_or_else(|| "2024-01-01".into())),
         TypeRef::DateTime(format) => Json::Str(scalar.unwrap_or_else(|| match format {
             ir::TimestampFormat::Rfc3339 => "2024-01-01T00:00:00Z".into(),
             ir::TimestampFormat::Naive | ir::TimestampFormat::NaiveUtc => "2024-01-01T00:00:00".into(),
         })),
-        TypeRef::Integer => number(scalar, true).unwrap_or_else(|| Json::Number("1".into())),
+        TypeRef::Integer | TypeRef::Id(_, ir::IdWire::Integer) => number(scalar, true).unwrap_or_else(|| Json::Number("1".into())),
         TypeRef::Number | TypeRef::Decimal => number(scalar, false).unwrap_or_else(|| Json::Number("1".into())),
         TypeRef::Boolean => Json::Bool(scalar.as_deref() != Some("false")),
         TypeRef::Enum(name) => {
