@@ -112,7 +112,7 @@ async fn an_operations_own_envelope_has_its_own_code_enum() {
         .respond_with(json_answer(401, json!({"error": "invalid_client", "error_description": "Invalid client credentials"})))
         .mount(&server)
         .await;
-    let client = pingone::Client::builder().base_url(server.uri()).access_token("t").build().expect("builds");
+    let client = pingone::Client::builder().base_url(server.uri()).access_token("t").environment_id("env-1").build().expect("builds");
     let request = pingone::CreateAccessTokenRequest::new("env-1", "Basic aWQ6c2VjcmV0", pingone::AccessTokenForm::new("client_credentials"));
     let err: Error<pingone::OAuthError> = client.create_access_token(request).await.expect_err("401");
     assert_eq!(err.typed_code(), Some(pingone::OAuthErrorCode::InvalidClient));

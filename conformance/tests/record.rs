@@ -108,7 +108,7 @@ fn request(base_url: String) -> Request {
     Request {
         provider: "pingone".into(),
         operation: "read_linked_accounts".into(),
-        args: serde_json::json!({"envID": "env-1", "userID": "user-1", "limit": 1}),
+        args: serde_json::json!({"userID": "user-1", "limit": 1}),
         target: Target::BaseUrl(base_url),
         hosts: BTreeMap::new(),
         variables: BTreeMap::new(),
@@ -245,7 +245,7 @@ fn the_binary_records_leaves_a_snapshot_for_review_and_refresh_reports_drift() {
         let fake = fake_pingone().await;
         let root = checkout("binary");
         let base = fake.uri();
-        let args = r#"{envID: env-1, userID: user-1, limit: 1}"#;
+        let args = r#"{userID: user-1, limit: 1}"#;
         let first = ["pingone", "read_linked_accounts", "--args", args, "--base-url", &base, "--all-pages", "--case", "fake_pages"];
         let (ok, out) = run_record(&root, &first);
         assert!(ok, "{out}");
