@@ -321,14 +321,13 @@ pub struct ErrorEnvelope {
     pub categories: Option<CodeList>,
 }
 
-/// The documented error codes (or categories) of an envelope, as an enum that keeps any other
-/// value in its fallback variant.
+/// The documented error codes (or categories) of an envelope, as a string enum that keeps any
+/// other value in its fallback variant.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CodeList {
-    /// The enum's name (`PlaidErrorCode`).
-    pub name: String,
-    /// One variant each, in the spec's order; `wire` is the code's text.
-    pub values: Vec<EnumValue>,
+    /// The enum (`PlaidErrorCode`): one variant per code, in the spec's order, `wire` the code's
+    /// text; emitted like every other enum of the spec.
+    pub enumeration: Enum,
     /// True for an enum made from a `codes:`/`categories:` list, which the envelope's impl
     /// emits; false for a string enum of the spec that the field already has.
     pub emit: bool,

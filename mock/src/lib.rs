@@ -470,7 +470,7 @@ impl ProviderMock {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// use linkspec_clients::{moneykit, pingone};
-    /// # let text = "version: 1\noperation: read_linked_account\nsettings: {token: placeholder}\nexchanges:\n  - request: {method: GET, path: /x}\n    response: {status: 200}\n";
+    /// # let text = "version: 1\noperation: read_linked_account\nsettings: {token: placeholder, inputs: {environment_id: env-1}}\nexchanges:\n  - request: {method: GET, path: /x}\n    response: {status: 200}\n";
     /// let mock = linkspec_mock::ProviderMock::of("pingone").cassette("read_linked_account", text).start().await?;
     /// let client: pingone::Client = mock.builder::<pingone::ClientBuilder>()?.build()?;
     /// assert!(mock.builder::<moneykit::ClientBuilder>().is_err());
@@ -489,7 +489,7 @@ impl ProviderMock {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// use linkspec_clients::pingone;
-    /// # let text = "version: 1\noperation: read_linked_account\nsettings: {token: placeholder}\nexchanges:\n  - request: {method: GET, path: /x}\n    response: {status: 200}\n";
+    /// # let text = "version: 1\noperation: read_linked_account\nsettings: {token: placeholder, inputs: {environment_id: env-1}}\nexchanges:\n  - request: {method: GET, path: /x}\n    response: {status: 200}\n";
     /// let mock = linkspec_mock::ProviderMock::of("pingone").cassette("read_linked_account", text).start().await?;
     /// let client = mock.case_builder::<pingone::ClientBuilder>("read_linked_account")?.build()?;
     /// assert!(mock.case_builder::<pingone::ClientBuilder>("nothing").is_err());

@@ -274,7 +274,9 @@ fn constructor(m: &ir::Model) -> TokenStream {
     }
 }
 
-fn enumeration(e: &ir::Enum) -> TokenStream {
+/// An enum of the spec (or of an envelope's code list): its variants, the fallback that keeps
+/// unknown values, `KNOWN`, the wire accessor, conversions and serde impls.
+pub(super) fn enumeration(e: &ir::Enum) -> TokenStream {
     let name = ident(&e.name);
     let fallback = ident(&e.fallback);
     let is_fallback = format_ident!("is_{}", e.fallback.to_lowercase());

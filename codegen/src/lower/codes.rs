@@ -123,7 +123,13 @@ pub(super) fn lower_code_list(lw: &mut Lowerer, model: &str, list: &CodeListSpec
     if lw.errors() > before {
         return Err(());
     }
-    Ok(ir::CodeList { name, values, emit: true })
+    let (what, model_link) = (which.one(), format!("[`{model}`]"));
+    let doc = format!(
+        "The {what}s the provider documents for {model_link}, to match on: `typed_{what}()` of an error. \
+         The provider may add more, so match with a wildcard arm."
+    );
+    let enumeration = ir::Enum { name, doc: Some(doc), values, nullable: false, wire: ir::EnumWire::String, fallback: names::ENUM_FALLBACK.to_owned() };
+    Ok(ir::CodeList { enumeration, emit: true })
 }
 
 /// Without a list, a part whose every alternative is one string enum of the spec has that
@@ -138,7 +144,7 @@ pub(super) fn enum_of_field(read: &ir::FieldRead, enums: &[ir::Enum]) -> Option<
         return None;
     }
     let e = enums.iter().find(|e| e.name == first && e.wire == ir::EnumWire::String)?;
-    Some(ir::CodeList { name: e.name.clone(), values: e.values.clone(), emit: false })
+    Some(ir::CodeList { enumeration: e.clone(), emit: false })
 }
 
 /// `categories:` needs a `category` to read them from.
@@ -164,7 +170,8 @@ pub(super) fn check_rule_codes(lw: &mut Lowerer, errors: &spec::ErrorsSpec, enve
         return;
     }
     let listed = |text: &str| {
-        codes.values.iter().any(|v| v.wire == text) || envelope.categories.as_ref().is_some_and(|c| c.values.iter().any(|v| v.wire == text))
+        let values = |list: &ir::CodeList| list.enumeration.values.iter().any(|v| v.wire == text);
+        values(codes) || envelope.categories.as_ref().is_some_and(values)
     };
     let expired = errors.expired.iter().flat_map(|x| x.value.codes.iter().map(|c| ("expired.codes", c)));
     let rules = [("rate_limited", &errors.rate_limited), ("rejected", &errors.rejected), ("gone", &errors.gone), ("not_found", &errors.not_found)];

@@ -1785,10 +1785,10 @@ impl<'de> ::serde::Deserialize<'de> for Product {
     }
 }
 
-/// The codes the provider documents for [`MoneyKitError`], to match on: `typed_code()` of an error.
+/// The codes the provider documents for [`MoneyKitError`], to match on: `typed_code()` of an error. The provider may add more, so match with a wildcard arm.
 ///
-/// A code this version of the client does not list is `Unknown` with its text kept; match with a wildcard arm, since the provider may add more.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// Values this client does not know decode into `Unknown` with their text kept, and serialise back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum MoneyKitErrorCode {
     /// `api_error.auth.expired_access_token`: The access token has expired (401); the client fetches a new one once and repeats the call.
@@ -1801,12 +1801,12 @@ pub enum MoneyKitErrorCode {
     LinkDeleted,
     /// `link_error.bad_state`: The link is in a state that does not allow the call, such as a refresh of a link in error (422); `link_error_code` says more.
     LinkBadState,
-    /// A code this version of the client does not list, as the provider sent it.
+    /// A value this version of the client does not know, with its text kept.
     Unknown(String),
 }
 
 impl MoneyKitErrorCode {
-    /// Every value the spec lists, in its order.
+    /// Every value this client knows, in the provider's order.
     pub const KNOWN: &'static [MoneyKitErrorCode] = &[
         Self::AccessTokenExpired,
         Self::RateLimitExceeded,
@@ -1814,7 +1814,7 @@ impl MoneyKitErrorCode {
         Self::LinkDeleted,
         Self::LinkBadState,
     ];
-    /// The code as the provider sends it.
+    /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             Self::AccessTokenExpired => "api_error.auth.expired_access_token",
@@ -1822,12 +1822,41 @@ impl MoneyKitErrorCode {
             Self::LinkNotFound => "link_error.not_found",
             Self::LinkDeleted => "link_error.deleted",
             Self::LinkBadState => "link_error.bad_state",
-            Self::Unknown(text) => text,
+            Self::Unknown(value) => value.as_str(),
         }
     }
-    /// True for a value the spec does not list.
+    /// True for a value this client does not know.
     pub fn is_unknown(&self) -> bool {
         ::std::matches!(self, Self::Unknown(_))
+    }
+}
+
+impl From<&str> for MoneyKitErrorCode {
+    fn from(value: &str) -> Self {
+        match value {
+            "api_error.auth.expired_access_token" => Self::AccessTokenExpired,
+            "api_error.rate_limit_exceeded" => Self::RateLimitExceeded,
+            "link_error.not_found" => Self::LinkNotFound,
+            "link_error.deleted" => Self::LinkDeleted,
+            "link_error.bad_state" => Self::LinkBadState,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+
+impl From<String> for MoneyKitErrorCode {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+
+impl ::std::str::FromStr for MoneyKitErrorCode {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 
@@ -1837,32 +1866,23 @@ impl ::std::fmt::Display for MoneyKitErrorCode {
     }
 }
 
-impl ::std::convert::From<&str> for MoneyKitErrorCode {
-    fn from(text: &str) -> Self {
-        match text {
-            "api_error.auth.expired_access_token" => Self::AccessTokenExpired,
-            "api_error.rate_limit_exceeded" => Self::RateLimitExceeded,
-            "link_error.not_found" => Self::LinkNotFound,
-            "link_error.deleted" => Self::LinkDeleted,
-            "link_error.bad_state" => Self::LinkBadState,
-            other => Self::Unknown(other.to_owned()),
-        }
+impl ::serde::Serialize for MoneyKitErrorCode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }
 
-impl ::std::convert::From<String> for MoneyKitErrorCode {
-    fn from(text: String) -> Self {
-        match Self::from(text.as_str()) {
-            Self::Unknown(_) => Self::Unknown(text),
-            known => known,
-        }
-    }
-}
-
-impl ::std::str::FromStr for MoneyKitErrorCode {
-    type Err = ::std::convert::Infallible;
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(text))
+impl<'de> ::serde::Deserialize<'de> for MoneyKitErrorCode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::linkspec_runtime::serde_util::text_enum(
+            deserializer,
+            |text: &str| Self::from(text),
+        )
     }
 }
 

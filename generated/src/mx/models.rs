@@ -869,10 +869,10 @@ impl<'de> ::serde::Deserialize<'de> for UseCase {
     }
 }
 
-/// The codes the provider documents for [`MxError`], to match on: `typed_code()` of an error.
+/// The codes the provider documents for [`MxError`], to match on: `typed_code()` of an error. The provider may add more, so match with a wildcard arm.
 ///
-/// A code this version of the client does not list is `Unknown` with its text kept; match with a wildcard arm, since the provider may add more.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// Values this client does not know decode into `Unknown` with their text kept, and serialise back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum MxErrorCode {
     /// `4001`
@@ -883,31 +883,59 @@ pub enum MxErrorCode {
     SessionExpired,
     /// `4220`
     V4220,
-    /// A code this version of the client does not list, as the provider sent it.
+    /// A value this version of the client does not know, with its text kept.
     Unknown(String),
 }
 
 impl MxErrorCode {
-    /// Every value the spec lists, in its order.
+    /// Every value this client knows, in the provider's order.
     pub const KNOWN: &'static [MxErrorCode] = &[
         Self::V4001,
         Self::V4002,
         Self::SessionExpired,
         Self::V4220,
     ];
-    /// The code as the provider sends it.
+    /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             Self::V4001 => "4001",
             Self::V4002 => "4002",
             Self::SessionExpired => "4011",
             Self::V4220 => "4220",
-            Self::Unknown(text) => text,
+            Self::Unknown(value) => value.as_str(),
         }
     }
-    /// True for a value the spec does not list.
+    /// True for a value this client does not know.
     pub fn is_unknown(&self) -> bool {
         ::std::matches!(self, Self::Unknown(_))
+    }
+}
+
+impl From<&str> for MxErrorCode {
+    fn from(value: &str) -> Self {
+        match value {
+            "4001" => Self::V4001,
+            "4002" => Self::V4002,
+            "4011" => Self::SessionExpired,
+            "4220" => Self::V4220,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+
+impl From<String> for MxErrorCode {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+
+impl ::std::str::FromStr for MxErrorCode {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 
@@ -917,31 +945,23 @@ impl ::std::fmt::Display for MxErrorCode {
     }
 }
 
-impl ::std::convert::From<&str> for MxErrorCode {
-    fn from(text: &str) -> Self {
-        match text {
-            "4001" => Self::V4001,
-            "4002" => Self::V4002,
-            "4011" => Self::SessionExpired,
-            "4220" => Self::V4220,
-            other => Self::Unknown(other.to_owned()),
-        }
+impl ::serde::Serialize for MxErrorCode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }
 
-impl ::std::convert::From<String> for MxErrorCode {
-    fn from(text: String) -> Self {
-        match Self::from(text.as_str()) {
-            Self::Unknown(_) => Self::Unknown(text),
-            known => known,
-        }
-    }
-}
-
-impl ::std::str::FromStr for MxErrorCode {
-    type Err = ::std::convert::Infallible;
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(text))
+impl<'de> ::serde::Deserialize<'de> for MxErrorCode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::linkspec_runtime::serde_util::text_enum(
+            deserializer,
+            |text: &str| Self::from(text),
+        )
     }
 }
 

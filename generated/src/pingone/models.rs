@@ -773,10 +773,10 @@ impl<'de> ::serde::Deserialize<'de> for LinkedAccountExpand {
     }
 }
 
-/// The codes the provider documents for [`PingOneError`], to match on: `typed_code()` of an error.
+/// The codes the provider documents for [`PingOneError`], to match on: `typed_code()` of an error. The provider may add more, so match with a wildcard arm.
 ///
-/// A code this version of the client does not list is `Unknown` with its text kept; match with a wildcard arm, since the provider may add more.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// Values this client does not know decode into `Unknown` with their text kept, and serialise back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PingOneErrorCode {
     /// `ACCESS_FAILED`: The request was not authorized, e.g. an expired or invalid access token (401; the detail code says which, e.g. `INVALID_TOKEN`).
@@ -787,31 +787,59 @@ pub enum PingOneErrorCode {
     NotFound,
     /// `INVALID_DATA`: The request holds values PingOne does not accept; `details` names the fields.
     InvalidData,
-    /// A code this version of the client does not list, as the provider sent it.
+    /// A value this version of the client does not know, with its text kept.
     Unknown(String),
 }
 
 impl PingOneErrorCode {
-    /// Every value the spec lists, in its order.
+    /// Every value this client knows, in the provider's order.
     pub const KNOWN: &'static [PingOneErrorCode] = &[
         Self::AccessFailed,
         Self::RequestLimited,
         Self::NotFound,
         Self::InvalidData,
     ];
-    /// The code as the provider sends it.
+    /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             Self::AccessFailed => "ACCESS_FAILED",
             Self::RequestLimited => "REQUEST_LIMITED",
             Self::NotFound => "NOT_FOUND",
             Self::InvalidData => "INVALID_DATA",
-            Self::Unknown(text) => text,
+            Self::Unknown(value) => value.as_str(),
         }
     }
-    /// True for a value the spec does not list.
+    /// True for a value this client does not know.
     pub fn is_unknown(&self) -> bool {
         ::std::matches!(self, Self::Unknown(_))
+    }
+}
+
+impl From<&str> for PingOneErrorCode {
+    fn from(value: &str) -> Self {
+        match value {
+            "ACCESS_FAILED" => Self::AccessFailed,
+            "REQUEST_LIMITED" => Self::RequestLimited,
+            "NOT_FOUND" => Self::NotFound,
+            "INVALID_DATA" => Self::InvalidData,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+
+impl From<String> for PingOneErrorCode {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+
+impl ::std::str::FromStr for PingOneErrorCode {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 
@@ -821,31 +849,23 @@ impl ::std::fmt::Display for PingOneErrorCode {
     }
 }
 
-impl ::std::convert::From<&str> for PingOneErrorCode {
-    fn from(text: &str) -> Self {
-        match text {
-            "ACCESS_FAILED" => Self::AccessFailed,
-            "REQUEST_LIMITED" => Self::RequestLimited,
-            "NOT_FOUND" => Self::NotFound,
-            "INVALID_DATA" => Self::InvalidData,
-            other => Self::Unknown(other.to_owned()),
-        }
+impl ::serde::Serialize for PingOneErrorCode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }
 
-impl ::std::convert::From<String> for PingOneErrorCode {
-    fn from(text: String) -> Self {
-        match Self::from(text.as_str()) {
-            Self::Unknown(_) => Self::Unknown(text),
-            known => known,
-        }
-    }
-}
-
-impl ::std::str::FromStr for PingOneErrorCode {
-    type Err = ::std::convert::Infallible;
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(text))
+impl<'de> ::serde::Deserialize<'de> for PingOneErrorCode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::linkspec_runtime::serde_util::text_enum(
+            deserializer,
+            |text: &str| Self::from(text),
+        )
     }
 }
 
@@ -863,10 +883,10 @@ impl ::linkspec_runtime::ErrorEnvelope for PingOneError {
     }
 }
 
-/// The codes the provider documents for [`OAuthError`], to match on: `typed_code()` of an error.
+/// The codes the provider documents for [`OAuthError`], to match on: `typed_code()` of an error. The provider may add more, so match with a wildcard arm.
 ///
-/// A code this version of the client does not list is `Unknown` with its text kept; match with a wildcard arm, since the provider may add more.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// Values this client does not know decode into `Unknown` with their text kept, and serialise back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OAuthErrorCode {
     /// `invalid_request`: The request misses a parameter, repeats one, or is malformed.
@@ -881,12 +901,12 @@ pub enum OAuthErrorCode {
     UnsupportedGrantType,
     /// `invalid_scope`: The scope asked for is invalid, unknown or beyond what the client may have.
     InvalidScope,
-    /// A code this version of the client does not list, as the provider sent it.
+    /// A value this version of the client does not know, with its text kept.
     Unknown(String),
 }
 
 impl OAuthErrorCode {
-    /// Every value the spec lists, in its order.
+    /// Every value this client knows, in the provider's order.
     pub const KNOWN: &'static [OAuthErrorCode] = &[
         Self::InvalidRequest,
         Self::InvalidClient,
@@ -895,7 +915,7 @@ impl OAuthErrorCode {
         Self::UnsupportedGrantType,
         Self::InvalidScope,
     ];
-    /// The code as the provider sends it.
+    /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             Self::InvalidRequest => "invalid_request",
@@ -904,12 +924,42 @@ impl OAuthErrorCode {
             Self::UnauthorizedClient => "unauthorized_client",
             Self::UnsupportedGrantType => "unsupported_grant_type",
             Self::InvalidScope => "invalid_scope",
-            Self::Unknown(text) => text,
+            Self::Unknown(value) => value.as_str(),
         }
     }
-    /// True for a value the spec does not list.
+    /// True for a value this client does not know.
     pub fn is_unknown(&self) -> bool {
         ::std::matches!(self, Self::Unknown(_))
+    }
+}
+
+impl From<&str> for OAuthErrorCode {
+    fn from(value: &str) -> Self {
+        match value {
+            "invalid_request" => Self::InvalidRequest,
+            "invalid_client" => Self::InvalidClient,
+            "invalid_grant" => Self::InvalidGrant,
+            "unauthorized_client" => Self::UnauthorizedClient,
+            "unsupported_grant_type" => Self::UnsupportedGrantType,
+            "invalid_scope" => Self::InvalidScope,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+
+impl From<String> for OAuthErrorCode {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+
+impl ::std::str::FromStr for OAuthErrorCode {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
 
@@ -919,33 +969,23 @@ impl ::std::fmt::Display for OAuthErrorCode {
     }
 }
 
-impl ::std::convert::From<&str> for OAuthErrorCode {
-    fn from(text: &str) -> Self {
-        match text {
-            "invalid_request" => Self::InvalidRequest,
-            "invalid_client" => Self::InvalidClient,
-            "invalid_grant" => Self::InvalidGrant,
-            "unauthorized_client" => Self::UnauthorizedClient,
-            "unsupported_grant_type" => Self::UnsupportedGrantType,
-            "invalid_scope" => Self::InvalidScope,
-            other => Self::Unknown(other.to_owned()),
-        }
+impl ::serde::Serialize for OAuthErrorCode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }
 
-impl ::std::convert::From<String> for OAuthErrorCode {
-    fn from(text: String) -> Self {
-        match Self::from(text.as_str()) {
-            Self::Unknown(_) => Self::Unknown(text),
-            known => known,
-        }
-    }
-}
-
-impl ::std::str::FromStr for OAuthErrorCode {
-    type Err = ::std::convert::Infallible;
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(text))
+impl<'de> ::serde::Deserialize<'de> for OAuthErrorCode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::linkspec_runtime::serde_util::text_enum(
+            deserializer,
+            |text: &str| Self::from(text),
+        )
     }
 }
 
