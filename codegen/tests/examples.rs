@@ -123,3 +123,105 @@ fn ids_are_built_as_their_types_and_a_parameter_from_a_setting_is_the_clients() 
         "{example}"
     );
 }
+
+/// The generated client file of a spec given as text.
+fn client_of_text(name: &str, text: &str, module: &str, recorded: Vec<RecordedCall>) -> String {
+    let config = Config { recorded, ..Config::default() };
+    let out = generate(&[SpecSource { name: name.into(), text: text.into() }], &config).expect("spec generates");
+    let path = format!("generated/src/{module}/client.rs");
+    out.files.into_iter().find(|f| f.path == path).expect("client file").contents
+}
+
+#[test]
+fn an_operation_of_another_scheme_also_sets_the_default_schemes_credentials() {
+    // `build()` checks the default scheme's credentials for every client.
+    let client = client_of("auth_schemes.yaml", "platform", Vec::new());
+    let example = example_of(&client, "read_account_balance");
+    for setter in ["client_id", "api_key", "processor_token"] {
+        let var = format!("PLATFORM_{}", setter.to_uppercase());
+        assert!(example.contains(&format!(".{setter}(std::env::var(\"{var}\")?)")), "no {setter} in:\n{example}");
+    }
+}
+
+const KEY_PAIR: &str = r#"
+provider: kp
+title: Key pair fixture
+servers:
+  default: live
+  environments:
+    live: https://api.example.com
+auth:
+  scheme: key_pair
+  client_id: { body: client_id, header: KP-CLIENT-ID }
+  secret: { body: secret, header: KP-SECRET }
+errors: { model: Failure, code: code }
+operations:
+  create_item:
+    doc: Creates an item.
+    method: POST
+    path: /items
+    body: CreateItemBody
+    responses:
+      200: Failure
+models:
+  CreateItemBody:
+    doc: A new item.
+    fields:
+      name: { type: string, doc: Its name. }
+      client_id: { type: string, optional: true, doc: The client id (the client fills it). }
+  Failure:
+    doc: Error body.
+    fields:
+      code: { type: string, doc: Code. }
+"#;
+
+#[test]
+fn a_key_pairs_fields_are_never_copied_from_a_case() {
+    let args = json!({"body": {"name": "item-1", "client_id": "recorded-client-id-123"}});
+    let client = client_of_text("kp.yaml", KEY_PAIR, "kp", vec![case("kp", "create_item", "create_item", args, json!({"code": "x"}))]);
+    let example = example_of(&client, "create_item");
+    assert!(example.contains(r#"kp::CreateItemBody::new("item-1")"#), "{example}");
+    assert!(!example.contains("recorded-client-id-123"), "a key pair's body field is never taken from a case:\n{example}");
+    assert!(example.contains(r#".client_id(std::env::var("KP_CLIENT_ID")?)"#), "{example}");
+}
+
+const FROM_WITHOUT_ACQUIRE: &str = r#"
+provider: regional
+title: An input only a path uses
+servers:
+  default: live
+  environments:
+    live: https://api.example.com
+auth:
+  scheme: bearer
+  inputs:
+    region: { doc: The region every call goes to., secret: false }
+errors: { model: Failure, code: code }
+operations:
+  list_items:
+    doc: Lists the items of the client's region.
+    method: GET
+    path: /regions/{region}/items
+    params:
+      region: { in: path, type: string, from: region, doc: The region. }
+    responses:
+      200: Failure
+models:
+  Failure:
+    doc: Error body.
+    fields:
+      code: { type: string, doc: Code. }
+"#;
+
+#[test]
+fn an_input_a_path_is_filled_from_is_set_without_acquisition() {
+    let config = Config::default();
+    let out = generate(&[SpecSource { name: "regional.yaml".into(), text: FROM_WITHOUT_ACQUIRE.into() }], &config).expect("generates");
+    assert!(out.warnings.0.iter().all(|d| d.code != "LS1008"), "the input is used: {:?}", out.warnings);
+    let client = client_of_text("regional.yaml", FROM_WITHOUT_ACQUIRE, "regional", Vec::new());
+    let example = example_of(&client, "list_items");
+    // `build()` needs the input the path is filled from, and the bearer token.
+    assert!(example.contains(r#".region(std::env::var("REGIONAL_REGION")?)"#), "{example}");
+    assert!(example.contains(r#".bearer_token(std::env::var("REGIONAL_BEARER_TOKEN")?)"#), "{example}");
+    assert!(example.contains("regional::ListItemsRequest::new()"), "{example}");
+}

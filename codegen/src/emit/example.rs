@@ -589,38 +589,62 @@ fn fits(ty: &TypeRef, v: &Value) -> bool {
     }
 }
 
-/// The builder setters of the credentials an operation is called with: the inputs of a
-/// provider that acquires its credentials, else those of the operation's scheme (the default
-/// one unless it names another).
+/// The builder setters an operation's example sets, each from an environment variable: the
+/// inputs of a provider that acquires its credentials, else the credentials of the default
+/// scheme (which `build()` checks for every client) and of the operation's own scheme; and
+/// every input a path parameter is filled from (`from:`), which `build()` requires too.
 fn credential_setters(p: &ir::Provider, op: &ir::Operation) -> Vec<String> {
-    if p.acquire.is_some() && !p.inputs.is_empty() {
-        return p.inputs.iter().map(|i| i.name.clone()).collect();
-    }
-    let scheme = match &p.auth {
-        ir::Auth::Named { schemes, default } => {
-            let name = op.auth_scheme.as_deref().unwrap_or(default);
-            schemes.iter().find(|(n, _)| n == name).map(|(_, s)| s).unwrap_or(&p.auth)
+    let mut out: Vec<String> = Vec::new();
+    let mut add = |setter: String| {
+        if !out.contains(&setter) {
+            out.push(setter);
         }
-        other => other,
     };
-    match scheme {
+    let of_scheme = |scheme: &ir::Auth| match scheme {
         // The placement is a choice, not a credential.
         ir::Auth::KeyPair { .. } => names::KEY_PAIR_SETTERS.iter().take(2).map(|s| (*s).to_owned()).collect(),
         other => other.setters(),
+    };
+    if p.acquire.is_some() && !p.inputs.is_empty() {
+        p.inputs.iter().for_each(|i| add(i.name.clone()));
+    } else {
+        match &p.auth {
+            ir::Auth::Named { schemes, default } => {
+                let own = op.auth_scheme.as_deref().unwrap_or(default);
+                for name in [default.as_str(), own] {
+                    schemes.iter().filter(|(n, _)| n == name).flat_map(|(_, s)| of_scheme(s)).for_each(&mut add);
+                }
+            }
+            other => of_scheme(other).into_iter().for_each(&mut add),
+        }
     }
+    p.operations.iter().flat_map(|o| &o.params).filter_map(|param| param.from.clone()).for_each(add);
+    out
 }
 
-/// Where the acquisition steps that call `op` put credentials (an input, HTTP Basic of inputs,
-/// or the previous step's token): wire names of parameters, headers and body fields.
+/// Where credentials go in a call of `op`: what the acquisition steps that call it bind (an
+/// input, HTTP Basic of inputs, the previous step's token), and the body fields and headers of
+/// a key pair; wire names of parameters, headers and body fields.
 fn credential_places(p: &ir::Provider, op: &ir::Operation) -> Vec<String> {
     let steps = p.acquire.iter().flat_map(|a| a.steps.iter()).filter(|s| s.operation == op.name);
-    steps
+    let bound = steps
         .flat_map(|s| s.bind.iter())
         .filter(|(_, source)| matches!(source, ir::Source::Input(_) | ir::Source::Basic(..) | ir::Source::Previous))
         .map(|(place, _)| match place {
             ir::Place::Path(w) | ir::Place::Query(w) | ir::Place::Header(w) | ir::Place::Body(w) => w.clone(),
-        })
-        .collect()
+        });
+    // A key pair travels in body fields or headers the spec may also model: never from a case.
+    let schemes = match &p.auth {
+        ir::Auth::Named { schemes, .. } => schemes.iter().map(|(_, s)| s).collect(),
+        other => vec![other],
+    };
+    let key_pair = schemes.into_iter().flat_map(|s| match s {
+        ir::Auth::KeyPair { client_id, secret } => {
+            vec![client_id.body.clone(), client_id.header.clone(), secret.body.clone(), secret.header.clone()]
+        }
+        _ => Vec::new(),
+    });
+    bound.chain(key_pair).collect()
 }
 
 /// Statements formatted as prettyplease formats a function body, without the function.

@@ -10,7 +10,8 @@ use super::parse::suggest;
 use super::headers::header_value_problem;
 use super::Lowerer;
 
-pub(super) fn lower_inputs(lw: &mut Lowerer, auth: &Sp<spec::AuthSpec>, lowered: Option<&ir::Auth>) -> Vec<ir::Input> {
+pub(super) fn lower_inputs(lw: &mut Lowerer, spec: &spec::Spec, lowered: Option<&ir::Auth>) -> Vec<ir::Input> {
+    let auth = &spec.auth;
     let a = &auth.value;
     if let Some(lowered) = lowered.filter(|l| l.token_scheme().is_none()) {
         let (at, what) = match (&a.scheme, lowered) {
@@ -43,10 +44,17 @@ pub(super) fn lower_inputs(lw: &mut Lowerer, auth: &Sp<spec::AuthSpec>, lowered:
         }
         out.push(ir::Input { name: name.value.clone(), doc: input.value.doc.clone(), secret: input.value.secret.unwrap_or(true) });
     }
+    // Without acquisition an input may still fill a path parameter (`from:`).
+    let in_a_path = |name: &str| spec.operations.value.0.iter().flat_map(|(_, o)| &o.value.params.0).any(|(_, p)| p.value.from.as_ref().is_some_and(|f| f.value == name));
     if a.acquire.is_none()
-        && let Some((name, _)) = a.inputs.0.first()
+        && let Some((name, _)) = a.inputs.0.iter().find(|(name, _)| !in_a_path(&name.value))
     {
-        lw.warning("LS1008", Loc::at(name), "inputs are declared but nothing acquires credentials with them".to_owned(), "add `auth.acquire`, or remove `inputs`");
+        lw.warning(
+            "LS1008",
+            Loc::at(name),
+            format!("input `{}` is declared, but nothing acquires credentials with it and no path parameter is filled `from:` it", name.value),
+            "add `auth.acquire`, fill a path parameter from it, or remove it",
+        );
     }
     out
 }

@@ -56,6 +56,8 @@ pub(super) fn lower_code_list(lw: &mut Lowerer, model: &str, list: &CodeListSpec
         Some(("a model", format!("rename the model `{name}`")))
     } else if lw.enums.contains_key(&name) {
         Some(("an enum", format!("rename the enum `{name}`")))
+    } else if lw.ids.contains_key(&name) {
+        Some(("an id type", format!("rename the id type `{name}`")))
     } else if names::RESERVED_TYPES.contains(&name.as_str()) || names::PRELUDE_TYPES.contains(&name.as_str()) {
         Some(("a type the generated code uses", format!("rename the model `{model}`")))
     } else {

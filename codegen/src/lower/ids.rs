@@ -64,6 +64,10 @@ pub(super) fn check_param_bindings(lw: &mut Lowerer, spec: &spec::Spec, inputs: 
             }
             let Some(input) = inputs.iter().find(|i| i.name == from.value) else {
                 let declared: Vec<&str> = spec.auth.value.inputs.0.iter().map(|(k, _)| k.value.as_str()).collect();
+                if declared.contains(&from.value.as_str()) {
+                    // Declared, and refused where it is declared: that error says why.
+                    continue;
+                }
                 let help = match suggest(&from.value, declared.iter().copied()) {
                     Some(s) => format!("did you mean `{s}`?"),
                     None if declared.is_empty() => "declare it under `auth.inputs` (a setting of the client builder), or remove `from`".to_owned(),

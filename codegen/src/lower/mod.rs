@@ -142,7 +142,7 @@ pub fn lower(file: &str, spec: &spec::Spec, diags: &mut Vec<Diagnostic>) -> Opti
     let hosts = lower_hosts(&mut lw, &spec.servers, &environments, &variables);
     check_operation_hosts(&mut lw, spec, &hosts);
     check_form_bodies(&mut lw, spec, &operations, &models);
-    let inputs = lower_inputs(&mut lw, &spec.auth, auth.as_ref());
+    let inputs = lower_inputs(&mut lw, spec, auth.as_ref());
     // Only a token is acquired (`lower_inputs` says so otherwise): steps would only echo that.
     let acquire = match &auth {
         Some(a) if a.token_scheme().is_none() => None,

@@ -6616,6 +6616,8 @@ impl Client {
     /// use linkspec_clients::mx_platform;
     ///
     /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
     ///     .processor_token(std::env::var("MX_PLATFORM_PROCESSOR_TOKEN")?)
     ///     .build()?;
     ///
@@ -6648,6 +6650,8 @@ impl Client {
     /// use linkspec_clients::mx_platform;
     ///
     /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
     ///     .processor_token(std::env::var("MX_PLATFORM_PROCESSOR_TOKEN")?)
     ///     .build()?;
     ///
@@ -6680,6 +6684,8 @@ impl Client {
     /// use linkspec_clients::mx_platform;
     ///
     /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
     ///     .processor_token(std::env::var("MX_PLATFORM_PROCESSOR_TOKEN")?)
     ///     .build()?;
     ///
@@ -6712,6 +6718,8 @@ impl Client {
     /// use linkspec_clients::mx_platform;
     ///
     /// let client = mx_platform::Client::builder()
+    ///     .client_id(std::env::var("MX_PLATFORM_CLIENT_ID")?)
+    ///     .api_key(std::env::var("MX_PLATFORM_API_KEY")?)
     ///     .processor_token(std::env::var("MX_PLATFORM_PROCESSOR_TOKEN")?)
     ///     .build()?;
     ///

@@ -3709,11 +3709,7 @@ impl Client {
     ///     .secret(std::env::var("PLAID_SECRET")?)
     ///     .build()?;
     ///
-    /// let body = plaid::ApplicationGetBody::new(
-    ///     "placeholder-client-id",
-    ///     "<secret>",
-    ///     "string",
-    /// );
+    /// let body = plaid::ApplicationGetBody::new("<client_id>", "<secret>", "string");
     /// let request = plaid::ApplicationGetRequest::new(body);
     /// let response = client.application_get(request).await?;
     /// println!("{:?}", response.request_id);
