@@ -63,11 +63,15 @@ pub struct Config {
     /// operation's example shows the first success case of it by case name, and one with none
     /// gets placeholder values. The caller reads them; this crate reads no file.
     pub recorded: Vec<RecordedCall>,
+    /// Give every operation without a recorded success an invented one, with a value in every
+    /// field (the fixtures' crate, which has no recordings: its examples then compile every
+    /// form a recorded value can take).
+    pub invent_cases: bool,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Config { out_dir: "generated".into(), package: "linkspec-clients".into(), specs: "specs/*.yaml".into(), recorded: Vec::new() }
+        Config { out_dir: "generated".into(), package: "linkspec-clients".into(), specs: "specs/*.yaml".into(), recorded: Vec::new(), invent_cases: false }
     }
 }
 
@@ -94,6 +98,8 @@ pub struct RecordedCall {
     pub known_failure: bool,
     /// The last answer's body, when it is JSON.
     pub answer: Option<serde_json::Value>,
+    /// Not recorded: invented for a crate without recordings ([`Config::invent_cases`]).
+    pub invented: bool,
 }
 
 impl Config {
@@ -105,6 +111,7 @@ impl Config {
             package: "linkspec-fixture-clients".into(),
             specs: "codegen/tests/fixtures/*.yaml".into(),
             recorded: Vec::new(),
+            invent_cases: true,
         }
     }
 }
@@ -288,7 +295,8 @@ fn provider_files(p: &ir::Provider, views: &[ir::View], config: &Config) -> Resu
         doc.push_str("\n\n");
         doc.push_str(d.trim_end());
     }
-    let examples = emit::example::Examples::new(p, &config.package, &config.recorded);
+    let invented = if config.invent_cases { emit::invented::cases(p) } else { Vec::new() };
+    let examples = emit::example::Examples::new(p, &config.package, config.recorded.iter().chain(&invented));
     let mut doc = emit::docs::markdown(&doc);
     // The example is compiled as written: it does not go through the Markdown rewrite.
     let page = examples.provider_page(p);

@@ -399,6 +399,7 @@ pub fn recorded_calls(root: &Path) -> Result<Vec<linkspec_codegen::RecordedCall>
             view: cassette.view.is_some(),
             known_failure: cassette.known_failure.is_some(),
             answer: serde_json::from_str(&last.response.body).ok(),
+            invented: false,
         });
     }
     out.sort_by(|a, b| (&a.provider, &a.case).cmp(&(&b.provider, &b.case)));

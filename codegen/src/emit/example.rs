@@ -35,19 +35,20 @@ pub struct Examples<'a> {
 
 impl<'a> Examples<'a> {
     /// The examples of provider `p` of crate `package` (a cargo package name), from the recorded
-    /// calls of every provider.
-    pub fn new(p: &ir::Provider, package: &str, recorded: &'a [RecordedCall]) -> Self {
-        Examples { krate: package.replace('-', "_"), recorded: recorded.iter().filter(|r| r.provider == p.module).collect() }
+    /// (or invented) calls of every provider.
+    pub fn new(p: &ir::Provider, package: &str, recorded: impl IntoIterator<Item = &'a RecordedCall>) -> Self {
+        Examples { krate: package.replace('-', "_"), recorded: recorded.into_iter().filter(|r| r.provider == p.module).collect() }
     }
 
     /// The case an operation's example is made from: of its cases that call it (not a view)
-    /// and end in success, and are not marked `known_failure`, the first by case name.
+    /// and end in success, and are not marked `known_failure`, the first by case name; an
+    /// invented one only when none is recorded.
     pub fn case_of(&self, operation: &str) -> Option<&'a RecordedCall> {
         self.recorded
             .iter()
             .copied()
             .filter(|r| r.operation == operation && r.success && !r.view && !r.known_failure)
-            .min_by(|a, b| a.case.cmp(&b.case))
+            .min_by(|a, b| (a.invented, &a.case).cmp(&(b.invented, &b.case)))
     }
 
     /// The `# Example` section of an operation's client method, as doc text (not to be passed
@@ -59,6 +60,9 @@ impl<'a> Examples<'a> {
         let request = w.request(op, case);
         let call = w.call(op, case);
         let intro = match case {
+            Some(c) if c.invented => {
+                "With invented values in every field (nothing is recorded for this crate); credentials come from the environment.".to_owned()
+            }
             Some(c) => format!(
                 "With the values of the recorded case `{}/{}`; credentials come from the environment.",
                 c.provider, c.case

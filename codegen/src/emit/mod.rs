@@ -5,6 +5,7 @@ mod codes;
 pub mod docs;
 pub mod example;
 pub mod ids;
+pub mod invented;
 mod meta;
 pub mod model;
 pub mod roundtrip;
