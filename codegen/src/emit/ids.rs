@@ -26,11 +26,7 @@ fn example(krate: &str, module: &str, id: &ir::IdType, other: &ir::IdType) -> To
     let text = format!(
         "\n# Examples\n\n```\nuse {krate}::{module}::{name};\n\nlet id = {name}::new(\"id-1\");\nassert_eq!(id.as_str(), \"id-1\");\nassert_eq!(id, {name}::from(\"id-1\"));\nassert_eq!(id.to_string(), \"id-1\");\n```\n\nIds of different things are different types, so this does not compile (`{other}` is not `{name}`):\n\n```compile_fail\nuse {krate}::{module}::{{{name}, {other}}};\n\nlet id: {name} = {other}::new(\"id-1\");\n```"
     );
-    let lines = text.lines().map(|l| {
-        let l = if l.is_empty() { String::new() } else { format!(" {l}") };
-        quote! { #[doc = #l] }
-    });
-    quote! { #(#lines)* }
+    super::example::raw_doc_lines(&text)
 }
 
 fn id_type(id: &ir::IdType, example: TokenStream) -> TokenStream {
