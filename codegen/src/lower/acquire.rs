@@ -45,9 +45,8 @@ pub(super) fn lower_inputs(lw: &mut Lowerer, spec: &spec::Spec, lowered: Option<
         out.push(ir::Input { name: name.value.clone(), doc: input.value.doc.clone(), secret: input.value.secret.unwrap_or(true) });
     }
     // Without acquisition an input may still fill a path parameter (`from:`).
-    let in_a_path = |name: &str| spec.operations.value.0.iter().flat_map(|(_, o)| &o.value.params.0).any(|(_, p)| p.value.from.as_ref().is_some_and(|f| f.value == name));
     if a.acquire.is_none()
-        && let Some((name, _)) = a.inputs.0.iter().find(|(name, _)| !in_a_path(&name.value))
+        && let Some((name, _)) = a.inputs.0.iter().find(|(name, _)| !fills_a_path(spec, &name.value))
     {
         lw.warning(
             "LS1008",
@@ -57,6 +56,11 @@ pub(super) fn lower_inputs(lw: &mut Lowerer, spec: &spec::Spec, lowered: Option<
         );
     }
     out
+}
+
+/// True when a path parameter of some operation is filled from the input `name` (`from:`).
+fn fills_a_path(spec: &spec::Spec, name: &str) -> bool {
+    spec.operations.value.0.iter().flat_map(|(_, o)| &o.value.params.0).any(|(_, p)| p.value.from.as_ref().is_some_and(|f| f.value == name))
 }
 
 /// Acquisition steps: each names an operation and binds every required parameter (and every
@@ -199,8 +203,7 @@ pub(super) fn lower_acquire(
     if lw.errors() == before {
         for (name, _) in &spec.auth.value.inputs.0 {
             // A path parameter filled from the input (`from:`) uses it too.
-            let in_a_path = spec.operations.value.0.iter().flat_map(|(_, o)| &o.value.params.0).any(|(_, p)| p.value.from.as_ref().is_some_and(|f| f.value == name.value));
-            if inputs.iter().any(|i| i.name == name.value) && !used_inputs.contains(&name.value) && !in_a_path {
+            if inputs.iter().any(|i| i.name == name.value) && !used_inputs.contains(&name.value) && !fills_a_path(spec, &name.value) {
                 lw.warning("LS1008", Loc::at(name), format!("input `{}` is not used by any step", name.value), "bind it in a step, or remove it");
             }
         }
